@@ -1,0 +1,3 @@
+"""socialhub: a self-hosted social listening hub."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,234 @@
+"""The records every layer shares: mentions, authors, workspaces, queries, watchlists, users.
+
+Connectors normalise platform payloads into these at the edge, so nothing downstream
+needs the raw payload (it is kept only as evidence).
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+KINDS = ("post", "reply", "repost", "quote", "comment", "article", "transcript")
+
+
+class Role(enum.StrEnum):
+    """A member's role in one workspace; ordered from most to least powerful."""
+
+    ADMIN = "admin"
+    ANALYST = "analyst"
+    PRESS = "press"
+    LEGAL = "legal"
+    VIEWER = "viewer"
+
+
+LIST_TYPES = ("journalist", "mp", "partner", "competitor", "influencer", "executive", "other")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """Naive datetimes are taken as UTC; aware ones are converted to UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def payload_sha256(raw: Any) -> str:
+    """SHA-256 of the raw payload as captured (bytes/str as is, objects as canonical JSON)."""
+    if isinstance(raw, bytes):
+        data = raw
+    elif isinstance(raw, str):
+        data = raw.encode("utf-8")
+    else:
+        data = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(slots=True)
+class Author:
+    platform: str
+    native_id: str
+    handle: str = ""
+    name: str = ""
+    followers: int = 0
+    following: int = 0
+    verified: bool = False
+    created_at: datetime | None = None
+    location: str = ""
+    description: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.platform}:{self.native_id}"
+
+
+@dataclass(slots=True)
+class Engagement:
+    likes: int = 0
+    reposts: int = 0
+    replies: int = 0
+    quotes: int = 0
+    views: int = 0
+
+    def total(self) -> int:
+        return self.likes + self.reposts + self.replies + self.quotes
+
+
+@dataclass(slots=True)
+class Mention:
+    """One normalised item: a post, reply, repost, quote, comment, article or transcript."""
+
+    platform: str
+    native_id: str
+    text: str
+    created_at: datetime
+    url: str = ""
+    lang: str = "und"
+    kind: str = "post"
+    collected_at: datetime = field(default_factory=utcnow)
+    collected_via: str = ""
+    match_query: str = ""
+    author: Author | None = None
+    reply_to: str | None = None
+    quote_of: str | None = None
+    repost_of: str | None = None
+    root_id: str | None = None
+    engagement: Engagement = field(default_factory=Engagement)
+    place: str = ""
+    country: str = ""
+    media: list[str] = field(default_factory=list)
+    raw: Any = None
+    raw_sha256: str = ""
+    # enrichment (filled by the pipeline)
+    sentiment_label: str | None = None
+    sentiment_score: float | None = None
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    keyphrases: list[str] = field(default_factory=list)
+    categories: list[dict[str, Any]] = field(default_factory=list)
+    places: list[dict[str, Any]] = field(default_factory=list)
+    watchlists: list[str] = field(default_factory=list)
+    query_ids: list[int] = field(default_factory=list)
+    relevance: dict[str, float] = field(default_factory=dict)
+    cluster_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown mention kind {self.kind!r}; expected one of {KINDS}")
+        self.created_at = as_utc(self.created_at)
+        self.collected_at = as_utc(self.collected_at)
+        if self.raw is not None and not self.raw_sha256:
+            self.raw_sha256 = payload_sha256(self.raw)
+
+    @property
+    def id(self) -> str:
+        return f"{self.platform}:{self.native_id}"
+
+    @property
+    def author_id(self) -> str | None:
+        return self.author.id if self.author else None
+
+    @property
+    def author_handle(self) -> str:
+        return self.author.handle if self.author else ""
+
+    @property
+    def site(self) -> str:
+        """The host of the mention's URL, lowercase, without a leading 'www.'."""
+        from socialhub.text import url_host
+
+        return url_host(self.url)
+
+    def enrichment(self) -> dict[str, Any]:
+        return {
+            "sentiment": (
+                {"label": self.sentiment_label, "score": self.sentiment_score}
+                if self.sentiment_label
+                else None
+            ),
+            "entities": self.entities,
+            "keyphrases": self.keyphrases,
+            "categories": self.categories,
+            "places": self.places,
+            "watchlists": self.watchlists,
+            "relevance": self.relevance,
+            "cluster_id": self.cluster_id,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["id"] = self.id
+        return data
+
+
+@dataclass(slots=True)
+class Workspace:
+    slug: str
+    name: str
+    timezone: str = "Europe/Paris"
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class Query:
+    workspace_id: int
+    name: str
+    definition: str
+    description: str = ""
+    enabled: bool = True
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class WatchlistMember:
+    platform: str
+    handle: str
+    name: str = ""
+    list_type: str = "other"
+    notes: str = ""
+
+
+@dataclass(slots=True)
+class Watchlist:
+    workspace_id: int
+    name: str
+    list_type: str = "other"
+    description: str = ""
+    members: list[WatchlistMember] = field(default_factory=list)
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class User:
+    username: str
+    name: str = ""
+    email: str = ""
+    password_hash: str = ""
+    is_active: bool = True
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class Membership:
+    workspace_id: int
+    user_id: int
+    role: Role
+
+
+@dataclass(slots=True)
+class QuarantineItem:
+    """A payload that could not be parsed or normalised: kept with the reason, never dropped."""
+
+    source: str
+    reason: str
+    raw: str
+    location: str = ""
+    created_at: datetime = field(default_factory=utcnow)
+    id: int | None = None

@@ -1,0 +1,121 @@
+"""The Store contract. SQLite and PostgreSQL implement it; one test suite runs on both.
+
+The API is synchronous: the embedded hub calls it from worker threads, the CLI and
+benchmarks call it directly. All times passed in and out are aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from socialhub.models import (
+    Membership,
+    Mention,
+    QuarantineItem,
+    Query,
+    Role,
+    User,
+    Watchlist,
+    Workspace,
+)
+
+if TYPE_CHECKING:
+    from socialhub.query.ast import Node
+
+
+@dataclass(slots=True)
+class AddResult:
+    inserted: int = 0
+    updated: int = 0
+
+
+class Store(Protocol):
+    url: str
+
+    # lifecycle
+    def migrate(self) -> list[str]:
+        """Apply pending named migrations; return the names applied now."""
+        ...
+
+    def applied_migrations(self) -> list[str]: ...
+
+    def close(self) -> None: ...
+
+    # workspaces, users, roles
+    def upsert_workspace(self, ws: Workspace) -> Workspace: ...
+
+    def get_workspace(self, slug: str) -> Workspace | None: ...
+
+    def list_workspaces(self) -> list[Workspace]: ...
+
+    def upsert_user(self, user: User) -> User: ...
+
+    def get_user(self, username: str) -> User | None: ...
+
+    def list_users(self) -> list[User]: ...
+
+    def set_membership(self, workspace_id: int, user_id: int, role: Role) -> None: ...
+
+    def remove_membership(self, workspace_id: int, user_id: int) -> None: ...
+
+    def list_memberships(
+        self, *, user_id: int | None = None, workspace_id: int | None = None
+    ) -> list[Membership]: ...
+
+    # queries and watchlists
+    def upsert_query(self, query: Query) -> Query: ...
+
+    def list_queries(
+        self, workspace_id: int | None = None, *, enabled_only: bool = False
+    ) -> list[Query]: ...
+
+    def delete_query(self, query_id: int) -> None: ...
+
+    def upsert_watchlist(self, watchlist: Watchlist) -> Watchlist:
+        """Create or update by (workspace, name); the member list is replaced."""
+        ...
+
+    def list_watchlists(self, workspace_id: int | None = None) -> list[Watchlist]: ...
+
+    def delete_watchlist(self, watchlist_id: int) -> None: ...
+
+    # mentions
+    def add(self, batch: Sequence[Mention]) -> AddResult:
+        """Idempotent on (platform, native_id): a re-collected mention refreshes its
+        engagement counts and enrichment, never duplicates. ``mention.query_ids`` are
+        recorded as routes (and so give the workspaces that see the mention)."""
+        ...
+
+    def get_mention(self, mention_id: str) -> Mention | None: ...
+
+    def search(
+        self,
+        query: str | Node,
+        *,
+        workspace_id: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Mention]:
+        """Mentions matching a query-language expression, newest first."""
+        ...
+
+    def count(
+        self,
+        query: str | Node | None = None,
+        *,
+        workspace_id: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> int: ...
+
+    # bad input is kept, never dropped
+    def quarantine(self, items: Sequence[QuarantineItem]) -> int: ...
+
+    def list_quarantine(self, limit: int = 100, source: str | None = None) -> list[QuarantineItem]: ...
+
+    def count_quarantine(self, source: str | None = None) -> int: ...

@@ -1,0 +1,74 @@
+"""Canonical text folding and tokenisation.
+
+One tokeniser feeds the streaming matcher, the SQLite FTS5 index and the PostgreSQL
+tsvector, so that a query gives the same answer whichever back end runs it.
+
+Rules: Unicode NFKD, combining marks removed (accent-insensitive), casefolded; a token
+is a run of letters or digits (Unicode categories L* and N*). A ``#tag`` or ``@user``
+yields two tokens at consecutive positions, ``#tag`` then ``tag``, so a plain keyword
+also matches the hashtag while ``#tag`` matches only the hashtag.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+MAX_TOKENS = 16_000  # PostgreSQL tsvector positions stop at 16,383
+MAX_TOKEN_LEN = 64  # longer runs are junk (base64, hashes); truncating keeps all back ends equal
+
+_TOKEN = re.compile(r"([#@]?)([^\W_]+)")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents: 'Élysée' -> 'elysee'."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKC", stripped).casefold()
+
+
+def index_tokens(text: str) -> list[str]:
+    """The token stream of a text, as every search back end indexes it."""
+    out: list[str] = []
+    for prefix, word in _TOKEN.findall(fold(text)):
+        word = word[:MAX_TOKEN_LEN]
+        if prefix:
+            out.append(prefix + word)
+        out.append(word)
+        if len(out) >= MAX_TOKENS:
+            return out[:MAX_TOKENS]
+    return out
+
+
+def fts_document(tokens: list[str]) -> str:
+    """The string stored in the SQLite FTS5 column (tokenizer: unicode61 tokenchars '#@')."""
+    return " ".join(tokens)
+
+
+def pg_tsvector(tokens: list[str]) -> str:
+    """A PostgreSQL tsvector literal with our own lexemes and 1-based positions."""
+    positions: dict[str, list[str]] = {}
+    for i, tok in enumerate(tokens, start=1):
+        positions.setdefault(tok, []).append(str(i))
+    return " ".join(f"'{tok}':{','.join(pos)}" for tok, pos in positions.items())
+
+
+def url_host(url: str) -> str:
+    """Lowercase host of a URL without 'www.'; '' when there is none."""
+    if not url:
+        return ""
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    except ValueError:
+        return ""
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def norm_handle(handle: str) -> str:
+    """Handles compare case-insensitively and without the leading '@'."""
+    return handle.strip().lstrip("@").lower()
