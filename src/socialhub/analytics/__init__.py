@@ -1,0 +1,1 @@
+"""Analytics: online detectors over the stored stream (see the detection issue)."""

@@ -93,7 +93,7 @@ class Store(Protocol):
 
     def search(
         self,
-        query: str | Node,
+        query: str | Node | None,
         *,
         workspace_id: int | None = None,
         since: datetime | None = None,
@@ -101,7 +101,7 @@ class Store(Protocol):
         limit: int = 50,
         offset: int = 0,
     ) -> list[Mention]:
-        """Mentions matching a query-language expression, newest first."""
+        """Mentions matching a query-language expression (None: all), newest first."""
         ...
 
     def count(

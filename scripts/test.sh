@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs everything, starts the services the tests need, then lint, types and tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/services.sh
+.venv/bin/ruff check src tests bench scripts
+.venv/bin/ruff format --check src tests bench scripts
+.venv/bin/mypy
+exec .venv/bin/pytest -q "$@"

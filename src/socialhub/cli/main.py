@@ -1,0 +1,29 @@
+"""The `socialhub` command line (Typer + Rich). Every command has --help."""
+
+from __future__ import annotations
+
+import typer
+
+from socialhub import __version__
+from socialhub.cli import db_cmds, hub_cmds, search_cmd
+
+app = typer.Typer(
+    name="socialhub",
+    help="Self-hosted social listening hub: collect, enrich, search, detect, alert.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold secrets
+)
+app.command("demo")(hub_cmds.demo)
+app.command("run")(hub_cmds.run)
+app.command("search")(search_cmd.search)
+app.add_typer(db_cmds.app, name="db")
+
+
+@app.command("version")
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,115 @@
+"""Readers for the labelled sentiment data in ``shared/data/sentiment`` (never copied here).
+
+Labels everywhere are the ints 0 negative, 1 neutral, 2 positive. The data folder is
+``$SOCIALHUB_DATA`` or ``../shared/data`` beside the repository root; either the data
+root or its ``sentiment`` sub-folder may be passed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+LABELS = ("negative", "neutral", "positive")
+#: xlmt folder name -> ISO 639-1 code.
+XLMT_LANGS = {
+    "arabic": "ar",
+    "english": "en",
+    "french": "fr",
+    "german": "de",
+    "hindi": "hi",
+    "italian": "it",
+    "portuguese": "pt",
+    "spanish": "es",
+}
+
+
+@dataclass(frozen=True)
+class Split:
+    """One labelled split: parallel lists of texts and int labels.
+
+    ``binary`` marks data with no neutral class (allocine reviews).
+    """
+
+    name: str
+    lang: str
+    texts: list[str]
+    labels: list[int]
+    binary: bool = False
+
+
+def default_data_dir() -> Path:
+    """``$SOCIALHUB_DATA``, else ``../shared/data`` relative to the repository root."""
+    env = os.environ.get("SOCIALHUB_DATA")
+    if env:
+        return Path(env)
+    repo_root = Path(__file__).resolve().parents[4]
+    return repo_root.parent / "shared" / "data"
+
+
+def sentiment_dir(data_dir: str | Path | None = None) -> Path:
+    """Resolve the ``sentiment`` folder from a data root (or the folder itself)."""
+    root = Path(data_dir) if data_dir is not None else default_data_dir()
+    if (root / "sentiment").is_dir():
+        return root / "sentiment"
+    if (root / "xlmt").is_dir():
+        return root
+    raise FileNotFoundError(f"no sentiment data under {root} (set SOCIALHUB_DATA)")
+
+
+def _lines(path: Path) -> list[str]:
+    # Split on "\n" only: tweets may contain other Unicode line separators.
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _paired(texts: list[str], labels: list[str], where: Path) -> tuple[list[str], list[int]]:
+    if len(texts) != len(labels):
+        raise ValueError(f"{where}: {len(texts)} texts but {len(labels)} labels")
+    return texts, [int(x) for x in labels]
+
+
+def xlmt(lang: str, split: str, data_dir: str | Path | None = None) -> Split:
+    """XLM-T / UMSAB tweets: ``lang`` is a folder name (``french``) or code (``fr``)."""
+    folder = {v: k for k, v in XLMT_LANGS.items()}.get(lang, lang)
+    base = sentiment_dir(data_dir) / "xlmt" / folder
+    texts, labels = _paired(
+        _lines(base / f"{split}_text.txt"), _lines(base / f"{split}_labels.txt"), base
+    )
+    return Split(f"xlmt/{folder}/{split}", XLMT_LANGS[folder], texts, labels)
+
+
+def tweeteval_val(data_dir: str | Path | None = None) -> Split:
+    """TweetEval sentiment val (English); most rows duplicate xlmt/english (see README)."""
+    base = sentiment_dir(data_dir) / "tweeteval_val"
+    texts, labels = _paired(_lines(base / "val_text.txt"), _lines(base / "val_labels.txt"), base)
+    return Split("tweeteval_val", "en", texts, labels)
+
+
+def allocine(split: str, data_dir: str | Path | None = None) -> Split:
+    """Allociné TV-series reviews (French, binary): 0 -> negative (0), 1 -> positive (2)."""
+    path = sentiment_dir(data_dir) / "allocine_fr" / f"{split}.tsv"
+    texts: list[str] = []
+    labels: list[int] = []
+    for line in _lines(path):
+        label, _, text = line.partition("\t")
+        texts.append(text)
+        labels.append(2 if int(label) == 1 else 0)
+    return Split(f"allocine_fr/{split}", "fr", texts, labels, binary=True)
+
+
+def dedup_key(text: str) -> str:
+    """Key under which two tweets count as the same (whitespace-insensitive)."""
+    return " ".join(text.split())
+
+
+def without(split: Split, seen: Iterable[str], name: str) -> Split:
+    """``split`` minus the rows whose text is in ``seen`` (compared by :func:`dedup_key`)."""
+    keys = {dedup_key(t) for t in seen}
+    rows = [(t, y) for t, y in zip(split.texts, split.labels, strict=True) if dedup_key(t) not in keys]
+    return Split(name, split.lang, [t for t, _ in rows], [y for _, y in rows], split.binary)

@@ -1,0 +1,125 @@
+"""The embedded hub: sources -> bus -> pipeline -> store -> web, in one process.
+
+At scale the same pieces run as separate processes (scale-out issue); only the bus
+and the store implementations change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+
+from socialhub import plugins
+from socialhub.bus import RAW, Bus, open_bus
+from socialhub.connectors.base import Source
+from socialhub.models import Mention
+from socialhub.pipeline.base import Context
+from socialhub.pipeline.chain import Pipeline
+from socialhub.pipeline.service import PipelineService
+from socialhub.serialize import mention_to_json
+from socialhub.settings import Settings
+from socialhub.store import open_store
+from socialhub.store.base import Store
+from socialhub.web.app import create_app
+from socialhub.web.live import LiveFeed
+
+log = logging.getLogger(__name__)
+
+
+def build_sources(settings: Settings) -> list[Source]:
+    registry = plugins.sources()
+    out: list[Source] = []
+    for src in settings.sources:
+        if src.type not in registry:
+            raise ValueError(f"unknown source type {src.type!r} (known: {', '.join(sorted(registry))})")
+        out.append(registry[src.type](**src.options))
+    return out
+
+
+@dataclass
+class Hub:
+    settings: Settings
+    store: Store
+    bus: Bus
+    pipeline: Pipeline
+    sources: list[Source]
+    live: LiveFeed = field(default_factory=LiveFeed)
+    web: bool = True
+    on_stored: Callable[[list[Mention]], None] | None = None
+
+    @classmethod
+    def build(cls, settings: Settings, sources: list[Source] | None = None, web: bool = True) -> Hub:
+        store = open_store(settings.db)
+        store.migrate()
+        bus = open_bus(settings.bus)
+        pipeline = Pipeline.from_settings(Context(store, settings.pipeline), settings.enrichers)
+        return cls(settings, store, bus, pipeline,
+                   build_sources(settings) if sources is None else sources, web=web)
+
+    async def run(self, stop: asyncio.Event, *, until_sources_done: bool = False) -> None:
+        """Run until ``stop`` is set (or, with ``until_sources_done``, until every source
+        has ended and the pipeline has drained)."""
+
+        def stored(batch: list[Mention]) -> None:
+            self.live.publish(batch)
+            if self.on_stored:
+                self.on_stored(batch)
+
+        service = PipelineService(self.bus, self.store, self.pipeline,
+                                  batch_size=self.settings.batch_size, on_stored=stored)
+        tasks: list[asyncio.Task[Any]] = [asyncio.create_task(service.run(stop), name="pipeline")]
+
+        async def emit(m: Mention) -> None:
+            await self.bus.publish(RAW, mention_to_json(m))
+
+        source_tasks = [
+            asyncio.create_task(_guard(s.name, s.run(emit, stop)), name=f"source:{s.name}")
+            for s in self.sources
+        ]
+        server: uvicorn.Server | None = None
+        if self.web:
+            app = create_app(self.store, self.live, self.pipeline.stats)
+            config = uvicorn.Config(app, host=self.settings.host, port=self.settings.port,
+                                    log_level="warning", lifespan="off")
+            server = uvicorn.Server(config)
+            server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+            tasks.append(asyncio.create_task(server.serve(), name="web"))
+        try:
+            if until_sources_done:
+                await asyncio.gather(*source_tasks)
+                await self._drain(service)
+                stop.set()
+            else:
+                await stop.wait()
+        finally:
+            stop.set()
+            if server is not None:
+                server.should_exit = True
+            for t in source_tasks:
+                t.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.gather(*tasks, *source_tasks, return_exceptions=True)
+            self.pipeline.close()
+
+    async def _drain(self, service: PipelineService) -> None:
+        while not service.idle():
+            await asyncio.sleep(0.05)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+async def _guard(name: str, coro: Awaitable[None]) -> None:
+    """A failing source is logged and stops alone; the others keep running."""
+    try:
+        await coro
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("source %s failed", name)

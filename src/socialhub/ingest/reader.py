@@ -1,0 +1,124 @@
+"""Stream a file as decoded physical lines, never failing on bad bytes.
+
+Each line is decoded on its own: UTF-8 first (a leading BOM is dropped), then cp1252,
+then latin-1, which accepts any byte. Deciding per line rather than per file means a
+file that mixes encodings (a cp1252 export appended to a UTF-8 one) still reads, and
+a few junk bytes only affect their own line. UTF-16 files (Excel "Unicode text")
+are recognised by their BOM and decoded whole.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+MAX_LINE_BYTES = 16 * 1024 * 1024  # a longer "line" is junk; it is cut so memory stays bounded
+SAMPLE_BYTES = 64 * 1024
+
+
+class LineReader:
+    """Iterate ``(line_number, text)`` over a file, counting bytes for progress.
+
+    Line numbers start at 1; ``text`` keeps its line ending. ``fallback_lines`` maps
+    each non-UTF-8 encoding used to the number of lines decoded with it.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> with tempfile.NamedTemporaryFile(delete=False) as f:
+    ...     _ = f.write(b"caf\\xe9\\nok\\n")
+    >>> r = LineReader(f.name)
+    >>> list(r)
+    [(1, 'café\\n'), (2, 'ok\\n')]
+    >>> r.fallback_lines
+    {'cp1252': 1}
+    >>> os.unlink(f.name)
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.total_bytes = self.path.stat().st_size
+        self.bytes_read = 0
+        self.fallback_lines: dict[str, int] = {}
+        self.first_fallback_line: int | None = None
+        self.encoding = "utf-8"
+        self.line_encodings: dict[int, str] = {}  # only for lines not read as UTF-8, bounded
+
+    def sample(self, size: int = SAMPLE_BYTES) -> bytes:
+        """The first ``size`` bytes, without consuming anything."""
+        with self.path.open("rb") as f:
+            return f.read(size)
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        with self.path.open("rb") as f:
+            head = f.read(4)
+            f.seek(0)
+            if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                self.encoding = "utf-16"
+                yield from self._utf16_lines(f)
+                return
+            yield from self._byte_lines(f)
+
+    def _byte_lines(self, f: BinaryIO) -> Iterator[tuple[int, str]]:
+        lineno = 0
+        while True:
+            data = f.readline(MAX_LINE_BYTES)
+            if not data:
+                return
+            self.bytes_read += len(data)
+            lineno += 1
+            if lineno == 1 and data.startswith(codecs.BOM_UTF8):
+                data = data[len(codecs.BOM_UTF8) :]
+                self.encoding = "utf-8-sig"
+            yield lineno, self._decode(data, lineno)
+
+    def _decode(self, data: bytes, lineno: int) -> str:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        try:
+            text, used = data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            # cp1252 leaves five bytes undefined; latin-1 maps every byte, so nothing fails.
+            text, used = data.decode("latin-1"), "latin-1"
+        self.fallback_lines[used] = self.fallback_lines.get(used, 0) + 1
+        if self.first_fallback_line is None:
+            self.first_fallback_line = lineno
+        if len(self.line_encodings) < 10_000:
+            self.line_encodings[lineno] = used
+        return text
+
+    def _utf16_lines(self, f: BinaryIO) -> Iterator[tuple[int, str]]:
+        text = io.TextIOWrapper(f, encoding="utf-16", errors="replace", newline="")
+        for lineno, line in enumerate(text, start=1):
+            self.bytes_read = f.tell()  # the wrapper reads ahead: close enough for progress
+            yield lineno, line
+        self.bytes_read = self.total_bytes
+
+    def encoding_notes(self) -> list[str]:
+        """Human notes on how the file was decoded (empty for clean UTF-8)."""
+        notes: list[str] = []
+        if self.encoding == "utf-16":
+            notes.append("file is UTF-16 (BOM); undecodable bytes were replaced")
+        for used, count in sorted(self.fallback_lines.items()):
+            notes.append(
+                f"{count} line(s) were not valid UTF-8 and were decoded as {used}"
+                f" (first: line {self.first_fallback_line})"
+            )
+        return notes
+
+
+def looks_binary(sample: bytes) -> bool:
+    """True when a sample is clearly not text: NUL bytes or many control characters."""
+    if not sample:
+        return False
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if sample.count(0) > len(sample) // 100:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls > len(sample) // 10

@@ -1,0 +1,457 @@
+"""What the SQLite and PostgreSQL stores share: Mention <-> row mapping, text hygiene,
+batch merging and the query-id -> workspace cache.
+
+Both back ends must give the same answers, so every decision about what is stored
+(precision of times, NUL bytes, the first-captured evidence) is taken here, once.
+
+Stored-data rules
+-----------------
+* Times are kept to the millisecond, UTC, on both back ends (SQLite stores integer
+  milliseconds; PostgreSQL would keep microseconds, so they are truncated first).
+* NUL characters: PostgreSQL ``text``/``jsonb`` reject ``\\x00`` while SQLite keeps it.
+  Both back ends therefore remove NUL from every text field and JSON value, and replace
+  it with U+FFFD in the raw payload, so the evidence shows where a character was lost.
+  Lone UTF-16 surrogates (unencodable in UTF-8) are replaced with U+FFFD too.
+* The raw payload is stored as text: ``str`` as is, ``bytes`` decoded as UTF-8 with
+  replacement (undecodable bytes become U+FFFD), anything else as orjson JSON.
+  ``raw_sha256`` is never recomputed here: it is the hash taken at capture
+  (``models.payload_sha256``), of the payload's original bytes.
+* Re-collecting a mention refreshes only :data:`UPDATED_FIELDS` (engagement, enrichment,
+  sentiment, cluster, author profile) and adds query routes; the text, raw payload,
+  raw_sha256, collected_at/via and match_query of the first capture are kept, because
+  they are evidence and must not be overwritten.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import orjson
+
+from socialhub.models import Author, Engagement, Mention, as_utc
+from socialhub.text import index_tokens, norm_handle
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+_BAD_CHARS = re.compile(r"[\x00\ud800-\udfff]")
+
+# Mention fields a re-collection may change; everything else is first-capture evidence.
+UPDATED_FIELDS = (
+    "engagement",
+    "author",
+    "sentiment_label",
+    "sentiment_score",
+    "entities",
+    "keyphrases",
+    "categories",
+    "places",
+    "watchlists",
+    "relevance",
+    "cluster_id",
+)
+
+# Column order of the mentions table as written by both stores (PostgreSQL adds
+# ``search``, SQLite writes the FTS row separately).
+MENTION_COLUMNS = (
+    "id",
+    "platform",
+    "native_id",
+    "url",
+    "site",
+    "text",
+    "lang",
+    "kind",
+    "created_at",
+    "collected_at",
+    "collected_via",
+    "match_query",
+    "author_id",
+    "author_handle",
+    "reply_to",
+    "quote_of",
+    "repost_of",
+    "root_id",
+    "likes",
+    "reposts",
+    "replies",
+    "quotes",
+    "views",
+    "place",
+    "country",
+    "media",
+    "raw",
+    "raw_sha256",
+    "sentiment_label",
+    "sentiment_score",
+    "cluster_id",
+    "enrichment",
+    "updated_at",
+)
+# Columns an ON CONFLICT update refreshes (see UPDATED_FIELDS).
+MENTION_UPDATE_COLUMNS = (
+    "likes",
+    "reposts",
+    "replies",
+    "quotes",
+    "views",
+    "sentiment_label",
+    "sentiment_score",
+    "cluster_id",
+    "enrichment",
+    "updated_at",
+)
+AUTHOR_COLUMNS = (
+    "id",
+    "platform",
+    "native_id",
+    "handle",
+    "handle_norm",
+    "name",
+    "followers",
+    "following",
+    "verified",
+    "created_at",
+    "location",
+    "description",
+    "updated_at",
+)
+# What get_mention/search read: mention columns, then the author's, by position.
+READ_MENTION_COLUMNS = tuple(f"m.{c}" for c in MENTION_COLUMNS if c != "updated_at")
+READ_AUTHOR_COLUMNS = tuple(
+    f"a.{c}" for c in AUTHOR_COLUMNS if c not in ("id", "handle_norm", "updated_at")
+)
+READ_COLUMNS = ("m.seq", *READ_MENTION_COLUMNS, *READ_AUTHOR_COLUMNS)
+
+TimeIn = Callable[[datetime], Any]  # datetime -> what the driver stores
+TimeOut = Callable[[Any], datetime]  # what the driver returns -> aware UTC datetime
+
+
+# -- times -------------------------------------------------------------------------
+
+
+def to_ms(value: datetime) -> int:
+    """Aware (or naive = UTC) datetime -> integer milliseconds since the epoch."""
+    return (as_utc(value) - EPOCH) // _MS
+
+
+def from_ms(value: int) -> datetime:
+    return EPOCH + value * _MS
+
+
+def to_utc_ms(value: datetime) -> datetime:
+    """UTC datetime truncated to the millisecond, so PostgreSQL equals SQLite."""
+    value = as_utc(value)
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def utc_ms_now() -> datetime:
+    return to_utc_ms(datetime.now(UTC))
+
+
+# -- text hygiene ------------------------------------------------------------------
+
+
+def _fix(match: re.Match[str]) -> str:
+    return "" if match.group() == "\x00" else "\ufffd"
+
+
+def clean(value: str) -> str:
+    """Remove NUL, replace lone surrogates: what both databases can store."""
+    if value.isascii():
+        return value.replace("\x00", "") if "\x00" in value else value
+    return _BAD_CHARS.sub(_fix, value)
+
+
+def clean_opt(value: str | None) -> str | None:
+    return None if value is None else clean(value)
+
+
+def clean_raw(value: str) -> str:
+    """Like :func:`clean` but NUL becomes U+FFFD: the evidence keeps a visible mark."""
+    if "\x00" in value:
+        value = value.replace("\x00", "\ufffd")
+    return value if value.isascii() else _BAD_CHARS.sub("\ufffd", value)
+
+
+def _clean_obj(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {clean(str(k)): _clean_obj(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean_obj(v) for v in value]
+    return value
+
+
+def dump_json(value: Any) -> str:
+    """JSON text for a JSON column; NUL and lone surrogates cleaned out of strings."""
+    try:
+        data = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+    except orjson.JSONEncodeError:  # lone surrogates: clean the object, then retry
+        data = orjson.dumps(_clean_obj(value), option=orjson.OPT_NON_STR_KEYS)
+    if b"\\u0000" in data:  # orjson escapes NUL; PostgreSQL jsonb rejects it
+        data = orjson.dumps(_clean_obj(value), option=orjson.OPT_NON_STR_KEYS)
+    return data.decode()
+
+
+def load_json(value: Any) -> Any:
+    """A JSON column as the driver returns it (text in SQLite, parsed in psycopg)."""
+    if isinstance(value, str | bytes):
+        return orjson.loads(value)
+    return value
+
+
+def raw_text(raw: Any) -> str | None:
+    """The payload as stored: str as is, bytes decoded (replacing errors), objects as JSON."""
+    if raw is None:
+        return None
+    if isinstance(raw, bytes):
+        return clean_raw(raw.decode("utf-8", errors="replace"))
+    if isinstance(raw, str):
+        return clean_raw(raw)
+    try:
+        return clean_raw(orjson.dumps(raw, option=orjson.OPT_NON_STR_KEYS).decode())
+    except orjson.JSONEncodeError:  # lone surrogates or exotic types: fall back, still JSON
+        return clean_raw(json.dumps(raw, ensure_ascii=False, default=str))
+
+
+# -- mention <-> row ---------------------------------------------------------------
+
+
+def merge_batch(batch: Iterable[Mention]) -> tuple[list[Mention], int]:
+    """Collapse repeats of one (platform, native_id) inside a batch.
+
+    The first occurrence keeps its evidence; later ones bring the fields a
+    re-collection may change and their query routes. Returns the unique mentions in
+    first-seen order and how many repeats were folded (they count as updates).
+    """
+    unique: dict[str, Mention] = {}
+    repeats = 0
+    for mention in batch:
+        first = unique.get(mention.id)
+        if first is None:
+            unique[mention.id] = mention
+            continue
+        repeats += 1
+        changes = {name: getattr(mention, name) for name in UPDATED_FIELDS}
+        if mention.author is None:
+            changes["author"] = first.author
+        routes = list(dict.fromkeys([*first.query_ids, *mention.query_ids]))
+        unique[mention.id] = dataclasses.replace(first, **changes, query_ids=routes)
+    return list(unique.values()), repeats
+
+
+def mention_values(m: Mention, ts: TimeIn, now: Any) -> tuple[Any, ...]:
+    """Values in :data:`MENTION_COLUMNS` order."""
+    eng = m.engagement
+    enrichment = m.enrichment()
+    return (
+        clean(m.id),
+        clean(m.platform),
+        clean(m.native_id),
+        clean(m.url),
+        clean(m.site),
+        clean(m.text),
+        clean(m.lang),
+        m.kind,
+        ts(m.created_at),
+        ts(m.collected_at),
+        clean(m.collected_via),
+        clean(m.match_query),
+        clean_opt(m.author_id),
+        clean(norm_handle(m.author_handle)),
+        clean_opt(m.reply_to),
+        clean_opt(m.quote_of),
+        clean_opt(m.repost_of),
+        clean_opt(m.root_id),
+        eng.likes,
+        eng.reposts,
+        eng.replies,
+        eng.quotes,
+        eng.views,
+        clean(m.place),
+        clean(m.country.lower()),
+        dump_json(m.media),
+        raw_text(m.raw),
+        m.raw_sha256,
+        clean_opt(m.sentiment_label),
+        m.sentiment_score,
+        clean_opt(m.cluster_id),
+        dump_json(enrichment),
+        now,
+    )
+
+
+def search_tokens(m: Mention) -> list[str]:
+    """The tokens indexed for a mention: those of its text as stored (cleaned)."""
+    return index_tokens(clean(m.text))
+
+
+def update_values(m: Mention, now: Any) -> tuple[Any, ...]:
+    """Values in :data:`MENTION_UPDATE_COLUMNS` order."""
+    eng = m.engagement
+    return (
+        eng.likes,
+        eng.reposts,
+        eng.replies,
+        eng.quotes,
+        eng.views,
+        clean_opt(m.sentiment_label),
+        m.sentiment_score,
+        clean_opt(m.cluster_id),
+        dump_json(m.enrichment()),
+        now,
+    )
+
+
+def unique_authors(mentions: Iterable[Mention]) -> list[Author]:
+    """One author per id, the last seen in the batch (the freshest profile)."""
+    authors: dict[str, Author] = {}
+    for m in mentions:
+        if m.author is not None:
+            authors[m.author.id] = m.author
+    return list(authors.values())
+
+
+def author_values(a: Author, ts: TimeIn, now: Any) -> tuple[Any, ...]:
+    """Values in :data:`AUTHOR_COLUMNS` order."""
+    return (
+        clean(a.id),
+        clean(a.platform),
+        clean(a.native_id),
+        clean(a.handle),
+        clean(norm_handle(a.handle)),
+        clean(a.name),
+        a.followers,
+        a.following,
+        bool(a.verified),
+        None if a.created_at is None else ts(a.created_at),
+        clean(a.location),
+        clean(a.description),
+        now,
+    )
+
+
+def row_to_mention(row: Sequence[Any], query_ids: list[int], dt: TimeOut) -> Mention:
+    """Rebuild a Mention from a :data:`READ_COLUMNS` row.
+
+    Sentiment comes from the enrichment JSON rather than the columns, because the
+    PostgreSQL ``REAL`` column would round the score to single precision.
+    """
+    v = dict(zip(READ_COLUMNS, row, strict=True))
+    enrichment: dict[str, Any] = load_json(v["m.enrichment"]) or {}
+    sentiment = enrichment.get("sentiment") or {}
+    author = None
+    if v["m.author_id"] is not None and v["a.platform"] is not None:
+        author = Author(
+            platform=v["a.platform"],
+            native_id=v["a.native_id"],
+            handle=v["a.handle"],
+            name=v["a.name"],
+            followers=int(v["a.followers"]),
+            following=int(v["a.following"]),
+            verified=bool(v["a.verified"]),
+            created_at=None if v["a.created_at"] is None else dt(v["a.created_at"]),
+            location=v["a.location"],
+            description=v["a.description"],
+        )
+    return Mention(
+        platform=v["m.platform"],
+        native_id=v["m.native_id"],
+        text=v["m.text"],
+        created_at=dt(v["m.created_at"]),
+        url=v["m.url"],
+        lang=v["m.lang"],
+        kind=v["m.kind"],
+        collected_at=dt(v["m.collected_at"]),
+        collected_via=v["m.collected_via"],
+        match_query=v["m.match_query"],
+        author=author,
+        reply_to=v["m.reply_to"],
+        quote_of=v["m.quote_of"],
+        repost_of=v["m.repost_of"],
+        root_id=v["m.root_id"],
+        engagement=Engagement(
+            likes=int(v["m.likes"]),
+            reposts=int(v["m.reposts"]),
+            replies=int(v["m.replies"]),
+            quotes=int(v["m.quotes"]),
+            views=int(v["m.views"]),
+        ),
+        place=v["m.place"],
+        country=v["m.country"],
+        media=load_json(v["m.media"]),
+        raw=v["m.raw"],
+        raw_sha256=v["m.raw_sha256"],
+        sentiment_label=sentiment.get("label", v["m.sentiment_label"]),
+        sentiment_score=sentiment.get("score", v["m.sentiment_score"]),
+        entities=enrichment.get("entities") or [],
+        keyphrases=enrichment.get("keyphrases") or [],
+        categories=enrichment.get("categories") or [],
+        places=enrichment.get("places") or [],
+        watchlists=enrichment.get("watchlists") or [],
+        query_ids=query_ids,
+        relevance=enrichment.get("relevance") or {},
+        cluster_id=v["m.cluster_id"],
+    )
+
+
+# -- query routes ------------------------------------------------------------------
+
+
+class RouteCache:
+    """query id -> workspace id, filled lazily from the queries table.
+
+    A query never moves between workspaces (upserts are keyed by workspace and name),
+    so entries stay valid until the query is deleted; the store calls :meth:`forget`.
+    """
+
+    def __init__(self) -> None:
+        self._map: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def missing(self, query_ids: Iterable[int]) -> list[int]:
+        with self._lock:
+            return sorted({q for q in query_ids if q not in self._map})
+
+    def remember(self, pairs: Iterable[tuple[int, int]]) -> None:
+        with self._lock:
+            self._map.update((int(q), int(w)) for q, w in pairs)
+
+    def workspace(self, query_id: int) -> int | None:
+        return self._map.get(query_id)
+
+    def forget(self, query_id: int | None = None) -> None:
+        with self._lock:
+            if query_id is None:
+                self._map.clear()
+            else:
+                self._map.pop(query_id, None)
+
+
+def route_rows(
+    mentions: Iterable[tuple[Mention, int]], cache: RouteCache, ts: TimeIn
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """(mention_queries rows, mention_workspaces rows) for mentions with their seq.
+
+    Query ids unknown to the queries table (e.g. deleted since routing) are dropped:
+    a route must point at a query, and losing one route beats losing the mention.
+    """
+    queries: dict[tuple[int, int], tuple[Any, ...]] = {}
+    workspaces: dict[tuple[int, int], tuple[Any, ...]] = {}
+    for m, seq in mentions:
+        for qid in m.query_ids:
+            ws = cache.workspace(qid)
+            if ws is None:
+                continue
+            created = ts(m.created_at)
+            relevance = m.relevance.get(str(qid))
+            queries[(qid, seq)] = (qid, seq, ws, created, relevance)
+            workspaces[(ws, seq)] = (ws, seq, created)
+    return list(queries.values()), list(workspaces.values())

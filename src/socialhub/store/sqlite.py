@@ -1,0 +1,255 @@
+"""SQLite store: the embedded default (WAL, FTS5, one writer).
+
+All writes go through ONE writer connection guarded by a lock, Datasette style: SQLite
+allows one writer at a time anyway, and serialising in-process avoids busy waits and
+``database is locked`` errors. Reads use one connection per thread, which in WAL mode
+never block the writer nor each other.
+
+Times are INTEGER milliseconds since the epoch (UTC). Full-text search uses the
+contentless FTS5 table ``mentions_fts`` whose rowid is ``mentions.seq`` and whose
+document is our own token stream (``socialhub.text.index_tokens``), so search answers
+equal the streaming matcher's and PostgreSQL's.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from socialhub.models import Mention, utcnow
+from socialhub.store import migrations
+from socialhub.store.admin import Cursor, iter_chunks
+from socialhub.store.base import AddResult
+from socialhub.store.common import (
+    AUTHOR_COLUMNS,
+    MENTION_COLUMNS,
+    MENTION_UPDATE_COLUMNS,
+    RouteCache,
+    author_values,
+    from_ms,
+    mention_values,
+    merge_batch,
+    route_rows,
+    search_tokens,
+    to_ms,
+    unique_authors,
+    update_values,
+)
+from socialhub.store.reads import SqlStoreBase
+from socialhub.text import fts_document
+
+if TYPE_CHECKING:
+    from socialhub.query.ast import Node
+
+# Why each PRAGMA: WAL lets readers run during writes; synchronous=NORMAL is durable
+# across application crashes in WAL mode and much faster than FULL; a big page cache
+# and in-memory temp tables help bulk imports and FTS merges.
+_COMMON_PRAGMAS = (
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 30000",
+    "PRAGMA temp_store = MEMORY",
+    "PRAGMA cache_size = -65536",  # 64 MiB
+    "PRAGMA mmap_size = 268435456",  # 256 MiB: reads skip a copy through the page cache
+)
+_WRITER_PRAGMAS = ("PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL")
+_READER_PRAGMAS = ("PRAGMA query_only = ON",)
+
+_INSERT_MENTION = (
+    f"INSERT INTO mentions (seq, {', '.join(MENTION_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * (len(MENTION_COLUMNS) + 1))})"
+)
+_UPDATE_MENTION = (
+    f"UPDATE mentions SET {', '.join(f'{c} = ?' for c in MENTION_UPDATE_COLUMNS)} WHERE seq = ?"
+)
+_UPSERT_AUTHOR = (
+    f"INSERT INTO authors ({', '.join(AUTHOR_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(AUTHOR_COLUMNS))}) ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in AUTHOR_COLUMNS[1:])
+)
+_INSERT_ROUTE = (
+    "INSERT INTO mention_queries (query_id, mention_seq, workspace_id, created_at, relevance) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (query_id, mention_seq) DO UPDATE SET "
+    "relevance = coalesce(excluded.relevance, mention_queries.relevance)"
+)
+_INSERT_WORKSPACE = (
+    "INSERT OR IGNORE INTO mention_workspaces (workspace_id, mention_seq, created_at) "
+    "VALUES (?, ?, ?)"
+)
+
+
+def path_from_url(url: str) -> Path:
+    """``sqlite:///rel/path.db`` -> ``rel/path.db``; ``sqlite:////abs/path.db`` -> ``/abs/...``.
+
+    The SQLAlchemy convention: three slashes then the path, so an absolute path shows a
+    fourth slash.
+    """
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or len(url) == len(prefix):
+        raise ValueError(f"not a SQLite URL (expected sqlite:///path.db): {url!r}")
+    return Path(url[len(prefix) :])
+
+
+class SqliteStore(SqlStoreBase):
+    """The Store protocol on one SQLite file. Thread-safe; opens no migration itself."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.path = path_from_url(url)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._routes = RouteCache()
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._closed = False
+        self._writer = self._connect(_WRITER_PRAGMAS)
+
+    # -- connections --------------------------------------------------------------
+
+    def _connect(self, pragmas: Sequence[str]) -> sqlite3.Connection:
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves; check_same_thread=False
+        # only so close() may close every connection (each is used by one thread).
+        conn = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=30
+        )
+        for pragma in (*_COMMON_PRAGMAS, *pragmas):
+            conn.execute(pragma)
+        return conn
+
+    def _reader(self) -> sqlite3.Connection:
+        if self._closed:
+            raise sqlite3.ProgrammingError("store is closed")
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect(_READER_PRAGMAS)
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            self._writer.close()
+        with self._readers_lock:
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
+
+    @contextmanager
+    def _tx(self) -> Iterator[Cursor]:
+        """BEGIN IMMEDIATE on the writer: takes the file's write lock up front, so a
+        read-then-write inside the transaction cannot be raced by another process."""
+        with self._lock:
+            conn = self._writer
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn.cursor()
+            except BaseException:
+                if conn.in_transaction:  # some errors make SQLite roll back by itself
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def _rows(
+        self, sql: str, params: Sequence[Any] = (), *, translate: bool = True
+    ) -> list[tuple[Any, ...]]:
+        return self._reader().execute(sql, tuple(params)).fetchall()
+
+    def _ts(self, value: datetime) -> int:
+        return to_ms(value)
+
+    def _dt(self, value: Any) -> datetime:
+        return from_ms(int(value))
+
+    def _now(self) -> int:
+        return to_ms(utcnow())
+
+    def _compile(self, node: Node, workspace_id: int | None) -> tuple[str, list[object]]:
+        from socialhub.query.sql import compile_sqlite
+
+        return compile_sqlite(node, workspace_id=workspace_id)
+
+    # -- migrations ---------------------------------------------------------------
+
+    def applied_migrations(self) -> list[str]:
+        conn = self._reader()
+        exists = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+        ).fetchone()
+        if not exists:
+            return []
+        return [r[0] for r in conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
+
+    def migrate(self) -> list[str]:
+        """Apply pending migrations, each with its record in one transaction."""
+        applied_now: list[str] = []
+        for migration in migrations.available("sqlite"):
+            with self._tx() as cur:
+                cur.execute(migrations.SCHEMA_TABLE["sqlite"])
+                cur.execute("SELECT 1 FROM schema_migrations WHERE name = ?", (migration.name,))
+                if cur.fetchone():
+                    continue  # applied before, maybe by another process meanwhile
+                for statement in migrations.split_sqlite(migration.sql):
+                    cur.execute(statement)
+                cur.execute(
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                    (migration.name, self._now()),
+                )
+            applied_now.append(migration.name)
+        return applied_now
+
+    # -- mentions -----------------------------------------------------------------
+
+    def add(self, batch: Sequence[Mention]) -> AddResult:
+        """Insert new mentions (with their FTS rows) and refresh re-collected ones, in
+        one transaction with executemany. See :mod:`socialhub.store.common` for what a
+        re-collection may change (the first capture's evidence is kept)."""
+        unique, repeats = merge_batch(batch)
+        if not unique:
+            return AddResult(0, repeats)
+        now = self._now()
+        with self._tx() as cur:
+            authors = unique_authors(unique)
+            if authors:
+                cur.executemany(_UPSERT_AUTHOR, [author_values(a, to_ms, now) for a in authors])
+            existing: dict[str, int] = {}
+            ids = [m.id for m in unique]
+            for chunk in iter_chunks(ids, 500):
+                marks = ", ".join("?" * len(chunk))
+                cur.execute(f"SELECT id, seq FROM mentions WHERE id IN ({marks})", tuple(chunk))
+                existing.update(cur.fetchall())
+            # We hold the write lock, so numbering rows ourselves is race-free and
+            # gives the seqs (= FTS rowids) without a round trip per row.
+            cur.execute("SELECT coalesce(max(seq), 0) FROM mentions")
+            next_seq = int(cur.fetchone()[0]) + 1
+            seqs: list[tuple[Mention, int]] = []
+            new_rows: list[tuple[Any, ...]] = []
+            fts_rows: list[tuple[int, str]] = []
+            old_rows: list[tuple[Any, ...]] = []
+            for m in unique:
+                seq = existing.get(m.id)
+                if seq is None:
+                    seq = next_seq
+                    next_seq += 1
+                    new_rows.append((seq, *mention_values(m, to_ms, now)))
+                    fts_rows.append((seq, fts_document(search_tokens(m))))
+                else:
+                    old_rows.append((*update_values(m, now), seq))
+                seqs.append((m, seq))
+            if new_rows:
+                cur.executemany(_INSERT_MENTION, new_rows)
+                cur.executemany("INSERT INTO mentions_fts (rowid, tokens) VALUES (?, ?)", fts_rows)
+            if old_rows:
+                cur.executemany(_UPDATE_MENTION, old_rows)
+            self._load_routes(cur, unique)
+            query_rows, workspace_rows = route_rows(seqs, self._routes, to_ms)
+            if query_rows:
+                cur.executemany(_INSERT_ROUTE, query_rows)
+                cur.executemany(_INSERT_WORKSPACE, workspace_rows)
+        return AddResult(inserted=len(new_rows), updated=len(old_rows) + repeats)
