@@ -1,0 +1,12 @@
+"""The query language's error type, importable without the rest of the package."""
+
+from __future__ import annotations
+
+
+class QuerySyntaxError(ValueError):
+    """A query that cannot be parsed; ``column`` is 1-based, ``message`` has no column."""
+
+    def __init__(self, message: str, column: int) -> None:
+        super().__init__(f"{message} (column {column})")
+        self.message = message
+        self.column = column

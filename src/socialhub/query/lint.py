@@ -1,0 +1,142 @@
+"""Query linter: syntax errors plus warnings about queries that will not do what is meant.
+
+Levels: ``error`` (the query cannot be saved as is: a syntax error, or a query that
+matches without any positive term) and ``warning`` (implicit AND, lowercase operators,
+over-broad terms, precedence traps, ...). Long OR lists are fine and not reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from socialhub.query.ast import (
+    And,
+    Field,
+    Near,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    Term,
+    is_anchored,
+    walk,
+)
+from socialhub.query.errors import QuerySyntaxError
+from socialhub.query.lexer import tokenize
+from socialhub.query.parser import parse_with_warnings
+from socialhub.query.words import STOPWORDS
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class LintMessage:
+    level: Level
+    message: str
+    column: int
+
+
+def lint(text: str) -> list[LintMessage]:
+    """Every problem found in ``text``, ordered by column."""
+    try:
+        node, warnings = parse_with_warnings(text)
+    except QuerySyntaxError as exc:
+        return [LintMessage("error", exc.message, exc.column)]
+    out = [LintMessage("warning", message, col) for message, col in warnings]
+    out.extend(_lexical(text))
+    if not is_anchored(node):
+        col = next((n.col for n in walk(node) if isinstance(n, Not)), 1)
+        out.append(
+            LintMessage(
+                "error",
+                "the query can match without any of its words (NOT alone): "
+                "add a positive term, e.g. 'brand NOT job'",
+                col,
+            )
+        )
+    out.extend(_broad(node, sufficient=True))
+    out.extend(_fields(node))
+    return sorted(out, key=lambda m: (m.column, m.level, m.message))
+
+
+def _lexical(text: str) -> Iterator[LintMessage]:
+    for tok in tokenize(text):
+        if tok.kind != "WORD":
+            continue
+        word = tok.value
+        if word.lower() in ("and", "or", "not") or word.lower().startswith("near/"):
+            yield LintMessage(
+                "warning",
+                f"'{word}' is searched as a word; operators are uppercase: {word.upper()}",
+                tok.col,
+            )
+        elif len(word) > 1 and word[0] == "-" and word[1].isalnum():
+            yield LintMessage(
+                "warning", f"'{word}' does not exclude anything: write NOT {word[1:]}", tok.col
+            )
+
+
+def _is_broad(token: str) -> bool:
+    word = token.lstrip("#@")
+    return word == token and (len(word) <= 2 or word in STOPWORDS)
+
+
+def _broad(node: Node, *, sufficient: bool) -> Iterator[LintMessage]:
+    """Very common words that can make the query match on their own; short wildcards."""
+    if isinstance(node, Term):
+        if sufficient and _is_broad(node.token):
+            yield LintMessage(
+                "warning",
+                f"'{node.token}' is a very common word: on its own it will match a lot of noise",
+                node.col,
+            )
+    elif isinstance(node, Prefix):
+        yield from _short_stem(node)
+    elif isinstance(node, Phrase):
+        parts = node.parts
+        if len(parts) == 2 and all(isinstance(p, Prefix) for p in parts):
+            yield from _short_stem(parts[1])  # a "#tag*" wildcard
+        elif sufficient and all(isinstance(p, Term) and _is_broad(p.token) for p in parts):
+            yield LintMessage("warning", "this phrase is made of very common words only", node.col)
+    elif isinstance(node, Or):
+        for item in node.items:
+            yield from _broad(item, sufficient=sufficient)
+    elif isinstance(node, And):
+        for item in node.items:
+            others_negative = all(isinstance(o, Not) for o in node.items if o is not item)
+            yield from _broad(item, sufficient=sufficient and others_negative)
+    elif isinstance(node, Near):  # its operands constrain each other
+        yield from _broad(node.left, sufficient=False)
+        yield from _broad(node.right, sufficient=False)
+
+
+def _short_stem(node: Term | Prefix) -> Iterator[LintMessage]:
+    stem = node.token if isinstance(node, Term) else node.stem
+    if len(stem.lstrip("#@")) < 3:
+        yield LintMessage(
+            "warning",
+            f"wildcard '{stem}*' matches too many words: use at least 3 letters before *",
+            node.col,
+        )
+
+
+def _fields(node: Node) -> Iterator[LintMessage]:
+    for child in walk(node):
+        if not isinstance(child, Field):
+            continue
+        if child.name == "lang" and not re.fullmatch(r"[a-z]{2,3}", child.value):
+            yield LintMessage(
+                "warning",
+                f"lang: expects a language code such as fr or en, not '{child.value}'",
+                child.col,
+            )
+        if child.name == "country" and not re.fullmatch(r"[a-z]{2}", child.value):
+            yield LintMessage(
+                "warning",
+                f"country: expects a two-letter code such as fr, not '{child.value}'",
+                child.col,
+            )
