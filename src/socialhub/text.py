@@ -19,7 +19,7 @@ MAX_TOKENS = 16_000  # PostgreSQL tsvector positions stop at 16,383
 MAX_TOKEN_LEN = 64  # longer runs are junk (base64, hashes); truncating keeps all back ends equal
 
 _TOKEN = re.compile(r"([#@]?)([^\W_]+)")
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_HOST = re.compile(r"[\w-]+(\.[\w-]+)*")
 
 
 def fold(text: str) -> str:
@@ -66,6 +66,8 @@ def url_host(url: str) -> str:
     except ValueError:
         return ""
     host = host.lower().rstrip(".")
+    if not _HOST.fullmatch(host):
+        return ""
     return host[4:] if host.startswith("www.") else host
 
 

@@ -24,14 +24,13 @@ from socialhub.models import (
     WatchlistMember,
     Workspace,
 )
-from socialhub.store.common import RouteCache, clean, clean_raw
+from socialhub.store.common import RouteCache
+from socialhub.store.convert import clean, clean_raw
 from socialhub.text import norm_handle
 
 
 class Cursor(Protocol):
     """What both drivers' cursors offer and the shared code uses."""
-
-    rowcount: int
 
     def execute(self, query: Any, params: Any = ...) -> Any: ...
 
@@ -100,7 +99,8 @@ class AdminMixin:
 
     def list_workspaces(self) -> list[Workspace]:
         return [
-            Workspace(*r) for r in self._rows("SELECT slug, name, timezone, id FROM workspaces ORDER BY id")
+            Workspace(*r)
+            for r in self._rows("SELECT slug, name, timezone, id FROM workspaces ORDER BY id")
         ]
 
     # -- users and memberships ------------------------------------------------------
@@ -135,7 +135,9 @@ class AdminMixin:
         return self._user(rows[0]) if rows else None
 
     def list_users(self) -> list[User]:
-        return [self._user(r) for r in self._rows(f"SELECT {self._USER_COLS} FROM users ORDER BY id")]
+        return [
+            self._user(r) for r in self._rows(f"SELECT {self._USER_COLS} FROM users ORDER BY id")
+        ]
 
     def set_membership(self, workspace_id: int, user_id: int, role: Role) -> None:
         with self._tx() as cur:
@@ -242,14 +244,19 @@ class AdminMixin:
                         "handle_norm, name, list_type, notes) VALUES (?, ?, ?, ?, ?, ?, ?)"
                     ),
                     [
-                        (wl_id, platform, clean(m.handle), handle, clean(m.name),
-                         clean(m.list_type), clean(m.notes))
+                        (
+                            wl_id,
+                            platform,
+                            clean(m.handle),
+                            handle,
+                            clean(m.name),
+                            clean(m.list_type),
+                            clean(m.notes),
+                        )
                         for (platform, handle), m in members.items()
                     ],
                 )
-        return dataclasses.replace(
-            watchlist, id=int(wl_id), members=list(members.values())
-        )
+        return dataclasses.replace(watchlist, id=int(wl_id), members=list(members.values()))
 
     def list_watchlists(self, workspace_id: int | None = None) -> list[Watchlist]:
         """Watchlists by id; their members ordered by (platform, normalised handle)."""
@@ -292,8 +299,13 @@ class AdminMixin:
                     "VALUES (?, ?, ?, ?, ?)"
                 ),
                 [
-                    (clean(i.source), clean(i.location), clean(i.reason), clean_raw(i.raw),
-                     self._ts(i.created_at))
+                    (
+                        clean(i.source),
+                        clean(i.location),
+                        clean(i.reason),
+                        clean_raw(i.raw),
+                        self._ts(i.created_at),
+                    )
                     for i in items
                 ],
             )

@@ -1,45 +1,36 @@
-"""What the SQLite and PostgreSQL stores share: Mention <-> row mapping, text hygiene,
-batch merging and the query-id -> workspace cache.
+"""What the SQLite and PostgreSQL stores share: Mention <-> row mapping, batch merging
+and the query-id -> workspace cache. Value conversions live in :mod:`.convert`.
 
-Both back ends must give the same answers, so every decision about what is stored
-(precision of times, NUL bytes, the first-captured evidence) is taken here, once.
-
-Stored-data rules
------------------
-* Times are kept to the millisecond, UTC, on both back ends (SQLite stores integer
-  milliseconds; PostgreSQL would keep microseconds, so they are truncated first).
-* NUL characters: PostgreSQL ``text``/``jsonb`` reject ``\\x00`` while SQLite keeps it.
-  Both back ends therefore remove NUL from every text field and JSON value, and replace
-  it with U+FFFD in the raw payload, so the evidence shows where a character was lost.
-  Lone UTF-16 surrogates (unencodable in UTF-8) are replaced with U+FFFD too.
-* The raw payload is stored as text: ``str`` as is, ``bytes`` decoded as UTF-8 with
-  replacement (undecodable bytes become U+FFFD), anything else as orjson JSON.
-  ``raw_sha256`` is never recomputed here: it is the hash taken at capture
-  (``models.payload_sha256``), of the payload's original bytes.
-* Re-collecting a mention refreshes only :data:`UPDATED_FIELDS` (engagement, enrichment,
-  sentiment, cluster, author profile) and adds query routes; the text, raw payload,
-  raw_sha256, collected_at/via and match_query of the first capture are kept, because
-  they are evidence and must not be overwritten.
+Re-collecting a mention refreshes only :data:`UPDATED_FIELDS` (engagement, enrichment,
+sentiment, cluster, author profile) and adds query routes; the text, raw payload,
+raw_sha256, collected_at/via and match_query of the FIRST capture are kept, because
+they are evidence and must not be overwritten. The text is kept too, so the search
+index always matches the stored text.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
-import re
+import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-import orjson
-
-from socialhub.models import Author, Engagement, Mention, as_utc
+from socialhub.models import Author, Engagement, Mention
+from socialhub.store.convert import (
+    TimeIn,
+    TimeOut,
+    clean,
+    clean_opt,
+    clean_row,
+    dump_json,
+    load_json,
+    raw_text,
+    site_of,
+)
 from socialhub.text import index_tokens, norm_handle
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MS = timedelta(milliseconds=1)
-_BAD_CHARS = re.compile(r"[\x00\ud800-\udfff]")
+log = logging.getLogger(__name__)
 
 # Mention fields a re-collection may change; everything else is first-capture evidence.
 UPDATED_FIELDS = (
@@ -128,98 +119,6 @@ READ_AUTHOR_COLUMNS = tuple(
 )
 READ_COLUMNS = ("m.seq", *READ_MENTION_COLUMNS, *READ_AUTHOR_COLUMNS)
 
-TimeIn = Callable[[datetime], Any]  # datetime -> what the driver stores
-TimeOut = Callable[[Any], datetime]  # what the driver returns -> aware UTC datetime
-
-
-# -- times -------------------------------------------------------------------------
-
-
-def to_ms(value: datetime) -> int:
-    """Aware (or naive = UTC) datetime -> integer milliseconds since the epoch."""
-    return (as_utc(value) - EPOCH) // _MS
-
-
-def from_ms(value: int) -> datetime:
-    return EPOCH + value * _MS
-
-
-def to_utc_ms(value: datetime) -> datetime:
-    """UTC datetime truncated to the millisecond, so PostgreSQL equals SQLite."""
-    value = as_utc(value)
-    return value.replace(microsecond=value.microsecond // 1000 * 1000)
-
-
-def utc_ms_now() -> datetime:
-    return to_utc_ms(datetime.now(UTC))
-
-
-# -- text hygiene ------------------------------------------------------------------
-
-
-def _fix(match: re.Match[str]) -> str:
-    return "" if match.group() == "\x00" else "\ufffd"
-
-
-def clean(value: str) -> str:
-    """Remove NUL, replace lone surrogates: what both databases can store."""
-    if value.isascii():
-        return value.replace("\x00", "") if "\x00" in value else value
-    return _BAD_CHARS.sub(_fix, value)
-
-
-def clean_opt(value: str | None) -> str | None:
-    return None if value is None else clean(value)
-
-
-def clean_raw(value: str) -> str:
-    """Like :func:`clean` but NUL becomes U+FFFD: the evidence keeps a visible mark."""
-    if "\x00" in value:
-        value = value.replace("\x00", "\ufffd")
-    return value if value.isascii() else _BAD_CHARS.sub("\ufffd", value)
-
-
-def _clean_obj(value: Any) -> Any:
-    if isinstance(value, str):
-        return clean(value)
-    if isinstance(value, dict):
-        return {clean(str(k)): _clean_obj(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean_obj(v) for v in value]
-    return value
-
-
-def dump_json(value: Any) -> str:
-    """JSON text for a JSON column; NUL and lone surrogates cleaned out of strings."""
-    try:
-        data = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
-    except orjson.JSONEncodeError:  # lone surrogates: clean the object, then retry
-        data = orjson.dumps(_clean_obj(value), option=orjson.OPT_NON_STR_KEYS)
-    if b"\\u0000" in data:  # orjson escapes NUL; PostgreSQL jsonb rejects it
-        data = orjson.dumps(_clean_obj(value), option=orjson.OPT_NON_STR_KEYS)
-    return data.decode()
-
-
-def load_json(value: Any) -> Any:
-    """A JSON column as the driver returns it (text in SQLite, parsed in psycopg)."""
-    if isinstance(value, str | bytes):
-        return orjson.loads(value)
-    return value
-
-
-def raw_text(raw: Any) -> str | None:
-    """The payload as stored: str as is, bytes decoded (replacing errors), objects as JSON."""
-    if raw is None:
-        return None
-    if isinstance(raw, bytes):
-        return clean_raw(raw.decode("utf-8", errors="replace"))
-    if isinstance(raw, str):
-        return clean_raw(raw)
-    try:
-        return clean_raw(orjson.dumps(raw, option=orjson.OPT_NON_STR_KEYS).decode())
-    except orjson.JSONEncodeError:  # lone surrogates or exotic types: fall back, still JSON
-        return clean_raw(json.dumps(raw, ensure_ascii=False, default=str))
-
 
 # -- mention <-> row ---------------------------------------------------------------
 
@@ -234,57 +133,60 @@ def merge_batch(batch: Iterable[Mention]) -> tuple[list[Mention], int]:
     unique: dict[str, Mention] = {}
     repeats = 0
     for mention in batch:
-        first = unique.get(mention.id)
+        key = clean(mention.id)  # the id as stored
+        first = unique.get(key)
         if first is None:
-            unique[mention.id] = mention
+            unique[key] = mention
             continue
         repeats += 1
         changes = {name: getattr(mention, name) for name in UPDATED_FIELDS}
         if mention.author is None:
             changes["author"] = first.author
         routes = list(dict.fromkeys([*first.query_ids, *mention.query_ids]))
-        unique[mention.id] = dataclasses.replace(first, **changes, query_ids=routes)
+        unique[key] = dataclasses.replace(first, **changes, query_ids=routes)
     return list(unique.values()), repeats
 
 
 def mention_values(m: Mention, ts: TimeIn, now: Any) -> tuple[Any, ...]:
-    """Values in :data:`MENTION_COLUMNS` order."""
+    """Values in :data:`MENTION_COLUMNS` order, cleaned (raw and JSON clean themselves)."""
     eng = m.engagement
-    enrichment = m.enrichment()
-    return (
-        clean(m.id),
-        clean(m.platform),
-        clean(m.native_id),
-        clean(m.url),
-        clean(m.site),
-        clean(m.text),
-        clean(m.lang),
-        m.kind,
-        ts(m.created_at),
-        ts(m.collected_at),
-        clean(m.collected_via),
-        clean(m.match_query),
-        clean_opt(m.author_id),
-        clean(norm_handle(m.author_handle)),
-        clean_opt(m.reply_to),
-        clean_opt(m.quote_of),
-        clean_opt(m.repost_of),
-        clean_opt(m.root_id),
-        eng.likes,
-        eng.reposts,
-        eng.replies,
-        eng.quotes,
-        eng.views,
-        clean(m.place),
-        clean(m.country.lower()),
-        dump_json(m.media),
-        raw_text(m.raw),
-        m.raw_sha256,
-        clean_opt(m.sentiment_label),
-        m.sentiment_score,
-        clean_opt(m.cluster_id),
-        dump_json(enrichment),
-        now,
+    author = m.author
+    return clean_row(
+        (
+            f"{m.platform}:{m.native_id}",
+            m.platform,
+            m.native_id,
+            m.url,
+            site_of(m.url),
+            m.text,
+            m.lang,
+            m.kind,
+            ts(m.created_at),
+            ts(m.collected_at),
+            m.collected_via,
+            m.match_query,
+            None if author is None else f"{author.platform}:{author.native_id}",
+            "" if author is None else norm_handle(author.handle),
+            m.reply_to,
+            m.quote_of,
+            m.repost_of,
+            m.root_id,
+            eng.likes,
+            eng.reposts,
+            eng.replies,
+            eng.quotes,
+            eng.views,
+            m.place,
+            m.country.lower(),
+            dump_json(m.media),
+            raw_text(m.raw),
+            m.raw_sha256,
+            m.sentiment_label,
+            m.sentiment_score,
+            m.cluster_id,
+            dump_json(m.enrichment()),
+            now,
+        )
     )
 
 
@@ -321,20 +223,22 @@ def unique_authors(mentions: Iterable[Mention]) -> list[Author]:
 
 def author_values(a: Author, ts: TimeIn, now: Any) -> tuple[Any, ...]:
     """Values in :data:`AUTHOR_COLUMNS` order."""
-    return (
-        clean(a.id),
-        clean(a.platform),
-        clean(a.native_id),
-        clean(a.handle),
-        clean(norm_handle(a.handle)),
-        clean(a.name),
-        a.followers,
-        a.following,
-        bool(a.verified),
-        None if a.created_at is None else ts(a.created_at),
-        clean(a.location),
-        clean(a.description),
-        now,
+    return clean_row(
+        (
+            f"{a.platform}:{a.native_id}",
+            a.platform,
+            a.native_id,
+            a.handle,
+            norm_handle(a.handle),
+            a.name,
+            a.followers,
+            a.following,
+            bool(a.verified),
+            None if a.created_at is None else ts(a.created_at),
+            a.location,
+            a.description,
+            now,
+        )
     )
 
 
@@ -445,13 +349,17 @@ def route_rows(
     """
     queries: dict[tuple[int, int], tuple[Any, ...]] = {}
     workspaces: dict[tuple[int, int], tuple[Any, ...]] = {}
+    unknown: set[int] = set()
     for m, seq in mentions:
         for qid in m.query_ids:
             ws = cache.workspace(qid)
             if ws is None:
+                unknown.add(qid)
                 continue
             created = ts(m.created_at)
             relevance = m.relevance.get(str(qid))
             queries[(qid, seq)] = (qid, seq, ws, created, relevance)
             workspaces[(ws, seq)] = (ws, seq, created)
+    if unknown:
+        log.warning("routes to unknown query ids dropped: %s", sorted(unknown))
     return list(queries.values()), list(workspaces.values())

@@ -1,0 +1,4 @@
+-- Reading a mention's routes (get_mention, every page of search results) looks
+-- mention_queries up by mention; its primary key starts with query_id, so without this
+-- index each read scanned the whole table. It also serves ON DELETE CASCADE from mentions.
+CREATE INDEX mention_queries_mention ON mention_queries (mention_seq, query_id);
