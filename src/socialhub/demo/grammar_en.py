@@ -1,0 +1,112 @@
+"""English rules: expatriates, tourists, the international press, everyday chatter."""
+
+from __future__ import annotations
+
+# fmt: off
+RULES: dict[str, list[str]] = {
+    "emo_neg": ["😡", "🙄", "😩", "💀", "👎", "😒", "😤"],
+    "emo_pos": ["😍", "🙌", "👏", "🔥", "✨", "😊", "👍", "💯"],
+    "emo_neu": ["🤔", "👀", "📱", "😅", "🤷", "☕"],
+    "laugh": ["lol", "😂", "lmao", "haha", "🤣"],
+    "interj": ["Honestly,", "Ok so", "Quick question:", "Not gonna lie,", "Well.", "PSA:",
+               "Hot take:", "Random thought:", "Ugh,"],
+    "adj_pos": ["amazing", "great", "brilliant", "so good", "fantastic", "solid", "lovely"],
+    "adj_neg": ["terrible", "awful", "a joke", "ridiculous", "so annoying", "a nightmare"],
+    "day": ["Monday", "tomorrow", "this weekend", "on Friday", "next week", "tonight"],
+    "people": ["my flatmate", "my mum", "my boss", "my kid", "a colleague", "my partner"],
+    "food": ["a croissant", "a raclette", "pasta", "a curry", "ramen", "a sandwich", "tacos"],
+    "tag_gen": ["#MondayMotivation", "#travel", "#France", "#food", "#WFH", "#{w}", "#{w}"],
+    "link": ["https://lnk.example/{N}{n}", "https://vu.example/a/{N}{n}"],
+    "brand": ["Mirabelle", "Mirabelle Télécom", "@MirabelleTel", "Mirabelle Telecom"],
+    "brand_at": ["@MirabelleSAV", "@MirabelleTel"],
+    "product": ["my Mirabelle Box", "Mirabelle Fibre", "the Mira 5G plan", "the Mirabelle SIM"],
+    "product_name": ["Mirabelle Box", "Mirabelle Fibre", "Mira 5G"],
+    "problem": ["no signal", "no internet", "the fibre keeps dropping", "painfully slow data",
+                "calls dropping every few minutes", "a bill twice the usual amount"],
+    "since": ["since this morning", "since last night", "for {n} days", "for hours"],
+    "chatter": ["{chat_core}", "{chat_core}", "{chat_core} {?tag_gen}", "{interj} {chat_core}",
+                "{chat_core} {?laugh}", "{chat_core}\n{frag}"],
+    "chat_core": [
+        "Just landed in {city}, the weather is {adj_neg} {emo_neg}",
+        "Anyone know a good place for {food} in {city}?",
+        "{people} just discovered {w} and won't stop talking about it",
+        "Why is everyone talking about {w} today?",
+        "Reading about {w} and {w} at 2am, as one does",
+        "Unpopular opinion: {w} is overrated",
+        "Finally finished that book on {w}, {adj_pos}",
+        "Meeting about {w} that could have been an email",
+        "Trains in France are {adj_pos} until they strike {laugh}",
+        "Living in {city} for {n} months now, still can't pronounce {w}",
+        "The bakery line this morning in {city} was {adj_neg}",
+        "Podcast recommendation: anything about {w}",
+        "{frag}",
+        "Today's word: {w}",
+        "Watching a documentary about {w}, {adj_pos}",
+        "{people} wants to move to {city}, thoughts?",
+    ],
+    "plum": [
+        "Mirabelle plums at the {city} market, {adj_pos} {emo_pos}",
+        "Made mirabelle jam for the first time, {n} jars {emo_pos} #baking",
+        "Mirabelle tart recipe from Lorraine, thread 🧵",
+        "Tried mirabelle brandy in Nancy. Strong stuff {laugh}",
+        "Those little yellow plums (mirabelles) are {adj_pos}",
+    ],
+    "telecom_generic": [
+        "French mobile plans are so cheap compared to home, {adj_pos}",
+        "Which provider for fibre in {city}? Moving next month",
+        "My router has rebooted {n} times today {emo_neg}",
+    ],
+    "brand_complaint": [
+        "{brand_at} {problem} {since} in {city}. {adj_neg} {emo_neg}",
+        "{brand} has been {adj_neg} this week, {problem} {since}",
+        "Is {brand} down in {city}? {problem} {since} #MirabelleDown",
+        "Third call to {brand} support, still {problem} {emo_neg}",
+    ],
+    "brand_question": [
+        "{brand_at} does Mira 5G include roaming in the UK?",
+        "Expats in {city}: is {brand} any good for fibre?",
+        "Can I get {product} without a French bank account?",
+    ],
+    "brand_praise": [
+        "Honestly {product} is {adj_pos}, {N} Mbps in {city} {emo_pos}",
+        "Shout out to {brand} support, fixed my line in an hour {emo_pos}",
+        "Switched to {brand}, so far {adj_pos}",
+    ],
+    "brand_neutral": ["{brand} is rolling out 5G in {city} apparently",
+                      "Saw a {brand} ad on the metro, no idea what it was about {laugh}"],
+    "competitor_complaint": ["{comp} support is {adj_neg}, {problem} {since}"],
+    "competitor_praise": ["{comp_product} is {adj_pos} for the price"],
+    "competitor_neutral": ["{comp} announced {comp_product} today",
+    "Anyone using {comp} in {city}?"],
+    "comparison": ["{brand} or {comp} for a flat in {city}?",
+                   "Left {comp} for {brand}, way better {emo_pos}"],
+    "outage_complaint": ["No signal at all in {city} since this morning, {brand} down? "
+    "#MirabelleDown",
+                         "{brand_at} total outage in {city}, no phone no internet {emo_neg} "
+                         "#MirabelleDown"],
+    "campaign_praise": ["That new {brand} ad is {adj_pos} #MaVieEnMirabelle"],
+    "controversy_reaction": ["Is this {brand} data story real? Looks like a coordinated thing "
+    "{ctag}",
+                             "If {brand} really sold location data that's huge {ctag}"],
+    "launch_reaction": ["{comp_product} looks like every other plan tbh"],
+    "journalist_post": [
+        "New piece: European telecoms and the fibre race {link}",
+        "French operators are battling over {w}, my analysis {link}",
+        "{comp} and {brand} face pressure from the regulator over {w}",
+        "{chatter}",
+    ],
+    "news_brand": ["Mirabelle Télécom bets on {w} as French market tightens\n\nThe French operator "
+                   "Mirabelle Télécom said on {day} it would expand {w}. {frag}."],
+    "news_sector": ["French telecoms: price war returns\n\nOperators including {comp} and "
+    "Mirabelle "
+                    "Télécom are cutting prices on {w}. {frag}."],
+    "news_general": ["{city} prepares for {w}\n\nLocal officials in {city} said {w} would {frag}."],
+    "reply_chatter": ["{laugh}", "Same", "So true", "Source?", "This.", "Agreed", "No way",
+                      "{adj_pos}", "Haha same in {city}", "Never heard of {w}", "{emo_neu}"],
+    "reply_complaint": ["Same here in {city} {emo_neg}", "Try restarting the box?",
+                        "Switch provider honestly", "Mine's been fine"],
+    "reply_praise": ["Glad it works for you!", "Not my experience {laugh}", "Same, very happy"],
+    "reply_news": ["Great piece", "Interesting read", "Thanks for sharing"],
+    "reply_brand": ["No idea, sorry", "Check their coverage map", "Worked for me"],
+}
+# fmt: on
