@@ -113,12 +113,15 @@ class LineReader:
 
 
 def looks_binary(sample: bytes) -> bool:
-    """True when a sample is clearly not text: NUL bytes or many control characters."""
-    if not sample:
+    """True when a sample is clearly not text.
+
+    A few junk lines inside a CSV must not condemn the file: it is binary when most of
+    its lines hold a NUL byte, or when control characters are more than a tenth of it.
+    """
+    if not sample or sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return False
-    if sample.count(0) > len(sample) // 100:
+    lines = [line for line in sample.split(b"\n") if line.strip()]
+    if lines and sum(1 for line in lines if 0 in line) * 2 > len(lines):
         return True
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-    return controls > len(sample) // 10
+    return controls * 10 > len(sample)

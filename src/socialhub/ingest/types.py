@@ -31,6 +31,12 @@ class ImportFormatError(ValueError):
     """
 
 
+#: What malformed-but-valid JSON raises in a converter (a list where an object was
+#: expected, a number for a string...). Caught per record and quarantined as
+#: ``invalid value``, so one odd record never stops an import.
+BAD_SHAPE = (AttributeError, TypeError, KeyError, IndexError, ValueError, OverflowError)
+
+
 class Reject(Exception):
     """One record cannot become a Mention; ``category`` groups the report counts.
 

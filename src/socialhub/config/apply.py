@@ -1,0 +1,279 @@
+"""``apply_config``: make the store match a configuration, idempotently.
+
+The file is the source of truth for what it names: users, workspaces, memberships,
+queries and watchlists are created or updated to match. What it does not name is
+left alone, except with ``prune=True``, which deletes the queries, watchlists and
+memberships of the file's workspaces that the file no longer lists (users and other
+workspaces are never deleted).
+
+Passwords never come from the file: ``password_env`` names an environment variable
+read at apply time. A user without ``password_env`` keeps the password set elsewhere
+(e.g. in the web admin); a new one gets none and cannot log in until given one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from socialhub.models import Query, User, Watchlist, WatchlistMember, Workspace
+from socialhub.store.base import Store
+from socialhub.text import norm_handle
+
+from .model import Config, ConfigError, UserSpec, WatchlistSpec, WorkspaceSpec
+from .passwords import hash_password, verify_password
+
+KINDS = ("user", "workspace", "member", "query", "watchlist")
+ACTIONS = ("created", "updated", "unchanged", "deleted")
+_PLURALS = {k: "queries" if k == "query" else k + "s" for k in KINDS}
+
+
+@dataclass(slots=True)
+class ApplyReport:
+    """Counts per kind and action, plus what a human must know."""
+
+    counts: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {k: dict.fromkeys(ACTIONS, 0) for k in KINDS}
+    )
+    changes: list[str] = field(default_factory=list)  # "created query mirabelle-com/Marque"
+    users_without_password: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def count(self, kind: str, action: str, what: str) -> None:
+        self.counts[kind][action] += 1
+        if action != "unchanged":
+            self.changes.append(f"{action} {kind} {what}")
+
+    @property
+    def changed(self) -> int:
+        """How many records were (or, in a dry run, would be) created, updated or deleted."""
+        return sum(n for c in self.counts.values() for a, n in c.items() if a != "unchanged")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "counts": self.counts,
+            "changes": self.changes,
+            "users_without_password": self.users_without_password,
+            "warnings": self.warnings,
+            "dry_run": self.dry_run,
+        }
+
+    def summary(self) -> str:
+        head = "dry run, nothing written: " if self.dry_run else ""
+        lines = [f"{head}{self.changed} change(s)"]
+        for kind in KINDS:
+            c = self.counts[kind]
+            lines.append(
+                f"  {_PLURALS[kind]:<11} created {c['created']}, updated {c['updated']},"
+                f" unchanged {c['unchanged']}, deleted {c['deleted']}"
+            )
+        if self.users_without_password:
+            lines.append(
+                "  users without a password (cannot log in until one is set): "
+                + ", ".join(self.users_without_password)
+            )
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def apply_config(
+    cfg: Config,
+    store: Store,
+    *,
+    prune: bool = False,
+    dry_run: bool = False,
+    env: Mapping[str, str] | None = None,
+) -> ApplyReport:
+    """Create or update everything ``cfg`` describes; see the module docstring.
+
+    Parameters
+    ----------
+    prune
+        Also delete queries, watchlists and memberships of the file's workspaces that
+        the file does not list.
+    dry_run
+        Compute the report without writing anything.
+    env
+        Where ``password_env`` variables are read (default: ``os.environ``).
+
+    Raises
+    ------
+    ConfigError
+        Before any write, when a member names a user neither in the file nor in the store.
+    """
+    env = os.environ if env is None else env
+    report = ApplyReport(dry_run=dry_run, warnings=list(cfg.warnings))
+    _check_members(cfg, store)
+    users: dict[str, User] = {}
+    for spec in cfg.users:
+        users[spec.username] = _apply_user(spec, store, env, report)
+    for ws_spec in cfg.workspaces:
+        ws = _apply_workspace(ws_spec, store, report)
+        _apply_members(ws_spec, ws, store, users, report, prune)
+        _apply_queries(ws_spec, ws, store, report, prune)
+        _apply_watchlists(ws_spec, ws, store, report, prune)
+    return report
+
+
+def _check_members(cfg: Config, store: Store) -> None:
+    in_file = {u.username for u in cfg.users}
+    errors = [
+        f"workspace[{i}].member[{j}].username: no user {m.username!r} in the file or the store"
+        for i, ws in enumerate(cfg.workspaces)
+        for j, m in enumerate(ws.members)
+        if m.username not in in_file and store.get_user(m.username) is None
+    ]
+    if errors:
+        raise ConfigError(errors, str(cfg.path or ""))
+
+
+def _apply_user(spec: UserSpec, store: Store, env: Mapping[str, str], report: ApplyReport) -> User:
+    existing = store.get_user(spec.username)
+    password_hash = existing.password_hash if existing else ""
+    if spec.password_env:
+        password = env.get(spec.password_env, "")
+        if not password:
+            report.warnings.append(
+                f"user {spec.username}: ${spec.password_env} is not set; password not changed"
+            )
+        elif not verify_password(password_hash, password):
+            password_hash = hash_password(password)
+    if not password_hash:
+        report.users_without_password.append(spec.username)
+    wanted = User(
+        username=spec.username,
+        name=spec.name,
+        email=spec.email,
+        password_hash=password_hash,
+        # Deactivation is done in the web admin; re-applying the file must not undo it.
+        is_active=existing.is_active if existing else True,
+        id=existing.id if existing else None,
+    )
+    if existing == wanted:
+        report.count("user", "unchanged", spec.username)
+        return existing
+    report.count("user", "updated" if existing else "created", spec.username)
+    return wanted if report.dry_run else store.upsert_user(wanted)
+
+
+def _apply_workspace(spec: WorkspaceSpec, store: Store, report: ApplyReport) -> Workspace:
+    existing = store.get_workspace(spec.slug)
+    wanted = Workspace(spec.slug, spec.name, spec.timezone, existing.id if existing else None)
+    if existing == wanted:
+        report.count("workspace", "unchanged", spec.slug)
+        return existing
+    report.count("workspace", "updated" if existing else "created", spec.slug)
+    return wanted if report.dry_run else store.upsert_workspace(wanted)
+
+
+def _apply_members(
+    spec: WorkspaceSpec,
+    ws: Workspace,
+    store: Store,
+    users: Mapping[str, User],
+    report: ApplyReport,
+    prune: bool,
+) -> None:
+    current = (
+        {m.user_id: m.role for m in store.list_memberships(workspace_id=ws.id)} if ws.id else {}
+    )
+    listed: set[int] = set()
+    for member in spec.members:
+        user = users.get(member.username) or store.get_user(member.username)
+        what = f"{spec.slug}/{member.username}"
+        if user is None or user.id is None:  # only in a dry run: the user is not created yet
+            report.count("member", "created", what)
+            continue
+        listed.add(user.id)
+        if user.id not in current:
+            action = "created"
+        elif current[user.id] != member.role:
+            action = "updated"
+        else:
+            report.count("member", "unchanged", what)
+            continue
+        report.count("member", action, f"{what} ({member.role.value})")
+        if not report.dry_run and ws.id is not None:
+            store.set_membership(ws.id, user.id, member.role)
+    if prune and ws.id is not None:
+        by_id = {u.id: u.username for u in store.list_users()}
+        for user_id in sorted(set(current) - listed):
+            report.count("member", "deleted", f"{spec.slug}/{by_id.get(user_id, user_id)}")
+            if not report.dry_run:
+                store.remove_membership(ws.id, user_id)
+
+
+def _apply_queries(
+    spec: WorkspaceSpec, ws: Workspace, store: Store, report: ApplyReport, prune: bool
+) -> None:
+    current = {q.name: q for q in store.list_queries(ws.id)} if ws.id else {}
+    for q in spec.queries:
+        existing = current.get(q.name)
+        what = f"{spec.slug}/{q.name}"
+        wanted = Query(
+            workspace_id=ws.id or 0,
+            name=q.name,
+            definition=q.definition,
+            description=q.description,
+            enabled=q.enabled,
+            id=existing.id if existing else None,
+        )
+        if existing == wanted:
+            report.count("query", "unchanged", what)
+            continue
+        report.count("query", "updated" if existing else "created", what)
+        if not report.dry_run:
+            store.upsert_query(wanted)
+    if prune:
+        listed = {q.name for q in spec.queries}
+        for name, query in current.items():
+            if name not in listed and query.id is not None:
+                report.count("query", "deleted", f"{spec.slug}/{name}")
+                if not report.dry_run:
+                    store.delete_query(query.id)
+
+
+def _member_key(m: WatchlistMember) -> tuple[str, str, str, str, str]:
+    return (m.platform, norm_handle(m.handle), m.name, m.list_type, m.notes)
+
+
+def _same_watchlist(existing: Watchlist, spec: WatchlistSpec) -> bool:
+    return (
+        existing.name == spec.name
+        and existing.list_type == spec.list_type
+        and existing.description == spec.description
+        and sorted(map(_member_key, existing.members)) == sorted(map(_member_key, spec.members))
+    )
+
+
+def _apply_watchlists(
+    spec: WorkspaceSpec, ws: Workspace, store: Store, report: ApplyReport, prune: bool
+) -> None:
+    current = {w.name.lower(): w for w in store.list_watchlists(ws.id)} if ws.id else {}
+    for wl in spec.watchlists:
+        existing = current.get(wl.name.lower())
+        what = f"{spec.slug}/{wl.name} ({len(wl.members)} members)"
+        if existing is not None and _same_watchlist(existing, wl):
+            report.count("watchlist", "unchanged", what)
+            continue
+        report.count("watchlist", "updated" if existing else "created", what)
+        if not report.dry_run:
+            store.upsert_watchlist(
+                Watchlist(
+                    workspace_id=ws.id or 0,
+                    name=wl.name,
+                    list_type=wl.list_type,
+                    description=wl.description,
+                    members=list(wl.members),
+                )
+            )
+    if prune:
+        listed = {wl.name.lower() for wl in spec.watchlists}
+        for name, watchlist in current.items():
+            if name not in listed and watchlist.id is not None:
+                report.count("watchlist", "deleted", f"{spec.slug}/{watchlist.name}")
+                if not report.dry_run:
+                    store.delete_watchlist(watchlist.id)

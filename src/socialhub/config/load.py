@@ -1,0 +1,352 @@
+"""Read and validate a configuration TOML file into ``Config``.
+
+Every problem is collected (not only the first) and reported with its place in the
+file, e.g. ``workspace[0].query[2].definition: column 14: ... (query "Marque")``.
+Unknown keys are errors, since a typo (``defintion``) would otherwise be silently
+ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from socialhub.ingest.csvfile import sniff_delimiter
+from socialhub.ingest.values import normalize_platform
+from socialhub.models import LIST_TYPES, Role, WatchlistMember
+from socialhub.text import norm_handle
+
+from .model import (
+    Config,
+    ConfigError,
+    MemberSpec,
+    QuerySpec,
+    UserSpec,
+    WatchlistSpec,
+    WorkspaceSpec,
+)
+
+_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ROLES = [r.value for r in Role]
+_CSV_COLUMNS = ("handle", "platform", "name", "list_type", "notes")
+HUB_SECTIONS = ("hub", "pipeline", "source")  # read by socialhub.settings, not here
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate ``path``; watchlist ``csv`` files are relative to it.
+
+    Raises
+    ------
+    ConfigError
+        With every problem found (TOML syntax, types, unknown keys, bad roles,
+        list types, time zones, query syntax, unreadable watchlist CSV files).
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"cannot read the file: {exc}"], str(path)) from exc
+    cfg = parse_config(text, base_dir=path.parent, source=str(path))
+    cfg.path = path
+    return cfg
+
+
+def parse_config(text: str, *, base_dir: Path | None = None, source: str = "") -> Config:
+    """Validate TOML text (``load_config`` without the file); see ``load_config``."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"TOML syntax: {exc}"], source) from exc
+    checker = _Checker(base_dir or Path.cwd())
+    cfg = checker.config(data)
+    if checker.errors:
+        raise ConfigError(checker.errors, source)
+    return cfg
+
+
+def query_error(definition: str) -> str | None:
+    """``"column N: message"`` when the query language rejects ``definition``."""
+    from socialhub.query import parse  # the query package is imported only when used
+
+    try:
+        parse(definition)
+    except ValueError as exc:  # QuerySyntaxError is a ValueError with .message/.column
+        message = getattr(exc, "message", str(exc))
+        column = getattr(exc, "column", None)
+        return f"column {column}: {message}" if column else str(message)
+    return None
+
+
+class _Checker:
+    def __init__(self, base_dir: Path) -> None:
+        self.base_dir = base_dir
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+
+    # -- generic helpers -------------------------------------------------------------
+
+    def error(self, where: str, message: str) -> None:
+        self.errors.append(f"{where}: {message}" if where else message)
+
+    def keys(
+        self,
+        table: Mapping[str, Any],
+        where: str,
+        allowed: tuple[str, ...],
+        *,
+        strict: bool = True,
+        ignored: tuple[str, ...] = (),
+    ) -> None:
+        """Unknown keys are errors (``strict``) or warnings; ``ignored`` ones pass."""
+        for key in table:
+            if key not in allowed and key not in ignored:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                message = f"unknown key {key!r}{hint}; expected one of {', '.join(allowed)}"
+                if strict:
+                    self.error(where, message)
+                else:
+                    self.warnings.append(f"{where}: {message} (ignored)")
+
+    def string(
+        self, table: Mapping[str, Any], key: str, where: str, *, required: bool = False
+    ) -> str:
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.error(f"{where}.{key}", "is required")
+            return ""
+        if not isinstance(value, str):
+            self.error(f"{where}.{key}", f"must be a string, not {type(value).__name__}")
+            return ""
+        if required and not value.strip():
+            self.error(f"{where}.{key}", "must not be empty")
+        return value.strip()
+
+    def tables(self, table: Mapping[str, Any], key: str, where: str) -> list[dict[str, Any]]:
+        value = table.get(key, [])
+        if isinstance(value, dict):
+            value = [value]  # [workspace] instead of [[workspace]]: accept a single one
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.error(f"{where}{'.' if where else ''}{key}", "must be an array of tables [[...]]")
+            return []
+        return value
+
+    # -- sections --------------------------------------------------------------------
+
+    def config(self, data: Mapping[str, Any]) -> Config:
+        # The hub file also holds [hub], [pipeline] and [[source]] (socialhub.settings);
+        # other layers may add sections of their own, so unknown ones only warn.
+        self.keys(data, "(top level)", ("user", "workspace"), strict=False, ignored=HUB_SECTIONS)
+        cfg = Config()
+        seen: set[str] = set()
+        for i, table in enumerate(self.tables(data, "user", "")):
+            user = self.user(table, f"user[{i}]")
+            if user.username in seen:
+                self.error(f"user[{i}].username", f"{user.username!r} is defined twice")
+            seen.add(user.username)
+            cfg.users.append(user)
+        slugs: set[str] = set()
+        for i, table in enumerate(self.tables(data, "workspace", "")):
+            ws = self.workspace(table, f"workspace[{i}]")
+            if ws.slug in slugs:
+                self.error(f"workspace[{i}].slug", f"{ws.slug!r} is defined twice")
+            slugs.add(ws.slug)
+            cfg.workspaces.append(ws)
+        cfg.warnings = self.warnings
+        return cfg
+
+    def user(self, table: Mapping[str, Any], where: str) -> UserSpec:
+        self.keys(table, where, ("username", "name", "email", "password_env"))
+        username = self.string(table, "username", where, required=True)
+        if username and not _USERNAME.match(username):
+            self.error(f"{where}.username", f"{username!r}: use letters, digits and _ . @ + -")
+        email = self.string(table, "email", where)
+        if email and "@" not in email:
+            self.error(f"{where}.email", f"{email!r} is not an e-mail address")
+        env = self.string(table, "password_env", where) or None
+        if env and not _ENV_NAME.match(env):
+            self.error(f"{where}.password_env", f"{env!r} is not an environment variable name")
+        return UserSpec(username, self.string(table, "name", where), email, env)
+
+    def workspace(self, table: Mapping[str, Any], where: str) -> WorkspaceSpec:
+        # Workspaces will grow sub-tables owned by other layers (alert rules, report
+        # schedules...): unknown keys here warn, while leaf tables stay strict.
+        self.keys(
+            table, where, ("slug", "name", "timezone", "member", "query", "watchlist"), strict=False
+        )
+        slug = self.string(table, "slug", where, required=True)
+        if slug and not _SLUG.match(slug):
+            self.error(f"{where}.slug", f"{slug!r}: use lowercase letters, digits and dashes")
+        ws = WorkspaceSpec(slug=slug, name=self.string(table, "name", where, required=True))
+        tz = self.string(table, "timezone", where)
+        if tz:
+            try:
+                ZoneInfo(tz)
+                ws.timezone = tz
+            except (ZoneInfoNotFoundError, ValueError):
+                self.error(f"{where}.timezone", f"unknown time zone {tz!r} (e.g. Europe/Paris)")
+        members: set[str] = set()
+        for j, member in enumerate(self.tables(table, "member", where)):
+            spec = self.member(member, f"{where}.member[{j}]")
+            if spec is not None:
+                if spec.username in members:
+                    self.error(f"{where}.member[{j}]", f"{spec.username!r} is listed twice")
+                members.add(spec.username)
+                ws.members.append(spec)
+        names: set[str] = set()
+        for j, query in enumerate(self.tables(table, "query", where)):
+            spec_q = self.query(query, f"{where}.query[{j}]")
+            if spec_q.name in names:
+                self.error(f"{where}.query[{j}].name", f"{spec_q.name!r} is defined twice")
+            names.add(spec_q.name)
+            ws.queries.append(spec_q)
+        lists: set[str] = set()
+        for j, watchlist in enumerate(self.tables(table, "watchlist", where)):
+            spec_w = self.watchlist(watchlist, f"{where}.watchlist[{j}]")
+            if spec_w.name.lower() in lists:  # the store keys watchlists by lowercased name
+                self.error(f"{where}.watchlist[{j}].name", f"{spec_w.name!r} is defined twice")
+            lists.add(spec_w.name.lower())
+            ws.watchlists.append(spec_w)
+        return ws
+
+    def member(self, table: Mapping[str, Any], where: str) -> MemberSpec | None:
+        self.keys(table, where, ("username", "role"))
+        username = self.string(table, "username", where, required=True)
+        role = self.string(table, "role", where, required=True)
+        if role and role not in _ROLES:
+            self.error(
+                f"{where}.role", f"{role!r} is not a role; expected one of {', '.join(_ROLES)}"
+            )
+            return None
+        return MemberSpec(username, Role(role)) if username and role else None
+
+    def query(self, table: Mapping[str, Any], where: str) -> QuerySpec:
+        self.keys(table, where, ("name", "definition", "description", "enabled"))
+        name = self.string(table, "name", where, required=True)
+        definition = self.string(table, "definition", where, required=True)
+        enabled = table.get("enabled", True)
+        if not isinstance(enabled, bool):
+            self.error(f"{where}.enabled", "must be true or false")
+            enabled = True
+        if definition:
+            problem = query_error(definition)
+            if problem:
+                self.error(f"{where}.definition", f"{problem} (query {name!r})")
+        return QuerySpec(name, definition, self.string(table, "description", where), enabled)
+
+    def list_type(self, value: str, where: str, default: str = "other") -> str:
+        if not value:
+            return default
+        if value not in LIST_TYPES:
+            self.error(
+                where, f"{value!r} is not a list type; expected one of {', '.join(LIST_TYPES)}"
+            )
+            return default
+        return value
+
+    def watchlist(self, table: Mapping[str, Any], where: str) -> WatchlistSpec:
+        self.keys(table, where, ("name", "list_type", "description", "csv", "members"))
+        spec = WatchlistSpec(
+            name=self.string(table, "name", where, required=True),
+            description=self.string(table, "description", where),
+        )
+        spec.list_type = self.list_type(
+            self.string(table, "list_type", where), f"{where}.list_type"
+        )
+        members: list[WatchlistMember] = []
+        csv_name = self.string(table, "csv", where)
+        if csv_name:
+            spec.csv = csv_name
+            members += self.watchlist_csv(csv_name, spec.list_type, f"{where}.csv")
+        inline = table.get("members", [])
+        if not isinstance(inline, list) or not all(isinstance(m, dict) for m in inline):
+            self.error(f"{where}.members", "must be an array of inline tables { handle = ... }")
+            inline = []
+        for k, item in enumerate(inline):
+            member_where = f"{where}.members[{k}]"
+            self.keys(item, member_where, _CSV_COLUMNS)
+            row = {key: self.string(item, key, member_where) for key in _CSV_COLUMNS}
+            member = self.watch_member(row, spec.list_type, member_where)
+            if member:
+                members.append(member)
+        spec.members = self.dedupe(members, where)
+        return spec
+
+    def watch_member(
+        self, row: Mapping[str, str], list_type: str, where: str
+    ) -> WatchlistMember | None:
+        handle = row.get("handle", "").strip().lstrip("@")
+        if not handle:
+            self.error(where, "handle is required")
+            return None
+        return WatchlistMember(
+            platform=normalize_platform(row.get("platform", "")),
+            handle=handle,
+            name=row.get("name", "").strip(),
+            list_type=self.list_type(row.get("list_type", "").strip(), where, list_type),
+            notes=row.get("notes", "").strip(),
+        )
+
+    def dedupe(self, members: list[WatchlistMember], where: str) -> list[WatchlistMember]:
+        out: dict[tuple[str, str], WatchlistMember] = {}
+        for m in members:
+            key = (m.platform, norm_handle(m.handle))
+            if key in out:
+                self.warnings.append(
+                    f"{where}: {m.handle!r} ({m.platform or 'any platform'}) listed twice;"
+                    " the first is kept"
+                )
+                continue
+            out[key] = m
+        return list(out.values())
+
+    def watchlist_csv(self, name: str, list_type: str, where: str) -> list[WatchlistMember]:
+        """Rows ``handle,platform,name,list_type[,notes]`` (a header row is optional)."""
+        path = self.base_dir / name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.error(where, f"cannot read {str(path)!r}: {exc.strerror or exc}")
+            return []
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+            self.warnings.append(f"{where}: {name} is not UTF-8; read as cp1252")
+        lines = text.splitlines()
+        delimiter = sniff_delimiter(lines[:50]) if lines else ","
+        rows = list(csv.reader(lines, delimiter=delimiter))
+        columns = list(_CSV_COLUMNS)
+        start = 0
+        if rows and rows[0] and rows[0][0].strip().lower() == "handle":
+            columns = [c.strip().lower() for c in rows[0]]
+            unknown = [c for c in columns if c not in _CSV_COLUMNS]
+            if unknown:
+                self.error(where, f"{name}: unknown column(s) {', '.join(unknown)}")
+                return []
+            start = 1
+        members = []
+        for n, row in enumerate(rows[start:], start=start + 1):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(columns):
+                self.error(
+                    f"{where} ({name} line {n})",
+                    f"{len(row)} fields, expected at most {len(columns)}",
+                )
+                continue
+            member = self.watch_member(
+                dict(zip(columns, row, strict=False)), list_type, f"{where} ({name} line {n})"
+            )
+            if member:
+                members.append(member)
+        return members

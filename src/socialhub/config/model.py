@@ -1,0 +1,73 @@
+"""The validated content of a configuration file (what ``load_config`` returns)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from socialhub.models import Role, WatchlistMember
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot be used; ``errors`` lists every problem found.
+
+    Each error starts with its place in the file, e.g.
+    ``workspace[0].query[2].definition: column 14: unbalanced parenthesis``.
+    """
+
+    def __init__(self, errors: list[str], source: str = "") -> None:
+        self.errors = list(errors)
+        self.source = source
+        where = f" in {source}" if source else ""
+        lines = [f"{len(self.errors)} configuration error(s){where}:"]
+        lines += [f"  {e}" for e in self.errors]
+        super().__init__("\n".join(lines))
+
+
+@dataclass(slots=True)
+class UserSpec:
+    username: str
+    name: str = ""
+    email: str = ""
+    password_env: str | None = None  # the password is read from this variable at apply
+
+
+@dataclass(slots=True)
+class MemberSpec:
+    username: str
+    role: Role
+
+
+@dataclass(slots=True)
+class QuerySpec:
+    name: str
+    definition: str
+    description: str = ""
+    enabled: bool = True
+
+
+@dataclass(slots=True)
+class WatchlistSpec:
+    name: str
+    list_type: str = "other"
+    description: str = ""
+    members: list[WatchlistMember] = field(default_factory=list)
+    csv: str | None = None  # as written in the file, for messages
+
+
+@dataclass(slots=True)
+class WorkspaceSpec:
+    slug: str
+    name: str
+    timezone: str = "Europe/Paris"
+    members: list[MemberSpec] = field(default_factory=list)
+    queries: list[QuerySpec] = field(default_factory=list)
+    watchlists: list[WatchlistSpec] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Config:
+    users: list[UserSpec] = field(default_factory=list)
+    workspaces: list[WorkspaceSpec] = field(default_factory=list)
+    path: Path | None = None
+    warnings: list[str] = field(default_factory=list)

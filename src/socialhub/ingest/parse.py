@@ -1,0 +1,152 @@
+"""Open a file for import: detect its format and iterate Mentions and QuarantineItems.
+
+This is the store-free half of the import, usable for previews and tests::
+
+    with ImportFile("tweets.jsonl") as f:
+        for item in f:          # Mention | QuarantineItem, streamed
+            ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from socialhub.models import utcnow
+
+from .csvfile import CsvParser
+from .detect import read_head, sniff
+from .jsonfile import document_values, jsonl_values, record_items
+from .reader import LineReader
+from .records import check_mapping
+from .types import FORMATS, Context, ImportFormatError, Item
+from .xv2 import x_items
+
+
+class ImportFile:
+    """A file opened for import.
+
+    Parameters
+    ----------
+    path
+        The file to read.
+    fmt
+        One of ``FORMATS`` to skip detection (content that does not fit is quarantined).
+    mapping
+        ``{canonical field: column or key}`` for CSV and flat JSON records, e.g.
+        ``{"text": "message", "created_at": "date", "author": "user"}``; JSON keys may
+        be dotted paths (``"user.screen_name"``). Canonical fields: ``records.FIELDS``.
+    timezone
+        IANA zone for naive date-times (CSV exports often use local time).
+    collected_at
+        ``Mention.collected_at`` for records that do not carry their own (default: now).
+
+    Raises
+    ------
+    ImportFormatError
+        Unknown format, binary file, CSV without text or date column, bad mapping.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        fmt: str | None = None,
+        mapping: Mapping[str, str] | None = None,
+        timezone: str = "UTC",
+        collected_at: datetime | None = None,
+    ) -> None:
+        self.path = Path(path)
+        if fmt is not None and fmt not in FORMATS:
+            raise ImportFormatError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ImportFormatError(f"unknown timezone {timezone!r}") from exc
+        try:
+            checked = check_mapping(mapping)
+        except ValueError as exc:
+            raise ImportFormatError(str(exc)) from exc
+        self.reader = LineReader(self.path)
+        sample, first_line = read_head(self.path)
+        try:
+            detected, layout = sniff(sample, first_line)
+        except ImportFormatError:
+            if fmt is None:
+                raise
+            detected, layout = fmt, "csv" if fmt == "csv" else "jsonl"
+        self.detected = detected
+        self.format = fmt or detected
+        if fmt is not None:
+            if fmt == "csv":
+                layout = "csv"
+            elif layout == "csv":
+                layout = "jsonl"
+        self.layout = layout
+        self.source = f"import:{self.format}:{self.path.name}"
+        self.ctx = Context(
+            source=self.source,
+            via=f"import:{self.format}",
+            collected_at=collected_at or utcnow(),
+            timezone=timezone,
+            mapping=checked,
+        )
+        self._notes: list[str] = []
+        if detected == "empty":
+            self._notes.append("the file is empty")
+        self._lines = iter(self.reader)
+        self._csv = (
+            CsvParser(self._lines, self.ctx, self._notes, self.reader.line_encodings)
+            if self.layout == "csv" and detected != "empty"
+            else None
+        )
+
+    @property
+    def bytes_read(self) -> int:
+        return self.reader.bytes_read
+
+    @property
+    def total_bytes(self) -> int:
+        return self.reader.total_bytes
+
+    @property
+    def notes(self) -> list[str]:
+        """Human notes: detection, delimiter, encoding fallbacks (complete once read)."""
+        return [*self._notes, *self.reader.encoding_notes()]
+
+    def __iter__(self) -> Iterator[Item]:
+        if self.detected == "empty":
+            return
+        if self._csv is not None:
+            yield from self._csv
+            return
+        values = (
+            document_values(self._lines) if self.layout == "document" else jsonl_values(self._lines)
+        )
+        if self.format in ("x-v2", "twarc2"):
+            for location, text, value, error in values:
+                if error:
+                    yield self.ctx.quarantine(error, text, location)
+                else:
+                    yield from x_items(value, self.ctx, location, text)
+        else:
+            yield from record_items(values, self.ctx)
+
+    def close(self) -> None:
+        close = getattr(self._lines, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> ImportFile:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
