@@ -111,5 +111,7 @@ def dedup_key(text: str) -> str:
 def without(split: Split, seen: Iterable[str], name: str) -> Split:
     """``split`` minus the rows whose text is in ``seen`` (compared by :func:`dedup_key`)."""
     keys = {dedup_key(t) for t in seen}
-    rows = [(t, y) for t, y in zip(split.texts, split.labels, strict=True) if dedup_key(t) not in keys]
+    rows = [
+        (t, y) for t, y in zip(split.texts, split.labels, strict=True) if dedup_key(t) not in keys
+    ]
     return Split(name, split.lang, [t for t, _ in rows], [y for _, y in rows], split.binary)

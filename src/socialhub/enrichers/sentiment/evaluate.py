@@ -1,0 +1,167 @@
+"""Evaluate a sentiment model on the shared labelled data (``socialhub eval sentiment``).
+
+Reported per split: accuracy, macro-F1, macro-recall (the TweetEval metric), per-class
+F1 and the confusion matrix (rows = truth, columns = prediction, in
+``negative, neutral, positive`` order). Macro averages cover the classes that occur in
+the split's truth.
+
+- ``xlmt/<language>``: the 324-tweet val split of each of the 8 languages.
+- ``tweeteval_val``: 1,754 of its 2,000 tweets are copies of xlmt/english, which the
+  shipped models train on, so rows whose text is in any xlmt **train** split are
+  dropped; ``tweeteval_val_unique`` also drops the copies of xlmt val, leaving only
+  tweets found nowhere else (an independent English check).
+- ``allocine_fr``: binary reviews (dev split). A three-class prediction is mapped to
+  the sign of its score, P(pos) - P(neg): ``>= 0`` counts as positive. The share of
+  reviews the model called neutral is reported as ``neutral_rate``.
+- ``challenge``: the hand-written held-out cases of
+  :mod:`~socialhub.enrichers.sentiment.challenge` (accuracy per phenomenon).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from socialhub.enrichers.sentiment import datasets
+from socialhub.enrichers.sentiment.challenge import CASES
+from socialhub.enrichers.sentiment.datasets import LABELS, Split
+
+
+class Classifier(Protocol):
+    """Anything with the :class:`~socialhub.enrichers.sentiment.model.SentimentModel` call."""
+
+    def classify(
+        self, texts: list[str], langs: list[str] | None = None
+    ) -> list[tuple[str, float]]: ...
+
+
+def metrics(truth: Sequence[int], pred: Sequence[int], classes: Sequence[int]) -> dict[str, Any]:
+    """Accuracy, macro-F1, macro-recall, per-class F1 and confusion over ``classes``.
+
+    Examples
+    --------
+    >>> m = metrics([0, 1, 2, 2], [0, 1, 2, 0], classes=[0, 1, 2])
+    >>> m["accuracy"], m["macro_recall"]
+    (75.0, 83.33)
+    """
+    t = np.asarray(truth, dtype=np.int64)
+    p = np.asarray(pred, dtype=np.int64)
+    index = {c: i for i, c in enumerate(classes)}
+    cm = np.zeros((len(classes), len(classes)), dtype=np.int64)
+    for a, b in zip(t, p, strict=True):
+        cm[index[int(a)], index[int(b)]] += 1
+    tp = np.diag(cm).astype(float)
+    support = cm.sum(axis=1).astype(float)
+    predicted = cm.sum(axis=0).astype(float)
+    recall = np.divide(tp, support, out=np.zeros_like(tp), where=support > 0)
+    precision = np.divide(tp, predicted, out=np.zeros_like(tp), where=predicted > 0)
+    denom = precision + recall
+    f1 = np.divide(2 * precision * recall, denom, out=np.zeros_like(tp), where=denom > 0)
+    # Macro averages run over the classes present in the truth: a class with no
+    # example (tweeteval_val_unique has no negative tweet) has no recall to average.
+    present = support > 0 if support.any() else np.ones_like(support, dtype=bool)
+    return {
+        "n": len(t),
+        "accuracy": round(100 * float(tp.sum() / max(len(t), 1)), 2),
+        "macro_f1": round(100 * float(f1[present].mean()), 2),
+        "macro_recall": round(100 * float(recall[present].mean()), 2),
+        "f1": {LABELS[c]: round(100 * float(x), 2) for c, x in zip(classes, f1, strict=True)},
+        "labels": [LABELS[c] for c in classes],
+        "confusion": cm.tolist(),
+    }
+
+
+def _run(model: Classifier, split: Split) -> list[tuple[str, float]]:
+    return model.classify(split.texts, [split.lang] * len(split.texts))
+
+
+def score_split(model: Classifier, split: Split) -> dict[str, Any]:
+    """Metrics of ``model`` on one split (binary splits use the score's sign)."""
+    out = _run(model, split)
+    if split.binary:
+        pred = [2 if score >= 0 else 0 for _, score in out]
+        result = metrics(split.labels, pred, classes=[0, 2])
+        neutral = sum(label == "neutral" for label, _ in out)
+        result["neutral_rate"] = round(100 * neutral / max(len(out), 1), 2)
+        return result
+    return metrics(split.labels, [LABELS.index(label) for label, _ in out], classes=[0, 1, 2])
+
+
+def score_challenge(model: Classifier) -> dict[str, Any]:
+    """Accuracy on the hand-written challenge set, overall and per phenomenon."""
+    texts = [c[0] for c in CASES]
+    out = model.classify(texts, [c[2] for c in CASES])
+    hits: dict[str, list[bool]] = {}
+    for (_, truth, _, kind), (label, _) in zip(CASES, out, strict=True):
+        hits.setdefault(kind, []).append(LABELS.index(label) == truth)
+    everything = [h for v in hits.values() for h in v]
+    result: dict[str, Any] = {
+        "n": len(everything),
+        "accuracy": round(100 * sum(everything) / len(everything), 2),
+    }
+    result["per_phenomenon"] = {k: round(100 * sum(v) / len(v), 2) for k, v in hits.items()}
+    return result
+
+
+def evaluate(
+    model: Classifier,
+    data_dir: str | Path | None = None,
+    split: str = "val",
+    langs: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Score ``model`` on every labelled split the shared data holds.
+
+    Parameters
+    ----------
+    model
+        Anything with ``classify(texts, langs) -> [(label, score)]``.
+    data_dir
+        The shared data root (or its ``sentiment`` folder); default
+        ``$SOCIALHUB_DATA`` or ``../shared/data`` beside the repository.
+    split
+        ``"val"`` (xlmt val, tweeteval val, allocine dev) or ``"train"``.
+    langs
+        Restrict to these ISO codes (e.g. ``["fr", "en"]`` for a lexicon baseline).
+
+    Returns
+    -------
+    dict
+        ``{"xlmt/<language>": metrics, ..., "xlmt_mean": {...}, "tweeteval_val": ...,
+        "tweeteval_val_unique": ..., "allocine_fr": ..., "challenge": ...}``.
+    """
+    if split not in ("val", "train"):
+        raise ValueError(f"split must be 'val' or 'train', not {split!r}")
+    wanted = set(langs) if langs else set(datasets.XLMT_LANGS.values())
+    report: dict[str, Any] = {"split": split}
+    xlmt_train: list[str] = []
+    xlmt_val: list[str] = []
+    for folder, code in datasets.XLMT_LANGS.items():
+        train = datasets.xlmt(folder, "train", data_dir)
+        xlmt_train += train.texts
+        current = train if split == "train" else datasets.xlmt(folder, "val", data_dir)
+        if split == "val":
+            xlmt_val += current.texts
+        if code in wanted:
+            report[current.name] = score_split(model, current)
+    per_lang = [v for k, v in report.items() if k.startswith("xlmt/")]
+    report["xlmt_mean"] = {
+        key: round(float(np.mean([m[key] for m in per_lang])), 2)
+        for key in ("accuracy", "macro_f1", "macro_recall")
+    }
+    if "en" in wanted and split == "val":
+        tweets = datasets.tweeteval_val(data_dir)
+        report["tweeteval_val"] = score_split(
+            model, datasets.without(tweets, xlmt_train, "tweeteval_val")
+        )
+        report["tweeteval_val_unique"] = score_split(
+            model, datasets.without(tweets, xlmt_train + xlmt_val, "tweeteval_val_unique")
+        )
+    if "fr" in wanted:
+        reviews = datasets.allocine("dev" if split == "val" else "train", data_dir)
+        report["allocine_fr"] = score_split(model, reviews)
+    if wanted & {"fr", "en"}:
+        report["challenge"] = score_challenge(model)
+    return report

@@ -1,0 +1,92 @@
+"""Evaluation on the real shared data: metrics, dedup of TweetEval, accuracy floors.
+
+The data is read from $SOCIALHUB_DATA or ../shared/data beside the repository root
+(CI has a copy there). Floors sit well above the VADER lexicon baseline measured on
+the same splits (docs/models/sentiment.md) and a few points under the models' scores,
+so they catch a broken model, not noise.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from socialhub.enrichers.sentiment import SentimentModel, datasets, load_accurate, load_fast
+from socialhub.enrichers.sentiment.evaluate import evaluate, metrics, score_split
+
+# The shared data beside the clone (CI has a copy there), unless $SOCIALHUB_DATA says.
+DATA = Path(
+    os.environ.get("SOCIALHUB_DATA")
+    or Path(__file__).resolve().parents[2].parent / "shared" / "data"
+)
+
+# VADER (en) / vaderSentiment-fr (fr) macro-F1 on xlmt val, measured: en 60.5, fr 52.1.
+LEXICON_F1 = {"en": 60.5, "fr": 52.1}
+# Fast path measured at fr 64.5, en 60.7. In French it clearly beats the lexicon; in
+# English it only matches it (see the model card), so the English floor guards against
+# regressions, not a claimed win.
+FAST_FLOOR = {"fr": LEXICON_F1["fr"] + 6, "en": LEXICON_F1["en"] - 3}
+
+
+@pytest.fixture(scope="module")
+def fast() -> SentimentModel:
+    return load_fast()
+
+
+def test_data_is_where_the_readme_says() -> None:
+    root = datasets.sentiment_dir(DATA)
+    assert (root / "xlmt" / "french" / "val_text.txt").is_file()
+    split = datasets.xlmt("fr", "val", DATA)
+    assert len(split.texts) == len(split.labels) == 324
+    assert set(split.labels) == {0, 1, 2}
+
+
+def test_metrics_by_hand() -> None:
+    m = metrics([0, 0, 1, 2], [0, 1, 1, 1], classes=[0, 1, 2])
+    assert m["accuracy"] == 50.0
+    assert m["confusion"] == [[1, 1, 0], [0, 1, 0], [0, 1, 0]]
+    # F1: negative 2/3, neutral 0.5, positive 0 -> macro 38.89
+    assert m["macro_f1"] == 38.89
+    assert m["macro_recall"] == 50.0
+
+
+def test_tweeteval_is_deduplicated_against_training_data() -> None:
+    tweets = datasets.tweeteval_val(DATA)
+    train = [t for f in datasets.XLMT_LANGS for t in datasets.xlmt(f, "train", DATA).texts]
+    kept = datasets.without(tweets, train, "tweeteval_val")
+    # README: 1,430 of the 2,000 are copies of xlmt/english train.
+    assert len(tweets.texts) == 2000
+    assert len(kept.texts) == 570
+    assert not {datasets.dedup_key(t) for t in kept.texts} & {datasets.dedup_key(t) for t in train}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_fast_path_floor_on_xlmt_val(fast: SentimentModel, lang: str) -> None:
+    result = score_split(fast, datasets.xlmt(lang, "val", DATA))
+    assert result["macro_f1"] >= FAST_FLOOR[lang], result
+
+
+def test_accurate_path_on_a_val_slice() -> None:
+    model = load_accurate(threads=2)
+    for lang in ("fr", "en"):
+        full = datasets.xlmt(lang, "val", DATA)
+        # 40 tweets per class: a slice keeps the encoder's cost to a few seconds.
+        rows = [i for c in (0, 1, 2) for i in [j for j, y in enumerate(full.labels) if y == c][:40]]
+        split = datasets.Split(
+            full.name, lang, [full.texts[i] for i in rows], [full.labels[i] for i in rows]
+        )
+        result = score_split(model, split)
+        assert result["macro_f1"] >= LEXICON_F1[lang] + 5, (lang, result)
+
+
+def test_evaluate_report_shape(fast: SentimentModel) -> None:
+    report = evaluate(fast, DATA, langs=["fr"])
+    assert set(report) >= {"xlmt/french/val", "xlmt_mean", "allocine_fr", "challenge"}
+    allocine = report["allocine_fr"]
+    assert allocine["labels"] == ["negative", "positive"]
+    assert allocine["n"] == 391
+    assert 0 <= allocine["neutral_rate"] <= 100
+    assert allocine["macro_f1"] >= 75, allocine
+    assert report["challenge"]["accuracy"] >= 70
