@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +37,9 @@ def build_sources(settings: Settings) -> list[Source]:
     out: list[Source] = []
     for src in settings.sources:
         if src.type not in registry:
-            raise ValueError(f"unknown source type {src.type!r} (known: {', '.join(sorted(registry))})")
+            raise ValueError(
+                f"unknown source type {src.type!r} (known: {', '.join(sorted(registry))})"
+            )
         out.append(registry[src.type](**src.options))
     return out
 
@@ -54,13 +56,29 @@ class Hub:
     on_stored: Callable[[list[Mention]], None] | None = None
 
     @classmethod
-    def build(cls, settings: Settings, sources: list[Source] | None = None, web: bool = True) -> Hub:
+    def build(
+        cls,
+        settings: Settings,
+        sources: list[Source] | None = None,
+        web: bool = True,
+        setup: Callable[[Store], None] | None = None,
+    ) -> Hub:
+        """``setup(store)`` runs after migrations and before the pipeline reads its
+        configuration (e.g. applying a workspace file), so routing sees it at once."""
         store = open_store(settings.db)
         store.migrate()
+        if setup is not None:
+            setup(store)
         bus = open_bus(settings.bus)
         pipeline = Pipeline.from_settings(Context(store, settings.pipeline), settings.enrichers)
-        return cls(settings, store, bus, pipeline,
-                   build_sources(settings) if sources is None else sources, web=web)
+        return cls(
+            settings,
+            store,
+            bus,
+            pipeline,
+            build_sources(settings) if sources is None else sources,
+            web=web,
+        )
 
     async def run(self, stop: asyncio.Event, *, until_sources_done: bool = False) -> None:
         """Run until ``stop`` is set (or, with ``until_sources_done``, until every source
@@ -71,8 +89,13 @@ class Hub:
             if self.on_stored:
                 self.on_stored(batch)
 
-        service = PipelineService(self.bus, self.store, self.pipeline,
-                                  batch_size=self.settings.batch_size, on_stored=stored)
+        service = PipelineService(
+            self.bus,
+            self.store,
+            self.pipeline,
+            batch_size=self.settings.batch_size,
+            on_stored=stored,
+        )
         tasks: list[asyncio.Task[Any]] = [asyncio.create_task(service.run(stop), name="pipeline")]
 
         async def emit(m: Mention) -> None:
@@ -85,10 +108,14 @@ class Hub:
         server: uvicorn.Server | None = None
         if self.web:
             app = create_app(self.store, self.live, self.pipeline.stats)
-            config = uvicorn.Config(app, host=self.settings.host, port=self.settings.port,
-                                    log_level="warning", lifespan="off")
-            server = uvicorn.Server(config)
-            server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+            config = uvicorn.Config(
+                app,
+                host=self.settings.host,
+                port=self.settings.port,
+                log_level="warning",
+                lifespan="off",
+            )
+            server = _QuietServer(config)
             tasks.append(asyncio.create_task(server.serve(), name="web"))
         try:
             if until_sources_done:
@@ -111,8 +138,24 @@ class Hub:
         while not service.idle():
             await asyncio.sleep(0.05)
 
+    def dropped(self) -> int:
+        """Mentions the pipeline dropped or quarantined, all stages together."""
+        stages = self.pipeline.stats.stages.values()
+        return sum(sum(st.dropped.values()) + st.quarantined for st in stages)
+
     def close(self) -> None:
         self.store.close()
+
+
+class _QuietServer(uvicorn.Server):
+    """The hub owns SIGINT/SIGTERM (clean drain); uvicorn must not take them."""
+
+    def install_signal_handlers(self) -> None:  # uvicorn < 0.29
+        return None
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
 
 
 async def _guard(name: str, coro: Awaitable[None]) -> None:

@@ -60,7 +60,9 @@ class Settings:
         )
         pipe = dict(data.get("pipeline", {}))
         if "enrichers" in pipe:
-            s.enrichers = {k: (None if v is False else int(v)) for k, v in pipe.pop("enrichers").items()}
+            s.enrichers = {
+                k: (None if v is False else int(v)) for k, v in pipe.pop("enrichers").items()
+            }
         s.pipeline = pipe
         for i, src in enumerate(data.get("source", [])):
             src = dict(src)

@@ -8,10 +8,10 @@ from typing import ClassVar
 import orjson
 import pytest
 
+from socialhub.enrichers.dedup import ExactDedup
 from socialhub.models import Engagement, Mention
 from socialhub.pipeline.base import BaseEnricher, Context, Dropped
 from socialhub.pipeline.chain import Pipeline
-from socialhub.enrichers.dedup import ExactDedup
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -41,7 +41,12 @@ class DropShort(BaseEnricher):
 def test_a_failing_mention_is_quarantined_and_the_rest_of_the_batch_goes_on() -> None:
     ctx = Context(None, {})
     pipe = Pipeline([Upper(ctx), DropShort(ctx)])
-    batch = [mention(1, "salut"), mention(2, "boom <script>"), mention(3, "ok"), mention(4, "merci")]
+    batch = [
+        mention(1, "salut"),
+        mention(2, "boom <script>"),
+        mention(3, "ok"),
+        mention(4, "merci"),
+    ]
     res = pipe.process(batch)
     assert [m.native_id for m in res.kept] == ["1", "4"]
     assert [d.mention.native_id for d in res.dropped] == ["3"]

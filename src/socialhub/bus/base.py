@@ -41,7 +41,9 @@ class Subscription(Protocol):
 
 
 class Bus(Protocol):
-    async def publish(self, subject: str, data: bytes, headers: dict[str, str] | None = None) -> None:
+    async def publish(
+        self, subject: str, data: bytes, headers: dict[str, str] | None = None
+    ) -> None:
         """Waits while the subject's buffer is full (back-pressure)."""
         ...
 

@@ -8,6 +8,7 @@ the store (a mention is acked only after it is committed).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -54,12 +55,14 @@ class MemorySubscription:
             if remaining <= 0:
                 return []
             next_expiry = min((d for _, d in g.inflight.values()), default=None)
-            wait = remaining if next_expiry is None else min(remaining, max(0.0, next_expiry - time.monotonic()) + 0.001)
+            wait = (
+                remaining
+                if next_expiry is None
+                else min(remaining, max(0.0, next_expiry - time.monotonic()) + 0.001)
+            )
             g.wakeup.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(g.wakeup.wait(), wait)
-            except TimeoutError:
-                pass
         out: list[Message] = []
         now = time.monotonic()
         while g.ready and len(out) < max_messages:
@@ -121,7 +124,9 @@ class MemoryBus:
 
         asyncio.get_running_loop().create_task(notify())
 
-    async def publish(self, subject: str, data: bytes, headers: dict[str, str] | None = None) -> None:
+    async def publish(
+        self, subject: str, data: bytes, headers: dict[str, str] | None = None
+    ) -> None:
         s = self._get(subject)
         if self._full(s) and not subject.startswith("dead."):
             async with self._space:

@@ -38,7 +38,10 @@ def repo_root() -> Path:
 
 def example_config() -> Path:
     """The bundled example workspace (fictional telecom operator) used by the demo."""
-    for candidate in (Path.cwd() / "examples" / "telecom.toml", repo_root() / "examples" / "telecom.toml"):
+    for candidate in (
+        Path.cwd() / "examples" / "telecom.toml",
+        repo_root() / "examples" / "telecom.toml",
+    ):
         if candidate.exists():
             return candidate
     raise typer.BadParameter("examples/telecom.toml not found; pass --config FILE")
@@ -47,7 +50,7 @@ def example_config() -> Path:
 def store_from(db: str, *, migrate: bool = True) -> Store:
     try:
         store = open_store(db)
-    except Exception as exc:  # noqa: BLE001 - shown to the user, not a traceback
+    except Exception as exc:
         console.print(f"[red]cannot open database {escape(redact(db))}: {escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
     if migrate:
@@ -75,7 +78,9 @@ def parse_when(value: str | None, name: str) -> datetime | None:
     try:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise typer.BadParameter(f"{name}: expected ISO date/time or an age like 24h, got {value!r}") from exc
+        raise typer.BadParameter(
+            f"{name}: expected ISO date/time or an age like 24h, got {value!r}"
+        ) from exc
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 

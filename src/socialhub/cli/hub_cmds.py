@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -12,10 +13,11 @@ import typer
 from rich.markup import escape
 
 from socialhub.cli.common import DbOption, console, example_config, redact
-from socialhub.config import apply_config, load_config
+from socialhub.config import ConfigError, apply_config, load_config
 from socialhub.connectors.demo import DemoSource
 from socialhub.hub import Hub
 from socialhub.settings import Settings
+from socialhub.store.base import Store
 
 HostOption = Annotated[str, typer.Option(envvar="SOCIALHUB_HOST", help="Web server address.")]
 PortOption = Annotated[int, typer.Option(envvar="SOCIALHUB_PORT", help="Web server port.")]
@@ -37,53 +39,102 @@ def _serve(hub: Hub, *, until_done: bool) -> None:
         console.print(f"stopped; pipeline stats: {escape(str(stats['stages']))}")
 
 
-def _apply(hub: Hub, config: Path) -> None:
-    report = apply_config(load_config(config), hub.store)
-    console.print(f"configuration {escape(str(config))}: {escape(report.summary())}")
+def _applier(config: Path) -> Callable[[Store], None]:
+    def setup(store: Store) -> None:
+        try:
+            report = apply_config(load_config(config), store)
+        except ConfigError as exc:
+            console.print(f"[red]{escape(str(exc))}[/red]")
+            raise typer.Exit(2) from exc
+        console.print(f"configuration {escape(str(config))}: {report.changed} change(s)")
+        no_password = [w for w in report.warnings if w.endswith("password not changed")]
+        for warning in report.warnings:
+            if warning not in no_password:
+                console.print(f"  [yellow]warning[/yellow]: {escape(warning)}")
+        if no_password:
+            console.print(
+                f"  {len(no_password)} user(s) have no password yet (see `password_env`"
+                " in the file; `socialhub apply` sets it)"
+            )
+
+    return setup
 
 
 def demo(
-    seed: Annotated[int, typer.Option(help="Simulator seed: the same seed gives the same stream.")] = 42,
-    speed: Annotated[float, typer.Option(help="Time compression after the backfill (60 = a simulated minute per second).")] = 1.0,
-    backfill_hours: Annotated[float, typer.Option(help="Hours of history played at once before going live.")] = 24.0,
-    limit: Annotated[int | None, typer.Option(help="Stop after this many mentions (default: run until Ctrl-C).")] = None,
-    config: Annotated[Path | None, typer.Option(help="Workspace configuration to apply (default: examples/telecom.toml).")] = None,
-    ground_truth: Annotated[Path | None, typer.Option(help="Write the simulator's episodes (ground truth) to this JSON file.")] = None,
+    seed: Annotated[
+        int, typer.Option(help="Simulator seed: the same seed gives the same stream.")
+    ] = 42,
+    speed: Annotated[
+        float,
+        typer.Option(
+            help="Time compression after the backfill (60 = a simulated minute per second)."
+        ),
+    ] = 1.0,
+    backfill_hours: Annotated[
+        float, typer.Option(help="Hours of history played at once before going live.")
+    ] = 24.0,
+    limit: Annotated[
+        int | None, typer.Option(help="Stop after this many mentions (default: run until Ctrl-C).")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Workspace configuration to apply (default: examples/telecom.toml)."),
+    ] = None,
+    ground_truth: Annotated[
+        Path | None,
+        typer.Option(help="Write the simulator's episodes (ground truth) to this JSON file."),
+    ] = None,
     web: Annotated[bool, typer.Option(help="Serve the live page.")] = True,
     db: DbOption = "sqlite:///data/socialhub.db",
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
 ) -> None:
     """Run the hub on the built-in demo stream: simulator -> pipeline -> store -> live page."""
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     settings = Settings.from_env(db=db, host=host, port=port)
     source = DemoSource(seed=seed, speed=speed, backfill_hours=backfill_hours, limit=limit)
     if ground_truth:
         source.simulator.write_ground_truth(ground_truth)
-    hub = Hub.build(settings, sources=[source], web=web)
-    _apply(hub, config or example_config())
+    hub = Hub.build(settings, sources=[source], web=web, setup=_applier(config or example_config()))
     console.print(f"database: {escape(redact(settings.db))}")
     if web:
-        console.print(f"[bold]socialhub demo running: http://{settings.host}:{settings.port}/[/bold]  (Ctrl-C to stop)")
+        console.print(
+            f"[bold]socialhub demo running: http://{settings.host}:{settings.port}/[/bold]"
+            "  (Ctrl-C to stop)"
+        )
     _serve(hub, until_done=limit is not None)
 
 
 def run(
-    config: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Hub configuration (TOML: [hub], [pipeline], [[source]], workspaces).")],
+    config: Annotated[
+        Path,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="Hub configuration (TOML: [hub], [pipeline], [[source]], workspaces).",
+        ),
+    ],
     web: Annotated[bool, typer.Option(help="Serve the web app.")] = True,
-    db: Annotated[str | None, typer.Option(envvar="SOCIALHUB_DB", help="Database URL (overrides [hub].db).")] = None,
+    db: Annotated[
+        str | None, typer.Option(envvar="SOCIALHUB_DB", help="Database URL (overrides [hub].db).")
+    ] = None,
 ) -> None:
     """Run the hub with the sources configured in a file (Ctrl-C to stop)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         settings = Settings.from_file(config, db=db)
-        hub = Hub.build(settings, web=web)
+        hub = Hub.build(settings, web=web, setup=_applier(config))
     except ValueError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
-    _apply(hub, config)
     if not hub.sources:
-        console.print("[yellow]no [[source]] configured: only the web app and API will run[/yellow]")
+        console.print(
+            "[yellow]no [[source]] configured: only the web app and API will run[/yellow]"
+        )
     if web:
         console.print(f"[bold]socialhub running: http://{settings.host}:{settings.port}/[/bold]")
     _serve(hub, until_done=False)

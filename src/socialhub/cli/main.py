@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from socialhub import __version__
-from socialhub.cli import db_cmds, hub_cmds, search_cmd
+from socialhub.cli import config_cmds, db_cmds, hub_cmds, import_cmd, quarantine_cmd, search_cmd
 
 app = typer.Typer(
     name="socialhub",
@@ -16,7 +16,11 @@ app = typer.Typer(
 app.command("demo")(hub_cmds.demo)
 app.command("run")(hub_cmds.run)
 app.command("search")(search_cmd.search)
+app.command("apply")(config_cmds.apply)
+app.command("export-config")(config_cmds.export)
+app.command("import")(import_cmd.import_)
 app.add_typer(db_cmds.app, name="db")
+app.add_typer(quarantine_cmd.app, name="quarantine")
 
 
 @app.command("version")

@@ -9,19 +9,33 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from socialhub.cli.common import DbOption, JsonOption, console, out, parse_when, print_json, store_from
+from socialhub.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    out,
+    parse_when,
+    print_json,
+    store_from,
+)
 from socialhub.query import lint
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.serialize import mention_to_dict
 
 
 def search(
-    query: Annotated[str, typer.Argument(help='Boolean query, e.g. \'mirabelle AND (panne OR "pas de réseau")\'')],
+    query: Annotated[
+        str, typer.Argument(help="Boolean query, e.g. 'mirabelle AND (panne OR \"pas de réseau\")'")
+    ],
     workspace: Annotated[str | None, typer.Option(help="Workspace slug (default: all).")] = None,
-    since: Annotated[str | None, typer.Option(help="From (ISO date/time or age like 24h, 7d).")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="From (ISO date/time or age like 24h, 7d).")
+    ] = None,
     until: Annotated[str | None, typer.Option(help="Until, exclusive (ISO or age).")] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="Maximum mentions shown.")] = 20,
-    count_only: Annotated[bool, typer.Option("--count", help="Only print the number of matches.")] = False,
+    count_only: Annotated[
+        bool, typer.Option("--count", help="Only print the number of matches.")
+    ] = False,
     db: DbOption = "sqlite:///data/socialhub.db",
     json: JsonOption = False,
 ) -> None:
@@ -45,15 +59,24 @@ def search(
         t0, t1 = parse_when(since, "--since"), parse_when(until, "--until")
         try:
             total = store.count(query, workspace_id=ws_id, since=t0, until=t1)
-            found = [] if count_only else store.search(query, workspace_id=ws_id, since=t0, until=t1, limit=limit)
+            found = (
+                []
+                if count_only
+                else store.search(query, workspace_id=ws_id, since=t0, until=t1, limit=limit)
+            )
         except QuerySyntaxError as exc:
             console.print(f"[red]error[/red] at column {exc.column}: {escape(exc.message)}")
             raise typer.Exit(2) from exc
     finally:
         store.close()
     if json:
-        print_json({"query": query, "count": total,
-                    "items": [mention_to_dict(m, include_raw=False) for m in found]})
+        print_json(
+            {
+                "query": query,
+                "count": total,
+                "items": [mention_to_dict(m, include_raw=False) for m in found],
+            }
+        )
         return
     if count_only:
         out.print(total)
@@ -63,6 +86,10 @@ def search(
         table.add_column(col, overflow="fold")
     for m in found:
         # post text and names are hostile: Text() renders them literally, never as markup
-        table.add_row(m.created_at.strftime("%Y-%m-%d %H:%M"), m.platform,
-                      Text("@" + m.author_handle), Text(m.text[:280]))
+        table.add_row(
+            m.created_at.strftime("%Y-%m-%d %H:%M"),
+            m.platform,
+            Text("@" + m.author_handle),
+            Text(m.text[:280]),
+        )
     out.print(table)

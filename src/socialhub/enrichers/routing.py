@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from socialhub.models import Mention, Query, Watchlist
 from socialhub.pipeline.base import BaseEnricher, Context, Dropped, NotConfigured
-from socialhub.query import parse
+from socialhub.query import norm_list_name, parse
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.query.matcher import Matcher
 from socialhub.text import norm_handle
@@ -70,7 +70,7 @@ class QueryRouter(BaseEnricher):
         lists: dict[tuple[int, str], set[tuple[str, str]]] = {}
         authors: dict[tuple[str, str], list[tuple[int, str]]] = {}
         for wl in watchlists:
-            members = lists.setdefault((wl.workspace_id, wl.name.lower()), set())
+            members = lists.setdefault((wl.workspace_id, norm_list_name(wl.name)), set())
             for member in wl.members:
                 key = (member.platform, norm_handle(member.handle))
                 members.add(key)
@@ -90,7 +90,9 @@ class QueryRouter(BaseEnricher):
             if m.author is not None:
                 handle = norm_handle(m.author.handle)
                 workspaces = {self._workspace_of.get(q) for q in m.query_ids}
-                hits = self._authors.get((m.platform, handle), []) + self._authors.get(("", handle), [])
+                hits = self._authors.get((m.platform, handle), []) + self._authors.get(
+                    ("", handle), []
+                )
                 m.watchlists = sorted({name for ws, name in hits if ws in workspaces})
             if self.drop_unmatched and not m.query_ids:
                 out.append(Dropped(m, "no query matched"))

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from socialhub.store.base import Store
 
 
-class NotConfigured(Exception):  # noqa: N818 - Scrapy's name, kept on purpose
+class NotConfigured(Exception):
     """Raised by an enricher's ``from_settings`` to switch itself off, with the reason."""
 
 
@@ -56,7 +56,7 @@ class BaseEnricher:
 
     @classmethod
     def from_settings(cls, ctx: Context) -> Enricher:
-        return cls(ctx)  # type: ignore[return-value]
+        return cls(ctx)
 
     def open(self) -> None:
         return None

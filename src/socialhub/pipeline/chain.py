@@ -39,14 +39,12 @@ class Pipeline:
         self.stats = stats or StatsCollector()
 
     @classmethod
-    def from_settings(
-        cls, ctx: Context, order: dict[str, int | None] | None = None
-    ) -> Pipeline:
+    def from_settings(cls, ctx: Context, order: dict[str, int | None] | None = None) -> Pipeline:
         order = DEFAULT_ENRICHERS if order is None else order
         registry = plugins.enrichers()
         stats = StatsCollector()
         stages: list[Enricher] = []
-        for name, position in sorted(
+        for name, _position in sorted(
             ((n, p) for n, p in order.items() if p is not None), key=lambda item: item[1]
         ):
             if name not in registry:
@@ -97,14 +95,14 @@ class Pipeline:
     ) -> list[Mention | Dropped]:
         try:
             return stage.process(batch)
-        except Exception:  # noqa: BLE001 - isolate the bad mention below
+        except Exception:
             log.warning("stage %s failed on a batch of %d; isolating", stage.name, len(batch))
         out: list[Mention | Dropped] = []
         st = self.stats.stage(stage.name)
         for mention in batch:
             try:
                 out.extend(stage.process([mention]))
-            except Exception as exc:  # noqa: BLE001 - quarantined with the reason
+            except Exception as exc:
                 st.quarantined += 1
                 result.quarantined.append(
                     QuarantineItem(

@@ -52,7 +52,7 @@ class PipelineService:
                 continue
             try:
                 stored = await asyncio.to_thread(self.handle, msgs)
-            except Exception:  # noqa: BLE001 - the store failed: let the bus redeliver
+            except Exception:
                 log.exception("batch of %d failed; will be redelivered", len(msgs))
                 for msg in msgs:
                     await sub.nak(msg, "store error")
@@ -72,7 +72,7 @@ class PipelineService:
         for msg in msgs:
             try:
                 batch.append(mention_from_json(msg.data))
-            except Exception as exc:  # noqa: BLE001 - hostile payloads are kept, not fatal
+            except Exception as exc:
                 bad.append(
                     QuarantineItem(
                         source=f"bus:{msg.subject}",

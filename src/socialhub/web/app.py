@@ -67,8 +67,11 @@ def create_app(store: Store, live: LiveFeed | None = None, stats: Any = None) ->
         recent = store.search(None, limit=30)
         html = _templates.get_template("index.html").render(
             workspaces=[
-                {"ws": ws, "count": store.count(workspace_id=ws.id),
-                 "queries": store.list_queries(ws.id)}
+                {
+                    "ws": ws,
+                    "count": store.count(workspace_id=ws.id),
+                    "queries": store.list_queries(ws.id),
+                }
                 for ws in workspaces
             ],
             total=store.count(),
@@ -88,11 +91,18 @@ def create_app(store: Store, live: LiveFeed | None = None, stats: Any = None) ->
     ) -> dict[str, Any]:
         ws_id = _workspace_id(store, workspace)
         found = store.search(
-            q, workspace_id=ws_id, since=_parse_time(since, "since"),
-            until=_parse_time(until, "until"), limit=limit, offset=offset,
+            q,
+            workspace_id=ws_id,
+            since=_parse_time(since, "since"),
+            until=_parse_time(until, "until"),
+            limit=limit,
+            offset=offset,
         )
-        return {"items": [mention_to_dict(m, include_raw=False) for m in found],
-                "limit": limit, "offset": offset}
+        return {
+            "items": [mention_to_dict(m, include_raw=False) for m in found],
+            "limit": limit,
+            "offset": offset,
+        }
 
     @app.get("/api/count")
     def count(
@@ -102,8 +112,12 @@ def create_app(store: Store, live: LiveFeed | None = None, stats: Any = None) ->
         until: str | None = None,
     ) -> dict[str, Any]:
         ws_id = _workspace_id(store, workspace)
-        n = store.count(q or None, workspace_id=ws_id, since=_parse_time(since, "since"),
-                        until=_parse_time(until, "until"))
+        n = store.count(
+            q or None,
+            workspace_id=ws_id,
+            since=_parse_time(since, "since"),
+            until=_parse_time(until, "until"),
+        )
         return {"count": n}
 
     @app.get("/api/stats")
@@ -133,4 +147,3 @@ def _workspace_id(store: Store, slug: str | None) -> int | None:
     if ws is None:
         raise ValueError(f"unknown workspace {slug!r}")
     return ws.id
-

@@ -1,0 +1,124 @@
+"""`socialhub import FILE`: bulk import with a progress bar, routing and quarantine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from socialhub.cli.common import (
+    DEFAULT_DB,
+    DbOption,
+    JsonOption,
+    console,
+    out,
+    print_json,
+    store_from,
+)
+from socialhub.ingest import FORMATS, ImportFormatError, import_file
+from socialhub.models import Mention
+from socialhub.pipeline.base import Context
+from socialhub.pipeline.chain import DEFAULT_ENRICHERS, Pipeline
+from socialhub.store.base import Store
+
+
+def parse_mapping(pairs: list[str]) -> dict[str, str]:
+    """`--map text=body --map created_at=date` -> {"text": "body", ...}."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise typer.BadParameter(f"--map expects FIELD=COLUMN, got {pair!r}")
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def _router(store: Store) -> tuple[Pipeline, object]:
+    """The configured pipeline, so imported mentions get their queries like live ones."""
+    pipeline = Pipeline.from_settings(Context(store, {}), DEFAULT_ENRICHERS)
+
+    def transform(batch: list[Mention]) -> list[Mention]:
+        result = pipeline.process(batch)
+        if result.quarantined:
+            store.quarantine(result.quarantined)
+        return result.kept
+
+    return pipeline, transform
+
+
+def import_(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="CSV, JSONL/NDJSON, X API v2 page(s) or twarc2 output.",
+        ),
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help=f"One of {', '.join(FORMATS)} (default: detected)."),
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map", help="CSV column mapping FIELD=COLUMN (repeatable), e.g. --map text=Message."
+        ),
+    ] = None,
+    timezone: Annotated[str, typer.Option(help="Time zone of naive dates in the file.")] = "UTC",
+    batch_size: Annotated[int, typer.Option(min=1, max=100_000, help="Mentions per write.")] = 2000,
+    route: Annotated[
+        bool, typer.Option(help="Run the pipeline (dedup, query routing) on imported mentions.")
+    ] = True,
+    db: DbOption = DEFAULT_DB,
+    json: JsonOption = False,
+) -> None:
+    """Import mentions from a file. Unreadable rows go to quarantine with the reason."""
+    if fmt is not None and fmt not in FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
+    mapping = parse_mapping(map_ or [])
+    store = store_from(db)
+    pipeline, transform = _router(store) if route else (None, None)
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[n]} mentions"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=json or not console.is_terminal,
+        transient=False,
+    )
+    try:
+        with progress:
+            task = progress.add_task(f"import {escape(file.name)}", total=file.stat().st_size, n=0)
+
+            def tick(done: int, total: int, n: int) -> None:
+                progress.update(task, completed=done, total=total, n=n)
+
+            report = import_file(
+                file,
+                store,
+                fmt=fmt,
+                mapping=mapping,
+                batch_size=batch_size,
+                progress=tick,
+                transform=transform,  # type: ignore[arg-type]
+                timezone=timezone,
+            )
+    except ImportFormatError as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from exc
+    finally:
+        if pipeline is not None:
+            pipeline.close()
+        store.close()
+    if json:
+        print_json(report.to_dict())
+        return
+    out.print(escape(report.summary()))
+    if report.quarantined:
+        out.print("  see them with: socialhub quarantine list")

@@ -1,0 +1,62 @@
+"""`socialhub quarantine list`: what could not be parsed, with the reason and raw payload."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from socialhub.cli.common import DEFAULT_DB, DbOption, JsonOption, out, print_json, store_from
+
+app = typer.Typer(help="Payloads that could not be parsed or normalised.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_(
+    source: Annotated[
+        str | None, typer.Option(help="Only this source, e.g. import:csv:file.csv.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100_000, help="Maximum rows shown.")] = 50,
+    db: DbOption = DEFAULT_DB,
+    json: JsonOption = False,
+) -> None:
+    """Newest quarantined payloads first."""
+    store = store_from(db)
+    try:
+        total = store.count_quarantine(source)
+        items = store.list_quarantine(limit=limit, source=source)
+    finally:
+        store.close()
+    if json:
+        print_json(
+            {
+                "count": total,
+                "items": [
+                    {
+                        "id": q.id,
+                        "source": q.source,
+                        "reason": q.reason,
+                        "location": q.location,
+                        "created_at": q.created_at.isoformat(),
+                        "raw": q.raw,
+                    }
+                    for q in items
+                ],
+            }
+        )
+        return
+    table = Table(title=f"{total} quarantined payload(s)")
+    for col in ("when (UTC)", "source", "where", "reason", "raw"):
+        table.add_column(col, overflow="fold")
+    for q in items:
+        # raw payloads are hostile: rendered as plain text, never as markup
+        table.add_row(
+            q.created_at.strftime("%Y-%m-%d %H:%M"),
+            Text(q.source),
+            Text(q.location),
+            Text(q.reason),
+            Text(q.raw[:200]),
+        )
+    out.print(table)
