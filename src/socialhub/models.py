@@ -118,6 +118,7 @@ class Mention:
     query_ids: list[int] = field(default_factory=list)
     relevance: dict[str, float] = field(default_factory=dict)
     cluster_id: str | None = None
+    cluster_size: int = 0  # near-duplicate cluster size when the mention was seen
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -160,6 +161,7 @@ class Mention:
             "watchlists": self.watchlists,
             "relevance": self.relevance,
             "cluster_id": self.cluster_id,
+            "cluster_size": self.cluster_size,
         }
 
     def to_dict(self) -> dict[str, Any]:

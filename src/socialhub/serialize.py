@@ -83,6 +83,7 @@ def mention_from_dict(data: dict[str, Any]) -> Mention:
         query_ids=[int(q) for q in data.get("query_ids") or []],
         relevance=dict(data.get("relevance") or {}),
         cluster_id=data.get("cluster_id"),
+        cluster_size=int(data.get("cluster_size") or 0),
     )
     return m
 

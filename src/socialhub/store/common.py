@@ -303,6 +303,7 @@ def row_to_mention(row: Sequence[Any], query_ids: list[int], dt: TimeOut) -> Men
         query_ids=query_ids,
         relevance=enrichment.get("relevance") or {},
         cluster_id=v["m.cluster_id"],
+        cluster_size=int(enrichment.get("cluster_size") or 0),
     )
 
 
