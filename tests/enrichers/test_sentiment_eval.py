@@ -8,19 +8,14 @@ so they catch a broken model, not noise.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from socialhub.enrichers.sentiment import SentimentModel, datasets, load_accurate, load_fast
 from socialhub.enrichers.sentiment.evaluate import evaluate, metrics, score_split
+from socialhub.shared_data import shared_data_dir
 
-# The shared data beside the clone (CI has a copy there), unless $SOCIALHUB_DATA says.
-DATA = Path(
-    os.environ.get("SOCIALHUB_DATA")
-    or Path(__file__).resolve().parents[2].parent / "shared" / "data"
-)
+# $SOCIALHUB_DATA, ../shared/data beside the clone, or the workplace copy.
+DATA = shared_data_dir()
 
 # VADER (en) / vaderSentiment-fr (fr) macro-F1 on xlmt val, measured: en 60.5, fr 52.1.
 LEXICON_F1 = {"en": 60.5, "fr": 52.1}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from socialhub.models import Mention
@@ -29,6 +29,8 @@ class Context:
 
     store: Store | None
     settings: dict[str, Any]
+    # loaded once, shared by stages (e.g. the sentence encoder and its embedding cache)
+    resources: dict[str, Any] = field(default_factory=dict)
 
 
 class Enricher(Protocol):

@@ -7,10 +7,11 @@ root or its ``sentiment`` sub-folder may be passed.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from socialhub.shared_data import shared_data_dir
 
 LABELS = ("negative", "neutral", "positive")
 #: xlmt folder name -> ISO 639-1 code.
@@ -41,12 +42,8 @@ class Split:
 
 
 def default_data_dir() -> Path:
-    """``$SOCIALHUB_DATA``, else ``../shared/data`` relative to the repository root."""
-    env = os.environ.get("SOCIALHUB_DATA")
-    if env:
-        return Path(env)
-    repo_root = Path(__file__).resolve().parents[4]
-    return repo_root.parent / "shared" / "data"
+    """See :func:`socialhub.shared_data.shared_data_dir`."""
+    return shared_data_dir()
 
 
 def sentiment_dir(data_dir: str | Path | None = None) -> Path:
