@@ -173,3 +173,34 @@ def test_shipped_example_applies_and_round_trips(store: Store, tmp_path: Path) -
     exported.write_text(export_config(store), encoding="utf-8")
     assert apply_config(load_config(exported), store, env={}).changed == 0
     assert apply_config(cfg, store, env={}).changed == 0
+
+
+def test_workspace_settings_apply_export_and_prune(store: Store) -> None:
+    text = """
+[[workspace]]
+slug = "ws"
+name = "WS"
+  [workspace.settings]
+  language = { override = false }
+  [[workspace.settings.entities]]
+  name = "Mirabelle Télécom"
+  type = "brand"
+  aliases = ["Mirabelle", "@MirabelleTel"]
+"""
+    first = apply_config(parse_config(text), store)
+    assert first.counts["setting"]["created"] == 2
+    ws = store.get_workspace("ws")
+    assert ws is not None and ws.id is not None
+    settings = store.get_workspace_settings(ws.id)
+    assert settings["entities"][0]["aliases"] == ["Mirabelle", "@MirabelleTel"]
+    assert settings["language"] == {"override": False}
+    # the export reads back to the same settings, and re-applying it changes nothing
+    exported = export_config(store)
+    again = apply_config(parse_config(exported), store)
+    assert again.changed == 0, again.changes
+    # dropping a key from the file and pruning deletes it
+    pruned = apply_config(
+        parse_config(text.replace("language = { override = false }", "")), store, prune=True
+    )
+    assert pruned.counts["setting"]["deleted"] == 1
+    assert set(store.get_workspace_settings(ws.id)) == {"entities"}

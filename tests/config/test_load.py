@@ -216,5 +216,5 @@ name = "W"
     assert cfg.warnings == [
         "(top level): unknown key 'dashboard'; expected one of user, workspace (ignored)",
         "workspace[0]: unknown key 'alert'; expected one of slug, name, timezone, member,"
-        " query, watchlist (ignored)",
+        " query, watchlist, settings (ignored)",
     ]

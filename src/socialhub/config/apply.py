@@ -25,7 +25,7 @@ from socialhub.text import norm_handle
 from .model import Config, ConfigError, UserSpec, WatchlistSpec, WorkspaceSpec
 from .passwords import hash_password, verify_password
 
-KINDS = ("user", "workspace", "member", "query", "watchlist")
+KINDS = ("user", "workspace", "member", "query", "watchlist", "setting")
 ACTIONS = ("created", "updated", "unchanged", "deleted")
 _PLURALS = {k: "queries" if k == "query" else k + "s" for k in KINDS}
 
@@ -115,7 +115,27 @@ def apply_config(
         _apply_members(ws_spec, ws, store, users, report, prune)
         _apply_queries(ws_spec, ws, store, report, prune)
         _apply_watchlists(ws_spec, ws, store, report, prune)
+        _apply_settings(ws_spec, ws, store, report, prune)
     return report
+
+
+def _apply_settings(
+    spec: WorkspaceSpec, ws: Workspace, store: Store, report: ApplyReport, prune: bool
+) -> None:
+    current = store.get_workspace_settings(ws.id) if ws.id is not None else {}
+    for key, value in spec.settings.items():
+        what = f"{spec.slug}/{key}"
+        if current.get(key) == value:
+            report.count("setting", "unchanged", what)
+            continue
+        report.count("setting", "updated" if key in current else "created", what)
+        if not report.dry_run and ws.id is not None:
+            store.set_workspace_setting(ws.id, key, value)
+    if prune:
+        for key in sorted(set(current) - set(spec.settings)):
+            report.count("setting", "deleted", f"{spec.slug}/{key}")
+            if not report.dry_run and ws.id is not None:
+                store.set_workspace_setting(ws.id, key, None)
 
 
 def _check_members(cfg: Config, store: Store) -> None:

@@ -8,6 +8,9 @@ one on the next apply. Output is deterministic (no date), so it diffs well in gi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
+
+import tomli_w
 
 from socialhub.models import Watchlist, WatchlistMember
 from socialhub.store.base import Store
@@ -84,7 +87,20 @@ def export_config(store: Store, *, workspaces: Sequence[str] | None = None) -> s
                 out.append("  " + tomlw.pair("enabled", False))
         for watchlist in store.list_watchlists(ws.id):
             out += ["", *_watchlist(watchlist)]
+        settings = store.get_workspace_settings(ws.id) if ws.id is not None else {}
+        if settings:
+            out += ["", *_settings(settings)]
     return "\n".join(out) + "\n"
+
+
+def _settings(settings: dict[str, Any]) -> list[str]:
+    # Nested tables and arrays of tables: tomli_w writes them; we drop its header for the
+    # enclosing [[workspace]] (already written above).
+    text = tomli_w.dumps({"workspace": [{"settings": settings}]})
+    lines = text.splitlines()
+    while lines and (not lines[0].strip() or lines[0] == "[[workspace]]"):
+        lines.pop(0)
+    return lines
 
 
 def _watchlist(wl: Watchlist) -> list[str]:

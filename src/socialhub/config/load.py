@@ -181,7 +181,10 @@ class _Checker:
         # Workspaces will grow sub-tables owned by other layers (alert rules, report
         # schedules...): unknown keys here warn, while leaf tables stay strict.
         self.keys(
-            table, where, ("slug", "name", "timezone", "member", "query", "watchlist"), strict=False
+            table,
+            where,
+            ("slug", "name", "timezone", "member", "query", "watchlist", "settings"),
+            strict=False,
         )
         slug = self.string(table, "slug", where, required=True)
         if slug and not _SLUG.match(slug):
@@ -194,6 +197,11 @@ class _Checker:
                 ws.timezone = tz
             except (ZoneInfoNotFoundError, ValueError):
                 self.error(f"{where}.timezone", f"unknown time zone {tz!r} (e.g. Europe/Paris)")
+        settings = table.get("settings", {})
+        if isinstance(settings, Mapping):
+            ws.settings = dict(settings)
+        else:
+            self.error(f"{where}.settings", "expected a table: [workspace.settings]")
         members: set[str] = set()
         for j, member in enumerate(self.tables(table, "member", where)):
             spec = self.member(member, f"{where}.member[{j}]")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from socialhub.models import Role, WatchlistMember
 
@@ -63,6 +64,9 @@ class WorkspaceSpec:
     members: list[MemberSpec] = field(default_factory=list)
     queries: list[QuerySpec] = field(default_factory=list)
     watchlists: list[WatchlistSpec] = field(default_factory=list)
+    # [workspace.settings]: documents owned by the enrichment layers (entities, categories);
+    # each layer validates its own key when it loads it
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ copy of the record with its id; the caller's object is not modified.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -102,6 +103,38 @@ class AdminMixin:
             Workspace(*r)
             for r in self._rows("SELECT slug, name, timezone, id FROM workspaces ORDER BY id")
         ]
+
+    # -- workspace settings (JSON documents per key) ----------------------------------
+
+    def get_workspace_settings(self, workspace_id: int) -> dict[str, Any]:
+        rows = self._rows(
+            "SELECT key, value FROM workspace_settings WHERE workspace_id = ? ORDER BY key",
+            [workspace_id],
+        )
+        return {k: json.loads(v) for k, v in rows}
+
+    def set_workspace_setting(self, workspace_id: int, key: str, value: Any) -> None:
+        """Store one setting; ``None`` deletes it."""
+        with self._tx() as cur:
+            if value is None:
+                cur.execute(
+                    self._sql("DELETE FROM workspace_settings WHERE workspace_id = ? AND key = ?"),
+                    (workspace_id, key),
+                )
+                return
+            cur.execute(
+                self._sql(
+                    "INSERT INTO workspace_settings (workspace_id, key, value, updated_at) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (workspace_id, key) DO UPDATE SET "
+                    "value = excluded.value, updated_at = excluded.updated_at"
+                ),
+                (
+                    workspace_id,
+                    clean(key),
+                    json.dumps(value, ensure_ascii=False, sort_keys=True),
+                    self._now(),
+                ),
+            )
 
     # -- users and memberships ------------------------------------------------------
 

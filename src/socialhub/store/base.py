@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from socialhub.models import (
     Membership,
@@ -50,6 +50,12 @@ class Store(Protocol):
     def get_workspace(self, slug: str) -> Workspace | None: ...
 
     def list_workspaces(self) -> list[Workspace]: ...
+
+    def get_workspace_settings(self, workspace_id: int) -> dict[str, Any]:
+        """Settings of the enrichment layers (entities, categories...), JSON values."""
+        ...
+
+    def set_workspace_setting(self, workspace_id: int, key: str, value: Any) -> None: ...
 
     def upsert_user(self, user: User) -> User: ...
 
