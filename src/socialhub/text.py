@@ -19,22 +19,40 @@ MAX_TOKENS = 16_000  # PostgreSQL tsvector positions stop at 16,383
 MAX_TOKEN_LEN = 64  # longer runs are junk (base64, hashes); truncating keeps all back ends equal
 
 _TOKEN = re.compile(r"([#@]?)([^\W_]+)")
+_WORD = re.compile(r"[^\W_]+")
 _HOST = re.compile(r"[\w-]+(\.[\w-]+)*")
+
+
+class _StripMarks(dict[int, int | None]):
+    """A ``str.translate`` table deleting combining marks, filled lazily per code point
+    (the per-character test then runs once per distinct character, not per character)."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        if len(self) < 65_536:  # bounded: hostile text may use every code point
+            self[code] = value
+        return value
+
+
+_STRIP_MARKS = _StripMarks()
 
 
 def fold(text: str) -> str:
     """Lowercase and strip accents: 'Élysée' -> 'elysee'."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = unicodedata.normalize("NFKD", text).translate(_STRIP_MARKS)
     return unicodedata.normalize("NFKC", stripped).casefold()
 
 
 def index_tokens(text: str) -> list[str]:
     """The token stream of a text, as every search back end indexes it."""
-    out: list[str] = []
-    for prefix, word in _TOKEN.findall(fold(text)):
+    folded = fold(text)
+    if "#" not in folded and "@" not in folded:  # the common case, without the loop
+        out = [w[:MAX_TOKEN_LEN] for w in _WORD.findall(folded)]
+        return out[:MAX_TOKENS] if len(out) > MAX_TOKENS else out
+    out = []
+    for prefix, word in _TOKEN.findall(folded):
         word = word[:MAX_TOKEN_LEN]
         if prefix:
             out.append(prefix + word)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -305,6 +306,38 @@ def row_to_mention(row: Sequence[Any], query_ids: list[int], dt: TimeOut) -> Men
         cluster_id=v["m.cluster_id"],
         cluster_size=int(enrichment.get("cluster_size") or 0),
     )
+
+
+class AuthorCache:
+    """Author rows this process wrote recently (bounded LRU).
+
+    A bulk import sees the same authors again and again; an unchanged profile is not
+    rewritten (its ``updated_at`` then means "last changed"). Rows are remembered only
+    after their transaction committed. A later erasure of an author (GDPR) must call
+    :meth:`clear` on every process.
+    """
+
+    def __init__(self, size: int = 200_000) -> None:
+        self._rows: OrderedDict[str, tuple[Any, ...]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def changed(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """The rows (author_values, ``now`` last) that differ from what was written."""
+        with self._lock:
+            return [r for r in rows if self._rows.get(r[0]) != r[:-1]]
+
+    def remember(self, rows: list[tuple[Any, ...]]) -> None:
+        with self._lock:
+            for r in rows:
+                self._rows[r[0]] = r[:-1]
+                self._rows.move_to_end(r[0])
+            while len(self._rows) > self._size:
+                self._rows.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rows.clear()
 
 
 # -- query routes ------------------------------------------------------------------

@@ -30,6 +30,7 @@ from socialhub.store.common import (
     AUTHOR_COLUMNS,
     MENTION_COLUMNS,
     MENTION_UPDATE_COLUMNS,
+    AuthorCache,
     RouteCache,
     author_values,
     mention_values,
@@ -97,6 +98,7 @@ class PostgresStore(SqlStoreBase):
     def __init__(self, url: str, *, max_readers: int = 8) -> None:
         self.url = url
         self._routes = RouteCache()
+        self._authors = AuthorCache()
         self._lock = threading.Lock()
         self._writer = psycopg.connect(url, autocommit=True)
         _configure(self._writer)
@@ -183,7 +185,9 @@ class PostgresStore(SqlStoreBase):
         if not unique:
             return AddResult(0, repeats)
         now = self._now()
-        author_rows = [author_values(a, to_utc_ms, now) for a in unique_authors(unique)]
+        author_rows = self._authors.changed(
+            [author_values(a, to_utc_ms, now) for a in unique_authors(unique)]
+        )
         # A generator: rows are built while COPY streams the previous ones, so the
         # server parses and stores them while Python formats the rest.
         mention_rows = (
@@ -207,6 +211,7 @@ class PostgresStore(SqlStoreBase):
                 _copy(cur, "stage_routes", _ROUTE_COLS, query_rows)
                 cur.execute(_MOVE_ROUTES)
                 cur.execute(_MOVE_WORKSPACES)
+        self._authors.remember(author_rows)
         inserted = sum(1 for _, fresh in returned.values() if fresh)
         return AddResult(inserted=inserted, updated=len(unique) - inserted + repeats)
 

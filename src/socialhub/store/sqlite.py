@@ -29,6 +29,7 @@ from socialhub.store.common import (
     AUTHOR_COLUMNS,
     MENTION_COLUMNS,
     MENTION_UPDATE_COLUMNS,
+    AuthorCache,
     RouteCache,
     author_values,
     mention_values,
@@ -111,6 +112,7 @@ class SqliteStore(SqlStoreBase):
         self.path = path_from_url(url)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._routes = RouteCache()
+        self._authors = AuthorCache()
         self._lock = threading.Lock()
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
@@ -226,9 +228,11 @@ class SqliteStore(SqlStoreBase):
             return AddResult(0, repeats)
         now = self._now()
         with self._tx() as cur:
-            authors = unique_authors(unique)
-            if authors:
-                cur.executemany(_UPSERT_AUTHOR, [author_values(a, to_ms, now) for a in authors])
+            author_rows = self._authors.changed(
+                [author_values(a, to_ms, now) for a in unique_authors(unique)]
+            )
+            if author_rows:
+                cur.executemany(_UPSERT_AUTHOR, author_rows)
             existing: dict[str, int] = {}
             ids = [clean(m.id) for m in unique]  # as stored
             for chunk in iter_chunks(ids, 500):
@@ -263,4 +267,5 @@ class SqliteStore(SqlStoreBase):
             if query_rows:
                 cur.executemany(_INSERT_ROUTE, query_rows)
                 cur.executemany(_INSERT_WORKSPACE, workspace_rows)
+        self._authors.remember(author_rows)
         return AddResult(inserted=len(new_rows), updated=len(old_rows) + repeats)
