@@ -9,10 +9,22 @@ from socialhub.hookspecs import hookimpl
 
 @hookimpl
 def socialhub_enrichers() -> dict[str, Any]:
+    from socialhub.enrichers.authors import AuthorInfluence
     from socialhub.enrichers.dedup import ExactDedup
+    from socialhub.enrichers.keyphrases import Keyphrases
+    from socialhub.enrichers.language import LanguageDetector
+    from socialhub.enrichers.neardup import NearDup
     from socialhub.enrichers.routing import QueryRouter
 
-    return {ExactDedup.name: ExactDedup, QueryRouter.name: QueryRouter}
+    stages: list[Any] = [
+        ExactDedup,
+        LanguageDetector,
+        NearDup,
+        QueryRouter,
+        Keyphrases,
+        AuthorInfluence,
+    ]
+    return {stage.name: stage for stage in stages}
 
 
 @hookimpl

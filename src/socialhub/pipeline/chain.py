@@ -22,7 +22,11 @@ log = logging.getLogger(__name__)
 
 DEFAULT_ENRICHERS: dict[str, int | None] = {
     "dedup": 100,
+    "language": 200,
+    "neardup": 300,
     "route": 500,
+    "keyphrases": 600,
+    "authors": 950,  # after entities, which rewrites Mention.entities
 }
 
 

@@ -1,0 +1,303 @@
+"""Near-duplicate clustering in fixed memory: MinHash signatures, LSH banding, shared links.
+
+Copy-pasted campaigns, press releases echoed by many accounts and lightly edited
+reposts should count as one story. Each mention's text is normalised (accents and case
+folded; links, ``@handles``, emojis and punctuation removed; ``#tag`` read as ``tag``),
+cut into character 5-grams, and summarised by a MinHash signature (Broder 1997, "On the
+resemblance and containment of documents"): the fraction of equal signature slots
+estimates the Jaccard similarity of the two 5-gram sets. Candidates are found with the
+LSH banding scheme (Indyk & Motwani 1998; Leskovec, Rajaraman & Ullman, *Mining of
+Massive Datasets*, ch. 3): the signature is split into ``bands`` bands of ``rows``
+slots and two texts are candidates when any band is equal, which happens with
+probability ``1 - (1 - J**rows)**bands``. With the defaults (32 bands of 4 rows) a pair
+at J = 0.6 is a candidate 99 % of the time, one at J = 0.2 about 5 %. A candidate joins
+the cluster only if its estimated Jaccard with the cluster's first member reaches
+``neardup_threshold`` (default 0.5), so chance band collisions never merge clusters.
+
+Character shingles (not word shingles) keep a one-word edit of a 15-word post near
+J = 0.75. Texts under ``neardup_min_tokens`` tokens and 40 characters have too few
+shingles for that estimate: they cluster only on their exact normalised text.
+External links in the text are normalised (scheme dropped, host lowercased without
+``www.``, ``utm_*``/``fbclid``/``gclid`` parameters, fragment and trailing slash removed)
+and the same link shared by several accounts joins one cluster as well.
+
+Memory is fixed: every table (clusters, band buckets, short texts, links, recently seen
+mention ids) is a bounded LRU, so old stories are forgotten first. Hashing uses fixed
+seeds and no ``hash()`` of strings, so the pickled state (:class:`NearDupIndex`)
+clusters the same way after a restart in another process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import numpy as np
+import numpy.typing as npt
+
+from socialhub.models import Mention
+from socialhub.pipeline.base import BaseEnricher, Context, Dropped
+from socialhub.text import fold
+
+__all__ = ["NearDup", "NearDupIndex", "normalise_link", "normalise_text"]
+
+SHINGLE = 5  # characters per shingle
+MAX_CHARS = 5_000  # of normalised text shingled: a 100 KB post costs no more than this
+_SEED = 0x50C1A1  # fixed: signatures must agree across processes and restarts
+
+# scheme or www. links, and bare "host.tld/path" ones (a path is required: "etc.fr" is not)
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"'`]+"
+    r"|(?<![\w@./])(?:[a-z0-9-]+\.)+[a-z]{2,24}/[^\s<>\"'`]*",
+    re.IGNORECASE,
+)
+_HANDLE = re.compile(r"(?<![\w@])@[\w.-]+(?:@[\w.-]+)?")
+_WORD = re.compile(r"[^\W_]+")
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "igshid")
+_TRAILING_PUNCT = ".,;:!?)]}»\"'…"
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _put(table: OrderedDict[K, V], key: K, value: V, cap: int) -> None:
+    """Insert or refresh ``key`` and evict the least recently used entries over ``cap``."""
+    table[key] = value
+    table.move_to_end(key)
+    while len(table) > cap:
+        table.popitem(last=False)
+
+
+def normalise_link(url: str) -> str | None:
+    """A shared link's identity: 'HTTPS://www.Ex.com/a/?utm_source=x' -> 'ex.com/a'.
+
+    Returns ``None`` for something that is not a usable link (no host).
+    """
+    url = url.rstrip(_TRAILING_PUNCT)
+    if not url.lower().startswith(("http://", "https://")):
+        url = "http://" + url
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+        query = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError:
+        return None
+    if "." not in host:
+        return None
+    if host.startswith("www."):
+        host = host[4:]
+    kept = [(k, v) for k, v in query if not k.lower().startswith(_TRACKING)]
+    path = parts.path.rstrip("/")
+    out = host + path
+    if kept:
+        out += "?" + urlencode(sorted(kept))
+    return out
+
+
+def links_of(text: str) -> list[str]:
+    """Normalised external links found in a text, in order, without repeats."""
+    out: list[str] = []
+    for raw in _URL.findall(text):
+        link = normalise_link(raw)
+        if link and link not in out:
+            out.append(link)
+    return out
+
+
+def normalise_text(text: str) -> list[str]:
+    """Folded word tokens with links and handles removed (emojis are not tokens)."""
+    text = _HANDLE.sub(" ", _URL.sub(" ", text))
+    return _WORD.findall(fold(text))
+
+
+@dataclass(slots=True)
+class _Cluster:
+    id: str
+    size: int
+    signature: npt.NDArray[np.uint32] | None  # of the first member; None for exact/link ones
+
+
+class NearDupIndex:
+    """The clustering state: picklable, bounded, deterministic.
+
+    Parameters
+    ----------
+    num_perm, bands :
+        Signature length and number of LSH bands (``num_perm`` must be a multiple).
+    threshold :
+        Minimum estimated Jaccard (5-gram sets) with a cluster's first member.
+    min_tokens :
+        Texts with fewer tokens (and under 40 characters) only match exactly.
+    max_clusters :
+        Clusters remembered; the band, text and link tables are sized from it.
+    """
+
+    def __init__(
+        self,
+        num_perm: int = 128,
+        bands: int = 32,
+        threshold: float = 0.5,
+        min_tokens: int = 5,
+        max_clusters: int = 50_000,
+    ) -> None:
+        if num_perm % bands:
+            raise ValueError("num_perm must be a multiple of bands")
+        self.num_perm, self.bands, self.rows = num_perm, bands, num_perm // bands
+        self.threshold = threshold
+        self.min_tokens = min_tokens
+        self.max_clusters = max_clusters
+        rng = np.random.default_rng(_SEED)
+        # multiply-shift hashing (Dietzfelbinger et al.): odd 64-bit multipliers, top 32 bits
+        self._a = rng.integers(1, 2**63, num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+        self._b = rng.integers(0, 2**63, num_perm, dtype=np.uint64)
+        self._band_mix = rng.integers(1, 2**63, (bands, self.rows), dtype=np.uint64)
+        self._pow = np.uint64(1_000_003) ** np.arange(SHINGLE, dtype=np.uint64)
+        self.clusters: OrderedDict[str, _Cluster] = OrderedDict()
+        self.buckets: OrderedDict[int, str] = OrderedDict()
+        self.exact: OrderedDict[int, str] = OrderedDict()
+        self.links: OrderedDict[str, str] = OrderedDict()
+        self.seen: OrderedDict[str, str] = OrderedDict()  # mention id -> cluster id
+
+    # -- hashing ------------------------------------------------------------------------
+
+    def signature(self, norm: str) -> npt.NDArray[np.uint32]:
+        """MinHash signature of the character 5-gram set of a normalised text."""
+        codes = np.frombuffer(norm[:MAX_CHARS].encode("utf-32-le"), dtype=np.uint32)
+        codes = codes.astype(np.uint64)
+        n = len(codes) - SHINGLE + 1
+        if n < 1:
+            codes = np.pad(codes, (0, SHINGLE - len(codes)))
+            n = 1
+        # polynomial hash of every window, vectorised; uint64 arithmetic wraps (mod 2**64)
+        shingles = np.zeros(n, dtype=np.uint64)
+        for j in range(SHINGLE):
+            shingles += codes[j : j + n] * self._pow[j]
+        shingles = np.unique(shingles)
+        hashed = (self._a[:, None] * shingles[None, :] + self._b[:, None]) >> np.uint64(32)
+        return hashed.min(axis=1).astype(np.uint32)
+
+    def band_keys(self, sig: npt.NDArray[np.uint32]) -> list[int]:
+        """One 64-bit key per band; the per-band multipliers keep bands apart."""
+        rows = sig.astype(np.uint64).reshape(self.bands, self.rows)
+        keys = (rows * self._band_mix).sum(axis=1, dtype=np.uint64)
+        return [int(k) for k in keys.tolist()]
+
+    # -- clustering ---------------------------------------------------------------------
+
+    def _live(self, cid: str | None) -> _Cluster | None:
+        return self.clusters.get(cid) if cid is not None else None
+
+    def _touch(self, cluster: _Cluster) -> None:
+        _put(self.clusters, cluster.id, cluster, self.max_clusters)
+
+    def assign(self, mention_id: str, text: str) -> tuple[str, int]:
+        """The cluster of a mention and the cluster's size including it.
+
+        A mention id seen before (a re-collected item) gets its cluster back without
+        growing it.
+        """
+        known = self._live(self.seen.get(mention_id))
+        if known is not None:
+            self._touch(known)
+            return known.id, known.size
+
+        tokens = normalise_text(text)
+        norm = " ".join(tokens)
+        links = links_of(text)
+        cluster: _Cluster | None = None
+        sig: npt.NDArray[np.uint32] | None = None
+        keys: list[int] = []
+        exact_key: int | None = None
+
+        if len(tokens) >= self.min_tokens or len(norm) >= 40:
+            sig = self.signature(norm)
+            keys = self.band_keys(sig)
+            cluster = self._best_candidate(sig, keys)
+        elif tokens:
+            digest = hashlib.blake2b(norm.encode(), digest_size=8).digest()
+            exact_key = int.from_bytes(digest, "big")
+            cluster = self._live(self.exact.get(exact_key))
+        if cluster is None:
+            for link in links:
+                cluster = self._live(self.links.get(link))
+                if cluster is not None:
+                    break
+
+        if cluster is None:
+            cluster = _Cluster(f"c:{mention_id}", 0, None)
+        if cluster.signature is None and sig is not None:
+            # a new cluster, or one found by its link: this text becomes its reference
+            cluster.signature = sig
+            cap = self.max_clusters * self.bands
+            for key in keys:
+                _put(self.buckets, key, cluster.id, cap)
+        cluster.size += 1
+        self._touch(cluster)
+        if exact_key is not None:
+            _put(self.exact, exact_key, cluster.id, self.max_clusters)
+        for link in links:  # a link seen first keeps its first cluster
+            if self._live(self.links.get(link)) is None:
+                _put(self.links, link, cluster.id, self.max_clusters)
+            else:
+                self.links.move_to_end(link)
+        _put(self.seen, mention_id, cluster.id, self.max_clusters * 4)
+        return cluster.id, cluster.size
+
+    def _best_candidate(self, sig: npt.NDArray[np.uint32], keys: list[int]) -> _Cluster | None:
+        best: _Cluster | None = None
+        best_sim = self.threshold
+        checked: set[str] = set()
+        for key in keys:
+            cid = self.buckets.get(key)
+            if cid is None or cid in checked:
+                continue
+            checked.add(cid)
+            cluster = self._live(cid)
+            if cluster is None or cluster.signature is None:
+                continue
+            sim = float(np.mean(cluster.signature == sig))
+            if sim >= best_sim:
+                best, best_sim = cluster, sim
+        return best
+
+    def __len__(self) -> int:
+        return len(self.clusters)
+
+
+class NearDup(BaseEnricher):
+    """Stage ``neardup``: sets ``cluster_id`` ('c:<first member id>') and ``cluster_size``.
+
+    Settings: ``neardup_threshold`` (0.5), ``neardup_min_tokens`` (5),
+    ``neardup_max_clusters`` (50,000), ``neardup_num_perm`` (128), ``neardup_bands`` (32).
+    The state is ``self.index`` (picklable); pickling the stage keeps only the index.
+    """
+
+    name: ClassVar[str] = "neardup"
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        s = ctx.settings
+        self.index = NearDupIndex(
+            num_perm=int(s.get("neardup_num_perm", 128)),
+            bands=int(s.get("neardup_bands", 32)),
+            threshold=float(s.get("neardup_threshold", 0.5)),
+            min_tokens=int(s.get("neardup_min_tokens", 5)),
+            max_clusters=int(s.get("neardup_max_clusters", 50_000)),
+        )
+
+    def process(self, batch: list[Mention]) -> list[Mention | Dropped]:
+        for m in batch:
+            m.cluster_id, m.cluster_size = self.index.assign(m.id, m.text or "")
+        return list(batch)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the context holds the store (a live connection): only the clustering state travels
+        return {"index": self.index}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.ctx = Context(None, {})
+        self.index = state["index"]
