@@ -5,7 +5,15 @@ from __future__ import annotations
 import typer
 
 from socialhub import __version__
-from socialhub.cli import config_cmds, db_cmds, hub_cmds, import_cmd, quarantine_cmd, search_cmd
+from socialhub.cli import (
+    config_cmds,
+    db_cmds,
+    enrich_cmd,
+    hub_cmds,
+    import_cmd,
+    quarantine_cmd,
+    search_cmd,
+)
 
 app = typer.Typer(
     name="socialhub",
@@ -19,6 +27,7 @@ app.command("search")(search_cmd.search)
 app.command("apply")(config_cmds.apply)
 app.command("export-config")(config_cmds.export)
 app.command("import")(import_cmd.import_)
+app.command("enrich")(enrich_cmd.enrich)
 app.add_typer(db_cmds.app, name="db")
 app.add_typer(quarantine_cmd.app, name="quarantine")
 
