@@ -11,9 +11,11 @@ from socialhub.hookspecs import hookimpl
 def socialhub_enrichers() -> dict[str, Any]:
     from socialhub.enrichers.authors import AuthorInfluence
     from socialhub.enrichers.dedup import ExactDedup
+    from socialhub.enrichers.entities.stage import EntityStage
     from socialhub.enrichers.keyphrases import Keyphrases
     from socialhub.enrichers.language import LanguageDetector
     from socialhub.enrichers.neardup import NearDup
+    from socialhub.enrichers.places.stage import PlaceStage
     from socialhub.enrichers.routing import QueryRouter
 
     stages: list[Any] = [
@@ -22,6 +24,8 @@ def socialhub_enrichers() -> dict[str, Any]:
         NearDup,
         QueryRouter,
         Keyphrases,
+        EntityStage,
+        PlaceStage,
         AuthorInfluence,
     ]
     return {stage.name: stage for stage in stages}

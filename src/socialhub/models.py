@@ -125,6 +125,7 @@ class Mention:
             raise ValueError(f"unknown mention kind {self.kind!r}; expected one of {KINDS}")
         self.created_at = as_utc(self.created_at)
         self.collected_at = as_utc(self.collected_at)
+        self.country = self.country.lower()  # ISO 3166-1 alpha-2, as `country:fr` compares
         if self.raw is not None and not self.raw_sha256:
             self.raw_sha256 = payload_sha256(self.raw)
 

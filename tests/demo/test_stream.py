@@ -127,7 +127,7 @@ def test_places_countries_and_media(day_stream: list[Mention]) -> None:
     placed = [m for m in day_stream if m.place]
     assert 0.03 * n < len(placed) < 0.3 * n
     assert all(m.country for m in placed)
-    assert Counter(m.country for m in day_stream if m.country)["FR"] > 0.5 * n * 0.2
+    assert Counter(m.country for m in day_stream if m.country)["fr"] > 0.5 * n * 0.2
     with_media = [m for m in day_stream if m.media]
     assert 0.03 * n < len(with_media) < 0.3 * n
     assert all(u.startswith("https://") for m in with_media for u in m.media)

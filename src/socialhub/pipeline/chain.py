@@ -26,6 +26,8 @@ DEFAULT_ENRICHERS: dict[str, int | None] = {
     "neardup": 300,
     "route": 500,
     "keyphrases": 600,
+    "entities": 700,
+    "places": 750,
     "authors": 950,  # after entities, which rewrites Mention.entities
 }
 
