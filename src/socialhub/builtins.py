@@ -16,6 +16,7 @@ def socialhub_enrichers() -> dict[str, Any]:
     from socialhub.enrichers.language import LanguageDetector
     from socialhub.enrichers.neardup import NearDup
     from socialhub.enrichers.places.stage import PlaceStage
+    from socialhub.enrichers.relevance import RelevanceScorer
     from socialhub.enrichers.routing import QueryRouter
 
     stages: list[Any] = [
@@ -23,6 +24,7 @@ def socialhub_enrichers() -> dict[str, Any]:
         LanguageDetector,
         NearDup,
         QueryRouter,
+        RelevanceScorer,
         Keyphrases,
         EntityStage,
         PlaceStage,

@@ -12,6 +12,7 @@ from socialhub.cli import (
     hub_cmds,
     import_cmd,
     quarantine_cmd,
+    relevance_cmds,
     search_cmd,
 )
 
@@ -30,6 +31,7 @@ app.command("import")(import_cmd.import_)
 app.command("enrich")(enrich_cmd.enrich)
 app.add_typer(db_cmds.app, name="db")
 app.add_typer(quarantine_cmd.app, name="quarantine")
+app.add_typer(relevance_cmds.app, name="relevance")
 
 
 @app.command("version")

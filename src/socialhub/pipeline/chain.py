@@ -25,6 +25,7 @@ DEFAULT_ENRICHERS: dict[str, int | None] = {
     "language": 200,
     "neardup": 300,
     "route": 500,
+    "relevance": 550,
     "keyphrases": 600,
     "entities": 700,
     "places": 750,

@@ -24,6 +24,12 @@ from socialhub.models import (
 
 if TYPE_CHECKING:
     from socialhub.query.ast import Node
+    from socialhub.store.relevance import (
+        LabelledText,
+        RelevanceCounts,
+        RelevanceLabel,
+        RelevanceModelRecord,
+    )
 
 
 @dataclass(slots=True)
@@ -127,3 +133,30 @@ class Store(Protocol):
     ) -> list[QuarantineItem]: ...
 
     def count_quarantine(self, source: str | None = None) -> int: ...
+
+    # relevance per query: analysts' labels and trained models (socialhub.store.relevance)
+    def add_labels(self, labels: Sequence[RelevanceLabel]) -> int: ...
+
+    def delete_label(self, query_id: int, mention_id: str) -> None: ...
+
+    def list_labels(self, query_id: int) -> list[RelevanceLabel]: ...
+
+    def labelled_texts(self, query_id: int) -> list[LabelledText]: ...
+
+    def relevance_label_counts(self) -> dict[int, tuple[int, int]]: ...
+
+    def relevance_candidates(
+        self, query_id: int, *, limit: int = 2000
+    ) -> list[tuple[str, str, float | None]]: ...
+
+    def relevance_counts(self, query_id: int) -> RelevanceCounts: ...
+
+    def save_relevance_model(
+        self, query_id: int, weights: bytes, *, n_labels: int, metrics: dict[str, Any]
+    ) -> int: ...
+
+    def load_relevance_model(self, query_id: int) -> RelevanceModelRecord | None: ...
+
+    def relevance_model_versions(self) -> dict[int, int]: ...
+
+    def delete_relevance_model(self, query_id: int) -> None: ...

@@ -41,6 +41,7 @@ from socialhub.store.common import (
 )
 from socialhub.store.convert import clean, to_utc_ms, utc_ms_now
 from socialhub.store.reads import SqlStoreBase
+from socialhub.store.relevance import RelevanceRepo
 from socialhub.text import pg_tsvector
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
     conn.execute("SET TIME ZONE 'UTC'")
 
 
-class PostgresStore(SqlStoreBase):
+class PostgresStore(SqlStoreBase, RelevanceRepo):
     """The Store protocol on a PostgreSQL database. Thread-safe; migrates only on demand."""
 
     def __init__(self, url: str, *, max_readers: int = 8) -> None:

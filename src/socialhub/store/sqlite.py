@@ -41,6 +41,7 @@ from socialhub.store.common import (
 )
 from socialhub.store.convert import clean, from_ms, to_ms
 from socialhub.store.reads import SqlStoreBase
+from socialhub.store.relevance import RelevanceRepo
 from socialhub.text import fts_document
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ def path_from_url(url: str) -> Path:
     return Path(url[len(prefix) :])
 
 
-class SqliteStore(SqlStoreBase):
+class SqliteStore(SqlStoreBase, RelevanceRepo):
     """The Store protocol on one SQLite file. Thread-safe; opens no migration itself."""
 
     def __init__(self, url: str) -> None:
