@@ -218,3 +218,18 @@ name = "W"
         "workspace[0]: unknown key 'alert'; expected one of slug, name, timezone, member,"
         " query, watchlist, settings (ignored)",
     ]
+
+
+def test_workspace_settings_are_checked_by_their_owner() -> None:
+    text = """
+[[workspace]]
+slug = "w"
+name = "W"
+  [[workspace.settings.entities]]
+  name = "Mirabelle"
+  type = "fruit"
+"""
+    with pytest.raises(ConfigError) as info:
+        parse_config(text)
+    assert "workspace[0].settings.entities" in str(info.value)
+    assert "fruit" in str(info.value)

@@ -12,7 +12,7 @@ import csv
 import difflib
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -38,6 +38,19 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ROLES = [r.value for r in Role]
 _CSV_COLUMNS = ("handle", "platform", "name", "list_type", "notes")
 HUB_SECTIONS = ("hub", "pipeline", "source")  # read by socialhub.settings, not here
+
+
+def setting_errors(key: str, value: Any) -> list[str]:
+    """Errors in a ``[workspace.settings]`` key, checked by the layer that owns it."""
+    validator = setting_validators().get(key)
+    return validator(value) if validator else []
+
+
+def setting_validators() -> dict[str, Callable[[Any], list[str]]]:
+    # Imported here: the config layer must not load the enrichment models to start.
+    from socialhub.enrichers.entities.dictionary import validate_entities
+
+    return {"entities": validate_entities}
 
 
 def load_config(path: str | Path) -> Config:
@@ -200,6 +213,9 @@ class _Checker:
         settings = table.get("settings", {})
         if isinstance(settings, Mapping):
             ws.settings = dict(settings)
+            for key, value in ws.settings.items():
+                for problem in setting_errors(key, value):
+                    self.error(f"{where}.settings.{key}", problem)
         else:
             self.error(f"{where}.settings", "expected a table: [workspace.settings]")
         members: set[str] = set()
