@@ -10,6 +10,7 @@ from socialhub.hookspecs import hookimpl
 @hookimpl
 def socialhub_enrichers() -> dict[str, Any]:
     from socialhub.enrichers.authors import AuthorInfluence
+    from socialhub.enrichers.categories.stage import CategoriesStage
     from socialhub.enrichers.dedup import ExactDedup
     from socialhub.enrichers.entities.stage import EntityStage
     from socialhub.enrichers.keyphrases import Keyphrases
@@ -18,6 +19,7 @@ def socialhub_enrichers() -> dict[str, Any]:
     from socialhub.enrichers.places.stage import PlaceStage
     from socialhub.enrichers.relevance import RelevanceScorer
     from socialhub.enrichers.routing import QueryRouter
+    from socialhub.enrichers.sentiment.stage import SentimentStage
 
     stages: list[Any] = [
         ExactDedup,
@@ -28,6 +30,8 @@ def socialhub_enrichers() -> dict[str, Any]:
         Keyphrases,
         EntityStage,
         PlaceStage,
+        SentimentStage,
+        CategoriesStage,
         AuthorInfluence,
     ]
     return {stage.name: stage for stage in stages}

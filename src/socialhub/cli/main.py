@@ -9,6 +9,7 @@ from socialhub.cli import (
     config_cmds,
     db_cmds,
     enrich_cmd,
+    eval_cmds,
     hub_cmds,
     import_cmd,
     quarantine_cmd,
@@ -32,6 +33,8 @@ app.command("enrich")(enrich_cmd.enrich)
 app.add_typer(db_cmds.app, name="db")
 app.add_typer(quarantine_cmd.app, name="quarantine")
 app.add_typer(relevance_cmds.app, name="relevance")
+eval_cmds.app.command("relevance")(relevance_cmds.eval_relevance)
+app.add_typer(eval_cmds.app, name="eval")
 
 
 @app.command("version")

@@ -48,9 +48,10 @@ def setting_errors(key: str, value: Any) -> list[str]:
 
 def setting_validators() -> dict[str, Callable[[Any], list[str]]]:
     # Imported here: the config layer must not load the enrichment models to start.
+    from socialhub.enrichers.categories.model import validate_categories
     from socialhub.enrichers.entities.dictionary import validate_entities
 
-    return {"entities": validate_entities}
+    return {"entities": validate_entities, "categories": validate_categories}
 
 
 def load_config(path: str | Path) -> Config:

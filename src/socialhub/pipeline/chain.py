@@ -29,6 +29,8 @@ DEFAULT_ENRICHERS: dict[str, int | None] = {
     "keyphrases": 600,
     "entities": 700,
     "places": 750,
+    "sentiment": 800,
+    "categories": 850,
     "authors": 950,  # after entities, which rewrites Mention.entities
 }
 

@@ -1,0 +1,132 @@
+"""`socialhub eval ...`: measure the shipped models on labelled data.
+
+Each sub-command is a plain function on :data:`app`, so other modules may add theirs
+(``eval relevance``) without touching this file's commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from socialhub.cli.common import JsonOption, console, out, print_json
+
+app = typer.Typer(help="Evaluate the models on labelled data.", no_args_is_help=True)
+
+MODELS = ("fast", "accurate", "lexicon")
+
+
+def _sentiment_model(name: str) -> Any:
+    if name == "fast":
+        from socialhub.enrichers.sentiment import load_fast
+
+        return load_fast()
+    if name == "accurate":
+        from socialhub.enrichers.sentiment import load_accurate
+
+        return load_accurate()
+    from socialhub.enrichers.sentiment.lexicon import VaderBaseline
+
+    return VaderBaseline()
+
+
+def _confusion(labels: list[str], matrix: list[list[int]]) -> Table:
+    table = Table("truth \\ predicted", *labels)
+    for label, row in zip(labels, matrix, strict=True):
+        table.add_row(label, *(str(v) for v in row))
+    return table
+
+
+@app.command("sentiment")
+def sentiment(
+    data: Annotated[
+        Path, typer.Option("--data", help="Shared data root (or its sentiment folder).")
+    ],
+    split: Annotated[str, typer.Option(help="val (default) or train.")] = "val",
+    model: Annotated[str, typer.Option(help="fast, accurate or lexicon (VADER).")] = "fast",
+    json: JsonOption = False,
+) -> None:
+    """Accuracy, macro-F1 and macro-recall per language, with confusion matrices."""
+    from socialhub.enrichers.sentiment.evaluate import evaluate
+
+    if model not in MODELS:
+        console.print(f"[red]--model must be one of {', '.join(MODELS)}[/]")
+        raise typer.Exit(2)
+    if split not in ("val", "train"):
+        console.print("[red]--split must be val or train[/]")
+        raise typer.Exit(2)
+    # the lexicon baseline only has French and English lexicons
+    langs = ["fr", "en"] if model == "lexicon" else None
+    try:
+        report = evaluate(_sentiment_model(model), data, split=split, langs=langs)
+    except FileNotFoundError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    report["model"] = model
+    if json:
+        print_json(report)
+        return
+    table = Table("split", "n", "accuracy", "macro-F1", "macro-recall", title=f"sentiment {model}")
+    for name, m in report.items():
+        if isinstance(m, dict) and "accuracy" in m and "n" in m:
+            table.add_row(
+                name, str(m["n"]), f"{m['accuracy']:.1f}", f"{m.get('macro_f1', 0):.1f}",
+                f"{m.get('macro_recall', 0):.1f}",
+            )  # fmt: skip
+    mean = report["xlmt_mean"]
+    table.add_row("xlmt mean", "", f"{mean['accuracy']:.1f}", f"{mean['macro_f1']:.1f}",
+                  f"{mean['macro_recall']:.1f}")  # fmt: skip
+    out.print(table)
+    for name, m in report.items():
+        if isinstance(m, dict) and "confusion" in m:
+            out.print(f"[bold]{name}[/]")
+            out.print(_confusion(m["labels"], m["confusion"]))
+    if "challenge" in report:
+        out.print(f"challenge set by phenomenon: {report['challenge']['per_phenomenon']}")
+
+
+@app.command("categories")
+def categories(
+    data: Annotated[
+        Path, typer.Option("--data", help="JSON lines: {text, lang, categories: [names]}.")
+    ],
+    json: JsonOption = False,
+) -> None:
+    """Micro / macro F1 of the default categories on a labelled JSON-lines file."""
+    from socialhub.enrichers.categories.evaluate import evaluate, read_jsonl
+    from socialhub.enrichers.categories.model import (
+        CategoryModel,
+        background_examples,
+        default_categories,
+        load_default_vectors,
+    )
+    from socialhub.enrichers.embedding import E5Embedder
+
+    try:
+        rows = read_jsonl(data)
+    except (OSError, ValueError) as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    embedder = E5Embedder()
+    embedder.pin(load_default_vectors())
+    model = CategoryModel(default_categories(), background_examples(), embedder)
+    report = evaluate(model, rows)
+    report["calibration"] = {"temperature": model.temperature, "min_prob": model.min_prob}
+    if json:
+        print_json(report)
+        return
+    table = Table("category", "support", "precision", "recall", "F1", title="categories")
+    for name, m in report["per_category"].items():
+        table.add_row(
+            name, str(m["support"]), f"{m['precision']:.1f}", f"{m['recall']:.1f}", f"{m['f1']:.1f}"
+        )
+    out.print(table)
+    out.print(
+        f"n={report['n']}  micro-F1 {report['micro_f1']:.1f}  macro-F1 {report['macro_f1']:.1f}"
+        f"  exact match {report['exact_match']:.1f}  no-category correct {report['none_correct']}"
+    )
+    for lang, m in report["by_lang"].items():
+        out.print(f"  {lang}: n={m['n']} micro-F1 {m['micro_f1']:.1f} macro-F1 {m['macro_f1']:.1f}")
