@@ -22,3 +22,8 @@ def socialhub_enrichers() -> dict[str, Any]:  # type: ignore[empty-body]
 @hookspec
 def socialhub_sources() -> dict[str, Any]:  # type: ignore[empty-body]
     """Return {name: source factory} for the mention sources this plugin provides."""
+
+
+@hookspec
+def socialhub_detectors() -> dict[str, Any]:  # type: ignore[empty-body]
+    """Return {name: Detector factory} for the online detectors this plugin provides."""

@@ -35,3 +35,7 @@ def enrichers() -> dict[str, Any]:
 
 def sources() -> dict[str, Any]:
     return _collect(manager().hook.socialhub_sources())
+
+
+def detectors() -> dict[str, Any]:
+    return _collect(manager().hook.socialhub_detectors())
