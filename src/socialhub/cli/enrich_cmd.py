@@ -22,7 +22,7 @@ from rich.markup import escape
 from socialhub.cli.common import console, store_from
 from socialhub.models import Author, Mention
 from socialhub.pipeline.base import Context
-from socialhub.pipeline.chain import DEFAULT_ENRICHERS, Pipeline
+from socialhub.pipeline.chain import DEFAULT_ENRICHERS, MODES, Pipeline
 from socialhub.store.base import Store
 
 # Dedup would swallow repeated lines and routing needs a configured store: both off here
@@ -133,9 +133,12 @@ OutputOption = Annotated[
 def enrich(
     input: InputOption = None,
     output: OutputOption = None,
+    mode: Annotated[
+        str, typer.Option(help="Pipeline mode: full (encoder, NER) or fast (bulk, ~2,000/s).")
+    ] = "full",
     sentiment_mode: Annotated[
-        str, typer.Option(help="fast (bulk), accurate (encoder) or auto.")
-    ] = "auto",
+        str | None, typer.Option(help="Override: fast, accurate or auto (default: the mode's).")
+    ] = None,
     batch_size: Annotated[int, typer.Option(min=1, max=10_000, help="Mentions per batch.")] = 64,
     db: Annotated[
         str | None,
@@ -151,7 +154,12 @@ def enrich(
     order = {
         k: v for k, v in DEFAULT_ENRICHERS.items() if store is not None or k not in _WITHOUT_STORE
     }
-    pipeline = Pipeline.from_settings(Context(store, {"sentiment_mode": sentiment_mode}), order)
+    if mode not in MODES:
+        raise typer.BadParameter(f"--mode must be one of {', '.join(MODES)}")
+    settings: dict[str, Any] = {"mode": mode}
+    if sentiment_mode:
+        settings["sentiment_mode"] = sentiment_mode
+    pipeline = Pipeline.from_settings(Context(store, settings), order)
     source = open(input, "rb") if input else sys.stdin.buffer  # noqa: SIM115 - closed below
     sink = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115 - closed below
     try:

@@ -21,7 +21,7 @@ from socialhub.cli.common import (
 from socialhub.ingest import FORMATS, ImportFormatError, import_file
 from socialhub.models import Mention
 from socialhub.pipeline.base import Context
-from socialhub.pipeline.chain import DEFAULT_ENRICHERS, Pipeline
+from socialhub.pipeline.chain import DEFAULT_ENRICHERS, MODES, Pipeline
 from socialhub.store.base import Store
 
 
@@ -36,9 +36,9 @@ def parse_mapping(pairs: list[str]) -> dict[str, str]:
     return mapping
 
 
-def _router(store: Store) -> tuple[Pipeline, object]:
-    """The configured pipeline, so imported mentions get their queries like live ones."""
-    pipeline = Pipeline.from_settings(Context(store, {}), DEFAULT_ENRICHERS)
+def _router(store: Store, mode: str) -> tuple[Pipeline, object]:
+    """The enrichment chain, so imported mentions get their queries like live ones."""
+    pipeline = Pipeline.from_settings(Context(store, {"mode": mode}), DEFAULT_ENRICHERS)
 
     def transform(batch: list[Mention]) -> list[Mention]:
         result = pipeline.process(batch)
@@ -71,8 +71,12 @@ def import_(
     timezone: Annotated[str, typer.Option(help="Time zone of naive dates in the file.")] = "UTC",
     batch_size: Annotated[int, typer.Option(min=1, max=100_000, help="Mentions per write.")] = 2000,
     route: Annotated[
-        bool, typer.Option(help="Run the pipeline (dedup, query routing) on imported mentions.")
+        bool, typer.Option(help="Run the enrichment pipeline (routing, language, sentiment...).")
     ] = True,
+    mode: Annotated[
+        str,
+        typer.Option(help="Pipeline mode: fast (bulk history, no encoder) or full (accurate)."),
+    ] = "fast",
     db: DbOption = DEFAULT_DB,
     json: JsonOption = False,
 ) -> None:
@@ -81,7 +85,9 @@ def import_(
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
     mapping = parse_mapping(map_ or [])
     store = store_from(db)
-    pipeline, transform = _router(store) if route else (None, None)
+    if mode not in MODES:
+        raise typer.BadParameter(f"--mode must be one of {', '.join(MODES)}")
+    pipeline, transform = _router(store, mode) if route else (None, None)
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

@@ -212,7 +212,8 @@ class Keyphrases(BaseEnricher):
     """Stage ``keyphrases``: fills ``Mention.keyphrases`` (readable forms, best first).
 
     Settings: ``keyphrases_top_k`` (5), ``keyphrases_max_ngram`` (3),
-    ``keyphrases_max_chars`` (5,000).
+    ``keyphrases_max_chars`` (5,000), ``keyphrases_method`` (``yake``, or ``fast`` for
+    bulk work: see :mod:`socialhub.enrichers.keyphrases_fast`).
     """
 
     name: ClassVar[str] = "keyphrases"
@@ -220,8 +221,17 @@ class Keyphrases(BaseEnricher):
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         s = ctx.settings
+        method = str(s.get("keyphrases_method", "yake"))
+        if method not in ("yake", "fast"):
+            raise NotConfigured(f"keyphrases_method must be yake or fast, not {method!r}")
+        if method == "fast":
+            from socialhub.enrichers.keyphrases_fast import FastKeyphraseExtractor
+
+            kind: type[KeyphraseExtractor] = FastKeyphraseExtractor
+        else:
+            kind = KeyphraseExtractor
         try:
-            self.extractor = KeyphraseExtractor(
+            self.extractor = kind(
                 top_k=int(s.get("keyphrases_top_k", 5)),
                 max_ngram=int(s.get("keyphrases_max_ngram", 3)),
                 max_chars=int(s.get("keyphrases_max_chars", MAX_CHARS)),

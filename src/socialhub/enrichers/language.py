@@ -105,7 +105,8 @@ class LanguageId:
     short_words :
         Texts with fewer words always get lingua's second opinion.
     languages :
-        lingua's languages (ISO 639-1); lingua only loads these models, lazily.
+        lingua's languages (ISO 639-1); lingua only loads these models, lazily. Empty:
+        no second opinion (fastText alone, ~30,000 texts/s).
     """
 
     def __init__(
@@ -127,7 +128,10 @@ class LanguageId:
         config = LangDetectConfig(custom_model_path=str(model), model="lite", max_input_length=None)
         self._fast = LangDetector(config)
         codes = [getattr(IsoCode639_1, code.upper()) for code in languages]
-        self._lingua = LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+        # no languages: no second opinion (bulk mode; lingua costs ~2 ms a text)
+        self._lingua = (
+            LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build() if codes else None
+        )
         self.threshold = threshold
         self.second_threshold = second_threshold
         self.short_words = short_words
@@ -145,6 +149,8 @@ class LanguageId:
 
     def second(self, text: str) -> tuple[str, float] | None:
         """lingua's best (code, confidence) among its languages, or None."""
+        if self._lingua is None:
+            return None
         values = self._lingua.compute_language_confidence_values(text)
         if not values or values[0].value <= 0:
             return None

@@ -30,6 +30,7 @@ class PipelineService:
         batch_size: int = 500,
         group: str = "pipeline",
         on_stored: Callable[[list[Mention]], None] | None = None,
+        catch_up_backlog: int | None = None,
     ) -> None:
         self.bus = bus
         self.store = store
@@ -37,6 +38,8 @@ class PipelineService:
         self.batch_size = batch_size
         self.group = group
         self.on_stored = on_stored
+        # above this many waiting mentions, batches take the pipeline's fast variant
+        self.catch_up_backlog = catch_up_backlog
         self.stored = 0
         self.sub: Subscription | None = None
 
@@ -50,8 +53,9 @@ class PipelineService:
             msgs = await sub.fetch(self.batch_size, timeout=0.5)
             if not msgs:
                 continue
+            fast = self.catch_up_backlog is not None and sub.pending() > self.catch_up_backlog
             try:
-                stored = await asyncio.to_thread(self.handle, msgs)
+                stored = await asyncio.to_thread(self.handle, msgs, fast)
             except Exception:
                 log.exception("batch of %d failed; will be redelivered", len(msgs))
                 for msg in msgs:
@@ -65,7 +69,7 @@ class PipelineService:
             for msg in msgs:  # acked only once committed and announced
                 await sub.ack(msg)
 
-    def handle(self, msgs: list[Message]) -> list[Mention]:
+    def handle(self, msgs: list[Message], fast: bool = False) -> list[Mention]:
         """Decode, enrich and store one batch (runs in a worker thread)."""
         batch: list[Mention] = []
         bad: list[QuarantineItem] = []
@@ -81,7 +85,7 @@ class PipelineService:
                         location=f"seq {msg.seq}",
                     )
                 )
-        result = self.pipeline.process(batch)
+        result = self.pipeline.process(batch, fast=fast)
         bad.extend(result.quarantined)
         if bad:
             self.store.quarantine(bad)

