@@ -6,6 +6,7 @@ import typer
 
 from socialhub import __version__
 from socialhub.cli import (
+    alerts_cmds,
     config_cmds,
     db_cmds,
     enrich_cmd,
@@ -33,6 +34,7 @@ app.command("enrich")(enrich_cmd.enrich)
 app.add_typer(db_cmds.app, name="db")
 app.add_typer(quarantine_cmd.app, name="quarantine")
 app.add_typer(relevance_cmds.app, name="relevance")
+app.add_typer(alerts_cmds.app, name="alerts")
 eval_cmds.app.command("relevance")(relevance_cmds.eval_relevance)
 app.add_typer(eval_cmds.app, name="eval")
 

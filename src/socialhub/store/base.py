@@ -23,6 +23,7 @@ from socialhub.models import (
 )
 
 if TYPE_CHECKING:
+    from socialhub.alerts.records import Alert, AlertEvent, Delivery, Notification, Tuning
     from socialhub.query.ast import Node
     from socialhub.store.relevance import (
         LabelledText,
@@ -160,3 +161,56 @@ class Store(Protocol):
     def relevance_model_versions(self) -> dict[int, int]: ...
 
     def delete_relevance_model(self, query_id: int) -> None: ...
+
+    # alerts: records, audit trail, delivery log, in-app notifications, per-rule tuning
+    # (socialhub.store.alerts, records in socialhub.alerts.records)
+    def save_alert(self, alert: Alert) -> Alert:
+        """Insert (no id) or update (id) an alert; returns a copy with id and times."""
+        ...
+
+    def get_alert(self, alert_id: int) -> Alert | None: ...
+
+    def list_alerts(
+        self,
+        *,
+        workspace_id: int | None = None,
+        state: str | None = None,
+        rule: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+    ) -> list[Alert]:
+        """Newest first; ``state="active"`` means open or acknowledged."""
+        ...
+
+    def latest_alert(self, rule: str) -> Alert | None: ...
+
+    def add_alert_event(self, event: AlertEvent) -> AlertEvent: ...
+
+    def list_alert_events(self, alert_id: int) -> list[AlertEvent]: ...
+
+    def add_delivery(self, delivery: Delivery) -> Delivery: ...
+
+    def list_deliveries(
+        self, *, alert_id: int | None = None, channel: str | None = None, limit: int = 200
+    ) -> list[Delivery]: ...
+
+    def count_deliveries(self, channel: str, since: datetime, *, status: str = "sent") -> int: ...
+
+    def add_notification(self, note: Notification) -> Notification: ...
+
+    def list_notifications(
+        self,
+        *,
+        workspace_id: int | None = None,
+        username: str | None = None,
+        unread_only: bool = False,
+        limit: int = 100,
+    ) -> list[Notification]: ...
+
+    def mark_notification_read(self, notification_id: int, at: datetime | None = None) -> None: ...
+
+    def get_tuning(self, rule: str) -> Tuning | None: ...
+
+    def list_tuning(self, workspace_id: int | None = None) -> list[Tuning]: ...
+
+    def save_tuning(self, tuning: Tuning) -> Tuning: ...

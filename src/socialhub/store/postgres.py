@@ -25,6 +25,7 @@ from psycopg_pool import ConnectionPool
 from socialhub.models import Mention, as_utc
 from socialhub.store import migrations
 from socialhub.store.admin import Cursor
+from socialhub.store.alerts import AlertRepo
 from socialhub.store.base import AddResult
 from socialhub.store.common import (
     AUTHOR_COLUMNS,
@@ -93,7 +94,7 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
     conn.execute("SET TIME ZONE 'UTC'")
 
 
-class PostgresStore(SqlStoreBase, RelevanceRepo):
+class PostgresStore(SqlStoreBase, RelevanceRepo, AlertRepo):
     """The Store protocol on a PostgreSQL database. Thread-safe; migrates only on demand."""
 
     def __init__(self, url: str, *, max_readers: int = 8) -> None:

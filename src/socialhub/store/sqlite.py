@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from socialhub.models import Mention, utcnow
 from socialhub.store import migrations
 from socialhub.store.admin import Cursor, iter_chunks
+from socialhub.store.alerts import AlertRepo
 from socialhub.store.base import AddResult
 from socialhub.store.common import (
     AUTHOR_COLUMNS,
@@ -103,7 +104,7 @@ def path_from_url(url: str) -> Path:
     return Path(url[len(prefix) :])
 
 
-class SqliteStore(SqlStoreBase, RelevanceRepo):
+class SqliteStore(SqlStoreBase, RelevanceRepo, AlertRepo):
     """The Store protocol on one SQLite file. Thread-safe; opens no migration itself."""
 
     def __init__(self, url: str) -> None:

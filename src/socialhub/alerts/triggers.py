@@ -1,0 +1,131 @@
+"""Watchlist triggers: a voice that matters posts about a query (issue 5 part 5).
+
+Emits :class:`~socialhub.analytics.types.Signal` records with detector ``"watchlist"``
+so they go through the same manager (merging, cooldown, tuning) as burst alerts:
+
+* a member of a journalist, MP, partner or influencer watchlist posts about a query
+  (``Mention.watchlists`` x ``Mention.query_ids``): key ``author:<id>|query:<qid>``;
+* any author above ``high_reach`` followers posts about a query: same key;
+* an executive of a competitor posts, about anything (a member typed ``executive`` of
+  a ``competitor`` list): key ``exec:<author id>``.
+
+Stateless apart from its settings: nothing to pickle. ``observed`` is the author's
+followers and ``threshold`` the reach floor (0 for listed people), so the record
+explains itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from socialhub.analytics.types import Signal
+from socialhub.models import Mention, Watchlist
+from socialhub.text import norm_handle
+
+# Severity of a post by a listed person, by list type.
+DEFAULT_SEVERITY = {"journalist": 5, "mp": 6, "partner": 4, "influencer": 4, "executive": 7}
+
+
+@dataclass(slots=True)
+class WatchlistTrigger:
+    """Turns a mention into watchlist signals. Build it with the workspace's lists."""
+
+    watchlists: Sequence[Watchlist]
+    workspace_id: int | None = None
+    high_reach: int = 100_000
+    high_reach_severity: int = 4
+    severity: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_SEVERITY))
+    name: str = "watchlist"
+    version: str = "1"
+    _types: dict[str, str] = field(default_factory=dict, init=False)
+    _execs: set[tuple[str, str]] = field(default_factory=set, init=False)
+
+    def __post_init__(self) -> None:
+        for wl in self.watchlists:
+            self._types[wl.name] = wl.list_type
+            for member in wl.members:
+                if wl.list_type == "competitor" and member.list_type == "executive":
+                    self._execs.add((member.platform, norm_handle(member.handle)))
+
+    def _is_exec(self, m: Mention) -> bool:
+        handle = norm_handle(m.author_handle)
+        return (m.platform, handle) in self._execs or ("", handle) in self._execs
+
+    def update(self, mention: Mention) -> list[Signal]:
+        if mention.author is None or mention.kind == "repost":
+            return []  # a repost is not the author's word
+        out: list[Signal] = []
+        followers = mention.author.followers
+        who = f"@{mention.author.handle}" if mention.author.handle else mention.author.id
+        if self._is_exec(mention):
+            out.append(
+                self._signal(
+                    mention,
+                    f"exec:{mention.author.id}",
+                    self.severity.get("executive", 7),
+                    f"Competitor executive {who} posted",
+                    {"reason": "competitor_executive"},
+                    None,
+                )
+            )
+        listed = [
+            (self._types.get(name, "other"), name)
+            for name in mention.watchlists
+            if self._types.get(name, "other") in self.severity
+        ]
+        for query_id in mention.query_ids:
+            key = f"author:{mention.author.id}|query:{query_id}"
+            if listed:
+                severity = max(self.severity[t] for t, _ in listed)
+                lists = sorted(n for _, n in listed)
+                title = f"{who} ({', '.join(lists)}) posted about query {query_id}"
+                out.append(self._signal(mention, key, severity, title, {"lists": lists}, query_id))
+            elif followers >= self.high_reach:
+                title = f"High-reach author {who} ({followers:,} followers) posted"
+                title += f" about query {query_id}"
+                out.append(
+                    self._signal(
+                        mention,
+                        key,
+                        self.high_reach_severity,
+                        title,
+                        {"reason": "high_reach"},
+                        query_id,
+                        threshold=float(self.high_reach),
+                    )
+                )
+        return out
+
+    def advance(self, now: datetime) -> list[Signal]:
+        return []
+
+    def _signal(
+        self,
+        m: Mention,
+        key: str,
+        severity: int,
+        title: str,
+        extra: dict[str, object],
+        query_id: int | None,
+        threshold: float = 0.0,
+    ) -> Signal:
+        followers = float(m.author.followers if m.author else 0)
+        return Signal(
+            detector=self.name,
+            version=self.version,
+            key=key,
+            t=m.created_at,
+            severity=max(1, min(10, severity)),
+            observed=followers,
+            baseline=0.0,
+            threshold=threshold,
+            score=followers,
+            title=title,
+            workspace_id=self.workspace_id,
+            query_id=query_id,
+            params={"high_reach": self.high_reach, "severity": dict(self.severity)},
+            evidence=[m.id],
+            extra={**extra, "author": m.author_handle, "platform": m.platform},
+        )

@@ -1,0 +1,49 @@
+"""The alerts CLI on a SQLite file (the sub-app alone; the main app registers it)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from socialhub.alerts.manager import AlertManager
+from socialhub.cli.alerts_cmds import app
+from socialhub.store.sqlite import SqliteStore
+
+from .helpers import burst, signal
+
+
+def test_list_show_ack_resolve_feedback(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    store = SqliteStore(url)
+    store.migrate()
+    store.add(burst())
+    alert = AlertManager(store).process(signal(0, evidence=[m.id for m in burst()])).alert
+    store.close()
+    assert alert is not None
+    run = CliRunner().invoke
+    db = ["--db", url]
+
+    listed = run(app, ["list", "--json", *db])
+    assert listed.exit_code == 0, listed.output
+    assert [a["id"] for a in json.loads(listed.stdout)] == [alert.id]
+
+    shown = run(app, ["show", str(alert.id), *db])
+    assert shown.exit_code == 0, shown.output
+    assert "Observed: 50 vs baseline 10" in shown.stdout and "@zero" in shown.stdout
+
+    acked = run(app, ["ack", str(alert.id), "--user", "alice", "--json", *db])
+    assert json.loads(acked.stdout)["acknowledged_by"] == "alice"
+    again = run(app, ["ack", str(alert.id), *db])
+    assert again.exit_code == 1
+
+    fb = run(app, ["feedback", str(alert.id), "--false-alarm", "--json", *db])
+    data = json.loads(fb.stdout)
+    assert (data["feedback"], data["multiplier"]) == (False, 1.25)
+
+    done = run(app, ["resolve", str(alert.id), "--user", "bob", *db])
+    assert done.exit_code == 0 and "resolved" in done.stdout
+    events = json.loads(run(app, ["show", str(alert.id), "--json", *db]).stdout)["events"]
+    assert [e["kind"] for e in events] == ["opened", "acknowledged", "feedback", "resolved"]
+    assert run(app, ["show", "999", *db]).exit_code == 1

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from socialhub.alerts.manager import AlertManager
+from socialhub.alerts.triggers import WatchlistTrigger
+from socialhub.models import Mention, Watchlist, WatchlistMember
+from socialhub.store.base import Store
+
+from .helpers import T0, author
+
+LISTS = [
+    Watchlist(1, "Journalistes", "journalist", members=[WatchlistMember("x", "presse1")]),
+    Watchlist(
+        1,
+        "Concurrent Rivalis",
+        "competitor",
+        members=[
+            WatchlistMember("x", "rivalis_ceo", list_type="executive"),
+            WatchlistMember("x", "rivalis", list_type="other"),
+        ],
+    ),
+]
+
+
+def _m(
+    handle: str, followers: int, *, lists: list[str], queries: list[int], **kw: object
+) -> Mention:
+    return Mention(
+        "x",
+        f"{handle}-{len(queries)}",
+        "texte",
+        T0,
+        author=author(handle, followers),
+        watchlists=lists,
+        query_ids=queries,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def test_journalist_posting_about_a_query() -> None:
+    trig = WatchlistTrigger(LISTS, workspace_id=1)
+    [sig] = trig.update(_m("presse1", 800, lists=["Journalistes"], queries=[7]))
+    assert (sig.detector, sig.key, sig.severity, sig.query_id) == (
+        "watchlist",
+        "author:x:id-presse1|query:7",
+        5,
+        7,
+    )
+    assert sig.extra["lists"] == ["Journalistes"] and sig.evidence == ["x:presse1-1"]
+    assert trig.update(_m("presse1", 800, lists=["Journalistes"], queries=[])) == []
+
+
+def test_high_reach_author_and_quiet_small_one() -> None:
+    trig = WatchlistTrigger(LISTS, high_reach=50_000)
+    [sig] = trig.update(_m("star", 60_000, lists=[], queries=[3]))
+    assert sig.extra["reason"] == "high_reach" and sig.threshold == 50_000
+    assert trig.update(_m("nobody", 400, lists=[], queries=[3])) == []
+    assert trig.update(_m("star", 60_000, lists=[], queries=[3], kind="repost")) == []
+
+
+def test_competitor_executive_posting_about_anything() -> None:
+    trig = WatchlistTrigger(LISTS)
+    [sig] = trig.update(_m("Rivalis_CEO", 2_000, lists=["Concurrent Rivalis"], queries=[]))
+    assert (sig.key, sig.severity) == ("exec:x:id-Rivalis_CEO", 7)
+    assert trig.update(_m("rivalis", 90_000, lists=["Concurrent Rivalis"], queries=[])) == []
+
+
+def test_a_journalist_thread_is_one_alert(sqlite_store: Store) -> None:
+    trig = WatchlistTrigger(LISTS)
+    manager = AlertManager(sqlite_store)
+    actions = []
+    for i in range(5):
+        m = _m("presse1", 800, lists=["Journalistes"], queries=[7])
+        m.native_id = f"thread{i}"
+        m.created_at = T0 + timedelta(minutes=i)
+        actions += [manager.process(s).action for s in trig.update(m)]
+    assert actions == ["opened"] + ["merged"] * 4
+    [alert] = sqlite_store.list_alerts()
+    assert alert.evidence == [f"x:thread{i}" for i in range(5)]
