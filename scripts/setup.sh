@@ -2,6 +2,21 @@
 # Installs everything socialhub needs into ./.venv (idempotent, quiet when up to date).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# System packages (Debian): Chromium for the browser tests, poppler-utils (pdftoppm) for
+# rendering report PDFs in tests, nats-server for the scale-out bus. Installed once.
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v nats-server >/dev/null 2>&1 || need+=(nats-server)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing ${need[*]} (apt)" >&2
+    apt-get install -y -q "${need[@]}" >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q "${need[@]}" >/dev/null; }
+  else
+    echo "setup: missing system packages: ${need[*]} (install them with apt as root)" >&2
+  fi
+fi
+
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null 2>&1 || PY=python3
 if [ ! -x .venv/bin/python ]; then
