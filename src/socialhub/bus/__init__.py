@@ -7,10 +7,14 @@ __all__ = ["ALERTS", "RAW", "STORED", "Bus", "MemoryBus", "Message", "Subscripti
 
 
 def open_bus(url: str = "memory") -> Bus:
-    """``memory`` (default) or ``nats://host:port`` (the scale-out issue adds NATS)."""
+    """``memory`` (default) or ``nats://host:port[,host2:port2][?prefix=...]``.
+
+    The NATS bus connects on first use, so this stays synchronous.
+    """
     if url in ("", "memory", "memory://"):
         return MemoryBus()
-    raise ValueError(
-        f"unsupported bus {url!r}: this build has the in-process bus only ('memory'); "
-        "the NATS JetStream bus is not implemented yet"
-    )
+    if url.startswith(("nats://", "tls://")):
+        from socialhub.bus.nats import NatsBus  # imported here: nats-py only when used
+
+        return NatsBus.from_url(url)
+    raise ValueError(f"unsupported bus {url!r}: use 'memory' or 'nats://host:port'")
