@@ -38,6 +38,13 @@ def socialhub_enrichers() -> dict[str, Any]:
 
 
 @hookimpl
+def socialhub_detectors() -> dict[str, Any]:
+    from socialhub.analytics.detectors.registry import builtin_detectors
+
+    return builtin_detectors()
+
+
+@hookimpl
 def socialhub_sources() -> dict[str, Any]:
     from socialhub.connectors.demo import DemoSource
 

@@ -1,0 +1,240 @@
+"""The keyed burst core behind the volume and complaint detectors.
+
+Per key (``query:12``, ``complaint:network_outage:lyon``...): a :class:`SeasonalBaseline`
+of one-minute counts, sliding counts over a few windows (1, 5 and 30 minutes by
+default), a dispersion index per window, and a small alert state machine that turns
+one burst into one ``rising`` signal followed by ``still rising`` / ``peaking`` /
+``falling back`` updates instead of a signal per post.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from socialhub.analytics.detectors.series import SeasonalBaseline, SlidingCounts, severity
+
+
+@dataclass(slots=True)
+class BurstParams:
+    step: float = 10.0  # resolution of the sliding windows, seconds
+    bucket: float = 60.0  # the baseline learns one count per bucket
+    windows: tuple[float, ...] = (60.0, 300.0, 1800.0)
+    z: float = 6.0  # standard deviations above the expectation
+    min_count: int = 15  # the floor: fewer posts than this in a window never fire
+    min_ratio: float = 3.0  # and at least this many times the expectation
+    warmup: float = 3600.0  # seconds of history before a key may fire
+    quiet: float = 1200.0  # seconds below z/2 that end an alert
+    max_alert: float = 6 * 3600.0  # after this, the baseline learns again (winsorised)
+    evidence: int = 20
+    # complaints: a place never seen before that suddenly complains is news, so the
+    # warm-up counts from the detector's first post, not the key's
+    warmup_per_key: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "bucket": self.bucket,
+            "windows": list(self.windows),
+            "z": self.z,
+            "min_count": self.min_count,
+            "min_ratio": self.min_ratio,
+            "warmup": self.warmup,
+        }
+
+
+@dataclass(slots=True)
+class Verdict:
+    window: float
+    observed: float
+    expected: float
+    z: float
+    threshold: float
+
+
+@dataclass(slots=True)
+class KeyState:
+    counts: SlidingCounts
+    baseline: SeasonalBaseline
+    dispersion: list[float]
+    first_t: float
+    bucket_idx: int = -1
+    bucket_count: int = 0
+    alert_since: float | None = None
+    last_loud: float = 0.0  # last time the key was above z/2
+    peak: float = 0.0  # best 5-minute-equivalent rate of the alert
+    peak_t: float = 0.0
+    last_severity: int = 0
+    last_emit: float = 0.0
+    trend: str = ""
+    recent: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=20))
+    first_ids: list[str] = field(default_factory=list)  # first posts of the alert
+    need: list[float] = field(default_factory=list)  # per-window thresholds of need_step
+    need_step: int = -1
+
+
+class BurstCore:
+    """Keyed counts → burst signals. Used by composition; it owns no detector name."""
+
+    def __init__(self, params: BurstParams) -> None:
+        self.p = params
+        self.keys: dict[str, KeyState] = {}
+        self.first_t: float | None = None
+
+    # ---- feeding ---------------------------------------------------------------------
+    def state(self, key: str, t: float) -> KeyState:
+        st = self.keys.get(key)
+        if self.first_t is None:
+            self.first_t = t
+        if st is None:
+            p = self.p
+            st = KeyState(
+                counts=SlidingCounts(p.step, p.windows),
+                baseline=SeasonalBaseline(bucket=p.bucket, running_start=p.warmup_per_key),
+                dispersion=[2.0] * len(p.windows),
+                first_t=t,
+                recent=deque(maxlen=p.evidence),
+            )
+            st.counts.roll(t)
+            st.bucket_idx = int(t // p.bucket)
+            self.keys[key] = st
+        return st
+
+    def add(self, key: str, t: float, mention_id: str) -> Verdict | None:
+        """Count one post; returns the firing verdict when the key starts an alert."""
+        st = self.state(key, t)
+        self.roll(st, t)
+        st.counts.add(1)
+        st.bucket_count += 1
+        st.recent.append((t, mention_id))
+        if st.alert_since is not None:
+            if len(st.first_ids) < self.p.evidence:
+                st.first_ids.append(mention_id)
+            return None
+        verdict = self.check(st, t)
+        if verdict is not None:
+            st.alert_since = t
+            st.last_loud = t
+            st.first_ids = [mid for ts, mid in st.recent if ts >= t - verdict.window]
+        return verdict
+
+    def roll(self, st: KeyState, t: float) -> None:
+        """Close the buckets between the key's last time and ``t``."""
+        idx = int(t // self.p.bucket)
+        # long silences: a few days of empty buckets is enough to forget the rate
+        st.bucket_idx = max(st.bucket_idx, idx - 3 * 1440)
+        # once the windows have emptied, the rest of a silence is learnt in one step
+        horizon = int(max(self.p.windows) // self.p.bucket) + 1
+        while st.bucket_idx < idx:
+            start = st.bucket_idx * self.p.bucket
+            empty = idx - st.bucket_idx
+            quiet = st.bucket_count == 0 and st.alert_since is None and not any(st.counts.sums)
+            if quiet and empty > horizon:
+                st.baseline.skip_empty(start, empty)
+                st.bucket_idx = idx
+                break
+            st.counts.roll(start + self.p.bucket - 1e-6)
+            self._learn(st, start, st.bucket_count)
+            st.bucket_idx += 1
+            st.bucket_count = 0
+        st.counts.roll(t)
+
+    def _learn(self, st: KeyState, start: float, count: int) -> None:
+        b = st.baseline
+        alerting = st.alert_since is not None and start - st.alert_since < self.p.max_alert
+        if not alerting and b.buckets_seen >= 5 and b.buckets_seen % 5 == 0:
+            # dispersion per window, from the windows ending with this bucket; sampled
+            # every fifth bucket (with five times the weight): it is a slow average
+            end = start + self.p.bucket
+            f_end = b.factor(end)
+            a = max(0.05, 5.0 / b.buckets_seen)
+            for i, w in enumerate(self.p.windows):
+                f = (f_end + b.factor(end - w)) / 2.0
+                exp = max(b.level * f * w / self.p.bucket, 0.5)
+                resid = min((st.counts.sums[i] - exp) ** 2 / exp, 25.0)
+                st.dispersion[i] = max(1.0, st.dispersion[i] + a * (resid - st.dispersion[i]))
+        # spikes must not become the baseline: nothing is learnt while alerting
+        b.update(start, float(count), st.dispersion[0], learn=not alerting)
+
+    # ---- testing ---------------------------------------------------------------------
+    def check(self, st: KeyState, t: float) -> Verdict | None:
+        since = st.first_t if self.p.warmup_per_key or self.first_t is None else self.first_t
+        if t - since < self.p.warmup:
+            return None
+        if self.p.warmup_per_key and st.baseline.buckets_seen < 5:
+            return None
+        if st.counts.sums[-1] < self.p.min_count:  # the longest window holds the most
+            return None
+        step = int(t // self.p.step)
+        if step != st.need_step:  # thresholds move with the clock, not with each post
+            st.need = [v.threshold for v in self.verdicts(st, t)]
+            st.need_step = step
+        if all(c < n for c, n in zip(st.counts.sums, st.need, strict=True)):
+            return None
+        best: Verdict | None = None
+        for v in self.verdicts(st, t):
+            if v.observed >= v.threshold and (best is None or v.z > best.z):
+                best = v
+        return best
+
+    def verdicts(self, st: KeyState, t: float) -> list[Verdict]:
+        p = self.p
+        out = []
+        for i, w in enumerate(p.windows):
+            span = min(w, t - st.first_t + 1.0)  # young keys: only the time seen
+            exp = max(st.baseline.expected_window(t, span), 0.05)
+            sd = math.sqrt(st.dispersion[i] * max(exp, 0.5))
+            obs = float(st.counts.window(i))
+            need = max(float(p.min_count), exp + p.z * sd, p.min_ratio * exp)
+            out.append(Verdict(w, obs, exp, (obs - exp) / sd, need))
+        return out
+
+    # ---- the alert's life ------------------------------------------------------------
+    def follow(self, key: str, t: float) -> tuple[str, Verdict] | None:
+        """While alerting: the trend update due at ``t``, if any; ends quiet alerts."""
+        st = self.keys[key]
+        if st.alert_since is None:
+            return None
+        self.roll(st, t)
+        vs = self.verdicts(st, t)
+        if any(v.z >= self.p.z / 2 for v in vs):
+            st.last_loud = t
+        elif t - st.last_loud >= self.p.quiet:
+            st.alert_since, st.trend, st.peak, st.last_severity = None, "", 0.0, 0
+            return None
+        mid = vs[min(1, len(vs) - 1)]  # the 5-minute window by default
+        rate = mid.observed
+        best = max(vs, key=lambda v: v.z)
+        if rate > st.peak:
+            st.peak, st.peak_t = rate, t
+        sev = severity(best.observed / best.expected, best.observed)
+        rising = st.trend in ("rising", "still rising")
+        if rising and sev >= st.last_severity + 2 and t - st.last_emit >= 300.0:
+            return "still rising", best
+        if rising and t - st.peak_t >= 600.0 and rate >= 0.5 * st.peak:
+            return "peaking", best
+        if st.trend != "falling back" and rate < 0.5 * st.peak and t - st.peak_t >= 300.0:
+            return "falling back", best
+        return None
+
+    def mark(self, key: str, t: float, trend: str, verdict: Verdict) -> int:
+        st = self.keys[key]
+        sev = severity(verdict.observed / verdict.expected, verdict.observed)
+        st.trend, st.last_emit = trend, t
+        st.last_severity = max(st.last_severity, sev)
+        if trend == "rising":
+            st.peak, st.peak_t = 0.0, t  # follow() tracks the peak of the mid window
+        return sev
+
+    def alerting(self) -> list[str]:
+        return [k for k, st in self.keys.items() if st.alert_since is not None]
+
+    def evidence(self, key: str) -> list[str]:
+        return list(self.keys[key].first_ids)
+
+
+def ts(t: float) -> datetime:
+    return datetime.fromtimestamp(t, UTC)

@@ -1,0 +1,221 @@
+"""Complaint bursts by category and place: the quality-of-service outage detector."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from socialhub.analytics.detectors.burst import BurstCore, BurstParams, Verdict, ts
+from socialhub.analytics.detectors.series import tokens
+from socialhub.analytics.types import Signal
+from socialhub.models import Mention, as_utc
+from socialhub.text import fold, index_tokens
+
+# Used only when a mention carries no categories (the categories stage is off or slow):
+# folded prefixes; a mention matches when one starts a token run of the text.
+DEFAULT_FALLBACK: dict[str, list[str]] = {
+    "network_outage": [
+        "panne", "coupure", "coupe", "pas de reseau", "plus de reseau", "plus d internet",
+        "plus internet", "aucun signal", "plus de connexion", "mirabelledown", "outage",
+        "no signal", "network down", "internet down", "reseau tombe",
+    ],
+}  # fmt: skip
+# Used only when a mention carries no places: French cities over ~100,000 inhabitants
+# (folded), matched as whole words in the text.
+DEFAULT_CITIES = (
+    "paris marseille lyon toulouse nice nantes montpellier strasbourg bordeaux lille "
+    "rennes reims toulon grenoble dijon angers nimes villeurbanne clermont ferrand "
+    "le mans aix en provence brest tours amiens limoges annecy perpignan boulogne "
+    "billancourt metz besancon orleans saint etienne rouen argenteuil mulhouse montreuil "
+    "caen nancy saint denis roubaix tourcoing avignon poitiers"
+)
+_MULTI = ("clermont ferrand", "le mans", "aix en provence", "boulogne billancourt",
+          "saint etienne", "saint denis")  # fmt: skip
+
+
+def _city_table(names: Iterable[str]) -> set[str]:
+    return {" ".join(index_tokens(n)) for n in names if n.strip()}
+
+
+class ComplaintDetector:
+    """Bursts of complaints of one category in one place (``network_outage`` in Lyon).
+
+    Keys are ``complaint:<category>:<place>`` (plus ``complaint:<category>:*`` for the
+    category everywhere). Categories come from ``Mention.categories`` (score at least
+    ``min_score``), else from ``fallback`` keyword prefixes; places from
+    ``Mention.places`` (cities and towns), else from ``cities`` named in the text.
+    Each key runs the same seasonal, spike-robust burst test as the volume detector
+    (robust Holt-Winters after Gelper, Fried & Croux, *Journal of Forecasting* 29(3),
+    2010, with an over-dispersed Poisson z-score and a count floor), with windows of
+    5, 15 and 60 minutes because complaints per city are sparse.
+
+    Parameters
+    ----------
+    categories
+        Only these category names (default: every category seen).
+    min_score
+        Minimum category score.
+    z, min_count, min_ratio, windows, warmup
+        As for the volume detector.
+    fallback
+        ``{category: [folded prefixes]}`` for mentions without categories.
+    cities
+        Place names looked for in the text when a mention has no places.
+    routed_only
+        Skip mentions that matched no query and carry no categories (the QoS
+        workspace's queries say what belongs to its stream).
+
+    Examples
+    --------
+    >>> from datetime import UTC, datetime, timedelta
+    >>> from socialhub.models import Mention
+    >>> det = ComplaintDetector(min_count=6, routed_only=False)
+    >>> t0 = datetime(2026, 3, 2, tzinfo=UTC)
+    >>> towns = ["Lyon", "Paris", "Lille", "Nantes"]
+    >>> quiet = [Mention("x", str(i), f"panne internet a {towns[i % 4]}",
+    ...                  t0 + timedelta(minutes=10 * i)) for i in range(30)]
+    >>> sum(len(det.update(m)) for m in quiet)  # a few a day, everywhere
+    0
+    >>> wave = [Mention("x", f"w{i}", "Plus de réseau à Lyon !", t0 + timedelta(
+    ...     minutes=300, seconds=15 * i)) for i in range(20)]
+    >>> fired = [s for m in wave for s in det.update(m)]
+    >>> [s.key for s in fired]
+    ['complaint:network_outage:lyon', 'complaint:network_outage:*']
+    """
+
+    name = "complaints"
+    version = "1"
+
+    def __init__(
+        self,
+        *,
+        categories: Iterable[str] | None = None,
+        min_score: float = 0.5,
+        z: float = 4.5,
+        min_count: int = 8,
+        min_ratio: float = 3.0,
+        windows: tuple[float, ...] | list[float] = (300.0, 900.0, 3600.0),
+        warmup: float = 3600.0,
+        fallback: Mapping[str, list[str]] | None = None,
+        cities: Iterable[str] | None = None,
+        routed_only: bool = True,
+        workspaces: Mapping[int, int] | None = None,
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
+        self.params = BurstParams(
+            step=30.0,
+            z=float(z),
+            min_count=int(min_count),
+            min_ratio=float(min_ratio),
+            windows=tuple(sorted(float(w) for w in windows)),
+            warmup=float(warmup),
+            warmup_per_key=False,
+        )
+        self.core = BurstCore(self.params)
+        self.only = set(categories) if categories is not None else None
+        self.min_score = float(min_score)
+        fb = DEFAULT_FALLBACK if fallback is None else fallback
+        self.fallback = {c: [" " + fold(p).replace("'", " ") for p in ps] for c, ps in fb.items()}
+        self.cities = (
+            _city_table(cities)
+            if cities is not None
+            else set(DEFAULT_CITIES.split()) - {w for m in _MULTI for w in m.split()} | set(_MULTI)
+        )
+        self.longest = max((c.count(" ") + 1 for c in self.cities), default=1)
+        self.routed_only = routed_only
+        self.labels = dict(labels or {})
+        self.workspaces = workspaces
+        self.clock = 0.0
+
+    def keys(self, m: Mention) -> list[tuple[str, int | None]]:
+        if self.routed_only and not m.query_ids and not m.categories:
+            return []
+        cats: list[tuple[str, int | None]] = []
+        text: str | None = None
+        toks: list[str] = []
+        if m.categories:
+            for c in m.categories:
+                name = c.get("name") if isinstance(c, dict) else None
+                if not isinstance(name, str) or float(c.get("score") or 0) < self.min_score:
+                    continue
+                ws = c.get("workspace_id")
+                cats.append((name, ws if isinstance(ws, int) else None))
+        else:
+            toks = tokens(m.text)
+            text = " " + " ".join(toks) + " "
+            cats = [(c, None) for c, ps in self.fallback.items() if any(p in text for p in ps)]
+        if self.only is not None:
+            cats = [c for c in cats if c[0] in self.only]
+        if not cats:
+            return []
+        places = self._places(m, toks or tokens(m.text))
+        out = []
+        for cat, ws in cats:
+            prefix = f"complaint:{cat}" if ws is None else f"complaint:{ws}:{cat}"
+            out += [(f"{prefix}:{p}", ws) for p in places]
+            out.append((f"{prefix}:*", ws))  # after the places: the precise key first
+        return out
+
+    def _places(self, m: Mention, toks: list[str]) -> list[str]:
+        found = [
+            " ".join(index_tokens(str(p.get("name", ""))))
+            for p in m.places
+            if isinstance(p, dict) and p.get("kind", "city") in ("city", "town", "place")
+        ]
+        if found or m.places:
+            return sorted({f for f in found if f})
+        hits = set()
+        for n in range(1, self.longest + 1):
+            for i in range(len(toks) - n + 1):
+                name = " ".join(toks[i : i + n])
+                if name in self.cities:
+                    hits.add(name)
+        return sorted(hits)
+
+    def update(self, mention: Mention) -> list[Signal]:
+        t = max(as_utc(mention.created_at).timestamp(), self.clock)
+        self.clock = t
+        out = []
+        for key, ws in self.keys(mention):
+            verdict = self.core.add(key, t, mention.id)
+            if verdict is not None:
+                out.append(self._signal(key, ws, t, "rising", verdict))
+        return out
+
+    def advance(self, now: datetime) -> list[Signal]:
+        t = max(as_utc(now).timestamp(), self.clock)
+        self.clock = t
+        out = []
+        for key in self.core.alerting():
+            due = self.core.follow(key, t)
+            if due is not None:
+                out.append(self._signal(key, None, t, due[0], due[1]))
+        return out
+
+    def _signal(self, key: str, ws: int | None, t: float, trend: str, v: Verdict) -> Signal:
+        sev = self.core.mark(key, t, trend, v)
+        parts = key.split(":")
+        cat, place = parts[-2], parts[-1]
+        if ws is None and len(parts) == 4:
+            ws = int(parts[1])
+        where = "everywhere" if place == "*" else f"in {place.title()}"
+        return Signal(
+            detector=self.name,
+            version=self.version,
+            key=key,
+            t=ts(t),
+            severity=sev,
+            observed=v.observed,
+            baseline=round(v.expected, 3),
+            threshold=round(v.threshold, 3),
+            score=round(v.z, 3),
+            title=(
+                f"{self.labels.get(cat, cat)} complaints {where}: {int(v.observed)} in "
+                f"{v.window / 60:g} min, {v.observed / v.expected:.1f}× the usual ({trend})"
+            ),
+            workspace_id=ws,
+            trend=trend,
+            params=self.params.to_dict(),
+            evidence=self.core.evidence(key),
+            extra={"category": cat, "place": place, "window_seconds": v.window},
+        )

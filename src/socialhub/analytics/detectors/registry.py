@@ -1,0 +1,33 @@
+"""The built-in detectors, by registry name (wired into the ``socialhub_detectors`` hook)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from socialhub.analytics.detectors.complaints import ComplaintDetector
+from socialhub.analytics.detectors.emerging import EmergingDetector
+from socialhub.analytics.detectors.sentiment_shift import SentimentShiftDetector
+from socialhub.analytics.detectors.volume import VolumeDetector
+from socialhub.analytics.types import Detector
+
+DetectorFactory = Callable[..., Detector]
+
+
+def builtin_detectors() -> dict[str, DetectorFactory]:
+    """``{name: factory}``; each factory takes its parameters as keyword arguments, plus
+    ``workspaces`` (``{query_id: workspace_id}``) and ``labels`` (``{key: name}``)."""
+    return {
+        VolumeDetector.name: VolumeDetector,
+        EmergingDetector.name: EmergingDetector,
+        SentimentShiftDetector.name: SentimentShiftDetector,
+        ComplaintDetector.name: ComplaintDetector,
+    }
+
+
+def available() -> dict[str, Any]:
+    """Built-ins plus whatever plugins register through the hook (a plugin may replace a
+    built-in on purpose by registering the same name)."""
+    from socialhub import plugins
+
+    return {**builtin_detectors(), **plugins.detectors()}

@@ -1,0 +1,223 @@
+"""Time-bucket helpers shared by the detectors: sliding counts and a seasonal baseline.
+
+Everything here runs on the stream clock (seconds since the epoch, UTC) and pickles:
+plain floats, lists and deques, no callables, no wall clock.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+
+from socialhub.text import index_tokens
+
+HOUR = 3600.0
+DAY = 86_400.0
+
+
+_LAST: list[tuple[str, list[str]]] = [("", [])]
+
+
+def tokens(text: str) -> list[str]:
+    """``index_tokens`` of a text's first 5,000 characters, remembering the last call
+    (several detectors tokenise the same mention one after the other)."""
+    last = _LAST[0]
+    if last[0] is text:
+        return last[1]
+    toks = index_tokens(text[:5000])
+    _LAST[0] = (text, toks)
+    return toks
+
+
+def clamp(value: float, low: float, high: float) -> float:
+    return low if value < low else high if value > high else value
+
+
+def severity(ratio: float, observed: float) -> int:
+    """1 (note) .. 10 (crisis) from how many times the expectation and how many posts.
+
+    Twice the baseline with ten posts is a 2; five times with fifty posts a 5; twenty
+    times with five hundred posts a 9. Volume counts a little so a big absolute wave
+    outranks a small relative one.
+    """
+    ratio = max(ratio, 1.0)
+    raw = 1.0 + 1.5 * math.log2(ratio) + max(0.0, math.log10(max(observed, 1.0) / 10.0))
+    return int(clamp(round(raw), 1, 10))
+
+
+@dataclass(slots=True)
+class SlidingCounts:
+    """Counts over several sliding windows, at ``step``-second resolution.
+
+    A ring of per-step counts; each window's running sum is kept up to date as steps
+    leave it, so ``add`` and ``window`` are O(1) and ``roll`` is O(windows) per step.
+    """
+
+    step: float
+    windows: tuple[float, ...]
+    slots: int = 0
+    lengths: list[int] = field(default_factory=list)  # steps per window
+    ring: deque[int] = field(default_factory=deque)
+    sums: list[int] = field(default_factory=list)
+    current: int = -1  # index (t // step) of the newest step in the ring
+
+    def __post_init__(self) -> None:
+        self.slots = max(1, math.ceil(max(self.windows) / self.step))
+        self.ring = deque([0] * self.slots, maxlen=self.slots)
+        self.sums = [0] * len(self.windows)
+        self.lengths = [max(1, round(w / self.step)) for w in self.windows]
+
+    def roll(self, t: float) -> None:
+        """Move the newest step to the one holding ``t`` (older ones slide out)."""
+        idx = int(t // self.step)
+        if self.current < 0:
+            self.current = idx
+            return
+        gap = idx - self.current
+        if gap <= 0:
+            return
+        if gap >= self.slots:
+            self.ring.extend([0] * self.slots)
+            self.sums = [0] * len(self.windows)
+        else:
+            lengths, slots = self.lengths, self.slots
+            for _ in range(gap):
+                oldest = self.ring[0]
+                self.ring.append(0)  # the oldest step drops out of the ring
+                for i, n in enumerate(lengths):
+                    # the step that just left window i now sits n steps behind the newest
+                    self.sums[i] -= self.ring[slots - 1 - n] if n < slots else oldest
+        self.current = idx
+
+    def add(self, n: int = 1) -> None:
+        self.ring[-1] += n
+        for i in range(len(self.sums)):
+            self.sums[i] += n
+
+    def window(self, i: int) -> int:
+        return self.sums[i]
+
+
+@dataclass(slots=True)
+class SeasonalBaseline:
+    """Expected count per bucket: level × hour-of-day factor (× day-of-week factor).
+
+    Holt-Winters-like multiplicative smoothing (Winters 1960) with the robust twist of
+    Gelper, Fried & Croux (2010): each observation is winsorised at
+    ``expected + clip·sd`` before it updates anything, and the caller skips updates
+    altogether while it is alerting, so a spike does not teach the baseline that
+    spikes are normal.
+
+    The seasonal profile is learnt directly rather than from residuals (a fast level
+    would otherwise absorb the daily cycle): an exponentially weighted mean of the
+    count of each hour of the day across days (``gamma`` per day) and, after a week,
+    of each day of the week. Until every hour has been seen once the factor is 1 and
+    the level runs faster (``cold_alpha``), so the first day's morning ramp does not
+    look like a burst. Factors are interpolated between hour centres so the
+    expectation has no steps at the top of the hour.
+    """
+
+    bucket: float = 60.0
+    alpha: float = 0.0058  # level, per bucket (half-life two hours of one-minute buckets)
+    cold_alpha: float = 0.023  # before a full day is known (half-life 30 minutes)
+    gamma: float = 0.3  # hour-of-day / day-of-week profiles, per day
+    clip: float = 3.0
+    level: float = 0.0
+    buckets_seen: int = 0
+    hours: list[float] = field(default_factory=lambda: [0.0] * 24)
+    hours_seen: list[bool] = field(default_factory=lambda: [False] * 24)
+    days: list[float] = field(default_factory=lambda: [0.0] * 7)
+    days_seen: list[bool] = field(default_factory=lambda: [False] * 7)
+    hour_idx: int = -1
+    hour_sum: float = 0.0
+    hour_clean: bool = True  # no alert during the hour: it may teach the profile
+    day_idx: int = -1
+    day_sum: float = 0.0
+    day_clean: bool = True
+    seasonal: bool = False
+    hours_mean: float = 0.0
+    running_start: bool = True  # False: a new key starts from zero, not from its first posts
+
+    def factor(self, t: float) -> float:
+        if not self.seasonal:
+            return 1.0
+        mean = self.hours_mean
+        if mean <= 0:
+            return 1.0
+        pos = (t / HOUR - 0.5) % 24.0
+        h0 = int(pos)
+        frac = pos - h0
+        f = (self.hours[h0] * (1.0 - frac) + self.hours[(h0 + 1) % 24] * frac) / mean
+        if all(self.days_seen):
+            dmean = sum(self.days) / 7.0
+            day = (int(t // DAY) + 3) % 7  # 1970-01-01 was a Thursday: 0 = Monday
+            f *= self.days[day] / dmean if dmean > 0 else 1.0
+        return max(f, 0.05)
+
+    def expected(self, t: float) -> float:
+        """Expected count in one bucket at time ``t``."""
+        return self.level * self.factor(t)
+
+    def expected_window(self, t: float, width: float) -> float:
+        """Expected count in the ``width`` seconds before ``t`` (trapezoid over factors)."""
+        f = (self.factor(t) + self.factor(t - width)) / 2.0
+        return self.level * f * width / self.bucket
+
+    def update(self, t: float, count: float, dispersion: float, *, learn: bool = True) -> None:
+        """The bucket that started at ``t`` closed with ``count``; ``learn=False`` while
+        alerting (the clock moves on, nothing is learnt)."""
+        self._calendar(t)
+        if not learn:
+            self.hour_clean = self.day_clean = False
+            return
+        self.buckets_seen += 1
+        f = self.factor(t)
+        exp = self.level * f
+        if self.buckets_seen > 5:  # winsorise once there is something to compare with
+            cap = exp + self.clip * math.sqrt(dispersion * max(exp, 1.0))
+            count = min(count, cap)
+        self.hour_sum += count
+        self.day_sum += count
+        # a running mean while young, then exponential forgetting
+        alpha = self.alpha if self.seasonal else self.cold_alpha
+        a = max(alpha, 1.0 / self.buckets_seen) if self.running_start else alpha
+        self.level += a * (count / f - self.level)
+
+    def skip_empty(self, t: float, n: int) -> None:
+        """``n`` empty buckets from ``t`` on, in one step (long silences of sparse keys):
+        the level decays as ``n`` updates with a zero count would make it."""
+        end = t + n * self.bucket
+        hour = (int(t // HOUR) + 1) * HOUR
+        while hour < end:  # every hour boundary crossed still closes its hour
+            self._calendar(hour)
+            hour += HOUR
+        self._calendar(end - self.bucket)
+        alpha = self.alpha if self.seasonal else self.cold_alpha
+        self.level *= (1.0 - alpha) ** n
+        self.buckets_seen += n
+
+    def _calendar(self, t: float) -> None:
+        hour, day = int(t // HOUR), int(t // DAY)
+        if self.hour_idx < 0:
+            self.hour_idx, self.day_idx = hour, day
+            self.hour_clean = self.day_clean = False  # partial first hour and day
+        if hour != self.hour_idx:
+            if self.hour_clean:
+                h = self.hour_idx % 24
+                g = self.gamma if self.hours_seen[h] else 1.0
+                self.hours[h] += g * (self.hour_sum - self.hours[h])
+                self.hours_seen[h] = True
+                self.hours_mean = sum(self.hours) / 24.0
+                if not self.seasonal and all(self.hours_seen):
+                    self.seasonal = True
+                    # restart the level on the profile's scale (a daily mean rate)
+                    self.level = sum(self.hours) / 24.0 * self.bucket / HOUR
+            self.hour_idx, self.hour_sum, self.hour_clean = hour, 0.0, True
+        if day != self.day_idx:
+            if self.day_clean:
+                d = (self.day_idx + 3) % 7
+                g = self.gamma if self.days_seen[d] else 1.0
+                self.days[d] += g * (self.day_sum - self.days[d])
+                self.days_seen[d] = True
+            self.day_idx, self.day_sum, self.day_clean = day, 0.0, True

@@ -1,0 +1,87 @@
+"""`socialhub detect`: replay a JSONL stream on its own clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import orjson
+import typer
+from typer.testing import CliRunner
+
+from socialhub.cli.detect_cmd import detect
+from socialhub.serialize import mention_to_json
+
+from .streams import T0, background, burst, merge
+
+ROOT = Path(__file__).resolve().parents[2]
+WORDS = ["box", "fibre", "prix", "forfait", "appli", "boutique", "panne"]  # some outages
+
+
+def app() -> typer.Typer:
+    a = typer.Typer()
+    a.command("detect")(detect)
+    a.command("noop")(lambda: None)  # two commands: typer keeps "detect" as a subcommand
+    return a
+
+
+def write_stream(path: Path) -> Path:
+    start = T0 + timedelta(hours=14)
+    stream = merge(
+        background(101, per_minute=3, duration=timedelta(hours=16)),
+        burst(102, start=start, per_minute=40, minutes=10),
+    )
+    lines = []
+    for i, m in enumerate(stream):
+        if i % 50 == 0:  # some lines are full mentions as socialhub.serialize writes them
+            m.query_ids = []
+            lines.append(mention_to_json(m, include_raw=False))
+        else:
+            plain = {"id": m.native_id, "text": m.text, "created_at": m.created_at.isoformat()}
+            lines.append(orjson.dumps(plain))
+    lines.insert(10, b"{not json")
+    lines.insert(20, b'{"id": "x", "text": "no time"}')
+    path.write_bytes(b"\n".join(reversed(lines)) + b"\n")  # out of order on purpose
+    return path
+
+
+def test_detect_json_prints_each_signal_with_its_stream_time(tmp_path: Path) -> None:
+    path = write_stream(tmp_path / "stream.jsonl")
+    cfg = tmp_path / "detect.toml"
+    cfg.write_text('only = ["volume"]\n[detectors.volume]\nz = 5.5\n', encoding="utf-8")
+    res = CliRunner().invoke(app(), ["detect", "--input", str(path), "--config", str(cfg),
+                                     "--json"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    sigs = [orjson.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
+    rising = [s for s in sigs if s["trend"] == "rising"]
+    assert len(rising) == 1 and rising[0]["key"] == "query:0"
+    start = T0 + timedelta(hours=14)
+    assert start.isoformat() <= rising[0]["t"] <= (start + timedelta(seconds=60)).isoformat()
+    assert "2 line(s) skipped" in res.stderr
+
+
+def test_detect_routes_to_the_configured_queries(tmp_path: Path) -> None:
+    start = T0 + timedelta(hours=14)
+    stream = merge(
+        background(111, per_minute=2, duration=timedelta(hours=16),
+                   text=lambda rng: f"mirabelle {rng.choice(WORDS)}"),
+        burst(112, start=start, per_minute=30, minutes=10, text="panne mirabelle à Lyon"),
+    )  # fmt: skip
+    path = tmp_path / "s.jsonl"
+    path.write_bytes(
+        b"\n".join(
+            orjson.dumps(
+                {"id": m.native_id, "text": m.text, "created_at": m.created_at.isoformat()}
+            )
+            for m in stream
+        )
+    )
+    res = CliRunner().invoke(
+        app(), ["detect", "-i", str(path), "--queries", str(ROOT / "examples" / "telecom.toml")]
+    )
+    assert res.exit_code == 0, res.output
+    assert f"{len(stream)} mentions replayed" in res.stderr
+    rising = [line for line in res.stdout.splitlines() if " rising " in line]
+    # query 5 of examples/telecom.toml is "Pannes et réclamations" (workspace 1)
+    assert any("query:5  Pannes et réclamations:" in line for line in rising), res.stdout
+    assert all(line.startswith("2026-03-02 14:0") for line in rising), rising
