@@ -25,12 +25,15 @@ from socialhub.models import (
 if TYPE_CHECKING:
     from socialhub.alerts.records import Alert, AlertEvent, Delivery, Notification, Tuning
     from socialhub.query.ast import Node
+    from socialhub.reports.records import Report, ReportDelivery
+    from socialhub.store.launches import LaunchRecord
     from socialhub.store.relevance import (
         LabelledText,
         RelevanceCounts,
         RelevanceLabel,
         RelevanceModelRecord,
     )
+    from socialhub.store.web import ApiToken, AuthorStat, WebSession
 
 
 @dataclass(slots=True)
@@ -214,3 +217,127 @@ class Store(Protocol):
     def list_tuning(self, workspace_id: int | None = None) -> list[Tuning]: ...
 
     def save_tuning(self, tuning: Tuning) -> Tuning: ...
+
+    # reports: the archive, the delivery log and schedule state (socialhub.store.reports,
+    # records in socialhub.reports.records)
+    def claim_report(self, report: Report) -> tuple[Report, bool]:
+        """Insert unless its slot (workspace, schedule, period_end) is taken; returns the
+        stored report and whether this call created it."""
+        ...
+
+    def update_report(self, report: Report) -> Report: ...
+
+    def get_report(self, report_id: int) -> Report | None: ...
+
+    def list_reports(
+        self,
+        *,
+        workspace_id: int | None = None,
+        kind: str | None = None,
+        schedule: str | None = None,
+        limit: int = 50,
+    ) -> list[Report]:
+        """Newest period first, without HTML nor PDF."""
+        ...
+
+    def add_report_delivery(self, delivery: ReportDelivery) -> ReportDelivery: ...
+
+    def list_report_deliveries(self, report_id: int | None = None) -> list[ReportDelivery]: ...
+
+    def get_schedule_state(self, workspace_id: int, name: str) -> datetime | None: ...
+
+    def set_schedule_state(self, workspace_id: int, name: str, last_slot: datetime) -> None: ...
+
+    # launches: the competitor launch monitor's library of measured launches
+    # (socialhub.store.launches, computation in socialhub.analytics.launches)
+    def save_launch(self, launch: LaunchRecord) -> LaunchRecord:
+        """Insert or update by name; returns a copy with id and times."""
+        ...
+
+    def get_launch(self, name: str) -> LaunchRecord | None: ...
+
+    def list_launches(
+        self, *, workspace_id: int | None = None, library_only: bool = False
+    ) -> list[LaunchRecord]:
+        """Oldest launch first; ``library_only``: measured launches kept for ranking."""
+        ...
+
+    def delete_launch(self, name: str) -> None: ...
+
+    # the web app: sessions, API tokens, failed logins, site admins and dashboard reads
+    # (socialhub.store.web); callers pass times in, secrets arrive as SHA-256 hex
+    def create_session(self, session: WebSession) -> None: ...
+
+    def get_session(self, id_hash: str) -> WebSession | None: ...
+
+    def touch_session(self, id_hash: str, at: datetime) -> None: ...
+
+    def delete_session(self, id_hash: str) -> None: ...
+
+    def delete_user_sessions(self, user_id: int) -> int: ...
+
+    def purge_sessions(self, *, seen_before: datetime, created_before: datetime) -> int: ...
+
+    def add_api_token(self, token: ApiToken, token_hash: str) -> ApiToken: ...
+
+    def find_api_token(self, token_hash: str) -> ApiToken | None: ...
+
+    def list_api_tokens(self, user_id: int) -> list[ApiToken]: ...
+
+    def revoke_api_token(self, user_id: int, token_id: int, at: datetime) -> bool: ...
+
+    def touch_api_token(self, token_id: int, at: datetime) -> None: ...
+
+    def add_login_failure(self, key: str, at: datetime) -> None: ...
+
+    def login_failures(self, key: str, since: datetime) -> list[datetime]: ...
+
+    def clear_login_failures(
+        self, key: str | None = None, *, before: datetime | None = None
+    ) -> None: ...
+
+    def set_site_admin(self, user_id: int, on: bool) -> None: ...
+
+    def site_admin_ids(self) -> set[int]: ...
+
+    def query_volume_slots(
+        self, workspace_id: int, since: datetime, until: datetime
+    ) -> list[tuple[int, int, int]]:
+        """``(query_id, 15-minute UTC slot, count)`` of routed mentions in a window."""
+        ...
+
+    def sentiment_slots(
+        self, workspace_id: int, since: datetime, until: datetime
+    ) -> list[tuple[str, int, int]]: ...
+
+    def top_authors(
+        self, workspace_id: int, since: datetime, until: datetime, *, limit: int = 10
+    ) -> list[AuthorStat]: ...
+
+    def search_page(
+        self,
+        query: str | Node | None,
+        *,
+        workspace_id: int,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        sentiment: str | None = None,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> tuple[list[Mention], str | None]:
+        """A page newest first and the next page's cursor (None on the last page)."""
+        ...
+
+    def facet_counts(
+        self,
+        field: str,
+        query: str | Node | None,
+        *,
+        workspace_id: int,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        sentiment: str | None = None,
+        limit: int = 20,
+    ) -> list[tuple[str, int]]: ...
+
+    def mention_workspace_ids(self, mention_id: str) -> set[int]: ...

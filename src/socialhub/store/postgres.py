@@ -41,8 +41,11 @@ from socialhub.store.common import (
     unique_authors,
 )
 from socialhub.store.convert import clean, to_utc_ms, utc_ms_now
+from socialhub.store.launches import LaunchRepo
 from socialhub.store.reads import SqlStoreBase
 from socialhub.store.relevance import RelevanceRepo
+from socialhub.store.reports import ReportRepo
+from socialhub.store.web import WebRepo
 from socialhub.text import pg_tsvector
 
 if TYPE_CHECKING:
@@ -94,7 +97,7 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
     conn.execute("SET TIME ZONE 'UTC'")
 
 
-class PostgresStore(SqlStoreBase, RelevanceRepo, AlertRepo):
+class PostgresStore(SqlStoreBase, RelevanceRepo, AlertRepo, ReportRepo, WebRepo, LaunchRepo):
     """The Store protocol on a PostgreSQL database. Thread-safe; migrates only on demand."""
 
     def __init__(self, url: str, *, max_readers: int = 8) -> None:

@@ -41,8 +41,11 @@ from socialhub.store.common import (
     update_values,
 )
 from socialhub.store.convert import clean, from_ms, to_ms
+from socialhub.store.launches import LaunchRepo
 from socialhub.store.reads import SqlStoreBase
 from socialhub.store.relevance import RelevanceRepo
+from socialhub.store.reports import ReportRepo
+from socialhub.store.web import WebRepo
 from socialhub.text import fts_document
 
 if TYPE_CHECKING:
@@ -104,7 +107,7 @@ def path_from_url(url: str) -> Path:
     return Path(url[len(prefix) :])
 
 
-class SqliteStore(SqlStoreBase, RelevanceRepo, AlertRepo):
+class SqliteStore(SqlStoreBase, RelevanceRepo, AlertRepo, ReportRepo, WebRepo, LaunchRepo):
     """The Store protocol on one SQLite file. Thread-safe; opens no migration itself."""
 
     def __init__(self, url: str) -> None:

@@ -1,0 +1,27 @@
+-- Competitor launch monitor (issue 5 part 6): launches with their measured curves.
+-- A launch is a query and a time; once measured, its curve (mentions, reach,
+-- engagement, expected volume, our brand's volume per bucket) and summary metrics are
+-- kept so later launches are ranked against it (the library).
+-- Times are INTEGER milliseconds since the Unix epoch, UTC; JSON columns are text.
+
+CREATE TABLE launches (
+    id INTEGER PRIMARY KEY,
+    workspace_id INTEGER REFERENCES workspaces(id) ON DELETE CASCADE,
+    name TEXT NOT NULL UNIQUE,
+    query TEXT NOT NULL,
+    brand_query TEXT NOT NULL DEFAULT '',
+    launch_at INTEGER NOT NULL,
+    window_s INTEGER NOT NULL CHECK (window_s > 0),
+    bucket_s INTEGER NOT NULL CHECK (bucket_s > 0),
+    source TEXT NOT NULL DEFAULT 'user',
+    outcome TEXT,
+    in_library INTEGER NOT NULL DEFAULT 1 CHECK (in_library IN (0, 1)),
+    curve TEXT,
+    metrics TEXT,
+    score REAL,
+    notes TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+
+CREATE INDEX launches_workspace ON launches (workspace_id, launch_at);
