@@ -1,18 +1,16 @@
-"""Email over SMTP (stdlib ``smtplib``): plain SMTP, STARTTLS or implicit TLS, with
-optional login. The message has a plain-text part and an HTML part in which every
-value from a post is ``html.escape``-d."""
+"""Alert emails: a plain-text part and an HTML part in which every value from a post is
+``html.escape``-d, sent through :mod:`socialhub.mailer` (SMTP, STARTTLS or TLS, login)."""
 
 from __future__ import annotations
 
-import smtplib
 import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from socialhub.alerts import render
-from socialhub.alerts.channels import DeliveryError
 from socialhub.alerts.records import Alert
+from socialhub.mailer import SECURITY_MODES, SmtpSettings, send_message
 
 
 @dataclass(slots=True)
@@ -35,7 +33,7 @@ class EmailChannel:
     ssl_context: ssl.SSLContext | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        if self.security not in ("none", "starttls", "tls"):
+        if self.security not in SECURITY_MODES:
             raise ValueError(f"security must be none, starttls or tls, not {self.security!r}")
         if not self.recipients:
             raise ValueError("an email channel needs at least one recipient")
@@ -55,30 +53,13 @@ class EmailChannel:
         return msg
 
     def send(self, alert: Alert, event: str) -> None:
-        msg = self.message(alert, event)
-        context = self.ssl_context or ssl.create_default_context()
-        try:
-            smtp: smtplib.SMTP
-            if self.security == "tls":
-                smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
-            else:
-                smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-            with smtp:
-                if self.security == "starttls":
-                    smtp.starttls(context=context)
-                if self.username:
-                    smtp.login(self.username, self.password)
-                refused = smtp.send_message(msg)
-        except smtplib.SMTPAuthenticationError as exc:
-            raise DeliveryError(f"SMTP login refused ({exc.smtp_code})", retryable=False) from exc
-        except smtplib.SMTPRecipientsRefused as exc:
-            raise DeliveryError("every recipient was refused", retryable=False) from exc
-        except smtplib.SMTPResponseException as exc:
-            # 4xx: temporary (greylisting, rate limit); 5xx: permanent.
-            raise DeliveryError(
-                f"SMTP error {exc.smtp_code}", retryable=400 <= exc.smtp_code < 500
-            ) from exc
-        except (smtplib.SMTPException, OSError) as exc:  # OSError covers timeouts
-            raise DeliveryError(f"SMTP connection failed: {type(exc).__name__}") from exc
-        if refused:
-            raise DeliveryError(f"recipients refused: {sorted(refused)}", retryable=False)
+        settings = SmtpSettings(
+            host=self.host,
+            port=self.port,
+            security=self.security,
+            username=self.username,
+            password=self.password,
+            timeout=self.timeout,
+            ssl_context=self.ssl_context,
+        )
+        send_message(settings, self.message(alert, event))

@@ -1,0 +1,94 @@
+"""Build a report: gather its data, render the HTML (email and print flavours) and
+the PDF, and return an unsaved :class:`~socialhub.reports.records.Report`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from socialhub.models import Workspace
+from socialhub.reports.records import REPORT_KINDS, Report
+from socialhub.reports.render import render_html, title
+from socialhub.store.base import Store
+
+__all__ = ["Built", "build", "report_data"]
+
+
+class Built:
+    """A built report: its data, email HTML, print HTML and PDF (None if not asked)."""
+
+    def __init__(self, data: dict[str, Any], html: str, print_html: str, pdf: bytes | None):
+        self.data = data
+        self.html = html
+        self.print_html = print_html
+        self.pdf = pdf
+
+    def record(self, ws: Workspace, schedule: str = "", status: str = "built") -> Report:
+        assert ws.id is not None
+        return Report(
+            workspace_id=ws.id,
+            kind=self.data["kind"],
+            period_start=datetime.fromisoformat(self.data["period"]["start"]),
+            period_end=datetime.fromisoformat(self.data["period"]["end"]),
+            title=title(self.data),
+            schedule=schedule,
+            status=status,
+            data=self.data,
+            html=self.html,
+            pdf=self.pdf,
+        )
+
+
+def report_data(
+    store: Store,
+    ws: Workspace,
+    kind: str,
+    start: datetime | None,
+    end: datetime | None,
+    options: dict[str, Any] | None = None,
+    *,
+    alert_id: int | None = None,
+) -> dict[str, Any]:
+    """The JSON-able data of a report of ``kind`` (a crisis report needs ``alert_id``)."""
+    if kind not in REPORT_KINDS:
+        raise ValueError(f"unknown report kind {kind!r}; expected one of {REPORT_KINDS}")
+    if kind == "crisis":
+        from socialhub.reports.crisis import build_crisis
+
+        if alert_id is None:
+            raise ValueError("a crisis report is made from an alert: give its id")
+        alert = store.get_alert(alert_id)
+        if alert is None:
+            raise ValueError(f"no alert {alert_id}")
+        return build_crisis(store, ws, alert, options, start=start, end=end)
+    if start is None or end is None:
+        raise ValueError(f"a {kind} report needs a period (since and until)")
+    if kind == "competitors":
+        from socialhub.reports.competitors import build_competitors
+
+        return build_competitors(store, ws, start, end, options)
+    from socialhub.reports.digest import build_digest
+
+    return build_digest(store, ws, start, end, options)
+
+
+def build(
+    store: Store,
+    ws: Workspace,
+    kind: str,
+    start: datetime | None,
+    end: datetime | None,
+    options: dict[str, Any] | None = None,
+    *,
+    alert_id: int | None = None,
+    pdf: bool = True,
+) -> Built:
+    data = report_data(store, ws, kind, start, end, options, alert_id=alert_id)
+    html = render_html(data)
+    print_html = render_html(data, pdf=True)
+    document = None
+    if pdf:
+        from socialhub.reports.pdf import html_to_pdf
+
+        document = html_to_pdf(print_html)
+    return Built(data, html, print_html, document)
