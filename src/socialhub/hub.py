@@ -117,7 +117,7 @@ class Hub:
         ]
         server: uvicorn.Server | None = None
         if self.web:
-            app = create_app(self.store, self.live, self.pipeline.stats)
+            app = create_app(self.store, self.live, self.pipeline.stats, bootstrap_admin=True)
             config = uvicorn.Config(
                 app,
                 host=self.settings.host,

@@ -1,20 +1,18 @@
-"""The minimal live page and its JSON API: escaping, errors as JSON, live fan-out."""
+"""The live feed: per-client filters, dropping for slow clients, publishing from threads."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import UTC, datetime
 
-from fastapi.testclient import TestClient
-
-from socialhub.models import Author, Mention, Workspace
-from socialhub.web.app import create_app
+from socialhub.models import Author, Mention
 from socialhub.web.live import LiveFeed
 
-HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+from .helpers import HOSTILE
 
 
-def hostile_mention(n: int = 1) -> Mention:
+def hostile_mention(n: int = 1, query_ids: list[int] | None = None) -> Mention:
     return Mention(
         "x",
         str(n),
@@ -22,49 +20,18 @@ def hostile_mention(n: int = 1) -> Mention:
         datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
         author=Author("x", "7", "evil", name="<b>Evil</b>"),
         lang="fr",
+        query_ids=query_ids or [1],
     )
-
-
-def test_hostile_text_is_escaped_on_the_page(sqlite_store) -> None:
-    sqlite_store.upsert_workspace(Workspace("ws", "<i>WS</i>"))
-    sqlite_store.add([hostile_mention()])
-    client = TestClient(create_app(sqlite_store))
-    html = client.get("/").text
-    assert "<script>alert" not in html
-    assert "<img src=x" not in html
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
-    assert "&lt;b&gt;Evil&lt;/b&gt;" in html
-    assert "&lt;i&gt;WS&lt;/i&gt;" in html
-    # the live script builds nodes with textContent only
-    js = client.get("/static/live.js").text
-    assert "innerHTML" not in js.replace("never innerHTML", "")
-
-
-def test_api_search_count_and_clear_errors(sqlite_store) -> None:
-    sqlite_store.add([hostile_mention(1), hostile_mention(2)])
-    client = TestClient(create_app(sqlite_store))
-    r = client.get("/api/mentions", params={"q": "mirabelle", "limit": 1})
-    assert r.status_code == 200
-    body = r.json()
-    assert len(body["items"]) == 1 and HOSTILE in body["items"][0]["text"]
-    assert "raw" not in body["items"][0]
-    assert client.get("/api/count", params={"q": "mirabelle"}).json() == {"count": 2}
-    bad = client.get("/api/mentions", params={"q": "mirabelle AND (panne"})
-    assert bad.status_code == 400
-    assert bad.json()["error"] == "query_syntax" and bad.json()["column"] >= 1
-    assert client.get("/api/count", params={"since": "yesterday"}).status_code == 400
-    assert client.get("/api/count", params={"workspace": "nope"}).status_code == 400
 
 
 def test_live_feed_fans_out_and_drops_oldest_for_slow_clients() -> None:
     async def main() -> tuple[list[bytes], int]:
         feed = LiveFeed(per_client=2)
         stream = feed.subscribe(keepalive=0.05)
-        first = asyncio.ensure_future(stream.__anext__())
-        await asyncio.sleep(0)  # the client is registered once the generator starts
+        assert await stream.__anext__() == b": connected\n\n"
         assert feed.clients == 1
         feed.publish([hostile_mention(1), hostile_mention(2), hostile_mention(3)])
-        got = [await first, await stream.__anext__()]
+        got = [await stream.__anext__(), await stream.__anext__()]
         keepalive = await stream.__anext__()
         await stream.aclose()
         return [*got, keepalive], feed.clients
@@ -73,5 +40,29 @@ def test_live_feed_fans_out_and_drops_oldest_for_slow_clients() -> None:
     assert got[0].startswith(b"event: mention\ndata: ")
     # the queue holds two: the oldest (1) made room for 3
     assert b'"native_id":"2"' in got[0] and b'"native_id":"3"' in got[1]
+    assert HOSTILE.replace('"', '\\"').encode() in got[0]  # JSON string, not rewritten
+    assert b'"raw"' not in got[0]
     assert got[2] == b": keepalive\n\n"
     assert clients == 0
+
+
+def test_each_client_gets_what_its_filter_accepts_even_from_another_thread() -> None:
+    async def main() -> tuple[bytes, bytes]:
+        feed = LiveFeed()
+        ws1 = feed.subscribe(keepalive=5, accept=lambda m: 1 in m.query_ids)
+        ws2 = feed.subscribe(keepalive=5, accept=lambda m: 2 in m.query_ids)
+        await ws1.__anext__()
+        await ws2.__anext__()
+        batch = [hostile_mention(10, [2]), hostile_mention(11, [1])]
+        worker = threading.Thread(target=feed.publish, args=(batch,))
+        worker.start()
+        worker.join()
+        first1 = await asyncio.wait_for(ws1.__anext__(), 2)
+        first2 = await asyncio.wait_for(ws2.__anext__(), 2)
+        await ws1.aclose()
+        await ws2.aclose()
+        return first1, first2
+
+    one, two = asyncio.run(main())
+    assert b'"native_id":"11"' in one
+    assert b'"native_id":"10"' in two

@@ -1,149 +1,134 @@
-"""The web app: a minimal live page and the JSON API it uses.
+"""The web app: pages, the REST API (OpenAPI at /openapi.json), static files, errors.
 
-The full product UI (accounts, dashboard, explore, wall, admin) is the web issue's;
-this serves the embedded hub's first page. It binds to 127.0.0.1 by default and has no
-login yet, so it must not be exposed beyond the machine.
+Every page and API call except /login, /healthz, /openapi.json and static files needs
+a logged-in session or an API token (:mod:`socialhub.web.access`). Chart code comes
+from the npm package installed at setup into ``web/frontend/node_modules`` (see
+docs/web.md); nothing is fetched from a CDN, so the interactive /docs page that would
+load one is off.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-import jinja2
-from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from socialhub import __version__
 from socialhub.query.errors import QuerySyntaxError
-from socialhub.serialize import mention_to_dict
 from socialhub.store.base import Store
+from socialhub.web import api, api_account, pages
+from socialhub.web.access import ApiError
+from socialhub.web.bootstrap import ensure_admin
 from socialhub.web.live import LiveFeed
+from socialhub.web.security import AuthConfig
 
-_templates = jinja2.Environment(
-    loader=jinja2.PackageLoader("socialhub.web", "templates"),
-    autoescape=True,  # post text, names and URLs are hostile
-)
-
-
-def _parse_time(value: str | None, name: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ValueError(f"{name}: not an ISO 8601 date-time: {value!r}") from exc
+FRONTEND = Path(__file__).parent / "frontend"
+ECHARTS = FRONTEND / "node_modules" / "echarts" / "dist"
 
 
-def create_app(store: Store, live: LiveFeed | None = None, stats: Any = None) -> FastAPI:
-    app = FastAPI(title="socialhub", version=__version__)
-    live = live or LiveFeed()
-    app.state.store = store
-    app.state.live = live
-    app.mount(
-        "/static",
-        StaticFiles(packages=[("socialhub.web", "static")]),
-        name="static",
+def create_app(
+    store: Store,
+    live: LiveFeed | None = None,
+    stats: Any = None,
+    *,
+    auth: AuthConfig | None = None,
+    bootstrap_admin: bool = False,
+) -> FastAPI:
+    """The ASGI app over a migrated store.
+
+    ``bootstrap_admin``: create (and print) a first administrator when nobody can log
+    in (:mod:`socialhub.web.bootstrap`); the hub sets it, tests do not.
+    """
+    app = FastAPI(
+        title="socialhub",
+        version=__version__,
+        description="Social listening hub API. Authenticate with `Authorization: Bearer "
+        "<token>` (tokens: `socialhub users token NAME` or /account) or a browser session.",
+        docs_url=None,
+        redoc_url=None,
     )
+    app.state.store = store
+    app.state.live = live or LiveFeed()
+    app.state.stats = stats
+    app.state.auth = auth or AuthConfig()
+    app.state.echarts = ECHARTS if (ECHARTS / "echarts.min.js").is_file() else None
+    if bootstrap_admin:
+        ensure_admin(store)
+    app.mount("/static", StaticFiles(packages=[("socialhub.web", "static")]), name="static")
+    if app.state.echarts is not None:
+        app.mount("/vendor/echarts", StaticFiles(directory=ECHARTS), name="echarts")
+    app.include_router(api.router)
+    app.include_router(api_account.router)
+    app.include_router(pages.router)
+    _errors(app)
 
-    @app.exception_handler(QuerySyntaxError)
-    async def query_error(_: Request, exc: QuerySyntaxError) -> JSONResponse:
-        return JSONResponse(
-            {"error": "query_syntax", "message": exc.message, "column": exc.column}, 400
-        )
-
-    @app.exception_handler(ValueError)
-    async def value_error(_: Request, exc: ValueError) -> JSONResponse:
-        return JSONResponse({"error": "bad_request", "message": str(exc)}, 400)
-
-    @app.get("/healthz")
+    @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, Any]:
         return {"status": "ok", "version": __version__}
 
-    @app.get("/", response_class=HTMLResponse)
-    def index() -> HTMLResponse:
-        workspaces = store.list_workspaces()
-        recent = store.search(None, limit=30)
-        html = _templates.get_template("index.html").render(
-            workspaces=[
-                {
-                    "ws": ws,
-                    "count": store.count(workspace_id=ws.id),
-                    "queries": store.list_queries(ws.id),
-                }
-                for ws in workspaces
-            ],
-            total=store.count(),
-            mentions=recent,
-            version=__version__,
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        # Defence in depth behind escaping: no inline script runs, no framing.
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'",
         )
-        return HTMLResponse(html)
-
-    @app.get("/api/mentions")
-    def mentions(
-        q: str = Query(..., description="query-language expression"),
-        workspace: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        limit: int = Query(50, ge=1, le=1000),
-        offset: int = Query(0, ge=0),
-    ) -> dict[str, Any]:
-        ws_id = _workspace_id(store, workspace)
-        found = store.search(
-            q,
-            workspace_id=ws_id,
-            since=_parse_time(since, "since"),
-            until=_parse_time(until, "until"),
-            limit=limit,
-            offset=offset,
-        )
-        return {
-            "items": [mention_to_dict(m, include_raw=False) for m in found],
-            "limit": limit,
-            "offset": offset,
-        }
-
-    @app.get("/api/count")
-    def count(
-        q: str | None = None,
-        workspace: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-    ) -> dict[str, Any]:
-        ws_id = _workspace_id(store, workspace)
-        n = store.count(
-            q or None,
-            workspace_id=ws_id,
-            since=_parse_time(since, "since"),
-            until=_parse_time(until, "until"),
-        )
-        return {"count": n}
-
-    @app.get("/api/stats")
-    def api_stats() -> dict[str, Any]:
-        return {
-            "mentions": store.count(),
-            "quarantined": store.count_quarantine(),
-            "live_clients": live.clients,
-            "pipeline": stats.as_dict() if stats is not None else None,
-        }
-
-    @app.get("/api/live")
-    async def live_stream() -> StreamingResponse:
-        return StreamingResponse(
-            live.subscribe(),
-            media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
 
     return app
 
 
-def _workspace_id(store: Store, slug: str | None) -> int | None:
-    if not slug:
-        return None
-    ws = store.get_workspace(slug)
-    if ws is None:
-        raise ValueError(f"unknown workspace {slug!r}")
-    return ws.id
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "text/html" not in request.headers.get(
+        "accept", ""
+    )
+
+
+def _error(request: Request, status: int, error: str, message: str, **extra: Any) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": error, "message": message, **extra}, status)
+    if status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    return pages.render("error.html", status, title=f"Error {status}", message=message)
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> Response:
+        response = _error(request, exc.status, exc.error, exc.message)
+        response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(QuerySyntaxError)
+    async def query_error(request: Request, exc: QuerySyntaxError) -> Response:
+        return _error(request, 400, "query_syntax", exc.message, column=exc.column)
+
+    @app.exception_handler(ValueError)
+    async def value_error(request: Request, exc: ValueError) -> Response:
+        return _error(request, 400, "bad_request", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}"
+            for e in exc.errors()
+        )
+        return _error(request, 422, "invalid_request", problems or "invalid request")
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        codes = {404: "not_found", 405: "method_not_allowed"}
+        return _error(
+            request, exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail)
+        )

@@ -1,0 +1,276 @@
+"""`socialhub users add|list|set-role|passwd|token`: web accounts, roles and API tokens.
+
+Passwords never come from an argument (shell history, process list): they are read
+from a hidden prompt, or from the environment variable named by ``--password-env``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from socialhub.cli.common import (
+    DEFAULT_DB,
+    DbOption,
+    JsonOption,
+    console,
+    out,
+    print_json,
+    store_from,
+)
+from socialhub.config.passwords import hash_password
+from socialhub.models import Role, User, utcnow
+from socialhub.store.base import Store
+from socialhub.web.auth import create_token
+
+app = typer.Typer(
+    help="Web accounts: users, roles per workspace, API tokens.", no_args_is_help=True
+)
+
+PasswordEnv = Annotated[
+    str | None,
+    typer.Option(
+        "--password-env",
+        help="Read the password from this environment variable (default: a hidden prompt).",
+    ),
+]
+MIN_PASSWORD = 8
+
+
+def _password(env_name: str | None) -> str:
+    if env_name:
+        password = os.environ.get(env_name, "")
+        if not password:
+            raise typer.BadParameter(
+                f"${env_name} is not set or empty", param_hint="--password-env"
+            )
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD:
+        raise typer.BadParameter(f"a password needs at least {MIN_PASSWORD} characters")
+    return password
+
+
+def _user(store: Store, username: str) -> User:
+    user = store.get_user(username)
+    if user is None or user.id is None:
+        console.print(f"[red]no user {escape(username)!r}[/red]")
+        raise typer.Exit(2)
+    return user
+
+
+def _role(value: str) -> Role | None:
+    if value == "none":
+        return None
+    try:
+        return Role(value)
+    except ValueError as exc:
+        roles = ", ".join(r.value for r in Role)
+        raise typer.BadParameter(f"role must be one of {roles}, or none") from exc
+
+
+def _set_role(store: Store, user: User, slug: str, role: Role | None) -> None:
+    ws = store.get_workspace(slug)
+    if ws is None or ws.id is None:
+        console.print(f"[red]no workspace {escape(slug)!r}[/red]")
+        raise typer.Exit(2)
+    assert user.id is not None
+    if role is None:
+        store.remove_membership(ws.id, user.id)
+    else:
+        store.set_membership(ws.id, user.id, role)
+
+
+@app.command("add")
+def add(
+    username: str,
+    name: Annotated[str, typer.Option(help="Display name.")] = "",
+    email: Annotated[str, typer.Option(help="E-mail address.")] = "",
+    workspace: Annotated[str | None, typer.Option(help="Workspace slug to join.")] = None,
+    role: Annotated[str, typer.Option(help="Role in --workspace.")] = "viewer",
+    site_admin: Annotated[
+        bool, typer.Option("--site-admin", help="Admin of every workspace and of the site.")
+    ] = False,
+    password_env: PasswordEnv = None,
+    db: DbOption = DEFAULT_DB,
+    json: JsonOption = False,
+) -> None:
+    """Create a user with a password (refuses an existing username: see passwd)."""
+    wanted_role = _role(role)
+    store = store_from(db)
+    try:
+        if store.get_user(username) is not None:
+            console.print(f"[red]user {escape(username)!r} exists: use `users passwd`[/red]")
+            raise typer.Exit(2)
+        password = _password(password_env)
+        user = store.upsert_user(User(username, name, email, hash_password(password), True))
+        assert user.id is not None
+        if workspace:
+            _set_role(store, user, workspace, wanted_role)
+        if site_admin:
+            store.set_site_admin(user.id, True)
+    finally:
+        store.close()
+    if json:
+        print_json({"username": username, "id": user.id, "site_admin": site_admin})
+    else:
+        console.print(f"user {escape(username)} created")
+
+
+@app.command("list")
+def list_(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
+    """Users with their roles per workspace."""
+    store = store_from(db)
+    try:
+        users = store.list_users()
+        slugs = {ws.id: ws.slug for ws in store.list_workspaces()}
+        admins = store.site_admin_ids()
+        roles: dict[int, dict[str, str]] = {}
+        for m in store.list_memberships():
+            roles.setdefault(m.user_id, {})[slugs.get(m.workspace_id, "?")] = m.role.value
+    finally:
+        store.close()
+    rows: list[dict[str, Any]] = [
+        {
+            "username": u.username,
+            "name": u.name,
+            "email": u.email,
+            "active": u.is_active,
+            "has_password": bool(u.password_hash),
+            "site_admin": u.id in admins,
+            "roles": roles.get(u.id or 0, {}),
+        }
+        for u in users
+    ]
+    if json:
+        print_json(rows)
+        return
+    table = Table(title=f"{len(rows)} user(s)")
+    for col in ("username", "name", "password", "site admin", "roles"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(
+            Text(r["username"]),
+            Text(r["name"]),
+            "yes" if r["has_password"] else "no",
+            "yes" if r["site_admin"] else "",
+            Text(", ".join(f"{k}: {v}" for k, v in sorted(r["roles"].items()))),
+        )
+    out.print(table)
+
+
+@app.command("set-role")
+def set_role(
+    username: str,
+    workspace: Annotated[str | None, typer.Argument(help="Workspace slug.")] = None,
+    role: Annotated[
+        str | None, typer.Argument(help="admin, analyst, press, legal, viewer, or none.")
+    ] = None,
+    site_admin: Annotated[
+        bool | None, typer.Option("--site-admin/--no-site-admin", help="Grant or revoke.")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    json: JsonOption = False,
+) -> None:
+    """Give a user a role in a workspace (``none`` removes it), or site administration."""
+    if (workspace is None) != (role is None):
+        raise typer.BadParameter("give both WORKSPACE and ROLE")
+    if workspace is None and site_admin is None:
+        raise typer.BadParameter("nothing to change: give WORKSPACE ROLE or --site-admin")
+    wanted = _role(role) if role is not None else None
+    store = store_from(db)
+    try:
+        user = _user(store, username)
+        assert user.id is not None
+        if workspace is not None:
+            _set_role(store, user, workspace, wanted)
+        if site_admin is not None:
+            store.set_site_admin(user.id, site_admin)
+    finally:
+        store.close()
+    if json:
+        print_json(
+            {"username": username, "workspace": workspace, "role": role, "site_admin": site_admin}
+        )
+    else:
+        console.print(f"user {escape(username)} updated")
+
+
+@app.command("passwd")
+def passwd(
+    username: str,
+    password_env: PasswordEnv = None,
+    db: DbOption = DEFAULT_DB,
+    json: JsonOption = False,
+) -> None:
+    """Set a user's password; their open web sessions end."""
+    store = store_from(db)
+    try:
+        user = _user(store, username)
+        password = _password(password_env)
+        store.upsert_user(
+            User(user.username, user.name, user.email, hash_password(password), True, user.id)
+        )
+        ended = store.delete_user_sessions(user.id or 0)
+    finally:
+        store.close()
+    if json:
+        print_json({"username": username, "sessions_ended": ended})
+    else:
+        console.print(f"password of {escape(username)} changed; {ended} session(s) ended")
+
+
+@app.command("token")
+def token(
+    username: str,
+    name: Annotated[str | None, typer.Option(help="Create a token for this script.")] = None,
+    revoke: Annotated[int | None, typer.Option(help="Revoke the token with this id.")] = None,
+    db: DbOption = DEFAULT_DB,
+    json: JsonOption = False,
+) -> None:
+    """List a user's API tokens, create one (--name; printed once) or revoke one."""
+    store = store_from(db)
+    try:
+        user = _user(store, username)
+        user_id = user.id or 0
+        if name is not None:
+            value, record = create_token(store, user_id, name, utcnow())
+            if json:
+                print_json({"token": value, **record.to_dict()})
+            else:
+                console.print("API token (shown once, store it now):")
+                out.print(value, markup=False, highlight=False)
+            return
+        if revoke is not None:
+            if not store.revoke_api_token(user_id, revoke, utcnow()):
+                console.print(f"[red]no live token {revoke} of {escape(username)}[/red]")
+                raise typer.Exit(2)
+            if json:
+                print_json({"revoked": revoke})
+            else:
+                console.print(f"token {revoke} revoked")
+            return
+        tokens = store.list_api_tokens(user_id)
+    finally:
+        store.close()
+    if json:
+        print_json([t.to_dict() for t in tokens])
+        return
+    table = Table(title=f"API tokens of {escape(username)}")
+    for col in ("id", "name", "starts with", "created (UTC)", "last used", "revoked"):
+        table.add_column(col)
+    for t in tokens:
+        table.add_row(
+            str(t.id),
+            Text(t.name),
+            Text(t.prefix),
+            t.created_at.strftime("%Y-%m-%d %H:%M"),
+            t.last_used_at.strftime("%Y-%m-%d %H:%M") if t.last_used_at else "",
+            t.revoked_at.strftime("%Y-%m-%d %H:%M") if t.revoked_at else "",
+        )
+    out.print(table)

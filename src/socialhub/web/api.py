@@ -1,0 +1,365 @@
+"""The REST API under /api: everything the dashboard shows comes from here.
+
+Times in and out are ISO 8601 (stored UTC); series are bucketed in the workspace's time
+zone. Errors are ``{"error": code, "message": text}``. Workspace routes answer 404 for
+a workspace the caller is not a member of (see :mod:`socialhub.web.access`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from socialhub.alerts.manager import AlertManager, AlertStateError
+from socialhub.models import Mention, utcnow
+from socialhub.serialize import mention_to_dict
+from socialhub.store.base import Store
+from socialhub.store.web import FACET_FIELDS
+from socialhub.web.access import (
+    ApiError,
+    WorkspaceContext,
+    principal,
+    store_of,
+    workspace,
+)
+from socialhub.web.auth import Principal
+from socialhub.web.live import LiveFeed
+from socialhub.web.series import Buckets, auto_interval
+
+router = APIRouter(prefix="/api")
+
+View = Annotated[WorkspaceContext, Depends(workspace("view"))]
+Triage = Annotated[WorkspaceContext, Depends(workspace("alerts.triage"))]
+Since = Annotated[str | None, Query(description="ISO 8601 start, inclusive (default: 7 days ago).")]
+Until = Annotated[str | None, Query(description="ISO 8601 end, exclusive (default: now).")]
+Q = Annotated[
+    str | None,
+    Query(description='Query language: AND OR NOT, "phrases", wild*, NEAR/n, field:value.'),
+]
+Token = r"^[A-Za-z0-9_.-]{1,40}$"
+Sentiment = Literal["positive", "negative", "neutral", "none"]
+
+
+def _time(value: str | None, name: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        t = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+"))
+    except ValueError as exc:
+        raise ApiError(400, "bad_request", f"{name}: not an ISO 8601 date-time") from exc
+    return t if t.tzinfo else t.replace(tzinfo=UTC)  # naive times are UTC, like storage
+
+
+def window(since: str | None, until: str | None) -> tuple[datetime, datetime]:
+    end = _time(until, "until") or utcnow()
+    start = _time(since, "since") or end - timedelta(days=7)
+    if end <= start:
+        raise ApiError(400, "bad_request", "until must be after since")
+    return start, end
+
+
+def _buckets(
+    ctx: WorkspaceContext, since: str | None, until: str | None, interval: str | None
+) -> Buckets:
+    start, end = window(since, until)
+    try:
+        return Buckets(start, end, interval or auto_interval(start, end), ctx.workspace.timezone)
+    except ValueError as exc:
+        raise ApiError(400, "bad_request", str(exc)) from exc
+
+
+def mention_json(m: Mention) -> dict[str, Any]:
+    return mention_to_dict(m, include_raw=False)
+
+
+def _filters(q: str | None, platform: str | None, lang: str | None) -> str | None:
+    """The query with facet filters ANDed (values are checked tokens, not syntax)."""
+    parts = [f"({q})"] if q and q.strip() else []
+    if platform:
+        parts.append(f"platform:{platform}")
+    if lang:
+        parts.append(f"lang:{lang}")
+    return " AND ".join(parts) or None
+
+
+# -- workspaces ---------------------------------------------------------------------------
+
+
+def workspaces_of(store: Store, who: Principal) -> list[dict[str, Any]]:
+    out = []
+    for ws in store.list_workspaces():
+        role = who.role_in(ws.id or 0)
+        if role is not None:
+            out.append(
+                {"slug": ws.slug, "name": ws.name, "timezone": ws.timezone, "role": role.value}
+            )
+    return out
+
+
+@router.get("/workspaces", tags=["workspaces"])
+def list_workspaces(request: Request, who: Principal = Depends(principal)) -> dict[str, Any]:
+    """The workspaces the caller can see, with their role in each."""
+    return {"items": workspaces_of(store_of(request), who)}
+
+
+@router.get("/workspaces/{slug}", tags=["workspaces"])
+def get_workspace(ctx: View, request: Request) -> dict[str, Any]:
+    store = store_of(request)
+    queries = store.list_queries(ctx.workspace_id)
+    return {
+        "slug": ctx.workspace.slug,
+        "name": ctx.workspace.name,
+        "timezone": ctx.workspace.timezone,
+        "role": ctx.role.value,
+        "can": {c: ctx.can(c) for c in ("view", "alerts.triage", "workspace.admin")},
+        "queries": [
+            {"id": q.id, "name": q.name, "definition": q.definition, "enabled": q.enabled}
+            for q in queries
+        ],
+    }
+
+
+# -- mentions -----------------------------------------------------------------------------
+
+
+@router.get("/workspaces/{slug}/mentions", tags=["mentions"])
+def mentions(
+    ctx: View,
+    request: Request,
+    q: Q = None,
+    since: Since = None,
+    until: Until = None,
+    platform: Annotated[str | None, Query(pattern=Token)] = None,
+    lang: Annotated[str | None, Query(pattern=Token)] = None,
+    sentiment: Sentiment | None = None,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:
+    """Mentions newest first, with facet filters; page on with ``cursor``."""
+    found, next_cursor = store_of(request).search_page(
+        _filters(q, platform, lang),
+        workspace_id=ctx.workspace_id,
+        since=_time(since, "since"),
+        until=_time(until, "until"),
+        sentiment=sentiment,
+        after=cursor,
+        limit=limit,
+    )
+    return {"items": [mention_json(m) for m in found], "next_cursor": next_cursor}
+
+
+@router.get("/workspaces/{slug}/count", tags=["mentions"])
+def count(
+    ctx: View, request: Request, q: Q = None, since: Since = None, until: Until = None
+) -> dict[str, Any]:
+    n = store_of(request).count(
+        q or None,
+        workspace_id=ctx.workspace_id,
+        since=_time(since, "since"),
+        until=_time(until, "until"),
+    )
+    return {"count": n}
+
+
+@router.get("/workspaces/{slug}/facets", tags=["mentions"])
+def facets(
+    ctx: View,
+    request: Request,
+    q: Q = None,
+    since: Since = None,
+    until: Until = None,
+    platform: Annotated[str | None, Query(pattern=Token)] = None,
+    lang: Annotated[str | None, Query(pattern=Token)] = None,
+    sentiment: Sentiment | None = None,
+) -> dict[str, Any]:
+    """Counts per platform, language and sentiment; each facet ignores its own filter so
+    the other values stay visible."""
+    store = store_of(request)
+    t0, t1 = _time(since, "since"), _time(until, "until")
+    chosen = {"platform": platform, "lang": lang, "sentiment": sentiment}
+    out: dict[str, Any] = {}
+    for field in FACET_FIELDS:
+        others = {k: (None if k == field else v) for k, v in chosen.items()}
+        rows = store.facet_counts(
+            field,
+            _filters(q, others["platform"], others["lang"]),
+            workspace_id=ctx.workspace_id,
+            since=t0,
+            until=t1,
+            sentiment=others["sentiment"],
+        )
+        out[field] = [{"value": v, "count": n} for v, n in rows]
+    return out
+
+
+# -- series -------------------------------------------------------------------------------
+
+Interval = Annotated[
+    Literal["hour", "day"] | None, Query(description="Bucket size (default: auto).")
+]
+
+
+@router.get("/workspaces/{slug}/volume", tags=["series"])
+def volume(
+    ctx: View, request: Request, since: Since = None, until: Until = None, interval: Interval = None
+) -> dict[str, Any]:
+    """Mentions per bucket for each query of the workspace (local time zone)."""
+    store = store_of(request)
+    b = _buckets(ctx, since, until, interval)
+    _, end = window(since, until)
+    per_query: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for qid, slot, n in store.query_volume_slots(ctx.workspace_id, b.starts[0], end):
+        per_query[qid].append((slot, n))
+    series = [
+        {"query_id": q.id, "name": q.name, "counts": b.fold(per_query.get(q.id or 0, []))}
+        for q in store.list_queries(ctx.workspace_id)
+    ]
+    return {
+        "interval": b.interval,
+        "timezone": ctx.workspace.timezone,
+        "buckets": b.labels(),
+        "series": series,
+    }
+
+
+@router.get("/workspaces/{slug}/sentiment", tags=["series"])
+def sentiment_series(
+    ctx: View, request: Request, since: Since = None, until: Until = None, interval: Interval = None
+) -> dict[str, Any]:
+    """Mentions per bucket and sentiment label (``none``: not analysed)."""
+    b = _buckets(ctx, since, until, interval)
+    _, end = window(since, until)
+    per_label: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for label, slot, n in store_of(request).sentiment_slots(ctx.workspace_id, b.starts[0], end):
+        per_label[label].append((slot, n))
+    return {
+        "interval": b.interval,
+        "timezone": ctx.workspace.timezone,
+        "buckets": b.labels(),
+        "series": [{"label": k, "counts": b.fold(v)} for k, v in sorted(per_label.items())],
+    }
+
+
+@router.get("/workspaces/{slug}/share-of-voice", tags=["series"])
+def share_of_voice(
+    ctx: View,
+    request: Request,
+    since: Since = None,
+    until: Until = None,
+    queries: Annotated[
+        list[int] | None, Query(description="Query ids to compare (default: all).")
+    ] = None,
+) -> dict[str, Any]:
+    """Each query's share of the mentions of the compared queries in the window."""
+    store = store_of(request)
+    start, end = window(since, until)
+    totals: dict[int, int] = defaultdict(int)
+    for qid, _, n in store.query_volume_slots(ctx.workspace_id, start, end):
+        totals[qid] += n
+    chosen = [q for q in store.list_queries(ctx.workspace_id) if not queries or q.id in queries]
+    total = sum(totals[q.id or 0] for q in chosen)
+    items = [
+        {
+            "query_id": q.id,
+            "name": q.name,
+            "count": totals[q.id or 0],
+            "share": round(totals[q.id or 0] / total, 4) if total else 0.0,
+        }
+        for q in chosen
+    ]
+    return {"total": total, "items": items}
+
+
+@router.get("/workspaces/{slug}/authors", tags=["series"])
+def top_authors(
+    ctx: View,
+    request: Request,
+    since: Since = None,
+    until: Until = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> dict[str, Any]:
+    """Authors with the most mentions in the window, with their engagement."""
+    start, end = window(since, until)
+    rows = store_of(request).top_authors(ctx.workspace_id, start, end, limit=limit)
+    return {"items": [vars_of(r) for r in rows]}
+
+
+def vars_of(obj: Any) -> dict[str, Any]:
+    return {k: getattr(obj, k) for k in obj.__slots__}
+
+
+# -- alerts -------------------------------------------------------------------------------
+
+AlertState = Annotated[
+    Literal["active", "open", "acknowledged", "resolved"],
+    Query(description="active: open or acknowledged"),
+]
+
+
+@router.get("/workspaces/{slug}/alerts", tags=["alerts"])
+def alerts(
+    ctx: View,
+    request: Request,
+    state: AlertState = "active",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, Any]:
+    found = store_of(request).list_alerts(workspace_id=ctx.workspace_id, state=state, limit=limit)
+    return {"items": [a.to_dict() for a in found]}
+
+
+class ResolveIn(BaseModel):
+    note: str = Field("", max_length=2000)
+
+
+def _alert_action(
+    ctx: WorkspaceContext, request: Request, alert_id: int, note: str | None
+) -> dict[str, Any]:
+    store = store_of(request)
+    alert = store.get_alert(alert_id)
+    if alert is None or alert.workspace_id != ctx.workspace_id:
+        raise ApiError(404, "not_found", f"No alert {alert_id} in this workspace.")
+    manager = AlertManager(store)
+    by = ctx.principal.user.username
+    now = request.app.state.auth.clock()
+    try:
+        if note is None:
+            done = manager.acknowledge(alert_id, by, at=now)
+        else:
+            done = manager.resolve(alert_id, by, at=now, note=note)
+    except AlertStateError as exc:
+        raise ApiError(409, "conflict", str(exc)) from exc
+    return done.to_dict()
+
+
+@router.post("/workspaces/{slug}/alerts/{alert_id}/ack", tags=["alerts"])
+def ack_alert(ctx: Triage, request: Request, alert_id: int) -> dict[str, Any]:
+    """Acknowledge an open alert (admin, analyst)."""
+    return _alert_action(ctx, request, alert_id, None)
+
+
+@router.post("/workspaces/{slug}/alerts/{alert_id}/resolve", tags=["alerts"])
+def resolve_alert(
+    ctx: Triage, request: Request, alert_id: int, body: ResolveIn | None = None
+) -> dict[str, Any]:
+    """Resolve an open or acknowledged alert (admin, analyst)."""
+    return _alert_action(ctx, request, alert_id, body.note if body else "")
+
+
+# -- live ---------------------------------------------------------------------------------
+
+
+@router.get("/workspaces/{slug}/live", tags=["live"], response_class=StreamingResponse)
+def live(ctx: View, request: Request) -> StreamingResponse:
+    """Server-sent events: ``mention`` events for mentions routed to this workspace."""
+    feed: LiveFeed = request.app.state.live
+    ids = {q.id for q in store_of(request).list_queries(ctx.workspace_id)}
+    return StreamingResponse(
+        feed.subscribe(accept=lambda m: not ids.isdisjoint(m.query_ids)),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

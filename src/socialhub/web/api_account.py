@@ -1,0 +1,106 @@
+"""The caller's own API (/api/me, API tokens) and site administration (/api/quarantine,
+/api/stats). Part of the REST API of :mod:`socialhub.web.api`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from socialhub.web.access import ApiError, principal, session_only, site_admin, store_of
+from socialhub.web.api import workspaces_of
+from socialhub.web.auth import Principal, create_token
+
+router = APIRouter(prefix="/api")
+
+
+# -- the caller -------------------------------------------------------------------------
+
+
+@router.get("/me", tags=["account"])
+def me(request: Request, who: Principal = Depends(principal)) -> dict[str, Any]:
+    """The caller, their workspaces and roles, and the CSRF token of their session."""
+    store = store_of(request)
+    return {
+        "username": who.user.username,
+        "name": who.user.name,
+        "site_admin": who.site_admin,
+        "via": who.via,
+        "workspaces": workspaces_of(store, who),
+        "csrf_token": who.session.csrf_token if who.session else None,
+    }
+
+
+class TokenIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100, description="What script uses it.")
+
+
+@router.get("/me/tokens", tags=["account"])
+def list_tokens(request: Request, who: Principal = Depends(principal)) -> dict[str, Any]:
+    tokens = store_of(request).list_api_tokens(who.user_id)
+    return {"items": [t.to_dict() for t in tokens]}
+
+
+@router.post("/me/tokens", status_code=201, tags=["account"])
+def add_token(
+    body: TokenIn, request: Request, who: Principal = Depends(session_only)
+) -> dict[str, Any]:
+    """A new API token: its value is in this answer only (it is stored hashed)."""
+    value, record = create_token(
+        store_of(request), who.user_id, body.name, request.app.state.auth.clock()
+    )
+    return {"token": value, **record.to_dict()}
+
+
+@router.delete("/me/tokens/{token_id}", tags=["account"])
+def revoke_token(
+    token_id: int, request: Request, who: Principal = Depends(principal)
+) -> dict[str, Any]:
+    if not store_of(request).revoke_api_token(
+        who.user_id, token_id, request.app.state.auth.clock()
+    ):
+        raise ApiError(404, "not_found", f"No live token {token_id} of yours.")
+    return {"revoked": token_id}
+
+
+# -- site administration ------------------------------------------------------------------
+
+
+@router.get("/quarantine", tags=["admin"])
+def quarantine(
+    request: Request,
+    _: Principal = Depends(site_admin),
+    source: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    """Input kept because it could not be parsed (site administrators only)."""
+    store = store_of(request)
+    items = store.list_quarantine(limit=limit, source=source)
+    return {
+        "total": store.count_quarantine(source),
+        "items": [
+            {
+                "id": i.id,
+                "source": i.source,
+                "reason": i.reason,
+                "location": i.location,
+                "raw": i.raw,
+                "created_at": i.created_at.isoformat(),
+            }
+            for i in items
+        ],
+    }
+
+
+@router.get("/stats", tags=["admin"])
+def stats(request: Request, _: Principal = Depends(site_admin)) -> dict[str, Any]:
+    """Store totals, live clients and pipeline counters (site administrators only)."""
+    store = store_of(request)
+    pipeline = request.app.state.stats
+    return {
+        "mentions": store.count(),
+        "quarantined": store.count_quarantine(),
+        "live_clients": request.app.state.live.clients,
+        "pipeline": pipeline.as_dict() if pipeline is not None else None,
+    }

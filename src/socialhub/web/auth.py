@@ -1,0 +1,164 @@
+"""Who is calling: password login, server-side sessions, API tokens, roles per workspace.
+
+Every page and API call goes through :func:`socialhub.web.access.principal`, which
+calls :func:`authenticate` here: a ``Authorization: Bearer`` token (scripts) or the
+session cookie (browsers). Sessions expire after ``idle_timeout`` without a request and
+``absolute_timeout`` after login, whatever the activity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from socialhub.config.passwords import hash_password, needs_rehash, verify_password
+from socialhub.models import Role, User
+from socialhub.store.base import Store
+from socialhub.store.web import ApiToken, WebSession
+from socialhub.web.security import (
+    AuthConfig,
+    digest,
+    failure_key,
+    new_api_token,
+    new_secret,
+    retry_after,
+)
+
+# Verified when the username is unknown, so a wrong username costs as long as a wrong
+# password and response times do not tell which usernames exist.
+_DUMMY_HASH = hash_password("socialhub: no such user")
+
+
+@dataclass(slots=True)
+class Principal:
+    """An authenticated user and what they may see."""
+
+    user: User
+    site_admin: bool
+    roles: dict[int, Role]  # workspace id -> role
+    via: str  # "session" or "token"
+    session: WebSession | None = None
+    token: ApiToken | None = None
+    workspace_ids: set[int] = field(default_factory=set)
+
+    @property
+    def user_id(self) -> int:
+        assert self.user.id is not None
+        return self.user.id
+
+    def role_in(self, workspace_id: int) -> Role | None:
+        """The user's role in a workspace; site admins are admin everywhere."""
+        if self.site_admin:
+            return Role.ADMIN
+        return self.roles.get(workspace_id)
+
+
+class LoginError(Exception):
+    """A refused login; ``retry_after`` is set when it was refused by the rate limit."""
+
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+def _principal(store: Store, user: User, via: str) -> Principal:
+    assert user.id is not None
+    roles = {m.workspace_id: m.role for m in store.list_memberships(user_id=user.id)}
+    return Principal(user, user.id in store.site_admin_ids(), roles, via)
+
+
+def _user_by_id(store: Store, user_id: int) -> User | None:
+    # The protocol looks users up by name; the web has an id (a handful of users).
+    return next((u for u in store.list_users() if u.id == user_id), None)
+
+
+def from_session(
+    store: Store, session_id: str, config: AuthConfig, now: datetime
+) -> Principal | None:
+    """The principal of a live session; an expired session is deleted."""
+    session = store.get_session(digest(session_id))
+    if session is None:
+        return None
+    if (
+        now - session.last_seen_at > config.idle_timeout
+        or now - session.created_at > config.absolute_timeout
+    ):
+        store.delete_session(session.id_hash)
+        return None
+    user = _user_by_id(store, session.user_id)
+    if user is None or not user.is_active:
+        store.delete_session(session.id_hash)
+        return None
+    if now - session.last_seen_at > config.touch_every:
+        store.touch_session(session.id_hash, now)
+    principal = _principal(store, user, "session")
+    principal.session = session
+    return principal
+
+
+def from_token(store: Store, token: str, now: datetime) -> Principal | None:
+    found = store.find_api_token(digest(token))
+    if found is None:
+        return None
+    user = _user_by_id(store, found.user_id)
+    if user is None or not user.is_active:
+        return None
+    if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
+        store.touch_api_token(found.id or 0, now)
+    principal = _principal(store, user, "token")
+    principal.token = found
+    return principal
+
+
+def login(
+    store: Store,
+    username: str,
+    password: str,
+    *,
+    ip: str,
+    user_agent: str,
+    config: AuthConfig,
+) -> tuple[str, WebSession]:
+    """Check a password and open a session; returns (session id for the cookie, session).
+
+    Raises :class:`LoginError` on a wrong username or password (one message for both)
+    or when this username and address failed too often recently.
+    """
+    now = config.clock()
+    key = failure_key(username, ip)
+    wait = retry_after(store.login_failures(key, now - config.failure_window), config, now)
+    if wait is not None:
+        raise LoginError("Too many failed attempts: try again later.", wait)
+    user = store.get_user(username.strip())
+    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not ok or not user.is_active or user.id is None:
+        store.add_login_failure(key, now)
+        raise LoginError("Wrong username or password.")
+    store.clear_login_failures(key)
+    if needs_rehash(user.password_hash):
+        store.upsert_user(_with_hash(user, hash_password(password)))
+    # Opportunistic housekeeping: logins are rare, so this costs nothing noticeable.
+    store.purge_sessions(
+        seen_before=now - config.idle_timeout, created_before=now - config.absolute_timeout
+    )
+    store.clear_login_failures(before=now - config.failure_window)
+    session_id = new_secret()
+    session = WebSession(digest(session_id), user.id, new_secret(), now, now, ip, user_agent)
+    store.create_session(session)
+    return session_id, session
+
+
+def _with_hash(user: User, password_hash: str) -> User:
+    return User(user.username, user.name, user.email, password_hash, user.is_active, user.id)
+
+
+def create_token(store: Store, user_id: int, name: str, now: datetime) -> tuple[str, ApiToken]:
+    """A new API token: the value (shown once) and its record (stored hashed)."""
+    if not name.strip():
+        raise ValueError("a token needs a name (what script uses it)")
+    value = new_api_token()
+    record = store.add_api_token(
+        ApiToken(user_id, name.strip()[:100], value[:10], now), digest(value)
+    )
+    return value, record

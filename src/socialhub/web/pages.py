@@ -1,0 +1,220 @@
+"""HTML pages: login, logout, the workspace list, a workspace's dashboard, the account.
+
+Pages are shells: their data comes from the API (:mod:`socialhub.web.api`) through the
+page's script, which writes text with ``textContent`` only. Server-side, Jinja escapes
+everything. Forms carry the session's CSRF token; the login form, which has no session
+yet, uses a double-submit cookie instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from socialhub import __version__
+from socialhub.web.access import (
+    WorkspaceContext,
+    form_value,
+    principal,
+    site_admin,
+    store_of,
+    workspace,
+)
+from socialhub.web.auth import LoginError, Principal, create_token, login
+from socialhub.web.security import (
+    CSRF_FIELD,
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    AuthConfig,
+    new_secret,
+    safe_next,
+    same,
+)
+
+router = APIRouter(include_in_schema=False)
+
+templates = jinja2.Environment(
+    loader=jinja2.PackageLoader("socialhub.web", "templates"),
+    autoescape=True,  # post text, names and URLs are hostile
+)
+
+
+def render(
+    name: str, status: int = 200, who: Principal | None = None, **context: Any
+) -> HTMLResponse:
+    html = templates.get_template(name).render(
+        version=__version__,
+        user=who.user if who else None,
+        site_admin=bool(who and who.site_admin),
+        csrf_token=who.session.csrf_token if who and who.session else "",
+        **context,
+    )
+    return HTMLResponse(html, status, headers={"Cache-Control": "no-store"})
+
+
+def _https(request: Request) -> bool:
+    # uvicorn rewrites the scheme from X-Forwarded-Proto for trusted proxies
+    return request.url.scheme == "https"
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+# -- login / logout -----------------------------------------------------------------------
+
+
+def _login_page(
+    request: Request,
+    status: int = 200,
+    error: str = "",
+    username: str = "",
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    token = new_secret()
+    response = render(
+        "login.html",
+        status,
+        login_csrf=token,
+        error=error,
+        username=username,
+        next=safe_next(request.query_params.get("next")),
+    )
+    response.headers.update(headers or {})
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        max_age=3600,
+        httponly=True,
+        samesite="strict",
+        secure=_https(request),
+        path="/login",
+    )
+    return response
+
+
+@router.get("/login")
+def login_form(request: Request) -> HTMLResponse:
+    return _login_page(request)
+
+
+@router.post("/login")
+async def login_submit(request: Request) -> Response:
+    body = await request.body()
+    username = (form_value(body, "username") or "").strip()
+    password = form_value(body, "password") or ""
+    if not same(form_value(body, CSRF_FIELD), request.cookies.get(LOGIN_CSRF_COOKIE)):
+        return _login_page(request, 403, "The form expired: please try again.", username)
+    config: AuthConfig = request.app.state.auth
+    try:
+        session_id, _ = await run_in_threadpool(
+            login,
+            store_of(request),
+            username,
+            password,
+            ip=_client_ip(request),
+            user_agent=request.headers.get("user-agent", ""),
+            config=config,
+        )
+    except LoginError as exc:
+        status = 429 if exc.retry_after else 401
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return _login_page(request, status, exc.message, username, headers)
+    old = request.cookies.get(SESSION_COOKIE)
+    if old:  # a new login never keeps the old session (fixation)
+        from socialhub.web.security import digest
+
+        await run_in_threadpool(store_of(request).delete_session, digest(old))
+    response = RedirectResponse(safe_next(form_value(body, "next")), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        session_id,
+        max_age=int(config.absolute_timeout.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=_https(request),
+        path="/",
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, who: Principal = Depends(principal)) -> Response:
+    if who.session is not None:
+        await run_in_threadpool(store_of(request).delete_session, who.session.id_hash)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# -- pages --------------------------------------------------------------------------------
+
+
+@router.get("/")
+def home(request: Request, who: Principal = Depends(principal)) -> HTMLResponse:
+    return render("home.html", who=who, title="Workspaces")
+
+
+@router.get("/w/{slug}")
+def dashboard(request: Request, ctx: WorkspaceContext = Depends(workspace("view"))) -> HTMLResponse:
+    return render(
+        "dashboard.html",
+        who=ctx.principal,
+        title=ctx.workspace.name,
+        ws=ctx.workspace,
+        role=ctx.role.value,
+        can_triage=ctx.can("alerts.triage"),
+        echarts=request.app.state.echarts is not None,
+    )
+
+
+@router.get("/quarantine")
+def quarantine_page(request: Request, who: Principal = Depends(site_admin)) -> HTMLResponse:
+    return render("quarantine.html", who=who, title="Quarantine")
+
+
+@router.get("/account")
+def account(request: Request, who: Principal = Depends(principal)) -> HTMLResponse:
+    tokens = store_of(request).list_api_tokens(who.user_id)
+    return render("account.html", who=who, title="Account", tokens=tokens, new_token=None)
+
+
+@router.post("/account/tokens")
+async def account_new_token(request: Request, who: Principal = Depends(principal)) -> Response:
+    if who.via != "session":
+        return render(
+            "error.html",
+            403,
+            who,
+            title="Forbidden",
+            message="Manage tokens from a logged-in browser session.",
+        )
+    name = (form_value(await request.body(), "name") or "").strip()
+    store = store_of(request)
+    try:
+        value, _ = await run_in_threadpool(
+            create_token, store, who.user_id, name, request.app.state.auth.clock()
+        )
+    except ValueError as exc:
+        tokens = store.list_api_tokens(who.user_id)
+        return render(
+            "account.html", 400, who, title="Account", tokens=tokens, new_token=None, error=str(exc)
+        )
+    tokens = await run_in_threadpool(store.list_api_tokens, who.user_id)
+    # shown once: only this answer carries the value
+    return render("account.html", 201, who, title="Account", tokens=tokens, new_token=value)
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+async def account_revoke_token(
+    token_id: int, request: Request, who: Principal = Depends(principal)
+) -> Response:
+    await run_in_threadpool(
+        store_of(request).revoke_api_token, who.user_id, token_id, request.app.state.auth.clock()
+    )
+    return RedirectResponse("/account", status_code=303)

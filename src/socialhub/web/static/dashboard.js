@@ -1,0 +1,171 @@
+// A workspace's dashboard: charts (ECharts), top authors, open alerts, live stream.
+// Every number comes from the REST API; text is set with textContent only, and the
+// tooltips (HTML in ECharts) are built from escaped strings.
+"use strict";
+(function () {
+  const body = document.body;
+  const slug = body.dataset.slug;
+  const canTriage = body.dataset.canTriage === "yes";
+  const base = "/api/workspaces/" + encodeURIComponent(slug);
+  const range = document.getElementById("range");
+  const charts = {};
+  SH.charts = charts;
+  const SENTIMENT_COLORS = { positive: "#2e9d55", neutral: "#9aa3b5", negative: "#d2453b",
+    mixed: "#e0a030", none: "#d9dce3" };
+
+  function window_() {
+    const hours = Number(range.value);
+    return "since=" + encodeURIComponent(new Date(Date.now() - hours * 3600e3).toISOString());
+  }
+
+  function label(iso, interval) {
+    // buckets arrive in the workspace's zone (ISO with offset): show its wall time
+    return interval === "day" ? iso.slice(0, 10) : iso.slice(5, 16).replace("T", " ");
+  }
+
+  function chart(id) {
+    if (!window.echarts) return null;
+    if (!charts[id]) charts[id] = echarts.init(document.getElementById(id));
+    return charts[id];
+  }
+
+  function axisTooltip(params) {
+    const rows = params.map(function (p) {
+      return p.marker + SH.esc(p.seriesName) + ": " + SH.esc(p.value);
+    });
+    return SH.esc(params.length ? params[0].axisValueLabel : "") + "<br>" + rows.join("<br>");
+  }
+
+  async function volume() {
+    const data = await SH.api(base + "/volume?" + window_());
+    const c = chart("chart-volume");
+    if (!c) return;
+    c.setOption({
+      tooltip: { trigger: "axis", formatter: axisTooltip },
+      legend: { type: "scroll", top: 0 },
+      grid: { left: 40, right: 10, top: 30, bottom: 30 },
+      xAxis: { type: "category", data: data.buckets.map(function (b) { return label(b, data.interval); }) },
+      yAxis: { type: "value", minInterval: 1 },
+      series: data.series.map(function (s) {
+        return { name: s.name, type: "line", smooth: true, showSymbol: false, data: s.counts };
+      }),
+    }, true);
+  }
+
+  async function sentiment() {
+    const data = await SH.api(base + "/sentiment?" + window_());
+    const c = chart("chart-sentiment");
+    if (!c) return;
+    c.setOption({
+      tooltip: { trigger: "axis", formatter: axisTooltip },
+      legend: { top: 0 },
+      grid: { left: 40, right: 10, top: 30, bottom: 30 },
+      xAxis: { type: "category", data: data.buckets.map(function (b) { return label(b, data.interval); }) },
+      yAxis: { type: "value", minInterval: 1 },
+      series: data.series.map(function (s) {
+        return { name: s.label, type: "bar", stack: "all", data: s.counts,
+          itemStyle: { color: SENTIMENT_COLORS[s.label] || "#888" } };
+      }),
+    }, true);
+  }
+
+  async function shareOfVoice() {
+    const data = await SH.api(base + "/share-of-voice?" + window_());
+    const c = chart("chart-sov");
+    if (!c) return;
+    c.setOption({
+      tooltip: { trigger: "item", formatter: function (p) {
+        return p.marker + SH.esc(p.name) + ": " + SH.esc(p.value) + " (" + SH.esc(p.percent) + "%)";
+      } },
+      series: [{ type: "pie", radius: ["35%", "65%"], label: { formatter: "{d}%" },
+        data: data.items.map(function (i) { return { name: i.name, value: i.count }; }) }],
+    }, true);
+  }
+
+  async function authors() {
+    const data = await SH.api(base + "/authors?limit=10&" + window_());
+    const tbody = document.getElementById("authors");
+    SH.clear(tbody);
+    data.items.forEach(function (a) {
+      const tr = SH.el("tr");
+      const who = SH.el("td");
+      who.appendChild(SH.el("b", "", a.name || a.handle));
+      who.appendChild(SH.el("div", "meta", "@" + a.handle + " · " + a.platform +
+        " · " + a.followers + " followers" + (a.verified ? " · verified" : "")));
+      tr.appendChild(who);
+      tr.appendChild(SH.el("td", "", a.mentions));
+      tr.appendChild(SH.el("td", "", a.engagement));
+      tbody.appendChild(tr);
+    });
+    if (!data.items.length) tbody.appendChild(SH.el("tr")).appendChild(SH.el("td", "", "No author in this period."));
+  }
+
+  async function act(alertId, action) {
+    try {
+      await SH.api(base + "/alerts/" + alertId + "/" + action, { method: "POST", body: {} });
+    } catch (err) {
+      window.alert(err.message);
+    }
+    await alerts();
+  }
+
+  async function alerts() {
+    const data = await SH.api(base + "/alerts?state=active");
+    const list = document.getElementById("alerts");
+    SH.clear(list);
+    data.items.forEach(function (a) {
+      const li = SH.el("li");
+      li.dataset.id = a.id;
+      li.appendChild(SH.el("span", "sev", a.severity));
+      li.appendChild(SH.el("b", "", a.title));
+      li.appendChild(SH.el("div", "meta", a.state + " · " + SH.when(a.last_t) +
+        (a.acknowledged_by ? " · ack by " + a.acknowledged_by : "")));
+      if (canTriage) {
+        const row = SH.el("div", "row");
+        if (a.state === "open") {
+          const ack = SH.el("button", "ack", "Acknowledge");
+          ack.type = "button";
+          ack.addEventListener("click", function () { act(a.id, "ack"); });
+          row.appendChild(ack);
+        }
+        const res = SH.el("button", "resolve", "Resolve");
+        res.type = "button";
+        res.addEventListener("click", function () { act(a.id, "resolve"); });
+        row.appendChild(res);
+        li.appendChild(row);
+      }
+      list.appendChild(li);
+    });
+    if (!data.items.length) list.appendChild(SH.el("li", "meta", "No open alert."));
+  }
+
+  function live() {
+    const list = document.getElementById("live");
+    const state = document.getElementById("live-state");
+    const count = document.getElementById("live-count");
+    let n = 0;
+    const source = new EventSource(base + "/live");
+    source.addEventListener("open", function () { state.textContent = "live"; });
+    source.addEventListener("error", function () { state.textContent = "reconnecting…"; });
+    source.addEventListener("mention", function (ev) {
+      list.insertBefore(SH.mentionItem(JSON.parse(ev.data)), list.firstChild);
+      while (list.children.length > 100) list.removeChild(list.lastChild);
+      n += 1;
+      count.textContent = String(n);
+    });
+  }
+
+  function refresh() {
+    return Promise.all([volume(), sentiment(), shareOfVoice(), authors(), alerts()]).then(
+      function () { body.dataset.loaded = "yes"; },
+      function (err) { body.dataset.loaded = "error"; console.warn(err.message); });
+  }
+
+  range.addEventListener("change", refresh);
+  window.addEventListener("resize", function () {
+    Object.keys(charts).forEach(function (k) { charts[k].resize(); });
+  });
+  refresh();
+  setInterval(refresh, 60000);
+  live();
+})();

@@ -1,0 +1,64 @@
+// The dashboard's search panel: query language, facet filters, cursor paging.
+"use strict";
+(function () {
+  const base = "/api/workspaces/" + encodeURIComponent(document.body.dataset.slug);
+  const form = document.getElementById("search");
+  const input = document.getElementById("q");
+  const results = document.getElementById("results");
+  const facetsBox = document.getElementById("facets");
+  const more = document.getElementById("more");
+  const error = document.getElementById("search-error");
+  const chosen = { platform: null, lang: null, sentiment: null };
+  let cursor = null;
+
+  function params() {
+    const p = new URLSearchParams();
+    if (input.value.trim()) p.set("q", input.value.trim());
+    const hours = Number(document.getElementById("range").value);
+    p.set("since", new Date(Date.now() - hours * 3600e3).toISOString());
+    Object.keys(chosen).forEach(function (k) { if (chosen[k]) p.set(k, chosen[k]); });
+    return p;
+  }
+
+  function renderFacets(data) {
+    SH.clear(facetsBox);
+    Object.keys(chosen).forEach(function (field) {
+      const group = SH.el("div", "facet");
+      group.appendChild(SH.el("b", "", field + " "));
+      (data[field] || []).forEach(function (f) {
+        const b = SH.el("button", chosen[field] === f.value ? "on" : "", f.value + " (" + f.count + ")");
+        b.type = "button";
+        b.dataset.field = field;
+        b.addEventListener("click", function () {
+          chosen[field] = chosen[field] === f.value ? null : f.value;
+          run(false);
+        });
+        group.appendChild(b);
+      });
+      facetsBox.appendChild(group);
+    });
+  }
+
+  async function run(next) {
+    error.textContent = "";
+    const p = params();
+    if (next && cursor) p.set("cursor", cursor);
+    try {
+      const page = await SH.api(base + "/mentions?limit=20&" + p.toString());
+      if (!next) {
+        SH.clear(results);
+        renderFacets(await SH.api(base + "/facets?" + params().toString()));
+      }
+      page.items.forEach(function (m) { results.appendChild(SH.mentionItem(m)); });
+      if (!next && !page.items.length) results.appendChild(SH.el("li", "meta", "No mention found."));
+      cursor = page.next_cursor;
+      more.hidden = !cursor;
+    } catch (err) {
+      error.textContent = err.message;
+    }
+  }
+
+  form.addEventListener("submit", function (ev) { ev.preventDefault(); run(false); });
+  more.addEventListener("click", function () { run(true); });
+  run(false);
+})();

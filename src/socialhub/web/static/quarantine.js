@@ -1,0 +1,15 @@
+// Quarantined input (site administrators), from /api/quarantine.
+"use strict";
+(async function () {
+  const data = await SH.api("/api/quarantine?limit=200");
+  document.getElementById("q-total").textContent = data.total + " item(s)";
+  const body = document.getElementById("q-items");
+  data.items.forEach(function (i) {
+    const tr = SH.el("tr");
+    tr.appendChild(SH.el("td", "", SH.when(i.created_at)));
+    tr.appendChild(SH.el("td", "", i.source + (i.location ? " " + i.location : "")));
+    tr.appendChild(SH.el("td", "", i.reason));
+    tr.appendChild(SH.el("td", "text", i.raw.slice(0, 500)));
+    body.appendChild(tr);
+  });
+})();

@@ -1,0 +1,37 @@
+"""Fixtures of the web tests (the world itself is in helpers.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from socialhub.store.sqlite import SqliteStore
+
+from .helpers import Clock, World, build_world, login
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def world(sqlite_store: SqliteStore, clock: Clock) -> World:
+    return build_world(sqlite_store, clock)
+
+
+@pytest.fixture
+def as_user(world: World) -> Iterator[Callable[[str], TestClient]]:
+    """``as_user("viewer")`` -> a logged-in TestClient."""
+    clients: list[TestClient] = []
+
+    def make(username: str) -> TestClient:
+        client = world.client()
+        clients.append(client)
+        return login(client, username)
+
+    yield make
+    for c in clients:
+        c.close()

@@ -1,0 +1,167 @@
+"""The REST API: OpenAPI, search with facets and cursors, series, errors, hostile text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from fastapi.testclient import TestClient
+
+from socialhub.web.series import Buckets
+
+from .helpers import HOSTILE, NOW, World
+
+AsUser = Callable[[str], TestClient]
+WEEK = {"since": "2026-02-23T12:00:00Z", "until": "2026-03-02T12:00:00Z"}
+
+
+def test_openapi_document_lists_what_the_ui_uses(world: World) -> None:
+    doc = world.client().get("/openapi.json")  # public: it is the contract, not data
+    assert doc.status_code == 200
+    paths = doc.json()["paths"]
+    for path in (
+        "/api/workspaces",
+        "/api/workspaces/{slug}/mentions",
+        "/api/workspaces/{slug}/facets",
+        "/api/workspaces/{slug}/volume",
+        "/api/workspaces/{slug}/sentiment",
+        "/api/workspaces/{slug}/share-of-voice",
+        "/api/workspaces/{slug}/authors",
+        "/api/workspaces/{slug}/alerts",
+        "/api/workspaces/{slug}/alerts/{alert_id}/ack",
+        "/api/workspaces/{slug}/live",
+        "/api/quarantine",
+        "/api/me/tokens",
+    ):
+        assert path in paths, path
+    assert "/login" not in paths and "/w/{slug}" not in paths  # pages are not API
+    schemes = doc.json()["components"]["securitySchemes"]
+    assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
+    assert world.client().get("/docs").status_code == 404  # would load a CDN
+
+
+def test_search_facets_and_cursor_paging(as_user: AsUser) -> None:
+    client = as_user("viewer")
+    base = "/api/workspaces/com"
+    first = client.get(f"{base}/mentions", params={"q": "mirabelle", "limit": 2}).json()
+    assert [m["native_id"] for m in first["items"]] == ["1", "2"]  # newest first
+    assert first["next_cursor"] == "x:2"
+    second = client.get(
+        f"{base}/mentions", params={"q": "mirabelle", "limit": 2, "cursor": first["next_cursor"]}
+    ).json()
+    assert [m["native_id"] for m in second["items"]] == ["3"] and second["next_cursor"] is None
+    only_bsky = client.get(f"{base}/mentions", params={"q": "mirabelle", "platform": "bsky"})
+    assert [m["native_id"] for m in only_bsky.json()["items"]] == ["3"]
+    negative = client.get(f"{base}/mentions", params={"sentiment": "negative"}).json()["items"]
+    assert [m["native_id"] for m in negative] == ["1"]
+    recent = client.get(f"{base}/mentions", params={"since": "2026-03-02T09:30:00Z"}).json()
+    assert [m["native_id"] for m in recent["items"]] == ["1", "2"]
+    facets = client.get(f"{base}/facets", params={"q": "mirabelle", "platform": "x"}).json()
+    # a facet ignores its own filter, so the other platforms stay visible
+    assert facets["platform"] == [{"value": "x", "count": 2}, {"value": "bsky", "count": 1}]
+    assert facets["lang"] == [{"value": "fr", "count": 2}]
+    assert {f["value"] for f in facets["sentiment"]} == {"negative", "positive"}
+    assert client.get(f"{base}/count", params={"q": "mirabelle"}).json() == {"count": 3}
+
+
+def test_errors_are_json_with_a_message(as_user: AsUser) -> None:
+    client = as_user("viewer")
+    bad = client.get("/api/workspaces/com/mentions", params={"q": "mirabelle AND (panne"})
+    assert bad.status_code == 400 and bad.json()["error"] == "query_syntax"
+    assert bad.json()["message"] and bad.json()["column"] >= 1
+    when = client.get("/api/workspaces/com/volume", params={"since": "yesterday"})
+    assert when.status_code == 400 and when.json()["error"] == "bad_request"
+    invalid = client.get("/api/workspaces/com/mentions", params={"platform": "x y<"})
+    assert invalid.status_code == 422 and invalid.json()["error"] == "invalid_request"
+    assert "platform" in invalid.json()["message"]
+    missing = client.get("/api/nothing-here")
+    assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+    too_many = client.get(
+        "/api/workspaces/com/volume",
+        params={
+            "since": "2020-01-01T00:00:00Z",
+            "until": "2026-01-01T00:00:00Z",
+            "interval": "hour",
+        },
+    )
+    assert too_many.status_code == 400 and "buckets" in too_many.json()["message"]
+
+
+def test_volume_by_query_in_the_workspace_time_zone(as_user: AsUser) -> None:
+    client = as_user("viewer")
+    day = client.get("/api/workspaces/com/volume", params={**WEEK, "interval": "day"}).json()
+    assert day["timezone"] == "Europe/Paris" and day["interval"] == "day"
+    assert day["buckets"][0] == "2026-02-23T00:00:00+01:00"  # local midnight
+    assert day["buckets"][-1] == "2026-03-02T00:00:00+01:00"
+    series = {s["name"]: s["counts"] for s in day["series"]}
+    assert set(series) == {"Brand", "Rival <b>"}  # names are data, returned as is
+    assert series["Brand"][-1] == 2 and series["Brand"][-2] == 1  # mention 3: 1 March, 10:00
+    assert series["Rival <b>"][-1] == 1 and sum(series["Rival <b>"]) == 1
+    hours = client.get(
+        "/api/workspaces/com/volume",
+        params={"since": "2026-03-02T08:00:00Z", "until": "2026-03-02T12:00:00Z"},
+    ).json()
+    assert hours["interval"] == "hour"
+    assert hours["buckets"] == [f"2026-03-02T{h}:00:00+01:00" for h in ("09", "10", "11", "12")]
+    brand = next(s["counts"] for s in hours["series"] if s["name"] == "Brand")
+    assert brand == [0, 0, 1, 1]  # 10:00 UTC -> 11:00 Paris, 11:00 UTC -> 12:00 Paris
+
+
+def test_buckets_follow_daylight_saving() -> None:
+    b = Buckets(
+        datetime(2026, 10, 24, 22, tzinfo=UTC),
+        datetime(2026, 10, 26, 23, 30, tzinfo=UTC),  # 00:30 on the 27th in Paris
+        "day",
+        "Europe/Paris",
+    )
+    assert b.labels() == [
+        "2026-10-25T00:00:00+02:00",
+        "2026-10-26T00:00:00+01:00",
+        "2026-10-27T00:00:00+01:00",
+    ]
+    # 23:30 UTC on the 25th is 00:30 on the 26th in Paris (winter time)
+    assert b.index(datetime(2026, 10, 25, 23, 30, tzinfo=UTC)) == 1
+    assert b.index(datetime(2026, 10, 25, 22, 30, tzinfo=UTC)) == 0  # a 25-hour day
+
+
+def test_sentiment_share_of_voice_and_top_authors(as_user: AsUser, world: World) -> None:
+    client = as_user("viewer")
+    base = "/api/workspaces/com"
+    senti = client.get(f"{base}/sentiment", params={**WEEK, "interval": "day"}).json()
+    by_label = {s["label"]: sum(s["counts"]) for s in senti["series"]}
+    assert by_label == {"negative": 1, "positive": 1, "none": 2}
+    sov = client.get(f"{base}/share-of-voice", params=WEEK).json()
+    assert sov["total"] == 4
+    assert {i["name"]: (i["count"], i["share"]) for i in sov["items"]} == {
+        "Brand": (3, 0.75),
+        "Rival <b>": (1, 0.25),
+    }
+    one = client.get(
+        f"{base}/share-of-voice", params={**WEEK, "queries": [world.queries["rival"].id]}
+    ).json()
+    assert [(i["name"], i["share"]) for i in one["items"]] == [("Rival <b>", 1.0)]
+    authors = client.get(f"{base}/authors", params={**WEEK, "limit": 2}).json()["items"]
+    # mentions 1 and 4 are by author1 (n % 3), 2 by author2, 3 by author0
+    assert [(a["handle"], a["mentions"], a["engagement"]) for a in authors] == [
+        ("author1", 2, 5),
+        ("author0", 1, 3),  # ties on mentions: more engagement first (author2 has 2)
+    ]
+
+
+def test_hostile_text_is_plain_json_and_escaped_html(as_user: AsUser, world: World) -> None:
+    client = as_user("viewer")
+    items = client.get("/api/workspaces/com/mentions", params={"q": "mirabelle"}).json()["items"]
+    hostile = next(m for m in items if m["native_id"] == "1")
+    assert hostile["text"] == f"mirabelle {HOSTILE}"  # a plain string, not rewritten
+    assert "raw" not in hostile
+    page = client.get("/w/com", headers={"Accept": "text/html"})
+    assert "Communication &lt;i&gt;" in page.text and "Communication <i>" not in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    for name in ("common.js", "dashboard.js", "dashboard_search.js", "home.js", "quarantine.js"):
+        js = client.get(f"/static/{name}").text
+        assert "innerHTML" not in js.replace("never innerHTML", ""), name
+        assert "insertAdjacentHTML" not in js and "document.write" not in js, name
+    # the only HTML string built (ECharts tooltips) is made of escaped parts
+    dash = client.get("/static/dashboard.js").text
+    assert "formatter: axisTooltip" in dash and "SH.esc(p.seriesName)" in dash
+    assert NOW.year == 2026

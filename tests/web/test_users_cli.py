@@ -1,0 +1,82 @@
+"""`socialhub users`: accounts, roles, passwords from a prompt or the environment, tokens."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from socialhub.cli.users_cmds import app
+from socialhub.config.passwords import verify_password
+from socialhub.models import Workspace
+from socialhub.store import open_store
+from socialhub.web.bootstrap import ensure_admin
+from socialhub.web.security import digest
+
+
+def _run(db: str, *args: str, env: dict[str, str] | None = None, stdin: str | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(app, [*args, "--db", db], env=env, input=stdin)
+
+
+def test_users_add_list_set_role_passwd_and_tokens(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    store = open_store(db)
+    store.migrate()
+    store.upsert_workspace(Workspace("com", "Com"))
+    env = {"PW": "a-long-password"}
+    r = _run(
+        db,
+        "add",
+        "alice",
+        "--workspace",
+        "com",
+        "--role",
+        "analyst",
+        "--password-env",
+        "PW",
+        env=env,
+    )
+    assert r.exit_code == 0, r.output
+    alice = store.get_user("alice")
+    assert alice is not None and verify_password(alice.password_hash, "a-long-password")
+    assert _run(db, "add", "alice", "--password-env", "PW", env=env).exit_code == 2  # exists
+    # prompt (hidden, confirmed); too short refused
+    assert _run(db, "add", "bob", stdin="short\nshort\n").exit_code != 0
+    r = _run(db, "add", "bob", stdin="another-password\nanother-password\n")
+    assert r.exit_code == 0, r.output
+    assert _run(db, "set-role", "bob", "com", "viewer").exit_code == 0
+    assert _run(db, "set-role", "bob", "--site-admin").exit_code == 0
+    assert _run(db, "set-role", "bob", "com", "boss").exit_code != 0
+    listed = json.loads(_run(db, "list", "--json").stdout)
+    assert {u["username"]: (u["roles"], u["site_admin"]) for u in listed} == {
+        "alice": ({"com": "analyst"}, False),
+        "bob": ({"com": "viewer"}, True),
+    }
+    assert _run(db, "set-role", "bob", "com", "none").exit_code == 0
+    assert store.list_memberships(user_id=store.get_user("bob").id) == []  # type: ignore[union-attr]
+    # passwd ends the user's sessions
+    r = _run(db, "passwd", "alice", "--password-env", "PW", "--json", env={"PW": "new-password-1"})
+    assert r.exit_code == 0 and json.loads(r.stdout)["sessions_ended"] == 0
+    alice = store.get_user("alice")
+    assert alice is not None and verify_password(alice.password_hash, "new-password-1")
+    # tokens: printed once, stored hashed, listed without value, revocable
+    made = json.loads(_run(db, "token", "alice", "--name", "ci", "--json").stdout)
+    assert made["token"].startswith("shub_")
+    assert store.find_api_token(digest(made["token"])) is not None
+    listed_tokens = json.loads(_run(db, "token", "alice", "--json").stdout)
+    assert [t["name"] for t in listed_tokens] == ["ci"] and "token" not in listed_tokens[0]
+    assert _run(db, "token", "alice", "--revoke", str(made["id"])).exit_code == 0
+    assert store.find_api_token(digest(made["token"])) is None
+    assert _run(db, "token", "alice", "--revoke", str(made["id"])).exit_code == 2
+    store.close()
+
+
+def test_first_admin_only_when_nobody_can_log_in(sqlite_store) -> None:  # type: ignore[no-untyped-def]
+    said: list[str] = []
+    password = ensure_admin(sqlite_store, said.append)
+    assert password and password in said[0]
+    admin = sqlite_store.get_user("admin")
+    assert admin is not None and verify_password(admin.password_hash, password)
+    assert sqlite_store.site_admin_ids() == {admin.id}
+    assert ensure_admin(sqlite_store, said.append) is None and len(said) == 1
