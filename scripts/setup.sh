@@ -28,3 +28,10 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/pip install -q -e ".[dev]"
   touch "$stamp"
 fi
+
+# Front-end packages (ECharts) from npm, pinned by the lock file, served as static files.
+front=src/socialhub/web/frontend
+if [ ! -d "$front/node_modules" ] || [ "$front/package-lock.json" -nt "$front/node_modules" ]; then
+  npm ci --prefix "$front" --no-audit --no-fund --loglevel=error >/dev/null
+  touch "$front/node_modules"
+fi

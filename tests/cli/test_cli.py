@@ -46,6 +46,8 @@ def test_demo_then_search(tmp_path: Path) -> None:
             "0",
             "--db",
             db,
+            "--mode",
+            "fast",
             "--ground-truth",
             str(tmp_path / "truth.json"),
         ],

@@ -16,6 +16,7 @@ from socialhub.cli.common import DbOption, console, example_config, redact
 from socialhub.config import ConfigError, apply_config, load_config
 from socialhub.connectors.demo import DemoSource
 from socialhub.hub import Hub
+from socialhub.pipeline.chain import MODES
 from socialhub.settings import Settings
 from socialhub.store.base import Store
 
@@ -85,15 +86,24 @@ def demo(
         typer.Option(help="Write the simulator's episodes (ground truth) to this JSON file."),
     ] = None,
     web: Annotated[bool, typer.Option(help="Serve the live page.")] = True,
+    mode: Annotated[
+        str,
+        typer.Option(
+            help="Enrichment: full (encoder; fast while a backlog waits) or fast (bulk only)."
+        ),
+    ] = "full",
     db: DbOption = "sqlite:///data/socialhub.db",
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
 ) -> None:
-    """Run the hub on the built-in demo stream: simulator -> pipeline -> store -> live page."""
+    """Run the hub on the built-in demo stream: simulator -> pipeline -> store -> web app."""
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     settings = Settings.from_env(db=db, host=host, port=port)
+    if mode not in MODES:
+        raise typer.BadParameter(f"--mode must be one of {', '.join(MODES)}")
+    settings.pipeline["mode"] = mode
     source = DemoSource(seed=seed, speed=speed, backfill_hours=backfill_hours, limit=limit)
     if ground_truth:
         source.simulator.write_ground_truth(ground_truth)

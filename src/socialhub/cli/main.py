@@ -9,13 +9,17 @@ from socialhub.cli import (
     alerts_cmds,
     config_cmds,
     db_cmds,
+    detect_cmd,
     enrich_cmd,
     eval_cmds,
     hub_cmds,
     import_cmd,
+    launch_cmds,
     quarantine_cmd,
     relevance_cmds,
+    report_cmd,
     search_cmd,
+    users_cmds,
 )
 
 app = typer.Typer(
@@ -31,10 +35,15 @@ app.command("apply")(config_cmds.apply)
 app.command("export-config")(config_cmds.export)
 app.command("import")(import_cmd.import_)
 app.command("enrich")(enrich_cmd.enrich)
+app.command("detect")(detect_cmd.detect)
+app.command("report")(report_cmd.report)
+app.command("scheduler")(report_cmd.scheduler)
 app.add_typer(db_cmds.app, name="db")
 app.add_typer(quarantine_cmd.app, name="quarantine")
 app.add_typer(relevance_cmds.app, name="relevance")
 app.add_typer(alerts_cmds.app, name="alerts")
+app.add_typer(launch_cmds.app, name="launch")
+app.add_typer(users_cmds.app, name="users")
 eval_cmds.app.command("relevance")(relevance_cmds.eval_relevance)
 app.add_typer(eval_cmds.app, name="eval")
 
