@@ -11,11 +11,13 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import uvicorn
 
 from socialhub import plugins
+from socialhub.analytics.service import DetectorService
 from socialhub.bus import RAW, Bus, open_bus
 from socialhub.connectors.base import Source
 from socialhub.models import Mention
@@ -35,6 +37,15 @@ log = logging.getLogger(__name__)
 # backfill, a burst): the full chain is encoder-bound at ~100 mentions/s on 2 cores.
 # ``[pipeline] catch_up_backlog = 0`` always runs the full chain.
 DEFAULT_CATCH_UP = 2_000
+
+
+def detector_state_path(settings: Settings) -> Path | None:
+    """Where detector checkpoints go: ``[detect] state_path``, else beside a SQLite file."""
+    if settings.detect.get("state_path"):
+        return Path(str(settings.detect["state_path"]))
+    if settings.db.startswith("sqlite:///"):
+        return Path(settings.db[len("sqlite:///") :] + ".detectors.pickle")
+    return None
 
 
 def build_sources(settings: Settings) -> list[Source]:
@@ -59,6 +70,7 @@ class Hub:
     live: LiveFeed = field(default_factory=LiveFeed)
     web: bool = True
     on_stored: Callable[[list[Mention]], None] | None = None
+    detector: DetectorService | None = None
 
     @classmethod
     def build(
@@ -79,6 +91,11 @@ class Hub:
         pipeline = Pipeline.from_settings(
             Context(store, settings.pipeline), settings.enrichers, with_fast=bool(catch_up)
         )
+        detector = None
+        if settings.detect.get("enabled", True):
+            detector = DetectorService(
+                bus, store, settings.detect, state_path=detector_state_path(settings)
+            )
         return cls(
             settings,
             store,
@@ -86,6 +103,7 @@ class Hub:
             pipeline,
             build_sources(settings) if sources is None else sources,
             web=web,
+            detector=detector,
         )
 
     async def run(self, stop: asyncio.Event, *, until_sources_done: bool = False) -> None:
@@ -107,6 +125,9 @@ class Hub:
             catch_up_backlog=int(catch_up) if catch_up else None,
         )
         tasks: list[asyncio.Task[Any]] = [asyncio.create_task(service.run(stop), name="pipeline")]
+        if self.detector is not None:
+            await self.detector.subscribe()
+            tasks.append(asyncio.create_task(self.detector.run(stop), name="detect"))
 
         async def emit(m: Mention) -> None:
             await self.bus.publish(RAW, mention_to_json(m))
@@ -143,9 +164,10 @@ class Hub:
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.gather(*tasks, *source_tasks, return_exceptions=True)
             self.pipeline.close()
+            await self.bus.close()
 
     async def _drain(self, service: PipelineService) -> None:
-        while not service.idle():
+        while not service.idle() or (self.detector is not None and not self.detector.idle()):
             await asyncio.sleep(0.05)
 
     def dropped(self) -> int:

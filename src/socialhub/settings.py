@@ -28,6 +28,9 @@ class Settings:
     pipeline: dict[str, Any] = field(default_factory=dict)
     batch_size: int = 500
     sources: list[SourceSettings] = field(default_factory=list)
+    # [detect]: detectors and alerting (see socialhub.analytics.service); enabled = false
+    # switches the detector service off
+    detect: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -43,7 +46,7 @@ class Settings:
 
     @classmethod
     def from_file(cls, path: Path, **overrides: Any) -> Settings:
-        """Read the [hub], [pipeline] and [[source]] tables of a config file.
+        """Read the [hub], [pipeline], [detect] and [[source]] tables of a config file.
 
         Environment variables still win for the database and bus URLs, so a file can be
         shared between machines and secrets never need to be in it.
@@ -64,6 +67,7 @@ class Settings:
                 k: (None if v is False else int(v)) for k, v in pipe.pop("enrichers").items()
             }
         s.pipeline = pipe
+        s.detect = dict(data.get("detect", {}))
         for i, src in enumerate(data.get("source", [])):
             src = dict(src)
             kind = src.pop("type", None)

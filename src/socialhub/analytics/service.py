@@ -1,0 +1,241 @@
+"""Detectors as a bus consumer: stored mentions in, alert records and notifications out.
+
+The service reads the ``mentions.stored`` subject (group ``detect``), feeds each mention
+to the configured :class:`~socialhub.analytics.detectors.runner.DetectorSet` and to the
+workspaces' watchlist triggers on the stream's own clock, turns every signal into an
+alert record (:class:`~socialhub.alerts.manager.AlertManager`: merging, cooldown,
+escalation) and sends the notifying ones through the router (in-app always; email and
+webhooks when configured). Messages are acked after the alerts are recorded, so a
+killed process replays them; the alert manager merges the repeats into the same story.
+
+Detector state is checkpointed (pickled) to ``state_path`` every ``checkpoint_seconds``
+and on exit, so a restart resumes with its baselines instead of learning them again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import pickle
+import time
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from socialhub.alerts.channels import Channel
+from socialhub.alerts.channels.inapp import InAppChannel
+from socialhub.alerts.manager import AlertManager, Outcome
+from socialhub.alerts.routing import Route, Router
+from socialhub.alerts.triggers import WatchlistTrigger
+from socialhub.analytics.detectors.runner import DetectorSet
+from socialhub.analytics.types import Signal
+from socialhub.bus import STORED, Bus, Subscription
+from socialhub.models import Mention
+from socialhub.serialize import mention_from_json
+from socialhub.store.base import Store
+
+log = logging.getLogger(__name__)
+
+# When the stream clock is this close to the wall clock the stream is live, and quiet
+# periods advance the detectors on the wall clock ("falling back" needs no new post).
+LIVE_LAG = timedelta(minutes=5)
+
+
+def channels_from_env(store: Store, env: Mapping[str, str] | None = None) -> list[Channel]:
+    """In-app always; email with ``SOCIALHUB_SMTP_HOST`` + ``SOCIALHUB_ALERT_EMAIL_TO``;
+    a webhook with ``SOCIALHUB_ALERT_WEBHOOK_URL`` (``..._FORMAT``: json, slack, teams,
+    mattermost). Secrets come from the environment only."""
+    env = os.environ if env is None else env
+    channels: list[Channel] = [InAppChannel(store)]
+    recipients = [a.strip() for a in env.get("SOCIALHUB_ALERT_EMAIL_TO", "").split(",") if a]
+    if env.get("SOCIALHUB_SMTP_HOST") and recipients:
+        from socialhub.alerts.channels.email import EmailChannel
+
+        channels.append(
+            EmailChannel(
+                host=env["SOCIALHUB_SMTP_HOST"],
+                port=int(env.get("SOCIALHUB_SMTP_PORT", "587")),
+                security=env.get("SOCIALHUB_SMTP_SECURITY", "starttls"),
+                username=env.get("SOCIALHUB_SMTP_USERNAME", ""),
+                password=env.get("SOCIALHUB_SMTP_PASSWORD", ""),
+                sender=env.get("SOCIALHUB_SMTP_FROM", "socialhub@localhost"),
+                recipients=recipients,
+            )
+        )
+    if env.get("SOCIALHUB_ALERT_WEBHOOK_URL"):
+        from socialhub.alerts.channels.webhook import WebhookChannel
+
+        channels.append(
+            WebhookChannel(
+                url=env["SOCIALHUB_ALERT_WEBHOOK_URL"],
+                format=env.get("SOCIALHUB_ALERT_WEBHOOK_FORMAT", "json"),
+                secret=env.get("SOCIALHUB_ALERT_WEBHOOK_SECRET", ""),
+            )
+        )
+    return channels
+
+
+def default_routes(channels: Sequence[Channel], min_severity: int = 5) -> list[Route]:
+    """Every alert in-app; the others from ``min_severity`` up."""
+    routes = [Route(channels=["inapp"])]
+    others = [c.name for c in channels if c.name != "inapp"]
+    if others:
+        routes.append(Route(channels=others, min_severity=min_severity))
+    return routes
+
+
+class DetectorService:
+    """See the module docstring. ``config`` is the ``[detect]`` settings table."""
+
+    def __init__(
+        self,
+        bus: Bus,
+        store: Store,
+        config: Mapping[str, Any] | None = None,
+        *,
+        router: Router | None = None,
+        state_path: Path | None = None,
+        group: str = "detect",
+    ) -> None:
+        self.bus = bus
+        self.store = store
+        self.config = dict(config or {})
+        self.group = group
+        self.sub: Subscription | None = None
+        self.state_path = state_path
+        self.manager = AlertManager(store)
+        if router is None:
+            channels = channels_from_env(store)
+            severity = int(self.config.get("notify_min_severity", 5))
+            router = Router(store, channels, default_routes(channels, severity))
+        self.router = router
+        self.refresh_every = float(self.config.get("refresh_seconds", 60.0))
+        self.checkpoint_every = float(self.config.get("checkpoint_seconds", 300.0))
+        self.detectors = self._load_state() or DetectorSet.from_config(self.config)
+        self.triggers: list[WatchlistTrigger] = []
+        self._refreshed = 0.0
+        self._saved = time.monotonic()
+        self.signals = 0
+        self.outcomes: dict[str, int] = {}
+        self.refresh(force=True)
+
+    # -- configuration ------------------------------------------------------------------
+
+    def refresh(self, *, force: bool = False) -> None:
+        """Re-read queries (query -> workspace, names) and watchlists, rate-limited."""
+        now = time.monotonic()
+        if not force and now - self._refreshed < self.refresh_every:
+            return
+        self._refreshed = now
+        queries = self.store.list_queries(enabled_only=False)
+        workspaces = {q.id: q.workspace_id for q in queries if q.id is not None}
+        labels = {f"query:{q.id}": q.name for q in queries}
+        for det in self.detectors.detectors.values():
+            # detectors keep these as plain attributes (see their constructors)
+            if hasattr(det, "workspaces"):
+                det.workspaces = dict(workspaces)
+            if hasattr(det, "labels"):
+                det.labels = {**getattr(det, "labels", {}), **labels}
+        self.triggers = [
+            WatchlistTrigger(self.store.list_watchlists(ws.id), workspace_id=ws.id)
+            for ws in self.store.list_workspaces()
+        ]
+
+    # -- processing -------------------------------------------------------------------
+
+    def handle(self, batch: Sequence[Mention]) -> list[Outcome]:
+        """Feed a batch (stream order), record alerts, send notifications (blocking)."""
+        self.refresh()
+        by_id = {m.id: m for m in batch}
+        signals: list[Signal] = []
+        for m in sorted(batch, key=lambda x: x.created_at):
+            signals += self.detectors.feed(m)
+            for trigger in self.triggers:
+                signals += trigger.update(m)
+        outcomes = [self._record(s, by_id) for s in signals]
+        self._maybe_checkpoint()
+        return outcomes
+
+    def tick(self, now: datetime | None = None) -> list[Outcome]:
+        """Advance on the wall clock when the stream is live; auto-resolve quiet alerts."""
+        now = now or datetime.now(UTC)
+        clock = self.detectors.clock
+        outcomes: list[Outcome] = []
+        if clock and now - datetime.fromtimestamp(clock, UTC) <= LIVE_LAG:
+            outcomes = [self._record(s, {}) for s in self.detectors.advance(now)]
+        if self.detectors.clock:  # quiet alerts resolve on the stream clock
+            self.manager.tick(datetime.fromtimestamp(self.detectors.clock, UTC))
+        self._maybe_checkpoint()
+        return outcomes
+
+    def _record(self, signal: Signal, by_id: Mapping[str, Mention]) -> Outcome:
+        self.signals += 1
+        mentions = [by_id[i] for i in signal.evidence if i in by_id] or None
+        outcome = self.manager.process(signal, mentions)
+        self.outcomes[outcome.action] = self.outcomes.get(outcome.action, 0) + 1
+        if outcome.notify:
+            self.router.handle(outcome)
+        return outcome
+
+    # -- state ------------------------------------------------------------------------
+
+    def _load_state(self) -> DetectorSet | None:
+        if self.state_path is None or not self.state_path.is_file():
+            return None
+        try:
+            with self.state_path.open("rb") as fh:
+                state = pickle.load(fh)  # our own checkpoint file, never user input
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+            log.warning("detector state %s unreadable (%s): starting fresh", self.state_path, exc)
+            return None
+        return state if isinstance(state, DetectorSet) else None
+
+    def checkpoint(self) -> None:
+        if self.state_path is None:
+            return
+        tmp = self.state_path.with_suffix(".tmp")
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as fh:
+            pickle.dump(self.detectors, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(self.state_path)  # atomic: a crash never leaves half a file
+        self._saved = time.monotonic()
+
+    def _maybe_checkpoint(self) -> None:
+        if time.monotonic() - self._saved >= self.checkpoint_every:
+            self.checkpoint()
+
+    # -- the consumer loop ------------------------------------------------------------
+
+    async def subscribe(self) -> None:
+        """Join the consumer group (before the pipeline publishes, so nothing is missed)."""
+        if self.sub is None:
+            self.sub = await self.bus.subscribe(STORED, self.group, ack_wait=120.0)
+
+    async def run(self, stop: asyncio.Event, *, batch_size: int = 500) -> None:
+        await self.subscribe()
+        sub = self.sub
+        assert sub is not None
+        last_tick = time.monotonic()
+        try:
+            while not stop.is_set():
+                msgs = await sub.fetch(batch_size, timeout=1.0)
+                batch: list[Mention] = []
+                for msg in msgs:
+                    try:
+                        batch.append(mention_from_json(msg.data))
+                    except Exception:  # stored by the pipeline: cannot be malformed
+                        log.exception("undecodable stored mention seq %s skipped", msg.seq)
+                if batch:
+                    await asyncio.to_thread(self.handle, batch)
+                for msg in msgs:  # acked once the alerts are recorded
+                    await sub.ack(msg)
+                if time.monotonic() - last_tick >= 10.0:
+                    last_tick = time.monotonic()
+                    await asyncio.to_thread(self.tick)
+        finally:
+            await asyncio.to_thread(self.checkpoint)
+
+    def idle(self) -> bool:
+        return self.sub is not None and self.sub.pending() == 0
