@@ -27,3 +27,9 @@ def socialhub_sources() -> dict[str, Any]:  # type: ignore[empty-body]
 @hookspec
 def socialhub_detectors() -> dict[str, Any]:  # type: ignore[empty-body]
     """Return {name: Detector factory} for the online detectors this plugin provides."""
+
+
+@hookspec
+def socialhub_connectors() -> dict[str, Any]:  # type: ignore[empty-body]
+    """Return {platform name: Connector class} (see socialhub.connectors.base); the
+    coordinator builds them from each [[source]]'s options and the environment."""

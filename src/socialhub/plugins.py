@@ -39,3 +39,7 @@ def sources() -> dict[str, Any]:
 
 def detectors() -> dict[str, Any]:
     return _collect(manager().hook.socialhub_detectors())
+
+
+def connectors() -> dict[str, Any]:
+    return _collect(manager().hook.socialhub_connectors())
