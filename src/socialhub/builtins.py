@@ -49,3 +49,11 @@ def socialhub_sources() -> dict[str, Any]:
     from socialhub.connectors.demo import DemoSource
 
     return {"demo": DemoSource}
+
+
+@hookimpl
+def socialhub_connectors() -> dict[str, Any]:
+    from socialhub.connectors.bluesky import BlueskyConnector
+    from socialhub.connectors.mastodon import MastodonConnector
+
+    return {"bluesky": BlueskyConnector, "mastodon": MastodonConnector}
