@@ -54,6 +54,19 @@ def socialhub_sources() -> dict[str, Any]:
 @hookimpl
 def socialhub_connectors() -> dict[str, Any]:
     from socialhub.connectors.bluesky import BlueskyConnector
+    from socialhub.connectors.broadcast import BroadcastConnector
+    from socialhub.connectors.facebook import FacebookConnector
     from socialhub.connectors.mastodon import MastodonConnector
+    from socialhub.connectors.rss import RssConnector
+    from socialhub.connectors.webwatch import WebWatchConnector
+    from socialhub.connectors.youtube import YouTubeConnector
 
-    return {"bluesky": BlueskyConnector, "mastodon": MastodonConnector}
+    return {
+        "bluesky": BlueskyConnector,
+        "broadcast": BroadcastConnector,
+        "facebook": FacebookConnector,
+        "mastodon": MastodonConnector,
+        "rss": RssConnector,
+        "webwatch": WebWatchConnector,
+        "youtube": YouTubeConnector,
+    }

@@ -20,6 +20,7 @@ from socialhub import plugins
 from socialhub.analytics.service import DetectorService
 from socialhub.bus import RAW, Bus, open_bus
 from socialhub.connectors.base import Source
+from socialhub.connectors.coordinator import build_coordinator
 from socialhub.models import Mention
 from socialhub.pipeline.base import Context
 from socialhub.pipeline.chain import Pipeline
@@ -48,15 +49,20 @@ def detector_state_path(settings: Settings) -> Path | None:
     return None
 
 
-def build_sources(settings: Settings) -> list[Source]:
+def build_sources(settings: Settings, store: Store | None = None) -> list[Source]:
+    """Built-in sources (the demo) by type; platform connectors run under a coordinator
+    (cursor, backoff, health) that needs the store."""
     registry = plugins.sources()
+    connectors = plugins.connectors()
     out: list[Source] = []
     for src in settings.sources:
-        if src.type not in registry:
-            raise ValueError(
-                f"unknown source type {src.type!r} (known: {', '.join(sorted(registry))})"
-            )
-        out.append(registry[src.type](**src.options))
+        if src.type in registry:
+            out.append(registry[src.type](**src.options))
+        elif src.type in connectors and store is not None:
+            out.append(build_coordinator(src, store, registry=connectors))
+        else:
+            known = ", ".join(sorted({*registry, *connectors}))
+            raise ValueError(f"unknown source type {src.type!r} (known: {known})")
     return out
 
 
@@ -101,7 +107,7 @@ class Hub:
             store,
             bus,
             pipeline,
-            build_sources(settings) if sources is None else sources,
+            build_sources(settings, store) if sources is None else sources,
             web=web,
             detector=detector,
         )

@@ -19,6 +19,7 @@ from socialhub.cli import (
     relevance_cmds,
     report_cmd,
     search_cmd,
+    sources_cmds,
     users_cmds,
 )
 
@@ -38,6 +39,8 @@ app.command("enrich")(enrich_cmd.enrich)
 app.command("detect")(detect_cmd.detect)
 app.command("report")(report_cmd.report)
 app.command("scheduler")(report_cmd.scheduler)
+app.command("sources")(sources_cmds.sources)
+app.command("collect")(sources_cmds.collect)
 app.add_typer(db_cmds.app, name="db")
 app.add_typer(quarantine_cmd.app, name="quarantine")
 app.add_typer(relevance_cmds.app, name="relevance")

@@ -45,6 +45,7 @@ from socialhub.store.launches import LaunchRepo
 from socialhub.store.reads import SqlStoreBase
 from socialhub.store.relevance import RelevanceRepo
 from socialhub.store.reports import ReportRepo
+from socialhub.store.sources import SourceRepo
 from socialhub.store.web import WebRepo
 from socialhub.text import pg_tsvector
 
@@ -97,7 +98,9 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
     conn.execute("SET TIME ZONE 'UTC'")
 
 
-class PostgresStore(SqlStoreBase, RelevanceRepo, AlertRepo, ReportRepo, WebRepo, LaunchRepo):
+class PostgresStore(
+    SqlStoreBase, RelevanceRepo, AlertRepo, ReportRepo, WebRepo, LaunchRepo, SourceRepo
+):
     """The Store protocol on a PostgreSQL database. Thread-safe; migrates only on demand."""
 
     def __init__(self, url: str, *, max_readers: int = 8) -> None:

@@ -45,6 +45,7 @@ from socialhub.store.launches import LaunchRepo
 from socialhub.store.reads import SqlStoreBase
 from socialhub.store.relevance import RelevanceRepo
 from socialhub.store.reports import ReportRepo
+from socialhub.store.sources import SourceRepo
 from socialhub.store.web import WebRepo
 from socialhub.text import fts_document
 
@@ -107,7 +108,9 @@ def path_from_url(url: str) -> Path:
     return Path(url[len(prefix) :])
 
 
-class SqliteStore(SqlStoreBase, RelevanceRepo, AlertRepo, ReportRepo, WebRepo, LaunchRepo):
+class SqliteStore(
+    SqlStoreBase, RelevanceRepo, AlertRepo, ReportRepo, WebRepo, LaunchRepo, SourceRepo
+):
     """The Store protocol on one SQLite file. Thread-safe; opens no migration itself."""
 
     def __init__(self, url: str) -> None:

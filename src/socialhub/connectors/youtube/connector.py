@@ -1,0 +1,275 @@
+"""YouTube connector: one Data API request per :meth:`YouTubeConnector.fetch`.
+
+Targets:
+
+- ``search`` (value = the query text): a sweep pages through ``search.list``
+  (``type=video``, ``order=date``, ``publishedAfter`` = the newest video of the previous
+  sweep), then reads the comment threads of the most recent videos found;
+- ``video`` (value = a video id): a sweep reads that video's comment threads.
+
+Comment threads are read newest first (``order=time``) and a video's listing stops at
+the newest thread already seen, so each poll costs little quota. New replies under an
+old thread are only seen while the thread is on the pages read (a known limit of
+``commentThreads.list``; ``comments.list?parentId=`` would cost one call per thread).
+``Page.done`` is True at the end of a sweep. The cursor keeps the phase, page token,
+watched videos, per-video marks and recently seen ids (duplicates across pages or
+polls are dropped; a page token that repeats ends the listing).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import orjson
+
+from socialhub.connectors.base import BadRequest, MalformedPayload, Page, Rejected, Target
+from socialhub.connectors.base import env_credential as _env_credential
+from socialhub.connectors.youtube.client import (
+    DEFAULT_BASE_URL,
+    KEY_VAR,
+    YouTubeClient,
+    YouTubeRequestError,
+)
+from socialhub.connectors.youtube.normalize import (
+    PLATFORM,
+    search_item_to_mention,
+    thread_to_mentions,
+)
+
+SEEN_MAX = 3000
+# A video whose comments cannot be read is skipped, not retried forever.
+SKIP_REASONS = frozenset({"commentsDisabled", "videoNotFound", "channelNotFound"})
+
+
+def _dump(item: Any) -> str:
+    return orjson.dumps(item).decode()
+
+
+def _iso(dt: datetime) -> str:
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class YouTubeConnector:
+    """Video search and comment threads. Key from ``SOCIALHUB_YOUTUBE_API_KEY``.
+
+    Options: ``base_url``, ``page_size`` (``maxResults``), ``watch_videos`` (recent
+    videos of a search re-read for comments each sweep), ``backfill_hours`` (first
+    sweep's ``publishedAfter``), ``lang`` (``relevanceLanguage``), ``region``
+    (``regionCode``), ``timeout``.
+    """
+
+    name = PLATFORM
+
+    def __init__(
+        self,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        page_size: int = 50,
+        watch_videos: int = 10,
+        backfill_hours: float = 24.0,
+        lang: str = "",
+        region: str = "",
+        timeout: float = 20.0,
+        env: Mapping[str, str] | None = None,
+        clock: Callable[[], datetime] | None = None,
+        **_coordinator_options: Any,
+    ) -> None:
+        self.base_url = base_url
+        self.page_size = page_size
+        self.watch_videos = watch_videos
+        self.backfill_hours = backfill_hours
+        self.lang = lang
+        self.region = region
+        self.timeout = timeout
+        self.env = os.environ if env is None else env
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self._client: YouTubeClient | None = None
+
+    def _api(self) -> YouTubeClient:
+        if self._client is None:
+            key = _env_credential(self.env, KEY_VAR, PLATFORM)
+            self._client = YouTubeClient(
+                key,
+                base_url=self.base_url,
+                client=httpx.AsyncClient(timeout=self.timeout),
+                clock=self.clock,
+            )
+        return self._client
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
+    async def fetch(self, target: Target, cursor: Mapping[str, Any] | None) -> Page:
+        if target.kind not in ("search", "video"):
+            raise BadRequest(f"youtube: unsupported target kind {target.kind!r}")
+        state: dict[str, Any] = orjson.loads(orjson.dumps(dict(cursor or {})))
+        if target.kind == "video":
+            if not state.get("queue"):
+                state.update(phase="comments", queue=[target.value], token=None, used=[])
+            return await self._comments(target, state)
+        state.setdefault("phase", "search")
+        if state["phase"] == "comments" and state.get("queue"):
+            return await self._comments(target, state)
+        return await self._search(target, state)
+
+    # -- search ----------------------------------------------------------------------
+
+    async def _search(self, target: Target, state: dict[str, Any]) -> Page:
+        now = self.clock()
+        after = state.get("published_after") or _iso(now - timedelta(hours=self.backfill_hours))
+        params: dict[str, Any] = {
+            "part": "snippet",
+            "q": target.value,
+            "type": "video",
+            "order": "date",
+            "publishedAfter": after,
+            "maxResults": self.page_size,
+        }
+        if self.lang:
+            params["relevanceLanguage"] = self.lang
+        if self.region:
+            params["regionCode"] = self.region
+        if state.get("token"):
+            params["pageToken"] = state["token"]
+        body = await self._api().get("search", params)
+        items = body.get("items")
+        if not isinstance(items, list):
+            raise MalformedPayload("youtube: search without items", _dump(body))
+        page = Page()
+        seen = _Seen(state)
+        videos: list[str] = list(state.get("videos", []))
+        newest = state.get("newest") or after
+        for item in items:
+            kind = item.get("id") if isinstance(item, dict) else None
+            if isinstance(kind, dict) and kind.get("kind") not in (None, "youtube#video"):
+                continue  # channels/playlists cannot appear with type=video, but be safe
+            try:
+                mention = search_item_to_mention(
+                    item, match_query=target.match_query, collected_at=now
+                )
+            except (ValueError, TypeError, AttributeError) as exc:
+                page.rejected.append(Rejected(str(exc), _dump(item), "search"))
+                continue
+            newest = max(newest, _iso(mention.created_at))
+            if mention.native_id not in videos:
+                videos.insert(0, mention.native_id)
+            if seen.add(mention.native_id):
+                page.mentions.append(mention)
+        state["newest"] = newest
+        state["videos"] = videos[: self.watch_videos]
+        state["marks"] = {k: v for k, v in state.get("marks", {}).items() if k in state["videos"]}
+        if _advance(state, body.get("nextPageToken")):
+            page.done = False
+        else:
+            state.update(phase="comments", queue=list(state["videos"]), token=None, used=[])
+            page.done = not state["queue"]
+            if page.done:
+                _end_sweep(state)
+        page.cursor = state
+        return page
+
+    # -- comment threads -------------------------------------------------------------
+
+    async def _comments(self, target: Target, state: dict[str, Any]) -> Page:
+        video_id = str(state["queue"][0])
+        now = self.clock()
+        params: dict[str, Any] = {
+            "part": "snippet,replies",
+            "videoId": video_id,
+            "order": "time",
+            "textFormat": "plainText",
+            "maxResults": min(100, self.page_size * 2),
+        }
+        if state.get("token"):
+            params["pageToken"] = state["token"]
+        page = Page()
+        try:
+            body = await self._api().get("commentThreads", params)
+        except YouTubeRequestError as exc:
+            if exc.reason not in SKIP_REASONS:
+                raise
+            page.rejected.append(Rejected(str(exc), "", f"commentThreads?videoId={video_id}"))
+            return self._next_video(state, page, video_id, None)
+        items = body.get("items")
+        if not isinstance(items, list):
+            raise MalformedPayload("youtube: commentThreads without items", _dump(body))
+        seen = _Seen(state)
+        mark = str(state.get("marks", {}).get(video_id, ""))
+        pending = str(state.get("pending_mark") or mark)
+        reached_known = False
+        for thread in items:
+            try:
+                mentions = thread_to_mentions(
+                    thread, match_query=target.match_query, collected_at=now
+                )
+            except (ValueError, TypeError, AttributeError) as exc:
+                page.rejected.append(Rejected(str(exc), _dump(thread), "commentThreads"))
+                continue
+            stamp = _iso(mentions[0].created_at)
+            pending = max(pending, stamp)
+            if mark and stamp < mark:
+                reached_known = True  # newest first: the rest was read on an earlier poll
+                break
+            page.mentions += [m for m in mentions if seen.add(m.native_id)]
+        if not reached_known and _advance(state, body.get("nextPageToken")):
+            state["pending_mark"] = pending
+            page.done = False
+            page.cursor = state
+            return page
+        return self._next_video(state, page, video_id, pending)
+
+    def _next_video(
+        self,
+        state: dict[str, Any],
+        page: Page,
+        video_id: str,
+        pending: str | None,
+    ) -> Page:
+        if pending:
+            state.setdefault("marks", {})[video_id] = pending
+        state.update(queue=state["queue"][1:], token=None, used=[], pending_mark=None)
+        page.done = not state["queue"]
+        if page.done:
+            _end_sweep(state)
+        page.cursor = state
+        return page
+
+
+def _advance(state: dict[str, Any], token: Any) -> bool:
+    """Move to the next page; False at the end or when the token repeats."""
+    used: list[str] = list(state.get("used", []))
+    if not isinstance(token, str) or not token or token in used or token == state.get("token"):
+        return False
+    state["used"] = [*used, token]
+    state["token"] = token
+    return True
+
+
+def _end_sweep(state: dict[str, Any]) -> None:
+    # publishedAfter is inclusive: the newest video comes back and the seen ids drop it.
+    state.update(phase="search", token=None, used=[], queue=[])
+    if state.get("newest"):
+        state["published_after"] = state["newest"]
+
+
+class _Seen:
+    """Recently emitted native ids kept in the cursor (bounded, oldest dropped)."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self.state = state
+        self.ids: list[str] = list(state.get("seen", []))
+        self.set = set(self.ids)
+
+    def add(self, native_id: str) -> bool:
+        if native_id in self.set:
+            return False
+        self.set.add(native_id)
+        self.ids.append(native_id)
+        self.state["seen"] = self.ids[-SEEN_MAX:]
+        return True

@@ -1,0 +1,136 @@
+"""Connector state shared by both stores: saved cursors, source health, dead letters.
+
+SQL is written once with ``?`` placeholders (PostgreSQL translates them); times go
+through ``self._ts``/``self._dt``; JSON through ``dump_json``/``load_json``. The mixin
+relies on the primitives of :class:`socialhub.store.admin.AdminMixin`. The logic lives
+in :mod:`socialhub.connectors.coordinator`; this module only stores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from socialhub.store.admin import AdminMixin
+from socialhub.store.convert import clean, clean_raw, dump_json, load_json
+
+# A dead letter keeps at most this much of the raw payload: enough to diagnose, and a
+# hostile multi-megabyte body cannot fill the database.
+MAX_DEAD_RAW = 256 * 1024
+
+
+@dataclass(slots=True)
+class DeadLetter:
+    """A payload (or one item of it) that could not be parsed or normalised."""
+
+    source: str
+    reason: str
+    raw: str
+    location: str = ""
+    created_at: datetime | None = None
+    id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "reason": self.reason,
+            "raw": self.raw,
+            "location": self.location,
+            "created_at": None if self.created_at is None else self.created_at.isoformat(),
+        }
+
+
+class SourceRepo(AdminMixin):
+    """Tables ``source_state``, ``source_health`` and ``dead_letters`` (migration 0010)."""
+
+    # -- cursors --------------------------------------------------------------------
+
+    def get_source_cursor(self, source: str, target_key: str) -> dict[str, Any] | None:
+        rows = self._rows(
+            "SELECT cursor FROM source_state WHERE source = ? AND target_key = ?",
+            [source, target_key],
+        )
+        return dict(load_json(rows[0][0])) if rows else None
+
+    def source_cursors(self, source: str) -> dict[str, dict[str, Any]]:
+        """Every saved cursor of a source, by target key."""
+        rows = self._rows(
+            "SELECT target_key, cursor FROM source_state WHERE source = ? ORDER BY target_key",
+            [source],
+        )
+        return {key: dict(load_json(cur)) for key, cur in rows}
+
+    def save_source_cursor(self, source: str, target_key: str, cursor: dict[str, Any]) -> None:
+        with self._tx() as cur:
+            cur.execute(
+                self._sql(
+                    "INSERT INTO source_state (source, target_key, cursor, updated_at) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (source, target_key) DO UPDATE SET "
+                    "cursor = excluded.cursor, updated_at = excluded.updated_at"
+                ),
+                (clean(source), clean(target_key), dump_json(cursor), self._now()),
+            )
+
+    def delete_source_state(self, source: str) -> None:
+        """Forget a source's cursors and health (it restarts from the platform's now)."""
+        with self._tx() as cur:
+            cur.execute(self._sql("DELETE FROM source_state WHERE source = ?"), (source,))
+            cur.execute(self._sql("DELETE FROM source_health WHERE source = ?"), (source,))
+
+    # -- health ---------------------------------------------------------------------
+
+    def save_source_health(self, source: str, health: dict[str, Any]) -> None:
+        with self._tx() as cur:
+            cur.execute(
+                self._sql(
+                    "INSERT INTO source_health (source, health, updated_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (source) DO UPDATE SET health = excluded.health, "
+                    "updated_at = excluded.updated_at"
+                ),
+                (clean(source), dump_json(health), self._now()),
+            )
+
+    def get_source_health(self, source: str) -> dict[str, Any] | None:
+        rows = self._rows("SELECT health FROM source_health WHERE source = ?", [source])
+        return dict(load_json(rows[0][0])) if rows else None
+
+    def list_source_health(self) -> dict[str, dict[str, Any]]:
+        rows = self._rows("SELECT source, health FROM source_health ORDER BY source")
+        return {name: dict(load_json(doc)) for name, doc in rows}
+
+    # -- dead letters ---------------------------------------------------------------
+
+    def add_dead_letter(self, letter: DeadLetter) -> int:
+        with self._tx() as cur:
+            letter_id = self._one(
+                cur,
+                "INSERT INTO dead_letters (source, reason, raw, location, created_at) "
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                (
+                    clean(letter.source),
+                    clean(letter.reason)[:2000],
+                    clean_raw(letter.raw[:MAX_DEAD_RAW]),
+                    clean(letter.location)[:2000],
+                    self._now() if letter.created_at is None else self._ts(letter.created_at),
+                ),
+            )
+        return int(letter_id)
+
+    def list_dead_letters(self, source: str | None = None, *, limit: int = 100) -> list[DeadLetter]:
+        """Newest first."""
+        where, params = ("WHERE source = ? ", [source]) if source is not None else ("", [])
+        rows = self._rows(
+            "SELECT source, reason, raw, location, created_at, id FROM dead_letters "
+            f"{where}ORDER BY created_at DESC, id DESC LIMIT ?",
+            [*params, int(limit)],
+        )
+        return [
+            DeadLetter(s, reason, raw, loc, self._dt(at), int(i))
+            for s, reason, raw, loc, at, i in rows
+        ]
+
+    def count_dead_letters(self, source: str) -> int:
+        rows = self._rows("SELECT COUNT(*) FROM dead_letters WHERE source = ?", [source])
+        return int(rows[0][0])
