@@ -57,8 +57,10 @@ def socialhub_connectors() -> dict[str, Any]:
     from socialhub.connectors.broadcast import BroadcastConnector
     from socialhub.connectors.facebook import FacebookConnector
     from socialhub.connectors.mastodon import MastodonConnector
+    from socialhub.connectors.reddit import RedditConnector
     from socialhub.connectors.rss import RssConnector
     from socialhub.connectors.webwatch import WebWatchConnector
+    from socialhub.connectors.x import XConnector
     from socialhub.connectors.youtube import YouTubeConnector
 
     return {
@@ -66,7 +68,9 @@ def socialhub_connectors() -> dict[str, Any]:
         "broadcast": BroadcastConnector,
         "facebook": FacebookConnector,
         "mastodon": MastodonConnector,
+        "reddit": RedditConnector,
         "rss": RssConnector,
         "webwatch": WebWatchConnector,
+        "x": XConnector,
         "youtube": YouTubeConnector,
     }
