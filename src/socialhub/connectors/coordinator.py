@@ -46,6 +46,7 @@ from socialhub.connectors.base import (
     parse_time,
 )
 from socialhub.connectors.health import Gap, SourceHealth
+from socialhub.connectors.watchlists import expand_watchlists
 from socialhub.models import Mention
 from socialhub.settings import Settings, SourceSettings
 from socialhub.store.base import Store
@@ -460,7 +461,9 @@ def build_coordinator(
         raise ValueError(f"unknown connector {src.type!r} (known: {', '.join(sorted(registry))})")
     options = dict(src.options)
     interval = float(options.pop("interval", DEFAULT_INTERVAL))
-    targets = parse_targets(options.pop("targets", []), src.name)
+    targets = expand_watchlists(
+        parse_targets(options.pop("targets", []), src.name), store, src.type
+    )
     tuning = {k: options.pop(k) for k in COORDINATOR_OPTIONS if k in options}
     environ = dict(os.environ) if env is None else env
     factory = registry[src.type]
