@@ -28,6 +28,7 @@ app = typer.Typer(
     help="Self-hosted social listening hub: collect, enrich, search, detect, alert.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals may hold secrets
+    rich_markup_mode=None,  # help texts show TOML tables like [[source]] literally
 )
 app.command("demo")(hub_cmds.demo)
 app.command("run")(hub_cmds.run)
