@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         RelevanceModelRecord,
     )
     from socialhub.store.sources import DeadLetter
+    from socialhub.store.walls import WallToken
     from socialhub.store.web import ApiToken, AuthorStat, WebSession
 
 
@@ -366,3 +367,17 @@ class Store(Protocol):
         ...
 
     def count_dead_letters(self, source: str) -> int: ...
+
+    # the wall of screens: read-only kiosk tokens, and a mention page's thread
+    # (socialhub.store.walls); tokens arrive as SHA-256 hex
+    def add_wall_token(self, token: WallToken, token_hash: str) -> WallToken: ...
+
+    def find_wall_token(self, token_hash: str) -> WallToken | None: ...
+
+    def list_wall_tokens(self, workspace_id: int) -> list[WallToken]: ...
+
+    def revoke_wall_token(self, workspace_id: int, token_id: int, at: datetime) -> bool: ...
+
+    def mention_thread(self, mention_id: str, workspace_id: int) -> dict[str, list[Mention]]:
+        """``{"replies": [...], "quotes": [...]}`` routed to the workspace, oldest first."""
+        ...

@@ -46,6 +46,7 @@ from socialhub.store.reads import SqlStoreBase
 from socialhub.store.relevance import RelevanceRepo
 from socialhub.store.reports import ReportRepo
 from socialhub.store.sources import SourceRepo
+from socialhub.store.walls import WallRepo
 from socialhub.store.web import WebRepo
 from socialhub.text import pg_tsvector
 
@@ -99,7 +100,7 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
 
 
 class PostgresStore(
-    SqlStoreBase, RelevanceRepo, AlertRepo, ReportRepo, WebRepo, LaunchRepo, SourceRepo
+    SqlStoreBase, RelevanceRepo, AlertRepo, ReportRepo, WebRepo, LaunchRepo, SourceRepo, WallRepo
 ):
     """The Store protocol on a PostgreSQL database. Thread-safe; migrates only on demand."""
 

@@ -46,6 +46,7 @@ from socialhub.store.reads import SqlStoreBase
 from socialhub.store.relevance import RelevanceRepo
 from socialhub.store.reports import ReportRepo
 from socialhub.store.sources import SourceRepo
+from socialhub.store.walls import WallRepo
 from socialhub.store.web import WebRepo
 from socialhub.text import fts_document
 
@@ -109,7 +110,7 @@ def path_from_url(url: str) -> Path:
 
 
 class SqliteStore(
-    SqlStoreBase, RelevanceRepo, AlertRepo, ReportRepo, WebRepo, LaunchRepo, SourceRepo
+    SqlStoreBase, RelevanceRepo, AlertRepo, ReportRepo, WebRepo, LaunchRepo, SourceRepo, WallRepo
 ):
     """The Store protocol on one SQLite file. Thread-safe; opens no migration itself."""
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -42,6 +42,7 @@ Q = Annotated[
     Query(description='Query language: AND OR NOT, "phrases", wild*, NEAR/n, field:value.'),
 ]
 Token = r"^[A-Za-z0-9_.-]{1,40}$"
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]  # 64-bit ids: larger is a 422
 Sentiment = Literal["positive", "negative", "neutral", "none"]
 
 
@@ -337,14 +338,14 @@ def _alert_action(
 
 
 @router.post("/workspaces/{slug}/alerts/{alert_id}/ack", tags=["alerts"])
-def ack_alert(ctx: Triage, request: Request, alert_id: int) -> dict[str, Any]:
+def ack_alert(ctx: Triage, request: Request, alert_id: RowId) -> dict[str, Any]:
     """Acknowledge an open alert (admin, analyst)."""
     return _alert_action(ctx, request, alert_id, None)
 
 
 @router.post("/workspaces/{slug}/alerts/{alert_id}/resolve", tags=["alerts"])
 def resolve_alert(
-    ctx: Triage, request: Request, alert_id: int, body: ResolveIn | None = None
+    ctx: Triage, request: Request, alert_id: RowId, body: ResolveIn | None = None
 ) -> dict[str, Any]:
     """Resolve an open or acknowledged alert (admin, analyst)."""
     return _alert_action(ctx, request, alert_id, body.note if body else "")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from socialhub.web.access import ApiError, principal, session_only, site_admin, store_of
-from socialhub.web.api import workspaces_of
+from socialhub.web.api import RowId, workspaces_of
 from socialhub.web.auth import Principal, create_token
 
 router = APIRouter(prefix="/api")
@@ -55,7 +55,7 @@ def add_token(
 
 @router.delete("/me/tokens/{token_id}", tags=["account"])
 def revoke_token(
-    token_id: int, request: Request, who: Principal = Depends(principal)
+    token_id: RowId, request: Request, who: Principal = Depends(principal)
 ) -> dict[str, Any]:
     if not store_of(request).revoke_api_token(
         who.user_id, token_id, request.app.state.auth.clock()

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException
 from socialhub import __version__
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.store.base import Store
-from socialhub.web import api, api_account, pages
+from socialhub.web import admin_api, api, api_account, explore, pages, pages_workspace, wall
 from socialhub.web.access import ApiError
 from socialhub.web.bootstrap import ensure_admin
 from socialhub.web.live import LiveFeed
@@ -66,6 +66,8 @@ def create_app(
     app.include_router(api.router)
     app.include_router(api_account.router)
     app.include_router(pages.router)
+    for extra in (explore, wall, admin_api, pages_workspace):  # issue 6, second half
+        app.include_router(extra.router)
     _errors(app)
 
     @app.get("/healthz", tags=["meta"])

@@ -170,6 +170,8 @@ def dashboard(request: Request, ctx: WorkspaceContext = Depends(workspace("view"
         role=ctx.role.value,
         can_triage=ctx.can("alerts.triage"),
         echarts=request.app.state.echarts is not None,
+        section="dashboard",
+        is_admin=ctx.can("workspace.admin"),
     )
 
 

@@ -56,7 +56,7 @@ window.SH = (function () {
     meta.appendChild(el("b", "", author.name || author.handle || ""));
     meta.appendChild(document.createTextNode(
       " @" + (author.handle || "") + " · " + m.platform + " · " + m.lang +
-      (m.enrichment && m.enrichment.sentiment ? " · " + m.enrichment.sentiment.label : "") +
+      (m.sentiment_label ? " · " + m.sentiment_label : "") +
       " · " + when(m.created_at)));
     li.appendChild(meta);
     li.appendChild(el("p", "text", m.text));

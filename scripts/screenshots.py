@@ -1,0 +1,125 @@
+"""Screenshots of the dashboard and the wall over the demo data (docs/screenshots/).
+
+Builds a throw-away SQLite hub from the demo simulator (fictional operator and
+competitors), routes the mentions with the streaming matcher, serves the web app on
+loopback and drives Debian's Chromium with Playwright (never a downloaded browser)::
+
+    .venv/bin/python scripts/screenshots.py [--hours 36] [--out docs/screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import uvicorn
+from playwright.sync_api import sync_playwright
+
+from socialhub.alerts.records import Alert
+from socialhub.config.passwords import hash_password
+from socialhub.demo.simulator import Simulator
+from socialhub.demo.world import BRAND, COMPETITORS
+from socialhub.models import Query, User, Workspace, utcnow
+from socialhub.query.matcher import Matcher
+from socialhub.store.sqlite import SqliteStore
+from socialhub.store.walls import WallToken
+from socialhub.web.app import create_app
+from socialhub.web.security import digest
+from socialhub.web.wall import new_wall_key
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PASSWORD = "screenshots-only-123"
+
+
+def build(store: SqliteStore, hours: float) -> tuple[Workspace, str]:
+    ws = store.upsert_workspace(Workspace("mirabelle-com", "Mirabelle — communication"))
+    assert ws.id is not None
+    queries = [store.upsert_query(Query(ws.id, BRAND.short, BRAND.short.lower()))]
+    for c in COMPETITORS[:3]:
+        queries.append(store.upsert_query(Query(ws.id, c.short, c.short.lower())))
+    matcher = Matcher.from_text((q.id or 0, ws.id, q.definition) for q in queries)
+    now = utcnow()
+    sim = Simulator(seed=7, start=now - timedelta(hours=hours), rate_per_minute=4)
+    batch = []
+    for m in sim.until(now):
+        m.query_ids = matcher.match(m)
+        if m.query_ids:
+            batch.append(m)
+    store.add(batch)
+    admin = store.upsert_user(User("admin", "Admin", "", hash_password(PASSWORD)))
+    store.set_site_admin(admin.id or 0, True)
+    store.save_alert(
+        Alert(
+            "burst:demo",
+            "burst",
+            "1",
+            f"query:{queries[0].id}",
+            "Pic de mentions « panne »",
+            5,
+            now - timedelta(minutes=40),
+            now,
+            120.0,
+            20.0,
+            60.0,
+            5.0,
+            workspace_id=ws.id,
+            query_id=queries[0].id,
+        )
+    )
+    key = new_wall_key()
+    store.add_wall_token(WallToken(ws.id, "main", "screenshots", key[:12], now), digest(key))
+    return ws, key
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--hours", type=float, default=36)
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SqliteStore(f"sqlite:///{Path(tmp) / 'demo.db'}")
+        store.migrate()
+        ws, key = build(store, args.hours)
+        app = create_app(store)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        )
+        threading.Thread(target=server.run, daemon=True).start()
+        while not server.started:
+            time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 860})
+            page.goto(f"{base}/login?next=/w/{ws.slug}")
+            page.fill("input[name=username]", "admin")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_selector("body[data-loaded=yes]")
+            page.select_option("#range", "24")
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(args.out / "dashboard.png"))
+            wall = browser.new_page(viewport={"width": 1280, "height": 720})
+            wall.goto(f"{base}/wall/{ws.slug}/main?key={key}")
+            wall.wait_for_selector("body[data-loaded=yes]")
+            wall.wait_for_timeout(1000)
+            wall.screenshot(path=str(args.out / "wall.png"))
+            browser.close()
+        server.should_exit = True
+        store.close()
+    for name in ("dashboard.png", "wall.png"):
+        print(args.out / name, (args.out / name).stat().st_size, "bytes")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,350 @@
+"""Workspace administration API: queries, watchlists, alert routing, report schedules,
+sources and members. Reads are open to admins; every write needs the admin role.
+
+Alert routing (setting ``alerts``) and report schedules (setting ``reports``) are
+workspace settings, validated here exactly as ``socialhub apply`` validates them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, Field
+
+from socialhub.models import Query, Role, Watchlist, WatchlistMember
+from socialhub.query.lint import lint
+from socialhub.reports.schedule import DEFAULT_SCHEDULES, validate_reports
+from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
+
+router = APIRouter(prefix="/api")
+
+Admin = Annotated[WorkspaceContext, Depends(workspace("workspace.admin"))]
+# database ids are 64-bit: a larger number is a 422, not a driver overflow
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+ALERTS_SETTING = "alerts"
+REPORTS_SETTING = "reports"
+SOURCES_SETTING = "sources"
+CHANNELS = ("inapp", "email", "webhook")
+MAX_CSV_MEMBERS = 10_000
+
+
+# -- queries ------------------------------------------------------------------------------
+
+
+class QueryIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    definition: str = Field(min_length=1, max_length=5000)
+    description: str = Field("", max_length=2000)
+    enabled: bool = True
+
+
+def _query_json(q: Query) -> dict[str, Any]:
+    return {
+        "id": q.id,
+        "name": q.name,
+        "definition": q.definition,
+        "description": q.description,
+        "enabled": q.enabled,
+    }
+
+
+def _checked(body: QueryIn) -> None:
+    errors = [m for m in lint(body.definition) if m.level == "error"]
+    if errors:
+        first = errors[0]
+        raise ApiError(400, "query_syntax", f"column {first.column}: {first.message}")
+
+
+@router.get("/workspaces/{slug}/queries", tags=["admin"])
+def list_queries(ctx: Admin, request: Request) -> dict[str, Any]:
+    return {"items": [_query_json(q) for q in store_of(request).list_queries(ctx.workspace_id)]}
+
+
+@router.post("/workspaces/{slug}/queries", status_code=201, tags=["admin"])
+def add_query(ctx: Admin, request: Request, body: QueryIn) -> dict[str, Any]:
+    """Create a query (refused with the linter's first error)."""
+    _checked(body)
+    store = store_of(request)
+    if any(q.name == body.name for q in store.list_queries(ctx.workspace_id)):
+        raise ApiError(409, "conflict", f"A query is already named {body.name!r}.")
+    q = store.upsert_query(
+        Query(ctx.workspace_id, body.name, body.definition, body.description, body.enabled)
+    )
+    return _query_json(q)
+
+
+def _own_query(ctx: WorkspaceContext, request: Request, query_id: int) -> Query:
+    found = next(
+        (q for q in store_of(request).list_queries(ctx.workspace_id) if q.id == query_id), None
+    )
+    if found is None:
+        raise ApiError(404, "not_found", f"No query {query_id} in this workspace.")
+    return found
+
+
+@router.put("/workspaces/{slug}/queries/{query_id}", tags=["admin"])
+def update_query(ctx: Admin, request: Request, query_id: RowId, body: QueryIn) -> dict[str, Any]:
+    _checked(body)
+    old = _own_query(ctx, request, query_id)
+    store = store_of(request)
+    if body.name != old.name and any(
+        q.name == body.name for q in store.list_queries(ctx.workspace_id)
+    ):
+        raise ApiError(409, "conflict", f"A query is already named {body.name!r}.")
+    q = store.upsert_query(
+        Query(ctx.workspace_id, body.name, body.definition, body.description, body.enabled, old.id)
+    )
+    return _query_json(q)
+
+
+@router.delete("/workspaces/{slug}/queries/{query_id}", tags=["admin"])
+def delete_query(ctx: Admin, request: Request, query_id: RowId) -> dict[str, Any]:
+    _own_query(ctx, request, query_id)
+    store_of(request).delete_query(query_id)
+    return {"deleted": query_id}
+
+
+# -- watchlists ---------------------------------------------------------------------------
+
+
+def _watchlist_json(w: Watchlist) -> dict[str, Any]:
+    return {
+        "id": w.id,
+        "name": w.name,
+        "list_type": w.list_type,
+        "description": w.description,
+        "members": [
+            {"platform": m.platform, "handle": m.handle, "name": m.name, "list_type": m.list_type}
+            for m in w.members
+        ],
+    }
+
+
+@router.get("/workspaces/{slug}/watchlists", tags=["admin"])
+def list_watchlists(ctx: Admin, request: Request) -> dict[str, Any]:
+    found = store_of(request).list_watchlists(ctx.workspace_id)
+    return {"items": [_watchlist_json(w) for w in found]}
+
+
+class WatchlistCsvIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    list_type: str = Field("other", pattern=r"^[a-z_]{1,30}$")
+    description: str = Field("", max_length=2000)
+    csv: str = Field(
+        max_length=2_000_000,
+        description="Columns handle (required), platform, name, list_type, notes; "
+        "a header row names them. Replaces the members.",
+    )
+
+
+def members_from_csv(text: str, default_type: str) -> list[WatchlistMember]:
+    """Members from CSV text with a header row; raises ValueError naming the bad line."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    if "handle" not in fields:
+        raise ValueError("the CSV needs a header row with a 'handle' column")
+    reader.fieldnames = fields
+    out: list[WatchlistMember] = []
+    for line, row in enumerate(reader, start=2):
+        handle = (row.get("handle") or "").strip().lstrip("@")
+        if not handle:
+            raise ValueError(f"line {line}: empty handle")
+        out.append(
+            WatchlistMember(
+                (row.get("platform") or "").strip().lower(),
+                handle,
+                (row.get("name") or "").strip(),
+                (row.get("list_type") or "").strip() or default_type,
+                (row.get("notes") or "").strip(),
+            )
+        )
+        if len(out) > MAX_CSV_MEMBERS:
+            raise ValueError(f"more than {MAX_CSV_MEMBERS} members")
+    return out
+
+
+@router.post("/workspaces/{slug}/watchlists", tags=["admin"])
+def import_watchlist(ctx: Admin, request: Request, body: WatchlistCsvIn) -> dict[str, Any]:
+    """Create or replace a watchlist from CSV (admin)."""
+    members = members_from_csv(body.csv, body.list_type)
+    w = store_of(request).upsert_watchlist(
+        Watchlist(ctx.workspace_id, body.name.strip(), body.list_type, body.description, members)
+    )
+    return _watchlist_json(w)
+
+
+@router.delete("/workspaces/{slug}/watchlists/{watchlist_id}", tags=["admin"])
+def delete_watchlist(ctx: Admin, request: Request, watchlist_id: RowId) -> dict[str, Any]:
+    store = store_of(request)
+    if not any(w.id == watchlist_id for w in store.list_watchlists(ctx.workspace_id)):
+        raise ApiError(404, "not_found", f"No watchlist {watchlist_id} in this workspace.")
+    store.delete_watchlist(watchlist_id)
+    return {"deleted": watchlist_id}
+
+
+# -- settings: alert routing, report schedules, sources -----------------------------------
+
+
+def validate_alerts(value: Any) -> list[str]:
+    """The ``alerts`` setting: ``{"min_severity": n, "routes": [{"channels": [...],
+    "min_severity": n, "detectors": [...]}]}``."""
+    if not isinstance(value, dict):
+        return ["expected an object with min_severity and routes"]
+    problems = [f"unknown key {k!r}" for k in sorted(set(value) - {"min_severity", "routes"})]
+    sev = value.get("min_severity", 1)
+    if isinstance(sev, bool) or not isinstance(sev, int) or not 1 <= sev <= 10:
+        problems.append("min_severity must be an integer from 1 to 10")
+    routes = value.get("routes", [])
+    if not isinstance(routes, list):
+        return [*problems, "routes must be a list"]
+    for i, r in enumerate(routes):
+        if not isinstance(r, dict):
+            problems.append(f"routes[{i}] must be an object")
+            continue
+        extra = set(r) - {"channels", "min_severity", "detectors"}
+        problems += [f"routes[{i}] unknown key {k!r}" for k in sorted(extra)]
+        ch = r.get("channels")
+        if not isinstance(ch, list) or not ch or any(c not in CHANNELS for c in ch):
+            problems.append(f"routes[{i}].channels must list some of {', '.join(CHANNELS)}")
+        s = r.get("min_severity", 1)
+        if isinstance(s, bool) or not isinstance(s, int) or not 1 <= s <= 10:
+            problems.append(f"routes[{i}].min_severity must be an integer from 1 to 10")
+        d = r.get("detectors", [])
+        if not isinstance(d, list) or not all(isinstance(x, str) for x in d):
+            problems.append(f"routes[{i}].detectors must be a list of names")
+    return problems
+
+
+class SettingIn(BaseModel):
+    value: Any = Field(description="The new value (JSON); null removes the setting.")
+
+
+def _setting(ctx: WorkspaceContext, request: Request, key: str) -> Any:
+    return store_of(request).get_workspace_settings(ctx.workspace_id).get(key)
+
+
+@router.get("/workspaces/{slug}/settings/alerts", tags=["admin"])
+def get_alert_routing(ctx: Admin, request: Request) -> dict[str, Any]:
+    """Notification routes and minimum severity, and the detectors' tuning."""
+    tuning = store_of(request).list_tuning(ctx.workspace_id)
+    return {
+        "value": _setting(ctx, request, ALERTS_SETTING),
+        "tuning": [
+            {
+                "rule": t.rule,
+                "detector": t.detector,
+                "multiplier": t.multiplier,
+                "true_alarms": t.true_alarms,
+                "false_alarms": t.false_alarms,
+            }
+            for t in tuning
+        ],
+    }
+
+
+@router.put("/workspaces/{slug}/settings/alerts", tags=["admin"])
+def set_alert_routing(ctx: Admin, request: Request, body: SettingIn) -> dict[str, Any]:
+    if body.value is not None and (problems := validate_alerts(body.value)):
+        raise ApiError(400, "invalid_setting", "; ".join(problems))
+    store_of(request).set_workspace_setting(ctx.workspace_id, ALERTS_SETTING, body.value)
+    return {"value": body.value}
+
+
+@router.get("/workspaces/{slug}/settings/reports", tags=["admin"])
+def get_reports(ctx: Admin, request: Request) -> dict[str, Any]:
+    """Report schedules (``default`` when the workspace has none) and recent reports."""
+    value = _setting(ctx, request, REPORTS_SETTING)
+    recent = store_of(request).list_reports(workspace_id=ctx.workspace_id, limit=10)
+    return {
+        "value": value,
+        "default": value is None,
+        "effective": DEFAULT_SCHEDULES if value is None else value,
+        "recent": [
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "schedule": r.schedule,
+                "title": r.title,
+                "status": r.status,
+                "period_end": r.period_end.isoformat(),
+            }
+            for r in recent
+        ],
+    }
+
+
+@router.put("/workspaces/{slug}/settings/reports", tags=["admin"])
+def set_reports(ctx: Admin, request: Request, body: SettingIn) -> dict[str, Any]:
+    if body.value is not None and (problems := validate_reports(body.value)):
+        raise ApiError(400, "invalid_setting", "; ".join(problems))
+    store_of(request).set_workspace_setting(ctx.workspace_id, REPORTS_SETTING, body.value)
+    return {"value": body.value}
+
+
+@router.get("/workspaces/{slug}/sources", tags=["admin"])
+def sources(ctx: Admin, request: Request) -> dict[str, Any]:
+    """Configured sources (hub and workspace) with the health each coordinator last
+    recorded (``null``: none recorded yet; nothing is made up)."""
+    store = store_of(request)
+    health = store.list_source_health()  # source name -> health document
+    items: list[dict[str, Any]] = []
+    for s in getattr(request.app.state, "sources", None) or []:
+        items.append({"kind": s.kind, "name": s.name, "origin": "hub"})
+    ws_sources = _setting(ctx, request, SOURCES_SETTING)
+    if isinstance(ws_sources, list):
+        items += [
+            {"kind": str(s.get("kind", "")), "name": str(s.get("name", "")), "origin": "workspace"}
+            for s in ws_sources
+            if isinstance(s, dict)
+        ]
+    named = {i["name"] for i in items}
+    # sources that reported health without being in this configuration (other hubs)
+    items += [{"kind": "", "name": n, "origin": "health only"} for n in health if n not in named]
+    for item in items:
+        item["health"] = health.get(item["name"])
+    return {"items": items}
+
+
+# -- members ------------------------------------------------------------------------------
+
+
+@router.get("/workspaces/{slug}/members", tags=["admin"])
+def members(ctx: Admin, request: Request) -> dict[str, Any]:
+    store = store_of(request)
+    users = {u.id: u for u in store.list_users()}
+    items = []
+    for m in store.list_memberships(workspace_id=ctx.workspace_id):
+        u = users.get(m.user_id)
+        if u is not None:
+            items.append(
+                {
+                    "username": u.username,
+                    "name": u.name,
+                    "role": m.role.value,
+                    "active": u.is_active,
+                }
+            )
+    return {"items": sorted(items, key=lambda i: i["username"]), "roles": [r.value for r in Role]}
+
+
+class MemberIn(BaseModel):
+    role: Role | None = Field(description="The role in this workspace; null removes it.")
+
+
+@router.put("/workspaces/{slug}/members/{username}", tags=["admin"])
+def set_member(ctx: Admin, request: Request, username: str, body: MemberIn) -> dict[str, Any]:
+    """Give an existing user a role here, change it, or remove it (admin)."""
+    store = store_of(request)
+    user = store.get_user(username)
+    if user is None or user.id is None:
+        raise ApiError(404, "not_found", f"No user {username!r} (create users with the CLI).")
+    if user.id == ctx.principal.user.id and body.role != Role.ADMIN:
+        raise ApiError(409, "conflict", "You cannot take your own admin role away.")
+    if body.role is None:
+        store.remove_membership(ctx.workspace_id, user.id)
+    else:
+        store.set_membership(ctx.workspace_id, user.id, body.role)
+    return {"username": username, "role": body.role.value if body.role else None}

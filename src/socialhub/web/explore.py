@@ -1,0 +1,339 @@
+"""Explore: the linter, every facet, streamed exports and a mention with its thread.
+
+Part of the REST API (:mod:`socialhub.web.api` has the search itself:
+``/mentions`` with ``q`` and the cursor). Facet filters that the query language can
+express (``list:``, ``author:``, ``country:``) are added to ``q`` by the page, so the
+search, the facets and the export all see one filter.
+
+The raw payload of a mention (evidence) is for the ``legal`` and ``admin`` roles only,
+by page and by API: other roles get the mention without it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+import orjson
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from socialhub.models import Mention, Role
+from socialhub.query.errors import QuerySyntaxError
+from socialhub.query.lint import lint
+from socialhub.query.parser import parse
+from socialhub.serialize import mention_to_dict
+from socialhub.store.base import Store
+from socialhub.store.web import FACET_FIELDS
+from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
+from socialhub.web.api import Q, Sentiment, Since, Token, Until, _filters, _time, mention_json
+
+router = APIRouter(prefix="/api")
+
+View = Annotated[WorkspaceContext, Depends(workspace("view"))]
+EVIDENCE_ROLES = frozenset({Role.ADMIN, Role.LEGAL})
+SCAN_LIMIT = 2000  # newest matches read for the facets SQL cannot group (JSON fields)
+EXPORT_PAGE = 500
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as a formula
+CSV_COLUMNS = (
+    "id",
+    "created_at",
+    "platform",
+    "kind",
+    "lang",
+    "author_handle",
+    "author_name",
+    "text",
+    "url",
+    "sentiment",
+    "likes",
+    "reposts",
+    "replies",
+    "quotes",
+    "views",
+    "place",
+    "country",
+    "categories",
+    "watchlists",
+    "query_ids",
+)
+
+
+def can_see_evidence(ctx: WorkspaceContext) -> bool:
+    return ctx.role in EVIDENCE_ROLES
+
+
+# -- linter -------------------------------------------------------------------------------
+
+
+@router.get("/workspaces/{slug}/lint", tags=["queries"])
+def lint_query(ctx: View, q: Annotated[str, Query(max_length=5000)] = "") -> dict[str, Any]:
+    """Linter messages of a query (errors stop it from being saved), with columns."""
+    messages = (
+        [{"level": m.level, "message": m.message, "column": m.column} for m in lint(q)]
+        if q.strip()
+        else []
+    )
+    return {"ok": not any(m["level"] == "error" for m in messages), "messages": messages}
+
+
+# -- facets -------------------------------------------------------------------------------
+
+
+def _scan(store: Store, query: str | None, ctx: WorkspaceContext, **kw: Any) -> list[Mention]:
+    out: list[Mention] = []
+    cursor: str | None = None
+    while len(out) < SCAN_LIMIT:
+        page, cursor = store.search_page(
+            query, workspace_id=ctx.workspace_id, after=cursor, limit=500, **kw
+        )
+        out.extend(page)
+        if cursor is None:
+            break
+    return out[:SCAN_LIMIT]
+
+
+def _top(counter: Counter[str], limit: int = 15) -> list[dict[str, Any]]:
+    ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    return [{"value": v, "count": n} for v, n in ranked]
+
+
+@router.get("/workspaces/{slug}/explore/facets", tags=["mentions"])
+def explore_facets(
+    ctx: View,
+    request: Request,
+    q: Q = None,
+    since: Since = None,
+    until: Until = None,
+    platform: Annotated[str | None, Query(pattern=Token)] = None,
+    lang: Annotated[str | None, Query(pattern=Token)] = None,
+    sentiment: Sentiment | None = None,
+) -> dict[str, Any]:
+    """Counts per platform, language, sentiment (exact, in SQL) and per category,
+    watchlist, place and author (over the newest ``scanned`` matches: ``exact`` says
+    whether that was all of them)."""
+    store = store_of(request)
+    t0, t1 = _time(since, "since"), _time(until, "until")
+    query = _filters(q, platform, lang)
+    out: dict[str, Any] = {}
+    chosen = {"platform": platform, "lang": lang, "sentiment": sentiment}
+    for field in FACET_FIELDS:  # each ignores its own filter so siblings stay visible
+        others = {k: (None if k == field else v) for k, v in chosen.items()}
+        rows = store.facet_counts(
+            field,
+            _filters(q, others["platform"], others["lang"]),
+            workspace_id=ctx.workspace_id,
+            since=t0,
+            until=t1,
+            sentiment=others["sentiment"],
+        )
+        out[field] = [{"value": v, "count": n} for v, n in rows]
+    found = _scan(store, query, ctx, since=t0, until=t1, sentiment=sentiment)
+    category: Counter[str] = Counter()
+    watchlist: Counter[str] = Counter()
+    place: Counter[str] = Counter()
+    author: Counter[str] = Counter()
+    for m in found:
+        category.update({str(c.get("label") or c.get("name") or "") for c in m.categories} - {""})
+        watchlist.update(set(m.watchlists))
+        if m.country:
+            place[m.country] += 1
+        if m.author_handle:
+            author[m.author_handle] += 1
+    out.update(
+        category=_top(category),
+        watchlist=_top(watchlist),
+        place=_top(place),
+        author=_top(author),
+        scanned=len(found),
+        exact=len(found) < SCAN_LIMIT,
+    )
+    return out
+
+
+# -- export -------------------------------------------------------------------------------
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (OWASP: prefix a quote)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_row(m: Mention) -> list[str]:
+    a = m.author
+    cells: list[Any] = [
+        m.id,
+        m.created_at.isoformat(),
+        m.platform,
+        m.kind,
+        m.lang,
+        a.handle if a else "",
+        a.name if a else "",
+        m.text,
+        m.url,
+        m.sentiment_label or "",
+        m.engagement.likes,
+        m.engagement.reposts,
+        m.engagement.replies,
+        m.engagement.quotes,
+        m.engagement.views,
+        m.place,
+        m.country,
+        "|".join(str(c.get("label") or c.get("name") or "") for c in m.categories),
+        "|".join(m.watchlists),
+        "|".join(str(i) for i in m.query_ids),
+    ]
+    return [safe_cell(c) for c in cells]
+
+
+def iter_export(
+    store: Store, query: str | None, ctx: WorkspaceContext, fmt: str, **kw: Any
+) -> Iterator[bytes]:
+    """Every match, page after page (keyset cursor), so memory stays flat."""
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(CSV_COLUMNS)
+        yield ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8
+    cursor: str | None = None
+    while True:
+        page, cursor = store.search_page(
+            query, workspace_id=ctx.workspace_id, after=cursor, limit=EXPORT_PAGE, **kw
+        )
+        if fmt == "csv":
+            buf = io.StringIO()
+            writer = csv.writer(buf)
+            writer.writerows(csv_row(m) for m in page)
+            yield buf.getvalue().encode("utf-8")
+        else:
+            yield b"".join(orjson.dumps(mention_json(m), default=str) + b"\n" for m in page)
+        if cursor is None:
+            return
+
+
+@router.get("/workspaces/{slug}/export", tags=["mentions"], response_class=StreamingResponse)
+def export(
+    ctx: View,
+    request: Request,
+    format: Literal["csv", "jsonl"] = "csv",
+    q: Q = None,
+    since: Since = None,
+    until: Until = None,
+    platform: Annotated[str | None, Query(pattern=Token)] = None,
+    lang: Annotated[str | None, Query(pattern=Token)] = None,
+    sentiment: Sentiment | None = None,
+) -> StreamingResponse:
+    """Every mention of the search, streamed as CSV (formula-safe) or JSON lines."""
+    query = _filters(q, platform, lang)
+    if query:
+        parse(query)  # a syntax error answers 400 before the stream starts
+    kw = {"since": _time(since, "since"), "until": _time(until, "until"), "sentiment": sentiment}
+    media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
+    name = f"{ctx.workspace.slug}-mentions.{format}"
+    return StreamingResponse(
+        iter_export(store_of(request), query, ctx, format, **kw),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+# -- one mention --------------------------------------------------------------------------
+
+
+def _visible(store: Store, ctx: WorkspaceContext, mention_id: str | None) -> Mention | None:
+    if not mention_id or ctx.workspace_id not in store.mention_workspace_ids(mention_id):
+        return None
+    return store.get_mention(mention_id)
+
+
+def mention_detail(store: Store, ctx: WorkspaceContext, mention_id: str) -> dict[str, Any]:
+    m = _visible(store, ctx, mention_id)
+    if m is None:
+        raise ApiError(404, "not_found", f"No mention {mention_id!r} in this workspace.")
+    thread = store.mention_thread(m.id, ctx.workspace_id)
+    related = {
+        "parent": m.reply_to,
+        "quoted": m.quote_of,
+        "reposted": m.repost_of,
+        "root": m.root_id if m.root_id not in (m.id, m.reply_to) else None,
+    }
+    context: dict[str, Any] = {}
+    for name, rid in related.items():
+        other = _visible(store, ctx, rid)
+        # an id the workspace cannot see is shown as an id, never as content
+        context[name] = (
+            {"id": rid, "mention": mention_json(other) if other else None} if rid else None
+        )
+    author = None
+    if m.author is not None:
+        author = {
+            "id": m.author.id,
+            "platform": m.author.platform,
+            "handle": m.author.handle,
+            "name": m.author.name,
+            "followers": m.author.followers,
+            "following": m.author.following,
+            "verified": m.author.verified,
+            "location": m.author.location,
+            "description": m.author.description,
+            "created_at": m.author.created_at.isoformat() if m.author.created_at else None,
+            "mentions_here": _author_count(store, ctx, m.author_handle),
+        }
+    out: dict[str, Any] = {
+        "mention": mention_json(m),
+        "author": author,
+        "thread": {
+            **context,
+            "replies": [mention_json(r) for r in thread["replies"]],
+            "quotes": [mention_json(r) for r in thread["quotes"]],
+        },
+        "evidence": None,
+    }
+    if can_see_evidence(ctx):
+        out["evidence"] = evidence(m)
+    return out
+
+
+def _author_count(store: Store, ctx: WorkspaceContext, handle: str) -> int | None:
+    if not handle:
+        return None
+    try:
+        return store.count(f'author:"{handle}"', workspace_id=ctx.workspace_id)
+    except QuerySyntaxError:  # a handle the query language cannot spell
+        return None
+
+
+def evidence(m: Mention) -> dict[str, Any]:
+    return {
+        "raw": mention_to_dict(m, include_raw=True).get("raw"),
+        "raw_sha256": m.raw_sha256,
+        "collected_at": m.collected_at.isoformat(),
+        "collected_via": m.collected_via,
+    }
+
+
+@router.get("/workspaces/{slug}/mentions/{mention_id}", tags=["mentions"])
+async def get_mention(ctx: View, request: Request, mention_id: str) -> dict[str, Any]:
+    """A mention with its thread (parent, root, quoted, replies, quotes) and author card;
+    ``evidence`` (raw payload, capture hash and time) for the legal and admin roles."""
+    return await run_in_threadpool(mention_detail, store_of(request), ctx, mention_id)
+
+
+@router.get("/workspaces/{slug}/mentions/{mention_id}/raw", tags=["mentions"])
+def get_raw(ctx: View, request: Request, mention_id: str) -> dict[str, Any]:
+    """The payload as captured, its SHA-256 and capture time (legal and admin only)."""
+    if not can_see_evidence(ctx):
+        raise ApiError(
+            403,
+            "forbidden",
+            f"Your role in this workspace ({ctx.role.value}) cannot see raw payloads.",
+        )
+    m = _visible(store_of(request), ctx, mention_id)
+    if m is None:
+        raise ApiError(404, "not_found", f"No mention {mention_id!r} in this workspace.")
+    return {"id": m.id, **evidence(m)}

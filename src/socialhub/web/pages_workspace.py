@@ -1,0 +1,76 @@
+"""HTML pages of a workspace beyond the dashboard: explore, a mention, walls, admin, and
+the kiosk wall itself. Shells like :mod:`socialhub.web.pages`: the data comes from the
+API through each page's script (``textContent`` only), roles are checked by the same
+dependency as the API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from socialhub.web.access import WorkspaceContext, workspace
+from socialhub.web.explore import can_see_evidence
+from socialhub.web.pages import render, templates
+from socialhub.web.wall import Kiosk
+
+router = APIRouter(include_in_schema=False)
+
+View = Annotated[WorkspaceContext, Depends(workspace("view"))]
+Admin = Annotated[WorkspaceContext, Depends(workspace("workspace.admin"))]
+
+
+def _page(name: str, ctx: WorkspaceContext, title: str, **extra: Any) -> HTMLResponse:
+    return render(
+        name,
+        who=ctx.principal,
+        title=title,
+        ws=ctx.workspace,
+        role=ctx.role.value,
+        is_admin=ctx.can("workspace.admin"),
+        **extra,
+    )
+
+
+@router.get("/w/{slug}/explore")
+def explore_page(ctx: View) -> HTMLResponse:
+    return _page("explore.html", ctx, f"Explore — {ctx.workspace.name}", section="explore")
+
+
+@router.get("/w/{slug}/m/{mention_id}")
+def mention_page(ctx: View, mention_id: str) -> HTMLResponse:
+    return _page(
+        "mention.html",
+        ctx,
+        f"Mention — {ctx.workspace.name}",
+        section="explore",
+        mention_id=mention_id,
+        evidence=can_see_evidence(ctx),
+    )
+
+
+@router.get("/w/{slug}/walls")
+def walls_page(ctx: View) -> HTMLResponse:
+    return _page("walls.html", ctx, f"Walls — {ctx.workspace.name}", section="walls")
+
+
+@router.get("/w/{slug}/admin")
+def admin_page(ctx: Admin) -> HTMLResponse:
+    return _page("admin.html", ctx, f"Admin — {ctx.workspace.name}", section="admin")
+
+
+@router.get("/wall/{slug}/{wall}")
+def kiosk_page(opened: Kiosk, request: Request) -> HTMLResponse:
+    """The wall itself: full screen, no header; opened by its key or a member's session."""
+    ctx, layout = opened
+    html = templates.get_template("wall.html").render(
+        ws=ctx.workspace,
+        wall=layout["name"],
+        title=layout.get("title") or ctx.workspace.name,
+        echarts=request.app.state.echarts is not None,
+    )
+    # the key is in the URL: never send it on as a Referer
+    return HTMLResponse(
+        html, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    )

@@ -1,0 +1,131 @@
+// Explore: boolean search with the linter, every facet, cursor paging, exports.
+// Facets the query language can express (watchlist, author, place) are ANDed into q;
+// platform, lang and sentiment are parameters. Text is written with textContent only.
+"use strict";
+(function () {
+  const slug = document.body.dataset.slug;
+  const base = "/api/workspaces/" + encodeURIComponent(slug);
+  const input = document.getElementById("q");
+  const results = document.getElementById("results");
+  const facetsBox = document.getElementById("facets");
+  const more = document.getElementById("more");
+  const error = document.getElementById("search-error");
+  const lintBox = document.getElementById("lint");
+  const chosenBox = document.getElementById("chosen");
+  const params_ = ["platform", "lang", "sentiment"];
+  const fields = { watchlist: "list", author: "author", place: "country" };
+  const chosen = { platform: null, lang: null, sentiment: null, watchlist: null, author: null, place: null };
+  let cursor = null;
+  let lintTimer = null;
+
+  function quoted(v) { return '"' + String(v).replace(/"/g, "") + '"'; }
+
+  function query() {
+    const parts = [];
+    if (input.value.trim()) parts.push("(" + input.value.trim() + ")");
+    Object.keys(fields).forEach(function (k) {
+      if (chosen[k]) parts.push(fields[k] + ":" + quoted(chosen[k]));
+    });
+    return parts.join(" AND ");
+  }
+
+  function params() {
+    const p = new URLSearchParams();
+    const q = query();
+    if (q) p.set("q", q);
+    const hours = Number(document.getElementById("range").value);
+    p.set("since", new Date(Date.now() - hours * 3600e3).toISOString());
+    params_.forEach(function (k) { if (chosen[k]) p.set(k, chosen[k]); });
+    return p;
+  }
+
+  function exports_() {
+    const p = params();
+    p.set("format", "csv");
+    document.getElementById("export-csv").href = base + "/export?" + p.toString();
+    p.set("format", "jsonl");
+    document.getElementById("export-jsonl").href = base + "/export?" + p.toString();
+  }
+
+  function renderLint(messages) {
+    SH.clear(lintBox);
+    messages.forEach(function (m) {
+      lintBox.appendChild(SH.el("li", "lint-" + m.level, m.level + " at column " + m.column + ": " + m.message));
+    });
+  }
+
+  async function lint() {
+    const q = input.value;
+    if (!q.trim()) { renderLint([]); return; }
+    try { renderLint((await SH.api(base + "/lint?q=" + encodeURIComponent(q))).messages); }
+    catch (err) { renderLint([{ level: "error", column: 0, message: err.message }]); }
+  }
+
+  function renderFacets(data) {
+    SH.clear(facetsBox);
+    document.getElementById("facet-note").textContent = data.exact ? "" : "(categories to authors: newest " + data.scanned + ")";
+    ["platform", "lang", "sentiment", "category", "watchlist", "place", "author"].forEach(function (field) {
+      const group = SH.el("div", "facet");
+      group.appendChild(SH.el("h3", "", field));
+      const values = data[field] || [];
+      if (!values.length) group.appendChild(SH.el("span", "meta", "—"));
+      values.forEach(function (f) {
+        const label = f.value + " (" + f.count + ")";
+        if (!(field in chosen)) { // categories: counted, not a filter the search can apply
+          group.appendChild(SH.el("span", "chip", label));
+          return;
+        }
+        const b = SH.el("button", chosen[field] === f.value ? "on" : "", label);
+        b.type = "button";
+        b.dataset.field = field;
+        b.addEventListener("click", function () {
+          chosen[field] = chosen[field] === f.value ? null : f.value;
+          run(false);
+        });
+        group.appendChild(b);
+      });
+      facetsBox.appendChild(group);
+    });
+  }
+
+  function item(m) {
+    const li = SH.mentionItem(m);
+    const a = SH.el("a", "open", "open");
+    a.href = "/w/" + encodeURIComponent(slug) + "/m/" + encodeURIComponent(m.id);
+    li.querySelector(".meta").appendChild(document.createTextNode(" · "));
+    li.querySelector(".meta").appendChild(a);
+    return li;
+  }
+
+  async function run(next) {
+    error.textContent = "";
+    const p = params();
+    exports_();
+    chosenBox.textContent = Object.keys(chosen).filter(function (k) { return chosen[k]; })
+      .map(function (k) { return k + " = " + chosen[k]; }).join(" · ");
+    if (next && cursor) p.set("cursor", cursor);
+    try {
+      const page = await SH.api(base + "/mentions?limit=25&" + p.toString());
+      if (!next) {
+        SH.clear(results);
+        const all = params();
+        renderFacets(await SH.api(base + "/explore/facets?" + all.toString()));
+      }
+      page.items.forEach(function (m) { results.appendChild(item(m)); });
+      if (!next && !page.items.length) results.appendChild(SH.el("li", "meta", "No mention found."));
+      cursor = page.next_cursor;
+      more.hidden = !cursor;
+      document.body.dataset.loaded = "yes";
+    } catch (err) {
+      error.textContent = err.message;
+    }
+  }
+
+  document.getElementById("explore").addEventListener("submit", function (ev) { ev.preventDefault(); lint(); run(false); });
+  document.getElementById("range").addEventListener("change", function () { run(false); });
+  input.addEventListener("input", function () { clearTimeout(lintTimer); lintTimer = setTimeout(lint, 300); });
+  more.addEventListener("click", function () { run(true); });
+  const initial = new URLSearchParams(window.location.search).get("q");
+  if (initial) input.value = initial;
+  run(false);
+})();

@@ -1,0 +1,155 @@
+// The wall of screens: rotating panels, live mentions over SSE, crisis mode.
+// Opened by its kiosk key (?key=) or a member's session. Read-only: GET and SSE only.
+// Charts are drawn on canvas (no tooltip HTML); all text goes through textContent.
+"use strict";
+(function () {
+  const body = document.body;
+  const key = new URLSearchParams(window.location.search).get("key");
+  const base = "/api/kiosk/" + encodeURIComponent(body.dataset.slug) + "/" + encodeURIComponent(body.dataset.wall);
+  const suffix = key ? "?key=" + encodeURIComponent(key) : "";
+  const screenBox = document.getElementById("screen");
+  const stateBox = document.getElementById("wall-state");
+  const titles = { volume: "Volume", live: "Live", top_posts: "Top posts", alerts: "Open alerts",
+    sentiment: "Sentiment", share_of_voice: "Share of voice" };
+  const charts = [];
+  let state = null;
+  let live = [];
+  let screen = 0;
+  let rotateTimer = null;
+  let seen = 0;
+  window.WALL = { get state() { return state; }, get received() { return seen; } };
+
+  async function fetchState() {
+    const r = await fetch(base + suffix, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    const data = await r.json();
+    if (!r.ok) throw new Error(data.message || ("HTTP " + r.status));
+    return data;
+  }
+
+  function panelsNow() {
+    if (state.crisis) return state.layout.crisis_panels;
+    const screens = state.layout.screens;
+    return screens[screen % screens.length];
+  }
+
+  function chart(box, option) {
+    if (!window.echarts) { box.appendChild(SH.el("p", "wall-error", "charts unavailable")); return; }
+    const c = window.echarts.init(box, null, { renderer: "canvas" });
+    const size = Math.round(14 * Number(state.layout.font_scale));
+    option.textStyle = { fontSize: size, color: getComputedStyle(body).color };
+    option.animation = false;
+    c.setOption(option);
+    charts.push(c);
+  }
+
+  function hoursOf(labels) { return labels.map(function (l) { return l.slice(11, 16); }); }
+
+  function list(panel, items, render) {
+    const ol = SH.el("ol", "wlist");
+    if (!items.length) ol.appendChild(SH.el("li", "meta", "nothing yet"));
+    items.forEach(function (x) { ol.appendChild(render(x)); });
+    panel.appendChild(ol);
+    return ol;
+  }
+
+  function alertItem(a) {
+    const li = SH.el("li", "");
+    li.appendChild(SH.el("span", "sev", a.severity));
+    li.appendChild(document.createTextNode(a.title));
+    li.appendChild(SH.el("div", "meta", a.state + " · " + SH.when(a.last_t)));
+    return li;
+  }
+
+  const draw = {
+    volume: function (panel, d) {
+      const box = SH.el("div", "wchart"); panel.appendChild(box);
+      chart(box, { legend: { top: 0, textStyle: { color: "inherit" } }, grid: { left: 50, right: 20, top: 40, bottom: 30 },
+        xAxis: { type: "category", data: hoursOf(d.buckets) }, yAxis: { type: "value" },
+        series: d.series.map(function (s) { return { name: s.name, type: "line", smooth: true, areaStyle: {}, data: s.counts }; }) });
+    },
+    sentiment: function (panel, d) {
+      const box = SH.el("div", "wchart"); panel.appendChild(box);
+      const colors = { positive: "#3cb371", negative: "#e5484d", neutral: "#9aa3c7", none: "#55597a" };
+      chart(box, { legend: { top: 0 }, grid: { left: 50, right: 20, top: 40, bottom: 30 },
+        xAxis: { type: "category", data: hoursOf(d.buckets) }, yAxis: { type: "value" },
+        series: d.series.map(function (s) { return { name: s.label, type: "bar", stack: "s", data: s.counts, itemStyle: { color: colors[s.label] } }; }) });
+    },
+    share_of_voice: function (panel, d) {
+      const box = SH.el("div", "wchart"); panel.appendChild(box);
+      chart(box, { legend: { bottom: 0 }, series: [{ type: "pie", radius: ["35%", "65%"],
+        label: { formatter: "{b}: {d}%" },
+        data: d.items.map(function (i) { return { name: i.name, value: i.count }; }) }] });
+    },
+    top_posts: function (panel, d) { list(panel, d.items, SH.mentionItem); },
+    alerts: function (panel, d) { list(panel, d.items, alertItem); },
+    live: function (panel) { list(panel, live, SH.mentionItem).id = "wall-live"; },
+  };
+
+  function render() {
+    charts.splice(0).forEach(function (c) { c.dispose(); });
+    SH.clear(screenBox);
+    body.classList.toggle("crisis", !!state.crisis);
+    document.getElementById("crisis-banner").hidden = !state.crisis;
+    document.documentElement.style.setProperty("--scale", String(state.layout.font_scale));
+    const panels = panelsNow();
+    screenBox.className = "screen n" + panels.length;
+    panels.forEach(function (name) {
+      const panel = SH.el("section", "wpanel");
+      panel.dataset.panel = name;
+      panel.appendChild(SH.el("h2", "", titles[name]));
+      screenBox.appendChild(panel);
+      draw[name](panel, state.panels[name]);
+    });
+    body.dataset.crisis = state.crisis ? "yes" : "no";
+    body.dataset.loaded = "yes";
+  }
+
+  async function refresh() {
+    try {
+      const fresh = await fetchState();
+      const first = state === null;
+      state = fresh;
+      if (first) live = state.panels.live.items.slice();
+      const t = state.layout.title || state.workspace.name;
+      document.getElementById("wall-title").textContent = t;
+      render();
+    } catch (err) {
+      stateBox.textContent = err.message;
+    }
+  }
+
+  function rotate() {
+    clearTimeout(rotateTimer);
+    rotateTimer = setTimeout(function () {
+      if (state && !state.crisis) { screen += 1; render(); }
+      rotate();
+    }, state ? state.layout.rotation_seconds * 1000 : 20000);
+  }
+
+  function connect() {
+    const es = new EventSource(base + "/live" + suffix);
+    es.onopen = function () { stateBox.textContent = "live"; };
+    es.onerror = function () { stateBox.textContent = "reconnecting…"; };
+    es.addEventListener("mention", function (ev) {
+      const m = JSON.parse(ev.data);
+      seen += 1;
+      live.unshift(m);
+      live = live.slice(0, 30);
+      const box = document.getElementById("wall-live");
+      if (box) {
+        if (box.firstChild && box.firstChild.classList.contains("meta")) SH.clear(box);
+        const li = SH.mentionItem(m);
+        li.classList.add("fresh");
+        box.insertBefore(li, box.firstChild);
+        while (box.childNodes.length > 30) box.removeChild(box.lastChild);
+      }
+    });
+  }
+
+  function tick() { document.getElementById("wall-clock").textContent = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }); }
+
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  tick(); setInterval(tick, 10000);
+  refresh().then(function () { rotate(); connect(); });
+  setInterval(refresh, 15000);
+})();

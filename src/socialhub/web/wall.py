@@ -1,0 +1,200 @@
+"""The wall of screens: kiosk API (read-only token, no login) and its administration.
+
+A kiosk opens ``/wall/{slug}/{wall}?key=shwall_...``: the key (created by an admin of
+the workspace, stored as its SHA-256, revocable) opens that one wall of that one
+workspace, and only through the GET routes under ``/api/kiosk``: it is not an API
+token, so every other route refuses it. A logged-in member of the workspace can open
+the same wall without a key (admins preview walls that way).
+
+Layouts are data (:mod:`socialhub.web.wall_layout`); mentions arrive over SSE and the
+panels' figures are refreshed by polling the state route.
+"""
+
+from __future__ import annotations
+
+import heapq
+import secrets
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from socialhub.models import Role, User
+from socialhub.store.walls import WallToken
+from socialhub.web import api
+from socialhub.web.access import ApiError, WorkspaceContext, principal, store_of, workspace
+from socialhub.web.admin_api import RowId
+from socialhub.web.auth import Principal
+from socialhub.web.live import LiveFeed
+from socialhub.web.security import SESSION_COOKIE, digest
+from socialhub.web.wall_layout import SETTING, find_wall, validate_walls, walls_from_setting
+
+router = APIRouter(prefix="/api")
+
+WALL_TOKEN_PREFIX = "shwall_"
+Admin = Annotated[WorkspaceContext, Depends(workspace("workspace.admin"))]
+View = Annotated[WorkspaceContext, Depends(workspace("view"))]
+Key = Annotated[
+    str | None,
+    Query(max_length=200, description="The wall's kiosk key (or a logged-in session)."),
+]
+TOP_POSTS = 8
+TOP_POSTS_SCAN = 1000  # newest mentions of the window ranked by engagement
+
+
+def new_wall_key() -> str:
+    return WALL_TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+async def kiosk(
+    slug: str, wall: str, request: Request, key: Key = None
+) -> tuple[WorkspaceContext, dict[str, Any]]:
+    """The workspace and wall a kiosk key (or a member's session) opens."""
+    store = store_of(request)
+    ws = await run_in_threadpool(store.get_workspace, slug)
+    if key:
+        token = await run_in_threadpool(store.find_wall_token, digest(key))
+        if token is None or ws is None or token.workspace_id != ws.id or token.wall != wall:
+            # one answer for a wrong, revoked or other-wall key: nothing to enumerate
+            raise ApiError(401, "unauthorized", "Invalid or revoked wall key.")
+        who = Principal(User(f"wall:{wall}"), False, {token.workspace_id: Role.VIEWER}, "wall")
+    else:
+        if request.method != "GET":
+            raise ApiError(405, "method_not_allowed", "The wall is read-only.")
+        who = await principal(request, None, request.cookies.get(SESSION_COOKIE))
+    role = None if ws is None or ws.id is None else who.role_in(ws.id)
+    if ws is None or role is None:
+        raise ApiError(404, "not_found", f"No workspace {slug!r} among yours.")
+    settings = await run_in_threadpool(store.get_workspace_settings, ws.id or 0)
+    layout = find_wall(settings.get(SETTING), wall)
+    if layout is None:
+        raise ApiError(404, "not_found", f"No wall {wall!r} in this workspace.")
+    return WorkspaceContext(who, ws, role), layout
+
+
+Kiosk = Annotated[tuple[WorkspaceContext, dict[str, Any]], Depends(kiosk)]
+
+
+def _top_posts(ctx: WorkspaceContext, request: Request, since: str) -> list[dict[str, Any]]:
+    found = api.store_of(request).search(
+        None, workspace_id=ctx.workspace_id, since=api._time(since, "since"), limit=TOP_POSTS_SCAN
+    )
+    best = heapq.nlargest(TOP_POSTS, found, key=lambda m: (m.engagement.total(), m.created_at))
+    return [api.mention_json(m) for m in best]
+
+
+def wall_state(ctx: WorkspaceContext, layout: dict[str, Any], request: Request) -> dict[str, Any]:
+    """Everything a wall shows at once: the layout, crisis mode and each panel's data."""
+    store = store_of(request)
+    now = request.app.state.auth.clock()
+    since = (now - timedelta(hours=float(layout["hours"]))).isoformat()
+    until = now.isoformat()
+    alerts = store.list_alerts(workspace_id=ctx.workspace_id, state="active", limit=50)
+    severe = [a for a in alerts if a.severity >= layout["crisis_severity"]]
+    recent, _ = store.search_page(None, workspace_id=ctx.workspace_id, limit=20)
+    return {
+        "workspace": {"slug": ctx.workspace.slug, "name": ctx.workspace.name},
+        "layout": layout,
+        "crisis": bool(severe),
+        "crisis_alerts": [a.to_dict() for a in severe],
+        "generated_at": now.isoformat(),
+        "panels": {
+            "volume": api.volume(ctx, request, since=since, until=until, interval="hour"),
+            "sentiment": api.sentiment_series(
+                ctx, request, since=since, until=until, interval="hour"
+            ),
+            "share_of_voice": api.share_of_voice(ctx, request, since=since, until=until),
+            "top_posts": {"items": _top_posts(ctx, request, since)},
+            "alerts": {"items": [a.to_dict() for a in alerts]},
+            "live": {"items": [api.mention_json(m) for m in recent]},
+        },
+    }
+
+
+@router.get("/kiosk/{slug}/{wall}", tags=["wall"])
+def kiosk_state(opened: Kiosk, request: Request) -> dict[str, Any]:
+    """A wall's layout, whether crisis mode is on, and every panel's data (read-only)."""
+    ctx, layout = opened
+    return wall_state(ctx, layout, request)
+
+
+@router.get("/kiosk/{slug}/{wall}/live", tags=["wall"], response_class=StreamingResponse)
+def kiosk_live(opened: Kiosk, request: Request) -> StreamingResponse:
+    """Server-sent events: ``mention`` for each new mention routed to the workspace."""
+    ctx, _ = opened
+    feed: LiveFeed = request.app.state.live
+    ids = {q.id for q in store_of(request).list_queries(ctx.workspace_id)}
+    return StreamingResponse(
+        feed.subscribe(accept=lambda m: not ids.isdisjoint(m.query_ids)),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+# -- administration (workspace admins) ----------------------------------------------------
+
+
+@router.get("/workspaces/{slug}/walls", tags=["wall"])
+def list_walls(ctx: View, request: Request) -> dict[str, Any]:
+    """The workspace's walls (defaults filled in); kiosk keys for admins."""
+    store = store_of(request)
+    settings = store.get_workspace_settings(ctx.workspace_id)
+    tokens = store.list_wall_tokens(ctx.workspace_id) if ctx.can("workspace.admin") else []
+    return {
+        "items": walls_from_setting(settings.get(SETTING)),
+        "configured": SETTING in settings,
+        "tokens": [t.to_dict() for t in tokens],
+    }
+
+
+class WallsIn(BaseModel):
+    walls: list[dict[str, Any]] = Field(max_length=50)
+
+
+@router.put("/workspaces/{slug}/walls", tags=["wall"])
+def save_walls(ctx: Admin, request: Request, body: WallsIn) -> dict[str, Any]:
+    """Replace the workspace's wall layouts (admin); answers 400 with every problem."""
+    problems = validate_walls(body.walls)
+    if problems:
+        raise ApiError(400, "invalid_walls", "; ".join(problems))
+    store_of(request).set_workspace_setting(ctx.workspace_id, SETTING, body.walls)
+    return {"items": walls_from_setting(body.walls)}
+
+
+class WallKeyIn(BaseModel):
+    wall: str = Field(min_length=1, max_length=40)
+    name: str = Field("", max_length=100, description="Which screen uses it.")
+
+
+@router.post("/workspaces/{slug}/walls/tokens", status_code=201, tags=["wall"])
+def add_wall_key(ctx: Admin, request: Request, body: WallKeyIn) -> dict[str, Any]:
+    """A kiosk key for one wall: its value and URL are in this answer only."""
+    store = store_of(request)
+    if find_wall(store.get_workspace_settings(ctx.workspace_id).get(SETTING), body.wall) is None:
+        raise ApiError(404, "not_found", f"No wall {body.wall!r} in this workspace.")
+    value = new_wall_key()
+    record = store.add_wall_token(
+        WallToken(
+            ctx.workspace_id,
+            body.wall,
+            body.name.strip(),
+            value[:12],
+            request.app.state.auth.clock(),
+            ctx.principal.user.username,
+        ),
+        digest(value),
+    )
+    url = f"/wall/{ctx.workspace.slug}/{body.wall}?key={value}"
+    return {"token": value, "url": url, **record.to_dict()}
+
+
+@router.delete("/workspaces/{slug}/walls/tokens/{token_id}", tags=["wall"])
+def revoke_wall_key(ctx: Admin, request: Request, token_id: RowId) -> dict[str, Any]:
+    if not store_of(request).revoke_wall_token(
+        ctx.workspace_id, token_id, request.app.state.auth.clock()
+    ):
+        raise ApiError(404, "not_found", f"No live wall key {token_id} in this workspace.")
+    return {"revoked": token_id}

@@ -1,0 +1,103 @@
+"""Wall layouts as data: the workspace setting ``walls`` (a list of walls).
+
+A wall shows ``screens`` in turn, each a list of panels, switching every
+``rotation_seconds``; ``font_scale`` multiplies every size so it reads from across a
+room. When an alert of severity >= ``crisis_severity`` is open or acknowledged the
+wall shows ``crisis_panels`` on one screen, without rotation, in the crisis palette.
+
+>>> validate_walls([{"name": "lobby", "screens": [["volume", "live"]]}])
+[]
+>>> validate_walls([{"name": "lobby", "screens": [["teapot"]]}])
+["[0] unknown panel 'teapot' (volume, live, top_posts, alerts, sentiment, share_of_voice)"]
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+SETTING = "walls"
+PANELS = ("volume", "live", "top_posts", "alerts", "sentiment", "share_of_voice")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+_KEYS = {
+    "name",
+    "title",
+    "screens",
+    "rotation_seconds",
+    "font_scale",
+    "crisis_severity",
+    "crisis_panels",
+    "hours",
+}
+
+DEFAULT_WALL: dict[str, Any] = {
+    "name": "main",
+    "title": "",
+    "screens": [["volume", "live"], ["top_posts", "share_of_voice"], ["sentiment", "alerts"]],
+    "rotation_seconds": 20,
+    "font_scale": 1.6,
+    "crisis_severity": 7,
+    "crisis_panels": ["volume", "alerts", "live"],
+    "hours": 24,
+}
+
+
+def _panels(value: Any, what: str) -> list[str]:
+    if not isinstance(value, list) or not value or len(value) > 6:
+        return [f"{what} must be a list of 1 to 6 panels"]
+    return [f"unknown panel {p!r} ({', '.join(PANELS)})" for p in value if p not in PANELS]
+
+
+def _number(data: dict[str, Any], key: str, low: float, high: float) -> list[str]:
+    value = data.get(key, DEFAULT_WALL[key])
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        return [f"{key!r} must be a number from {low:g} to {high:g}"]
+    return []
+
+
+def validate_wall(data: Any) -> list[str]:
+    if not isinstance(data, dict):
+        return ["a wall must be an object"]
+    problems = [f"unknown key {k!r}" for k in sorted(set(data) - _KEYS)]
+    if not isinstance(data.get("name"), str) or not _NAME.match(data["name"]):
+        problems.append("'name' must be 1-40 lowercase letters, digits, - or _")
+    if not isinstance(data.get("title", ""), str) or len(data.get("title", "")) > 200:
+        problems.append("'title' must be text (at most 200 characters)")
+    screens = data.get("screens", DEFAULT_WALL["screens"])
+    if not isinstance(screens, list) or not 1 <= len(screens) <= 12:
+        problems.append("'screens' must be a list of 1 to 12 screens")
+    else:
+        for screen in screens:
+            problems += _panels(screen, "a screen")
+    problems += _panels(data.get("crisis_panels", DEFAULT_WALL["crisis_panels"]), "crisis_panels")
+    problems += _number(data, "rotation_seconds", 5, 3600)
+    problems += _number(data, "font_scale", 0.5, 4)
+    problems += _number(data, "crisis_severity", 1, 10)
+    problems += _number(data, "hours", 1, 24 * 14)
+    return problems
+
+
+def validate_walls(value: Any) -> list[str]:
+    """Errors in the ``walls`` setting (an empty list when it is valid)."""
+    if not isinstance(value, list) or len(value) > 50:
+        return ["expected a list of at most 50 walls"]
+    problems: list[str] = []
+    names: set[str] = set()
+    for i, wall in enumerate(value):
+        problems += [f"[{i}] {p}" for p in validate_wall(wall)]
+        if isinstance(wall, dict):
+            if wall.get("name") in names:
+                problems.append(f"[{i}] duplicate wall name {wall.get('name')!r}")
+            names.add(str(wall.get("name")))
+    return problems
+
+
+def walls_from_setting(value: Any) -> list[dict[str, Any]]:
+    """Every wall with its defaults filled in (no setting, or an invalid one: the default)."""
+    if value is None or validate_walls(value):
+        return [dict(DEFAULT_WALL)]
+    return [{**DEFAULT_WALL, **wall} for wall in value]
+
+
+def find_wall(value: Any, name: str) -> dict[str, Any] | None:
+    return next((w for w in walls_from_setting(value) if w["name"] == name), None)

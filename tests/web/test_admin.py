@@ -1,0 +1,191 @@
+"""Workspace administration: queries with the linter, watchlists from CSV, alert routing
+and report schedules as validated settings, sources, members; admins only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from socialhub.web.admin_api import members_from_csv
+
+from .helpers import World, csrf_of
+
+Login = Callable[[str], TestClient]
+
+WRITES = [
+    ("POST", "/api/workspaces/com/queries", {"name": "n", "definition": "prune"}),
+    ("PUT", "/api/workspaces/com/queries/1", {"name": "n", "definition": "prune"}),
+    ("DELETE", "/api/workspaces/com/queries/1", None),
+    ("POST", "/api/workspaces/com/watchlists", {"name": "w", "csv": "handle\nbob\n"}),
+    ("PUT", "/api/workspaces/com/settings/alerts", {"value": {"min_severity": 2}}),
+    ("PUT", "/api/workspaces/com/settings/reports", {"value": []}),
+    ("PUT", "/api/workspaces/com/members/viewer", {"role": "admin"}),
+]
+READS = [
+    "/api/workspaces/com/queries",
+    "/api/workspaces/com/watchlists",
+    "/api/workspaces/com/settings/alerts",
+    "/api/workspaces/com/settings/reports",
+    "/api/workspaces/com/sources",
+    "/api/workspaces/com/members",
+]
+
+
+def _c(as_user: Login, who: str) -> tuple[TestClient, dict[str, str]]:
+    c = as_user(who)
+    return c, {"X-CSRF-Token": csrf_of(c)}
+
+
+@pytest.mark.parametrize("role", ["viewer", "analyst", "press"])
+def test_non_admins_reach_no_admin_action(as_user: Login, role: str) -> None:
+    c, h = _c(as_user, role)
+    for method, path, body in WRITES:
+        r = c.request(method, path, json=body, headers=h)
+        assert r.status_code == 403, (method, path, r.text)
+    for path in READS:
+        assert c.get(path).status_code == 403, path
+    assert c.get("/w/com/admin", headers={"accept": "text/html"}).status_code == 403
+
+
+def test_other_workspace_admin_sees_404(world: World, as_user: Login) -> None:
+    c, h = _c(as_user, "qosviewer")
+    assert c.get("/api/workspaces/com/queries").status_code == 404
+    r = c.post("/api/workspaces/com/queries", json={"name": "n", "definition": "x"}, headers=h)
+    assert r.status_code == 404
+
+
+def test_queries_crud_with_linter(world: World, as_user: Login) -> None:
+    c, h = _c(as_user, "admin")
+    bad = c.post(
+        "/api/workspaces/com/queries", json={"name": "x", "definition": "NOT job"}, headers=h
+    )
+    assert bad.status_code == 400 and "column" in bad.json()["message"]
+    r = c.post(
+        "/api/workspaces/com/queries",
+        json={"name": "Prunes <b>", "definition": "prune OR pruneau"},
+        headers=h,
+    )
+    assert r.status_code == 201
+    qid = r.json()["id"]
+    dup = c.post(
+        "/api/workspaces/com/queries", json={"name": "Prunes <b>", "definition": "x"}, headers=h
+    )
+    assert dup.status_code == 409
+    r = c.put(
+        f"/api/workspaces/com/queries/{qid}",
+        json={"name": "Prunes", "definition": "prune", "enabled": False},
+        headers=h,
+    )
+    assert r.status_code == 200 and r.json()["enabled"] is False
+    names = [q["name"] for q in c.get("/api/workspaces/com/queries").json()["items"]]
+    assert "Prunes" in names
+    outage = world.queries["outage"].id  # qos's query: not editable from com
+    assert c.delete(f"/api/workspaces/com/queries/{outage}", headers=h).status_code == 404
+    assert c.delete(f"/api/workspaces/com/queries/{qid}", headers=h).status_code == 200
+    # the live preview is the /count route with the draft query
+    assert c.get(
+        "/api/workspaces/com/count", params={"q": "mirabelle", "since": "2026-02-01T00:00:00"}
+    ).json() == {"count": 3}
+
+
+def test_watchlist_csv_import(as_user: Login) -> None:
+    c, h = _c(as_user, "admin")
+    text = "\ufeffHandle,Platform,Name\n@alice,x,Alice <i>\nbob,,Bob\n"
+    r = c.post(
+        "/api/workspaces/com/watchlists",
+        json={"name": "Journalistes", "list_type": "journalist", "csv": text},
+        headers=h,
+    )
+    assert r.status_code == 200, r.text
+    members = r.json()["members"]
+    assert [(m["platform"], m["handle"], m["name"]) for m in members] == [
+        ("x", "alice", "Alice <i>"),
+        ("", "bob", "Bob"),
+    ]
+    bad = c.post(
+        "/api/workspaces/com/watchlists", json={"name": "W", "csv": "name\nx\n"}, headers=h
+    )
+    assert bad.status_code == 400 and "handle" in bad.json()["message"]
+    listed = c.get("/api/workspaces/com/watchlists").json()["items"]
+    assert [w["name"] for w in listed] == ["Journalistes"]
+    wid = listed[0]["id"]
+    assert c.delete(f"/api/workspaces/com/watchlists/{wid}", headers=h).status_code == 200
+    assert c.get("/api/workspaces/com/watchlists").json()["items"] == []
+
+
+def test_members_from_csv_names_bad_line() -> None:
+    with pytest.raises(ValueError, match="line 3"):
+        members_from_csv('handle\nok\n""\n', "other")
+
+
+def test_settings_are_validated(world: World, as_user: Login) -> None:
+    c, h = _c(as_user, "admin")
+    good = {"min_severity": 3, "routes": [{"channels": ["email"], "min_severity": 7}]}
+    assert (
+        c.put("/api/workspaces/com/settings/alerts", json={"value": good}, headers=h).status_code
+        == 200
+    )
+    assert c.get("/api/workspaces/com/settings/alerts").json()["value"] == good
+    bad = {"min_severity": 11, "routes": [{"channels": ["pigeon"]}]}
+    r = c.put("/api/workspaces/com/settings/alerts", json={"value": bad}, headers=h)
+    msg = r.json()["message"]
+    assert r.status_code == 400 and "min_severity" in msg and "channels" in msg
+    reports = c.get("/api/workspaces/com/settings/reports").json()
+    assert reports["default"] is True and reports["effective"][0]["name"] == "press-digest"
+    sched = [{"name": "am", "kind": "digest", "times": ["07:30"], "recipients": ["a@example.org"]}]
+    assert (
+        c.put("/api/workspaces/com/settings/reports", json={"value": sched}, headers=h).status_code
+        == 200
+    )
+    ws_id = world.ws["com"].id or 0
+    assert world.store.get_workspace_settings(ws_id)["reports"] == sched
+    r = c.put(
+        "/api/workspaces/com/settings/reports",
+        json={"value": [{"name": "x", "times": ["25:00"]}]},
+        headers=h,
+    )
+    assert r.status_code == 400 and "25:00" in r.json()["message"]
+
+
+def test_sources_with_health_or_none(world: World, as_user: Login) -> None:
+    c = as_user("admin")
+    ws_id = world.ws["com"].id or 0
+    world.store.set_workspace_setting(ws_id, "sources", [{"kind": "rss", "name": "press"}])
+    body = c.get("/api/workspaces/com/sources").json()
+    assert body["items"] == [
+        {"kind": "rss", "name": "press", "origin": "workspace", "health": None}
+    ]
+    world.store.save_source_health("press", {"status": "ok", "items_per_hour": 12})
+    body = c.get("/api/workspaces/com/sources").json()
+    assert body["items"][0]["health"] == {"status": "ok", "items_per_hour": 12}
+
+
+def test_members_roles(world: World, as_user: Login) -> None:
+    c, h = _c(as_user, "admin")
+    body = c.get("/api/workspaces/com/members").json()
+    assert {m["username"]: m["role"] for m in body["items"]}["viewer"] == "viewer"
+    assert "legal" in body["roles"]
+    r = c.put("/api/workspaces/com/members/qosviewer", json={"role": "legal"}, headers=h)
+    assert r.status_code == 200
+    assert as_user("qosviewer").get("/api/workspaces/com").json()["role"] == "legal"
+    assert (
+        c.put("/api/workspaces/com/members/qosviewer", json={"role": None}, headers=h).status_code
+        == 200
+    )
+    assert as_user("qosviewer").get("/api/workspaces/com").status_code == 404
+    assert (
+        c.put("/api/workspaces/com/members/admin", json={"role": "viewer"}, headers=h).status_code
+        == 409
+    )
+    assert (
+        c.put("/api/workspaces/com/members/ghost", json={"role": "viewer"}, headers=h).status_code
+        == 404
+    )
+
+
+def test_admin_page_renders_for_admin(as_user: Login) -> None:
+    r = as_user("admin").get("/w/com/admin", headers={"accept": "text/html"})
+    assert r.status_code == 200 and 'id="query-form"' in r.text
+    assert "Communication &lt;i&gt;" in r.text
