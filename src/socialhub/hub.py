@@ -16,15 +16,13 @@ from typing import Any
 
 import uvicorn
 
-from socialhub import plugins
 from socialhub.analytics.service import DetectorService
 from socialhub.bus import RAW, Bus, open_bus
 from socialhub.connectors.base import Source
-from socialhub.connectors.coordinator import build_coordinator
 from socialhub.models import Mention
-from socialhub.pipeline.base import Context
 from socialhub.pipeline.chain import Pipeline
 from socialhub.pipeline.service import PipelineService
+from socialhub.processes.wiring import build_pipeline, build_sources, pipeline_service
 from socialhub.serialize import mention_to_json
 from socialhub.settings import Settings
 from socialhub.store import open_store
@@ -34,11 +32,6 @@ from socialhub.web.live import LiveFeed
 
 log = logging.getLogger(__name__)
 
-# Mentions waiting on the bus above which batches are enriched in the fast mode (a
-# backfill, a burst): the full chain is encoder-bound at ~100 mentions/s on 2 cores.
-# ``[pipeline] catch_up_backlog = 0`` always runs the full chain.
-DEFAULT_CATCH_UP = 2_000
-
 
 def detector_state_path(settings: Settings) -> Path | None:
     """Where detector checkpoints go: ``[detect] state_path``, else beside a SQLite file."""
@@ -47,23 +40,6 @@ def detector_state_path(settings: Settings) -> Path | None:
     if settings.db.startswith("sqlite:///"):
         return Path(settings.db[len("sqlite:///") :] + ".detectors.pickle")
     return None
-
-
-def build_sources(settings: Settings, store: Store | None = None) -> list[Source]:
-    """Built-in sources (the demo) by type; platform connectors run under a coordinator
-    (cursor, backoff, health) that needs the store."""
-    registry = plugins.sources()
-    connectors = plugins.connectors()
-    out: list[Source] = []
-    for src in settings.sources:
-        if src.type in registry:
-            out.append(registry[src.type](**src.options))
-        elif src.type in connectors and store is not None:
-            out.append(build_coordinator(src, store, registry=connectors))
-        else:
-            known = ", ".join(sorted({*registry, *connectors}))
-            raise ValueError(f"unknown source type {src.type!r} (known: {known})")
-    return out
 
 
 @dataclass
@@ -93,10 +69,7 @@ class Hub:
         if setup is not None:
             setup(store)
         bus = open_bus(settings.bus)
-        catch_up = settings.pipeline.get("catch_up_backlog", DEFAULT_CATCH_UP)
-        pipeline = Pipeline.from_settings(
-            Context(store, settings.pipeline), settings.enrichers, with_fast=bool(catch_up)
-        )
+        pipeline = build_pipeline(settings, store)
         detector = None
         if settings.detect.get("enabled", True):
             detector = DetectorService(
@@ -121,15 +94,7 @@ class Hub:
             if self.on_stored:
                 self.on_stored(batch)
 
-        catch_up = self.settings.pipeline.get("catch_up_backlog", DEFAULT_CATCH_UP)
-        service = PipelineService(
-            self.bus,
-            self.store,
-            self.pipeline,
-            batch_size=self.settings.batch_size,
-            on_stored=stored,
-            catch_up_backlog=int(catch_up) if catch_up else None,
-        )
+        service = pipeline_service(self.settings, self.bus, self.store, self.pipeline, stored)
         tasks: list[asyncio.Task[Any]] = [asyncio.create_task(service.run(stop), name="pipeline")]
         if self.detector is not None:
             await self.detector.subscribe()

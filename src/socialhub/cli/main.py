@@ -7,6 +7,7 @@ import typer
 from socialhub import __version__
 from socialhub.cli import (
     alerts_cmds,
+    collect_cmd,
     config_cmds,
     db_cmds,
     detect_cmd,
@@ -15,6 +16,7 @@ from socialhub.cli import (
     hub_cmds,
     import_cmd,
     launch_cmds,
+    proc_cmds,
     quarantine_cmd,
     relevance_cmds,
     report_cmd,
@@ -41,7 +43,12 @@ app.command("detect")(detect_cmd.detect)
 app.command("report")(report_cmd.report)
 app.command("scheduler")(report_cmd.scheduler)
 app.command("sources")(sources_cmds.sources)
-app.command("collect")(sources_cmds.collect)
+app.command("collect")(collect_cmd.collect)
+app.command("worker")(proc_cmds.worker)
+app.command("detect-service")(proc_cmds.detect_service)
+app.command("scheduler-service")(proc_cmds.scheduler_service)
+app.command("serve")(proc_cmds.serve)
+app.command("status")(proc_cmds.status)
 app.add_typer(db_cmds.app, name="db")
 app.add_typer(quarantine_cmd.app, name="quarantine")
 app.add_typer(relevance_cmds.app, name="relevance")

@@ -27,6 +27,7 @@ from socialhub.store import migrations
 from socialhub.store.admin import Cursor
 from socialhub.store.alerts import AlertRepo
 from socialhub.store.base import AddResult
+from socialhub.store.checkpoints import CheckpointRepo
 from socialhub.store.common import (
     AUTHOR_COLUMNS,
     MENTION_COLUMNS,
@@ -100,7 +101,15 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
 
 
 class PostgresStore(
-    SqlStoreBase, RelevanceRepo, AlertRepo, ReportRepo, WebRepo, LaunchRepo, SourceRepo, WallRepo
+    SqlStoreBase,
+    RelevanceRepo,
+    AlertRepo,
+    ReportRepo,
+    WebRepo,
+    LaunchRepo,
+    WallRepo,
+    SourceRepo,
+    CheckpointRepo,
 ):
     """The Store protocol on a PostgreSQL database. Thread-safe; migrates only on demand."""
 

@@ -26,6 +26,7 @@ from socialhub.store import migrations
 from socialhub.store.admin import Cursor, iter_chunks
 from socialhub.store.alerts import AlertRepo
 from socialhub.store.base import AddResult
+from socialhub.store.checkpoints import CheckpointRepo
 from socialhub.store.common import (
     AUTHOR_COLUMNS,
     MENTION_COLUMNS,
@@ -110,7 +111,15 @@ def path_from_url(url: str) -> Path:
 
 
 class SqliteStore(
-    SqlStoreBase, RelevanceRepo, AlertRepo, ReportRepo, WebRepo, LaunchRepo, SourceRepo, WallRepo
+    SqlStoreBase,
+    RelevanceRepo,
+    AlertRepo,
+    ReportRepo,
+    WebRepo,
+    LaunchRepo,
+    WallRepo,
+    SourceRepo,
+    CheckpointRepo,
 ):
     """The Store protocol on one SQLite file. Thread-safe; opens no migration itself."""
 
