@@ -21,7 +21,7 @@ from socialhub.connectors.base import (
 )
 from socialhub.connectors.facebook import FacebookConnector
 
-from .server import Reply, Request, serve
+from ..canned_server import Reply, Request, serve
 
 FIXTURES = Path(__file__).parents[3] / "src/socialhub/connectors/facebook/fixtures"
 PAGE = "104857600012345"

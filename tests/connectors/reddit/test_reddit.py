@@ -29,7 +29,7 @@ from socialhub.connectors.reddit.normalize import (
 )
 from socialhub.serialize import mention_to_json
 
-from .server import Reply, Server, fixture, serve
+from ..scripted_server import Reply, Server, fixture, serve
 
 FIX = Path(__file__).parents[3] / "src/socialhub/connectors/reddit/fixtures"
 ENV = {"SOCIALHUB_REDDIT_CLIENT_ID": "app-id", "SOCIALHUB_REDDIT_CLIENT_SECRET": "app-secret"}

@@ -26,7 +26,7 @@ from socialhub.connectors.webwatch.client import RobotsDisallowed
 from socialhub.connectors.webwatch.extract import Selectors, extract
 from socialhub.connectors.webwatch.normalize import item_to_mention
 
-from .server import Reply, Request, serve
+from ..canned_server import Reply, Request, serve
 
 FIXTURES = Path(__file__).parents[3] / "src/socialhub/connectors/webwatch/fixtures"
 NOW = datetime(2026, 1, 30, 12, 0, tzinfo=UTC)

@@ -26,7 +26,7 @@ from socialhub.connectors.x import XConnector
 from socialhub.connectors.x.normalize import page_mentions
 from socialhub.serialize import mention_to_json
 
-from .server import Reply, Server, fixture, serve
+from ..scripted_server import Reply, Server, fixture, serve
 
 FIX = Path(__file__).parents[3] / "src/socialhub/connectors/x/fixtures"
 ENV = {"SOCIALHUB_X_BEARER_TOKEN": "app-token", "SOCIALHUB_X_USER_TOKEN": "user-token"}

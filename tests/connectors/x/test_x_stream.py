@@ -12,7 +12,7 @@ import pytest
 from socialhub.connectors.base import BadRequest, Page, Target, Unavailable
 from socialhub.connectors.x import XConnector
 
-from .server import Reply, Server, fixture, serve
+from ..scripted_server import Reply, Server, fixture, serve
 
 FIX = Path(__file__).parents[3] / "src/socialhub/connectors/x/fixtures"
 ENV = {"SOCIALHUB_X_BEARER_TOKEN": "app-token"}

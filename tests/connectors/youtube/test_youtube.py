@@ -24,7 +24,7 @@ from socialhub.connectors.youtube import YouTubeConnector
 from socialhub.connectors.youtube.client import seconds_to_pacific_midnight
 from socialhub.connectors.youtube.normalize import search_item_to_mention, thread_to_mentions
 
-from .server import Reply, Request, serve
+from ..canned_server import Reply, Request, serve
 
 FIXTURES = Path(__file__).parents[3] / "src/socialhub/connectors/youtube/fixtures"
 NOW = datetime(2026, 1, 30, 12, 0, tzinfo=UTC)
