@@ -22,7 +22,16 @@ from starlette.exceptions import HTTPException
 from socialhub import __version__
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.store.base import Store
-from socialhub.web import admin_api, api, api_account, explore, pages, pages_workspace, wall
+from socialhub.web import (
+    admin_api,
+    api,
+    api_account,
+    explore,
+    pages,
+    pages_workspace,
+    reports_web,
+    wall,
+)
 from socialhub.web.access import ApiError
 from socialhub.web.bootstrap import ensure_admin
 from socialhub.web.live import LiveFeed
@@ -66,7 +75,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(api_account.router)
     app.include_router(pages.router)
-    for extra in (explore, wall, admin_api, pages_workspace):  # issue 6, second half
+    for extra in (explore, wall, admin_api, pages_workspace, reports_web):
         app.include_router(extra.router)
     _errors(app)
 
