@@ -7,6 +7,7 @@ import typer
 from socialhub import __version__
 from socialhub.cli import (
     alerts_cmds,
+    backtest_cmd,
     collect_cmd,
     config_cmds,
     db_cmds,
@@ -40,6 +41,7 @@ app.command("export-config")(config_cmds.export)
 app.command("import")(import_cmd.import_)
 app.command("enrich")(enrich_cmd.enrich)
 app.command("detect")(detect_cmd.detect)
+app.command("backtest")(backtest_cmd.backtest)
 app.command("report")(report_cmd.report)
 app.command("scheduler")(report_cmd.scheduler)
 app.command("sources")(sources_cmds.sources)
