@@ -180,8 +180,22 @@ def facets(
 ) -> dict[str, Any]:
     """Counts per platform, language and sentiment; each facet ignores its own filter so
     the other values stay visible."""
-    store = store_of(request)
     t0, t1 = _time(since, "since"), _time(until, "until")
+    return sql_facets(store_of(request), ctx, q, t0, t1, platform, lang, sentiment)
+
+
+def sql_facets(
+    store: Store,
+    ctx: WorkspaceContext,
+    q: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    platform: str | None,
+    lang: str | None,
+    sentiment: str | None,
+) -> dict[str, Any]:
+    """Exact counts per platform, language and sentiment; each facet ignores its own
+    filter so the other values stay visible (shared with the explore page)."""
     chosen = {"platform": platform, "lang": lang, "sentiment": sentiment}
     out: dict[str, Any] = {}
     for field in FACET_FIELDS:
@@ -190,8 +204,8 @@ def facets(
             field,
             _filters(q, others["platform"], others["lang"]),
             workspace_id=ctx.workspace_id,
-            since=t0,
-            until=t1,
+            since=since,
+            until=until,
             sentiment=others["sentiment"],
         )
         out[field] = [{"value": v, "count": n} for v, n in rows]

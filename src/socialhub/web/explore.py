@@ -28,9 +28,18 @@ from socialhub.query.lint import lint
 from socialhub.query.parser import parse
 from socialhub.serialize import mention_to_dict
 from socialhub.store.base import Store
-from socialhub.store.web import FACET_FIELDS
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
-from socialhub.web.api import Q, Sentiment, Since, Token, Until, _filters, _time, mention_json
+from socialhub.web.api import (
+    Q,
+    Sentiment,
+    Since,
+    Token,
+    Until,
+    _filters,
+    _time,
+    mention_json,
+    sql_facets,
+)
 
 router = APIRouter(prefix="/api")
 
@@ -119,19 +128,7 @@ def explore_facets(
     store = store_of(request)
     t0, t1 = _time(since, "since"), _time(until, "until")
     query = _filters(q, platform, lang)
-    out: dict[str, Any] = {}
-    chosen = {"platform": platform, "lang": lang, "sentiment": sentiment}
-    for field in FACET_FIELDS:  # each ignores its own filter so siblings stay visible
-        others = {k: (None if k == field else v) for k, v in chosen.items()}
-        rows = store.facet_counts(
-            field,
-            _filters(q, others["platform"], others["lang"]),
-            workspace_id=ctx.workspace_id,
-            since=t0,
-            until=t1,
-            sentiment=others["sentiment"],
-        )
-        out[field] = [{"value": v, "count": n} for v, n in rows]
+    out = sql_facets(store, ctx, q, t0, t1, platform, lang, sentiment)
     found = _scan(store, query, ctx, since=t0, until=t1, sentiment=sentiment)
     category: Counter[str] = Counter()
     watchlist: Counter[str] = Counter()
