@@ -1,4 +1,5 @@
-"""Real local servers for the channel tests: SMTP (aiosmtpd) and HTTP (http.server)."""
+"""Real local servers for the channel and report tests: SMTP (aiosmtpd) and HTTP
+(http.server). tests/reports uses the SMTP one too."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -24,8 +27,12 @@ def free_port() -> int:
 class Mailbox:
     envelopes: list[Envelope] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)
+    # SMTP replies to give to DATA before accepting, in order (e.g. "451 try later")
+    refuse: list[str] = field(default_factory=list)
 
     async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
+        if self.refuse:
+            return self.refuse.pop(0)
         self.envelopes.append(envelope)
         return "250 Message accepted for delivery"
 
@@ -36,6 +43,12 @@ class Mailbox:
             self.logins.append(data.login.decode())
             return AuthResult(success=True)
         return AuthResult(success=False, handled=False)
+
+    def messages(self) -> list[EmailMessage]:
+        return [
+            message_from_bytes(e.original_content or b"", policy=policy.default)  # type: ignore[misc]
+            for e in self.envelopes
+        ]
 
 
 @contextmanager

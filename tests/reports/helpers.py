@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from typing import Any
-
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
 from socialhub.models import (
     Author,
@@ -93,58 +85,6 @@ def mention(
         sentiment_label=sentiment,
         sentiment_score=0.0,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Mailbox:
-    envelopes: list[Envelope] = field(default_factory=list)
-    logins: list[str] = field(default_factory=list)
-    # SMTP replies to give to DATA before accepting, in order (e.g. "451 try later")
-    refuse: list[str] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
-        if self.refuse:
-            return self.refuse.pop(0)
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def authenticate(
-        self, server: Any, session: Session, envelope: Envelope, mechanism: str, data: Any
-    ) -> AuthResult:
-        if isinstance(data, LoginPassword) and data.password == b"s3cret":
-            self.logins.append(data.login.decode())
-            return AuthResult(success=True)
-        return AuthResult(success=False, handled=False)
-
-    def messages(self) -> list[EmailMessage]:
-        return [
-            message_from_bytes(e.original_content or b"", policy=policy.default)  # type: ignore[misc]
-            for e in self.envelopes
-        ]
-
-
-@contextmanager
-def smtp_server() -> Iterator[tuple[int, Mailbox]]:
-    box = Mailbox()
-    port = free_port()
-    controller = Controller(
-        box,
-        hostname="127.0.0.1",
-        port=port,
-        authenticator=box.authenticate,
-        auth_require_tls=False,  # loopback test server: no certificate to offer
-    )
-    controller.start()
-    try:
-        yield port, box
-    finally:
-        controller.stop()
 
 
 def hours(n: float) -> timedelta:

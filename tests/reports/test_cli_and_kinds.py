@@ -10,12 +10,13 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from alerts.servers import smtp_server  # the shared SMTP test server
 from socialhub.alerts.records import Alert, AlertEvent
 from socialhub.cli.report_cmd import report, scheduler
 from socialhub.reports.build import build
 from socialhub.store.sqlite import SqliteStore
 
-from .helpers import PERIOD, World, hours, mention, setup_workspace, smtp_server
+from .helpers import PERIOD, World, hours, mention, setup_workspace
 
 START, END = PERIOD
 

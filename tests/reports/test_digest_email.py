@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from alerts.servers import smtp_server  # the shared SMTP test server
 from socialhub.alerts.records import Alert
 from socialhub.mailer import SmtpSettings
 from socialhub.reports.delivery import Mailer
 from socialhub.reports.scheduler import Scheduler
 from socialhub.store.sqlite import SqliteStore
 
-from .helpers import PERIOD, World, hours, mention, setup_workspace, smtp_server
+from .helpers import PERIOD, World, hours, mention, setup_workspace
 
 START, END = PERIOD
 PRESS = "presse@fictel.example"
