@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import OrderedDict
+from functools import lru_cache
 from importlib import resources
 from typing import Any, ClassVar
 
@@ -44,7 +45,8 @@ _WORDS = re.compile(r"[^\W_]+")
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
 _INNER_PUNCT = re.compile(r"[.!?;:,()\"«»]")
 _HASHTAG = re.compile(r"#([^\W_][\w]*)")
-_ALLOWED_PUNCT = set(".,;:!?'’-()\"«»")
+# Kept: letters and digits (\w is str.isalnum() plus "_"), spaces, and .,;:!?'’-()"«»
+_NOT_KEPT = re.compile(r"[^\w\s.,;:!?'’\-()\"«»]|_")
 
 # words of social-media chatter that are never a topic
 _EXTRA_STOPWORDS: dict[str, set[str]] = {
@@ -75,15 +77,11 @@ def clean(text: str, max_chars: int = MAX_CHARS) -> str:
     text = _NEWLINES.sub(" . ", text)  # a line break ends a sentence (for YAKE and casing)
     # a hashtag is its own fragment: "...par la fenêtre #rentrée" must not give "fenêtre rentrée"
     text = _HASHTAG.sub(r" ; \1 ; ", text)
-    out = []
-    for ch in text:
-        if ch.isalnum() or ch.isspace() or ch in _ALLOWED_PUNCT:
-            out.append(ch)
-        else:  # emojis, '#', '@', symbols, replacement characters of binary junk
-            out.append(" ")
-    return " ".join("".join(out).split())
+    # emojis, '#', '@', symbols, replacement characters of binary junk become spaces
+    return " ".join(_NOT_KEPT.sub(" ", text).split())
 
 
+@lru_cache(maxsize=100_000)
 def phrase_key(phrase: str) -> str:
     """The identity of a phrase: folded words joined by one space."""
     return " ".join(_WORDS.findall(fold(phrase)))
@@ -121,6 +119,7 @@ def _initial_only(word: str, text: str) -> bool:
     return bool(starts) and all(i == 0 or text[:i].rstrip()[-1:] in ".!?:;" for i in starts)
 
 
+@lru_cache(maxsize=50_000)
 def _quality(form: str) -> tuple[int, int]:
     """How much a form tells: accents first (folding loses them), then capitals."""
     accents = sum(1 for ch in unicodedata.normalize("NFD", form) if unicodedata.combining(ch))

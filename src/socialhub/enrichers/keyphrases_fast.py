@@ -97,15 +97,19 @@ class FastKeyphraseExtractor(KeyphraseExtractor):
         return out
 
     def _score_run(self, run: list[str], lang: str, scored: dict[str, tuple[float, str]]) -> None:
+        if not run:
+            return
+        # per-word parts of the score, computed once for all the n-grams that share them
+        rarities = [_rarity(w.lower(), lang) for w in run]
+        capitals = [1.0 if w[:1].isupper() else 0.0 for w in run]
         for n in range(1, min(self.max_ngram, len(run)) + 1):
             for i in range(len(run) - n + 1):
-                words = run[i : i + n]
-                form = " ".join(words)
+                form = " ".join(run[i : i + n])
                 key = phrase_key(form)
                 if len(key) < 3:
                     continue
-                rarity = sum(_rarity(w.lower(), lang) for w in words) / n
-                names = sum(1 for w in words if w[:1].isupper()) / n
+                rarity = sum(rarities[i : i + n]) / n
+                names = sum(capitals[i : i + n]) / n
                 score = rarity + 1.5 * names + 0.5 * (n - 1)
                 previous = scored.get(key)
                 if previous is not None:

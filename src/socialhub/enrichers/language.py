@@ -40,6 +40,25 @@ _ASCII_NOISE = {
 }
 
 
+class _NoiseTable(dict[int, str | int]):
+    """``str.translate`` table for any character, filled as characters are met.
+
+    Bounded, so hostile texts cycling through every code point cannot grow it forever.
+    """
+
+    def __missing__(self, code: int) -> str | int:
+        ch = chr(code)
+        noise = unicodedata.category(ch)[0] in "CS" or ch in "#_"
+        value: str | int = " " if noise else code
+        if len(self) < _TABLE_MAX:
+            self[code] = value
+        return value
+
+
+_TABLE_MAX = 50_000
+_NOISE = _NoiseTable()
+
+
 def clean(text: str, max_chars: int = 1_000) -> str:
     """The part of a text that says something about its language.
 
@@ -48,16 +67,9 @@ def clean(text: str, max_chars: int = 1_000) -> str:
     symbol characters (emojis, replacement characters of binary junk) are dropped.
     """
     text = _HANDLE.sub(" ", _URL.sub(" ", text[: max_chars * 4]))
-    if text.isascii():  # the common case, without a Python loop over characters
+    if text.isascii():  # the common case
         return " ".join(text.translate(_ASCII_NOISE).split())[:max_chars]
-    chars = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if cat[0] in "CS" or ch in "#_":
-            chars.append(" ")
-        else:
-            chars.append(ch)
-    return " ".join("".join(chars).split())[:max_chars]
+    return " ".join(text.translate(_NOISE).split())[:max_chars]
 
 
 def _has_letters(text: str) -> bool:

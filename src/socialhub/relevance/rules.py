@@ -55,14 +55,33 @@ def _slot_hits(slot: Term | Prefix, token: str) -> bool:
     return token.startswith(slot.stem)
 
 
-def _positions(atom: Atom, toks: list[str]) -> list[tuple[int, int]]:
-    """Spans (start, end inclusive) where an atom matches exactly."""
+def _token_index(toks: list[str]) -> dict[str, list[int]]:
+    """Positions of each distinct token: one pass per text, shared by every atom."""
+    index: dict[str, list[int]] = {}
+    for i, tok in enumerate(toks):
+        index.setdefault(tok, []).append(i)
+    return index
+
+
+def _starts(slot: Term | Prefix, index: dict[str, list[int]]) -> list[int]:
+    if isinstance(slot, Term):
+        return index.get(slot.token, [])
+    return sorted(i for tok, pos in index.items() if tok.startswith(slot.stem) for i in pos)
+
+
+def _positions(
+    atom: Atom, toks: list[str], index: dict[str, list[int]] | None = None
+) -> list[tuple[int, int]]:
+    """Spans (start, end inclusive) where an atom matches exactly, in text order."""
+    if index is None:
+        index = _token_index(toks)
     parts = atom.parts if isinstance(atom, Phrase) else (atom,)
     n = len(parts)
+    # Candidates come from the first slot's positions; later slots are checked in place.
     return [
         (i, i + n - 1)
-        for i in range(len(toks) - n + 1)
-        if all(_slot_hits(p, toks[i + j]) for j, p in enumerate(parts))
+        for i in _starts(parts[0], index)
+        if i + n <= len(toks) and all(_slot_hits(parts[j], toks[i + j]) for j in range(1, n))
     ]
 
 
@@ -74,13 +93,15 @@ def _words(atoms: list[Atom]) -> set[str]:
     return out
 
 
-def _loose(atom: Atom, toks: list[str], positive: set[str]) -> list[int]:
+def _loose(
+    atom: Atom, toks: list[str], positive: set[str], index: dict[str, list[int]] | None = None
+) -> list[int]:
     """Positions where a NOT atom matches loosely (a shared stem) or exactly.
 
     Exact only for short words, hashtags, handles, phrases, and words whose stem a
     positive term shares (NOT ``mirabellier`` must not catch ``mirabelle``).
     """
-    exact = [s for s, _ in _positions(atom, toks)]
+    exact = [s for s, _ in _positions(atom, toks, index)]
     if isinstance(atom, Phrase):
         return exact
     word = atom.token if isinstance(atom, Term) else atom.stem
@@ -89,7 +110,9 @@ def _loose(atom: Atom, toks: list[str], positive: set[str]) -> list[int]:
         return exact
     if any(p.startswith(stem) or stem.startswith(p) for p in positive):
         return exact
-    return [i for i, t in enumerate(toks) if t.startswith(stem)]
+    if index is None:
+        index = _token_index(toks)
+    return sorted(i for tok, pos in index.items() if tok.startswith(stem) for i in pos)
 
 
 def _specific(atom: Atom) -> bool:
@@ -133,12 +156,13 @@ class RuleScorer:
     def signals(self, text: str) -> dict[str, float]:
         """The three signals: distinct hits (and specific ones), NOT words near, share."""
         toks = index_tokens(text)
+        index = _token_index(toks)
         words = sum(1 for t in toks if not t.startswith(("#", "@")))
         hits = 0
         specific = 0
         covered: set[int] = set()
         for atom in self.positive:
-            spans = _positions(atom, toks)
+            spans = _positions(atom, toks, index)
             if spans:
                 hits += 1
                 specific += _specific(atom)
@@ -147,7 +171,7 @@ class RuleScorer:
         near = 0
         if covered:
             for atom in self.negative:
-                found = _loose(atom, toks, self._positive_words)
+                found = _loose(atom, toks, self._positive_words, index)
                 if any(abs(p - c) <= WINDOW for p in found if p not in covered for c in covered):
                     near += 1
         plain = sum(1 for i in covered if not toks[i].startswith(("#", "@")))

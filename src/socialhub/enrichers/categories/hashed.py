@@ -38,8 +38,10 @@ class HashedEmbedder:
             rows, cols, values = featurize(
                 [t if isinstance(t, str) else "" for t in texts], self.bits
             )
-            np.add.at(out, (rows, cols), values)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
+            # a sum per (row, col), as np.add.at but several times faster
+            cells, inverse = np.unique(rows * self.dim + cols, return_inverse=True)
+            out.reshape(-1)[cells] = np.bincount(inverse, weights=values)
+        norms = np.sqrt(np.einsum("ij,ij->i", out, out))[:, None]
         out /= np.where(norms == 0, 1.0, norms)
         out[norms[:, 0] == 0, 0] = 1.0  # an empty text: a fixed unit vector, never zeros
         return out

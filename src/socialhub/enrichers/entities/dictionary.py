@@ -15,6 +15,7 @@ matching costs one pass whatever the number of names; a hit must sit on word bou
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -110,26 +111,57 @@ def _pattern(surface: str) -> str:
     return key if any(ch.isalnum() for ch in key) else ""
 
 
+#: Per-character folds, learnt as characters are met (bounded by Unicode's size):
+#: ``_ONE`` maps characters that fold to exactly one character (for ``str.translate``),
+#: ``_IRREGULAR`` those that vanish (combining accents) or grow ('ß' -> 'ss').
+_ASCII_ONE = {i: chr(i).lower() for i in range(128)}
+_ASCII_ONE_CHARS = frozenset(chr(i) for i in range(128))
+_ONE: dict[int, str] = dict(_ASCII_ONE)
+_IRREGULAR: dict[str, str] = {}
+_KNOWN: set[str] = set(_ASCII_ONE_CHARS)
+_KNOWN_MAX = 50_000
+
+
+def _learn(chars: set[str]) -> None:
+    for ch in chars:
+        folded = "" if unicodedata.combining(ch) else fold(ch)
+        if len(folded) == 1:
+            _ONE[ord(ch)] = folded
+        else:
+            _IRREGULAR[ch] = folded
+        _KNOWN.add(ch)
+
+
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """``fold(text)`` and, for each folded character, the index of its source character.
 
     Folding can change the length ('œ' stays, 'ß' becomes 'ss', combining accents
-    vanish), so hits on the folded text are mapped back through this table.
+    vanish), so hits on the folded text are mapped back through this table. Folds are
+    per character and memoised: most texts need one ``str.translate`` and no loop.
     """
     if text.isascii():
         return text.lower(), list(range(len(text)))
+    new = set(text) - _KNOWN
+    if new:
+        if len(_KNOWN) + len(new) > _KNOWN_MAX:  # hostile input cycling code points
+            _IRREGULAR.clear()
+            _ONE.clear()
+            _ONE.update(_ASCII_ONE)
+            _KNOWN.clear()
+            _KNOWN.update(_ASCII_ONE_CHARS)
+        _learn(new)
+    if _IRREGULAR.keys().isdisjoint(text):
+        return text.translate(_ONE), list(range(len(text)))
     chars: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
-        if ch.isascii():
-            chars.append(ch.lower())
+        folded = _IRREGULAR.get(ch)
+        if folded is None:
+            chars.append(_ONE.get(ord(ch)) or fold(ch))
             index.append(i)
-            continue
-        if unicodedata.combining(ch):
-            continue
-        folded = fold(ch)
-        chars.append(folded)
-        index.extend([i] * len(folded))
+        elif folded:
+            chars.append(folded)
+            index.extend([i] * len(folded))
     return "".join(chars), index
 
 
@@ -238,8 +270,13 @@ class Dictionary:
         return out
 
 
+_ODD_SPACE = re.compile(r"\s\s|[^\S ]")
+
+
 def _squeeze(folded: str) -> tuple[str, list[int]]:
     """Collapse whitespace runs to one space; map each kept char to its folded index."""
+    if not _ODD_SPACE.search(folded):  # nothing to collapse: the common case, no loop
+        return folded, list(range(len(folded)))
     chars: list[str] = []
     back: list[int] = []
     prev_space = False
