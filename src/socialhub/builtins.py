@@ -17,12 +17,14 @@ def socialhub_enrichers() -> dict[str, Any]:
     from socialhub.enrichers.language import LanguageDetector
     from socialhub.enrichers.neardup import NearDup
     from socialhub.enrichers.places.stage import PlaceStage
+    from socialhub.enrichers.prefetch import EmbeddingPrefetch
     from socialhub.enrichers.relevance import RelevanceScorer
     from socialhub.enrichers.routing import QueryRouter
     from socialhub.enrichers.sentiment.stage import SentimentStage
 
     stages: list[Any] = [
         ExactDedup,
+        EmbeddingPrefetch,
         LanguageDetector,
         NearDup,
         QueryRouter,

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_ENRICHERS: dict[str, int | None] = {
     "dedup": 100,
+    "prefetch": 150,  # starts the encoder on the batch while the next stages run
     "language": 200,
     "neardup": 300,
     "route": 500,
@@ -46,6 +47,7 @@ MODES: dict[str, dict[str, Any]] = {
         "categories_method": "hashed",
         "keyphrases_method": "fast",
         "language_lingua_languages": "",  # fastText alone: lingua costs ~2 ms a text
+        "prefetch_enabled": False,
     },
 }
 
@@ -99,17 +101,23 @@ class Pipeline:
             known = ", ".join(sorted(registry))
             raise ValueError(f"unknown enricher {unknown[0]!r} in settings (known: {known})")
         stats = StatsCollector()
-        main_ctx = Context(ctx.store, {**MODES[mode], **ctx.settings}, ctx.resources)
+        # A stage may look at which others run (the prefetch stage does).
+        chain = {"pipeline_stages": tuple(names)}
+        main_ctx = Context(ctx.store, {**MODES[mode], **ctx.settings, **chain}, ctx.resources)
         stages = [s for n in names if (s := _build(registry[n], n, main_ctx, stats))]
         fast: list[Enricher] | None = None
         if with_fast and mode != "fast":
-            fast_ctx = Context(ctx.store, {**MODES["fast"], **ctx.settings}, ctx.resources)
-            fast = [
-                _build(registry[s.name], s.name, fast_ctx, stats) or s
-                if s.name in _MODE_STAGES
-                else s
-                for s in stages
-            ]
+            fast_ctx = Context(ctx.store, {**MODES["fast"], **ctx.settings, **chain}, ctx.resources)
+            # a mode-dependent stage gets its own fast instance, or none when the fast
+            # preset switches it off (the prefetch stage); the others are shared
+            fast = []
+            for stage in stages:
+                if stage.name in _MODE_STAGES:
+                    built = _build(registry[stage.name], stage.name, fast_ctx, stats)
+                    if built is not None:
+                        fast.append(built)
+                else:
+                    fast.append(stage)
         return cls(stages, stats, fast)
 
     @property
