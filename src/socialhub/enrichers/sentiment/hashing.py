@@ -17,11 +17,12 @@ from __future__ import annotations
 import itertools
 import re
 import zlib
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
-from socialhub.enrichers.sentiment.normalize import clean, fold_for_hashing
+from socialhub.enrichers.sentiment.normalize import MAX_CHARS, clean, fold_for_hashing
 
 CHAR_NGRAMS = (2, 3, 4, 5)
 #: Lexicon features are few: scaled up so the L2 penalty does not drown them.
@@ -88,6 +89,26 @@ def _word_features(folded: str, lexicon: Lexicon | None) -> tuple[list[str], lis
     return feats, values
 
 
+@lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    """``fold_for_hashing(clean(text))``, memoised: the sentiment and categories fast
+    paths featurize the same batch one after the other."""
+    return fold_for_hashing(clean(text[: 2 * MAX_CHARS]))
+
+
+#: crc32 of feature names seen (words repeat across texts); bounded.
+_CRC: dict[str, int] = {}
+_CRC_MAX = 200_000
+
+
+def _crc(feat: str) -> int:
+    value = zlib.crc32(feat.encode("utf-8"))
+    if len(_CRC) >= _CRC_MAX:
+        _CRC.clear()
+    _CRC[feat] = value
+    return value
+
+
 def _char_hashes(
     folded: list[str],
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
@@ -147,7 +168,7 @@ def featurize(
     >>> sorted(set(rows.tolist())), int(cols.max()) < 2**16
     ([0, 1], True)
     """
-    folded = [fold_for_hashing(clean(t)) for t in texts]
+    folded = [_folded(t) if isinstance(t, str) else fold_for_hashing(clean(t)) for t in texts]
     mask = np.uint64((1 << n_bits) - 1)
 
     char_rows, char_h = _char_hashes(folded)
@@ -157,7 +178,7 @@ def featurize(
     for i, text in enumerate(folded):
         feats, values = _word_features(text, lexicon)
         word_rows_list += [i] * len(feats)
-        word_h_list += [zlib.crc32(feat.encode("utf-8")) for feat in feats]
+        word_h_list += [_CRC.get(feat) or _crc(feat) for feat in feats]
         word_v_list += values
     word_rows = np.array(word_rows_list, dtype=np.int64)
     # Offset word hashes so a word never shares a pre-mix value with a char n-gram.
