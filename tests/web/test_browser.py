@@ -59,6 +59,7 @@ def served(sqlite_store: SqliteStore) -> Iterator[tuple[str, World]]:
     )
     app = world.app()
     app.state.auth = AuthConfig()  # the browser lives in real time
+    app.state.live_refresh = 1.0  # open streams see access changes within a second
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")

@@ -80,3 +80,47 @@ def test_first_admin_only_when_nobody_can_log_in(sqlite_store) -> None:  # type:
     assert admin is not None and verify_password(admin.password_hash, password)
     assert sqlite_store.site_admin_ids() == {admin.id}
     assert ensure_admin(sqlite_store, said.append) is None and len(said) == 1
+
+
+def test_set_password_from_stdin_and_deactivation(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    store = open_store(db)
+    store.migrate()
+    env = {"PW": "a-long-password"}
+    assert _run(db, "add", "root", "--site-admin", "--password-env", "PW", env=env).exit_code == 0
+    assert _run(db, "add", "carol", "--password-env", "PW", env=env).exit_code == 0
+    carol = store.get_user("carol")
+    assert carol is not None and carol.id is not None
+    # the password is read from stdin (never argv) and follows the web's rule
+    r = _run(db, "set-password", "carol", "--password-stdin", stdin="1234567890\n")
+    assert r.exit_code != 0 and "too easy" in r.output
+    r = _run(db, "set-password", "carol", "--password-stdin", stdin="Prune-Violette-42\n")
+    assert r.exit_code == 0, r.output
+    assert verify_password(store.get_user("carol").password_hash, "Prune-Violette-42")  # type: ignore[union-attr]
+    # deactivate: sessions and tokens end; set-password does not reactivate
+    token = json.loads(_run(db, "token", "carol", "--name", "ci", "--json").stdout)["token"]
+    r = _run(db, "deactivate", "carol", "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout) == {
+        "username": "carol",
+        "active": False,
+        "changed": True,
+    }
+    assert store.find_api_token(digest(token)) is None
+    r = _run(db, "passwd", "carol", "--password-stdin", stdin="Prune-Violette-43\n")
+    assert r.exit_code == 0 and not store.get_user("carol").is_active  # type: ignore[union-attr]
+    listed = {u["username"]: u["active"] for u in json.loads(_run(db, "list", "--json").stdout)}
+    assert listed == {"root": True, "carol": False}
+    # the last active site administrator stays
+    r = _run(db, "deactivate", "root")
+    assert r.exit_code == 2 and "last active site administrator" in r.output
+    assert _run(db, "activate", "carol").exit_code == 0
+    assert store.get_user("carol").is_active  # type: ignore[union-attr]
+    events = store.list_user_events(carol.id)  # type: ignore[attr-defined]
+    assert [e.kind for e in events] == [
+        "activated",
+        "password_changed",
+        "deactivated",
+        "password_changed",
+    ]
+    assert all(e.actor.startswith("cli") for e in events)
+    store.close()

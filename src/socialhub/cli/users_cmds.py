@@ -1,13 +1,18 @@
-"""`socialhub users add|list|set-role|passwd|token`: web accounts, roles and API tokens.
+"""`socialhub users add|list|set-role|passwd|set-password|deactivate|activate|token`: web
+accounts, roles and API tokens.
 
 Passwords never come from an argument (shell history, process list): they are read
-from a hidden prompt, or from the environment variable named by ``--password-env``.
+from a hidden prompt, from standard input (``--password-stdin``, first line) or from
+the environment variable named by ``--password-env``. They follow the web's rule
+(:func:`socialhub.web.accounts.password_problem`).
 """
 
 from __future__ import annotations
 
+import getpass
 import os
-from typing import Annotated, Any
+import sys
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -25,7 +30,15 @@ from socialhub.cli.common import (
 )
 from socialhub.config.passwords import hash_password
 from socialhub.models import Role, User, utcnow
+from socialhub.store.admin import UserEvent
 from socialhub.store.base import Store
+from socialhub.web.accounts import (
+    AccountError,
+    password_problem,
+    set_active,
+    user_admin,
+    users_listing,
+)
 from socialhub.web.auth import create_token
 
 app = typer.Typer(
@@ -39,21 +52,37 @@ PasswordEnv = Annotated[
         help="Read the password from this environment variable (default: a hidden prompt).",
     ),
 ]
-MIN_PASSWORD = 8
+PasswordStdin = Annotated[
+    bool,
+    typer.Option("--password-stdin", help="Read the password from the first line of stdin."),
+]
 
 
-def _password(env_name: str | None) -> str:
+def _password(env_name: str | None, username: str = "", from_stdin: bool = False) -> str:
+    if env_name and from_stdin:
+        raise typer.BadParameter("give --password-env or --password-stdin, not both")
     if env_name:
         password = os.environ.get(env_name, "")
         if not password:
             raise typer.BadParameter(
                 f"${env_name} is not set or empty", param_hint="--password-env"
             )
+    elif from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_PASSWORD:
-        raise typer.BadParameter(f"a password needs at least {MIN_PASSWORD} characters")
+    problem = password_problem(password, username)
+    if problem:
+        raise typer.BadParameter(problem)
     return password
+
+
+def _actor() -> str:
+    """Who acted, for the audit trail: the operating-system login."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return "cli"
 
 
 def _user(store: Store, username: str) -> User:
@@ -107,7 +136,7 @@ def add(
         if store.get_user(username) is not None:
             console.print(f"[red]user {escape(username)!r} exists: use `users passwd`[/red]")
             raise typer.Exit(2)
-        password = _password(password_env)
+        password = _password(password_env, username)
         user = store.upsert_user(User(username, name, email, hash_password(password), True))
         assert user.id is not None
         if workspace:
@@ -127,36 +156,20 @@ def list_(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
     """Users with their roles per workspace."""
     store = store_from(db)
     try:
-        users = store.list_users()
-        slugs = {ws.id: ws.slug for ws in store.list_workspaces()}
-        admins = store.site_admin_ids()
-        roles: dict[int, dict[str, str]] = {}
-        for m in store.list_memberships():
-            roles.setdefault(m.user_id, {})[slugs.get(m.workspace_id, "?")] = m.role.value
+        rows = users_listing(store)
     finally:
         store.close()
-    rows: list[dict[str, Any]] = [
-        {
-            "username": u.username,
-            "name": u.name,
-            "email": u.email,
-            "active": u.is_active,
-            "has_password": bool(u.password_hash),
-            "site_admin": u.id in admins,
-            "roles": roles.get(u.id or 0, {}),
-        }
-        for u in users
-    ]
     if json:
         print_json(rows)
         return
     table = Table(title=f"{len(rows)} user(s)")
-    for col in ("username", "name", "password", "site admin", "roles"):
+    for col in ("username", "name", "state", "password", "site admin", "roles"):
         table.add_column(col, overflow="fold")
     for r in rows:
         table.add_row(
             Text(r["username"]),
             Text(r["name"]),
+            "active" if r["active"] else "deactivated",
             "yes" if r["has_password"] else "no",
             "yes" if r["site_admin"] else "",
             Text(", ".join(f"{k}: {v}" for k, v in sorted(r["roles"].items()))),
@@ -205,24 +218,61 @@ def set_role(
 def passwd(
     username: str,
     password_env: PasswordEnv = None,
+    password_stdin: PasswordStdin = False,
     db: DbOption = DEFAULT_DB,
     json: JsonOption = False,
 ) -> None:
-    """Set a user's password; their open web sessions end."""
+    """Set a user's password; their open web sessions end (alias: set-password)."""
     store = store_from(db)
     try:
         user = _user(store, username)
-        password = _password(password_env)
-        store.upsert_user(
-            User(user.username, user.name, user.email, hash_password(password), True, user.id)
+        assert user.id is not None
+        password = _password(password_env, username, password_stdin)
+        accounts = user_admin(store)
+        # only the hash changes: a deactivated user stays deactivated
+        ended = accounts.set_user_password(user.id, hash_password(password)) or 0
+        accounts.add_user_event(
+            UserEvent(user.id, user.username, "password_changed", _actor(), utcnow())
         )
-        ended = store.delete_user_sessions(user.id or 0)
     finally:
         store.close()
     if json:
         print_json({"username": username, "sessions_ended": ended})
     else:
         console.print(f"password of {escape(username)} changed; {ended} session(s) ended")
+
+
+app.command("set-password", help="Set a user's password (same as passwd).")(passwd)
+
+
+def _activation(username: str, active: bool, db: str, json: bool) -> None:
+    store = store_from(db)
+    try:
+        user, changed = set_active(store, username, active, actor=_actor(), at=utcnow())
+    except AccountError as exc:
+        console.print(f"[red]{escape(exc.message)}[/red]")
+        raise typer.Exit(2) from exc
+    finally:
+        store.close()
+    if json:
+        print_json({"username": user.username, "active": user.is_active, "changed": changed})
+    elif not changed:
+        console.print(f"user {escape(username)} was already {'active' if active else 'inactive'}")
+    else:
+        console.print(f"user {escape(username)} {'reactivated' if active else 'deactivated'}")
+
+
+@app.command("deactivate")
+def deactivate(username: str, db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
+    """Deactivate a user: no login any more; their sessions end and their API tokens are
+    revoked at once. Refused for the last active site administrator."""
+    _activation(username, False, db, json)
+
+
+@app.command("activate")
+def activate(username: str, db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
+    """Reactivate a deactivated user (revoked API tokens stay revoked)."""
+    _activation(username, True, db, json)
 
 
 @app.command("token")

@@ -29,6 +29,12 @@ from socialhub.web.access import (
 )
 from socialhub.web.auth import Principal
 from socialhub.web.live import LiveFeed
+from socialhub.web.live_scope import (
+    REFRESH_SECONDS,
+    WorkspaceScope,
+    member_still_allowed,
+    mention_filter,
+)
 from socialhub.web.series import Buckets, auto_interval
 
 router = APIRouter(prefix="/api")
@@ -369,12 +375,36 @@ def resolve_alert(
 
 
 @router.get("/workspaces/{slug}/live", tags=["live"], response_class=StreamingResponse)
-def live(ctx: View, request: Request) -> StreamingResponse:
-    """Server-sent events: ``mention`` events for mentions routed to this workspace."""
+def live(
+    ctx: View,
+    request: Request,
+    q: Q = None,
+    platform: Annotated[str | None, Query(pattern=Token)] = None,
+    lang: Annotated[str | None, Query(pattern=Token)] = None,
+    sentiment: Sentiment | None = None,
+) -> StreamingResponse:
+    """Server-sent events: ``mention`` events for mentions routed to this workspace's
+    queries (including queries added after the stream opened), narrowed by the optional
+    filters (``q`` in the query language); ``end`` when the caller's access ends
+    (logout, deactivation, role removed)."""
+    store = store_of(request)
+    keep = mention_filter(
+        store, ctx.workspace_id, q=q, platform=platform, lang=lang, sentiment=sentiment
+    )
+    allowed = member_still_allowed(store, ctx.principal, ctx.workspace_id, request.app.state.auth)
+    return live_stream(request, WorkspaceScope(store, ctx.workspace_id, allowed, keep))
+
+
+def live_stream(request: Request, scope: WorkspaceScope) -> StreamingResponse:
+    """The SSE response of a live client kept current by its scope."""
     feed: LiveFeed = request.app.state.live
-    ids = {q.id for q in store_of(request).list_queries(ctx.workspace_id)}
+    scope.load()
     return StreamingResponse(
-        feed.subscribe(accept=lambda m: not ids.isdisjoint(m.query_ids)),
+        feed.subscribe(
+            accept=scope.accept,
+            refresh=scope.refresh,
+            refresh_every=getattr(request.app.state, "live_refresh", REFRESH_SECONDS),
+        ),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

@@ -26,8 +26,10 @@ from socialhub.web import (
     admin_api,
     api,
     api_account,
+    api_users,
     explore,
     pages,
+    pages_users,
     pages_workspace,
     reports_web,
     wall,
@@ -75,7 +77,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(api_account.router)
     app.include_router(pages.router)
-    for extra in (explore, wall, admin_api, pages_workspace, reports_web):
+    for extra in (explore, wall, admin_api, pages_workspace, reports_web, api_users, pages_users):
         app.include_router(extra.router)
     _errors(app)
 

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from socialhub.config.passwords import hash_password, needs_rehash, verify_password
 from socialhub.models import Role, User
+from socialhub.store.admin import AdminMixin
 from socialhub.store.base import Store
 from socialhub.store.web import ApiToken, WebSession
 from socialhub.web.security import (
@@ -137,7 +138,8 @@ def login(
         raise LoginError("Wrong username or password.")
     store.clear_login_failures(key)
     if needs_rehash(user.password_hash):
-        store.upsert_user(_with_hash(user, hash_password(password)))
+        # the hash only: an upsert of this (older) read could undo a deactivation
+        user_admin(store).set_user_password(user.id, hash_password(password), end_sessions=False)
     # Opportunistic housekeeping: logins are rare, so this costs nothing noticeable.
     store.purge_sessions(
         seen_before=now - config.idle_timeout, created_before=now - config.absolute_timeout
@@ -149,8 +151,11 @@ def login(
     return session_id, session
 
 
-def _with_hash(user: User, password_hash: str) -> User:
-    return User(user.username, user.name, user.email, password_hash, user.is_active, user.id)
+def user_admin(store: Store) -> AdminMixin:
+    """The store's account functions (both back ends share :class:`AdminMixin`)."""
+    if not isinstance(store, AdminMixin):
+        raise TypeError(f"{type(store).__name__} has no account functions")
+    return store
 
 
 def create_token(store: Store, user_id: int, name: str, now: datetime) -> tuple[str, ApiToken]:

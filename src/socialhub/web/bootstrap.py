@@ -46,6 +46,6 @@ def ensure_admin(store: Store, say: Callable[[str], None] = _say) -> str | None:
     say(
         "\n  No account could log in: created the site administrator "
         f"'{ADMIN_USERNAME}'.\n  password (shown once): {password}\n"
-        f"  (change it: socialhub users passwd {ADMIN_USERNAME})\n"
+        f"  (change it on /account, or: socialhub users passwd {ADMIN_USERNAME})\n"
     )
     return password

@@ -24,6 +24,7 @@ from socialhub.web.access import (
     store_of,
     workspace,
 )
+from socialhub.web.accounts import MIN_PASSWORD
 from socialhub.web.auth import LoginError, Principal, create_token, login
 from socialhub.web.security import (
     CSRF_FIELD,
@@ -41,6 +42,7 @@ templates = jinja2.Environment(
     loader=jinja2.PackageLoader("socialhub.web", "templates"),
     autoescape=True,  # post text, names and URLs are hostile
 )
+templates.globals["min_password"] = MIN_PASSWORD
 
 
 def render(

@@ -28,7 +28,7 @@ from socialhub.web import api
 from socialhub.web.access import ApiError, WorkspaceContext, principal, store_of, workspace
 from socialhub.web.admin_api import RowId
 from socialhub.web.auth import Principal
-from socialhub.web.live import LiveFeed
+from socialhub.web.live_scope import WorkspaceScope, member_still_allowed, wall_key_still_allowed
 from socialhub.web.security import SESSION_COOKIE, digest
 from socialhub.web.wall_layout import SETTING, find_wall, validate_walls, walls_from_setting
 
@@ -122,16 +122,18 @@ def kiosk_state(opened: Kiosk, request: Request) -> dict[str, Any]:
 
 
 @router.get("/kiosk/{slug}/{wall}/live", tags=["wall"], response_class=StreamingResponse)
-def kiosk_live(opened: Kiosk, request: Request) -> StreamingResponse:
-    """Server-sent events: ``mention`` for each new mention routed to the workspace."""
+def kiosk_live(opened: Kiosk, request: Request, key: Key = None) -> StreamingResponse:
+    """Server-sent events: ``mention`` for each new mention routed to the workspace
+    (queries added later included); ``end`` once the key is revoked."""
     ctx, _ = opened
-    feed: LiveFeed = request.app.state.live
-    ids = {q.id for q in store_of(request).list_queries(ctx.workspace_id)}
-    return StreamingResponse(
-        feed.subscribe(accept=lambda m: not ids.isdisjoint(m.query_ids)),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    store = store_of(request)
+    if key:
+        allowed = wall_key_still_allowed(store, key)
+    else:
+        allowed = member_still_allowed(
+            store, ctx.principal, ctx.workspace_id, request.app.state.auth
+        )
+    return api.live_stream(request, WorkspaceScope(store, ctx.workspace_id, allowed))
 
 
 # -- administration (workspace admins) ----------------------------------------------------

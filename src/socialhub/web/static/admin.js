@@ -123,7 +123,7 @@ window.ADMIN = (function () {
     SH.clear(tb);
     data.items.forEach(function (m) {
       const tr = SH.el("tr", "");
-      cells(tr, [m.username, m.name, m.role]);
+      cells(tr, [m.username, m.name, m.role + (m.active ? "" : " · deactivated")]);
       const td = SH.el("td", "");
       td.appendChild(button("Remove", async function () {
         try { await SH.api(base + "/members/" + encodeURIComponent(m.username), { method: "PUT", body: { role: null } }); loadMembers(); }

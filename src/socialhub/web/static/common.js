@@ -63,5 +63,18 @@ window.SH = (function () {
     return li;
   }
 
-  return { el: el, clear: clear, esc: esc, api: api, when: when, mentionItem: mentionItem, csrf: csrf };
+  // A mention item with an "open" link to its page (thread, author card).
+  function linkedItem(slug, m) {
+    const li = mentionItem(m);
+    const a = el("a", "open", "open");
+    a.href = "/w/" + encodeURIComponent(slug) + "/m/" + encodeURIComponent(m.id);
+    li.querySelector(".meta").appendChild(document.createTextNode(" · "));
+    li.querySelector(".meta").appendChild(a);
+    return li;
+  }
+
+  return {
+    el: el, clear: clear, esc: esc, api: api, when: when, mentionItem: mentionItem,
+    linkedItem: linkedItem, csrf: csrf,
+  };
 })();

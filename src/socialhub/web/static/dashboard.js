@@ -89,7 +89,11 @@
     data.items.forEach(function (a) {
       const tr = SH.el("tr");
       const who = SH.el("td");
-      who.appendChild(SH.el("b", "", a.name || a.handle));
+      // the author's mentions in Explore (the query language's author: field)
+      const link = SH.el("a", "", a.name || a.handle);
+      link.href = "/w/" + encodeURIComponent(slug) + "/explore?q=" +
+        encodeURIComponent('author:"' + String(a.handle).replace(/"/g, "") + '"');
+      who.appendChild(SH.el("b")).appendChild(link);
       who.appendChild(SH.el("div", "meta", "@" + a.handle + " · " + a.platform +
         " · " + a.followers + " followers" + (a.verified ? " · verified" : "")));
       tr.appendChild(who);
@@ -139,21 +143,36 @@
     if (!data.items.length) list.appendChild(SH.el("li", "meta", "No open alert."));
   }
 
-  function live() {
+  // The live stream; ``filter`` (query string: q, platform, lang, sentiment) narrows it.
+  // Called again with a new filter, it replaces the stream.
+  let source = null;
+  let n = 0;
+  function live(filter) {
     const list = document.getElementById("live");
     const state = document.getElementById("live-state");
     const count = document.getElementById("live-count");
-    let n = 0;
-    const source = new EventSource(base + "/live");
-    source.addEventListener("open", function () { state.textContent = "live"; });
-    source.addEventListener("error", function () { state.textContent = "reconnecting…"; });
-    source.addEventListener("mention", function (ev) {
-      list.insertBefore(SH.mentionItem(JSON.parse(ev.data)), list.firstChild);
+    if (source) source.close();
+    state.textContent = "connecting…";
+    const es = new EventSource(base + "/live" + (filter ? "?" + filter : ""));
+    source = es;
+    es.addEventListener("open", function () { state.textContent = filter ? "live (filtered)" : "live"; });
+    es.addEventListener("error", function () {
+      // a closed source (e.g. 401 after logout) never retries by itself
+      state.textContent = es.readyState === EventSource.CLOSED
+        ? "disconnected: reload the page" : "reconnecting…";
+    });
+    es.addEventListener("end", function () {
+      es.close();  // access ended (logged out, deactivated, role removed)
+      state.textContent = "ended: log in again";
+    });
+    es.addEventListener("mention", function (ev) {
+      list.insertBefore(SH.linkedItem(slug, JSON.parse(ev.data)), list.firstChild);
       while (list.children.length > 100) list.removeChild(list.lastChild);
       n += 1;
       count.textContent = String(n);
     });
   }
+  SH.live = live;
 
   function refresh() {
     return Promise.all([volume(), sentiment(), shareOfVoice(), authors(), alerts()]).then(
@@ -167,5 +186,5 @@
   });
   refresh();
   setInterval(refresh, 60000);
-  live();
+  live("");
 })();

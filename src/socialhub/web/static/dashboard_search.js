@@ -9,6 +9,7 @@
   const more = document.getElementById("more");
   const error = document.getElementById("search-error");
   const chosen = { platform: null, lang: null, sentiment: null };
+  const follow = document.getElementById("live-follow");
   let cursor = null;
 
   function params() {
@@ -49,15 +50,25 @@
         SH.clear(results);
         renderFacets(await SH.api(base + "/facets?" + params().toString()));
       }
-      page.items.forEach(function (m) { results.appendChild(SH.mentionItem(m)); });
+      page.items.forEach(function (m) { results.appendChild(SH.linkedItem(document.body.dataset.slug, m)); });
       if (!next && !page.items.length) results.appendChild(SH.el("li", "meta", "No mention found."));
       cursor = page.next_cursor;
       more.hidden = !cursor;
+      if (!next && follow.checked) SH.live(liveFilter());
     } catch (err) {
       error.textContent = err.message;
     }
   }
 
+  // The live stream follows the search (query and facets) when asked to.
+  function liveFilter() {
+    if (!follow.checked) return "";
+    const p = params();
+    p.delete("since");
+    return p.toString();
+  }
+
+  follow.addEventListener("change", function () { SH.live(liveFilter()); });
   form.addEventListener("submit", function (ev) { ev.preventDefault(); run(false); });
   more.addEventListener("click", function () { run(true); });
   run(false);

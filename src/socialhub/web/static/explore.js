@@ -89,12 +89,7 @@
   }
 
   function item(m) {
-    const li = SH.mentionItem(m);
-    const a = SH.el("a", "open", "open");
-    a.href = "/w/" + encodeURIComponent(slug) + "/m/" + encodeURIComponent(m.id);
-    li.querySelector(".meta").appendChild(document.createTextNode(" · "));
-    li.querySelector(".meta").appendChild(a);
-    return li;
+    return SH.linkedItem(slug, m);
   }
 
   async function run(next) {

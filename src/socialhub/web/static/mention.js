@@ -40,7 +40,9 @@
     kv(facts, "engagement", Object.keys(m.engagement || {}).map(function (k) { return k + " " + m.engagement[k]; }).join(", "));
     kv(facts, "place", [m.place, m.country].filter(Boolean).join(" · "));
     kv(facts, "watchlists", (m.watchlists || []).join(", "));
-    kv(facts, "categories", (m.categories || []).map(function (c) { return c.label || c.name || ""; }).join(", "));
+    // a category found by several classifiers is listed once
+    const cats = (m.categories || []).map(function (c) { return c.label || c.name || ""; });
+    kv(facts, "categories", cats.filter(function (c, i) { return c && cats.indexOf(c) === i; }).join(", "));
     const ctx = document.getElementById("context");
     ["root", "parent", "quoted", "reposted"].forEach(function (name) {
       const rel = data.thread[name];

@@ -129,7 +129,10 @@
   function connect() {
     const es = new EventSource(base + "/live" + suffix);
     es.onopen = function () { stateBox.textContent = "live"; };
-    es.onerror = function () { stateBox.textContent = "reconnecting…"; };
+    es.onerror = function () {
+      stateBox.textContent = es.readyState === EventSource.CLOSED ? "disconnected" : "reconnecting…";
+    };
+    es.addEventListener("end", function () { es.close(); stateBox.textContent = "key revoked"; });
     es.addEventListener("mention", function (ev) {
       const m = JSON.parse(ev.data);
       seen += 1;
