@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from socialhub.alerts.records import Alert, AlertEvent, Delivery, Notification, Tuning
     from socialhub.query.ast import Node
     from socialhub.reports.records import Report, ReportDelivery
+    from socialhub.store.admin import UserEvent
     from socialhub.store.checkpoints import PartitionLease, ProcessBeat
     from socialhub.store.launches import LaunchRecord
     from socialhub.store.relevance import (
@@ -79,6 +80,21 @@ class Store(Protocol):
     def set_membership(self, workspace_id: int, user_id: int, role: Role) -> None: ...
 
     def remove_membership(self, workspace_id: int, user_id: int) -> None: ...
+
+    def set_user_password(
+        self,
+        user_id: int,
+        password_hash: str,
+        *,
+        keep_session: str | None = None,
+        end_sessions: bool = True,
+    ) -> int | None: ...
+
+    def set_user_active(self, user_id: int, active: bool, *, actor: str, at: datetime) -> bool: ...
+
+    def add_user_event(self, event: UserEvent) -> None: ...
+
+    def list_user_events(self, user_id: int | None = None, limit: int = 100) -> list[UserEvent]: ...
 
     def list_memberships(
         self, *, user_id: int | None = None, workspace_id: int | None = None
