@@ -110,6 +110,7 @@ class Hub:
         server: uvicorn.Server | None = None
         if self.web:
             app = create_app(self.store, self.live, self.pipeline.stats, bootstrap_admin=True)
+            app.state.sources = list(self.settings.sources)  # Admin -> Sources lists them
             config = uvicorn.Config(
                 app,
                 host=self.settings.host,

@@ -189,3 +189,18 @@ def test_admin_page_renders_for_admin(as_user: Login) -> None:
     r = as_user("admin").get("/w/com/admin", headers={"accept": "text/html"})
     assert r.status_code == 200 and 'id="query-form"' in r.text
     assert "Communication &lt;i&gt;" in r.text
+
+
+def test_hub_sources_are_listed(world: World, as_user: Login) -> None:
+    from socialhub.settings import SourceSettings
+
+    c = as_user("admin")
+    c.app.state.sources = [SourceSettings("demo", "simulator", {"rate": 5})]  # type: ignore[attr-defined]
+    world.store.save_source_health("simulator", {"status": "ok"})
+    items = c.get("/api/workspaces/com/sources").json()["items"]
+    assert items[0] == {
+        "kind": "demo",
+        "name": "simulator",
+        "origin": "hub",
+        "health": {"status": "ok"},
+    }

@@ -332,6 +332,7 @@ def serve(
     rt = _runtime("serve", store, name, metrics_port, metrics_host)
     rt.info["url"] = f"http://{host}:{port}/"
     app = create_app(store, bootstrap_admin=True)
+    app.state.sources = list(settings.sources)  # Admin -> Sources lists them
     server = _QuietServer(
         uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
     )

@@ -291,8 +291,9 @@ def sources(ctx: Admin, request: Request) -> dict[str, Any]:
     store = store_of(request)
     health = store.list_source_health()  # source name -> health document
     items: list[dict[str, Any]] = []
+    # the hub's [[source]] settings (SourceSettings), set by `socialhub demo|run|serve`
     for s in getattr(request.app.state, "sources", None) or []:
-        items.append({"kind": s.kind, "name": s.name, "origin": "hub"})
+        items.append({"kind": s.type, "name": s.name, "origin": "hub"})
     ws_sources = _setting(ctx, request, SOURCES_SETTING)
     if isinstance(ws_sources, list):
         items += [
