@@ -1,7 +1,9 @@
 """HTTP for feeds and articles: conditional GET, a timeout, a size cap, typed errors.
 
 Only ``http`` and ``https`` URLs are fetched. The body is read in chunks and abandoned
-past ``max_bytes``, so a hostile or broken server cannot exhaust memory.
+past ``max_bytes``, so a hostile or broken server cannot exhaust memory. Links taken
+from feed items go through a :class:`~socialhub.connectors.linkguard.LinkGuard`, hop by
+hop, so an item cannot point the hub at an internal address.
 """
 
 from __future__ import annotations
@@ -9,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from socialhub.connectors.base import BadRequest, MalformedPayload, RateLimited, Unavailable
+from socialhub.connectors.linkguard import LinkGuard
 
 USER_AGENT = "socialhub/0.1 (self-hosted feed reader)"
+MAX_REDIRECTS = 5
 
 
 @dataclass(slots=True)
@@ -68,7 +72,7 @@ class FeedClient:
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout),
             follow_redirects=True,
-            max_redirects=5,
+            max_redirects=MAX_REDIRECTS,
             headers={"User-Agent": user_agent},
             transport=transport,
         )
@@ -84,8 +88,13 @@ class FeedClient:
         last_modified: str = "",
         max_bytes: int | None = None,
         accept: str = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5",
+        guard: LinkGuard | None = None,
     ) -> Response:
-        """GET ``url``; 304 comes back as a response, errors as the typed exceptions."""
+        """GET ``url``; 304 comes back as a response, errors as the typed exceptions.
+
+        With a ``guard`` (links found in collected content), the link and every
+        redirect hop must pass it, or :class:`BadRequest` says why it was refused.
+        """
         if not is_http_url(url):
             raise BadRequest(f"not an http(s) URL: {url[:200]!r}")
         headers = {"Accept": accept}
@@ -94,33 +103,47 @@ class FeedClient:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         cap = self.max_bytes if max_bytes is None else int(max_bytes)
+        current = url
         try:
-            async with self._http.stream("GET", url, headers=headers) as resp:
-                self._raise_for_status(resp, url)
-                body = bytearray()
-                if resp.status_code != 304:
-                    async for chunk in resp.aiter_bytes():
-                        body.extend(chunk)
-                        if len(body) > cap:
-                            raise MalformedPayload(
-                                f"{url}: response larger than {cap} bytes",
-                                raw=bytes(body[:4096]).decode("utf-8", "replace"),
-                            )
-                return Response(
-                    resp.status_code,
-                    str(resp.url),
-                    bytes(body),
-                    resp.headers.get("etag", ""),
-                    resp.headers.get("last-modified", ""),
-                    resp.headers.get("content-type", ""),
-                    dict(resp.headers),
-                )
+            for _hop in range(MAX_REDIRECTS + 1):
+                if guard is not None and (reason := await guard.arefusal(current)):
+                    raise BadRequest(f"{current[:200]}: refused: {reason}")
+                async with self._http.stream(
+                    "GET", current, headers=headers, follow_redirects=guard is None
+                ) as resp:
+                    location = resp.headers.get("location")
+                    if guard is not None and resp.is_redirect and location:
+                        current = urljoin(current, location)
+                        continue
+                    return await self._read(resp, url, cap)
+            raise BadRequest(f"{url}: too many redirects")
         except httpx.TimeoutException as exc:
             raise Unavailable(f"{url}: timed out ({type(exc).__name__})") from exc
         except httpx.TooManyRedirects as exc:
             raise BadRequest(f"{url}: too many redirects") from exc
         except httpx.HTTPError as exc:  # connection refused, reset, cut mid-body...
             raise Unavailable(f"{url}: {type(exc).__name__}: {exc}") from exc
+
+    async def _read(self, resp: httpx.Response, url: str, cap: int) -> Response:
+        self._raise_for_status(resp, url)
+        body = bytearray()
+        if resp.status_code != 304:
+            async for chunk in resp.aiter_bytes():
+                body.extend(chunk)
+                if len(body) > cap:
+                    raise MalformedPayload(
+                        f"{url}: response larger than {cap} bytes",
+                        raw=bytes(body[:4096]).decode("utf-8", "replace"),
+                    )
+        return Response(
+            resp.status_code,
+            str(resp.url),
+            bytes(body),
+            resp.headers.get("etag", ""),
+            resp.headers.get("last-modified", ""),
+            resp.headers.get("content-type", ""),
+            dict(resp.headers),
+        )
 
     @staticmethod
     def _raise_for_status(resp: httpx.Response, url: str) -> None:

@@ -6,7 +6,8 @@ answers 200 with the same items does not emit them again (nor after a restart). 
 ``history_pages > 0`` the first poll follows RFC 5005 ``rel="next"`` links to older
 entries, one page per fetch, so the coordinator saves the cursor between pages.
 
-``full_text = true`` fetches each *new* item's own link (http(s) only, with the
+``full_text = true`` fetches each *new* item's own link (http(s) only, on the feed's
+host or a public address — never an internal one, redirects included —, with the
 timeout and ``article_max_bytes`` cap) and extracts the article's text with
 trafilatura, which parses HTML and never runs scripts. A failed extraction keeps the
 feed's summary.
@@ -23,6 +24,7 @@ from typing import Any
 import httpx
 
 from socialhub.connectors.base import BadRequest, ConnectorError, Page, Rejected, Target
+from socialhub.connectors.linkguard import LinkGuard, Resolver
 from socialhub.connectors.rss.client import USER_AGENT, FeedClient, is_http_url
 from socialhub.connectors.rss.normalize import (
     PLATFORM,
@@ -53,6 +55,7 @@ class RssConnector:
         user_agent: str = USER_AGENT,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Any = None,
+        resolver: Resolver | None = None,
     ) -> None:
         self.full_text = bool(full_text)
         self.full_text_max = int(full_text_max)
@@ -62,6 +65,7 @@ class RssConnector:
             timeout=timeout, max_bytes=max_bytes, user_agent=user_agent, transport=transport
         )
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.resolver = resolver  # tests: a fixed host -> addresses table
 
     async def close(self) -> None:
         await self.client.close()
@@ -78,6 +82,7 @@ class RssConnector:
             url,
             etag="" if paging else str(state.get("etag", "")),
             last_modified="" if paging else str(state.get("last_modified", "")),
+            guard=self._guard(target.value) if paging else None,  # "next" is the feed's word
         )
         if resp.status == 304:
             return Page(cursor=state, done=True)
@@ -102,7 +107,7 @@ class RssConnector:
             mentions.append(mention)
             seen.append(mention.native_id)
         if self.full_text and mentions:
-            await self._full_text(mentions[: self.full_text_max])
+            await self._full_text(mentions[: self.full_text_max], target.value)
         keep = max(SEEN_MAX, 2 * len(feed.items))
         new_state: dict[str, Any] = {k: v for k, v in state.items() if k != "next"}
         new_state["seen"] = seen[-keep:]
@@ -123,8 +128,19 @@ class RssConnector:
             new_state["history_done"] = True  # history is read once, then only the head
         return Page(mentions, new_state, done, rejected)
 
-    async def _full_text(self, mentions: list[Mention]) -> None:
-        """Replace each summary by the article's extracted text, when it can be had."""
+    def _guard(self, feed_url: str) -> LinkGuard:
+        """Links found in a feed: its own host, or public addresses only."""
+        guard = LinkGuard(resolver=self.resolver) if self.resolver else LinkGuard()
+        guard.trust(feed_url)
+        return guard
+
+    async def _full_text(self, mentions: list[Mention], feed_url: str) -> None:
+        """Replace each summary by the article's extracted text, when it can be had.
+
+        Item links are written by the feed's publisher: only the feed's own host and
+        public addresses are fetched (:mod:`socialhub.connectors.linkguard`).
+        """
+        guard = self._guard(feed_url)
         for mention in mentions:
             if not is_http_url(mention.url):
                 continue
@@ -133,9 +149,10 @@ class RssConnector:
                     mention.url,
                     max_bytes=self.article_max_bytes,
                     accept="text/html, application/xhtml+xml;q=0.9",
+                    guard=guard,
                 )
             except ConnectorError as exc:
-                log.info("rss: full text of %s not fetched: %s", mention.url, exc)
+                log.info("rss: full text of %s not fetched: %s", mention.url[:200], exc)
                 continue
             if resp.status != 200 or "html" not in resp.content_type.lower():
                 continue
