@@ -48,7 +48,11 @@ def test_journalist_posting_about_a_query() -> None:
         7,
     )
     assert sig.extra["lists"] == ["Journalistes"] and sig.evidence == ["x:presse1-1"]
+    assert sig.title == "@presse1 (Journalistes) posted about query 7"  # no name known
     assert trig.update(_m("presse1", 800, lists=["Journalistes"], queries=[])) == []
+    named = WatchlistTrigger(LISTS, workspace_id=1, query_names={7: "Mirabelle"})
+    [sig] = named.update(_m("presse1", 800, lists=["Journalistes"], queries=[7]))
+    assert sig.title == "@presse1 (Journalistes) posted about Mirabelle"
 
 
 def test_high_reach_author_and_quiet_small_one() -> None:

@@ -16,7 +16,7 @@ explains itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -34,6 +34,8 @@ class WatchlistTrigger:
 
     watchlists: Sequence[Watchlist]
     workspace_id: int | None = None
+    #: query id -> name, so titles read "posted about Mirabelle" rather than an id
+    query_names: Mapping[int, str] = field(default_factory=dict)
     high_reach: int = 100_000
     high_reach_severity: int = 4
     severity: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_SEVERITY))
@@ -77,14 +79,15 @@ class WatchlistTrigger:
         ]
         for query_id in mention.query_ids:
             key = f"author:{mention.author.id}|query:{query_id}"
+            about = self.query_names.get(query_id) or f"query {query_id}"
             if listed:
                 severity = max(self.severity[t] for t, _ in listed)
                 lists = sorted(n for _, n in listed)
-                title = f"{who} ({', '.join(lists)}) posted about query {query_id}"
+                title = f"{who} ({', '.join(lists)}) posted about {about}"
                 out.append(self._signal(mention, key, severity, title, {"lists": lists}, query_id))
             elif followers >= self.high_reach:
                 title = f"High-reach author {who} ({followers:,} followers) posted"
-                title += f" about query {query_id}"
+                title += f" about {about}"
                 out.append(
                     self._signal(
                         mention,
