@@ -171,6 +171,28 @@ def test_messages_published_before_any_subscriber_reach_the_first_group(
     assert each(main, open_bus) == [b"early"]
 
 
+def test_a_tail_group_sees_only_new_messages_and_never_holds_publishers(
+    open_bus: BusFactory,
+) -> None:
+    async def main(bus: Bus) -> tuple[list[bytes], list[bytes]]:
+        work = await bus.subscribe("mentions.stored", "alerts")  # a real consumer
+        await bus.publish("mentions.stored", b"old")
+        await drain(work, 1)
+        tail = await bus.subscribe("mentions.stored", "live-web-1", tail=True)
+        # more than the memory bus's bound, never fetched by the tail group: the
+        # publisher must not wait on it (a stalled web server cannot stop the pipeline)
+        n = MEMORY_BOUND + 10
+        for i in range(n):
+            await bus.publish("mentions.stored", str(i).encode())
+            await drain(work, 1, timeout=2.0)
+        got = await drain(tail, n)
+        return got[:1], got[-1:]
+
+    first, last = each(main, open_bus)
+    assert last == [str(MEMORY_BOUND + 9).encode()]
+    assert first != [b"old"]  # published before the tail group existed: not replayed
+
+
 def test_fetch_on_an_empty_subject_returns_nothing_after_its_timeout(
     open_bus: BusFactory,
 ) -> None:

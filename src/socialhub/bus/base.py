@@ -48,7 +48,20 @@ class Bus(Protocol):
         ...
 
     async def subscribe(
-        self, subject: str, group: str, *, ack_wait: float = 30.0, max_deliver: int = 5
-    ) -> Subscription: ...
+        self,
+        subject: str,
+        group: str,
+        *,
+        ack_wait: float = 30.0,
+        max_deliver: int = 5,
+        tail: bool = False,
+    ) -> Subscription:
+        """A consumer group's subscription.
+
+        ``tail``: only messages published from now on, for a consumer that may vanish
+        without notice (a web server's live feed): it never holds publishers back, and
+        the broker forgets it a few minutes after it stops fetching.
+        """
+        ...
 
     async def close(self) -> None: ...

@@ -23,6 +23,7 @@ class _Group:
     ready: deque[Message] = field(default_factory=deque)
     inflight: dict[int, tuple[Message, float]] = field(default_factory=dict)
     wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    tail: bool = False  # see Bus.subscribe
 
     def depth(self) -> int:
         return len(self.ready) + len(self.inflight)
@@ -113,9 +114,8 @@ class MemoryBus:
         return self._subjects.setdefault(subject, _Subject())
 
     def _full(self, s: _Subject) -> bool:
-        if not s.groups:
-            return False  # the backlog discards its oldest instead (a stream's max_msgs)
-        return max(g.depth() for g in s.groups.values()) >= self.maxsize
+        # the backlog, and tail groups, discard their oldest instead (a stream's max_msgs)
+        return any(g.depth() >= self.maxsize for g in s.groups.values() if not g.tail)
 
     def _space_freed(self, subject: str) -> None:
         async def notify() -> None:
@@ -141,16 +141,24 @@ class MemoryBus:
             return
         for g in s.groups.values():
             g.ready.append(msg)
+            if g.tail and len(g.ready) > self.maxsize:
+                g.ready.popleft()  # a slow live viewer loses its oldest, never blocks
             g.wakeup.set()
 
     async def subscribe(
-        self, subject: str, group: str, *, ack_wait: float = 30.0, max_deliver: int = 5
+        self,
+        subject: str,
+        group: str,
+        *,
+        ack_wait: float = 30.0,
+        max_deliver: int = 5,
+        tail: bool = False,
     ) -> MemorySubscription:
         s = self._get(subject)
         g = s.groups.get(group)
         if g is None:
-            g = _Group(ack_wait=ack_wait, max_deliver=max_deliver)
-            if not s.groups:
+            g = _Group(ack_wait=ack_wait, max_deliver=max_deliver, tail=tail)
+            if not s.groups and not tail:
                 g.ready.extend(s.backlog)
                 s.backlog.clear()
             s.groups[group] = g

@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_URL = "nats://127.0.0.1:4222"
 DEFAULT_PREFIX = "socialhub"
+#: Seconds without a fetch after which the server deletes a tail consumer.
+TAIL_INACTIVE = 300.0
 # families created at connect so operators see them before the first message
 KNOWN_FAMILIES = ("mentions", "alerts", "dead")
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -333,7 +335,13 @@ class NatsBus:
                 delay = min(delay * 2, 1.0)
 
     async def subscribe(
-        self, subject: str, group: str, *, ack_wait: float = 30.0, max_deliver: int = 5
+        self,
+        subject: str,
+        group: str,
+        *,
+        ack_wait: float = 30.0,
+        max_deliver: int = 5,
+        tail: bool = False,
     ) -> NatsSubscription:
         js = await self.connect()
         stream = await self._ensure_stream(subject)
@@ -343,7 +351,10 @@ class NatsBus:
             durable_name=durable,
             filter_subject=self.wire_subject(subject),
             ack_policy=api.AckPolicy.EXPLICIT,
-            deliver_policy=api.DeliverPolicy.ALL,
+            # a tail consumer starts at the end and is deleted by the server once
+            # nobody has fetched for TAIL_INACTIVE seconds (a web server that died)
+            deliver_policy=api.DeliverPolicy.NEW if tail else api.DeliverPolicy.ALL,
+            inactive_threshold=TAIL_INACTIVE if tail else None,
             ack_wait=ack_wait,
             max_deliver=max_deliver + 1,  # the extra one retires a timed-out last attempt
             max_ack_pending=-1,

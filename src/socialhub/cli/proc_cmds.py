@@ -320,14 +320,19 @@ def serve(
     metrics_port: MetricsPortOpt = None,
     metrics_host: MetricsHostOpt = "127.0.0.1",
     migrate: MigrateOpt = False,
+    bus: BusOpt = None,
 ) -> None:
-    """Run the web app and API alone (several behind a proxy share one database)."""
+    """Run the web app and API alone (several behind a proxy share one database).
+
+    With a NATS bus, live views (dashboards, walls) follow what the workers store.
+    """
     import uvicorn
 
     from socialhub.hub import _QuietServer
     from socialhub.web.app import create_app
+    from socialhub.web.relay import relay_stored
 
-    settings = _settings(config, db, None)
+    settings = _settings(config, db, bus)
     store = _open(settings, migrate)
     rt = _runtime("serve", store, name, metrics_port, metrics_host)
     rt.info["url"] = f"http://{host}:{port}/"
@@ -339,11 +344,20 @@ def serve(
 
     async def body(stop: asyncio.Event) -> None:
         task = asyncio.create_task(server.serve())
+        relay: asyncio.Task[int] | None = None
+        the_bus = None
+        if settings.bus != "memory":  # an in-process bus has no workers to hear from
+            the_bus = open_bus(settings.bus)
+            relay = asyncio.create_task(relay_stored(the_bus, app.state.live, stop))
         stopper = asyncio.create_task(stop.wait())
         await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
         server.should_exit = True
+        stop.set()
         stopper.cancel()
         await task
+        if relay is not None and the_bus is not None:
+            await relay
+            await the_bus.close()
 
     try:
         asyncio.run(rt.run(body))
