@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import tempfile
@@ -74,6 +75,7 @@ def main() -> None:
         store.migrate()
         apply_config(load_config(ROOT / "examples" / "telecom.toml"), store, env={})
         store.close()
+        load_before = os.getloadavg()[0]
         results = {
             "fast": run("fast", args.fast_n, 500, db, args.seed),
             "full": run("full", args.n, args.batch, db, args.seed),
@@ -88,6 +90,8 @@ def main() -> None:
                 "args": vars(args),
                 "results": results,
                 "peak_rss_mb_all_models_loaded": round(peak_mb),
+                # the machine is shared: the 1-minute load average before and after
+                "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
             },
             indent=2,
         )
