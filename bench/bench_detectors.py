@@ -8,12 +8,18 @@
 (b) the demo simulator's scripted episodes over ``--days`` simulated days: mentions
     are routed to the examples/telecom.toml queries with the streaming matcher and get
     fast sentiment and places (categories off: the complaint detector uses its keyword
-    fallback). An alert is an opening (``rising``) signal. It is *true* when it fires
-    during an episode (start .. end + 1 h) and is about it: a query-keyed alert on the
-    episode's query or on its workspace, or any alert most of whose evidence posts are
-    the episode's own (simulator labels). Episode recall: share of episodes with a true
-    alert; precision: true alerts / all alerts; latency: first true alert − start.
-    False alarms per query per week: alerts outside every episode, scaled to 7 days.
+    fallback); authors get their watchlists as the routing stage gives them. The
+    signals are those of the live detector service (``DetectorService.handle``): the
+    default detector set plus each workspace's watchlist triggers built from the
+    config's watchlists. An alert is an opening (``rising``) signal. It is *true* when
+    it fires during an episode (start .. end + 1 h) and is about it: a query-keyed
+    alert on the episode's query or on its workspace, or any alert most of whose
+    evidence posts are the episode's own (simulator labels); a watchlist trigger (one
+    post) only when its post is the episode's. Episode recall: share of episodes with
+    a true alert; precision: true alerts / all alerts; latency: first true alert −
+    start. False alarms per query per week: alerts outside every episode, scaled to 7
+    days. Scored for the detectors, and again with the watchlist triggers counted as
+    alerts (``with_watchlist_triggers``).
 (c) CrisisLexT26 timelines (tweet timestamps only): each event replayed as mentions of
     one query through the volume detector. "First surge": the first hour whose count is
     at least 5× the median hourly count of the previous 24 h (and ≥ 20 tweets) — a
@@ -36,9 +42,10 @@ from typing import Any
 
 import orjson
 
+from socialhub.alerts.triggers import WatchlistTrigger
 from socialhub.analytics.detectors import DetectorSet
 from socialhub.analytics.types import Signal
-from socialhub.models import Mention
+from socialhub.models import Mention, Watchlist
 
 ROOT = Path(__file__).resolve().parents[1]
 # An episode's replies and reposts go on after its scripted end: an alert about it up to
@@ -58,6 +65,8 @@ def routed_stream(days: float, rate: float, seed: int) -> tuple[list[Mention], d
 
     cfg = load_config(ROOT / "examples" / "telecom.toml")
     queries, names, workspaces, lists = [], {}, {}, {}
+    watchlists: dict[int, list[Watchlist]] = {}
+    authors: dict[tuple[str, str], list[tuple[int, str]]] = {}
     qid = 0
     for wi, ws in enumerate(cfg.workspaces, start=1):
         for q in ws.queries:
@@ -65,9 +74,14 @@ def routed_stream(days: float, rate: float, seed: int) -> tuple[list[Mention], d
             queries.append((qid, wi, parse(q.definition)))
             names[qid] = q.name
             workspaces[qid] = wi
+        watchlists[wi] = []
         for wl in ws.watchlists:
             members = {(m.platform, norm_handle(m.handle)) for m in wl.members}
             lists[(wi, norm_list_name(wl.name))] = members
+            watchlists[wi].append(Watchlist(wi, wl.name, wl.list_type, wl.description,
+                                            list(wl.members)))  # fmt: skip
+            for key in members:
+                authors.setdefault(key, []).append((wi, wl.name))
     matcher = Matcher(queries, watchlists=lists)
     sim = Simulator(seed=seed, rate_per_minute=rate)
     mentions = list(sim.until(sim.start + timedelta(days=days)))
@@ -78,8 +92,14 @@ def routed_stream(days: float, rate: float, seed: int) -> tuple[list[Mention], d
         pipe.process(mentions[i : i + 2000])
     for m in mentions:
         m.query_ids = matcher.match(m)
+        if m.author is not None:  # as the routing stage does (enrichers/routing.py)
+            handle = norm_handle(m.author.handle)
+            spaces = {workspaces.get(q) for q in m.query_ids}
+            hits = authors.get((m.platform, handle), []) + authors.get(("", handle), [])
+            m.watchlists = sorted({name for w, name in hits if w in spaces})
     truth = sim.ground_truth()
-    return mentions, {"truth": truth, "names": names, "workspaces": workspaces}
+    return mentions, {"truth": truth, "names": names, "workspaces": workspaces,
+                      "watchlists": watchlists}  # fmt: skip
 
 
 def throughput(mentions: list[Mention], n: int, workspaces: dict[int, int]) -> dict[str, Any]:
@@ -115,6 +135,8 @@ def throughput(mentions: list[Mention], n: int, workspaces: dict[int, int]) -> d
 
 
 def about(sig: Signal, ep: dict[str, Any], qids: set[int], ws: set[int], labels: dict) -> bool:
+    if sig.detector == "watchlist":  # one post: about the episode when it is the episode's
+        return bool(sig.evidence) and all(labels.get(mid) == ep["name"] for mid in sig.evidence)
     if sig.query_id is not None and sig.query_id in qids:
         return True
     if sig.key.startswith("workspace:") and int(sig.key.split(":")[1]) in ws:
@@ -123,12 +145,28 @@ def about(sig: Signal, ep: dict[str, Any], qids: set[int], ws: set[int], labels:
     return bool(ev) and sum(1 for e in ev if e == ep["name"]) * 2 > len(ev)
 
 
-def simulator_eval(mentions: list[Mention], meta: dict[str, Any], days: float) -> dict[str, Any]:
-    truth, names, workspaces = meta["truth"], meta["names"], meta["workspaces"]
-    labels = {mid: ep["name"] for ep in truth["episodes"] for mid in ep["mention_ids"]}
+def live_signals(mentions: list[Mention], meta: dict[str, Any]) -> list[Signal]:
+    """Every signal of the live detector service on the stream: the default detector
+    set (``DetectorService`` builds the same from an empty ``[detect]`` table) and each
+    workspace's watchlist triggers, fed in the same order as ``DetectorService.handle``."""
+    names, workspaces = meta["names"], meta["workspaces"]
     ds = DetectorSet.from_config({"workspaces": workspaces, "labels": {
         f"query:{q}": n for q, n in names.items()}})  # fmt: skip
-    alerts = [s for s in ds.run(mentions) if s.trend == "rising"]
+    triggers = [WatchlistTrigger(wls, workspace_id=w) for w, wls in meta["watchlists"].items()]
+    out: list[Signal] = []
+    for m in mentions:
+        out += ds.feed(m)
+        for trigger in triggers:
+            out += trigger.update(m)
+    out += ds.advance(datetime.fromtimestamp(ds.clock + 60.0, UTC))
+    return out
+
+
+def score(
+    alerts: list[Signal], meta: dict[str, Any], days: float, labels: dict[str, str]
+) -> dict[str, Any]:
+    """Precision / recall / latency / false alarms of opening signals against episodes."""
+    truth, names, workspaces = meta["truth"], meta["names"], meta["workspaces"]
     eps = []
     for ep in truth["episodes"]:
         start, end = datetime.fromisoformat(ep["start"]), datetime.fromisoformat(ep["end"])
@@ -164,9 +202,6 @@ def simulator_eval(mentions: list[Mention], meta: dict[str, Any], days: float) -
         }
     n_queries = len(names)
     return {
-        "days": days,
-        "mentions": len(mentions),
-        "routed": sum(1 for m in mentions if m.query_ids),
         "alerts": len(alerts),
         "precision": round(true_alerts / len(alerts), 3) if alerts else None,
         "recall": round(sum(1 for r in report.values() if r["detected"]) / len(report), 3),
@@ -175,9 +210,26 @@ def simulator_eval(mentions: list[Mention], meta: dict[str, Any], days: float) -
         "false_alarms_per_query_week": round(len(false) / n_queries * 7 / days, 3),
         "false_by_detector": Counter(s.detector for s in false),
         "false_examples": [
-            f"{s.t:%d %H:%M} {s.detector} {s.key} z={s.score} {s.title}" for s in false
+            f"{s.t:%d %H:%M} {s.detector} {s.key} z={s.score} {s.title}" for s in false[:12]
         ],
         "episodes": report,
+    }
+
+
+def simulator_eval(mentions: list[Mention], meta: dict[str, Any], days: float) -> dict[str, Any]:
+    """The live service's signals scored twice: the detectors (anomalies of volume,
+    terms, sentiment, complaints) and everything the service opens, watchlist triggers
+    included (one signal per post by a listed or high-reach author about a query)."""
+    truth = meta["truth"]
+    labels = {mid: ep["name"] for ep in truth["episodes"] for mid in ep["mention_ids"]}
+    opening = [s for s in live_signals(mentions, meta) if s.trend == "rising"]
+    detectors = [s for s in opening if s.detector != "watchlist"]
+    return {
+        "days": days,
+        "mentions": len(mentions),
+        "routed": sum(1 for m in mentions if m.query_ids),
+        **score(detectors, meta, days, labels),
+        "with_watchlist_triggers": score(opening, meta, days, labels),
     }
 
 

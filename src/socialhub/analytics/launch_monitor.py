@@ -115,7 +115,7 @@ class LaunchMonitor:
 
     def __init__(
         self,
-        watches: Iterable[LaunchWatch],
+        watches: Iterable[LaunchWatch] = (),
         *,
         library: Sequence[float] = (),
         buzz_quantile: float = 0.8,
@@ -134,6 +134,26 @@ class LaunchMonitor:
         self.peak_drop = peak_drop
         self.fizzle_hours = fizzle_hours
         self.clock: datetime | None = None
+
+    def sync(self, watches: Iterable[LaunchWatch], library: Sequence[float] = ()) -> None:
+        """Follow exactly ``watches`` from now on (the live service re-reads the store's
+        launches): a launch already followed with the same query, time, window and
+        bucket keeps its curve so far; a new one starts empty; one no longer listed is
+        dropped. ``library`` (past launches' scores) sets the buzz threshold again."""
+        kept: dict[str, LaunchWatch] = {}
+        for w in watches:
+            old = self.watches.get(w.name)
+            same = old is not None and (old.query_id, old.at, old.window_s, old.bucket_s) == (
+                w.query_id,
+                w.at,
+                w.window_s,
+                w.bucket_s,
+            )
+            kept[w.name] = old if same and old is not None else w
+        self.watches = kept
+        self.library = list(library)
+        p80 = quantile(self.library, self.buzz_quantile)
+        self.buzz_threshold = p80 if p80 is not None else self.params.buzz_at
 
     def update(self, mention: Mention) -> list[Signal]:
         t = as_utc(mention.created_at)

@@ -8,6 +8,13 @@ escalation) and sends the notifying ones through the router (in-app always; emai
 webhooks when configured). Messages are acked after the alerts are recorded, so a
 killed process replays them; the alert manager merges the repeats into the same story.
 
+Competitor launches recorded in the store (``socialhub launch add``, source ``user``)
+whose query is a stored query are followed live by a
+:class:`~socialhub.analytics.launch_monitor.LaunchMonitor` kept in the detector set
+under ``"launch"`` (so it is checkpointed with it): their curve fills from the stream
+and the peak, fizzle and buzz milestones become alerts. ``[detect.launch]`` holds its
+parameters (``enabled = false`` switches it off).
+
 Detector state is checkpointed (pickled) to ``state_path`` every ``checkpoint_seconds``
 and on exit, so a restart resumes with its baselines instead of learning them again.
 """
@@ -30,9 +37,12 @@ from socialhub.alerts.manager import AlertManager, Outcome
 from socialhub.alerts.routing import Route, Router
 from socialhub.alerts.triggers import WatchlistTrigger
 from socialhub.analytics.detectors.runner import DetectorSet
+from socialhub.analytics.launch_monitor import LaunchMonitor, LaunchWatch
+from socialhub.analytics.launches import EXPECTED_FLOOR
+from socialhub.analytics.launches_library import library_scores
 from socialhub.analytics.types import Signal
 from socialhub.bus import STORED, Bus, Subscription
-from socialhub.models import Mention
+from socialhub.models import Mention, Query, as_utc
 from socialhub.serialize import mention_from_json
 from socialhub.store.base import Store
 
@@ -139,9 +149,87 @@ class DetectorService:
             if hasattr(det, "labels"):
                 det.labels = {**getattr(det, "labels", {}), **labels}
         self.triggers = [
-            WatchlistTrigger(self.store.list_watchlists(ws.id), workspace_id=ws.id)
+            WatchlistTrigger(
+                self.store.list_watchlists(ws.id),
+                workspace_id=ws.id,
+                query_names={q.id: q.name for q in queries if q.id is not None},
+            )
             for ws in self.store.list_workspaces()
         ]
+        self.sync_launches(queries)
+
+    def sync_launches(self, queries: Sequence[Query]) -> None:
+        """Follow the store's launches whose window is not over (see the module doc)."""
+        table = dict(self.config.get("launch") or {})
+        if not table.pop("enabled", True):
+            return
+        monitor = self.detectors.detectors.get(LaunchMonitor.name)
+        if not isinstance(monitor, LaunchMonitor):
+            monitor = LaunchMonitor([], **table)
+            self.detectors.detectors[LaunchMonitor.name] = monitor
+        by_name = {(q.workspace_id, q.name.casefold()): q for q in queries if q.id is not None}
+        records = self.store.list_launches()
+        clock = self.detectors.clock
+        only = getattr(self, "workspace_id", None)  # a workspace partition: its launches
+        watches = []
+        for rec in records:
+            if rec.source != "user" or (only is not None and rec.workspace_id != only):
+                continue  # the demo library's launches are measured, never live
+            query = (
+                by_name.get((rec.workspace_id, rec.query.casefold()))
+                if rec.workspace_id
+                else (next((q for (_, n), q in by_name.items() if n == rec.query.casefold()), None))
+            )
+            if query is None or query.id is None:
+                continue  # a free boolean query is not routed: nothing to follow live
+            at = as_utc(rec.launch_at)
+            if clock and at.timestamp() + rec.window_s < clock:
+                continue
+            old = monitor.watches.get(rec.name)
+            same = old is not None and (old.query_id, old.at, old.window_s, old.bucket_s) == (
+                query.id,
+                at,
+                rec.window_s,
+                rec.bucket_s,
+            )
+            if old is not None and same:
+                watches.append(old)
+                continue
+            watches.append(self._watch(rec.name, query, at, rec.window_s, rec.bucket_s, rec.curve))
+        monitor.sync(watches, library_scores(records))
+
+    def _watch(
+        self,
+        name: str,
+        query: Query,
+        at: datetime,
+        window_s: int,
+        bucket_s: int,
+        curve: Mapping[str, Any] | None,
+    ) -> LaunchWatch:
+        """A watch with the launch's expected volume: from its measured curve when there
+        is one, else the query's stored mentions in the 24 h before, per bucket."""
+        assert query.id is not None
+        if curve:
+            expected = list(curve.get("expected") or [])
+            per_bucket = sum(expected) / len(expected) if expected else EXPECTED_FLOOR
+        else:
+            before = self.store.count(
+                query.definition,
+                workspace_id=query.workspace_id,
+                since=at - timedelta(hours=24),
+                until=at,
+            )
+            per_bucket = before * bucket_s / 86_400.0
+        return LaunchWatch(
+            name,
+            query.id,
+            at,
+            window_s=window_s,
+            bucket_s=bucket_s,
+            expected=max(EXPECTED_FLOOR, per_bucket),
+            workspace_id=query.workspace_id,
+        )
 
     # -- processing -------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from socialhub.analytics.detectors.series import SeasonalBaseline, SlidingCounts, severity
+from socialhub.models import Mention
 
 
 @dataclass(slots=True)
@@ -30,6 +31,11 @@ class BurstParams:
     quiet: float = 1200.0  # seconds below z/2 that end an alert
     max_alert: float = 6 * 3600.0  # after this, the baseline learns again (winsorised)
     evidence: int = 20
+    # at most this many replies, reposts and quotes of one root post count per
+    # ``thread_window`` (the root itself always counts): one popular post is the
+    # engagement of one story, not a burst of the topic (0 = no cap)
+    per_thread: int = 2
+    thread_window: float = 3600.0
     # complaints: a place never seen before that suddenly complains is news, so the
     # warm-up counts from the detector's first post, not the key's
     warmup_per_key: bool = True
@@ -43,6 +49,7 @@ class BurstParams:
             "min_count": self.min_count,
             "min_ratio": self.min_ratio,
             "warmup": self.warmup,
+            "per_thread": self.per_thread,
         }
 
 
@@ -74,6 +81,45 @@ class KeyState:
     first_ids: list[str] = field(default_factory=list)  # first posts of the alert
     need: list[float] = field(default_factory=list)  # per-window thresholds of need_step
     need_step: int = -1
+    threads: ThreadCap | None = None
+    next_roll: float = 0.0  # stream time of the next step: ``roll`` is a no-op before
+
+
+def thread_of(mention: Mention) -> str | None:
+    """The root post of the conversation a reply, repost or quote belongs to; ``None``
+    for an original post (its own thread)."""
+    return mention.root_id or mention.repost_of or mention.quote_of or mention.reply_to
+
+
+@dataclass(slots=True)
+class ThreadCap:
+    """At most ``cap`` replies, reposts and quotes of one root post per ``window``.
+
+    A popular post draws replies and reposts in a cluster; counted one by one they look
+    like a burst of the topic (over-dispersion is then far beyond the Poisson-type
+    models of the detectors). Counting conversations instead — each root post, plus at
+    most ``cap`` of its thread per window — keeps one post's engagement from firing a
+    topic alert, while a story that many people bring up independently still counts
+    in full. ``admit`` says whether a mention counts.
+    """
+
+    cap: int
+    window: float
+    seen: dict[str, list[float]] = field(default_factory=dict)  # thread -> [first t, n]
+    purged: float = 0.0
+
+    def admit(self, t: float, thread: str) -> bool:
+        if self.cap <= 0:
+            return True
+        if t - self.purged >= self.window:  # forget threads gone quiet, once a window
+            self.seen = {k: v for k, v in self.seen.items() if t - v[0] < self.window}
+            self.purged = t
+        got = self.seen.get(thread)
+        if got is None or t - got[0] >= self.window:
+            self.seen[thread] = [t, 1.0]
+            return True
+        got[1] += 1
+        return got[1] <= self.cap
 
 
 class BurstCore:
@@ -83,6 +129,18 @@ class BurstCore:
         self.p = params
         self.keys: dict[str, KeyState] = {}
         self.first_t: float | None = None
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Checkpoints written before version 2 lack the thread cap: fill it in."""
+        self.__dict__.update(state)
+        for name, value in (("per_thread", 2), ("thread_window", 3600.0)):
+            if not hasattr(self.p, name):
+                setattr(self.p, name, value)
+        for st in self.keys.values():
+            if not hasattr(st, "threads"):
+                st.threads = None
+            if not hasattr(st, "next_roll"):
+                st.next_roll = 0.0
 
     # ---- feeding ---------------------------------------------------------------------
     def state(self, key: str, t: float) -> KeyState:
@@ -103,10 +161,24 @@ class BurstCore:
             self.keys[key] = st
         return st
 
-    def add(self, key: str, t: float, mention_id: str) -> Verdict | None:
-        """Count one post; returns the firing verdict when the key starts an alert."""
-        st = self.state(key, t)
-        self.roll(st, t)
+    def add(self, key: str, t: float, mention_id: str, thread: str | None = None) -> Verdict | None:
+        """Count one post; returns the firing verdict when the key starts an alert.
+
+        ``thread`` (see :func:`thread_of`): past ``per_thread`` replies, reposts and
+        quotes of one root within ``thread_window``, a post is not counted (nor learnt
+        by the baseline): the key counts conversations, and one post's replies and
+        reposts are that post's engagement."""
+        st = self.keys.get(key)
+        if st is None:
+            st = self.state(key, t)
+        if thread is not None and self.p.per_thread > 0:
+            cap = st.threads
+            if cap is None:
+                cap = st.threads = ThreadCap(self.p.per_thread, self.p.thread_window)
+            if not cap.admit(t, thread):
+                return None
+        if t >= st.next_roll:
+            self.roll(st, t)
         st.counts.add(1)
         st.bucket_count += 1
         st.recent.append((t, mention_id))
@@ -123,24 +195,31 @@ class BurstCore:
 
     def roll(self, st: KeyState, t: float) -> None:
         """Close the buckets between the key's last time and ``t``."""
+        if t < st.next_roll:  # same step as the last call: nothing to close or slide
+            return
         idx = int(t // self.p.bucket)
         # long silences: a few days of empty buckets is enough to forget the rate
         st.bucket_idx = max(st.bucket_idx, idx - 3 * 1440)
         # once the windows have emptied, the rest of a silence is learnt in one step
         horizon = int(max(self.p.windows) // self.p.bucket) + 1
+        counts = st.counts
         while st.bucket_idx < idx:
             start = st.bucket_idx * self.p.bucket
             empty = idx - st.bucket_idx
-            quiet = st.bucket_count == 0 and st.alert_since is None and not any(st.counts.sums)
-            if quiet and empty > horizon:
-                st.baseline.skip_empty(start, empty)
-                st.bucket_idx = idx
-                break
-            st.counts.roll(start + self.p.bucket - 1e-6)
+            if empty > horizon and st.bucket_count == 0 and st.alert_since is None:
+                # the windows as they were at the end of the previous bucket (counts
+                # are rolled lazily: only when read, the result is the same)
+                counts.roll(start - 1e-6)
+                if not any(counts.sums):
+                    st.baseline.skip_empty(start, empty)
+                    st.bucket_idx = idx
+                    break
             self._learn(st, start, st.bucket_count)
             st.bucket_idx += 1
             st.bucket_count = 0
         st.counts.roll(t)
+        p = self.p
+        st.next_roll = min((t // p.step + 1) * p.step, (idx + 1) * p.bucket)
 
     def _learn(self, st: KeyState, start: float, count: int) -> None:
         b = st.baseline
@@ -149,6 +228,7 @@ class BurstCore:
             # dispersion per window, from the windows ending with this bucket; sampled
             # every fifth bucket (with five times the weight): it is a slow average
             end = start + self.p.bucket
+            st.counts.roll(end - 1e-6)
             f_end = b.factor(end)
             a = max(0.05, 5.0 / b.buckets_seen)
             for i, w in enumerate(self.p.windows):
@@ -161,24 +241,40 @@ class BurstCore:
 
     # ---- testing ---------------------------------------------------------------------
     def check(self, st: KeyState, t: float) -> Verdict | None:
-        since = st.first_t if self.p.warmup_per_key or self.first_t is None else self.first_t
-        if t - since < self.p.warmup:
+        p = self.p
+        sums = st.counts.sums
+        if sums[-1] < p.min_count:  # the longest window holds the most: cheapest first
             return None
-        if self.p.warmup_per_key and st.baseline.buckets_seen < 5:
+        since = st.first_t if p.warmup_per_key or self.first_t is None else self.first_t
+        if t - since < p.warmup:
             return None
-        if st.counts.sums[-1] < self.p.min_count:  # the longest window holds the most
+        if p.warmup_per_key and st.baseline.buckets_seen < 5:
             return None
-        step = int(t // self.p.step)
+        step = int(t // p.step)
         if step != st.need_step:  # thresholds move with the clock, not with each post
-            st.need = [v.threshold for v in self.verdicts(st, t)]
+            st.need = self.needs(st, t)
             st.need_step = step
-        if all(c < n for c, n in zip(st.counts.sums, st.need, strict=True)):
+        need = st.need
+        if all(sums[i] < need[i] for i in range(len(sums))):
             return None
         best: Verdict | None = None
         for v in self.verdicts(st, t):
             if v.observed >= v.threshold and (best is None or v.z > best.z):
                 best = v
         return best
+
+    def needs(self, st: KeyState, t: float) -> list[float]:
+        """The thresholds of :meth:`verdicts` alone (on the hot path of every post)."""
+        p, b = self.p, st.baseline
+        f_t = b.factor(t)
+        scale = b.level / p.bucket
+        out = []
+        for i, w in enumerate(p.windows):
+            span = min(w, t - st.first_t + 1.0)
+            exp = max(scale * (f_t + b.factor(t - span)) / 2.0 * span, 0.05)
+            sd = math.sqrt(st.dispersion[i] * (exp if exp > 0.5 else 0.5))
+            out.append(max(exp + p.z * sd, p.min_count, p.min_ratio * exp))
+        return out
 
     def verdicts(self, st: KeyState, t: float) -> list[Verdict]:
         p = self.p

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from socialhub.analytics.detectors.burst import BurstCore, BurstParams, Verdict, ts
+from socialhub.analytics.detectors.burst import BurstCore, BurstParams, Verdict, thread_of, ts
 from socialhub.analytics.detectors.series import tokens
 from socialhub.analytics.types import Signal
 from socialhub.models import Mention, as_utc
@@ -84,7 +84,7 @@ class ComplaintDetector:
     """
 
     name = "complaints"
-    version = "1"
+    version = "2"  # 2: replies and reposts of one post capped per thread
 
     def __init__(
         self,
@@ -96,6 +96,7 @@ class ComplaintDetector:
         min_ratio: float = 3.0,
         windows: tuple[float, ...] | list[float] = (300.0, 900.0, 3600.0),
         warmup: float = 3600.0,
+        per_thread: int = 2,
         fallback: Mapping[str, list[str]] | None = None,
         cities: Iterable[str] | None = None,
         routed_only: bool = True,
@@ -109,6 +110,7 @@ class ComplaintDetector:
             min_ratio=float(min_ratio),
             windows=tuple(sorted(float(w) for w in windows)),
             warmup=float(warmup),
+            per_thread=int(per_thread),
             warmup_per_key=False,
         )
         self.core = BurstCore(self.params)
@@ -176,8 +178,9 @@ class ComplaintDetector:
         t = max(as_utc(mention.created_at).timestamp(), self.clock)
         self.clock = t
         out = []
+        thread, mid = thread_of(mention), mention.id
         for key, ws in self.keys(mention):
-            verdict = self.core.add(key, t, mention.id)
+            verdict = self.core.add(key, t, mid, thread)
             if verdict is not None:
                 out.append(self._signal(key, ws, t, "rising", verdict))
         return out

@@ -10,7 +10,7 @@ from itertools import combinations
 
 import numpy as np
 
-from socialhub.analytics.detectors.burst import ts
+from socialhub.analytics.detectors.burst import thread_of, ts
 from socialhub.analytics.detectors.series import severity, tokens
 from socialhub.analytics.detectors.stories import Recent, Story, group, posts
 from socialhub.analytics.types import Signal
@@ -53,6 +53,10 @@ class EmergingDetector:
     appear in the same posts are grouped into one story (see ``stories``), whose
     evidence is its first posts then its top posts by engagement.
 
+    Reposts are skipped, and so are a root post's replies and quotes beyond
+    ``per_thread`` per period: a popular post's replies repeat its words, and the paper
+    counts documents of independent authors, not one conversation.
+
     Terms: ``Mention.keyphrases`` when present, else ``socialhub.text.index_tokens``
     without stopwords, short tokens and numbers; hashtags keep their ``#``; entity
     texts are added. Reposts and near-duplicates after the first are skipped
@@ -70,6 +74,11 @@ class EmergingDetector:
         Table size: memory is ``3 · depth · width`` numbers, whatever the vocabulary.
     warmup
         Periods to learn before any story may fire.
+    per_thread
+        Replies and quotes of one root post counted per period (0: all).
+    hold
+        A term loud in a period (``z ≥ z/2``) is not learnt by its cells, for at most
+        this many periods in a row (0: learn everything, as the paper does).
     routed_only
         Only mentions that matched a query (the workspace's relevant stream).
 
@@ -96,7 +105,7 @@ class EmergingDetector:
     """
 
     name = "emerging"
-    version = "1"
+    version = "2"  # 2: replies and reposts of one post capped per thread
 
     def __init__(
         self,
@@ -113,6 +122,8 @@ class EmergingDetector:
         warmup: int = 4,
         flush_every: float = 30.0,
         share: float = 0.3,
+        per_thread: int = 2,
+        hold: int = 8,
         routed_only: bool = True,
         workspaces: Mapping[int, int] | None = None,
         labels: Mapping[str, str] | None = None,
@@ -122,6 +133,11 @@ class EmergingDetector:
         self.alpha = 1.0 - 0.5 ** (1.0 / float(half_life))
         self.pair_terms, self.max_terms, self.warmup = int(pair_terms), int(max_terms), warmup
         self.flush_every, self.share, self.routed_only = float(flush_every), share, routed_only
+        self.per_thread = int(per_thread)
+        self.hold = int(hold)
+        self.loud: set[int] = set()  # hashes at z >= z/2 this period
+        self.loud_since: dict[int, int] = {}  # hash -> first period of its loud run
+        self.threads: dict[str, int] = {}  # replies and quotes per root, this period
         self.workspaces = {int(k): int(v) for k, v in (workspaces or {}).items()}
         self.mu = np.zeros((self.depth, self.width))
         self.var = np.zeros((self.depth, self.width))
@@ -141,6 +157,14 @@ class EmergingDetector:
         self.params = {"period": self.period, "half_life": half_life, "z": self.z,
                        "beta": self.beta, "min_count": self.min_count,
                        "width": self.width, "depth": self.depth}  # fmt: skip
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """Checkpoints written before version 2 lack the thread cap and the hold."""
+        self.__dict__.update(state)
+        defaults = {"per_thread": 2, "threads": {}, "hold": 8, "loud": set(), "loud_since": {}}
+        for name, value in defaults.items():
+            if not hasattr(self, name):
+                setattr(self, name, value)
 
     # ---- terms -----------------------------------------------------------------------
     def terms(self, m: Mention) -> list[str]:
@@ -182,6 +206,13 @@ class EmergingDetector:
             return out
         if mention.kind == "repost" or mention.repost_of or mention.cluster_size > 1:
             return out
+        thread = thread_of(mention)
+        if thread is not None and self.per_thread > 0:
+            # a popular post's replies repeat its words: they are its engagement, so a
+            # thread adds at most ``per_thread`` of them per period
+            n = self.threads[thread] = self.threads.get(thread, 0) + 1
+            if n > self.per_thread:
+                return out
         terms = self.terms(mention)
         hashes = [self._hash(x) for x in terms]
         for x, h in zip(terms, hashes, strict=True):
@@ -220,13 +251,38 @@ class EmergingDetector:
             # the paper's incremental EWMA / EWMVar over each cell's frequency
             x = self.cur / float(self.n_cur)
             delta = x - self.mu
+            held = self._held()
+            if held is not None:
+                rows = np.arange(self.depth)[:, None]
+                mu, var = self.mu[rows, held].copy(), self.var[rows, held].copy()
             self.mu += self.alpha * delta
             self.var = (1.0 - self.alpha) * (self.var + self.alpha * delta * delta)
+            if held is not None:
+                self.mu[rows, held], self.var[rows, held] = mu, var
             self.periods += 1
         self.cur[:] = 0
         self.n_cur = 0
+        self.threads = {}
         self.names = {h: self.names[h] for h in self.bursting if h in self.names}
         self.pairs = {}
+
+    def _held(self) -> np.ndarray | None:
+        """Cells of the terms loud this period (z ≥ z/2), for at most ``hold`` periods.
+
+        Robust learning, as for the volume baseline (Gelper, Fried & Croux 2010): a
+        story ramping up over two periods would otherwise teach its cells a large
+        variance in the first one and never be significant in the second."""
+        loud = self.loud
+        if not loud or self.hold <= 0:
+            self.loud, self.loud_since = set(), {}
+            return None
+        since = {h: self.loud_since.get(h, self.period_idx) for h in loud}
+        self.loud_since = since
+        self.loud = set()
+        keep = [h for h, p in since.items() if self.period_idx - p < self.hold]
+        if not keep:
+            return None
+        return self._cells(np.array(keep, dtype=np.uint64))
 
     def _flush(self, t: float) -> list[Signal]:
         self.next_flush = t + self.flush_every
@@ -251,6 +307,8 @@ class EmergingDetector:
         z = (count - np.maximum(exp, self.beta)) / noise
         need = np.maximum(exp, self.beta) + self.z * noise
         hot = np.nonzero((z >= self.z) & (count >= self.min_count))[0]
+        if self.hold > 0:
+            self.loud.update(int(h) for h in uniq[z >= self.z / 2])
         new: dict[int, tuple[str, float]] = {}
         for j in hot:
             key = int(uniq[j])

@@ -7,8 +7,9 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from socialhub.analytics.detectors.burst import ts
+from socialhub.analytics.detectors.burst import ThreadCap, thread_of, ts
 from socialhub.analytics.types import Signal
 from socialhub.models import Mention, as_utc
 
@@ -27,6 +28,7 @@ class _Key:
     trend: str = ""
     ids: deque[str] = field(default_factory=lambda: deque(maxlen=20))
     first_ids: list[str] = field(default_factory=list)
+    threads: ThreadCap | None = None
 
 
 def two_proportion_z(x1: float, n1: float, x0: float, n0: float) -> float:
@@ -51,6 +53,10 @@ class SentimentShiftDetector:
     behaviour at small counts — hence the minimum counts). The baseline's effective
     size is capped so a year of history does not make 2 points of drift "significant".
 
+    Like the volume detector, a root post's replies, reposts and quotes beyond
+    ``per_thread`` per window are not counted: a popular post's reposts carry its
+    sentiment, and counted one by one they would make one voice look like a shift.
+
     Parameters
     ----------
     window, step
@@ -61,6 +67,8 @@ class SentimentShiftDetector:
         The window needs this many mentions and this many negative ones.
     min_delta
         Minimum rise of the negative share (absolute, 0.2 = 20 points).
+    per_thread
+        Replies, reposts and quotes of one root post counted per window (0: all).
     half_life, max_baseline, min_baseline
         Baseline forgetting (seconds), effective-size cap and minimum before testing.
 
@@ -84,7 +92,7 @@ class SentimentShiftDetector:
     """
 
     name = "sentiment_shift"
-    version = "1"
+    version = "2"  # 2: replies and reposts of one post capped per thread
 
     def __init__(
         self,
@@ -99,6 +107,7 @@ class SentimentShiftDetector:
         max_baseline: float = 2000.0,
         min_baseline: float = 50.0,
         quiet: float = 1800.0,
+        per_thread: int = 2,
         workspaces: Mapping[int, int] | None = None,
         labels: Mapping[str, str] | None = None,
     ) -> None:
@@ -108,6 +117,7 @@ class SentimentShiftDetector:
         self.decay = 0.5 ** (self.step / float(half_life))
         self.max_baseline, self.min_baseline = float(max_baseline), float(min_baseline)
         self.quiet = float(quiet)
+        self.per_thread = int(per_thread)
         self.workspaces = {int(k): int(v) for k, v in (workspaces or {}).items()}
         self.labels = dict(labels or {})
         self.keys: dict[int, _Key] = {}
@@ -121,6 +131,15 @@ class SentimentShiftDetector:
             "half_life": half_life,
         }
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Checkpoints written before version 2 lack the thread cap: fill it in."""
+        self.__dict__.update(state)
+        if not hasattr(self, "per_thread"):
+            self.per_thread = 2
+        for st in self.keys.values():
+            if not hasattr(st, "threads"):
+                st.threads = None
+
     def update(self, mention: Mention) -> list[Signal]:
         t = max(as_utc(mention.created_at).timestamp(), self.clock)
         self.clock = t
@@ -128,9 +147,16 @@ class SentimentShiftDetector:
         if not label or not mention.query_ids:
             return []
         negative = label in NEGATIVE
+        thread = thread_of(mention)
         out = []
         for q in mention.query_ids:
             st = self.keys.setdefault(q, _Key())
+            if thread is not None and self.per_thread > 0:
+                cap = st.threads
+                if cap is None:
+                    cap = st.threads = ThreadCap(self.per_thread, self.window)
+                if not cap.admit(t, thread):
+                    continue  # one post's reposts share its sentiment: one voice
             self._roll(st, t)
             st.buckets[-1][1] += negative
             st.buckets[-1][2] += 1

@@ -50,50 +50,80 @@ def severity(ratio: float, observed: float) -> int:
 class SlidingCounts:
     """Counts over several sliding windows, at ``step``-second resolution.
 
-    A ring of per-step counts; each window's running sum is kept up to date as steps
-    leave it, so ``add`` and ``window`` are O(1) and ``roll`` is O(windows) per step.
+    A circular list of per-step counts (step ``k`` at ``k % slots``); each window's
+    running sum is kept up to date as steps leave it, so ``add`` and ``window`` are
+    O(1) and ``roll`` costs a few slice sums whatever the gap (sparse keys jump many
+    steps at once).
     """
 
     step: float
     windows: tuple[float, ...]
     slots: int = 0
     lengths: list[int] = field(default_factory=list)  # steps per window
-    ring: deque[int] = field(default_factory=deque)
+    ring: list[int] = field(default_factory=list)
     sums: list[int] = field(default_factory=list)
-    current: int = -1  # index (t // step) of the newest step in the ring
+    current: int = -1  # index (t // step) of the newest step
 
     def __post_init__(self) -> None:
         self.slots = max(1, math.ceil(max(self.windows) / self.step))
-        self.ring = deque([0] * self.slots, maxlen=self.slots)
+        self.ring = [0] * self.slots
         self.sums = [0] * len(self.windows)
         self.lengths = [max(1, round(w / self.step)) for w in self.windows]
+
+    def __setstate__(self, state: tuple[None, dict[str, object]]) -> None:
+        """Slots, and checkpoints from before version 2 (a deque, newest step last)."""
+        for name, value in state[1].items():
+            object.__setattr__(self, name, value)
+        if isinstance(self.ring, deque):
+            old, slots = list(self.ring), self.slots
+            self.ring = [0] * slots
+            for j, n in enumerate(old):  # old[j] held step current - (slots - 1) + j
+                self.ring[(self.current - (slots - 1) + j) % slots] = n
+
+    def _sum(self, first: int, n: int) -> int:
+        """Sum of the ``n`` steps from step ``first`` on (``n <= slots``)."""
+        if n <= 0:
+            return 0
+        ring, slots = self.ring, self.slots
+        s = first % slots
+        if s + n <= slots:
+            return sum(ring[s : s + n])
+        return sum(ring[s:]) + sum(ring[: s + n - slots])
 
     def roll(self, t: float) -> None:
         """Move the newest step to the one holding ``t`` (older ones slide out)."""
         idx = int(t // self.step)
-        if self.current < 0:
+        cur = self.current
+        if cur < 0:
             self.current = idx
             return
-        gap = idx - self.current
+        gap = idx - cur
         if gap <= 0:
             return
-        if gap >= self.slots:
-            self.ring.extend([0] * self.slots)
+        slots = self.slots
+        if gap >= slots:
+            self.ring = [0] * slots
             self.sums = [0] * len(self.windows)
         else:
-            lengths, slots = self.lengths, self.slots
-            for _ in range(gap):
-                oldest = self.ring[0]
-                self.ring.append(0)  # the oldest step drops out of the ring
-                for i, n in enumerate(lengths):
-                    # the step that just left window i now sits n steps behind the newest
-                    self.sums[i] -= self.ring[slots - 1 - n] if n < slots else oldest
+            sums = self.sums
+            for i, n in enumerate(self.lengths):
+                # window i held steps cur-n+1 .. cur; now idx-n+1 .. idx: the first
+                # min(gap, n) of the old ones leave it
+                if sums[i]:
+                    sums[i] -= self._sum(cur - n + 1, min(gap, n))
+            s = (cur + 1) % slots  # the new steps start empty
+            if s + gap <= slots:
+                self.ring[s : s + gap] = [0] * gap
+            else:
+                self.ring[s:] = [0] * (slots - s)
+                self.ring[: s + gap - slots] = [0] * (s + gap - slots)
         self.current = idx
 
     def add(self, n: int = 1) -> None:
-        self.ring[-1] += n
-        for i in range(len(self.sums)):
-            self.sums[i] += n
+        self.ring[self.current % self.slots] += n
+        sums = self.sums
+        for i in range(len(sums)):
+            sums[i] += n
 
     def window(self, i: int) -> int:
         return self.sums[i]

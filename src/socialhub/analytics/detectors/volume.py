@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from socialhub.analytics.detectors.burst import BurstCore, BurstParams, Verdict, ts
+from socialhub.analytics.detectors.burst import BurstCore, BurstParams, Verdict, thread_of, ts
 from socialhub.analytics.types import Signal
 from socialhub.models import Mention, as_utc
 
@@ -63,7 +63,7 @@ class VolumeDetector:
     """
 
     name = "volume"
-    version = "1"
+    version = "2"  # 2: replies and reposts of one post capped per thread
 
     def __init__(
         self,
@@ -73,6 +73,7 @@ class VolumeDetector:
         min_ratio: float = 3.0,
         windows: tuple[float, ...] | list[float] = (60.0, 300.0, 1800.0),
         warmup: float = 3600.0,
+        per_thread: int = 2,
         per_workspace: bool = True,
         total: bool = False,
         workspaces: Mapping[int, int] | None = None,
@@ -84,6 +85,7 @@ class VolumeDetector:
             min_ratio=float(min_ratio),
             windows=tuple(sorted(float(w) for w in windows)),
             warmup=float(warmup),
+            per_thread=int(per_thread),
         )
         self.core = BurstCore(self.params)
         self.per_workspace = per_workspace
@@ -105,8 +107,9 @@ class VolumeDetector:
         t = max(as_utc(mention.created_at).timestamp(), self.clock)
         self.clock = t
         out = []
+        thread, mid = thread_of(mention), mention.id
         for key in self.keys(mention):
-            verdict = self.core.add(key, t, mention.id)
+            verdict = self.core.add(key, t, mid, thread)
             if verdict is not None:
                 out.append(self._signal(key, t, "rising", verdict))
         return out
