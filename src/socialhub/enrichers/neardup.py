@@ -180,6 +180,48 @@ class NearDupIndex:
         hashed = (self._a[:, None] * shingles[None, :] + self._b[:, None]) >> np.uint64(32)
         return hashed.min(axis=1).astype(np.uint32)
 
+    def signatures(self, norms: list[str]) -> list[npt.NDArray[np.uint32]]:
+        """:meth:`signature` of many texts at once (the same values, far fewer numpy
+        calls): windows of all texts hashed in one pass, minima taken per text. The
+        minimum over a set equals the minimum with repeats, so no per-text ``unique``."""
+        out: list[npt.NDArray[np.uint32] | None] = [None] * len(norms)
+        long = [i for i, n in enumerate(norms) if len(n) >= SHINGLE]
+        for i in set(range(len(norms))) - set(long):
+            out[i] = self.signature(norms[i])  # shorter than a shingle: padded, alone
+        start = 0
+        while start < len(long):
+            # chunks of ~50,000 windows keep the (num_perm x windows) matrix near 50 MB
+            chunk: list[int] = []
+            windows = 0
+            while start < len(long) and (not chunk or windows < 50_000):
+                i = long[start]
+                chunk.append(i)
+                windows += min(len(norms[i]), MAX_CHARS) - SHINGLE + 1
+                start += 1
+            for i, sig in zip(
+                chunk, self._chunk_signatures([norms[i] for i in chunk]), strict=True
+            ):
+                out[i] = sig
+        return [sig for sig in out if sig is not None]
+
+    def _chunk_signatures(self, norms: list[str]) -> npt.NDArray[np.uint32]:
+        texts = [n[:MAX_CHARS] for n in norms]
+        joined = "\x00".join(texts)  # windows across a separator are dropped below
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        n = len(codes) - SHINGLE + 1
+        shingles = np.zeros(n, dtype=np.uint64)
+        for j in range(SHINGLE):
+            shingles += codes[j : j + n] * self._pow[j]
+        lengths = np.array([len(t) for t in texts], dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+        # text k's windows start at starts[k] .. starts[k] + len - SHINGLE; they are
+        # numbered offsets[k] .. in the kept array
+        counts = lengths - SHINGLE + 1
+        offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        keep = np.arange(int(counts.sum())) + np.repeat(starts - offsets, counts)
+        hashed = (self._a[:, None] * shingles[keep][None, :] + self._b[:, None]) >> np.uint64(32)
+        return np.minimum.reduceat(hashed, offsets, axis=1).T.astype(np.uint32)
+
     def band_keys(self, sig: npt.NDArray[np.uint32]) -> list[int]:
         """One 64-bit key per band; the per-band multipliers keep bands apart."""
         rows = sig.astype(np.uint64).reshape(self.bands, self.rows)
@@ -194,18 +236,27 @@ class NearDupIndex:
     def _touch(self, cluster: _Cluster) -> None:
         _put(self.clusters, cluster.id, cluster, self.max_clusters)
 
-    def assign(self, mention_id: str, text: str) -> tuple[str, int]:
+    def needs_signature(self, tokens: list[str], norm: str) -> bool:
+        return len(tokens) >= self.min_tokens or len(norm) >= 40
+
+    def assign(
+        self,
+        mention_id: str,
+        text: str,
+        prepared: tuple[list[str], npt.NDArray[np.uint32] | None] | None = None,
+    ) -> tuple[str, int]:
         """The cluster of a mention and the cluster's size including it.
 
         A mention id seen before (a re-collected item) gets its cluster back without
-        growing it.
+        growing it. ``prepared``: the text's tokens and signature, computed for a
+        whole batch by the stage (:meth:`signatures`).
         """
         known = self._live(self.seen.get(mention_id))
         if known is not None:
             self._touch(known)
             return known.id, known.size
 
-        tokens = normalise_text(text)
+        tokens, ready = prepared if prepared is not None else (normalise_text(text), None)
         norm = " ".join(tokens)
         links = links_of(text)
         cluster: _Cluster | None = None
@@ -213,8 +264,8 @@ class NearDupIndex:
         keys: list[int] = []
         exact_key: int | None = None
 
-        if len(tokens) >= self.min_tokens or len(norm) >= 40:
-            sig = self.signature(norm)
+        if self.needs_signature(tokens, norm):
+            sig = ready if ready is not None else self.signature(norm)
             keys = self.band_keys(sig)
             cluster = self._best_candidate(sig, keys)
         elif tokens:
@@ -290,8 +341,15 @@ class NearDup(BaseEnricher):
         )
 
     def process(self, batch: list[Mention]) -> list[Mention | Dropped]:
-        for m in batch:
-            m.cluster_id, m.cluster_size = self.index.assign(m.id, m.text or "")
+        index = self.index
+        tokens = [normalise_text(m.text or "") for m in batch]
+        norms = [" ".join(t) for t in tokens]
+        wanted = [i for i in range(len(batch)) if index.needs_signature(tokens[i], norms[i])]
+        sigs: list[npt.NDArray[np.uint32] | None] = [None] * len(batch)
+        for i, sig in zip(wanted, index.signatures([norms[i] for i in wanted]), strict=True):
+            sigs[i] = sig
+        for i, m in enumerate(batch):
+            m.cluster_id, m.cluster_size = index.assign(m.id, m.text or "", (tokens[i], sigs[i]))
         return list(batch)
 
     def __getstate__(self) -> dict[str, Any]:
