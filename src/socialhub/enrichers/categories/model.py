@@ -230,6 +230,11 @@ class CategoryModel:
         sums[k] = self.background.sum(axis=0)
         self._sums = sums
         self.prototypes = l2_normalise(sums)
+        # examples, background and prototypes side by side: one product per batch
+        self._owners = np.concatenate([self.owner, np.full(len(self.background), k)])
+        self._targets_t = np.ascontiguousarray(
+            np.concatenate([self.examples, self.background, self.prototypes]).T
+        )
         self.temperature = 0.01
         self.min_prob = DEFAULT_THRESHOLD
         if k:
@@ -268,13 +273,13 @@ class CategoryModel:
 
     def _raw_all(self, x: Vectors) -> Vectors:
         """Raw similarities ``(n, k + 1)``: each category, then the background."""
-        owners = np.concatenate([self.owner, np.full(len(self.background), len(self.categories))])
-        pool = np.concatenate([self.examples, self.background])
-        sim = x @ pool.T
+        sims = np.asarray(x @ self._targets_t, dtype=np.float32)
+        pooled = len(self._owners)
+        sim, proto = sims[:, :pooled], sims[:, pooled:]
         best = np.full((len(x), len(self.categories) + 1), -1.0, dtype=np.float32)
         for c in range(len(self.categories) + 1):
-            best[:, c] = sim[:, owners == c].max(axis=1)
-        return _mix(self.alpha, x @ self.prototypes.T, best)
+            best[:, c] = sim[:, self._owners == c].max(axis=1)
+        return _mix(self.alpha, proto, best)
 
     def raw(self, x: Vectors) -> Vectors:
         """Raw similarities ``(n, k)`` of embeddings ``x`` to each category."""
