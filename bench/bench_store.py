@@ -47,6 +47,7 @@ INJECT = [
     (0.010, "facture"),
     (0.005, "promo"),
 ]
+SENTIMENTS = (None, "positive", "neutral", "neutral", "negative")
 QUERIES = {
     "brand": "acme",
     "phrase": '"acme energie"',
@@ -81,6 +82,8 @@ def generate(
 ) -> Iterator[list[Mention]]:
     """Batches of mentions, created uniformly over SPAN, each routed to 1-2 queries."""
     rng = random.Random(seed)
+    # Sentiment from its own stream, so the texts stay those of earlier runs.
+    moods = random.Random(seed + 1)
     words, cum = vocabulary()
     step = SPAN / n
     out: list[Mention] = []
@@ -106,6 +109,7 @@ def generate(
                 engagement=Engagement(likes=rng.randrange(100), reposts=rng.randrange(20)),
                 raw={"id": i, "text": text, "user": user},
                 query_ids=query_ids,
+                sentiment_label=moods.choice(SENTIMENTS),
             )
         )
         if len(out) == batch:

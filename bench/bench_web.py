@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import platform
 import secrets
 import socket
@@ -41,6 +42,7 @@ from bench_store import SPAN, START, generate, setup
 from socialhub.models import Author, Mention, User
 from socialhub.store import open_store
 from socialhub.store.base import Store
+from socialhub.store.postgres import PostgresStore
 from socialhub.store.walls import WallToken
 from socialhub.web.app import create_app
 from socialhub.web.auth import create_token
@@ -63,7 +65,20 @@ def fill(store: Store, n: int, batch: int) -> tuple[int, float]:
     t0 = time.perf_counter()
     for chunk in generate(n, batch, routes):
         store.add(chunk)
-    return ws_id, time.perf_counter() - t0
+    seconds = time.perf_counter() - t0
+    if isinstance(store, PostgresStore):
+        # What autovacuum does soon after a bulk load: statistics, and the visibility
+        # map that lets the covering indexes answer without heap visits.
+        import psycopg
+
+        with psycopg.connect(store.url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+    return ws_id, seconds
+
+
+def load() -> list[float]:
+    """``uptime``'s load averages (1, 5, 15 min): the machine is shared."""
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 def dashboard(store: Store, ws_id: int, reps: int) -> dict[str, Any]:
@@ -74,7 +89,7 @@ def dashboard(store: Store, ws_id: int, reps: int) -> dict[str, Any]:
     end = START + SPAN
     window = {"since": (end - timedelta(days=7)).isoformat(), "until": end.isoformat()}
     base = f"/api/workspaces/{slug}"
-    calls = {
+    calls: dict[str, tuple[str, dict[str, Any]]] = {
         "volume": (f"{base}/volume", window),
         "sentiment": (f"{base}/sentiment", window),
         "share_of_voice": (f"{base}/share-of-voice", window),
@@ -83,7 +98,7 @@ def dashboard(store: Store, ws_id: int, reps: int) -> dict[str, Any]:
         "mentions": (f"{base}/mentions", {**window, "limit": 20}),
         "facets": (f"{base}/facets", window),
     }
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"load_before": load()}
     with TestClient(create_app(store)) as client:
         client.headers["Authorization"] = f"Bearer {token}"
         totals = [0.0] * reps
@@ -99,7 +114,9 @@ def dashboard(store: Store, ws_id: int, reps: int) -> dict[str, Any]:
                 totals[i] += dt
             out[name] = pct(samples)
         out["whole_dashboard_load"] = pct(totals)
-    out["worst_p95_ms"] = max(v["p95_ms"] for k, v in out.items() if k != "whole_dashboard_load")
+    out["load_after"] = load()
+    calls_p95 = [v["p95_ms"] for k, v in out.items() if k in calls]
+    out["worst_p95_ms"] = max(calls_p95)
     out["goal_p95_ms"] = 150
     return out
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import typer
 
+from socialhub.cli import db_retention
 from socialhub.cli.common import DbOption, JsonOption, out, print_json, redact, store_from
 
 app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.command("retention")(db_retention.retention)
 
 
 @app.command("upgrade")

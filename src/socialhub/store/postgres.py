@@ -13,10 +13,11 @@ PostgreSQL's parser and dictionaries are never involved, so answers equal SQLite
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 import psycopg
@@ -59,6 +60,9 @@ _MIGRATION_LOCK = 0x50C1A1  # pg_advisory_xact_lock key: one migrating process a
 _MENTION_COLS = ", ".join(MENTION_COLUMNS)
 _AUTHOR_COLS = ", ".join(AUTHOR_COLUMNS)
 _ROUTE_COLS = "query_id, mention_seq, workspace_id, created_at, relevance"
+_WS_COLS = (
+    "workspace_id, mention_seq, created_at, author_id, platform, lang, sentiment_label, engagement"
+)
 
 # Staging tables take their column types from the real ones (no constraints, no
 # defaults) and empty themselves at commit.
@@ -67,37 +71,112 @@ _STAGING = (
     f"SELECT {_AUTHOR_COLS} FROM authors WITH NO DATA",
     "CREATE TEMP TABLE IF NOT EXISTS stage_mentions ON COMMIT DELETE ROWS AS "
     f"SELECT {_MENTION_COLS}, search FROM mentions WITH NO DATA",
+    # Known mentions are refreshed by id lookups (_REFRESH).
+    "CREATE INDEX IF NOT EXISTS stage_mentions_id ON stage_mentions (id)",
     "CREATE TEMP TABLE IF NOT EXISTS stage_routes ON COMMIT DELETE ROWS AS "
     f"SELECT {_ROUTE_COLS} FROM mention_queries WITH NO DATA",
+    "CREATE TEMP TABLE IF NOT EXISTS stage_workspaces ON COMMIT DELETE ROWS AS "
+    f"SELECT {_WS_COLS} FROM mention_workspaces WITH NO DATA",
+    # +1/-1 per workspace row for rollup_workspaces, applied once at the end.
+    "CREATE TEMP TABLE IF NOT EXISTS stage_rollup ON COMMIT DELETE ROWS AS "
+    "SELECT workspace_id, slot, platform, lang, sentiment, n FROM rollup_workspaces WITH NO DATA",
 )
+_SLOT = "CAST(floor(extract(epoch FROM {}) / 900) AS BIGINT)"  # web.SLOT_SECONDS
 # Rows are moved in key order so concurrent writers lock them in the same order.
 _MOVE_AUTHORS = (
     f"INSERT INTO authors ({_AUTHOR_COLS}) SELECT {_AUTHOR_COLS} FROM stage_authors "
     "ORDER BY id ON CONFLICT (id) DO UPDATE SET "
     + ", ".join(f"{c} = EXCLUDED.{c}" for c in AUTHOR_COLUMNS[1:])
 )
+# A mention is claimed in the unpartitioned ``mention_keys`` first (the only place
+# where id and (platform, native_id) can be unique), in key order so concurrent
+# writers lock in the same order; ON CONFLICT DO UPDATE (not NOTHING) so an existing
+# key row is locked too and two writers refreshing one mention take turns. xmax is 0
+# only on a row version this statement inserted. Then, in the same statement, fresh
+# mentions are inserted into their month's partition and known ones refreshed (with
+# their workspace rows' dashboard columns); created_at never changes, so the key
+# row's created_at finds the partition.
 _MOVE_MENTIONS = (
-    f"INSERT INTO mentions ({_MENTION_COLS}, search) "
-    f"SELECT {_MENTION_COLS}, search FROM stage_mentions ORDER BY platform, native_id "
-    "ON CONFLICT (platform, native_id) DO UPDATE SET "
-    + ", ".join(f"{c} = EXCLUDED.{c}" for c in MENTION_UPDATE_COLUMNS)
-    # xmax is 0 only on a row version this statement inserted.
-    + " RETURNING id, seq, (xmax = 0)"
+    "WITH keys AS (INSERT INTO mention_keys (platform, native_id, id, seq, created_at) "
+    "SELECT platform, native_id, id, nextval('mentions_seq_seq'), created_at "
+    "FROM stage_mentions ORDER BY platform, native_id "
+    "ON CONFLICT (platform, native_id) DO UPDATE SET platform = EXCLUDED.platform "
+    "RETURNING id, seq, created_at, (xmax = 0) AS fresh), "
+    f"inserted AS (INSERT INTO mentions (seq, {_MENTION_COLS}, search) "
+    f"SELECT k.seq, {', '.join(f's.{c}' for c in MENTION_COLUMNS)}, s.search "
+    "FROM stage_mentions s JOIN keys k ON k.id = s.id WHERE k.fresh) "
+    "SELECT id, seq, created_at, fresh FROM keys"
 )
+# Mentions seen before (a separate statement, run only when there are some, with their
+# keys as arrays: planned inside the statement above, the planner could not know how
+# few they are and chose to sort the whole mentions table for a merge join). The keys
+# give each row's partition; every statement of a WITH sees the rows as they were
+# before it, so `moved` still reads the old sentiment and moves one count between
+# labels in the rollup.
+_REFRESH = (
+    "WITH k AS (SELECT * FROM unnest(%s::text[], %s::bigint[], %s::timestamptz[]) "
+    "AS k(id, seq, created_at)), "
+    "refreshed AS (UPDATE mentions m SET "
+    + ", ".join(f"{c} = s.{c}" for c in MENTION_UPDATE_COLUMNS)
+    + " FROM k JOIN stage_mentions s ON s.id = k.id "
+    "WHERE m.seq = k.seq AND m.created_at = k.created_at), "
+    "refreshed_ws AS (UPDATE mention_workspaces mw SET sentiment_label = s.sentiment_label, "
+    "engagement = s.likes + s.reposts + s.replies + s.quotes "
+    "FROM k JOIN stage_mentions s ON s.id = k.id WHERE mw.mention_seq = k.seq) "
+    "INSERT INTO stage_rollup (workspace_id, slot, platform, lang, sentiment, n) "
+    f"SELECT mw.workspace_id, {_SLOT.format('mw.created_at')}, mw.platform, mw.lang, "
+    "coalesce(d.label, ''), d.n FROM k JOIN mention_workspaces mw ON mw.mention_seq = k.seq "
+    "JOIN stage_mentions s ON s.id = k.id "
+    "CROSS JOIN LATERAL (VALUES (mw.sentiment_label, -1), (s.sentiment_label, 1)) d(label, n) "
+    "WHERE mw.sentiment_label IS DISTINCT FROM s.sentiment_label"
+)
+# New routes (xmax = 0) add to rollup_queries; rollup rows are upserted in key order.
 _MOVE_ROUTES = (
-    f"INSERT INTO mention_queries ({_ROUTE_COLS}) SELECT {_ROUTE_COLS} FROM stage_routes "
+    f"WITH routed AS (INSERT INTO mention_queries ({_ROUTE_COLS}) "
+    f"SELECT {_ROUTE_COLS} FROM stage_routes "
     "ORDER BY query_id, mention_seq ON CONFLICT (query_id, mention_seq) DO UPDATE SET "
-    "relevance = coalesce(EXCLUDED.relevance, mention_queries.relevance)"
+    "relevance = coalesce(EXCLUDED.relevance, mention_queries.relevance) "
+    "RETURNING workspace_id, query_id, created_at, (xmax = 0) AS fresh) "
+    "INSERT INTO rollup_queries (workspace_id, slot, query_id, n) "
+    f"SELECT workspace_id, {_SLOT.format('created_at')} AS slot, query_id, count(*) "
+    "FROM routed WHERE fresh GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 "
+    "ON CONFLICT (workspace_id, slot, query_id) DO UPDATE SET n = rollup_queries.n + EXCLUDED.n"
 )
 _MOVE_WORKSPACES = (
-    "INSERT INTO mention_workspaces (workspace_id, mention_seq, created_at) "
-    "SELECT DISTINCT ON (workspace_id, mention_seq) workspace_id, mention_seq, created_at "
-    "FROM stage_routes ORDER BY workspace_id, mention_seq ON CONFLICT DO NOTHING"
+    f"WITH added AS (INSERT INTO mention_workspaces ({_WS_COLS}) "
+    f"SELECT {_WS_COLS} FROM stage_workspaces "
+    "ORDER BY workspace_id, mention_seq ON CONFLICT DO NOTHING "
+    "RETURNING workspace_id, created_at, platform, lang, sentiment_label) "
+    "INSERT INTO stage_rollup (workspace_id, slot, platform, lang, sentiment, n) "
+    f"SELECT workspace_id, {_SLOT.format('created_at')}, platform, lang, "
+    "coalesce(sentiment_label, ''), 1 FROM added"
 )
+_MOVE_ROLLUP = (
+    "INSERT INTO rollup_workspaces (workspace_id, slot, platform, lang, sentiment, n) "
+    "SELECT workspace_id, slot, platform, lang, sentiment, sum(n) FROM stage_rollup "
+    "GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5 "
+    "ON CONFLICT (workspace_id, slot, platform, lang, sentiment) "
+    "DO UPDATE SET n = rollup_workspaces.n + EXCLUDED.n"
+)
+# Positions in mention_values() of what mention_workspaces repeats for the dashboard.
+_DIM_POS = tuple(
+    MENTION_COLUMNS.index(c) for c in ("author_id", "platform", "lang", "sentiment_label")
+)
+_ENGAGEMENT_POS = tuple(MENTION_COLUMNS.index(c) for c in ("likes", "reposts", "replies", "quotes"))
+# Months given their own partition on write; mentions dated elsewhere (bad clocks,
+# far backfills) go to the default partition rather than creating one each.
+_FIRST_PARTITION = date(2000, 1, 1)
+_MONTHS_AHEAD = 2
 
 
 def _configure(conn: psycopg.Connection[Any]) -> None:
     conn.execute("SET TIME ZONE 'UTC'")
+    # JIT compiles any plan costed above jit_above_cost: 50-150 ms spent before the
+    # first row of a dashboard aggregate that runs in 20 ms. Our queries are short.
+    conn.execute("SET jit = off")
+    # Top authors hashes one group per author in the window (50,000 at 10M mentions:
+    # 14 MB); at the default 4 MB the planner sorts or spills instead (2x slower).
+    conn.execute("SET work_mem = '32MB'")
 
 
 class PostgresStore(
@@ -121,6 +200,7 @@ class PostgresStore(
         self._writer = psycopg.connect(url, autocommit=True)
         _configure(self._writer)
         self._staged = False
+        self._months: set[date] = set()  # month partitions known to exist
         self._pool = ConnectionPool(
             url,
             min_size=1,
@@ -197,20 +277,30 @@ class PostgresStore(
         """COPY the batch into staging tables, then upsert authors, mentions and routes.
 
         See :mod:`socialhub.store.common` for what a re-collection may change (the first
-        capture's evidence is kept).
+        capture's evidence is kept). Month partitions the batch needs are created first,
+        in their own short transaction.
         """
         unique, repeats = merge_batch(batch)
         if not unique:
             return AddResult(0, repeats)
+        self.ensure_partitions({_month(to_utc_ms(m.created_at)) for m in unique})
         now = self._now()
         author_rows = self._authors.changed(
             [author_values(a, to_utc_ms, now) for a in unique_authors(unique)]
         )
+        dims: dict[str, tuple[Any, ...]] = {}
+
         # A generator: rows are built while COPY streams the previous ones, so the
         # server parses and stores them while Python formats the rest.
-        mention_rows = (
-            (*mention_values(m, to_utc_ms, now), pg_tsvector(search_tokens(m))) for m in unique
-        )
+        def mention_rows() -> Iterator[tuple[Any, ...]]:
+            for m in unique:
+                values = mention_values(m, to_utc_ms, now)
+                dims[values[0]] = (
+                    *(values[i] for i in _DIM_POS),
+                    sum(values[i] for i in _ENGAGEMENT_POS),
+                )
+                yield (*values, pg_tsvector(search_tokens(m)))
+
         with self._lock, self._writer.transaction(), self._writer.cursor() as cur:
             if not self._staged:
                 for statement in _STAGING:
@@ -219,19 +309,85 @@ class PostgresStore(
             if author_rows:
                 _copy(cur, "stage_authors", _AUTHOR_COLS, author_rows)
                 cur.execute(_MOVE_AUTHORS)
-            _copy(cur, "stage_mentions", f"{_MENTION_COLS}, search", mention_rows)
+            _copy(cur, "stage_mentions", f"{_MENTION_COLS}, search", mention_rows())
             cur.execute(_MOVE_MENTIONS)
-            returned = {mid: (int(seq), bool(fresh)) for mid, seq, fresh in cur.fetchall()}
+            keys = cur.fetchall()
+            returned = {mid: (int(seq), bool(fresh)) for mid, seq, _, fresh in keys}
+            stale = [(mid, seq, t) for mid, seq, t, fresh in keys if not fresh]
+            if stale:
+                cur.execute(_REFRESH, [list(column) for column in zip(*stale, strict=True)])
             self._load_routes(cur, unique)
             seqs = [(m, returned[clean(m.id)][0]) for m in unique]
-            query_rows, _ = route_rows(seqs, self._routes, to_utc_ms)
+            query_rows, workspace_rows = route_rows(seqs, self._routes, to_utc_ms)
             if query_rows:
+                ids = {seq: clean(m.id) for m, seq in seqs}
                 _copy(cur, "stage_routes", _ROUTE_COLS, query_rows)
                 cur.execute(_MOVE_ROUTES)
+                _copy(
+                    cur,
+                    "stage_workspaces",
+                    _WS_COLS,
+                    ((ws, seq, t, *dims[ids[seq]]) for ws, seq, t in workspace_rows),
+                )
                 cur.execute(_MOVE_WORKSPACES)
+            cur.execute(_MOVE_ROLLUP)
         self._authors.remember(author_rows)
         inserted = sum(1 for _, fresh in returned.values() if fresh)
         return AddResult(inserted=inserted, updated=len(unique) - inserted + repeats)
+
+    # -- partitions ---------------------------------------------------------------
+
+    def ensure_partitions(self, months: Iterable[date]) -> list[str]:
+        """Create the month partitions of ``mentions`` that are missing (first days of
+        months, UTC). Months outside 2000-01 .. now + 2 months are left to the default
+        partition. Returns the partitions created or found."""
+        last = _add_months(_month(self._now()), _MONTHS_AHEAD)
+        wanted = sorted(
+            m for m in months if m not in self._months and _FIRST_PARTITION <= m <= last
+        )
+        names: list[str] = []
+        for month in wanted:
+            with self._tx() as cur:
+                cur.execute("SELECT socialhub_mention_partition(%s)", (month,))
+                names.append(str(cur.fetchone()[0]))
+            self._months.add(month)
+        return names
+
+    def forget_partitions(self) -> None:
+        """Forget which partitions exist (after some were dropped)."""
+        self._months.clear()
+
+    def partitions(self) -> list[tuple[str, datetime | None, datetime | None]]:
+        """``(name, from, to)`` of every partition of ``mentions``, oldest first; the
+        default partition last with ``(None, None)``."""
+        rows = self._rows(
+            "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i "
+            "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'mentions'::regclass",
+            translate=False,
+        )
+        out: list[tuple[str, datetime | None, datetime | None]] = []
+        for name, bound in rows:
+            found = _BOUND.search(bound or "")
+            if found is None:
+                out.append((str(name), None, None))
+            else:
+                lo, hi = (datetime.fromisoformat(v).astimezone(UTC) for v in found.groups())
+                out.append((str(name), lo, hi))
+        return sorted(out, key=lambda p: (p[1] is None, p[1] or datetime.min.replace(tzinfo=UTC)))
+
+
+_BOUND = re.compile(r"FROM \('([^']+)'\) TO \('([^']+)'\)")
+
+
+def _month(t: datetime) -> date:
+    """First day of the UTC month holding ``t``."""
+    t = t.astimezone(UTC)
+    return date(t.year, t.month, 1)
+
+
+def _add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def _copy(

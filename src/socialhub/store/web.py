@@ -1,4 +1,4 @@
-"""What the web app keeps (migration 0007) and the aggregates its dashboard reads.
+"""What the web app keeps (migration 0007), and search with filters and facets.
 
 Shared by both stores, in the style of :mod:`.admin`: SQL written once with ``?``
 placeholders, times through ``self._ts``/``self._dt``. Callers pass the time in
@@ -6,10 +6,7 @@ placeholders, times through ``self._ts``/``self._dt``. Callers pass the time in
 
 Secrets never reach this layer: session ids and API tokens arrive as SHA-256 hex.
 
-Time series are counted per 15-minute UTC *slot* in SQL (the same expression on an
-integer millisecond column and on a ``timestamptz``); the web layer folds slots into
-hours or days of the workspace's time zone. 15 minutes, because every time zone in use
-is offset from UTC by a multiple of it, so a slot never straddles two local buckets.
+The dashboard aggregates live in :mod:`.dashboard` (re-exported here).
 """
 
 from __future__ import annotations
@@ -20,15 +17,20 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from socialhub.models import Mention
-from socialhub.store.admin import AdminMixin
+from socialhub.store import rollups
 from socialhub.store.convert import clean
+from socialhub.store.dashboard import (
+    FACET_FIELDS,
+    SENTIMENT_NONE,
+    SLOT_SECONDS,
+    AuthorStat,
+    DashboardRepo,
+)
 
 if TYPE_CHECKING:
     from socialhub.query.ast import Node
 
-SLOT_SECONDS = 900
-SENTIMENT_NONE = "none"  # label of mentions without sentiment, in series and facets
-FACET_FIELDS = {"platform": "m.platform", "lang": "m.lang", "sentiment": "m.sentiment_label"}
+__all__ = ["FACET_FIELDS", "SENTIMENT_NONE", "SLOT_SECONDS", "ApiToken", "AuthorStat", "WebSession"]
 
 
 @dataclass(slots=True)
@@ -59,19 +61,7 @@ class ApiToken:
         return data
 
 
-@dataclass(slots=True)
-class AuthorStat:
-    author_id: str
-    platform: str
-    handle: str
-    name: str
-    followers: int
-    verified: bool
-    mentions: int
-    engagement: int
-
-
-class WebRepo(AdminMixin):
+class WebRepo(DashboardRepo):
     """Tables ``web_sessions``, ``api_tokens``, ``login_failures``, ``site_admins``, and
     dashboard reads. Mixed in after :class:`~socialhub.store.reads.SqlStoreBase`, whose
     search helpers it uses (declared here for the type checker only)."""
@@ -269,58 +259,6 @@ class WebRepo(AdminMixin):
     def site_admin_ids(self) -> set[int]:
         return {int(r[0]) for r in self._rows("SELECT user_id FROM site_admins")}
 
-    # -- dashboard aggregates -----------------------------------------------------------
-
-    def _slot(self, column: str) -> str:
-        if self.url.startswith("sqlite"):  # integer milliseconds
-            return f"({column} / {SLOT_SECONDS * 1000})"
-        return f"CAST(floor(extract(epoch FROM {column}) / {SLOT_SECONDS}) AS BIGINT)"
-
-    def query_volume_slots(
-        self, workspace_id: int, since: datetime, until: datetime
-    ) -> list[tuple[int, int, int]]:
-        """``(query_id, slot, count)`` of the workspace's routed mentions in a window."""
-        rows = self._rows(
-            f"SELECT query_id, {self._slot('created_at')} AS slot, count(*) "
-            "FROM mention_queries WHERE workspace_id = ? AND created_at >= ? "
-            "AND created_at < ? GROUP BY query_id, slot",
-            [workspace_id, self._ts(since), self._ts(until)],
-        )
-        return [(int(q), int(s), int(n)) for q, s, n in rows]
-
-    def sentiment_slots(
-        self, workspace_id: int, since: datetime, until: datetime
-    ) -> list[tuple[str, int, int]]:
-        """``(label, slot, count)``; mentions without sentiment get :data:`SENTIMENT_NONE`."""
-        rows = self._rows(
-            f"SELECT coalesce(m.sentiment_label, '{SENTIMENT_NONE}') AS label, "
-            f"{self._slot('mw.created_at')} AS slot, count(*) FROM mention_workspaces mw "
-            "JOIN mentions m ON m.seq = mw.mention_seq WHERE mw.workspace_id = ? "
-            "AND mw.created_at >= ? AND mw.created_at < ? GROUP BY label, slot",
-            [workspace_id, self._ts(since), self._ts(until)],
-        )
-        return [(str(label), int(s), int(n)) for label, s, n in rows]
-
-    def top_authors(
-        self, workspace_id: int, since: datetime, until: datetime, *, limit: int = 10
-    ) -> list[AuthorStat]:
-        """Authors with the most mentions in the window (ties: more engagement first)."""
-        rows = self._rows(
-            "SELECT t.author_id, a.platform, a.handle, a.name, a.followers, a.verified, "
-            "t.n, t.engagement FROM (SELECT m.author_id, count(*) AS n, "
-            "sum(m.likes + m.reposts + m.replies + m.quotes) AS engagement "
-            "FROM mention_workspaces mw JOIN mentions m ON m.seq = mw.mention_seq "
-            "WHERE mw.workspace_id = ? AND mw.created_at >= ? AND mw.created_at < ? "
-            "AND m.author_id IS NOT NULL GROUP BY m.author_id) t "
-            "JOIN authors a ON a.id = t.author_id "
-            "ORDER BY t.n DESC, t.engagement DESC, t.author_id LIMIT ?",
-            [workspace_id, self._ts(since), self._ts(until), limit],
-        )
-        return [
-            AuthorStat(aid, p, h, name, int(f), bool(v), int(n), int(e or 0))
-            for aid, p, h, name, f, v, n, e in rows
-        ]
-
     # -- search with filters, facets and a keyset cursor --------------------------------
 
     def _filtered(
@@ -356,6 +294,8 @@ class WebRepo(AdminMixin):
         Keyset paging: the cursor is the id of the page's last mention, so pages stay
         stable while new mentions arrive (an offset would shift them).
         """
+        if query is None:
+            return self._recent_page(workspace_id, since, until, sentiment, after, limit)
         source, params = self._filtered(query, workspace_id, since, until, sentiment)
         if after is not None:
             source += self._sql(
@@ -382,6 +322,10 @@ class WebRepo(AdminMixin):
         limit: int = 20,
     ) -> list[tuple[str, int]]:
         """``(value, count)`` of one field over the matching mentions, most frequent first."""
+        if query is None and self._ROLLUPS:
+            return rollups.facet_counts(self, field, workspace_id, since, until, sentiment, limit)
+        if query is None:
+            return self._raw_facets(field, workspace_id, since, until, sentiment, limit)
         column = FACET_FIELDS[field]
         source, params = self._filtered(query, workspace_id, since, until, sentiment)
         rows = self._rows(

@@ -1,0 +1,197 @@
+"""Dashboard reads shared by both stores: volume and sentiment per slot, top authors,
+facet counts and the newest mentions of a workspace, none of them filtered by a query.
+
+Time series are counted per 15-minute UTC *slot* in SQL (the same expression on an
+integer millisecond column and on a ``timestamptz``); the web layer folds slots into
+hours or days of the workspace's time zone. 15 minutes, because every time zone in use
+is offset from UTC by a multiple of it, so a slot never straddles two local buckets.
+
+At volume (issue 6: p95 <= 150 ms at 1M mentions; issue 8: 10M on PostgreSQL) these
+read ``mention_workspaces`` alone, whose covering index holds copies of the mention
+columns they need (migration 0013), and on PostgreSQL the per-slot rollups for whole
+slots (:mod:`.rollups`, migration 0015). Answers equal counting the mentions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from socialhub.store import rollups
+from socialhub.store.admin import AdminMixin
+from socialhub.store.convert import clean
+
+if TYPE_CHECKING:
+    from socialhub.models import Mention
+
+SLOT_SECONDS = 900
+SENTIMENT_NONE = "none"  # label of mentions without sentiment, in series and facets
+FACET_FIELDS = {"platform": "m.platform", "lang": "m.lang", "sentiment": "m.sentiment_label"}
+# The same columns as copied into mention_workspaces (migration 0013).
+WS_FACETS = {"platform": "platform", "lang": "lang", "sentiment": "sentiment_label"}
+
+
+@dataclass(slots=True)
+class AuthorStat:
+    author_id: str
+    platform: str
+    handle: str
+    name: str
+    followers: int
+    verified: bool
+    mentions: int
+    engagement: int
+
+
+class DashboardRepo(AdminMixin):
+    """Dashboard aggregates; :class:`~socialhub.store.web.WebRepo` builds on it."""
+
+    url: str
+    # Whether dashboard counts read whole slots from the rollups (migration 0015); the
+    # row counts (``_raw_*``) stay for the window edges and as the reference in tests.
+    _ROLLUPS = True
+
+    if TYPE_CHECKING:
+
+        def _page(self, inner: str, params: list[Any]) -> list[Mention]: ...
+
+    # -- dashboard aggregates -----------------------------------------------------------
+
+    def _slot(self, column: str) -> str:
+        if self.url.startswith("sqlite"):  # integer milliseconds
+            return f"({column} / {SLOT_SECONDS * 1000})"
+        return f"CAST(floor(extract(epoch FROM {column}) / {SLOT_SECONDS}) AS BIGINT)"
+
+    def query_volume_slots(
+        self, workspace_id: int, since: datetime, until: datetime
+    ) -> list[tuple[int, int, int]]:
+        """``(query_id, slot, count)`` of the workspace's routed mentions in a window."""
+        if self._ROLLUPS:
+            return rollups.query_volume_slots(self, workspace_id, since, until)
+        return self._raw_query_volume_slots(workspace_id, since, until)
+
+    def _raw_query_volume_slots(
+        self, workspace_id: int, since: datetime, until: datetime
+    ) -> list[tuple[int, int, int]]:
+        rows = self._rows(
+            f"SELECT query_id, {self._slot('created_at')} AS slot, count(*) "
+            "FROM mention_queries WHERE workspace_id = ? AND created_at >= ? "
+            "AND created_at < ? GROUP BY query_id, slot",
+            [workspace_id, self._ts(since), self._ts(until)],
+        )
+        return [(int(q), int(s), int(n)) for q, s, n in rows]
+
+    def sentiment_slots(
+        self, workspace_id: int, since: datetime, until: datetime
+    ) -> list[tuple[str, int, int]]:
+        """``(label, slot, count)``; mentions without sentiment get :data:`SENTIMENT_NONE`."""
+        if self._ROLLUPS:
+            return rollups.sentiment_slots(self, workspace_id, since, until)
+        return self._raw_sentiment_slots(workspace_id, since, until)
+
+    def _raw_sentiment_slots(
+        self, workspace_id: int, since: datetime, until: datetime
+    ) -> list[tuple[str, int, int]]:
+        """Read from mention_workspaces alone (its covering index holds the label)."""
+        rows = self._rows(
+            f"SELECT coalesce(sentiment_label, '{SENTIMENT_NONE}') AS label, "
+            f"{self._slot('created_at')} AS slot, count(*) FROM mention_workspaces "
+            "WHERE workspace_id = ? AND created_at >= ? AND created_at < ? GROUP BY label, slot",
+            [workspace_id, self._ts(since), self._ts(until)],
+        )
+        return [(str(label), int(s), int(n)) for label, s, n in rows]
+
+    def top_authors(
+        self, workspace_id: int, since: datetime, until: datetime, *, limit: int = 10
+    ) -> list[AuthorStat]:
+        """Authors with the most mentions in the window (ties: more engagement first).
+
+        Counted from mention_workspaces' covering index (author and engagement are
+        copied there on write); only the ``limit`` winners join ``authors``."""
+        rows = self._rows(
+            "SELECT t.author_id, a.platform, a.handle, a.name, a.followers, a.verified, "
+            "t.n, t.engagement FROM (SELECT author_id, count(*) AS n, "
+            "sum(engagement) AS engagement FROM mention_workspaces "
+            "WHERE workspace_id = ? AND created_at >= ? AND created_at < ? "
+            "AND author_id IS NOT NULL GROUP BY author_id "
+            "ORDER BY n DESC, engagement DESC, author_id LIMIT ?) t "
+            "JOIN authors a ON a.id = t.author_id "
+            "ORDER BY t.n DESC, t.engagement DESC, t.author_id",
+            [workspace_id, self._ts(since), self._ts(until), limit],
+        )
+        return [
+            AuthorStat(aid, p, h, name, int(f), bool(v), int(n), int(e or 0))
+            for aid, p, h, name, f, v, n, e in rows
+        ]
+
+    # -- no query: mention_workspaces alone answers -------------------------------------
+
+    def _raw_facets(
+        self,
+        field: str,
+        workspace_id: int,
+        since: datetime | None,
+        until: datetime | None,
+        sentiment: str | None,
+        limit: int | None = None,
+    ) -> list[tuple[str, int]]:
+        column = WS_FACETS[field]
+        source, params = self._workspace_rows(workspace_id, since, until, sentiment)
+        sql = f"SELECT coalesce({column}, '{SENTIMENT_NONE}') AS v, count(*) AS n {source} "
+        sql += "GROUP BY v ORDER BY n DESC, v"
+        if limit is not None:
+            sql += self._sql(" LIMIT ?")
+            params.append(limit)
+        rows = self._rows(sql, params, translate=False)
+        return [(str(v), int(n)) for v, n in rows]
+
+    def _workspace_rows(
+        self,
+        workspace_id: int,
+        since: datetime | None,
+        until: datetime | None,
+        sentiment: str | None,
+    ) -> tuple[str, list[Any]]:
+        """``FROM mention_workspaces WHERE ...``: one row per mention of the workspace in
+        the window, with the dashboard columns copied from the mention (covering index)."""
+        sql = "FROM mention_workspaces WHERE workspace_id = ?"
+        params: list[Any] = [workspace_id]
+        if since is not None:
+            sql += " AND created_at >= ?"
+            params.append(self._ts(since))
+        if until is not None:
+            sql += " AND created_at < ?"
+            params.append(self._ts(until))
+        if sentiment == SENTIMENT_NONE:
+            sql += " AND sentiment_label IS NULL"
+        elif sentiment is not None:
+            sql += " AND sentiment_label = ?"
+            params.append(sentiment)
+        return self._sql(sql), params
+
+    def _recent_page(
+        self,
+        workspace_id: int,
+        since: datetime | None,
+        until: datetime | None,
+        sentiment: str | None,
+        after: str | None,
+        limit: int,
+    ) -> tuple[list[Mention], str | None]:
+        """:meth:`search_page` without a query: walk the workspace's time index."""
+        source, params = self._workspace_rows(workspace_id, since, until, sentiment)
+        if after is not None:
+            source += self._sql(
+                " AND (created_at, mention_seq) < "
+                "(SELECT created_at, seq FROM mentions WHERE id = ?)"
+            )
+            params.append(clean(after))
+        inner = (
+            f"SELECT mention_seq AS seq {source} ORDER BY created_at DESC, mention_seq DESC"
+            + self._sql(" LIMIT ?")
+        )
+        found = self._page(inner, [*params, limit + 1])
+        if len(found) <= limit:
+            return found, None
+        return found[:limit], found[limit - 1].id

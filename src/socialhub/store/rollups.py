@@ -1,0 +1,123 @@
+"""Dashboard counts from the rollups (migration 0015), exact to the row.
+
+``rollup_queries`` and ``rollup_workspaces`` hold counts per 15-minute UTC slot,
+maintained in the transaction that writes the rows (by :meth:`PostgresStore.add` on
+PostgreSQL, by triggers on SQLite). A
+window ``[since, until)`` is cut into the whole slots it contains, read from the
+rollups (a few thousand rows for a week, whatever the volume), and the partial slots
+at its two edges, counted from the rows by the same SQL SQLite runs on its whole
+window. The parts cover disjoint slots, so series simply concatenate and facet counts
+add up: the answers equal counting every row.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from socialhub.store.convert import from_ms, to_ms
+
+if TYPE_CHECKING:
+    from socialhub.store.dashboard import DashboardRepo
+
+SLOT_MS = 900 * 1000  # dashboard.SLOT_SECONDS, in milliseconds
+_NONE = "none"  # dashboard.SENTIMENT_NONE
+_LABEL = f"CASE WHEN sentiment = '' THEN '{_NONE}' ELSE sentiment END"
+_COLUMNS = {"platform": "platform", "lang": "lang", "sentiment": _LABEL}
+
+Edge = tuple[datetime | None, datetime | None]
+Span = tuple[int | None, int | None]
+
+
+def split(since: datetime | None, until: datetime | None) -> tuple[list[Edge], Span | None]:
+    """The edges to count from rows, and the slots ``[lo, hi)`` to read from rollups
+    (None bounds: unbounded; None span: the window holds no whole slot)."""
+    lo = None if since is None else -(-to_ms(since) // SLOT_MS)  # first whole slot
+    hi = None if until is None else to_ms(until) // SLOT_MS  # end of the last one
+    if lo is not None and hi is not None and lo >= hi:
+        return [(since, until)], None
+    edges: list[Edge] = []
+    if since is not None and lo is not None and lo * SLOT_MS > to_ms(since):
+        edges.append((since, from_ms(lo * SLOT_MS)))
+    if until is not None and hi is not None and hi * SLOT_MS < to_ms(until):
+        edges.append((from_ms(hi * SLOT_MS), until))
+    return edges, (lo, hi)
+
+
+def _slots(span: Span) -> tuple[str, list[Any]]:
+    sql, params = "", []
+    if span[0] is not None:
+        sql += " AND slot >= ?"
+        params.append(span[0])
+    if span[1] is not None:
+        sql += " AND slot < ?"
+        params.append(span[1])
+    return sql, params
+
+
+def query_volume_slots(
+    store: DashboardRepo, workspace_id: int, since: datetime, until: datetime
+) -> list[tuple[int, int, int]]:
+    edges, span = split(since, until)
+    out: list[tuple[int, int, int]] = []
+    for a, b in edges:
+        assert a is not None and b is not None
+        out += store._raw_query_volume_slots(workspace_id, a, b)
+    if span is not None:
+        where, params = _slots(span)
+        rows = store._rows(
+            f"SELECT query_id, slot, n FROM rollup_queries WHERE workspace_id = ?{where} AND n > 0",
+            [workspace_id, *params],
+        )
+        out += [(int(q), int(s), int(n)) for q, s, n in rows]
+    return out
+
+
+def sentiment_slots(
+    store: DashboardRepo, workspace_id: int, since: datetime, until: datetime
+) -> list[tuple[str, int, int]]:
+    edges, span = split(since, until)
+    out: list[tuple[str, int, int]] = []
+    for a, b in edges:
+        assert a is not None and b is not None
+        out += store._raw_sentiment_slots(workspace_id, a, b)
+    if span is not None:
+        where, params = _slots(span)
+        rows = store._rows(
+            f"SELECT {_LABEL} AS label, slot, sum(n) FROM rollup_workspaces "
+            f"WHERE workspace_id = ?{where} GROUP BY label, slot HAVING sum(n) > 0",
+            [workspace_id, *params],
+        )
+        out += [(str(label), int(s), int(n)) for label, s, n in rows]
+    return out
+
+
+def facet_counts(
+    store: DashboardRepo,
+    field: str,
+    workspace_id: int,
+    since: datetime | None,
+    until: datetime | None,
+    sentiment: str | None,
+    limit: int,
+) -> list[tuple[str, int]]:
+    """Facet counts of the workspace's mentions in a window (no query), most frequent
+    first then by value, like the SQL ``ORDER BY n DESC, v``."""
+    edges, span = split(since, until)
+    counts: Counter[str] = Counter()
+    for a, b in edges:
+        counts.update(dict(store._raw_facets(field, workspace_id, a, b, sentiment)))
+    if span is not None:
+        where, params = _slots(span)
+        if sentiment is not None:
+            where += " AND sentiment = ?"
+            params.append("" if sentiment == _NONE else sentiment)
+        rows = store._rows(
+            f"SELECT {_COLUMNS[field]} AS v, sum(n) FROM rollup_workspaces "
+            f"WHERE workspace_id = ?{where} GROUP BY v",
+            [workspace_id, *params],
+        )
+        counts.update({str(v): int(n) for v, n in rows})
+    ranked = sorted(((v, n) for v, n in counts.items() if n > 0), key=lambda p: (-p[1], p[0]))
+    return ranked[:limit]
