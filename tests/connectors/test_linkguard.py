@@ -80,9 +80,8 @@ def test_full_text_fetches_only_the_feeds_host_and_public_addresses(
             "intranet": "http://intranet.test/wiki",  # resolves to a private address
             "hop": f"{server.url}/a/hop",  # redirects to another name for loopback
         }
-        url = server.route(
-            "/feed.xml", Reply(200, feed(server.url, links), {"Content-Type": "application/rss+xml"})
-        )
+        rss = {"Content-Type": "application/rss+xml"}
+        url = server.route("/feed.xml", Reply(200, feed(server.url, links), rss))
         server.route("/a/ok", Reply(200, ARTICLE.encode(), html))
         server.route("/a/hop", Reply(302, b"", {"Location": f"http://localhost:{port}/secret"}))
         server.route("/secret", Reply(200, ARTICLE.encode(), html))
