@@ -31,6 +31,14 @@ from socialhub.enrichers.keyphrases import (
 _CLAUSE = re.compile(r"[.,;:!?()\"«»]+")
 _WORD = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
 _ZIPF_CEILING = 8.0  # Zipf 8 = one word in ten; rarer words score higher
+_PLANS_MAX = 20_000  # texts whose phrases are remembered (reposts repeat a text)
+_PLAN_TEXT_MAX = 2_000  # longer texts (articles) are rarely repeated: not remembered
+
+
+def _put(table: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+    table[key] = value
+    if len(table) > _PLANS_MAX:
+        table.popitem(last=False)
 
 
 @lru_cache(maxsize=200_000)
@@ -64,9 +72,35 @@ class FastKeyphraseExtractor(KeyphraseExtractor):
         self.max_chars = max_chars
         self._extractors: dict[str, Any] = {}
         self.forms: OrderedDict[str, str] = OrderedDict()
+        self._plans: OrderedDict[tuple[str, str], list[tuple[str, str, int]]] = OrderedDict()
 
     def extract(self, text: str, lang: str = "und") -> list[str]:
         lang = (lang or "").lower()[:2]
+        steps = self._plans.get((text, lang)) if isinstance(text, str) else None
+        if steps is None:
+            steps = self._plan(text, lang)
+            if isinstance(text, str) and len(text) <= _PLAN_TEXT_MAX:
+                _put(self._plans, (text, lang), steps)
+        # the readable forms are looked up each time: a better form seen since applies
+        out: list[str] = []
+        for key, form, slot in steps:
+            readable = self._readable(key, form)
+            if slot < len(out):
+                out[slot] = readable
+            else:
+                out.append(readable)
+        return out
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state["_plans"] = OrderedDict()  # a cache: not worth carrying
+        return state
+
+    def _plan(self, text: str, lang: str) -> list[tuple[str, str, int]]:
+        """The phrases of a text as (key, surface form, slot in the result), in order.
+
+        Depends only on the text and the language, so reposts (the same text) reuse it.
+        """
         stop = _stopwords(lang)
         text = clean(text or "", self.max_chars)
         scored: dict[str, tuple[float, str]] = {}
@@ -80,21 +114,21 @@ class FastKeyphraseExtractor(KeyphraseExtractor):
                 self._score_run(run, lang, scored)
                 run = []
         best = sorted(scored.items(), key=lambda kv: -kv[1][0])
-        out: list[str] = []
+        steps: list[tuple[str, str, int]] = []
         kept: list[str] = []
         for key, (_score, form) in best:
             if any(f" {key} " in f" {k} " for k in kept) or _INNER_PUNCT.search(form):
                 continue  # a piece of a phrase already kept adds nothing
-            readable = self._readable(key, surface(form, text))
             inside = [i for i, k in enumerate(kept) if f" {k} " in f" {key} "]
             if inside:  # "Nexo" kept, then "Nexo Mobile": the longer name replaces it
-                kept[inside[0]], out[inside[0]] = key, readable
+                kept[inside[0]] = key
+                steps.append((key, surface(form, text), inside[0]))
                 continue
+            steps.append((key, surface(form, text), len(kept)))
             kept.append(key)
-            out.append(readable)
-            if len(out) >= self.top_k:
+            if len(kept) >= self.top_k:
                 break
-        return out
+        return steps
 
     def _score_run(self, run: list[str], lang: str, scored: dict[str, tuple[float, str]]) -> None:
         if not run:
