@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +29,11 @@ class Role(enum.StrEnum):
 
 
 LIST_TYPES = ("journalist", "mp", "partner", "competitor", "influencer", "executive", "other")
+
+
+#: Usernames appear in URLs (/api/users/<name>), audit lines and e-mails: a safe alphabet.
+USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$")
+USERNAME_RULE = "use letters, digits and _ . @ + - (1 to 64, a letter or digit first)"
 
 
 def utcnow() -> datetime:

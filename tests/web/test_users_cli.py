@@ -124,3 +124,15 @@ def test_set_password_from_stdin_and_deactivation(tmp_path: Path) -> None:
     ]
     assert all(e.actor.startswith("cli") for e in events)
     store.close()
+
+
+def test_users_add_refuses_unsafe_usernames(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    open_store(db).migrate()
+    env = {"PW": "a-long-password"}
+    for bad in ("a/b", "<script>", "bob smith", "", "_x", "x" * 65):
+        r = _run(db, "add", bad, "--password-env", "PW", env=env)
+        assert r.exit_code == 2, (bad, r.output)
+        assert "letters, digits" in r.output
+    assert open_store(db).list_users() == []
+    assert _run(db, "add", "jean.dupont@corp", "--password-env", "PW", env=env).exit_code == 0

@@ -29,7 +29,7 @@ from socialhub.cli.common import (
     store_from,
 )
 from socialhub.config.passwords import hash_password
-from socialhub.models import Role, User, utcnow
+from socialhub.models import USERNAME_RE, USERNAME_RULE, Role, User, utcnow
 from socialhub.store.admin import UserEvent
 from socialhub.store.base import Store
 from socialhub.web.accounts import (
@@ -131,6 +131,9 @@ def add(
 ) -> None:
     """Create a user with a password (refuses an existing username: see passwd)."""
     wanted_role = _role(role)
+    if not USERNAME_RE.match(username):
+        console.print(f"[red]username {escape(username)!r}: {USERNAME_RULE}[/red]")
+        raise typer.Exit(2)
     store = store_from(db)
     try:
         if store.get_user(username) is not None:

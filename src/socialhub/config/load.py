@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialhub.ingest.csvfile import sniff_delimiter
 from socialhub.ingest.values import normalize_platform
-from socialhub.models import LIST_TYPES, Role, WatchlistMember
+from socialhub.models import LIST_TYPES, USERNAME_RE, USERNAME_RULE, Role, WatchlistMember
 from socialhub.text import norm_handle
 
 from .model import (
@@ -32,7 +32,6 @@ from .model import (
     WorkspaceSpec,
 )
 
-_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ROLES = [r.value for r in Role]
@@ -186,8 +185,8 @@ class _Checker:
     def user(self, table: Mapping[str, Any], where: str) -> UserSpec:
         self.keys(table, where, ("username", "name", "email", "password_env"))
         username = self.string(table, "username", where, required=True)
-        if username and not _USERNAME.match(username):
-            self.error(f"{where}.username", f"{username!r}: use letters, digits and _ . @ + -")
+        if username and not USERNAME_RE.match(username):
+            self.error(f"{where}.username", f"{username!r}: {USERNAME_RULE}")
         email = self.string(table, "email", where)
         if email and "@" not in email:
             self.error(f"{where}.email", f"{email!r} is not an e-mail address")
