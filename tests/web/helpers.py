@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -17,6 +18,16 @@ from socialhub.store.sqlite import SqliteStore
 from socialhub.web.app import create_app
 from socialhub.web.live import LiveFeed
 from socialhub.web.security import LOGIN_CSRF_COOKIE, AuthConfig
+
+#: Debian's Chromium, never a downloaded browser (installed by scripts/setup.sh).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def launch_chromium(pw: Any) -> Any:
+    """A headless Debian Chromium from a Playwright ``sync_playwright()`` handle."""
+    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

@@ -22,9 +22,17 @@ from socialhub.store.sqlite import SqliteStore
 from socialhub.web.app import ECHARTS
 from socialhub.web.security import AuthConfig
 
-from .helpers import HOSTILE, Clock, World, build_world, mention, password
+from .helpers import (
+    CHROMIUM,
+    HOSTILE,
+    Clock,
+    World,
+    build_world,
+    launch_chromium,
+    mention,
+    password,
+)
 
-CHROMIUM = Path("/usr/bin/chromium")
 EVIL_QUERY = "<img src=x onerror=window.__pwned=1>"
 
 
@@ -36,7 +44,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def served(sqlite_store: SqliteStore) -> Iterator[tuple[str, World]]:
-    if not CHROMIUM.exists():
+    if not Path(CHROMIUM).exists():
         pytest.fail("Debian's Chromium is missing: apt-get install -y chromium", pytrace=False)
     if not (ECHARTS / "echarts.min.js").is_file():
         pytest.fail(
@@ -83,10 +91,7 @@ def test_dashboard_in_chromium(served: tuple[str, World]) -> None:
     base, world = served
     problems: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(pw)
         try:
             page = browser.new_page()
             page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)

@@ -8,8 +8,8 @@ from typing import Any
 
 from socialhub.models import Query, utcnow
 
-from .helpers import World, mention, password
-from .test_browser import CHROMIUM, served  # noqa: F401  (the fixture)
+from .helpers import World, launch_chromium, mention, password
+from .test_browser import served  # noqa: F401  (the fixture)
 
 NEW = "Quetsche-Bleue-2026"
 
@@ -33,10 +33,7 @@ def test_password_change_and_deactivation_in_chromium(served: tuple[str, World])
     base, world = served
     problems: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(pw)
         try:
             # two browsers of the analyst; the first watches the dashboard
             first = browser.new_context().new_page()

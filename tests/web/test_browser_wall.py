@@ -22,10 +22,7 @@ from socialhub.web.app import ECHARTS
 from socialhub.web.security import AuthConfig, digest
 from socialhub.web.wall import new_wall_key
 
-from .helpers import HOSTILE, Clock, World, build_world, mention, password
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from .helpers import HOSTILE, Clock, World, build_world, launch_chromium, mention, password
 
 
 def _free_port() -> int:
@@ -97,7 +94,7 @@ def test_wall_kiosk_live_and_crisis(served: tuple[str, World]) -> None:
     world.store.add_wall_token(WallToken(ws_id, "main", "hall", key[:12], utcnow()), digest(key))
     problems: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch_chromium(pw)
         try:
             page = browser.new_page(viewport={"width": 1600, "height": 900})
             _watch(page, problems)
@@ -172,7 +169,7 @@ def test_explore_and_mention_pages(served: tuple[str, World]) -> None:
     base, _ = served
     problems: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch_chromium(pw)
         try:
             page = browser.new_page()
             _watch(page, problems)
