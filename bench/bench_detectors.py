@@ -55,34 +55,20 @@ GRACE = timedelta(hours=1)
 
 def routed_stream(days: float, rate: float, seed: int) -> tuple[list[Mention], dict[str, Any]]:
     """Demo mentions over ``days``, routed and lightly enriched, plus the ground truth."""
+    from socialhub.cli.detect_cmd import Router
     from socialhub.config import load_config
     from socialhub.demo import Simulator
     from socialhub.pipeline.base import Context
     from socialhub.pipeline.chain import Pipeline
-    from socialhub.query import norm_list_name, parse
-    from socialhub.query.matcher import Matcher
-    from socialhub.text import norm_handle
 
-    cfg = load_config(ROOT / "examples" / "telecom.toml")
-    queries, names, workspaces, lists = [], {}, {}, {}
-    watchlists: dict[int, list[Watchlist]] = {}
-    authors: dict[tuple[str, str], list[tuple[int, str]]] = {}
-    qid = 0
-    for wi, ws in enumerate(cfg.workspaces, start=1):
-        for q in ws.queries:
-            qid += 1
-            queries.append((qid, wi, parse(q.definition)))
-            names[qid] = q.name
-            workspaces[qid] = wi
-        watchlists[wi] = []
-        for wl in ws.watchlists:
-            members = {(m.platform, norm_handle(m.handle)) for m in wl.members}
-            lists[(wi, norm_list_name(wl.name))] = members
-            watchlists[wi].append(Watchlist(wi, wl.name, wl.list_type, wl.description,
-                                            list(wl.members)))  # fmt: skip
-            for key in members:
-                authors.setdefault(key, []).append((wi, wl.name))
-    matcher = Matcher(queries, watchlists=lists)
+    config = ROOT / "examples" / "telecom.toml"
+    routes = Router(config)  # queries and watchlists, as the hub's routing stage applies them
+    names = {int(k.split(":")[1]): v for k, v in routes.labels.items() if k.startswith("query:")}
+    watchlists: dict[int, list[Watchlist]] = {
+        wi: [Watchlist(wi, wl.name, wl.list_type, wl.description, list(wl.members))
+             for wl in ws.watchlists]
+        for wi, ws in enumerate(load_config(config).workspaces, start=1)
+    }  # fmt: skip
     sim = Simulator(seed=seed, rate_per_minute=rate)
     mentions = list(sim.until(sim.start + timedelta(days=days)))
     pipe = Pipeline.from_settings(
@@ -91,18 +77,13 @@ def routed_stream(days: float, rate: float, seed: int) -> tuple[list[Mention], d
     for i in range(0, len(mentions), 2000):
         pipe.process(mentions[i : i + 2000])
     for m in mentions:
-        m.query_ids = matcher.match(m)
-        if m.author is not None:  # as the routing stage does (enrichers/routing.py)
-            handle = norm_handle(m.author.handle)
-            spaces = {workspaces.get(q) for q in m.query_ids}
-            hits = authors.get((m.platform, handle), []) + authors.get(("", handle), [])
-            m.watchlists = sorted({name for w, name in hits if w in spaces})
+        routes.route(m)
     truth = sim.ground_truth()
-    return mentions, {"truth": truth, "names": names, "workspaces": workspaces,
+    return mentions, {"truth": truth, "names": names, "workspaces": routes.workspaces,
                       "watchlists": watchlists}  # fmt: skip
 
 
-def throughput(mentions: list[Mention], n: int, workspaces: dict[int, int]) -> dict[str, Any]:
+def throughput(mentions: list[Mention], n: int, meta: dict[str, Any]) -> dict[str, Any]:
     stream = (mentions * (n // max(len(mentions), 1) + 1))[:n]
     # a repeated stream must keep moving forward in time: shift each repetition
     span = (mentions[-1].created_at - mentions[0].created_at) + timedelta(minutes=1)
@@ -113,13 +94,14 @@ def throughput(mentions: list[Mention], n: int, workspaces: dict[int, int]) -> d
             m = Mention(**{s: getattr(m, s) for s in Mention.__slots__})  # type: ignore[attr-defined]
             m.created_at = m.created_at + rep * span
         shifted.append(m)
-    ds = DetectorSet.from_config({"workspaces": workspaces})
+    common = {"workspaces": meta["workspaces"], "lists": list_types(meta)}
+    ds = DetectorSet.from_config(common)
     started = time.perf_counter()
     fired = sum(1 for _ in ds.run(shifted))
     seconds = time.perf_counter() - started
     per = {}
     for name in ds.detectors:
-        one = DetectorSet.from_config({"workspaces": workspaces, "only": [name]})
+        one = DetectorSet.from_config({**common, "only": [name]})
         t0 = time.perf_counter()
         for _ in one.run(shifted[:50_000]):
             pass
@@ -132,6 +114,10 @@ def throughput(mentions: list[Mention], n: int, workspaces: dict[int, int]) -> d
         "signals": fired,
         "per_detector_mentions_per_second_50k": per,
     }
+
+
+def list_types(meta: dict[str, Any]) -> dict[str, str]:
+    return {wl.name: wl.list_type for wls in meta["watchlists"].values() for wl in wls}
 
 
 def about(sig: Signal, ep: dict[str, Any], qids: set[int], ws: set[int], labels: dict) -> bool:
@@ -150,7 +136,7 @@ def live_signals(mentions: list[Mention], meta: dict[str, Any]) -> list[Signal]:
     set (``DetectorService`` builds the same from an empty ``[detect]`` table) and each
     workspace's watchlist triggers, fed in the same order as ``DetectorService.handle``."""
     names, workspaces = meta["names"], meta["workspaces"]
-    ds = DetectorSet.from_config({"workspaces": workspaces, "labels": {
+    ds = DetectorSet.from_config({"workspaces": workspaces, "lists": list_types(meta), "labels": {
         f"query:{q}": n for q, n in names.items()}})  # fmt: skip
     triggers = [WatchlistTrigger(wls, workspace_id=w) for w, wls in meta["watchlists"].items()]
     out: list[Signal] = []
@@ -366,7 +352,7 @@ def main() -> None:
         result["simulator"] = simulator_eval(mentions, meta, args.days)
         result["synthetic_5x"] = synthetic_latency()
         if not args.skip_throughput:
-            result["throughput"] = throughput(mentions, args.throughput, meta["workspaces"])
+            result["throughput"] = throughput(mentions, args.throughput, meta)
     if not args.skip_crisis:
         result["crisislex_t26"] = crisis_eval()
         result["crisislex_t26_sparse_windows"] = crisis_eval(SPARSE)

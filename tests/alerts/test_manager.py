@@ -118,6 +118,30 @@ def test_another_detector_on_the_same_story_merges_by_evidence(store: Store) -> 
     assert unrelated.action == "opened"
 
 
+def test_a_story_does_not_vanish_into_the_alert_of_its_first_post(store: Store) -> None:
+    """A watchlist trigger is about one post; three journalists relaying it is a story
+    of its own, not a repeat of the first trigger."""
+    ws = store.upsert_workspace(Workspace("press", "Presse"))
+    manager = AlertManager(store)
+    first = manager.process(
+        signal(0, detector="watchlist", key="author:x:cam|query:1", evidence=["x:root"],
+               workspace_id=ws.id)
+    )  # fmt: skip
+    story = manager.process(
+        signal(50, detector="convergence", key="thread:x:root",
+               evidence=["x:root", "x:q1", "x:q2"], workspace_id=ws.id)
+    )  # fmt: skip
+    assert first.action == story.action == "opened"
+    # the other way round, a listed post inside the story joins it
+    later = manager.process(
+        signal(60, detector="watchlist", key="author:x:alex|query:1", evidence=["x:q2"],
+               workspace_id=ws.id)
+    )  # fmt: skip
+    assert later.action == "merged"
+    assert later.alert is not None and story.alert is not None
+    assert later.alert.id == story.alert.id
+
+
 def test_false_alarms_raise_the_rule_threshold_true_alarms_lower_it(store: Store) -> None:
     cfg = ManagerConfig(quiet_time=timedelta(minutes=1), cooldown=timedelta(0))
     manager = AlertManager(store, cfg)

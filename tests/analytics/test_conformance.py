@@ -11,7 +11,7 @@ import pytest
 
 from socialhub.analytics.detectors import DetectorSet, builtin_detectors
 from socialhub.analytics.types import TRENDS, Signal
-from socialhub.models import Mention
+from socialhub.models import Author, Mention
 
 from .streams import T0, background, burst, merge
 
@@ -20,16 +20,26 @@ CITIES = ["Lyon", "Paris", "Lille"]
 
 
 def rich_stream() -> list[Mention]:
-    """A day of background with complaints, then a burst every detector should notice."""
+    """A day of background with complaints, then a burst every detector should notice
+    (with a press pickup for the convergence detector)."""
 
     def text(rng: random.Random) -> str:
         return f"panne a {rng.choice(CITIES)} forfait" if rng.random() < 0.2 else "ma facture box"
 
     start = T0 + timedelta(hours=14)
+    # the press picks the story up: a journalist's post relayed by three more
+    press = [
+        Mention("x", f"press{i}", "Incendie au central de Lyon #PanneGeante",
+                start + timedelta(minutes=5 + 10 * i), author=Author("x", f"j{i}", f"journo{i}"),
+                watchlists=["Presse"], query_ids=[1], kind="quote" if i else "post",
+                quote_of="x:press0" if i else None, sentiment_label="negative")
+        for i in range(4)
+    ]  # fmt: skip
     return merge(
         background(91, per_minute=3, duration=timedelta(hours=16), text=text),
         burst(92, start=start, per_minute=40, minutes=30, negative_share=0.8,
               text="Plus de réseau à Lyon #PanneGeante incendie central"),
+        press,
     )  # fmt: skip
 
 

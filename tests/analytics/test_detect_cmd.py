@@ -10,6 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from socialhub.cli.detect_cmd import detect
+from socialhub.models import Author, Mention
 from socialhub.serialize import mention_to_json
 
 from .streams import T0, background, burst, merge
@@ -85,3 +86,28 @@ def test_detect_routes_to_the_configured_queries(tmp_path: Path) -> None:
     # query 5 of examples/telecom.toml is "Pannes et réclamations" (workspace 1)
     assert any("query:5  Pannes et réclamations:" in line for line in rising), res.stdout
     assert all(line.startswith("2026-03-02 14:0") for line in rising), rising
+
+
+def test_detect_tags_watchlists_so_a_press_pickup_is_replayed(tmp_path: Path) -> None:
+    """Authors get the configuration's watchlists as in the hub: three listed
+    journalists relaying one post about the brand fire the convergence detector."""
+    start = T0 + timedelta(hours=10)
+    posts = []
+    for i, handle in enumerate(("camroussel", "jaubertin", "ines_bm")):
+        m = Mention("x", f"p{i}", "Mirabelle : la panne géante expliquée",
+                    start + timedelta(minutes=20 * i), author=Author("x", handle, handle),
+                    kind="quote" if i else "post", quote_of="x:p0" if i else None)  # fmt: skip
+        posts.append(mention_to_json(m, include_raw=False))
+    path = tmp_path / "press.jsonl"
+    path.write_bytes(b"\n".join(posts) + b"\n")
+    res = CliRunner().invoke(
+        app(),
+        ["detect", "-i", str(path), "--json", "--queries", str(ROOT / "examples" / "telecom.toml")],
+    )
+    assert res.exit_code == 0, res.output
+    sigs = [orjson.loads(line) for line in res.stdout.splitlines()]
+    press = [s for s in sigs if s["detector"] == "convergence"]
+    assert [(s["key"], s["t"]) for s in press] == [
+        ("thread:x:p0", (start + timedelta(minutes=40)).isoformat())
+    ]
+    assert "@ines_bm (journalist)" in press[0]["title"]

@@ -11,7 +11,8 @@ One story must give one alert that escalates, not fifty. Every signal belongs to
    **escalates** (severity up, ``escalated`` event, channels notified again);
 2. **merge by story**: otherwise, an active alert of the same workspace whose evidence
    holds at least ``overlap_merge`` of the signal's evidence takes it (another
-   detector saw the same story: a volume burst and its emerging term);
+   detector saw the same story: a volume burst and its emerging term). Alerts about
+   one post (``single_post`` detectors: watchlist triggers) take no other story;
 3. **tuning gate**: a new alert needs ``observed >= baseline + m * (threshold -
    baseline)`` where ``m`` is the rule's learnt multiplier (1 until feedback arrives);
 4. **cooldown**: within ``cooldown`` after the rule's alert was resolved, a signal no
@@ -63,6 +64,9 @@ class ManagerConfig:
     cooldown: timedelta = timedelta(hours=1)
     quiet_time: timedelta = timedelta(hours=2)
     overlap_merge: float = 0.3
+    # alerts about one post (a listed person posted): they never take another
+    # detector's story, or a press pickup would vanish into its first post's alert
+    single_post: tuple[str, ...] = ("watchlist",)
     max_evidence: int = 500
     provenance_posts: int = 300  # mentions read to compute provenance
     tune_up: float = 1.25
@@ -297,6 +301,8 @@ class AlertManager:
             workspace_id=signal.workspace_id, state="active", limit=200
         ):
             if signal.workspace_id is None and alert.workspace_id is not None:
+                continue
+            if alert.detector in self.config.single_post:
                 continue
             share = len(wanted.intersection(alert.evidence)) / len(wanted)
             if share >= self.config.overlap_merge and (best is None or share > best[0]):

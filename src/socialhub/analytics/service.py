@@ -142,19 +142,24 @@ class DetectorService:
         queries = self.store.list_queries(enabled_only=False)
         workspaces = {q.id: q.workspace_id for q in queries if q.id is not None}
         labels = {f"query:{q.id}": q.name for q in queries}
+        spaces = self.store.list_workspaces()
+        watchlists = {ws.id: self.store.list_watchlists(ws.id) for ws in spaces}
+        lists = {wl.name: wl.list_type for wls in watchlists.values() for wl in wls}
         for det in self.detectors.detectors.values():
             # detectors keep these as plain attributes (see their constructors)
             if hasattr(det, "workspaces"):
                 det.workspaces = dict(workspaces)
             if hasattr(det, "labels"):
                 det.labels = {**getattr(det, "labels", {}), **labels}
+            if hasattr(det, "lists"):
+                det.lists = dict(lists)
         self.triggers = [
             WatchlistTrigger(
-                self.store.list_watchlists(ws.id),
+                watchlists[ws.id],
                 workspace_id=ws.id,
                 query_names={q.id: q.name for q in queries if q.id is not None},
             )
-            for ws in self.store.list_workspaces()
+            for ws in spaces
         ]
         self.sync_launches(queries)
 

@@ -95,6 +95,8 @@ def backtest(
         queries = store.list_queries(ws.id)
         settings.setdefault("workspaces", {q.id: ws.id for q in queries if q.id is not None})
         settings.setdefault("labels", {f"query:{q.id}": q.name for q in queries})
+        lists = store.list_watchlists(ws.id)
+        settings.setdefault("lists", {wl.name: wl.list_type for wl in lists})
         try:
             detectors = DetectorSet.from_config(settings)
         except (TypeError, ValueError) as exc:

@@ -35,6 +35,7 @@ from socialhub.cli.common import JsonOption, console, out
 from socialhub.cli.enrich_cmd import to_mention
 from socialhub.models import Mention
 from socialhub.serialize import mention_from_dict
+from socialhub.text import norm_handle
 
 LIGHT_STAGES: dict[str, int | None] = {"language": 200, "places": 750, "sentiment": 800}
 
@@ -68,28 +69,45 @@ def read_stream(lines: Iterator[bytes]) -> tuple[list[Mention], int]:
     return mentions, bad
 
 
-def router(path: Path) -> tuple[Any, dict[int, int], dict[str, str]]:
-    """A matcher over a configuration's queries, ``{query: workspace}`` and labels."""
-    from socialhub.config import load_config
-    from socialhub.query import norm_list_name, parse
-    from socialhub.query.matcher import Matcher
-    from socialhub.text import norm_handle
+class Router:
+    """A configuration's queries and watchlists, applied as the hub's routing stage does:
+    query ids, then the watchlists of the author in the matched queries' workspaces."""
 
-    cfg = load_config(path)
-    queries, workspaces, labels, lists = [], {}, {}, {}
-    qid = 0
-    for wi, ws in enumerate(cfg.workspaces, start=1):
-        labels[f"workspace:{wi}"] = ws.name
-        for q in ws.queries:
-            qid += 1
-            queries.append((qid, wi, parse(q.definition)))
-            workspaces[qid] = wi
-            labels[f"query:{qid}"] = q.name
-        for wl in ws.watchlists:
-            lists[(wi, norm_list_name(wl.name))] = {
-                (m.platform, norm_handle(m.handle)) for m in wl.members
-            }
-    return Matcher(queries, watchlists=lists), workspaces, labels
+    def __init__(self, path: Path) -> None:
+        from socialhub.config import load_config
+        from socialhub.query import norm_list_name, parse
+        from socialhub.query.matcher import Matcher
+
+        cfg = load_config(path)
+        queries, lists = [], {}
+        self.workspaces: dict[int, int] = {}
+        self.labels: dict[str, str] = {}
+        self.list_types: dict[str, str] = {}
+        self.authors: dict[tuple[str, str], list[tuple[int, str]]] = {}
+        qid = 0
+        for wi, ws in enumerate(cfg.workspaces, start=1):
+            self.labels[f"workspace:{wi}"] = ws.name
+            for q in ws.queries:
+                qid += 1
+                queries.append((qid, wi, parse(q.definition)))
+                self.workspaces[qid] = wi
+                self.labels[f"query:{qid}"] = q.name
+            for wl in ws.watchlists:
+                members = {(m.platform, norm_handle(m.handle)) for m in wl.members}
+                lists[(wi, norm_list_name(wl.name))] = members
+                self.list_types[wl.name] = wl.list_type
+                for key in members:
+                    self.authors.setdefault(key, []).append((wi, wl.name))
+        self.matcher = Matcher(queries, watchlists=lists)
+
+    def route(self, m: Mention) -> None:
+        m.query_ids = m.query_ids or self.matcher.match(m)
+        if m.author is None or m.watchlists:
+            return
+        handle = norm_handle(m.author.handle)
+        spaces = {self.workspaces.get(q) for q in m.query_ids}
+        hits = self.authors.get((m.platform, handle), []) + self.authors.get(("", handle), [])
+        m.watchlists = sorted({name for w, name in hits if w in spaces})
 
 
 def signal_line(s: Signal) -> str:
@@ -141,11 +159,12 @@ def detect(
             pipe.process(mentions[i : i + 1000])
         pipe.close()
     if queries is not None:
-        matcher, workspaces, labels = router(queries)
+        routes = Router(queries)
         for m in mentions:
-            m.query_ids = m.query_ids or matcher.match(m)
-        settings.setdefault("workspaces", workspaces)
-        settings.setdefault("labels", labels)
+            routes.route(m)
+        settings.setdefault("workspaces", routes.workspaces)
+        settings.setdefault("labels", routes.labels)
+        settings.setdefault("lists", routes.list_types)
     else:
         for m in mentions:
             m.query_ids = m.query_ids or [0]

@@ -10,7 +10,7 @@ from typing import Any
 from socialhub.analytics.types import Detector, Signal
 from socialhub.models import Mention, as_utc
 
-_COMMON = ("workspaces", "labels")
+_COMMON = ("workspaces", "labels", "lists")
 FLUSH_AFTER = 60.0  # seconds past the last mention: longer than any micro-batch
 
 
@@ -37,6 +37,7 @@ class DetectorSet:
         tick = 10                       # seconds of stream time between advances
         workspaces = {"3": 1}           # query id -> workspace id
         labels = {"query:3" = "Pannes"} # key -> human name for titles
+        lists = {"Presse" = "journalist"} # watchlist name -> list type
         [detectors.volume]              # one table per detector: its parameters
         z = 5.0
         [detectors.emerging]
@@ -76,6 +77,7 @@ class DetectorSet:
         common = {
             "workspaces": {int(k): int(v) for k, v in dict(cfg.get("workspaces") or {}).items()},
             "labels": {str(k): str(v) for k, v in dict(cfg.get("labels") or {}).items()},
+            "lists": {str(k): str(v) for k, v in dict(cfg.get("lists") or {}).items()},
         }
         built: dict[str, Detector] = {}
         for name in names:
