@@ -47,5 +47,9 @@ def test_demo_stream_is_routed_and_stored_exactly_once(tmp_path: Path) -> None:
         assert routed_brand == searched and routed_brand
         stages = hub.pipeline.stats.as_dict()["stages"]
         assert stages["route"]["received"] == stages["dedup"]["kept"]
+        # the demo source's health, as Admin -> Sources shows it
+        health = store.get_source_health("demo")
+        assert health is not None and health["items"] == 3000 and health["status"] == "idle"
+        assert health["completeness"]["statement"].startswith("complete since")
     finally:
         hub.close()

@@ -20,6 +20,7 @@ from rich.markup import escape
 
 from socialhub.bus import RAW, open_bus
 from socialhub.cli.common import JsonOption, console, print_json, redact, store_from
+from socialhub.connectors.push_health import run_with_health
 from socialhub.models import Mention
 from socialhub.ops.logs import setup_logging
 from socialhub.ops.metrics import Sample
@@ -138,7 +139,10 @@ def collect(
                 counts[src.name] += 1
 
             try:
-                await src.run(emit, stop)
+                if hasattr(src, "health"):  # a coordinator records its own health
+                    await src.run(emit, stop)
+                else:
+                    await run_with_health(src, emit, stop, store)
             except Exception:
                 log.exception("source %s failed", src.name)
 

@@ -6,6 +6,7 @@ is.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from socialhub import plugins
@@ -34,7 +35,10 @@ def build_sources(settings: Settings, store: Store | None = None) -> list[Source
     out: list[Source] = []
     for src in settings.sources:
         if src.type in registry:
-            out.append(registry[src.type](**src.options))
+            source = registry[src.type](**src.options)
+            with contextlib.suppress(AttributeError):  # health is saved under this name
+                source.name = src.name
+            out.append(source)
         elif src.type in connectors and store is not None:
             out.append(build_coordinator(src, store, registry=connectors))
         else:
