@@ -125,7 +125,10 @@ def detect(
     ] = None,
     queries: Annotated[
         Path | None,
-        typer.Option("--queries", help="Route mentions to this configuration's queries."),
+        typer.Option(
+            "--queries",
+            help="Route mentions to this configuration's queries; tag authors with its watchlists.",
+        ),
     ] = None,
     enrich: Annotated[
         bool, typer.Option("--enrich", help="Run language, places and fast sentiment first.")
