@@ -166,3 +166,26 @@ def test_the_hub_alerts_once_with_list_types_read_from_the_store(tmp_path: Path)
     assert [(a.key, a.workspace_id) for a in alerts] == [("thread:x:root", 1)]
     assert alerts[0].first_t == START + timedelta(minutes=50)
     assert "x:rival" not in alerts[0].evidence  # a competitor list does not count
+
+
+def test_a_checkpoint_from_before_a_new_detector_gains_it(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    """Upgrading must not leave a new detector out because the state was pickled
+    before it existed; learnt baselines are kept, switched-off detectors dropped."""
+    from socialhub.alerts.routing import Router
+    from socialhub.analytics.detectors import DetectorSet
+    from socialhub.analytics.service import DetectorService
+    from socialhub.bus import open_bus
+
+    old = DetectorSet.from_config({"only": ["volume", "emerging"]})
+    list(old.run(list(background(3, per_minute=5, duration=timedelta(hours=2))), flush=False))
+    state = tmp_path / "detectors.pickle"
+    state.write_bytes(pickle.dumps(old))
+    router = Router(sqlite_store, [], [])
+    config = {"detectors": {"emerging": {"enabled": False}}}
+    svc = DetectorService(open_bus(), sqlite_store, config, router=router, state_path=state)
+    names = set(svc.detectors.detectors)
+    assert "convergence" in names and "emerging" not in names and "volume" in names
+    assert svc.detectors.clock == old.clock  # resumed, not rebuilt
+    assert svc.detectors.detectors["volume"].core.keys  # the volume baselines survive

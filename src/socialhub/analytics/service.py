@@ -123,7 +123,7 @@ class DetectorService:
         self.router = router
         self.refresh_every = float(self.config.get("refresh_seconds", 60.0))
         self.checkpoint_every = float(self.config.get("checkpoint_seconds", 300.0))
-        self.detectors = self._load_state() or DetectorSet.from_config(self.config)
+        self.detectors = self._resume(DetectorSet.from_config(self.config))
         self.triggers: list[WatchlistTrigger] = []
         self._refreshed = 0.0
         self._saved = time.monotonic()
@@ -273,6 +273,22 @@ class DetectorService:
         return outcome
 
     # -- state ------------------------------------------------------------------------
+
+    def _resume(self, configured: DetectorSet) -> DetectorSet:
+        """The checkpointed set, reconciled with the configuration: a detector added
+        since (a new version, or switched on) starts fresh beside the others' learnt
+        baselines, and one switched off is dropped. Without a checkpoint, ``configured``."""
+        state = self._load_state()
+        if state is None:
+            return configured
+        for name in list(state.detectors):
+            if name not in configured.detectors and name != LaunchMonitor.name:
+                del state.detectors[name]
+        for name, det in configured.detectors.items():
+            if name not in state.detectors:
+                log.info("detector %s is new since the checkpoint: it starts fresh", name)
+                state.detectors[name] = det
+        return state
 
     def _load_state(self) -> DetectorSet | None:
         if self.state_path is None or not self.state_path.is_file():
