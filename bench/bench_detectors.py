@@ -138,7 +138,11 @@ def live_signals(mentions: list[Mention], meta: dict[str, Any]) -> list[Signal]:
     names, workspaces = meta["names"], meta["workspaces"]
     ds = DetectorSet.from_config({"workspaces": workspaces, "lists": list_types(meta), "labels": {
         f"query:{q}": n for q, n in names.items()}})  # fmt: skip
-    triggers = [WatchlistTrigger(wls, workspace_id=w) for w, wls in meta["watchlists"].items()]
+    triggers = [
+        WatchlistTrigger(wls, workspace_id=w, own_queries=frozenset(
+            q for q, qw in workspaces.items() if qw == w))
+        for w, wls in meta["watchlists"].items()
+    ]  # fmt: skip
     out: list[Signal] = []
     for m in mentions:
         out += ds.feed(m)

@@ -43,16 +43,31 @@ def test_journalist_posting_about_a_query() -> None:
     [sig] = trig.update(_m("presse1", 800, lists=["Journalistes"], queries=[7]))
     assert (sig.detector, sig.key, sig.severity, sig.query_id) == (
         "watchlist",
-        "author:x:id-presse1|query:7",
+        "author:x:id-presse1",
         5,
         7,
     )
     assert sig.extra["lists"] == ["Journalistes"] and sig.evidence == ["x:presse1-1"]
+    assert sig.extra["query_ids"] == [7]
     assert sig.title == "@presse1 (Journalistes) posted about query 7"  # no name known
     assert trig.update(_m("presse1", 800, lists=["Journalistes"], queries=[])) == []
     named = WatchlistTrigger(LISTS, workspace_id=1, query_names={7: "Mirabelle"})
     [sig] = named.update(_m("presse1", 800, lists=["Journalistes"], queries=[7]))
     assert sig.title == "@presse1 (Journalistes) posted about Mirabelle"
+
+
+def test_one_post_about_several_queries_is_one_signal_of_this_workspace() -> None:
+    """A journalist's post matching four of our queries (and one of another
+    workspace's) is one alert naming them, not five alerts and five emails."""
+    names = {7: "Mirabelle", 8: "Réseau", 9: "Prix", 10: "Fibre"}
+    trig = WatchlistTrigger(LISTS, workspace_id=1, query_names=names,
+                            own_queries=frozenset(names))  # fmt: skip
+    [sig] = trig.update(_m("presse1", 800, lists=["Journalistes"], queries=[7, 8, 42, 9, 10]))
+    assert sig.key == "author:x:id-presse1" and sig.query_id == 7
+    assert sig.extra["query_ids"] == [7, 8, 9, 10]
+    assert sig.title == "@presse1 (Journalistes) posted about Mirabelle, Réseau, Prix (+1 more)"
+    # only another workspace's query: nothing for this one
+    assert trig.update(_m("presse1", 800, lists=["Journalistes"], queries=[42])) == []
 
 
 def test_high_reach_author_and_quiet_small_one() -> None:

@@ -3,8 +3,11 @@
 Emits :class:`~socialhub.analytics.types.Signal` records with detector ``"watchlist"``
 so they go through the same manager (merging, cooldown, tuning) as burst alerts:
 
-* a member of a journalist, MP, partner or influencer watchlist posts about a query
-  (``Mention.watchlists`` x ``Mention.query_ids``): key ``author:<id>|query:<qid>``;
+* a member of a journalist, MP, partner or influencer watchlist posts about one or more
+  of the workspace's queries (``Mention.watchlists`` x ``Mention.query_ids``): one
+  signal per post, key ``author:<id>``, naming every query it matched (a post about
+  three queries was three alerts, and three emails, before), so the manager folds an
+  author's posts of the next two hours into the same alert;
 * any author above ``high_reach`` followers posts about a query: same key;
 * an executive of a competitor posts, about anything (a member typed ``executive`` of
   a ``competitor`` list): key ``exec:<author id>``.
@@ -36,6 +39,8 @@ class WatchlistTrigger:
     workspace_id: int | None = None
     #: query id -> name, so titles read "posted about Mirabelle" rather than an id
     query_names: Mapping[int, str] = field(default_factory=dict)
+    #: the workspace's query ids (None: every query the mention matched counts)
+    own_queries: frozenset[int] | None = None
     high_reach: int = 100_000
     high_reach_severity: int = 4
     severity: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_SEVERITY))
@@ -77,29 +82,39 @@ class WatchlistTrigger:
             for name in mention.watchlists
             if self._types.get(name, "other") in self.severity
         ]
-        for query_id in mention.query_ids:
-            key = f"author:{mention.author.id}|query:{query_id}"
-            about = self.query_names.get(query_id) or f"query {query_id}"
-            if listed:
-                severity = max(self.severity[t] for t, _ in listed)
-                lists = sorted(n for _, n in listed)
-                title = f"{who} ({', '.join(lists)}) posted about {about}"
-                out.append(self._signal(mention, key, severity, title, {"lists": lists}, query_id))
-            elif followers >= self.high_reach:
-                title = f"High-reach author {who} ({followers:,} followers) posted"
-                title += f" about {about}"
-                out.append(
-                    self._signal(
-                        mention,
-                        key,
-                        self.high_reach_severity,
-                        title,
-                        {"reason": "high_reach"},
-                        query_id,
-                        threshold=float(self.high_reach),
-                    )
+        own = self.own_queries
+        queries = [q for q in dict.fromkeys(mention.query_ids) if own is None or q in own]
+        if not queries:
+            return out
+        key = f"author:{mention.author.id}"
+        about = self._about(queries)
+        extra: dict[str, object] = {"query_ids": queries}
+        if listed:
+            severity = max(self.severity[t] for t, _ in listed)
+            lists = sorted(n for _, n in listed)
+            title = f"{who} ({', '.join(lists)}) posted about {about}"
+            extra["lists"] = lists
+            out.append(self._signal(mention, key, severity, title, extra, queries[0]))
+        elif followers >= self.high_reach:
+            title = f"High-reach author {who} ({followers:,} followers) posted about {about}"
+            extra["reason"] = "high_reach"
+            out.append(
+                self._signal(
+                    mention,
+                    key,
+                    self.high_reach_severity,
+                    title,
+                    extra,
+                    queries[0],
+                    threshold=float(self.high_reach),
                 )
+            )
         return out
+
+    def _about(self, queries: list[int]) -> str:
+        names = [self.query_names.get(q) or f"query {q}" for q in queries]
+        shown = ", ".join(names[:3])
+        return shown + (f" (+{len(names) - 3} more)" if len(names) > 3 else "")
 
     def advance(self, now: datetime) -> list[Signal]:
         return []

@@ -143,6 +143,7 @@ class DetectorService:
         workspaces = {q.id: q.workspace_id for q in queries if q.id is not None}
         labels = {f"query:{q.id}": q.name for q in queries}
         spaces = self.store.list_workspaces()
+        labels |= {f"workspace:{ws.id}": ws.name for ws in spaces}
         watchlists = {ws.id: self.store.list_watchlists(ws.id) for ws in spaces}
         lists = {wl.name: wl.list_type for wls in watchlists.values() for wl in wls}
         for det in self.detectors.detectors.values():
@@ -153,14 +154,17 @@ class DetectorService:
                 det.labels = {**getattr(det, "labels", {}), **labels}
             if hasattr(det, "lists"):
                 det.lists = dict(lists)
-        self.triggers = [
-            WatchlistTrigger(
-                watchlists[ws.id],
-                workspace_id=ws.id,
-                query_names={q.id: q.name for q in queries if q.id is not None},
+        self.triggers = []
+        for ws in spaces:
+            own = {q.id: q.name for q in queries if q.id is not None and q.workspace_id == ws.id}
+            self.triggers.append(
+                WatchlistTrigger(
+                    watchlists[ws.id],
+                    workspace_id=ws.id,
+                    query_names=own,
+                    own_queries=frozenset(own),
+                )
             )
-            for ws in spaces
-        ]
         self.sync_launches(queries)
 
     def sync_launches(self, queries: Sequence[Query]) -> None:
