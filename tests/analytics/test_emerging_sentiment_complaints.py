@@ -140,3 +140,23 @@ def test_complaints_use_categories_and_places_when_present() -> None:
     assert keys[0] == "complaint:2:network_outage:grenoble"
     assert sigs[0].workspace_id == 2
     assert start <= sigs[0].t <= start + timedelta(minutes=8)
+
+
+def test_praise_is_not_a_complaint() -> None:
+    """The same wave tagged ``praise`` (a campaign's compliments) stays quiet by
+    default, and fires when a workspace asks for it."""
+    start = T0 + timedelta(hours=10)
+
+    def tag(m: Mention, name: str) -> Mention:
+        m.categories = [{"name": name, "score": 0.9}]
+        m.places = [{"name": "Grenoble", "kind": "city", "country": "fr"}]
+        m.text = "merci"
+        return m
+
+    calm = [tag(m, "billing") for m in background(83, per_minute=0.5,
+            duration=timedelta(hours=12))]  # fmt: skip
+    wave = [tag(m, "praise") for m in burst(84, start=start, per_minute=2, minutes=30)]
+    stream = merge(calm, wave)
+    assert not [s for s in feed(ComplaintDetector(), stream) if "praise" in s.key]
+    asked = feed(ComplaintDetector(exclude=()), stream)
+    assert [s for s in asked if s.key.startswith("complaint:praise:") and s.trend == "rising"]

@@ -52,7 +52,10 @@ class ComplaintDetector:
     Parameters
     ----------
     categories
-        Only these category names (default: every category seen).
+        Only these category names (default: every category seen but ``exclude``).
+    exclude
+        Categories that are not complaints (default: ``praise``): a wave of
+        compliments is the campaign's business, not the quality-of-service team's.
     min_score
         Minimum category score.
     z, min_count, min_ratio, windows, warmup
@@ -84,12 +87,13 @@ class ComplaintDetector:
     """
 
     name = "complaints"
-    version = "2"  # 2: replies and reposts of one post capped per thread
+    version = "3"  # 2: replies and reposts of one post capped per thread; 3: praise excluded
 
     def __init__(
         self,
         *,
         categories: Iterable[str] | None = None,
+        exclude: Iterable[str] = ("praise",),
         min_score: float = 0.5,
         z: float = 4.5,
         min_count: int = 8,
@@ -115,6 +119,7 @@ class ComplaintDetector:
         )
         self.core = BurstCore(self.params)
         self.only = set(categories) if categories is not None else None
+        self.exclude = frozenset(exclude)
         self.min_score = float(min_score)
         fb = DEFAULT_FALLBACK if fallback is None else fallback
         self.fallback = {c: [" " + fold(p).replace("'", " ") for p in ps] for c, ps in fb.items()}
@@ -128,6 +133,12 @@ class ComplaintDetector:
         self.labels = dict(labels or {})
         self.workspaces = workspaces
         self.clock = 0.0
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """Checkpoints written before ``exclude`` existed get its default."""
+        self.__dict__.update(state)
+        if not hasattr(self, "exclude"):
+            self.exclude = frozenset({"praise"})
 
     def keys(self, m: Mention) -> list[tuple[str, int | None]]:
         if self.routed_only and not m.query_ids and not m.categories:
@@ -148,6 +159,8 @@ class ComplaintDetector:
             cats = [(c, None) for c, ps in self.fallback.items() if any(p in text for p in ps)]
         if self.only is not None:
             cats = [c for c in cats if c[0] in self.only]
+        elif self.exclude:
+            cats = [c for c in cats if c[0] not in self.exclude]
         if not cats:
             return []
         places = self._places(m, toks or tokens(m.text))
