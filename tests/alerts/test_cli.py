@@ -28,6 +28,9 @@ def test_list_show_ack_resolve_feedback(tmp_path: Path) -> None:
     listed = run(app, ["list", "--json", *db])
     assert listed.exit_code == 0, listed.output
     assert [a["id"] for a in json.loads(listed.stdout)] == [alert.id]
+    worst = run(app, ["list", "--json", "--order", "severity", "--state", "active", *db])
+    assert [a["id"] for a in json.loads(worst.stdout)] == [alert.id]
+    assert run(app, ["list", "--order", "loudest", *db]).exit_code == 2
 
     shown = run(app, ["show", str(alert.id), *db])
     assert shown.exit_code == 0, shown.output

@@ -208,3 +208,18 @@ def test_list_filters(store: Store) -> None:
     assert [x.key for x in store.list_alerts(state="active")] == ["query:2"]
     assert [x.key for x in store.list_alerts(state="resolved")] == ["query:1"]
     assert [x.key for x in store.list_alerts()] == ["query:2", "query:1"]
+
+
+def test_list_by_severity_puts_the_worst_first(store: Store) -> None:
+    """A dashboard's open alerts: a press pickup (7) above a morning of one-post
+    watchlist alerts (5), whatever came last."""
+    manager = AlertManager(store)
+    manager.process(signal(0, key="query:1", severity=5))
+    manager.process(signal(1, detector="convergence", key="thread:x:1", severity=7))
+    manager.process(signal(2, key="query:3", severity=5))
+    manager.process(signal(3, key="query:4", severity=3))
+    assert [x.key for x in store.list_alerts()] == ["query:4", "query:3", "thread:x:1", "query:1"]
+    by_severity = store.list_alerts(state="active", order="severity")
+    assert [x.key for x in by_severity] == ["thread:x:1", "query:3", "query:1", "query:4"]
+    with pytest.raises(ValueError, match="unknown order"):
+        store.list_alerts(order="severity; DROP TABLE alerts")

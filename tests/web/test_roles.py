@@ -73,6 +73,22 @@ def test_alert_triage_matrix(
     assert f'data-can-triage="{"yes" if can_triage else "no"}"' in page.text
 
 
+def test_open_alerts_by_severity_for_the_dashboard(world: World, as_user: AsUser) -> None:
+    mild = _alert(world, "com", "Un journaliste a publié")
+    ws_id = world.ws["com"].id
+    worst = world.store.save_alert(
+        Alert(f"{ws_id}:convergence:thread", "convergence", "1", "thread:x:1",
+              "Reprise par la presse", 7, NOW - timedelta(hours=2), NOW - timedelta(hours=2),
+              3.0, 1.0, 3.0, 3.0, workspace_id=ws_id)
+    ).id  # fmt: skip
+    client = as_user("viewer")
+    recent = client.get("/api/workspaces/com/alerts").json()["items"]
+    ranked = client.get("/api/workspaces/com/alerts?order=severity").json()["items"]
+    assert [a["id"] for a in recent] == [mild, worst]
+    assert [a["id"] for a in ranked] == [worst, mild]
+    assert client.get("/api/workspaces/com/alerts?order=loud").status_code == 422
+
+
 def test_viewer_cannot_reach_admin_pages_or_api(as_user: AsUser) -> None:
     viewer = as_user("viewer")
     assert viewer.get("/api/quarantine").status_code == 403

@@ -56,12 +56,17 @@ def list_alerts(
     ] = None,
     workspace: Annotated[str | None, typer.Option("--workspace", "-w")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1)] = 50,
+    order: Annotated[
+        str, typer.Option(help="recent (newest first) or severity (most severe first).")
+    ] = "recent",
     db: DbOption = DEFAULT_DB,
     json: JsonOption = False,
 ) -> None:
-    """Alerts, newest first."""
+    """Alerts, newest first (or most severe first with --order severity)."""
     if state not in (None, "open", "acknowledged", "resolved", "active"):
         raise typer.BadParameter("state must be open, acknowledged, resolved or active")
+    if order not in ("recent", "severity"):
+        raise typer.BadParameter("order must be recent or severity")
     store = store_from(db)
     try:
         ws_id = None
@@ -70,7 +75,7 @@ def list_alerts(
             if ws is None:
                 raise typer.BadParameter(f"no workspace {workspace!r}")
             ws_id = ws.id
-        alerts = store.list_alerts(workspace_id=ws_id, state=state, limit=limit)
+        alerts = store.list_alerts(workspace_id=ws_id, state=state, limit=limit, order=order)
     finally:
         store.close()
     if json:

@@ -72,6 +72,10 @@ _TIME_COLS = (
     "created_at",
     "updated_at",
 )
+_ORDERS = {
+    "recent": "last_t DESC, id DESC",
+    "severity": "severity DESC, last_t DESC, id DESC",
+}
 _SELECT_ALERT = f"SELECT {', '.join(_ALERT_COLS)}, id FROM alerts"
 
 
@@ -148,8 +152,13 @@ class AlertRepo(AdminMixin):
         rule: str | None = None,
         since: datetime | None = None,
         limit: int = 100,
+        order: str = "recent",
     ) -> list[Alert]:
-        """Alerts newest (by last signal) first; ``state="active"`` means open or acknowledged."""
+        """Alerts newest (by last signal) first, or with ``order="severity"`` the most
+        severe first (then newest): what a team should look at first.
+        ``state="active"`` means open or acknowledged."""
+        if order not in _ORDERS:
+            raise ValueError(f"unknown order {order!r}; expected one of {sorted(_ORDERS)}")
         where, params = _filters(workspace_id=workspace_id, rule=rule)
         clauses = [where[len(" WHERE ") :]] if where else []
         if state == "active":
@@ -162,7 +171,7 @@ class AlertRepo(AdminMixin):
             clauses.append("last_t >= ?")
             params.append(self._ts(since))
         sql = _SELECT_ALERT + (" WHERE " + " AND ".join(clauses) if clauses else "")
-        rows = self._rows(f"{sql} ORDER BY last_t DESC, id DESC LIMIT ?", [*params, limit])
+        rows = self._rows(f"{sql} ORDER BY {_ORDERS[order]} LIMIT ?", [*params, limit])
         return [self._alert(r) for r in rows]
 
     def latest_alert(self, rule: str) -> Alert | None:

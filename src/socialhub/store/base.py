@@ -200,8 +200,10 @@ class Store(Protocol):
         rule: str | None = None,
         since: datetime | None = None,
         limit: int = 100,
+        order: str = "recent",
     ) -> list[Alert]:
-        """Newest first; ``state="active"`` means open or acknowledged."""
+        """Newest first (``order="severity"``: most severe first); ``state="active"``
+        means open or acknowledged."""
         ...
 
     def latest_alert(self, rule: str) -> Alert | None: ...

@@ -328,8 +328,14 @@ def alerts(
     request: Request,
     state: AlertState = "active",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    order: Annotated[
+        Literal["recent", "severity"],
+        Query(description="recent: newest first; severity: most severe first, then newest"),
+    ] = "recent",
 ) -> dict[str, Any]:
-    found = store_of(request).list_alerts(workspace_id=ctx.workspace_id, state=state, limit=limit)
+    found = store_of(request).list_alerts(
+        workspace_id=ctx.workspace_id, state=state, limit=limit, order=order
+    )
     return {"items": [a.to_dict() for a in found]}
 
 

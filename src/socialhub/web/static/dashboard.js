@@ -114,7 +114,7 @@
   }
 
   async function alerts() {
-    const data = await SH.api(base + "/alerts?state=active");
+    const data = await SH.api(base + "/alerts?state=active&order=severity");
     const list = document.getElementById("alerts");
     SH.clear(list);
     data.items.forEach(function (a) {
