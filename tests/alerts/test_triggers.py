@@ -11,6 +11,7 @@ from .helpers import T0, author
 
 LISTS = [
     Watchlist(1, "Journalistes", "journalist", members=[WatchlistMember("x", "presse1")]),
+    Watchlist(1, "Dirigeants", "executive", members=[WatchlistMember("x", "notre_pdg")]),
     Watchlist(
         1,
         "Concurrent Rivalis",
@@ -68,6 +69,16 @@ def test_one_post_about_several_queries_is_one_signal_of_this_workspace() -> Non
     assert sig.title == "@presse1 (Journalistes) posted about Mirabelle, Réseau, Prix (+1 more)"
     # only another workspace's query: nothing for this one
     assert trig.update(_m("presse1", 800, lists=["Journalistes"], queries=[42])) == []
+
+
+def test_our_own_executives_are_a_note_not_a_crisis() -> None:
+    """A list typed executive holds the workspace's own executives: their posts are
+    severity 3 (in-app), a competitor's executive stays 7."""
+    trig = WatchlistTrigger(LISTS, workspace_id=1)
+    [own] = trig.update(_m("notre_pdg", 5_000, lists=["Dirigeants"], queries=[7]))
+    assert (own.key, own.severity) == ("author:x:id-notre_pdg", 3)
+    [rival] = trig.update(_m("rivalis_ceo", 5_000, lists=["Concurrent Rivalis"], queries=[]))
+    assert rival.severity == 7
 
 
 def test_high_reach_author_and_quiet_small_one() -> None:

@@ -27,8 +27,21 @@ from socialhub.analytics.types import Signal
 from socialhub.models import Mention, Watchlist
 from socialhub.text import norm_handle
 
-# Severity of a post by a listed person, by list type.
-DEFAULT_SEVERITY = {"journalist": 5, "mp": 6, "partner": 4, "influencer": 4, "executive": 7}
+# Severity of a post by a listed person, by list type. "executive" is a competitor's
+# executive (the exec: signal); a list typed executive is the workspace's own
+# executives, "own_executive": worth a note in-app, not an email every time the CEO posts
+# (the demo's three executives opened severity-7 alerts above a press pickup).
+DEFAULT_SEVERITY = {
+    "journalist": 5,
+    "mp": 6,
+    "partner": 4,
+    "influencer": 4,
+    "executive": 7,
+    "own_executive": 3,
+}
+
+
+_OWN = {"executive": "own_executive"}  # a list's type -> its severity key
 
 
 @dataclass(slots=True)
@@ -77,11 +90,12 @@ class WatchlistTrigger:
                     None,
                 )
             )
-        listed = [
-            (self._types.get(name, "other"), name)
-            for name in mention.watchlists
-            if self._types.get(name, "other") in self.severity
-        ]
+        listed = []
+        for name in mention.watchlists:
+            list_type = self._types.get(name, "other")
+            kind = _OWN.get(list_type, list_type)
+            if kind in self.severity:
+                listed.append((kind, name))
         own = self.own_queries
         queries = [q for q in dict.fromkeys(mention.query_ids) if own is None or q in own]
         if not queries:
