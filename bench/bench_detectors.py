@@ -56,7 +56,6 @@ GRACE = timedelta(hours=1)
 def routed_stream(days: float, rate: float, seed: int) -> tuple[list[Mention], dict[str, Any]]:
     """Demo mentions over ``days``, routed and lightly enriched, plus the ground truth."""
     from socialhub.cli.detect_cmd import Router
-    from socialhub.config import load_config
     from socialhub.demo import Simulator
     from socialhub.pipeline.base import Context
     from socialhub.pipeline.chain import Pipeline
@@ -64,11 +63,9 @@ def routed_stream(days: float, rate: float, seed: int) -> tuple[list[Mention], d
     config = ROOT / "examples" / "telecom.toml"
     routes = Router(config)  # queries and watchlists, as the hub's routing stage applies them
     names = {int(k.split(":")[1]): v for k, v in routes.labels.items() if k.startswith("query:")}
-    watchlists: dict[int, list[Watchlist]] = {
-        wi: [Watchlist(wi, wl.name, wl.list_type, wl.description, list(wl.members))
-             for wl in ws.watchlists]
-        for wi, ws in enumerate(load_config(config).workspaces, start=1)
-    }  # fmt: skip
+    watchlists: dict[int, list[Watchlist]] = {}
+    for wl in routes.watchlists:
+        watchlists.setdefault(wl.workspace_id, []).append(wl)
     sim = Simulator(seed=seed, rate_per_minute=rate)
     mentions = list(sim.until(sim.start + timedelta(days=days)))
     pipe = Pipeline.from_settings(

@@ -35,7 +35,6 @@ from socialhub.cli.common import JsonOption, console, out
 from socialhub.cli.enrich_cmd import to_mention
 from socialhub.models import Mention
 from socialhub.serialize import mention_from_dict
-from socialhub.text import norm_handle
 
 LIGHT_STAGES: dict[str, int | None] = {"language": 200, "places": 750, "sentiment": 800}
 
@@ -70,20 +69,22 @@ def read_stream(lines: Iterator[bytes]) -> tuple[list[Mention], int]:
 
 
 class Router:
-    """A configuration's queries and watchlists, applied as the hub's routing stage does:
-    query ids, then the watchlists of the author in the matched queries' workspaces."""
+    """A configuration's queries and watchlists, applied as the hub's routing stage does
+    (:mod:`socialhub.enrichers.routing`): query ids, then the watchlists of the author
+    in the matched queries' workspaces."""
 
     def __init__(self, path: Path) -> None:
         from socialhub.config import load_config
-        from socialhub.query import norm_list_name, parse
+        from socialhub.enrichers.routing import watchlist_index
+        from socialhub.models import Watchlist
+        from socialhub.query import parse
         from socialhub.query.matcher import Matcher
 
         cfg = load_config(path)
-        queries, lists = [], {}
+        queries = []
+        watchlists: list[Watchlist] = []
         self.workspaces: dict[int, int] = {}
         self.labels: dict[str, str] = {}
-        self.list_types: dict[str, str] = {}
-        self.authors: dict[tuple[str, str], list[tuple[int, str]]] = {}
         qid = 0
         for wi, ws in enumerate(cfg.workspaces, start=1):
             self.labels[f"workspace:{wi}"] = ws.name
@@ -93,21 +94,19 @@ class Router:
                 self.workspaces[qid] = wi
                 self.labels[f"query:{qid}"] = q.name
             for wl in ws.watchlists:
-                members = {(m.platform, norm_handle(m.handle)) for m in wl.members}
-                lists[(wi, norm_list_name(wl.name))] = members
-                self.list_types[wl.name] = wl.list_type
-                for key in members:
-                    self.authors.setdefault(key, []).append((wi, wl.name))
+                watchlists.append(Watchlist(wi, wl.name, wl.list_type, wl.description,
+                                            list(wl.members)))  # fmt: skip
+        self.watchlists = watchlists
+        self.list_types = {wl.name: wl.list_type for wl in watchlists}
+        lists, self.authors = watchlist_index(watchlists)
         self.matcher = Matcher(queries, watchlists=lists)
 
     def route(self, m: Mention) -> None:
+        from socialhub.enrichers.routing import author_lists
+
         m.query_ids = m.query_ids or self.matcher.match(m)
-        if m.author is None or m.watchlists:
-            return
-        handle = norm_handle(m.author.handle)
-        spaces = {self.workspaces.get(q) for q in m.query_ids}
-        hits = self.authors.get((m.platform, handle), []) + self.authors.get(("", handle), [])
-        m.watchlists = sorted({name for w, name in hits if w in spaces})
+        if m.author is not None and not m.watchlists:
+            m.watchlists = author_lists(m, self.authors, self.workspaces)
 
 
 def signal_line(s: Signal) -> str:

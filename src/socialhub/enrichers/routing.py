@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
 from socialhub.models import Mention, Query, Watchlist
@@ -20,6 +21,36 @@ from socialhub.query.matcher import Matcher
 from socialhub.text import norm_handle
 
 log = logging.getLogger(__name__)
+
+
+Authors = dict[tuple[str, str], list[tuple[int, str]]]
+
+
+def watchlist_index(
+    watchlists: Iterable[Watchlist],
+) -> tuple[dict[tuple[int, str], set[tuple[str, str]]], Authors]:
+    """``(lists, authors)``: members per (workspace, list name) for the matcher's
+    ``list:`` operator, and (platform, handle) -> [(workspace, list name)] for tagging
+    authors (an empty platform matches every platform)."""
+    lists: dict[tuple[int, str], set[tuple[str, str]]] = {}
+    authors: Authors = {}
+    for wl in watchlists:
+        members = lists.setdefault((wl.workspace_id, norm_list_name(wl.name)), set())
+        for member in wl.members:
+            key = (member.platform, norm_handle(member.handle))
+            members.add(key)
+            authors.setdefault(key, []).append((wl.workspace_id, wl.name))
+    return lists, authors
+
+
+def author_lists(m: Mention, authors: Authors, workspace_of: Mapping[int, int]) -> list[str]:
+    """The watchlists ``m``'s author is on, in the workspaces of the queries it matched."""
+    if m.author is None:
+        return []
+    handle = norm_handle(m.author.handle)
+    spaces = {workspace_of.get(q) for q in m.query_ids}
+    hits = authors.get((m.platform, handle), []) + authors.get(("", handle), [])
+    return sorted({name for ws, name in hits if ws in spaces})
 
 
 def _fingerprint(queries: list[Query], watchlists: list[Watchlist]) -> str:
@@ -67,17 +98,10 @@ class QueryRouter(BaseEnricher):
                 compiled.append((q.id or 0, q.workspace_id, parse(q.definition)))
             except QuerySyntaxError as exc:
                 log.error("query %r (id %s) skipped: %s", q.name, q.id, exc)
-        lists: dict[tuple[int, str], set[tuple[str, str]]] = {}
-        authors: dict[tuple[str, str], list[tuple[int, str]]] = {}
-        for wl in watchlists:
-            members = lists.setdefault((wl.workspace_id, norm_list_name(wl.name)), set())
-            for member in wl.members:
-                key = (member.platform, norm_handle(member.handle))
-                members.add(key)
-                authors.setdefault(key, []).append((wl.workspace_id, wl.name))
+        lists, authors = watchlist_index(watchlists)
         self.matcher = Matcher(compiled, watchlists=lists)
         self._authors = authors
-        self._workspace_of = {q.id: q.workspace_id for q in queries}
+        self._workspace_of = {q.id: q.workspace_id for q in queries if q.id is not None}
         self._fingerprint = fp
         log.info("router: %d queries, %d watchlists", len(compiled), len(watchlists))
 
@@ -88,12 +112,7 @@ class QueryRouter(BaseEnricher):
             ids = self.matcher.match(m)
             m.query_ids = sorted(set(m.query_ids) | set(ids))
             if m.author is not None:
-                handle = norm_handle(m.author.handle)
-                workspaces = {self._workspace_of.get(q) for q in m.query_ids}
-                hits = self._authors.get((m.platform, handle), []) + self._authors.get(
-                    ("", handle), []
-                )
-                m.watchlists = sorted({name for ws, name in hits if ws in workspaces})
+                m.watchlists = author_lists(m, self._authors, self._workspace_of)
             if self.drop_unmatched and not m.query_ids:
                 out.append(Dropped(m, "no query matched"))
             else:
