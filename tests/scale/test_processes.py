@@ -303,23 +303,25 @@ def test_processes_store_every_mention_once_and_alert_through_failures(
 
     # the alerts the stream implies fired: every watchlist signal the stored stream
     # implies is recorded by an alert of its workspace — in its evidence, or in its
-    # audit trail when the manager merged it into another story or suppressed it in a
+    # audit trail when the manager merged it into another story (a press pickup's
+    # convergence alert takes the listed posts that belong to it) or suppressed it in a
     # cooldown (which depends on the order two workers delivered the posts) — and no
     # other watchlist alert fired
     expected = expected_watchlist_signals(db)
     store = open_store(db)
     try:
-        alerts = [a for a in store.list_alerts(limit=10_000) if a.detector == "watchlist"]
+        every = store.list_alerts(limit=10_000)
+        alerts = [a for a in every if a.detector == "watchlist"]
         trail = [
             (a.workspace_id, e)
-            for a in alerts
+            for a in every
             for event in store.list_alert_events(a.id or 0)
             for e in (event.details.get("signal") or {}).get("evidence", [])
         ]
     finally:
         store.close()
     assert len(expected) >= 10
-    evidence = {(a.workspace_id, e) for a in alerts for e in a.evidence} | set(trail)
+    evidence = {(a.workspace_id, e) for a in every for e in a.evidence} | set(trail)
     missing = {(ws, key) for ws, key, e in expected if (ws, e) not in evidence}
     assert not missing
     assert {(a.workspace_id, a.key) for a in alerts} <= {(ws, key) for ws, key, _ in expected}
