@@ -42,6 +42,8 @@ def utcnow() -> datetime:
 
 def as_utc(value: datetime) -> datetime:
     """Naive datetimes are taken as UTC; aware ones are converted to UTC."""
+    if value.tzinfo is UTC:  # the common case, and a hot path (detectors call it per post)
+        return value
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)

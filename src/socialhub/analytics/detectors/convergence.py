@@ -116,6 +116,7 @@ class ConvergenceDetector:
         self.posts: dict[str, str] = {}  # mention id -> cascade root, insertion order
         self.cascades: dict[str, Cascade] = {}
         self.clock = 0.0
+        self._next_prune = 0.0
 
     @property
     def params(self) -> dict[str, Any]:
@@ -180,9 +181,13 @@ class ConvergenceDetector:
     def advance(self, now: datetime) -> list[Signal]:
         t = max(as_utc(now).timestamp(), self.clock)
         self.clock = t
-        gone = [root for root, c in self.cascades.items() if c.last < t - self.window]
-        for root in gone:
-            del self.cascades[root]
+        # quiet cascades are dropped a few times per window, not on every tick: the
+        # scan covers every listed post of the last hours (hundreds)
+        if t >= getattr(self, "_next_prune", 0.0):
+            self._next_prune = t + self.window / 12
+            gone = [root for root, c in self.cascades.items() if c.last < t - self.window]
+            for root in gone:
+                del self.cascades[root]
         return []
 
     def _signal(self, root: str, cascade: Cascade, t: float, trend: str) -> Signal:
