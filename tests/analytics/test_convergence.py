@@ -81,6 +81,17 @@ def test_two_voices_or_voices_hours_apart_stay_quiet() -> None:
     assert run(ConvergenceDetector(lists=LISTS), spread) == []
 
 
+def test_a_voice_still_posting_keeps_its_place_in_the_window() -> None:
+    stream = [
+        listed("root", "cam", 0, ["Presse"]),
+        listed("c2", "cam", 300, ["Presse"], kind="reply", reply_to="x:root", root_id="x:root"),
+        listed("q1", "ines", 330, ["Presse"], kind="quote", quote_of="x:root", root_id="x:q1"),
+        listed("q2", "alex", 390, ["Presse"], kind="quote", quote_of="x:c2", root_id="x:q2"),
+    ]
+    [sig] = run(ConvergenceDetector(lists=LISTS), stream)
+    assert sig.t == START + timedelta(minutes=390)  # cam's first post is 6.5 h old
+
+
 def test_only_the_configured_list_types_count() -> None:
     stream = pickup()[:4]
     stream[3].watchlists = ["Concurrents"]  # a competitor's account is not the press

@@ -164,10 +164,13 @@ class ConvergenceDetector:
         if cascade is None:
             cascade = self.cascades[root] = Cascade()
         cascade.last = t
-        if handle not in cascade.voices:
+        voice = cascade.voices.get(handle)
+        if voice is None:
             cascade.voices[handle] = Voice(
                 handle, list_type, t, mention.id, tuple(mention.query_ids)
             )
+        else:
+            voice.t = t  # still in the conversation: the window counts from their last post
         stale = [h for h, v in cascade.voices.items() if v.t < t - self.window]
         for h in stale:
             del cascade.voices[h]
