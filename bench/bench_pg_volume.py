@@ -24,7 +24,6 @@ import json
 import platform
 import queue
 import random
-import secrets
 import shutil
 import sys
 import threading
@@ -39,6 +38,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_store import SENTIMENTS, SPAN, START, generate, setup
 from bench_web import dashboard, load
+from scratch_pg import scratch_database
 
 from socialhub.models import Author
 from socialhub.store import open_store
@@ -237,11 +237,9 @@ def main() -> None:
         "free_gb_before": round(free_gb(), 1),
         "load_before": load(),
     }
-    name = f"socialhub_benchvol_{secrets.token_hex(4)}"
-    url = args.pg_admin_url.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(args.pg_admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
+    with scratch_database(args.pg_admin_url, "socialhub_benchvol", keep=args.keep) as url:
+        if args.keep:
+            report["database"] = url.rsplit("/", 1)[1]
         report["fill"] = fill(url, args.n, args.pool, args.chunk, args.min_free_gb)
         report["free_gb_after_fill"] = round(free_gb(), 1)
         store = open_store(url)
@@ -249,12 +247,6 @@ def main() -> None:
             report["dashboard_api"] = dashboard(store, report["fill"]["workspace_id"], args.reps)
         finally:
             store.close()
-    finally:
-        if args.keep:
-            report["database"] = name
-        else:
-            with psycopg.connect(args.pg_admin_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     print(json.dumps(report, indent=2))
 
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from scratch_pg import scratch_database
 
 from socialhub.bus import RAW
 from socialhub.bus.nats import NatsBus
@@ -122,6 +123,8 @@ def throughput(env: dict[str, str], db: str, workers: int, n: int, seed: int, lo
         stop(procs)
     if len(marks) < 2:
         raise RuntimeError(f"{workers} worker(s) did not drain {n} mentions; see {log}")
+    if marks[0.95] - marks[0.05] < 0.25:  # under 5 polls: the rate would be noise
+        raise RuntimeError(f"{n} mentions drained in under 0.25 s: use a larger --n")
     return round(0.9 * n / (marks[0.95] - marks[0.05]), 1)
 
 
@@ -176,14 +179,15 @@ def main() -> None:
     ap.add_argument("--latency-n", type=int, default=600)
     ap.add_argument("--rate", type=float, default=40.0)
     args = ap.parse_args()
-    name = f"socialhub_bench_{secrets.token_hex(4)}"
     prefix = f"bench{secrets.token_hex(3)}"
-    with psycopg.connect(ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    db = ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    with scratch_database(ADMIN, "socialhub_bench") as db:
+        run(args, db, prefix)
+
+
+def run(args: argparse.Namespace, db: str, prefix: str) -> None:
     env = dict(os.environ, SOCIALHUB_DB=db, SOCIALHUB_BUS=f"{NATS}?prefix={prefix}")
     env.pop("SOCIALHUB_METRICS_PORT", None)
-    log = Path(f"/tmp/{name}.log")
+    log = Path(f"/tmp/{db.rsplit('/', 1)[1]}.log")
     try:
         store = open_store(db)
         store.migrate()
@@ -210,8 +214,6 @@ def main() -> None:
             await bus.close()
 
         asyncio.run(drop_streams())
-        with psycopg.connect(ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ import argparse
 import json
 import platform
 import random
-import secrets
 import statistics
 import sys
 import tempfile
@@ -28,6 +27,8 @@ from functools import partial
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
+
+from scratch_pg import scratch_database
 
 from socialhub.models import Author, Engagement, Mention, Query, Workspace
 from socialhub.store import open_store
@@ -231,13 +232,7 @@ def main() -> None:
             finally:
                 store.close()
     if args.db in ("postgres", "both"):
-        import psycopg
-
-        name = f"socialhub_bench_{secrets.token_hex(4)}"
-        with psycopg.connect(args.pg_admin_url, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        url = args.pg_admin_url.rsplit("/", 1)[0] + f"/{name}"
-        try:
+        with scratch_database(args.pg_admin_url, "socialhub_bench") as url:
             store = open_store(url)
             try:
                 report["results"]["postgres"] = bench(
@@ -245,9 +240,6 @@ def main() -> None:
                 )
             finally:
                 store.close()
-        finally:
-            with psycopg.connect(args.pg_admin_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     print(json.dumps(report, indent=2))
 
 

@@ -21,7 +21,6 @@ import asyncio
 import json
 import os
 import platform
-import secrets
 import socket
 import statistics
 import sys
@@ -38,6 +37,7 @@ from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_store import SPAN, START, generate, setup
+from scratch_pg import scratch_database
 
 from socialhub.models import Author, Mention, User
 from socialhub.store import open_store
@@ -229,18 +229,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             report["results"]["sqlite"] = run(f"sqlite:///{Path(tmp) / 'bench.db'}", args)
     if args.db in ("postgres", "both"):
-        import psycopg
-
-        name = f"socialhub_benchweb_{secrets.token_hex(4)}"
-        with psycopg.connect(args.pg_admin_url, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            report["results"]["postgres"] = run(
-                args.pg_admin_url.rsplit("/", 1)[0] + f"/{name}", args
-            )
-        finally:
-            with psycopg.connect(args.pg_admin_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with scratch_database(args.pg_admin_url, "socialhub_benchweb") as url:
+            report["results"]["postgres"] = run(url, args)
     print(json.dumps(report, indent=2))
 
 
