@@ -19,7 +19,7 @@ import uvicorn
 from socialhub.analytics.service import DetectorService
 from socialhub.bus import RAW, Bus, open_bus
 from socialhub.connectors.base import Source
-from socialhub.connectors.push_health import run_with_health
+from socialhub.connectors.push_health import run_source
 from socialhub.models import Mention
 from socialhub.pipeline.chain import Pipeline
 from socialhub.pipeline.service import PipelineService
@@ -104,13 +104,10 @@ class Hub:
         async def emit(m: Mention) -> None:
             await self.bus.publish(RAW, mention_to_json(m))
 
-        def running(s: Source) -> Awaitable[None]:
-            if hasattr(s, "health"):  # a coordinator: records its own health
-                return s.run(emit, stop)
-            return run_with_health(s, emit, stop, self.store)
-
         source_tasks = [
-            asyncio.create_task(_guard(s.name, running(s)), name=f"source:{s.name}")
+            asyncio.create_task(
+                _guard(s.name, run_source(s, emit, stop, self.store)), name=f"source:{s.name}"
+            )
             for s in self.sources
         ]
         server: uvicorn.Server | None = None

@@ -286,6 +286,15 @@ def test_processes_store_every_mention_once_and_alert_through_failures(
         print(procs.logs())
         raise
 
+    # the collector recorded the demo source's health as it went (a push source)
+    store = open_store(db)
+    try:
+        health = store.get_source_health("demo")
+    finally:
+        store.close()
+    assert health is not None and health["items"] == LIMIT, health
+    assert health["completeness"]["statement"].startswith("complete since")
+
     # every mention the demo emitted is stored, exactly once
     expected_ids = {m.id for m in Simulator(seed=SEED, start=START).take(LIMIT)}
     with psycopg.connect(db, autocommit=True) as conn:

@@ -20,7 +20,7 @@ from rich.markup import escape
 
 from socialhub.bus import RAW, open_bus
 from socialhub.cli.common import JsonOption, console, print_json, redact, store_from
-from socialhub.connectors.push_health import run_with_health
+from socialhub.connectors.push_health import run_source
 from socialhub.models import Mention
 from socialhub.ops.logs import setup_logging
 from socialhub.ops.metrics import Sample
@@ -131,7 +131,7 @@ def collect(
     async def body(stop: asyncio.Event) -> None:
         the_bus = open_bus(settings.bus)
 
-        async def run_source(src: Any) -> None:
+        async def collect_from(src: Any) -> None:
             async def emit(m: Mention) -> None:
                 # the mention id as Nats-Msg-Id: a collector restarted within the
                 # duplicate window re-publishes without a second copy on the stream
@@ -139,15 +139,12 @@ def collect(
                 counts[src.name] += 1
 
             try:
-                if hasattr(src, "health"):  # a coordinator records its own health
-                    await src.run(emit, stop)
-                else:
-                    await run_with_health(src, emit, stop, store)
+                await run_source(src, emit, stop, store)
             except Exception:
                 log.exception("source %s failed", src.name)
 
         try:
-            await asyncio.gather(*(run_source(s) for s in sources))
+            await asyncio.gather(*(collect_from(s) for s in sources))
         finally:
             await the_bus.close()
         log.info("sources ended: %s", counts)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 
 from socialhub.connectors.base import Emit, Source
@@ -23,6 +24,14 @@ from socialhub.store.base import Store
 
 log = logging.getLogger(__name__)
 TARGET = "stream"
+
+
+def run_source(source: Source, emit: Emit, stop: asyncio.Event, store: Store) -> Awaitable[None]:
+    """How the hub and ``socialhub collect`` run any source: a coordinator records its
+    own health; any other source goes through :func:`run_with_health`."""
+    if hasattr(source, "health"):
+        return source.run(emit, stop)
+    return run_with_health(source, emit, stop, store)
 
 
 async def run_with_health(
