@@ -42,7 +42,7 @@ from socialhub.analytics.launches import EXPECTED_FLOOR
 from socialhub.analytics.launches_library import library_scores
 from socialhub.analytics.types import Signal
 from socialhub.bus import STORED, Bus, Subscription
-from socialhub.models import Mention, Query, as_utc
+from socialhub.models import Mention, QuarantineItem, Query, as_utc
 from socialhub.serialize import mention_from_json
 from socialhub.store.base import Store
 
@@ -335,11 +335,23 @@ class DetectorService:
             while not stop.is_set():
                 msgs = await sub.fetch(batch_size, timeout=1.0)
                 batch: list[Mention] = []
+                bad: list[QuarantineItem] = []
                 for msg in msgs:
                     try:
                         batch.append(mention_from_json(msg.data))
-                    except Exception:  # stored by the pipeline: cannot be malformed
-                        log.exception("undecodable stored mention seq %s skipped", msg.seq)
+                    except Exception as exc:  # never acked unseen: quarantined with why
+                        bad.append(
+                            QuarantineItem(
+                                source=f"bus:{msg.subject}:{self.group}",
+                                reason=f"undecodable stored mention: {type(exc).__name__}: {exc}"[
+                                    :2000
+                                ],
+                                raw=msg.data.decode("utf-8", "replace"),
+                                location=f"seq {msg.seq}",
+                            )
+                        )
+                if bad:
+                    await asyncio.to_thread(self.store.quarantine, bad)
                 if batch:
                     await asyncio.to_thread(self.handle, batch)
                 for msg in msgs:  # acked once the alerts are recorded

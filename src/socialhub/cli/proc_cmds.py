@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from socialhub.bus import RAW, open_bus
+from socialhub.bus import RAW, mention_message_id, open_bus
 from socialhub.cli.common import JsonOption, console, print_json, redact, store_from
 from socialhub.connectors.push_health import run_source
 from socialhub.models import Mention
@@ -133,9 +133,10 @@ def collect(
 
         async def collect_from(src: Any) -> None:
             async def emit(m: Mention) -> None:
-                # the mention id as Nats-Msg-Id: a collector restarted within the
-                # duplicate window re-publishes without a second copy on the stream
-                await the_bus.publish(RAW, mention_to_json(m), {"id": m.id})
+                # the mention's version (id + counts) as Nats-Msg-Id: a collector
+                # restarted within the duplicate window re-publishes without a second
+                # copy on the stream
+                await the_bus.publish(RAW, mention_to_json(m), {"id": mention_message_id(m)})
                 counts[src.name] += 1
 
             try:
@@ -179,7 +180,7 @@ def worker(
     pipeline = build_pipeline(settings, store)
     the_bus = open_bus(settings.bus)
     service = pipeline_service(settings, the_bus, store, pipeline)
-    rt.info_sources.append(lambda: {"stored": service.stored})
+    rt.info_sources.append(lambda: {"stored": service.stored, **service.health()})
     rt.registry.add(lambda: _pipeline_samples(service))
 
     async def body(stop: asyncio.Event) -> None:
@@ -197,7 +198,17 @@ def worker(
 
 def _pipeline_samples(service: Any) -> list[Sample]:
     out = [Sample("socialhub_pipeline_stored_total", service.stored, {}, "counter",
-                  "Mentions enriched and committed by this worker")]  # fmt: skip
+                  "Mentions enriched and committed by this worker"),
+           Sample("socialhub_store_up", 0 if service.paused else 1, {}, "gauge",
+                  "1 while the worker reaches its store, 0 while it is away"),
+           Sample("socialhub_worker_paused", 1 if service.paused else 0, {}, "gauge",
+                  "1 while the worker holds its batch and fetches nothing (store away)"),
+           Sample("socialhub_store_failures_total", service.store_failures, {}, "counter",
+                  "Batch attempts that found the store away (retried, never nak'ed)"),
+           Sample("socialhub_worker_paused_seconds_total", service.paused_seconds, {},
+                  "counter", "Seconds paused because the store was away"),
+           Sample("socialhub_pipeline_failed_batches_total", service.failed_batches, {},
+                  "counter", "Batches nak'ed for an error of their own")]  # fmt: skip
     if service.sub is not None:
         out.append(Sample("socialhub_bus_lag", service.sub.pending(),
                           {"group": service.group, "subject": RAW},
