@@ -22,6 +22,7 @@ and on exit, so a restart resumes with its baselines instead of learning them ag
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import pickle
@@ -41,9 +42,10 @@ from socialhub.analytics.launch_monitor import LaunchMonitor, LaunchWatch
 from socialhub.analytics.launches import EXPECTED_FLOOR
 from socialhub.analytics.launches_library import library_scores
 from socialhub.analytics.types import Signal
-from socialhub.bus import STORED, Bus, Subscription
+from socialhub.bus import STORED, Bus, Message, Subscription
 from socialhub.models import Mention, QuarantineItem, Query, as_utc
 from socialhub.serialize import mention_from_json
+from socialhub.store.availability import is_unavailable
 from socialhub.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -129,6 +131,7 @@ class DetectorService:
         self._saved = time.monotonic()
         self.signals = 0
         self.outcomes: dict[str, int] = {}
+        self.store_error: str | None = None  # set while the store is away
         self.refresh(force=True)
 
     # -- configuration ------------------------------------------------------------------
@@ -244,14 +247,32 @@ class DetectorService:
 
     def handle(self, batch: Sequence[Mention]) -> list[Outcome]:
         """Feed a batch (stream order), record alerts, send notifications (blocking)."""
+        signals, by_id = self.feed_batch(batch)
+        return self.record(signals, by_id)
+
+    def feed_batch(self, batch: Sequence[Mention]) -> tuple[list[Signal], dict[str, Mention]]:
+        """Feed the mentions not counted before (a redelivered or refreshed mention is
+        ignored: :meth:`DetectorSet.first_time`); the signals they raise, to record."""
         self.refresh()
-        by_id = {m.id: m for m in batch}
+        fresh = [m for m in batch if self.detectors.first_time(m.id)]
         signals: list[Signal] = []
-        for m in sorted(batch, key=lambda x: x.created_at):
-            signals += self.detectors.feed(m)
-            for trigger in self.triggers:
-                signals += trigger.update(m)
-        outcomes = [self._record(s, by_id) for s in signals]
+        for m in sorted(fresh, key=lambda x: x.created_at):
+            signals += self.feed_one(m)
+        return signals, {m.id: m for m in fresh}
+
+    def feed_one(self, m: Mention) -> list[Signal]:
+        signals = self.detectors.feed(m)
+        for trigger in self.triggers:
+            signals += trigger.update(m)
+        return signals
+
+    def record(self, signals: list[Signal], by_id: Mapping[str, Mention]) -> list[Outcome]:
+        """Record ``signals`` as alerts, consuming the list: after a failure (the store
+        away) a retry records only the ones left."""
+        outcomes: list[Outcome] = []
+        while signals:
+            outcomes.append(self._record(signals[0], by_id))
+            signals.pop(0)
         self._maybe_checkpoint()
         return outcomes
 
@@ -350,10 +371,8 @@ class DetectorService:
                                 location=f"seq {msg.seq}",
                             )
                         )
-                if bad:
-                    await asyncio.to_thread(self.store.quarantine, bad)
-                if batch:
-                    await asyncio.to_thread(self.handle, batch)
+                if not await self._consume(sub, msgs, batch, bad, stop):
+                    return  # stopping while the store is away: left unacked
                 for msg in msgs:  # acked once the alerts are recorded
                     await sub.ack(msg)
                 if time.monotonic() - last_tick >= 10.0:
@@ -361,6 +380,43 @@ class DetectorService:
                     await asyncio.to_thread(self.tick)
         finally:
             await asyncio.to_thread(self.checkpoint)
+
+    async def _consume(
+        self,
+        sub: Subscription,
+        msgs: list[Message],
+        batch: list[Mention],
+        bad: list[QuarantineItem],
+        stop: asyncio.Event,
+    ) -> bool:
+        """Quarantine, feed and record one batch; while the store is away, hold the batch
+        (touched, so it stays ours) and retry with backoff. False: stopped meanwhile."""
+        fed: tuple[list[Signal], dict[str, Mention]] | None = None
+        delay = 0.25
+        while True:
+            try:
+                if bad:
+                    await asyncio.to_thread(self.store.quarantine, bad)
+                    bad = []
+                if fed is None and batch:
+                    fed = await asyncio.to_thread(self.feed_batch, batch)
+                if fed is not None:
+                    await asyncio.to_thread(self.record, *fed)
+                self.store_error = None
+                return True
+            except Exception as exc:
+                if not is_unavailable(exc):
+                    raise
+                if self.store_error is None:
+                    log.warning("store unavailable, holding the batch: %r", exc)
+                self.store_error = f"{type(exc).__name__}: {exc}"[:300]
+            for msg in msgs:
+                await sub.touch(msg)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            if stop.is_set():
+                return False
+            delay = min(delay * 2, 5.0)
 
     def idle(self) -> bool:
         return self.sub is not None and self.sub.pending() == 0
