@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -73,8 +74,12 @@ def _settings(config: Path | None, db: str | None, bus: str | None) -> Settings:
         raise typer.Exit(2) from exc
 
 
-def _open(settings: Settings, migrate: bool) -> Store:
-    """The store; refuses a database with pending migrations unless ``--migrate``."""
+def _open(settings: Settings, migrate: bool, role: str, name: str | None) -> Store:
+    """The store; refuses a database with pending migrations unless ``--migrate``.
+
+    Its PostgreSQL sessions are named ``socialhub-<role>:<name>`` (``PGAPPNAME``, unless
+    set), so an operator finds a process's connections in ``pg_stat_activity``."""
+    os.environ.setdefault("PGAPPNAME", f"socialhub-{role}:{name or role}"[:63])
     store = store_from(settings.db, migrate=migrate)
     dialect = "postgres" if settings.db.startswith(("postgresql:", "postgres:")) else "sqlite"
     pending = migrations.pending(dialect, store.applied_migrations())
@@ -109,7 +114,7 @@ def collect(
     from socialhub.processes.wiring import build_sources
 
     settings = _settings(config, db, bus)
-    store = _open(settings, migrate)
+    store = _open(settings, migrate, "collect", name)
     try:
         sources = build_sources(settings, store)  # connectors keep cursors in the store
     except ValueError as exc:
@@ -175,7 +180,7 @@ def worker(
     settings = _settings(config, db, bus)
     if mode:
         settings.pipeline["mode"] = mode
-    store = _open(settings, migrate)
+    store = _open(settings, migrate, "worker", name)
     rt = _runtime("worker", store, name, metrics_port, metrics_host)
     pipeline = build_pipeline(settings, store)
     the_bus = open_bus(settings.bus)
@@ -245,7 +250,7 @@ def detect_service(
     from socialhub.processes.detect import PartitionRunner
 
     settings = _settings(config, db, bus)
-    store = _open(settings, migrate)
+    store = _open(settings, migrate, "detect", name)
     rt = _runtime("detect", store, name, metrics_port, metrics_host)
     the_bus = open_bus(settings.bus)
     runner = PartitionRunner(
@@ -287,7 +292,7 @@ def scheduler_service(
     from socialhub.reports.scheduler import Scheduler
 
     settings = _settings(None, db, None)
-    store = _open(settings, migrate)
+    store = _open(settings, migrate, "scheduler", name)
     rt = _runtime("scheduler", store, name, metrics_port, metrics_host)
     try:
         mailer: Mailer | None = Mailer.from_env()
@@ -345,7 +350,7 @@ def serve(
     from socialhub.web.relay import relay_stored
 
     settings = _settings(config, db, bus)
-    store = _open(settings, migrate)
+    store = _open(settings, migrate, "serve", name)
     rt = _runtime("serve", store, name, metrics_port, metrics_host)
     rt.info["url"] = f"http://{host}:{port}/"
     app = create_app(store, bootstrap_admin=True)
