@@ -345,7 +345,10 @@ class DetectorService:
     async def subscribe(self) -> None:
         """Join the consumer group (before the pipeline publishes, so nothing is missed)."""
         if self.sub is None:
-            self.sub = await self.bus.subscribe(STORED, self.group, ack_wait=120.0)
+            # [detect] ack_wait: how long a batch may stay unacked before it is
+            # delivered again (a killed detector's batch comes back after this)
+            ack_wait = float(self.config.get("ack_wait", 120.0))
+            self.sub = await self.bus.subscribe(STORED, self.group, ack_wait=ack_wait)
 
     async def run(self, stop: asyncio.Event, *, batch_size: int = 500) -> None:
         await self.subscribe()

@@ -94,7 +94,10 @@ def _open(settings: Settings, migrate: bool, role: str, name: str | None) -> Sto
 
 def _runtime(role: str, store: Store, name: str | None, port: int | None, host: str) -> Any:
     setup_logging(logging.INFO, role=role)
-    return ProcessRuntime(role, store, name=name, metrics_port=port, metrics_host=host)
+    beat = float(os.environ.get("SOCIALHUB_BEAT_SECONDS", "5"))  # heartbeat period
+    return ProcessRuntime(
+        role, store, name=name, metrics_port=port, metrics_host=host, beat_every=beat
+    )
 
 
 def collect(
@@ -185,7 +188,13 @@ def worker(
     pipeline = build_pipeline(settings, store)
     the_bus = open_bus(settings.bus)
     service = pipeline_service(settings, the_bus, store, pipeline)
-    rt.info_sources.append(lambda: {"stored": service.stored, **service.health()})
+    rt.info_sources.append(
+        lambda: {
+            "stored": service.stored,
+            **service.health(),
+            "store_reconnects": getattr(store, "reconnects", 0),
+        }
+    )
     rt.registry.add(lambda: _pipeline_samples(service))
 
     async def body(stop: asyncio.Event) -> None:
@@ -210,6 +219,8 @@ def _pipeline_samples(service: Any) -> list[Sample]:
                   "1 while the worker holds its batch and fetches nothing (store away)"),
            Sample("socialhub_store_failures_total", service.store_failures, {}, "counter",
                   "Batch attempts that found the store away (retried, never nak'ed)"),
+           Sample("socialhub_store_reconnects_total", getattr(service.store, "reconnects", 0),
+                  {}, "counter", "Database connections reopened after a loss"),
            Sample("socialhub_worker_paused_seconds_total", service.paused_seconds, {},
                   "counter", "Seconds paused because the store was away"),
            Sample("socialhub_pipeline_failed_batches_total", service.failed_batches, {},

@@ -19,6 +19,7 @@ PostgreSQL's parser and dictionaries are never involved, so answers equal SQLite
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -176,8 +177,8 @@ _MONTHS_AHEAD = 2
 
 
 #: A write blocked this long on a lock fails (and is retried by its consumer) instead of
-#: hanging past the bus's ack_wait.
-WRITE_LOCK_TIMEOUT = "20s"
+#: hanging past the bus's ack_wait (``SOCIALHUB_PG_LOCK_TIMEOUT``, a PostgreSQL interval).
+WRITE_LOCK_TIMEOUT = os.environ.get("SOCIALHUB_PG_LOCK_TIMEOUT", "20s")
 #: Seconds to wait when (re)opening a connection.
 CONNECT_TIMEOUT = 5
 
@@ -230,7 +231,7 @@ class PostgresStore(
         conn = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
         try:
             _configure(conn)
-            conn.execute(f"SET lock_timeout = '{WRITE_LOCK_TIMEOUT}'")
+            conn.execute("SELECT set_config('lock_timeout', %s, false)", (WRITE_LOCK_TIMEOUT,))
         except BaseException:
             conn.close()
             raise
@@ -402,9 +403,16 @@ class PostgresStore(
         )
         names: list[str] = []
         for month in wanted:
-            with self._tx() as cur:
-                cur.execute("SELECT socialhub_mention_partition(%s)", (month,))
-                names.append(str(cur.fetchone()[0]))
+            for attempt in (1, 2):
+                try:
+                    with self._tx() as cur:
+                        cur.execute("SELECT socialhub_mention_partition(%s)", (month,))
+                        names.append(str(cur.fetchone()[0]))
+                    break
+                except (psycopg.errors.DuplicateTable, psycopg.errors.UniqueViolation):
+                    # another writer created it at the same moment: the retry finds it
+                    if attempt == 2:
+                        raise
             self._months.add(month)
         return names
 
