@@ -43,6 +43,15 @@ from socialhub.store import open_store
 ROOT = Path(__file__).resolve().parents[2]
 CLI = os.environ.get("SOCIALHUB_TEST_CLI_MODULE", "socialhub.cli.main")
 BEAT = 1.0  # heartbeat period of the processes (seconds)
+# the stages that matter to delivery (duplicates, routing to workspaces, authors): the
+# fault tests exercise the consumers and the store, not the language models
+LEAN_ENRICHERS = """
+[pipeline.enrichers]
+dedup = 100
+neardup = 300
+route = 500
+authors = 950
+"""
 HUB_TOML = """
 [hub]
 batch_size = {batch}
@@ -50,13 +59,7 @@ batch_size = {batch}
 [pipeline]
 mode = "fast"
 ack_wait = {ack_wait}
-
-[pipeline.enrichers]
-dedup = 100
-neardup = 300
-route = 500
-authors = 950
-
+{enrichers}
 [detect]
 checkpoint_seconds = 1
 ack_wait = {ack_wait}
@@ -114,11 +117,22 @@ class NatsServer:
 class Hub:
     """Workers and a detector service on ``db`` and a NATS of their own (see module doc)."""
 
-    def __init__(self, tmp: Path, db: str, *, ack_wait: float = 3.0, batch: int = 100) -> None:
+    def __init__(
+        self,
+        tmp: Path,
+        db: str,
+        *,
+        ack_wait: float = 3.0,
+        batch: int = 100,
+        lean: bool = True,
+        lock_timeout: str = "1s",
+    ) -> None:
         self.tmp, self.db = tmp, db
+        self.lock_timeout = lock_timeout
         self.nats = NatsServer(tmp / "jetstream", tmp / "nats-server.log")
         self.config = tmp / "hub.toml"
-        self.config.write_text(HUB_TOML.format(batch=batch, ack_wait=ack_wait))
+        enrichers = LEAN_ENRICHERS if lean else ""  # else the fast mode's whole chain
+        self.config.write_text(HUB_TOML.format(batch=batch, ack_wait=ack_wait, enrichers=enrichers))
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("SOCIALHUB_", "PG"))}
         self.bus_url = ""
@@ -140,7 +154,7 @@ class Hub:
             SOCIALHUB_BUS=self.bus_url,
             SOCIALHUB_LOG_FORMAT="json",
             SOCIALHUB_BEAT_SECONDS=str(BEAT),
-            SOCIALHUB_PG_LOCK_TIMEOUT="1s",
+            SOCIALHUB_PG_LOCK_TIMEOUT=self.lock_timeout,
             PYTHONUNBUFFERED="1",
         )
         self.start_detector("detect")
