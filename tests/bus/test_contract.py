@@ -386,15 +386,15 @@ def test_touch_keeps_a_message_in_hand_past_ack_wait_without_an_attempt(
     # a worker holding its batch while the store is away (issue 23): no redelivery, no
     # attempt spent; once it stops touching, ack_wait brings the message back
     async def main(bus: Bus) -> tuple[list[int], int]:
-        sub = await bus.subscribe("mentions.raw", "pipeline", ack_wait=0.6)
+        sub = await bus.subscribe("mentions.raw", "pipeline", ack_wait=1.0)
         await bus.publish("mentions.raw", b"held")
         (held,) = await sub.fetch(1, timeout=1.0)
         during: list[int] = []
         started = time.monotonic()
-        while time.monotonic() - started < 1.5:  # well past ack_wait
+        while time.monotonic() - started < 2.2:  # twice ack_wait, touched every ~0.1 s
             await sub.touch(held)
-            during += [m.attempt for m in await sub.fetch(10, timeout=0.2)]
-        back = await sub.fetch(10, timeout=2.0)  # no touch now: it comes back
+            during += [m.attempt for m in await sub.fetch(10, timeout=0.1)]
+        back = await sub.fetch(10, timeout=3.0)  # no touch now: it comes back
         for m in back:
             await sub.ack(m)
         return during, back[0].attempt if back else 0
