@@ -28,8 +28,9 @@ def is_unavailable(exc: BaseException) -> bool:
     refused this data.
 
     PostgreSQL: every ``OperationalError`` (connection lost or refused, admin shutdown,
-    lock or statement timeout, pool timeout) and ``InterfaceError`` (a closed
-    connection). Integrity and data errors are *not* transient: retrying cannot help.
+    lock or statement timeout, pool timeout, disk full) and ``InterfaceError`` (a closed
+    connection), except a program limit exceeded by the data (SQLSTATE class 54).
+    Integrity and data errors are *not* transient: retrying cannot help.
     """
     seen: set[int] = set()
     current: BaseException | None = exc
@@ -38,7 +39,9 @@ def is_unavailable(exc: BaseException) -> bool:
         if isinstance(current, StoreUnavailable):
             return True
         if isinstance(current, psycopg.OperationalError | psycopg.InterfaceError):
-            return True
+            # class 54 (a program limit: a tsvector or index row too long) is the
+            # data's doing: retrying the same batch would stall the worker on it
+            return not (current.sqlstate or "").startswith("54")
         if isinstance(current, sqlite3.OperationalError):
             return any(s in str(current).lower() for s in _SQLITE_TRANSIENT)
         current = current.__cause__ or current.__context__
