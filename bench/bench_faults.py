@@ -158,6 +158,7 @@ def run_row(
                 "duplicate_rows": hub.duplicate_rows(),
                 "alerts": hub.alerts(),
                 "duplicate_alerts": hub.duplicate_alerts(),
+                "duplicate_alert_details": hub.duplicate_alert_details(),
                 "dead_letters": hub.dead_letters(),
                 "quarantined": hub.quarantined(),
                 "healthy": healthy,

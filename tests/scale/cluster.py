@@ -259,8 +259,11 @@ class Hub:
     def duplicate_alerts(self) -> int:
         """Alerts repeating another alert of the same rule: sharing a post of its evidence
         (a post counted twice raises the same alert twice)."""
-        seen: dict[tuple[Any, ...], set[str]] = defaultdict(set)
-        dupes = 0
+        return len(self.duplicate_alert_details())
+
+    def duplicate_alert_details(self) -> list[dict[str, Any]]:
+        seen: dict[tuple[Any, ...], dict[str, int]] = defaultdict(dict)
+        dupes: list[dict[str, Any]] = []
         store = open_store(self.db)
         try:
             alerts = store.list_alerts(limit=100_000)
@@ -268,9 +271,20 @@ class Hub:
             store.close()
         for a in sorted(alerts, key=lambda a: a.id or 0):
             rule = (a.workspace_id, a.detector, a.key)
-            if seen[rule] & set(a.evidence):
-                dupes += 1
-            seen[rule] |= set(a.evidence)
+            shared = sorted(set(a.evidence) & set(seen[rule]))
+            if shared:
+                dupes.append(
+                    {
+                        "rule": rule,
+                        "alert": a.id,
+                        "earlier": sorted({seen[rule][e] for e in shared}),
+                        "shared": shared[:5],
+                        "evidence": len(a.evidence),
+                        "status": str(a.status),
+                    }
+                )
+            for e in a.evidence:
+                seen[rule].setdefault(e, a.id or 0)
         return dupes
 
     def alerts(self) -> int:
