@@ -9,7 +9,6 @@ from typing import Any
 
 import orjson
 import pytest
-from masto_server import Reply, Request, fixture, instance
 
 from socialhub.connectors.base import (
     AuthError,
@@ -20,6 +19,8 @@ from socialhub.connectors.base import (
     Unavailable,
 )
 from socialhub.connectors.mastodon import MastodonConnector
+
+from .masto_server import Reply, Request, fixture, instance
 
 NOW = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 TAG = "/api/v1/timelines/tag/volteo"
