@@ -84,6 +84,14 @@ def host_port(url: str) -> tuple[str, int] | None:
     return (host, port) if host else None
 
 
+def _is_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 def _pairs(entries: Iterable[str]) -> set[tuple[str, int]]:
     out: set[tuple[str, int]] = set()
     for entry in entries:
@@ -162,6 +170,9 @@ class LinkGuard:
 
     async def arefusal(self, url: str) -> str | None:
         """:meth:`refusal` without blocking the event loop on DNS."""
+        hp = host_port(url)
+        if hp is None or self.allowed(*hp) or _is_literal(hp[0]):
+            return self.refusal(url)  # nothing to resolve: no thread hop
         return await asyncio.to_thread(self.refusal, url)
 
     async def check(self, url: str, what: str = "") -> None:

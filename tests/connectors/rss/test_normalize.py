@@ -61,7 +61,7 @@ def test_rss_fields() -> None:
     assert "alert(1)" not in first["text"] and "panne & des coupures" in first["text"]
     assert first["lang"] == "fr" and first["kind"] == "article" and first["platform"] == "news"
     assert second["url"] == "https://www.courrier-numerique.example/2026/03/01/geste-telcora"
-    assert third == {"rejected": "item has no title, summary, content, link or enclosure"}
+    assert third == {"rejected": "item has no text, link, enclosure or media (empty-text policy)"}
 
 
 def test_atom_fields_and_next_link() -> None:
@@ -117,7 +117,7 @@ def test_a_truncated_feed_is_read_with_a_warning() -> None:
     body = b"<rss version='2.0'><channel><item><title>whole</title></item><item><title>cut"
     feed = parse_feed(body, "http://x.example/f")
     assert feed.warning and feed.items[0]["title"] == "whole"
-    with pytest.raises(NormalizeError, match="no title, summary"):  # the cut item: nothing
+    with pytest.raises(NormalizeError, match="empty-text policy"):  # the cut item: nothing
         normalize_item(feed.items[1], feed, collected_at=NOW)
 
 
@@ -135,3 +135,34 @@ def test_external_entities_are_never_resolved() -> None:
 def test_html_to_text() -> None:
     html = "<p>Un <b>test</b> &eacute;t&eacute;</p><style>p{}</style><p>deux</p>"
     assert html_to_text(html) == "Un test été\ndeux"
+
+
+def _one(item: str) -> str:
+    body = f'<rss version="2.0"><channel><title>W</title>{item}</channel></rss>'.encode()
+    feed = parse_feed(body, "http://x.example/feed")
+    return normalize_item(feed.items[0], feed, collected_at=NOW).text
+
+
+def test_empty_text_policy_builds_a_text_from_what_the_item_has() -> None:
+    assert _one("<item><link>http://x.example/a</link></item>") == "http://x.example/a"
+    enclosure = '<item><enclosure url="http://x.example/e.mp3" type="audio/mpeg"/></item>'
+    assert _one(enclosure) == "http://x.example/e.mp3"
+    img = (
+        '<item><description>&lt;img alt="Carte des coupures" src="/c.png"&gt;</description></item>'
+    )
+    assert _one(img) == "Carte des coupures"
+    only_src = '<item><description>&lt;img src="/c.png"&gt;</description></item>'
+    assert _one(only_src) == "http://x.example/c.png"
+    with pytest.raises(NormalizeError, match="empty-text policy"):
+        _one('<item><description>&lt;span abbr=""&gt;&lt;/span&gt;</description></item>')
+
+
+def test_dates_from_every_element_feedparser_reads() -> None:
+    dc = (
+        '<rss version="2.0" xmlns:dcterms="http://purl.org/dc/terms/"><channel><item>'
+        "<title>t</title><dcterms:modified>2026-03-01T10:00:00+01:00</dcterms:modified>"
+        "</item></channel></rss>"
+    ).encode()
+    feed = parse_feed(dc, "http://x.example/feed")
+    mention = normalize_item(feed.items[0], feed, collected_at=NOW)
+    assert mention.created_at == datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

@@ -42,6 +42,7 @@ PLATFORM = "news"
 SUMMARY_CHARS = 2000  # a summary longer than this is a full article pasted in the feed
 ENTITY_DECL = re.compile(rb"<!ENTITY\s+(%\s+)?([^\s\"'>]+)\s+(?:\"([^\"]*)\"|'([^']*)')?", re.I)
 MAX_ENTITY_EXPANSION = 1_000_000  # bytes that declared entities may add to a document
+FEED_ROOT = re.compile(rb"<(?:rss|feed|channel|rdf:RDF)[\s>]", re.I)  # an empty feed is a feed
 DATE_KEYS = ("published_parsed", "updated_parsed", "created_parsed")
 
 
@@ -99,7 +100,7 @@ def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
         ) from exc
     bozo = parsed.get("bozo_exception")
     warning = f"{type(bozo).__name__}: {bozo}" if parsed.get("bozo") and bozo else ""
-    if not parsed.get("version") and not parsed.entries:
+    if not parsed.get("version") and not parsed.entries and not FEED_ROOT.search(body[:8192]):
         why = f" ({warning})" if warning else ""
         raise MalformedPayload(f"not a feed: no RSS, Atom or RDF document found{why}", _head(body))
     meta = parsed.feed
@@ -118,7 +119,7 @@ def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
 def entry_date(entry: Mapping[str, Any]) -> datetime | None:
     """feedparser's date for the entry (published, else updated, else created), UTC."""
     for key in DATE_KEYS:
-        value = entry.get(key)
+        value = dict.get(entry, key)  # plain lookup: no deprecated updated->published alias
         if isinstance(value, time.struct_time):
             try:
                 return datetime.fromtimestamp(calendar.timegm(value), UTC)
@@ -140,13 +141,17 @@ def normalize_item(
     if len(summary) > SUMMARY_CHARS:
         summary = summary[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
     media = _media(entry, feed.url)
-    if title and summary and summary != title:
-        text = f"{title}\n\n{summary}"
-    else:
-        # empty-text policy: what the item has, else its link or enclosure
-        text = title or summary or (link if is_http_url(link) else "") or (media[:1] or [""])[0]
+    both = title and summary and summary != title
+    text = f"{title}\n\n{summary}" if both else title or summary
     if not text:
-        raise NormalizeError("item has no title, summary, content, link or enclosure")
+        # empty-text policy: no words, so a text from what the item has — the alt or
+        # title of its images, the links and media inside its markup, its own link
+        words, urls = markup_fallback(_markup(entry), link or feed.url)
+        media += [u for u in urls if u not in media and _looks_like_media(u)]
+        links = [u for u in [link, *urls, *media] if is_http_url(u)]
+        text = words or (links[:1] or [""])[0]
+    if not text:
+        raise NormalizeError("item has no text, link, enclosure or media (empty-text policy)")
     date = entry_date(entry)
     identity = str(entry.get("id") or "") or link
     if not identity:
@@ -178,12 +183,73 @@ def _media(entry: Mapping[str, Any], base: str) -> list[str]:
         urls.append(str(item.get("href") or item.get("url") or ""))
     for key in ("media_content", "media_thumbnail"):
         urls += [str(m.get("url") or "") for m in entry.get(key) or []]
+    urls += [str(c.get("src") or "") for c in entry.get("content") or []]  # Atom out-of-line
     out: list[str] = []
     for url in urls:
         full = _absolute(url, base)
         if is_http_url(full) and full not in out:
             out.append(full)
     return out
+
+
+def _markup(entry: Mapping[str, Any]) -> list[str]:
+    values = [str(entry.get("title") or ""), str(entry.get("summary") or "")]
+    values += [str(c.get("value") or "") for c in entry.get("content") or []]
+    return [v for v in values if "<" in v]
+
+
+MEDIA_EXT = re.compile(r"\.(jpe?g|png|gif|webp|svg|mp4|webm|mov|mp3|m4a|ogg|wav)(\?|$)", re.I)
+
+
+def _looks_like_media(url: str) -> bool:
+    return bool(MEDIA_EXT.search(url))
+
+
+class _Attributes(HTMLParser):
+    """Words and URLs carried by attributes: img alt/title, a href, media src/poster."""
+
+    WORDS = ("alt", "title", "aria-label")
+    URLS = ("href", "src", "poster", "xlink:href")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words: list[str] = []
+        self.urls: list[str] = []
+        self._svg_text = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for key, value in attrs:
+            if not value or not value.strip():
+                continue
+            if key in self.WORDS:
+                self.words.append(" ".join(value.split()))
+            elif key in self.URLS:
+                self.urls.append(value.strip())
+        if tag in ("title", "desc"):  # an SVG's title or description is its text
+            self._svg_text += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("title", "desc") and self._svg_text:
+            self._svg_text -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._svg_text and data.strip():
+            self.words.append(" ".join(data.split()))
+
+
+def markup_fallback(fragments: list[str], base: str) -> tuple[str, list[str]]:
+    """Words (alt, title...) and absolute http(s) URLs found in HTML with no visible text."""
+    parser = _Attributes()
+    for fragment in fragments:
+        parser.feed(fragment)
+    parser.close()
+    words = " ".join(dict.fromkeys(w for w in parser.words if w))
+    urls: list[str] = []
+    for url in parser.urls:
+        full = _absolute(url, base)
+        if is_http_url(full) and full not in urls:
+            urls.append(full)
+    return words, urls
 
 
 def jsonable(value: Any) -> Any:
