@@ -26,7 +26,7 @@ import feedparser
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the corpus server and evaluator live with the tests
 
-from tests.connectors.rss.corpus import corpus_dir, corpus_files, headers_of, run_corpus
+from tests.connectors.rss.corpus import corpus_dir, corpus_files, headers_of, run_corpus  # noqa: E402
 
 
 def feedparser_alone(files: list[Path]) -> float:

@@ -119,7 +119,8 @@ def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
 def entry_date(entry: Mapping[str, Any]) -> datetime | None:
     """feedparser's date for the entry (published, else updated, else created), UTC."""
     for key in DATE_KEYS:
-        value = dict.get(entry, key)  # plain lookup: no deprecated updated->published alias
+        # plain dict lookup: feedparser's deprecated updated -> published alias warns
+        value = dict.get(entry, key) if isinstance(entry, dict) else entry.get(key)
         if isinstance(value, time.struct_time):
             try:
                 return datetime.fromtimestamp(calendar.timegm(value), UTC)
