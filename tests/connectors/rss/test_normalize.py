@@ -150,7 +150,7 @@ def test_empty_text_policy_builds_a_text_from_what_the_item_has() -> None:
     img = (
         '<item><description>&lt;img alt="Carte des coupures" src="/c.png"&gt;</description></item>'
     )
-    assert _one(img) == "Carte"
+    assert _one(img) == "Carte des coupures"
     only_src = '<item><description>&lt;img src="/c.png"&gt;</description></item>'
     assert _one(only_src) == "http://x.example/c.png"
     with pytest.raises(NormalizeError, match="empty-text policy"):
