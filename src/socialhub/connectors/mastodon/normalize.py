@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from socialhub.connectors.base import parse_time
+from socialhub.connectors.empty_text import EmptyText, policy_text
 from socialhub.models import Author, Engagement, Mention
 
 PLATFORM = "mastodon"
@@ -104,11 +105,20 @@ def _author(account: Any, host: str) -> Author:
     )
 
 
-def _text(status: dict[str, Any]) -> str:
+def _text(status: dict[str, Any], media: list[str]) -> str:
     body = html_to_text(str(status.get("content") or ""))
     warning = str(status.get("spoiler_text") or "").strip()
     # the content warning is part of what was said (and often the keyword itself)
-    return f"{warning}\n\n{body}" if warning and body else warning or body
+    text = f"{warning}\n\n{body}" if warning and body else warning or body
+    # empty-text policy: media descriptions (alt text), the link card, else a URL
+    attachments = [m for m in status.get("media_attachments") or [] if isinstance(m, dict)]
+    card: dict[str, Any] = status["card"] if isinstance(status.get("card"), dict) else {}
+    fallbacks = [str(m.get("description") or "") for m in attachments]
+    fallbacks.append(str(card.get("title") or ""))
+    try:
+        return policy_text(text, fallbacks=fallbacks, links=[str(card.get("url") or ""), *media])
+    except EmptyText as exc:
+        raise NormalizeError(str(exc)) from exc
 
 
 def _engagement(status: dict[str, Any]) -> Engagement:
@@ -192,7 +202,7 @@ def from_status(
     return Mention(
         platform=PLATFORM,
         native_id=str(status["uri"]),
-        text=_text(status),
+        text=_text(status, media),
         created_at=created,
         url=str(status.get("url") or status["uri"]),
         lang=str(status.get("language") or "und"),
