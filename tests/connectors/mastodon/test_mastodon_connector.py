@@ -234,3 +234,20 @@ def test_publish_reply_on_the_same_instance() -> None:
         }
         with pytest.raises(AuthError, match="SOCIALHUB_MASTODON_TOKEN"):
             asyncio.run(conn(server.url).publish("x"))
+
+
+def test_local_handles_take_the_instance_domain_not_the_api_host() -> None:
+    """Issue #22.4: served from 127.0.0.1:PORT, a local account is still user@domain."""
+    with instance({TAG: lambda r: Reply(body=fixture("tag_timeline.json"))}) as server:
+        c = conn(server.url)
+
+        async def run() -> Page:
+            try:
+                return await c.fetch(Target("timeline", "#volteo"), None)
+            finally:
+                await c.close()
+
+        page = asyncio.run(run())
+    handles = {m.author.handle for m in page.mentions if m.author}
+    assert "marc@mastodon.example" in handles and "zoe@autre.example" in handles
+    assert not any("127.0.0.1" in h for h in handles)

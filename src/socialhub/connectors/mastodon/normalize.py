@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit
 
 from socialhub.connectors.base import parse_time
 from socialhub.connectors.empty_text import EmptyText, policy_text
@@ -82,11 +83,33 @@ def html_to_text(html: str) -> str:
 
 
 def full_acct(account: dict[str, Any], host: str) -> str:
-    """``alice`` on host h -> ``alice@h``; ``bob@other.example`` unchanged."""
-    acct = str(account.get("acct") or account.get("username") or "")
+    """The canonical ``user@instance-domain`` handle.
+
+    A local account's ``acct`` has no domain: it is the instance's, read from the
+    account's own URL (``https://social.example/@alice``), not from the API host the
+    hub talks to (a proxy, a port, an IP). Domains are lower-case, ports dropped.
+
+    >>> full_acct({"acct": "alice", "url": "https://Social.Example/@alice"}, "10.0.0.5:3000")
+    'alice@social.example'
+    >>> full_acct({"acct": "bob@Other.Example"}, "h")
+    'bob@other.example'
+    >>> full_acct({"acct": "carol"}, "api.example:8443")
+    'carol@api.example'
+    """
+    acct = str(account.get("acct") or account.get("username") or "").lstrip("@")
     if not acct:
         raise NormalizeError("account without acct")
-    return acct if "@" in acct else f"{acct}@{host}"
+    user, _, domain = acct.partition("@")
+    if not domain:
+        domain = _url_domain(str(account.get("url") or "")) or _url_domain(f"//{host}") or host
+    return f"{user}@{domain.lower().rstrip('.')}"
+
+
+def _url_domain(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def _author(account: Any, host: str) -> Author:
