@@ -86,7 +86,7 @@ def test_youtube_real_comment_threads() -> None:
     mentions = [
         m for t in doc["items"] for m in thread_to_mentions(t, match_query="", collected_at=NOW)
     ]
-    assert [m.text for m in mentions][0] == "Google.com"  # textOriginal, not the <a> HTML
+    assert mentions[0].text == "Google.com"  # textOriginal, not the <a> HTML
     assert all(m.text and "<br" not in m.text for m in mentions)
     assert mentions[0].created_at == datetime(2019, 11, 26, 15, 51, 44, tzinfo=UTC)
 
