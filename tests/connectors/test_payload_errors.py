@@ -70,13 +70,13 @@ def test_unreadable_payload_is_dead_lettered_once_then_cleared(
     for _ in range(2):  # two polls of the same bad payload
         asyncio.run(coordinator.run_once(_sink))
     assert connector.calls == 2  # one request per poll: no backoff retries
-    letters = store.list_dead_letters("src")
+    letters = store.sources.list_dead_letters("src")
     assert len(letters) == 1 and reason in letters[0].reason  # once, not per poll
-    health = store.get_source_health("src") or {}
+    health = store.sources.get_source_health("src") or {}
     (target,) = health["targets"].values()
     assert reason in target["malformed"]
     assert "unreadable (dead-lettered)" in health["completeness"]["statement"]
     asyncio.run(coordinator.run_once(_sink))  # the payload is good again
-    health = store.get_source_health("src") or {}
+    health = store.sources.get_source_health("src") or {}
     (target,) = health["targets"].values()
     assert target["malformed"] == "" and "unreadable" not in health["completeness"]["statement"]

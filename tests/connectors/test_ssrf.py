@@ -43,7 +43,7 @@ def internal_server() -> AbstractContextManager[tuple[str, list[Request]]]:
 
 
 def everything_stored(store: Store, source: str) -> str:
-    letters = store.list_dead_letters(source)
+    letters = store.sources.list_dead_letters(source)
     return " ".join(f"{d.reason} {d.raw} {d.location}" for d in letters)
 
 
@@ -101,7 +101,7 @@ def test_webwatch_page_redirecting_to_loopback_is_refused(store: Store) -> None:
             coordinator = Coordinator("forum", WebWatchConnector(min_delay=0), [target], store)
             run(coordinator, sink)
     assert hits == [] and sink.mentions == []
-    health = store.get_source_health("forum") or {}
+    health = store.sources.get_source_health("forum") or {}
     target_health = next(iter(health["targets"].values()))
     assert "refused" in target_health["skipped"] and "127.0.0.1" in target_health["skipped"]
     assert SECRET.decode() not in everything_stored(store, "forum")
@@ -121,7 +121,7 @@ def test_webwatch_next_link_to_loopback_is_not_followed(store: Store) -> None:
             run(coordinator, sink)
     assert hits == []  # neither /robots.txt nor /page2 there
     assert [m.text for m in sink.mentions] == ["Coupure chez Telcora ce matin"]
-    letters = store.list_dead_letters("forum")
+    letters = store.sources.list_dead_letters("forum")
     assert len(letters) == 1 and letters[0].reason.startswith("next page link refused")
     assert letters[0].raw == f"{inside}/page2"
     assert SECRET.decode() not in everything_stored(store, "forum")
@@ -134,7 +134,7 @@ def test_feed_redirecting_to_loopback_is_refused(store: Store) -> None:
         target = Target("feed", url, "")
         run(Coordinator("news", RssConnector(), [target], store), sink)
     assert hits == [] and sink.mentions == []
-    health = store.get_source_health("news") or {}
+    health = store.sources.get_source_health("news") or {}
     skipped = next(iter(health["targets"].values()))["skipped"]
     assert skipped.startswith("fetch refused:") and "non-public address (127.0.0.1)" in skipped
     assert SECRET.decode() not in everything_stored(store, "news")
@@ -148,7 +148,7 @@ def test_feed_next_page_on_loopback_is_dead_lettered_not_fetched(store: Store) -
         connector = RssConnector(history_pages=3)
         run(Coordinator("news", connector, [Target("feed", url, "")], store), sink)
     assert hits == [] and sink.titles() == ["Article a"]
-    letters = store.list_dead_letters("news")
+    letters = store.sources.list_dead_letters("news")
     assert [d.raw for d in letters] == [f"{inside}/older"]
     assert "next page link refused" in letters[0].reason
 

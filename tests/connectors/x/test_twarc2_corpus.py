@@ -66,7 +66,7 @@ def test_import_stores_tweets_and_quarantines_the_rest_with_reasons(sqlite_store
         reasons.update(report.quarantine_reasons)
         if path.name not in NOT_TWEETS and path.name != "streaming_output_with_error.jsonl":
             assert report.quarantined == 0, (path.name, report.quarantine_reasons)
-    assert sqlite_store.count() > 1000
+    assert sqlite_store.mentions.count() > 1000
     assert set(reasons) <= {"unsupported record", "missing text", "invalid JSON"}, reasons
     assert reasons["invalid JSON"] == 1
 
