@@ -169,3 +169,23 @@ def test_unconfigured_loopback_feed_is_refused_by_default() -> None:
         with pytest.raises(AddressRefused, match="non-public address"):
             asyncio.run(go())
         assert server.hits("/feed.xml") == []
+
+
+def test_webwatch_robots_txt_redirect_to_loopback_is_refused(store: Store) -> None:
+    with internal_server() as (inside, hits):
+
+        def site(req: Request) -> Reply:
+            if req.path == "/robots.txt":
+                return Reply(301, "", {"Location": f"{inside}/robots.txt"})
+            return Reply(200, PAGE.replace(b"{next}", b""), HTML)
+
+        with serve(site) as (base, seen):
+            sink = Sink()
+            target = Target("page", f"{base}/forum/t/1", "", SELECTORS)
+            coordinator = Coordinator("forum", WebWatchConnector(min_delay=0), [target], store)
+            run(coordinator, sink)
+    assert hits == [] and sink.mentions == []
+    assert [r.path for r in seen] == ["/robots.txt"]  # the page is not read either
+    health = store.sources.get_source_health("forum") or {}
+    skipped = next(iter(health["targets"].values()))["skipped"]
+    assert "refused" in skipped and "/robots.txt" in skipped
