@@ -12,12 +12,20 @@ from __future__ import annotations
 import asyncio
 import os
 from contextlib import AbstractContextManager
+from typing import Any
 
+import httpcore
 import pytest
 
 from socialhub.connectors.base import Target
 from socialhub.connectors.coordinator import Coordinator
-from socialhub.connectors.linkguard import ALLOW_ENV, AddressRefused, LinkGuard
+from socialhub.connectors.linkguard import (
+    ALLOW_ENV,
+    AddressRefused,
+    LinkGuard,
+    PinnedBackend,
+    guarded_client,
+)
 from socialhub.connectors.rss import RssConnector
 from socialhub.connectors.webwatch import WebWatchConnector
 from socialhub.store.base import Store
@@ -189,3 +197,38 @@ def test_webwatch_robots_txt_redirect_to_loopback_is_refused(store: Store) -> No
     health = store.sources.get_source_health("forum") or {}
     skipped = next(iter(health["targets"].values()))["skipped"]
     assert "refused" in skipped and "/robots.txt" in skipped
+
+
+def test_dns_rebinding_is_caught_where_the_socket_opens() -> None:
+    """The name answers a public address to the URL check, then loopback: refused at
+    connect time, and the server is never reached."""
+    with internal_server() as (inside, hits):
+        port = int(inside.rsplit(":", 1)[1])
+        answers = iter([["93.184.215.14"], ["127.0.0.1"]])
+        guard = LinkGuard(resolver=lambda host: next(answers), env={})
+
+        async def go() -> None:
+            async with guarded_client(guard, timeout=5) as client:
+                await client.get(f"http://rebind.test:{port}/admin")
+
+        with pytest.raises(AddressRefused, match=r"rebind.test resolves to a non-public"):
+            asyncio.run(go())
+    assert hits == []
+
+
+def test_connections_go_to_the_checked_address() -> None:
+    seen: list[tuple[str, int]] = []
+
+    class Recorder(httpcore.AsyncNetworkBackend):
+        async def connect_tcp(self, host: str, port: int, *args: Any, **kw: Any) -> Any:
+            seen.append((host, port))
+            raise httpcore.ConnectError("recorded, not connected")
+
+        async def sleep(self, seconds: float) -> None:
+            return None
+
+    guard = LinkGuard(resolver=lambda host: ["2a00:1450:4007:80f::200e", "93.184.215.14"], env={})
+    backend = PinnedBackend(guard, Recorder())
+    with pytest.raises(httpcore.ConnectError):
+        asyncio.run(backend.connect_tcp("news.example", 443))
+    assert seen == [("93.184.215.14", 443)]  # the checked IPv4 address, not the name

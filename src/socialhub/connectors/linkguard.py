@@ -18,9 +18,10 @@ them blindly, a hostile payload could make it read internal services (cloud meta
 - :class:`GuardedTransport` checks each request where httpx sends it, so each redirect
   hop, robots.txt and every pagination link is checked; no code path can skip it.
 
-Resolution happens just before the request, so a name that changes its answer between
-the check and the connection (DNS rebinding) is not covered; an egress firewall is the
-complete answer and docs/connectors.md says so.
+The connection itself is opened by :class:`PinnedBackend` to the address that was
+checked, so a name that changes its answer between the check and the connection (DNS
+rebinding) cannot reach an internal address either. Redirects are followed by httpx,
+each hop through the transport. An egress firewall stays the belt to these braces.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 
 from socialhub.connectors.base import BadRequest
@@ -175,6 +177,24 @@ class LinkGuard:
             return self.refusal(url)  # nothing to resolve: no thread hop
         return await asyncio.to_thread(self.refusal, url)
 
+    async def pinned_address(self, host: str, port: int) -> str:
+        """The address to connect to for ``host:port``, checked; AddressRefused if none."""
+        name = host.strip("[]").lower().rstrip(".")
+        if self.allowed(name, port):
+            return host
+        if _is_literal(name):
+            addresses = [name]
+        else:
+            addresses = await asyncio.to_thread(self.resolver, name)
+        if not addresses:
+            raise AddressRefused(f"fetch refused: {name} does not resolve")
+        private = [a for a in addresses if not is_public(a)]
+        if private:
+            raise AddressRefused(
+                f"fetch refused: {name} resolves to a non-public address ({private[0]})"
+            )
+        return sorted(addresses, key=lambda a: ":" in a)[0]  # IPv4 first
+
     async def check(self, url: str, what: str = "") -> None:
         """Raise :class:`AddressRefused` naming the URL and the reason."""
         reason = await self.arefusal(url)
@@ -182,14 +202,62 @@ class LinkGuard:
             raise AddressRefused(f"{what or 'fetch'} refused: {url[:200]}: {reason}")
 
 
+class PinnedBackend(httpcore.AsyncNetworkBackend):
+    """Connects to the very address the guard checked (no second DNS lookup).
+
+    The transport checks each URL; this checks again where the socket is opened and
+    connects to the checked IP, so a name that answers a public address to the check and
+    a private one to the connection (DNS rebinding) cannot slip through. TLS still
+    verifies the original host name (httpcore passes it as SNI).
+    """
+
+    def __init__(self, guard: LinkGuard, inner: httpcore.AsyncNetworkBackend) -> None:
+        self.guard = guard
+        self.inner = inner
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        address = await self.guard.pinned_address(host, port)
+        return await self.inner.connect_tcp(
+            address, port, timeout=timeout, local_address=local_address,
+            socket_options=socket_options,
+        )  # fmt: skip
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise AddressRefused("fetch refused: unix sockets are never fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+def pinned_http_transport(guard: LinkGuard) -> httpx.AsyncHTTPTransport:
+    """httpx's own transport, its connections opened through :class:`PinnedBackend`."""
+    transport = httpx.AsyncHTTPTransport()
+    pool = transport._pool  # httpx exposes no network_backend option: set it on its pool
+    pool._network_backend = PinnedBackend(guard, pool._network_backend)
+    return transport
+
+
 class GuardedTransport(httpx.AsyncBaseTransport):
-    """An httpx transport that refuses any request the guard refuses, hop by hop."""
+    """An httpx transport that refuses any request the guard refuses, hop by hop, and
+    connects only to the addresses it checked (:class:`PinnedBackend`)."""
 
     def __init__(
         self, guard: LinkGuard | None = None, inner: httpx.AsyncBaseTransport | None = None
     ) -> None:
         self.guard = guard or LinkGuard()
-        self.inner = inner or httpx.AsyncHTTPTransport()
+        self.inner = inner or pinned_http_transport(self.guard)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         await self.guard.check(str(request.url))
