@@ -22,6 +22,7 @@ import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import httpx
 import orjson
@@ -94,7 +95,10 @@ class RssConnector:
         )
         if resp.status == 304:
             return Page(cursor=state, done=True)
-        headers = {k: v for k, v in resp.headers.items() if k.lower() != "content-location"}
+        headers = {k.lower(): v for k, v in resp.headers.items()}
+        # relative links resolve against Content-Location when sent, as feedparser does
+        base = urljoin(resp.url or url, headers.get("content-location", "").strip())
+        headers["content-location"] = base
         feed = parse_feed(resp.body, resp.url or url, headers)
         now = self.clock()
         seen: list[str] = [str(i) for i in state.get("seen", [])]
