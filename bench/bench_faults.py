@@ -49,12 +49,13 @@ ADMIN = os.environ.get("SOCIALHUB_BENCH_PG_ADMIN", "postgresql://postgres@127.0.
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 
 
-def terminate(hub: Hub, name: str) -> int:
+def terminate(hub: Hub, name: str) -> set[int]:
     rows = hub.sql(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+        "SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE application_name = %s AND datname = current_database()",
         (f"socialhub-worker:{name}",),
     )
-    return len(rows)
+    return {int(r[0]) for r in rows}
 
 
 def lock_writes(hub: Hub, seconds: float) -> None:
@@ -103,10 +104,18 @@ def faults() -> dict[str, Callable[[Hub], list[str]]]:
         return ["detect"]
 
     def terminate_sessions(hub: Hub) -> list[str]:
-        where = "FROM pg_stat_activity WHERE application_name = 'socialhub-worker:worker2'"
+        where = (
+            "FROM pg_stat_activity WHERE application_name = 'socialhub-worker:worker2' "
+            "AND datname = current_database()"
+        )
+        gone: set[int] = set()  # pg_terminate_backend only signals: a pid lingers a moment
+
+        def reconnected() -> bool:
+            return bool({r[0] for r in hub.sql(f"SELECT pid {where}")} - gone)
+
         for _ in range(3):
-            terminate(hub, "worker2")
-            wait_for("worker2 reconnected", lambda: bool(hub.sql(f"SELECT 1 {where}")), 30)
+            gone.update(terminate(hub, "worker2"))
+            wait_for("worker2 reconnected", reconnected, 30)
             time.sleep(1.0)
         return []
 

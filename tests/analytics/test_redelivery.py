@@ -31,9 +31,9 @@ def _service(store: SqliteStore) -> DetectorService:
 def test_a_redelivered_batch_is_counted_once_even_after_a_restore(
     sqlite_store: SqliteStore,
 ) -> None:
-    ws = sqlite_store.upsert_workspace(Workspace("com", "Com"))
+    ws = sqlite_store.workspaces.upsert_workspace(Workspace("com", "Com"))
     assert ws.id is not None
-    query = sqlite_store.upsert_query(Query(ws.id, "Pannes", "panne"))
+    query = sqlite_store.workspaces.upsert_query(Query(ws.id, "Pannes", "panne"))
     assert query.id is not None
     posts = [
         Mention("x", str(i), "panne réseau", T0 + timedelta(seconds=i), query_ids=[query.id])

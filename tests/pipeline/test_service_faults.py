@@ -37,10 +37,11 @@ def mention(n: int) -> Mention:
 
 
 class FailingAdds:
-    """The real store, whose next ``failures`` calls to ``add`` raise ``error``."""
+    """The real mentions repository, whose next ``failures`` calls to ``add`` raise
+    ``error`` (installed as ``store.mentions`` for the test)."""
 
-    def __init__(self, store: Store, failures: int, error: Exception) -> None:
-        self._store = store
+    def __init__(self, mentions: Any, failures: int, error: Exception) -> None:
+        self._mentions = mentions
         self.failures = failures
         self.error = error
         self.calls = 0
@@ -50,10 +51,10 @@ class FailingAdds:
         if self.failures > 0:
             self.failures -= 1
             raise self.error
-        return self._store.add(batch)
+        return self._mentions.add(batch)
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
+        return getattr(self._mentions, name)
 
 
 async def run_until_stored(
@@ -66,7 +67,7 @@ async def run_until_stored(
     task = asyncio.create_task(service.run(stop))
     paused = False
     deadline = asyncio.get_running_loop().time() + 30
-    while not (service.sub is not None and service.idle() and store.count() >= want):
+    while not (service.sub is not None and service.idle() and store.mentions.count() >= want):
         paused = paused or service.paused
         assert asyncio.get_running_loop().time() < deadline, "consumer did not drain"
         await asyncio.sleep(0.01)
@@ -87,12 +88,14 @@ async def run_until_stored(
 def test_a_batch_whose_commit_failed_is_stored_when_it_comes_back(
     store: Store, error: Exception, transient: bool
 ) -> None:
-    flaky = FailingAdds(store, failures=2, error=error)
+    real = store.mentions
+    flaky = FailingAdds(real, failures=2, error=error)
+    store.mentions = flaky  # type: ignore[misc]
     pipeline = Pipeline([ExactDedup(Context(None, {}))])
     bus = MemoryBus()
     service = PipelineService(
         bus,
-        flaky,  # type: ignore[arg-type]
+        store,
         pipeline,
         batch_size=N,
         retry_first=0.01,
@@ -107,9 +110,12 @@ def test_a_batch_whose_commit_failed_is_stored_when_it_comes_back(
         announced, paused = await run_until_stored(service, bus, store, N)
         return announced, paused, await dead.fetch(100, timeout=0.05)
 
-    announced, paused, dead = asyncio.run(main())
+    try:
+        announced, paused, dead = asyncio.run(main())
+    finally:
+        store.mentions = real  # type: ignore[misc]
     # every mention written, once, and announced once; nothing dead-lettered
-    assert store.count() == N and flaky.calls == 3
+    assert store.mentions.count() == N and flaky.calls == 3
     assert sorted(m.id for m in announced) == sorted(mention(i).id for i in range(N))
     assert dead == []
     stats = pipeline.stats.stage("dedup")
@@ -140,7 +146,7 @@ def test_a_committed_batch_redelivered_is_dropped_as_a_duplicate_and_not_announc
         return first + again
 
     announced = asyncio.run(main())
-    assert sqlite_store.count() == N and len(announced) == N
+    assert sqlite_store.mentions.count() == N and len(announced) == N
     assert pipeline.stats.stage("dedup").dropped["duplicate"] == N
 
 

@@ -266,7 +266,7 @@ class Hub:
         dupes: list[dict[str, Any]] = []
         store = open_store(self.db)
         try:
-            alerts = store.list_alerts(limit=100_000)
+            alerts = store.alerts.list_alerts(limit=100_000)
         finally:
             store.close()
         for a in sorted(alerts, key=lambda a: a.id or 0):

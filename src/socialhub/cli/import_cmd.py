@@ -49,7 +49,7 @@ def _router(
         result = pipeline.process(batch)
         pending.append(result)
         if result.quarantined:
-            store.quarantine(result.quarantined)
+            store.sources.quarantine(result.quarantined)
         return result.kept
 
     def committed() -> None:

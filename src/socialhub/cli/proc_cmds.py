@@ -192,7 +192,7 @@ def worker(
         lambda: {
             "stored": service.stored,
             **service.health(),
-            "store_reconnects": getattr(store, "reconnects", 0),
+            "store_reconnects": getattr(getattr(store, "db", None), "reconnects", 0),
         }
     )
     rt.registry.add(lambda: _pipeline_samples(service))
@@ -219,7 +219,8 @@ def _pipeline_samples(service: Any) -> list[Sample]:
                   "1 while the worker holds its batch and fetches nothing (store away)"),
            Sample("socialhub_store_failures_total", service.store_failures, {}, "counter",
                   "Batch attempts that found the store away (retried, never nak'ed)"),
-           Sample("socialhub_store_reconnects_total", getattr(service.store, "reconnects", 0),
+           Sample("socialhub_store_reconnects_total",
+                  getattr(getattr(service.store, "db", None), "reconnects", 0),
                   {}, "counter", "Database connections reopened after a loss"),
            Sample("socialhub_worker_paused_seconds_total", service.paused_seconds, {},
                   "counter", "Seconds paused because the store was away"),

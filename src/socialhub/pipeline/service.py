@@ -223,10 +223,10 @@ class PipelineService:
         if prepared.committed:
             return
         if prepared.bad:
-            self.store.quarantine(prepared.bad)
+            self.store.sources.quarantine(prepared.bad)
             prepared.bad = []  # written: a retry after a failed add does not repeat them
         if prepared.result.kept:
-            self.store.add(prepared.result.kept)
+            self.store.mentions.add(prepared.result.kept)
         prepared.committed = True
         self.stored += len(prepared.result.kept)
 
