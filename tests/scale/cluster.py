@@ -331,6 +331,26 @@ class Hub:
                 out[key] = float(value)
         return out
 
+    def detector_fed(self, name: str = "detect") -> dict[str, float]:
+        """Mentions each detector partition of process ``name`` fed to its detectors
+        (``socialhub_detect_mentions_total``, since that process started)."""
+        beat = self.heartbeat(name)
+        assert beat is not None and beat["info"].get("metrics"), beat
+        with urllib.request.urlopen(beat["info"]["metrics"], timeout=5) as resp:
+            text = resp.read().decode()
+        out: dict[str, float] = {}
+        prefix = 'socialhub_detect_mentions_total{partition="'
+        for line in text.splitlines():
+            if line.startswith(prefix):
+                labels, _, value = line.partition("} ")
+                out[labels[len(prefix) : -1]] = float(value)
+        return out
+
+    def routed(self) -> dict[str, int]:
+        """Stored mentions routed to each workspace: what its partition must feed, once."""
+        rows = self.sql("SELECT workspace_id, count(*) FROM mention_workspaces GROUP BY 1")
+        return {f"workspace:{ws}": int(n) for ws, n in rows}
+
     # -- what the bus says --------------------------------------------------------------
 
     def bus_state(self) -> dict[str, Any]:

@@ -7,6 +7,10 @@ distinct mentions) in two halves, injects its fault once the first half is being
 stored, publishes the second half, and then requires:
 
 * exactly the slice's ``N`` mentions stored (and nothing else), no duplicate row;
+* each detector partition fed every stored mention of its workspace exactly once (its
+  ``socialhub_detect_mentions_total`` against ``mention_workspaces``; at most once
+  after the detector itself was killed: what it acked after its last checkpoint is
+  not replayed);
 * no duplicate alert (no two alerts of a rule share a post), no dead letter, nothing
   quarantined;
 * every worker alive and healthy again (beating, not paused) — the same process, not a
@@ -75,10 +79,20 @@ def run_fault(hub: Hub, k: int, fault: Callable[[], None]) -> list[str]:
     return ids
 
 
-def check(hub: Hub, ids: list[str], workers: tuple[str, ...]) -> None:
+def check(
+    hub: Hub, ids: list[str], workers: tuple[str, ...], *, detector_restarted: bool = False
+) -> None:
     assert hub.stored_of(ids) == N  # the whole slice
     assert hub.stored() == hub.published  # and nothing else: N distinct per fault
     assert hub.duplicate_rows() == 0
+    # every detector partition fed each stored mention of its workspace exactly once
+    # (counted since the detector process started: with the module, unless restarted)
+    fed, routed = hub.detector_fed(), hub.routed()
+    assert set(fed) == set(routed) and routed
+    if detector_restarted:
+        assert all(fed[p] <= routed[p] for p in routed), (fed, routed)
+    else:
+        assert fed == {p: float(n) for p, n in routed.items()}, (fed, routed)
     assert hub.duplicate_alerts() == 0
     assert hub.dead_letters() == 0
     assert hub.quarantined() == 0
@@ -191,6 +205,7 @@ def test_the_detector_service_killed(hub: Hub, tmp_path: Path) -> None:
         hub.start_detector("detect")  # takes the partitions over once the leases expire
 
     ids = run_fault(hub, 4, fault)
-    check(hub, ids, ("worker1", "worker2"))
+    hub.wait_healthy("detect")
+    check(hub, ids, ("worker1", "worker2"), detector_restarted=True)
     # the stream raised alerts (so "no duplicate alert" was tested), more after the kill
     assert 0 < alerts_before < hub.alerts()
