@@ -204,7 +204,8 @@ class EngageRepo:
                 self._x(
                     cur,
                     "UPDATE official_accounts SET display = ?, native_id = ?, workspaces = ?, "
-                    "credentials = ?, api_base = ?, two_approvers = ?, active = ?, updated_at = ? WHERE id = ?",
+                    "credentials = ?, api_base = ?, two_approvers = ?, active = ?, "
+                    "updated_at = ? WHERE id = ?",
                     (*values, self._db._ts(at), found.id),
                 )
         return self._with_id(account, found.id), "unchanged" if same else "updated"
