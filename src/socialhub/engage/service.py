@@ -481,7 +481,7 @@ class Engagement:
             self.repo.update_draft_in(cur, draft_id, status="publishing", updated_at=now)
         return d
 
-    def publish_draft(self, draft_id: int) -> Outcome | None:
+    def publish_draft(self, draft_id: int, *, max_wait: float = 900.0) -> Outcome | None:
         d = self._claim(draft_id)
         if d is None:
             return None
@@ -511,6 +511,7 @@ class Engagement:
                 previous_attempts=d.attempts,
                 on_attempt=lambda n: self._attempt(d, account, n),
                 sleep=self.sleep,
+                max_wait=max_wait,
             )
         finally:
             publisher.close()
