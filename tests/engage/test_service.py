@@ -226,3 +226,27 @@ def test_collision_warning(w: EngageWorld) -> None:
     assert eng.open_item(w.ws, item.id, w.actor("paul"))[1] == ["alice"]
     w.clock.now += timedelta(minutes=30)
     assert eng.open_item(w.ws, item.id, w.actor("alice"))[1] == []
+
+
+def test_the_report_scheduler_publishes_scheduled_posts(
+    w: EngageWorld, x: FakeX, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialhub.reports.scheduler import Scheduler
+
+    monkeypatch.setenv("SOCIALHUB_TEST_X_TOKEN", "tok-123")
+    eng = w.engagement()
+    # 08:00 in Paris on 8 December is 07:00 UTC
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    at = datetime(2026, 12, 8, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    d = eng.create_draft(
+        w.ws, w.actor("alice"), account_id=w.account.id, text="Bonjour !", scheduled_at=at
+    )
+    eng.approve(w.ws, d.id, w.actor("paul"))
+    runner = Scheduler(w.store, clock=w.clock)
+    w.clock.now = datetime(2026, 12, 8, 6, 59, tzinfo=ZoneInfo("UTC"))
+    assert runner.publish_posts() == 0 and x.posts == []
+    w.clock.now = datetime(2026, 12, 8, 7, 0, tzinfo=ZoneInfo("UTC"))
+    assert runner.publish_posts() == 1 and len(x.posts) == 1
+    assert runner.publish_posts() == 0
