@@ -250,3 +250,29 @@ def test_the_report_scheduler_publishes_scheduled_posts(
     w.clock.now = datetime(2026, 12, 8, 7, 0, tzinfo=ZoneInfo("UTC"))
     assert runner.publish_posts() == 1 and len(x.posts) == 1
     assert runner.publish_posts() == 0
+
+
+def test_measures_reach_the_digest_and_weekly_report(w: EngageWorld, x: FakeX) -> None:
+    from socialhub.engage.measures import engagement_measures
+    from socialhub.reports.build import build
+
+    eng = w.engagement()
+    eng.refresh_inbox(w.ws)
+    complaint = eng.repo.find_item(w.ws.id, "x:1799")
+    eng.assign(w.ws, complaint.id, w.actor("alice"), "alice")
+    d = eng.create_draft(
+        w.ws, w.actor("alice"), account_id=w.account.id, text="On s'en occupe", item_id=complaint.id
+    )
+    w.clock.now += timedelta(minutes=10)
+    eng.approve(w.ws, d.id, w.actor("paul"))
+    eng.publish_due()
+    m = engagement_measures(eng.repo, w.ws.id, T0 - timedelta(days=1), T0 + timedelta(hours=1), 60)
+    assert m["workspace"]["items"] == 2 and m["workspace"]["answered"] == 1
+    assert m["workspace"]["median_first_response_minutes"] == 30.0  # posted 20 min before T0
+    assert m["accounts"]["x:@mirabellefr"]["answered"] == 1
+    assert m["people"] == {"alice": m["people"]["alice"]}
+    assert m["people"]["alice"]["answered_share"] == 1.0
+    for kind in ("digest", "competitors"):
+        built = build(w.store, w.ws, kind, T0 - timedelta(days=7), T0 + timedelta(hours=1))
+        assert built.data["responsiveness"]["workspace"]["answered"] == 1
+        assert "Avons-nous répondu" in built.html and "x:@mirabellefr : 1/" in built.html

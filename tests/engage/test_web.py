@@ -217,3 +217,11 @@ def test_collision_warning_and_english(w: EngageWorld) -> None:
     assert "alice also has this item open" in page.text
     fr = client_as(w, "paul", app).get("/w/mirabelle-com/inbox/1")
     assert "consulte aussi cet élément" in fr.text
+
+
+def test_dashboard_shows_responsiveness(w: EngageWorld, x: FakeX) -> None:
+    eng = w.engagement()
+    eng.refresh_inbox(w.ws)
+    page = client_as(w, "alice").get("/w/mirabelle-com")
+    assert page.status_code == 200 and 'id="responsiveness"' in page.text
+    assert "0/2 répondus" in page.text
