@@ -67,3 +67,13 @@ def test_bad_engagement_settings_are_errors() -> None:
     text = GOOD.replace('approver_roles = ["press"]', 'approver_roles = ["chef"]')
     with pytest.raises(ConfigError, match="not roles"):
         parse_config(text)
+
+
+def test_accounts_round_trip_through_export(store: Any) -> None:
+    from socialhub.config import export_config
+
+    apply_config(parse_config(GOOD), store)
+    exported = export_config(store)
+    assert "[[official_account]]" in exported and 'token = "SOCIALHUB_X_TOKEN"' in exported
+    again = apply_config(parse_config(exported), store)
+    assert again.changed == 0, again.changes
