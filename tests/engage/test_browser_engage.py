@@ -111,7 +111,7 @@ def test_draft_approve_publish_in_chromium(served: tuple[str, EngageWorld, FakeX
             expect(draft.locator(".draft-status")).to_have_text("en attente")
             expect(draft.locator(".own")).to_be_visible()
             draft.locator("button.approve").click()  # her own draft: refused
-            expect(alice.locator("body")).to_contain_text("nobody approves their own draft")
+            expect(alice.locator("body")).to_contain_text("Personne ne valide son propre brouillon")
             # a forged form: an account id the page never offered
             alice.go_back()
             alice.evaluate(
@@ -120,7 +120,7 @@ def test_draft_approve_publish_in_chromium(served: tuple[str, EngageWorld, FakeX
             )
             alice.fill("#reply-form textarea[name=text]", "Depuis mon compte perso")
             alice.click("#submit-draft")
-            expect(alice.locator("body")).to_contain_text("not a declared official account")
+            expect(alice.locator("body")).to_contain_text("n'est pas un compte officiel déclaré")
 
             paul = browser.new_context(
                 viewport={"width": 1280, "height": 900}, locale="fr-FR"

@@ -50,6 +50,11 @@ _KEYS = (
 class AccountRefused(PermissionError):
     """Publishing from this account (for this workspace) is not allowed."""
 
+    def __init__(self, message: str, key: str = "refused", **values: Any) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = values
+
 
 def norm_handle(handle: str) -> str:
     return handle.strip().lstrip("@").lower()
@@ -113,11 +118,20 @@ def account_from(table: Mapping[str, Any]) -> OfficialAccount:
 def check_allowed(account: OfficialAccount | None, workspace_slug: str, label: str) -> None:
     """Raise :class:`AccountRefused` unless the declared account may serve the workspace."""
     if account is None or account.id is None:
-        raise AccountRefused(f"{label} is not a declared official account")
+        raise AccountRefused(
+            f"{label} is not a declared official account", "undeclared", label=label
+        )
     if not account.active:
-        raise AccountRefused(f"{account.label} is no longer declared")
+        raise AccountRefused(
+            f"{account.label} is no longer declared", "inactive", label=account.label
+        )
     if workspace_slug not in account.workspaces:
-        raise AccountRefused(f"{account.label} is not declared for workspace {workspace_slug!r}")
+        raise AccountRefused(
+            f"{account.label} is not declared for workspace {workspace_slug!r}",
+            "other_workspace",
+            label=account.label,
+            workspace=workspace_slug,
+        )
 
 
 def secret(account: OfficialAccount, name: str, env: Mapping[str, str] | None = None) -> str:

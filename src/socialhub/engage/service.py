@@ -36,9 +36,18 @@ LEASE = timedelta(minutes=2)  # a 'publishing' draft older than this was abandon
 
 
 class EngageError(ValueError):
-    """A request that cannot be done as asked (HTTP 400/409): the message says why."""
+    """A request that cannot be done as asked (HTTP 400/409): the message says why.
+
+    ``key`` and ``values`` name the message for the reader's language
+    (``e.<key>`` in :mod:`socialhub.engage.texts`); ``str()`` is the English text.
+    """
 
     status = 400
+
+    def __init__(self, message: str, key: str = "", **values: Any) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = values
 
 
 class Forbidden(EngageError):
@@ -128,7 +137,7 @@ class Engagement:
     def item(self, ws: Workspace, item_id: int) -> InboxItem:
         found = self.repo.get_item(item_id, ws.id)
         if found is None:
-            raise NotFound(f"no inbox item {item_id} in this workspace")
+            raise NotFound(f"no inbox item {item_id} in this workspace", "no_item", id=item_id)
         return found
 
     def open_item(self, ws: Workspace, item_id: int, actor: Actor) -> tuple[InboxItem, list[str]]:
@@ -179,7 +188,7 @@ class Engagement:
         item = self.item(ws, item_id)
         self._need_draft_role(ws, actor)
         if status not in ("closed", "new"):
-            raise EngageError("only 'closed' or 'new' (reopen) can be set by hand")
+            raise EngageError("only 'closed' or 'new' (reopen) can be set by hand", "bad_status")
         if status == "new" and item.assignee:
             status = "assigned"
         closed_at = self.clock() if status == "closed" else None
@@ -200,7 +209,11 @@ class Engagement:
 
     def _need_draft_role(self, ws: Workspace, actor: Actor) -> None:
         if not self.policy(ws).can_draft(actor.role):
-            raise Forbidden(f"your role ({actor.role}) cannot draft or triage here")
+            raise Forbidden(
+                f"your role ({actor.role}) cannot draft or triage here",
+                "no_draft_role",
+                role=actor.role,
+            )
 
     def _refuse_account(
         self, ws: Workspace, actor: Actor, account_id: int | str, exc: AccountRefused
@@ -211,7 +224,7 @@ class Engagement:
             f"account:{account_id}",
             {"workspace": ws.slug, "reason": str(exc)},
         )
-        return Forbidden(str(exc))
+        return Forbidden(str(exc), exc.key, **exc.values)
 
     def checked_account(self, ws: Workspace, actor: Actor, account_id: int) -> OfficialAccount:
         """The declared account, or a refusal written to the audit chain."""
@@ -260,7 +273,7 @@ class Engagement:
             reply_to = item.mention_id
         now = self.clock()
         if scheduled_at is not None and scheduled_at <= now:
-            raise EngageError("the scheduled time is in the past")
+            raise EngageError("the scheduled time is in the past", "past")
         draft = Draft(
             workspace_id=ws.id,
             account_id=account_id,
@@ -301,10 +314,16 @@ class Engagement:
     @staticmethod
     def _check_text(account: OfficialAccount, text: str) -> None:
         if not text:
-            raise EngageError("the text is empty")
+            raise EngageError("the text is empty", "empty")
         limit = TEXT_LIMITS.get(account.platform, 5000)
         if len(text) > limit:
-            raise EngageError(f"{len(text)} characters: {account.platform} allows {limit}")
+            raise EngageError(
+                f"{len(text)} characters: {account.platform} allows {limit}",
+                "too_long",
+                n=len(text),
+                platform=account.platform,
+                limit=limit,
+            )
 
     @staticmethod
     def _draft_payload(ws: Workspace, d: Draft, account: OfficialAccount) -> dict[str, Any]:
@@ -323,7 +342,7 @@ class Engagement:
     def draft(self, ws: Workspace, draft_id: int) -> Draft:
         found = self.repo.get_draft(draft_id, ws.id)
         if found is None:
-            raise NotFound(f"no draft {draft_id} in this workspace")
+            raise NotFound(f"no draft {draft_id} in this workspace", "no_draft", id=draft_id)
         return found
 
     def edit_draft(
@@ -332,9 +351,9 @@ class Engagement:
         d = self.draft(ws, draft_id)
         self._need_draft_role(ws, actor)
         if d.status not in ("draft", "waiting", "refused"):
-            raise EngageError(f"a {d.status} draft cannot be edited")
+            raise EngageError(f"a {d.status} draft cannot be edited", "not_editable")
         if self.repo.list_approvals(draft_id) and d.status == "waiting":
-            raise EngageError("already approved by someone: refuse it, then edit")
+            raise EngageError("already approved by someone: refuse it, then edit", "approved_once")
         account = self.checked_account(ws, actor, d.account_id)
         text = text.strip()
         self._check_text(account, text)
@@ -371,7 +390,7 @@ class Engagement:
         subject = f"draft:{draft_id}"
         if d.author == actor.username:
             self._audit_alone(actor.username, "approval.denied", subject, {"reason": "own draft"})
-            raise Forbidden("nobody approves their own draft: ask a colleague")
+            raise Forbidden("nobody approves their own draft: ask a colleague", "own_draft")
         if not policy.can_approve(actor.role):
             self._audit_alone(
                 actor.username,
@@ -379,17 +398,21 @@ class Engagement:
                 subject,
                 {"reason": f"role {actor.role} may not approve"},
             )
-            raise Forbidden(f"your role ({actor.role}) cannot approve here")
+            raise Forbidden(
+                f"your role ({actor.role}) cannot approve here", "no_approve_role", role=actor.role
+            )
         self.checked_account(ws, actor, d.account_id)
         now = self.clock()
         with self.store._tx() as cur:
             current = self.repo.get_draft_in(cur, draft_id)
             assert current is not None
             if current.status != "waiting":
-                raise EngageError(f"this draft is {current.status}, not waiting for approval")
+                raise EngageError(
+                    f"this draft is {current.status}, not waiting for approval", "not_waiting"
+                )
             done = self.repo.approvals_in(cur, draft_id)
             if any(a.username == actor.username for a in done):
-                raise EngageError("you have approved this draft already")
+                raise EngageError("you have approved this draft already", "twice")
             self.repo.add_approval_in(
                 cur, Approval(draft_id, actor.username, "approved", now, note)
             )
@@ -434,9 +457,11 @@ class Engagement:
             self._audit_alone(
                 actor.username, "approval.denied", f"draft:{draft_id}", {"reason": "may not refuse"}
             )
-            raise Forbidden("only an approver other than the author can refuse a draft")
+            raise Forbidden(
+                "only an approver other than the author can refuse a draft", "no_refuse"
+            )
         if d.status != "waiting":
-            raise EngageError(f"this draft is {d.status}, not waiting for approval")
+            raise EngageError(f"this draft is {d.status}, not waiting for approval", "not_waiting")
         now = self.clock()
         with self.store._tx() as cur:
             self.repo.add_approval_in(cur, Approval(draft_id, actor.username, "refused", now, note))

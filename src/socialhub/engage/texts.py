@@ -117,6 +117,61 @@ TEXTS: dict[str, tuple[str, str]] = {
     "w.verified": ("compte certifié", "verified account"),
     "w.engagement": ("{v} interactions", "{v} interactions"),
     "w.negative": ("ton négatif", "negative tone"),
+    # refusals (EngageError keys)
+    "e.own_draft": (
+        "Personne ne valide son propre brouillon : demandez à un collègue.",
+        "Nobody approves their own draft: ask a colleague.",
+    ),
+    "e.no_approve_role": (
+        "Votre rôle ({role}) ne permet pas de valider ici.",
+        "Your role ({role}) cannot approve here.",
+    ),
+    "e.no_draft_role": (
+        "Votre rôle ({role}) ne permet pas de rédiger ni de trier ici.",
+        "Your role ({role}) cannot draft or triage here.",
+    ),
+    "e.no_refuse": (
+        "Seul un valideur autre que l'auteur peut refuser un brouillon.",
+        "Only an approver other than the author can refuse a draft.",
+    ),
+    "e.undeclared": (
+        "{label} n'est pas un compte officiel déclaré : refusé et journalisé.",
+        "{label} is not a declared official account: refused and audited.",
+    ),
+    "e.inactive": ("{label} n'est plus déclaré.", "{label} is no longer declared."),
+    "e.other_workspace": (
+        "{label} n'est pas déclaré pour l'espace {workspace}.",
+        "{label} is not declared for workspace {workspace}.",
+    ),
+    "e.twice": ("Vous avez déjà validé ce brouillon.", "You have approved this draft already."),
+    "e.not_waiting": (
+        "Ce brouillon n'attend pas de validation.",
+        "This draft is not waiting for approval.",
+    ),
+    "e.not_editable": (
+        "Ce brouillon ne peut plus être modifié.",
+        "This draft can no longer be edited.",
+    ),
+    "e.approved_once": (
+        "Déjà validé par quelqu'un : refusez-le, puis modifiez-le.",
+        "Already approved by someone: refuse it, then edit.",
+    ),
+    "e.too_long": (
+        "{n} caractères : {platform} en accepte {limit}.",
+        "{n} characters: {platform} allows {limit}.",
+    ),
+    "e.empty": ("Le texte est vide.", "The text is empty."),
+    "e.past": ("L'heure programmée est passée.", "The scheduled time is in the past."),
+    "e.platform": (
+        "Cet élément est sur {platform} : répondez depuis un compte {platform}.",
+        "This item is on {platform}: answer from a {platform} account.",
+    ),
+    "e.no_item": ("Aucun élément {id} dans cet espace.", "No inbox item {id} in this workspace."),
+    "e.no_draft": ("Aucun brouillon {id} dans cet espace.", "No draft {id} in this workspace."),
+    "e.bad_status": (
+        "Seuls « clos » et « nouveau » se choisissent à la main.",
+        "Only 'closed' or 'new' can be set by hand.",
+    ),
     "sla.ok": ("reste {m} min", "{m} min left"),
     "sla.late": ("en retard de {m} min", "{m} min late"),
     "sla.met": ("répondu en {m} min", "answered in {m} min"),

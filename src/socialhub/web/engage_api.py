@@ -71,9 +71,9 @@ async def list_inbox(
     """Items most important first, each with ``why`` ([code, value] pairs) and its SLA."""
     eng = engagement(request)
     if refresh:
-        await call(eng.refresh_inbox, ctx.workspace)
+        await call(request, eng.refresh_inbox, ctx.workspace)
     statuses = ("new", "assigned", "waiting_approval") if status == "open" else INBOX_STATUSES
-    items = await call(eng.repo.list_items, ctx.workspace_id, statuses, limit)
+    items = await call(request, eng.repo.list_items, ctx.workspace_id, statuses, limit)
     minutes, now = eng.policy(ctx.workspace).first_response_minutes, eng.clock()
     return {"items": [_item(i, minutes, now) for i in items]}
 
@@ -82,7 +82,7 @@ async def list_inbox(
 async def open_item(request: Request, ctx: View, item_id: RowId) -> dict[str, Any]:
     """The item; ``also_open`` names who else opened it in the last minutes."""
     eng = engagement(request)
-    item, others = await call(eng.open_item, ctx.workspace, item_id, actor(ctx))
+    item, others = await call(request, eng.open_item, ctx.workspace, item_id, actor(ctx))
     minutes = eng.policy(ctx.workspace).first_response_minutes
     return _item(item, minutes, eng.clock()) | {"also_open": others}
 
@@ -92,6 +92,7 @@ async def create_draft(request: Request, ctx: View, body: DraftIn) -> dict[str, 
     """A reply (``item_id``) or a new post from a declared account of the workspace."""
     eng = engagement(request)
     draft = await call(
+        request,
         eng.create_draft,
         ctx.workspace,
         actor(ctx),
@@ -117,7 +118,7 @@ async def list_drafts(
         if status
         else ("draft", "waiting", "approved", "publishing", "published", "refused", "failed")
     )
-    drafts = await call(eng.repo.list_drafts, ctx.workspace_id, statuses)
+    drafts = await call(request, eng.repo.list_drafts, ctx.workspace_id, statuses)
     return {"items": [_draft(d) for d in drafts]}
 
 
@@ -127,9 +128,9 @@ async def approve_draft(
 ) -> dict[str, Any]:
     """One approval; the last one needed publishes (unless scheduled)."""
     eng = engagement(request)
-    await call(eng.approve, ctx.workspace, draft_id, actor(ctx), body.note if body else "")
+    await call(request, eng.approve, ctx.workspace, draft_id, actor(ctx), body.note if body else "")
     await run_in_threadpool(after_approval, eng, draft_id)
-    return _draft(await call(eng.draft, ctx.workspace, draft_id))
+    return _draft(await call(request, eng.draft, ctx.workspace, draft_id))
 
 
 @router.post("/api/workspaces/{slug}/drafts/{draft_id}/refuse")
@@ -137,7 +138,9 @@ async def refuse_draft(
     request: Request, ctx: View, draft_id: RowId, body: NoteIn | None = None
 ) -> dict[str, Any]:
     eng = engagement(request)
-    draft = await call(eng.refuse, ctx.workspace, draft_id, actor(ctx), body.note if body else "")
+    draft = await call(
+        request, eng.refuse, ctx.workspace, draft_id, actor(ctx), body.note if body else ""
+    )
     return _draft(draft)
 
 

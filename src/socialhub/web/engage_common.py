@@ -13,7 +13,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from socialhub.engage.service import Actor, EngageError, Engagement
-from socialhub.engage.texts import LANGS
+from socialhub.engage.texts import LANGS, TEXTS, t
 from socialhub.web.access import ApiError, WorkspaceContext
 
 LANG_COOKIE = "socialhub_lang"
@@ -55,13 +55,16 @@ def lang_of(request: Request) -> str:
     return "en" if accept.startswith("en") else "fr"
 
 
-async def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a service call in a thread; its refusals become HTTP errors."""
+async def call(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a service call in a thread; its refusals become HTTP errors, worded in the
+    reader's language."""
     try:
         return await run_in_threadpool(fn, *args, **kwargs)
     except EngageError as exc:
         codes = {403: "forbidden", 404: "not_found"}
-        raise ApiError(exc.status, codes.get(exc.status, "refused"), str(exc)) from None
+        key = f"e.{exc.key}"
+        message = t(lang_of(request), key, **exc.values) if key in TEXTS else str(exc)
+        raise ApiError(exc.status, codes.get(exc.status, "refused"), message) from None
 
 
 async def form(request: Request) -> dict[str, str]:

@@ -88,9 +88,9 @@ def _members(request: Request, ctx: WorkspaceContext, eng: Engagement) -> list[s
 async def inbox_page(request: Request, ctx: View, status: str = "open") -> Response:
     """The workspace's inbox, most important first, each with why and its SLA."""
     eng = engagement(request)
-    await call(eng.refresh_inbox, ctx.workspace)
+    await call(request, eng.refresh_inbox, ctx.workspace)
     statuses = OPEN if status == "open" else INBOX_STATUSES
-    items = await call(eng.repo.list_items, ctx.workspace_id, statuses)
+    items = await call(request, eng.repo.list_items, ctx.workspace_id, statuses)
     policy = eng.policy(ctx.workspace)
     lang = lang_of(request)
     now = eng.clock()
@@ -124,10 +124,10 @@ async def inbox_page(request: Request, ctx: View, status: str = "open") -> Respo
 async def item_page(request: Request, ctx: View, item_id: RowId, template: int = 0) -> Response:
     """One item: the post, who else has it open, assign/tag/close, the reply form."""
     eng = engagement(request)
-    item, others = await call(eng.open_item, ctx.workspace, item_id, actor(ctx))
+    item, others = await call(request, eng.open_item, ctx.workspace, item_id, actor(ctx))
     lang = lang_of(request)
     accounts = [a for a in eng.accounts_for(ctx.workspace) if a.platform == item.platform]
-    templates = await call(eng.repo.list_templates, ctx.workspace_id)
+    templates = await call(request, eng.repo.list_templates, ctx.workspace_id)
     text = ""
     chosen = next((tp for tp in templates if tp.id == template), None)
     if chosen is not None:
@@ -139,7 +139,7 @@ async def item_page(request: Request, ctx: View, item_id: RowId, template: int =
                 "workspace": ctx.workspace.name,
             },
         )
-    drafts = await call(eng.repo.list_drafts, ctx.workspace_id, item_id=item_id)
+    drafts = await call(request, eng.repo.list_drafts, ctx.workspace_id, item_id=item_id)
     approvals = {d.id: eng.repo.list_approvals(d.id or 0) for d in drafts}
     policy = eng.policy(ctx.workspace)
     state, minutes = sla_state(item, policy.first_response_minutes, eng.clock())
@@ -172,6 +172,7 @@ async def item_page(request: Request, ctx: View, item_id: RowId, template: int =
 async def assign_item(request: Request, ctx: View, item_id: RowId) -> Response:
     data = await form(request)
     await call(
+        request,
         engagement(request).assign,
         ctx.workspace,
         item_id,
@@ -188,7 +189,7 @@ async def assign_item(request: Request, ctx: View, item_id: RowId) -> Response:
 async def tag_item(request: Request, ctx: View, item_id: RowId) -> Response:
     data = await form(request)
     tags = (data.get("tags") or "")[:1000].split(",")
-    await call(engagement(request).tag, ctx.workspace, item_id, actor(ctx), tags)
+    await call(request, engagement(request).tag, ctx.workspace, item_id, actor(ctx), tags)
     return _back(f"/w/{ctx.workspace.slug}/inbox/{item_id}")
 
 
@@ -199,7 +200,12 @@ async def tag_item(request: Request, ctx: View, item_id: RowId) -> Response:
 async def item_status(request: Request, ctx: View, item_id: RowId) -> Response:
     data = await form(request)
     await call(
-        engagement(request).set_status, ctx.workspace, item_id, actor(ctx), data.get("status") or ""
+        request,
+        engagement(request).set_status,
+        ctx.workspace,
+        item_id,
+        actor(ctx),
+        data.get("status") or "",
     )
     return _back(f"/w/{ctx.workspace.slug}/inbox/{item_id}")
 
@@ -221,6 +227,7 @@ async def create_draft(request: Request, ctx: View) -> Response:
     eng = engagement(request)
     item_id = int_field(data, "item_id", required=False)
     draft = await call(
+        request,
         eng.create_draft,
         ctx.workspace,
         actor(ctx),
@@ -243,8 +250,9 @@ async def drafts_page(request: Request, ctx: View) -> Response:
     """Drafts waiting for approval first, then the recent ones; the new-post form."""
     eng = engagement(request)
     lang = lang_of(request)
-    waiting = await call(eng.repo.list_drafts, ctx.workspace_id, ("waiting",))
+    waiting = await call(request, eng.repo.list_drafts, ctx.workspace_id, ("waiting",))
     recent = await call(
+        request,
         eng.repo.list_drafts,
         ctx.workspace_id,
         ("draft", "approved", "publishing", "published", "refused", "failed"),
@@ -274,7 +282,7 @@ async def approve_draft(request: Request, ctx: View, draft_id: RowId) -> Respons
     data = await form(request)
     eng = engagement(request)
     draft = await call(
-        eng.approve, ctx.workspace, draft_id, actor(ctx), (data.get("note") or "")[:1000]
+        request, eng.approve, ctx.workspace, draft_id, actor(ctx), (data.get("note") or "")[:1000]
     )
     await run_in_threadpool(after_approval, eng, draft_id)
     if draft.item_id is not None:
@@ -289,6 +297,7 @@ async def approve_draft(request: Request, ctx: View, draft_id: RowId) -> Respons
 async def refuse_draft(request: Request, ctx: View, draft_id: RowId) -> Response:
     data = await form(request)
     await call(
+        request,
         engagement(request).refuse,
         ctx.workspace,
         draft_id,
@@ -305,6 +314,7 @@ async def refuse_draft(request: Request, ctx: View, draft_id: RowId) -> Response
 async def edit_draft(request: Request, ctx: View, draft_id: RowId) -> Response:
     data = await form(request)
     await call(
+        request,
         engagement(request).edit_draft,
         ctx.workspace,
         draft_id,
@@ -318,7 +328,7 @@ async def edit_draft(request: Request, ctx: View, draft_id: RowId) -> Response:
 @router.get("/w/{slug}/templates", response_class=HTMLResponse)
 async def templates_page(request: Request, ctx: View) -> Response:
     eng = engagement(request)
-    templates = await call(eng.repo.list_templates, ctx.workspace_id)
+    templates = await call(request, eng.repo.list_templates, ctx.workspace_id)
     return _page(
         request,
         "reply_templates.html",
@@ -347,7 +357,7 @@ async def save_template(request: Request, ctx: View) -> Response:
         raise ApiError(422, "invalid_request", "a saved reply needs a name and a text")
     lang = "en" if data.get("lang") == "en" else "fr"
     tpl = ReplyTemplate(ctx.workspace_id, name, body[:5000], lang, ctx.principal.user.username)
-    await call(eng.repo.save_template, tpl, eng.clock())
+    await call(request, eng.repo.save_template, tpl, eng.clock())
     return _back(f"/w/{ctx.workspace.slug}/templates")
 
 
