@@ -131,8 +131,11 @@ class Engagement:
                 if d.published_id
             },
         )
-        mentions = self.store.search(None, workspace_id=ws.id, since=now - window, limit=2000)
-        return self.repo.add_items(triage_all(mentions, ctx, now))
+        since = now - window
+        known = self.repo.known_mentions(ws.id, since - timedelta(days=1))
+        mentions = self.store.search(None, workspace_id=ws.id, since=since, limit=2000)
+        fresh = [m for m in mentions if m.id not in known]
+        return self.repo.add_items(triage_all(fresh, ctx, now))
 
     def item(self, ws: Workspace, item_id: int) -> InboxItem:
         found = self.repo.get_item(item_id, ws.id)

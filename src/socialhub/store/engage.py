@@ -249,6 +249,8 @@ class EngageRepo:
     def add_items(self, items: list[InboxItem]) -> int:
         """Insert new items; one already there (workspace, mention) is left as it is."""
         added = 0
+        if not items:
+            return 0  # no write transaction for nothing (the inbox page refreshes often)
         with self._db._tx() as cur:
             for it in items:
                 rows = self._x(
@@ -277,6 +279,14 @@ class EngageRepo:
                 ).fetchall()
                 added += len(rows)
         return added
+
+    def known_mentions(self, workspace_id: int, since: datetime) -> set[str]:
+        """Mention ids already in the workspace's inbox, posted since ``since``."""
+        rows = self._db._rows(
+            "SELECT mention_id FROM inbox_items WHERE workspace_id = ? AND posted_at >= ?",
+            [workspace_id, self._db._ts(since)],
+        )
+        return {str(r[0]) for r in rows}
 
     def get_item(self, item_id: int, workspace_id: int | None = None) -> InboxItem | None:
         sql = f"SELECT {_ITEM} FROM inbox_items WHERE id = ?"
