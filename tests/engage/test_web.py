@@ -50,6 +50,10 @@ FORM_POSTS = [
     "/w/mirabelle-com/templates",
 ]
 API_POSTS = [
+    "/api/workspaces/mirabelle-com/inbox/1/assign",
+    "/api/workspaces/mirabelle-com/inbox/1/tags",
+    "/api/workspaces/mirabelle-com/inbox/1/status",
+    "/api/workspaces/mirabelle-com/drafts/1/edit",
     "/api/workspaces/mirabelle-com/drafts",
     "/api/workspaces/mirabelle-com/drafts/1/approve",
     "/api/workspaces/mirabelle-com/drafts/1/refuse",
@@ -225,3 +229,25 @@ def test_dashboard_shows_responsiveness(w: EngageWorld, x: FakeX) -> None:
     page = client_as(w, "alice").get("/w/mirabelle-com")
     assert page.status_code == 200 and 'id="responsiveness"' in page.text
     assert "0/2 répondus" in page.text
+
+
+def test_api_assign_tag_close_with_a_token(w: EngageWorld) -> None:
+    from socialhub.web.auth import create_token
+
+    _seed(w)
+    token, _ = create_token(w.store, w.users["alice"].id, "ci", w.clock.now)
+    client = client_as(w, None)
+    auth = {"Authorization": f"Bearer {token}"}  # tokens need no CSRF header
+    base = "/api/workspaces/mirabelle-com/inbox/1"
+    assert (
+        client.post(f"{base}/assign", json={"assignee": "alice"}, headers=auth).json()["status"]
+        == "waiting_approval"
+    )
+    r = client.post(f"{base}/tags", json={"tags": ["réseau", " urgent "]}, headers=auth)
+    assert r.json()["tags"] == ["réseau", "urgent"]
+    r = client.post(f"{base}/status", json={"status": "closed"}, headers=auth)
+    assert r.json()["status"] == "closed" and r.json()["closed_at"]
+    bad = client.post(f"{base}/status", json={"status": "answered"}, headers=auth)
+    assert bad.status_code == 422
+    actions = [e.action for e in ChainRepo(w.store).iter_entries("audit")]
+    assert actions[-3:] == ["inbox.assigned", "inbox.tagged", "inbox.closed"]

@@ -60,6 +60,23 @@ class NoteIn(BaseModel):
     note: str = Field(default="", max_length=1000)
 
 
+class AssignIn(BaseModel):
+    assignee: str = Field(default="", max_length=64)
+
+
+class TagsIn(BaseModel):
+    tags: list[str] = Field(default_factory=list, max_length=20)
+
+
+class StatusIn(BaseModel):
+    status: str = Field(pattern="^(closed|new)$")
+
+
+class TextIn(BaseModel):
+    text: str = Field(min_length=1, max_length=10000)
+    submit: bool = True
+
+
 @router.get("/api/workspaces/{slug}/inbox")
 async def list_inbox(
     request: Request,
@@ -85,6 +102,47 @@ async def open_item(request: Request, ctx: View, item_id: RowId) -> dict[str, An
     item, others = await call(request, eng.open_item, ctx.workspace, item_id, actor(ctx))
     minutes = eng.policy(ctx.workspace).first_response_minutes
     return _item(item, minutes, eng.clock()) | {"also_open": others}
+
+
+@router.post("/api/workspaces/{slug}/inbox/{item_id}/assign")
+async def assign_item(
+    request: Request, ctx: View, item_id: RowId, body: AssignIn
+) -> dict[str, Any]:
+    eng = engagement(request)
+    item = await call(request, eng.assign, ctx.workspace, item_id, actor(ctx), body.assignee)
+    return _item(item, eng.policy(ctx.workspace).first_response_minutes, eng.clock())
+
+
+@router.post("/api/workspaces/{slug}/inbox/{item_id}/tags")
+async def tag_item(request: Request, ctx: View, item_id: RowId, body: TagsIn) -> dict[str, Any]:
+    eng = engagement(request)
+    item = await call(request, eng.tag, ctx.workspace, item_id, actor(ctx), body.tags)
+    return _item(item, eng.policy(ctx.workspace).first_response_minutes, eng.clock())
+
+
+@router.post("/api/workspaces/{slug}/inbox/{item_id}/status")
+async def item_status(
+    request: Request, ctx: View, item_id: RowId, body: StatusIn
+) -> dict[str, Any]:
+    """Close an item, or reopen it (``new``)."""
+    eng = engagement(request)
+    item = await call(request, eng.set_status, ctx.workspace, item_id, actor(ctx), body.status)
+    return _item(item, eng.policy(ctx.workspace).first_response_minutes, eng.clock())
+
+
+@router.post("/api/workspaces/{slug}/drafts/{draft_id}/edit")
+async def edit_draft(request: Request, ctx: View, draft_id: RowId, body: TextIn) -> dict[str, Any]:
+    eng = engagement(request)
+    draft = await call(
+        request,
+        eng.edit_draft,
+        ctx.workspace,
+        draft_id,
+        actor(ctx),
+        body.text,
+        submit=body.submit,
+    )
+    return _draft(draft)
 
 
 @router.post("/api/workspaces/{slug}/drafts", status_code=201)
