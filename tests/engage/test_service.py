@@ -276,3 +276,19 @@ def test_measures_reach_the_digest_and_weekly_report(w: EngageWorld, x: FakeX) -
         built = build(w.store, w.ws, kind, T0 - timedelta(days=7), T0 + timedelta(hours=1))
         assert built.data["responsiveness"]["workspace"]["answered"] == 1
         assert "Avons-nous répondu" in built.html and "x:@mirabellefr : 1/" in built.html
+
+
+def test_an_open_legal_case_on_the_thread_needs_a_legal_approval(w: EngageWorld) -> None:
+    eng = w.engagement(open_case=lambda mention_id: mention_id == "x:1799")
+    eng.refresh_inbox(w.ws)
+    item = eng.repo.find_item(w.ws.id, "x:1799")
+    d = eng.create_draft(
+        w.ws, w.actor("alice"), account_id=w.account.id, text="Sans commentaire", item_id=item.id
+    )
+    w.store.set_workspace_setting(w.ws.id, "engagement", {"approver_roles": ["press", "legal"]})
+    assert eng.approve(w.ws, d.id, w.actor("paul")).status == "waiting"  # press alone: no
+    assert eng.approve(w.ws, d.id, w.actor("lea")).status == "approved"
+    last = ChainRepo(w.store).head("audit")
+    assert last is not None and last.action == "draft.approved"
+    partial = [e for e in ChainRepo(w.store).iter_entries("audit") if e.action == "draft.approval"]
+    assert partial[0].payload["legal_needed"] is True
