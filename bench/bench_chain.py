@@ -22,7 +22,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 
 from socialhub.store import open_store
-from socialhub.store.chain import ChainRepo
 
 T0 = datetime(2026, 12, 6, tzinfo=UTC)
 
@@ -31,15 +30,15 @@ def run(url: str, n: int) -> dict[str, Any]:
     store: Any = open_store(url)
     store.migrate()
     try:
-        repo = ChainRepo(store)
+        repo = store.chain
         payload = {"text": "Bonjour, nos équipes interviennent sur votre ligne.", "n": 0}
-        with store._tx() as cur:
+        with store.db._tx() as cur:
             cur.execute("CREATE TABLE IF NOT EXISTS bench_plain (id BIGINT, body TEXT)")
         start = time.perf_counter()
         for i in range(n):
-            with store._tx() as cur:
+            with store.db._tx() as cur:
                 cur.execute(
-                    store._sql("INSERT INTO bench_plain VALUES (?, ?)"), (i, json.dumps(payload))
+                    store.db._sql("INSERT INTO bench_plain VALUES (?, ?)"), (i, json.dumps(payload))
                 )
         plain = time.perf_counter() - start
         start = time.perf_counter()

@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 
 from socialhub.cli.main import app
 from socialhub.records.chain import ChainEntry, verify
-from socialhub.store.chain import ChainRepo
 from socialhub.store.sqlite import SqliteStore
 
 from .world import T0
@@ -22,7 +21,7 @@ runner = CliRunner()
 
 
 def _fill(store: Any) -> list[ChainEntry]:
-    repo = ChainRepo(store)
+    repo = store.chain
     for i in range(4):
         repo.append("audit", "alice", "draft.created", f"draft:{i}", {"text": f"n°{i}"}, at=T0)
     repo.append("custody:case-1", "lea", "capture", "x:1", {"sha256": "ab"}, at=T0)

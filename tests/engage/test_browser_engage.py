@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 import uvicorn
 
-from socialhub.store.chain import ChainRepo
 from socialhub.store.sqlite import SqliteStore
 
 from .fake_x import FakeX
@@ -142,7 +141,7 @@ def test_draft_approve_publish_in_chromium(served: tuple[str, EngageWorld, FakeX
             browser.close()
     assert len(fake.posts) == 1
     assert fake.posts[0]["referenced_tweets"] == [{"type": "replied_to", "id": "1799"}]
-    chain = ChainRepo(w.store)
+    chain = w.store.chain
     assert chain.verify("audit") is None
     actions = [e.action for e in chain.iter_entries("audit")]
     assert actions == [

@@ -10,7 +10,6 @@ from socialhub.config import apply_config
 from socialhub.config.load import parse_config
 from socialhub.config.model import ConfigError
 from socialhub.engage.policy import policy_from
-from socialhub.store.engage import EngageRepo
 
 GOOD = """
 [[workspace]]
@@ -32,17 +31,17 @@ native_id = "4242"
 def test_accounts_and_policy_are_applied(store: Any) -> None:
     report = apply_config(parse_config(GOOD), store)
     assert report.counts["official_account"]["created"] == 1
-    account = EngageRepo(store).find_account("x", "mirabellefr")
+    account = store.engage.find_account("x", "mirabellefr")
     assert account is not None and account.workspaces == ["mirabelle-com"]
     assert account.credentials == {"token": "SOCIALHUB_X_TOKEN"}  # the NAME, never a value
-    ws = store.get_workspace("mirabelle-com")
-    policy = policy_from(store.get_workspace_settings(ws.id))
+    ws = store.workspaces.get_workspace("mirabelle-com")
+    policy = policy_from(store.workspaces.get_workspace_settings(ws.id))
     assert policy.first_response_minutes == 30 and policy.approver_roles == {"press"}
     again = apply_config(parse_config(GOOD), store)
     assert again.counts["official_account"]["unchanged"] == 1
     pruned = apply_config(parse_config(GOOD.split("[[official_account]]")[0]), store, prune=True)
     assert pruned.counts["official_account"]["deleted"] == 1
-    assert EngageRepo(store).list_accounts() == []
+    assert store.engage.list_accounts() == []
 
 
 @pytest.mark.parametrize(

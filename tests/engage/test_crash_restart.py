@@ -15,8 +15,6 @@ from typing import Any
 
 import pytest
 
-from socialhub.store.chain import ChainRepo
-from socialhub.store.engage import EngageRepo
 from socialhub.store.sqlite import SqliteStore
 
 from .fake_x import FakeX
@@ -99,12 +97,12 @@ def test_killed_mid_publication_posts_once_after_restart(tmp_path: Path) -> None
     assert len(fake.writes("/2/tweets")) == 2  # never re-sent
     store = SqliteStore(db)
     try:
-        repo = EngageRepo(store)
+        repo = store.engage
         d1, d2 = repo.get_draft(first.id), repo.get_draft(second.id)
         assert d1.status == d2.status == "published"
         assert d1.published_id == fake.posts[0]["id"] and d1.attempts == 1
         assert repo.get_item(item.id).status == "answered"
-        chain = ChainRepo(store)
+        chain = store.chain
         assert chain.verify("audit") is None
         publication = [e for e in chain.iter_entries("audit") if e.action == "publication"]
         assert [e.payload["found_existing"] for e in publication] == [True, False]

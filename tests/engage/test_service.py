@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
-from socialhub.alerts.records import Alert
 from socialhub.connectors.base import Unavailable
 from socialhub.engage.publishing import PostRequest
 from socialhub.engage.service import EngageError, Forbidden
-from socialhub.store.chain import ChainRepo
+from socialhub.records.alerts import Alert
 from socialhub.store.engage import OfficialAccount
 
 from .fake_x import FakeX
@@ -37,7 +36,7 @@ def w(store: Any, x: FakeX) -> EngageWorld:
 
 
 def _actions(w: EngageWorld) -> list[str]:
-    return [e.action for e in ChainRepo(w.store).iter_entries("audit")]
+    return [e.action for e in w.store.chain.iter_entries("audit")]
 
 
 def test_inbox_ranks_what_needs_a_human_with_why(w: EngageWorld) -> None:
@@ -84,7 +83,7 @@ def test_reply_flow_publishes_once_in_the_thread_and_audits(w: EngageWorld, x: F
     assert answered.status == "answered" and answered.answered_by == "alice"
     assert answered.first_response_at == T0 + timedelta(minutes=5)
     assert eng.publish_due() == []  # nothing twice
-    chain = ChainRepo(w.store)
+    chain = w.store.chain
     assert chain.verify("audit") is None
     assert _actions(w) == [
         "inbox.assigned",
@@ -107,14 +106,14 @@ def test_undeclared_or_foreign_account_is_refused_and_audited(w: EngageWorld, x:
         eng.create_draft(w.other, w.actor("alice"), account_id=w.account.id, text="Bonjour")
     with pytest.raises(Forbidden):
         eng.create_draft(w.ws, w.actor("alice"), account_id=9999, text="Bonjour")
-    refused = [e for e in ChainRepo(w.store).iter_entries("audit")]
+    refused = [e for e in w.store.chain.iter_entries("audit")]
     assert [e.action for e in refused] == ["publish.refused"] * 3
     assert refused[0].subject == "account:x:@jeanne_perso"
     assert x.posts == []
 
 
 def test_two_approvers_during_an_incident(w: EngageWorld, x: FakeX) -> None:
-    w.store.save_alert(
+    w.store.alerts.save_alert(
         Alert(
             "burst",
             "volume",
@@ -142,9 +141,8 @@ def test_two_approvers_during_an_incident(w: EngageWorld, x: FakeX) -> None:
 
 
 def test_account_flagged_two_approvers(w: EngageWorld) -> None:
-    from socialhub.store.engage import EngageRepo
 
-    repo = EngageRepo(w.store)
+    repo = w.store.engage
     flagged = OfficialAccount(
         "x", "mirabelle_pdg", "PDG", "", ["mirabelle-com"], {"token": "T"}, "", two_approvers=True
     )
@@ -206,7 +204,7 @@ def test_crash_after_claim_recovers_after_the_lease_and_posts_once(
     assert outcome is not None and outcome.published is not None
     assert outcome.published.found_existing and len(x.posts) == 1
     assert restarted.draft(w.ws, d.id).published_id == x.posts[0]["id"]
-    assert ChainRepo(w.store).verify("audit") is None
+    assert w.store.chain.verify("audit") is None
 
 
 def test_text_too_long_and_wrong_platform_are_clear_errors(w: EngageWorld) -> None:
@@ -285,10 +283,12 @@ def test_an_open_legal_case_on_the_thread_needs_a_legal_approval(w: EngageWorld)
     d = eng.create_draft(
         w.ws, w.actor("alice"), account_id=w.account.id, text="Sans commentaire", item_id=item.id
     )
-    w.store.set_workspace_setting(w.ws.id, "engagement", {"approver_roles": ["press", "legal"]})
+    w.store.workspaces.set_workspace_setting(
+        w.ws.id, "engagement", {"approver_roles": ["press", "legal"]}
+    )
     assert eng.approve(w.ws, d.id, w.actor("paul")).status == "waiting"  # press alone: no
     assert eng.approve(w.ws, d.id, w.actor("lea")).status == "approved"
-    last = ChainRepo(w.store).head("audit")
+    last = w.store.chain.head("audit")
     assert last is not None and last.action == "draft.approved"
-    partial = [e for e in ChainRepo(w.store).iter_entries("audit") if e.action == "draft.approval"]
+    partial = [e for e in w.store.chain.iter_entries("audit") if e.action == "draft.approval"]
     assert partial[0].payload["legal_needed"] is True

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from socialhub.store.chain import ChainRepo
 from socialhub.store.sqlite import SqliteStore
 
 from .fake_x import FakeX
@@ -84,7 +83,7 @@ def test_every_post_needs_the_csrf_token(w: EngageWorld) -> None:
         r = client.post(path, data={"text": "x", "account_id": "1", "status": "closed"})
         assert r.status_code == 403 and r.json()["error"] == "csrf", path
     assert w.engagement().repo.get_draft(1).status == "waiting"  # nothing happened
-    assert [e.action for e in ChainRepo(w.store).iter_entries("audit")] == ["draft.created"]
+    assert [e.action for e in w.store.chain.iter_entries("audit")] == ["draft.created"]
 
 
 def test_viewers_strangers_and_anonymous_are_kept_out(w: EngageWorld) -> None:
@@ -134,7 +133,7 @@ def test_analyst_cannot_approve_and_press_cannot_approve_own(w: EngageWorld, x: 
         headers={"X-CSRF-Token": token},
     )
     assert r.status_code == 403
-    denied = [e for e in ChainRepo(w.store).iter_entries("audit") if e.action == "approval.denied"]
+    denied = [e for e in w.store.chain.iter_entries("audit") if e.action == "approval.denied"]
     assert [e.actor for e in denied] == ["alice", "paul"]
     assert x.posts == []
 
@@ -176,7 +175,7 @@ def test_undeclared_account_is_refused_and_audited(w: EngageWorld, x: FakeX) -> 
         headers={"accept": "application/json"},
     )
     assert r.status_code == 403
-    last = ChainRepo(w.store).head("audit")
+    last = w.store.chain.head("audit")
     assert last is not None and last.action == "publish.refused" and last.actor == "alice"
 
 
@@ -197,7 +196,7 @@ def test_post_text_is_escaped(w: EngageWorld) -> None:
 
     from socialhub.models import Author, Mention
 
-    w.store.add(
+    w.store.mentions.add(
         [
             Mention(
                 "x",
@@ -249,5 +248,5 @@ def test_api_assign_tag_close_with_a_token(w: EngageWorld) -> None:
     assert r.json()["status"] == "closed" and r.json()["closed_at"]
     bad = client.post(f"{base}/status", json={"status": "answered"}, headers=auth)
     assert bad.status_code == 422
-    actions = [e.action for e in ChainRepo(w.store).iter_entries("audit")]
+    actions = [e.action for e in w.store.chain.iter_entries("audit")]
     assert actions[-3:] == ["inbox.assigned", "inbox.tagged", "inbox.closed"]

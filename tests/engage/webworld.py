@@ -42,7 +42,9 @@ def login(client: TestClient, username: str) -> TestClient:
 
 def with_passwords(w: EngageWorld) -> EngageWorld:
     for name, user in list(w.users.items()):
-        w.users[name] = w.store.upsert_user(dataclasses.replace(user, password_hash=_hash(name)))
+        w.users[name] = w.store.accounts.upsert_user(
+            dataclasses.replace(user, password_hash=_hash(name))
+        )
     return w
 
 

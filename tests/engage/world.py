@@ -9,7 +9,7 @@ from typing import Any
 
 from socialhub.engage.service import Actor, Engagement
 from socialhub.models import Author, Mention, Query, Role, User, Workspace
-from socialhub.store.engage import EngageRepo, OfficialAccount
+from socialhub.store.engage import OfficialAccount
 
 T0 = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 TOKEN_ENV = "SOCIALHUB_TEST_X_TOKEN"
@@ -57,9 +57,11 @@ class EngageWorld:
 
 def build(store: Any, api_base: str = "http://127.0.0.1:9") -> EngageWorld:
     clock = Clock()
-    ws = store.upsert_workspace(Workspace("mirabelle-com", "Communication", "Europe/Paris"))
-    other = store.upsert_workspace(Workspace("mirabelle-qos", "QoS", "Europe/Paris"))
-    query = store.upsert_query(Query(ws.id, "Marque", "mirabelle"))
+    ws = store.workspaces.upsert_workspace(
+        Workspace("mirabelle-com", "Communication", "Europe/Paris")
+    )
+    other = store.workspaces.upsert_workspace(Workspace("mirabelle-qos", "QoS", "Europe/Paris"))
+    query = store.workspaces.upsert_query(Query(ws.id, "Marque", "mirabelle"))
     users = {}
     for name, role in (
         ("alice", Role.ANALYST),
@@ -69,9 +71,9 @@ def build(store: Any, api_base: str = "http://127.0.0.1:9") -> EngageWorld:
         ("lea", Role.LEGAL),
         ("ada", Role.ADMIN),
     ):
-        users[name] = store.upsert_user(User(name, name.title(), "", ""))
-        store.set_membership(ws.id, users[name].id, role)
-    account, _ = EngageRepo(store).upsert_account(
+        users[name] = store.accounts.upsert_user(User(name, name.title(), "", ""))
+        store.accounts.set_membership(ws.id, users[name].id, role)
+    account, _ = store.engage.upsert_account(
         OfficialAccount(
             "x",
             "mirabellefr",
@@ -110,5 +112,5 @@ def build(store: Any, api_base: str = "http://127.0.0.1:9") -> EngageWorld:
         author=Author("x", "u3", "chef"),
         query_ids=[query.id],
     )
-    store.add([complaint, question, noise])
+    store.mentions.add([complaint, question, noise])
     return EngageWorld(store, clock, ws, other, account, complaint, users)

@@ -19,7 +19,6 @@ from socialhub.cli.common import (
     print_json,
     store_from,
 )
-from socialhub.store.chain import ChainRepo
 
 app = typer.Typer(
     help="The append-only, hash-chained logs (engagement audit, chains of custody).",
@@ -37,7 +36,7 @@ def verify(chain: ChainOption = None, db: DbOption = DEFAULT_DB, json: JsonOptio
     """Recompute every hash; exit 1 naming the first entry that does not verify."""
     store = store_from(db)
     try:
-        repo = ChainRepo(store)
+        repo = store.chain
         names = [chain] if chain else repo.chains()
         report = []
         broken = None
@@ -94,7 +93,7 @@ def export(
     handle = sys.stdout.buffer if output is None else output.open("wb")
     n = 0
     try:
-        repo = ChainRepo(store)
+        repo = store.chain
         last = None
         for entry in repo.iter_entries(chain):
             handle.write(orjson.dumps(entry.to_dict()) + b"\n")

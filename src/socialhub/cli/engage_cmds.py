@@ -143,11 +143,10 @@ def publish(
 @app.command("accounts")
 def accounts(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
     """The declared official accounts (credential variable NAMES, never values)."""
-    from socialhub.store.engage import EngageRepo
 
     store = store_from(db)
     try:
-        found = EngageRepo(store).list_accounts(active_only=False)
+        found = store.engage.list_accounts(active_only=False)
     finally:
         store.close()
     rows: list[dict[str, Any]] = [

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from socialhub.models import Role, WatchlistMember
-from socialhub.store.engage import OfficialAccount
+from socialhub.records.engage import OfficialAccount
 
 
 class ConfigError(ValueError):

@@ -23,7 +23,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from socialhub.store.engage import OfficialAccount
+from socialhub.records.engage import OfficialAccount
 
 PLATFORMS = ("x", "bluesky", "mastodon", "facebook", "youtube")
 # What each platform's publisher reads from `credentials` (env variable names).

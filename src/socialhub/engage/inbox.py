@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from socialhub.models import Mention, Workspace
-from socialhub.store.engage import EngageRepo, InboxItem, OfficialAccount
+from socialhub.records.engage import InboxItem, OfficialAccount
 
 BASE = {"incident": 60.0, "journalist": 50.0, "complaint": 40.0, "question": 30.0}
 _QUESTION = re.compile(
@@ -136,7 +136,3 @@ def sla_state(item: InboxItem, minutes: int, now: datetime) -> tuple[str, float]
         return ("met" if item.first_response_at <= due else "missed"), round(taken, 1)
     left = (due - now).total_seconds() / 60
     return ("ok" if left >= 0 else "late"), round(left, 1)
-
-
-def repo_of(store: object) -> EngageRepo:
-    return EngageRepo(store)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from socialhub.store.engage import EngageRepo, InboxItem
+from socialhub.records.engage import InboxItem
+from socialhub.store.base import EngageStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ def _measure(items: list[InboxItem], sla_minutes: int) -> Measure:
 
 
 def engagement_measures(
-    repo: EngageRepo, workspace_id: int, since: datetime, until: datetime, sla_minutes: int
+    repo: EngageStore, workspace_id: int, since: datetime, until: datetime, sla_minutes: int
 ) -> dict[str, Any]:
     """``{"workspace": {...}, "accounts": {label: {...}}, "people": {name: {...}}}``."""
     items = [

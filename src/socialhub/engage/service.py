@@ -27,8 +27,8 @@ from socialhub.engage.policy import EngagePolicy, policy_from
 from socialhub.engage.publishers import build_publisher
 from socialhub.engage.publishing import Outcome, PostRequest, Publisher, publish_once
 from socialhub.models import Workspace, utcnow
-from socialhub.store.chain import ChainRepo
-from socialhub.store.engage import Approval, Draft, EngageRepo, InboxItem, OfficialAccount
+from socialhub.records.engage import Approval, Draft, InboxItem, OfficialAccount
+from socialhub.store.base import ChainStore, EngageStore
 
 AUDIT = "audit"
 TEXT_LIMITS = {"x": 280, "bluesky": 300, "mastodon": 500, "facebook": 8000, "youtube": 10000}
@@ -81,8 +81,8 @@ class Engagement:
         lease: timedelta = LEASE,
     ) -> None:
         self.store = store
-        self.repo = EngageRepo(store)
-        self.chain = ChainRepo(store)
+        self.repo: EngageStore = store.engage
+        self.chain: ChainStore = store.chain
         self.clock = clock
         self.sleep = sleep
         self.env = env
@@ -94,14 +94,14 @@ class Engagement:
 
     def policy(self, ws: Workspace) -> EngagePolicy:
         assert ws.id is not None
-        return policy_from(self.store.get_workspace_settings(ws.id))
+        return policy_from(self.store.workspaces.get_workspace_settings(ws.id))
 
     def accounts_for(self, ws: Workspace) -> list[OfficialAccount]:
         """The declared accounts this workspace may speak from (all the UI offers)."""
         return [a for a in self.repo.list_accounts() if ws.slug in a.workspaces]
 
     def open_incidents(self, ws: Workspace, policy: EngagePolicy) -> list[Any]:
-        alerts = self.store.list_alerts(workspace_id=ws.id, state="active", limit=200)
+        alerts = self.store.alerts.list_alerts(workspace_id=ws.id, state="active", limit=200)
         return [a for a in alerts if a.severity >= policy.incident_severity]
 
     def _audit_alone(self, actor: str, action: str, subject: str, payload: dict[str, Any]) -> None:
@@ -123,7 +123,11 @@ class Engagement:
         ctx = TriageContext(
             ws,
             self.accounts_for(ws),
-            {w.name for w in self.store.list_watchlists(ws.id) if w.list_type == "journalist"},
+            {
+                w.name
+                for w in self.store.workspaces.list_watchlists(ws.id)
+                if w.list_type == "journalist"
+            },
             incidents,
             {
                 f"{self.repo.get_account(d.account_id).platform}:{d.published_id}"  # type: ignore[union-attr]
@@ -133,7 +137,7 @@ class Engagement:
         )
         since = now - window
         known = self.repo.known_mentions(ws.id, since - timedelta(days=1))
-        mentions = self.store.search(None, workspace_id=ws.id, since=since, limit=2000)
+        mentions = self.store.mentions.search(None, workspace_id=ws.id, since=since, limit=2000)
         fresh = [m for m in mentions if m.id not in known]
         return self.repo.add_items(triage_all(fresh, ctx, now))
 
@@ -156,7 +160,7 @@ class Engagement:
         status = item.status
         if status in ("new", "assigned"):
             status = "assigned" if assignee else "new"
-        with self.store._tx() as cur:
+        with self.repo.transaction() as cur:
             self.repo.update_item_in(cur, item_id, assignee=assignee, status=status)
             self.chain.append_in(
                 cur,
@@ -173,7 +177,7 @@ class Engagement:
         self.item(ws, item_id)
         self._need_draft_role(ws, actor)
         clean = sorted({t.strip()[:40] for t in tags if t.strip()})[:20]
-        with self.store._tx() as cur:
+        with self.repo.transaction() as cur:
             self.repo.update_item_in(cur, item_id, tags=clean)
             self.chain.append_in(
                 cur,
@@ -195,7 +199,7 @@ class Engagement:
         if status == "new" and item.assignee:
             status = "assigned"
         closed_at = self.clock() if status == "closed" else None
-        with self.store._tx() as cur:
+        with self.repo.transaction() as cur:
             self.repo.update_item_in(cur, item_id, status=status, closed_at=closed_at)
             self.chain.append_in(
                 cur,
@@ -293,7 +297,7 @@ class Engagement:
             approvals_needed=self._approvals_needed(ws, account),
             scheduled_at=scheduled_at,
         )
-        with self.store._tx() as cur:
+        with self.repo.transaction() as cur:
             self.repo.add_draft_in(cur, draft)
             if item_id is not None and submit:
                 self.repo.update_item_in(cur, item_id, status="waiting_approval")
@@ -362,7 +366,7 @@ class Engagement:
         self._check_text(account, text)
         status = "waiting" if submit else "draft"
         now = self.clock()
-        with self.store._tx() as cur:
+        with self.repo.transaction() as cur:
             self.repo.update_draft_in(
                 cur,
                 draft_id,
@@ -406,7 +410,7 @@ class Engagement:
             )
         self.checked_account(ws, actor, d.account_id)
         now = self.clock()
-        with self.store._tx() as cur:
+        with self.repo.transaction() as cur:
             current = self.repo.get_draft_in(cur, draft_id)
             assert current is not None
             if current.status != "waiting":
@@ -447,10 +451,10 @@ class Engagement:
         return self.draft(ws, draft_id)
 
     def _role_of(self, ws: Workspace, username: str) -> str:
-        user = self.store.get_user(username)
+        user = self.store.accounts.get_user(username)
         if user is None or user.id is None:
             return ""
-        for m in self.store.list_memberships(user_id=user.id, workspace_id=ws.id):
+        for m in self.store.accounts.list_memberships(user_id=user.id, workspace_id=ws.id):
             return str(m.role.value if hasattr(m.role, "value") else m.role)
         return ""
 
@@ -466,7 +470,7 @@ class Engagement:
         if d.status != "waiting":
             raise EngageError(f"this draft is {d.status}, not waiting for approval", "not_waiting")
         now = self.clock()
-        with self.store._tx() as cur:
+        with self.repo.transaction() as cur:
             self.repo.add_approval_in(cur, Approval(draft_id, actor.username, "refused", now, note))
             self.repo.update_draft_in(cur, draft_id, status="refused", updated_at=now)
             if d.item_id is not None:
@@ -498,7 +502,7 @@ class Engagement:
 
     def _claim(self, draft_id: int) -> Draft | None:
         now = self.clock()
-        with self.store._tx() as cur:
+        with self.repo.transaction() as cur:
             d = self.repo.get_draft_in(cur, draft_id)
             if d is None:
                 return None
@@ -513,7 +517,9 @@ class Engagement:
         d = self._claim(draft_id)
         if d is None:
             return None
-        ws = next((w for w in self.store.list_workspaces() if w.id == d.workspace_id), None)
+        ws = next(
+            (w for w in self.store.workspaces.list_workspaces() if w.id == d.workspace_id), None
+        )
         assert ws is not None
         account = self.repo.get_account(d.account_id)
         try:
@@ -522,7 +528,7 @@ class Engagement:
             self._finish_failed(d, "publish.refused", str(exc))
             return Outcome(None, d.attempts, str(exc))
         assert account is not None
-        target = self.store.get_mention(d.reply_to) if d.reply_to else None
+        target = self.store.mentions.get_mention(d.reply_to) if d.reply_to else None
         if d.reply_to and target is None:
             self._finish_failed(d, "publication.failed", f"mention {d.reply_to} is not stored")
             return Outcome(None, d.attempts, "target missing")
@@ -548,7 +554,7 @@ class Engagement:
         elif outcome.final:
             self._finish_failed(d, "publication.failed", outcome.error)
         else:
-            with self.store._tx() as cur:  # stays 'publishing': retried after the lease
+            with self.repo.transaction() as cur:  # stays 'publishing': retried after the lease
                 self.repo.update_draft_in(
                     cur, d.id or 0, last_error=outcome.error[:500], updated_at=self.clock()
                 )
@@ -556,7 +562,7 @@ class Engagement:
 
     def _attempt(self, d: Draft, account: OfficialAccount, n: int) -> None:
         now = self.clock()
-        with self.store._tx() as cur:
+        with self.repo.transaction() as cur:
             self.repo.update_draft_in(cur, d.id or 0, attempts=n, updated_at=now)
             self.chain.append_in(
                 cur,
@@ -572,7 +578,7 @@ class Engagement:
         assert outcome.published is not None
         now = self.clock()
         pub = outcome.published
-        with self.store._tx() as cur:
+        with self.repo.transaction() as cur:
             self.repo.update_draft_in(
                 cur,
                 d.id or 0,
@@ -614,7 +620,7 @@ class Engagement:
 
     def _finish_failed(self, d: Draft, action: str, error: str) -> None:
         now = self.clock()
-        with self.store._tx() as cur:
+        with self.repo.transaction() as cur:
             self.repo.update_draft_in(
                 cur, d.id or 0, status="failed", last_error=error[:500], updated_at=now
             )

@@ -11,103 +11,33 @@ go through the store's reader connections. Nothing here decides anything: rules 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+from socialhub.records.engage import (
+    DRAFT_STATUSES,
+    INBOX_STATUSES,
+    Approval,
+    Draft,
+    InboxItem,
+    OfficialAccount,
+    ReplyTemplate,
+)
 from socialhub.store.convert import clean
-from socialhub.store.sqlbase import Cursor, SqlPrimitives
+from socialhub.store.sqlbase import Cursor, Repo
 
-INBOX_STATUSES = ("new", "assigned", "waiting_approval", "answered", "closed")
-DRAFT_STATUSES = ("draft", "waiting", "approved", "publishing", "published", "refused", "failed")
-
-
-@dataclass(slots=True)
-class OfficialAccount:
-    """An account the organisation speaks from, declared in the configuration file."""
-
-    platform: str
-    handle: str  # lowercase, no leading @
-    display: str = ""
-    native_id: str = ""  # the account's own id on the platform (page, channel, user id)
-    workspaces: list[str] = field(default_factory=list)  # slugs allowed to use it
-    credentials: dict[str, str] = field(default_factory=dict)  # name -> env variable NAME
-    api_base: str = ""
-    two_approvers: bool = False
-    active: bool = True
-    id: int | None = None
-
-    @property
-    def label(self) -> str:
-        return f"{self.platform}:@{self.handle}"
-
-
-@dataclass(slots=True)
-class InboxItem:
-    workspace_id: int
-    mention_id: str
-    platform: str
-    reason: str  # question | complaint | journalist | incident
-    posted_at: datetime
-    entered_at: datetime
-    author: str = ""
-    text: str = ""
-    url: str = ""
-    account_id: int | None = None
-    priority: float = 0.0
-    why: list[list[Any]] = field(default_factory=list)  # [code, value] pairs
-    status: str = "new"
-    assignee: str = ""
-    tags: list[str] = field(default_factory=list)
-    first_response_at: datetime | None = None
-    answered_by: str = ""
-    closed_at: datetime | None = None
-    id: int | None = None
-
-
-@dataclass(slots=True)
-class ReplyTemplate:
-    workspace_id: int
-    name: str
-    body: str
-    lang: str = "fr"
-    created_by: str = ""
-    updated_at: datetime | None = None
-    id: int | None = None
-
-
-@dataclass(slots=True)
-class Draft:
-    workspace_id: int
-    account_id: int
-    kind: str  # reply | post
-    text: str
-    author: str
-    client_key: str  # idempotency marker, never reused
-    created_at: datetime
-    updated_at: datetime
-    item_id: int | None = None
-    reply_to: str = ""  # the mention id answered
-    reply_settings: str = ""
-    status: str = "draft"
-    approvals_needed: int = 1
-    scheduled_at: datetime | None = None
-    attempts: int = 0
-    published_id: str = ""
-    published_url: str = ""
-    published_at: datetime | None = None
-    last_error: str = ""
-    id: int | None = None
-
-
-@dataclass(slots=True)
-class Approval:
-    draft_id: int
-    username: str
-    decision: str  # approved | refused
-    at: datetime
-    note: str = ""
-
+__all__ = [
+    "DRAFT_STATUSES",
+    "INBOX_STATUSES",
+    "Approval",
+    "Draft",
+    "EngageRepo",
+    "InboxItem",
+    "OfficialAccount",
+    "ReplyTemplate",
+]
 
 _ACCOUNT = (
     "platform, handle, display, native_id, workspaces, credentials, api_base, two_approvers, "
@@ -128,21 +58,25 @@ _ITEM_JSON = {"why", "tags"}
 _DRAFT_TIMES = {"created_at", "updated_at", "scheduled_at", "published_at"}
 
 
-class EngageRepo:
-    """Engagement tables over a SQLite or PostgreSQL store."""
+class EngageRepo(Repo):
+    """Engagement tables (``store.engage``) over the store's connection object."""
 
-    def __init__(self, store: Any) -> None:
-        self._db: SqlPrimitives = store
+    @contextmanager
+    def transaction(self) -> Iterator[Cursor]:
+        """One write transaction: pass its cursor to the ``*_in`` methods here and to
+        ``store.chain.append_in`` so the action and its audit line commit together."""
+        with self._tx() as cur:
+            yield cur
 
     def _x(self, cur: Cursor, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> Any:
-        cur.execute(self._db._sql(sql), tuple(params))
+        cur.execute(self._sql(sql), tuple(params))
         return cur
 
     def _t(self, value: datetime | None) -> Any:
-        return None if value is None else self._db._ts(value)
+        return None if value is None else self._ts(value)
 
     def _d(self, value: Any) -> datetime | None:
-        return None if value is None else self._db._dt(value)
+        return None if value is None else self._dt(value)
 
     # -- official accounts ------------------------------------------------------------
 
@@ -173,14 +107,14 @@ class EngageRepo:
             account.two_approvers,
             account.active,
         )
-        with self._db._tx() as cur:
+        with self._tx() as cur:
             if found is None:
                 new_id = self._x(
                     cur,
                     "INSERT INTO official_accounts (platform, handle, display, native_id, "
                     "workspaces, credentials, api_base, two_approvers, active, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    (account.platform, account.handle, *values, self._db._ts(at)),
+                    (account.platform, account.handle, *values, self._ts(at)),
                 ).fetchone()[0]
                 return self._with_id(account, int(new_id)), "created"
             same = (
@@ -206,7 +140,7 @@ class EngageRepo:
                     "UPDATE official_accounts SET display = ?, native_id = ?, workspaces = ?, "
                     "credentials = ?, api_base = ?, two_approvers = ?, active = ?, "
                     "updated_at = ? WHERE id = ?",
-                    (*values, self._db._ts(at), found.id),
+                    (*values, self._ts(at), found.id),
                 )
         return self._with_id(account, found.id), "unchanged" if same else "updated"
 
@@ -216,20 +150,18 @@ class EngageRepo:
         return account
 
     def find_account(self, platform: str, handle: str) -> OfficialAccount | None:
-        rows = self._db._rows(
+        rows = self._rows(
             f"SELECT {_ACCOUNT} FROM official_accounts WHERE platform = ? AND handle = ?",
             [platform, handle],
         )
         return self._account(rows[0]) if rows else None
 
     def get_account(self, account_id: int) -> OfficialAccount | None:
-        rows = self._db._rows(
-            f"SELECT {_ACCOUNT} FROM official_accounts WHERE id = ?", [account_id]
-        )
+        rows = self._rows(f"SELECT {_ACCOUNT} FROM official_accounts WHERE id = ?", [account_id])
         return self._account(rows[0]) if rows else None
 
     def list_accounts(self, *, active_only: bool = True) -> list[OfficialAccount]:
-        rows = self._db._rows(f"SELECT {_ACCOUNT} FROM official_accounts ORDER BY platform, handle")
+        rows = self._rows(f"SELECT {_ACCOUNT} FROM official_accounts ORDER BY platform, handle")
         accounts = [self._account(r) for r in rows]
         return [a for a in accounts if a.active or not active_only]
 
@@ -251,7 +183,7 @@ class EngageRepo:
         added = 0
         if not items:
             return 0  # no write transaction for nothing (the inbox page refreshes often)
-        with self._db._tx() as cur:
+        with self._tx() as cur:
             for it in items:
                 rows = self._x(
                     cur,
@@ -264,8 +196,8 @@ class EngageRepo:
                         clean(it.mention_id),
                         it.platform,
                         it.reason,
-                        self._db._ts(it.posted_at),
-                        self._db._ts(it.entered_at),
+                        self._ts(it.posted_at),
+                        self._ts(it.entered_at),
                         clean(it.author),
                         clean(it.text),
                         clean(it.url),
@@ -282,9 +214,9 @@ class EngageRepo:
 
     def known_mentions(self, workspace_id: int, since: datetime) -> set[str]:
         """Mention ids already in the workspace's inbox, posted since ``since``."""
-        rows = self._db._rows(
+        rows = self._rows(
             "SELECT mention_id FROM inbox_items WHERE workspace_id = ? AND posted_at >= ?",
-            [workspace_id, self._db._ts(since)],
+            [workspace_id, self._ts(since)],
         )
         return {str(r[0]) for r in rows}
 
@@ -294,11 +226,11 @@ class EngageRepo:
         if workspace_id is not None:
             sql += " AND workspace_id = ?"
             params.append(workspace_id)
-        rows = self._db._rows(sql, params)
+        rows = self._rows(sql, params)
         return self._item(rows[0]) if rows else None
 
     def find_item(self, workspace_id: int, mention_id: str) -> InboxItem | None:
-        rows = self._db._rows(
+        rows = self._rows(
             f"SELECT {_ITEM} FROM inbox_items WHERE workspace_id = ? AND mention_id = ?",
             [workspace_id, mention_id],
         )
@@ -314,7 +246,7 @@ class EngageRepo:
         if workspace_id is not None:
             where = f"workspace_id = ? AND {where}"
             params.insert(0, workspace_id)
-        rows = self._db._rows(
+        rows = self._rows(
             f"SELECT {_ITEM} FROM inbox_items WHERE {where} "
             "ORDER BY priority DESC, posted_at, id LIMIT ?",
             [*params, limit],
@@ -339,8 +271,8 @@ class EngageRepo:
 
     def record_open(self, item_id: int, username: str, at: datetime, within_s: float) -> list[str]:
         """Note that ``username`` opened the item; who ELSE opened it within ``within_s``."""
-        since = self._db._ts(datetime.fromtimestamp(at.timestamp() - within_s, tz=at.tzinfo))
-        with self._db._tx() as cur:
+        since = self._ts(datetime.fromtimestamp(at.timestamp() - within_s, tz=at.tzinfo))
+        with self._tx() as cur:
             others = self._x(
                 cur,
                 "SELECT username FROM inbox_opens WHERE item_id = ? AND username <> ? "
@@ -351,14 +283,14 @@ class EngageRepo:
                 cur,
                 "INSERT INTO inbox_opens (item_id, username, at) VALUES (?, ?, ?) "
                 "ON CONFLICT (item_id, username) DO UPDATE SET at = excluded.at",
-                (item_id, username, self._db._ts(at)),
+                (item_id, username, self._ts(at)),
             )
         return [str(r[0]) for r in others]
 
     # -- templates ----------------------------------------------------------------------
 
     def save_template(self, tpl: ReplyTemplate, at: datetime) -> ReplyTemplate:
-        with self._db._tx() as cur:
+        with self._tx() as cur:
             new_id = self._x(
                 cur,
                 "INSERT INTO reply_templates (workspace_id, name, body, lang, created_by, "
@@ -371,14 +303,14 @@ class EngageRepo:
                     clean(tpl.body),
                     tpl.lang,
                     tpl.created_by,
-                    self._db._ts(at),
+                    self._ts(at),
                 ),
             ).fetchone()[0]
         tpl.id, tpl.updated_at = int(new_id), at
         return tpl
 
     def list_templates(self, workspace_id: int) -> list[ReplyTemplate]:
-        rows = self._db._rows(
+        rows = self._rows(
             "SELECT workspace_id, name, body, lang, created_by, updated_at, id "
             "FROM reply_templates WHERE workspace_id = ? ORDER BY name",
             [workspace_id],
@@ -412,8 +344,8 @@ class EngageRepo:
                 clean(d.text),
                 d.author,
                 d.client_key,
-                self._db._ts(d.created_at),
-                self._db._ts(d.updated_at),
+                self._ts(d.created_at),
+                self._ts(d.updated_at),
                 d.item_id,
                 clean(d.reply_to),
                 d.reply_settings,
@@ -431,7 +363,7 @@ class EngageRepo:
         if workspace_id is not None:
             sql += " AND workspace_id = ?"
             params.append(workspace_id)
-        rows = self._db._rows(sql, params)
+        rows = self._rows(sql, params)
         return self._draft(rows[0]) if rows else None
 
     def get_draft_in(self, cur: Cursor, draft_id: int) -> Draft | None:
@@ -455,7 +387,7 @@ class EngageRepo:
         if item_id is not None:
             sql += " AND item_id = ?"
             params.append(item_id)
-        rows = self._db._rows(sql + " ORDER BY id DESC LIMIT ?", [*params, limit])
+        rows = self._rows(sql + " ORDER BY id DESC LIMIT ?", [*params, limit])
         return [self._draft(r) for r in rows]
 
     def update_draft_in(self, cur: Cursor, draft_id: int, **values: Any) -> None:
@@ -484,7 +416,7 @@ class EngageRepo:
             cur,
             "INSERT INTO draft_approvals (draft_id, username, decision, note, at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (a.draft_id, a.username, a.decision, clean(a.note), self._db._ts(a.at)),
+            (a.draft_id, a.username, a.decision, clean(a.note), self._ts(a.at)),
         )
 
     def approvals_in(self, cur: Cursor, draft_id: int) -> list[Approval]:
@@ -494,22 +426,22 @@ class EngageRepo:
             "WHERE draft_id = ? ORDER BY at",
             (draft_id,),
         ).fetchall()
-        return [Approval(int(d), u, dec, self._db._dt(at), n) for d, u, dec, at, n in rows]
+        return [Approval(int(d), u, dec, self._dt(at), n) for d, u, dec, at, n in rows]
 
     def list_approvals(self, draft_id: int) -> list[Approval]:
-        rows = self._db._rows(
+        rows = self._rows(
             "SELECT draft_id, username, decision, at, note FROM draft_approvals "
             "WHERE draft_id = ? ORDER BY at",
             [draft_id],
         )
-        return [Approval(int(d), u, dec, self._db._dt(at), n) for d, u, dec, at, n in rows]
+        return [Approval(int(d), u, dec, self._dt(at), n) for d, u, dec, at, n in rows]
 
     def due_drafts(self, now: datetime, limit: int = 50) -> list[Draft]:
         """Approved drafts whose time has come, and any left mid-publication (a crash)."""
-        rows = self._db._rows(
+        rows = self._rows(
             f"SELECT {_DRAFT} FROM drafts WHERE (status = 'approved' AND "
             "(scheduled_at IS NULL OR scheduled_at <= ?)) OR status = 'publishing' "
             "ORDER BY id LIMIT ?",
-            [self._db._ts(now), limit],
+            [self._ts(now), limit],
         )
         return [self._draft(r) for r in rows]

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from socialhub.engage.inbox import sla_state
 from socialhub.engage.measures import engagement_measures
-from socialhub.store.engage import INBOX_STATUSES, Draft, InboxItem
+from socialhub.records.engage import INBOX_STATUSES, Draft, InboxItem
 from socialhub.web.access import WorkspaceContext, audit_reader, workspace
 from socialhub.web.auth import Principal
 from socialhub.web.engage_common import actor, after_approval, call, engagement

@@ -22,7 +22,7 @@ from socialhub.engage.measures import engagement_measures
 from socialhub.engage.service import Engagement
 from socialhub.engage.templates import fill
 from socialhub.engage.texts import sla_text, t, why_text
-from socialhub.store.engage import INBOX_STATUSES, ReplyTemplate
+from socialhub.records.engage import INBOX_STATUSES, ReplyTemplate
 from socialhub.web.access import ApiError, WorkspaceContext, audit_reader, store_of, workspace
 from socialhub.web.auth import Principal
 from socialhub.web.engage_common import (
@@ -76,10 +76,10 @@ def _back(url: str) -> RedirectResponse:
 def _members(request: Request, ctx: WorkspaceContext, eng: Engagement) -> list[str]:
     store = store_of(request)
     policy = eng.policy(ctx.workspace)
-    users = {u.id: u.username for u in store.list_users() if u.is_active}
+    users = {u.id: u.username for u in store.accounts.list_users() if u.is_active}
     return sorted(
         users[m.user_id]
-        for m in store.list_memberships(workspace_id=ctx.workspace_id)
+        for m in store.accounts.list_memberships(workspace_id=ctx.workspace_id)
         if m.user_id in users and policy.can_draft(m.role.value)
     )
 

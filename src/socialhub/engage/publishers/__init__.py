@@ -13,7 +13,7 @@ from datetime import datetime
 
 from socialhub.engage.accounts import secret
 from socialhub.engage.publishing import Publisher
-from socialhub.store.engage import OfficialAccount
+from socialhub.records.engage import OfficialAccount
 
 
 def build_publisher(
