@@ -42,7 +42,9 @@ _COLS = "chain, seq, at, actor, action, subject, payload, prev_hash, entry_hash,
 class ChainRepo(Repo):
     """The chains (``store.chain``, a :class:`~socialhub.store.base.ChainStore`)."""
 
-    def __init__(self, db: SqlDb) -> None:
+    def __init__(self, db: SqlDb | Any) -> None:
+        # the store's connection object; a whole store is accepted too (ChainRepo(store))
+        db = getattr(db, "db", db)
         super().__init__(db)
         self._pg = str(db.url).startswith(("postgresql:", "postgres:"))
 
