@@ -10,6 +10,7 @@ instead of succeeding: ``"429"`` (with the platform's rate headers), ``"500"``,
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from socialhub.connectors.linkguard import ALLOW_ENV
 
 
 @dataclass
@@ -117,9 +120,19 @@ def running(platform: FakePlatform) -> Iterator[FakePlatform]:
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     platform.url = f"http://127.0.0.1:{server.server_address[1]}"
+    # The publishers' address guard refuses loopback: allow exactly this server (the
+    # way an operator allows an intranet host), for this test and its subprocesses.
+    before = os.environ.get(ALLOW_ENV)
+    os.environ[ALLOW_ENV] = ",".join(
+        filter(None, [before, f"127.0.0.1:{server.server_address[1]}"])
+    )
     try:
         yield platform
     finally:
+        if before is None:
+            os.environ.pop(ALLOW_ENV, None)
+        else:
+            os.environ[ALLOW_ENV] = before
         platform.release.set()
         server.shutdown()
         server.server_close()

@@ -155,3 +155,18 @@ def test_same_text_elsewhere_is_not_taken_for_ours(x: FakeX, clock: FakeClock) -
     other = Mention("x", "555", "autre fil", T0)
     assert pub.find_existing(PostRequest("Merci !", "b", T0, other)) is None
     assert pub.find_existing(PostRequest("Merci !", "a", T0, _target())) is not None
+
+
+def test_the_address_guard_refuses_a_loopback_platform_url_not_allowed(
+    x: FakeX, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOCIALHUB_FETCH_ALLOW")
+    outcome = publish_once(
+        _publisher(x, clock),
+        _request(),
+        previous_attempts=0,
+        on_attempt=lambda n: None,
+        sleep=clock.sleep,
+    )
+    assert outcome.final and "address guard" in outcome.error
+    assert x.requests == [] and x.posts == []

@@ -35,6 +35,7 @@ from socialhub.connectors.base import (
     RateLimited,
     Unavailable,
 )
+from socialhub.connectors.linkguard import LinkGuard
 from socialhub.models import Mention
 
 __all__ = [
@@ -169,10 +170,21 @@ def send(
     url: str,
     platform: str,
     errors: Callable[[httpx.Response], ConnectorError | None],
+    *,
+    guard: LinkGuard,
     **kwargs: Any,
 ) -> httpx.Response:
     """One call with errors mapped: timeouts and network errors are ``Unavailable``
-    (the post MAY have been accepted: the loop checks before resending)."""
+    (the post MAY have been accepted: the loop checks before resending).
+
+    The address guard checks the target first, like every connector fetch: a platform
+    URL that resolves to a private or loopback address is refused unless allowed
+    (``SOCIALHUB_FETCH_ALLOW``, e.g. a test's local server). Redirects are not followed.
+    """
+    target = str(http.base_url.join(url))
+    refused = guard.refusal(target)
+    if refused is not None:
+        raise BadRequest(f"{platform}: refused by the address guard: {refused}")
     try:
         response = http.request(method, url, **kwargs)
     except httpx.TimeoutException as exc:

@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 
 from socialhub.connectors.base import AuthError, BadRequest, ConnectorError, RateLimited
+from socialhub.connectors.linkguard import LinkGuard
 from socialhub.engage.publishing import PostRequest, Published, json_of, seconds_until, send
 
 DEFAULT_BASE_URL = "https://bsky.social"
@@ -49,7 +50,9 @@ class BlueskyPublisher:
         base_url: str | None = None,
         clock: Callable[[], datetime],
         timeout: float = 20.0,
+        guard: LinkGuard | None = None,
     ) -> None:
+        self.guard = guard if guard is not None else LinkGuard()
         self.handle = handle
         self._password = app_password
         self.clock = clock
@@ -82,7 +85,10 @@ class BlueskyPublisher:
 
     def _call(self, method: str, nsid: str, **kw: Any) -> dict[str, Any]:
         return json_of(
-            send(self.http, method, f"/xrpc/{nsid}", "bluesky", self._errors, **kw), "bluesky"
+            send(
+                self.http, method, f"/xrpc/{nsid}", "bluesky", self._errors, guard=self.guard, **kw
+            ),
+            "bluesky",
         )
 
     def _login(self) -> None:

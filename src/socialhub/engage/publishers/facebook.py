@@ -27,6 +27,7 @@ from socialhub.connectors.base import (
     RateLimited,
     Unavailable,
 )
+from socialhub.connectors.linkguard import LinkGuard
 from socialhub.engage.publishing import PostRequest, Published, json_of, same_text, send
 
 DEFAULT_BASE_URL = "https://graph.facebook.com/v21.0"
@@ -69,7 +70,9 @@ class FacebookPublisher:
         base_url: str | None = None,
         clock: Callable[[], datetime],
         timeout: float = 20.0,
+        guard: LinkGuard | None = None,
     ) -> None:
+        self.guard = guard if guard is not None else LinkGuard()
         if not page_id:
             raise ValueError("facebook: native_id (the page id) is required")
         self.page_id = page_id
@@ -99,7 +102,10 @@ class FacebookPublisher:
         return BadRequest(message)
 
     def _call(self, method: str, url: str, **kw: Any) -> dict[str, Any]:
-        return json_of(send(self.http, method, url, "facebook", self._errors, **kw), "facebook")
+        return json_of(
+            send(self.http, method, url, "facebook", self._errors, guard=self.guard, **kw),
+            "facebook",
+        )
 
     def _where(self, request: PostRequest) -> str:
         if request.target is None:

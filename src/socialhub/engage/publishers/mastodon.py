@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from socialhub.connectors.base import BadRequest, ConnectorError, RateLimited
+from socialhub.connectors.linkguard import LinkGuard
 from socialhub.engage.publishing import (
     PostRequest,
     Published,
@@ -39,7 +40,9 @@ class MastodonPublisher:
         base_url: str,
         clock: Callable[[], datetime],
         timeout: float = 20.0,
+        guard: LinkGuard | None = None,
     ) -> None:
+        self.guard = guard if guard is not None else LinkGuard()
         self.clock = clock
         self.account_id = ""
         self.http = httpx.Client(
@@ -71,7 +74,7 @@ class MastodonPublisher:
         return None
 
     def _call(self, method: str, url: str, **kw: Any) -> Any:
-        response = send(self.http, method, url, "mastodon", self._errors, **kw)
+        response = send(self.http, method, url, "mastodon", self._errors, guard=self.guard, **kw)
         if url.endswith("/statuses") and method == "GET":
             return response.json()  # a JSON array
         return json_of(response, "mastodon")

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from socialhub.connectors.base import ConnectorError, RateLimited
+from socialhub.connectors.linkguard import LinkGuard
 from socialhub.connectors.x.client import problem_detail, retry_after
 from socialhub.engage.publishing import PostRequest, Published, json_of, same_text, send
 
@@ -37,7 +38,9 @@ class XPublisher:
         base_url: str | None = None,
         clock: Callable[[], datetime],
         timeout: float = 20.0,
+        guard: LinkGuard | None = None,
     ) -> None:
+        self.guard = guard if guard is not None else LinkGuard()
         self.handle = handle
         self.user_id = user_id
         self.clock = clock
@@ -57,7 +60,7 @@ class XPublisher:
         return None
 
     def _call(self, method: str, url: str, **kw: Any) -> dict[str, Any]:
-        return json_of(send(self.http, method, url, "x", self._errors, **kw), "x")
+        return json_of(send(self.http, method, url, "x", self._errors, guard=self.guard, **kw), "x")
 
     def publish(self, request: PostRequest) -> Published:
         body: dict[str, Any] = {"text": request.text}

@@ -29,6 +29,7 @@ from socialhub.connectors.base import (
     RateLimited,
     Unavailable,
 )
+from socialhub.connectors.linkguard import LinkGuard
 from socialhub.engage.publishing import PostRequest, Published, json_of, same_text, send
 
 DEFAULT_BASE_URL = "https://www.googleapis.com/youtube/v3"
@@ -52,7 +53,9 @@ class YouTubePublisher:
         base_url: str | None = None,
         clock: Callable[[], datetime],
         timeout: float = 20.0,
+        guard: LinkGuard | None = None,
     ) -> None:
+        self.guard = guard if guard is not None else LinkGuard()
         self.channel_id = channel_id
         self.clock = clock
         self.http = httpx.Client(
@@ -83,7 +86,8 @@ class YouTubePublisher:
         return BadRequest(message)
 
     def _call(self, method: str, url: str, **kw: Any) -> dict[str, Any]:
-        return json_of(send(self.http, method, url, "youtube", self._errors, **kw), "youtube")
+        response = send(self.http, method, url, "youtube", self._errors, guard=self.guard, **kw)
+        return json_of(response, "youtube")
 
     @staticmethod
     def _thread(request: PostRequest) -> tuple[str, str]:
