@@ -67,7 +67,7 @@ def test_resume_keeps_state_unless_parameters_changed(
     list(old.run(list(background(3, per_minute=5, duration=timedelta(hours=2))), flush=False))
     state = tmp_path / "detectors.pickle"
     state.write_bytes(pickle.dumps(old))
-    router = Router(sqlite_store, [], [])
+    router = Router(sqlite_store.alerts, [], [])
 
     def resume(config: dict[str, object]) -> DetectorService:
         return DetectorService(open_bus(), sqlite_store, config, router=router, state_path=state)

@@ -123,7 +123,7 @@ class DetectorService:
         if router is None:
             channels = channels_from_env(store)
             severity = int(self.config.get("notify_min_severity", 5))
-            router = Router(store, channels, default_routes(channels, severity))
+            router = Router(store.alerts, channels, default_routes(channels, severity))
         self.router = router
         self.refresh_every = float(self.config.get("refresh_seconds", 60.0))
         self.checkpoint_every = float(self.config.get("checkpoint_seconds", 300.0))

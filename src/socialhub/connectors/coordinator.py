@@ -462,7 +462,7 @@ def build_coordinator(
     options = dict(src.options)
     interval = float(options.pop("interval", DEFAULT_INTERVAL))
     targets = expand_watchlists(
-        parse_targets(options.pop("targets", []), src.name), store, src.type
+        parse_targets(options.pop("targets", []), src.name), store.workspaces, src.type
     )
     tuning = {k: options.pop(k) for k in COORDINATOR_OPTIONS if k in options}
     environ = dict(os.environ) if env is None else env
