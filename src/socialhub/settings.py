@@ -16,6 +16,7 @@ class SourceSettings:
     type: str
     name: str
     options: dict[str, Any] = field(default_factory=dict)
+    origin: str = ""  # "file [[source]] #n": where errors about this source point
 
 
 @dataclass
@@ -73,7 +74,9 @@ class Settings:
             kind = src.pop("type", None)
             if not kind:
                 raise ValueError(f"{path}: source[{i}] has no 'type'")
-            s.sources.append(SourceSettings(kind, str(src.pop("name", kind)), src))
+            name = str(src.pop("name", kind))
+            origin = f"{path} [[source]] #{i + 1} {name!r}"
+            s.sources.append(SourceSettings(kind, name, src, origin))
         env = cls.from_env()
         if "SOCIALHUB_DB" in os.environ:
             s.db = env.db
