@@ -32,6 +32,7 @@ class Settings:
     # [detect]: detectors and alerting (see socialhub.analytics.service); enabled = false
     # switches the detector service off
     detect: dict[str, Any] = field(default_factory=dict)
+    path: str = ""  # the file read, named in configuration errors
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -68,6 +69,7 @@ class Settings:
                 k: (None if v is False else int(v)) for k, v in pipe.pop("enrichers").items()
             }
         s.pipeline = pipe
+        s.path = str(path)
         s.detect = dict(data.get("detect", {}))
         for i, src in enumerate(data.get("source", [])):
             src = dict(src)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import pickle
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -79,3 +80,18 @@ def test_resume_keeps_state_unless_parameters_changed(
     assert kept.keys  # type: ignore[attr-defined]
     assert not fresh.core.keys  # type: ignore[attr-defined]
     assert fresh._get_params()["z"] == 9.0  # type: ignore[attr-defined]
+
+
+def test_detector_settings_are_checked_against_the_declarations() -> None:
+    where = "hub.toml: [detect.detectors.volume]"
+    with pytest.raises(ValueError, match=r"hub\.toml: \[detect\.detectors\.volume\]: unknown par"):
+        DetectorSet.from_config({"detectors": {"volume": {"zz": 4}}}, origin="hub.toml")
+    with pytest.raises(ValueError, match=rf"{re.escape(where)} z: must be a float, not 'high'"):
+        DetectorSet.from_config({"detectors": {"volume": {"z": "high"}}}, origin="hub.toml")
+    with pytest.raises(ValueError, match=r"\[detect\.detectors\.emerging\] hold: must be a int"):
+        DetectorSet.from_config({"detectors": {"emerging": {"hold": 2.5}}})
+    # what the declarations allow still builds: ints for floats, lists for tuples, enabled
+    ok = DetectorSet.from_config(
+        {"detectors": {"volume": {"z": 4, "windows": [60, 600]}, "emerging": {"enabled": False}}}
+    )
+    assert "emerging" not in ok.detectors and ok.detectors["volume"]._get_params()["z"] == 4  # type: ignore[attr-defined]

@@ -97,3 +97,42 @@ def changed_params(saved: object, configured: object) -> list[str] | None:
         return None
     old, new = _plain(saved._get_params()), _plain(configured._get_params())
     return sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+
+
+def check_params(factory: Any, table: Mapping[str, Any], where: str) -> None:
+    """Refuse a settings table that names a parameter ``factory`` does not declare, or
+    gives one a value of another type than its default; the message starts with
+    ``where`` (file and table) and names the key. ``enabled`` is the service's own."""
+    try:
+        params = inspect.signature(factory).parameters
+    except (TypeError, ValueError):
+        return
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return  # a plugin detector taking anything: it checks for itself
+    declared = {
+        name: p.default
+        for name, p in params.items()
+        if p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        and name not in CONTEXT
+    }
+    unknown = sorted(set(table) - set(declared) - {"enabled"})
+    if unknown:
+        raise ValueError(
+            f"{where}: unknown parameter(s) {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(declared))})"
+        )
+    for key, value in table.items():
+        default = declared.get(key, inspect.Parameter.empty)
+        if default in (None, inspect.Parameter.empty) or _fits(default, value):
+            continue
+        raise ValueError(f"{where} {key}: must be a {type(default).__name__}, not {value!r}")
+
+
+def _fits(default: Any, value: Any) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, int | float)
+    if isinstance(default, tuple | list | set | frozenset):
+        return isinstance(value, list | tuple)
+    return isinstance(value, type(default))

@@ -112,6 +112,7 @@ class DetectorService:
         router: Router | None = None,
         state_path: Path | None = None,
         group: str = "detect",
+        origin: str = "",
     ) -> None:
         self.bus = bus
         self.store = store
@@ -127,7 +128,7 @@ class DetectorService:
         self.router = router
         self.refresh_every = float(self.config.get("refresh_seconds", 60.0))
         self.checkpoint_every = float(self.config.get("checkpoint_seconds", 300.0))
-        self.detectors = self._resume(DetectorSet.from_config(self.config))
+        self.detectors = self._resume(DetectorSet.from_config(self.config, origin=origin))
         self.triggers: list[WatchlistTrigger] = []
         self._refreshed = 0.0
         self._saved = time.monotonic()
