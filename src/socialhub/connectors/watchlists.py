@@ -13,7 +13,7 @@ from socialhub.store.base import WorkspaceStore
 from socialhub.text import norm_handle
 
 
-def expand_watchlists(targets: list[Target], store: WorkspaceStore, platform: str) -> list[Target]:
+def expand_watchlists(targets: list[Target], repo: WorkspaceStore, platform: str) -> list[Target]:
     """``targets`` with each ``watchlist`` target replaced by its members' timelines."""
     out: list[Target] = []
     seen: set[str] = set()
@@ -22,8 +22,8 @@ def expand_watchlists(targets: list[Target], store: WorkspaceStore, platform: st
             out.append(target)
             continue
         slug, _, name = target.value.rpartition("/")
-        workspaces = {ws.id: ws.slug for ws in store.list_workspaces()}
-        for wl in store.list_watchlists():
+        workspaces = {ws.id: ws.slug for ws in repo.list_workspaces()}
+        for wl in repo.list_watchlists():
             if wl.name.lower() != name.lower() or (
                 slug and workspaces.get(wl.workspace_id) != slug
             ):
