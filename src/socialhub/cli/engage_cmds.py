@@ -19,7 +19,8 @@ from socialhub.cli.common import (
     print_json,
     store_from,
 )
-from socialhub.models import utcnow
+from socialhub.models import Workspace, utcnow
+from socialhub.store.base import Store
 
 app = typer.Typer(
     help="Engagement: the inbox, publishing approved posts, official accounts, measures.",
@@ -27,8 +28,8 @@ app = typer.Typer(
 )
 
 
-def _workspace(store: object, slug: str):  # type: ignore[no-untyped-def]
-    ws = store.get_workspace(slug)  # type: ignore[attr-defined]
+def _workspace(store: Store, slug: str) -> Workspace:
+    ws = store.workspaces.get_workspace(slug)
     if ws is None:
         console.print(f"no workspace {slug!r}")
         raise typer.Exit(2)
@@ -189,7 +190,11 @@ def measures(
         eng = Engagement(store)
         now = utcnow()
         data = engagement_measures(
-            eng.repo, ws.id, now - timedelta(days=days), now, eng.policy(ws).first_response_minutes
+            eng.repo,
+            ws.id or 0,
+            now - timedelta(days=days),
+            now,
+            eng.policy(ws).first_response_minutes,
         )
     finally:
         store.close()

@@ -136,7 +136,7 @@ def report(
             except ValueError as exc:
                 console.print(Text(str(exc), "red"))
                 raise typer.Exit(1) from exc
-            delivery = deliver(store, stored, recipients, mailer)
+            delivery = deliver(store.reports, stored, recipients, mailer)
             stored.status = delivery.status
             store.reports.update_report(stored)
         if json:

@@ -119,7 +119,7 @@ class Scheduler:
         if self.mailer is None:
             log.warning("report %s built but not sent: no SMTP configured", report.id)
             return Outcome(ws.slug, schedule.name, slot, report.id, "built")
-        delivery = deliver(self.store, report, schedule.recipients, self.mailer)
+        delivery = deliver(self.store.reports, report, schedule.recipients, self.mailer)
         report.status = delivery.status
         self.store.reports.update_report(report)
         return Outcome(ws.slug, schedule.name, slot, report.id, delivery.status)

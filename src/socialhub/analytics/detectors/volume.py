@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from socialhub.analytics.detectors.burst import BurstCore, BurstParams, Verdict, thread_of, ts
+from socialhub.analytics.params import Parametrised
 from socialhub.models import Mention, as_utc
 from socialhub.records.signals import Signal
 
 
-class VolumeDetector:
+class VolumeDetector(Parametrised):
     """Mention volume far above a seasonal, spike-robust baseline.
 
     Per query (``query:<id>``) and per workspace (``workspace:<id>``), one-minute counts
