@@ -181,7 +181,9 @@ def scheduler(
         console.print(Text("SOCIALHUB_SMTP_HOST not set: reports are archived, not sent", "yellow"))
     store = store_from(db)
     try:
-        runner = Scheduler(store, mailer)
+        from socialhub.privacy.retention import RetentionJob
+
+        runner = Scheduler(store, mailer, jobs=[RetentionJob(store)])
         if once:
             outcomes = runner.run_due()
             if json:
