@@ -17,6 +17,7 @@ from socialhub.cli import (
     hub_cmds,
     import_cmd,
     launch_cmds,
+    privacy_cmds,
     proc_cmds,
     quarantine_cmd,
     relevance_cmds,
@@ -57,6 +58,7 @@ app.add_typer(relevance_cmds.app, name="relevance")
 app.add_typer(alerts_cmds.app, name="alerts")
 app.add_typer(launch_cmds.app, name="launch")
 app.add_typer(users_cmds.app, name="users")
+app.add_typer(privacy_cmds.app, name="privacy")
 eval_cmds.app.command("relevance")(relevance_cmds.eval_relevance)
 app.add_typer(eval_cmds.app, name="eval")
 
