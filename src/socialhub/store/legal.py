@@ -331,6 +331,25 @@ class LegalRepo:
         )
         return [self._case(r) for r in rows]
 
+    def stored_payload(self, mention_id: str) -> tuple[str | None, str, str]:
+        """The raw payload of a mention exactly as stored, its SHA-256 and URL."""
+        rows = self.db._rows(
+            "SELECT raw, raw_sha256, url FROM mentions WHERE id = ?", [clean(mention_id)]
+        )
+        if not rows:
+            raise KeyError(mention_id)
+        raw, sha, url = rows[0]
+        return (None if raw is None else str(raw)), str(sha), str(url)
+
+    def mention_workspaces(self, mention_id: str) -> set[int]:
+        """The workspaces a mention was routed to (who may send it to legal)."""
+        rows = self.db._rows(
+            "SELECT mw.workspace_id FROM mention_workspaces mw JOIN mentions m "
+            "ON m.seq = mw.mention_seq WHERE m.id = ?",
+            [clean(mention_id)],
+        )
+        return {int(r[0]) for r in rows}
+
     # -- notes and captures --------------------------------------------------------
 
     def add_note(self, note: Note) -> Note:
