@@ -17,6 +17,7 @@ from socialhub.cli import (
     hub_cmds,
     import_cmd,
     launch_cmds,
+    legal_cmds,
     privacy_cmds,
     proc_cmds,
     quarantine_cmd,
@@ -59,6 +60,7 @@ app.add_typer(alerts_cmds.app, name="alerts")
 app.add_typer(launch_cmds.app, name="launch")
 app.add_typer(users_cmds.app, name="users")
 app.add_typer(privacy_cmds.app, name="privacy")
+app.add_typer(legal_cmds.app, name="legal")
 eval_cmds.app.command("relevance")(relevance_cmds.eval_relevance)
 app.add_typer(eval_cmds.app, name="eval")
 
