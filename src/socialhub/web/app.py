@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from socialhub import __version__
+from socialhub.legal.desk import LegalConfig
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.store.base import Store
 from socialhub.web import (
@@ -28,6 +29,7 @@ from socialhub.web import (
     api_account,
     api_users,
     explore,
+    legal_web,
     pages,
     pages_users,
     pages_workspace,
@@ -68,6 +70,7 @@ def create_app(
     app.state.live = live or LiveFeed()
     app.state.stats = stats
     app.state.auth = auth or AuthConfig()
+    app.state.legal = LegalConfig.from_env()  # capture folder, TSA (tests replace it)
     app.state.echarts = ECHARTS if (ECHARTS / "echarts.min.js").is_file() else None
     if bootstrap_admin:
         ensure_admin(store)
@@ -77,7 +80,16 @@ def create_app(
     app.include_router(api.router)
     app.include_router(api_account.router)
     app.include_router(pages.router)
-    for extra in (explore, wall, admin_api, pages_workspace, reports_web, api_users, pages_users):
+    for extra in (
+        explore,
+        wall,
+        admin_api,
+        pages_workspace,
+        reports_web,
+        api_users,
+        pages_users,
+        legal_web,
+    ):
         app.include_router(extra.router)
     _errors(app)
 
