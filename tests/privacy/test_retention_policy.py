@@ -121,3 +121,26 @@ def test_cli_sets_and_runs_retention_and_erases(tmp_path: Path) -> None:
     assert erased["mentions"] == 0 and erased["held"][0]["item"] == "x:5"
     done = runner.invoke(app, ["privacy", "retention", "set", "nope", "--days", "3", "--db", db])
     assert done.exit_code != 0 and "no workspace" in done.output
+
+
+def test_monthly_retention_keeps_held_items(store: Store) -> None:
+    """`socialhub db retention` (whole months; partition drops on PostgreSQL) keeps
+    what a legal hold protects, with its routes and exact rollup counts."""
+    from socialhub.store.retention import apply_retention
+
+    _, _, case = _setup(store)
+    cutoff = datetime(2026, 12, 1, tzinfo=UTC)  # drops October and November
+    dry = apply_retention(store, cutoff, dry_run=True)
+    assert [h.split(" ")[0] for h in dry.held] == ["x:5"] and dry.mentions == 4
+    done = apply_retention(store, cutoff)
+    assert done.mentions == 4 and [h.split(" ")[0] for h in done.held] == ["x:5"]
+    assert "defamation" in done.held[0]
+    assert store.get_mention("x:5") is not None
+    for gone in ("x:1", "x:6", "x:2", "rss:3"):  # created before December
+        assert store.get_mention(gone) is None
+    assert store.count("diffamation") == 1 and store.count("frobnicateur") == 0
+    rollups_exact(store)
+    assert [(i, a) for i, a, _, _ in LegalRepo(store).hold_events(case)] == [("x:5", "retention")]
+    # Held rows survive a second pass too, and new rows of that month still write.
+    assert apply_retention(store, cutoff).mentions == 0
+    assert store.get_mention("x:5") is not None
