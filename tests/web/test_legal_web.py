@@ -4,6 +4,7 @@ custody entries for views, and the OpenAPI schema."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,26 @@ def test_openapi_covers_the_legal_api(client_for: Callable[[str], TestClient]) -
     for path in ("/api/workspaces/{slug}/legal/send", "/api/workspaces/{slug}/legal/cases",
                  "/api/workspaces/{slug}/legal/cases/{case_id}"):  # fmt: skip
         assert path in schema["paths"]
+
+
+def test_proposals_on_the_cases_page(
+    client_for: Callable[[str], TestClient], legal_world: World
+) -> None:
+    from socialhub.legal.proposals import scan
+    from socialhub.models import utcnow
+
+    from .helpers import mention
+
+    store = legal_world.store
+    store.add([mention(60, "mirabelle: on va brûler vos agences", legal_world.queries["brand"])])
+    now = utcnow()
+    assert scan(store, now - timedelta(days=3650), now + timedelta(days=3650))["com"] == 1
+    viewer = client_for("viewer")
+    refused = viewer.post("/w/com/legal/proposals/1/accept", data={"csrf_token": csrf_of(viewer)})
+    assert refused.status_code == 403
+    legal = client_for("juriste")
+    page = legal.get("/w/com/legal")
+    assert 'id="proposals"' in page.text and "threat" in page.text
+    opened = legal.post("/w/com/legal/proposals/1/accept", data={"csrf_token": csrf_of(legal)})
+    assert opened.status_code == 303 and opened.headers["location"] == "/w/com/legal/1"
+    assert 'id="no-proposals"' in legal.get("/w/com/legal").text

@@ -254,3 +254,88 @@ def verify(
             out.print(Text(f"FAILED {problem}", "red"))
     if not verdict.ok:
         raise typer.Exit(1)
+
+
+@app.command("scan")
+def scan_cmd(
+    hours: Annotated[float, typer.Option(min=0.1, help="Look back this many hours.")] = 24,
+    db: DbOption = DEFAULT_DB,
+    json: JsonOption = False,
+) -> None:
+    """Run the flagging classifier over recent mentions and propose cases (the scheduler
+    does it every few minutes). Nothing is opened: legal accepts or dismisses."""
+    from datetime import timedelta
+
+    from socialhub.legal.proposals import scan
+    from socialhub.models import utcnow
+
+    now = utcnow()
+    store = store_from(db)
+    try:
+        found = scan(store, now - timedelta(hours=hours), now, now=now)
+    finally:
+        store.close()
+    if json:
+        print_json(found)
+        return
+    for slug, n in found.items():
+        out.print(Text(f"{slug}: {n} new proposal(s)"))
+
+
+@app.command("proposals")
+def proposals_cmd(
+    workspace: Annotated[str, typer.Argument(help="Workspace slug.")],
+    status: Annotated[str, typer.Option(help="proposed, accepted or dismissed.")] = "proposed",
+    db: DbOption = DEFAULT_DB,
+    json: JsonOption = False,
+) -> None:
+    """Posts the classifier proposes, strongest first, with the cues that made them."""
+    from socialhub.store.legal_proposals import ProposalRepo
+
+    store = store_from(db)
+    try:
+        ws = store.get_workspace(workspace)
+        if ws is None or ws.id is None:
+            raise _fail(LegalError(f"no workspace {workspace!r}"))
+        items = ProposalRepo(store).list_proposals(ws.id, status)
+    finally:
+        store.close()
+    if json:
+        print_json([{"id": p.id, "mention": p.mention_id, "label": p.label, "score": p.score,
+                     "cues": p.cues, "status": p.status, "case": p.case_id}
+                    for p in items])  # fmt: skip
+        return
+    for p in items:
+        out.print(Text(f"#{p.id} {p.label} {p.score:.1f} {p.mention_id}: {', '.join(p.cues)}"))
+
+
+@app.command("decide")
+def decide_cmd(
+    workspace: Annotated[str, typer.Argument(help="Workspace slug.")],
+    proposal: Annotated[int, typer.Argument(help="Proposal number.")],
+    accept: Annotated[bool, typer.Option("--accept/--dismiss", help="Open a case, or not.")],
+    by: ByOption = "",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Accept a proposal (a case opens with it) or dismiss it."""
+    from socialhub.legal.proposals import accept as accept_proposal
+    from socialhub.legal.proposals import dismiss
+    from socialhub.models import utcnow
+
+    store = store_from(db)
+    try:
+        ws = store.get_workspace(workspace)
+        if ws is None or ws.id is None:
+            raise _fail(LegalError(f"no workspace {workspace!r}"))
+        try:
+            if accept:
+                case = accept_proposal(LegalDesk(store, LegalConfig.from_env()), ws.id, proposal,
+                                       _by(by))  # fmt: skip
+                out.print(Text(f"proposal {proposal}: case {case.id} opened"))
+            else:
+                dismiss(store, ws.id, proposal, _by(by), utcnow())
+                out.print(Text(f"proposal {proposal}: dismissed"))
+        except LegalError as exc:
+            raise _fail(exc) from None
+    finally:
+        store.close()

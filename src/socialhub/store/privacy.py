@@ -62,7 +62,7 @@ NOT_REDACTED = frozenset(
     }
 )
 # Tables whose whole row is the person's payload: matching rows are deleted.
-DELETED_ROWS = frozenset({"quarantine", "dead_letters"})
+DELETED_ROWS = frozenset({"quarantine", "dead_letters", "legal_proposals"})
 # Legal tables whose rows belong to a case: kept while the case holds.
 CASE_TABLES = frozenset({"legal_case_items", "legal_case_notes", "legal_captures"})
 

@@ -171,10 +171,48 @@ def _page(ctx: WorkspaceContext, name: str, title: str, **extra: Any) -> HTMLRes
                   **extra)  # fmt: skip
 
 
+def _proposals(desk: LegalDesk, ws: int) -> list[dict[str, Any]]:
+    from socialhub.store.legal_proposals import ProposalRepo
+
+    out = []
+    for p in ProposalRepo(desk.store).list_proposals(ws, limit=50):
+        mention = desk.store.get_mention(p.mention_id)
+        text = mention.text if mention else ""
+        out.append({"id": p.id, "label": p.label, "score": p.score, "cues": p.cues,
+                    "mention_id": p.mention_id, "text": text})  # fmt: skip
+    return out
+
+
 @router.get("/w/{slug}/legal", include_in_schema=False)
 async def cases_page(request: Request, ctx: Manage) -> HTMLResponse:
-    cases = await run_in_threadpool(_listing, desk_of(request), ctx.workspace_id)
-    return _page(ctx, "legal_cases.html", f"Legal — {ctx.workspace.name}", cases=cases)
+    desk = desk_of(request)
+    cases = await run_in_threadpool(_listing, desk, ctx.workspace_id)
+    proposals = await run_in_threadpool(_proposals, desk, ctx.workspace_id)
+    return _page(ctx, "legal_cases.html", f"Legal — {ctx.workspace.name}", cases=cases,
+                 proposals=proposals)  # fmt: skip
+
+
+@router.post("/w/{slug}/legal/proposals/{proposal_id}/{decision}", include_in_schema=False)
+async def decide_proposal(
+    request: Request, ctx: Manage, proposal_id: CaseId, decision: str
+) -> Response:
+    from socialhub.legal.proposals import accept, dismiss
+
+    if decision not in ("accept", "dismiss"):
+        raise ApiError(404, "not_found", f"No decision {decision!r}.")
+    desk = desk_of(request)
+
+    def run() -> str:
+        try:
+            if decision == "accept":
+                case = accept(desk, ctx.workspace_id, proposal_id, _actor(ctx))
+                return f"/w/{ctx.workspace.slug}/legal/{case.id}"
+            dismiss(desk.store, ctx.workspace_id, proposal_id, _actor(ctx), desk.clock())
+            return f"/w/{ctx.workspace.slug}/legal"
+        except LegalError as exc:
+            raise ApiError(400, "bad_request", str(exc)) from None
+
+    return RedirectResponse(await run_in_threadpool(run), status_code=303)
 
 
 @router.get("/w/{slug}/legal/{case_id}", include_in_schema=False)

@@ -10,6 +10,8 @@
 -- or the refusal/failure of a capture; the file itself lives under the capture folder,
 -- named by its SHA-256.
 -- legal_hold_events: each time a hold spared an item from retention or erasure.
+-- legal_proposals: posts the flagging classifier proposes to legal (never a case by
+-- itself); a person accepts (opening a case) or dismisses each.
 -- privacy_erasures: each erasure, under the SHA-256 of the subject (never the handle).
 
 CREATE TABLE legal_cases (
@@ -85,3 +87,19 @@ CREATE TABLE privacy_erasures (
     held JSONB NOT NULL DEFAULT '[]'
 );
 CREATE INDEX privacy_erasures_subject ON privacy_erasures (subject_sha256);
+
+CREATE TABLE legal_proposals (
+    id BIGSERIAL PRIMARY KEY,
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    mention_id TEXT NOT NULL,
+    label TEXT NOT NULL CHECK (label IN ('defamation', 'insult', 'threat')),
+    score REAL NOT NULL,
+    cues JSONB NOT NULL DEFAULT '[]',
+    status TEXT NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'accepted', 'dismissed')),
+    case_id BIGINT REFERENCES legal_cases(id) ON DELETE SET NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    decided_by TEXT NOT NULL DEFAULT '',
+    decided_at TIMESTAMPTZ,
+    UNIQUE (workspace_id, mention_id)
+);
+CREATE INDEX legal_proposals_open ON legal_proposals (workspace_id, status, score);
