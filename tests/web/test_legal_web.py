@@ -134,3 +134,32 @@ def test_proposals_on_the_cases_page(
     opened = legal.post("/w/com/legal/proposals/1/accept", data={"csrf_token": csrf_of(legal)})
     assert opened.status_code == 303 and opened.headers["location"] == "/w/com/legal/1"
     assert 'id="no-proposals"' in legal.get("/w/com/legal").text
+
+
+def test_an_alert_can_be_sent_to_legal(
+    client_for: Callable[[str], TestClient], legal_world: World
+) -> None:
+    from socialhub.alerts.records import Alert
+
+    from .helpers import NOW
+
+    def alert(ws: str) -> int:
+        saved = legal_world.store.save_alert(Alert(
+            rule=f"r-{ws}", detector="burst", version="1", key="k", title="Pic", severity=6,
+            first_t=NOW, last_t=NOW, observed=9, baseline=1, threshold=3, score=2,
+            workspace_id=legal_world.ws[ws].id, evidence=["x:1"]))  # fmt: skip
+        assert saved.id is not None
+        return saved.id
+
+    ours, theirs = alert("com"), alert("qos")
+    analyst = client_for("analyst")
+    headers = {"X-CSRF-Token": csrf_of(analyst)}
+    sent = analyst.post("/api/workspaces/com/legal/send",
+                        json={"kind": "alert", "item_id": str(ours)}, headers=headers)  # fmt: skip
+    assert sent.status_code == 201 and sent.json()["added"] is True
+    body = {"kind": "alert", "item_id": str(theirs)}
+    other = analyst.post("/api/workspaces/com/legal/send", json=body, headers=headers)
+    assert other.status_code == 400
+    case = client_for("juriste").get(f"/api/workspaces/com/legal/cases/{sent.json()['case']}")
+    assert case.json()["items"][0]["kind"] == "alert"
+    assert case.json()["items"][0]["record"]["evidence"] == ["x:1"]
