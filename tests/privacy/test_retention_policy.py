@@ -144,3 +144,13 @@ def test_monthly_retention_keeps_held_items(store: Store) -> None:
     # Held rows survive a second pass too, and new rows of that month still write.
     assert apply_retention(store, cutoff).mentions == 0
     assert store.get_mention("x:5") is not None
+
+
+def test_retention_setting_is_checked_by_socialhub_apply() -> None:
+    from socialhub.config.load import ConfigError, parse_config
+
+    head = '[[workspace]]\nslug = "acme"\nname = "Acme"\n[workspace.settings]\n'
+    good = parse_config(head + "retention = {days = 30, platforms = {x = 7}}\n")
+    assert good.workspaces[0].settings["retention"] == {"days": 30, "platforms": {"x": 7}}
+    with pytest.raises(ConfigError, match="retention"):
+        parse_config(head + "retention = {days = 0}\n")

@@ -49,12 +49,14 @@ def setting_validators() -> dict[str, Callable[[Any], list[str]]]:
     # Imported here: the config layer must not load the enrichment models to start.
     from socialhub.enrichers.categories.model import validate_categories
     from socialhub.enrichers.entities.dictionary import validate_entities
+    from socialhub.privacy.retention import validate_retention
     from socialhub.reports.schedule import validate_reports
 
     return {
         "entities": validate_entities,
         "categories": validate_categories,
         "reports": validate_reports,
+        "retention": validate_retention,
     }
 
 

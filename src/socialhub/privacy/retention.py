@@ -58,6 +58,15 @@ class Policy:
         return {"days": self.days, "platforms": dict(self.platforms)}
 
 
+def validate_retention(value: Any) -> list[str]:
+    """Errors of a ``retention`` workspace setting (for ``socialhub apply``)."""
+    try:
+        Policy.from_setting(value)
+    except ValueError as exc:
+        return [str(exc)]
+    return []
+
+
 @dataclass(slots=True)
 class PolicyRun:
     workspace: str
