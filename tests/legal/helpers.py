@@ -76,11 +76,11 @@ def page(title: str, extra: str = "") -> bytes:
 
 
 def world_with_post(store: Store, url: str) -> tuple[int, str]:
-    ws = store.upsert_workspace(Workspace(slug="com", name="Communication"))
+    ws = store.workspaces.upsert_workspace(Workspace(slug="com", name="Communication"))
     assert ws.id is not None
-    q = store.upsert_query(Query(ws.id, "marque", "acme"))
+    q = store.workspaces.upsert_query(Query(ws.id, "marque", "acme"))
     assert q.id is not None
-    store.add([
+    store.mentions.add([
         Mention(platform="x", native_id="77", text="Acme ment, c'est un scandale",
                 created_at=T0, url=url, author=Author("x", "u7", "@corbeau", "Le Corbeau"),
                 raw={"id": "77", "text": "Acme ment, c'est un scandale"}, query_ids=[q.id])

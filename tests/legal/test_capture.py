@@ -90,7 +90,7 @@ def test_warc_capture_and_refusals_without_browser(
         repo = LegalRepo(sqlite_store)
         items = repo.list_items(case.id)
         # Point the item at a page that redirects to a private address.
-        with sqlite_store._tx() as cur:
+        with sqlite_store.db._tx() as cur:
             cur.execute("UPDATE legal_case_items SET url = ? WHERE item_id = ?",
                         (f"{site.base}/to-private", items[0].item_id))  # fmt: skip
         refused_run = desk.capture(case.id, item, "juriste")
@@ -131,7 +131,7 @@ def test_chromium_capture_routes_every_request_through_the_guard(
         assert any("tracker.png" in b for b in done.blocked)
 
         # A page that redirects to loopback is refused in the browser path too.
-        with sqlite_store._tx() as cur:
+        with sqlite_store.db._tx() as cur:
             cur.execute("UPDATE legal_case_items SET url = ?", (f"{site.base}/bounce",))
         refused = desk.capture(case.id, item, "juriste")
         assert refused.refused and other.hits == []

@@ -41,12 +41,12 @@ def test_labels_and_explanations(text: str, label: str) -> None:
 
 
 def test_proposals_from_the_stream(store: Store, tmp_path: Path) -> None:
-    ws = store.upsert_workspace(Workspace(slug="com", name="Com"))
+    ws = store.workspaces.upsert_workspace(Workspace(slug="com", name="Com"))
     assert ws.id is not None
-    q = store.upsert_query(Query(ws.id, "marque", "acme"))
+    q = store.workspaces.upsert_query(Query(ws.id, "marque", "acme"))
     texts = ["acme: on va brûler vos agences", "acme bande de connards",
              "acme panne encore", "acme le PDG a détourné les fonds"]  # fmt: skip
-    store.add([
+    store.mentions.add([
         Mention(platform="x", native_id=str(n), text=t, created_at=NOW - timedelta(minutes=n),
                 author=Author("x", f"a{n}", f"auteur{n}"), query_ids=[q.id or 0])
         for n, t in enumerate(texts, start=1)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from socialhub.alerts.records import Alert, Notification
 from socialhub.models import (
     Author,
     Mention,
@@ -16,10 +15,11 @@ from socialhub.models import (
     WatchlistMember,
     Workspace,
 )
-from socialhub.reports.records import Report
+from socialhub.records.alerts import Alert, Notification
+from socialhub.records.relevance import RelevanceLabel
+from socialhub.records.reports import Report
 from socialhub.store.base import Store
 from socialhub.store.legal import Case, CaseItem, LegalRepo
-from socialhub.store.relevance import RelevanceLabel
 
 T0 = datetime(2026, 11, 2, 9, tzinfo=UTC)
 NAME = "Corinne Vasseur"
@@ -74,9 +74,9 @@ def _m(platform: str, n: int, text: str, author: Author, q: int, **kw: Any) -> M
 
 
 def fill(store: Store, pdf: bytes) -> Filled:
-    ws = store.upsert_workspace(Workspace(slug="acme", name="Acme"))
+    ws = store.workspaces.upsert_workspace(Workspace(slug="acme", name="Acme"))
     assert ws.id is not None
-    q = store.upsert_query(Query(ws.id, "marque", "acme"))
+    q = store.workspaces.upsert_query(Query(ws.id, "marque", "acme"))
     assert q.id is not None
     x, bsky = _author("x", "u1"), _author("bluesky", "did:plc:cv")
     paul = _author("x", "u9", handle="paul_l", name="Paul Lemaire")
@@ -88,9 +88,9 @@ def fill(store: Store, pdf: bytes) -> Filled:
         _m("x", 5, HELD_TEXT, x, q.id),
         _m("x", 6, OTHER_TEXT, paul, q.id),
     ]
-    store.add(mentions)
-    store.add_labels([RelevanceLabel(q.id, "x:1", True, "ana")])
-    store.upsert_watchlist(
+    store.mentions.add(mentions)
+    store.relevance.add_labels([RelevanceLabel(q.id, "x:1", True, "ana")])
+    store.workspaces.upsert_watchlist(
         Watchlist(ws.id, "militants", members=[WatchlistMember("", HANDLE, NAME)])
     )
     legal = LegalRepo(store)
@@ -110,7 +110,7 @@ def fill(store: Store, pdf: bytes) -> Filled:
     )
     closed.status = "closed"
     legal.update_case(closed)
-    alert = store.save_alert(
+    alert = store.alerts.save_alert(
         Alert(
             rule="r1",
             detector="burst",
@@ -130,15 +130,19 @@ def fill(store: Store, pdf: bytes) -> Filled:
         )
     )
     assert alert.id is not None
-    store.add_notification(Notification(alert.id, f"Alerte: {NAME}", TEXTS[1], 5, ws.id))
-    store.quarantine([QuarantineItem("x", "bad date", f'{{"screen_name": "{HANDLE}", "t": "x"}}')])
-    report, _ = store.claim_report(Report(ws.id, "digest", T0, T0 + timedelta(days=1), "Digest"))
+    store.alerts.add_notification(Notification(alert.id, f"Alerte: {NAME}", TEXTS[1], 5, ws.id))
+    store.sources.quarantine(
+        [QuarantineItem("x", "bad date", f'{{"screen_name": "{HANDLE}", "t": "x"}}')]
+    )
+    report, _ = store.reports.claim_report(
+        Report(ws.id, "digest", T0, T0 + timedelta(days=1), "Digest")
+    )
     report.html = (
         f"<html><body><p>{NAME} (@{HANDLE}) : {TEXTS[0]}</p><p>{OTHER_TEXT}</p></body></html>"
     )
     report.data = {"top": [{"id": "x:1", "author": f"@{HANDLE}", "text": TEXTS[0]}]}
     report.pdf, report.status = pdf, "built"
-    store.update_report(report)
+    store.reports.update_report(report)
     assert report.id is not None
     return Filled(
         ws.id,
@@ -163,6 +167,6 @@ def rollups_exact(store: Any) -> None:
         ("rollup_queries", "mention_queries"),
         ("rollup_workspaces", "mention_workspaces"),
     ):
-        total = store._rows(f"SELECT coalesce(sum(n), 0) FROM {rollup}")[0][0]
-        count = store._rows(f"SELECT count(*) FROM {rows}")[0][0]
+        total = store.db._rows(f"SELECT coalesce(sum(n), 0) FROM {rollup}")[0][0]
+        count = store.db._rows(f"SELECT count(*) FROM {rows}")[0][0]
         assert int(total) == int(count), rollup

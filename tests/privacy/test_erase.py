@@ -51,7 +51,7 @@ def test_every_table_is_searched(store: Store) -> None:
 
 def test_erase_leaves_nothing_but_held_items(store: Store, pdf: bytes) -> None:
     filled = fill(store, pdf)
-    held_seq = int(store._rows("SELECT seq FROM mentions WHERE id = ?", ["x:5"])[0][0])  # type: ignore[attr-defined]
+    held_seq = int(store.db._rows("SELECT seq FROM mentions WHERE id = ?", ["x:5"])[0][0])  # type: ignore[attr-defined]
     before = find_traces(store, needles())  # type: ignore[arg-type]
     assert {t.table for t in before} >= {
         "mentions",
@@ -85,20 +85,20 @@ def test_erase_leaves_nothing_but_held_items(store: Store, pdf: bytes) -> None:
     assert fts_terms(store, ["zorglubesque", "escrocs", "bluesky"]) == {}  # type: ignore[arg-type]
 
     # The held post is whole; the other author's post too; counts stay exact.
-    held = store.get_mention("x:5")
+    held = store.mentions.get_mention("x:5")
     assert held is not None and held.text == HELD_TEXT and held.author is not None
-    assert store.get_mention("x:6") is not None
-    assert store.count("acme", workspace_id=filled.workspace_id) == 2
-    assert store.count("voleur") == 1 and store.count("zorglubesque") == 0
+    assert store.mentions.get_mention("x:6") is not None
+    assert store.mentions.count("acme", workspace_id=filled.workspace_id) == 2
+    assert store.mentions.count("voleur") == 1 and store.mentions.count("zorglubesque") == 0
     rollups_exact(store)
-    alert = store.get_alert(filled.alert_id)
+    alert = store.alerts.get_alert(filled.alert_id)
     assert alert is not None and alert.evidence == ["x:6"]
     assert NAME not in str(alert.provenance) and HANDLE not in alert.title
-    archived = store.get_report(filled.report_id)
+    archived = store.reports.get_report(filled.report_id)
     assert archived is not None and OTHER_TEXT in archived.html and NAME not in archived.html
     assert archived.pdf is not None and archived.pdf != filled.old_pdf
     assert report.reports_rebuilt == [filled.report_id]
-    assert store.count_quarantine() == 0
+    assert store.sources.count_quarantine() == 0
     # The exemption is recorded with its reason.
     events = LegalRepo(store).hold_events(filled.held_case)
     assert [(i, a) for i, a, _, _ in events] == [("x:5", "erasure")]
@@ -122,7 +122,10 @@ def test_erase_on_one_platform_keeps_the_other(store: Store, pdf: bytes) -> None
     fill(store, pdf)
     report = erase_author(store, Subject(HANDLE, platform="bluesky"), by="dpo")
     assert report.mentions == 1
-    assert store.get_mention("bluesky:4") is None and store.get_mention("x:1") is not None
+    assert (
+        store.mentions.get_mention("bluesky:4") is None
+        and store.mentions.get_mention("x:1") is not None
+    )
 
 
 def test_subject_access_export(store: Store, pdf: bytes) -> None:

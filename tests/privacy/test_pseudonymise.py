@@ -47,9 +47,9 @@ def test_unlisted_authors_are_stored_under_a_keyed_hash(
         _mention(2, "journaliste_a", "Anne Journaliste", True),
     )
     out = stage.process([private, listed])
-    store.add([m for m in out if isinstance(m, Mention)])
+    store.mentions.add([m for m in out if isinstance(m, Mention)])
     alias = pseudonym(KEY.encode(), "x", "91")
-    stored = store.get_mention("x:1")
+    stored = store.mentions.get_mention("x:1")
     assert stored is not None and stored.author is not None
     assert stored.author.handle == alias and stored.author.name == ""
     assert stored.raw is None and stored.raw_sha256 == private.raw_sha256 != ""
@@ -58,6 +58,6 @@ def test_unlisted_authors_are_stored_under_a_keyed_hash(
     assert pseudonym(KEY.encode(), "x", "91") == alias
     assert alias != pseudonym(b"other-key-16chars", "x", "91")
     assert find_traces(store, ["lucie_f", "Lucie Fontaine"]) == []  # type: ignore[arg-type]
-    kept = store.get_mention("x:2")
+    kept = store.mentions.get_mention("x:2")
     assert kept is not None and kept.author is not None
     assert kept.author.handle == "@journaliste_a" and kept.raw is not None

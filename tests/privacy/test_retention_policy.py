@@ -36,13 +36,13 @@ def _m(n: int, platform: str, age_days: int, text: str, queries: list[int]) -> M
 
 
 def _setup(store: Store) -> tuple[int, int, int]:
-    acme = store.upsert_workspace(Workspace(slug="acme", name="Acme"))
-    qos = store.upsert_workspace(Workspace(slug="qos", name="QoS"))
+    acme = store.workspaces.upsert_workspace(Workspace(slug="acme", name="Acme"))
+    qos = store.workspaces.upsert_workspace(Workspace(slug="qos", name="QoS"))
     assert acme.id is not None and qos.id is not None
-    qa = store.upsert_query(Query(acme.id, "marque", "acme"))
-    qq = store.upsert_query(Query(qos.id, "pannes", "panne"))
+    qa = store.workspaces.upsert_query(Query(acme.id, "marque", "acme"))
+    qq = store.workspaces.upsert_query(Query(qos.id, "pannes", "panne"))
     assert qa.id is not None and qq.id is not None
-    store.add(
+    store.mentions.add(
         [
             _m(1, "x", 40, "acme vieux post frobnicateur", [qa.id]),
             _m(2, "x", 10, "acme post récent", [qa.id]),
@@ -52,7 +52,9 @@ def _setup(store: Store) -> tuple[int, int, int]:
             _m(6, "x", 45, "acme panne ancienne partagée", [qa.id, qq.id]),
         ]
     )
-    store.set_workspace_setting(acme.id, "retention", {"days": 30, "platforms": {"rss": 7}})
+    store.workspaces.set_workspace_setting(
+        acme.id, "retention", {"days": 30, "platforms": {"rss": 7}}
+    )
     legal = LegalRepo(store)
     case = legal.add_case(Case(acme.id, "Diffamation", "defamation"))
     assert case.id is not None
@@ -67,12 +69,12 @@ def test_policy_drops_what_is_due_and_nothing_held(store: Store) -> None:
     assert [(h.item_id, h.reason) for h in runs[0].held] == [("x:5", "defamation")]
     assert runs[0].mentions == 2  # x:1 and rss:3; x:6 stays for the QoS workspace
     for gone in ("x:1", "rss:3"):
-        assert store.get_mention(gone) is None
+        assert store.mentions.get_mention(gone) is None
     for kept in ("x:2", "rss:4", "x:5", "x:6"):
-        assert store.get_mention(kept) is not None
-    assert store.count(None, workspace_id=acme) == 3  # x:2, rss:4, x:5
-    assert store.count(None, workspace_id=qos) == 1  # x:6
-    assert store.count("frobnicateur") == 0
+        assert store.mentions.get_mention(kept) is not None
+    assert store.mentions.count(None, workspace_id=acme) == 3  # x:2, rss:4, x:5
+    assert store.mentions.count(None, workspace_id=qos) == 1  # x:6
+    assert store.mentions.count("frobnicateur") == 0
     rollups_exact(store)
     events = LegalRepo(store).hold_events(case)
     assert [(i, a) for i, a, _, _ in events] == [("x:5", "retention")]
@@ -84,7 +86,7 @@ def test_scheduler_runs_the_retention_job(store: Store) -> None:
     _setup(store)
     job = RetentionJob(store)
     Scheduler(store, None, clock=lambda: NOW, jobs=[job]).run_due()
-    assert store.get_mention("x:1") is None
+    assert store.mentions.get_mention("x:1") is None
     assert job.last == NOW
 
 
@@ -135,15 +137,15 @@ def test_monthly_retention_keeps_held_items(store: Store) -> None:
     done = apply_retention(store, cutoff)
     assert done.mentions == 4 and [h.split(" ")[0] for h in done.held] == ["x:5"]
     assert "defamation" in done.held[0]
-    assert store.get_mention("x:5") is not None
+    assert store.mentions.get_mention("x:5") is not None
     for gone in ("x:1", "x:6", "x:2", "rss:3"):  # created before December
-        assert store.get_mention(gone) is None
-    assert store.count("diffamation") == 1 and store.count("frobnicateur") == 0
+        assert store.mentions.get_mention(gone) is None
+    assert store.mentions.count("diffamation") == 1 and store.mentions.count("frobnicateur") == 0
     rollups_exact(store)
     assert [(i, a) for i, a, _, _ in LegalRepo(store).hold_events(case)] == [("x:5", "retention")]
     # Held rows survive a second pass too, and new rows of that month still write.
     assert apply_retention(store, cutoff).mentions == 0
-    assert store.get_mention("x:5") is not None
+    assert store.mentions.get_mention("x:5") is not None
 
 
 def test_retention_setting_is_checked_by_socialhub_apply() -> None:

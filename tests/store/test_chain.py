@@ -78,12 +78,12 @@ def test_store_refuses_update_and_delete(store: SqliteStore | PostgresStore) -> 
     repo = ChainRepo(store)
     _fill(repo, n=2)
     errors = (sqlite3.DatabaseError, psycopg.Error)
-    with pytest.raises(errors, match="append-only"), store._tx() as cur:
+    with pytest.raises(errors, match="append-only"), store.db._tx() as cur:
         cur.execute("UPDATE chain_entries SET actor = 'mallory'")
-    with pytest.raises(errors, match="append-only"), store._tx() as cur:
+    with pytest.raises(errors, match="append-only"), store.db._tx() as cur:
         cur.execute("DELETE FROM chain_entries")
     if isinstance(store, PostgresStore):
-        with pytest.raises(errors, match="append-only"), store._tx() as cur:
+        with pytest.raises(errors, match="append-only"), store.db._tx() as cur:
             cur.execute("TRUNCATE chain_entries")
     assert repo.verify("audit") is None
     assert [e.actor for e in repo.iter_entries("audit")] == ["user0", "user1"]
@@ -124,7 +124,7 @@ def test_append_inside_a_failed_transaction_leaves_nothing(
 ) -> None:
     repo = ChainRepo(store)
     _fill(repo, n=1)
-    with pytest.raises(RuntimeError), store._tx() as cur:
+    with pytest.raises(RuntimeError), store.db._tx() as cur:
         repo.append_in(cur, "audit", "bob", "draft.approved", "draft:0", {}, at=T0)
         raise RuntimeError("the action failed after its audit line")
     assert [e.seq for e in repo.iter_entries("audit")] == [1]

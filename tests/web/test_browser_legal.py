@@ -77,12 +77,12 @@ def test_send_to_legal_capture_and_export_in_chromium(
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's Chromium is missing: apt-get install -y chromium", pytrace=False)
     world = build_world(sqlite_store, Clock())
-    juriste = sqlite_store.upsert_user(User("juriste", "Juriste", "", _hash("juriste")))
-    sqlite_store.set_membership(world.ws["com"].id or 0, juriste.id or 0, Role.LEGAL)
+    juriste = sqlite_store.accounts.upsert_user(User("juriste", "Juriste", "", _hash("juriste")))
+    sqlite_store.accounts.set_membership(world.ws["com"].id or 0, juriste.id or 0, Role.LEGAL)
     url = f"http://127.0.0.1:{public_page}/status/700"
     author = Author("x", "u700", "@corbeau", "Le Corbeau")
     text = f"mirabelle nous vole {HOSTILE}"
-    sqlite_store.add([mention(700, text, world.queries["brand"], url=url, author=author)])
+    sqlite_store.mentions.add([mention(700, text, world.queries["brand"], url=url, author=author)])
     app = world.app()
     app.state.auth = AuthConfig()
     app.state.legal = LegalConfig(files=tmp_path / "evidence", allow=(f"127.0.0.1:{public_page}",))

@@ -20,8 +20,8 @@ from .helpers import Clock, World, _hash, build_world, csrf_of, login
 @pytest.fixture
 def legal_world(sqlite_store: SqliteStore, tmp_path: Path) -> World:
     world = build_world(sqlite_store, Clock())
-    user = sqlite_store.upsert_user(User("juriste", "Juriste", "", _hash("juriste")))
-    sqlite_store.set_membership(world.ws["com"].id or 0, user.id or 0, Role.LEGAL)
+    user = sqlite_store.accounts.upsert_user(User("juriste", "Juriste", "", _hash("juriste")))
+    sqlite_store.accounts.set_membership(world.ws["com"].id or 0, user.id or 0, Role.LEGAL)
     world.users["juriste"] = user
     return world
 
@@ -122,7 +122,9 @@ def test_proposals_on_the_cases_page(
     from .helpers import mention
 
     store = legal_world.store
-    store.add([mention(60, "mirabelle: on va brûler vos agences", legal_world.queries["brand"])])
+    store.mentions.add(
+        [mention(60, "mirabelle: on va brûler vos agences", legal_world.queries["brand"])]
+    )
     now = utcnow()
     assert scan(store, now - timedelta(days=3650), now + timedelta(days=3650))["com"] == 1
     viewer = client_for("viewer")
@@ -139,12 +141,12 @@ def test_proposals_on_the_cases_page(
 def test_an_alert_can_be_sent_to_legal(
     client_for: Callable[[str], TestClient], legal_world: World
 ) -> None:
-    from socialhub.alerts.records import Alert
+    from socialhub.records.alerts import Alert
 
     from .helpers import NOW
 
     def alert(ws: str) -> int:
-        saved = legal_world.store.save_alert(Alert(
+        saved = legal_world.store.alerts.save_alert(Alert(
             rule=f"r-{ws}", detector="burst", version="1", key="k", title="Pic", severity=6,
             first_t=NOW, last_t=NOW, observed=9, baseline=1, threshold=3, score=2,
             workspace_id=legal_world.ws[ws].id, evidence=["x:1"]))  # fmt: skip

@@ -45,7 +45,7 @@ def list_(
     try:
         ws_id = None
         if workspace is not None:
-            ws = store.get_workspace(workspace)
+            ws = store.workspaces.get_workspace(workspace)
             if ws is None:
                 raise _fail(LegalError(f"no workspace {workspace!r}"))
             ws_id = ws.id
@@ -127,7 +127,7 @@ def open_(
     """Send an item to legal: open a case with it, or add it to --case."""
     store = store_from(db)
     try:
-        ws = store.get_workspace(workspace)
+        ws = store.workspaces.get_workspace(workspace)
         if ws is None or ws.id is None:
             raise _fail(LegalError(f"no workspace {workspace!r}"))
         try:
@@ -294,7 +294,7 @@ def proposals_cmd(
 
     store = store_from(db)
     try:
-        ws = store.get_workspace(workspace)
+        ws = store.workspaces.get_workspace(workspace)
         if ws is None or ws.id is None:
             raise _fail(LegalError(f"no workspace {workspace!r}"))
         items = ProposalRepo(store).list_proposals(ws.id, status)
@@ -324,7 +324,7 @@ def decide_cmd(
 
     store = store_from(db)
     try:
-        ws = store.get_workspace(workspace)
+        ws = store.workspaces.get_workspace(workspace)
         if ws is None or ws.id is None:
             raise _fail(LegalError(f"no workspace {workspace!r}"))
         try:

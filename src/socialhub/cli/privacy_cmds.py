@@ -110,10 +110,10 @@ def retention_set(
     assert policy is not None
     store = store_from(db)
     try:
-        ws = store.get_workspace(workspace)
+        ws = store.workspaces.get_workspace(workspace)
         if ws is None or ws.id is None:
             raise typer.BadParameter(f"no workspace {workspace!r}", param_hint="WORKSPACE")
-        store.set_workspace_setting(ws.id, SETTING, policy.to_setting())
+        store.workspaces.set_workspace_setting(ws.id, SETTING, policy.to_setting())
     finally:
         store.close()
     out.print(Text(f"{workspace}: retention {policy.to_setting()}"))

@@ -48,9 +48,9 @@ from socialhub.connectors.base import (
 from socialhub.connectors.health import Gap, SourceHealth
 from socialhub.connectors.watchlists import expand_watchlists
 from socialhub.models import Mention
+from socialhub.records.sources import DeadLetter
 from socialhub.settings import Settings, SourceSettings
 from socialhub.store.base import Store
-from socialhub.store.sources import DeadLetter
 
 log = logging.getLogger(__name__)
 
@@ -157,14 +157,14 @@ class Coordinator:
         return self.health
 
     async def _open(self) -> bool:
-        saved = await asyncio.to_thread(self.store.get_source_health, self.name)
+        saved = await asyncio.to_thread(self.store.sources.get_source_health, self.name)
         if saved:
             connector_name = self.health.connector
             self.health = SourceHealth.from_dict(saved)
             self.health.connector = connector_name or self.health.connector
         self.health.started_at = self.clock()
         self.health.status = "ok"
-        self._cursors = await asyncio.to_thread(self.store.source_cursors, self.name)
+        self._cursors = await asyncio.to_thread(self.store.sources.source_cursors, self.name)
         if self.connector is None and self._factory is not None:
             try:
                 self.connector = self._factory()
@@ -240,7 +240,7 @@ class Coordinator:
             await self._take(target, page, emit)
             cursor = page.cursor
             self._cursors[key] = cursor
-            await asyncio.to_thread(self.store.save_source_cursor, self.name, key, cursor)
+            await asyncio.to_thread(self.store.sources.save_source_cursor, self.name, key, cursor)
             await self._save_health()
             if page.done:
                 th.polls_complete += 1
@@ -387,14 +387,14 @@ class Coordinator:
 
     async def _save_cursor(self, key: str, cursor: dict[str, Any]) -> None:
         self._cursors[key] = cursor
-        await asyncio.to_thread(self.store.save_source_cursor, self.name, key, cursor)
+        await asyncio.to_thread(self.store.sources.save_source_cursor, self.name, key, cursor)
 
     async def _dead(
         self, reason: str, raw: str, location: str, cursor: Mapping[str, Any] | None
     ) -> None:
         where = location if cursor is None else f"{location} cursor={_cursor_id(cursor).decode()}"
         letter = DeadLetter(self.name, reason, raw or "", where)
-        await asyncio.to_thread(self.store.add_dead_letter, letter)
+        await asyncio.to_thread(self.store.sources.add_dead_letter, letter)
         self.health.dead_letters += 1
         self.health.error("DeadLetter", reason, self.clock())
 
@@ -411,7 +411,7 @@ class Coordinator:
             return  # a busy source saves its health at most every 2 s
         self._last_health_save = loop.time()
         doc = self.health.to_dict(self.clock())
-        await asyncio.to_thread(self.store.save_source_health, self.name, doc)
+        await asyncio.to_thread(self.store.sources.save_source_health, self.name, doc)
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):

@@ -133,13 +133,13 @@ class LegalDesk:
         self, workspace_id: int, kind: str, item_id: str
     ) -> tuple[dict[str, Any], str | None, str, str]:
         if kind == "mention":
-            mention = self.store.get_mention(item_id)
+            mention = self.store.mentions.get_mention(item_id)
             if mention is None or workspace_id not in self.repo.mention_workspaces(item_id):
                 raise LegalError(f"no mention {item_id} in this workspace")
             raw, sha, url = self.repo.stored_payload(item_id)
             return mention_to_dict(mention, include_raw=False), raw, sha, url
         if kind == "alert":
-            alert = self.store.get_alert(int(item_id)) if item_id.isdigit() else None
+            alert = self.store.alerts.get_alert(int(item_id)) if item_id.isdigit() else None
             if alert is None or alert.workspace_id != workspace_id:
                 raise LegalError(f"no alert {item_id} in this workspace")
             return alert.to_dict(), None, "", ""

@@ -30,10 +30,12 @@ def scan(
     now = now or utcnow()
     repo, legal = ProposalRepo(store), LegalRepo(store)
     out: dict[str, int] = {}
-    for ws in store.list_workspaces():
+    for ws in store.workspaces.list_workspaces():
         assert ws.id is not None
         found = []
-        for mention in store.search(None, workspace_id=ws.id, since=since, until=until, limit=PAGE):
+        for mention in store.mentions.search(
+            None, workspace_id=ws.id, since=since, until=until, limit=PAGE
+        ):
             flag = classify(mention.text)
             if not flag.flagged or legal.cases_of_item("mention", mention.id):
                 continue

@@ -88,10 +88,12 @@ def run_policies(store: Store, now: datetime | None = None) -> list[PolicyRun]:
     now = now or utcnow()
     repo = PrivacyRepo(store)
     runs = []
-    for ws in store.list_workspaces():
+    for ws in store.workspaces.list_workspaces():
         assert ws.id is not None
         try:
-            policy = Policy.from_setting(store.get_workspace_settings(ws.id).get(SETTING))
+            policy = Policy.from_setting(
+                store.workspaces.get_workspace_settings(ws.id).get(SETTING)
+            )
         except ValueError as exc:
             log.error("workspace %s: %s", ws.slug, exc)
             continue

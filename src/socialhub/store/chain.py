@@ -81,7 +81,7 @@ class ChainRepo:
     """:class:`ChainStore` over a SQLite or PostgreSQL store's connection primitives."""
 
     def __init__(self, store: Any) -> None:
-        self._db: SqlPrimitives = store
+        self._db: SqlPrimitives = getattr(store, "db", store)  # a store or its connection
         self._pg = str(getattr(store, "url", "")).startswith(("postgresql:", "postgres:"))
 
     # -- writing ------------------------------------------------------------------

@@ -176,7 +176,8 @@ class LegalRepo:
     ``legal_captures`` and ``legal_hold_events``."""
 
     def __init__(self, store: object) -> None:
-        self.db = cast(SqlPrimitives, store)
+        # A store (its connection object is ``store.db``) or that object itself.
+        self.db = cast(SqlPrimitives, getattr(store, "db", store))
 
     def _opt(self, value: Any) -> datetime | None:
         return None if value is None else self.db._dt(value)

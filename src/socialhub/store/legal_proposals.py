@@ -53,7 +53,8 @@ _COLS = (
 
 class ProposalRepo:
     def __init__(self, store: object) -> None:
-        self.db = cast(SqlPrimitives, store)
+        # A store (its connection object is ``store.db``) or that object itself.
+        self.db = cast(SqlPrimitives, getattr(store, "db", store))
 
     def _row(self, row: Sequence[Any]) -> Proposal:
         ws, mid, label, score, created, cues, status, case, by, decided, pid = row

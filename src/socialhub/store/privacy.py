@@ -129,7 +129,8 @@ _MENTION_READ = (
 
 class PrivacyRepo:
     def __init__(self, store: object) -> None:
-        self.db = cast(SqlPrimitives, store)
+        # A store (its connection object is ``store.db``) or that object itself.
+        self.db = cast(SqlPrimitives, getattr(store, "db", store))
         self.pg = is_postgres(self.db)
         self.legal = LegalRepo(store)
 
@@ -280,7 +281,7 @@ class PrivacyRepo:
                 tuple(author_ids),
             )
             gone = len(cur.fetchall())
-        cache = getattr(self.db, "_authors", None)
+        cache = getattr(self.db, "authors", None)
         if cache is not None and hasattr(cache, "_rows"):
             # A re-collection must write the profile again, not skip it as unchanged.
             with cache._lock:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from socialhub.store.sqlbase import SqlPrimitives, iter_chunks
 
@@ -41,13 +41,19 @@ class Trace:
     row: dict[str, Any]
 
 
-def is_postgres(db: SqlPrimitives) -> bool:
+def conn(store: object) -> SqlPrimitives:
+    """A store's connection object (``store.db``), or the object itself."""
+    return cast(SqlPrimitives, getattr(store, "db", store))
+
+
+def is_postgres(db: object) -> bool:
     return str(getattr(db, "url", "")).startswith("postgres")
 
 
-def text_columns(db: SqlPrimitives) -> list[Column]:
+def text_columns(store: object) -> list[Column]:
     """Every column that can hold text, of every ordinary table (partitions excluded:
     their parent is searched), in table then column order."""
+    db = conn(store)
     if is_postgres(db):
         rows = db._rows(
             "SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c "
@@ -101,7 +107,7 @@ def _text(value: Any) -> str:
 
 
 def find_traces(
-    db: SqlPrimitives,
+    store: object,
     needles: Iterable[str],
     *,
     exclude: Sequence[str] = (),
@@ -109,6 +115,7 @@ def find_traces(
 ) -> list[Trace]:
     """Rows of every table (but ``exclude``; or ``only`` these) where a needle occurs,
     case-insensitively (ASCII case on SQLite). A row is reported once per column."""
+    db = conn(store)
     wanted = sorted({n for n in needles if n})
     if not wanted:
         return []
@@ -147,13 +154,14 @@ def _all_columns(db: SqlPrimitives, table: str) -> list[Column]:
     ]
 
 
-def fts_terms(db: SqlPrimitives, terms: Iterable[str]) -> dict[str, int]:
+def fts_terms(store: object, terms: Iterable[str]) -> dict[str, int]:
     """How many documents of SQLite's full-text index hold each term (0s left out).
 
     Reads the FTS5 vocabulary, so a term is found even though the index keeps no text;
     on PostgreSQL the ``search`` tsvector column is a text column like any other and
     :func:`find_traces` covers it.
     """
+    db = conn(store)
     if is_postgres(db):
         return {}
     wanted = sorted({t for t in terms if t})

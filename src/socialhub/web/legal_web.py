@@ -176,7 +176,7 @@ def _proposals(desk: LegalDesk, ws: int) -> list[dict[str, Any]]:
 
     out = []
     for p in ProposalRepo(desk.store).list_proposals(ws, limit=50):
-        mention = desk.store.get_mention(p.mention_id)
+        mention = desk.store.mentions.get_mention(p.mention_id)
         text = mention.text if mention else ""
         out.append({"id": p.id, "label": p.label, "score": p.score, "cues": p.cues,
                     "mention_id": p.mention_id, "text": text})  # fmt: skip
