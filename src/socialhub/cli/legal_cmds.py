@@ -289,7 +289,8 @@ def proposals_cmd(
     db: DbOption = DEFAULT_DB,
     json: JsonOption = False,
 ) -> None:
-    """Posts the classifier proposes, strongest first, with the cues that made them."""
+    """Posts the classifier proposes (threats first, then defamation, then insults;
+    strongest first within each), with the cues that made them."""
     from socialhub.store.legal_proposals import ProposalRepo
 
     store = store_from(db)
