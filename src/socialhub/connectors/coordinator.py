@@ -35,6 +35,7 @@ from typing import Any
 import orjson
 
 from socialhub.connectors.base import (
+    PAYLOAD_ERRORS,
     AuthError,
     BadRequest,
     Connector,
@@ -268,8 +269,12 @@ class Coordinator:
             except (AuthError, BadRequest):
                 raise
             except MalformedPayload as exc:
-                await self._dead(f"MalformedPayload: {exc}", exc.raw, target_key(target), cursor)
-                return None  # the same request gives the same body: retry next poll
+                await self._malformed(target, f"MalformedPayload: {exc}", exc.raw, cursor)
+                return None  # permanent for this payload: the next poll asks again
+            except PAYLOAD_ERRORS as exc:  # a decoder or parser the connector did not type
+                reason = f"MalformedPayload (untyped {type(exc).__name__}): {exc}"
+                await self._malformed(target, reason, "", cursor)
+                return None
             except Exception as exc:
                 attempt += 1
                 kind = type(exc).__name__
@@ -397,6 +402,20 @@ class Coordinator:
         await asyncio.to_thread(self.store.sources.add_dead_letter, letter)
         self.health.dead_letters += 1
         self.health.error("DeadLetter", reason, self.clock())
+
+    async def _malformed(
+        self, target: Target, reason: str, raw: str, cursor: Mapping[str, Any] | None
+    ) -> None:
+        """An unreadable payload: dead-lettered once (not at every poll), shown in health."""
+        th = self.health.target(target_key(target))
+        digest = hashlib.sha256(f"{reason}\0{raw}".encode("utf-8", "replace")).hexdigest()[:16]
+        th.malformed = reason[:500]
+        if digest == th.malformed_hash:
+            self.health.error("MalformedPayload", f"{th.key}: same payload again", self.clock())
+        else:
+            th.malformed_hash = digest
+            await self._dead(reason, raw, th.key, cursor)
+        await self._save_health(force=True)
 
     async def _stopped(self, exc: AuthError) -> None:
         log.error("source %s stopped: %s", self.name, exc)  # the message names the variable
