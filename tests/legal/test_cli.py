@@ -20,6 +20,7 @@ def test_legal_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = f"sqlite:///{tmp_path / 'hub.db'}"
     run = CliRunner()
     monkeypatch.setenv("SOCIALHUB_EVIDENCE_DIR", str(tmp_path / "evidence"))
+    monkeypatch.delenv("SOCIALHUB_FETCH_ALLOW", raising=False)
     with serve(Site()) as site:
         site.routes["/p"] = (200, {"Content-Type": "text/html"}, page("Billet"))
         site.routes["/pixel.png"] = (200, {"Content-Type": "image/png"}, PIXEL)
@@ -43,7 +44,7 @@ def test_legal_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         # Without the allowance, the local page is loopback: refused, exit 1.
         refused = run.invoke(app, ["legal", "capture", case, "--no-browser", "--db", db])
         assert refused.exit_code == 1 and "refused" in refused.output
-        monkeypatch.setenv("SOCIALHUB_CAPTURE_ALLOW", site.allow)
+        monkeypatch.setenv("SOCIALHUB_FETCH_ALLOW", site.allow)
         assert "warc: ok" in ok("legal", "capture", case, "--no-browser")
     shown = json.loads(ok("legal", "show", case, "--json", "--by", "juriste"))
     assert shown["case"]["status"] == "investigating" and shown["custody_ok"]

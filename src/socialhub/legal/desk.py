@@ -26,7 +26,6 @@ from socialhub.store.base import Store
 from socialhub.store.legal import REASONS, STATUSES, Capture, Case, CaseItem, LegalRepo, Note
 
 FILES_ENV = "SOCIALHUB_EVIDENCE_DIR"
-ALLOW_ENV = "SOCIALHUB_CAPTURE_ALLOW"  # tests only: exact host:port pairs
 TSA_ENV = "SOCIALHUB_TSA_URL"
 MAX_NOTE = 20_000
 
@@ -38,6 +37,8 @@ class LegalError(ValueError):
 @dataclass(slots=True)
 class LegalConfig:
     files: Path = Path("data/evidence")
+    # Exact host:port pairs captured whatever they resolve to (tests' own servers); the
+    # guard also reads SOCIALHUB_FETCH_ALLOW, like every connector fetch.
     allow: tuple[str, ...] = ()
     tsa_url: str = ""
     browser: bool = True
@@ -47,7 +48,6 @@ class LegalConfig:
     def from_env(cls, **overrides: Any) -> LegalConfig:
         config = cls(
             files=Path(os.environ.get(FILES_ENV) or "data/evidence"),
-            allow=tuple(a for a in os.environ.get(ALLOW_ENV, "").split(",") if a.strip()),
             tsa_url=os.environ.get(TSA_ENV, ""),
         )
         for key, value in overrides.items():

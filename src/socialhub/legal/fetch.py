@@ -1,35 +1,46 @@
 """Fetching a public page for evidence: through the connectors' address guard, hop by
 hop, every exchange recorded as WARC (ISO 28500) request/response records.
 
-The page's address comes from collected content, so it is hostile (SSRF): only http(s)
-to hosts that resolve to public addresses (:class:`~socialhub.connectors.linkguard.
-LinkGuard`), every redirect hop checked again before it is followed, at most
-:data:`MAX_HOPS` hops, at most :data:`MAX_BYTES` per body, no proxy from the
+The page's address comes from collected content, so it is hostile (SSRF). Every request
+goes through :class:`~socialhub.connectors.linkguard.GuardedTransport`, the transport
+every connector uses: http(s) only, hosts that resolve to global addresses only, and the
+connection pinned to the address that was checked (no DNS rebinding). Redirects are
+followed here, one hop at a time, each checked again before it is sent and recorded in
+the WARC; at most :data:`MAX_HOPS` hops and :data:`MAX_BYTES` per body; no proxy from the
 environment. A refused hop raises :class:`CaptureRefused` naming the address and why.
 
-Tests serve pages from loopback, which the guard refuses. :class:`CaptureGuard` takes
-an explicit allowance of exact ``host:port`` pairs (empty by default; the test servers'
-own ports only), so a redirect from an allowed test server to another loopback port is
-still refused.
+Tests serve pages from loopback, which the guard refuses: they pass the exact
+``host:port`` of their own server (``allow``; or ``SOCIALHUB_FETCH_ALLOW``, read by the
+guard itself), so a redirect to another loopback port is still refused.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
-from collections.abc import Iterable
+import threading
+from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from typing import Any, TypeVar
+from urllib.parse import urljoin
 
 import httpx
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from socialhub.connectors.linkguard import LinkGuard, Resolver, resolve
+from socialhub.connectors.linkguard import (
+    AddressRefused,
+    GuardedTransport,
+    LinkGuard,
+    Resolver,
+    resolve,
+)
 
 MAX_HOPS = 5
 MAX_BYTES = 20 * 1024 * 1024
 TIMEOUT = 20.0
-USER_AGENT = "socialhub-evidence/1 (+https://github.com/socialhub; legal capture)"
+USER_AGENT = "socialhub-evidence/1 (legal capture)"
+T = TypeVar("T")
 
 
 class CaptureRefused(Exception):
@@ -42,21 +53,13 @@ class CaptureRefused(Exception):
 
 
 class CaptureGuard:
-    """The connectors' link guard, plus an explicit allowance of exact ``host:port``
-    pairs (for tests' own local servers; none by default)."""
+    """The connectors' :class:`LinkGuard`, with an explicit allowance of exact
+    ``host:port`` pairs (for tests' own local servers; none by default)."""
 
     def __init__(self, allow: Iterable[str] = (), resolver: Resolver = resolve) -> None:
-        self.allow = {a.strip().lower() for a in allow if a.strip()}
-        self.guard = LinkGuard(resolver=resolver)
+        self.guard = LinkGuard(allow, resolver=resolver)
 
     def refusal(self, url: str) -> str | None:
-        try:
-            parts = urlsplit(url)
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-        except ValueError:
-            return "not a valid link"
-        if parts.scheme in ("http", "https") and f"{parts.hostname}:{port}" in self.allow:
-            return None
         return self.guard.refusal(url)
 
 
@@ -121,49 +124,76 @@ class WarcRecorder:
 
 
 class GuardedFetcher:
-    """GETs through the guard, following redirects itself, recording WARC."""
+    """GETs through the guarded transport, following redirects itself, recording WARC.
+
+    Synchronous for its callers (the CLI, Chromium's route handler): requests run on a
+    private event loop in a background thread, where the async guarded transport lives.
+    """
 
     def __init__(
         self, guard: CaptureGuard, recorder: WarcRecorder | None = None, timeout: float = TIMEOUT
     ) -> None:
         self.guard = guard
         self.recorder = recorder or WarcRecorder()
-        self.client = httpx.Client(
-            follow_redirects=False,
-            trust_env=False,  # no proxy from the environment: the guard decides
-            timeout=timeout,
-            headers={"User-Agent": USER_AGENT},
-        )
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+
+        async def make() -> httpx.AsyncClient:
+            return httpx.AsyncClient(
+                transport=GuardedTransport(guard.guard),
+                follow_redirects=False,
+                trust_env=False,  # no proxy from the environment: the guard decides
+                timeout=timeout,
+                headers={"User-Agent": USER_AGENT},
+            )
+
+        self.client = self._run(make())
+
+    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
 
     def close(self) -> None:
-        self.client.close()
+        try:
+            self._run(self.client.aclose())
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(5)
+            self._loop.close()
 
     def get(self, url: str, headers: dict[str, str] | None = None) -> Fetched:
+        return self._run(self._get(url, headers))
+
+    async def _get(self, url: str, headers: dict[str, str] | None) -> Fetched:
         hops: list[str] = []
         current = url
         for _ in range(MAX_HOPS + 1):
-            reason = self.guard.refusal(current)
+            reason = await self.guard.guard.arefusal(current)
             if reason is not None:
                 raise CaptureRefused(current, reason)
             hops.append(current)
             request = self.client.build_request("GET", current, headers=headers)
-            response = self.client.send(request, stream=True)
             try:
-                body = self._read(response)
+                response = await self.client.send(request, stream=True)
+            except AddressRefused as exc:  # the pinned connection refused (rebinding)
+                raise CaptureRefused(current, str(exc)) from None
+            try:
+                body = await self._read(response)
             finally:
-                response.close()
+                await response.aclose()
             self.recorder.add(request, response, body)
             location = response.headers.get("location")
             if response.is_redirect and location:
                 current = urljoin(current, location)
                 continue
-            return Fetched(url, current, response.status_code, list(response.headers.items()),
-                           body, hops)  # fmt: skip
+            return Fetched(
+                url, current, response.status_code, list(response.headers.items()), body, hops
+            )
         raise CaptureRefused(current, f"more than {MAX_HOPS} redirects")
 
-    def _read(self, response: httpx.Response) -> bytes:
+    async def _read(self, response: httpx.Response) -> bytes:
         chunks, size = [], 0
-        for chunk in response.iter_bytes():
+        async for chunk in response.aiter_bytes():
             size += len(chunk)
             if size > MAX_BYTES:
                 raise CaptureRefused(str(response.url), f"body larger than {MAX_BYTES} bytes")
