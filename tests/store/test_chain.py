@@ -46,7 +46,7 @@ def _tamper(store: SqliteStore | PostgresStore, sql: str, params: tuple[object, 
 
 
 def test_appended_entries_link_and_read_back(store: SqliteStore | PostgresStore) -> None:
-    repo = ChainRepo(store)
+    repo = store.chain
     _fill(repo, n=3)
     entries = list(repo.iter_entries("audit"))
     assert [e.seq for e in entries] == [1, 2, 3]
@@ -63,7 +63,7 @@ def test_appended_entries_link_and_read_back(store: SqliteStore | PostgresStore)
 
 
 def test_chains_are_separate(store: SqliteStore | PostgresStore) -> None:
-    repo = ChainRepo(store)
+    repo = store.chain
     _fill(repo, "audit", 2)
     _fill(repo, "custody:case-1", 3)
     assert repo.chains() == ["audit", "custody:case-1"]
@@ -75,7 +75,7 @@ def test_chains_are_separate(store: SqliteStore | PostgresStore) -> None:
 
 
 def test_store_refuses_update_and_delete(store: SqliteStore | PostgresStore) -> None:
-    repo = ChainRepo(store)
+    repo = store.chain
     _fill(repo, n=2)
     errors = (sqlite3.DatabaseError, psycopg.Error)
     with pytest.raises(errors, match="append-only"), store.db._tx() as cur:
@@ -105,7 +105,7 @@ def test_store_refuses_update_and_delete(store: SqliteStore | PostgresStore) -> 
 def test_tampering_with_one_row_names_it(
     store: SqliteStore | PostgresStore, sql: str, params: tuple[object, ...], reason: str
 ) -> None:
-    repo = ChainRepo(store)
+    repo = store.chain
     _fill(repo, n=5)
     row_ids = {e.seq: e.id for e in repo.iter_entries("audit")}
     _tamper(store, sql, params)
@@ -122,7 +122,7 @@ def test_tampering_with_one_row_names_it(
 def test_append_inside_a_failed_transaction_leaves_nothing(
     store: SqliteStore | PostgresStore,
 ) -> None:
-    repo = ChainRepo(store)
+    repo = store.chain
     _fill(repo, n=1)
     with pytest.raises(RuntimeError), store.db._tx() as cur:
         repo.append_in(cur, "audit", "bob", "draft.approved", "draft:0", {}, at=T0)
@@ -134,7 +134,7 @@ def test_append_inside_a_failed_transaction_leaves_nothing(
 def test_concurrent_writers_on_postgres_never_fork_the_chain(pg_store: PostgresStore) -> None:
     others = [PostgresStore(pg_store.url) for _ in range(3)]
     try:
-        repos = [ChainRepo(s) for s in (pg_store, *others)]
+        repos = [s.chain for s in (pg_store, *others)]
 
         def work(repo: ChainRepo, n: int) -> None:
             for i in range(15):
@@ -148,6 +148,6 @@ def test_concurrent_writers_on_postgres_never_fork_the_chain(pg_store: PostgresS
     finally:
         for s in others:
             s.close()
-    entries = list(ChainRepo(pg_store).iter_entries("audit"))
+    entries = list(pg_store.chain.iter_entries("audit"))
     assert [e.seq for e in entries] == list(range(1, 61))
     assert verify(entries) is None

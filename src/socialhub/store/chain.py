@@ -16,10 +16,9 @@ a row, and the migration's triggers refuse both (and TRUNCATE on PostgreSQL).
 Use :meth:`ChainRepo.append_in` to write an entry inside a transaction that also
 changes other tables (the audit line commits or rolls back with the action itself):
 
->>> repo = ChainRepo(store)                                   # doctest: +SKIP
->>> with store._tx() as cur:                                  # doctest: +SKIP
+>>> with store.engage.transaction() as cur:                    # doctest: +SKIP
 ...     ...  # mark the draft approved
-...     repo.append_in(cur, "audit", "bob", "draft.approved", "draft:7", {}, at=now)
+...     store.chain.append_in(cur, "audit", "bob", "draft.approved", "draft:7", {}, at=now)
 """
 
 from __future__ import annotations
@@ -27,11 +26,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from socialhub.models import utcnow
 from socialhub.records.chain import ChainBreak, ChainEntry, genesis_hash, make_entry, verify
-from socialhub.store.sqlbase import Cursor, SqlPrimitives
+from socialhub.store.sqlbase import Cursor, Repo, SqlDb
 
 # First key of the two-int advisory lock: keeps chain locks apart from other users of
 # advisory locks (the migration lock uses the one-bigint form).
@@ -40,49 +39,14 @@ PAGE = 1000
 _COLS = "chain, seq, at, actor, action, subject, payload, prev_hash, entry_hash, id"
 
 
-class ChainStore(Protocol):
-    """What the engagement layer and the legal desk need from a chain store."""
+class ChainRepo(Repo):
+    """The chains (``store.chain``, a :class:`~socialhub.store.base.ChainStore`)."""
 
-    def append(
-        self,
-        chain: str,
-        actor: str,
-        action: str,
-        subject: str,
-        payload: Mapping[str, Any] | None = None,
-        *,
-        at: datetime | None = None,
-    ) -> ChainEntry: ...
-
-    def append_in(
-        self,
-        cur: Cursor,
-        chain: str,
-        actor: str,
-        action: str,
-        subject: str,
-        payload: Mapping[str, Any] | None = None,
-        *,
-        at: datetime | None = None,
-    ) -> ChainEntry: ...
-
-    def head(self, chain: str) -> ChainEntry | None: ...
-
-    def chains(self, prefix: str = "") -> list[str]: ...
-
-    def iter_entries(self, chain: str) -> Iterator[ChainEntry]: ...
-
-    def for_subject(self, subject: str, chain: str | None = None) -> list[ChainEntry]: ...
-
-    def verify(self, chain: str | None = None, *, prefix: str = "") -> ChainBreak | None: ...
-
-
-class ChainRepo:
-    """:class:`ChainStore` over a SQLite or PostgreSQL store's connection primitives."""
-
-    def __init__(self, store: Any) -> None:
-        self._db: SqlPrimitives = getattr(store, "db", store)  # a store or its connection
-        self._pg = str(getattr(store, "url", "")).startswith(("postgresql:", "postgres:"))
+    def __init__(self, db: SqlDb | Any) -> None:
+        # the store's connection object; a whole store is accepted too (ChainRepo(store))
+        db = getattr(db, "db", db)
+        super().__init__(db)
+        self._pg = str(db.url).startswith(("postgresql:", "postgres:"))
 
     # -- writing ------------------------------------------------------------------
 
@@ -97,7 +61,7 @@ class ChainRepo:
         at: datetime | None = None,
     ) -> ChainEntry:
         """Append one entry in its own transaction."""
-        with self._db._tx() as cur:
+        with self._tx() as cur:
             return self.append_in(cur, chain, actor, action, subject, payload, at=at)
 
     def append_in(
@@ -115,7 +79,7 @@ class ChainRepo:
         if self._pg:
             cur.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_PG_CHAIN_LOCK, chain))
         cur.execute(
-            self._db._sql(
+            self._sql(
                 "SELECT seq, entry_hash FROM chain_entries WHERE chain = ? "
                 "ORDER BY seq DESC LIMIT 1"
             ),
@@ -125,14 +89,14 @@ class ChainRepo:
         seq, prev = (1, genesis_hash(chain)) if row is None else (int(row[0]) + 1, str(row[1]))
         entry = make_entry(chain, seq, prev, at or utcnow(), actor, action, subject, payload)
         cur.execute(
-            self._db._sql(
+            self._sql(
                 "INSERT INTO chain_entries (chain, seq, at, actor, action, subject, payload, "
                 "prev_hash, entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
             ),
             (
                 entry.chain,
                 entry.seq,
-                self._db._ts(entry.at),
+                self._ts(entry.at),
                 entry.actor,
                 entry.action,
                 entry.subject,
@@ -162,7 +126,7 @@ class ChainRepo:
         return ChainEntry(
             chain,
             int(seq),
-            self._db._dt(at),
+            self._dt(at),
             actor,
             action,
             subject,
@@ -173,7 +137,7 @@ class ChainRepo:
         )
 
     def head(self, chain: str) -> ChainEntry | None:
-        rows = self._db._rows(
+        rows = self._rows(
             f"SELECT {_COLS} FROM chain_entries WHERE chain = ? ORDER BY seq DESC LIMIT 1",
             [chain],
         )
@@ -181,7 +145,7 @@ class ChainRepo:
 
     def chains(self, prefix: str = "") -> list[str]:
         """Names of the chains that have entries, optionally starting with ``prefix``."""
-        rows = self._db._rows(
+        rows = self._rows(
             "SELECT DISTINCT chain FROM chain_entries WHERE substr(chain, 1, ?) = ? ORDER BY chain",
             [len(prefix), prefix],
         )
@@ -191,7 +155,7 @@ class ChainRepo:
         """Every entry of a chain in order, read a page at a time."""
         after = 0
         while True:
-            rows = self._db._rows(
+            rows = self._rows(
                 f"SELECT {_COLS} FROM chain_entries WHERE chain = ? AND seq > ? "
                 "ORDER BY seq LIMIT ?",
                 [chain, after, PAGE],
@@ -206,7 +170,7 @@ class ChainRepo:
         self, chain: str, *, limit: int = 100, before_seq: int | None = None
     ) -> list[ChainEntry]:
         """The latest entries of a chain, newest first (a page of the audit screen)."""
-        rows = self._db._rows(
+        rows = self._rows(
             f"SELECT {_COLS} FROM chain_entries WHERE chain = ? AND seq < ? "
             "ORDER BY seq DESC LIMIT ?",
             [chain, before_seq if before_seq is not None else 2**62, limit],
@@ -220,7 +184,7 @@ class ChainRepo:
         if chain is not None:
             sql += " AND chain = ?"
             params.append(chain)
-        return [self._entry(r) for r in self._db._rows(sql + " ORDER BY id", params)]
+        return [self._entry(r) for r in self._rows(sql + " ORDER BY id", params)]
 
     def verify(self, chain: str | None = None, *, prefix: str = "") -> ChainBreak | None:
         """Verify one chain, or every chain whose name starts with ``prefix``."""

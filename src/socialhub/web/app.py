@@ -28,6 +28,8 @@ from socialhub.web import (
     api,
     api_account,
     api_users,
+    engage_api,
+    engage_pages,
     explore,
     legal_web,
     pages,
@@ -52,11 +54,14 @@ def create_app(
     *,
     auth: AuthConfig | None = None,
     bootstrap_admin: bool = False,
+    engagement: Any = None,
 ) -> FastAPI:
     """The ASGI app over a migrated store.
 
     ``bootstrap_admin``: create (and print) a first administrator when nobody can log
-    in (:mod:`socialhub.web.bootstrap`); the hub sets it, tests do not.
+    in (:mod:`socialhub.web.bootstrap`); the hub sets it, tests do not. ``engagement``:
+    the :class:`~socialhub.engage.service.Engagement` (tests pass one with a fake clock
+    and platform credentials); by default one over ``store`` on the auth clock.
     """
     app = FastAPI(
         title="socialhub",
@@ -71,6 +76,11 @@ def create_app(
     app.state.stats = stats
     app.state.auth = auth or AuthConfig()
     app.state.legal = LegalConfig.from_env()  # capture folder, TSA (tests replace it)
+    if engagement is None:
+        from socialhub.engage.service import Engagement
+
+        engagement = Engagement(store, clock=app.state.auth.clock)
+    app.state.engagement = engagement
     app.state.echarts = ECHARTS if (ECHARTS / "echarts.min.js").is_file() else None
     if bootstrap_admin:
         ensure_admin(store)
@@ -89,6 +99,8 @@ def create_app(
         api_users,
         pages_users,
         legal_web,
+        engage_api,
+        engage_pages,
     ):
         app.include_router(extra.router)
     _errors(app)
