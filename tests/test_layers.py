@@ -47,6 +47,8 @@ LAYERS: dict[str, int] = {
     "config": 4,
     "builtins": 4,
     "ops": 4,
+    "legal": 4,
+    "privacy": 4,
     # 5 - long-running processes and the web app
     "web": 5,
     "processes": 5,

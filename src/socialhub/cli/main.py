@@ -19,6 +19,8 @@ from socialhub.cli import (
     hub_cmds,
     import_cmd,
     launch_cmds,
+    legal_cmds,
+    privacy_cmds,
     proc_cmds,
     quarantine_cmd,
     relevance_cmds,
@@ -59,6 +61,8 @@ app.add_typer(relevance_cmds.app, name="relevance")
 app.add_typer(alerts_cmds.app, name="alerts")
 app.add_typer(launch_cmds.app, name="launch")
 app.add_typer(users_cmds.app, name="users")
+app.add_typer(privacy_cmds.app, name="privacy")
+app.add_typer(legal_cmds.app, name="legal")
 app.add_typer(audit_cmds.app, name="audit")
 app.add_typer(engage_cmds.app, name="engage")
 eval_cmds.app.command("relevance")(relevance_cmds.eval_relevance)

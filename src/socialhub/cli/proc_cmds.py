@@ -283,7 +283,10 @@ def scheduler_service(
     except ValueError:
         mailer = None
         log.warning("SOCIALHUB_SMTP_HOST not set: reports are archived, not sent")
-    runner = Scheduler(store, mailer)
+    from socialhub.legal.proposals import FlaggingJob
+    from socialhub.privacy.retention import RetentionJob
+
+    runner = Scheduler(store, mailer, jobs=[RetentionJob(store), FlaggingJob(store)])
     leader = leadership_for(settings.db)
     done: dict[str, int] = {}
     rt.info_sources.append(lambda: {"leader": bool(getattr(leader, "held", False) or

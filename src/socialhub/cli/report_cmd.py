@@ -181,7 +181,10 @@ def scheduler(
         console.print(Text("SOCIALHUB_SMTP_HOST not set: reports are archived, not sent", "yellow"))
     store = store_from(db)
     try:
-        runner = Scheduler(store, mailer)
+        from socialhub.legal.proposals import FlaggingJob
+        from socialhub.privacy.retention import RetentionJob
+
+        runner = Scheduler(store, mailer, jobs=[RetentionJob(store), FlaggingJob(store)])
         if once:
             outcomes = runner.run_due()
             if json:

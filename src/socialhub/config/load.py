@@ -50,12 +50,14 @@ def setting_validators() -> dict[str, Callable[[Any], list[str]]]:
     from socialhub.engage.policy import validate_engagement
     from socialhub.enrichers.categories.model import validate_categories
     from socialhub.enrichers.entities.dictionary import validate_entities
+    from socialhub.privacy.retention import validate_retention
     from socialhub.reports.schedule import validate_reports
 
     return {
         "entities": validate_entities,
         "categories": validate_categories,
         "reports": validate_reports,
+        "retention": validate_retention,
         "engagement": validate_engagement,
     }
 

@@ -34,6 +34,7 @@ DEFAULT_ENRICHERS: dict[str, int | None] = {
     "sentiment": 800,
     "categories": 850,
     "authors": 950,  # after entities, which rewrites Mention.entities
+    "pseudonymise": 990,  # last: needs routing's watchlists; off without its key
 }
 
 #: ``mode`` presets: "fast" is for history backfills and bulk imports (no encoder, no

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -56,10 +56,13 @@ class Scheduler:
         mailer: Mailer | None = None,
         *,
         clock: Callable[[], datetime] = utcnow,
+        jobs: Sequence[Callable[[datetime], object]] = (),
     ) -> None:
         self.store = store
         self.mailer = mailer
         self.clock = clock
+        # Housekeeping run at each pass (e.g. privacy.retention.RetentionJob).
+        self.jobs = list(jobs)
 
     def schedules(self, ws: Workspace) -> list[Schedule]:
         assert ws.id is not None
@@ -79,6 +82,11 @@ class Scheduler:
                 continue
             for schedule in schedules:
                 outcomes += self._run_schedule(ws, schedule, now)
+        for job in self.jobs:
+            try:
+                job(now)
+            except Exception:  # housekeeping must not stop the reports
+                log.exception("scheduler job %r failed", job)
         return outcomes
 
     def _run_schedule(self, ws: Workspace, schedule: Schedule, now: datetime) -> list[Outcome]:

@@ -36,6 +36,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "view": frozenset(Role),
     "alerts.triage": frozenset({Role.ADMIN, Role.ANALYST}),
     "workspace.admin": frozenset({Role.ADMIN}),
+    # Legal desk (issue 17): analysts and up send items to legal; only legal and admin
+    # see and manage cases (a viewer or press officer cannot even list them).
+    "legal.send": frozenset({Role.ADMIN, Role.ANALYST, Role.LEGAL}),
+    "legal.manage": frozenset({Role.ADMIN, Role.LEGAL}),
     # engagement: who sees the inbox and drafts; drafting and approving are further
     # decided by the workspace's [settings.engagement] policy (socialhub.engage.policy)
     "engage.view": frozenset({Role.ADMIN, Role.ANALYST, Role.PRESS, Role.LEGAL}),

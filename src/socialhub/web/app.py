@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from socialhub import __version__
+from socialhub.legal.desk import LegalConfig
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.store.base import Store
 from socialhub.web import (
@@ -30,6 +31,7 @@ from socialhub.web import (
     engage_api,
     engage_pages,
     explore,
+    legal_web,
     pages,
     pages_users,
     pages_workspace,
@@ -73,6 +75,7 @@ def create_app(
     app.state.live = live or LiveFeed()
     app.state.stats = stats
     app.state.auth = auth or AuthConfig()
+    app.state.legal = LegalConfig.from_env()  # capture folder, TSA (tests replace it)
     if engagement is None:
         from socialhub.engage.service import Engagement
 
@@ -95,6 +98,7 @@ def create_app(
         reports_web,
         api_users,
         pages_users,
+        legal_web,
         engage_api,
         engage_pages,
     ):

@@ -189,6 +189,7 @@ def dashboard(request: Request, ctx: WorkspaceContext = Depends(workspace("view"
         echarts=request.app.state.echarts is not None,
         section="dashboard",
         is_admin=ctx.can("workspace.admin"),
+        can_legal=ctx.can("legal.manage"),
         responsiveness=responsiveness,
     )
 
