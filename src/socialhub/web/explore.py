@@ -80,7 +80,7 @@ def can_see_evidence(ctx: WorkspaceContext) -> bool:
 
 
 @router.get("/workspaces/{slug}/lint", tags=["queries"])
-def lint_query(ctx: View, q: Annotated[str, Query(max_length=5000)] = "") -> dict[str, Any]:
+def lint_query(ctx: View, q: Annotated[str, Query()] = "") -> dict[str, Any]:
     """Linter messages of a query (errors stop it from being saved), with columns."""
     messages = (
         [{"level": m.level, "message": m.message, "column": m.column} for m in lint(q)]
