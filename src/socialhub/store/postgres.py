@@ -43,6 +43,7 @@ from socialhub.store.common import (
     unique_authors,
 )
 from socialhub.store.convert import clean, to_utc_ms, utc_ms_now
+from socialhub.store.imports import ImportRepo
 from socialhub.store.launches import LaunchRepo
 from socialhub.store.reads import SqlStoreBase
 from socialhub.store.relevance import RelevanceRepo
@@ -189,6 +190,7 @@ class PostgresStore(
     WallRepo,
     SourceRepo,
     CheckpointRepo,
+    ImportRepo,
 ):
     """The Store protocol on a PostgreSQL database. Thread-safe; migrates only on demand."""
 

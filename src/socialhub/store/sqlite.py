@@ -42,6 +42,7 @@ from socialhub.store.common import (
     update_values,
 )
 from socialhub.store.convert import clean, from_ms, to_ms
+from socialhub.store.imports import ImportRepo
 from socialhub.store.launches import LaunchRepo
 from socialhub.store.reads import SqlStoreBase
 from socialhub.store.relevance import RelevanceRepo
@@ -120,6 +121,7 @@ class SqliteStore(
     WallRepo,
     SourceRepo,
     CheckpointRepo,
+    ImportRepo,
 ):
     """The Store protocol on one SQLite file. Thread-safe; opens no migration itself."""
 
