@@ -1,8 +1,9 @@
 """SQLite store: the embedded default (WAL, FTS5, one writer).
 
-All writes go through ONE writer connection guarded by a lock, Datasette style: SQLite
-allows one writer at a time anyway, and serialising in-process avoids busy waits and
-``database is locked`` errors. Reads use one connection per thread, which in WAL mode
+All writes go through ONE writer connection guarded by a fair (FIFO) lock, Datasette
+style: SQLite allows one writer at a time anyway, and serialising in-process avoids busy
+waits and ``database is locked`` errors; WAL checkpoints run in a background thread, never
+inside a commit (:mod:`.sqlite_writer`). Reads use one connection per thread, which in WAL mode
 never block the writer nor each other.
 
 Times are INTEGER milliseconds since the epoch (UTC). Full-text search uses the
@@ -48,6 +49,7 @@ from socialhub.store.reads import SqlStoreBase
 from socialhub.store.relevance import RelevanceRepo
 from socialhub.store.reports import ReportRepo
 from socialhub.store.sources import SourceRepo
+from socialhub.store.sqlite_writer import Checkpointer, FairLock
 from socialhub.store.walls import WallRepo
 from socialhub.store.web import WebRepo
 from socialhub.text import fts_document
@@ -70,7 +72,9 @@ _WRITER_PRAGMAS = (
     # Bulk inserts touch index pages all over the file: keep them in memory (256 MiB,
     # allocated only as used), and checkpoint every ~40 MB of WAL instead of 4 MB.
     "PRAGMA cache_size = -262144",
-    "PRAGMA wal_autocheckpoint = 10000",
+    # No checkpoint inside a commit (a web write paid for the ingest's WAL): the
+    # Checkpointer thread does them, passively (store/sqlite_writer.py).
+    "PRAGMA wal_autocheckpoint = 0",
 )
 _READER_PRAGMAS = ("PRAGMA query_only = ON", "PRAGMA cache_size = -65536")
 
@@ -133,12 +137,13 @@ class SqliteStore(
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._routes = RouteCache()
         self._authors = AuthorCache()
-        self._lock = threading.Lock()
+        self._lock = FairLock()  # first come, first served: see sqlite_writer
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
         self._closed = False
         self._writer = self._connect(_WRITER_PRAGMAS)
+        self._checkpointer = Checkpointer(self.path)
 
     # -- connections --------------------------------------------------------------
 
@@ -167,6 +172,7 @@ class SqliteStore(
 
     def close(self) -> None:
         self._closed = True
+        self._checkpointer.close()
         with self._lock:
             self._writer.close()
         with self._readers_lock:
@@ -188,6 +194,7 @@ class SqliteStore(
                     conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+        self._checkpointer.poke()
 
     def _rows(
         self, sql: str, params: Sequence[Any] = (), *, translate: bool = True
