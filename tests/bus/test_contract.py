@@ -66,6 +66,7 @@ async def nats_bus() -> AsyncIterator[Bus]:
         await bus.connect()
         yield bus
     finally:
+        await bus.close()  # subscriptions and their lag refreshers stop first
         await bus.delete_streams()
         await bus.close()
 
@@ -378,3 +379,31 @@ def test_nats_describe_reports_stream_sizes_and_consumer_lag() -> None:
     assert consumer["name"] == "pipeline__mentions_raw"
     assert consumer["subject"] == "mentions.raw"
     assert (consumer["pending"], consumer["ack_pending"]) == (2, 0)
+
+
+def test_nats_stream_deleted_behind_a_subscription_fails_nothing() -> None:
+    """A lag refresher that hit "stream not found" (a teardown deleting streams while a
+    subscription lived) used to die and make close() raise: the "stream not found"
+    failures under load."""
+    nats_reachable(NATS_URL)
+
+    async def scenario() -> None:
+        bus = NatsBus(NATS_URL, prefix=f"t{uuid.uuid4().hex[:10]}", lag_refresh=3600)
+        other = NatsBus(NATS_URL, prefix=f"t{uuid.uuid4().hex[:10]}")
+        try:
+            await other.publish("mentions.raw", b"x")  # someone else's stream, left alone
+            sub = await bus.subscribe("mentions.raw", "g")
+            await bus.publish("mentions.raw", b"y")
+            assert await sub.refresh() == 1
+            deleted = await bus.delete_streams()
+            assert bus.stream_name("mentions.raw") in deleted
+            assert all(name.startswith(bus.prefix.upper() + "_") for name in deleted)
+            assert await sub.refresh() == 1  # the last known lag, no exception
+            await bus.close()
+            assert await other.describe()  # the other prefix's stream still exists
+        finally:
+            await bus.close()
+            await other.delete_streams()
+            await other.close()
+
+    run(scenario())
