@@ -27,6 +27,10 @@ PostgreSQL fixtures:
 If the PostgreSQL server cannot be reached, these fixtures FAIL the test with the
 reason (they never skip: a missing database must not pass as green).
 
+Under pytest-xdist (``scripts/test.sh`` runs two workers) each worker is its own pytest
+session, so it has its own ``pg_url`` database; NATS tests use a random stream prefix
+each, and servers a test starts listen on free ports.
+
 Password hashing: tests hash and verify with a tiny Argon2id profile (the algorithm and
 code path are the real ones; only the cost differs). At the production cost a login
 costs 0.1-0.5 s on the CI machine and the suite logs in hundreds of times.
