@@ -375,8 +375,15 @@ async def test_cut_stream_reconnects_and_backfills_the_gap(store: Store) -> None
             stop.set()
 
         gaps = coord.health.target(target_key(target)).gaps
-        done = lambda: len(sink.ids) >= 6 and bool(gaps) and gaps[0].backfilled  # noqa: E731
-        await asyncio.wait_for(asyncio.gather(coord.run(sink, stop), until(done)), 10)
+
+        def done() -> bool:
+            # stop only once s6's page cursor is saved too: stopping between the emit and
+            # the save (a loaded machine) kept s5 as the stream cursor
+            saved = store.get_source_cursor("fake-src", "stream:brand") or {}
+            caught_up = saved.get("stream") == {"last": "s6"}
+            return len(sink.ids) >= 6 and bool(gaps) and gaps[0].backfilled and caught_up
+
+        await asyncio.wait_for(asyncio.gather(coord.run(sink, stop), until(done)), 60)  # hang guard
         (backfill,) = server.hits("/backfill?since_id=s2")
         assert backfill is not None
     sink.assert_exactly("s1", "s2", "s3", "s4", "s5", "s6")
