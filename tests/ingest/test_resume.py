@@ -20,7 +20,7 @@ from socialhub.ingest import import_file
 from socialhub.models import Mention
 from socialhub.store.base import Store
 
-ROWS = 20_000  # the 300,000-row figure is in bench/bench_import_resume.py
+ROWS = 10_000  # the 300,000-row figure is in bench/bench_import_resume.py
 BAD_EVERY = 1000
 
 
@@ -84,7 +84,7 @@ def _count(db: Path) -> int:
 
 def _start(path: Path, db: Path) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "socialhub.cli.main", "import", str(path)]
-    cmd += ["--db", f"sqlite:///{db}", "--no-route", "--json", "--batch-size", "500"]
+    cmd += ["--db", f"sqlite:///{db}", "--no-route", "--json", "--batch-size", "250"]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -105,7 +105,7 @@ def test_kill_9_twice_then_finish_gives_exactly_the_file(tmp_path: Path) -> None
     path, db = _file(tmp_path / "big.jsonl", ROWS), tmp_path / "resume.db"
     rng = random.Random()
     first = _kill_at(_start(path, db), db, rng.randrange(ROWS // 10, ROWS // 2))
-    second = _kill_at(_start(path, db), db, rng.randrange(first + 500, ROWS * 8 // 10))
+    second = _kill_at(_start(path, db), db, rng.randrange(first + 250, ROWS * 8 // 10))
     assert 0 < first < second < ROWS
     done = _start(path, db)
     out, err = done.communicate(timeout=300)
