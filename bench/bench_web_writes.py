@@ -72,10 +72,10 @@ def measure(situation: str, path: Path, tmp: Path, writes: int) -> dict[str, Any
     store = SqliteStore(f"sqlite:///{db}")
     store.migrate()
     if situation == "thread_legacy":
-        store._lock = threading.Lock()  # type: ignore[assignment]
-        store._writer.execute("PRAGMA wal_autocheckpoint = 10000")
-        store._checkpointer.threshold = 1 << 62
-    user = store.upsert_user(User("bob", "Bob", "", hash_password("first-password-1")))
+        store.db._lock = threading.Lock()  # type: ignore[assignment]
+        store.db._writer.execute("PRAGMA wal_autocheckpoint = 10000")
+        store.db._checkpointer.threshold = 1 << 62
+    user = store.accounts.upsert_user(User("bob", "Bob", "", hash_password("first-password-1")))
     token, _ = create_token(store, user.id or 0, "bench", utcnow())
     spare = [create_token(store, user.id or 0, f"t{i}", utcnow())[1] for i in range(writes)]
     client = TestClient(create_app(store), headers={"Authorization": f"Bearer {token}"})

@@ -7,6 +7,7 @@ bash scripts/services.sh
 .venv/bin/ruff check src tests bench scripts
 .venv/bin/ruff format --check src tests bench scripts
 .venv/bin/mypy
+.venv/bin/python scripts/check_install.py  # runs with [project].dependencies only
 # Two pytest workers (the CI machine has 2 cores; most tests wait on PostgreSQL, NATS,
 # Chromium or subprocesses). worksteal keeps the other worker busy while one runs the
 # long multi-process scale test. Each worker has its own PostgreSQL database (conftest)

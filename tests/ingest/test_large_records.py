@@ -48,8 +48,8 @@ def test_a_50_mb_record_imports_whole(tmp_path: Path, sqlite_store: SqliteStore)
     assert detect_format(path) == "jsonl"
     report = import_file(path, sqlite_store)
     assert (report.read, report.inserted, report.quarantined) == (3, 3, 0)
-    assert sqlite_store.count_quarantine() == 0
-    stored = sqlite_store.get_mention("forum:2")
+    assert sqlite_store.sources.count_quarantine() == 0
+    stored = sqlite_store.mentions.get_mention("forum:2")
     assert stored is not None
     raw = stored.raw if isinstance(stored.raw, dict) else orjson.loads(stored.raw)
     assert len(raw["attachment"]) == 50 * MB
@@ -65,12 +65,13 @@ def test_a_record_over_64_mib_is_quarantined_whole(
     assert (report.read, report.inserted, report.quarantined) == (3, 2, 1)
     assert report.read == report.accounted()
     assert report.bytes_read == path.stat().st_size
-    [item] = sqlite_store.list_quarantine()  # one row: not fragments
+    [item] = sqlite_store.sources.list_quarantine()  # one row: not fragments
     assert item.reason.startswith("record larger than 64 MiB")
     assert f"{len(huge) + 1:,} bytes" in item.reason
     assert item.location == "line 2"
     assert item.raw.startswith('{"id":"2"') and len(item.raw) <= OVERSIZE_HEAD_BYTES
-    assert sqlite_store.get_mention("forum:1") and sqlite_store.get_mention("forum:3")
+    found = sqlite_store.mentions
+    assert found.get_mention("forum:1") and found.get_mention("forum:3")
 
 
 @pytest.mark.slow
@@ -82,7 +83,7 @@ def test_a_huge_non_json_first_line_does_not_make_it_csv(
     assert detect_format(path) == "jsonl"
     report = import_file(path, sqlite_store)
     assert (report.format, report.inserted, report.quarantined) == ("jsonl", 2, 1)
-    [item] = sqlite_store.list_quarantine()
+    [item] = sqlite_store.sources.list_quarantine()
     assert item.location == "line 1" and item.reason.startswith("invalid JSON")
 
 

@@ -68,9 +68,9 @@ def test_reimport_skips_unchanged_and_updates_changed(store: Store, tmp_path: Pa
 def test_reimport_writes_no_quarantine_row_twice(store: Store, tmp_path: Path) -> None:
     path = _file(tmp_path / "posts.jsonl", 2 * BAD_EVERY)
     first = import_file(path, store, batch_size=100)
-    assert first.quarantined == 2 == store.count_quarantine()
+    assert first.quarantined == 2 == store.sources.count_quarantine()
     again = import_file(path, store, batch_size=100)
-    assert again.quarantined == 2 == store.count_quarantine()
+    assert again.quarantined == 2 == store.sources.count_quarantine()
     assert any("already in quarantine" in note for note in again.notes)
 
 

@@ -56,13 +56,13 @@ def _batch(start: int, n: int) -> list[Mention]:
 def test_a_web_write_completes_while_a_bulk_writer_is_active(tmp_path: Path) -> None:
     store = SqliteStore(f"sqlite:///{tmp_path / 'w.db'}")
     store.migrate()
-    user = store.upsert_user(User("bob", "Bob", "", "old-hash"))
+    user = store.accounts.upsert_user(User("bob", "Bob", "", "old-hash"))
     stop, batches = threading.Event(), [0]
 
     def bulk() -> None:  # back-to-back write transactions, no pause between them
         n = 0
         while not stop.is_set():
-            store.add(_batch(n, 200))
+            store.mentions.add(_batch(n, 200))
             n += 200
             batches[0] += 1
 
@@ -70,8 +70,8 @@ def test_a_web_write_completes_while_a_bulk_writer_is_active(tmp_path: Path) -> 
     writer.start()
     try:
         _wait_for(lambda: batches[0] >= 2, "the bulk writer is writing")
-        store.set_user_password(user.id or 0, "new-hash", end_sessions=True)
-        assert store.get_user("bob").password_hash == "new-hash"  # type: ignore[union-attr]
+        store.accounts.set_user_password(user.id or 0, "new-hash", end_sessions=True)
+        assert store.accounts.get_user("bob").password_hash == "new-hash"  # type: ignore[union-attr]
         # the bulk writer was still going: the web write did not wait for it to finish
         assert not stop.is_set() and writer.is_alive()
     finally:
@@ -84,12 +84,12 @@ def test_checkpoints_run_in_the_background_not_in_commits(tmp_path: Path) -> Non
     store = SqliteStore(f"sqlite:///{tmp_path / 'c.db'}")
     store.migrate()
     try:
-        auto = store._writer.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        auto = store.db._writer.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         assert auto == 0  # no commit ever copies the WAL into the database
-        store._checkpointer.threshold = 1  # any WAL now triggers the background thread
-        store.add(_batch(0, 50))
-        assert store._checkpointer.wait_runs(1)
-        busy, frames, done = store._writer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        store.db._checkpointer.threshold = 1  # any WAL now triggers the background thread
+        store.mentions.add(_batch(0, 50))
+        assert store.db._checkpointer.wait_runs(1)
+        busy, frames, done = store.db._writer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         assert busy == 0 and frames == done  # nothing left behind
     finally:
         store.close()

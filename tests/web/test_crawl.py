@@ -52,7 +52,7 @@ def _add_platform_mentions(world: World) -> list[str]:
         make("rss", RSS, "mirabelle : la panne expliquée", 2),
         make("forum", ODD, "mirabelle forum", 1),
     ]
-    world.store.add(items)
+    world.store.mentions.add(items)
     return [m.id for m in items]
 
 

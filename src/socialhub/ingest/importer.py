@@ -31,7 +31,7 @@ def import_file(
 
     The file is streamed: memory holds one batch (plus one id hash per mention, to
     count duplicates within the file). Re-importing a file is idempotent because
-    ``store.add`` is (the second run reports 0 inserted), and resuming one is fast:
+    ``store.mentions.add`` is (the second run reports 0 inserted), and resuming one is fast:
     records the store already holds with the same raw payload hash are skipped before
     ``transform`` and counted ``unchanged``, and quarantine rows an earlier run wrote
     (same source, location, reason, raw) are not written again. So an import killed
@@ -42,13 +42,13 @@ def import_file(
     path, fmt, mapping, timezone, collected_at
         See ``ImportFile``.
     store
-        Receives ``store.add(batch)`` and ``store.quarantine(items)``.
+        Receives ``store.mentions.add(batch)`` and ``store.sources.quarantine(items)``.
     batch_size
-        Mentions per ``store.add`` call.
+        Mentions per ``store.mentions.add`` call.
     progress
         ``progress(bytes_read, total_bytes, mentions_so_far)`` after every batch.
     transform
-        Applied to each batch before ``store.add`` (e.g. the enrichment pipeline);
+        Applied to each batch before ``store.mentions.add`` (e.g. the enrichment pipeline);
         mentions it leaves out are counted as ``dropped``.
 
     Returns
@@ -78,7 +78,9 @@ def import_file(
         seen: set[int] = set()
         mentions: list[Mention] = []
         held: list[QuarantineItem] = []
-        ledger = store if isinstance(store, ImportLedger) else None
+        ledger = getattr(store, "imports", None)
+        if not isinstance(ledger, ImportLedger):
+            ledger = None
         requarantined = 0
 
         def flush() -> None:
@@ -94,7 +96,7 @@ def import_file(
                 batch = transform(list(fresh)) if transform and fresh else fresh
                 report.dropped += max(0, len(fresh) - len(batch))
                 if batch:
-                    result = store.add(batch)
+                    result = store.mentions.add(batch)
                     report.inserted += result.inserted
                     report.updated += result.updated
                     report.unchanged += len(batch) - result.inserted - result.updated
@@ -103,7 +105,7 @@ def import_file(
                 new = ledger.new_quarantine(held) if ledger is not None else held
                 requarantined += len(held) - len(new)
                 if new:
-                    store.quarantine(new)
+                    store.sources.quarantine(new)
                 held.clear()
             report.bytes_read = source.bytes_read
             if progress is not None:

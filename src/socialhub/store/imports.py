@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 from socialhub.models import QuarantineItem
-from socialhub.store.admin import AdminMixin, iter_chunks
 from socialhub.store.convert import clean, clean_raw
+from socialhub.store.sqlbase import Repo, iter_chunks
 
 
 @runtime_checkable
@@ -30,7 +30,7 @@ class ImportLedger(Protocol):
         ...
 
 
-class ImportRepo(AdminMixin):
+class ImportRepo(Repo):
     """Reads on ``mentions`` (by id) and ``quarantine`` (by source and location)."""
 
     def raw_hashes(self, mention_ids: Sequence[str]) -> dict[str, str]:
