@@ -358,8 +358,7 @@ def set_member(ctx: Admin, request: Request, username: str, body: MemberIn) -> d
     store = store_of(request)
     user = store.accounts.get_user(username)
     is_member = user is not None and any(
-        m.user_id == user.id
-        for m in store.accounts.list_memberships(workspace_id=ctx.workspace_id)
+        m.user_id == user.id for m in store.accounts.list_memberships(workspace_id=ctx.workspace_id)
     )
     if not is_member and not ctx.principal.site_admin:
         raise ApiError(
