@@ -40,6 +40,7 @@ LAYERS: dict[str, int] = {
     "alerts": 3,
     "analytics": 3,
     "mailer": 3,
+    "engage": 3,
     # 4 - what is built from them
     "reports": 4,
     "ingest": 4,

@@ -7,11 +7,13 @@ import typer
 from socialhub import __version__
 from socialhub.cli import (
     alerts_cmds,
+    audit_cmds,
     backtest_cmd,
     collect_cmd,
     config_cmds,
     db_cmds,
     detect_cmd,
+    engage_cmds,
     enrich_cmd,
     eval_cmds,
     hub_cmds,
@@ -57,6 +59,8 @@ app.add_typer(relevance_cmds.app, name="relevance")
 app.add_typer(alerts_cmds.app, name="alerts")
 app.add_typer(launch_cmds.app, name="launch")
 app.add_typer(users_cmds.app, name="users")
+app.add_typer(audit_cmds.app, name="audit")
+app.add_typer(engage_cmds.app, name="engage")
 eval_cmds.app.command("relevance")(relevance_cmds.eval_relevance)
 app.add_typer(eval_cmds.app, name="eval")
 

@@ -124,12 +124,24 @@ class Scheduler:
         self.store.reports.update_report(report)
         return Outcome(ws.slug, schedule.name, slot, report.id, delivery.status)
 
+    def publish_posts(self) -> int:
+        """Publish the approved engagement posts that are due (scheduled posts in their
+        workspace's time zone, and any left mid-publication); returns how many went out."""
+        from socialhub.engage.service import Engagement
+
+        done = Engagement(self.store, clock=self.clock).publish_due()
+        for draft_id, outcome in done:
+            if outcome is not None and outcome.published is None:
+                log.warning("post %s not published: %s", draft_id, outcome.error)
+        return sum(1 for _, o in done if o is not None and o.published is not None)
+
     def run_forever(self, stop: threading.Event, interval: float = 60.0) -> None:
-        """Run due schedules every ``interval`` seconds until ``stop`` is set."""
+        """Run due schedules (and due posts) every ``interval`` seconds until ``stop``."""
         while not stop.is_set():
             try:
                 for outcome in self.run_due():
                     log.info("report %s", outcome)
+                self.publish_posts()
             except Exception:  # a bad run must not stop the next ones
                 log.exception("scheduler run failed")
             stop.wait(interval)

@@ -11,8 +11,10 @@ from __future__ import annotations
 from socialhub.store.accounts import AccountRepo
 from socialhub.store.admin import WorkspaceRepo
 from socialhub.store.alerts import AlertRepo
+from socialhub.store.chain import ChainRepo
 from socialhub.store.checkpoints import CheckpointRepo, ProcessRepo
 from socialhub.store.dashboard import DashboardRepo
+from socialhub.store.engage import EngageRepo
 from socialhub.store.imports import ImportRepo
 from socialhub.store.launches import LaunchRepo
 from socialhub.store.reads import MentionReads
@@ -43,6 +45,8 @@ class SqlStore:
         self.dashboard = DashboardRepo(db, mentions)
         self.checkpoints = CheckpointRepo(db)
         self.processes = ProcessRepo(db)
+        self.chain = ChainRepo(db)
+        self.engage = EngageRepo(db)
         self.imports = ImportRepo(db)  # what a resumed import asks (store/imports.py)
 
     def migrate(self) -> list[str]:

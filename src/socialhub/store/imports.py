@@ -1,4 +1,4 @@
-"""What a resumed import asks the store: which records it already holds (migration 0016).
+"""What a resumed import asks the store: which records it already holds (migration 0018).
 
 An import killed half way is run again from the start. Records the store already holds
 with the same raw payload (same ``raw_sha256``) are skipped before the enrichment

@@ -27,6 +27,8 @@ from socialhub.web import (
     api,
     api_account,
     api_users,
+    engage_api,
+    engage_pages,
     explore,
     pages,
     pages_users,
@@ -50,11 +52,14 @@ def create_app(
     *,
     auth: AuthConfig | None = None,
     bootstrap_admin: bool = False,
+    engagement: Any = None,
 ) -> FastAPI:
     """The ASGI app over a migrated store.
 
     ``bootstrap_admin``: create (and print) a first administrator when nobody can log
-    in (:mod:`socialhub.web.bootstrap`); the hub sets it, tests do not.
+    in (:mod:`socialhub.web.bootstrap`); the hub sets it, tests do not. ``engagement``:
+    the :class:`~socialhub.engage.service.Engagement` (tests pass one with a fake clock
+    and platform credentials); by default one over ``store`` on the auth clock.
     """
     app = FastAPI(
         title="socialhub",
@@ -68,6 +73,11 @@ def create_app(
     app.state.live = live or LiveFeed()
     app.state.stats = stats
     app.state.auth = auth or AuthConfig()
+    if engagement is None:
+        from socialhub.engage.service import Engagement
+
+        engagement = Engagement(store, clock=app.state.auth.clock)
+    app.state.engagement = engagement
     app.state.echarts = ECHARTS if (ECHARTS / "echarts.min.js").is_file() else None
     if bootstrap_admin:
         ensure_admin(store)
@@ -77,7 +87,17 @@ def create_app(
     app.include_router(api.router)
     app.include_router(api_account.router)
     app.include_router(pages.router)
-    for extra in (explore, wall, admin_api, pages_workspace, reports_web, api_users, pages_users):
+    for extra in (
+        explore,
+        wall,
+        admin_api,
+        pages_workspace,
+        reports_web,
+        api_users,
+        pages_users,
+        engage_api,
+        engage_pages,
+    ):
         app.include_router(extra.router)
     _errors(app)
 
