@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from socialhub.models import Query, utcnow
 
 from .helpers import World, launch_chromium, mention, password
 from .test_browser import served  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.slow  # end to end: a real Chromium
 
 NEW = "Quetsche-Bleue-2026"
 

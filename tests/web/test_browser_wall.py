@@ -24,6 +24,8 @@ from socialhub.web.wall import new_wall_key
 
 from .helpers import HOSTILE, Clock, World, build_world, launch_chromium, mention, password
 
+pytestmark = pytest.mark.slow  # end to end: a real Chromium
+
 
 def _free_port() -> int:
     with socket.socket() as s:

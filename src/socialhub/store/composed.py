@@ -15,6 +15,7 @@ from socialhub.store.chain import ChainRepo
 from socialhub.store.checkpoints import CheckpointRepo, ProcessRepo
 from socialhub.store.dashboard import DashboardRepo
 from socialhub.store.engage import EngageRepo
+from socialhub.store.imports import ImportRepo
 from socialhub.store.launches import LaunchRepo
 from socialhub.store.reads import MentionReads
 from socialhub.store.relevance import RelevanceRepo
@@ -46,6 +47,7 @@ class SqlStore:
         self.processes = ProcessRepo(db)
         self.chain = ChainRepo(db)
         self.engage = EngageRepo(db)
+        self.imports = ImportRepo(db)  # what a resumed import asks (store/imports.py)
 
     def migrate(self) -> list[str]:
         """Apply pending named migrations; return the names applied now."""

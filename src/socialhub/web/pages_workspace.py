@@ -40,7 +40,7 @@ def explore_page(ctx: View) -> HTMLResponse:
     return _page("explore.html", ctx, f"Explore — {ctx.workspace.name}", section="explore")
 
 
-@router.get("/w/{slug}/m/{mention_id}")
+@router.get("/w/{slug}/m/{mention_id:path}")  # ids may hold slashes (at:// URIs)
 def mention_page(ctx: View, mention_id: str, sent: int | None = None) -> HTMLResponse:
     return _page(
         "mention.html",
