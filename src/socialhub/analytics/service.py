@@ -40,11 +40,14 @@ from socialhub.analytics.detectors.runner import DetectorSet
 from socialhub.analytics.launch_monitor import LaunchMonitor, LaunchWatch
 from socialhub.analytics.launches import EXPECTED_FLOOR
 from socialhub.analytics.launches_library import library_scores
+from socialhub.analytics.stories.service import StoryDetector
+from socialhub.analytics.stories.service import flush as flush_stories
 from socialhub.analytics.types import Signal
 from socialhub.bus import STORED, Bus, Subscription
 from socialhub.models import Mention, Query, as_utc
 from socialhub.serialize import mention_from_json
 from socialhub.store.base import Store
+from socialhub.store.stories import StoryStore, story_repository
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +127,8 @@ class DetectorService:
         self.refresh_every = float(self.config.get("refresh_seconds", 60.0))
         self.checkpoint_every = float(self.config.get("checkpoint_seconds", 300.0))
         self.detectors = self._resume(DetectorSet.from_config(self.config))
+        self.stories: StoryStore | None = None
+        self._story_setup()
         self.triggers: list[WatchlistTrigger] = []
         self._refreshed = 0.0
         self._saved = time.monotonic()
@@ -240,6 +245,17 @@ class DetectorService:
             workspace_id=query.workspace_id,
         )
 
+    def _story_setup(self) -> None:
+        """The story engine (``[detect.stories]``; ``enabled = false`` switches it off),
+        kept in the detector set so it is checkpointed with it."""
+        table = dict(self.config.get("stories") or {})
+        if not table.pop("enabled", True):
+            self.detectors.detectors.pop(StoryDetector.name, None)
+            return
+        if not isinstance(self.detectors.detectors.get(StoryDetector.name), StoryDetector):
+            self.detectors.detectors[StoryDetector.name] = StoryDetector(**table)
+        self.stories = story_repository(self.store)
+
     # -- processing -------------------------------------------------------------------
 
     def handle(self, batch: Sequence[Mention]) -> list[Outcome]:
@@ -252,6 +268,9 @@ class DetectorService:
             for trigger in self.triggers:
                 signals += trigger.update(m)
         outcomes = [self._record(s, by_id) for s in signals]
+        story = self.detectors.detectors.get(StoryDetector.name)
+        if self.stories is not None and isinstance(story, StoryDetector):
+            flush_stories(story.engine, self.stories)
         self._maybe_checkpoint()
         return outcomes
 
@@ -286,7 +305,10 @@ class DetectorService:
         if state is None:
             return configured
         for name in list(state.detectors):
-            if name not in configured.detectors and name != LaunchMonitor.name:
+            if name not in configured.detectors and name not in (
+                LaunchMonitor.name,
+                StoryDetector.name,
+            ):
                 del state.detectors[name]
         for name, det in configured.detectors.items():
             if name not in state.detectors:
