@@ -32,6 +32,7 @@ from socialhub.web import (
     pages_users,
     pages_workspace,
     reports_web,
+    stories_web,
     wall,
 )
 from socialhub.web.access import ApiError
@@ -77,7 +78,8 @@ def create_app(
     app.include_router(api.router)
     app.include_router(api_account.router)
     app.include_router(pages.router)
-    for extra in (explore, wall, admin_api, pages_workspace, reports_web, api_users, pages_users):
+    for extra in (explore, wall, admin_api, pages_workspace, reports_web, api_users, pages_users,
+                  stories_web):  # fmt: skip
         app.include_router(extra.router)
     _errors(app)
 
