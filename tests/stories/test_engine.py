@@ -66,21 +66,28 @@ def test_threads_links_and_similar_words_join_one_story() -> None:
 
 def test_one_story_per_workspace_and_a_post_bridging_two_stories_merges_them() -> None:
     e = engine()
-    assert e.update(m(1, "Panne Lyon", query_ids=[1, 2])) == ["1:x:1", "2:x:1"]
+    assert e.update(m(1, "Panne Lyon https://journal.example/panne", query_ids=[1, 2])) == [
+        "1:x:1",
+        "2:x:1",
+    ]
     e.update(m(2, "Telvia Flex sort aujourd'hui https://telvia.example/flex", 1))
     e.update(m(3, "bof", 2, kind="reply", reply_to="x:2"))
-    # replies to the first story but shares the second's link: one story
-    keys = e.update(m(4, "voir https://telvia.example/flex", 3, kind="reply", reply_to="x:1"))
-    assert len(keys) == 1 and keys[0] in ("1:x:1", "1:x:2")
+    # a reply's own link never merges: it stays in its conversation
+    assert e.update(m(4, "https://journal.example/panne", 3, kind="reply", reply_to="x:2")) == [
+        "1:x:2"
+    ]
+    # a root post sharing both links makes one story of the two (the larger survives)
+    keys = e.update(m(5, "https://journal.example/panne et https://telvia.example/flex", 4))
+    assert keys == ["1:x:2"]
     records, members, merges = e.drain()
-    merged = {r.key: r for r in records}
-    survivor = merged[keys[0]]
-    assert survivor.size == 4
+    survivor = {r.key: r for r in records}["1:x:2"]
+    assert survivor.size == 5 and survivor.first_mention_id == "x:1"
     assert sorted(mid for ws, key, mid in members if key == survivor.key) == [
         "x:1",
         "x:2",
         "x:3",
         "x:4",
+        "x:5",
     ]
     assert merges == []  # the smaller story had never been written: nothing to move
 

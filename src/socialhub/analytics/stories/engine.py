@@ -81,6 +81,13 @@ class StoryParams:
     tag_min: int = 3  # posts of a story with a hashtag before the tag leads to it
     tag_share: float = 0.5  # ... and this share of the tag's recent use
     tag_idle: float = HOUR  # a tag leads to its story while the story used it this recently
+    tag_cos: float = 0.1  # cosine with the tag's story needed to follow the tag
+    merge_guard: int = 10  # stories this large merge only when their words agree:
+    merge_cos: float = 0.3  # ... centroid cosine
+    consolidate_every: float = 600.0  # seconds of stream between consolidation passes
+    consolidate_cos: float = 0.3  # centroid cosine at which two active stories merge
+    consolidate_min: int = 5  # posts a story needs to take part
+    tag_warmup: float = 12 * HOUR  # stream seen before a tag may lead (its usual use known)
     max_age: float = 18 * HOUR  # older stories take only their threads' posts
 
 
@@ -125,7 +132,9 @@ class StoryEngine:
         self.rates: dict[int, tuple[float, float]] = {}  # query -> (decayed posts, at)
         self.merges: list[tuple[int, str, str]] = []
         self.clock = 0.0
+        self.started = 0.0
         self._last_gc = 0.0
+        self._last_consolidation = 0.0
 
     # -- configuration -----------------------------------------------------------------
 
@@ -145,6 +154,7 @@ class StoryEngine:
         """Place one mention (stream order); returns the keys of its stories."""
         t = m.created_at.timestamp()
         self.clock = max(self.clock, t)
+        self.started = self.started or t
         spaces = sorted({self.workspaces[q] for q in m.query_ids if q in self.workspaces})
         parents = [p for p in (m.root_id, m.repost_of, m.quote_of, m.reply_to) if p]
         thread = self._thread_stories(parents)
@@ -158,26 +168,35 @@ class StoryEngine:
         keys: list[str] = []
         terms: dict[str, float] | None = None
         for ws in spaces or sorted(thread):
-            hard = [thread.get(ws)] if ws in thread else []
-            hard += [self._live(self.link_story.get((ws, link))) for link in links]
-            hard = [
-                k for k in hard if k is not None and (k == thread.get(ws) or self._open_to(k, t))
-            ]
-            if m.cluster_id:
-                hard.append(self._live(self.cluster_story.get((ws, m.cluster_id))))
-            if spaces:
-                for tag in tags:
+            if ws in thread:
+                # a reply, quote or repost belongs to its conversation; its own words,
+                # links or near-duplicates ("Bon papier", "Haha") never merge stories
+                hard: list[str | None] = [thread[ws]]
+            else:
+                hard = [self._live(self.link_story.get((ws, link))) for link in links]
+                for tag in tags if spaces else ():
                     owner = self._live(self.tag_story.get((ws, tag)))
-                    if (
-                        owner is not None
-                        and self._open_to(owner, t)
-                        and (t - self.stories[owner].tag_last.get(tag, 0.0) <= self.params.tag_idle)
+                    if owner is not None and (
+                        t - self.stories[owner].tag_last.get(tag, 0.0) <= self.params.tag_idle
                     ):
-                        hard.append(owner)
+                        if terms is None:
+                            terms = self._vector(m, t)
+                        # the tag and some of the story's words: "#Mirabelle" alone is
+                        # not the outage when the post is about personal data
+                        if self._cosine(terms, self.stories[owner]) >= self.params.tag_cos:
+                            hard.append(owner)
+                hard = [k for k in hard if k is not None and self._open_to(k, t)]
+                if not hard and m.cluster_id:
+                    # a near-duplicate joins, never merges: template-like posts ("Test de
+                    # débit : 450 Mb/s") cluster across unrelated stories
+                    near = self._live(self.cluster_story.get((ws, m.cluster_id)))
+                    if near is not None and self._open_to(near, t):
+                        hard = [near]
             found = [k for k in dict.fromkeys(hard) if k is not None]
             key: str | None = None
             if found:
-                key = self._merge(ws, found)
+                # only a root post's own evidence may merge two stories
+                key = self._merge(ws, found) if root else found[0]
             elif spaces and m.kind != "repost":
                 if terms is None:
                     terms = self._vector(m, t)
@@ -188,16 +207,20 @@ class StoryEngine:
                 key = self._open(ws, m, t)
             story = self.stories[key]
             story.add(m, t, list_types=self.lists, official=self.official)
-            if terms is None and spaces and m.kind != "repost":
+            # replies' small talk blurs a centroid, unless the reply is where the
+            # conversation enters this workspace (its parent is another workspace's)
+            shapes = root or m.kind == "quote" or ws not in thread
+            if terms is None and spaces and shapes:
                 terms = self._vector(m, t)
-            if terms:
+            if terms and shapes:
                 self._centroid(ws, story, terms)
             if vector is not None:
                 self._mean_vector(story, vector)
             for link in links:
-                _put(self.link_story, (ws, link), key, self.params.max_posts)
                 story.links[link] += 1
-            if m.cluster_id:
+                if root:
+                    _put(self.link_story, (ws, link), key, self.params.max_posts)
+            if m.cluster_id and root:
                 _put(self.cluster_story, (ws, m.cluster_id), key, self.params.max_posts)
             for tag in tags:
                 story.tags[tag] += 1
@@ -207,6 +230,8 @@ class StoryEngine:
             keys.append(key)
         if keys:
             _put(self.posts, m.id, tuple(keys), self.params.max_posts)
+        if t - self._last_consolidation >= self.params.consolidate_every:
+            self.consolidate(t)
         if t - self._last_gc >= HOUR:
             self._gc(t)
         return keys
@@ -221,6 +246,8 @@ class StoryEngine:
     def _owns(self, story: StoryState, tag: str, t: float) -> bool:
         """Whether most of a hashtag's recent use is this story's (#MirabelleDown during
         the outage, not #panne which the background uses all the time)."""
+        if t - self.started < self.params.tag_warmup:
+            return False  # every tag looks new on a cold start
         df = self.df.get(tag)
         used = self._decayed(df, t) if df else 0.0
         return story.tags[tag] >= self.params.tag_share * used
@@ -252,18 +279,27 @@ class StoryEngine:
         keys.sort(key=lambda k: (-self.stories[k].size, self.stories[k].first_t))
         big = self.stories[keys[0]]
         for key in keys[1:]:
-            small = self.stories.pop(key)
-            big.absorb(small)
-            self.alias[key] = big.key
-            self._unindex(ws, small)
-            for term, w in small.centroid.items():
-                self.index.setdefault(ws, {}).setdefault(term, set()).add(big.key)
-                del w
-            if small.stored:
-                self.merges.append((ws, key, big.key))
-                big.stored = big.stored or small.stored
+            other = self.stories[key]
+            if other.size >= self.params.merge_guard and (
+                _centroid_cosine(big, other) < self.params.merge_cos
+            ):
+                continue  # two grown stories that talk differently stay apart
+            self._absorb(ws, big, key)
         self._trim(ws, big)
         return big.key
+
+    def _absorb(self, ws: int, big: StoryState, key: str) -> None:
+        small = self.stories.pop(key)
+        big.absorb(small)
+        self.alias[key] = big.key
+        self._unindex(ws, small)
+        index = self.index.setdefault(ws, {})
+        for term in small.centroid:
+            index.setdefault(term, set()).add(big.key)
+        if small.stored:
+            self.merges.append((ws, key, big.key))
+            big.stored = True
+        big.norm = math.sqrt(sum(w * w for w in big.centroid.values()))
 
     # -- similarity --------------------------------------------------------------------
 
@@ -320,8 +356,7 @@ class StoryEngine:
             story = self.stories.get(key)
             if story is None or story.norm <= 0 or not self._open_to(key, t):
                 continue
-            c = story.centroid
-            sim = sum(w * c.get(term, 0.0) for term, w in terms.items()) / story.norm
+            sim = self._cosine(terms, story)
             if vector is not None and story.vector is not None:
                 cos = float(np.dot(story.vector, vector) / (np.linalg.norm(story.vector) or 1.0))
                 hit = 1.0 if cos >= self.params.vector_threshold else cos / 2
@@ -330,6 +365,12 @@ class StoryEngine:
             if sim > best_sim:
                 best, best_sim = key, sim
         return best
+
+    def _cosine(self, terms: dict[str, float], story: StoryState) -> float:
+        if story.norm <= 0:
+            return 0.0
+        c = story.centroid
+        return sum(w * c.get(term, 0.0) for term, w in terms.items()) / story.norm
 
     def _centroid(self, ws: int, story: StoryState, terms: dict[str, float]) -> None:
         index = self.index.setdefault(ws, {})
@@ -375,6 +416,45 @@ class StoryEngine:
 
     # -- upkeep and output -------------------------------------------------------------
 
+    def consolidate(self, t: float) -> int:
+        """Merge active stories whose centroids agree (``consolidate_cos``): one event
+        told in several ways (the outage's "no network in Lyon" and "Grenoble down, no
+        information") grows as several stories until their words meet. Candidates share
+        one of their top terms (the inverted index); the larger story survives. Returns
+        the number of merges."""
+        since, self._last_consolidation = self._last_consolidation, t
+        merged = 0
+        p = self.params
+        for ws, index in list(self.index.items()):
+            active = [
+                s
+                for s in self.stories.values()
+                if s.workspace_id == ws and s.size >= p.consolidate_min and self._open_to(s.key, t)
+            ]
+            active.sort(key=lambda s: (-s.size, s.first_t))
+            for story in active:
+                if story.key not in self.stories or story.last_t < since:
+                    continue  # absorbed earlier in this pass, or unchanged since the last
+                top = sorted(story.centroid, key=lambda k: -story.centroid[k])[: p.lookup_terms]
+                others: set[str] = set()
+                for term in top:
+                    others |= index.get(term, set())
+                for key in sorted(others):
+                    other = self.stories.get(key)
+                    if (
+                        other is None
+                        or key == story.key
+                        or (other.size, -other.first_t) > (story.size, -story.first_t)
+                        or other.size < p.consolidate_min
+                        or not self._open_to(key, t)
+                        or _centroid_cosine(story, other) < p.consolidate_cos
+                    ):
+                        continue
+                    self._absorb(ws, story, key)
+                    merged += 1
+                self._trim(ws, story)
+        return merged
+
     def _gc(self, t: float) -> None:
         """Forget silent stories and rare terms (hourly, on the stream clock)."""
         self._last_gc = t
@@ -396,7 +476,7 @@ class StoryEngine:
         return per_second * HOUR
 
     def importance(self, story: StoryState) -> tuple[float, list[dict[str, Any]]]:
-        peak_t, peak = story.peak()
+        peak_t, peak = story.peak_roots()  # the baseline counts original posts too
         queries = [q for q, n in story.queries.items() if n * 3 >= story.size] or list(
             story.queries
         )
@@ -436,6 +516,13 @@ class StoryEngine:
             story.stored = True
         merges, self.merges = self.merges, []
         return records, members, merges
+
+
+def _centroid_cosine(a: StoryState, b: StoryState) -> float:
+    if a.norm <= 0 or b.norm <= 0:
+        return 0.0
+    small, large = sorted((a.centroid, b.centroid), key=len)
+    return sum(w * large.get(term, 0.0) for term, w in small.items()) / (a.norm * b.norm)
 
 
 def _put(table: OrderedDict[K, V], key: K, value: V, cap: int) -> None:

@@ -95,9 +95,15 @@ def score_episodes(
     query_workspace: Mapping[str, int],
     *,
     top: int = 5,
+    routed: Mapping[str, set[int]] | None = None,
 ) -> dict[str, Any]:
     """B-cubed over the episodes' posts (each in its query's workspace) and each
-    episode's rank among the stories of its start day, by importance at day's end."""
+    episode's rank among the stories of its start day, by importance at day's end.
+
+    With ``routed`` (``{mention id: workspaces its queries belong to}``), also
+    ``bcubed_in_stream``: only the posts the workspace sees (routed to it, or placed in
+    one of its stories through their thread); an outage complaint routed to the QoS
+    workspace alone is not in the communication workspace's stream at all."""
     start = datetime.fromisoformat(truth["start"])
     story_of = result.story_of()
     labels: dict[str, str] = {}
@@ -128,7 +134,24 @@ def score_episodes(
         }
     p, r, f1 = bcubed(pred, labels)
     ranks = [e["rank_by_importance"] for e in episodes.values()]
+    extra: dict[str, Any] = {}
+    if routed is not None:
+        ws_of = {ep["name"]: query_workspace[ep["query"]] for ep in truth["episodes"]}
+        seen = {
+            mid: name
+            for mid, name in labels.items()
+            if mid in pred or ws_of[name] in routed.get(mid, set())
+        }
+        sp, sr, sf = bcubed(pred, seen)
+        extra["bcubed_in_stream"] = {
+            "precision": round(sp, 4),
+            "recall": round(sr, 4),
+            "f1": round(sf, 4),
+            "posts": len(seen),
+            "of": len(labels),
+        }
     return {
+        **extra,
         "bcubed": {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4)},
         "episodes": episodes,
         "all_in_top": all(x is not None and x <= top for x in ranks),

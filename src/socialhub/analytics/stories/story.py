@@ -49,6 +49,7 @@ class StoryState:
     authors: set[str] = field(default_factory=set)
     reach: int = 0  # followers summed over distinct authors
     hourly: Counter[int] = field(default_factory=Counter)  # hour index -> posts
+    hourly_roots: Counter[int] = field(default_factory=Counter)  # ... original posts only
     centroid: dict[str, float] = field(default_factory=dict)  # term -> summed weight
     norm: float = 0.0
     vector: Any = None  # mean encoder vector (numpy), full mode only
@@ -84,6 +85,8 @@ class StoryState:
         self.size += 1
         self.last_t = max(self.last_t, t)
         self.hourly[int(t // HOUR)] += 1
+        if not (m.root_id or m.repost_of or m.quote_of or m.reply_to):
+            self.hourly_roots[int(t // HOUR)] += 1
         self.pending.append(m.id)
         self.dirty = True
         author = m.author
@@ -157,7 +160,16 @@ class StoryState:
             self.authors.add(handle)
         self.reach += other.reach  # authors in both are counted twice: a bound, cheap
         self.followers_max = max(self.followers_max, other.followers_max)
-        for counter in ("hourly", "links", "tags", "sentiment", "places", "platforms", "languages"):
+        for counter in (
+            "hourly",
+            "hourly_roots",
+            "links",
+            "tags",
+            "sentiment",
+            "places",
+            "platforms",
+            "languages",
+        ):
             getattr(self, counter).update(getattr(other, counter))
         self.categories.update(other.categories)
         for tag, at in other.tag_last.items():
@@ -183,6 +195,13 @@ class StoryState:
         if not self.hourly:
             return self.first_t, 0
         hour, count = max(self.hourly.items(), key=lambda kv: (kv[1], -kv[0]))
+        return hour * HOUR, count
+
+    def peak_roots(self) -> tuple[float, int]:
+        """(start of the hour with most original posts, their number)."""
+        if not self.hourly_roots:
+            return self.first_t, 0
+        hour, count = max(self.hourly_roots.items(), key=lambda kv: (kv[1], -kv[0]))
         return hour * HOUR, count
 
     def recent(self, now: float) -> int:
