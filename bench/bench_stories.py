@@ -11,6 +11,8 @@ the detector service does after each batch. Scores (``socialhub.analytics.storie
 
 - B-cubed precision / recall / F1 over the episodes' posts, each post placed in the
   workspace of its episode's query (a post in no story is a cluster of its own);
+  ``bcubed_in_stream`` keeps only the posts that workspace sees (routed to it, or in
+  one of its stories through their thread);
   ``bcubed_with_background`` adds every background post of the same stories as an item
   of its own label, so a story that swallowed background posts loses precision there;
 - each episode's main story (holding most of its posts) ranked by importance among the
@@ -60,7 +62,8 @@ def one_seed(seed: int, days: float, rate: float) -> tuple[dict[str, Any], list[
     seconds = time.perf_counter() - started
     names = meta["names"]
     query_ws = {name: meta["workspaces"][q] for q, name in names.items()}
-    out = score_episodes(result, meta["truth"], query_ws)
+    routed = {m.id: {meta["workspaces"][q] for q in m.query_ids} for m in mentions}
+    out = score_episodes(result, meta["truth"], query_ws, routed=routed)
     # background posts of the episodes' stories as items of their own label
     story_of = result.story_of()
     labels = {mid: ep["name"] for ep in meta["truth"]["episodes"] for mid in ep["mention_ids"]}
@@ -120,7 +123,8 @@ def main() -> None:
     for seed in (int(s) for s in args.seeds.split(",")):
         out, mentions = one_seed(seed, args.days, args.rate)
         report["seeds"][str(seed)] = out
-        print(f"seed {seed}: {out['bcubed']} top5={out['all_in_top']}", file=sys.stderr)
+        ranks = {k: v["rank_by_importance"] for k, v in out["episodes"].items()}
+        print(f"seed {seed}: {out['bcubed']} top5={out['all_in_top']} {ranks}", file=sys.stderr)
         if not sample:
             sample = mentions[: args.pipeline_sample + 20]
     if args.pipeline_sample and sample:
