@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from socialhub.models import Query, Workspace
+from socialhub.records.stories import StoryRecord
 from socialhub.store.base import Store
-from socialhub.store.stories import StoryRecord, story_repository
 
 from .helpers import T0, mention
 
@@ -28,13 +28,13 @@ def _record(ws: int, key: str, **fields: object) -> StoryRecord:
 
 
 def test_save_get_list_and_members(store: Store) -> None:
-    ws = store.upsert_workspace(Workspace("qos", "QoS"))
+    ws = store.workspaces.upsert_workspace(Workspace("qos", "QoS"))
     assert ws.id is not None
-    q = store.upsert_query(Query(ws.id, "Pannes", "panne"))
+    q = store.workspaces.upsert_query(Query(ws.id, "Pannes", "panne"))
     assert q.id is not None
     for n in (1, 2, 3):
-        store.add([mention(n, "panne à Lyon", query_ids=[q.id])])
-    repo = story_repository(store)
+        store.mentions.add([mention(n, "panne à Lyon", query_ids=[q.id])])
+    repo = store.stories
     big = _record(
         ws.id,
         f"{ws.id}:x:1",
@@ -73,9 +73,9 @@ def test_save_get_list_and_members(store: Store) -> None:
 
 
 def test_merge_moves_members_and_hides_the_old_story(store: Store) -> None:
-    ws = store.upsert_workspace(Workspace("com", "Com"))
+    ws = store.workspaces.upsert_workspace(Workspace("com", "Com"))
     assert ws.id is not None
-    repo = story_repository(store)
+    repo = store.stories
     a, b = _record(ws.id, "k:a", size=2), _record(ws.id, "k:b", size=1)
     repo.save([a, b], [(ws.id, "k:a", "x:1"), (ws.id, "k:a", "x:2"), (ws.id, "k:b", "x:2"),
                        (ws.id, "k:b", "x:3")])  # fmt: skip

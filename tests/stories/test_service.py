@@ -13,7 +13,6 @@ from socialhub.analytics.service import DetectorService, default_routes
 from socialhub.analytics.stories.service import StoryDetector
 from socialhub.models import Mention, Query, Workspace
 from socialhub.store.base import Store
-from socialhub.store.stories import story_repository
 
 T0 = datetime(2026, 3, 2, 8, tzinfo=UTC)
 
@@ -25,9 +24,9 @@ def _service(store: Store, cfg: dict[str, object], state: Path | None = None) ->
 
 
 def test_batches_become_stored_stories(store: Store, tmp_path: Path) -> None:
-    ws = store.upsert_workspace(Workspace("qos", "QoS"))
+    ws = store.workspaces.upsert_workspace(Workspace("qos", "QoS"))
     assert ws.id is not None
-    q = store.upsert_query(Query(ws.id, "Pannes", "panne"))
+    q = store.workspaces.upsert_query(Query(ws.id, "Pannes", "panne"))
     assert q.id is not None
     svc = _service(store, {"only": ["volume"]}, tmp_path / "state.pkl")
     posts = [
@@ -36,9 +35,9 @@ def test_batches_become_stored_stories(store: Store, tmp_path: Path) -> None:
         for i in range(4)
     ] + [Mention("x", "r1", "pareil ici", T0 + timedelta(minutes=5), kind="reply",
                  reply_to="x:p0")]  # fmt: skip
-    store.add(posts)
+    store.mentions.add(posts)
     svc.handle(posts[:2])
-    repo = story_repository(store)
+    repo = store.stories
     assert repo.list_stories(ws.id) == []  # under min_size (3): nothing written yet
     svc.handle(posts[2:])
     (story,) = repo.list_stories(ws.id)

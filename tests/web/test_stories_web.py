@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 
 from socialhub.models import Mention
-from socialhub.store.stories import StoryRecord, story_repository
+from socialhub.records.stories import StoryRecord
 
 from .helpers import World
 
@@ -20,8 +20,10 @@ T0 = datetime(2026, 3, 3, 7, 0, tzinfo=UTC)
 def _stories(world: World) -> tuple[int, int, int]:
     store = world.store
     com, qos = world.ws["com"].id or 0, world.ws["qos"].id or 0
-    store.add([Mention("x", "st1", "Panne <b>Lyon</b>", T0), Mention("x", "st2", "idem", T0)])
-    repo = story_repository(store)
+    store.mentions.add(
+        [Mention("x", "st1", "Panne <b>Lyon</b>", T0), Mention("x", "st2", "idem", T0)]
+    )
+    repo = store.stories
     why = [
         {"component": "velocity", "value": 9.0, "points": 22.0,
          "why": "60 posts in its busiest hour vs 6.0 usual"},

@@ -24,8 +24,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from socialhub.enrichers.neardup import links_of, normalise_text
 from socialhub.models import Mention
+from socialhub.text import links_of, normalise_text
 
 __all__ = ["Amplifier", "Coordination", "PostRef", "Provenance", "provenance"]
 

@@ -42,12 +42,12 @@ from socialhub.analytics.launches import EXPECTED_FLOOR
 from socialhub.analytics.launches_library import library_scores
 from socialhub.analytics.stories.service import StoryDetector
 from socialhub.analytics.stories.service import flush as flush_stories
-from socialhub.analytics.types import Signal
 from socialhub.bus import STORED, Bus, Subscription
 from socialhub.models import Mention, Query, as_utc
+from socialhub.records.signals import Signal
 from socialhub.serialize import mention_from_json
 from socialhub.store.base import Store
-from socialhub.store.stories import StoryStore, story_repository
+from socialhub.store.stories import StoryStore
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +102,9 @@ def default_routes(channels: Sequence[Channel], min_severity: int = 5) -> list[R
 class DetectorService:
     """See the module docstring. ``config`` is the ``[detect]`` settings table."""
 
+    # The workspace a partitioned service serves (set by its subclass); None: all.
+    workspace_id: int | None = None
+
     def __init__(
         self,
         bus: Bus,
@@ -144,12 +147,12 @@ class DetectorService:
         if not force and now - self._refreshed < self.refresh_every:
             return
         self._refreshed = now
-        queries = self.store.list_queries(enabled_only=False)
+        queries = self.store.workspaces.list_queries(enabled_only=False)
         workspaces = {q.id: q.workspace_id for q in queries if q.id is not None}
         labels = {f"query:{q.id}": q.name for q in queries}
-        spaces = self.store.list_workspaces()
+        spaces = self.store.workspaces.list_workspaces()
         labels |= {f"workspace:{ws.id}": ws.name for ws in spaces}
-        watchlists = {ws.id: self.store.list_watchlists(ws.id) for ws in spaces}
+        watchlists = {ws.id: self.store.workspaces.list_watchlists(ws.id) for ws in spaces}
         lists = {wl.name: wl.list_type for wls in watchlists.values() for wl in wls}
         for det in self.detectors.detectors.values():
             # detectors keep these as plain attributes (see their constructors)
@@ -182,9 +185,9 @@ class DetectorService:
             monitor = LaunchMonitor([], **table)
             self.detectors.detectors[LaunchMonitor.name] = monitor
         by_name = {(q.workspace_id, q.name.casefold()): q for q in queries if q.id is not None}
-        records = self.store.list_launches()
+        records = self.store.launches.list_launches()
         clock = self.detectors.clock
-        only = getattr(self, "workspace_id", None)  # a workspace partition: its launches
+        only = self.workspace_id  # a workspace partition follows its own launches only
         watches = []
         for rec in records:
             if rec.source != "user" or (only is not None and rec.workspace_id != only):
@@ -228,7 +231,7 @@ class DetectorService:
             expected = list(curve.get("expected") or [])
             per_bucket = sum(expected) / len(expected) if expected else EXPECTED_FLOOR
         else:
-            before = self.store.count(
+            before = self.store.mentions.count(
                 query.definition,
                 workspace_id=query.workspace_id,
                 since=at - timedelta(hours=24),
@@ -254,7 +257,7 @@ class DetectorService:
             return
         if not isinstance(self.detectors.detectors.get(StoryDetector.name), StoryDetector):
             self.detectors.detectors[StoryDetector.name] = StoryDetector(**table)
-        self.stories = story_repository(self.store)
+        self.stories = self.store.stories
 
     # -- processing -------------------------------------------------------------------
 

@@ -43,7 +43,7 @@ def _router(store: Store, mode: str) -> tuple[Pipeline, object]:
     def transform(batch: list[Mention]) -> list[Mention]:
         result = pipeline.process(batch)
         if result.quarantined:
-            store.quarantine(result.quarantined)
+            store.sources.quarantine(result.quarantined)
         return result.kept
 
     return pipeline, transform

@@ -12,7 +12,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from socialhub.store.stories import ORDERS, StoryRecord, story_repository
+from socialhub.records.stories import StoryRecord
+from socialhub.store.stories import ORDERS, StoryStore
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.pages import render
 
@@ -23,8 +24,8 @@ RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 Order = Annotated[str, Query(pattern="^(" + "|".join(ORDERS) + ")$")]
 
 
-def _repo(request: Request) -> Any:
-    return story_repository(store_of(request))
+def _repo(request: Request) -> StoryStore:
+    return store_of(request).stories
 
 
 async def _story(request: Request, ctx: WorkspaceContext, story_id: int) -> StoryRecord:

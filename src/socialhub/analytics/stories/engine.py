@@ -54,7 +54,7 @@ from socialhub.analytics.stories.story import HOUR, StoryState, headline_of
 from socialhub.enrichers.neardup import links_of
 from socialhub.models import Mention
 from socialhub.query.words import STOPWORDS
-from socialhub.store.stories import StoryRecord
+from socialhub.records.stories import StoryRecord
 from socialhub.text import fold
 
 K = TypeVar("K")

@@ -21,7 +21,7 @@ from typing import Any
 
 from socialhub.analytics.stories.engine import StoryEngine
 from socialhub.models import Mention
-from socialhub.store.stories import StoryRecord
+from socialhub.records.stories import StoryRecord
 
 
 def bcubed(pred: Mapping[str, str], truth: Mapping[str, str]) -> tuple[float, float, float]:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from socialhub.models import Mention
-from socialhub.store.stories import StoryRecord
+from socialhub.records.stories import StoryRecord
 
 HOUR = 3600.0
 VOICE_TYPES = frozenset({"journalist", "mp", "influencer", "partner"})
