@@ -130,6 +130,9 @@ class DetectorService:
         self.refresh_every = float(self.config.get("refresh_seconds", 60.0))
         self.checkpoint_every = float(self.config.get("checkpoint_seconds", 300.0))
         self.detectors = self._resume(DetectorSet.from_config(self.config))
+        ratio = float(self.config.get("hold_ratio", 2.0))
+        # an alert whose series is still >= hold_ratio x its baseline stays open
+        self.manager.hold = lambda a: self.detectors.elevated(a.detector, a.key, ratio)
         self.stories: StoryStore | None = None
         self._story_setup()
         self.triggers: list[WatchlistTrigger] = []
