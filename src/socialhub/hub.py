@@ -74,7 +74,11 @@ class Hub:
         detector = None
         if settings.detect.get("enabled", True):
             detector = DetectorService(
-                bus, store, settings.detect, state_path=detector_state_path(settings)
+                bus,
+                store,
+                settings.detect,
+                state_path=detector_state_path(settings),
+                origin=settings.path,
             )
         return cls(
             settings,

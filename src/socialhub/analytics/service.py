@@ -40,6 +40,7 @@ from socialhub.analytics.detectors.runner import DetectorSet
 from socialhub.analytics.launch_monitor import LaunchMonitor, LaunchWatch
 from socialhub.analytics.launches import EXPECTED_FLOOR
 from socialhub.analytics.launches_library import library_scores
+from socialhub.analytics.params import changed_params
 from socialhub.analytics.stories.service import StoryDetector
 from socialhub.analytics.stories.service import flush as flush_stories
 from socialhub.bus import STORED, Bus, Subscription
@@ -114,6 +115,7 @@ class DetectorService:
         router: Router | None = None,
         state_path: Path | None = None,
         group: str = "detect",
+        origin: str = "",
     ) -> None:
         self.bus = bus
         self.store = store
@@ -125,11 +127,11 @@ class DetectorService:
         if router is None:
             channels = channels_from_env(store)
             severity = int(self.config.get("notify_min_severity", 5))
-            router = Router(store, channels, default_routes(channels, severity))
+            router = Router(store.alerts, channels, default_routes(channels, severity))
         self.router = router
         self.refresh_every = float(self.config.get("refresh_seconds", 60.0))
         self.checkpoint_every = float(self.config.get("checkpoint_seconds", 300.0))
-        self.detectors = self._resume(DetectorSet.from_config(self.config))
+        self.detectors = self._resume(DetectorSet.from_config(self.config, origin=origin))
         ratio = float(self.config.get("hold_ratio", 2.0))
         # an alert whose series is still >= hold_ratio x its baseline stays open
         self.manager.hold = lambda a: self.detectors.elevated(a.detector, a.key, ratio)
@@ -304,9 +306,12 @@ class DetectorService:
     # -- state ------------------------------------------------------------------------
 
     def _resume(self, configured: DetectorSet) -> DetectorSet:
-        """The checkpointed set, reconciled with the configuration: a detector added
-        since (a new version, or switched on) starts fresh beside the others' learnt
-        baselines, and one switched off is dropped. Without a checkpoint, ``configured``."""
+        """The checkpointed set, reconciled with the configuration from the detectors'
+        declared parameters (:mod:`socialhub.analytics.params`): a detector added since
+        (or switched on) starts fresh beside the others' learnt baselines, one whose
+        parameters changed starts fresh too (its baseline was learnt under other
+        thresholds or windows), and one switched off is dropped. Without a checkpoint,
+        ``configured``."""
         state = self._load_state()
         if state is None:
             return configured
@@ -317,8 +322,13 @@ class DetectorService:
             ):
                 del state.detectors[name]
         for name, det in configured.detectors.items():
-            if name not in state.detectors:
+            saved = state.detectors.get(name)
+            if saved is None:
                 log.info("detector %s is new since the checkpoint: it starts fresh", name)
+                state.detectors[name] = det
+            elif changed := changed_params(saved, det):
+                why = ", ".join(changed)
+                log.info("detector %s: %s changed since the checkpoint: fresh start", name, why)
                 state.detectors[name] = det
         return state
 

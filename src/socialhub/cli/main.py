@@ -7,16 +7,20 @@ import typer
 from socialhub import __version__
 from socialhub.cli import (
     alerts_cmds,
+    audit_cmds,
     backtest_cmd,
     collect_cmd,
     config_cmds,
     db_cmds,
     detect_cmd,
+    engage_cmds,
     enrich_cmd,
     eval_cmds,
     hub_cmds,
     import_cmd,
     launch_cmds,
+    legal_cmds,
+    privacy_cmds,
     proc_cmds,
     quarantine_cmd,
     relevance_cmds,
@@ -57,6 +61,10 @@ app.add_typer(relevance_cmds.app, name="relevance")
 app.add_typer(alerts_cmds.app, name="alerts")
 app.add_typer(launch_cmds.app, name="launch")
 app.add_typer(users_cmds.app, name="users")
+app.add_typer(privacy_cmds.app, name="privacy")
+app.add_typer(legal_cmds.app, name="legal")
+app.add_typer(audit_cmds.app, name="audit")
+app.add_typer(engage_cmds.app, name="engage")
 eval_cmds.app.command("relevance")(relevance_cmds.eval_relevance)
 app.add_typer(eval_cmds.app, name="eval")
 

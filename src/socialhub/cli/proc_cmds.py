@@ -269,8 +269,8 @@ def scheduler_service(
     metrics_host: MetricsHostOpt = "127.0.0.1",
     migrate: MigrateOpt = False,
 ) -> None:
-    """Send the workspaces' scheduled reports; with several running, one is active (a
-    PostgreSQL advisory lock) and the others stand by."""
+    """Send the workspaces' scheduled reports and publish approved, due posts; with
+    several running, one is active (a PostgreSQL advisory lock) and the others stand by."""
     from socialhub.processes.leader import leadership_for
     from socialhub.reports.delivery import Mailer
     from socialhub.reports.scheduler import Scheduler
@@ -283,7 +283,10 @@ def scheduler_service(
     except ValueError:
         mailer = None
         log.warning("SOCIALHUB_SMTP_HOST not set: reports are archived, not sent")
-    runner = Scheduler(store, mailer)
+    from socialhub.legal.proposals import FlaggingJob
+    from socialhub.privacy.retention import RetentionJob
+
+    runner = Scheduler(store, mailer, jobs=[RetentionJob(store), FlaggingJob(store)])
     leader = leadership_for(settings.db)
     done: dict[str, int] = {}
     rt.info_sources.append(lambda: {"leader": bool(getattr(leader, "held", False) or
@@ -299,6 +302,7 @@ def scheduler_service(
                         for outcome in await asyncio.to_thread(runner.run_due):
                             done[outcome.status] = done.get(outcome.status, 0) + 1
                             log.info("report %s", outcome)
+                        await asyncio.to_thread(runner.publish_posts)  # scheduled posts
                     except Exception:
                         log.exception("scheduler run failed")
                 with contextlib.suppress(TimeoutError):

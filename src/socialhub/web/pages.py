@@ -164,6 +164,21 @@ def home(request: Request, who: Principal = Depends(principal)) -> HTMLResponse:
 
 @router.get("/w/{slug}")
 def dashboard(request: Request, ctx: WorkspaceContext = Depends(workspace("view"))) -> HTMLResponse:
+    responsiveness = None
+    if ctx.can("engage.view"):  # did we answer, last 7 days (socialhub.engage.measures)
+        from datetime import timedelta
+
+        from socialhub.engage.measures import engagement_measures
+
+        eng = request.app.state.engagement
+        now = eng.clock()
+        responsiveness = engagement_measures(
+            eng.repo,
+            ctx.workspace_id,
+            now - timedelta(days=7),
+            now,
+            eng.policy(ctx.workspace).first_response_minutes,
+        )["workspace"]
     return render(
         "dashboard.html",
         who=ctx.principal,
@@ -174,6 +189,8 @@ def dashboard(request: Request, ctx: WorkspaceContext = Depends(workspace("view"
         echarts=request.app.state.echarts is not None,
         section="dashboard",
         is_admin=ctx.can("workspace.admin"),
+        can_legal=ctx.can("legal.manage"),
+        responsiveness=responsiveness,
     )
 
 

@@ -27,8 +27,8 @@ import math
 from collections import OrderedDict, deque
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
+from socialhub.analytics.params import Parametrised
 from socialhub.analytics.types import Signal
 from socialhub.models import Mention
 from socialhub.text import links_of, normalise_text
@@ -61,7 +61,7 @@ class _Group:
     query_id: int | None = None
 
 
-class CoordinationDetector:
+class CoordinationDetector(Parametrised):
     """Co-sharing of one link or text by ``k`` accounts within ``window`` seconds
     (Giglietto et al. 2020; Pacheco et al. 2021; see the module docstring).
 
@@ -69,9 +69,8 @@ class CoordinationDetector:
     ----------
     workspaces
         ``{query id: workspace id}`` for the signals' workspace.
-    **params
-        :class:`CoordinationParams`: ``k``, ``window``, ``min_words``, ``suspect_share``,
-        ``young_days``, ``low_followers``, ``follow``, ``max_keys``.
+    k, window, min_words, suspect_share, young_days, low_followers, follow, max_keys
+        See :class:`CoordinationParams` and the module docstring.
 
     Examples
     --------
@@ -96,13 +95,25 @@ class CoordinationDetector:
         workspaces: dict[int, int] | None = None,
         labels: dict[str, str] | None = None,
         lists: dict[str, str] | None = None,
-        **params: Any,
+        *,
+        k: int = 5,
+        window: float = 60.0,
+        min_words: int = 6,
+        suspect_share: float = 0.5,
+        young_days: float = 90.0,
+        low_followers: int = 20,
+        follow: float = 6 * 3600.0,
+        max_keys: int = 200_000,
     ) -> None:
-        self.params = CoordinationParams(**params)
+        self.params = CoordinationParams(
+            k, window, min_words, suspect_share, young_days, low_followers, follow, max_keys
+        )
         self.workspaces = dict(workspaces or {})
         self.labels = dict(labels or {})  # the service refreshes them like every detector's
         self.lists = dict(lists or {})
         self.groups: OrderedDict[str, _Group] = OrderedDict()
+        self.clock = 0.0  # the stream's clock: groups are forgotten on it
+        self.seen = 0
 
     def _keys(self, m: Mention) -> list[str]:
         keys = [f"coordination:link:{link}" for link in links_of(m.text)]
@@ -122,9 +133,11 @@ class CoordinationDetector:
         return young or a.followers < p.low_followers
 
     def update(self, m: Mention) -> list[Signal]:
+        t = m.created_at.timestamp()
+        self.clock = max(self.clock, t)
+        self.seen += 1
         if m.author is None or m.kind == "repost" or not m.query_ids:
             return []
-        t = m.created_at.timestamp()
         account = f"{m.platform}:{m.author.handle}"
         suspect = self._suspect(m)
         out: list[Signal] = []
@@ -173,7 +186,7 @@ class CoordinationDetector:
         return out
 
     def advance(self, now: datetime) -> list[Signal]:
-        t = now.timestamp()
+        t = max(now.timestamp(), self.clock)
         for key in [k for k, g in self.groups.items() if g.last_t < t - self.params.follow]:
             del self.groups[key]
         return []

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from socialhub.analytics.params import check_params
 from socialhub.analytics.types import Detector
 from socialhub.models import Mention, as_utc
 from socialhub.records.signals import Signal
@@ -62,8 +63,15 @@ class DetectorSet:
 
     @classmethod
     def from_config(
-        cls, config: Mapping[str, Any] | None = None, registry: Mapping[str, Any] | None = None
+        cls,
+        config: Mapping[str, Any] | None = None,
+        registry: Mapping[str, Any] | None = None,
+        *,
+        origin: str = "",
     ) -> DetectorSet:
+        """Build the configured detectors. Each ``[detect.detectors.<name>]`` table is
+        checked against the detector's declared parameters first, so a typo or a wrong
+        type fails with ``origin`` (the settings file), the table and the key."""
         cfg = dict(config or {})
         if registry is None:
             from socialhub.analytics.detectors.registry import builtin_detectors
@@ -72,7 +80,10 @@ class DetectorSet:
         tables = dict(cfg.get("detectors") or {})
         unknown = set(tables) - set(registry)
         if unknown:
-            raise ValueError(f"unknown detector(s) {sorted(unknown)}; known: {sorted(registry)}")
+            where = f"{origin}: [detect.detectors]" if origin else "[detect.detectors]"
+            raise ValueError(
+                f"{where}: unknown detector(s) {sorted(unknown)}; known: {sorted(registry)}"
+            )
         only = cfg.get("only")
         names = list(only) if only else list(registry)
         common = {
@@ -85,6 +96,8 @@ class DetectorSet:
             if name not in registry:
                 raise ValueError(f"unknown detector {name!r}; known: {sorted(registry)}")
             params = dict(tables.get(name) or {})
+            table = f"[detect.detectors.{name}]"
+            check_params(registry[name], params, f"{origin}: {table}" if origin else table)
             if not params.pop("enabled", True):
                 continue
             accepts = _accepts(registry[name])

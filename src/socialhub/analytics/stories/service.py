@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from socialhub.analytics.params import Parametrised
 from socialhub.analytics.stories.engine import StoryEngine
 from socialhub.analytics.types import Signal
 from socialhub.models import Mention
 from socialhub.store.stories import StoryStore
 
 
-class StoryDetector:
+class StoryDetector(Parametrised):
     """The engine as a (silent) detector; ``workspaces`` and ``lists`` are refreshed by
     the service like every detector's."""
 
