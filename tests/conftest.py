@@ -23,6 +23,9 @@ PostgreSQL fixtures:
 ``pg_database`` (function)
     A factory: ``pg_database()`` returns the URL of another new, *empty* (unmigrated)
     database, dropped after the test. For migration tests.
+``pg_database_module`` (module)
+    The same factory, its databases dropped after the module (a cluster shared by the
+    tests of one module, e.g. the fault-injection suite).
 
 If the PostgreSQL server cannot be reached, these fixtures FAIL the test with the
 reason (they never skip: a missing database must not pass as green).
@@ -99,18 +102,27 @@ def pg_url(pg_admin_url: str) -> Iterator[str]:
         _drop_database(pg_admin_url, name)
 
 
-@pytest.fixture
-def pg_database(pg_admin_url: str) -> Iterator[Callable[[], str]]:
+def _database_factory(admin_url: str) -> Iterator[Callable[[], str]]:
     created: list[str] = []
 
     def make() -> str:
-        name = _create_database(pg_admin_url)
+        name = _create_database(admin_url)
         created.append(name)
-        return _with_dbname(pg_admin_url, name)
+        return _with_dbname(admin_url, name)
 
     yield make
     for name in created:
-        _drop_database(pg_admin_url, name)
+        _drop_database(admin_url, name)
+
+
+@pytest.fixture
+def pg_database(pg_admin_url: str) -> Iterator[Callable[[], str]]:
+    yield from _database_factory(pg_admin_url)
+
+
+@pytest.fixture(scope="module")
+def pg_database_module(pg_admin_url: str) -> Iterator[Callable[[], str]]:
+    yield from _database_factory(pg_admin_url)
 
 
 def _empty_all(url: str) -> None:

@@ -22,6 +22,7 @@ and on exit, so a restart resumes with its baselines instead of learning them ag
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import pickle
@@ -43,10 +44,11 @@ from socialhub.analytics.launches_library import library_scores
 from socialhub.analytics.params import changed_params
 from socialhub.analytics.stories.service import StoryDetector
 from socialhub.analytics.stories.service import flush as flush_stories
-from socialhub.bus import STORED, Bus, Subscription
-from socialhub.models import Mention, Query, as_utc
+from socialhub.bus import STORED, Bus, Message, Subscription
+from socialhub.models import Mention, QuarantineItem, Query, as_utc
 from socialhub.records.signals import Signal
 from socialhub.serialize import mention_from_json
+from socialhub.store.availability import is_unavailable
 from socialhub.store.base import Store
 from socialhub.store.stories import StoryStore
 
@@ -142,6 +144,7 @@ class DetectorService:
         self._saved = time.monotonic()
         self.signals = 0
         self.outcomes: dict[str, int] = {}
+        self.store_error: str | None = None  # set while the store is away
         self.refresh(force=True)
 
     # -- configuration ------------------------------------------------------------------
@@ -268,14 +271,32 @@ class DetectorService:
 
     def handle(self, batch: Sequence[Mention]) -> list[Outcome]:
         """Feed a batch (stream order), record alerts, send notifications (blocking)."""
+        signals, by_id = self.feed_batch(batch)
+        return self.record(signals, by_id)
+
+    def feed_batch(self, batch: Sequence[Mention]) -> tuple[list[Signal], dict[str, Mention]]:
+        """Feed the mentions not counted before (a redelivered or refreshed mention is
+        ignored: :meth:`DetectorSet.first_time`); the signals they raise, to record."""
         self.refresh()
-        by_id = {m.id: m for m in batch}
+        fresh = [m for m in batch if self.detectors.first_time(m.id)]
         signals: list[Signal] = []
-        for m in sorted(batch, key=lambda x: x.created_at):
-            signals += self.detectors.feed(m)
-            for trigger in self.triggers:
-                signals += trigger.update(m)
-        outcomes = [self._record(s, by_id) for s in signals]
+        for m in sorted(fresh, key=lambda x: x.created_at):
+            signals += self.feed_one(m)
+        return signals, {m.id: m for m in fresh}
+
+    def feed_one(self, m: Mention) -> list[Signal]:
+        signals = self.detectors.feed(m)
+        for trigger in self.triggers:
+            signals += trigger.update(m)
+        return signals
+
+    def record(self, signals: list[Signal], by_id: Mapping[str, Mention]) -> list[Outcome]:
+        """Record ``signals`` as alerts, consuming the list: after a failure (the store
+        away) a retry records only the ones left."""
+        outcomes: list[Outcome] = []
+        while signals:
+            outcomes.append(self._record(signals[0], by_id))
+            signals.pop(0)
         story = self.detectors.detectors.get(StoryDetector.name)
         if self.stories is not None and isinstance(story, StoryDetector):
             flush_stories(story.engine, self.stories)
@@ -362,7 +383,10 @@ class DetectorService:
     async def subscribe(self) -> None:
         """Join the consumer group (before the pipeline publishes, so nothing is missed)."""
         if self.sub is None:
-            self.sub = await self.bus.subscribe(STORED, self.group, ack_wait=120.0)
+            # [detect] ack_wait: how long a batch may stay unacked before it is
+            # delivered again (a killed detector's batch comes back after this)
+            ack_wait = float(self.config.get("ack_wait", 120.0))
+            self.sub = await self.bus.subscribe(STORED, self.group, ack_wait=ack_wait)
 
     async def run(self, stop: asyncio.Event, *, batch_size: int = 500) -> None:
         await self.subscribe()
@@ -373,13 +397,23 @@ class DetectorService:
             while not stop.is_set():
                 msgs = await sub.fetch(batch_size, timeout=1.0)
                 batch: list[Mention] = []
+                bad: list[QuarantineItem] = []
                 for msg in msgs:
                     try:
                         batch.append(mention_from_json(msg.data))
-                    except Exception:  # stored by the pipeline: cannot be malformed
-                        log.exception("undecodable stored mention seq %s skipped", msg.seq)
-                if batch:
-                    await asyncio.to_thread(self.handle, batch)
+                    except Exception as exc:  # never acked unseen: quarantined with why
+                        bad.append(
+                            QuarantineItem(
+                                source=f"bus:{msg.subject}:{self.group}",
+                                reason=f"undecodable stored mention: {type(exc).__name__}: {exc}"[
+                                    :2000
+                                ],
+                                raw=msg.data.decode("utf-8", "replace"),
+                                location=f"seq {msg.seq}",
+                            )
+                        )
+                if not await self._consume(sub, msgs, batch, bad, stop):
+                    return  # stopping while the store is away: left unacked
                 for msg in msgs:  # acked once the alerts are recorded
                     await sub.ack(msg)
                 if time.monotonic() - last_tick >= 10.0:
@@ -387,6 +421,43 @@ class DetectorService:
                     await asyncio.to_thread(self.tick)
         finally:
             await asyncio.to_thread(self.checkpoint)
+
+    async def _consume(
+        self,
+        sub: Subscription,
+        msgs: list[Message],
+        batch: list[Mention],
+        bad: list[QuarantineItem],
+        stop: asyncio.Event,
+    ) -> bool:
+        """Quarantine, feed and record one batch; while the store is away, hold the batch
+        (touched, so it stays ours) and retry with backoff. False: stopped meanwhile."""
+        fed: tuple[list[Signal], dict[str, Mention]] | None = None
+        delay = 0.25
+        while True:
+            try:
+                if bad:
+                    await asyncio.to_thread(self.store.sources.quarantine, bad)
+                    bad = []
+                if fed is None and batch:
+                    fed = await asyncio.to_thread(self.feed_batch, batch)
+                if fed is not None:
+                    await asyncio.to_thread(self.record, *fed)
+                self.store_error = None
+                return True
+            except Exception as exc:
+                if not is_unavailable(exc):
+                    raise
+                if self.store_error is None:
+                    log.warning("store unavailable, holding the batch: %r", exc)
+                self.store_error = f"{type(exc).__name__}: {exc}"[:300]
+            for msg in msgs:
+                await sub.touch(msg)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            if stop.is_set():
+                return False
+            delay = min(delay * 2, 5.0)
 
     def idle(self) -> bool:
         return self.sub is not None and self.sub.pending() == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -21,7 +22,7 @@ from socialhub.cli.common import (
 from socialhub.ingest import FORMATS, ImportFormatError, import_file
 from socialhub.models import Mention
 from socialhub.pipeline.base import Context
-from socialhub.pipeline.chain import DEFAULT_ENRICHERS, MODES, Pipeline
+from socialhub.pipeline.chain import DEFAULT_ENRICHERS, MODES, Pipeline, Result
 from socialhub.store.base import Store
 
 
@@ -36,17 +37,26 @@ def parse_mapping(pairs: list[str]) -> dict[str, str]:
     return mapping
 
 
-def _router(store: Store, mode: str) -> tuple[Pipeline, object]:
-    """The enrichment chain, so imported mentions get their queries like live ones."""
+def _router(
+    store: Store, mode: str
+) -> tuple[Pipeline, Callable[[list[Mention]], list[Mention]], Callable[[], None]]:
+    """The enrichment chain, so imported mentions get their queries like live ones; the
+    second function tells it a batch is written (its duplicate filter learns it then)."""
     pipeline = Pipeline.from_settings(Context(store, {"mode": mode}), DEFAULT_ENRICHERS)
+    pending: list[Result] = []
 
     def transform(batch: list[Mention]) -> list[Mention]:
         result = pipeline.process(batch)
+        pending.append(result)
         if result.quarantined:
             store.sources.quarantine(result.quarantined)
         return result.kept
 
-    return pipeline, transform
+    def committed() -> None:
+        while pending:
+            pipeline.commit(pending.pop(0))
+
+    return pipeline, transform, committed
 
 
 def import_(
@@ -87,7 +97,7 @@ def import_(
     store = store_from(db)
     if mode not in MODES:
         raise typer.BadParameter(f"--mode must be one of {', '.join(MODES)}")
-    pipeline, transform = _router(store, mode) if route else (None, None)
+    pipeline, transform, committed = _router(store, mode) if route else (None, None, None)
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -112,8 +122,9 @@ def import_(
                 mapping=mapping,
                 batch_size=batch_size,
                 progress=tick,
-                transform=transform,  # type: ignore[arg-type]
+                transform=transform,
                 timezone=timezone,
+                committed=committed,
             )
     except ImportFormatError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")

@@ -3,7 +3,12 @@
 Settings name each stage with an order (lower runs first); ``None`` switches a stage
 off, as in Scrapy's ``ITEM_PIPELINES``. A stage that raises on a batch is retried one
 mention at a time, so one hostile post is quarantined with the reason and the rest of
-the batch goes on.
+the batch goes on. A stage that fails because the store is away (its configuration
+refresh cannot read) fails the whole batch instead: the consumer pauses and retries it,
+since quarantining healthy mentions for an outage would lose them from the stream.
+
+The consumer calls :meth:`Pipeline.commit` once a batch is committed, and only then do
+stages with a ``commit`` hook (the exact-duplicate filter) learn its mentions.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from socialhub.models import Mention, QuarantineItem
 from socialhub.pipeline.base import Context, Dropped, Enricher, NotConfigured
 from socialhub.pipeline.stats import StatsCollector
 from socialhub.serialize import mention_to_json
+from socialhub.store.availability import is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +138,16 @@ class Pipeline:
         for stage in unique.values():
             stage.close()
 
+    def commit(self, result: Result) -> None:
+        """``result``'s batch is committed: stages with a ``commit`` hook learn what
+        passed them (kept, or dropped by a later stage's decision)."""
+        passed = [*result.kept, *(d.mention for d in result.dropped)]
+        unique = {id(s): s for s in [*self.stages, *(self.fast_stages or [])]}
+        for stage in unique.values():
+            hook = getattr(stage, "commit", None)
+            if hook is not None:
+                hook(passed)
+
     def process(self, batch: list[Mention], *, fast: bool = False) -> Result:
         """Run the batch through the stages (the fast variant when asked and built)."""
         result = Result()
@@ -163,7 +179,9 @@ class Pipeline:
     ) -> list[Mention | Dropped]:
         try:
             return stage.process(batch)
-        except Exception:
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise  # the store is away, not the mentions at fault: retry the batch
             log.warning("stage %s failed on a batch of %d; isolating", stage.name, len(batch))
         out: list[Mention | Dropped] = []
         st = self.stats.stage(stage.name)
@@ -171,6 +189,8 @@ class Pipeline:
             try:
                 out.extend(stage.process([mention]))
             except Exception as exc:
+                if is_unavailable(exc):
+                    raise
                 st.quarantined += 1
                 result.quarantined.append(
                     QuarantineItem(
