@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from socialhub.records.sessions import ApiToken, WallToken, WebSession
     from socialhub.records.sources import DeadLetter
     from socialhub.records.stats import AuthorStat
+    from socialhub.store.stories import StoryStore
 
 
 @dataclass(slots=True)
@@ -643,6 +644,9 @@ class Store(Protocol):
 
     @property
     def processes(self) -> ProcessStore: ...
+
+    @property
+    def stories(self) -> StoryStore: ...
 
     @property
     def chain(self) -> ChainStore: ...

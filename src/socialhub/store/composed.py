@@ -22,6 +22,7 @@ from socialhub.store.relevance import RelevanceRepo
 from socialhub.store.reports import ReportRepo
 from socialhub.store.sources import SourceRepo
 from socialhub.store.sqlbase import SqlDb
+from socialhub.store.stories import StoryRepo
 from socialhub.store.walls import WallRepo
 from socialhub.store.web import SessionRepo
 
@@ -45,6 +46,7 @@ class SqlStore:
         self.dashboard = DashboardRepo(db, mentions)
         self.checkpoints = CheckpointRepo(db)
         self.processes = ProcessRepo(db)
+        self.stories = StoryRepo(db, mentions)
         self.chain = ChainRepo(db)
         self.engage = EngageRepo(db)
         self.imports = ImportRepo(db)  # what a resumed import asks (store/imports.py)
