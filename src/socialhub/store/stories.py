@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from socialhub.models import Mention
 from socialhub.records.stories import StoryRecord
+from socialhub.store.base import StoryStore
 from socialhub.store.convert import clean, dump_json, load_json
 from socialhub.store.reads import MentionReads
 from socialhub.store.sqlbase import Repo, SqlDb
@@ -54,39 +55,6 @@ _COLS = (
     "updated_at",
 )
 _SELECT = f"SELECT {', '.join(_COLS)}, id FROM stories"
-
-
-class StoryStore(Protocol):
-    """What the story engine's service, the web pages and the API need."""
-
-    def save(self, stories: Sequence[StoryRecord], members: Sequence[tuple[int, str, str]]) -> None:
-        """Upsert records by (workspace, key) and add ``(workspace, key, mention id)``."""
-        ...
-
-    def merge(self, workspace_id: int, old_key: str, new_key: str) -> None: ...
-
-    def get(self, workspace_id: int, story_id: int) -> StoryRecord | None: ...
-
-    def get_by_key(self, workspace_id: int, key: str) -> StoryRecord | None: ...
-
-    def list_stories(
-        self,
-        workspace_id: int,
-        *,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        order: str = "importance",
-        min_size: int = 1,
-        limit: int = 50,
-    ) -> list[StoryRecord]: ...
-
-    def stories_of(self, workspace_id: int, mention_ids: Sequence[str]) -> dict[str, int]: ...
-
-    def mentions(
-        self, workspace_id: int, story_id: int, *, limit: int = 50, offset: int = 0
-    ) -> list[Mention]: ...
-
-    def member_ids(self, workspace_id: int, story_id: int) -> list[str]: ...
 
 
 class StoryRepo(Repo):
