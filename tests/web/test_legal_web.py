@@ -165,3 +165,35 @@ def test_an_alert_can_be_sent_to_legal(
     case = client_for("juriste").get(f"/api/workspaces/com/legal/cases/{sent.json()['case']}")
     assert case.json()["items"][0]["kind"] == "alert"
     assert case.json()["items"][0]["record"]["evidence"] == ["x:1"]
+
+
+def test_a_story_can_be_sent_to_legal_from_its_page(
+    client_for: Callable[[str], TestClient], legal_world: World
+) -> None:
+    """Issue 17: "Send to legal" on a story — the case holds the story as grouped, with
+    its posts' ids; another workspace's story is refused; a viewer sees no form."""
+    from .test_stories_web import _stories
+
+    ours, _small, theirs = _stories(legal_world)
+    analyst = client_for("analyst")
+    page = analyst.get(f"/w/com/stories/{ours}")
+    assert page.status_code == 200 and 'name="kind" value="story"' in page.text
+    sent = analyst.post("/w/com/legal/send", data={
+        "csrf_token": csrf_of(analyst), "kind": "story", "item_id": str(ours),
+        "reason": "defamation"})  # fmt: skip
+    assert sent.status_code == 303, sent.text
+    assert sent.headers["location"].startswith(f"/w/com/stories/{ours}?sent=")
+    case_id = sent.headers["location"].rsplit("=", 1)[1]
+    assert f"Sent to legal: case {case_id}." in analyst.get(sent.headers["location"]).text
+    headers = {"X-CSRF-Token": csrf_of(analyst)}
+    body = {"kind": "story", "item_id": str(theirs)}
+    assert (
+        analyst.post("/api/workspaces/com/legal/send", json=body, headers=headers).status_code
+        == 400
+    )
+    case = client_for("juriste").get(f"/api/workspaces/com/legal/cases/{case_id}").json()
+    item = case["items"][0]
+    assert item["kind"] == "story" and item["record"]["mention_ids"] == ["x:st1", "x:st2"]
+    cases = client_for("juriste").get("/api/workspaces/com/legal/cases").json()
+    assert f"Sujet {ours}" in str(cases)
+    assert 'value="story"' not in client_for("viewer").get(f"/w/com/stories/{ours}").text

@@ -143,7 +143,18 @@ class LegalDesk:
             if alert is None or alert.workspace_id != workspace_id:
                 raise LegalError(f"no alert {item_id} in this workspace")
             return alert.to_dict(), None, "", ""
-        raise LegalError(f"cannot send a {kind!r} to legal (mention or alert)")
+        if kind == "story":
+            # the story as grouped (headline, patient zero, voices, posts' ids); its posts
+            # can be sent one by one for their raw payloads and captures
+            story = (
+                self.store.stories.get(workspace_id, int(item_id)) if item_id.isdigit() else None
+            )
+            if story is None:
+                raise LegalError(f"no story {item_id} in this workspace")
+            record = story.to_dict()
+            record["mention_ids"] = self.store.stories.member_ids(workspace_id, int(item_id))
+            return record, None, "", ""
+        raise LegalError(f"cannot send a {kind!r} to legal (mention, alert or story)")
 
     def view(self, case_id: int, by: str) -> Case:
         case = self.case(case_id)
@@ -334,4 +345,7 @@ def _h(text: str) -> str:
 
 
 def _default_title(kind: str, item_id: str) -> str:
-    return f"{'Mention' if kind == 'mention' else 'Alerte'} {item_id}"
+    return f"{_KIND_FR.get(kind, kind.capitalize())} {item_id}"
+
+
+_KIND_FR = {"mention": "Mention", "alert": "Alerte", "story": "Sujet"}

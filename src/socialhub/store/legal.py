@@ -32,7 +32,7 @@ REASONS = (
     "other",
 )
 STATUSES = ("open", "investigating", "filed", "closed")
-ITEM_KINDS = ("mention", "alert")
+ITEM_KINDS = ("mention", "alert", "story")
 ARTIFACTS = ("warc", "screenshot", "pdf")
 
 

@@ -89,12 +89,15 @@ async def send_form(request: Request, ctx: Send) -> Response:
         return RedirectResponse(f"/w/{ctx.workspace.slug}/legal/{case.id}", status_code=303)
     from urllib.parse import quote
 
-    target = f"/w/{ctx.workspace.slug}/m/{quote(item, safe=':')}?sent={case.id}"
+    if kind == "story":
+        target = f"/w/{ctx.workspace.slug}/stories/{quote(item, safe='')}?sent={case.id}"
+    else:
+        target = f"/w/{ctx.workspace.slug}/m/{quote(item, safe=':')}?sent={case.id}"
     return RedirectResponse(target, status_code=303)
 
 
 class SendBody(BaseModel):
-    kind: str = Field("mention", pattern="^(mention|alert)$")
+    kind: str = Field("mention", pattern="^(mention|alert|story)$")
     item_id: str = Field(..., min_length=1, max_length=300)
     reason: str = Field("other", max_length=40)
     title: str = Field("", max_length=300)
@@ -104,7 +107,7 @@ class SendBody(BaseModel):
 
 @router.post("/api/workspaces/{slug}/legal/send", tags=["legal"], status_code=201)
 async def send_api(request: Request, ctx: Send, body: SendBody) -> dict[str, Any]:
-    """Send a mention or an alert to legal: open a case, or add it to ``case_id``."""
+    """Send a mention, an alert or a story to legal: open a case, or add it to ``case_id``."""
     case, added = await run_in_threadpool(
         _send, desk_of(request), ctx, body.kind, body.item_id, body.reason, body.title,
         body.case_id, body.note,

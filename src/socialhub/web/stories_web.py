@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from socialhub.records.stories import StoryRecord
+from socialhub.store.legal import REASONS
 from socialhub.store.stories import ORDERS, StoryStore
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.pages import render
@@ -131,7 +132,9 @@ async def stories_page(request: Request, ctx: View) -> HTMLResponse:
 
 
 @router.get("/w/{slug}/stories/{story_id}", include_in_schema=False)
-async def story_page(request: Request, ctx: View, story_id: RowId) -> HTMLResponse:
+async def story_page(
+    request: Request, ctx: View, story_id: RowId, sent: int | None = None
+) -> HTMLResponse:
     rec = await _story(request, ctx, story_id)
     assert rec.id is not None and ctx.workspace.id is not None
     posts = await run_in_threadpool(_repo(request).mentions, ctx.workspace.id, rec.id, limit=50)
@@ -146,6 +149,9 @@ async def story_page(request: Request, ctx: View, story_id: RowId) -> HTMLRespon
         peak=_local(rec.peak_at, tz),
         why=sorted(rec.explanation, key=lambda p: -float(p.get("points", 0))),
         posts=[{"m": m, "at": _local(m.created_at, tz)} for m in posts],
+        can_send_legal=ctx.can("legal.send"),
+        reasons=REASONS,
+        sent=sent,
     )
 
 

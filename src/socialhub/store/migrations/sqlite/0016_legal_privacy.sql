@@ -30,7 +30,7 @@ CREATE INDEX legal_cases_workspace ON legal_cases (workspace_id, status, updated
 
 CREATE TABLE legal_case_items (
     case_id INTEGER NOT NULL REFERENCES legal_cases(id) ON DELETE CASCADE,
-    kind TEXT NOT NULL CHECK (kind IN ('mention', 'alert')),
+    kind TEXT NOT NULL CHECK (kind IN ('mention', 'alert', 'story')),
     item_id TEXT NOT NULL,
     url TEXT NOT NULL DEFAULT '',
     record TEXT NOT NULL DEFAULT '{}',
