@@ -35,3 +35,22 @@ def as_user(world: World) -> Iterator[Callable[[str], TestClient]]:
     yield make
     for c in clients:
         c.close()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """One headless Debian Chromium for the whole session (a new context per test)."""
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    from .helpers import CHROMIUM, launch_chromium
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's Chromium is missing: apt-get install -y chromium", pytrace=False)
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            yield browser
+        finally:
+            browser.close()

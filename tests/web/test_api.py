@@ -165,3 +165,40 @@ def test_hostile_text_is_plain_json_and_escaped_html(as_user: AsUser, world: Wor
     dash = client.get("/static/dashboard.js").text
     assert "formatter: axisTooltip" in dash and "SH.esc(p.seriesName)" in dash
     assert NOW.year == 2026
+
+
+def test_share_of_voice_compares_only_the_declared_queries(as_user: AsUser, world: World) -> None:
+    from socialhub.models import Query
+
+    com = world.ws["com"].id or 0
+    # an overlapping query (the brand's complaints) is not declared: it stays out
+    world.store.upsert_query(Query(com, "Brand complaints", "mirabelle AND encore"))
+    client = as_user("viewer")
+    sov = client.get("/api/workspaces/com/share-of-voice", params=WEEK).json()
+    assert sov["configured"] is True
+    assert [(i["name"], i["role"]) for i in sov["items"]] == [
+        ("Brand", "brand"),
+        ("Rival <b>", "competitor"),
+    ]
+    # a workspace that declares nothing gets no share of voice, not a sum of its queries
+    qos = as_user("qosviewer").get("/api/workspaces/qos/share-of-voice", params=WEEK).json()
+    assert qos == {"configured": False, "total": 0, "items": []}
+
+
+def test_extent_says_where_the_data_is(as_user: AsUser) -> None:
+    data = as_user("viewer").get("/api/workspaces/com/extent").json()
+    assert data["first"].startswith("2026-03-01T10:00")  # 26 hours before NOW
+    assert data["last"].startswith("2026-03-02T11:00")
+    assert data["timezone"] == "Europe/Paris"
+
+
+def test_share_of_voice_setting_is_validated() -> None:
+    from socialhub.config.load import setting_errors
+
+    assert setting_errors("share_of_voice", {"brand": ["A"], "competitors": ["B"]}) == []
+    assert setting_errors("share_of_voice", {"brand": ["A"], "competitors": ["A"]}) == [
+        "competitors: 'A' is listed twice"
+    ]
+    assert setting_errors("share_of_voice", ["A"]) == [
+        "expected a table: [workspace.settings.share_of_voice]"
+    ]

@@ -16,9 +16,12 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from socialhub.alerts.manager import AlertManager, AlertStateError
+from socialhub.analytics.share_of_voice import SETTING as SOV_SETTING
+from socialhub.analytics.share_of_voice import Compared, compared_queries
 from socialhub.models import Mention, utcnow
 from socialhub.serialize import mention_to_dict
 from socialhub.store.base import Store
+from socialhub.store.extent import mention_extent
 from socialhub.store.web import FACET_FIELDS
 from socialhub.web.access import (
     ApiError,
@@ -273,27 +276,50 @@ def share_of_voice(
     since: Since = None,
     until: Until = None,
     queries: Annotated[
-        list[int] | None, Query(description="Query ids to compare (default: all).")
+        list[int] | None,
+        Query(description="Query ids to compare (default: the declared brand and competitors)."),
     ] = None,
 ) -> dict[str, Any]:
-    """Each query's share of the mentions of the compared queries in the window."""
+    """Each compared query's share of their mentions in the window.
+
+    By default the queries compared are the workspace's declared brand and competitors
+    (setting ``share_of_voice``): summing overlapping queries would mean nothing.
+    ``configured`` is false when the workspace declares none and no ``queries`` are given.
+    """
     store = store_of(request)
     start, end = window(since, until)
     totals: dict[int, int] = defaultdict(int)
     for qid, _, n in store.query_volume_slots(ctx.workspace_id, start, end):
         totals[qid] += n
-    chosen = [q for q in store.list_queries(ctx.workspace_id) if not queries or q.id in queries]
-    total = sum(totals[q.id or 0] for q in chosen)
+    all_queries = store.list_queries(ctx.workspace_id)
+    if queries:
+        chosen = [Compared(q, "chosen") for q in all_queries if q.id in queries]
+    else:
+        declared = store.get_workspace_settings(ctx.workspace_id).get(SOV_SETTING)
+        chosen = compared_queries(declared, all_queries)
+    total = sum(totals[c.query.id or 0] for c in chosen)
     items = [
         {
-            "query_id": q.id,
-            "name": q.name,
-            "count": totals[q.id or 0],
-            "share": round(totals[q.id or 0] / total, 4) if total else 0.0,
+            "query_id": c.query.id,
+            "name": c.query.name,
+            "role": c.role,
+            "count": totals[c.query.id or 0],
+            "share": round(totals[c.query.id or 0] / total, 4) if total else 0.0,
         }
-        for q in chosen
+        for c in chosen
     ]
-    return {"total": total, "items": items}
+    return {"configured": bool(chosen), "total": total, "items": items}
+
+
+@router.get("/workspaces/{slug}/extent", tags=["series"])
+def extent(ctx: View, request: Request) -> dict[str, Any]:
+    """The first and last mention of the workspace (null when it has none): where the data is."""
+    ends = mention_extent(store_of(request), ctx.workspace_id)  # type: ignore[arg-type]
+    return {
+        "first": ends[0].isoformat() if ends else None,
+        "last": ends[1].isoformat() if ends else None,
+        "timezone": ctx.workspace.timezone,
+    }
 
 
 @router.get("/workspaces/{slug}/authors", tags=["series"])
