@@ -97,7 +97,7 @@ RULES: dict[str, list[str]] = {
     ],
     "news_brand": ["Mirabelle Télécom bets on {affair} as French market tightens\n\n"
                    "The French operator "
-                   "Mirabelle Télécom said this week it would invest more in rural areas. "
+                   "Mirabelle Télécom said {said_when} it would invest in {affair}. "
                    "{news_sentence}"],
     "news_sector": ["French telecoms: price war returns\n\nOperators including {comp} and "
     "Mirabelle "
@@ -113,6 +113,7 @@ RULES: dict[str, list[str]] = {
               "second-hand clothes", "podcasts", "the bakery strike", "vintage cameras"],
     "affair": ["mobile coverage", "fibre prices", "rural broadband", "data protection",
                "network investment"],
+    "said_when": ["on Monday", "on Tuesday", "this week", "last week", "on Friday", "yesterday"],
     "event": ["the jazz festival", "the marathon", "the Christmas market", "a royal visit"],
     "city_word": ["the name of my street", "the bakery's name", "the word for squirrel"],
     "sentence": ["Anyway, back to work.", "What a week.", "Send help.", "Not complaining though.",
