@@ -24,6 +24,7 @@ from socialhub.query.errors import QuerySyntaxError
 from socialhub.store.base import Store
 from socialhub.web import (
     admin_api,
+    admin_preview,
     api,
     api_account,
     api_users,
@@ -77,7 +78,16 @@ def create_app(
     app.include_router(api.router)
     app.include_router(api_account.router)
     app.include_router(pages.router)
-    for extra in (explore, wall, admin_api, pages_workspace, reports_web, api_users, pages_users):
+    for extra in (
+        explore,
+        wall,
+        admin_api,
+        admin_preview,
+        pages_workspace,
+        reports_web,
+        api_users,
+        pages_users,
+    ):
         app.include_router(extra.router)
     _errors(app)
 
