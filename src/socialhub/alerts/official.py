@@ -36,7 +36,7 @@ def official_handles(settings: Mapping[str, Any]) -> frozenset[str]:
     """
     handles: set[str] = set()
     value = settings.get(SETTING)
-    if not validate_official_accounts(value):
+    if isinstance(value, list) and not validate_official_accounts(value):
         handles.update(norm_handle(h) for h in value)
     for entity in settings.get("entities") or []:
         if isinstance(entity, dict) and entity.get("type") == "brand":
