@@ -105,9 +105,10 @@ def test_wall_kiosk_live_and_crisis(chromium: Any, served: tuple[str, World]) ->
         expect(page.locator("#wall-state")).to_have_text("live")
         expect(page.locator("#wall-live")).to_contain_text(HOSTILE)
         assert page.locator("#screen script, #screen img").count() == 0
-        # large type: the wall's base size is the font scale times 16 px
+        # large type: the font scale times 16 px on a 1920x1080 screen, in proportion below
         size = page.evaluate("() => getComputedStyle(document.body).fontSize")
-        assert float(size.rstrip("px")) >= 24
+        scale = page.evaluate("() => WALL.state.layout.font_scale")
+        assert abs(float(size.rstrip("px")) - scale * 16 * 1600 / 1920) < 0.5
 
         fresh = mention(
             950, f"mirabelle au mur {HOSTILE}", world.queries["brand"], created_at=utcnow()

@@ -55,6 +55,7 @@
 
   async function loadAlerts() {
     const data = await SH.api(A.base + "/settings/alerts");
+    document.body.dataset.alertsLoads = String(Number(document.body.dataset.alertsLoads || 0) + 1);
     channels = data.channels || channels;
     const v = data.value || { min_severity: 1, routes: [] };
     $("alerts-min").value = v.min_severity || 1;
