@@ -202,3 +202,49 @@ def test_share_of_voice_setting_is_validated() -> None:
     assert setting_errors("share_of_voice", ["A"]) == [
         "expected a table: [workspace.settings.share_of_voice]"
     ]
+
+
+def test_alerts_are_filtered_and_ranked_by_severity(as_user: AsUser, world: World) -> None:
+    from datetime import timedelta
+
+    from socialhub.alerts.records import Alert
+
+    com = world.ws["com"].id or 0
+    brand = world.queries["brand"].id
+
+    def alert(
+        sev: int, detector: str, hours: float, state: str = "open", q: int | None = None
+    ) -> None:
+        t = NOW - timedelta(hours=hours)
+        world.store.save_alert(
+            Alert(f"{detector}:r", detector, "1", f"k{sev}{detector}{hours}", f"{detector} {sev}",
+                  sev, t, t, 10.0, 2.0, 5.0, 3.0, workspace_id=com, query_id=q, state=state)
+        )  # fmt: skip
+
+    alert(4, "volume", 1, q=brand)
+    alert(9, "complaints", 2)
+    alert(6, "volume", 30)
+    alert(8, "watchlist", 3, state="resolved")
+    c = as_user("viewer")
+    url = "/api/workspaces/com/alerts"
+    got = c.get(url, params={"order": "severity"}).json()
+    assert [a["severity"] for a in got["items"]] == [9, 6, 4]  # active, most severe first
+    assert got["detectors"] == ["complaints", "volume"]
+    everything = c.get(url, params={"state": "all", "order": "severity"}).json()
+    assert [a["severity"] for a in everything["items"]] == [9, 8, 6, 4]
+    assert [a["severity"] for a in c.get(url, params={"min_severity": 5}).json()["items"]] == [9, 6]
+    only = c.get(url, params={"detector": "volume", "order": "severity"}).json()["items"]
+    assert [a["severity"] for a in only] == [6, 4]
+    assert [a["severity"] for a in c.get(url, params={"query_id": brand}).json()["items"]] == [4]
+    window = {"since": "2026-03-02T08:00:00Z", "until": "2026-03-02T10:30:00Z", "state": "all"}
+    assert sorted(a["severity"] for a in c.get(url, params=window).json()["items"]) == [8, 9]
+    page = c.get("/w/com/alerts", headers={"accept": "text/html"})
+    assert page.status_code == 200 and 'id="alert-filters"' in page.text
+
+
+def test_search_placeholder_is_the_workspace_own_first_query(as_user: AsUser) -> None:
+    page = as_user("viewer").get("/w/com", headers={"accept": "text/html"}).text
+    assert 'placeholder="e.g. mirabelle"' in page
+    assert "panne OR" not in page  # not the demo brand's example in every workspace
+    qos = as_user("qosviewer").get("/w/qos/explore", headers={"accept": "text/html"}).text
+    assert 'placeholder="e.g. panne"' in qos

@@ -343,8 +343,8 @@ def vars_of(obj: Any) -> dict[str, Any]:
 # -- alerts -------------------------------------------------------------------------------
 
 AlertState = Annotated[
-    Literal["active", "open", "acknowledged", "resolved"],
-    Query(description="active: open or acknowledged"),
+    Literal["active", "open", "acknowledged", "resolved", "all"],
+    Query(description="active: open or acknowledged; all: every state"),
 ]
 
 
@@ -358,11 +358,37 @@ def alerts(
         Literal["recent", "severity"],
         Query(description="recent: newest first; severity: most severe first, then newest"),
     ] = "recent",
+    min_severity: Annotated[int, Query(ge=1, le=10)] = 1,
+    detector: Annotated[str | None, Query(max_length=40)] = None,
+    query_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    since: Since = None,
+    until: Until = None,
 ) -> dict[str, Any]:
+    """Alerts of the workspace, filtered by state (``all``: every state), minimum severity,
+    detector, query and period (by last signal); ``detectors`` lists those present."""
+    start = _time(since, "since")
+    end = _time(until, "until")
     found = store_of(request).list_alerts(
-        workspace_id=ctx.workspace_id, state=state, limit=limit, order=order
+        workspace_id=ctx.workspace_id,
+        state=None if state == "all" else state,
+        since=start,
+        limit=2000,
+        order=order,
     )
-    return {"items": [a.to_dict() for a in found]}
+    detectors = sorted({a.detector for a in found})
+    kept = [
+        a
+        for a in found
+        if a.severity >= min_severity
+        and (detector is None or a.detector == detector)
+        and (query_id is None or a.query_id == query_id)
+        and (end is None or a.last_t < end)
+    ]
+    return {
+        "items": [a.to_dict() for a in kept[:limit]],
+        "total": len(kept),
+        "detectors": detectors,
+    }
 
 
 class ResolveIn(BaseModel):

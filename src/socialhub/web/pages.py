@@ -174,7 +174,17 @@ def dashboard(request: Request, ctx: WorkspaceContext = Depends(workspace("view"
         echarts=request.app.state.echarts is not None,
         section="dashboard",
         is_admin=ctx.can("workspace.admin"),
+        example_query=example_query(store_of(request), ctx.workspace_id),
     )
+
+
+def example_query(store: Any, workspace_id: int) -> str:
+    """The search box's example: the workspace's own first query (not the demo brand)."""
+    queries = store.list_queries(workspace_id)
+    if not queries:
+        return 'e.g. brand AND (outage OR "no signal")'
+    definition = " ".join(queries[0].definition.split())
+    return "e.g. " + (definition if len(definition) <= 80 else definition[:79] + "…")
 
 
 @router.get("/quarantine")
