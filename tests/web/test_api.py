@@ -248,3 +248,18 @@ def test_search_placeholder_is_the_workspace_own_first_query(as_user: AsUser) ->
     assert "panne OR" not in page  # not the demo brand's example in every workspace
     qos = as_user("qosviewer").get("/w/qos/explore", headers={"accept": "text/html"}).text
     assert 'placeholder="e.g. panne"' in qos
+
+
+def test_api_reference_is_served_from_the_npm_package(as_user: AsUser) -> None:
+    from socialhub.web.app import SWAGGER_UI
+
+    assert (SWAGGER_UI / "swagger-ui-bundle.js").is_file(), (
+        "npm ci --prefix src/socialhub/web/frontend"
+    )
+    c = as_user("viewer")
+    page = c.get("/docs", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert '<script src="/vendor/swagger-ui/swagger-ui-bundle.js">' in page.text
+    assert "//cdn" not in page.text and "unpkg" not in page.text  # nothing from a CDN
+    bundle = c.get("/vendor/swagger-ui/swagger-ui-bundle.js")
+    assert bundle.status_code == 200 and len(bundle.content) > 100_000

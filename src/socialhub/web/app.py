@@ -42,6 +42,7 @@ from socialhub.web.security import AuthConfig
 
 FRONTEND = Path(__file__).parent / "frontend"
 ECHARTS = FRONTEND / "node_modules" / "echarts" / "dist"
+SWAGGER_UI = FRONTEND / "node_modules" / "swagger-ui-dist"
 
 
 def create_app(
@@ -75,6 +76,9 @@ def create_app(
     app.mount("/static", StaticFiles(packages=[("socialhub.web", "static")]), name="static")
     if app.state.echarts is not None:
         app.mount("/vendor/echarts", StaticFiles(directory=ECHARTS), name="echarts")
+    if (SWAGGER_UI / "swagger-ui-bundle.js").is_file():
+        app.mount("/vendor/swagger-ui", StaticFiles(directory=SWAGGER_UI), name="swagger-ui")
+    app.state.swagger_ui = (SWAGGER_UI / "swagger-ui-bundle.js").is_file()
     app.include_router(api.router)
     app.include_router(api_account.router)
     app.include_router(pages.router)

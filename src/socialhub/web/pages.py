@@ -81,6 +81,7 @@ def _login_page(
     response = render(
         "login.html",
         status,
+        title="Log in",
         login_csrf=token,
         error=error,
         username=username,
@@ -185,6 +186,17 @@ def example_query(store: Any, workspace_id: int) -> str:
         return 'e.g. brand AND (outage OR "no signal")'
     definition = " ".join(queries[0].definition.split())
     return "e.g. " + (definition if len(definition) <= 80 else definition[:79] + "…")
+
+
+@router.get("/docs")
+def api_docs(request: Request) -> HTMLResponse:
+    """The REST API's reference: Swagger UI (npm swagger-ui-dist, served locally, no CDN)
+    over /openapi.json. Open to anyone, like the OpenAPI document it renders."""
+    return render(
+        "docs.html",
+        title="API reference",
+        swagger=bool(getattr(request.app.state, "swagger_ui", False)),
+    )
 
 
 @router.get("/quarantine")
