@@ -17,9 +17,12 @@ runner = CliRunner()
 def command_paths() -> list[list[str]]:
     paths: list[list[str]] = [[]]
     import typer.main
+    from typer import _click as click
 
     group = typer.main.get_command(app)
-    for name, cmd in group.commands.items():  # type: ignore[attr-defined]
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # type: ignore[attr-defined]
+        cmd = group.get_command(ctx, name)  # type: ignore[attr-defined]
         paths.append([name])
         for sub in getattr(cmd, "commands", {}):
             paths.append([name, sub])
