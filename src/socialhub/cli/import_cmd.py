@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -19,6 +19,7 @@ from socialhub.cli.common import (
     store_from,
 )
 from socialhub.ingest import FORMATS, ImportFormatError, import_file
+from socialhub.ingest.coverage import Coverage
 from socialhub.models import Mention
 from socialhub.pipeline.base import Context
 from socialhub.pipeline.chain import DEFAULT_ENRICHERS, MODES, Pipeline
@@ -36,7 +37,7 @@ def parse_mapping(pairs: list[str]) -> dict[str, str]:
     return mapping
 
 
-def _router(store: Store, mode: str) -> tuple[Pipeline, object]:
+def _router(store: Store, mode: str, coverage: Coverage) -> tuple[Pipeline, object]:
     """The enrichment chain, so imported mentions get their queries like live ones."""
     pipeline = Pipeline.from_settings(Context(store, {"mode": mode}), DEFAULT_ENRICHERS)
 
@@ -44,6 +45,7 @@ def _router(store: Store, mode: str) -> tuple[Pipeline, object]:
         result = pipeline.process(batch)
         if result.quarantined:
             store.quarantine(result.quarantined)
+        coverage.add(result.kept)
         return result.kept
 
     return pipeline, transform
@@ -87,7 +89,9 @@ def import_(
     store = store_from(db)
     if mode not in MODES:
         raise typer.BadParameter(f"--mode must be one of {', '.join(MODES)}")
-    pipeline, transform = _router(store, mode) if route else (None, None)
+    coverage = Coverage()
+    routes: dict[str, Any] | None = None
+    pipeline, transform = _router(store, mode, coverage) if route else (None, None)
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -115,6 +119,7 @@ def import_(
                 transform=transform,  # type: ignore[arg-type]
                 timezone=timezone,
             )
+        routes = coverage.report(store.list_queries()) if route else None
     except ImportFormatError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
@@ -123,8 +128,23 @@ def import_(
             pipeline.close()
         store.close()
     if json:
-        print_json(report.to_dict())
+        print_json({**report.to_dict(), "coverage": routes})
+        if routes:
+            for warning in routes["warnings"]:
+                console.print(f"[yellow]warning[/yellow]: {escape(warning)}")
         return
     out.print(escape(report.summary()))
     if report.quarantined:
         out.print("  see them with: socialhub quarantine list")
+    if routes and routes["mentions"]:
+        out.print(
+            f"routed to a query: {routes['routed']} of {routes['mentions']} "
+            f"({100 * routes['routed_share']:.1f} %)"
+        )
+        for row in routes["per_query"]:
+            if row["mentions"]:
+                out.print(
+                    f"  {escape(str(row['query']))}: {row['mentions']} ({100 * row['share']:.1f} %)"
+                )
+        for warning in routes["warnings"]:
+            console.print(f"[yellow]warning[/yellow]: {escape(warning)}")
