@@ -140,3 +140,14 @@ class Contexts:
         for ctx in self.opened:
             ctx.close()
         self.opened.clear()
+
+
+def shot(name: str) -> str:
+    """Where a browser test saves a screenshot: ``$SOCIALHUB_SCREENSHOTS`` (e.g.
+    ``docs/screenshots`` to refresh the README's), else a temporary folder."""
+    import os
+    import tempfile
+
+    folder = Path(os.environ.get("SOCIALHUB_SCREENSHOTS") or Path(tempfile.gettempdir()) / "shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder / name)

@@ -12,7 +12,7 @@ import pytest
 from socialhub.store.sqlite import SqliteStore
 from socialhub.web.security import AuthConfig
 
-from .browser import axe_violations, log_in, serve, watch
+from .browser import axe_violations, log_in, serve, shot, watch
 from .helpers import Clock, World, build_world
 
 PAGES = [
@@ -131,7 +131,7 @@ def test_menu_fits_a_phone(chromium: Any, site: tuple[str, World]) -> None:
         )
         assert outside == []
         assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
-        page.screenshot(path="docs/screenshots/dashboard-phone.png")
+        page.screenshot(path=shot("dashboard-phone.png"))
         page.locator("header.top a", has_text="Quarantine").click()
         page.wait_for_url(f"{base}/quarantine")
         page.locator("#logout").click()

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from socialhub.store.sqlite import SqliteStore
 from socialhub.web.security import AuthConfig
 
-from .browser import log_in, serve, watch
+from .browser import log_in, serve, shot, watch
 from .helpers import Clock, World, build_world
 
 
@@ -91,7 +91,7 @@ def test_admin_settings_are_forms_with_a_preview(chromium: Any, site: tuple[str,
               1.8 * parseFloat(getComputedStyle(th).fontSize)).map((th) => th.textContent)"""
         )
         assert wrapped == []
-        page.screenshot(path="docs/screenshots/admin.png", full_page=True)
+        page.screenshot(path=shot("admin.png"), full_page=True)
 
         # wall layouts: a form and a preview of each screen
         page.goto(f"{base}/w/com/walls")

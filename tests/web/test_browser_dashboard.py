@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ from socialhub.models import Query, Role, Workspace, utcnow
 from socialhub.store.sqlite import SqliteStore
 from socialhub.web.security import AuthConfig
 
-from .browser import log_in, serve, watch
+from .browser import log_in, serve, shot, watch
 from .helpers import Clock, World, build_world, mention
 
 
@@ -96,7 +95,7 @@ def test_dashboard_opens_where_the_data_is(chromium: Any, site: tuple[str, World
         page.click("#go-data")
         page.wait_for_selector("#where[hidden]", state="attached")
         page.wait_for_selector("body[data-sov=drawn]")
-        Path("docs/screenshots").mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=shot("dashboard-auto-period.png"))
     finally:
         ctx.close()
     assert problems == []

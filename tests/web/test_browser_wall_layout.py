@@ -18,7 +18,7 @@ from socialhub.models import Author, utcnow
 from socialhub.store.sqlite import SqliteStore
 from socialhub.web.security import AuthConfig
 
-from .browser import boxes_overlap, log_in, serve, watch
+from .browser import boxes_overlap, log_in, serve, shot, watch
 from .helpers import Clock, World, build_world, mention
 
 SIZES = [(1920, 1080), (3840, 2160)]
@@ -122,7 +122,7 @@ def test_wall_screens_fill_the_display_without_overlap(
                 bad = _check_screen(page) + _legends_under_plots(page)
                 assert bad == [], f"{wall} screen {i} at {width}x{height}: {bad}"
                 if width == 1920 and wall == "main" and i == 0:
-                    page.screenshot(path="docs/screenshots/wall.png")
+                    page.screenshot(path=shot("wall.png"))
             clock = page.locator("#wall-clock").text_content() or ""
             assert re.fullmatch(r"[0-2]\d:[0-5]\d", clock), clock  # 24-hour, no AM/PM
         # the vitrine never shows alerts nor negative posts
@@ -142,13 +142,13 @@ def test_wall_screens_fill_the_display_without_overlap(
         bad = _check_screen(page)
         assert bad == [], f"crisis screen at {width}x{height}: {bad}"
         if width == 1920:
-            page.screenshot(path="docs/screenshots/wall-crisis.png")
+            page.screenshot(path=shot("wall-crisis.png"))
         page.goto(f"{base}/wall/com/vitrine")
         page.wait_for_selector("body[data-loaded=yes]")
         assert page.evaluate("() => WALL.state.crisis") is False
         assert page.locator("#crisis-banner").is_hidden()
         if width == 1920:
-            page.screenshot(path="docs/screenshots/wall-showcase.png")
+            page.screenshot(path=shot("wall-showcase.png"))
         # resolved: the next size starts calm
         world.store.save_alert(replace(crisis, state="resolved"))
     finally:

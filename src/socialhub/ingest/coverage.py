@@ -74,7 +74,7 @@ class Coverage:
         if handle_queries and handle_share < 0.02:
             return [
                 f"only {pct} of the mentions matched a query, and {100 * handle_share:.1f} % "
-                "of their texts contain an @handle: the export has probably stripped the "
+                "of their texts contain an @handle: the export may have stripped the "
                 f"handles that queries such as {handle_queries[0]!r} look for (re-export with "
                 "the full text, or add the brand's words to the queries)"
             ]
