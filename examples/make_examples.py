@@ -19,8 +19,8 @@ from pathlib import Path
 
 from socialhub.demo import Simulator
 from socialhub.models import Mention
-from socialhub.text import fold
 from socialhub.serialize import mention_to_json
+from socialhub.text import fold
 
 HERE = Path(__file__).resolve().parent
 
