@@ -44,8 +44,8 @@ import orjson
 
 from socialhub.alerts.triggers import WatchlistTrigger
 from socialhub.analytics.detectors import DetectorSet
-from socialhub.analytics.types import Signal
 from socialhub.models import Mention, Watchlist
+from socialhub.records.signals import Signal
 
 ROOT = Path(__file__).resolve().parents[1]
 # An episode's replies and reposts go on after its scripted end: an alert about it up to

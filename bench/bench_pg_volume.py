@@ -5,7 +5,7 @@ Fills a throwaway database with ``--n`` mentions distributed like
 50,000 authors, 5 platforms, sentiment), then times every dashboard API call with
 ``bench_web.dashboard`` (in-process ASGI, API token, 7-day window, p50/p95).
 
-Filling 10M mentions through ``store.add`` would take ~30 min on this machine, so the
+Filling 10M mentions through ``store.mentions.add`` would take ~30 min on this machine, so the
 rows are written as the store writes them but straight into the tables: the texts and
 their tsvectors come from a pool of ``--pool`` mentions made by ``generate`` (tokenised
 once), the rows are streamed with COPY by one connection while a thread formats the
@@ -153,7 +153,7 @@ def fill(url: str, n: int, pool_size: int, chunk: int, min_free: float) -> dict[
     try:
         store.migrate()
         routes, ws_id = setup(store)
-        store.ensure_partitions([date(2024, m, 1) for m in (1, 2, 3)])
+        store.mentions.ensure_partitions([date(2024, m, 1) for m in (1, 2, 3)])
         t0 = time.perf_counter()
         pool = pool_of(pool_size, routes)
         timings["pool_seconds"] = round(time.perf_counter() - t0, 1)

@@ -157,7 +157,7 @@ def latency(env: dict[str, str], db: str, n: int, rate: float, log: Path) -> dic
     stored = [(float(t) - sent[i]) * 1000 for i, t in rows]
     store = open_store(db)
     try:
-        alerts = store.list_alerts(limit=100_000)
+        alerts = store.alerts.list_alerts(limit=100_000)
     finally:
         store.close()
     to_alert = [

@@ -2,7 +2,7 @@
 
 Generates N synthetic mentions (Zipf-distributed words from wordfreq's French list when
 it is installed, else a syllable vocabulary; fictional brands injected at fixed rates),
-imports them in batches (timing only ``store.add``, FTS/tsvector included), then times
+imports them in batches (timing only ``store.mentions.add``, FTS/tsvector included), then times
 ``search(limit=50)`` and ``count`` for typical brand queries. Prints JSON.
 
     .venv/bin/python bench/bench_store.py --n 200000 --db both
@@ -124,10 +124,10 @@ def setup(store: Store) -> tuple[list[tuple[int, int]], int]:
     """Three workspaces with two queries each; returns (query id, workspace id) pairs."""
     routes: list[tuple[int, int]] = []
     for slug in ("group", "qos", "legal"):
-        ws = store.upsert_workspace(Workspace(slug, slug.title()))
+        ws = store.workspaces.upsert_workspace(Workspace(slug, slug.title()))
         assert ws.id is not None
         for name in ("brand", "rival"):
-            q = store.upsert_query(Query(ws.id, name, name))
+            q = store.workspaces.upsert_query(Query(ws.id, name, name))
             assert q.id is not None
             routes.append((q.id, ws.id))
     return routes, routes[0][1]
@@ -156,7 +156,7 @@ def bench(store: Store, n: int, batch: int, reps: int, search: bool = True) -> d
     added = 0
     for mentions in generate(n, batch, routes):
         t, cpu = time.perf_counter(), time.process_time()
-        result = store.add(mentions)
+        result = store.mentions.add(mentions)
         add_seconds += time.perf_counter() - t
         cpu_seconds += time.process_time() - cpu
         added += result.inserted
@@ -178,25 +178,27 @@ def bench(store: Store, n: int, batch: int, reps: int, search: bool = True) -> d
             "mentions_per_client_cpu_s": round(added / cpu_seconds),
         },
         "maintenance": maintenance,
-        "count_all": store.count(),
-        "count_all_ms": timed(store.count, reps),
+        "count_all": store.mentions.count(),
+        "count_all_ms": timed(store.mentions.count, reps),
         "count_ws_week_ms": timed(
-            lambda: store.count(workspace_id=workspace, since=last_week), reps
+            lambda: store.mentions.count(workspace_id=workspace, since=last_week), reps
         ),
         "queries": {},
     }
     for name, text in QUERIES.items() if search else ():
         results["queries"][name] = {
             "query": text,
-            "hits": store.count(text),
-            "search_all": timed(partial(store.search, text, limit=50), reps),
+            "hits": store.mentions.count(text),
+            "search_all": timed(partial(store.mentions.search, text, limit=50), reps),
             "search_ws_week": timed(
-                partial(store.search, text, workspace_id=workspace, since=last_week, limit=50),
+                partial(
+                    store.mentions.search, text, workspace_id=workspace, since=last_week, limit=50
+                ),
                 reps,
             ),
-            "count_all": timed(partial(store.count, text), reps),
+            "count_all": timed(partial(store.mentions.count, text), reps),
             "count_ws_week": timed(
-                partial(store.count, text, workspace_id=workspace, since=last_week), reps
+                partial(store.mentions.count, text, workspace_id=workspace, since=last_week), reps
             ),
         }
     return results

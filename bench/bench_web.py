@@ -40,10 +40,10 @@ from bench_store import SPAN, START, generate, setup
 from scratch_pg import scratch_database
 
 from socialhub.models import Author, Mention, User
+from socialhub.records.sessions import WallToken
 from socialhub.store import open_store
 from socialhub.store.base import Store
 from socialhub.store.postgres import PostgresStore
-from socialhub.store.walls import WallToken
 from socialhub.web.app import create_app
 from socialhub.web.auth import create_token
 from socialhub.web.live import LiveFeed
@@ -64,7 +64,7 @@ def fill(store: Store, n: int, batch: int) -> tuple[int, float]:
     routes, ws_id = setup(store)
     t0 = time.perf_counter()
     for chunk in generate(n, batch, routes):
-        store.add(chunk)
+        store.mentions.add(chunk)
     seconds = time.perf_counter() - t0
     if isinstance(store, PostgresStore):
         # What autovacuum does soon after a bulk load: statistics, and the visibility
@@ -82,10 +82,10 @@ def load() -> list[float]:
 
 
 def dashboard(store: Store, ws_id: int, reps: int) -> dict[str, Any]:
-    user = store.upsert_user(User("bench", "Bench"))
-    store.set_site_admin(user.id or 0, True)
+    user = store.accounts.upsert_user(User("bench", "Bench"))
+    store.accounts.set_site_admin(user.id or 0, True)
     token, _ = create_token(store, user.id or 0, "bench", datetime.now(UTC))
-    slug = next(w.slug for w in store.list_workspaces() if w.id == ws_id)
+    slug = next(w.slug for w in store.workspaces.list_workspaces() if w.id == ws_id)
     end = START + SPAN
     window = {"since": (end - timedelta(days=7)).isoformat(), "until": end.isoformat()}
     base = f"/api/workspaces/{slug}"
@@ -157,12 +157,12 @@ async def _fanout(url: str, clients: int, rounds: int, publish: Any) -> list[flo
 def sse_fanout(store: Store, ws_id: int, clients: int, rounds: int) -> dict[str, Any]:
     live = LiveFeed()
     app = create_app(store, live)
-    slug = next(w.slug for w in store.list_workspaces() if w.id == ws_id)
+    slug = next(w.slug for w in store.workspaces.list_workspaces() if w.id == ws_id)
     key = new_wall_key()
-    store.add_wall_token(
+    store.walls.add_wall_token(
         WallToken(ws_id, "main", "bench", key[:12], datetime.now(UTC)), digest(key)
     )
-    qid = next(q.id for q in store.list_queries(ws_id))
+    qid = next(q.id for q in store.workspaces.list_queries(ws_id))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
@@ -183,7 +183,7 @@ def sse_fanout(store: Store, ws_id: int, clients: int, rounds: int) -> dict[str,
             author=Author("bench", "1", "bench"),
             query_ids=[qid or 0],
         )
-        store.add([m])
+        store.mentions.add([m])
         live.publish([m])
 
     try:

@@ -51,9 +51,9 @@ def fill(db: str, rate: float, seed: int) -> None:
         for mention in sim.until(PERIOD[1]):
             batch.append(mention)
             if len(batch) == 500:
-                count += store.add(pipeline.process(batch).kept).inserted
+                count += store.mentions.add(pipeline.process(batch).kept).inserted
                 batch = []
-        count += store.add(pipeline.process(batch).kept).inserted
+        count += store.mentions.add(pipeline.process(batch).kept).inserted
     finally:
         pipeline.close()
         store.close()
@@ -82,7 +82,7 @@ def main() -> int:
     store = open_store(db)
     try:
         store.migrate()
-        ws = store.get_workspace("mirabelle-com")
+        ws = store.workspaces.get_workspace("mirabelle-com")
         assert ws is not None, "examples/telecom.toml defines mirabelle-com"
         built = build(store, ws, "digest", *PERIOD)
     finally:

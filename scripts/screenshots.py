@@ -20,14 +20,14 @@ from pathlib import Path
 import uvicorn
 from playwright.sync_api import sync_playwright
 
-from socialhub.alerts.records import Alert
 from socialhub.config.passwords import hash_password
 from socialhub.demo.simulator import Simulator
 from socialhub.demo.world import BRAND, COMPETITORS
 from socialhub.models import Query, User, Workspace, utcnow
 from socialhub.query.matcher import Matcher
+from socialhub.records.alerts import Alert
+from socialhub.records.sessions import WallToken
 from socialhub.store.sqlite import SqliteStore
-from socialhub.store.walls import WallToken
 from socialhub.web.app import create_app
 from socialhub.web.security import digest
 from socialhub.web.wall import new_wall_key
@@ -38,12 +38,12 @@ PASSWORD = "screenshots-only-123"
 
 
 def build(store: SqliteStore, hours: float) -> tuple[Workspace, str]:
-    ws = store.upsert_workspace(Workspace("mirabelle-com", "Mirabelle — communication"))
+    ws = store.workspaces.upsert_workspace(Workspace("mirabelle-com", "Mirabelle — communication"))
     assert ws.id is not None
-    queries = [store.upsert_query(Query(ws.id, BRAND.short, BRAND.short.lower()))]
+    queries = [store.workspaces.upsert_query(Query(ws.id, BRAND.short, BRAND.short.lower()))]
     for c in COMPETITORS[:3]:
-        queries.append(store.upsert_query(Query(ws.id, c.short, c.short.lower())))
-    store.set_workspace_setting(
+        queries.append(store.workspaces.upsert_query(Query(ws.id, c.short, c.short.lower())))
+    store.workspaces.set_workspace_setting(
         ws.id,
         "share_of_voice",
         {"brand": [queries[0].name], "competitors": [q.name for q in queries[1:]]},
@@ -56,10 +56,10 @@ def build(store: SqliteStore, hours: float) -> tuple[Workspace, str]:
         m.query_ids = matcher.match(m)
         if m.query_ids:
             batch.append(m)
-    store.add(batch)
-    admin = store.upsert_user(User("admin", "Admin", "", hash_password(PASSWORD)))
-    store.set_site_admin(admin.id or 0, True)
-    store.save_alert(
+    store.mentions.add(batch)
+    admin = store.accounts.upsert_user(User("admin", "Admin", "", hash_password(PASSWORD)))
+    store.accounts.set_site_admin(admin.id or 0, True)
+    store.alerts.save_alert(
         Alert(
             "burst:demo",
             "burst",
@@ -78,7 +78,7 @@ def build(store: SqliteStore, hours: float) -> tuple[Workspace, str]:
         )
     )
     key = new_wall_key()
-    store.add_wall_token(WallToken(ws.id, "main", "screenshots", key[:12], now), digest(key))
+    store.walls.add_wall_token(WallToken(ws.id, "main", "screenshots", key[:12], now), digest(key))
     return ws, key
 
 

@@ -7,4 +7,5 @@ bash scripts/services.sh
 .venv/bin/ruff check src tests bench scripts
 .venv/bin/ruff format --check src tests bench scripts
 .venv/bin/mypy
+.venv/bin/python scripts/check_install.py  # runs with [project].dependencies only
 exec .venv/bin/pytest -q "$@"

@@ -34,21 +34,23 @@ def test_demo_stream_is_routed_and_stored_exactly_once(tmp_path: Path) -> None:
         asyncio.run(hub.run(asyncio.Event(), until_sources_done=True))
         store = hub.store
         assert source.emitted == 3000
-        assert store.count() == len(set(seen)) == 3000 - hub.dropped()
-        workspaces = store.list_workspaces()
+        assert store.mentions.count() == len(set(seen)) == 3000 - hub.dropped()
+        workspaces = store.workspaces.list_workspaces()
         assert len(workspaces) >= 2
-        per_ws = {ws.slug: store.count(workspace_id=ws.id) for ws in workspaces}
+        per_ws = {ws.slug: store.mentions.count(workspace_id=ws.id) for ws in workspaces}
         assert all(n > 0 for n in per_ws.values()), per_ws
         # routing agrees with searching the same query afterwards
-        brand = next(q for q in store.list_queries(workspaces[0].id) if "irabelle" in q.definition)
-        routed = store.search(None, workspace_id=workspaces[0].id, limit=5000)
+        brand = next(
+            q for q in store.workspaces.list_queries(workspaces[0].id) if "irabelle" in q.definition
+        )
+        routed = store.mentions.search(None, workspace_id=workspaces[0].id, limit=5000)
         routed_brand = {m.id for m in routed if brand.id in m.query_ids}
-        searched = {m.id for m in store.search(brand.definition, limit=5000)}
+        searched = {m.id for m in store.mentions.search(brand.definition, limit=5000)}
         assert routed_brand == searched and routed_brand
         stages = hub.pipeline.stats.as_dict()["stages"]
         assert stages["route"]["received"] == stages["dedup"]["kept"]
         # the demo source's health, as Admin -> Sources shows it
-        health = store.get_source_health("demo")
+        health = store.sources.get_source_health("demo")
         assert health is not None and health["items"] == 3000 and health["status"] == "idle"
         assert health["completeness"]["statement"].startswith("complete since")
     finally:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 MAX_TOKENS = 16_000  # PostgreSQL tsvector positions stop at 16,383
 MAX_TOKEN_LEN = 64  # longer runs are junk (base64, hashes); truncating keeps all back ends equal
@@ -21,6 +22,16 @@ MAX_TOKEN_LEN = 64  # longer runs are junk (base64, hashes); truncating keeps al
 _TOKEN = re.compile(r"([#@]?)([^\W_]+)")
 _WORD = re.compile(r"[^\W_]+")
 _HOST = re.compile(r"[\w-]+(\.[\w-]+)*")
+
+# scheme or www. links, and bare "host.tld/path" ones (a path is required: "etc.fr" is not)
+_LINK = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"'`]+"
+    r"|(?<![\w@./])(?:[a-z0-9-]+\.)+[a-z]{2,24}/[^\s<>\"'`]*",
+    re.IGNORECASE,
+)
+_HANDLE = re.compile(r"(?<![\w@])@[\w.-]+(?:@[\w.-]+)?")
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "igshid")
+_TRAILING_PUNCT = ".,;:!?)]}»\"'…"
 
 
 class _StripMarks(dict[int, int | None]):
@@ -92,3 +103,54 @@ def url_host(url: str) -> str:
 def norm_handle(handle: str) -> str:
     """Handles compare case-insensitively and without the leading '@'."""
     return handle.strip().lstrip("@").lower()
+
+
+# -- shared by near-duplicates, provenance, keyphrases and reports -------------------
+
+
+@lru_cache(maxsize=100_000)
+def phrase_key(phrase: str) -> str:
+    """The identity of a phrase: folded words joined by one space."""
+    return " ".join(_WORD.findall(fold(phrase)))
+
+
+def normalise_link(url: str) -> str | None:
+    """A shared link's identity: 'HTTPS://www.Ex.com/a/?utm_source=x' -> 'ex.com/a'.
+
+    Returns ``None`` for something that is not a usable link (no host).
+    """
+    url = url.rstrip(_TRAILING_PUNCT)
+    if not url.lower().startswith(("http://", "https://")):
+        url = "http://" + url
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+        query = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError:
+        return None
+    if "." not in host:
+        return None
+    if host.startswith("www."):
+        host = host[4:]
+    kept = [(k, v) for k, v in query if not k.lower().startswith(_TRACKING)]
+    path = parts.path.rstrip("/")
+    out = host + path
+    if kept:
+        out += "?" + urlencode(sorted(kept))
+    return out
+
+
+def links_of(text: str) -> list[str]:
+    """Normalised external links found in a text, in order, without repeats."""
+    out: list[str] = []
+    for raw in _LINK.findall(text):
+        link = normalise_link(raw)
+        if link and link not in out:
+            out.append(link)
+    return out
+
+
+def normalise_text(text: str) -> list[str]:
+    """Folded word tokens with links and handles removed (emojis are not tokens)."""
+    text = _HANDLE.sub(" ", _LINK.sub(" ", text))
+    return _WORD.findall(fold(text))

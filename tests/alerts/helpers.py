@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from socialhub.analytics.types import Signal
 from socialhub.models import Author, Engagement, Mention
+from socialhub.records.signals import Signal
 
 T0 = datetime(2025, 3, 4, 8, 0, tzinfo=UTC)
 HOSTILE = '<script>alert(1)</script> & <!channel> @here **gras** [lien](javascript:x) "q"'

@@ -16,7 +16,7 @@ from socialhub.alerts.channels.email import EmailChannel
 from socialhub.alerts.channels.inapp import InAppChannel
 from socialhub.alerts.channels.webhook import WebhookChannel
 from socialhub.alerts.manager import AlertManager
-from socialhub.alerts.records import Alert
+from socialhub.records.alerts import Alert
 from socialhub.store.base import Store
 
 from .helpers import burst, signal
@@ -26,7 +26,7 @@ from .servers import http_server, smtp_server
 @pytest.fixture
 def alert(sqlite_store: Store) -> Alert:
     mentions = burst()
-    sqlite_store.add(mentions)
+    sqlite_store.mentions.add(mentions)
     out = AlertManager(sqlite_store).process(
         signal(0, severity=8, evidence=[m.id for m in mentions])
     )
@@ -182,8 +182,8 @@ def test_webhook_errors_are_classified(alert: Alert) -> None:
 
 def test_inapp_notification_is_stored(sqlite_store: Store, alert: Alert) -> None:
     InAppChannel(sqlite_store).send(alert, "opened")
-    [note] = sqlite_store.list_notifications(username="alice")
+    [note] = sqlite_store.alerts.list_notifications(username="alice")
     assert note.alert_id == alert.id and note.severity == 8
     assert "First posts:" in note.body
-    sqlite_store.mark_notification_read(note.id or 0)
-    assert sqlite_store.list_notifications(unread_only=True) == []
+    sqlite_store.alerts.mark_notification_read(note.id or 0)
+    assert sqlite_store.alerts.list_notifications(unread_only=True) == []

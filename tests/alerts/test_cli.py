@@ -18,7 +18,7 @@ def test_list_show_ack_resolve_feedback(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'hub.db'}"
     store = SqliteStore(url)
     store.migrate()
-    store.add(burst())
+    store.mentions.add(burst())
     alert = AlertManager(store).process(signal(0, evidence=[m.id for m in burst()])).alert
     store.close()
     assert alert is not None

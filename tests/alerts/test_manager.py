@@ -22,25 +22,27 @@ def test_fifty_signals_of_one_story_give_one_alert_that_escalates(store: Store) 
     assert actions.count("opened") == 1
     assert actions.count("escalated") == 2
     assert actions.count("merged") == 47
-    [alert] = store.list_alerts()
+    [alert] = store.alerts.list_alerts()
     assert (alert.severity, alert.peak_severity, alert.signals) == (8, 8, 50)
     assert alert.evidence == [f"x:{i}" for i in range(50)]  # appended, first first
     assert alert.first_t == T0 and alert.last_t == T0 + timedelta(minutes=49)
-    kinds = [e.kind for e in store.list_alert_events(alert.id or 0)]
+    kinds = [e.kind for e in store.alerts.list_alert_events(alert.id or 0)]
     assert kinds.count("escalated") == 2
-    escalation = next(e for e in store.list_alert_events(alert.id or 0) if e.kind == "escalated")
+    escalation = next(
+        e for e in store.alerts.list_alert_events(alert.id or 0) if e.kind == "escalated"
+    )
     assert escalation.details["severity"] == [3, 6]
 
 
 def test_alert_keeps_what_is_needed_to_replay_it(store: Store) -> None:
     manager = AlertManager(store)
     out = manager.process(signal(0, observed=42, baseline=7, threshold=21))
-    alert = store.get_alert(out.alert.id if out.alert else 0)
+    alert = store.alerts.get_alert(out.alert.id if out.alert else 0)
     assert alert is not None
     assert (alert.detector, alert.version, alert.key) == ("volume", "1.2", "query:1")
     assert (alert.observed, alert.baseline, alert.threshold) == (42, 7, 21)
     assert alert.params == {"window": "5m", "z": 3.0}
-    [opened] = store.list_alert_events(alert.id or 0)
+    [opened] = store.alerts.list_alert_events(alert.id or 0)
     assert opened.kind == "opened"
     assert opened.details["signal"]["params"] == {"window": "5m", "z": 3.0}
     assert opened.details["signal"]["evidence"] == ["x:0"]
@@ -51,7 +53,7 @@ def test_a_gap_longer_than_the_merge_window_starts_a_new_alert(store: Store) -> 
     first = manager.process(signal(0))
     second = manager.process(signal(45))
     assert (first.action, second.action) == ("opened", "opened")
-    old = store.get_alert(first.alert.id if first.alert else 0)
+    old = store.alerts.get_alert(first.alert.id if first.alert else 0)
     assert old is not None and (old.state, old.resolution) == ("resolved", "auto")
 
 
@@ -68,7 +70,7 @@ def test_states_open_acknowledged_resolved_with_who_and_when(store: Store) -> No
     assert done.resolved_at == T0 + timedelta(minutes=9)
     with pytest.raises(AlertStateError):
         manager.resolve(alert.id, "bob")
-    events = store.list_alert_events(alert.id)
+    events = store.alerts.list_alert_events(alert.id)
     assert [(e.kind, e.actor) for e in events] == [
         ("opened", "system"),
         ("acknowledged", "alice"),
@@ -99,11 +101,11 @@ def test_cooldown_suppresses_then_a_stronger_signal_reopens(store: Store) -> Non
     # after the cooldown a new alert opens
     manager.tick(T0 + timedelta(minutes=35))
     assert manager.process(signal(100, severity=3)).action == "opened"
-    assert len(store.list_alerts()) == 2
+    assert len(store.alerts.list_alerts()) == 2
 
 
 def test_another_detector_on_the_same_story_merges_by_evidence(store: Store) -> None:
-    ws = store.upsert_workspace(Workspace("fictel", "Fictel"))
+    ws = store.workspaces.upsert_workspace(Workspace("fictel", "Fictel"))
     manager = AlertManager(store)
     ids = [f"x:{i}" for i in range(10)]
     manager.process(signal(0, evidence=ids, workspace_id=ws.id))
@@ -111,7 +113,7 @@ def test_another_detector_on_the_same_story_merges_by_evidence(store: Store) -> 
         signal(2, detector="terms", key="term:panne", evidence=ids[3:], workspace_id=ws.id)
     )
     assert out.action == "merged"
-    assert len(store.list_alerts()) == 1
+    assert len(store.alerts.list_alerts()) == 1
     unrelated = manager.process(
         signal(3, detector="terms", key="term:promo", evidence=["x:99"], workspace_id=ws.id)
     )
@@ -121,7 +123,7 @@ def test_another_detector_on_the_same_story_merges_by_evidence(store: Store) -> 
 def test_a_story_does_not_vanish_into_the_alert_of_its_first_post(store: Store) -> None:
     """A watchlist trigger is about one post; three journalists relaying it is a story
     of its own, not a repeat of the first trigger."""
-    ws = store.upsert_workspace(Workspace("press", "Presse"))
+    ws = store.workspaces.upsert_workspace(Workspace("press", "Presse"))
     manager = AlertManager(store)
     first = manager.process(
         signal(0, detector="watchlist", key="author:x:cam|query:1", evidence=["x:root"],
@@ -162,7 +164,7 @@ def test_false_alarms_raise_the_rule_threshold_true_alarms_lower_it(store: Store
     assert alert.feedback is True
     assert (tuning.true_alarms, tuning.false_alarms) == (1, 0)
     assert tuning.multiplier == pytest.approx(0.9)
-    kinds = [e.kind for e in store.list_alert_events(first.id)]
+    kinds = [e.kind for e in store.alerts.list_alert_events(first.id)]
     assert kinds.count("feedback") == 2
 
 
@@ -176,7 +178,7 @@ def test_tuning_is_bounded(store: Store) -> None:
         manager.resolve(alert.id, "bob", at=T0 + timedelta(minutes=i * 10 + 1))
         seen.append(manager.feedback(alert.id, False, "bob")[1].multiplier)
     assert seen == [1.25, 1.5625, 1.953125, 2.0, 2.0, 2.0]
-    assert len(store.list_alerts()) == 6
+    assert len(store.alerts.list_alerts()) == 6
     for i in range(6, 20):  # then many true alarms: down to the floor, no further
         alert = manager.process(signal(i * 10, observed=1000)).alert
         assert alert is not None and alert.id is not None
@@ -187,11 +189,11 @@ def test_tuning_is_bounded(store: Store) -> None:
 
 def test_provenance_is_attached_from_the_stored_mentions(store: Store) -> None:
     mentions = burst()
-    store.add(mentions)
+    store.mentions.add(mentions)
     manager = AlertManager(store)
     out = manager.process(signal(0, evidence=[m.id for m in mentions]))
     assert out.alert is not None
-    stored = store.get_alert(out.alert.id or 0)
+    stored = store.alerts.get_alert(out.alert.id or 0)
     assert stored is not None
     prov = stored.provenance
     assert prov["first_posts"][0]["id"] == "x:1"
@@ -205,9 +207,9 @@ def test_list_filters(store: Store) -> None:
     manager.process(signal(1, key="query:2"))
     assert a is not None and a.id is not None
     manager.resolve(a.id, "alice")
-    assert [x.key for x in store.list_alerts(state="active")] == ["query:2"]
-    assert [x.key for x in store.list_alerts(state="resolved")] == ["query:1"]
-    assert [x.key for x in store.list_alerts()] == ["query:2", "query:1"]
+    assert [x.key for x in store.alerts.list_alerts(state="active")] == ["query:2"]
+    assert [x.key for x in store.alerts.list_alerts(state="resolved")] == ["query:1"]
+    assert [x.key for x in store.alerts.list_alerts()] == ["query:2", "query:1"]
 
 
 def test_list_by_severity_puts_the_worst_first(store: Store) -> None:
@@ -218,8 +220,13 @@ def test_list_by_severity_puts_the_worst_first(store: Store) -> None:
     manager.process(signal(1, detector="convergence", key="thread:x:1", severity=7))
     manager.process(signal(2, key="query:3", severity=5))
     manager.process(signal(3, key="query:4", severity=3))
-    assert [x.key for x in store.list_alerts()] == ["query:4", "query:3", "thread:x:1", "query:1"]
-    by_severity = store.list_alerts(state="active", order="severity")
+    assert [x.key for x in store.alerts.list_alerts()] == [
+        "query:4",
+        "query:3",
+        "thread:x:1",
+        "query:1",
+    ]
+    by_severity = store.alerts.list_alerts(state="active", order="severity")
     assert [x.key for x in by_severity] == ["thread:x:1", "query:3", "query:1", "query:4"]
     with pytest.raises(ValueError, match="unknown order"):
-        store.list_alerts(order="severity; DROP TABLE alerts")
+        store.alerts.list_alerts(order="severity; DROP TABLE alerts")

@@ -8,8 +8,8 @@ from socialhub.alerts.channels import DeliveryError
 from socialhub.alerts.channels.inapp import InAppChannel
 from socialhub.alerts.channels.webhook import WebhookChannel
 from socialhub.alerts.manager import AlertManager
-from socialhub.alerts.records import Alert
 from socialhub.alerts.routing import RateCap, Route, Router
+from socialhub.records.alerts import Alert
 from socialhub.store.base import Store
 
 from .helpers import signal
@@ -52,7 +52,7 @@ def test_routes_by_severity_detector_and_key(store: Store) -> None:
     assert [d.channel for d in sent["opened:term:panne"]] == ["inapp"]
     assert sent["merged:query:1"] == []  # a merge is not news
     assert len(inbox.requests) == 1
-    assert len(store.list_notifications()) == 3
+    assert len(store.alerts.list_notifications()) == 3
     assert {d.status for ds in sent.values() for d in ds} == {"sent"}
 
 
@@ -71,8 +71,8 @@ def test_rate_cap_per_channel_with_crisis_bypass(store: Store) -> None:
     crisis = manager.process(signal(900, key="query:9", severity=9))
     statuses += [d.status for d in router.handle(crisis)]
     assert statuses == ["sent", "sent", "capped", "capped", "sent"]
-    assert len(store.list_notifications()) == 3
-    log = store.list_deliveries(channel="inapp")
+    assert len(store.alerts.list_notifications()) == 3
+    log = store.alerts.list_deliveries(channel="inapp")
     assert [d.status for d in log] == ["sent", "capped", "capped", "sent", "sent"]  # newest first
 
 
@@ -117,4 +117,7 @@ def test_gives_up_after_the_retries_and_logs_the_failure(store: Store) -> None:
     router = Router(store, [permanent], [Route(["broken"])], sleep=slept.append)
     [delivery] = router.dispatch(alert, "opened")
     assert (delivery.status, permanent.calls) == ("failed", 1)
-    assert [d.status for d in store.list_deliveries(alert_id=alert.id)] == ["failed", "failed"]
+    assert [d.status for d in store.alerts.list_deliveries(alert_id=alert.id)] == [
+        "failed",
+        "failed",
+    ]

@@ -122,5 +122,5 @@ def test_a_journalist_thread_is_one_alert(sqlite_store: Store) -> None:
         m.created_at = T0 + timedelta(minutes=i)
         actions += [manager.process(s).action for s in trig.update(m)]
     assert actions == ["opened"] + ["merged"] * 4
-    [alert] = sqlite_store.list_alerts()
+    [alert] = sqlite_store.alerts.list_alerts()
     assert alert.evidence == [f"x:thread{i}" for i in range(5)]

@@ -20,11 +20,11 @@ def test_backtest_finds_when_the_burst_would_have_fired(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'h.db'}"
     store = open_store(db)
     store.migrate()
-    ws = store.upsert_workspace(Workspace("qos", "QoS"))
-    other = store.upsert_workspace(Workspace("com", "Com"))
+    ws = store.workspaces.upsert_workspace(Workspace("qos", "QoS"))
+    other = store.workspaces.upsert_workspace(Workspace("com", "Com"))
     assert ws.id is not None and other.id is not None
-    assert store.upsert_query(Query(ws.id, "Pannes", "panne OR reseau")).id == 1
-    assert store.upsert_query(Query(other.id, "Autre", "rien")).id == 2
+    assert store.workspaces.upsert_query(Query(ws.id, "Pannes", "panne OR reseau")).id == 1
+    assert store.workspaces.upsert_query(Query(other.id, "Autre", "rien")).id == 2
     start = T0 + timedelta(days=1, hours=14)
     extra = 4 * expected_rate(start, 3.0)
     stream = merge(
@@ -35,7 +35,7 @@ def test_backtest_finds_when_the_burst_would_have_fired(tmp_path: Path) -> None:
               query_ids=(2,), prefix="other"),
     )  # fmt: skip
     for i in range(0, len(stream), 2000):
-        store.add(stream[i : i + 2000])
+        store.mentions.add(stream[i : i + 2000])
     store.close()
 
     result = CliRunner().invoke(
@@ -59,11 +59,11 @@ def test_another_workspaces_routes_are_not_replayed(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'h2.db'}"
     store = open_store(db)
     store.migrate()
-    ws = store.upsert_workspace(Workspace("qos", "QoS"))
-    other = store.upsert_workspace(Workspace("com", "Com"))
+    ws = store.workspaces.upsert_workspace(Workspace("qos", "QoS"))
+    other = store.workspaces.upsert_workspace(Workspace("com", "Com"))
     assert ws.id is not None and other.id is not None
-    mine = store.upsert_query(Query(ws.id, "Pannes", "panne")).id
-    theirs = store.upsert_query(Query(other.id, "Autre", "panne")).id
+    mine = store.workspaces.upsert_query(Query(ws.id, "Pannes", "panne")).id
+    theirs = store.workspaces.upsert_query(Query(other.id, "Autre", "panne")).id
     start = T0 + timedelta(days=1, hours=14)
     # one stream routed to both workspaces' queries
     stream = merge(
@@ -71,7 +71,7 @@ def test_another_workspaces_routes_are_not_replayed(tmp_path: Path) -> None:
                    query_ids=(mine or 0, theirs or 0)),
         burst(52, start=start, per_minute=50, minutes=20, query_ids=(mine or 0, theirs or 0)),
     )  # fmt: skip
-    store.add(stream)
+    store.mentions.add(stream)
     store.close()
     result = CliRunner().invoke(
         app,
@@ -88,7 +88,7 @@ def test_backtest_with_no_signal_says_so(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'quiet.db'}"
     store = open_store(db)
     store.migrate()
-    store.upsert_workspace(Workspace("qos", "QoS"))
+    store.workspaces.upsert_workspace(Workspace("qos", "QoS"))
     store.close()
     result = CliRunner().invoke(
         app, ["backtest", "--workspace", "qos", "--since", T0.isoformat(), "--db", db]

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 
 from socialhub.analytics.detectors import DetectorSet, builtin_detectors
-from socialhub.analytics.types import TRENDS, Signal
 from socialhub.models import Author, Mention
+from socialhub.records.signals import TRENDS, Signal
 
 from .streams import T0, background, burst, merge
 

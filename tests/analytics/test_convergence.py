@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from socialhub.analytics.detectors.convergence import ConvergenceDetector
-from socialhub.analytics.types import Signal
 from socialhub.hub import Hub
 from socialhub.models import Author, Mention, Query, Watchlist, WatchlistMember, Workspace
+from socialhub.records.signals import Signal
 from socialhub.settings import Settings
 from socialhub.store.base import Store
 
@@ -135,12 +135,12 @@ def test_min_voices_below_two_is_refused() -> None:
 
 
 def _setup(store: Store) -> None:
-    ws = store.upsert_workspace(Workspace("press", "Presse"))
+    ws = store.workspaces.upsert_workspace(Workspace("press", "Presse"))
     assert ws.id is not None
-    store.upsert_query(Query(ws.id, "Pannes", "panne OR reseau"))
+    store.workspaces.upsert_query(Query(ws.id, "Pannes", "panne OR reseau"))
     members = [WatchlistMember("x", h) for h in ("cam", "ines", "alex")]
-    store.upsert_watchlist(Watchlist(ws.id, "Presse", "journalist", members=members))
-    store.upsert_watchlist(
+    store.workspaces.upsert_watchlist(Watchlist(ws.id, "Presse", "journalist", members=members))
+    store.workspaces.upsert_watchlist(
         Watchlist(ws.id, "Concurrents", "competitor", members=[WatchlistMember("x", "telvia")])
     )
 
@@ -168,7 +168,7 @@ def test_the_hub_alerts_once_with_list_types_read_from_the_store(tmp_path: Path)
     )
     try:
         asyncio.run(hub.run(asyncio.Event(), until_sources_done=True))
-        alerts = hub.store.list_alerts()
+        alerts = hub.store.alerts.list_alerts()
     finally:
         hub.close()
     # each listed post is also a watchlist trigger; the convergence is one alert

@@ -10,8 +10,8 @@ from socialhub.analytics.detectors import (
     EmergingDetector,
     SentimentShiftDetector,
 )
-from socialhub.analytics.types import Signal
 from socialhub.models import Mention
+from socialhub.records.signals import Signal
 
 from .streams import T0, background, burst, merge
 

@@ -60,9 +60,9 @@ def webhook_inbox() -> Iterator[tuple[str, list[dict[str, Any]]]]:
 
 
 def _setup(store: Store) -> None:
-    ws = store.upsert_workspace(Workspace("qos", "QoS"))
+    ws = store.workspaces.upsert_workspace(Workspace("qos", "QoS"))
     assert ws.id is not None
-    query = store.upsert_query(Query(ws.id, "Pannes", "panne OR reseau"))
+    query = store.workspaces.upsert_query(Query(ws.id, "Pannes", "panne OR reseau"))
     assert query.id == 1  # the seeded streams carry query id 1
 
 
@@ -85,9 +85,9 @@ def test_a_burst_becomes_one_alert_in_app_and_on_a_webhook(
         hub = Hub.build(settings, sources=[ListSource(stream)], web=False, setup=_setup)
         try:
             asyncio.run(hub.run(asyncio.Event(), until_sources_done=True))
-            alerts = hub.store.list_alerts()
-            notes = hub.store.list_notifications(workspace_id=1)
-            assert hub.store.count() == len(stream)
+            alerts = hub.store.alerts.list_alerts()
+            notes = hub.store.alerts.list_notifications(workspace_id=1)
+            assert hub.store.mentions.count() == len(stream)
         finally:
             hub.close()
     assert len(alerts) == 1, [(a.title, a.first_t) for a in alerts]

@@ -12,7 +12,7 @@ from socialhub.alerts.routing import Router
 from socialhub.analytics.launch_monitor import LaunchMonitor
 from socialhub.analytics.service import DetectorService, default_routes
 from socialhub.models import Mention, Query, Workspace
-from socialhub.store.launches import LaunchRecord
+from socialhub.records.launches import LaunchRecord
 from socialhub.store.sqlite import SqliteStore
 
 from .streams import T0
@@ -33,20 +33,22 @@ def test_a_tracked_launch_fills_its_curve_and_alerts_from_the_live_stream(
     sqlite_store: SqliteStore,
 ) -> None:
     store = sqlite_store
-    ws = store.upsert_workspace(Workspace("com", "Com"))
+    ws = store.workspaces.upsert_workspace(Workspace("com", "Com"))
     assert ws.id is not None
-    query = store.upsert_query(Query(ws.id, "Concurrent Telvia", "telvia"))
-    other = store.upsert_query(Query(ws.id, "Autre", "rien"))
+    query = store.workspaces.upsert_query(Query(ws.id, "Concurrent Telvia", "telvia"))
+    other = store.workspaces.upsert_query(Query(ws.id, "Autre", "rien"))
     assert query.id is not None and other.id is not None
     at = T0 + timedelta(hours=8)
     # 96 stored mentions of the query the day before: 2 expected per half hour
-    store.add([_post(900 + i, at - timedelta(minutes=15 * (i + 1)), query.id) for i in range(96)])
-    store.save_launch(LaunchRecord("flex", "Concurrent Telvia", at, workspace_id=ws.id,
+    store.mentions.add(
+        [_post(900 + i, at - timedelta(minutes=15 * (i + 1)), query.id) for i in range(96)]
+    )
+    store.launches.save_launch(LaunchRecord("flex", "Concurrent Telvia", at, workspace_id=ws.id,
                                    window_s=6 * 3600, bucket_s=1800))  # fmt: skip
     # a finished launch and a demo library entry are not followed
-    store.save_launch(LaunchRecord("old", "Concurrent Telvia", at - timedelta(days=30),
+    store.launches.save_launch(LaunchRecord("old", "Concurrent Telvia", at - timedelta(days=30),
                                    workspace_id=ws.id))  # fmt: skip
-    store.save_launch(LaunchRecord("demo", "Concurrent Telvia", at, workspace_id=ws.id,
+    store.launches.save_launch(LaunchRecord("demo", "Concurrent Telvia", at, workspace_id=ws.id,
                                    source="demo"))  # fmt: skip
     svc = _service(store)
     monitor = svc.detectors.detectors["launch"]
@@ -74,7 +76,7 @@ def test_a_tracked_launch_fills_its_curve_and_alerts_from_the_live_stream(
     assert all(o.signal.key == "launch:flex" and o.signal.query_id == query.id for o in launch)
     # recorded as alerts (the peak joins the volume alert of the same spike: one story)
     assert all(o.alert is not None and o.alert.id is not None for o in launch)
-    stored = {a.id: a for a in store.list_alerts()}
+    stored = {a.id: a for a in store.alerts.list_alerts()}
     assert {o.alert.id for o in launch if o.alert} <= set(stored)
     assert all(stored[o.alert.id].workspace_id == ws.id for o in launch if o.alert)
 

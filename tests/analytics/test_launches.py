@@ -29,8 +29,8 @@ from socialhub.cli.launch_cmds import app
 from socialhub.demo import Simulator
 from socialhub.models import Author, Engagement, Mention, Workspace
 from socialhub.query import Matcher, parse
+from socialhub.records.launches import LaunchRecord
 from socialhub.store.base import Store
-from socialhub.store.launches import LaunchRecord
 from socialhub.store.sqlite import SqliteStore
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -119,7 +119,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, demo_stream: tuple) -> Ite
     url = f"sqlite:///{tmp_path_factory.mktemp('launches') / 'hub.db'}"
     store = SqliteStore(url)
     store.migrate()
-    store.add(stream)
+    store.mentions.add(stream)
     store.close()
     yield url
 
@@ -147,12 +147,12 @@ def test_demo_launch_fizzles_and_campaign_buzzes_from_the_store(
     sim, stream = demo_stream
     store = SqliteStore(demo_db)
     try:
-        store.save_launch(_demo_record(sim, "lancement-telvia", "telvia-flex"))
-        store.save_launch(_demo_record(sim, "campagne-mirabelle", "ma-vie"))
+        store.launches.save_launch(_demo_record(sim, "lancement-telvia", "telvia-flex"))
+        store.launches.save_launch(_demo_record(sim, "campagne-mirabelle", "ma-vie"))
         telvia_rec, telvia = report(store, "telvia-flex")
         campaign_rec, campaign = report(store, "ma-vie")
         # the same curve as measured from the stream with the streaming matcher
-        from_stream = measure(StreamSource(stream), store.get_launch("telvia-flex"))  # type: ignore[arg-type]
+        from_stream = measure(StreamSource(stream), store.launches.get_launch("telvia-flex"))  # type: ignore[arg-type]
         from_store = measure(StoreSource(store), telvia_rec)
     finally:
         store.close()
@@ -188,13 +188,13 @@ def test_demo_library_verdicts_hold_across_seeds() -> None:
 
 
 def test_launch_records_round_trip(store: Store) -> None:
-    ws = store.upsert_workspace(Workspace("w", "W"))
-    saved = store.save_launch(
+    ws = store.workspaces.upsert_workspace(Workspace("w", "W"))
+    saved = store.launches.save_launch(
         LaunchRecord("flex", "Telvia", T0, workspace_id=ws.id, brand_query="mirabelle")
     )
     assert saved.id is not None and saved.created_at is not None and saved.score is None
-    assert store.list_launches(library_only=True) == []
-    updated = store.save_launch(
+    assert store.launches.list_launches(library_only=True) == []
+    updated = store.launches.save_launch(
         LaunchRecord(
             "flex",
             "Telvia OR #TelviaFlex",
@@ -210,14 +210,14 @@ def test_launch_records_round_trip(store: Store) -> None:
     assert updated.id == saved.id and updated.query == "Telvia OR #TelviaFlex"
     assert updated.curve == {"mentions": [1, 2]} and updated.in_library is False
     assert updated.launch_at == T0 and updated.score == 12.5
-    store.save_launch(LaunchRecord("other", "Nexo", T0 - timedelta(days=1), score=40.0))
-    assert [r.name for r in store.list_launches()] == ["other", "flex"]
-    assert [r.name for r in store.list_launches(library_only=True)] == ["other"]
-    assert [r.name for r in store.list_launches(workspace_id=ws.id)] == ["flex"]
+    store.launches.save_launch(LaunchRecord("other", "Nexo", T0 - timedelta(days=1), score=40.0))
+    assert [r.name for r in store.launches.list_launches()] == ["other", "flex"]
+    assert [r.name for r in store.launches.list_launches(library_only=True)] == ["other"]
+    assert [r.name for r in store.launches.list_launches(workspace_id=ws.id)] == ["flex"]
     with pytest.raises(ValueError):
-        store.save_launch(LaunchRecord("bad", "x", T0, outcome="great"))
-    store.delete_launch("flex")
-    assert store.get_launch("flex") is None
+        store.launches.save_launch(LaunchRecord("bad", "x", T0, outcome="great"))
+    store.launches.delete_launch("flex")
+    assert store.launches.get_launch("flex") is None
 
 
 # -- the online monitor ------------------------------------------------------------------

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from socialhub.analytics.detectors import DetectorSet, VolumeDetector
-from socialhub.analytics.types import TRENDS
 from socialhub.models import Mention
+from socialhub.records.signals import TRENDS
 
 from .streams import T0, background, burst, expected_rate, merge
 

@@ -143,7 +143,7 @@ def test_import_routes_quarantines_and_is_idempotent(tmp_path: Path) -> None:
     assert again["inserted"] == 0 and again["updated"] == report["inserted"]
     store = open_store(db)
     try:
-        assert store.count() == report["inserted"]
+        assert store.mentions.count() == report["inserted"]
     finally:
         store.close()
 

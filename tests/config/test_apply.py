@@ -25,22 +25,22 @@ def test_apply_creates_everything(store: Store) -> None:
     assert report.users_without_password == ["bruno"]
     assert "cannot log in" in report.summary()
 
-    alice = store.get_user("alice")
+    alice = store.accounts.get_user("alice")
     assert alice is not None and verify_password(
         alice.password_hash, ENV["SOCIALHUB_TEST_PASSWORD_ALICE"]
     )
-    bruno = store.get_user("bruno")
+    bruno = store.accounts.get_user("bruno")
     assert bruno is not None and bruno.password_hash == "" and bruno.email == "bruno@example.org"
-    com = store.get_workspace("mirabelle-com")
+    com = store.workspaces.get_workspace("mirabelle-com")
     assert (
         com is not None and com.id is not None and com.name == "Mirabelle Télécom — Communication"
     )
-    roles = {m.user_id: m.role for m in store.list_memberships(workspace_id=com.id)}
+    roles = {m.user_id: m.role for m in store.accounts.list_memberships(workspace_id=com.id)}
     assert roles == {alice.id: Role.ADMIN, bruno.id: Role.PRESS}
-    queries = {q.name: q for q in store.list_queries(com.id)}
+    queries = {q.name: q for q in store.workspaces.list_queries(com.id)}
     assert queries["Pannes"].enabled is False
     assert queries["Marque Mirabelle"].description == "La marque, sans la confiture."
-    lists = {w.name: w for w in store.list_watchlists(com.id)}
+    lists = {w.name: w for w in store.workspaces.list_watchlists(com.id)}
     assert lists["Journalistes"].list_type == "journalist"
     assert {m.handle for m in lists["Journalistes"].members} == {
         "hmarchetti",
@@ -52,12 +52,12 @@ def test_apply_creates_everything(store: Store) -> None:
 def test_reapply_and_round_trip_change_nothing(store: Store, tmp_path: Path) -> None:
     cfg = load_config(DATA / "hub.toml")
     apply_config(cfg, store, env=ENV)
-    alice_hash = store.get_user("alice").password_hash  # type: ignore[union-attr]
+    alice_hash = store.accounts.get_user("alice").password_hash  # type: ignore[union-attr]
 
     again = apply_config(cfg, store, env=ENV)
     assert again.changed == 0, again.changes
     assert again.counts["query"]["unchanged"] == 3
-    assert store.get_user("alice").password_hash == alice_hash  # type: ignore[union-attr]
+    assert store.accounts.get_user("alice").password_hash == alice_hash  # type: ignore[union-attr]
 
     text = export_config(store)
     exported = tmp_path / "exported.toml"
@@ -95,27 +95,29 @@ name = "Mirabelle — Com"
     assert kept.counts["member"]["updated"] == 1  # bruno press -> analyst
     assert kept.counts["query"] == {"created": 0, "updated": 1, "unchanged": 0, "deleted": 0}
     assert kept.counts["watchlist"]["updated"] == 1  # renamed (case) and members replaced
-    com = store.get_workspace("mirabelle-com")
+    com = store.workspaces.get_workspace("mirabelle-com")
     assert com is not None and com.id is not None
-    assert len(store.list_queries(com.id)) == 2  # without prune nothing is deleted
-    assert len(store.list_memberships(workspace_id=com.id)) == 2
+    assert len(store.workspaces.list_queries(com.id)) == 2  # without prune nothing is deleted
+    assert len(store.accounts.list_memberships(workspace_id=com.id)) == 2
 
     pruned = apply_config(smaller, store, prune=True)
     assert pruned.counts["query"]["deleted"] == 1
     assert pruned.counts["watchlist"]["deleted"] == 1
     assert pruned.counts["member"]["deleted"] == 1  # alice left the file
-    assert [q.name for q in store.list_queries(com.id)] == ["Marque Mirabelle"]
-    assert [w.name for w in store.list_watchlists(com.id)] == ["journalistes"]
-    qos = store.get_workspace("mirabelle-qos")
-    assert qos is not None and len(store.list_queries(qos.id)) == 1  # not in the file: untouched
-    assert store.get_user("alice") is not None  # users are never deleted
+    assert [q.name for q in store.workspaces.list_queries(com.id)] == ["Marque Mirabelle"]
+    assert [w.name for w in store.workspaces.list_watchlists(com.id)] == ["journalistes"]
+    qos = store.workspaces.get_workspace("mirabelle-qos")
+    assert (
+        qos is not None and len(store.workspaces.list_queries(qos.id)) == 1
+    )  # not in the file: untouched
+    assert store.accounts.get_user("alice") is not None  # users are never deleted
 
 
 def test_dry_run_writes_nothing(store: Store) -> None:
     report = apply_config(load_config(DATA / "hub.toml"), store, env=ENV, dry_run=True)
     assert report.dry_run and report.changed == 12
     assert report.summary().startswith("dry run")
-    assert store.list_workspaces() == [] and store.list_users() == []
+    assert store.workspaces.list_workspaces() == [] and store.accounts.list_users() == []
 
 
 def test_passwords_from_env_only(store: Store) -> None:
@@ -127,16 +129,16 @@ def test_passwords_from_env_only(store: Store) -> None:
     apply_config(cfg, store, env=ENV)
     changed = apply_config(cfg, store, env={"SOCIALHUB_TEST_PASSWORD_ALICE": "new secret"})
     assert changed.counts["user"]["updated"] == 1
-    alice = store.get_user("alice")
+    alice = store.accounts.get_user("alice")
     assert alice is not None and verify_password(alice.password_hash, "new secret")
 
     # a password set elsewhere (web admin) survives a file without password_env
-    store.upsert_user(
+    store.accounts.upsert_user(
         User("bruno", "Bruno Keller", "bruno@example.org", alice.password_hash, is_active=False)
     )
     after = apply_config(cfg, store, env={"SOCIALHUB_TEST_PASSWORD_ALICE": "new secret"})
     assert after.changed == 0 and after.users_without_password == []
-    bruno = store.get_user("bruno")
+    bruno = store.accounts.get_user("bruno")
     assert bruno is not None and bruno.password_hash and bruno.is_active is False
 
 
@@ -149,7 +151,7 @@ def test_unknown_member_fails_before_any_write(store: Store) -> None:
         ConfigError, match=r"workspace\[0\]\.member\[0\]\.username: no user 'ghost'"
     ):
         apply_config(cfg, store)
-    assert store.list_workspaces() == []
+    assert store.workspaces.list_workspaces() == []
 
 
 def test_export_selected_workspaces(store: Store) -> None:
@@ -189,9 +191,9 @@ name = "WS"
 """
     first = apply_config(parse_config(text), store)
     assert first.counts["setting"]["created"] == 2
-    ws = store.get_workspace("ws")
+    ws = store.workspaces.get_workspace("ws")
     assert ws is not None and ws.id is not None
-    settings = store.get_workspace_settings(ws.id)
+    settings = store.workspaces.get_workspace_settings(ws.id)
     assert settings["entities"][0]["aliases"] == ["Mirabelle", "@MirabelleTel"]
     assert settings["language"] == {"override": False}
     # the export reads back to the same settings, and re-applying it changes nothing
@@ -203,4 +205,4 @@ name = "WS"
         parse_config(text.replace("language = { override = false }", "")), store, prune=True
     )
     assert pruned.counts["setting"]["deleted"] == 1
-    assert set(store.get_workspace_settings(ws.id)) == {"entities"}
+    assert set(store.workspaces.get_workspace_settings(ws.id)) == {"entities"}

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from .fetch_allow import allow_fetch
+
 
 @dataclass
 class Request:
@@ -30,8 +32,10 @@ Handler = Callable[[Request], Reply]
 
 
 @contextmanager
-def serve(handler: Handler) -> Iterator[tuple[str, list[Request]]]:
-    """Yields (base URL, list of requests received) while the server runs."""
+def serve(handler: Handler, *, allow: bool = True) -> Iterator[tuple[str, list[Request]]]:
+    """Yields (base URL, list of requests received) while the server runs.
+
+    ``allow=False``: the address guard is not told about it (an "internal" server)."""
     seen: list[Request] = []
 
     class _H(BaseHTTPRequestHandler):
@@ -63,7 +67,12 @@ def serve(handler: Handler) -> Iterator[tuple[str, list[Request]]]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        if not allow:
+            yield url, seen
+            return
+        with allow_fetch(url):
+            yield url, seen
     finally:
         server.shutdown()
         server.server_close()

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from .fetch_allow import allow_fetch
+
 
 @dataclass
 class Reply:
@@ -126,7 +128,8 @@ def serve() -> Iterator[Server]:
     )
     thread.start()
     try:
-        yield state
+        with allow_fetch(state.url):
+            yield state
     finally:
         httpd.shutdown()
         httpd.server_close()

@@ -163,12 +163,12 @@ async def test_pages_to_the_end_with_duplicates_and_rejects(store: Store) -> Non
         sink = Sink()
         health = await coord.run_once(sink)
     sink.assert_exactly("1", "2", "3", "4")  # "2" was on two pages: emitted once
-    assert store.get_source_cursor("fake-src", "feed:main") == {"next": "end"}
+    assert store.sources.get_source_cursor("fake-src", "feed:main") == {"next": "end"}
     th = health.targets["feed:main"]
     assert (th.pages, th.polls, th.polls_complete, th.duplicates) == (3, 1, 1, 1)
-    letters = store.list_dead_letters("fake-src")
+    letters = store.sources.list_dead_letters("fake-src")
     assert [d.reason for d in letters] == ["no text"] and '"bad"' in letters[0].raw
-    saved = store.get_source_health("fake-src")
+    saved = store.sources.get_source_health("fake-src")
     assert saved is not None and saved["completeness"]["statement"].startswith("complete since")
     assert saved["completeness"]["dead_letters"] == 1 and saved["items"] == 4
 
@@ -223,7 +223,7 @@ async def test_malformed_payload_is_dead_lettered_and_nothing_lost(store: Store)
         assert first.targets["feed:main"].polls_complete == 0
         await coordinator(store, server, FEED).run_once(sink)  # next poll resumes at p2
     sink.assert_exactly("1", "2")
-    (letter,) = store.list_dead_letters("fake-src")
+    (letter,) = store.sources.list_dead_letters("fake-src")
     assert letter.reason.startswith("MalformedPayload: invalid JSON")
     assert letter.raw == '{"data": [{"id": "2", "te' and "p2" in letter.location
 
@@ -248,13 +248,13 @@ async def test_restart_resumes_from_the_saved_cursor(store: Store) -> None:
         server.route("/api/main/p3", Reply(503))
         sink = Sink()
         await coordinator(store, server, FEED, once_retries=0).run_once(sink)
-        assert store.get_source_cursor("fake-src", "feed:main") == {"next": "p3"}
+        assert store.sources.get_source_cursor("fake-src", "feed:main") == {"next": "p3"}
         # "restart": a new coordinator object; the platform is back
         server.route("/api/main/p3", page([item("4")]))
         await coordinator(store, server, FEED).run_once(sink)
         assert len(server.hits("/api/main/p1")) == 1 and len(server.hits("/api/main/p2")) == 1
     sink.assert_exactly("1", "2", "3", "4")
-    assert store.get_source_health("fake-src")["pages"] == 3  # type: ignore[index]
+    assert store.sources.get_source_health("fake-src")["pages"] == 3  # type: ignore[index]
 
 
 @sync
@@ -289,7 +289,7 @@ async def test_missing_credential_stops_one_source_and_the_other_runs(
                 asyncio.gather(*(c.run(sink, stop) for c in coords), until_collected()), 10
             )
     sink.assert_exactly("1", "2", "3", "4")
-    locked = sqlite_store.get_source_health("locked")
+    locked = sqlite_store.sources.get_source_health("locked")
     assert locked is not None and locked["status"] == "stopped"
     assert "FAKE_TOKEN" in locked["last_error"] and "FAKE_TOKEN" in caplog.text
     assert "stopped since" in locked["completeness"]["statement"]
@@ -343,5 +343,5 @@ async def test_cut_stream_reconnects_and_backfills_the_gap(store: Store) -> None
     completeness = coord.health.completeness()
     assert (completeness["gaps_detected"], completeness["gaps_backfilled"]) == (1, 1)
     assert coord.health.errors["Unavailable"] == 1
-    state = store.get_source_cursor("fake-src", "stream:brand")
+    state = store.sources.get_source_cursor("fake-src", "stream:brand")
     assert state is not None and state["last_id"] == "s6" and state["stream"] == {"last": "s6"}

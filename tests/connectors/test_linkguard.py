@@ -40,9 +40,10 @@ def test_public_addresses(address: str, public: bool) -> None:
 
 def test_refusals_with_a_fixed_resolver() -> None:
     table = {"news.example": ["93.184.215.14"], "intranet.example": ["93.184.215.14", "10.0.0.7"]}
-    guard = LinkGuard(["feeds.local"], resolver=lambda h: table.get(h, []))
+    guard = LinkGuard(["feeds.local:80"], resolver=lambda h: table.get(h, []), env={})
     assert guard.refusal("https://news.example/a") is None
-    assert guard.refusal("http://FEEDS.local./x") is None  # trusted, case and dot
+    assert guard.refusal("http://FEEDS.local./x") is None  # allowed pair, case and dot
+    assert guard.refusal("https://feeds.local/x") == "feeds.local does not resolve"  # 443
     reason = guard.refusal("http://intranet.example/") or ""
     assert "non-public" in reason and "10.0.0.7" in reason  # one private answer is enough
     assert guard.refusal("http://unknown.example/") == "unknown.example does not resolve"
@@ -68,14 +69,14 @@ def feed(base: str, links: dict[str, str]) -> bytes:
     ).encode()
 
 
-def test_full_text_fetches_only_the_feeds_host_and_public_addresses(
+def test_full_text_fetches_only_allowed_and_public_addresses(
     sqlite_store: Store,
 ) -> None:
     html = {"Content-Type": "text/html; charset=utf-8"}
     with serve() as server:
         port = server.url.rsplit(":", 1)[1]
         links = {
-            "ok": f"{server.url}/a/ok",  # the feed's own host: fetched
+            "ok": f"{server.url}/a/ok",  # the allowed host:port: fetched
             "meta": "http://169.254.169.254/latest/meta-data/",  # refused before connecting
             "intranet": "http://intranet.test/wiki",  # resolves to a private address
             "hop": f"{server.url}/a/hop",  # redirects to another name for loopback

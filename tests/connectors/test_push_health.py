@@ -44,7 +44,7 @@ def run(source: Finite, store: SqliteStore, save_every: float = 5.0) -> list[Men
 
 def test_items_are_counted_and_the_end_is_idle(sqlite_store: SqliteStore) -> None:
     assert len(run(Finite(40), sqlite_store, save_every=0.0)) == 40
-    doc = sqlite_store.get_source_health("feed")
+    doc = sqlite_store.sources.get_source_health("feed")
     assert doc is not None
     assert (doc["status"], doc["items"], doc["connector"]) == ("idle", 40, "Finite")
     assert doc["targets"]["stream"]["last_item_at"] == (T0 + timedelta(seconds=39)).isoformat()
@@ -54,7 +54,7 @@ def test_items_are_counted_and_the_end_is_idle(sqlite_store: SqliteStore) -> Non
 
 def test_a_source_that_misses_nothing_says_complete(sqlite_store: SqliteStore) -> None:
     run(Simulated(5), sqlite_store)
-    doc = sqlite_store.get_source_health("feed")
+    doc = sqlite_store.sources.get_source_health("feed")
     assert doc is not None and doc["items"] == 5
     assert doc["completeness"]["statement"].startswith("complete since")
 
@@ -62,7 +62,7 @@ def test_a_source_that_misses_nothing_says_complete(sqlite_store: SqliteStore) -
 def test_a_failure_is_recorded_and_raised(sqlite_store: SqliteStore) -> None:
     with pytest.raises(ConnectionError):
         run(Finite(10, fail_after=7), sqlite_store)
-    doc = sqlite_store.get_source_health("feed")
+    doc = sqlite_store.sources.get_source_health("feed")
     assert doc is not None
     assert (doc["status"], doc["items"]) == ("stopped", 7)
     assert doc["last_error"] == "ConnectionError: stream reset by peer"

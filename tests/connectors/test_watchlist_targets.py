@@ -9,16 +9,18 @@ from socialhub.store.base import Store
 
 
 def test_a_list_expands_to_its_members_timelines(store: Store) -> None:
-    com = store.upsert_workspace(Workspace("com", "Com"))
-    qos = store.upsert_workspace(Workspace("qos", "QoS"))
+    com = store.workspaces.upsert_workspace(Workspace("com", "Com"))
+    qos = store.workspaces.upsert_workspace(Workspace("qos", "QoS"))
     assert com.id is not None and qos.id is not None
     members = [
         WatchlistMember("x", "@LeaJourno", "Léa"),
         WatchlistMember("bluesky", "lea.bsky.social", "Léa"),
         WatchlistMember("", "anyplatform", "Partout"),
     ]
-    store.upsert_watchlist(Watchlist(com.id, "Journalistes", "journalist", members=members))
-    store.upsert_watchlist(
+    store.workspaces.upsert_watchlist(
+        Watchlist(com.id, "Journalistes", "journalist", members=members)
+    )
+    store.workspaces.upsert_watchlist(
         Watchlist(qos.id, "Journalistes", "journalist", members=[WatchlistMember("x", "autre")])
     )
     keep = Target("search", "mirabelle", "brand")

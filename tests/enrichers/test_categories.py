@@ -143,10 +143,10 @@ def test_stage_uses_each_workspace_set_or_the_defaults(tmp_path: Path, enc: E5Em
     store = SqliteStore(f"sqlite:///{tmp_path / 'c.db'}")
     store.migrate()
     try:
-        legal = store.upsert_workspace(Workspace("legal", "Legal"))
-        qos = store.upsert_workspace(Workspace("qos", "QoS"))
+        legal = store.workspaces.upsert_workspace(Workspace("legal", "Legal"))
+        qos = store.workspaces.upsert_workspace(Workspace("qos", "QoS"))
         assert legal.id is not None and qos.id is not None
-        store.set_workspace_setting(
+        store.workspaces.set_workspace_setting(
             legal.id,
             "categories",
             [
@@ -163,8 +163,8 @@ def test_stage_uses_each_workspace_set_or_the_defaults(tmp_path: Path, enc: E5Em
                 {"name": "billing"},
             ],
         )
-        q_legal = store.upsert_query(Query(legal.id, "brand", "mirabelle"))
-        q_qos = store.upsert_query(Query(qos.id, "brand", "mirabelle"))
+        q_legal = store.workspaces.upsert_query(Query(legal.id, "brand", "mirabelle"))
+        q_qos = store.workspaces.upsert_query(Query(qos.id, "brand", "mirabelle"))
         stage = CategoriesStage(Context(store, {}, {RESOURCE_KEY: enc}))
         text = "Mirabelle ce sont des voleurs, leur patron est un escroc"
         both = mention(1, text, [q_legal.id or 0, q_qos.id or 0])

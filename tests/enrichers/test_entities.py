@@ -119,12 +119,14 @@ def test_dictionary_matches_lowercase_and_unaccented_on_word_boundaries() -> Non
 
 
 def _setup(store: Store) -> tuple[int, int, int, int]:
-    a = store.upsert_workspace(Workspace("com", "Com"))
-    b = store.upsert_workspace(Workspace("qos", "QoS"))
+    a = store.workspaces.upsert_workspace(Workspace("com", "Com"))
+    b = store.workspaces.upsert_workspace(Workspace("qos", "QoS"))
     assert a.id is not None and b.id is not None
-    store.set_workspace_setting(a.id, "entities", BRAND)
-    store.set_workspace_setting(b.id, "entities", [{"name": "Box Ultra", "type": "product"}])
-    store.upsert_watchlist(
+    store.workspaces.set_workspace_setting(a.id, "entities", BRAND)
+    store.workspaces.set_workspace_setting(
+        b.id, "entities", [{"name": "Box Ultra", "type": "product"}]
+    )
+    store.workspaces.upsert_watchlist(
         Watchlist(
             a.id,
             "Journalistes",
@@ -132,8 +134,8 @@ def _setup(store: Store) -> tuple[int, int, int, int]:
             members=[WatchlistMember("x", "@camroussel", "Camille Roussel", "journalist")],
         )
     )
-    qa = store.upsert_query(Query(a.id, "marque", "mirabelle"))
-    qb = store.upsert_query(Query(b.id, "box", "box"))
+    qa = store.workspaces.upsert_query(Query(a.id, "marque", "mirabelle"))
+    qb = store.workspaces.upsert_query(Query(b.id, "box", "box"))
     assert qa.id is not None and qb.id is not None
     return a.id, b.id, qa.id, qb.id
 
@@ -157,7 +159,9 @@ def test_stage_uses_the_workspaces_dictionaries(store: Store) -> None:
     assert ("Box Ultra", ws_b) in rules_both and ("Mirabelle Télécom", ws_a) in rules_both
     assert {e["id"] for e in unrouted.entities if e["source"] == "rules"} >= {"Box Ultra"}
     # a setting change is picked up on refresh
-    store.set_workspace_setting(ws_a, "entities", [{"name": "Nexo", "type": "competitor"}])
+    store.workspaces.set_workspace_setting(
+        ws_a, "entities", [{"name": "Nexo", "type": "competitor"}]
+    )
     st.refresh(force=True)
     m = mention("nexo ou mirabelle ?", n=4, query_ids=[qa])
     st.process([m])

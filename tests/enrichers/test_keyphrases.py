@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from socialhub.enrichers.keyphrases import KeyphraseExtractor, Keyphrases, phrase_key, surface
+from socialhub.enrichers.keyphrases import Keyphrases
+from socialhub.enrichers.keyphrases_yake import KeyphraseExtractor, surface
 from socialhub.models import Mention
 from socialhub.pipeline.base import Context
-from socialhub.text import fold
+from socialhub.text import fold, phrase_key
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 FR = (

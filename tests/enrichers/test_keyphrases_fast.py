@@ -6,10 +6,11 @@ import pickle
 import random
 from datetime import UTC, datetime
 
-from socialhub.enrichers.keyphrases import Keyphrases, phrase_key
+from socialhub.enrichers.keyphrases import Keyphrases
 from socialhub.enrichers.keyphrases_fast import FastKeyphraseExtractor
 from socialhub.models import Mention
 from socialhub.pipeline.base import Context
+from socialhub.text import phrase_key
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 HOSTILE = [

@@ -12,10 +12,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from socialhub.enrichers.neardup import NearDup, NearDupIndex, links_of, normalise_link
+from socialhub.enrichers.neardup import NearDup, NearDupIndex
 from socialhub.models import Mention
 from socialhub.pipeline.base import Context
 from socialhub.shared_data import shared_data_dir
+from socialhub.text import links_of, normalise_link
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 ORIGINAL = (

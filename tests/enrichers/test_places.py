@@ -90,10 +90,12 @@ def test_author_location_disambiguates_and_is_tagged(gaz: Gazetteer) -> None:
 
 
 def test_brand_in_the_dictionary_is_not_a_city(store: Store) -> None:
-    ws = store.upsert_workspace(Workspace("qos", "QoS"))
+    ws = store.workspaces.upsert_workspace(Workspace("qos", "QoS"))
     assert ws.id is not None
-    store.set_workspace_setting(ws.id, "entities", [{"name": "Orange", "type": "competitor"}])
-    q = store.upsert_query(Query(ws.id, "orange", "orange"))
+    store.workspaces.set_workspace_setting(
+        ws.id, "entities", [{"name": "Orange", "type": "competitor"}]
+    )
+    q = store.workspaces.upsert_query(Query(ws.id, "orange", "orange"))
     entities = EntityStage(Context(store, {"entities_ner": False}))
     places = PlaceStage(Context(store, {}))
     brand = mention("Orange : panne aussi chez eux ?", "Orange (84)", query_ids=[q.id])

@@ -39,32 +39,32 @@ def test_import_each_fixture_then_reimport_inserts_nothing(store: Store, name: s
     assert report.read == report.accounted()  # nothing lost
     assert sum(report.quarantine_reasons.values()) == quarantined
     assert report.bytes_read == report.total_bytes == (FIXTURES / name).stat().st_size
-    assert store.count() == unique
-    assert store.count_quarantine(source=report.source) == quarantined
+    assert store.mentions.count() == unique
+    assert store.sources.count_quarantine(source=report.source) == quarantined
 
     again = import_file(FIXTURES / name, store, mapping=mapping)
     assert again.inserted == 0
     assert again.updated + again.unchanged == unique
-    assert store.count() == unique
+    assert store.mentions.count() == unique
     assert again.read == again.accounted()
 
 
 def test_imported_x_mentions_read_back_whole(store: Store) -> None:
     import_file(FIXTURES / "twarc2_pages.jsonl", store)
-    post = store.get_mention(f"x:{T1}")
+    post = store.mentions.get_mention(f"x:{T1}")
     assert post is not None
     assert post.author is not None and post.author.handle == "hmarchetti"
     assert post.place == "Lyon, France" and post.engagement.views == 18230
     assert post.collected_via == "import:twarc2"
     assert post.raw_sha256 and post.raw is not None
-    repost = store.get_mention(f"x:{T3}")
+    repost = store.mentions.get_mention(f"x:{T3}")
     assert repost is not None and repost.repost_of == f"x:{T1}"
-    assert store.search("mirabelle AND lyon") != []
+    assert store.mentions.search("mirabelle AND lyon") != []
 
 
 def test_quarantine_rows_are_stored_with_reason_and_raw(store: Store) -> None:
     report = import_file(FIXTURES / "broken.csv", store)
-    items = store.list_quarantine(limit=50, source="import:csv:broken.csv")
+    items = store.sources.list_quarantine(limit=50, source="import:csv:broken.csv")
     assert len(items) == report.quarantined == 9
     by_location = {q.location: q for q in items}
     assert by_location["line 3"].raw == "2,2024-03-06T10:02:00Z,user2"
@@ -98,8 +98,8 @@ def test_progress_and_transform(sqlite_store: Store) -> None:
     )
     assert sum(seen_batches) == report.mentions == 7 and max(seen_batches) == 2
     assert report.dropped == 1 and report.inserted == 6
-    assert sqlite_store.get_mention(f"x:{T5}") is None  # dropped by the transform
-    kept = sqlite_store.get_mention(f"x:{T1}")
+    assert sqlite_store.mentions.get_mention(f"x:{T5}") is None  # dropped by the transform
+    kept = sqlite_store.mentions.get_mention(f"x:{T1}")
     assert kept is not None and kept.keyphrases == ["panne"]
     assert report.read == report.accounted()
     assert calls[-1] == (report.total_bytes, report.total_bytes, 7)
@@ -118,7 +118,7 @@ def test_large_file_streams_in_batches(sqlite_store: Store, tmp_path: Path) -> N
     report = import_file(path, sqlite_store, batch_size=1000, progress=lambda *_: batches.append(1))
     assert (report.inserted, report.quarantined, report.read) == (5000, 1, 5001)
     assert len(batches) == 6  # five full batches + the final flush
-    assert sqlite_store.count() == 5000
+    assert sqlite_store.mentions.count() == 5000
 
 
 def test_unreadable_file_writes_nothing(sqlite_store: Store, tmp_path: Path) -> None:
@@ -126,4 +126,4 @@ def test_unreadable_file_writes_nothing(sqlite_store: Store, tmp_path: Path) -> 
     path.write_text("foo,bar\n1,2\n", encoding="utf-8")
     with pytest.raises(ImportFormatError):
         import_file(path, sqlite_store)
-    assert sqlite_store.count() == 0 and sqlite_store.count_quarantine() == 0
+    assert sqlite_store.mentions.count() == 0 and sqlite_store.sources.count_quarantine() == 0

@@ -78,7 +78,7 @@ def test_service_takes_the_fast_variant_only_while_a_backlog_waits(tmp_path: obj
 
     try:
         service = asyncio.run(main())
-        assert service.stored == store.count() == 60
+        assert service.stored == store.mentions.count() == 60
         fast = pipeline.stats.counters["batches.fast"]
         # 60, 50, 40, 30 waiting: fast; 20 and 10 waiting: full
         assert fast == 4, fast

@@ -43,9 +43,9 @@ def corpus(n: int, offset: int = 0) -> list[tuple[str, bool]]:
 
 
 def setup_query(store: Store) -> Query:
-    ws = store.upsert_workspace(Workspace("mira", "Mirabelle Télécom"))
+    ws = store.workspaces.upsert_workspace(Workspace("mira", "Mirabelle Télécom"))
     assert ws.id is not None
-    return store.upsert_query(Query(ws.id, "Marque Mirabelle", DEFINITION))
+    return store.workspaces.upsert_query(Query(ws.id, "Marque Mirabelle", DEFINITION))
 
 
 def add_mentions(store: Store, query: Query, texts: list[str], start: int = 0) -> list[Mention]:
@@ -54,5 +54,5 @@ def add_mentions(store: Store, query: Query, texts: list[str], start: int = 0) -
         Mention("x", str(start + i), text, T0 + timedelta(minutes=start + i), query_ids=[query.id])
         for i, text in enumerate(texts)
     ]
-    store.add(mentions)
+    store.mentions.add(mentions)
     return mentions

@@ -50,7 +50,7 @@ def test_label_train_status(store: Store, tmp_path: Path) -> None:
     )
     assert many.exit_code == 0, many.output
     assert json.loads(many.stdout) == {"query_id": query.id, "labelled": 19}
-    assert store.relevance_label_counts() == {query.id: (10, 10)}
+    assert store.relevance.relevance_label_counts() == {query.id: (10, 10)}
 
     unknown = runner.invoke(
         app, ["relevance", "label", "1", "--mention", "x:999", "--relevant", *db]
@@ -82,7 +82,7 @@ def test_interactive_label_renders_text_not_markup(store: Store) -> None:
     assert result.exit_code == 0, result.output
     assert "[bold red]Mirabelle[/]" in result.stdout  # shown literally
     assert "2 label(s) saved" in result.stdout
-    labels = {lab.mention_id: lab.label for lab in store.list_labels(query.id)}
+    labels = {lab.mention_id: lab.label for lab in store.relevance.list_labels(query.id)}
     assert sorted(labels.values()) == [False, True]
     # everything labelled: nothing left to propose
     again = runner.invoke(app, ["relevance", "label", str(query.id), "--db", store.url])
@@ -98,7 +98,7 @@ def test_train_needs_both_classes(store: Store) -> None:
     )
     result = runner.invoke(app, ["relevance", "train", "1", "--db", store.url])
     assert result.exit_code == 1
-    assert store.load_relevance_model(query.id) is None
+    assert store.relevance.load_relevance_model(query.id) is None
 
 
 def _write_event(root: Path, name: str, n: int) -> None:

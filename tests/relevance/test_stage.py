@@ -7,15 +7,15 @@ import pytest
 from socialhub.enrichers.relevance import RelevanceScorer
 from socialhub.models import Mention
 from socialhub.pipeline.base import Context, NotConfigured
+from socialhub.records.relevance import RelevanceLabel
 from socialhub.relevance.training import NotEnoughLabels, next_to_label, train_query
 from socialhub.store.base import Store
-from socialhub.store.relevance import RelevanceLabel
 
 from .helpers import T0, add_mentions, corpus, setup_query
 
 
 def _label(store: Store, query_id: int, data: list[tuple[str, bool]]) -> None:
-    store.add_labels(
+    store.relevance.add_labels(
         [RelevanceLabel(query_id, f"x:{i}", lab, "ana") for i, (_, lab) in enumerate(data)]
     )
 
@@ -63,7 +63,7 @@ def test_training_refuses_one_sided_labels(store: Store) -> None:
     _label(store, query.id, data)
     with pytest.raises(NotEnoughLabels, match="0 not relevant"):
         train_query(store, query.id)
-    assert store.load_relevance_model(query.id) is None
+    assert store.relevance.load_relevance_model(query.id) is None
 
 
 def test_active_learning_proposes_uncertain_unlabelled(store: Store) -> None:

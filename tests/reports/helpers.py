@@ -30,12 +30,14 @@ class World:
 
 
 def setup_workspace(store: Store) -> World:
-    ws = store.upsert_workspace(Workspace("fictel", "Fictel Télécom — Com", "Europe/Paris"))
+    ws = store.workspaces.upsert_workspace(
+        Workspace("fictel", "Fictel Télécom — Com", "Europe/Paris")
+    )
     assert ws.id is not None
-    brand = store.upsert_query(Query(ws.id, "Marque Fictel", "fictel"))
-    azurel = store.upsert_query(Query(ws.id, "Concurrent Azurel", "azurel"))
-    press = store.upsert_query(Query(ws.id, "Journalistes", "list:Journalistes"))
-    store.upsert_watchlist(
+    brand = store.workspaces.upsert_query(Query(ws.id, "Marque Fictel", "fictel"))
+    azurel = store.workspaces.upsert_query(Query(ws.id, "Concurrent Azurel", "azurel"))
+    press = store.workspaces.upsert_query(Query(ws.id, "Journalistes", "list:Journalistes"))
+    store.workspaces.upsert_watchlist(
         Watchlist(
             ws.id,
             "Journalistes",
@@ -46,10 +48,10 @@ def setup_workspace(store: Store) -> World:
             ],
         )
     )
-    store.upsert_watchlist(
+    store.workspaces.upsert_watchlist(
         Watchlist(ws.id, "Députés", "mp", members=[WatchlistMember("x", "mdelorme", "M. Delorme")])
     )
-    store.upsert_watchlist(
+    store.workspaces.upsert_watchlist(
         Watchlist(
             ws.id, "Dirigeants", "executive", members=[WatchlistMember("x", "hmarc", "H. Marc")]
         )

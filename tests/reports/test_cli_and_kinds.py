@@ -11,8 +11,8 @@ import typer
 from typer.testing import CliRunner
 
 from alerts.servers import smtp_server  # the shared SMTP test server
-from socialhub.alerts.records import Alert, AlertEvent
 from socialhub.cli.report_cmd import report, scheduler
+from socialhub.records.alerts import Alert, AlertEvent
 from socialhub.reports.build import build
 from socialhub.store.sqlite import SqliteStore
 
@@ -31,7 +31,7 @@ def _app() -> typer.Typer:
 def _fill(store: SqliteStore, w: World) -> None:
     b, az = w.brand.id, w.azurel.id
     assert b and az
-    store.add(
+    store.mentions.add(
         [mention(f"b{i}", f"Fictel panne {i}", START + hours(i / 4), f"user{i}", [b],
                  likes=i, sentiment="negative" if i % 2 else "positive") for i in range(20)]
         + [mention(f"a{i}", "Azurel lance sa box", START + hours(3 + i / 30), f"fan{i}", [az],
@@ -71,7 +71,7 @@ def test_report_command_writes_html_pdf_json_and_sends(
     [msg] = box.messages()
     assert msg["To"] == "a@fictel.example"
     store = SqliteStore(db)
-    [archived] = store.list_reports()
+    [archived] = store.reports.list_reports()
     assert archived.status == "sent" and archived.schedule == ""
     store.close()
     # the scheduler from the shell: first run sets the marks
@@ -102,7 +102,7 @@ def test_crisis_report_from_an_alert(sqlite_store: SqliteStore) -> None:
     w = setup_workspace(sqlite_store)
     _fill(sqlite_store, w)
     assert w.ws.id and w.brand.id
-    alert = sqlite_store.save_alert(
+    alert = sqlite_store.alerts.save_alert(
         Alert(
             rule=f"{w.ws.id}|volume|query:{w.brand.id}",
             detector="volume",
@@ -125,7 +125,9 @@ def test_crisis_report_from_an_alert(sqlite_store: SqliteStore) -> None:
         )
     )
     assert alert.id is not None
-    sqlite_store.add_alert_event(AlertEvent(alert.id, "acknowledged", START + hours(2), "bruno"))
+    sqlite_store.alerts.add_alert_event(
+        AlertEvent(alert.id, "acknowledged", START + hours(2), "bruno")
+    )
     built = build(sqlite_store, w.ws, "crisis", None, None, alert_id=alert.id, pdf=False)
     data = built.data
     assert data["volume_total"] == 21  # the brand query's posts in the window

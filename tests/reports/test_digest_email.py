@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from alerts.servers import smtp_server  # the shared SMTP test server
-from socialhub.alerts.records import Alert
 from socialhub.mailer import SmtpSettings
+from socialhub.records.alerts import Alert
 from socialhub.reports.delivery import Mailer
 from socialhub.reports.scheduler import Scheduler
 from socialhub.store.sqlite import SqliteStore
@@ -29,7 +29,7 @@ def _fill(store: SqliteStore, w: World) -> None:
     b, az, pr = w.brand.id, w.azurel.id, w.press.id
     assert b and az and pr
     azurel_entity = {"text": "Azurel", "type": "ORG", "source": "ner", "id": "Azurel"}
-    store.add(
+    store.mentions.add(
         [
             # Camille, in the period: fibre roll-out (twice), white zones, Azurel
             mention("c1", "Fibre optique : Fictel accélère face à Azurel", START + hours(2),
@@ -61,7 +61,7 @@ def _fill(store: SqliteStore, w: World) -> None:
                    f"fan{i}", [az], keyphrases=["Azurel Box Pro"]) for i in range(12)]
     )  # fmt: skip
     assert w.ws.id is not None
-    store.save_alert(
+    store.alerts.save_alert(
         Alert(
             rule=f"{w.ws.id}|volume|query:{b}",
             detector="volume",
@@ -79,7 +79,7 @@ def _fill(store: SqliteStore, w: World) -> None:
             state="acknowledged",
         )
     )
-    store.set_workspace_setting(
+    store.workspaces.set_workspace_setting(
         w.ws.id,
         "reports",
         [{"name": "presse", "kind": "digest", "times": ["08:00", "17:00"], "recipients": [PRESS]}],
@@ -165,7 +165,7 @@ def test_restart_never_sends_twice_nor_skips(tmp_path: Path) -> None:
     w = setup_workspace(store)
     _fill(store, w)
     assert w.ws.id is not None
-    store.set_workspace_setting(
+    store.workspaces.set_workspace_setting(
         w.ws.id,
         "reports",
         [{"name": "presse", "times": ["08:00", "17:00"], "recipients": [PRESS], "pdf": False}],
@@ -179,9 +179,9 @@ def test_restart_never_sends_twice_nor_skips(tmp_path: Path) -> None:
         assert Scheduler(store, _mailer(port)).run_due(END + hours(0.2)) == []
         # a crash after claiming the next slot and before sending: claimed, not sent
         nxt = datetime(2026, 3, 4, 7, 0, tzinfo=UTC)
-        from socialhub.reports.records import Report
+        from socialhub.records.reports import Report
 
-        store.claim_report(Report(w.ws.id, "digest", END, nxt, "presse", schedule="presse"))
+        store.reports.claim_report(Report(w.ws.id, "digest", END, nxt, "presse", schedule="presse"))
         # down for a day: the morning and the evening reports both go out, in order
         outcomes = Scheduler(store, _mailer(port)).run_due(nxt + hours(9.5))
         assert [(o.slot, o.status) for o in outcomes] == [
@@ -193,9 +193,9 @@ def test_restart_never_sends_twice_nor_skips(tmp_path: Path) -> None:
     assert len(subjects) == 3 == len(set(subjects))
     assert "3 mars 2026 17:00 → 4 mars 2026 08:00" in subjects[1]
     assert "4 mars 2026 08:00 → 4 mars 2026 17:00" in subjects[2]
-    reports = store.list_reports(workspace_id=w.ws.id)
+    reports = store.reports.list_reports(workspace_id=w.ws.id)
     assert [r.status for r in reports] == ["sent", "sent", "sent"]
-    assert [d.status for d in store.list_report_deliveries()] == ["sent", "sent", "sent"]
+    assert [d.status for d in store.reports.list_report_deliveries()] == ["sent", "sent", "sent"]
     store.close()
 
 
@@ -205,7 +205,7 @@ def test_temporary_smtp_failure_is_retried_with_backoff_and_logged(
     w = setup_workspace(sqlite_store)
     _fill(sqlite_store, w)
     assert w.ws.id is not None
-    sqlite_store.set_workspace_setting(
+    sqlite_store.workspaces.set_workspace_setting(
         w.ws.id, "reports", [{"name": "presse", "recipients": [PRESS], "pdf": False}]
     )
     sleeps: list[float] = []
@@ -224,7 +224,7 @@ def test_temporary_smtp_failure_is_retried_with_backoff_and_logged(
         [again] = scheduler.run_due(END + hours(15.1))
         assert again.status == "sent" and again.slot == failed.slot
     assert sleeps == [pytest.approx(0.01)]
-    log = sqlite_store.list_report_deliveries()
+    log = sqlite_store.reports.list_report_deliveries()
     assert [(d.status, d.attempts) for d in log] == [("sent", 2), ("failed", 1), ("sent", 1)]
     assert "554" in log[1].error
     assert len(box.envelopes) == 2

@@ -25,7 +25,7 @@ def _pdftoppm() -> str:
 def test_digest_pdf_renders_to_non_empty_pages(sqlite_store: SqliteStore, tmp_path: Path) -> None:
     w = setup_workspace(sqlite_store)
     assert w.brand.id and w.press.id
-    sqlite_store.add(
+    sqlite_store.mentions.add(
         [
             mention(f"m{i}", f"Fictel fibre optique, épisode {i}", PERIOD[0] + hours(i / 3),
                     "croussel" if i % 3 == 0 else f"user{i}", [w.brand.id, w.press.id],

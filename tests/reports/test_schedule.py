@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from socialhub.reports.records import Report
+from socialhub.records.reports import Report
 from socialhub.reports.schedule import (
     Schedule,
     previous_slot,
@@ -73,27 +73,27 @@ def test_settings_are_validated() -> None:
 def test_scheduler_across_the_dst_night_tiles_periods(store: Store) -> None:
     w = setup_workspace(store)
     assert w.ws.id is not None
-    store.set_workspace_setting(w.ws.id, "reports", [{"name": "presse", "pdf": False}])
+    store.workspaces.set_workspace_setting(w.ws.id, "reports", [{"name": "presse", "pdf": False}])
     scheduler = Scheduler(store)  # no recipients: archived only
     assert scheduler.run_due(utc(2026, 3, 28, 16, 30)) == []  # mark: Sat 17:00 Paris
-    assert store.get_schedule_state(w.ws.id, "presse") == utc(2026, 3, 28, 16)
+    assert store.reports.get_schedule_state(w.ws.id, "presse") == utc(2026, 3, 28, 16)
     outcomes = scheduler.run_due(utc(2026, 3, 29, 15, 5))
     assert [(o.slot, o.status) for o in outcomes] == [
         (utc(2026, 3, 29, 6), "built"),
         (utc(2026, 3, 29, 15), "built"),
     ]
-    reports = sorted(store.list_reports(workspace_id=w.ws.id), key=lambda r: r.period_end)
+    reports = sorted(store.reports.list_reports(workspace_id=w.ws.id), key=lambda r: r.period_end)
     assert [(r.period_start, r.period_end) for r in reports] == [
         (utc(2026, 3, 28, 16), utc(2026, 3, 29, 6)),  # 14 hours: the clocks went forward
         (utc(2026, 3, 29, 6), utc(2026, 3, 29, 15)),
     ]
-    assert store.get_schedule_state(w.ws.id, "presse") == utc(2026, 3, 29, 15)
+    assert store.reports.get_schedule_state(w.ws.id, "presse") == utc(2026, 3, 29, 15)
     # the mark never moves back; a claimed slot is found, not duplicated
-    store.set_schedule_state(w.ws.id, "presse", utc(2026, 3, 1))
-    assert store.get_schedule_state(w.ws.id, "presse") == utc(2026, 3, 29, 15)
-    again, created = store.claim_report(
+    store.reports.set_schedule_state(w.ws.id, "presse", utc(2026, 3, 1))
+    assert store.reports.get_schedule_state(w.ws.id, "presse") == utc(2026, 3, 29, 15)
+    again, created = store.reports.claim_report(
         Report(w.ws.id, "digest", utc(2026, 3, 29, 6), utc(2026, 3, 29, 15), "x", schedule="presse")
     )
     assert not created and again.id == reports[1].id and again.html
-    full = store.get_report(reports[1].id or 0)
+    full = store.reports.get_report(reports[1].id or 0)
     assert full is not None and "Digest presse" in full.html and full.pdf is None

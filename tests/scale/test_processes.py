@@ -35,9 +35,9 @@ import psycopg
 import pytest
 
 from socialhub.alerts.triggers import WatchlistTrigger
-from socialhub.analytics.types import Signal
 from socialhub.bus.nats import NatsBus
 from socialhub.demo import Simulator
+from socialhub.records.signals import Signal
 from socialhub.store import open_store
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -198,12 +198,14 @@ def expected_watchlist_signals(db: str) -> set[tuple[int, str, str]]:
     """What the workspaces' watchlist triggers say about the stored stream."""
     store = open_store(db)
     try:
-        mentions = sorted(store.search(None, limit=LIMIT + 100), key=lambda m: m.created_at)
+        mentions = sorted(
+            store.mentions.search(None, limit=LIMIT + 100), key=lambda m: m.created_at
+        )
         out: set[tuple[int, str, str]] = set()
-        for ws in store.list_workspaces():
+        for ws in store.workspaces.list_workspaces():
             assert ws.id is not None
-            own = {q.id for q in store.list_queries(ws.id)}
-            trigger = WatchlistTrigger(store.list_watchlists(ws.id), workspace_id=ws.id)
+            own = {q.id for q in store.workspaces.list_queries(ws.id)}
+            trigger = WatchlistTrigger(store.workspaces.list_watchlists(ws.id), workspace_id=ws.id)
             for m in mentions:
                 mine = dataclasses.replace(m, query_ids=[q for q in m.query_ids if q in own])
                 signals: list[Signal] = trigger.update(mine)
@@ -289,7 +291,7 @@ def test_processes_store_every_mention_once_and_alert_through_failures(
     # the collector recorded the demo source's health as it went (a push source)
     store = open_store(db)
     try:
-        health = store.get_source_health("demo")
+        health = store.sources.get_source_health("demo")
     finally:
         store.close()
     assert health is not None and health["items"] == LIMIT, health
@@ -319,12 +321,12 @@ def test_processes_store_every_mention_once_and_alert_through_failures(
     expected = expected_watchlist_signals(db)
     store = open_store(db)
     try:
-        every = store.list_alerts(limit=10_000)
+        every = store.alerts.list_alerts(limit=10_000)
         alerts = [a for a in every if a.detector == "watchlist"]
         trail = [
             (a.workspace_id, e)
             for a in every
-            for event in store.list_alert_events(a.id or 0)
+            for event in store.alerts.list_alert_events(a.id or 0)
             for e in (event.details.get("signal") or {}).get("evidence", [])
         ]
     finally:

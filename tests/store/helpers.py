@@ -68,9 +68,9 @@ def full_mention(n: int = 1, **fields: Any) -> Mention:
 
 
 def workspace_with_queries(store: Store, slug: str, *names: str) -> tuple[Workspace, list[Query]]:
-    ws = store.upsert_workspace(Workspace(slug=slug, name=slug.title()))
+    ws = store.workspaces.upsert_workspace(Workspace(slug=slug, name=slug.title()))
     assert ws.id is not None
-    queries = [store.upsert_query(Query(ws.id, name, name)) for name in names]
+    queries = [store.workspaces.upsert_query(Query(ws.id, name, name)) for name in names]
     return ws, queries
 
 

@@ -27,9 +27,9 @@ def test_profile_changes_are_written_after_unchanged_repeats(store: Store) -> No
     author = Author("x", "u9", handle="@same", followers=100)
     when = datetime(2024, 5, 1, tzinfo=UTC)
     for i in range(3):  # the same profile three times: written once
-        store.add([Mention("x", f"p{i}", "bonjour", when, author=author)])
-    store.add(
+        store.mentions.add([Mention("x", f"p{i}", "bonjour", when, author=author)])
+    store.mentions.add(
         [Mention("x", "p9", "encore", when, author=dataclasses.replace(author, followers=250))]
     )
-    got = store.get_mention("x:p0")
+    got = store.mentions.get_mention("x:p0")
     assert got is not None and got.author is not None and got.author.followers == 250

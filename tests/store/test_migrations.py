@@ -44,12 +44,12 @@ def test_open_does_not_migrate_then_migrate_applies_all(
     fresh = _fresh_store(request, backend, tmp_path)
     assert fresh.applied_migrations() == []
     with pytest.raises(Exception, match="workspaces"):
-        fresh.list_workspaces()  # no schema yet
+        fresh.workspaces.list_workspaces()  # no schema yet
     applied = fresh.migrate()
     assert applied == [m.name for m in migrations.available(backend)]
     assert fresh.applied_migrations() == applied
     assert fresh.migrate() == []
-    assert fresh.list_workspaces() == []
+    assert fresh.workspaces.list_workspaces() == []
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
@@ -70,10 +70,10 @@ def test_failed_migration_leaves_no_trace(
     # The good one is recorded, the broken one neither recorded nor half applied.
     assert fresh.applied_migrations() == ["0001_ok"]
     if isinstance(fresh, SqliteStore):
-        tables = {r[0] for r in fresh._rows("SELECT name FROM sqlite_master")}
+        tables = {r[0] for r in fresh.db._rows("SELECT name FROM sqlite_master")}
     else:
         assert isinstance(fresh, PostgresStore)
-        tables = {r[0] for r in fresh._rows("SELECT tablename FROM pg_tables")}
+        tables = {r[0] for r in fresh.db._rows("SELECT tablename FROM pg_tables")}
     assert "ok_table" in tables
     assert "half" not in tables
 
@@ -111,11 +111,11 @@ def test_sqlite_url_forms_and_parent_dirs(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_sqlite_pragmas(sqlite_store: SqliteStore) -> None:
-    writer = sqlite_store._writer
+    writer = sqlite_store.db._writer
     assert writer.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert writer.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert writer.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
-    assert sqlite_store._rows("PRAGMA foreign_keys") == [(1,)]
+    assert sqlite_store.db._rows("PRAGMA foreign_keys") == [(1,)]
 
 
 def test_default_db_url(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -31,7 +31,7 @@ def test_concurrent_writers_never_duplicate(pg_store: PostgresStore) -> None:
                     )
                     for n in numbers
                 ]
-                inserted.append(store.add(batch).inserted)
+                inserted.append(store.mentions.add(batch).inserted)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -47,7 +47,7 @@ def test_concurrent_writers_never_duplicate(pg_store: PostgresStore) -> None:
     finally:
         other.close()
     assert errors == []
-    total = pg_store.count()
+    total = pg_store.mentions.count()
     assert total == sum(inserted)  # every mention counted as inserted exactly once
-    assert pg_store.count(workspace_id=ws.id) == total
+    assert pg_store.mentions.count(workspace_id=ws.id) == total
     assert 60 <= total <= 200

@@ -20,7 +20,7 @@ MAR = datetime(2024, 3, 5, tzinfo=UTC)
 
 
 def _placement(store: PostgresStore) -> dict[str, str]:
-    rows = store._rows("SELECT id, tableoid::regclass::text FROM mentions")
+    rows = store.db._rows("SELECT id, tableoid::regclass::text FROM mentions")
     return {str(i): str(t) for i, t in rows}
 
 
@@ -34,7 +34,7 @@ def test_mentions_land_in_their_month_partition(pg_store: PostgresStore) -> None
         mention(4, created_at=datetime(1999, 12, 31, tzinfo=UTC)),
         mention(5, created_at=datetime(2199, 1, 1, tzinfo=UTC)),
     ]
-    assert pg_store.add(batch).inserted == 5
+    assert pg_store.mentions.add(batch).inserted == 5
     assert _placement(pg_store) == {
         "x:1": "mentions_2024_01",
         "x:2": "mentions_2024_02",
@@ -42,29 +42,29 @@ def test_mentions_land_in_their_month_partition(pg_store: PostgresStore) -> None
         "x:4": "mentions_default",
         "x:5": "mentions_default",
     }
-    names = [p[0] for p in pg_store.partitions()]
+    names = [p[0] for p in pg_store.mentions.partitions()]
     assert names[-1] == "mentions_default"
     assert {"mentions_2024_01", "mentions_2024_02", "mentions_2024_03"} <= set(names)
-    got = pg_store.get_mention("x:4")
+    got = pg_store.mentions.get_mention("x:4")
     assert got is not None and got.created_at == datetime(1999, 12, 31, tzinfo=UTC)
-    assert [m.id for m in pg_store.search(None, since=JAN, until=MAR)] == ["x:2", "x:1"]
+    assert [m.id for m in pg_store.mentions.search(None, since=JAN, until=MAR)] == ["x:2", "x:1"]
 
 
 def test_keys_stay_unique_across_partitions_and_redelivery(pg_store: PostgresStore) -> None:
     _, (q, r) = workspace_with_queries(pg_store, "acme", "brand", "rival")
     first = full_mention(1, created_at=JAN, query_ids=[qid(q)])
-    assert pg_store.add([first]).inserted == 1
+    assert pg_store.mentions.add([first]).inserted == 1
     # Redelivered, and re-collected with fresher engagement and another route.
     again = full_mention(1, created_at=JAN, query_ids=[qid(r)], sentiment_label="positive")
-    result = pg_store.add([first, again])
+    result = pg_store.mentions.add([first, again])
     assert (result.inserted, result.updated) == (0, 2)
-    assert pg_store._rows("SELECT count(*) FROM mentions")[0][0] == 1
-    assert pg_store._rows("SELECT count(*) FROM mention_keys")[0][0] == 1
-    got = pg_store.get_mention("x:1")
+    assert pg_store.db._rows("SELECT count(*) FROM mentions")[0][0] == 1
+    assert pg_store.db._rows("SELECT count(*) FROM mention_keys")[0][0] == 1
+    got = pg_store.mentions.get_mention("x:1")
     assert got is not None
     assert got.sentiment_label == "positive" and got.query_ids == sorted([qid(q), qid(r)])
     # The key table enforces (platform, native_id) and id whatever the month.
-    with pytest.raises(psycopg.errors.UniqueViolation), pg_store._tx() as cur:
+    with pytest.raises(psycopg.errors.UniqueViolation), pg_store.db._tx() as cur:
         cur.execute(
             "INSERT INTO mention_keys (platform, native_id, id, seq, created_at) "
             "VALUES ('x', '1', 'x:1', 999, %s)",
@@ -73,15 +73,15 @@ def test_keys_stay_unique_across_partitions_and_redelivery(pg_store: PostgresSto
 
 
 def test_partition_function_moves_rows_out_of_default(pg_store: PostgresStore) -> None:
-    pg_store.add([mention(1, created_at=datetime(1999, 12, 3, tzinfo=UTC))])
+    pg_store.mentions.add([mention(1, created_at=datetime(1999, 12, 3, tzinfo=UTC))])
     assert _placement(pg_store) == {"x:1": "mentions_default"}
-    with pg_store._tx() as cur:
+    with pg_store.db._tx() as cur:
         cur.execute("SELECT socialhub_mention_partition(%s)", (date(1999, 12, 1),))
         assert cur.fetchone()[0] == "mentions_1999_12"
     assert _placement(pg_store) == {"x:1": "mentions_1999_12"}
     # Idempotent, and the store's helper skips months it knows.
-    assert pg_store.ensure_partitions([date(2024, 1, 1)]) == ["mentions_2024_01"]
-    assert pg_store.ensure_partitions([date(2024, 1, 1)]) == []
+    assert pg_store.mentions.ensure_partitions([date(2024, 1, 1)]) == ["mentions_2024_01"]
+    assert pg_store.mentions.ensure_partitions([date(2024, 1, 1)]) == []
 
 
 def test_migrating_a_filled_0012_database(
@@ -97,7 +97,7 @@ def test_migrating_a_filled_0012_database(
             store.migrate()
         ws, (q,) = workspace_with_queries(store, "acme", "brand")
         # Rows as the 0012 schema held them (the old write path is gone with it).
-        with store._tx() as cur:
+        with store.db._tx() as cur:
             for n, created in ((1, JAN), (2, FEB)):
                 cur.execute(
                     "INSERT INTO mentions (id, platform, native_id, text, created_at, "
@@ -121,16 +121,16 @@ def test_migrating_a_filled_0012_database(
             )
         assert store.migrate() == [m.name for m in migrations.available("postgres")][len(older) :]
         assert _placement(store) == {"x:1": "mentions_2024_01", "x:2": "mentions_2024_02"}
-        assert store.count("acme", workspace_id=ws.id) == 2
-        assert store.sentiment_slots(ws.id or 0, JAN, MAR)[0][0] == "negative"
+        assert store.mentions.count("acme", workspace_id=ws.id) == 2
+        assert store.dashboard.sentiment_slots(ws.id or 0, JAN, MAR)[0][0] == "negative"
         # The sequence carried over: a new mention gets a fresh seq, an old one updates.
-        result = store.add([mention(3, created_at=MAR), mention(1, created_at=JAN)])
+        result = store.mentions.add([mention(3, created_at=MAR), mention(1, created_at=JAN)])
         assert (result.inserted, result.updated) == (1, 1)
-        seqs = store._rows("SELECT seq FROM mentions ORDER BY seq")
+        seqs = store.db._rows("SELECT seq FROM mentions ORDER BY seq")
         assert len({s for (s,) in seqs}) == 3
         # relevance_labels now follow mention_keys.
-        with store._tx() as cur:
+        with store.db._tx() as cur:
             cur.execute("DELETE FROM mention_keys WHERE id = 'x:1'")
-        assert store._rows("SELECT count(*) FROM relevance_labels")[0][0] == 0
+        assert store.db._rows("SELECT count(*) FROM relevance_labels")[0][0] == 0
     finally:
         store.close()

@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from socialhub.cli.main import app
+from socialhub.records.relevance import RelevanceLabel
 from socialhub.store import open_store
 from socialhub.store.base import Store
 from socialhub.store.postgres import PostgresStore
-from socialhub.store.relevance import RelevanceLabel
 from socialhub.store.retention import apply_retention, cutoff_for
 
 from .helpers import mention, qid, workspace_with_queries
@@ -40,8 +40,8 @@ def _fill(store: Store) -> tuple[int, int]:
         mention(n, text="acme panne", created_at=t, query_ids=[qid(q)])
         for n, t in ((1, JAN), (2, JAN + timedelta(days=3)), (3, FEB), (4, MAR))
     ]
-    store.add(batch)
-    store.add_labels([RelevanceLabel(qid(q), f"x:{n}", True, "ana") for n in (1, 4)])
+    store.mentions.add(batch)
+    store.relevance.add_labels([RelevanceLabel(qid(q), f"x:{n}", True, "ana") for n in (1, 4)])
     assert ws.id is not None
     return ws.id, qid(q)
 
@@ -50,26 +50,29 @@ def test_retention_drops_old_months_and_their_dependents(store: Store) -> None:
     ws, q = _fill(store)
     cutoff = datetime(2024, 3, 1, tzinfo=UTC)
     dry = apply_retention(store, cutoff, dry_run=True)
-    assert dry.mentions == 3 and store.count() == 4  # nothing changed
+    assert dry.mentions == 3 and store.mentions.count() == 4  # nothing changed
     report = apply_retention(store, cutoff)
     assert report.mentions == 3
     if isinstance(store, PostgresStore):
         # (the session's database may hold older, empty partitions of other tests)
         assert {"mentions_2024_01", "mentions_2024_02"} <= set(report.partitions_dropped)
         assert all(p < "mentions_2024_03" for p in report.partitions_dropped)
-        names = {p[0] for p in store.partitions()}
+        names = {p[0] for p in store.mentions.partitions()}
         assert "mentions_2024_01" not in names and "mentions_2024_03" in names
-        assert store._rows("SELECT count(*) FROM mention_keys")[0][0] == 1
-    assert [m.id for m in store.search("acme", workspace_id=ws)] == ["x:4"]
-    assert store.get_mention("x:1") is None
-    assert store.count("acme") == 1
-    assert store.count(workspace_id=ws) == 1
-    assert sum(n for *_, n in store.query_volume_slots(ws, JAN, MAR + timedelta(days=1))) == 1
-    assert [(label.mention_id) for label in store.list_labels(q)] == ["x:4"]
+        assert store.db._rows("SELECT count(*) FROM mention_keys")[0][0] == 1
+    assert [m.id for m in store.mentions.search("acme", workspace_id=ws)] == ["x:4"]
+    assert store.mentions.get_mention("x:1") is None
+    assert store.mentions.count("acme") == 1
+    assert store.mentions.count(workspace_id=ws) == 1
+    assert (
+        sum(n for *_, n in store.dashboard.query_volume_slots(ws, JAN, MAR + timedelta(days=1)))
+        == 1
+    )
+    assert [(label.mention_id) for label in store.relevance.list_labels(q)] == ["x:4"]
     # Nothing left to drop; writing an old month again recreates its partition.
     assert apply_retention(store, cutoff).mentions == 0
-    assert store.add([mention(9, created_at=JAN)]).inserted == 1
-    assert store.get_mention("x:9") is not None
+    assert store.mentions.add([mention(9, created_at=JAN)]).inserted == 1
+    assert store.mentions.get_mention("x:9") is not None
 
 
 def _cli(db: str, *args: str) -> dict[str, object]:
@@ -90,7 +93,7 @@ def test_cli_retention(request: pytest.FixtureRequest, backend: str, tmp_path: P
     store = open_store(url)
     try:
         store.migrate()
-        store.add(
+        store.mentions.add(
             [
                 mention(1, created_at=now - timedelta(days=100)),
                 mention(2, created_at=now - timedelta(minutes=5)),
@@ -106,6 +109,6 @@ def test_cli_retention(request: pytest.FixtureRequest, backend: str, tmp_path: P
         assert len(done["partitions_dropped"]) == 1  # type: ignore[arg-type]
     store = open_store(url)
     try:
-        assert [m.id for m in store.search(None)] == ["x:2"]
+        assert [m.id for m in store.mentions.search(None)] == ["x:2"]
     finally:
         store.close()

@@ -28,7 +28,7 @@ def loaded(store: Store) -> tuple[Store, int, int]:
     ws_b, (qb,) = workspace_with_queries(store, "b", "rival")
     assert ws_a.id is not None and ws_b.id is not None
     routes = {1: [qa], 2: [qa], 3: [qb], 4: [qa], 5: [qa, qb], 6: [qb]}
-    store.add(
+    store.mentions.add(
         [
             mention(
                 n,
@@ -49,44 +49,44 @@ def ids(mentions: list[Mention]) -> list[int]:
 
 def test_search_newest_first_accent_insensitive(loaded: tuple[Store, int, int]) -> None:
     store, _, _ = loaded
-    assert ids(store.search("acme")) == [6, 5, 4, 2, 1]
-    assert ids(store.search('"acme energie"')) == [6, 1]
-    assert ids(store.search("#acmefail")) == [2]
-    assert ids(store.search("acme AND NOT panne")) == [6, 4, 2]
-    assert ids(store.search(parse("panne OR facture"))) == [5, 4, 1]  # a parsed Node
-    assert ids(store.search("acme AND lang:en")) == [6]
-    assert store.count("acme") == 5
-    assert store.count("nothingmatches") == 0
-    assert ids(store.search(None)) == [6, 5, 4, 3, 2, 1]
+    assert ids(store.mentions.search("acme")) == [6, 5, 4, 2, 1]
+    assert ids(store.mentions.search('"acme energie"')) == [6, 1]
+    assert ids(store.mentions.search("#acmefail")) == [2]
+    assert ids(store.mentions.search("acme AND NOT panne")) == [6, 4, 2]
+    assert ids(store.mentions.search(parse("panne OR facture"))) == [5, 4, 1]  # a parsed Node
+    assert ids(store.mentions.search("acme AND lang:en")) == [6]
+    assert store.mentions.count("acme") == 5
+    assert store.mentions.count("nothingmatches") == 0
+    assert ids(store.mentions.search(None)) == [6, 5, 4, 3, 2, 1]
 
 
 def test_search_workspace_isolation(loaded: tuple[Store, int, int]) -> None:
     store, ws_a, ws_b = loaded
-    assert ids(store.search("acme", workspace_id=ws_a)) == [5, 4, 2, 1]
-    assert ids(store.search("acme", workspace_id=ws_b)) == [6, 5]
-    assert store.count("acme", workspace_id=ws_a) == 4
-    assert store.count("acme", workspace_id=ws_b) == 2
-    assert store.count("marque", workspace_id=ws_a) == 0  # mention 3 is only in b
-    assert store.count(None, workspace_id=ws_a) == 4
+    assert ids(store.mentions.search("acme", workspace_id=ws_a)) == [5, 4, 2, 1]
+    assert ids(store.mentions.search("acme", workspace_id=ws_b)) == [6, 5]
+    assert store.mentions.count("acme", workspace_id=ws_a) == 4
+    assert store.mentions.count("acme", workspace_id=ws_b) == 2
+    assert store.mentions.count("marque", workspace_id=ws_a) == 0  # mention 3 is only in b
+    assert store.mentions.count(None, workspace_id=ws_a) == 4
 
 
 def test_search_since_until_limit_offset(loaded: tuple[Store, int, int]) -> None:
     store, ws_a, _ = loaded
     since, until = T0 + timedelta(minutes=2), T0 + timedelta(minutes=5)
     # since inclusive, until exclusive
-    assert ids(store.search("acme", since=since, until=until)) == [4, 2]
-    assert store.count("acme", since=since, until=until) == 2
-    assert store.count(since=since, until=until) == 3
-    assert ids(store.search("acme", limit=2)) == [6, 5]
-    assert ids(store.search("acme", limit=2, offset=2)) == [4, 2]
-    assert ids(store.search("acme", workspace_id=ws_a, limit=1, offset=3)) == [1]
-    assert store.search("acme", offset=10) == []
+    assert ids(store.mentions.search("acme", since=since, until=until)) == [4, 2]
+    assert store.mentions.count("acme", since=since, until=until) == 2
+    assert store.mentions.count(since=since, until=until) == 3
+    assert ids(store.mentions.search("acme", limit=2)) == [6, 5]
+    assert ids(store.mentions.search("acme", limit=2, offset=2)) == [4, 2]
+    assert ids(store.mentions.search("acme", workspace_id=ws_a, limit=1, offset=3)) == [1]
+    assert store.mentions.search("acme", offset=10) == []
 
 
 def test_search_returns_full_mentions(loaded: tuple[Store, int, int]) -> None:
     store, _, _ = loaded
-    (hit,) = store.search("zenitel")
-    assert hit == store.get_mention("x:5")
+    (hit,) = store.mentions.search("zenitel")
+    assert hit == store.mentions.get_mention("x:5")
     assert hit.author is not None and hit.author.handle == "@user5"
     assert len(hit.query_ids) == 2
 
@@ -94,32 +94,34 @@ def test_search_returns_full_mentions(loaded: tuple[Store, int, int]) -> None:
 def test_search_near_and_list_fields(loaded: tuple[Store, int, int]) -> None:
     store, ws_a, ws_b = loaded
     # NEAR/nf is ordered: SQLite checks it with the registered socialhub_near()
-    assert ids(store.search("acme NEAR/2f energie")) == [6, 1]
-    assert ids(store.search("energie NEAR/2f acme")) == []
-    store.upsert_watchlist(Watchlist(ws_a, "Clients", members=[WatchlistMember("x", "@User4")]))
-    assert ids(store.search("list:clients")) == [4]
-    assert ids(store.search("list:clients", workspace_id=ws_a)) == [4]
-    assert ids(store.search("list:clients", workspace_id=ws_b)) == []
+    assert ids(store.mentions.search("acme NEAR/2f energie")) == [6, 1]
+    assert ids(store.mentions.search("energie NEAR/2f acme")) == []
+    store.workspaces.upsert_watchlist(
+        Watchlist(ws_a, "Clients", members=[WatchlistMember("x", "@User4")])
+    )
+    assert ids(store.mentions.search("list:clients")) == [4]
+    assert ids(store.mentions.search("list:clients", workspace_id=ws_a)) == [4]
+    assert ids(store.mentions.search("list:clients", workspace_id=ws_b)) == []
 
 
 def test_hostile_query_text_is_a_parameter(loaded: tuple[Store, int, int]) -> None:
     store, _, _ = loaded
     for hostile in ['"\'; DROP TABLE mentions; --"', '"%s %(x)s ?"', '"l\'élysée"']:
-        assert store.count(hostile) == 0
-    assert store.count() == 6
+        assert store.mentions.count(hostile) == 0
+    assert store.mentions.count() == 6
 
 
 def test_100_kb_text_is_searchable(store: Store) -> None:
     big = "Acme " + "électricité panne " * 6000  # ~110 KB, 12,001 tokens
-    store.add([mention(1, text=big)])
-    assert store.count("acme") == 1
-    assert store.count("electricite AND panne") == 1
+    store.mentions.add([mention(1, text=big)])
+    assert store.mentions.count("acme") == 1
+    assert store.mentions.count("electricite AND panne") == 1
 
 
 def test_nul_text_indexed_as_stored(store: Store) -> None:
-    store.add([mention(1, text="ac\x00me")])
-    assert store.count("acme") == 1  # NUL removed before indexing, like the stored text
-    assert store.count("ac") == 0
+    store.mentions.add([mention(1, text="ac\x00me")])
+    assert store.mentions.count("acme") == 1  # NUL removed before indexing, like the stored text
+    assert store.mentions.count("ac") == 0
 
 
 @pytest.mark.parametrize("probe", [20, 200])
@@ -135,13 +137,16 @@ def test_both_search_plans_agree(store: Store, monkeypatch: pytest.MonkeyPatch, 
         n: ("acme" if n < 5 or (n % 7 == 0 and n <= 35) or n == 50 else "autre")
         for n in range(1, 61)
     }
-    store.add([mention(n, text=t, query_ids=[qid(q)]) for n, t in texts.items()])
+    store.mentions.add([mention(n, text=t, query_ids=[qid(q)]) for n, t in texts.items()])
     matching = sorted((n for n, t in texts.items() if t == "acme"), reverse=True)
     for limit, offset in [(1, 0), (2, 0), (2, 3), (5, 8), (20, 0)]:
         want = matching[offset : offset + limit]
-        assert ids(store.search("acme", limit=limit, offset=offset)) == want
-        assert ids(store.search("acme", workspace_id=ws.id, limit=limit, offset=offset)) == want
+        assert ids(store.mentions.search("acme", limit=limit, offset=offset)) == want
+        assert (
+            ids(store.mentions.search("acme", workspace_id=ws.id, limit=limit, offset=offset))
+            == want
+        )
     since = T0 + timedelta(minutes=10)
-    assert ids(store.search("acme", since=since, until=T0 + timedelta(minutes=50))) == [
+    assert ids(store.mentions.search("acme", since=since, until=T0 + timedelta(minutes=50))) == [
         n for n in matching if 10 <= n < 50
     ]

@@ -25,7 +25,7 @@ def test_threads_add_while_others_read(sqlite_store: SqliteStore) -> None:
                 batch = [mention(base + i, query_ids=[qid(q)]) for i in range(PER_BATCH)]
                 # every batch also re-collects a mention shared by all writers
                 batch.append(mention(10**6, engagement=Engagement(likes=b)))
-                sqlite_store.add(batch)
+                sqlite_store.mentions.add(batch)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -33,8 +33,8 @@ def test_threads_add_while_others_read(sqlite_store: SqliteStore) -> None:
         counts = seen.setdefault(reader, [])
         try:
             while not done.is_set():
-                counts.append(sqlite_store.count(workspace_id=ws.id))
-                got = sqlite_store.get_mention("x:0")
+                counts.append(sqlite_store.mentions.count(workspace_id=ws.id))
+                got = sqlite_store.mentions.get_mention("x:0")
                 assert got is None or got.query_ids == [qid(q)]
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
@@ -51,12 +51,12 @@ def test_threads_add_while_others_read(sqlite_store: SqliteStore) -> None:
 
     assert errors == []
     expected = WRITERS * BATCHES * PER_BATCH
-    assert sqlite_store.count(workspace_id=ws.id) == expected
-    assert sqlite_store.count() == expected + 1  # plus the shared mention, once
+    assert sqlite_store.mentions.count(workspace_id=ws.id) == expected
+    assert sqlite_store.mentions.count() == expected + 1  # plus the shared mention, once
     # readers saw the data grow and never go back (committed batches stay visible)
     for counts in seen.values():
         assert counts and counts == sorted(counts)
         assert all(n % PER_BATCH == 0 for n in counts)  # a batch is seen whole or not at all
-    assert len(sqlite_store._readers) >= READERS  # each reader thread had its own connection
-    fts_rows = sqlite_store._rows("SELECT count(*) FROM mentions_fts")[0][0]
+    assert len(sqlite_store.db._readers) >= READERS  # each reader thread had its own connection
+    fts_rows = sqlite_store.db._rows("SELECT count(*) FROM mentions_fts")[0][0]
     assert fts_rows == expected + 1

@@ -27,9 +27,9 @@ def test_hostile_text_round_trips_exactly(store: Store) -> None:
         mention(i, text=t, author=Author("x", f"u{i}", handle=t[:20], name=t), raw=t)
         for i, t in enumerate(HOSTILE, start=1)
     ]
-    store.add(batch)
+    store.mentions.add(batch)
     for original in batch:
-        got = store.get_mention(original.id)
+        got = store.mentions.get_mention(original.id)
         assert got is not None
         assert got.text == original.text
         assert got.raw == original.raw
@@ -46,8 +46,8 @@ def test_nul_removed_from_text_marked_in_raw(store: Store) -> None:
         entities=[{"text": "x\x00", "k\x00": 1}],
     )
     sha = m.raw_sha256
-    store.add([m])
-    got = store.get_mention("x:1")
+    store.mentions.add([m])
+    got = store.mentions.get_mention("x:1")
     assert got is not None
     assert got.text == "abcd"
     assert got.raw == '{"t": "ab\ufffdcd"}'
@@ -59,8 +59,8 @@ def test_nul_removed_from_text_marked_in_raw(store: Store) -> None:
 
 def test_lone_surrogates_replaced(store: Store) -> None:
     m = mention(1, text="a\ud800b", keyphrases=["c\udfffd"], raw="r\ud800", raw_sha256="f" * 64)
-    store.add([m])
-    got = store.get_mention("x:1")
+    store.mentions.add([m])
+    got = store.mentions.get_mention("x:1")
     assert got is not None
     assert got.text == "a\ufffdb"
     assert got.keyphrases == ["c\ufffdd"]
@@ -69,24 +69,24 @@ def test_lone_surrogates_replaced(store: Store) -> None:
 
 def test_100_kb_text(store: Store) -> None:
     big = ("Acme Énergie panne électrique à Lyon " * 3000)[:100_000]
-    store.add([mention(1, text=big, raw=big)])
-    got = store.get_mention("x:1")
+    store.mentions.add([mention(1, text=big, raw=big)])
+    got = store.mentions.get_mention("x:1")
     assert got is not None and got.text == big and got.raw == big
 
 
 def test_quarantine_keeps_hostile_raw(store: Store) -> None:
     raw = '{not json\x00 "é" 🎉' + "x" * 100_000
-    store.quarantine([QuarantineItem(source="x.stream", reason="bad json: \x00", raw=raw)])
-    (item,) = store.list_quarantine()
+    store.sources.quarantine([QuarantineItem(source="x.stream", reason="bad json: \x00", raw=raw)])
+    (item,) = store.sources.list_quarantine()
     assert item.reason == "bad json: "
     assert item.raw == raw.replace("\x00", "\ufffd")
 
 
 def test_nul_in_native_id_stays_idempotent(store: Store) -> None:
     first = mention(1, native_id="12\x003")
-    assert store.add([first]).inserted == 1
-    again = store.add([mention(1, native_id="12\x003", text="encore")])
+    assert store.mentions.add([first]).inserted == 1
+    again = store.mentions.add([mention(1, native_id="12\x003", text="encore")])
     assert (again.inserted, again.updated) == (0, 1)
-    assert store.count() == 1
-    got = store.get_mention("x:12\x003")
+    assert store.mentions.count() == 1
+    got = store.mentions.get_mention("x:12\x003")
     assert got is not None and got.native_id == "123" and got.id == "x:123"

@@ -15,14 +15,14 @@ def test_count_workspace_isolation_and_window(store: Store) -> None:
     batch = [mention(i, query_ids=[qid(qa)]) for i in range(1, 6)]  # minutes 1..5
     batch += [mention(i, query_ids=[qid(qb)]) for i in range(6, 9)]
     batch += [mention(9, query_ids=[qid(qa), qid(qb)]), mention(10)]  # shared, unrouted
-    store.add(batch)
-    assert store.count() == 10
-    assert store.count(workspace_id=ws_a.id) == 6
-    assert store.count(workspace_id=ws_b.id) == 4
-    assert store.count(workspace_id=999) == 0
+    store.mentions.add(batch)
+    assert store.mentions.count() == 10
+    assert store.mentions.count(workspace_id=ws_a.id) == 6
+    assert store.mentions.count(workspace_id=ws_b.id) == 4
+    assert store.mentions.count(workspace_id=999) == 0
     since, until = T0 + timedelta(minutes=2), T0 + timedelta(minutes=7)
     # since inclusive (minute 2 counts), until exclusive (minute 7 does not)
-    assert store.count(since=since, until=until) == 5
-    assert store.count(workspace_id=ws_a.id, since=since, until=until) == 4
-    assert store.count(since=T0 + timedelta(minutes=10)) == 1
-    assert store.count(until=T0 + timedelta(minutes=1)) == 0
+    assert store.mentions.count(since=since, until=until) == 5
+    assert store.mentions.count(workspace_id=ws_a.id, since=since, until=until) == 4
+    assert store.mentions.count(since=T0 + timedelta(minutes=10)) == 1
+    assert store.mentions.count(until=T0 + timedelta(minutes=1)) == 0

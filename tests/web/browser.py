@@ -1,6 +1,6 @@
 """Browser-test plumbing shared by the page suites: serve an app, watch a page, run axe.
 
-One Chromium per test session (the ``chromium`` fixture in conftest.py) and a fresh
+One Chromium per test module (the ``chromium`` fixture in conftest.py) and a fresh
 context per test keep the suite fast: launching Chromium costs about a second.
 """
 

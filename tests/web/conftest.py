@@ -37,9 +37,12 @@ def as_user(world: World) -> Iterator[Callable[[str], TestClient]]:
         c.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    """One headless Debian Chromium for the whole session (a new context per test)."""
+    """One headless Debian Chromium per test module (a new context per test).
+
+    Not per session: Playwright's sync API keeps an event loop running in the main thread
+    while it is open, and the asyncio tests of other modules (asyncio.run) would fail."""
     from pathlib import Path
 
     from playwright.sync_api import sync_playwright

@@ -90,11 +90,21 @@ def mention(n: int, text: str, query: Query, *, hours_ago: float = 1, **kw: obje
 
 def build_world(store: SqliteStore, clock: Clock) -> World:
     w = World(store, clock, LiveFeed())
-    w.ws["com"] = store.upsert_workspace(Workspace("com", "Communication <i>", "Europe/Paris"))
-    w.ws["qos"] = store.upsert_workspace(Workspace("qos", "Qualité de service", "Europe/Paris"))
-    w.queries["brand"] = store.upsert_query(Query(w.ws["com"].id or 0, "Brand", "mirabelle"))
-    w.queries["rival"] = store.upsert_query(Query(w.ws["com"].id or 0, "Rival <b>", "quetsche"))
-    w.queries["outage"] = store.upsert_query(Query(w.ws["qos"].id or 0, "Outages", "panne"))
+    w.ws["com"] = store.workspaces.upsert_workspace(
+        Workspace("com", "Communication <i>", "Europe/Paris")
+    )
+    w.ws["qos"] = store.workspaces.upsert_workspace(
+        Workspace("qos", "Qualité de service", "Europe/Paris")
+    )
+    w.queries["brand"] = store.workspaces.upsert_query(
+        Query(w.ws["com"].id or 0, "Brand", "mirabelle")
+    )
+    w.queries["rival"] = store.workspaces.upsert_query(
+        Query(w.ws["com"].id or 0, "Rival <b>", "quetsche")
+    )
+    w.queries["outage"] = store.workspaces.upsert_query(
+        Query(w.ws["qos"].id or 0, "Outages", "panne")
+    )
     roles = {
         "admin": ("com", Role.ADMIN),
         "analyst": ("com", Role.ANALYST),
@@ -103,18 +113,18 @@ def build_world(store: SqliteStore, clock: Clock) -> World:
         "qosviewer": ("qos", Role.VIEWER),
     }
     for username, (slug, role) in roles.items():
-        user = store.upsert_user(User(username, username.title(), "", _hash(username)))
+        user = store.accounts.upsert_user(User(username, username.title(), "", _hash(username)))
         w.users[username] = user
-        store.set_membership(w.ws[slug].id or 0, user.id or 0, role)
+        store.accounts.set_membership(w.ws[slug].id or 0, user.id or 0, role)
     # share of voice compares the declared brand and competitor queries only
-    store.set_workspace_setting(
+    store.workspaces.set_workspace_setting(
         w.ws["com"].id or 0, "share_of_voice", {"brand": ["Brand"], "competitors": ["Rival <b>"]}
     )
-    root = store.upsert_user(User("root", "Root", "", _hash("root")))
-    store.set_site_admin(root.id or 0, True)
+    root = store.accounts.upsert_user(User("root", "Root", "", _hash("root")))
+    store.accounts.set_site_admin(root.id or 0, True)
     w.users["root"] = root
     brand, rival, outage = w.queries["brand"], w.queries["rival"], w.queries["outage"]
-    store.add(
+    store.mentions.add(
         [
             mention(1, f"mirabelle {HOSTILE}", brand, hours_ago=1, sentiment_label="negative"),
             mention(2, "mirabelle super réseau", brand, hours_ago=2, sentiment_label="positive"),

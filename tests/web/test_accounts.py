@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 
 from socialhub.config.passwords import verify_password
 from socialhub.models import User
-from socialhub.store.admin import LastAdminError
+from socialhub.records.accounts import LastAdminError
+from socialhub.records.sessions import WebSession
 from socialhub.store.postgres import PostgresStore
 from socialhub.store.sqlite import SqliteStore
-from socialhub.store.web import WebSession
 from socialhub.web.accounts import password_problem
 from socialhub.web.auth import create_token
 from socialhub.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, digest
@@ -68,7 +68,7 @@ def test_password_change_page_ends_other_sessions_and_rehashes(
     assert _change(client, "wrong-current-pw", NEW).status_code == 403
     ok = _change(client, password("analyst"), NEW)
     assert ok.status_code == 200 and "Password changed. 1 other session(s) ended." in ok.text
-    user = world.store.get_user("analyst")
+    user = world.store.accounts.get_user("analyst")
     assert user is not None and user.password_hash.startswith("$argon2id$")
     assert verify_password(user.password_hash, NEW)
     assert client.get("/api/me").status_code == 200  # this session stays
@@ -128,7 +128,7 @@ def test_only_site_admins_manage_users(world: World, as_user: AsUser, username: 
     r = client.post("/users/press/deactivate", data={"csrf_token": csrf}, headers=HTML)
     assert r.status_code == 403
     assert "/users" not in client.get("/", headers=HTML).text.split("<main>")[0]
-    assert world.store.get_user("press").is_active  # type: ignore[union-attr]
+    assert world.store.accounts.get_user("press").is_active  # type: ignore[union-attr]
 
 
 def test_deactivation_cuts_sessions_and_tokens_at_once(world: World, as_user: AsUser) -> None:
@@ -169,51 +169,54 @@ def test_last_site_admin_and_self_are_refused(world: World, as_user: AsUser) -> 
     assert me.status_code == 409 and "yourself" in me.json()["message"]
     assert root.post("/api/users/nobody/deactivate", headers=csrf).status_code == 404
     # a second site admin may be deactivated while root stays
-    world.store.set_site_admin(world.users["admin"].id or 0, True)
+    world.store.accounts.set_site_admin(world.users["admin"].id or 0, True)
     assert root.post("/api/users/admin/deactivate", headers=csrf).status_code == 200
     again = root.post("/api/users/admin/deactivate", headers=csrf)
     assert again.status_code == 200 and again.json()["changed"] is False
     # the store itself refuses to leave no active site administrator
     with pytest.raises(LastAdminError):
-        world.store.set_user_active(world.users["root"].id or 0, False, actor="t", at=NOW)
-    assert world.store.get_user("root").is_active  # type: ignore[union-attr]
+        world.store.accounts.set_user_active(world.users["root"].id or 0, False, actor="t", at=NOW)
+    assert world.store.accounts.get_user("root").is_active  # type: ignore[union-attr]
 
 
 def test_store_user_functions(store: SqliteStore | PostgresStore) -> None:
     """set_user_password / set_user_active / the audit trail on both back ends."""
-    a = store.upsert_user(User("ana", "Ana", "", "old-hash"))
-    b = store.upsert_user(User("ben", "Ben", "", "old-hash"))
+    a = store.accounts.upsert_user(User("ana", "Ana", "", "old-hash"))
+    b = store.accounts.upsert_user(User("ben", "Ben", "", "old-hash"))
     assert a.id and b.id
-    store.set_site_admin(a.id, True)
-    store.set_site_admin(b.id, True)
+    store.accounts.set_site_admin(a.id, True)
+    store.accounts.set_site_admin(b.id, True)
     for n, uid in enumerate((a.id, a.id, b.id)):
-        store.create_session(WebSession(f"s{n}", uid, "csrf", NOW, NOW, "", ""))
-    assert store.set_user_password(a.id, "new-hash", keep_session="s0") == 1
-    assert store.get_session("s0") is not None and store.get_session("s1") is None
-    assert store.set_user_password(999_999, "x") is None
+        store.sessions.create_session(WebSession(f"s{n}", uid, "csrf", NOW, NOW, "", ""))
+    assert store.accounts.set_user_password(a.id, "new-hash", keep_session="s0") == 1
+    assert store.sessions.get_session("s0") is not None and store.sessions.get_session("s1") is None
+    assert store.accounts.set_user_password(999_999, "x") is None
     token, _ = create_token(store, b.id, "ci", NOW)
-    assert store.set_user_active(b.id, False, actor="ana", at=NOW) is True
-    ben = store.get_user("ben")
+    assert store.accounts.set_user_active(b.id, False, actor="ana", at=NOW) is True
+    ben = store.accounts.get_user("ben")
     assert ben is not None and not ben.is_active and ben.password_hash == "old-hash"
-    assert store.get_session("s2") is None and store.find_api_token(digest(token)) is None
+    assert (
+        store.sessions.get_session("s2") is None
+        and store.sessions.find_api_token(digest(token)) is None
+    )
     with pytest.raises(LastAdminError):
-        store.set_user_active(a.id, False, actor="ana", at=NOW)
-    assert store.set_user_active(b.id, True, actor="ana", at=NOW) is True
-    assert store.set_user_active(b.id, True, actor="ana", at=NOW) is False
-    events = store.list_user_events()
+        store.accounts.set_user_active(a.id, False, actor="ana", at=NOW)
+    assert store.accounts.set_user_active(b.id, True, actor="ana", at=NOW) is True
+    assert store.accounts.set_user_active(b.id, True, actor="ana", at=NOW) is False
+    events = store.accounts.list_user_events()
     assert [(e.username, e.kind, e.actor, e.at) for e in events] == [
         ("ben", "activated", "ana", NOW),
         ("ben", "deactivated", "ana", NOW),
     ]
-    assert store.list_user_events(a.id) == []
+    assert store.accounts.list_user_events(a.id) == []
 
 
 def test_session_cookie_of_a_deactivated_user_is_deleted(world: World, as_user: AsUser) -> None:
     viewer = as_user("viewer")
     session_id = viewer.cookies.get(SESSION_COOKIE)
-    assert session_id and world.store.get_session(digest(session_id)) is not None
-    world.store.set_user_active(world.users["viewer"].id or 0, False, actor="t", at=NOW)
-    assert world.store.get_session(digest(session_id)) is None
+    assert session_id and world.store.sessions.get_session(digest(session_id)) is not None
+    world.store.accounts.set_user_active(world.users["viewer"].id or 0, False, actor="t", at=NOW)
+    assert world.store.sessions.get_session(digest(session_id)) is None
     assert viewer.get("/w/com", headers=HTML).status_code == 303  # back to the login form
 
 
@@ -224,12 +227,12 @@ def test_login_rehash_touches_only_the_hash(world: World, as_user: AsUser) -> No
 
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(password("press"))
     store = world.store
-    store.set_user_password(world.users["press"].id or 0, weak)
+    store.accounts.set_user_password(world.users["press"].id or 0, weak)
     other = as_user("press")  # this login already rehashes
-    upgraded = store.get_user("press")
+    upgraded = store.accounts.get_user("press")
     assert upgraded is not None and upgraded.password_hash != weak
     assert verify_password(upgraded.password_hash, password("press"))
-    store.set_user_password(world.users["press"].id or 0, weak, end_sessions=False)
+    store.accounts.set_user_password(world.users["press"].id or 0, weak, end_sessions=False)
     as_user("press")
     assert other.get("/api/me").status_code == 200  # the rehash ended no session
-    assert store.get_user("press").password_hash != weak  # type: ignore[union-attr]
+    assert store.accounts.get_user("press").password_hash != weak  # type: ignore[union-attr]

@@ -143,7 +143,7 @@ def test_settings_are_validated(world: World, as_user: Login) -> None:
         == 200
     )
     ws_id = world.ws["com"].id or 0
-    assert world.store.get_workspace_settings(ws_id)["reports"] == sched
+    assert world.store.workspaces.get_workspace_settings(ws_id)["reports"] == sched
     r = c.put(
         "/api/workspaces/com/settings/reports",
         json={"value": [{"name": "x", "times": ["25:00"]}]},
@@ -155,13 +155,15 @@ def test_settings_are_validated(world: World, as_user: Login) -> None:
 def test_sources_with_health_or_none(world: World, as_user: Login) -> None:
     c = as_user("admin")
     ws_id = world.ws["com"].id or 0
-    world.store.set_workspace_setting(ws_id, "sources", [{"kind": "rss", "name": "press"}])
+    world.store.workspaces.set_workspace_setting(
+        ws_id, "sources", [{"kind": "rss", "name": "press"}]
+    )
     body = c.get("/api/workspaces/com/sources").json()
     assert [{k: v for k, v in i.items() if k != "summary"} for i in body["items"]] == [
         {"kind": "rss", "name": "press", "origin": "workspace", "health": None}
     ]
     assert body["items"][0]["summary"]["level"] == "unknown"
-    world.store.save_source_health("press", {"status": "ok", "items_per_hour": 12})
+    world.store.sources.save_source_health("press", {"status": "ok", "items_per_hour": 12})
     body = c.get("/api/workspaces/com/sources").json()
     assert body["items"][0]["health"] == {"status": "ok", "items_per_hour": 12}
 
@@ -200,7 +202,7 @@ def test_hub_sources_are_listed(world: World, as_user: Login) -> None:
 
     c = as_user("admin")
     c.app.state.sources = [SourceSettings("demo", "simulator", {"rate": 5})]  # type: ignore[attr-defined]
-    world.store.save_source_health("simulator", {"status": "ok"})
+    world.store.sources.save_source_health("simulator", {"status": "ok"})
     items = c.get("/api/workspaces/com/sources").json()["items"]
     assert items[0]["summary"]["status"] == "ok"
     assert {k: v for k, v in items[0].items() if k != "summary"} == {

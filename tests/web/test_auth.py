@@ -34,13 +34,13 @@ def test_login_sets_a_safe_cookie_and_logout_ends_the_session(world: World) -> N
     session_id = client.cookies.get(SESSION_COOKIE)
     # opaque random id, stored only as its hash
     assert session_id and len(session_id) >= 40
-    assert world.store.get_session(session_id) is None
-    assert world.store.get_session(digest(session_id)) is not None
+    assert world.store.sessions.get_session(session_id) is None
+    assert world.store.sessions.get_session(digest(session_id)) is not None
     assert client.get("/api/me").json()["username"] == "viewer"
     csrf = csrf_of(client)
     out = client.post("/logout", data={"csrf_token": csrf})
     assert out.status_code == 303 and out.headers["location"] == "/login"
-    assert world.store.get_session(digest(session_id)) is None
+    assert world.store.sessions.get_session(digest(session_id)) is None
     client.cookies.set(SESSION_COOKIE, session_id)  # a replayed cookie is dead
     assert client.get("/api/me").status_code == 401
 
@@ -126,8 +126,8 @@ def test_api_tokens_hashed_shown_once_and_revocable(world: World) -> None:
     assert token.startswith("shub_") and made["prefix"] == token[:10]
     listed = client.get("/api/me/tokens").json()["items"]
     assert [t["name"] for t in listed] == ["nightly"] and "token" not in listed[0]
-    assert world.store.find_api_token(token) is None  # not stored in clear
-    assert world.store.find_api_token(digest(token)) is not None
+    assert world.store.sessions.find_api_token(token) is None  # not stored in clear
+    assert world.store.sessions.find_api_token(digest(token)) is not None
     bare = world.client()
     auth = {"Authorization": f"Bearer {token}"}
     assert bare.get("/api/me", headers=auth).json()["username"] == "analyst"
@@ -156,7 +156,7 @@ def test_account_page_shows_a_new_token_once(world: World) -> None:
     assert "&lt;b&gt;script&lt;/b&gt;" in made.text and "<b>script</b>" not in made.text
     again = client.get("/account")
     assert value not in again.text and "script" in again.text
-    token_id = world.store.list_api_tokens(world.users["viewer"].id or 0)[0].id
+    token_id = world.store.sessions.list_api_tokens(world.users["viewer"].id or 0)[0].id
     r = client.post(f"/account/tokens/{token_id}/revoke", data={"csrf_token": csrf})
     assert r.status_code == 303
-    assert world.store.find_api_token(digest(value)) is None
+    assert world.store.sessions.find_api_token(digest(value)) is None

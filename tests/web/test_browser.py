@@ -53,8 +53,8 @@ def served(sqlite_store: SqliteStore) -> Iterator[tuple[str, World]]:
         )
     world = build_world(sqlite_store, Clock())
     now = utcnow()
-    evil = sqlite_store.upsert_query(Query(world.ws["com"].id or 0, EVIL_QUERY, "prune"))
-    sqlite_store.add(
+    evil = sqlite_store.workspaces.upsert_query(Query(world.ws["com"].id or 0, EVIL_QUERY, "prune"))
+    sqlite_store.mentions.add(
         [
             mention(
                 101,
@@ -140,7 +140,7 @@ def test_dashboard_in_chromium(chromium: Any, served: tuple[str, World]) -> None
             created_at=utcnow(),
         )
         other = mention(901, "panne ailleurs", world.queries["outage"], created_at=utcnow())
-        world.store.add([fresh, other])
+        world.store.mentions.add([fresh, other])
         world.live.publish([other, fresh])  # from this thread, as the pipeline would
         item = page.locator('#live li[data-id="x:900"]')
         expect(item).to_contain_text(f"mirabelle en direct {HOSTILE}", timeout=5_000)

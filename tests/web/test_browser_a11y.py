@@ -40,7 +40,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]
     # root is a site administrator: make it an admin of com too, to reach every page
     from socialhub.models import Role
 
-    store.set_membership(world.ws["com"].id or 0, world.users["root"].id or 0, Role.ADMIN)
+    store.accounts.set_membership(world.ws["com"].id or 0, world.users["root"].id or 0, Role.ADMIN)
     app = world.app()
     app.state.auth = AuthConfig()
     try:

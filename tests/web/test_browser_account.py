@@ -54,7 +54,9 @@ def test_password_change_and_deactivation_in_chromium(
         first.click("#search button[type=submit]")
         first.check("#live-follow")
         expect(first.locator("#live-state")).to_have_text("live (filtered)")
-        added = world.store.upsert_query(Query(world.ws["com"].id or 0, "Offre", "prune"))
+        added = world.store.workspaces.upsert_query(
+            Query(world.ws["com"].id or 0, "Offre", "prune")
+        )
         brand = world.queries["brand"]
         world.live.publish(
             [

@@ -22,11 +22,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]
     store.migrate()
     world = build_world(store, Clock())
     ws = world.ws["com"].id or 0
-    store.set_workspace_setting(
+    store.workspaces.set_workspace_setting(
         ws, "sources", [{"kind": "rss", "name": "press"}, {"kind": "x", "name": "x-api"}]
     )
-    store.save_source_health("press", {"status": "ok", "items_per_hour": 12, "errors": {}})
-    store.save_source_health(
+    store.sources.save_source_health("press", {"status": "ok", "items_per_hour": 12, "errors": {}})
+    store.sources.save_source_health(
         "x-api", {"status": "stopped", "errors": {"auth": 4}, "last_error": "auth: 401"}
     )
     app = world.app()
@@ -59,7 +59,7 @@ def test_admin_settings_are_forms_with_a_preview(chromium: Any, site: tuple[str,
         )
         page.click("#alerts-save")
         expect(page.locator("#alerts-msg")).to_have_text("Saved.")
-        saved = world.store.get_workspace_settings(world.ws["com"].id or 0)["alerts"]
+        saved = world.store.workspaces.get_workspace_settings(world.ws["com"].id or 0)["alerts"]
         assert saved == {
             "min_severity": 3,
             "routes": [{"channels": ["inapp", "email"], "min_severity": 7}],
@@ -69,7 +69,10 @@ def test_admin_settings_are_forms_with_a_preview(chromium: Any, site: tuple[str,
         page.fill("#alerts-min", "0")
         assert page.evaluate("() => document.getElementById('alerts-min').validity.valid") is False
         page.click("#alerts-save")
-        assert world.store.get_workspace_settings(world.ws["com"].id or 0)["alerts"] == saved
+        assert (
+            world.store.workspaces.get_workspace_settings(world.ws["com"].id or 0)["alerts"]
+            == saved
+        )
         # report schedules: the default is shown as a form, its next runs previewed
         sched = page.locator("#schedules fieldset").first
         expect(sched.get_by_label("Name")).to_have_value("press-digest")
@@ -108,7 +111,7 @@ def test_admin_settings_are_forms_with_a_preview(chromium: Any, site: tuple[str,
         page.wait_for_selector("body[data-preview=ok]")
         page.click("#save-layouts")
         expect(page.locator("#layouts-msg")).to_have_text("Saved.")
-        walls = world.store.get_workspace_settings(world.ws["com"].id or 0)["walls"]
+        walls = world.store.workspaces.get_workspace_settings(world.ws["com"].id or 0)["walls"]
         assert walls[0]["mode"] == "showcase" and walls[0]["screens"][2] == ["sentiment"]
     finally:
         ctx.close()

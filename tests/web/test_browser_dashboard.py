@@ -25,14 +25,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]
     world = build_world(store, Clock())
     now = utcnow()
     # a workspace whose only data is a day and a half ending 20 hours ago (a first import)
-    imp = store.upsert_workspace(Workspace("imp", "Import", "Europe/Paris"))
+    imp = store.workspaces.upsert_workspace(Workspace("imp", "Import", "Europe/Paris"))
     ws = imp.id or 0
-    store.set_membership(ws, world.users["analyst"].id or 0, Role.ANALYST)
-    brand = store.upsert_query(Query(ws, "Brand", "mirabelle"))
-    rival = store.upsert_query(Query(ws, "Rival <b>", "quetsche"))
+    store.accounts.set_membership(ws, world.users["analyst"].id or 0, Role.ANALYST)
+    brand = store.workspaces.upsert_query(Query(ws, "Brand", "mirabelle"))
+    rival = store.workspaces.upsert_query(Query(ws, "Rival <b>", "quetsche"))
     # an overlapping query that is not declared: it must stay out of the share of voice
-    overlap = store.upsert_query(Query(ws, "Brand complaints", "mirabelle AND panne"))
-    store.set_workspace_setting(
+    overlap = store.workspaces.upsert_query(Query(ws, "Brand complaints", "mirabelle AND panne"))
+    store.workspaces.set_workspace_setting(
         ws, "share_of_voice", {"brand": ["Brand"], "competitors": ["Rival <b>"]}
     )
     batch = []
@@ -42,7 +42,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]
         if i % 3 == 0:
             batch.append(mention(2000 + i, "quetsche", rival, created_at=t))
             batch.append(mention(3000 + i, "mirabelle panne", overlap, created_at=t))
-    store.add(batch)
+    store.mentions.add(batch)
     app = world.app()
     app.state.auth = AuthConfig()
     try:

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 import uvicorn
 
-from socialhub.alerts.records import Alert
 from socialhub.models import utcnow
+from socialhub.records.alerts import Alert
+from socialhub.records.sessions import WallToken
 from socialhub.store.sqlite import SqliteStore
-from socialhub.store.walls import WallToken
 from socialhub.web.app import ECHARTS
 from socialhub.web.security import AuthConfig, digest
 from socialhub.web.wall import new_wall_key
@@ -39,7 +39,7 @@ def served(sqlite_store: SqliteStore) -> Iterator[tuple[str, World]]:
     world = build_world(sqlite_store, Clock())
     now = utcnow()
     brand = world.queries["brand"]
-    sqlite_store.add(
+    sqlite_store.mentions.add(
         [
             mention(
                 301,
@@ -92,7 +92,9 @@ def test_wall_kiosk_live_and_crisis(chromium: Any, served: tuple[str, World]) ->
     base, world = served
     ws_id = world.ws["com"].id or 0
     key = new_wall_key()
-    world.store.add_wall_token(WallToken(ws_id, "main", "hall", key[:12], utcnow()), digest(key))
+    world.store.walls.add_wall_token(
+        WallToken(ws_id, "main", "hall", key[:12], utcnow()), digest(key)
+    )
     problems: list[str] = []
     browser = Contexts(chromium)
     try:
@@ -115,7 +117,7 @@ def test_wall_kiosk_live_and_crisis(chromium: Any, served: tuple[str, World]) ->
         )
         other = mention(951, "panne ailleurs", world.queries["outage"], created_at=utcnow())
         t0 = time.monotonic()
-        world.store.add([fresh, other])
+        world.store.mentions.add([fresh, other])
         world.live.publish([other, fresh])
         expect(page.locator("#wall-live li").first).to_contain_text(
             "mirabelle au mur", timeout=5_000
@@ -126,7 +128,7 @@ def test_wall_kiosk_live_and_crisis(chromium: Any, served: tuple[str, World]) ->
 
         # crisis: a severe open alert switches layout and palette
         assert "crisis" not in (page.get_attribute("body", "class") or "")
-        world.store.save_alert(
+        world.store.alerts.save_alert(
             Alert(
                 "burst:c",
                 "burst",

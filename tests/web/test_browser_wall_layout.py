@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from socialhub.alerts.records import Alert
 from socialhub.models import Author, utcnow
+from socialhub.records.alerts import Alert
 from socialhub.store.sqlite import SqliteStore
 from socialhub.web.security import AuthConfig
 
@@ -51,9 +51,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]
                 sentiment_label=label,
             )
         )
-    store.add(batch)
+    store.mentions.add(batch)
     ws = world.ws["com"].id or 0
-    store.set_workspace_setting(ws, "walls", WALLS)
+    store.workspaces.set_workspace_setting(ws, "walls", WALLS)
     app = world.app()
     app.state.auth = AuthConfig()
     try:
@@ -129,7 +129,7 @@ def test_wall_screens_fill_the_display_without_overlap(
         assert page.locator('.wpanel[data-panel="alerts"]').count() == 0
         # a crisis everywhere at once: the operations wall turns red and fills its screen
         now = utcnow()
-        crisis = world.store.save_alert(
+        crisis = world.store.alerts.save_alert(
             Alert(
                 "complaints:com", "complaints", "1", "complaints:1:network_outage:*",
                 "Pannes partout", 9, now - timedelta(minutes=5), now, 80.0, 4.0, 20.0, 9.0,
@@ -150,7 +150,7 @@ def test_wall_screens_fill_the_display_without_overlap(
         if width == 1920:
             page.screenshot(path=shot("wall-showcase.png"))
         # resolved: the next size starts calm
-        world.store.save_alert(replace(crisis, state="resolved"))
+        world.store.alerts.save_alert(replace(crisis, state="resolved"))
     finally:
         ctx.close()
     assert problems == []

@@ -20,12 +20,12 @@ Login = Callable[[str], TestClient]
 
 def _thread(world: World) -> None:
     brand = world.queries["brand"]
-    world.store.upsert_watchlist(
+    world.store.workspaces.upsert_watchlist(
         Watchlist(
             world.ws["com"].id or 0, "Journalistes", members=[WatchlistMember("x", "journo1")]
         )
     )
-    world.store.add(
+    world.store.mentions.add(
         [
             mention(
                 20,
@@ -89,7 +89,7 @@ def test_csv_export_escapes_formulas_and_streams_everything(world: World, as_use
         mention(1000 + i, f"mirabelle bulk {i}", world.queries["brand"], hours_ago=5)
         for i in range(1203)
     ]
-    world.store.add(many)
+    world.store.mentions.add(many)
     c = as_user("viewer")
     r = c.get(
         "/api/workspaces/com/export", params={"format": "csv", "since": "2026-02-01T00:00:00"}
@@ -109,7 +109,7 @@ def test_csv_export_escapes_formulas_and_streams_everything(world: World, as_use
 
 
 def test_jsonl_export_pages_through_all(world: World, as_user: Login) -> None:
-    world.store.add(
+    world.store.mentions.add(
         [mention(2000 + i, f"quetsche {i}", world.queries["rival"]) for i in range(1100)]
     )
     r = as_user("viewer").get(
@@ -152,11 +152,11 @@ def test_mention_thread_author_and_no_raw_for_viewer(world: World, as_user: Logi
 
 def test_legal_and_admin_get_raw_payload_and_hash(world: World, as_user: Login) -> None:
     _thread(world)
-    legal = world.store.upsert_user(
+    legal = world.store.accounts.upsert_user(
         User("legal1", "Legal", "", world.users["viewer"].password_hash)
     )
-    world.store.set_membership(world.ws["com"].id or 0, legal.id or 0, Role.LEGAL)
-    stored = world.store.get_mention("x:20")
+    world.store.accounts.set_membership(world.ws["com"].id or 0, legal.id or 0, Role.LEGAL)
+    stored = world.store.mentions.get_mention("x:20")
     assert stored is not None and stored.raw_sha256
     for who, pw in (("legal1", "viewer-pass-123"), ("admin", None)):
         c = login(world.client(), who, pw)
@@ -205,7 +205,7 @@ def test_csv_export_names_queries_and_lists_each_category_once(
     m = mention(3000, "mirabelle et quetsche en panne", brand)
     m.query_ids = [brand.id or 0, rival.id or 0, outage.id or 0]  # outage: another workspace
     m.categories = [{"label": "network_outage"}, {"label": "network_outage"}, {"label": "billing"}]
-    world.store.add([m])
+    world.store.mentions.add([m])
     r = as_user("viewer").get(
         "/api/workspaces/com/export", params={"format": "csv", "q": "quetsche AND panne"}
     )

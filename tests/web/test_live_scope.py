@@ -39,13 +39,13 @@ def test_stream_picks_up_added_and_removed_queries_and_ends_with_access(world: W
         )
         assert await stream.__anext__() == b": connected\n\n"
         # a query created after the stream opened (by the admin page or another process)
-        added = store.upsert_query(Query(com, "Nouvelle offre", "prune"))
+        added = store.workspaces.upsert_query(Query(com, "Nouvelle offre", "prune"))
         elsewhere = world.queries["outage"]  # another workspace's query: never sent
         world.live.publish([mention(50, "panne", elsewhere), mention(51, "prune", added)])
         got.append(await _next_event(stream))
         assert scope.refreshes == 2  # the initial load and the one the new id forced
         # a removed query: its mentions stop at the next refresh, without a refresh each
-        store.delete_query(world.queries["rival"].id or 0)
+        store.workspaces.delete_query(world.queries["rival"].id or 0)
         await scope.refresh()
         rival = world.queries["rival"]
         world.live.publish([mention(52, "quetsche", rival), mention(53, "prune 2", added)])
@@ -54,8 +54,10 @@ def test_stream_picks_up_added_and_removed_queries_and_ends_with_access(world: W
         got.append(await _next_event(stream))
         assert scope.refreshes == 4  # 52's unknown id asked once, then remembered
         # access ends (the token is revoked): the next refresh closes the stream
-        assert store.revoke_api_token(who.user_id, who.token.id or 0, NOW)  # type: ignore[union-attr]
-        world.live.publish([mention(56, "prune 4", store.upsert_query(Query(com, "B", "b")))])
+        assert store.sessions.revoke_api_token(who.user_id, who.token.id or 0, NOW)  # type: ignore[union-attr]
+        world.live.publish(
+            [mention(56, "prune 4", store.workspaces.upsert_query(Query(com, "B", "b")))]
+        )
         got.append(await _next_event(stream))
         try:
             await asyncio.wait_for(stream.__anext__(), 1)
@@ -72,12 +74,14 @@ def test_stream_picks_up_added_and_removed_queries_and_ends_with_access(world: W
 
 
 def test_periodic_refresh_ends_a_revoked_wall_key(world: World) -> None:
-    from socialhub.store.walls import WallToken
+    from socialhub.records.sessions import WallToken
     from socialhub.web.security import digest
 
     store, com = world.store, world.ws["com"].id or 0
     key = "shwall_test-key"
-    record = store.add_wall_token(WallToken(com, "main", "", key[:12], NOW, "admin"), digest(key))
+    record = store.walls.add_wall_token(
+        WallToken(com, "main", "", key[:12], NOW, "admin"), digest(key)
+    )
     scope = WorkspaceScope(store, com, wall_key_still_allowed(store, key))
 
     async def main() -> list[bytes]:
@@ -88,7 +92,7 @@ def test_periodic_refresh_ends_a_revoked_wall_key(world: World) -> None:
         await stream.__anext__()
         world.live.publish([mention(60, "mirabelle", world.queries["brand"])])
         first = await _next_event(stream)
-        store.revoke_wall_token(com, record.id or 0, NOW)
+        store.walls.revoke_wall_token(com, record.id or 0, NOW)
         return [first, await _next_event(stream)]
 
     first, last = asyncio.run(main())
@@ -101,7 +105,7 @@ def test_live_filters_narrow_the_stream(world: World, as_user) -> None:  # type:
 
     store, com = world.store, world.ws["com"].id or 0
     brand = world.queries["brand"]
-    store.upsert_watchlist(
+    store.workspaces.upsert_watchlist(
         Watchlist(com, "Presse", "journalist", "", [WatchlistMember("x", "author1")])
     )
     assert mention_filter(store, com) is None  # no filter: everything routed here

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
-from socialhub.reports.records import Report
+from socialhub.records.reports import Report
 
 from .helpers import World
 
@@ -19,7 +19,7 @@ END = datetime(2026, 3, 3, 16, 0, tzinfo=UTC)
 
 def _archive(world: World) -> tuple[Report, Report]:
     store = world.store
-    com = store.claim_report(
+    com = store.reports.claim_report(
         Report(
             world.ws["com"].id or 0,
             "digest",
@@ -32,7 +32,7 @@ def _archive(world: World) -> tuple[Report, Report]:
             pdf=b"%PDF-1.7 fake but non-empty",
         )
     )[0]
-    qos = store.claim_report(
+    qos = store.reports.claim_report(
         Report(world.ws["qos"].id or 0, "digest", START, END, "QoS digest", status="built",
                html="<p>secret qos</p>", pdf=b"%PDF-1.7 qos")
     )[0]  # fmt: skip

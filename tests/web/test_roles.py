@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from socialhub.alerts.records import Alert
 from socialhub.models import QuarantineItem
+from socialhub.records.alerts import Alert
 
 from .helpers import NOW, World, csrf_of
 
@@ -19,7 +19,7 @@ HTML = {"Accept": "text/html"}
 
 def _alert(world: World, slug: str, title: str = "Pic de volume") -> int:
     ws_id = world.ws[slug].id
-    alert = world.store.save_alert(
+    alert = world.store.alerts.save_alert(
         Alert(
             f"{ws_id}:volume:{title}",
             "volume",
@@ -56,12 +56,12 @@ def test_alert_triage_matrix(
     resolve = client.post(
         f"/api/workspaces/com/alerts/{alert_id}/resolve", json={"note": "ok"}, headers=csrf
     )
-    state = world.store.get_alert(alert_id)
+    state = world.store.alerts.get_alert(alert_id)
     assert state is not None
     if can_triage:
         assert ack.status_code == 200 and ack.json()["acknowledged_by"] == username
         assert resolve.status_code == 200 and state.state == "resolved"
-        assert [e.kind for e in world.store.list_alert_events(alert_id)][-1] == "resolved"
+        assert [e.kind for e in world.store.alerts.list_alert_events(alert_id)][-1] == "resolved"
         again = client.post(f"/api/workspaces/com/alerts/{alert_id}/ack", headers=csrf)
         assert again.status_code == 409 and again.json()["error"] == "conflict"
     else:
@@ -76,7 +76,7 @@ def test_alert_triage_matrix(
 def test_open_alerts_by_severity_for_the_dashboard(world: World, as_user: AsUser) -> None:
     mild = _alert(world, "com", "Un journaliste a publié")
     ws_id = world.ws["com"].id
-    worst = world.store.save_alert(
+    worst = world.store.alerts.save_alert(
         Alert(f"{ws_id}:convergence:thread", "convergence", "1", "thread:x:1",
               "Reprise par la presse", 7, NOW - timedelta(hours=2), NOW - timedelta(hours=2),
               3.0, 1.0, 3.0, 3.0, workspace_id=ws_id)
@@ -98,7 +98,7 @@ def test_viewer_cannot_reach_admin_pages_or_api(as_user: AsUser) -> None:
 
 
 def test_quarantine_is_for_site_admins_only(world: World, as_user: AsUser) -> None:
-    world.store.quarantine([QuarantineItem("import:csv", "bad date", "<script>x</script>")])
+    world.store.sources.quarantine([QuarantineItem("import:csv", "bad date", "<script>x</script>")])
     admin_of_one = as_user("admin")  # admin of a workspace, not of the site
     assert admin_of_one.get("/api/quarantine").status_code == 403
     root = as_user("root")

@@ -23,7 +23,7 @@ def test_users_add_list_set_role_passwd_and_tokens(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'h.db'}"
     store = open_store(db)
     store.migrate()
-    store.upsert_workspace(Workspace("com", "Com"))
+    store.workspaces.upsert_workspace(Workspace("com", "Com"))
     env = {"PW": "a-long-password"}
     r = _run(
         db,
@@ -38,7 +38,7 @@ def test_users_add_list_set_role_passwd_and_tokens(tmp_path: Path) -> None:
         env=env,
     )
     assert r.exit_code == 0, r.output
-    alice = store.get_user("alice")
+    alice = store.accounts.get_user("alice")
     assert alice is not None and verify_password(alice.password_hash, "a-long-password")
     assert _run(db, "add", "alice", "--password-env", "PW", env=env).exit_code == 2  # exists
     # prompt (hidden, confirmed); too short refused
@@ -54,20 +54,20 @@ def test_users_add_list_set_role_passwd_and_tokens(tmp_path: Path) -> None:
         "bob": ({"com": "viewer"}, True),
     }
     assert _run(db, "set-role", "bob", "com", "none").exit_code == 0
-    assert store.list_memberships(user_id=store.get_user("bob").id) == []  # type: ignore[union-attr]
+    assert store.accounts.list_memberships(user_id=store.accounts.get_user("bob").id) == []  # type: ignore[union-attr]
     # passwd ends the user's sessions
     r = _run(db, "passwd", "alice", "--password-env", "PW", "--json", env={"PW": "new-password-1"})
     assert r.exit_code == 0 and json.loads(r.stdout)["sessions_ended"] == 0
-    alice = store.get_user("alice")
+    alice = store.accounts.get_user("alice")
     assert alice is not None and verify_password(alice.password_hash, "new-password-1")
     # tokens: printed once, stored hashed, listed without value, revocable
     made = json.loads(_run(db, "token", "alice", "--name", "ci", "--json").stdout)
     assert made["token"].startswith("shub_")
-    assert store.find_api_token(digest(made["token"])) is not None
+    assert store.sessions.find_api_token(digest(made["token"])) is not None
     listed_tokens = json.loads(_run(db, "token", "alice", "--json").stdout)
     assert [t["name"] for t in listed_tokens] == ["ci"] and "token" not in listed_tokens[0]
     assert _run(db, "token", "alice", "--revoke", str(made["id"])).exit_code == 0
-    assert store.find_api_token(digest(made["token"])) is None
+    assert store.sessions.find_api_token(digest(made["token"])) is None
     assert _run(db, "token", "alice", "--revoke", str(made["id"])).exit_code == 2
     store.close()
 
@@ -76,9 +76,9 @@ def test_first_admin_only_when_nobody_can_log_in(sqlite_store) -> None:  # type:
     said: list[str] = []
     password = ensure_admin(sqlite_store, said.append)
     assert password and password in said[0]
-    admin = sqlite_store.get_user("admin")
+    admin = sqlite_store.accounts.get_user("admin")
     assert admin is not None and verify_password(admin.password_hash, password)
-    assert sqlite_store.site_admin_ids() == {admin.id}
+    assert sqlite_store.accounts.site_admin_ids() == {admin.id}
     assert ensure_admin(sqlite_store, said.append) is None and len(said) == 1
 
 
@@ -89,14 +89,14 @@ def test_set_password_from_stdin_and_deactivation(tmp_path: Path) -> None:
     env = {"PW": "a-long-password"}
     assert _run(db, "add", "root", "--site-admin", "--password-env", "PW", env=env).exit_code == 0
     assert _run(db, "add", "carol", "--password-env", "PW", env=env).exit_code == 0
-    carol = store.get_user("carol")
+    carol = store.accounts.get_user("carol")
     assert carol is not None and carol.id is not None
     # the password is read from stdin (never argv) and follows the web's rule
     r = _run(db, "set-password", "carol", "--password-stdin", stdin="1234567890\n")
     assert r.exit_code != 0 and "too easy" in r.output
     r = _run(db, "set-password", "carol", "--password-stdin", stdin="Prune-Violette-42\n")
     assert r.exit_code == 0, r.output
-    assert verify_password(store.get_user("carol").password_hash, "Prune-Violette-42")  # type: ignore[union-attr]
+    assert verify_password(store.accounts.get_user("carol").password_hash, "Prune-Violette-42")  # type: ignore[union-attr]
     # deactivate: sessions and tokens end; set-password does not reactivate
     token = json.loads(_run(db, "token", "carol", "--name", "ci", "--json").stdout)["token"]
     r = _run(db, "deactivate", "carol", "--json")
@@ -105,17 +105,17 @@ def test_set_password_from_stdin_and_deactivation(tmp_path: Path) -> None:
         "active": False,
         "changed": True,
     }
-    assert store.find_api_token(digest(token)) is None
+    assert store.sessions.find_api_token(digest(token)) is None
     r = _run(db, "passwd", "carol", "--password-stdin", stdin="Prune-Violette-43\n")
-    assert r.exit_code == 0 and not store.get_user("carol").is_active  # type: ignore[union-attr]
+    assert r.exit_code == 0 and not store.accounts.get_user("carol").is_active  # type: ignore[union-attr]
     listed = {u["username"]: u["active"] for u in json.loads(_run(db, "list", "--json").stdout)}
     assert listed == {"root": True, "carol": False}
     # the last active site administrator stays
     r = _run(db, "deactivate", "root")
     assert r.exit_code == 2 and "last active site administrator" in r.output
     assert _run(db, "activate", "carol").exit_code == 0
-    assert store.get_user("carol").is_active  # type: ignore[union-attr]
-    events = store.list_user_events(carol.id)  # type: ignore[attr-defined]
+    assert store.accounts.get_user("carol").is_active  # type: ignore[union-attr]
+    events = store.accounts.list_user_events(carol.id)  # type: ignore[attr-defined]
     assert [e.kind for e in events] == [
         "activated",
         "password_changed",
@@ -134,5 +134,5 @@ def test_users_add_refuses_unsafe_usernames(tmp_path: Path) -> None:
         r = _run(db, "add", bad, "--password-env", "PW", env=env)
         assert r.exit_code == 2, (bad, r.output)
         assert "letters, digits" in r.output
-    assert open_store(db).list_users() == []
+    assert open_store(db).accounts.list_users() == []
     assert _run(db, "add", "jean.dupont@corp", "--password-env", "PW", env=env).exit_code == 0

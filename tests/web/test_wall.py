@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from socialhub.alerts.records import Alert
+from socialhub.records.alerts import Alert
 from socialhub.web.security import digest
 from socialhub.web.wall_layout import DEFAULT_WALL, validate_walls
 
@@ -44,7 +44,7 @@ def _key(as_user: Login, wall: str = "lobby") -> str:
 def _alert(
     world: World, severity: int, state: str = "open", detector: str = "burst", key: str = "query:1"
 ) -> Alert:
-    return world.store.save_alert(
+    return world.store.alerts.save_alert(
         Alert(
             f"{detector}:com",
             detector,
@@ -118,7 +118,7 @@ def test_key_is_scoped_read_only_and_hashed(world: World, as_user: Login) -> Non
     )
     assert kiosk.post("/api/kiosk/com/lobby", params={"key": key}).status_code == 405
     # stored as its SHA-256 only
-    rows = world.store._rows("SELECT token_hash, prefix FROM wall_tokens")
+    rows = world.store.db._rows("SELECT token_hash, prefix FROM wall_tokens")
     assert rows == [(digest(key), key[:12])]
     assert key not in str(c.get("/api/workspaces/com/walls").json())
 
@@ -181,7 +181,7 @@ def test_crisis_mode_follows_severe_open_alerts(world: World, as_user: Login) ->
     body = state()
     assert body["crisis"] is True and [a["id"] for a in body["crisis_alerts"]] == [severe.id]
     assert body["layout"]["crisis_panels"] == ["alerts", "live"]
-    world.store.save_alert(
+    world.store.alerts.save_alert(
         Alert(
             **{**{f: getattr(severe, f) for f in severe.__dataclass_fields__}, "state": "resolved"}
         )

@@ -1,7 +1,7 @@
 """Signals in, alert records out: merging, cooldown, escalation, states and tuning.
 
 One story must give one alert that escalates, not fifty. Every signal belongs to a
-*rule*: ``(workspace, detector, key)`` (see :func:`~socialhub.alerts.records.rule_of`).
+*rule*: ``(workspace, detector, key)`` (see :func:`~socialhub.records.alerts.rule_of`).
 
 ``process(signal)`` decides, on the stream's own clock (``Signal.t``):
 
@@ -21,7 +21,7 @@ One story must give one alert that escalates, not fifty. Every signal belongs to
 
 States go open -> acknowledged -> resolved (who and when are kept); ``tick(now)``
 resolves alerts quiet for ``quiet_time`` (``resolution="auto"``). Each decision is an
-:class:`~socialhub.alerts.records.AlertEvent` holding the full signal, so an alert
+:class:`~socialhub.records.alerts.AlertEvent` holding the full signal, so an alert
 can be replayed and audited.
 
 **Feedback tuning.** A false alarm multiplies the rule's multiplier by ``tune_up``
@@ -42,9 +42,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from socialhub.alerts.provenance import provenance
-from socialhub.alerts.records import Alert, AlertEvent, Tuning, rule_of
-from socialhub.analytics.types import Signal
 from socialhub.models import Mention, as_utc, utcnow
+from socialhub.records.alerts import Alert, AlertEvent, Tuning, rule_of
+from socialhub.records.signals import Signal
 
 if TYPE_CHECKING:
     from socialhub.store.base import Store
@@ -122,7 +122,7 @@ class AlertManager:
         t = as_utc(signal.t)
         cfg = self.config
         rule = rule_of(signal.workspace_id, signal.detector, signal.key)
-        latest = self.store.latest_alert(rule)
+        latest = self.store.alerts.latest_alert(rule)
         if latest is not None and latest.active:
             if t - latest.last_t <= cfg.merge_window:
                 return self._merge(latest, signal, t, mentions)
@@ -149,7 +149,7 @@ class AlertManager:
         """Auto-resolve active alerts without a signal for ``quiet_time`` (stream time)."""
         now = as_utc(now)
         done = []
-        for alert in self.store.list_alerts(state="active", limit=10_000):
+        for alert in self.store.alerts.list_alerts(state="active", limit=10_000):
             if now - alert.last_t >= self.config.quiet_time:
                 done.append(self._resolve(alert, "auto", now, "auto"))
         return done
@@ -162,7 +162,7 @@ class AlertManager:
             raise AlertStateError(f"alert {alert_id} is {alert.state}, not open")
         when = as_utc(at or utcnow())
         alert.state, alert.acknowledged_by, alert.acknowledged_at = "acknowledged", by, when
-        alert = self.store.save_alert(alert)
+        alert = self.store.alerts.save_alert(alert)
         self._event(alert, "acknowledged", when, actor=by)
         return alert
 
@@ -184,7 +184,7 @@ class AlertManager:
         """Store a verdict and retune the alert's rule (see the module docstring)."""
         alert = self._get(alert_id)
         when = as_utc(at or utcnow())
-        tuning = self.store.get_tuning(alert.rule) or Tuning(
+        tuning = self.store.alerts.get_tuning(alert.rule) or Tuning(
             alert.rule, alert.detector, alert.key, alert.workspace_id
         )
         before = tuning.multiplier
@@ -193,10 +193,10 @@ class AlertManager:
             if previous is not None:  # a changed verdict: undo its step first
                 self._step(tuning, previous, undo=True)
             self._step(tuning, true_alarm, undo=False)
-            tuning = self.store.save_tuning(tuning)
+            tuning = self.store.alerts.save_tuning(tuning)
         alert.feedback, alert.feedback_by, alert.feedback_at = true_alarm, by, when
         alert.feedback_note = note
-        alert = self.store.save_alert(alert)
+        alert = self.store.alerts.save_alert(alert)
         details = {
             "true_alarm": true_alarm,
             "previous": previous,
@@ -208,7 +208,7 @@ class AlertManager:
         return alert, tuning
 
     def multiplier(self, workspace_id: int | None, detector: str, key: str) -> float:
-        tuning = self.store.get_tuning(rule_of(workspace_id, detector, key))
+        tuning = self.store.alerts.get_tuning(rule_of(workspace_id, detector, key))
         return 1.0 if tuning is None else tuning.multiplier
 
     # -- internals ------------------------------------------------------------------
@@ -227,13 +227,13 @@ class AlertManager:
         tuning.multiplier = round(min(cfg.max_multiplier, max(cfg.min_multiplier, value)), 6)
 
     def _get(self, alert_id: int) -> Alert:
-        alert = self.store.get_alert(alert_id)
+        alert = self.store.alerts.get_alert(alert_id)
         if alert is None:
             raise KeyError(f"no alert {alert_id}")
         return alert
 
     def _from_store(self, ids: Sequence[str]) -> list[Mention]:
-        found = (self.store.get_mention(i) for i in ids)
+        found = (self.store.mentions.get_mention(i) for i in ids)
         return [m for m in found if m is not None]
 
     def _provenance(
@@ -282,7 +282,7 @@ class AlertManager:
         posts: list[Mention] = []
         if escalated:
             alert.provenance, posts = self._provenance(alert, mentions)
-        alert = self.store.save_alert(alert)
+        alert = self.store.alerts.save_alert(alert)
         kind = "escalated" if escalated else "merged"
         details: dict[str, Any] = {"signal": _sig(signal)}
         if escalated:
@@ -297,7 +297,7 @@ class AlertManager:
             return None
         wanted = set(signal.evidence)
         best: tuple[float, Alert] | None = None
-        for alert in self.store.list_alerts(
+        for alert in self.store.alerts.list_alerts(
             workspace_id=signal.workspace_id, state="active", limit=200
         ):
             if signal.workspace_id is None and alert.workspace_id is not None:
@@ -339,7 +339,7 @@ class AlertManager:
             extra=dict(signal.extra),
         )
         alert.provenance, posts = self._provenance(alert, mentions)
-        alert = self.store.save_alert(alert)
+        alert = self.store.alerts.save_alert(alert)
         self._event(alert, "opened", t, details={"signal": _sig(signal)})
         return Outcome("opened", alert, signal, mentions=posts)
 
@@ -352,7 +352,7 @@ class AlertManager:
         alert.severity = 0  # the new signal sets it
         self._absorb(alert, signal, t)
         alert.provenance, posts = self._provenance(alert, mentions)
-        alert = self.store.save_alert(alert)
+        alert = self.store.alerts.save_alert(alert)
         self._event(alert, "reopened", t, details={"signal": _sig(signal)})
         return Outcome("reopened", alert, signal, mentions=posts)
 
@@ -361,7 +361,7 @@ class AlertManager:
     ) -> Alert:
         alert.state, alert.resolved_by, alert.resolved_at = "resolved", by, at
         alert.resolution = resolution
-        alert = self.store.save_alert(alert)
+        alert = self.store.alerts.save_alert(alert)
         kind = "auto_resolved" if resolution == "auto" else "resolved"
         self._event(alert, kind, at, actor=by, details={"note": note} if note else {})
         return alert
@@ -376,7 +376,7 @@ class AlertManager:
         details: dict[str, Any] | None = None,
     ) -> None:
         assert alert.id is not None
-        self.store.add_alert_event(AlertEvent(alert.id, kind, t, actor, details or {}))
+        self.store.alerts.add_alert_event(AlertEvent(alert.id, kind, t, actor, details or {}))
 
 
 def _sig(signal: Signal) -> dict[str, Any]:

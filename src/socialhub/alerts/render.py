@@ -13,7 +13,7 @@ import html
 import re
 from typing import Any
 
-from socialhub.alerts.records import Alert
+from socialhub.records.alerts import Alert
 
 SEVERITY_WORDS = {1: "note", 4: "warning", 7: "major", 9: "crisis"}
 _MD_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<&])")

@@ -24,8 +24,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from socialhub.alerts.channels import Channel, DeliveryError
-from socialhub.alerts.records import NOTIFY_EVENTS, Alert, Delivery
 from socialhub.models import utcnow
+from socialhub.records.alerts import NOTIFY_EVENTS, Alert, Delivery
 
 if TYPE_CHECKING:
     from socialhub.alerts.manager import Outcome
@@ -131,7 +131,7 @@ class Router:
         if cap.bypass_severity is not None and alert.severity >= cap.bypass_severity:
             return False
         since = self._clock() - cap.per
-        return self.store.count_deliveries(channel, since) >= cap.max_sends
+        return self.store.alerts.count_deliveries(channel, since) >= cap.max_sends
 
     def _deliver(self, channel: Channel, alert: Alert, event: str) -> Delivery:
         assert alert.id is not None
@@ -162,6 +162,6 @@ class Router:
     def _log(
         self, alert_id: int, channel: str, event: str, status: str, attempts: int, error: str
     ) -> Delivery:
-        return self.store.add_delivery(
+        return self.store.alerts.add_delivery(
             Delivery(alert_id, channel, event, status, attempts, error, self._clock())
         )

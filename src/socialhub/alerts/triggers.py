@@ -1,6 +1,6 @@
 """Watchlist triggers: a voice that matters posts about a query (issue 5 part 5).
 
-Emits :class:`~socialhub.analytics.types.Signal` records with detector ``"watchlist"``
+Emits :class:`~socialhub.records.signals.Signal` records with detector ``"watchlist"``
 so they go through the same manager (merging, cooldown, tuning) as burst alerts:
 
 * a member of a journalist, MP, partner or influencer watchlist posts about one or more
@@ -23,8 +23,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from socialhub.analytics.types import Signal
 from socialhub.models import Mention, Watchlist
+from socialhub.records.signals import Signal
 from socialhub.text import norm_handle
 
 # Severity of a post by a listed person, by list type. "executive" is a competitor's

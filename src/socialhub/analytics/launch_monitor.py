@@ -1,7 +1,7 @@
 """The online launch monitor: milestones of a launch while it happens.
 
 Runs the offline report's method (:mod:`socialhub.analytics.launches`) on the buckets
-seen so far and emits :class:`~socialhub.analytics.types.Signal` (detector
+seen so far and emits :class:`~socialhub.records.signals.Signal` (detector
 ``"launch"``) when a launch reaches its peak, when its fizzle is confirmed, and when it
 buzzes above the library's 80th percentile.
 """
@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from socialhub.analytics.launches import Curve, ScoreParams, evaluate, quantile, shape
-from socialhub.analytics.types import Signal
 from socialhub.models import Mention, as_utc
+from socialhub.records.signals import Signal
 
 
 @dataclass(slots=True)

@@ -20,7 +20,7 @@ stream by :mod:`socialhub.analytics.launches_library`). From the curve:
   past launches.
 
 The online form, :class:`socialhub.analytics.launch_monitor.LaunchMonitor`, emits
-:class:`~socialhub.analytics.types.Signal` (detector ``"launch"``) at milestones during
+:class:`~socialhub.records.signals.Signal` (detector ``"launch"``) at milestones during
 the launch window: peak reached, fizzle confirmed, buzz above the library's 80th
 percentile.
 """

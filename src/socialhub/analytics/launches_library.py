@@ -29,8 +29,8 @@ from typing import Protocol
 from socialhub.analytics.launches import Curve, LaunchReport, ScoreParams, evaluate
 from socialhub.models import Mention, as_utc
 from socialhub.query import Matcher, parse
+from socialhub.records.launches import LaunchRecord
 from socialhub.store.base import Store
-from socialhub.store.launches import LaunchRecord
 
 LOOKBACK = timedelta(hours=24)
 MIN_REFERENCE = 20
@@ -77,7 +77,7 @@ class StoreSource:
     def mentions(self, query: str, since: datetime, until: datetime) -> list[Mention]:
         out: list[Mention] = []
         while True:
-            page = self.store.search(
+            page = self.store.mentions.search(
                 query,
                 workspace_id=self.workspace_id,
                 since=since,
@@ -90,7 +90,9 @@ class StoreSource:
                 return out
 
     def count_all(self, since: datetime, until: datetime) -> int:
-        return self.store.count(None, workspace_id=self.workspace_id, since=since, until=until)
+        return self.store.mentions.count(
+            None, workspace_id=self.workspace_id, since=since, until=until
+        )
 
 
 @dataclass(slots=True)
@@ -206,7 +208,7 @@ def report(
 ) -> tuple[LaunchRecord, LaunchReport]:
     """Measure a stored launch from the store (demo launches: their stored curve), rank it
     in the library, keep the result."""
-    launch = store.get_launch(name)
+    launch = store.launches.get_launch(name)
     if launch is None:
         raise KeyError(name)
     if launch.source == "demo" and launch.curve is not None:
@@ -214,11 +216,11 @@ def report(
         curve = Curve.from_dict(launch.curve)
     else:
         curve = measure(StoreSource(store, launch.workspace_id), launch, lookback=lookback)
-    scores = library_scores(store.list_launches(library_only=True), exclude=name)
+    scores = library_scores(store.launches.list_launches(library_only=True), exclude=name)
     result = evaluate(name, curve, scores, params)
     if save:
         launch.curve, launch.metrics, launch.score = curve.to_dict(), result.summary(), result.score
-        launch = store.save_launch(launch)
+        launch = store.launches.save_launch(launch)
     return launch, result
 
 
@@ -270,4 +272,4 @@ def seed_demo(
 ) -> list[LaunchRecord]:
     """Store the demo launches in the library (idempotent: upserted by name)."""
     launches = demo_launches(seeds, rate_per_minute=rate_per_minute)
-    return [store.save_launch(record) for record, _ in launches]
+    return [store.launches.save_launch(record) for record, _ in launches]

@@ -29,9 +29,9 @@ from socialhub.alerts.manager import Outcome
 from socialhub.alerts.routing import Router
 from socialhub.analytics.detectors.runner import DetectorSet
 from socialhub.analytics.service import DetectorService
-from socialhub.analytics.types import Signal
 from socialhub.bus import Bus
 from socialhub.models import Mention
+from socialhub.records.signals import Signal
 from socialhub.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ class WorkspaceDetectorService(DetectorService):
         self.triggers = [t for t in self.triggers if t.workspace_id == self.workspace_id]
         self.own_queries = {
             q.id
-            for q in self.store.list_queries(self.workspace_id, enabled_only=False)
+            for q in self.store.workspaces.list_queries(self.workspace_id, enabled_only=False)
             if q.id is not None
         }
 
@@ -114,7 +114,7 @@ class WorkspaceDetectorService(DetectorService):
     # -- state in the store -------------------------------------------------------------
 
     def _load_state(self) -> DetectorSet | None:
-        data = self.store.load_checkpoint(self.partition)
+        data = self.store.checkpoints.load_checkpoint(self.partition)
         if not data:
             return None
         try:
@@ -129,7 +129,7 @@ class WorkspaceDetectorService(DetectorService):
 
     def checkpoint(self) -> None:
         data = pickle.dumps(self.detectors, protocol=pickle.HIGHEST_PROTOCOL)
-        if not self.store.save_checkpoint(self.partition, self.owner, data):
+        if not self.store.checkpoints.save_checkpoint(self.partition, self.owner, data):
             self.lost = True
             log.warning("partition %s: lease lost, checkpoint not written", self.partition)
         self._saved = time.monotonic()

@@ -41,9 +41,9 @@ from socialhub.analytics.detectors.runner import DetectorSet
 from socialhub.analytics.launch_monitor import LaunchMonitor, LaunchWatch
 from socialhub.analytics.launches import EXPECTED_FLOOR
 from socialhub.analytics.launches_library import library_scores
-from socialhub.analytics.types import Signal
 from socialhub.bus import STORED, Bus, Subscription
 from socialhub.models import Mention, Query, as_utc
+from socialhub.records.signals import Signal
 from socialhub.serialize import mention_from_json
 from socialhub.store.base import Store
 
@@ -100,6 +100,9 @@ def default_routes(channels: Sequence[Channel], min_severity: int = 5) -> list[R
 class DetectorService:
     """See the module docstring. ``config`` is the ``[detect]`` settings table."""
 
+    # The workspace a partitioned service serves (set by its subclass); None: all.
+    workspace_id: int | None = None
+
     def __init__(
         self,
         bus: Bus,
@@ -140,12 +143,12 @@ class DetectorService:
         if not force and now - self._refreshed < self.refresh_every:
             return
         self._refreshed = now
-        queries = self.store.list_queries(enabled_only=False)
+        queries = self.store.workspaces.list_queries(enabled_only=False)
         workspaces = {q.id: q.workspace_id for q in queries if q.id is not None}
         labels = {f"query:{q.id}": q.name for q in queries}
-        spaces = self.store.list_workspaces()
+        spaces = self.store.workspaces.list_workspaces()
         labels |= {f"workspace:{ws.id}": ws.name for ws in spaces}
-        watchlists = {ws.id: self.store.list_watchlists(ws.id) for ws in spaces}
+        watchlists = {ws.id: self.store.workspaces.list_watchlists(ws.id) for ws in spaces}
         lists = {wl.name: wl.list_type for wls in watchlists.values() for wl in wls}
         for det in self.detectors.detectors.values():
             # detectors keep these as plain attributes (see their constructors)
@@ -164,7 +167,9 @@ class DetectorService:
                     workspace_id=ws.id,
                     query_names=own,
                     own_queries=frozenset(own),
-                    own_accounts=official_handles(self.store.get_workspace_settings(ws.id or 0)),
+                    own_accounts=official_handles(
+                        self.store.workspaces.get_workspace_settings(ws.id or 0)
+                    ),
                 )
             )
         self.sync_launches(queries)
@@ -179,9 +184,9 @@ class DetectorService:
             monitor = LaunchMonitor([], **table)
             self.detectors.detectors[LaunchMonitor.name] = monitor
         by_name = {(q.workspace_id, q.name.casefold()): q for q in queries if q.id is not None}
-        records = self.store.list_launches()
+        records = self.store.launches.list_launches()
         clock = self.detectors.clock
-        only = getattr(self, "workspace_id", None)  # a workspace partition: its launches
+        only = self.workspace_id  # a workspace partition follows its own launches only
         watches = []
         for rec in records:
             if rec.source != "user" or (only is not None and rec.workspace_id != only):
@@ -225,7 +230,7 @@ class DetectorService:
             expected = list(curve.get("expected") or [])
             per_bucket = sum(expected) / len(expected) if expected else EXPECTED_FLOOR
         else:
-            before = self.store.count(
+            before = self.store.mentions.count(
                 query.definition,
                 workspace_id=query.workspace_id,
                 since=at - timedelta(hours=24),

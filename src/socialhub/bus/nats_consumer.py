@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import nats.errors
 import nats.js.errors
@@ -18,8 +18,21 @@ from nats.js import JetStreamContext
 
 from socialhub.bus.base import Message
 
-if TYPE_CHECKING:
-    from socialhub.bus.nats import NatsBus
+
+class _Bus(Protocol):
+    """What a subscription uses of :class:`socialhub.bus.nats.NatsBus` (which imports
+    this module, so the type is named by its shape rather than imported)."""
+
+    nak_delay: float
+
+    def app_subject(self, wire: str) -> str: ...
+
+    async def _flush(self) -> None: ...
+
+    async def _publish(
+        self, subject: str, data: bytes, headers: dict[str, str], *, msg_id: str
+    ) -> None: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +78,7 @@ class NatsSubscription:
 
     def __init__(
         self,
-        bus: NatsBus,
+        bus: _Bus,
         subject: str,
         stream: str,
         durable: str,

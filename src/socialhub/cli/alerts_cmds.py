@@ -12,7 +12,6 @@ from rich.text import Text
 
 from socialhub.alerts import render
 from socialhub.alerts.manager import AlertManager, AlertStateError
-from socialhub.alerts.records import Alert
 from socialhub.cli.common import (
     DEFAULT_DB,
     DbOption,
@@ -22,6 +21,7 @@ from socialhub.cli.common import (
     print_json,
     store_from,
 )
+from socialhub.records.alerts import Alert
 from socialhub.store.base import Store
 
 app = typer.Typer(
@@ -42,7 +42,7 @@ def _user(user: str | None) -> str:
 
 
 def _get(store: Store, alert_id: int) -> Alert:
-    alert = store.get_alert(alert_id)
+    alert = store.alerts.get_alert(alert_id)
     if alert is None:
         console.print(Text(f"no alert {alert_id}", "red"))
         raise typer.Exit(1)
@@ -71,11 +71,11 @@ def list_alerts(
     try:
         ws_id = None
         if workspace is not None:
-            ws = store.get_workspace(workspace)
+            ws = store.workspaces.get_workspace(workspace)
             if ws is None:
                 raise typer.BadParameter(f"no workspace {workspace!r}")
             ws_id = ws.id
-        alerts = store.list_alerts(workspace_id=ws_id, state=state, limit=limit, order=order)
+        alerts = store.alerts.list_alerts(workspace_id=ws_id, state=state, limit=limit, order=order)
     finally:
         store.close()
     if json:
@@ -102,8 +102,8 @@ def show(alert_id: IdArg, db: DbOption = DEFAULT_DB, json: JsonOption = False) -
     store = store_from(db)
     try:
         alert = _get(store, alert_id)
-        events = store.list_alert_events(alert_id)
-        deliveries = store.list_deliveries(alert_id=alert_id)
+        events = store.alerts.list_alert_events(alert_id)
+        deliveries = store.alerts.list_deliveries(alert_id=alert_id)
     finally:
         store.close()
     if json:

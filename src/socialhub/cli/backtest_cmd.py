@@ -41,7 +41,7 @@ def history(
         found: list[Mention] = []
         after: str | None = None
         while True:
-            page, after = store.search_page(
+            page, after = store.dashboard.search_page(
                 None, workspace_id=workspace_id, since=start, until=end, after=after, limit=PAGE
             )
             found += page
@@ -88,14 +88,14 @@ def backtest(
     settings = _settings(config)
     store = open_cli_store(db)
     try:
-        ws = store.get_workspace(workspace)
+        ws = store.workspaces.get_workspace(workspace)
         if ws is None or ws.id is None:
             console.print(f"[red]unknown workspace {escape(repr(workspace))}[/red]")
             raise typer.Exit(2)
-        queries = store.list_queries(ws.id)
+        queries = store.workspaces.list_queries(ws.id)
         settings.setdefault("workspaces", {q.id: ws.id for q in queries if q.id is not None})
         settings.setdefault("labels", {f"query:{q.id}": q.name for q in queries})
-        lists = store.list_watchlists(ws.id)
+        lists = store.workspaces.list_watchlists(ws.id)
         settings.setdefault("lists", {wl.name: wl.list_type for wl in lists})
         try:
             detectors = DetectorSet.from_config(settings)

@@ -30,10 +30,10 @@ import typer
 from rich.markup import escape
 
 from socialhub.analytics.detectors.runner import DetectorSet
-from socialhub.analytics.types import Signal
 from socialhub.cli.common import JsonOption, console, out
 from socialhub.cli.enrich_cmd import to_mention
 from socialhub.models import Mention
+from socialhub.records.signals import Signal
 from socialhub.serialize import mention_from_dict
 
 LIGHT_STAGES: dict[str, int | None] = {"language": 200, "places": 750, "sentiment": 800}

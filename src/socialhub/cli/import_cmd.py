@@ -44,7 +44,7 @@ def _router(store: Store, mode: str, coverage: Coverage) -> tuple[Pipeline, obje
     def transform(batch: list[Mention]) -> list[Mention]:
         result = pipeline.process(batch)
         if result.quarantined:
-            store.quarantine(result.quarantined)
+            store.sources.quarantine(result.quarantined)
         coverage.add(result.kept)
         return result.kept
 
@@ -119,7 +119,7 @@ def import_(
                 transform=transform,  # type: ignore[arg-type]
                 timezone=timezone,
             )
-        routes = coverage.report(store.list_queries()) if route else None
+        routes = coverage.report(store.workspaces.list_queries()) if route else None
     except ImportFormatError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc

@@ -23,8 +23,8 @@ from socialhub.cli.common import (
 )
 from socialhub.query import parse
 from socialhub.query.errors import QuerySyntaxError
+from socialhub.records.launches import OUTCOMES, LaunchRecord
 from socialhub.store.base import Store
-from socialhub.store.launches import OUTCOMES, LaunchRecord
 
 app = typer.Typer(
     help="Competitor launch monitor: curves, buzz-or-fizzle score, the library of launches.",
@@ -43,7 +43,7 @@ def _duration(value: str, name: str) -> int:
 
 def _definition(store: Store, text: str, workspace_id: int | None) -> str:
     """A stored query's definition when ``text`` names one, else ``text`` itself."""
-    for q in store.list_queries(workspace_id):
+    for q in store.workspaces.list_queries(workspace_id):
         if q.name == text:
             return q.definition
     try:
@@ -86,11 +86,11 @@ def add(
     try:
         ws_id = None
         if workspace is not None:
-            ws = store.get_workspace(workspace)
+            ws = store.workspaces.get_workspace(workspace)
             if ws is None:
                 raise typer.BadParameter(f"no workspace {workspace!r}")
             ws_id = ws.id
-        record = store.save_launch(
+        record = store.launches.save_launch(
             LaunchRecord(
                 name=name,
                 query=_definition(store, query, ws_id),
@@ -220,7 +220,7 @@ def list_launches(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
     """Recorded launches, oldest first, with their last measured score."""
     store = store_from(db)
     try:
-        launches = store.list_launches()
+        launches = store.launches.list_launches()
     finally:
         store.close()
     if json:

@@ -25,8 +25,8 @@ def list_(
     """Newest quarantined payloads first."""
     store = store_from(db)
     try:
-        total = store.count_quarantine(source)
-        items = store.list_quarantine(limit=limit, source=source)
+        total = store.sources.count_quarantine(source)
+        items = store.sources.list_quarantine(limit=limit, source=source)
     finally:
         store.close()
     if json:

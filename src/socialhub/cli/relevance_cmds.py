@@ -26,8 +26,8 @@ from socialhub.cli.common import (
     store_from,
 )
 from socialhub.models import Query
+from socialhub.records.relevance import RelevanceLabel
 from socialhub.store.base import Store
-from socialhub.store.relevance import RelevanceLabel
 
 app = typer.Typer(
     help="Relevance per query: label mentions, train the query's classifier, see status.",
@@ -53,11 +53,11 @@ def find_query(store: Store, ref: str, workspace: str | None = None) -> Query:
     """A query by id or by name (unique across workspaces, or within ``workspace``)."""
     ws_id = None
     if workspace is not None:
-        ws = store.get_workspace(workspace)
+        ws = store.workspaces.get_workspace(workspace)
         if ws is None:
             raise typer.BadParameter(f"no workspace {workspace!r}")
         ws_id = ws.id
-    queries = store.list_queries(ws_id)
+    queries = store.workspaces.list_queries(ws_id)
     if ref.isdigit():
         found = [q for q in queries if q.id == int(ref)]
     else:
@@ -98,12 +98,14 @@ def read_label_csv(path: Path) -> list[tuple[str, bool]]:
 
 def _save(store: Store, query: Query, labels: list[tuple[str, bool]], user: str) -> int:
     assert query.id is not None
-    known = [mid for mid, _ in labels if store.get_mention(mid) is not None]
+    known = [mid for mid, _ in labels if store.mentions.get_mention(mid) is not None]
     missing = sorted({mid for mid, _ in labels} - set(known))
     if missing:
         shown = ", ".join(missing[:5])
         raise typer.BadParameter(f"{len(missing)} mention(s) not in the database: {shown}")
-    return store.add_labels([RelevanceLabel(query.id, mid, lab, user) for mid, lab in labels])
+    return store.relevance.add_labels(
+        [RelevanceLabel(query.id, mid, lab, user) for mid, lab in labels]
+    )
 
 
 @app.command("label")
@@ -202,8 +204,8 @@ def train(
         if query is not None:
             queries = [find_query(store, query, workspace)]
         else:
-            labelled = store.relevance_label_counts()
-            queries = [q for q in store.list_queries() if q.id in labelled]
+            labelled = store.relevance.relevance_label_counts()
+            queries = [q for q in store.workspaces.list_queries() if q.id in labelled]
         for q in queries:
             assert q.id is not None
             try:
@@ -266,16 +268,16 @@ def status(
     try:
         ws_id = None
         if workspace is not None:
-            ws = store.get_workspace(workspace)
+            ws = store.workspaces.get_workspace(workspace)
             if ws is None:
                 raise typer.BadParameter(f"no workspace {workspace!r}")
             ws_id = ws.id
-        counts = store.relevance_label_counts()
-        for q in store.list_queries(ws_id):
+        counts = store.relevance.relevance_label_counts()
+        for q in store.workspaces.list_queries(ws_id):
             assert q.id is not None
             pos, neg = counts.get(q.id, (0, 0))
-            record = store.load_relevance_model(q.id)
-            scored = store.relevance_counts(q.id)
+            record = store.relevance.load_relevance_model(q.id)
+            scored = store.relevance.relevance_counts(q.id)
             metrics = record.metrics if record else {}
             rows.append(
                 {

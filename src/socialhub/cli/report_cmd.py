@@ -24,7 +24,7 @@ from socialhub.cli.common import (
     store_from,
 )
 from socialhub.models import Workspace, utcnow
-from socialhub.reports.records import REPORT_KINDS
+from socialhub.records.reports import REPORT_KINDS
 from socialhub.reports.schedule import SETTING, Schedule, schedules_from_setting
 from socialhub.store.base import Store
 
@@ -33,12 +33,12 @@ __all__ = ["report", "scheduler"]
 
 def _workspace(store: Store, slug: str | None) -> Workspace:
     if slug:
-        ws = store.get_workspace(slug)
+        ws = store.workspaces.get_workspace(slug)
         if ws is None:
             console.print(Text(f"no workspace {slug!r}", "red"))
             raise typer.Exit(1)
         return ws
-    workspaces = store.list_workspaces()
+    workspaces = store.workspaces.list_workspaces()
     if len(workspaces) != 1:
         names = ", ".join(w.slug for w in workspaces) or "none"
         console.print(Text(f"choose a workspace with --workspace ({names})", "red"))
@@ -48,7 +48,7 @@ def _workspace(store: Store, slug: str | None) -> Workspace:
 
 def _schedule_for(store: Store, ws: Workspace, kind: str) -> Schedule | None:
     assert ws.id is not None
-    value = store.get_workspace_settings(ws.id).get(SETTING)
+    value = store.workspaces.get_workspace_settings(ws.id).get(SETTING)
     try:
         return next((s for s in schedules_from_setting(value) if s.kind == kind), None)
     except ValueError as exc:
@@ -120,7 +120,7 @@ def report(
         except ValueError as exc:
             console.print(Text(str(exc), "red"))
             raise typer.Exit(1) from exc
-        stored, _ = store.claim_report(built.record(ws))
+        stored, _ = store.reports.claim_report(built.record(ws))
         if html is not None:
             html.write_text(built.html, encoding="utf-8")
         if pdf is not None and built.pdf is not None:
@@ -138,7 +138,7 @@ def report(
                 raise typer.Exit(1) from exc
             delivery = deliver(store, stored, recipients, mailer)
             stored.status = delivery.status
-            store.update_report(stored)
+            store.reports.update_report(stored)
         if json:
             print_json(
                 {

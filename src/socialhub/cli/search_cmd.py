@@ -51,18 +51,20 @@ def search(
     try:
         ws_id = None
         if workspace:
-            ws = store.get_workspace(workspace)
+            ws = store.workspaces.get_workspace(workspace)
             if ws is None:
                 console.print(f"[red]unknown workspace {escape(repr(workspace))}[/red]")
                 raise typer.Exit(2)
             ws_id = ws.id
         t0, t1 = parse_when(since, "--since"), parse_when(until, "--until")
         try:
-            total = store.count(query, workspace_id=ws_id, since=t0, until=t1)
+            total = store.mentions.count(query, workspace_id=ws_id, since=t0, until=t1)
             found = (
                 []
                 if count_only
-                else store.search(query, workspace_id=ws_id, since=t0, until=t1, limit=limit)
+                else store.mentions.search(
+                    query, workspace_id=ws_id, since=t0, until=t1, limit=limit
+                )
             )
         except QuerySyntaxError as exc:
             console.print(f"[red]error[/red] at column {exc.column}: {escape(exc.message)}")

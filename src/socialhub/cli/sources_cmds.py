@@ -45,7 +45,7 @@ def _settings(config: Path, db: str | None) -> Settings:
 
 def source_rows(settings: Settings, store: Store) -> list[dict[str, Any]]:
     """One row per configured source (and per source with saved health but no config)."""
-    health = store.list_source_health()
+    health = store.sources.list_source_health()
     connectors = plugins.connectors()
     rows: list[dict[str, Any]] = []
     for src in settings.sources:
@@ -76,7 +76,7 @@ def _row(
         "errors": doc.get("errors", {}),
         "rate_remaining": doc.get("rate_remaining"),
         "rate_reset": doc.get("rate_reset"),
-        "dead_letters": store.count_dead_letters(name),
+        "dead_letters": store.sources.count_dead_letters(name),
         "completeness": completeness,
         "statement": completeness.get("statement", "no collection recorded yet"),
     }
@@ -161,7 +161,7 @@ def collect(
         except ValueError as exc:
             console.print(f"[red]{escape(str(exc))}[/red]")
             raise typer.Exit(2) from exc
-        dead_before = store.count_dead_letters(src.name)
+        dead_before = store.sources.count_dead_letters(src.name)
         collected: list[Mention] = []
 
         async def emit(mention: Mention) -> None:
@@ -175,7 +175,7 @@ def collect(
             source=src.name,
             type=src.type,
             collected=len(collected),
-            dead_letters=store.count_dead_letters(src.name) - dead_before,
+            dead_letters=store.sources.count_dead_letters(src.name) - dead_before,
             status=doc["status"],
             last_error=doc["last_error"],
             errors=doc["errors"],
@@ -206,8 +206,8 @@ def _store_enriched(batch: list[Mention], pipeline: Pipeline, store: Store) -> d
     for start in range(0, len(batch), BATCH):
         result = pipeline.process(batch[start : start + BATCH])
         if result.quarantined:
-            store.quarantine(result.quarantined)
-        added = store.add(result.kept)
+            store.sources.quarantine(result.quarantined)
+        added = store.mentions.add(result.kept)
         counts["inserted"] += added.inserted
         counts["updated"] += added.updated
         counts["dropped"] += len(result.dropped)

@@ -30,13 +30,12 @@ from socialhub.cli.common import (
 )
 from socialhub.config.passwords import hash_password
 from socialhub.models import USERNAME_RE, USERNAME_RULE, Role, User, utcnow
-from socialhub.store.admin import UserEvent
+from socialhub.records.accounts import UserEvent
 from socialhub.store.base import Store
 from socialhub.web.accounts import (
     AccountError,
     password_problem,
     set_active,
-    user_admin,
     users_listing,
 )
 from socialhub.web.auth import create_token
@@ -86,7 +85,7 @@ def _actor() -> str:
 
 
 def _user(store: Store, username: str) -> User:
-    user = store.get_user(username)
+    user = store.accounts.get_user(username)
     if user is None or user.id is None:
         console.print(f"[red]no user {escape(username)!r}[/red]")
         raise typer.Exit(2)
@@ -104,15 +103,15 @@ def _role(value: str) -> Role | None:
 
 
 def _set_role(store: Store, user: User, slug: str, role: Role | None) -> None:
-    ws = store.get_workspace(slug)
+    ws = store.workspaces.get_workspace(slug)
     if ws is None or ws.id is None:
         console.print(f"[red]no workspace {escape(slug)!r}[/red]")
         raise typer.Exit(2)
     assert user.id is not None
     if role is None:
-        store.remove_membership(ws.id, user.id)
+        store.accounts.remove_membership(ws.id, user.id)
     else:
-        store.set_membership(ws.id, user.id, role)
+        store.accounts.set_membership(ws.id, user.id, role)
 
 
 @app.command("add")
@@ -136,16 +135,18 @@ def add(
         raise typer.Exit(2)
     store = store_from(db)
     try:
-        if store.get_user(username) is not None:
+        if store.accounts.get_user(username) is not None:
             console.print(f"[red]user {escape(username)!r} exists: use `users passwd`[/red]")
             raise typer.Exit(2)
         password = _password(password_env, username)
-        user = store.upsert_user(User(username, name, email, hash_password(password), True))
+        user = store.accounts.upsert_user(
+            User(username, name, email, hash_password(password), True)
+        )
         assert user.id is not None
         if workspace:
             _set_role(store, user, workspace, wanted_role)
         if site_admin:
-            store.set_site_admin(user.id, True)
+            store.accounts.set_site_admin(user.id, True)
     finally:
         store.close()
     if json:
@@ -206,7 +207,7 @@ def set_role(
         if workspace is not None:
             _set_role(store, user, workspace, wanted)
         if site_admin is not None:
-            store.set_site_admin(user.id, site_admin)
+            store.accounts.set_site_admin(user.id, site_admin)
     finally:
         store.close()
     if json:
@@ -231,7 +232,7 @@ def passwd(
         user = _user(store, username)
         assert user.id is not None
         password = _password(password_env, username, password_stdin)
-        accounts = user_admin(store)
+        accounts = store.accounts
         # only the hash changes: a deactivated user stays deactivated
         ended = accounts.set_user_password(user.id, hash_password(password)) or 0
         accounts.add_user_event(
@@ -300,7 +301,7 @@ def token(
                 out.print(value, markup=False, highlight=False)
             return
         if revoke is not None:
-            if not store.revoke_api_token(user_id, revoke, utcnow()):
+            if not store.sessions.revoke_api_token(user_id, revoke, utcnow()):
                 console.print(f"[red]no live token {revoke} of {escape(username)}[/red]")
                 raise typer.Exit(2)
             if json:
@@ -308,7 +309,7 @@ def token(
             else:
                 console.print(f"token {revoke} revoked")
             return
-        tokens = store.list_api_tokens(user_id)
+        tokens = store.sessions.list_api_tokens(user_id)
     finally:
         store.close()
     if json:

@@ -122,7 +122,7 @@ def apply_config(
 def _apply_settings(
     spec: WorkspaceSpec, ws: Workspace, store: Store, report: ApplyReport, prune: bool
 ) -> None:
-    current = store.get_workspace_settings(ws.id) if ws.id is not None else {}
+    current = store.workspaces.get_workspace_settings(ws.id) if ws.id is not None else {}
     for key, value in spec.settings.items():
         what = f"{spec.slug}/{key}"
         if current.get(key) == value:
@@ -130,12 +130,12 @@ def _apply_settings(
             continue
         report.count("setting", "updated" if key in current else "created", what)
         if not report.dry_run and ws.id is not None:
-            store.set_workspace_setting(ws.id, key, value)
+            store.workspaces.set_workspace_setting(ws.id, key, value)
     if prune:
         for key in sorted(set(current) - set(spec.settings)):
             report.count("setting", "deleted", f"{spec.slug}/{key}")
             if not report.dry_run and ws.id is not None:
-                store.set_workspace_setting(ws.id, key, None)
+                store.workspaces.set_workspace_setting(ws.id, key, None)
 
 
 def _check_members(cfg: Config, store: Store) -> None:
@@ -144,14 +144,14 @@ def _check_members(cfg: Config, store: Store) -> None:
         f"workspace[{i}].member[{j}].username: no user {m.username!r} in the file or the store"
         for i, ws in enumerate(cfg.workspaces)
         for j, m in enumerate(ws.members)
-        if m.username not in in_file and store.get_user(m.username) is None
+        if m.username not in in_file and store.accounts.get_user(m.username) is None
     ]
     if errors:
         raise ConfigError(errors, str(cfg.path or ""))
 
 
 def _apply_user(spec: UserSpec, store: Store, env: Mapping[str, str], report: ApplyReport) -> User:
-    existing = store.get_user(spec.username)
+    existing = store.accounts.get_user(spec.username)
     password_hash = existing.password_hash if existing else ""
     if spec.password_env:
         password = env.get(spec.password_env, "")
@@ -176,17 +176,17 @@ def _apply_user(spec: UserSpec, store: Store, env: Mapping[str, str], report: Ap
         report.count("user", "unchanged", spec.username)
         return existing
     report.count("user", "updated" if existing else "created", spec.username)
-    return wanted if report.dry_run else store.upsert_user(wanted)
+    return wanted if report.dry_run else store.accounts.upsert_user(wanted)
 
 
 def _apply_workspace(spec: WorkspaceSpec, store: Store, report: ApplyReport) -> Workspace:
-    existing = store.get_workspace(spec.slug)
+    existing = store.workspaces.get_workspace(spec.slug)
     wanted = Workspace(spec.slug, spec.name, spec.timezone, existing.id if existing else None)
     if existing == wanted:
         report.count("workspace", "unchanged", spec.slug)
         return existing
     report.count("workspace", "updated" if existing else "created", spec.slug)
-    return wanted if report.dry_run else store.upsert_workspace(wanted)
+    return wanted if report.dry_run else store.workspaces.upsert_workspace(wanted)
 
 
 def _apply_members(
@@ -198,11 +198,13 @@ def _apply_members(
     prune: bool,
 ) -> None:
     current = (
-        {m.user_id: m.role for m in store.list_memberships(workspace_id=ws.id)} if ws.id else {}
+        {m.user_id: m.role for m in store.accounts.list_memberships(workspace_id=ws.id)}
+        if ws.id
+        else {}
     )
     listed: set[int] = set()
     for member in spec.members:
-        user = users.get(member.username) or store.get_user(member.username)
+        user = users.get(member.username) or store.accounts.get_user(member.username)
         what = f"{spec.slug}/{member.username}"
         if user is None or user.id is None:  # only in a dry run: the user is not created yet
             report.count("member", "created", what)
@@ -217,19 +219,19 @@ def _apply_members(
             continue
         report.count("member", action, f"{what} ({member.role.value})")
         if not report.dry_run and ws.id is not None:
-            store.set_membership(ws.id, user.id, member.role)
+            store.accounts.set_membership(ws.id, user.id, member.role)
     if prune and ws.id is not None:
-        by_id = {u.id: u.username for u in store.list_users()}
+        by_id = {u.id: u.username for u in store.accounts.list_users()}
         for user_id in sorted(set(current) - listed):
             report.count("member", "deleted", f"{spec.slug}/{by_id.get(user_id, user_id)}")
             if not report.dry_run:
-                store.remove_membership(ws.id, user_id)
+                store.accounts.remove_membership(ws.id, user_id)
 
 
 def _apply_queries(
     spec: WorkspaceSpec, ws: Workspace, store: Store, report: ApplyReport, prune: bool
 ) -> None:
-    current = {q.name: q for q in store.list_queries(ws.id)} if ws.id else {}
+    current = {q.name: q for q in store.workspaces.list_queries(ws.id)} if ws.id else {}
     for q in spec.queries:
         existing = current.get(q.name)
         what = f"{spec.slug}/{q.name}"
@@ -246,14 +248,14 @@ def _apply_queries(
             continue
         report.count("query", "updated" if existing else "created", what)
         if not report.dry_run:
-            store.upsert_query(wanted)
+            store.workspaces.upsert_query(wanted)
     if prune:
         listed = {q.name for q in spec.queries}
         for name, query in current.items():
             if name not in listed and query.id is not None:
                 report.count("query", "deleted", f"{spec.slug}/{name}")
                 if not report.dry_run:
-                    store.delete_query(query.id)
+                    store.workspaces.delete_query(query.id)
 
 
 def _member_key(m: WatchlistMember) -> tuple[str, str, str, str, str]:
@@ -272,7 +274,7 @@ def _same_watchlist(existing: Watchlist, spec: WatchlistSpec) -> bool:
 def _apply_watchlists(
     spec: WorkspaceSpec, ws: Workspace, store: Store, report: ApplyReport, prune: bool
 ) -> None:
-    current = {w.name.lower(): w for w in store.list_watchlists(ws.id)} if ws.id else {}
+    current = {w.name.lower(): w for w in store.workspaces.list_watchlists(ws.id)} if ws.id else {}
     for wl in spec.watchlists:
         existing = current.get(wl.name.lower())
         what = f"{spec.slug}/{wl.name} ({len(wl.members)} members)"
@@ -281,7 +283,7 @@ def _apply_watchlists(
             continue
         report.count("watchlist", "updated" if existing else "created", what)
         if not report.dry_run:
-            store.upsert_watchlist(
+            store.workspaces.upsert_watchlist(
                 Watchlist(
                     workspace_id=ws.id or 0,
                     name=wl.name,
@@ -296,4 +298,4 @@ def _apply_watchlists(
             if name not in listed and watchlist.id is not None:
                 report.count("watchlist", "deleted", f"{spec.slug}/{watchlist.name}")
                 if not report.dry_run:
-                    store.delete_watchlist(watchlist.id)
+                    store.workspaces.delete_watchlist(watchlist.id)

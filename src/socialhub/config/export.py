@@ -32,7 +32,7 @@ def export_config(store: Store, *, workspaces: Sequence[str] | None = None) -> s
     ValueError
         When a slug in ``workspaces`` does not exist.
     """
-    all_ws = store.list_workspaces()
+    all_ws = store.workspaces.list_workspaces()
     if workspaces is not None:
         by_slug = {ws.slug: ws for ws in all_ws}
         missing = [slug for slug in workspaces if slug not in by_slug]
@@ -41,8 +41,8 @@ def export_config(store: Store, *, workspaces: Sequence[str] | None = None) -> s
         chosen = [by_slug[slug] for slug in workspaces]
     else:
         chosen = sorted(all_ws, key=lambda ws: ws.slug)
-    users = {u.id: u for u in store.list_users()}
-    memberships = {ws.id: store.list_memberships(workspace_id=ws.id) for ws in chosen}
+    users = {u.id: u for u in store.accounts.list_users()}
+    memberships = {ws.id: store.accounts.list_memberships(workspace_id=ws.id) for ws in chosen}
     if workspaces is not None:
         wanted = {m.user_id for ms in memberships.values() for m in ms}
         users = {uid: u for uid, u in users.items() if uid in wanted}
@@ -78,16 +78,16 @@ def export_config(store: Store, *, workspaces: Sequence[str] | None = None) -> s
                 "  " + tomlw.pair("username", username),
                 "  " + tomlw.pair("role", role),
             ]
-        for query in store.list_queries(ws.id):
+        for query in store.workspaces.list_queries(ws.id):
             out += ["", "  [[workspace.query]]", "  " + tomlw.pair("name", query.name)]
             out.append("  " + tomlw.pair("definition", query.definition))
             if query.description:
                 out.append("  " + tomlw.pair("description", query.description))
             if not query.enabled:
                 out.append("  " + tomlw.pair("enabled", False))
-        for watchlist in store.list_watchlists(ws.id):
+        for watchlist in store.workspaces.list_watchlists(ws.id):
             out += ["", *_watchlist(watchlist)]
-        settings = store.get_workspace_settings(ws.id) if ws.id is not None else {}
+        settings = store.workspaces.get_workspace_settings(ws.id) if ws.id is not None else {}
         if settings:
             out += ["", *_settings(settings)]
     return "\n".join(out) + "\n"

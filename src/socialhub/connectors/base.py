@@ -90,6 +90,20 @@ class MalformedPayload(ConnectorError):
         self.raw = raw
 
 
+# What a decoder or parser raises on a payload it cannot read (bad bytes, an unknown
+# charset, invalid JSON or XML, a wrong shape). A connector should raise
+# MalformedPayload itself; if one of these escapes instead, the coordinator treats it
+# the same way — permanent for that payload, dead-lettered with the reason — and never
+# as a transient error retried with backoff forever.
+PAYLOAD_ERRORS: tuple[type[Exception], ...] = (
+    UnicodeError,
+    LookupError,
+    ValueError,
+    TypeError,
+    SyntaxError,  # xml.etree.ElementTree.ParseError
+)
+
+
 # -- what a fetch returns -------------------------------------------------------------
 
 

@@ -35,6 +35,7 @@ from typing import Any
 import orjson
 
 from socialhub.connectors.base import (
+    PAYLOAD_ERRORS,
     AuthError,
     BadRequest,
     Connector,
@@ -48,9 +49,9 @@ from socialhub.connectors.base import (
 from socialhub.connectors.health import Gap, SourceHealth
 from socialhub.connectors.watchlists import expand_watchlists
 from socialhub.models import Mention
+from socialhub.records.sources import DeadLetter
 from socialhub.settings import Settings, SourceSettings
 from socialhub.store.base import Store
-from socialhub.store.sources import DeadLetter
 
 log = logging.getLogger(__name__)
 
@@ -157,14 +158,14 @@ class Coordinator:
         return self.health
 
     async def _open(self) -> bool:
-        saved = await asyncio.to_thread(self.store.get_source_health, self.name)
+        saved = await asyncio.to_thread(self.store.sources.get_source_health, self.name)
         if saved:
             connector_name = self.health.connector
             self.health = SourceHealth.from_dict(saved)
             self.health.connector = connector_name or self.health.connector
         self.health.started_at = self.clock()
         self.health.status = "ok"
-        self._cursors = await asyncio.to_thread(self.store.source_cursors, self.name)
+        self._cursors = await asyncio.to_thread(self.store.sources.source_cursors, self.name)
         if self.connector is None and self._factory is not None:
             try:
                 self.connector = self._factory()
@@ -240,7 +241,7 @@ class Coordinator:
             await self._take(target, page, emit)
             cursor = page.cursor
             self._cursors[key] = cursor
-            await asyncio.to_thread(self.store.save_source_cursor, self.name, key, cursor)
+            await asyncio.to_thread(self.store.sources.save_source_cursor, self.name, key, cursor)
             await self._save_health()
             if page.done:
                 th.polls_complete += 1
@@ -268,8 +269,12 @@ class Coordinator:
             except (AuthError, BadRequest):
                 raise
             except MalformedPayload as exc:
-                await self._dead(f"MalformedPayload: {exc}", exc.raw, target_key(target), cursor)
-                return None  # the same request gives the same body: retry next poll
+                await self._malformed(target, f"MalformedPayload: {exc}", exc.raw, cursor)
+                return None  # permanent for this payload: the next poll asks again
+            except PAYLOAD_ERRORS as exc:  # a decoder or parser the connector did not type
+                reason = f"MalformedPayload (untyped {type(exc).__name__}): {exc}"
+                await self._malformed(target, reason, "", cursor)
+                return None
             except Exception as exc:
                 attempt += 1
                 kind = type(exc).__name__
@@ -387,16 +392,30 @@ class Coordinator:
 
     async def _save_cursor(self, key: str, cursor: dict[str, Any]) -> None:
         self._cursors[key] = cursor
-        await asyncio.to_thread(self.store.save_source_cursor, self.name, key, cursor)
+        await asyncio.to_thread(self.store.sources.save_source_cursor, self.name, key, cursor)
 
     async def _dead(
         self, reason: str, raw: str, location: str, cursor: Mapping[str, Any] | None
     ) -> None:
         where = location if cursor is None else f"{location} cursor={_cursor_id(cursor).decode()}"
         letter = DeadLetter(self.name, reason, raw or "", where)
-        await asyncio.to_thread(self.store.add_dead_letter, letter)
+        await asyncio.to_thread(self.store.sources.add_dead_letter, letter)
         self.health.dead_letters += 1
         self.health.error("DeadLetter", reason, self.clock())
+
+    async def _malformed(
+        self, target: Target, reason: str, raw: str, cursor: Mapping[str, Any] | None
+    ) -> None:
+        """An unreadable payload: dead-lettered once (not at every poll), shown in health."""
+        th = self.health.target(target_key(target))
+        digest = hashlib.sha256(f"{reason}\0{raw}".encode("utf-8", "replace")).hexdigest()[:16]
+        th.malformed = reason[:500]
+        if digest == th.malformed_hash:
+            self.health.error("MalformedPayload", f"{th.key}: same payload again", self.clock())
+        else:
+            th.malformed_hash = digest
+            await self._dead(reason, raw, th.key, cursor)
+        await self._save_health(force=True)
 
     async def _stopped(self, exc: AuthError) -> None:
         log.error("source %s stopped: %s", self.name, exc)  # the message names the variable
@@ -411,7 +430,7 @@ class Coordinator:
             return  # a busy source saves its health at most every 2 s
         self._last_health_save = loop.time()
         doc = self.health.to_dict(self.clock())
-        await asyncio.to_thread(self.store.save_source_health, self.name, doc)
+        await asyncio.to_thread(self.store.sources.save_source_health, self.name, doc)
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):

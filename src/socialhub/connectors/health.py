@@ -52,6 +52,8 @@ class TargetHealth:
     duplicates: int = 0  # items already emitted by this run (pages overlapping)
     cursor_repeats: int = 0
     skipped: str = ""  # BadRequest message: not polled until the configuration changes
+    malformed: str = ""  # the last payload's reason when unreadable; cleared by a good page
+    malformed_hash: str = ""  # that payload's fingerprint: dead-lettered once, not per poll
     complete_since: datetime | None = None
     last_item_at: datetime | None = None
     gaps: list[Gap] = field(default_factory=list)
@@ -67,6 +69,8 @@ class TargetHealth:
             "duplicates": self.duplicates,
             "cursor_repeats": self.cursor_repeats,
             "skipped": self.skipped,
+            "malformed": self.malformed,
+            "malformed_hash": self.malformed_hash,
             "complete_since": _iso(self.complete_since),
             "last_item_at": _iso(self.last_item_at),
             "gaps": [g.to_dict() for g in self.gaps[-20:]],  # the recent ones are enough
@@ -78,6 +82,8 @@ class TargetHealth:
         for name in ("polls", "polls_complete", "pages", "items", "duplicates", "cursor_repeats"):
             setattr(th, name, int(data.get(name, 0)))
         th.skipped = str(data.get("skipped", ""))
+        th.malformed = str(data.get("malformed", ""))
+        th.malformed_hash = str(data.get("malformed_hash", ""))
         th.complete_since = parse_time(data.get("complete_since"))
         th.last_item_at = parse_time(data.get("last_item_at"))
         th.gaps = [Gap.from_dict(g) for g in data.get("gaps", [])]
@@ -120,6 +126,7 @@ class SourceHealth:
         th = self.target(key)
         th.pages += 1
         th.items += items
+        th.malformed = th.malformed_hash = ""  # readable again
         if "remaining" in rate:
             self.rate_remaining = float(rate["remaining"])
         if "reset" in rate:
@@ -163,6 +170,8 @@ class SourceHealth:
         for th in self.targets.values():
             if th.skipped:
                 holes.append(f"target {th.key} skipped: {th.skipped}")
+            elif th.malformed:
+                holes.append(f"target {th.key} unreadable (dead-lettered): {th.malformed}")
             for g in th.gaps:
                 if not g.backfilled:
                     end = _iso(g.end) or "now"

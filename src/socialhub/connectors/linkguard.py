@@ -1,31 +1,52 @@
-"""Which addresses a link found *in collected content* may make the hub fetch.
+"""Which addresses the hub may fetch: every request of every connector passes here.
 
-A feed item's link, a post's URL or a redirect is written by whoever published it. If
-the hub fetched any of them blindly, a hostile item could make it read internal
-services (cloud metadata at 169.254.169.254, an admin port on 127.0.0.1, the company's
-intranet): server-side request forgery (OWASP SSRF). The rule here:
+A feed item's link, a page's ``rel=next``, a redirect's ``Location`` or a platform's
+``paging.next`` is written by someone outside the company. If the hub fetched any of
+them blindly, a hostile payload could make it read internal services (cloud metadata at
+169.254.169.254, an admin port on 127.0.0.1, the intranet): server-side request forgery
+(OWASP SSRF). The rule:
 
-- only ``http`` and ``https``;
-- a link to a host an administrator configured (the feed's own host) is allowed;
-- any other host must resolve to global addresses only — loopback, private (RFC 1918,
-  ULA), link-local, carrier-grade NAT, multicast, reserved and unspecified addresses
-  are refused, and so is a host that does not resolve;
-- each redirect hop is checked again (the caller follows redirects itself).
+- only ``http``/``https`` (and ``ws``/``wss`` for streams);
+- the host must resolve to global unicast addresses only — loopback, private (RFC 1918,
+  ULA), link-local, carrier-grade NAT, multicast, reserved and unspecified addresses are
+  refused, IPv6 included (IPv4-mapped, 6to4, Teredo and NAT64 forms are unwrapped), and
+  so is a name that does not resolve;
+- the only exception is an explicit allow-list of exact ``host:port`` pairs, from the
+  ``allow`` argument or the ``SOCIALHUB_FETCH_ALLOW`` environment variable
+  (comma-separated): an intranet feed an administrator really wants, or a test's local
+  server. A configured URL is *not* trusted by itself;
+- :class:`GuardedTransport` checks each request where httpx sends it, so each redirect
+  hop, robots.txt and every pagination link is checked; no code path can skip it.
 
-Resolution happens just before the request, so a name that changes its answer between
-the check and the connection (DNS rebinding) is not covered; an egress firewall is the
-complete answer and docs/connectors.md says so.
+The connection itself is opened by :class:`PinnedBackend` to the address that was
+checked, so a name that changes its answer between the check and the connection (DNS
+rebinding) cannot reach an internal address either. Redirects are followed by httpx,
+each hop through the transport. An egress firewall stays the belt to these braces.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import os
 import socket
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
+import httpcore
+import httpx
+
+from socialhub.connectors.base import BadRequest
+
 Resolver = Callable[[str], list[str]]
+ALLOW_ENV = "SOCIALHUB_FETCH_ALLOW"
+DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+class AddressRefused(BadRequest):
+    """The guard refused a URL (a configured one, a link or a redirect hop)."""
 
 
 def resolve(host: str) -> list[str]:
@@ -38,62 +59,110 @@ def resolve(host: str) -> list[str]:
 
 
 def is_public(address: str) -> bool:
-    """True for a globally routable unicast address."""
+    """True for a globally routable unicast address (embedded IPv4 checked too)."""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner: ipaddress.IPv4Address | None = ip.ipv4_mapped or ip.sixtofour
+        if inner is None and ip.teredo is not None:
+            inner = ip.teredo[1]
+        if inner is None and ip in NAT64:
+            inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if inner is not None and not (inner.is_global and not inner.is_multicast):
+            return False
     return ip.is_global and not ip.is_multicast
 
 
+def host_port(url: str) -> tuple[str, int] | None:
+    """Lower-case host (no trailing dot) and effective port, or None when unusable."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme, 0)
+    except ValueError:
+        return None
+    return (host, port) if host else None
+
+
+def _is_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _pairs(entries: Iterable[str]) -> set[tuple[str, int]]:
+    out: set[tuple[str, int]] = set()
+    for entry in entries:
+        entry = entry.strip()
+        if not entry:
+            continue
+        host, sep, port = entry.rpartition(":")
+        if sep and port.isdigit():
+            out.add((host.strip("[]").lower().rstrip("."), int(port)))
+    return out
+
+
 class LinkGuard:
-    """Decides whether an untrusted link may be fetched.
+    """Decides whether a URL may be fetched.
 
     Parameters
     ----------
-    trusted_hosts
-        Host names an administrator configured (compared case-insensitively): links to
-        them are allowed whatever they resolve to.
+    allow
+        Exact ``host:port`` pairs fetched whatever they resolve to (an intranet feed, a
+        test's local server). ``SOCIALHUB_FETCH_ALLOW`` adds to it at each check.
     resolver
         Host -> addresses (tests give a fixed table; default: the system resolver).
+    env
+        Where ``SOCIALHUB_FETCH_ALLOW`` is read (default: the process environment).
 
     Examples
     --------
-    >>> guard = LinkGuard(["feeds.example"], resolver=lambda h: ["10.0.0.5"])
-    >>> guard.refusal("http://feeds.example/a") is None
+    >>> guard = LinkGuard(["feeds.example:443"], resolver=lambda h: ["10.0.0.5"], env={})
+    >>> guard.refusal("https://feeds.example/a") is None
     True
-    >>> guard.refusal("http://intranet.example/")
-    'intranet.example resolves to a non-public address (10.0.0.5)'
+    >>> guard.refusal("http://feeds.example/a")  # port 80 is not on the list
+    'feeds.example resolves to a non-public address (10.0.0.5)'
     >>> guard.refusal("file:///etc/passwd")
     'not an http(s) link'
     """
 
-    def __init__(self, trusted_hosts: Iterable[str] = (), resolver: Resolver = resolve) -> None:
-        self.trusted = {h.lower().rstrip(".") for h in trusted_hosts if h}
+    def __init__(
+        self,
+        allow: Iterable[str] = (),
+        resolver: Resolver = resolve,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self.allow = _pairs(allow)
         self.resolver = resolver
+        self.env = os.environ if env is None else env
 
-    def trust(self, url: str) -> None:
-        """Trust the host of a URL an administrator configured."""
-        host = _host(url)
-        if host:
-            self.trusted.add(host)
+    def allowed(self, host: str, port: int) -> bool:
+        if (host, port) in self.allow:
+            return True
+        return (host, port) in _pairs(self.env.get(ALLOW_ENV, "").split(","))
 
     def refusal(self, url: str) -> str | None:
         """Why ``url`` must not be fetched, or None when it may be (blocking: resolves)."""
         try:
-            parts = urlsplit(url)
+            scheme = urlsplit(url).scheme
         except ValueError:
             return "not a valid link"
-        if parts.scheme not in ("http", "https"):
+        if scheme not in DEFAULT_PORTS:
             return "not an http(s) link"
-        host = _host(url)
-        if not host:
-            return "no host in the link"
-        if host in self.trusted:
+        hp = host_port(url)
+        if hp is None:
+            return "no host in the link" if scheme else "not a valid link"
+        host, port = hp
+        if self.allowed(host, port):
             return None
-        addresses = self.resolver(host)
+        try:
+            addresses = [str(ipaddress.ip_address(host.strip("[]")))]
+        except ValueError:
+            addresses = self.resolver(host)
         if not addresses:
             return f"{host} does not resolve"
         private = [a for a in addresses if not is_public(a)]
@@ -103,12 +172,109 @@ class LinkGuard:
 
     async def arefusal(self, url: str) -> str | None:
         """:meth:`refusal` without blocking the event loop on DNS."""
+        hp = host_port(url)
+        if hp is None or self.allowed(*hp) or _is_literal(hp[0]):
+            return self.refusal(url)  # nothing to resolve: no thread hop
         return await asyncio.to_thread(self.refusal, url)
 
+    async def pinned_address(self, host: str, port: int) -> str:
+        """The address to connect to for ``host:port``, checked; AddressRefused if none."""
+        name = host.strip("[]").lower().rstrip(".")
+        if self.allowed(name, port):
+            return host
+        if _is_literal(name):
+            addresses = [name]
+        else:
+            addresses = await asyncio.to_thread(self.resolver, name)
+        if not addresses:
+            raise AddressRefused(f"fetch refused: {name} does not resolve")
+        private = [a for a in addresses if not is_public(a)]
+        if private:
+            raise AddressRefused(
+                f"fetch refused: {name} resolves to a non-public address ({private[0]})"
+            )
+        return sorted(addresses, key=lambda a: ":" in a)[0]  # IPv4 first
 
-def _host(url: str) -> str:
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
-    return host.lower().rstrip(".")
+    async def check(self, url: str, what: str = "") -> None:
+        """Raise :class:`AddressRefused` naming the URL and the reason."""
+        reason = await self.arefusal(url)
+        if reason:
+            raise AddressRefused(f"{what or 'fetch'} refused: {url[:200]}: {reason}")
+
+
+class PinnedBackend(httpcore.AsyncNetworkBackend):
+    """Connects to the very address the guard checked (no second DNS lookup).
+
+    The transport checks each URL; this checks again where the socket is opened and
+    connects to the checked IP, so a name that answers a public address to the check and
+    a private one to the connection (DNS rebinding) cannot slip through. TLS still
+    verifies the original host name (httpcore passes it as SNI).
+    """
+
+    def __init__(self, guard: LinkGuard, inner: httpcore.AsyncNetworkBackend) -> None:
+        self.guard = guard
+        self.inner = inner
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        address = await self.guard.pinned_address(host, port)
+        return await self.inner.connect_tcp(
+            address, port, timeout=timeout, local_address=local_address,
+            socket_options=socket_options,
+        )  # fmt: skip
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise AddressRefused("fetch refused: unix sockets are never fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+def pinned_http_transport(guard: LinkGuard) -> httpx.AsyncHTTPTransport:
+    """httpx's own transport, its connections opened through :class:`PinnedBackend`."""
+    transport = httpx.AsyncHTTPTransport()
+    pool = transport._pool  # httpx exposes no network_backend option: set it on its pool
+    pool._network_backend = PinnedBackend(guard, pool._network_backend)
+    return transport
+
+
+class GuardedTransport(httpx.AsyncBaseTransport):
+    """An httpx transport that refuses any request the guard refuses, hop by hop, and
+    connects only to the addresses it checked (:class:`PinnedBackend`)."""
+
+    def __init__(
+        self, guard: LinkGuard | None = None, inner: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self.guard = guard or LinkGuard()
+        self.inner = inner or pinned_http_transport(self.guard)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await self.guard.check(str(request.url))
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def guarded_client(
+    guard: LinkGuard | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    **kwargs: Any,
+) -> httpx.AsyncClient:
+    """An ``httpx.AsyncClient`` whose every request (each redirect hop) passes the guard.
+
+    Redirects are followed by httpx at most 5 times, each hop through the transport.
+    """
+    kwargs.setdefault("max_redirects", 5)
+    return httpx.AsyncClient(transport=GuardedTransport(guard, transport), **kwargs)

@@ -64,7 +64,7 @@ async def run_with_health(
         saved_at = loop.time()
         try:
             doc = health.to_dict(datetime.now(UTC))
-            await asyncio.to_thread(store.save_source_health, name, doc)
+            await asyncio.to_thread(store.sources.save_source_health, name, doc)
         except Exception:  # health is a help: never stop a source for it
             log.exception("source %s: cannot save its health", name)
 

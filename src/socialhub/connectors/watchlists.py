@@ -22,8 +22,8 @@ def expand_watchlists(targets: list[Target], store: Store, platform: str) -> lis
             out.append(target)
             continue
         slug, _, name = target.value.rpartition("/")
-        workspaces = {ws.id: ws.slug for ws in store.list_workspaces()}
-        for wl in store.list_watchlists():
+        workspaces = {ws.id: ws.slug for ws in store.workspaces.list_workspaces()}
+        for wl in store.workspaces.list_watchlists():
             if wl.name.lower() != name.lower() or (
                 slug and workspaces.get(wl.workspace_id) != slug
             ):

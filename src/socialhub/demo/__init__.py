@@ -6,7 +6,7 @@ campaign, journalist article, coordinated controversy) whose ground truth is in
 ``Simulator.episodes``. ``examples/telecom.toml`` configures workspaces that match it.
 """
 
-from socialhub.demo.episodes import Episode
+from socialhub.demo.scripting import Episode
 from socialhub.demo.simulator import DEFAULT_START, Simulator
 
 __all__ = ["DEFAULT_START", "Episode", "Simulator"]

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from socialhub.demo.places import OUTAGE_CITIES
-from socialhub.demo.scripting import ARTICLE_TITLE, BY_HANDLE, MIRA, MIRA_SAV, TELVIA_ACC, Event
+from socialhub.demo.scripting import (
+    ARTICLE_TITLE,
+    BY_HANDLE,
+    MIRA,
+    MIRA_SAV,
+    TELVIA_ACC,
+    Episode,
+    Event,
+)
 from socialhub.demo.world import (
     BRAND,
     CAMPAIGN_TAG,
@@ -26,40 +32,6 @@ from socialhub.demo.world import (
     TELVIA,
     Person,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Episode:
-    """Ground truth of one scripted episode."""
-
-    name: str
-    kind: str  # outage | launch | campaign | article | coordinated
-    start: datetime
-    end: datetime
-    query: str  # the name of the examples/telecom.toml query that catches it
-    description: str
-    cities: tuple[str, ...] = ()
-    accounts: tuple[str, ...] = ()  # "platform:handle" of the scripted accounts
-    origin: str | None = None  # "platform:handle" of the first poster, when one started it
-    coordinated: tuple[str, ...] = ()  # "platform:handle" of the coordinated cluster
-    hashtags: tuple[str, ...] = ()
-    links: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "query": self.query,
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "description": self.description,
-            "cities": list(self.cities),
-            "accounts": list(self.accounts),
-            "origin": self.origin,
-            "coordinated": list(self.coordinated),
-            "hashtags": list(self.hashtags),
-            "links": list(self.links),
-        }
 
 
 def _acc(p: Person, platform: str | None = None) -> str:

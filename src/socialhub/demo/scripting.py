@@ -5,6 +5,9 @@ from __future__ import annotations
 import heapq
 import random
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from socialhub.demo.events import Spec
 from socialhub.demo.world import BRAND, INFLUENCERS, JOURNALISTS, MPS, OFFICIAL, TELVIA
@@ -54,3 +57,37 @@ def crowd_platform(rng: random.Random) -> str:
     return rng.choices(
         ("x", "facebook", "bluesky", "forum", "reddit", "mastodon"), (55, 20, 8, 7, 5, 5)
     )[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    """Ground truth of one scripted episode."""
+
+    name: str
+    kind: str  # outage | launch | campaign | article | coordinated
+    start: datetime
+    end: datetime
+    query: str  # the name of the examples/telecom.toml query that catches it
+    description: str
+    cities: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()  # "platform:handle" of the scripted accounts
+    origin: str | None = None  # "platform:handle" of the first poster, when one started it
+    coordinated: tuple[str, ...] = ()  # "platform:handle" of the coordinated cluster
+    hashtags: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "query": self.query,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "description": self.description,
+            "cities": list(self.cities),
+            "accounts": list(self.accounts),
+            "origin": self.origin,
+            "coordinated": list(self.coordinated),
+            "hashtags": list(self.hashtags),
+            "links": list(self.links),
+        }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from socialhub.demo.events import Spec
 from socialhub.demo.scripting import (
@@ -14,6 +13,7 @@ from socialhub.demo.scripting import (
     MIRA,
     TELVIA_ACC,
     TELVIA_CTX,
+    Episode,
     Event,
     H,
     M,
@@ -25,9 +25,6 @@ from socialhub.demo.world import (
     BRAND,
     TELVIA,
 )
-
-if TYPE_CHECKING:
-    from socialhub.demo.episodes import Episode
 
 
 def launch(ep: Episode, rng: random.Random, rate: float) -> Iterator[Event]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from socialhub.demo.events import Spec
 from socialhub.demo.places import OUTAGE_CITIES
 from socialhub.demo.scripting import (
     BY_HANDLE,
     MIRA,
+    Episode,
     Event,
     H,
     M,
@@ -27,9 +27,6 @@ from socialhub.demo.world import (
     COORDINATED_HANDLES,
     JOURNALISTS,
 )
-
-if TYPE_CHECKING:
-    from socialhub.demo.episodes import Episode
 
 
 def outage(ep: Episode, rng: random.Random, rate: float) -> Iterator[Event]:

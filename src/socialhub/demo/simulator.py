@@ -31,8 +31,8 @@ import orjson
 
 from socialhub.demo import background, episodes
 from socialhub.demo.compose import Composer, reply_intent
-from socialhub.demo.episodes import Episode
 from socialhub.demo.events import Node, Spec
+from socialhub.demo.scripting import Episode
 from socialhub.models import Mention, as_utc
 
 DEFAULT_START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # a Monday, 07:00 in Paris

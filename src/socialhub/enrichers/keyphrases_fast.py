@@ -17,16 +17,16 @@ from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
-from socialhub.enrichers.keyphrases import (
+from socialhub.enrichers.keyphrases_yake import (
     _EXTRA_STOPWORDS,
     _INNER_PUNCT,
     MAX_CHARS,
     KeyphraseExtractor,
     _load_stopwords,
     clean,
-    phrase_key,
     surface,
 )
+from socialhub.text import phrase_key
 
 _CLAUSE = re.compile(r"[.,;:!?()\"«»]+")
 _WORD = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")

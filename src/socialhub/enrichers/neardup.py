@@ -30,35 +30,22 @@ clusters the same way after a restart in another process.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import numpy as np
 import numpy.typing as npt
 
 from socialhub.models import Mention
 from socialhub.pipeline.base import BaseEnricher, Context, Dropped
-from socialhub.text import fold
+from socialhub.text import links_of, normalise_text
 
-__all__ = ["NearDup", "NearDupIndex", "normalise_link", "normalise_text"]
+__all__ = ["NearDup", "NearDupIndex"]
 
 SHINGLE = 5  # characters per shingle
 MAX_CHARS = 5_000  # of normalised text shingled: a 100 KB post costs no more than this
 _SEED = 0x50C1A1  # fixed: signatures must agree across processes and restarts
-
-# scheme or www. links, and bare "host.tld/path" ones (a path is required: "etc.fr" is not)
-_URL = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"'`]+"
-    r"|(?<![\w@./])(?:[a-z0-9-]+\.)+[a-z]{2,24}/[^\s<>\"'`]*",
-    re.IGNORECASE,
-)
-_HANDLE = re.compile(r"(?<![\w@])@[\w.-]+(?:@[\w.-]+)?")
-_WORD = re.compile(r"[^\W_]+")
-_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "igshid")
-_TRAILING_PUNCT = ".,;:!?)]}»\"'…"
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -70,48 +57,6 @@ def _put(table: OrderedDict[K, V], key: K, value: V, cap: int) -> None:
     table.move_to_end(key)
     while len(table) > cap:
         table.popitem(last=False)
-
-
-def normalise_link(url: str) -> str | None:
-    """A shared link's identity: 'HTTPS://www.Ex.com/a/?utm_source=x' -> 'ex.com/a'.
-
-    Returns ``None`` for something that is not a usable link (no host).
-    """
-    url = url.rstrip(_TRAILING_PUNCT)
-    if not url.lower().startswith(("http://", "https://")):
-        url = "http://" + url
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower().rstrip(".")
-        query = parse_qsl(parts.query, keep_blank_values=True)
-    except ValueError:
-        return None
-    if "." not in host:
-        return None
-    if host.startswith("www."):
-        host = host[4:]
-    kept = [(k, v) for k, v in query if not k.lower().startswith(_TRACKING)]
-    path = parts.path.rstrip("/")
-    out = host + path
-    if kept:
-        out += "?" + urlencode(sorted(kept))
-    return out
-
-
-def links_of(text: str) -> list[str]:
-    """Normalised external links found in a text, in order, without repeats."""
-    out: list[str] = []
-    for raw in _URL.findall(text):
-        link = normalise_link(raw)
-        if link and link not in out:
-            out.append(link)
-    return out
-
-
-def normalise_text(text: str) -> list[str]:
-    """Folded word tokens with links and handles removed (emojis are not tokens)."""
-    text = _HANDLE.sub(" ", _URL.sub(" ", text))
-    return _WORD.findall(fold(text))
 
 
 @dataclass(slots=True)

@@ -53,11 +53,13 @@ class RelevanceScorer(BaseEnricher):
         self._checked = now
         store = self.ctx.store
         assert store is not None
-        definitions = {q.id: q.definition for q in store.list_queries() if q.id is not None}
+        definitions = {
+            q.id: q.definition for q in store.workspaces.list_queries() if q.id is not None
+        }
         if definitions != self._definitions:
             self.rules = {qid: RuleScorer.from_definition(d) for qid, d in definitions.items()}
             self._definitions = definitions
-        versions = store.relevance_model_versions()
+        versions = store.relevance.relevance_model_versions()
         for qid in list(self.models):
             if qid not in versions:
                 del self.models[qid]
@@ -65,7 +67,7 @@ class RelevanceScorer(BaseEnricher):
             loaded = self.models.get(qid)
             if loaded is not None and loaded[0] == version:
                 continue
-            record = store.load_relevance_model(qid)
+            record = store.relevance.load_relevance_model(qid)
             if record is None:
                 continue
             try:

@@ -87,8 +87,8 @@ class QueryRouter(BaseEnricher):
         self._checked = now
         store = self.ctx.store
         assert store is not None
-        queries = store.list_queries(enabled_only=True)
-        watchlists = store.list_watchlists()
+        queries = store.workspaces.list_queries(enabled_only=True)
+        watchlists = store.workspaces.list_watchlists()
         fp = _fingerprint(queries, watchlists)
         if fp == self._fingerprint:
             return

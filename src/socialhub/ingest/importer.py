@@ -30,20 +30,20 @@ def import_file(
 
     The file is streamed: memory holds one batch (plus one id hash per mention, to
     count duplicates within the file). Re-importing a file is idempotent because
-    ``store.add`` is (the second run reports 0 inserted).
+    ``store.mentions.add`` is (the second run reports 0 inserted).
 
     Parameters
     ----------
     path, fmt, mapping, timezone, collected_at
         See ``ImportFile``.
     store
-        Receives ``store.add(batch)`` and ``store.quarantine(items)``.
+        Receives ``store.mentions.add(batch)`` and ``store.sources.quarantine(items)``.
     batch_size
-        Mentions per ``store.add`` call.
+        Mentions per ``store.mentions.add`` call.
     progress
         ``progress(bytes_read, total_bytes, mentions_so_far)`` after every batch.
     transform
-        Applied to each batch before ``store.add`` (e.g. the enrichment pipeline);
+        Applied to each batch before ``store.mentions.add`` (e.g. the enrichment pipeline);
         mentions it leaves out are counted as ``dropped``.
 
     Returns
@@ -79,13 +79,13 @@ def import_file(
                 batch = transform(list(mentions)) if transform else mentions
                 report.dropped += max(0, len(mentions) - len(batch))
                 if batch:
-                    result = store.add(batch)
+                    result = store.mentions.add(batch)
                     report.inserted += result.inserted
                     report.updated += result.updated
                     report.unchanged += len(batch) - result.inserted - result.updated
                 mentions.clear()
             if held:
-                store.quarantine(held)
+                store.sources.quarantine(held)
                 held.clear()
             report.bytes_read = source.bytes_read
             if progress is not None:

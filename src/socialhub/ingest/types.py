@@ -18,7 +18,7 @@ Progress = Callable[[int, int, int], None]
 """``progress(bytes_read, total_bytes, mentions_so_far)``, called after every batch."""
 
 Transform = Callable[[list[Mention]], list[Mention]]
-"""Applied to each batch before ``store.add`` (e.g. the enrichment pipeline)."""
+"""Applied to each batch before ``store.mentions.add`` (e.g. the enrichment pipeline)."""
 
 Item = Mention | QuarantineItem
 

@@ -58,7 +58,7 @@ def gather(store: Store, db_url: str, bus_url: str, *, stale_after: float = 30.0
     """Everything ``socialhub status`` shows, as plain JSON-ready data."""
     now = utcnow()
     processes = []
-    for p in store.list_processes():
+    for p in store.processes.list_processes():
         age = (now - p.beat_at).total_seconds()
         processes.append(
             {
@@ -83,7 +83,7 @@ def gather(store: Store, db_url: str, bus_url: str, *, stale_after: float = 30.0
             "checkpoint_age_s": _age(now, lease.saved_at),
             "state_bytes": lease.state_bytes,
         }
-        for lease in store.list_partitions()
+        for lease in store.checkpoints.list_partitions()
     ]
     dialect = "postgres" if db_url.startswith(("postgresql://", "postgres://")) else "sqlite"
     pending = [m.name for m in migrations.pending(dialect, store.applied_migrations())]

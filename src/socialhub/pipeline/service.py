@@ -88,8 +88,8 @@ class PipelineService:
         result = self.pipeline.process(batch, fast=fast)
         bad.extend(result.quarantined)
         if bad:
-            self.store.quarantine(bad)
+            self.store.sources.quarantine(bad)
         if result.kept:
-            self.store.add(result.kept)
+            self.store.mentions.add(result.kept)
         self.stored += len(result.kept)
         return result.kept

@@ -83,13 +83,13 @@ class PartitionRunner:
     def wanted(self) -> list[int]:
         return [
             w.id
-            for w in self.store.list_workspaces()
+            for w in self.store.workspaces.list_workspaces()
             if w.id is not None and (not self.only or w.slug in self.only)
         ]
 
     def live_detectors(self) -> int:
         fresh = utcnow() - self.lease
-        beats = self.store.list_processes("detect")
+        beats = self.store.processes.list_processes("detect")
         return max(1, sum(1 for b in beats if b.beat_at >= fresh or b.id == self.owner))
 
     def fair_share(self, partitions: int) -> int:
@@ -119,7 +119,7 @@ class PartitionRunner:
                 await self._stop(ws_id, release=False)
                 continue
             renewed = await asyncio.to_thread(
-                self.store.claim_partition, partition_name(ws_id), self.owner, until
+                self.store.checkpoints.claim_partition, partition_name(ws_id), self.owner, until
             )
             if not renewed:
                 log.warning("partition %s taken over; stopping it", partition_name(ws_id))
@@ -137,7 +137,7 @@ class PartitionRunner:
             if ws_id in self.running:
                 continue
             got = await asyncio.to_thread(
-                self.store.claim_partition, partition_name(ws_id), self.owner, until
+                self.store.checkpoints.claim_partition, partition_name(ws_id), self.owner, until
             )
             if got:
                 await self._start(ws_id)
@@ -167,7 +167,9 @@ class PartitionRunner:
         with contextlib.suppress(Exception):
             await run.task
         if release:
-            await asyncio.to_thread(self.store.release_partition, run.service.partition, self.owner)
+            await asyncio.to_thread(
+                self.store.checkpoints.release_partition, run.service.partition, self.owner
+            )
         log.info("partition %s stopped (released: %s)", run.service.partition, release)
 
     # -- observability ------------------------------------------------------------------

@@ -22,8 +22,8 @@ from typing import Any
 
 from socialhub.models import utcnow
 from socialhub.ops.metrics import MetricsServer, Registry, Sample
+from socialhub.records.processes import ProcessBeat
 from socialhub.store.base import Store
-from socialhub.store.checkpoints import ProcessBeat
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ class ProcessRuntime:
         return info
 
     def beat(self) -> None:
-        self.store.beat(
+        self.store.processes.beat(
             ProcessBeat(
                 self.id,
                 self.role,
@@ -146,6 +146,6 @@ class ProcessRuntime:
             if self.metrics is not None:
                 await self.metrics.close()
             try:
-                await asyncio.to_thread(self.store.forget_process, self.id)
+                await asyncio.to_thread(self.store.processes.forget_process, self.id)
             except Exception as exc:
                 log.warning("could not remove heartbeat %s: %r", self.id, exc)

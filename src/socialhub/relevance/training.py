@@ -38,7 +38,7 @@ def train_query(
     store: Store, query_id: int, *, encoder: Encoder | None = None, folds: int = 5
 ) -> TrainResult:
     """Cross-validate, fit on every label, save as the query's next model version."""
-    data = store.labelled_texts(query_id)
+    data = store.relevance.labelled_texts(query_id)
     y = np.array([1 if d.label else 0 for d in data], dtype=np.int64)
     n_pos = int(y.sum())
     n_neg = len(y) - n_pos
@@ -52,14 +52,14 @@ def train_query(
     metrics["encoder"] = encoder is not None
     metrics["n_relevant"] = n_pos
     model = RelevanceModel.fit(feats, y)
-    version = store.save_relevance_model(
+    version = store.relevance.save_relevance_model(
         query_id, model.to_bytes(), n_labels=len(y), metrics=metrics
     )
     return TrainResult(query_id, version, len(y), n_pos, metrics)
 
 
 def load_model(store: Store, query_id: int) -> RelevanceModel | None:
-    record = store.load_relevance_model(query_id)
+    record = store.relevance.load_relevance_model(query_id)
     return None if record is None else RelevanceModel.from_bytes(record.weights)
 
 
@@ -80,7 +80,7 @@ def next_to_label(
 ) -> list[Proposal]:
     """The query's unlabelled mentions whose labels would teach its model most."""
     assert query.id is not None
-    candidates = store.relevance_candidates(query.id, limit=pool)
+    candidates = store.relevance.relevance_candidates(query.id, limit=pool)
     if not candidates:
         return []
     model = load_model(store, query.id)
@@ -88,7 +88,7 @@ def next_to_label(
         model = None  # cannot score with it here: fall back to the rules
     rules = RuleScorer.from_definition(query.definition)
     texts = [text for _, text, _ in candidates]
-    labelled = [d.text for d in store.labelled_texts(query.id)]
+    labelled = [d.text for d in store.relevance.labelled_texts(query.id)]
     picks = propose(
         texts,
         labelled,

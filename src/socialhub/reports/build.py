@@ -1,5 +1,5 @@
 """Build a report: gather its data, render the HTML (email and print flavours) and
-the PDF, and return an unsaved :class:`~socialhub.reports.records.Report`."""
+the PDF, and return an unsaved :class:`~socialhub.records.reports.Report`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from socialhub.models import Workspace
-from socialhub.reports.records import REPORT_KINDS, Report
+from socialhub.records.reports import REPORT_KINDS, Report
 from socialhub.reports.render import render_html, title
 from socialhub.store.base import Store
 
@@ -57,7 +57,7 @@ def report_data(
 
         if alert_id is None:
             raise ValueError("a crisis report is made from an alert: give its id")
-        alert = store.get_alert(alert_id)
+        alert = store.alerts.get_alert(alert_id)
         if alert is None:
             raise ValueError(f"no alert {alert_id}")
         return build_crisis(store, ws, alert, options, start=start, end=end)

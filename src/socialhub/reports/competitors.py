@@ -43,7 +43,9 @@ def build_competitors(
     span = end - start
     current, cut_now = fetch_mentions(store, ws.id, start, end)
     previous, cut_before = fetch_mentions(store, ws.id, start - span, start)
-    scope = scope_of(store.list_queries(ws.id), store.list_watchlists(ws.id), options)
+    scope = scope_of(
+        store.workspaces.list_queries(ws.id), store.workspaces.list_watchlists(ws.id), options
+    )
     brand_label = scope.brand_name or ws.name.split("—")[0].strip()
     sides = {brand_label: scope.brand, **scope.competitors}
     data = base_data("competitors", ws, start, end, options)

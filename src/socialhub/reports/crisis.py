@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from socialhub.alerts.provenance import Provenance, provenance
-from socialhub.alerts.records import Alert
 from socialhub.models import Mention, Workspace, utcnow
+from socialhub.records.alerts import Alert
 from socialhub.reports.data import Scope, fetch_mentions, hourly, scope_of
 from socialhub.reports.digest import base_data, top_posts
 from socialhub.reports.topics import example
@@ -60,8 +60,8 @@ def build_crisis(
     else:
         story = [m for m in everything if m.id in evidence]
     story.sort(key=lambda m: (m.created_at, m.id))
-    watchlists = store.list_watchlists(ws.id)
-    scope = scope_of(store.list_queries(ws.id), watchlists, options)
+    watchlists = store.workspaces.list_watchlists(ws.id)
+    scope = scope_of(store.workspaces.list_queries(ws.id), watchlists, options)
     official_lists = {
         wl.name for wl in watchlists if any(w in wl.name.lower() for w in _OFFICIAL_WORDS)
     } | set(options.get("official_lists", []))
@@ -99,7 +99,7 @@ def build_crisis(
         timeline.append({"t": (start + peak * step).isoformat(), "what": "peak",
                          "detail": {"count": volume[peak]}})  # fmt: skip
     if alert.id is not None:
-        for event in store.list_alert_events(alert.id):
+        for event in store.alerts.list_alert_events(alert.id):
             timeline.append({"t": event.t.isoformat(), "what": event.kind,
                              "detail": {"actor": event.actor, **event.details}})  # fmt: skip
     timeline.sort(key=lambda e: e["t"])

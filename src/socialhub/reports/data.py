@@ -35,7 +35,7 @@ def fetch_mentions(
     whether ``cap`` cut the list."""
     out: list[Mention] = []
     while len(out) < cap:
-        page = store.search(
+        page = store.mentions.search(
             None,
             workspace_id=workspace_id,
             since=since,

@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from socialhub.mailer import DeliveryError, SmtpSettings, send_message
-from socialhub.reports.records import Report, ReportDelivery
+from socialhub.records.reports import Report, ReportDelivery
 from socialhub.reports.render import render_text, subject
 from socialhub.store.base import Store
 
@@ -109,6 +109,6 @@ def deliver(
         else:
             status, error = "sent", ""
             break
-    return store.add_report_delivery(
+    return store.reports.add_report_delivery(
         ReportDelivery(report.id, ", ".join(recipients), status, attempts, error)
     )

@@ -89,7 +89,7 @@ def _about_executives(m: Mention, scope: Scope) -> bool:
 def alerts_of(store: Store, ws_id: int, start: datetime, end: datetime) -> list[dict[str, Any]]:
     """Alerts whose activity overlaps the period, newest first, with their state."""
     out = []
-    for a in store.list_alerts(workspace_id=ws_id, since=start, limit=200):
+    for a in store.alerts.list_alerts(workspace_id=ws_id, since=start, limit=200):
         if a.first_t >= end:
             continue
         out.append(
@@ -146,7 +146,9 @@ def build_digest(
     span = end - start
     current, cut_now = fetch_mentions(store, ws.id, start, end)
     previous, cut_before = fetch_mentions(store, ws.id, start - span, start)
-    scope = scope_of(store.list_queries(ws.id), store.list_watchlists(ws.id), options)
+    scope = scope_of(
+        store.workspaces.list_queries(ws.id), store.workspaces.list_watchlists(ws.id), options
+    )
     data = base_data("digest", ws, start, end, options)
     data["period"]["previous_start"] = (start - span).isoformat()
     data["truncated"] = cut_now or cut_before

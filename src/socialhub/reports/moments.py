@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from socialhub.enrichers.keyphrases import phrase_key
 from socialhub.models import Mention
 from socialhub.reports.data import hourly
 from socialhub.reports.topics import example
+from socialhub.text import phrase_key
 
 __all__ = ["peaks"]
 

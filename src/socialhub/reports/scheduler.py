@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from socialhub.models import Workspace, utcnow
+from socialhub.records.reports import Report
 from socialhub.reports.build import build
 from socialhub.reports.delivery import Mailer, deliver
-from socialhub.reports.records import Report
 from socialhub.reports.schedule import SETTING, Schedule, schedules_from_setting
 from socialhub.store.base import Store
 
@@ -63,14 +63,14 @@ class Scheduler:
 
     def schedules(self, ws: Workspace) -> list[Schedule]:
         assert ws.id is not None
-        value = self.store.get_workspace_settings(ws.id).get(SETTING)
+        value = self.store.workspaces.get_workspace_settings(ws.id).get(SETTING)
         return [s for s in schedules_from_setting(value) if s.enabled]
 
     def run_due(self, now: datetime | None = None) -> list[Outcome]:
         """Handle every due slot of every schedule once; returns what was done."""
         now = now or self.clock()
         outcomes: list[Outcome] = []
-        for ws in self.store.list_workspaces():
+        for ws in self.store.workspaces.list_workspaces():
             assert ws.id is not None
             try:
                 schedules = self.schedules(ws)
@@ -83,10 +83,10 @@ class Scheduler:
 
     def _run_schedule(self, ws: Workspace, schedule: Schedule, now: datetime) -> list[Outcome]:
         assert ws.id is not None
-        mark = self.store.get_schedule_state(ws.id, schedule.name)
+        mark = self.store.reports.get_schedule_state(ws.id, schedule.name)
         if mark is None:
             first = schedule.previous_slot(now, ws.timezone)
-            self.store.set_schedule_state(ws.id, schedule.name, first)
+            self.store.reports.set_schedule_state(ws.id, schedule.name, first)
             log.info("schedule %s/%s starts after %s", ws.slug, schedule.name, first)
             return []
         outcomes = []
@@ -95,7 +95,7 @@ class Scheduler:
             outcomes.append(outcome)
             if outcome.status == "failed":
                 break  # tried again next run; later slots wait to keep the order
-            self.store.set_schedule_state(ws.id, schedule.name, slot)
+            self.store.reports.set_schedule_state(ws.id, schedule.name, slot)
         return outcomes
 
     def _run_slot(self, ws: Workspace, schedule: Schedule, slot: datetime) -> Outcome:
@@ -104,7 +104,7 @@ class Scheduler:
         claim = Report(
             ws.id, schedule.kind, start, slot, title=schedule.name, schedule=schedule.name
         )
-        report, _ = self.store.claim_report(claim)
+        report, _ = self.store.reports.claim_report(claim)
         if report.status == "sent":
             return Outcome(ws.slug, schedule.name, slot, report.id, "skipped")
         if report.status == "pending" or not report.html:
@@ -113,7 +113,7 @@ class Scheduler:
             )
             fresh = built.record(ws, schedule.name)
             fresh.id, fresh.created_at = report.id, report.created_at
-            report = self.store.update_report(fresh)
+            report = self.store.reports.update_report(fresh)
         if not schedule.recipients:
             return Outcome(ws.slug, schedule.name, slot, report.id, "built")
         if self.mailer is None:
@@ -121,7 +121,7 @@ class Scheduler:
             return Outcome(ws.slug, schedule.name, slot, report.id, "built")
         delivery = deliver(self.store, report, schedule.recipients, self.mailer)
         report.status = delivery.status
-        self.store.update_report(report)
+        self.store.reports.update_report(report)
         return Outcome(ws.slug, schedule.name, slot, report.id, delivery.status)
 
     def run_forever(self, stop: threading.Event, interval: float = 60.0) -> None:

@@ -25,8 +25,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from socialhub.enrichers.keyphrases import phrase_key
 from socialhub.models import Mention
+from socialhub.text import phrase_key
 
 __all__ = ["PersonTopics", "Topic", "group_topics", "terms_of"]
 

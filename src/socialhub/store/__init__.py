@@ -10,7 +10,7 @@ Opening a store never migrates it: call ``store.migrate()``.
 
 Both back ends pass one contract suite (``tests/store``) and store the same thing:
 
-* ``add()`` is idempotent on (platform, native_id). A re-collected mention refreshes
+* ``store.mentions.add()`` is idempotent on (platform, native_id). A re-collected mention refreshes
   its engagement counts, enrichment, sentiment and cluster, its author's profile, and
   gains new query routes; the FIRST capture's raw payload, raw_sha256, collected_at,
   collected_via, match_query and text are kept: they are evidence and are never
@@ -19,13 +19,18 @@ Both back ends pass one contract suite (``tests/store``) and store the same thin
 * NUL characters are removed from text (U+FFFD in raw payloads), since PostgreSQL
   cannot store them; ``bytes`` payloads are decoded as UTF-8 with replacement
   (:mod:`.convert`).
-* ``search()`` is newest first; ``since`` inclusive, ``until`` exclusive; a workspace
+* ``store.mentions.search()`` is newest first; ``since`` inclusive, ``until`` exclusive; a workspace
   sees the mentions routed to its queries (:mod:`.reads`).
 
-Modules: :mod:`.base` (the protocol), :mod:`.sqlite`, :mod:`.postgres`, and what they
-share: :mod:`.admin` (workspaces, users, queries, watchlists, quarantine), :mod:`.reads`
-(get/search/count), :mod:`.common` (Mention <-> rows), :mod:`.convert` (values),
-:mod:`.migrations`.
+A store is one connection object and one repository per feature sharing it
+(:mod:`.composed`): ``store.mentions``, ``store.accounts``, ``store.workspaces``,
+``store.sources``, ``store.relevance``, ``store.alerts``, ``store.reports``,
+``store.launches``, ``store.sessions``, ``store.walls``, ``store.dashboard``,
+``store.checkpoints``, ``store.processes``; each implements one narrow protocol of
+:mod:`.base`. Modules: :mod:`.sqlite` and :mod:`.postgres` (connections and the bulk
+mention write), one module per feature's SQL (:mod:`.reads`, :mod:`.accounts`,
+:mod:`.admin`, :mod:`.alerts`...), :mod:`.common` (Mention <-> rows), :mod:`.convert`
+(values), :mod:`.migrations`. docs/architecture.md has the picture.
 """
 
 from __future__ import annotations

@@ -11,42 +11,15 @@ from datetime import datetime
 from typing import Any
 
 from socialhub.models import Membership, Role, User
+from socialhub.records.accounts import LastAdminError, UserEvent
 from socialhub.store.convert import clean
-from socialhub.store.sqlbase import Cursor, SqlPrimitives
+from socialhub.store.sqlbase import Cursor, Repo
 from socialhub.store.sqlbase import filters as _filters
-
-
-class LastAdminError(ValueError):
-    """Refused: the change would leave no active site administrator."""
-
-
-@dataclasses.dataclass(slots=True)
-class UserEvent:
-    """One line of the account audit trail (table ``user_events``)."""
-
-    user_id: int | None
-    username: str
-    kind: str  # deactivated, activated, password_changed
-    actor: str
-    at: datetime
-    details: dict[str, Any] = dataclasses.field(default_factory=dict)
-    id: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "username": self.username,
-            "kind": self.kind,
-            "actor": self.actor,
-            "at": self.at.isoformat(),
-            "details": self.details,
-        }
-
 
 _ACTIVE = {True: "activated", False: "deactivated"}
 
 
-class AccountsMixin(SqlPrimitives):
+class AccountRepo(Repo):
     """Users, user events and memberships."""
 
     # -- users and memberships ------------------------------------------------------
@@ -217,3 +190,19 @@ class AccountsMixin(SqlPrimitives):
             params,
         )
         return [Membership(int(w), int(u), Role(r)) for w, u, r in rows]
+
+    def set_site_admin(self, user_id: int, on: bool) -> None:
+        with self._tx() as cur:
+            if on:
+                cur.execute(
+                    self._sql(
+                        "INSERT INTO site_admins (user_id, granted_at) VALUES (?, ?) "
+                        "ON CONFLICT (user_id) DO NOTHING"
+                    ),
+                    (user_id, self._now()),
+                )
+            else:
+                cur.execute(self._sql("DELETE FROM site_admins WHERE user_id = ?"), (user_id,))
+
+    def site_admin_ids(self) -> set[int]:
+        return {int(r[0]) for r in self._rows("SELECT user_id FROM site_admins")}

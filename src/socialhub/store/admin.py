@@ -11,30 +11,22 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Sequence
 from typing import Any
 
 from socialhub.models import (
-    QuarantineItem,
     Query,
     Watchlist,
     WatchlistMember,
     Workspace,
 )
-from socialhub.store.accounts import AccountsMixin, LastAdminError, UserEvent
-from socialhub.store.common import RouteCache
-from socialhub.store.convert import clean, clean_raw
-from socialhub.store.sqlbase import Cursor, iter_chunks
+from socialhub.store.convert import clean
+from socialhub.store.sqlbase import Repo
 from socialhub.store.sqlbase import filters as _filters
 from socialhub.text import norm_handle
 
-__all__ = ["AdminMixin", "Cursor", "LastAdminError", "UserEvent", "iter_chunks"]
 
-
-class AdminMixin(AccountsMixin):
-    """CRUD shared by both stores; they implement :class:`.sqlbase.SqlPrimitives`."""
-
-    _routes: RouteCache
+class WorkspaceRepo(Repo):
+    """Workspaces and their settings, queries and watchlists."""
 
     # -- workspaces -----------------------------------------------------------------
 
@@ -113,7 +105,7 @@ class AdminMixin(AccountsMixin):
                     now,
                 ),
             )
-        self._routes.remember([(int(query_id), query.workspace_id)])
+        self.db.routes.remember([(int(query_id), query.workspace_id)])
         return dataclasses.replace(query, id=int(query_id))
 
     def list_queries(
@@ -133,7 +125,7 @@ class AdminMixin(AccountsMixin):
     def delete_query(self, query_id: int) -> None:
         with self._tx() as cur:
             cur.execute(self._sql("DELETE FROM queries WHERE id = ?"), (query_id,))
-        self._routes.forget(query_id)
+        self.db.routes.forget(query_id)
 
     # -- watchlists -----------------------------------------------------------------
 
@@ -211,42 +203,3 @@ class AdminMixin(AccountsMixin):
             cur.execute(self._sql("DELETE FROM watchlists WHERE id = ?"), (watchlist_id,))
 
     # -- quarantine -----------------------------------------------------------------
-
-    def quarantine(self, items: Sequence[QuarantineItem]) -> int:
-        """Keep unparseable input with its reason; the raw text is kept (NUL -> U+FFFD)."""
-        if not items:
-            return 0
-        with self._tx() as cur:
-            cur.executemany(
-                self._sql(
-                    "INSERT INTO quarantine (source, location, reason, raw, created_at) "
-                    "VALUES (?, ?, ?, ?, ?)"
-                ),
-                [
-                    (
-                        clean(i.source),
-                        clean(i.location),
-                        clean(i.reason),
-                        clean_raw(i.raw),
-                        self._ts(i.created_at),
-                    )
-                    for i in items
-                ],
-            )
-        return len(items)
-
-    def list_quarantine(self, limit: int = 100, source: str | None = None) -> list[QuarantineItem]:
-        """Newest first."""
-        where, params = _filters(source=source)
-        rows = self._rows(
-            "SELECT source, reason, raw, location, created_at, id FROM quarantine"
-            f"{where} ORDER BY created_at DESC, id DESC LIMIT ?",
-            [*params, limit],
-        )
-        return [
-            QuarantineItem(s, r, raw, loc, self._dt(c), int(i)) for s, r, raw, loc, c, i in rows
-        ]
-
-    def count_quarantine(self, source: str | None = None) -> int:
-        where, params = _filters(source=source)
-        return int(self._rows(f"SELECT count(*) FROM quarantine{where}", params)[0][0])

@@ -1,5 +1,5 @@
 """Alerts, their audit trail, the delivery log, in-app notifications and per-rule
-tuning, shared by both stores (records in :mod:`socialhub.alerts.records`).
+tuning, shared by both stores (records in :mod:`socialhub.records.alerts`).
 
 SQL is written once with ``?`` placeholders (PostgreSQL translates them); times go
 through ``self._ts``/``self._dt``; JSON through ``dump_json``/``load_json``; the
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from socialhub.alerts.records import (
+from socialhub.records.alerts import (
     ACTIVE_STATES,
     Alert,
     AlertEvent,
@@ -22,8 +22,9 @@ from socialhub.alerts.records import (
     Notification,
     Tuning,
 )
-from socialhub.store.admin import AdminMixin, _filters
 from socialhub.store.convert import clean, dump_json, load_json
+from socialhub.store.sqlbase import Repo
+from socialhub.store.sqlbase import filters as _filters
 
 # Column order of ``alerts`` as written and read (id last).
 _ALERT_COLS = (
@@ -79,7 +80,7 @@ _ORDERS = {
 _SELECT_ALERT = f"SELECT {', '.join(_ALERT_COLS)}, id FROM alerts"
 
 
-class AlertRepo(AdminMixin):
+class AlertRepo(Repo):
     """Tables ``alerts``, ``alert_events``, ``alert_deliveries``, ``notifications`` and
     ``alert_tuning`` (migration 0006)."""
 

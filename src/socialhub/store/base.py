@@ -1,4 +1,8 @@
-"""The Store contract. SQLite and PostgreSQL implement it; one test suite runs on both.
+"""The store's contracts: one narrow protocol per feature, and ``Store`` that holds them.
+
+``store.mentions`` is a :class:`MentionStore`, ``store.alerts`` an :class:`AlertStore`...
+Code that uses one feature takes that protocol. SQLite and PostgreSQL implement every
+one (:mod:`.composed`); one contract suite (``tests/store``) runs on both.
 
 The API is synchronous: the embedded hub calls it from worker threads, the CLI and
 benchmarks call it directly. All times passed in and out are aware UTC datetimes.
@@ -23,21 +27,21 @@ from socialhub.models import (
 )
 
 if TYPE_CHECKING:
-    from socialhub.alerts.records import Alert, AlertEvent, Delivery, Notification, Tuning
     from socialhub.query.ast import Node
-    from socialhub.reports.records import Report, ReportDelivery
-    from socialhub.store.admin import UserEvent
-    from socialhub.store.checkpoints import PartitionLease, ProcessBeat
-    from socialhub.store.launches import LaunchRecord
-    from socialhub.store.relevance import (
+    from socialhub.records.accounts import UserEvent
+    from socialhub.records.alerts import Alert, AlertEvent, Delivery, Notification, Tuning
+    from socialhub.records.launches import LaunchRecord
+    from socialhub.records.processes import PartitionLease, ProcessBeat
+    from socialhub.records.relevance import (
         LabelledText,
         RelevanceCounts,
         RelevanceLabel,
         RelevanceModelRecord,
     )
-    from socialhub.store.sources import DeadLetter
-    from socialhub.store.walls import WallToken
-    from socialhub.store.web import ApiToken, AuthorStat, WebSession
+    from socialhub.records.reports import Report, ReportDelivery
+    from socialhub.records.sessions import ApiToken, WallToken, WebSession
+    from socialhub.records.sources import DeadLetter
+    from socialhub.records.stats import AuthorStat
 
 
 @dataclass(slots=True)
@@ -46,78 +50,12 @@ class AddResult:
     updated: int = 0
 
 
-class Store(Protocol):
-    url: str
+class MentionStore(Protocol):
+    """``store.mentions``: the bulk write, reads, search, a mention's thread.
 
-    # lifecycle
-    def migrate(self) -> list[str]:
-        """Apply pending named migrations; return the names applied now."""
-        ...
+    SQL in :mod:`socialhub.store.reads`.
+    """
 
-    def applied_migrations(self) -> list[str]: ...
-
-    def close(self) -> None: ...
-
-    # workspaces, users, roles
-    def upsert_workspace(self, ws: Workspace) -> Workspace: ...
-
-    def get_workspace(self, slug: str) -> Workspace | None: ...
-
-    def list_workspaces(self) -> list[Workspace]: ...
-
-    def get_workspace_settings(self, workspace_id: int) -> dict[str, Any]:
-        """Settings of the enrichment layers (entities, categories...), JSON values."""
-        ...
-
-    def set_workspace_setting(self, workspace_id: int, key: str, value: Any) -> None: ...
-
-    def upsert_user(self, user: User) -> User: ...
-
-    def get_user(self, username: str) -> User | None: ...
-
-    def list_users(self) -> list[User]: ...
-
-    def set_membership(self, workspace_id: int, user_id: int, role: Role) -> None: ...
-
-    def remove_membership(self, workspace_id: int, user_id: int) -> None: ...
-
-    def set_user_password(
-        self,
-        user_id: int,
-        password_hash: str,
-        *,
-        keep_session: str | None = None,
-        end_sessions: bool = True,
-    ) -> int | None: ...
-
-    def set_user_active(self, user_id: int, active: bool, *, actor: str, at: datetime) -> bool: ...
-
-    def add_user_event(self, event: UserEvent) -> None: ...
-
-    def list_user_events(self, user_id: int | None = None, limit: int = 100) -> list[UserEvent]: ...
-
-    def list_memberships(
-        self, *, user_id: int | None = None, workspace_id: int | None = None
-    ) -> list[Membership]: ...
-
-    # queries and watchlists
-    def upsert_query(self, query: Query) -> Query: ...
-
-    def list_queries(
-        self, workspace_id: int | None = None, *, enabled_only: bool = False
-    ) -> list[Query]: ...
-
-    def delete_query(self, query_id: int) -> None: ...
-
-    def upsert_watchlist(self, watchlist: Watchlist) -> Watchlist:
-        """Create or update by (workspace, name); the member list is replaced."""
-        ...
-
-    def list_watchlists(self, workspace_id: int | None = None) -> list[Watchlist]: ...
-
-    def delete_watchlist(self, watchlist_id: int) -> None: ...
-
-    # mentions
     def add(self, batch: Sequence[Mention]) -> AddResult:
         """Idempotent on (platform, native_id): a re-collected mention refreshes its
         engagement counts and enrichment, never duplicates. ``mention.query_ids`` are
@@ -148,7 +86,116 @@ class Store(Protocol):
         until: datetime | None = None,
     ) -> int: ...
 
-    # bad input is kept, never dropped
+    def mention_thread(self, mention_id: str, workspace_id: int) -> dict[str, list[Mention]]:
+        """``{"replies": [...], "quotes": [...]}`` routed to the workspace, oldest first."""
+        ...
+
+    def mention_workspace_ids(self, mention_id: str) -> set[int]: ...
+
+
+class AccountStore(Protocol):
+    """``store.accounts``: users, their audit trail, memberships and site administrators.
+
+    SQL in :mod:`socialhub.store.accounts`.
+    """
+
+    def upsert_user(self, user: User) -> User: ...
+
+    def get_user(self, username: str) -> User | None: ...
+
+    def list_users(self) -> list[User]: ...
+
+    def set_membership(self, workspace_id: int, user_id: int, role: Role) -> None: ...
+
+    def remove_membership(self, workspace_id: int, user_id: int) -> None: ...
+
+    def set_user_password(
+        self,
+        user_id: int,
+        password_hash: str,
+        *,
+        keep_session: str | None = None,
+        end_sessions: bool = True,
+    ) -> int | None: ...
+
+    def set_user_active(self, user_id: int, active: bool, *, actor: str, at: datetime) -> bool: ...
+
+    def add_user_event(self, event: UserEvent) -> None: ...
+
+    def list_user_events(self, user_id: int | None = None, limit: int = 100) -> list[UserEvent]: ...
+
+    def list_memberships(
+        self, *, user_id: int | None = None, workspace_id: int | None = None
+    ) -> list[Membership]: ...
+
+    def set_site_admin(self, user_id: int, on: bool) -> None: ...
+
+    def site_admin_ids(self) -> set[int]: ...
+
+
+class WorkspaceStore(Protocol):
+    """``store.workspaces``: workspaces, their enrichment settings, queries and watchlists.
+
+    SQL in :mod:`socialhub.store.admin`.
+    """
+
+    def upsert_workspace(self, ws: Workspace) -> Workspace: ...
+
+    def get_workspace(self, slug: str) -> Workspace | None: ...
+
+    def list_workspaces(self) -> list[Workspace]: ...
+
+    def get_workspace_settings(self, workspace_id: int) -> dict[str, Any]:
+        """Settings of the enrichment layers (entities, categories...), JSON values."""
+        ...
+
+    def set_workspace_setting(self, workspace_id: int, key: str, value: Any) -> None: ...
+
+    def upsert_query(self, query: Query) -> Query: ...
+
+    def list_queries(
+        self, workspace_id: int | None = None, *, enabled_only: bool = False
+    ) -> list[Query]: ...
+
+    def delete_query(self, query_id: int) -> None: ...
+
+    def upsert_watchlist(self, watchlist: Watchlist) -> Watchlist:
+        """Create or update by (workspace, name); the member list is replaced."""
+        ...
+
+    def list_watchlists(self, workspace_id: int | None = None) -> list[Watchlist]: ...
+
+    def delete_watchlist(self, watchlist_id: int) -> None: ...
+
+
+class SourceStateStore(Protocol):
+    """``store.sources``: connectors' cursors and health, dead letters, quarantined input.
+
+    SQL in :mod:`socialhub.store.sources`.
+    """
+
+    def get_source_cursor(self, source: str, target_key: str) -> dict[str, Any] | None: ...
+
+    def source_cursors(self, source: str) -> dict[str, dict[str, Any]]: ...
+
+    def save_source_cursor(self, source: str, target_key: str, cursor: dict[str, Any]) -> None: ...
+
+    def delete_source_state(self, source: str) -> None: ...
+
+    def save_source_health(self, source: str, health: dict[str, Any]) -> None: ...
+
+    def get_source_health(self, source: str) -> dict[str, Any] | None: ...
+
+    def list_source_health(self) -> dict[str, dict[str, Any]]: ...
+
+    def add_dead_letter(self, letter: DeadLetter) -> int: ...
+
+    def list_dead_letters(self, source: str | None = None, *, limit: int = 100) -> list[DeadLetter]:
+        """Newest first."""
+        ...
+
+    def count_dead_letters(self, source: str) -> int: ...
+
     def quarantine(self, items: Sequence[QuarantineItem]) -> int: ...
 
     def list_quarantine(
@@ -157,7 +204,13 @@ class Store(Protocol):
 
     def count_quarantine(self, source: str | None = None) -> int: ...
 
-    # relevance per query: analysts' labels and trained models (socialhub.store.relevance)
+
+class RelevanceStore(Protocol):
+    """``store.relevance``: analysts' relevance labels and the trained models per query.
+
+    SQL in :mod:`socialhub.store.relevance`.
+    """
+
     def add_labels(self, labels: Sequence[RelevanceLabel]) -> int: ...
 
     def delete_label(self, query_id: int, mention_id: str) -> None: ...
@@ -184,8 +237,13 @@ class Store(Protocol):
 
     def delete_relevance_model(self, query_id: int) -> None: ...
 
-    # alerts: records, audit trail, delivery log, in-app notifications, per-rule tuning
-    # (socialhub.store.alerts, records in socialhub.alerts.records)
+
+class AlertStore(Protocol):
+    """``store.alerts``: alerts, their audit trail, deliveries, notifications, per-rule tuning.
+
+    SQL in :mod:`socialhub.store.alerts`.
+    """
+
     def save_alert(self, alert: Alert) -> Alert:
         """Insert (no id) or update (id) an alert; returns a copy with id and times."""
         ...
@@ -239,8 +297,13 @@ class Store(Protocol):
 
     def save_tuning(self, tuning: Tuning) -> Tuning: ...
 
-    # reports: the archive, the delivery log and schedule state (socialhub.store.reports,
-    # records in socialhub.reports.records)
+
+class ReportStore(Protocol):
+    """``store.reports``: the report archive, its delivery log and schedule state.
+
+    SQL in :mod:`socialhub.store.reports`.
+    """
+
     def claim_report(self, report: Report) -> tuple[Report, bool]:
         """Insert unless its slot (workspace, schedule, period_end) is taken; returns the
         stored report and whether this call created it."""
@@ -269,8 +332,13 @@ class Store(Protocol):
 
     def set_schedule_state(self, workspace_id: int, name: str, last_slot: datetime) -> None: ...
 
-    # launches: the competitor launch monitor's library of measured launches
-    # (socialhub.store.launches, computation in socialhub.analytics.launches)
+
+class LaunchStore(Protocol):
+    """``store.launches``: the competitor launch monitor's library.
+
+    SQL in :mod:`socialhub.store.launches`.
+    """
+
     def save_launch(self, launch: LaunchRecord) -> LaunchRecord:
         """Insert or update by name; returns a copy with id and times."""
         ...
@@ -285,8 +353,13 @@ class Store(Protocol):
 
     def delete_launch(self, name: str) -> None: ...
 
-    # the web app: sessions, API tokens, failed logins, site admins and dashboard reads
-    # (socialhub.store.web); callers pass times in, secrets arrive as SHA-256 hex
+
+class SessionStore(Protocol):
+    """``store.sessions``: web sessions, API tokens, failed logins (secrets come as SHA-256 hex).
+
+    SQL in :mod:`socialhub.store.web`.
+    """
+
     def create_session(self, session: WebSession) -> None: ...
 
     def get_session(self, id_hash: str) -> WebSession | None: ...
@@ -317,9 +390,27 @@ class Store(Protocol):
         self, key: str | None = None, *, before: datetime | None = None
     ) -> None: ...
 
-    def set_site_admin(self, user_id: int, on: bool) -> None: ...
 
-    def site_admin_ids(self) -> set[int]: ...
+class WallStore(Protocol):
+    """``store.walls``: the wall of screens' read-only kiosk tokens.
+
+    SQL in :mod:`socialhub.store.walls`.
+    """
+
+    def add_wall_token(self, token: WallToken, token_hash: str) -> WallToken: ...
+
+    def find_wall_token(self, token_hash: str) -> WallToken | None: ...
+
+    def list_wall_tokens(self, workspace_id: int) -> list[WallToken]: ...
+
+    def revoke_wall_token(self, workspace_id: int, token_id: int, at: datetime) -> bool: ...
+
+
+class DashboardStore(Protocol):
+    """``store.dashboard``: dashboard aggregates and the explore page's filtered pages and facets.
+
+    SQL in :mod:`socialhub.store.dashboard`.
+    """
 
     def query_volume_slots(
         self, workspace_id: int, since: datetime, until: datetime
@@ -361,48 +452,13 @@ class Store(Protocol):
         limit: int = 20,
     ) -> list[tuple[str, int]]: ...
 
-    def mention_workspace_ids(self, mention_id: str) -> set[int]: ...
 
-    # the wall of screens: read-only kiosk tokens, and a mention page's thread
-    # (socialhub.store.walls); tokens arrive as SHA-256 hex
-    def add_wall_token(self, token: WallToken, token_hash: str) -> WallToken: ...
+class CheckpointStore(Protocol):
+    """``store.checkpoints``: detector state by partition, with leases.
 
-    def find_wall_token(self, token_hash: str) -> WallToken | None: ...
+    SQL in :mod:`socialhub.store.checkpoints`.
+    """
 
-    def list_wall_tokens(self, workspace_id: int) -> list[WallToken]: ...
-
-    def revoke_wall_token(self, workspace_id: int, token_id: int, at: datetime) -> bool: ...
-
-    def mention_thread(self, mention_id: str, workspace_id: int) -> dict[str, list[Mention]]:
-        """``{"replies": [...], "quotes": [...]}`` routed to the workspace, oldest first."""
-        ...
-
-    # connectors (socialhub.store.sources): cursors saved after each emitted page,
-    # the coordinator's health document per source, and dead-lettered payloads
-    def get_source_cursor(self, source: str, target_key: str) -> dict[str, Any] | None: ...
-
-    def source_cursors(self, source: str) -> dict[str, dict[str, Any]]: ...
-
-    def save_source_cursor(self, source: str, target_key: str, cursor: dict[str, Any]) -> None: ...
-
-    def delete_source_state(self, source: str) -> None: ...
-
-    def save_source_health(self, source: str, health: dict[str, Any]) -> None: ...
-
-    def get_source_health(self, source: str) -> dict[str, Any] | None: ...
-
-    def list_source_health(self) -> dict[str, dict[str, Any]]: ...
-
-    def add_dead_letter(self, letter: DeadLetter) -> int: ...
-
-    def list_dead_letters(self, source: str | None = None, *, limit: int = 100) -> list[DeadLetter]:
-        """Newest first."""
-        ...
-
-    def count_dead_letters(self, source: str) -> int: ...
-
-    # scale-out: detector checkpoints by partition with leases, process heartbeats
-    # (socialhub.store.checkpoints; migration 0012)
     def claim_partition(
         self, partition: str, owner: str, until: datetime, now: datetime | None = None
     ) -> bool: ...
@@ -415,6 +471,13 @@ class Store(Protocol):
 
     def list_partitions(self) -> list[PartitionLease]: ...
 
+
+class ProcessStore(Protocol):
+    """``store.processes``: process heartbeats (socialhub status).
+
+    SQL in :mod:`socialhub.store.checkpoints`.
+    """
+
     def beat(self, beat: ProcessBeat) -> None: ...
 
     def list_processes(self, role: str | None = None) -> list[ProcessBeat]: ...
@@ -422,3 +485,60 @@ class Store(Protocol):
     def forget_process(self, process_id: str) -> None: ...
 
     def prune_processes(self, beat_before: datetime) -> int: ...
+
+
+class Store(Protocol):
+    """A whole store: one repository per feature, all sharing one connection.
+
+    Ask for the narrowest of the protocols above that a piece of code uses; take the
+    whole ``Store`` only to hand repositories out (the hub, the CLI, the web app).
+    """
+
+    url: str
+
+    @property
+    def mentions(self) -> MentionStore: ...
+
+    @property
+    def accounts(self) -> AccountStore: ...
+
+    @property
+    def workspaces(self) -> WorkspaceStore: ...
+
+    @property
+    def sources(self) -> SourceStateStore: ...
+
+    @property
+    def relevance(self) -> RelevanceStore: ...
+
+    @property
+    def alerts(self) -> AlertStore: ...
+
+    @property
+    def reports(self) -> ReportStore: ...
+
+    @property
+    def launches(self) -> LaunchStore: ...
+
+    @property
+    def sessions(self) -> SessionStore: ...
+
+    @property
+    def walls(self) -> WallStore: ...
+
+    @property
+    def dashboard(self) -> DashboardStore: ...
+
+    @property
+    def checkpoints(self) -> CheckpointStore: ...
+
+    @property
+    def processes(self) -> ProcessStore: ...
+
+    def migrate(self) -> list[str]:
+        """Apply pending named migrations; return the names applied now."""
+        ...
+
+    def applied_migrations(self) -> list[str]: ...
+
+    def close(self) -> None: ...

@@ -16,44 +16,17 @@ SQL is written once with ``?`` placeholders; times go through ``self._ts``/``sel
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from socialhub.models import utcnow
-from socialhub.store.admin import AdminMixin
+from socialhub.records.processes import EPOCH, PartitionLease, ProcessBeat
 from socialhub.store.convert import dump_json, load_json
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@dataclass(slots=True)
-class PartitionLease:
-    """One detector partition as stored (``state`` not loaded)."""
-
-    partition: str
-    owner: str
-    lease_until: datetime
-    saved_at: datetime | None
-    state_bytes: int
+from socialhub.store.sqlbase import Repo
 
 
-@dataclass(slots=True)
-class ProcessBeat:
-    """The last heartbeat of one process (``id`` is unique per process run)."""
-
-    id: str
-    role: str
-    name: str
-    host: str
-    pid: int
-    started_at: datetime
-    beat_at: datetime
-    info: dict[str, Any] = field(default_factory=dict)
-
-
-class CheckpointRepo(AdminMixin):
-    """Tables ``detector_checkpoints`` and ``process_heartbeats``."""
+class CheckpointRepo(Repo):
+    """Table ``detector_checkpoints``: partition leases and their detector state."""
 
     # -- partitions ---------------------------------------------------------------------
 
@@ -122,7 +95,9 @@ class CheckpointRepo(AdminMixin):
             for p, o, until, saved, size in rows
         ]
 
-    # -- heartbeats ---------------------------------------------------------------------
+
+class ProcessRepo(Repo):
+    """Table ``process_heartbeats``: one row per running process (``socialhub status``)."""
 
     def beat(self, beat: ProcessBeat) -> None:
         """Insert or refresh one process's heartbeat row."""

@@ -14,16 +14,18 @@ slots (:mod:`.rollups`, migration 0015). Answers equal counting the mentions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from socialhub.records.stats import AuthorStat
 from socialhub.store import rollups
-from socialhub.store.admin import AdminMixin
 from socialhub.store.convert import clean
+from socialhub.store.reads import MentionReads
+from socialhub.store.sqlbase import Repo, SqlDb
 
 if TYPE_CHECKING:
     from socialhub.models import Mention
+    from socialhub.query.ast import Node
 
 SLOT_SECONDS = 900
 SENTIMENT_NONE = "none"  # label of mentions without sentiment, in series and facets
@@ -32,34 +34,39 @@ FACET_FIELDS = {"platform": "m.platform", "lang": "m.lang", "sentiment": "m.sent
 WS_FACETS = {"platform": "platform", "lang": "lang", "sentiment": "sentiment_label"}
 
 
-@dataclass(slots=True)
-class AuthorStat:
-    author_id: str
-    platform: str
-    handle: str
-    name: str
-    followers: int
-    verified: bool
-    mentions: int
-    engagement: int
+class DashboardRepo(Repo):
+    """Dashboard aggregates, and the explore page's filtered pages and facets (through
+    the mention reads' search helpers)."""
 
-
-class DashboardRepo(AdminMixin):
-    """Dashboard aggregates; :class:`~socialhub.store.web.WebRepo` builds on it."""
-
-    url: str
     # Whether dashboard counts read whole slots from the rollups (migration 0015); the
     # row counts (``_raw_*``) stay for the window edges and as the reference in tests.
     _ROLLUPS = True
 
-    if TYPE_CHECKING:
+    def __init__(self, db: SqlDb, reads: MentionReads) -> None:
+        super().__init__(db)
+        self._reads = reads
 
-        def _page(self, inner: str, params: list[Any]) -> list[Mention]: ...
+    def _page(self, inner: str, params: list[Any]) -> list[Mention]:
+        return self._reads._page(inner, params)
+
+    def _compiled(
+        self, query: str | Node | None, workspace_id: int | None
+    ) -> tuple[str, list[Any]] | None:
+        return self._reads._compiled(query, workspace_id)
+
+    def _by_match(
+        self,
+        expr: tuple[str, list[Any]],
+        workspace_id: int | None,
+        since: datetime | None,
+        until: datetime | None,
+    ) -> tuple[str, list[Any]]:
+        return self._reads._by_match(expr, workspace_id, since, until)
 
     # -- dashboard aggregates -----------------------------------------------------------
 
     def _slot(self, column: str) -> str:
-        if self.url.startswith("sqlite"):  # integer milliseconds
+        if self.db.url.startswith("sqlite"):  # integer milliseconds
             return f"({column} / {SLOT_SECONDS * 1000})"
         return f"CAST(floor(extract(epoch FROM {column}) / {SLOT_SECONDS}) AS BIGINT)"
 
@@ -68,7 +75,9 @@ class DashboardRepo(AdminMixin):
     ) -> list[tuple[int, int, int]]:
         """``(query_id, slot, count)`` of the workspace's routed mentions in a window."""
         if self._ROLLUPS:
-            return rollups.query_volume_slots(self, workspace_id, since, until)
+            return rollups.query_volume_slots(
+                self._rows, self._raw_query_volume_slots, workspace_id, since, until
+            )
         return self._raw_query_volume_slots(workspace_id, since, until)
 
     def _raw_query_volume_slots(
@@ -87,7 +96,9 @@ class DashboardRepo(AdminMixin):
     ) -> list[tuple[str, int, int]]:
         """``(label, slot, count)``; mentions without sentiment get :data:`SENTIMENT_NONE`."""
         if self._ROLLUPS:
-            return rollups.sentiment_slots(self, workspace_id, since, until)
+            return rollups.sentiment_slots(
+                self._rows, self._raw_sentiment_slots, workspace_id, since, until
+            )
         return self._raw_sentiment_slots(workspace_id, since, until)
 
     def _raw_sentiment_slots(
@@ -195,3 +206,80 @@ class DashboardRepo(AdminMixin):
         if len(found) <= limit:
             return found, None
         return found[:limit], found[limit - 1].id
+
+    def _filtered(
+        self,
+        query: str | Node | None,
+        workspace_id: int,
+        since: datetime | None,
+        until: datetime | None,
+        sentiment: str | None,
+    ) -> tuple[str, list[Any]]:
+        expr = self._compiled(query, workspace_id) or ("1 = 1", [])
+        source, params = self._by_match(expr, workspace_id, since, until)
+        if sentiment == SENTIMENT_NONE:
+            source += " AND m.sentiment_label IS NULL"
+        elif sentiment is not None:
+            source += self._sql(" AND m.sentiment_label = ?")
+            params.append(sentiment)
+        return source, params
+
+    def search_page(
+        self,
+        query: str | Node | None,
+        *,
+        workspace_id: int,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        sentiment: str | None = None,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> tuple[list[Mention], str | None]:
+        """One page newest first, and the cursor of the next one (None on the last page).
+
+        Keyset paging: the cursor is the id of the page's last mention, so pages stay
+        stable while new mentions arrive (an offset would shift them).
+        """
+        if query is None:
+            return self._recent_page(workspace_id, since, until, sentiment, after, limit)
+        source, params = self._filtered(query, workspace_id, since, until, sentiment)
+        if after is not None:
+            source += self._sql(
+                " AND (m.created_at, m.seq) < (SELECT created_at, seq FROM mentions WHERE id = ?)"
+            )
+            params.append(clean(after))
+        inner = f"SELECT m.seq {source} ORDER BY m.created_at DESC, m.seq DESC" + self._sql(
+            " LIMIT ?"
+        )
+        found = self._page(inner, [*params, limit + 1])
+        if len(found) <= limit:
+            return found, None
+        return found[:limit], found[limit - 1].id
+
+    def facet_counts(
+        self,
+        field: str,
+        query: str | Node | None,
+        *,
+        workspace_id: int,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        sentiment: str | None = None,
+        limit: int = 20,
+    ) -> list[tuple[str, int]]:
+        """``(value, count)`` of one field over the matching mentions, most frequent first."""
+        if query is None and self._ROLLUPS:
+            return rollups.facet_counts(
+                self._rows, self._raw_facets, field, workspace_id, since, until, sentiment, limit
+            )
+        if query is None:
+            return self._raw_facets(field, workspace_id, since, until, sentiment, limit)
+        column = FACET_FIELDS[field]
+        source, params = self._filtered(query, workspace_id, since, until, sentiment)
+        rows = self._rows(
+            f"SELECT coalesce({column}, '{SENTIMENT_NONE}') AS v, count(*) AS n {source} "
+            "GROUP BY v ORDER BY n DESC, v" + self._sql(" LIMIT ?"),
+            [*params, limit],
+            translate=False,
+        )
+        return [(str(v), int(n)) for v, n in rows]

@@ -25,10 +25,7 @@ from psycopg_pool import ConnectionPool
 
 from socialhub.models import Mention, as_utc
 from socialhub.store import migrations
-from socialhub.store.admin import Cursor
-from socialhub.store.alerts import AlertRepo
 from socialhub.store.base import AddResult
-from socialhub.store.checkpoints import CheckpointRepo
 from socialhub.store.common import (
     AUTHOR_COLUMNS,
     MENTION_COLUMNS,
@@ -42,14 +39,10 @@ from socialhub.store.common import (
     search_tokens,
     unique_authors,
 )
+from socialhub.store.composed import SqlStore
 from socialhub.store.convert import clean, to_utc_ms, utc_ms_now
-from socialhub.store.launches import LaunchRepo
-from socialhub.store.reads import SqlStoreBase
-from socialhub.store.relevance import RelevanceRepo
-from socialhub.store.reports import ReportRepo
-from socialhub.store.sources import SourceRepo
-from socialhub.store.walls import WallRepo
-from socialhub.store.web import WebRepo
+from socialhub.store.reads import MentionReads
+from socialhub.store.sqlbase import Cursor, SqlDb
 from socialhub.text import pg_tsvector
 
 if TYPE_CHECKING:
@@ -179,28 +172,27 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
     conn.execute("SET work_mem = '32MB'")
 
 
-class PostgresStore(
-    SqlStoreBase,
-    RelevanceRepo,
-    AlertRepo,
-    ReportRepo,
-    WebRepo,
-    LaunchRepo,
-    WallRepo,
-    SourceRepo,
-    CheckpointRepo,
-):
+class PostgresStore(SqlStore):
     """The Store protocol on a PostgreSQL database. Thread-safe; migrates only on demand."""
 
     def __init__(self, url: str, *, max_readers: int = 8) -> None:
+        db = PostgresDb(url, max_readers=max_readers)
+        self.mentions: PostgresMentions = PostgresMentions(db)
+        super().__init__(db, self.mentions)
+        self.db: PostgresDb = db
+
+
+class PostgresDb(SqlDb):
+    """The connections of one database: one writer, a small pool of readers."""
+
+    def __init__(self, url: str, *, max_readers: int = 8) -> None:
         self.url = url
-        self._routes = RouteCache()
-        self._authors = AuthorCache()
+        self.routes = RouteCache()
+        self.authors = AuthorCache()
         self._lock = threading.Lock()
         self._writer = psycopg.connect(url, autocommit=True)
         _configure(self._writer)
-        self._staged = False
-        self._months: set[date] = set()  # month partitions known to exist
+        self.staged = False  # the writer's temporary staging tables exist
         self._pool = ConnectionPool(
             url,
             min_size=1,
@@ -271,7 +263,16 @@ class PostgresStore(
             applied_now.append(migration.name)
         return applied_now
 
-    # -- mentions -----------------------------------------------------------------
+
+class PostgresMentions(MentionReads):
+    """Mentions on PostgreSQL: the shared reads, the COPY bulk write and the month
+    partitions of ``mentions``."""
+
+    db: PostgresDb
+
+    def __init__(self, db: PostgresDb) -> None:
+        super().__init__(db)
+        self._months: set[date] = set()  # month partitions known to exist
 
     def add(self, batch: Sequence[Mention]) -> AddResult:
         """COPY the batch into staging tables, then upsert authors, mentions and routes.
@@ -285,7 +286,7 @@ class PostgresStore(
             return AddResult(0, repeats)
         self.ensure_partitions({_month(to_utc_ms(m.created_at)) for m in unique})
         now = self._now()
-        author_rows = self._authors.changed(
+        author_rows = self.db.authors.changed(
             [author_values(a, to_utc_ms, now) for a in unique_authors(unique)]
         )
         dims: dict[str, tuple[Any, ...]] = {}
@@ -301,11 +302,12 @@ class PostgresStore(
                 )
                 yield (*values, pg_tsvector(search_tokens(m)))
 
-        with self._lock, self._writer.transaction(), self._writer.cursor() as cur:
-            if not self._staged:
+        db = self.db
+        with db._lock, db._writer.transaction(), db._writer.cursor() as cur:
+            if not db.staged:
                 for statement in _STAGING:
                     cur.execute(statement)
-                self._staged = True
+                db.staged = True
             if author_rows:
                 _copy(cur, "stage_authors", _AUTHOR_COLS, author_rows)
                 cur.execute(_MOVE_AUTHORS)
@@ -318,7 +320,7 @@ class PostgresStore(
                 cur.execute(_REFRESH, [list(column) for column in zip(*stale, strict=True)])
             self._load_routes(cur, unique)
             seqs = [(m, returned[clean(m.id)][0]) for m in unique]
-            query_rows, workspace_rows = route_rows(seqs, self._routes, to_utc_ms)
+            query_rows, workspace_rows = route_rows(seqs, self.db.routes, to_utc_ms)
             if query_rows:
                 ids = {seq: clean(m.id) for m, seq in seqs}
                 _copy(cur, "stage_routes", _ROUTE_COLS, query_rows)
@@ -331,7 +333,7 @@ class PostgresStore(
                 )
                 cur.execute(_MOVE_WORKSPACES)
             cur.execute(_MOVE_ROLLUP)
-        self._authors.remember(author_rows)
+        self.db.authors.remember(author_rows)
         inserted = sum(1 for _, fresh in returned.values() if fresh)
         return AddResult(inserted=inserted, updated=len(unique) - inserted + repeats)
 

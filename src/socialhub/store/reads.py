@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from socialhub.models import Mention
-from socialhub.store.admin import AdminMixin, Cursor, iter_chunks
+from socialhub.store.base import AddResult
 from socialhub.store.common import READ_COLUMNS, row_to_mention
 from socialhub.store.convert import clean
+from socialhub.store.sqlbase import Cursor, Repo, iter_chunks
 
 if TYPE_CHECKING:
     from socialhub.query.ast import Node
@@ -23,32 +24,32 @@ if TYPE_CHECKING:
 _SELECT = ", ".join(READ_COLUMNS)
 _CHUNK = 500  # placeholders per IN (...) list: well under SQLite's limit
 # How many of the newest mentions in scope search() checks before letting the
-# full-text index drive (see SqlStoreBase.search).
+# full-text index drive (see MentionReads.search).
 PROBE = 5000
+THREAD_LIMIT = 100  # replies or quotes shown on a mention page
 _Sql = tuple[str, list[Any]]
 
 
-class SqlStoreBase(AdminMixin):
-    """Everything both stores do the same way; they add connections, add() and migrate()."""
+class MentionReads(Repo):
+    """Mentions read back, the same on both dialects; each dialect's mention repository
+    adds the bulk write (``add``)."""
 
-    url: str
-
-    def _compile(self, node: Node, workspace_id: int | None) -> tuple[str, list[object]]:
-        """The dialect's query compiler (``compile_sqlite`` or ``compile_postgres``)."""
+    def add(self, batch: Sequence[Mention]) -> AddResult:
+        """The dialect's bulk write (see :class:`socialhub.store.base.MentionStore`)."""
         raise NotImplementedError
 
     # -- routes -----------------------------------------------------------------------
 
     def _load_routes(self, cur: Cursor, mentions: Sequence[Mention]) -> None:
         """Put the workspace of every query id the batch mentions into the cache."""
-        missing = self._routes.missing(q for m in mentions for q in m.query_ids)
+        missing = self.db.routes.missing(q for m in mentions for q in m.query_ids)
         for chunk in iter_chunks(missing, _CHUNK):
             marks = ", ".join("?" * len(chunk))
             cur.execute(
                 self._sql(f"SELECT id, workspace_id FROM queries WHERE id IN ({marks})"),
                 tuple(chunk),
             )
-            self._routes.remember(cur.fetchall())
+            self.db.routes.remember(cur.fetchall())
 
     # -- reading ----------------------------------------------------------------------
 
@@ -225,6 +226,32 @@ class SqlStoreBase(AdminMixin):
             source, params = self._by_match(expr, workspace_id, since, until)
             sql = f"SELECT count(*) {source}"
         return int(self._rows(sql, params, translate=False)[0][0])
+
+    def mention_thread(self, mention_id: str, workspace_id: int) -> dict[str, list[Mention]]:
+        """Replies to and quotes of a mention, among those routed to the workspace.
+
+        Only the workspace's mentions: a reply collected for another workspace stays
+        invisible here, like everywhere else.
+        """
+        out: dict[str, list[Mention]] = {}
+        for relation, column in (("replies", "reply_to"), ("quotes", "quote_of")):
+            inner = self._sql(
+                f"SELECT m.seq FROM mentions m JOIN mention_workspaces mw "
+                f"ON mw.mention_seq = m.seq AND mw.workspace_id = ? WHERE m.{column} = ? "
+                "ORDER BY m.created_at DESC, m.seq DESC LIMIT ?"
+            )
+            found = self._page(inner, [workspace_id, clean(mention_id), THREAD_LIMIT])
+            out[relation] = sorted(found, key=lambda m: m.created_at)
+        return out
+
+    def mention_workspace_ids(self, mention_id: str) -> set[int]:
+        """The workspaces a stored mention is routed to (what may see it)."""
+        rows = self._rows(
+            "SELECT mw.workspace_id FROM mention_workspaces mw JOIN mentions m "
+            "ON m.seq = mw.mention_seq WHERE m.id = ?",
+            [clean(mention_id)],
+        )
+        return {int(r[0]) for r in rows}
 
 
 def _where(*conditions: str) -> str:

@@ -9,56 +9,19 @@ The mixin relies on the primitives of :class:`socialhub.store.admin.AdminMixin`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from socialhub.store.admin import AdminMixin
+from socialhub.records.relevance import (
+    LabelledText,
+    RelevanceCounts,
+    RelevanceLabel,
+    RelevanceModelRecord,
+)
 from socialhub.store.convert import clean, dump_json, load_json
+from socialhub.store.sqlbase import Repo
 
 
-@dataclass(slots=True)
-class RelevanceLabel:
-    """One analyst's verdict: is this mention relevant to this query?"""
-
-    query_id: int
-    mention_id: str
-    label: bool
-    username: str = ""
-    labelled_at: datetime | None = None
-
-
-@dataclass(slots=True)
-class LabelledText:
-    """A label with the mention's text, ready for training."""
-
-    mention_id: str
-    text: str
-    label: bool
-
-
-@dataclass(slots=True)
-class RelevanceModelRecord:
-    """A stored model: ``weights`` is the serialised model (see relevance.model)."""
-
-    query_id: int
-    version: int
-    trained_at: datetime
-    n_labels: int
-    metrics: dict[str, Any] = field(default_factory=dict)
-    weights: bytes = b""
-
-
-@dataclass(slots=True)
-class RelevanceCounts:
-    """How a query's routed mentions are scored: all, scored, scored below 0.5."""
-
-    mentions: int
-    scored: int
-    below_half: int
-
-
-class RelevanceRepo(AdminMixin):
+class RelevanceRepo(Repo):
     """Labels (``relevance_labels``) and models (``relevance_models``) per query."""
 
     # -- labels -----------------------------------------------------------------------

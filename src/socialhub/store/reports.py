@@ -1,5 +1,5 @@
 """Archived reports, their delivery log and the persisted state of report schedules,
-shared by both stores (records in :mod:`socialhub.reports.records`; migration 0008).
+shared by both stores (records in :mod:`socialhub.records.reports`; migration 0008).
 
 SQL is written once with ``?`` placeholders (PostgreSQL translates them); times go
 through ``self._ts``/``self._dt``; the PDF is a BLOB in SQLite and BYTEA in
@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from socialhub.reports.records import Report, ReportDelivery
-from socialhub.store.admin import AdminMixin
+from socialhub.records.reports import Report, ReportDelivery
 from socialhub.store.convert import clean, dump_json, load_json
+from socialhub.store.sqlbase import Repo
 
 _COLS = (
     "workspace_id",
@@ -35,7 +35,7 @@ _COLS = (
 _SUMMARY_COLS = tuple(c if c not in ("html", "pdf") else f"'' AS {c}" for c in _COLS)
 
 
-class ReportRepo(AdminMixin):
+class ReportRepo(Repo):
     """Tables ``reports``, ``report_deliveries`` and ``report_schedules``."""
 
     def _report(self, row: Sequence[Any]) -> Report:

@@ -64,9 +64,9 @@ def apply_retention(
     if cutoff.astimezone(UTC) != datetime(cutoff.year, cutoff.month, 1, tzinfo=UTC):
         raise ValueError("the cutoff must be the first instant of a UTC month")
     if isinstance(store, PostgresStore):
-        return _postgres(store, cutoff, dry_run, ahead)
+        return _postgres(store.mentions, cutoff, dry_run, ahead)
     if isinstance(store, SqliteStore):
-        return _sqlite(store, cutoff, dry_run)
+        return _sqlite(store.mentions, cutoff, dry_run)
     raise TypeError(f"retention is not implemented for {type(store).__name__}")
 
 

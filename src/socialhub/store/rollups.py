@@ -13,13 +13,15 @@ add up: the answers equal counting every row.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from socialhub.store.convert import from_ms, to_ms
 
-if TYPE_CHECKING:
-    from socialhub.store.dashboard import DashboardRepo
+# The caller's reader and its row counts for the window edges are passed in, so this
+# module needs nothing of the store class that uses it.
+Rows = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
 
 SLOT_MS = 900 * 1000  # dashboard.SLOT_SECONDS, in milliseconds
 _NONE = "none"  # dashboard.SENTIMENT_NONE
@@ -57,16 +59,20 @@ def _slots(span: Span) -> tuple[str, list[Any]]:
 
 
 def query_volume_slots(
-    store: DashboardRepo, workspace_id: int, since: datetime, until: datetime
+    rows_of: Rows,
+    raw: Callable[[int, datetime, datetime], list[tuple[int, int, int]]],
+    workspace_id: int,
+    since: datetime,
+    until: datetime,
 ) -> list[tuple[int, int, int]]:
     edges, span = split(since, until)
     out: list[tuple[int, int, int]] = []
     for a, b in edges:
         assert a is not None and b is not None
-        out += store._raw_query_volume_slots(workspace_id, a, b)
+        out += raw(workspace_id, a, b)
     if span is not None:
         where, params = _slots(span)
-        rows = store._rows(
+        rows = rows_of(
             f"SELECT query_id, slot, n FROM rollup_queries WHERE workspace_id = ?{where} AND n > 0",
             [workspace_id, *params],
         )
@@ -75,16 +81,20 @@ def query_volume_slots(
 
 
 def sentiment_slots(
-    store: DashboardRepo, workspace_id: int, since: datetime, until: datetime
+    rows_of: Rows,
+    raw: Callable[[int, datetime, datetime], list[tuple[str, int, int]]],
+    workspace_id: int,
+    since: datetime,
+    until: datetime,
 ) -> list[tuple[str, int, int]]:
     edges, span = split(since, until)
     out: list[tuple[str, int, int]] = []
     for a, b in edges:
         assert a is not None and b is not None
-        out += store._raw_sentiment_slots(workspace_id, a, b)
+        out += raw(workspace_id, a, b)
     if span is not None:
         where, params = _slots(span)
-        rows = store._rows(
+        rows = rows_of(
             f"SELECT {_LABEL} AS label, slot, sum(n) FROM rollup_workspaces "
             f"WHERE workspace_id = ?{where} GROUP BY label, slot HAVING sum(n) > 0",
             [workspace_id, *params],
@@ -94,7 +104,10 @@ def sentiment_slots(
 
 
 def facet_counts(
-    store: DashboardRepo,
+    rows_of: Rows,
+    raw: Callable[
+        [str, int, datetime | None, datetime | None, str | None], Sequence[tuple[str, int]]
+    ],
     field: str,
     workspace_id: int,
     since: datetime | None,
@@ -107,13 +120,13 @@ def facet_counts(
     edges, span = split(since, until)
     counts: Counter[str] = Counter()
     for a, b in edges:
-        counts.update(dict(store._raw_facets(field, workspace_id, a, b, sentiment)))
+        counts.update(dict(raw(field, workspace_id, a, b, sentiment)))
     if span is not None:
         where, params = _slots(span)
         if sentiment is not None:
             where += " AND sentiment = ?"
             params.append("" if sentiment == _NONE else sentiment)
-        rows = store._rows(
+        rows = rows_of(
             f"SELECT {_COLUMNS[field]} AS v, sum(n) FROM rollup_workspaces "
             f"WHERE workspace_id = ?{where} GROUP BY v",
             [workspace_id, *params],

@@ -8,41 +8,17 @@ in :mod:`socialhub.connectors.coordinator`; this module only stores.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Any
 
-from socialhub.store.admin import AdminMixin
+from socialhub.models import QuarantineItem
+from socialhub.records.sources import MAX_DEAD_RAW, DeadLetter
 from socialhub.store.convert import clean, clean_raw, dump_json, load_json
-
-# A dead letter keeps at most this much of the raw payload: enough to diagnose, and a
-# hostile multi-megabyte body cannot fill the database.
-MAX_DEAD_RAW = 256 * 1024
+from socialhub.store.sqlbase import Repo
+from socialhub.store.sqlbase import filters as _filters
 
 
-@dataclass(slots=True)
-class DeadLetter:
-    """A payload (or one item of it) that could not be parsed or normalised."""
-
-    source: str
-    reason: str
-    raw: str
-    location: str = ""
-    created_at: datetime | None = None
-    id: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "source": self.source,
-            "reason": self.reason,
-            "raw": self.raw,
-            "location": self.location,
-            "created_at": None if self.created_at is None else self.created_at.isoformat(),
-        }
-
-
-class SourceRepo(AdminMixin):
+class SourceRepo(Repo):
     """Tables ``source_state``, ``source_health`` and ``dead_letters`` (migration 0010)."""
 
     # -- cursors --------------------------------------------------------------------
@@ -134,3 +110,42 @@ class SourceRepo(AdminMixin):
     def count_dead_letters(self, source: str) -> int:
         rows = self._rows("SELECT COUNT(*) FROM dead_letters WHERE source = ?", [source])
         return int(rows[0][0])
+
+    def quarantine(self, items: Sequence[QuarantineItem]) -> int:
+        """Keep unparseable input with its reason; the raw text is kept (NUL -> U+FFFD)."""
+        if not items:
+            return 0
+        with self._tx() as cur:
+            cur.executemany(
+                self._sql(
+                    "INSERT INTO quarantine (source, location, reason, raw, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)"
+                ),
+                [
+                    (
+                        clean(i.source),
+                        clean(i.location),
+                        clean(i.reason),
+                        clean_raw(i.raw),
+                        self._ts(i.created_at),
+                    )
+                    for i in items
+                ],
+            )
+        return len(items)
+
+    def list_quarantine(self, limit: int = 100, source: str | None = None) -> list[QuarantineItem]:
+        """Newest first."""
+        where, params = _filters(source=source)
+        rows = self._rows(
+            "SELECT source, reason, raw, location, created_at, id FROM quarantine"
+            f"{where} ORDER BY created_at DESC, id DESC LIMIT ?",
+            [*params, limit],
+        )
+        return [
+            QuarantineItem(s, r, raw, loc, self._dt(c), int(i)) for s, r, raw, loc, c, i in rows
+        ]
+
+    def count_quarantine(self, source: str | None = None) -> int:
+        where, params = _filters(source=source)
+        return int(self._rows(f"SELECT count(*) FROM quarantine{where}", params)[0][0])

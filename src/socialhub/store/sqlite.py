@@ -23,10 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from socialhub.models import Mention, utcnow
 from socialhub.store import migrations
-from socialhub.store.admin import Cursor, iter_chunks
-from socialhub.store.alerts import AlertRepo
 from socialhub.store.base import AddResult
-from socialhub.store.checkpoints import CheckpointRepo
 from socialhub.store.common import (
     AUTHOR_COLUMNS,
     MENTION_COLUMNS,
@@ -41,14 +38,10 @@ from socialhub.store.common import (
     unique_authors,
     update_values,
 )
+from socialhub.store.composed import SqlStore
 from socialhub.store.convert import clean, from_ms, to_ms
-from socialhub.store.launches import LaunchRepo
-from socialhub.store.reads import SqlStoreBase
-from socialhub.store.relevance import RelevanceRepo
-from socialhub.store.reports import ReportRepo
-from socialhub.store.sources import SourceRepo
-from socialhub.store.walls import WallRepo
-from socialhub.store.web import WebRepo
+from socialhub.store.reads import MentionReads
+from socialhub.store.sqlbase import Cursor, SqlDb, iter_chunks
 from socialhub.text import fts_document
 
 if TYPE_CHECKING:
@@ -110,18 +103,18 @@ def path_from_url(url: str) -> Path:
     return Path(url[len(prefix) :])
 
 
-class SqliteStore(
-    SqlStoreBase,
-    RelevanceRepo,
-    AlertRepo,
-    ReportRepo,
-    WebRepo,
-    LaunchRepo,
-    WallRepo,
-    SourceRepo,
-    CheckpointRepo,
-):
+class SqliteStore(SqlStore):
     """The Store protocol on one SQLite file. Thread-safe; opens no migration itself."""
+
+    def __init__(self, url: str) -> None:
+        db = SqliteDb(url)
+        super().__init__(db, SqliteMentions(db))
+        self.db: SqliteDb = db
+        self.path = db.path
+
+
+class SqliteDb(SqlDb):
+    """The connections of one SQLite file: one writer, one reader per thread."""
 
     def __init__(self, url: str) -> None:
         if sqlite3.sqlite_version_info < MIN_SQLITE:  # RETURNING, AS MATERIALIZED
@@ -129,8 +122,8 @@ class SqliteStore(
         self.url = url
         self.path = path_from_url(url)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._routes = RouteCache()
-        self._authors = AuthorCache()
+        self.routes = RouteCache()
+        self.authors = AuthorCache()
         self._lock = threading.Lock()
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
@@ -235,7 +228,9 @@ class SqliteStore(
             applied_now.append(migration.name)
         return applied_now
 
-    # -- mentions -----------------------------------------------------------------
+
+class SqliteMentions(MentionReads):
+    """Mentions on SQLite: the shared reads plus the bulk write."""
 
     def add(self, batch: Sequence[Mention]) -> AddResult:
         """Insert new mentions (with their FTS rows) and refresh re-collected ones, in
@@ -246,7 +241,7 @@ class SqliteStore(
             return AddResult(0, repeats)
         now = self._now()
         with self._tx() as cur:
-            author_rows = self._authors.changed(
+            author_rows = self.db.authors.changed(
                 [author_values(a, to_ms, now) for a in unique_authors(unique)]
             )
             if author_rows:
@@ -281,9 +276,9 @@ class SqliteStore(
             if old_rows:
                 cur.executemany(_UPDATE_MENTION, old_rows)
             self._load_routes(cur, unique)
-            query_rows, workspace_rows = route_rows(seqs, self._routes, to_ms)
+            query_rows, workspace_rows = route_rows(seqs, self.db.routes, to_ms)
             if query_rows:
                 cur.executemany(_INSERT_ROUTE, query_rows)
                 cur.executemany(_INSERT_WORKSPACE, workspace_rows)
-        self._authors.remember(author_rows)
+        self.db.authors.remember(author_rows)
         return AddResult(inserted=len(new_rows), updated=len(old_rows) + repeats)

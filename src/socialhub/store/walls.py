@@ -1,4 +1,4 @@
-"""Wall-of-screens kiosk tokens (migration 0011) and the thread read of a mention page.
+"""Wall-of-screens kiosk tokens (migration 0011); a mention page's thread is in :mod:`.reads`.
 
 Shared by both stores, in the style of :mod:`.web`: SQL written once with ``?``
 placeholders, times through ``self._ts``/``self._dt``. Tokens arrive as SHA-256 hex:
@@ -8,43 +8,16 @@ the value itself never reaches this layer.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from socialhub.models import Mention
-from socialhub.store.admin import AdminMixin
+from socialhub.records.sessions import WallToken
 from socialhub.store.convert import clean
-
-THREAD_LIMIT = 100  # replies or quotes shown on a mention page
-
-
-@dataclass(slots=True)
-class WallToken:
-    """A read-only kiosk token for one wall of one workspace."""
-
-    workspace_id: int
-    wall: str
-    name: str
-    prefix: str
-    created_at: datetime
-    created_by: str = ""
-    revoked_at: datetime | None = None
-    id: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        data["created_at"] = self.created_at.isoformat()
-        data["revoked_at"] = None if self.revoked_at is None else self.revoked_at.isoformat()
-        return data
+from socialhub.store.sqlbase import Repo
 
 
-class WallRepo(AdminMixin):
-    """Table ``wall_tokens``; ``mention_thread`` reads replies and quotes of a mention."""
-
-    if TYPE_CHECKING:
-
-        def _page(self, inner: str, params: list[Any]) -> list[Mention]: ...
+class WallRepo(Repo):
+    """Table ``wall_tokens``: read-only kiosk tokens of a workspace's wall."""
 
     _WALL_COLS = "workspace_id, wall, name, prefix, created_at, created_by, revoked_at, id"
 
@@ -106,20 +79,3 @@ class WallRepo(AdminMixin):
                 (self._ts(at), token_id, workspace_id),
             )
             return bool(cur.fetchall())
-
-    def mention_thread(self, mention_id: str, workspace_id: int) -> dict[str, list[Mention]]:
-        """Replies to and quotes of a mention, among those routed to the workspace.
-
-        Only the workspace's mentions: a reply collected for another workspace stays
-        invisible here, like everywhere else.
-        """
-        out: dict[str, list[Mention]] = {}
-        for relation, column in (("replies", "reply_to"), ("quotes", "quote_of")):
-            inner = self._sql(
-                f"SELECT m.seq FROM mentions m JOIN mention_workspaces mw "
-                f"ON mw.mention_seq = m.seq AND mw.workspace_id = ? WHERE m.{column} = ? "
-                "ORDER BY m.created_at DESC, m.seq DESC LIMIT ?"
-            )
-            found = self._page(inner, [workspace_id, clean(mention_id), THREAD_LIMIT])
-            out[relation] = sorted(found, key=lambda m: m.created_at)
-        return out

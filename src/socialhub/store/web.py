@@ -1,4 +1,4 @@
-"""What the web app keeps (migration 0007), and search with filters and facets.
+"""What the web app's sign-in keeps (migration 0007): sessions, API tokens, failed logins.
 
 Shared by both stores, in the style of :mod:`.admin`: SQL written once with ``?``
 placeholders, times through ``self._ts``/``self._dt``. Callers pass the time in
@@ -6,83 +6,23 @@ placeholders, times through ``self._ts``/``self._dt``. Callers pass the time in
 
 Secrets never reach this layer: session ids and API tokens arrive as SHA-256 hex.
 
-The dashboard aggregates live in :mod:`.dashboard` (re-exported here).
+Site administrators live with the accounts (:mod:`.accounts`), the dashboard and
+explore reads in :mod:`.dashboard`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from socialhub.models import Mention
-from socialhub.store import rollups
+from socialhub.records.sessions import ApiToken, WebSession
 from socialhub.store.convert import clean
-from socialhub.store.dashboard import (
-    FACET_FIELDS,
-    SENTIMENT_NONE,
-    SLOT_SECONDS,
-    AuthorStat,
-    DashboardRepo,
-)
-
-if TYPE_CHECKING:
-    from socialhub.query.ast import Node
-
-__all__ = ["FACET_FIELDS", "SENTIMENT_NONE", "SLOT_SECONDS", "ApiToken", "AuthorStat", "WebSession"]
+from socialhub.store.sqlbase import Repo
 
 
-@dataclass(slots=True)
-class WebSession:
-    id_hash: str
-    user_id: int
-    csrf_token: str
-    created_at: datetime
-    last_seen_at: datetime
-    ip: str = ""
-    user_agent: str = ""
-
-
-@dataclass(slots=True)
-class ApiToken:
-    user_id: int
-    name: str
-    prefix: str  # the first characters of the token, to recognise it in a list
-    created_at: datetime
-    last_used_at: datetime | None = None
-    revoked_at: datetime | None = None
-    id: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        for key in ("created_at", "last_used_at", "revoked_at"):
-            data[key] = None if data[key] is None else data[key].isoformat()
-        return data
-
-
-class WebRepo(DashboardRepo):
-    """Tables ``web_sessions``, ``api_tokens``, ``login_failures``, ``site_admins``, and
-    dashboard reads. Mixed in after :class:`~socialhub.store.reads.SqlStoreBase`, whose
-    search helpers it uses (declared here for the type checker only)."""
-
-    url: str
-
-    if TYPE_CHECKING:
-
-        def _compiled(
-            self, query: str | Node | None, workspace_id: int | None
-        ) -> tuple[str, list[Any]] | None: ...
-
-        def _by_match(
-            self,
-            expr: tuple[str, list[Any]],
-            workspace_id: int | None,
-            since: datetime | None,
-            until: datetime | None,
-        ) -> tuple[str, list[Any]]: ...
-
-        def _page(self, inner: str, params: list[Any]) -> list[Mention]: ...
+class SessionRepo(Repo):
+    """Tables ``web_sessions``, ``api_tokens`` and ``login_failures``."""
 
     # -- sessions -----------------------------------------------------------------------
 
@@ -243,104 +183,4 @@ class WebRepo(DashboardRepo):
 
     # -- site administrators ------------------------------------------------------------
 
-    def set_site_admin(self, user_id: int, on: bool) -> None:
-        with self._tx() as cur:
-            if on:
-                cur.execute(
-                    self._sql(
-                        "INSERT INTO site_admins (user_id, granted_at) VALUES (?, ?) "
-                        "ON CONFLICT (user_id) DO NOTHING"
-                    ),
-                    (user_id, self._now()),
-                )
-            else:
-                cur.execute(self._sql("DELETE FROM site_admins WHERE user_id = ?"), (user_id,))
-
-    def site_admin_ids(self) -> set[int]:
-        return {int(r[0]) for r in self._rows("SELECT user_id FROM site_admins")}
-
     # -- search with filters, facets and a keyset cursor --------------------------------
-
-    def _filtered(
-        self,
-        query: str | Node | None,
-        workspace_id: int,
-        since: datetime | None,
-        until: datetime | None,
-        sentiment: str | None,
-    ) -> tuple[str, list[Any]]:
-        expr = self._compiled(query, workspace_id) or ("1 = 1", [])
-        source, params = self._by_match(expr, workspace_id, since, until)
-        if sentiment == SENTIMENT_NONE:
-            source += " AND m.sentiment_label IS NULL"
-        elif sentiment is not None:
-            source += self._sql(" AND m.sentiment_label = ?")
-            params.append(sentiment)
-        return source, params
-
-    def search_page(
-        self,
-        query: str | Node | None,
-        *,
-        workspace_id: int,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        sentiment: str | None = None,
-        after: str | None = None,
-        limit: int = 50,
-    ) -> tuple[list[Mention], str | None]:
-        """One page newest first, and the cursor of the next one (None on the last page).
-
-        Keyset paging: the cursor is the id of the page's last mention, so pages stay
-        stable while new mentions arrive (an offset would shift them).
-        """
-        if query is None:
-            return self._recent_page(workspace_id, since, until, sentiment, after, limit)
-        source, params = self._filtered(query, workspace_id, since, until, sentiment)
-        if after is not None:
-            source += self._sql(
-                " AND (m.created_at, m.seq) < (SELECT created_at, seq FROM mentions WHERE id = ?)"
-            )
-            params.append(clean(after))
-        inner = f"SELECT m.seq {source} ORDER BY m.created_at DESC, m.seq DESC" + self._sql(
-            " LIMIT ?"
-        )
-        found = self._page(inner, [*params, limit + 1])
-        if len(found) <= limit:
-            return found, None
-        return found[:limit], found[limit - 1].id
-
-    def facet_counts(
-        self,
-        field: str,
-        query: str | Node | None,
-        *,
-        workspace_id: int,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        sentiment: str | None = None,
-        limit: int = 20,
-    ) -> list[tuple[str, int]]:
-        """``(value, count)`` of one field over the matching mentions, most frequent first."""
-        if query is None and self._ROLLUPS:
-            return rollups.facet_counts(self, field, workspace_id, since, until, sentiment, limit)
-        if query is None:
-            return self._raw_facets(field, workspace_id, since, until, sentiment, limit)
-        column = FACET_FIELDS[field]
-        source, params = self._filtered(query, workspace_id, since, until, sentiment)
-        rows = self._rows(
-            f"SELECT coalesce({column}, '{SENTIMENT_NONE}') AS v, count(*) AS n {source} "
-            "GROUP BY v ORDER BY n DESC, v" + self._sql(" LIMIT ?"),
-            [*params, limit],
-            translate=False,
-        )
-        return [(str(v), int(n)) for v, n in rows]
-
-    def mention_workspace_ids(self, mention_id: str) -> set[int]:
-        """The workspaces a stored mention is routed to (what may see it)."""
-        rows = self._rows(
-            "SELECT mw.workspace_id FROM mention_workspaces mw JOIN mentions m "
-            "ON m.seq = mw.mention_seq WHERE m.id = ?",
-            [clean(mention_id)],
-        )
-        return {int(r[0]) for r in rows}

@@ -129,7 +129,7 @@ def workspace(capability: str = "view") -> Callable[..., Awaitable[WorkspaceCont
     async def resolve(
         slug: str, request: Request, who: Principal = Depends(principal)
     ) -> WorkspaceContext:
-        ws = await run_in_threadpool(store_of(request).get_workspace, slug)
+        ws = await run_in_threadpool(store_of(request).workspaces.get_workspace, slug)
         role = None if ws is None or ws.id is None else who.role_in(ws.id)
         if ws is None or role is None:
             raise ApiError(404, "not_found", f"No workspace {slug!r} among yours.")

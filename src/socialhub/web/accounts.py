@@ -16,9 +16,8 @@ from typing import Any
 
 from socialhub.config.passwords import hash_password, verify_password
 from socialhub.models import User
-from socialhub.store.admin import LastAdminError, UserEvent
+from socialhub.records.accounts import LastAdminError, UserEvent
 from socialhub.store.base import Store
-from socialhub.web.auth import user_admin
 from socialhub.web.security import AuthConfig, retry_after
 
 __all__ = [
@@ -29,7 +28,6 @@ __all__ = [
     "change_password",
     "password_problem",
     "set_active",
-    "user_admin",
     "user_by_id",
     "users_listing",
 ]
@@ -93,7 +91,7 @@ def password_problem(password: str, username: str = "") -> str | None:
 
 
 def user_by_id(store: Store, user_id: int) -> User | None:
-    return next((u for u in store.list_users() if u.id == user_id), None)
+    return next((u for u in store.accounts.list_users() if u.id == user_id), None)
 
 
 def change_password(
@@ -113,14 +111,14 @@ def change_password(
     """
     now = config.clock()
     key = f"passwd|{user_id}"
-    wait = retry_after(store.login_failures(key, now - config.failure_window), config, now)
+    wait = retry_after(store.sessions.login_failures(key, now - config.failure_window), config, now)
     if wait is not None:
         raise AccountError(429, "rate_limited", "Too many wrong passwords: try again later.", wait)
     user = user_by_id(store, user_id)
     if user is None or not user.is_active:
         raise AccountError(401, "unauthorized", "Log in again.")
     if not verify_password(user.password_hash, current):
-        store.add_login_failure(key, now)
+        store.sessions.add_login_failure(key, now)
         raise AccountError(403, "wrong_password", "The current password is wrong.")
     if new != confirm:
         raise AccountError(400, "bad_request", "The two new passwords differ.")
@@ -129,8 +127,8 @@ def change_password(
         problem = "The new password is the current one."
     if problem is not None:
         raise AccountError(400, "weak_password", problem)
-    store.clear_login_failures(key)
-    admin = user_admin(store)
+    store.sessions.clear_login_failures(key)
+    admin = store.accounts
     ended = admin.set_user_password(user_id, hash_password(new), keep_session=keep_session)
     admin.add_user_event(
         UserEvent(user_id, user.username, "password_changed", user.username, now, {"by": "self"})
@@ -146,26 +144,26 @@ def set_active(
     Raises :class:`AccountError`: 404 unknown user, 409 for the caller themself or the
     last active site administrator.
     """
-    user = store.get_user(username)
+    user = store.accounts.get_user(username)
     if user is None or user.id is None:
         raise AccountError(404, "not_found", f"No user {username!r}.")
     if not active and user.id == actor_id:
         raise AccountError(409, "conflict", "You cannot deactivate yourself.")
     try:
-        changed = user_admin(store).set_user_active(user.id, active, actor=actor, at=at)
+        changed = store.accounts.set_user_active(user.id, active, actor=actor, at=at)
     except LastAdminError as exc:
         raise AccountError(
             409, "last_admin", "The last active site administrator cannot be deactivated."
         ) from exc
-    return store.get_user(username) or user, changed
+    return store.accounts.get_user(username) or user, changed
 
 
 def users_listing(store: Store) -> list[dict[str, Any]]:
     """Every user with their state, site administration and roles per workspace."""
-    slugs = {ws.id: ws.slug for ws in store.list_workspaces()}
-    admins = store.site_admin_ids()
+    slugs = {ws.id: ws.slug for ws in store.workspaces.list_workspaces()}
+    admins = store.accounts.site_admin_ids()
     roles: dict[int, dict[str, str]] = {}
-    for m in store.list_memberships():
+    for m in store.accounts.list_memberships():
         roles.setdefault(m.user_id, {})[slugs.get(m.workspace_id, "?")] = m.role.value
     return [
         {
@@ -177,5 +175,5 @@ def users_listing(store: Store) -> list[dict[str, Any]]:
             "site_admin": u.id in admins,
             "roles": roles.get(u.id or 0, {}),
         }
-        for u in store.list_users()
+        for u in store.accounts.list_users()
     ]

@@ -61,7 +61,11 @@ def _checked(body: QueryIn) -> None:
 
 @router.get("/workspaces/{slug}/queries", tags=["admin"])
 def list_queries(ctx: Admin, request: Request) -> dict[str, Any]:
-    return {"items": [_query_json(q) for q in store_of(request).list_queries(ctx.workspace_id)]}
+    return {
+        "items": [
+            _query_json(q) for q in store_of(request).workspaces.list_queries(ctx.workspace_id)
+        ]
+    }
 
 
 @router.post("/workspaces/{slug}/queries", status_code=201, tags=["admin"])
@@ -69,9 +73,9 @@ def add_query(ctx: Admin, request: Request, body: QueryIn) -> dict[str, Any]:
     """Create a query (refused with the linter's first error)."""
     _checked(body)
     store = store_of(request)
-    if any(q.name == body.name for q in store.list_queries(ctx.workspace_id)):
+    if any(q.name == body.name for q in store.workspaces.list_queries(ctx.workspace_id)):
         raise ApiError(409, "conflict", f"A query is already named {body.name!r}.")
-    q = store.upsert_query(
+    q = store.workspaces.upsert_query(
         Query(ctx.workspace_id, body.name, body.definition, body.description, body.enabled)
     )
     return _query_json(q)
@@ -79,7 +83,12 @@ def add_query(ctx: Admin, request: Request, body: QueryIn) -> dict[str, Any]:
 
 def _own_query(ctx: WorkspaceContext, request: Request, query_id: int) -> Query:
     found = next(
-        (q for q in store_of(request).list_queries(ctx.workspace_id) if q.id == query_id), None
+        (
+            q
+            for q in store_of(request).workspaces.list_queries(ctx.workspace_id)
+            if q.id == query_id
+        ),
+        None,
     )
     if found is None:
         raise ApiError(404, "not_found", f"No query {query_id} in this workspace.")
@@ -92,10 +101,10 @@ def update_query(ctx: Admin, request: Request, query_id: RowId, body: QueryIn) -
     old = _own_query(ctx, request, query_id)
     store = store_of(request)
     if body.name != old.name and any(
-        q.name == body.name for q in store.list_queries(ctx.workspace_id)
+        q.name == body.name for q in store.workspaces.list_queries(ctx.workspace_id)
     ):
         raise ApiError(409, "conflict", f"A query is already named {body.name!r}.")
-    q = store.upsert_query(
+    q = store.workspaces.upsert_query(
         Query(ctx.workspace_id, body.name, body.definition, body.description, body.enabled, old.id)
     )
     return _query_json(q)
@@ -104,7 +113,7 @@ def update_query(ctx: Admin, request: Request, query_id: RowId, body: QueryIn) -
 @router.delete("/workspaces/{slug}/queries/{query_id}", tags=["admin"])
 def delete_query(ctx: Admin, request: Request, query_id: RowId) -> dict[str, Any]:
     _own_query(ctx, request, query_id)
-    store_of(request).delete_query(query_id)
+    store_of(request).workspaces.delete_query(query_id)
     return {"deleted": query_id}
 
 
@@ -126,7 +135,7 @@ def _watchlist_json(w: Watchlist) -> dict[str, Any]:
 
 @router.get("/workspaces/{slug}/watchlists", tags=["admin"])
 def list_watchlists(ctx: Admin, request: Request) -> dict[str, Any]:
-    found = store_of(request).list_watchlists(ctx.workspace_id)
+    found = store_of(request).workspaces.list_watchlists(ctx.workspace_id)
     return {"items": [_watchlist_json(w) for w in found]}
 
 
@@ -171,7 +180,7 @@ def members_from_csv(text: str, default_type: str) -> list[WatchlistMember]:
 def import_watchlist(ctx: Admin, request: Request, body: WatchlistCsvIn) -> dict[str, Any]:
     """Create or replace a watchlist from CSV (admin)."""
     members = members_from_csv(body.csv, body.list_type)
-    w = store_of(request).upsert_watchlist(
+    w = store_of(request).workspaces.upsert_watchlist(
         Watchlist(ctx.workspace_id, body.name.strip(), body.list_type, body.description, members)
     )
     return _watchlist_json(w)
@@ -180,9 +189,9 @@ def import_watchlist(ctx: Admin, request: Request, body: WatchlistCsvIn) -> dict
 @router.delete("/workspaces/{slug}/watchlists/{watchlist_id}", tags=["admin"])
 def delete_watchlist(ctx: Admin, request: Request, watchlist_id: RowId) -> dict[str, Any]:
     store = store_of(request)
-    if not any(w.id == watchlist_id for w in store.list_watchlists(ctx.workspace_id)):
+    if not any(w.id == watchlist_id for w in store.workspaces.list_watchlists(ctx.workspace_id)):
         raise ApiError(404, "not_found", f"No watchlist {watchlist_id} in this workspace.")
-    store.delete_watchlist(watchlist_id)
+    store.workspaces.delete_watchlist(watchlist_id)
     return {"deleted": watchlist_id}
 
 
@@ -224,13 +233,13 @@ class SettingIn(BaseModel):
 
 
 def _setting(ctx: WorkspaceContext, request: Request, key: str) -> Any:
-    return store_of(request).get_workspace_settings(ctx.workspace_id).get(key)
+    return store_of(request).workspaces.get_workspace_settings(ctx.workspace_id).get(key)
 
 
 @router.get("/workspaces/{slug}/settings/alerts", tags=["admin"])
 def get_alert_routing(ctx: Admin, request: Request) -> dict[str, Any]:
     """Notification routes and minimum severity, and the detectors' tuning."""
-    tuning = store_of(request).list_tuning(ctx.workspace_id)
+    tuning = store_of(request).alerts.list_tuning(ctx.workspace_id)
     return {
         "value": _setting(ctx, request, ALERTS_SETTING),
         "channels": list(CHANNELS),
@@ -251,7 +260,7 @@ def get_alert_routing(ctx: Admin, request: Request) -> dict[str, Any]:
 def set_alert_routing(ctx: Admin, request: Request, body: SettingIn) -> dict[str, Any]:
     if body.value is not None and (problems := validate_alerts(body.value)):
         raise ApiError(400, "invalid_setting", "; ".join(problems))
-    store_of(request).set_workspace_setting(ctx.workspace_id, ALERTS_SETTING, body.value)
+    store_of(request).workspaces.set_workspace_setting(ctx.workspace_id, ALERTS_SETTING, body.value)
     return {"value": body.value}
 
 
@@ -259,7 +268,7 @@ def set_alert_routing(ctx: Admin, request: Request, body: SettingIn) -> dict[str
 def get_reports(ctx: Admin, request: Request) -> dict[str, Any]:
     """Report schedules (``default`` when the workspace has none) and recent reports."""
     value = _setting(ctx, request, REPORTS_SETTING)
-    recent = store_of(request).list_reports(workspace_id=ctx.workspace_id, limit=10)
+    recent = store_of(request).reports.list_reports(workspace_id=ctx.workspace_id, limit=10)
     return {
         "value": value,
         "default": value is None,
@@ -282,7 +291,9 @@ def get_reports(ctx: Admin, request: Request) -> dict[str, Any]:
 def set_reports(ctx: Admin, request: Request, body: SettingIn) -> dict[str, Any]:
     if body.value is not None and (problems := validate_reports(body.value)):
         raise ApiError(400, "invalid_setting", "; ".join(problems))
-    store_of(request).set_workspace_setting(ctx.workspace_id, REPORTS_SETTING, body.value)
+    store_of(request).workspaces.set_workspace_setting(
+        ctx.workspace_id, REPORTS_SETTING, body.value
+    )
     return {"value": body.value}
 
 
@@ -291,7 +302,7 @@ def sources(ctx: Admin, request: Request) -> dict[str, Any]:
     """Configured sources (hub and workspace) with the health each coordinator last
     recorded (``null``: none recorded yet; nothing is made up)."""
     store = store_of(request)
-    health = store.list_source_health()  # source name -> health document
+    health = store.sources.list_source_health()  # source name -> health document
     items: list[dict[str, Any]] = []
     # the hub's [[source]] settings (SourceSettings), set by `socialhub demo|run|serve`
     for s in getattr(request.app.state, "sources", None) or []:
@@ -319,9 +330,9 @@ def sources(ctx: Admin, request: Request) -> dict[str, Any]:
 @router.get("/workspaces/{slug}/members", tags=["admin"])
 def members(ctx: Admin, request: Request) -> dict[str, Any]:
     store = store_of(request)
-    users = {u.id: u for u in store.list_users()}
+    users = {u.id: u for u in store.accounts.list_users()}
     items = []
-    for m in store.list_memberships(workspace_id=ctx.workspace_id):
+    for m in store.accounts.list_memberships(workspace_id=ctx.workspace_id):
         u = users.get(m.user_id)
         if u is not None:
             items.append(
@@ -343,13 +354,13 @@ class MemberIn(BaseModel):
 def set_member(ctx: Admin, request: Request, username: str, body: MemberIn) -> dict[str, Any]:
     """Give an existing user a role here, change it, or remove it (admin)."""
     store = store_of(request)
-    user = store.get_user(username)
+    user = store.accounts.get_user(username)
     if user is None or user.id is None:
         raise ApiError(404, "not_found", f"No user {username!r} (create users with the CLI).")
     if user.id == ctx.principal.user.id and body.role != Role.ADMIN:
         raise ApiError(409, "conflict", "You cannot take your own admin role away.")
     if body.role is None:
-        store.remove_membership(ctx.workspace_id, user.id)
+        store.accounts.remove_membership(ctx.workspace_id, user.id)
     else:
-        store.set_membership(ctx.workspace_id, user.id, body.role)
+        store.accounts.set_membership(ctx.workspace_id, user.id, body.role)
     return {"username": username, "role": body.role.value if body.role else None}

@@ -21,8 +21,8 @@ from socialhub.analytics.share_of_voice import Compared, compared_queries
 from socialhub.models import Mention, utcnow
 from socialhub.serialize import mention_to_dict
 from socialhub.store.base import Store
+from socialhub.store.dashboard import FACET_FIELDS
 from socialhub.store.extent import mention_extent
-from socialhub.store.web import FACET_FIELDS
 from socialhub.web.access import (
     ApiError,
     WorkspaceContext,
@@ -102,7 +102,7 @@ def _filters(q: str | None, platform: str | None, lang: str | None) -> str | Non
 
 def workspaces_of(store: Store, who: Principal) -> list[dict[str, Any]]:
     out = []
-    for ws in store.list_workspaces():
+    for ws in store.workspaces.list_workspaces():
         role = who.role_in(ws.id or 0)
         if role is not None:
             out.append(
@@ -120,7 +120,7 @@ def list_workspaces(request: Request, who: Principal = Depends(principal)) -> di
 @router.get("/workspaces/{slug}", tags=["workspaces"])
 def get_workspace(ctx: View, request: Request) -> dict[str, Any]:
     store = store_of(request)
-    queries = store.list_queries(ctx.workspace_id)
+    queries = store.workspaces.list_queries(ctx.workspace_id)
     return {
         "slug": ctx.workspace.slug,
         "name": ctx.workspace.name,
@@ -151,7 +151,7 @@ def mentions(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, Any]:
     """Mentions newest first, with facet filters; page on with ``cursor``."""
-    found, next_cursor = store_of(request).search_page(
+    found, next_cursor = store_of(request).dashboard.search_page(
         _filters(q, platform, lang),
         workspace_id=ctx.workspace_id,
         since=_time(since, "since"),
@@ -167,7 +167,7 @@ def mentions(
 def count(
     ctx: View, request: Request, q: Q = None, since: Since = None, until: Until = None
 ) -> dict[str, Any]:
-    n = store_of(request).count(
+    n = store_of(request).mentions.count(
         q or None,
         workspace_id=ctx.workspace_id,
         since=_time(since, "since"),
@@ -209,7 +209,7 @@ def sql_facets(
     out: dict[str, Any] = {}
     for field in FACET_FIELDS:
         others = {k: (None if k == field else v) for k, v in chosen.items()}
-        rows = store.facet_counts(
+        rows = store.dashboard.facet_counts(
             field,
             _filters(q, others["platform"], others["lang"]),
             workspace_id=ctx.workspace_id,
@@ -237,11 +237,11 @@ def volume(
     b = _buckets(ctx, since, until, interval)
     _, end = window(since, until)
     per_query: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for qid, slot, n in store.query_volume_slots(ctx.workspace_id, b.starts[0], end):
+    for qid, slot, n in store.dashboard.query_volume_slots(ctx.workspace_id, b.starts[0], end):
         per_query[qid].append((slot, n))
     series = [
         {"query_id": q.id, "name": q.name, "counts": b.fold(per_query.get(q.id or 0, []))}
-        for q in store.list_queries(ctx.workspace_id)
+        for q in store.workspaces.list_queries(ctx.workspace_id)
     ]
     return {
         "interval": b.interval,
@@ -259,7 +259,9 @@ def sentiment_series(
     b = _buckets(ctx, since, until, interval)
     _, end = window(since, until)
     per_label: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for label, slot, n in store_of(request).sentiment_slots(ctx.workspace_id, b.starts[0], end):
+    for label, slot, n in store_of(request).dashboard.sentiment_slots(
+        ctx.workspace_id, b.starts[0], end
+    ):
         per_label[label].append((slot, n))
     return {
         "interval": b.interval,
@@ -289,13 +291,13 @@ def share_of_voice(
     store = store_of(request)
     start, end = window(since, until)
     totals: dict[int, int] = defaultdict(int)
-    for qid, _, n in store.query_volume_slots(ctx.workspace_id, start, end):
+    for qid, _, n in store.dashboard.query_volume_slots(ctx.workspace_id, start, end):
         totals[qid] += n
-    all_queries = store.list_queries(ctx.workspace_id)
+    all_queries = store.workspaces.list_queries(ctx.workspace_id)
     if queries:
         chosen = [Compared(q, "chosen") for q in all_queries if q.id in queries]
     else:
-        declared = store.get_workspace_settings(ctx.workspace_id).get(SOV_SETTING)
+        declared = store.workspaces.get_workspace_settings(ctx.workspace_id).get(SOV_SETTING)
         chosen = compared_queries(declared, all_queries)
     total = sum(totals[c.query.id or 0] for c in chosen)
     items = [
@@ -314,7 +316,7 @@ def share_of_voice(
 @router.get("/workspaces/{slug}/extent", tags=["series"])
 def extent(ctx: View, request: Request) -> dict[str, Any]:
     """The first and last mention of the workspace (null when it has none): where the data is."""
-    ends = mention_extent(store_of(request), ctx.workspace_id)  # type: ignore[arg-type]
+    ends = mention_extent(store_of(request).db, ctx.workspace_id)  # type: ignore[attr-defined]
     return {
         "first": ends[0].isoformat() if ends else None,
         "last": ends[1].isoformat() if ends else None,
@@ -332,7 +334,7 @@ def top_authors(
 ) -> dict[str, Any]:
     """Authors with the most mentions in the window, with their engagement."""
     start, end = window(since, until)
-    rows = store_of(request).top_authors(ctx.workspace_id, start, end, limit=limit)
+    rows = store_of(request).dashboard.top_authors(ctx.workspace_id, start, end, limit=limit)
     return {"items": [vars_of(r) for r in rows]}
 
 
@@ -368,7 +370,7 @@ def alerts(
     detector, query and period (by last signal); ``detectors`` lists those present."""
     start = _time(since, "since")
     end = _time(until, "until")
-    found = store_of(request).list_alerts(
+    found = store_of(request).alerts.list_alerts(
         workspace_id=ctx.workspace_id,
         state=None if state == "all" else state,
         since=start,
@@ -399,7 +401,7 @@ def _alert_action(
     ctx: WorkspaceContext, request: Request, alert_id: int, note: str | None
 ) -> dict[str, Any]:
     store = store_of(request)
-    alert = store.get_alert(alert_id)
+    alert = store.alerts.get_alert(alert_id)
     if alert is None or alert.workspace_id != ctx.workspace_id:
         raise ApiError(404, "not_found", f"No alert {alert_id} in this workspace.")
     manager = AlertManager(store)

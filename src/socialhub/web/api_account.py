@@ -38,7 +38,7 @@ class TokenIn(BaseModel):
 
 @router.get("/me/tokens", tags=["account"])
 def list_tokens(request: Request, who: Principal = Depends(principal)) -> dict[str, Any]:
-    tokens = store_of(request).list_api_tokens(who.user_id)
+    tokens = store_of(request).sessions.list_api_tokens(who.user_id)
     return {"items": [t.to_dict() for t in tokens]}
 
 
@@ -57,7 +57,7 @@ def add_token(
 def revoke_token(
     token_id: RowId, request: Request, who: Principal = Depends(principal)
 ) -> dict[str, Any]:
-    if not store_of(request).revoke_api_token(
+    if not store_of(request).sessions.revoke_api_token(
         who.user_id, token_id, request.app.state.auth.clock()
     ):
         raise ApiError(404, "not_found", f"No live token {token_id} of yours.")
@@ -76,9 +76,9 @@ def quarantine(
 ) -> dict[str, Any]:
     """Input kept because it could not be parsed (site administrators only)."""
     store = store_of(request)
-    items = store.list_quarantine(limit=limit, source=source)
+    items = store.sources.list_quarantine(limit=limit, source=source)
     return {
-        "total": store.count_quarantine(source),
+        "total": store.sources.count_quarantine(source),
         "items": [
             {
                 "id": i.id,
@@ -99,8 +99,8 @@ def stats(request: Request, _: Principal = Depends(site_admin)) -> dict[str, Any
     store = store_of(request)
     pipeline = request.app.state.stats
     return {
-        "mentions": store.count(),
-        "quarantined": store.count_quarantine(),
+        "mentions": store.mentions.count(),
+        "quarantined": store.sources.count_quarantine(),
         "live_clients": request.app.state.live.clients,
         "pipeline": pipeline.as_dict() if pipeline is not None else None,
     }

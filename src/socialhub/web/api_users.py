@@ -15,7 +15,6 @@ from socialhub.web.accounts import (
     AccountError,
     change_password,
     set_active,
-    user_admin,
     users_listing,
 )
 from socialhub.web.auth import Principal
@@ -108,9 +107,9 @@ def user_events(
     store = store_of(request)
     user_id = None
     if username is not None:
-        user = store.get_user(username)
+        user = store.accounts.get_user(username)
         if user is None or user.id is None:
             raise ApiError(404, "not_found", f"No user {username!r}.")
         user_id = user.id
-    events = user_admin(store).list_user_events(user_id, limit)
+    events = store.accounts.list_user_events(user_id, limit)
     return {"items": [e.to_dict() for e in events]}

@@ -14,9 +14,8 @@ from functools import cache
 
 from socialhub.config.passwords import hash_password, needs_rehash, verify_password
 from socialhub.models import Role, User
-from socialhub.store.admin import AdminMixin
+from socialhub.records.sessions import ApiToken, WebSession
 from socialhub.store.base import Store
-from socialhub.store.web import ApiToken, WebSession
 from socialhub.web.security import (
     AuthConfig,
     digest,
@@ -70,48 +69,48 @@ class LoginError(Exception):
 
 def _principal(store: Store, user: User, via: str) -> Principal:
     assert user.id is not None
-    roles = {m.workspace_id: m.role for m in store.list_memberships(user_id=user.id)}
-    return Principal(user, user.id in store.site_admin_ids(), roles, via)
+    roles = {m.workspace_id: m.role for m in store.accounts.list_memberships(user_id=user.id)}
+    return Principal(user, user.id in store.accounts.site_admin_ids(), roles, via)
 
 
 def _user_by_id(store: Store, user_id: int) -> User | None:
     # The protocol looks users up by name; the web has an id (a handful of users).
-    return next((u for u in store.list_users() if u.id == user_id), None)
+    return next((u for u in store.accounts.list_users() if u.id == user_id), None)
 
 
 def from_session(
     store: Store, session_id: str, config: AuthConfig, now: datetime
 ) -> Principal | None:
     """The principal of a live session; an expired session is deleted."""
-    session = store.get_session(digest(session_id))
+    session = store.sessions.get_session(digest(session_id))
     if session is None:
         return None
     if (
         now - session.last_seen_at > config.idle_timeout
         or now - session.created_at > config.absolute_timeout
     ):
-        store.delete_session(session.id_hash)
+        store.sessions.delete_session(session.id_hash)
         return None
     user = _user_by_id(store, session.user_id)
     if user is None or not user.is_active:
-        store.delete_session(session.id_hash)
+        store.sessions.delete_session(session.id_hash)
         return None
     if now - session.last_seen_at > config.touch_every:
-        store.touch_session(session.id_hash, now)
+        store.sessions.touch_session(session.id_hash, now)
     principal = _principal(store, user, "session")
     principal.session = session
     return principal
 
 
 def from_token(store: Store, token: str, now: datetime) -> Principal | None:
-    found = store.find_api_token(digest(token))
+    found = store.sessions.find_api_token(digest(token))
     if found is None:
         return None
     user = _user_by_id(store, found.user_id)
     if user is None or not user.is_active:
         return None
     if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
-        store.touch_api_token(found.id or 0, now)
+        store.sessions.touch_api_token(found.id or 0, now)
     principal = _principal(store, user, "token")
     principal.token = found
     return principal
@@ -133,34 +132,27 @@ def login(
     """
     now = config.clock()
     key = failure_key(username, ip)
-    wait = retry_after(store.login_failures(key, now - config.failure_window), config, now)
+    wait = retry_after(store.sessions.login_failures(key, now - config.failure_window), config, now)
     if wait is not None:
         raise LoginError("Too many failed attempts: try again later.", wait)
-    user = store.get_user(username.strip())
+    user = store.accounts.get_user(username.strip())
     ok = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not ok or not user.is_active or user.id is None:
-        store.add_login_failure(key, now)
+        store.sessions.add_login_failure(key, now)
         raise LoginError("Wrong username or password.")
-    store.clear_login_failures(key)
+    store.sessions.clear_login_failures(key)
     if needs_rehash(user.password_hash):
         # the hash only: an upsert of this (older) read could undo a deactivation
-        user_admin(store).set_user_password(user.id, hash_password(password), end_sessions=False)
+        store.accounts.set_user_password(user.id, hash_password(password), end_sessions=False)
     # Opportunistic housekeeping: logins are rare, so this costs nothing noticeable.
-    store.purge_sessions(
+    store.sessions.purge_sessions(
         seen_before=now - config.idle_timeout, created_before=now - config.absolute_timeout
     )
-    store.clear_login_failures(before=now - config.failure_window)
+    store.sessions.clear_login_failures(before=now - config.failure_window)
     session_id = new_secret()
     session = WebSession(digest(session_id), user.id, new_secret(), now, now, ip, user_agent)
-    store.create_session(session)
+    store.sessions.create_session(session)
     return session_id, session
-
-
-def user_admin(store: Store) -> AdminMixin:
-    """The store's account functions (both back ends share :class:`AdminMixin`)."""
-    if not isinstance(store, AdminMixin):
-        raise TypeError(f"{type(store).__name__} has no account functions")
-    return store
 
 
 def create_token(store: Store, user_id: int, name: str, now: datetime) -> tuple[str, ApiToken]:
@@ -168,7 +160,7 @@ def create_token(store: Store, user_id: int, name: str, now: datetime) -> tuple[
     if not name.strip():
         raise ValueError("a token needs a name (what script uses it)")
     value = new_api_token()
-    record = store.add_api_token(
+    record = store.sessions.add_api_token(
         ApiToken(user_id, name.strip()[:100], value[:10], now), digest(value)
     )
     return value, record

@@ -27,12 +27,12 @@ def _say(message: str) -> None:
 
 def ensure_admin(store: Store, say: Callable[[str], None] = _say) -> str | None:
     """Create the first administrator if nobody can log in; returns its password."""
-    users = store.list_users()
-    if store.site_admin_ids() or any(u.is_active and u.password_hash for u in users):
+    users = store.accounts.list_users()
+    if store.accounts.site_admin_ids() or any(u.is_active and u.password_hash for u in users):
         return None
     password = secrets.token_urlsafe(12)
-    existing = store.get_user(ADMIN_USERNAME)
-    user = store.upsert_user(
+    existing = store.accounts.get_user(ADMIN_USERNAME)
+    user = store.accounts.upsert_user(
         User(
             ADMIN_USERNAME,
             existing.name if existing else "Administrator",
@@ -42,7 +42,7 @@ def ensure_admin(store: Store, say: Callable[[str], None] = _say) -> str | None:
         )
     )
     assert user.id is not None
-    store.set_site_admin(user.id, True)
+    store.accounts.set_site_admin(user.id, True)
     say(
         "\n  No account could log in: created the site administrator "
         f"'{ADMIN_USERNAME}'.\n  password (shown once): {password}\n"

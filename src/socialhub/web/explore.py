@@ -98,7 +98,7 @@ def _scan(store: Store, query: str | None, ctx: WorkspaceContext, **kw: Any) -> 
     out: list[Mention] = []
     cursor: str | None = None
     while len(out) < SCAN_LIMIT:
-        page, cursor = store.search_page(
+        page, cursor = store.dashboard.search_page(
             query, workspace_id=ctx.workspace_id, after=cursor, limit=500, **kw
         )
         out.extend(page)
@@ -201,7 +201,9 @@ def iter_export(
     store: Store, query: str | None, ctx: WorkspaceContext, fmt: str, **kw: Any
 ) -> Iterator[bytes]:
     """Every match, page after page (keyset cursor), so memory stays flat."""
-    names = {q.id: q.name for q in store.list_queries(ctx.workspace_id) if q.id is not None}
+    names = {
+        q.id: q.name for q in store.workspaces.list_queries(ctx.workspace_id) if q.id is not None
+    }
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf)
@@ -209,7 +211,7 @@ def iter_export(
         yield ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8
     cursor: str | None = None
     while True:
-        page, cursor = store.search_page(
+        page, cursor = store.dashboard.search_page(
             query, workspace_id=ctx.workspace_id, after=cursor, limit=EXPORT_PAGE, **kw
         )
         if fmt == "csv":
@@ -253,16 +255,16 @@ def export(
 
 
 def _visible(store: Store, ctx: WorkspaceContext, mention_id: str | None) -> Mention | None:
-    if not mention_id or ctx.workspace_id not in store.mention_workspace_ids(mention_id):
+    if not mention_id or ctx.workspace_id not in store.mentions.mention_workspace_ids(mention_id):
         return None
-    return store.get_mention(mention_id)
+    return store.mentions.get_mention(mention_id)
 
 
 def mention_detail(store: Store, ctx: WorkspaceContext, mention_id: str) -> dict[str, Any]:
     m = _visible(store, ctx, mention_id)
     if m is None:
         raise ApiError(404, "not_found", f"No mention {mention_id!r} in this workspace.")
-    thread = store.mention_thread(m.id, ctx.workspace_id)
+    thread = store.mentions.mention_thread(m.id, ctx.workspace_id)
     related = {
         "parent": m.reply_to,
         "quoted": m.quote_of,
@@ -310,7 +312,7 @@ def _author_count(store: Store, ctx: WorkspaceContext, handle: str) -> int | Non
     if not handle:
         return None
     try:
-        return store.count(f'author:"{handle}"', workspace_id=ctx.workspace_id)
+        return store.mentions.count(f'author:"{handle}"', workspace_id=ctx.workspace_id)
     except QuerySyntaxError:  # a handle the query language cannot spell
         return None
 

@@ -50,7 +50,7 @@ def mention_filter(
     matcher: Matcher | None = None
     if q and q.strip():
         lists: dict[tuple[int, str], set[tuple[str, str]]] = {}
-        for wl in store.list_watchlists(workspace_id):
+        for wl in store.workspaces.list_watchlists(workspace_id):
             members = lists.setdefault((workspace_id, norm_list_name(wl.name)), set())
             members.update((m.platform, norm_handle(m.handle)) for m in wl.members)
         matcher = Matcher([(1, workspace_id, parse(q))], lists, adaptive=False)
@@ -104,7 +104,7 @@ class WorkspaceScope:
         if not self.allowed():
             return False
         asked, self._asked = self._asked, set()
-        queries = self.store.list_queries()
+        queries = self.store.workspaces.list_queries()
         self.mine = frozenset(q.id for q in queries if q.workspace_id == self.workspace_id and q.id)
         self.known = frozenset(q.id for q in queries if q.id) | asked
         self.refreshes += 1
@@ -124,17 +124,20 @@ def member_still_allowed(
         if user is None or not user.is_active:
             return False
         if who.session is not None:
-            session = store.get_session(who.session.id_hash)
+            session = store.sessions.get_session(who.session.id_hash)
             if session is None or config.clock() - session.created_at > config.absolute_timeout:
                 return False
         elif who.token is not None:
-            live = {t.id for t in store.list_api_tokens(who.user_id) if t.revoked_at is None}
+            live = {
+                t.id for t in store.sessions.list_api_tokens(who.user_id) if t.revoked_at is None
+            }
             if who.token.id not in live:
                 return False
-        if who.user_id in store.site_admin_ids():
+        if who.user_id in store.accounts.site_admin_ids():
             return True
         return any(
-            m.workspace_id == workspace_id for m in store.list_memberships(user_id=who.user_id)
+            m.workspace_id == workspace_id
+            for m in store.accounts.list_memberships(user_id=who.user_id)
         )
 
     return allowed
@@ -143,4 +146,4 @@ def member_still_allowed(
 def wall_key_still_allowed(store: Store, key: str) -> Callable[[], bool]:
     """A check that a kiosk key has not been revoked."""
     key_hash = digest(key)
-    return lambda: store.find_wall_token(key_hash) is not None
+    return lambda: store.walls.find_wall_token(key_hash) is not None

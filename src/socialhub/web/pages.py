@@ -131,7 +131,7 @@ async def login_submit(request: Request) -> Response:
     if old:  # a new login never keeps the old session (fixation)
         from socialhub.web.security import digest
 
-        await run_in_threadpool(store_of(request).delete_session, digest(old))
+        await run_in_threadpool(store_of(request).sessions.delete_session, digest(old))
     response = RedirectResponse(safe_next(form_value(body, "next")), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -149,7 +149,7 @@ async def login_submit(request: Request) -> Response:
 @router.post("/logout")
 async def logout(request: Request, who: Principal = Depends(principal)) -> Response:
     if who.session is not None:
-        await run_in_threadpool(store_of(request).delete_session, who.session.id_hash)
+        await run_in_threadpool(store_of(request).sessions.delete_session, who.session.id_hash)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -179,9 +179,9 @@ def dashboard(request: Request, ctx: WorkspaceContext = Depends(workspace("view"
     )
 
 
-def example_query(store: Any, workspace_id: int) -> str:
+def example_query(store: Any, workspace_id: int) -> str:  # a Store
     """The search box's example: the workspace's own first query (not the demo brand)."""
-    queries = store.list_queries(workspace_id)
+    queries = store.workspaces.list_queries(workspace_id)
     if not queries:
         return 'e.g. brand AND (outage OR "no signal")'
     definition = " ".join(queries[0].definition.split())
@@ -206,7 +206,7 @@ def quarantine_page(request: Request, who: Principal = Depends(site_admin)) -> H
 
 @router.get("/account")
 def account(request: Request, who: Principal = Depends(principal)) -> HTMLResponse:
-    tokens = store_of(request).list_api_tokens(who.user_id)
+    tokens = store_of(request).sessions.list_api_tokens(who.user_id)
     return render("account.html", who=who, title="Account", tokens=tokens, new_token=None)
 
 
@@ -227,11 +227,11 @@ async def account_new_token(request: Request, who: Principal = Depends(principal
             create_token, store, who.user_id, name, request.app.state.auth.clock()
         )
     except ValueError as exc:
-        tokens = store.list_api_tokens(who.user_id)
+        tokens = store.sessions.list_api_tokens(who.user_id)
         return render(
             "account.html", 400, who, title="Account", tokens=tokens, new_token=None, error=str(exc)
         )
-    tokens = await run_in_threadpool(store.list_api_tokens, who.user_id)
+    tokens = await run_in_threadpool(store.sessions.list_api_tokens, who.user_id)
     # shown once: only this answer carries the value
     return render("account.html", 201, who, title="Account", tokens=tokens, new_token=value)
 
@@ -241,6 +241,9 @@ async def account_revoke_token(
     token_id: int, request: Request, who: Principal = Depends(principal)
 ) -> Response:
     await run_in_threadpool(
-        store_of(request).revoke_api_token, who.user_id, token_id, request.app.state.auth.clock()
+        store_of(request).sessions.revoke_api_token,
+        who.user_id,
+        token_id,
+        request.app.state.auth.clock(),
     )
     return RedirectResponse("/account", status_code=303)

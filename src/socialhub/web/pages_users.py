@@ -18,7 +18,6 @@ from socialhub.web.accounts import (
     AccountError,
     change_password,
     set_active,
-    user_admin,
     users_listing,
 )
 from socialhub.web.auth import Principal
@@ -28,7 +27,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def account_page(request: Request, who: Principal, status: int = 200, **extra: Any) -> HTMLResponse:
-    tokens = store_of(request).list_api_tokens(who.user_id)
+    tokens = store_of(request).sessions.list_api_tokens(who.user_id)
     context: dict[str, Any] = {"new_token": None, **extra}
     return render("account.html", status, who, title="Account", tokens=tokens, **context)
 
@@ -61,7 +60,7 @@ async def account_password(request: Request, who: Principal = Depends(principal)
 
 def _users_page(request: Request, who: Principal, status: int = 200, **extra: Any) -> HTMLResponse:
     store = store_of(request)
-    events = user_admin(store).list_user_events(limit=50)
+    events = store.accounts.list_user_events(limit=50)
     return render(
         "users.html",
         status,

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
-from socialhub.reports.records import Report
+from socialhub.records.reports import Report
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.pages import render
 
@@ -32,7 +32,7 @@ REPORT_CSP = (
 
 
 async def _report(request: Request, ctx: WorkspaceContext, report_id: int) -> Report:
-    report = await run_in_threadpool(store_of(request).get_report, report_id)
+    report = await run_in_threadpool(store_of(request).reports.get_report, report_id)
     if report is None or report.workspace_id != ctx.workspace.id:
         raise ApiError(404, "not_found", f"No report {report_id} in this workspace.")
     return report
@@ -47,7 +47,10 @@ async def list_reports(
 ) -> dict[str, Any]:
     """Archived reports, newest period first (without their HTML or PDF)."""
     reports = await run_in_threadpool(
-        store_of(request).list_reports, workspace_id=ctx.workspace.id, kind=kind, limit=limit
+        store_of(request).reports.list_reports,
+        workspace_id=ctx.workspace.id,
+        kind=kind,
+        limit=limit,
     )
     return {"items": [r.summary() for r in reports]}
 
@@ -85,7 +88,7 @@ async def report_pdf(request: Request, ctx: View, report_id: RowId) -> Response:
 @router.get("/w/{slug}/reports", include_in_schema=False)
 async def reports_page(request: Request, ctx: View) -> HTMLResponse:
     reports = await run_in_threadpool(
-        store_of(request).list_reports, workspace_id=ctx.workspace.id, limit=200
+        store_of(request).reports.list_reports, workspace_id=ctx.workspace.id, limit=200
     )
     tz = ZoneInfo(ctx.workspace.timezone)
     return render(

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from socialhub.store.web import SLOT_SECONDS
+from socialhub.store.dashboard import SLOT_SECONDS
 
 INTERVALS = ("hour", "day")
 MAX_BUCKETS = 2000

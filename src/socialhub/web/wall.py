@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from socialhub.models import Role, User
-from socialhub.store.walls import WallToken
+from socialhub.records.sessions import WallToken
 from socialhub.web import api
 from socialhub.web.access import ApiError, WorkspaceContext, principal, store_of, workspace
 from socialhub.web.admin_api import RowId
@@ -60,9 +60,9 @@ async def kiosk(
 ) -> tuple[WorkspaceContext, dict[str, Any]]:
     """The workspace and wall a kiosk key (or a member's session) opens."""
     store = store_of(request)
-    ws = await run_in_threadpool(store.get_workspace, slug)
+    ws = await run_in_threadpool(store.workspaces.get_workspace, slug)
     if key:
-        token = await run_in_threadpool(store.find_wall_token, digest(key))
+        token = await run_in_threadpool(store.walls.find_wall_token, digest(key))
         if token is None or ws is None or token.workspace_id != ws.id or token.wall != wall:
             # one answer for a wrong, revoked or other-wall key: nothing to enumerate
             raise ApiError(401, "unauthorized", "Invalid or revoked wall key.")
@@ -74,7 +74,7 @@ async def kiosk(
     role = None if ws is None or ws.id is None else who.role_in(ws.id)
     if ws is None or role is None:
         raise ApiError(404, "not_found", f"No workspace {slug!r} among yours.")
-    settings = await run_in_threadpool(store.get_workspace_settings, ws.id or 0)
+    settings = await run_in_threadpool(store.workspaces.get_workspace_settings, ws.id or 0)
     layout = find_wall(settings.get(SETTING), wall)
     if layout is None:
         raise ApiError(404, "not_found", f"No wall {wall!r} in this workspace.")
@@ -87,7 +87,7 @@ Kiosk = Annotated[tuple[WorkspaceContext, dict[str, Any]], Depends(kiosk)]
 def _top_posts(
     ctx: WorkspaceContext, request: Request, since: str, showcase: bool = False
 ) -> list[dict[str, Any]]:
-    found = api.store_of(request).search(
+    found = api.store_of(request).mentions.search(
         None, workspace_id=ctx.workspace_id, since=api._time(since, "since"), limit=TOP_POSTS_SCAN
     )
     if showcase:
@@ -102,11 +102,13 @@ def wall_state(ctx: WorkspaceContext, layout: dict[str, Any], request: Request) 
     now = request.app.state.auth.clock()
     since = (now - timedelta(hours=float(layout["hours"]))).isoformat()
     until = now.isoformat()
-    alerts = store.list_alerts(workspace_id=ctx.workspace_id, state="active", limit=50)
+    alerts = store.alerts.list_alerts(workspace_id=ctx.workspace_id, state="active", limit=50)
     severe = [a for a in alerts if is_crisis(a, layout)]
     showcase = layout.get("mode") == "showcase"
     # a showcase wall (visitors) shows no alerts and leaves negative posts out
-    recent, _ = store.search_page(None, workspace_id=ctx.workspace_id, limit=60 if showcase else 20)
+    recent, _ = store.dashboard.search_page(
+        None, workspace_id=ctx.workspace_id, limit=60 if showcase else 20
+    )
     if showcase:
         recent = [m for m in recent if m.sentiment_label != "negative"][:20]
         alerts = []
@@ -162,8 +164,8 @@ def kiosk_live(opened: Kiosk, request: Request, key: Key = None) -> StreamingRes
 def list_walls(ctx: View, request: Request) -> dict[str, Any]:
     """The workspace's walls (defaults filled in); kiosk keys for admins."""
     store = store_of(request)
-    settings = store.get_workspace_settings(ctx.workspace_id)
-    tokens = store.list_wall_tokens(ctx.workspace_id) if ctx.can("workspace.admin") else []
+    settings = store.workspaces.get_workspace_settings(ctx.workspace_id)
+    tokens = store.walls.list_wall_tokens(ctx.workspace_id) if ctx.can("workspace.admin") else []
     return {
         "items": walls_from_setting(settings.get(SETTING)),
         "configured": SETTING in settings,
@@ -181,7 +183,7 @@ def save_walls(ctx: Admin, request: Request, body: WallsIn) -> dict[str, Any]:
     problems = validate_walls(body.walls)
     if problems:
         raise ApiError(400, "invalid_walls", "; ".join(problems))
-    store_of(request).set_workspace_setting(ctx.workspace_id, SETTING, body.walls)
+    store_of(request).workspaces.set_workspace_setting(ctx.workspace_id, SETTING, body.walls)
     return {"items": walls_from_setting(body.walls)}
 
 
@@ -194,10 +196,13 @@ class WallKeyIn(BaseModel):
 def add_wall_key(ctx: Admin, request: Request, body: WallKeyIn) -> dict[str, Any]:
     """A kiosk key for one wall: its value and URL are in this answer only."""
     store = store_of(request)
-    if find_wall(store.get_workspace_settings(ctx.workspace_id).get(SETTING), body.wall) is None:
+    if (
+        find_wall(store.workspaces.get_workspace_settings(ctx.workspace_id).get(SETTING), body.wall)
+        is None
+    ):
         raise ApiError(404, "not_found", f"No wall {body.wall!r} in this workspace.")
     value = new_wall_key()
-    record = store.add_wall_token(
+    record = store.walls.add_wall_token(
         WallToken(
             ctx.workspace_id,
             body.wall,
@@ -214,7 +219,7 @@ def add_wall_key(ctx: Admin, request: Request, body: WallKeyIn) -> dict[str, Any
 
 @router.delete("/workspaces/{slug}/walls/tokens/{token_id}", tags=["wall"])
 def revoke_wall_key(ctx: Admin, request: Request, token_id: RowId) -> dict[str, Any]:
-    if not store_of(request).revoke_wall_token(
+    if not store_of(request).walls.revoke_wall_token(
         ctx.workspace_id, token_id, request.app.state.auth.clock()
     ):
         raise ApiError(404, "not_found", f"No live wall key {token_id} in this workspace.")

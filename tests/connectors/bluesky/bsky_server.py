@@ -16,6 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 import orjson
 from websockets.asyncio.server import ServerConnection, serve
 
+from ..fetch_allow import allow_fetch
+
 FIXTURES = Path(__file__).parents[3] / "src/socialhub/connectors/bluesky/fixtures"
 
 
@@ -96,7 +98,9 @@ def http_server(routes: dict[str, Route]) -> Iterator[Server]:
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Server(f"http://127.0.0.1:{httpd.server_address[1]}", routes, requests)
+        url = f"http://127.0.0.1:{httpd.server_address[1]}"
+        with allow_fetch(url):
+            yield Server(url, routes, requests)
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -137,4 +141,5 @@ async def jetstream_server(
 
     async with serve(handler, "127.0.0.1", 0) as server:
         port = next(iter(server.sockets)).getsockname()[1]
-        yield Jetstream(f"ws://127.0.0.1:{port}/subscribe", paths)
+        with allow_fetch(f"ws://127.0.0.1:{port}"):
+            yield Jetstream(f"ws://127.0.0.1:{port}/subscribe", paths)

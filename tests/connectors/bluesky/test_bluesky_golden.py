@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from bsky_server import FIXTURES, fixture
 
 from socialhub.connectors.bluesky.normalize import (
     NormalizeError,
@@ -20,6 +19,8 @@ from socialhub.connectors.bluesky.normalize import (
 )
 from socialhub.models import Mention
 from socialhub.serialize import mention_to_dict
+
+from .bsky_server import FIXTURES, fixture
 
 NOW = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 

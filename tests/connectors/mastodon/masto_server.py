@@ -14,6 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import orjson
 
+from ..fetch_allow import allow_fetch
+
 FIXTURES = Path(__file__).parents[3] / "src/socialhub/connectors/mastodon/fixtures"
 
 
@@ -105,7 +107,9 @@ def instance(routes: dict[str, Callable[[Request], Reply]]) -> Iterator[Server]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
-        yield Server(f"http://127.0.0.1:{httpd.server_address[1]}", requests)
+        url = f"http://127.0.0.1:{httpd.server_address[1]}"
+        with allow_fetch(url):
+            yield Server(url, requests)
     finally:
         httpd.shutdown()
         httpd.server_close()

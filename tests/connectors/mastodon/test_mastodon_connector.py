@@ -9,7 +9,6 @@ from typing import Any
 
 import orjson
 import pytest
-from masto_server import Reply, Request, fixture, instance
 
 from socialhub.connectors.base import (
     AuthError,
@@ -20,6 +19,8 @@ from socialhub.connectors.base import (
     Unavailable,
 )
 from socialhub.connectors.mastodon import MastodonConnector
+
+from .masto_server import Reply, Request, fixture, instance
 
 NOW = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 TAG = "/api/v1/timelines/tag/volteo"
@@ -233,3 +234,20 @@ def test_publish_reply_on_the_same_instance() -> None:
         }
         with pytest.raises(AuthError, match="SOCIALHUB_MASTODON_TOKEN"):
             asyncio.run(conn(server.url).publish("x"))
+
+
+def test_local_handles_take_the_instance_domain_not_the_api_host() -> None:
+    """Issue #22.4: served from 127.0.0.1:PORT, a local account is still user@domain."""
+    with instance({TAG: lambda r: Reply(body=fixture("tag_timeline.json"))}) as server:
+        c = conn(server.url)
+
+        async def run() -> Page:
+            try:
+                return await c.fetch(Target("timeline", "#volteo"), None)
+            finally:
+                await c.close()
+
+        page = asyncio.run(run())
+    handles = {m.author.handle for m in page.mentions if m.author}
+    assert "marc@mastodon.example" in handles and "zoe@autre.example" in handles
+    assert not any("127.0.0.1" in h for h in handles)

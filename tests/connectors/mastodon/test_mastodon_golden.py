@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from masto_server import FIXTURES, fixture
 
 from socialhub.connectors.mastodon.normalize import NormalizeError, from_status, local_uris
 from socialhub.models import Mention
 from socialhub.serialize import mention_to_dict
+
+from .masto_server import FIXTURES, fixture
 
 NOW = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 

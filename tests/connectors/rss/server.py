@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from ..fetch_allow import allow_fetch
+
 
 @dataclass
 class Reply:
@@ -95,12 +97,17 @@ class Server:
 
 
 @contextmanager
-def serve() -> Iterator[Server]:
+def serve(*, allow: bool = True) -> Iterator[Server]:
+    """``allow=False``: the address guard is not told about it (an "internal" server)."""
     server = Server()
     thread = threading.Thread(target=server.httpd.serve_forever, daemon=True)
     thread.start()
     try:
-        yield server
+        if not allow:
+            yield server
+            return
+        with allow_fetch(server.url):
+            yield server
     finally:
         server.httpd.shutdown()
         server.httpd.server_close()

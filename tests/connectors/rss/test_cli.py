@@ -63,9 +63,12 @@ def test_collect_once_then_sources(app: typer.Typer, tmp_path: Path) -> None:
     assert unknown.exit_code == 2 and "news-fr" in unknown.output
     store = open_store(db)
     try:
-        assert store.count_dead_letters("news-fr") == 0
-        for guid in ("a", "b"):  # native ids are the hash of the item's guid
-            stored = store.get_mention("news:" + hashlib.sha256(guid.encode()).hexdigest()[:32])
+        assert store.sources.count_dead_letters("news-fr") == 0
+        for guid in ("a", "b"):  # native ids: the hash of the guid, a permalink read
+            ident = f"{server.url}/{guid}"  # relative to the feed, as feedparser does
+            stored = store.mentions.get_mention(
+                "news:" + hashlib.sha256(ident.encode()).hexdigest()[:32]
+            )
             assert stored is not None and stored.kind == "article"
             assert stored.text == f"Article {guid}\n\nRésumé {guid}"
     finally:

@@ -76,7 +76,7 @@ def test_conditional_get_and_no_repeat_across_restarts(store: Store) -> None:
     assert hits[1]["if-none-match"] == '"v1"'
     assert hits[1]["if-modified-since"] == "Sun, 01 Mar 2026 10:00:00 GMT"
     assert hits[2]["if-none-match"] == '"v1"'  # a 304 keeps the validators
-    cursor = store.get_source_cursor("news-fr", f"feed:{url}")
+    cursor = store.sources.get_source_cursor("news-fr", f"feed:{url}")
     assert cursor is not None and cursor["etag"] == '"v2"' and len(cursor["seen"]) == 3
     m = sink.mentions[0]
     assert (m.platform, m.kind, m.collected_via, m.match_query) == (
@@ -122,16 +122,16 @@ def test_hostile_and_broken_feeds_are_dead_lettered(store: Store) -> None:
         url = server.route(
             "/feed.xml",
             Reply(200, (FIXTURES / "billion_laughs.xml").read_bytes()),
-            Reply(200, b"<rss><channel><item><title>cut"),
+            Reply(200, b"\x00\x01 not xml at all"),
             feed_reply(server, rss("a")),
         )
         sink = Sink()
         for _ in range(3):
             asyncio.run(coord(store, url).run_once(sink))
     assert sink.titles() == ["Article a"]
-    reasons = sorted(d.reason for d in store.list_dead_letters("news-fr"))
-    assert reasons[0].startswith("MalformedPayload: invalid XML")
-    assert "EntitiesForbidden" in reasons[1]
+    reasons = sorted(d.reason for d in store.sources.list_dead_letters("news-fr"))
+    assert reasons[0].startswith("MalformedPayload: not a feed")
+    assert "nested entity declaration" in reasons[1]
 
 
 def test_size_cap_and_bad_targets() -> None:

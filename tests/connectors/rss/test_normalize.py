@@ -61,7 +61,7 @@ def test_rss_fields() -> None:
     assert "alert(1)" not in first["text"] and "panne & des coupures" in first["text"]
     assert first["lang"] == "fr" and first["kind"] == "article" and first["platform"] == "news"
     assert second["url"] == "https://www.courrier-numerique.example/2026/03/01/geste-telcora"
-    assert third == {"rejected": "item has neither a title nor a summary"}
+    assert third == {"rejected": "item has no text, link, enclosure or media (empty-text policy)"}
 
 
 def test_atom_fields_and_next_link() -> None:
@@ -81,27 +81,88 @@ def test_same_item_keeps_its_identity() -> None:
 def test_billion_laughs_is_refused_quickly() -> None:
     with pytest.raises(MalformedPayload) as err:
         parse_feed((FIXTURES / "billion_laughs.xml").read_bytes(), "http://x.example/f")
-    assert "EntitiesForbidden" in str(err.value) and "lol9" in err.value.raw
+    assert "nested entity declaration 'lol1'" in str(err.value) and "lol9" in err.value.raw
+
+
+def test_quadratic_entity_blowup_is_refused() -> None:
+    """One long flat entity referenced many times: no nesting, still a bomb."""
+    refs = b"&big;" * 2000
+    body = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY big "' + b"x" * 1000 + b'">]>'
+        b'<rss version="2.0"><channel><item><title>' + refs + b"</title></item></channel></rss>"
+    )
+    with pytest.raises(MalformedPayload, match="expand past"):
+        parse_feed(body, "http://x.example/f")
+
+
+def test_a_small_declared_entity_is_read() -> None:
+    body = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY co "Telcora">]>'
+        b'<rss version="2.0"><channel><item><title>&co; en panne</title></item></channel></rss>'
+    )
+    feed = parse_feed(body, "http://x.example/f")
+    mention = normalize_item(feed.items[0], feed, collected_at=NOW)
+    assert mention.text == "Telcora en panne"
 
 
 @pytest.mark.parametrize(
-    "body",
-    [b"", b"<rss><channel><item>", b'{"json": true}', b"<html><body>hi</body></html>"],
+    "body", [b"", b'{"json": true}', b"<html><body>hi</body></html>", b"\xff\xfe\x00garbage"]
 )
 def test_not_a_feed_is_malformed(body: bytes) -> None:
-    with pytest.raises(MalformedPayload):
+    with pytest.raises(MalformedPayload, match="not a feed"):
         parse_feed(body, "http://x.example/f")
 
 
-def test_external_entities_are_refused() -> None:
+def test_a_truncated_feed_is_read_with_a_warning() -> None:
+    body = b"<rss version='2.0'><channel><item><title>whole</title></item><item><title>cut"
+    feed = parse_feed(body, "http://x.example/f")
+    assert feed.warning and feed.items[0]["title"] == "whole"
+    with pytest.raises(NormalizeError, match="empty-text policy"):  # the cut item: nothing
+        normalize_item(feed.items[1], feed, collected_at=NOW)
+
+
+def test_external_entities_are_never_resolved() -> None:
     body = (
         b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-        b"<rss><channel><title>&x;</title></channel></rss>"
+        b"<rss version='2.0'><channel><title>&x;</title><item><title>a &x;</title>"
+        b"</item></channel></rss>"
     )
-    with pytest.raises(MalformedPayload):
-        parse_feed(body, "http://x.example/f")
+    feed = parse_feed(body, "http://x.example/f")
+    text = normalize_item(feed.items[0], feed, collected_at=NOW).text
+    assert "root:" not in text and "root:" not in feed.title
 
 
 def test_html_to_text() -> None:
     html = "<p>Un <b>test</b> &eacute;t&eacute;</p><style>p{}</style><p>deux</p>"
     assert html_to_text(html) == "Un test été\ndeux"
+
+
+def _one(item: str) -> str:
+    body = f'<rss version="2.0"><channel><title>W</title>{item}</channel></rss>'.encode()
+    feed = parse_feed(body, "http://x.example/feed")
+    return normalize_item(feed.items[0], feed, collected_at=NOW).text
+
+
+def test_empty_text_policy_builds_a_text_from_what_the_item_has() -> None:
+    assert _one("<item><link>http://x.example/a</link></item>") == "http://x.example/a"
+    enclosure = '<item><enclosure url="http://x.example/e.mp3" type="audio/mpeg"/></item>'
+    assert _one(enclosure) == "http://x.example/e.mp3"
+    img = (
+        '<item><description>&lt;img alt="Carte des coupures" src="/c.png"&gt;</description></item>'
+    )
+    assert _one(img) == "Carte des coupures"
+    only_src = '<item><description>&lt;img src="/c.png"&gt;</description></item>'
+    assert _one(only_src) == "http://x.example/c.png"
+    with pytest.raises(NormalizeError, match="empty-text policy"):
+        _one('<item><description>&lt;span abbr=""&gt;&lt;/span&gt;</description></item>')
+
+
+def test_dates_from_every_element_feedparser_reads() -> None:
+    dc = (
+        b'<rss version="2.0" xmlns:dcterms="http://purl.org/dc/terms/"><channel><item>'
+        b"<title>t</title><dcterms:modified>2026-03-01T10:00:00+01:00</dcterms:modified>"
+        b"</item></channel></rss>"
+    )
+    feed = parse_feed(dc, "http://x.example/feed")
+    mention = normalize_item(feed.items[0], feed, collected_at=NOW)
+    assert mention.created_at == datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from socialhub.alerts.records import Alert
+from socialhub.records.alerts import Alert
 
 
 class DeliveryError(Exception):

@@ -9,8 +9,8 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from socialhub.alerts import render
-from socialhub.alerts.records import Alert
 from socialhub.mailer import SECURITY_MODES, SmtpSettings, send_message
+from socialhub.records.alerts import Alert
 
 
 @dataclass(slots=True)

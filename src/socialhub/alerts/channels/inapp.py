@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from socialhub.alerts import render
-from socialhub.alerts.records import Alert, Notification
+from socialhub.records.alerts import Alert, Notification
 
 if TYPE_CHECKING:
     from socialhub.store.base import Store
@@ -26,7 +26,7 @@ class InAppChannel:
 
     def send(self, alert: Alert, event: str) -> None:
         assert alert.id is not None
-        self.store.add_notification(
+        self.store.alerts.add_notification(
             Notification(
                 alert_id=alert.id,
                 title=render.headline(alert, event),

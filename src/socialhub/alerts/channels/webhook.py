@@ -29,7 +29,7 @@ import orjson
 
 from socialhub.alerts import render
 from socialhub.alerts.channels import DeliveryError
-from socialhub.alerts.records import Alert
+from socialhub.records.alerts import Alert
 
 FORMATS = ("json", "slack", "teams", "mattermost")
 MAX_POSTS = 5

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from socialhub.analytics.detectors.burst import BurstCore, BurstParams, Verdict, thread_of, ts
 from socialhub.analytics.detectors.series import tokens
-from socialhub.analytics.types import Signal
 from socialhub.models import Mention, as_utc
+from socialhub.records.signals import Signal
 from socialhub.text import fold, index_tokens
 
 # Used only when a mention carries no categories (the categories stage is off or slow):

@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from socialhub.analytics.detectors.burst import thread_of, ts
-from socialhub.analytics.types import Signal
 from socialhub.models import Mention, as_utc
+from socialhub.records.signals import Signal
 from socialhub.text import norm_handle
 
 DEFAULT_TYPES = ("journalist", "mp", "influencer", "partner")

@@ -13,9 +13,9 @@ import numpy as np
 from socialhub.analytics.detectors.burst import thread_of, ts
 from socialhub.analytics.detectors.series import severity, tokens
 from socialhub.analytics.detectors.stories import Recent, Story, group, posts
-from socialhub.analytics.types import Signal
 from socialhub.models import Mention, as_utc
 from socialhub.query.words import STOPWORDS
+from socialhub.records.signals import Signal
 from socialhub.text import fold
 
 _MASK = (1 << 64) - 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from socialhub.analytics.detectors.complaints import ComplaintDetector
 from socialhub.analytics.detectors.convergence import ConvergenceDetector
@@ -26,11 +25,3 @@ def builtin_detectors() -> dict[str, DetectorFactory]:
         ComplaintDetector.name: ComplaintDetector,
         ConvergenceDetector.name: ConvergenceDetector,
     }
-
-
-def available() -> dict[str, Any]:
-    """Built-ins plus whatever plugins register through the hook (a plugin may replace a
-    built-in on purpose by registering the same name)."""
-    from socialhub import plugins
-
-    return {**builtin_detectors(), **plugins.detectors()}

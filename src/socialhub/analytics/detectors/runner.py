@@ -7,8 +7,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from socialhub.analytics.types import Detector, Signal
+from socialhub.analytics.types import Detector
 from socialhub.models import Mention, as_utc
+from socialhub.records.signals import Signal
 
 _COMMON = ("workspaces", "labels", "lists")
 FLUSH_AFTER = 60.0  # seconds past the last mention: longer than any micro-batch

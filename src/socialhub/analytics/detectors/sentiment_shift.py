@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from socialhub.analytics.detectors.burst import ThreadCap, thread_of, ts
-from socialhub.analytics.types import Signal
 from socialhub.models import Mention, as_utc
+from socialhub.records.signals import Signal
 
 NEGATIVE = frozenset({"negative", "neg", "negatif", "négatif"})
 

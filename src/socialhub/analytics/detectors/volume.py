@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from socialhub.analytics.detectors.burst import BurstCore, BurstParams, Verdict, thread_of, ts
-from socialhub.analytics.types import Signal
 from socialhub.models import Mention, as_utc
+from socialhub.records.signals import Signal
 
 
 class VolumeDetector:

@@ -30,6 +30,7 @@ from socialhub.connectors.base import (
     Unavailable,
     env_credential,
 )
+from socialhub.connectors.linkguard import LinkGuard, guarded_client
 
 PLATFORM = "bluesky"
 HANDLE_ENV = "SOCIALHUB_BLUESKY_HANDLE"
@@ -128,7 +129,7 @@ class BlueskyClient:
     @property
     def http(self) -> httpx.AsyncClient:
         if self._http is None:
-            self._http = httpx.AsyncClient(timeout=self.timeout, transport=self._transport)
+            self._http = guarded_client(timeout=self.timeout, transport=self._transport)
         return self._http
 
     def has_credentials(self) -> bool:
@@ -210,8 +211,9 @@ async def jetstream_messages(
     if cursor is not None:
         params.append(("cursor", str(cursor)))
     full = f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
+    await LinkGuard().check(full, "jetstream")  # the address guard, as for every fetch
     try:
-        async with connect(full, open_timeout=open_timeout, max_size=2**22) as ws:
+        async with _NoRedirect(full, open_timeout=open_timeout, max_size=2**22) as ws:
             async for message in ws:
                 yield message if isinstance(message, str) else message.decode("utf-8", "replace")
     except websockets.InvalidStatus as exc:
@@ -229,3 +231,11 @@ async def jetstream_messages(
         raise Unavailable(f"{PLATFORM}: jetstream handshake failed ({exc})") from exc
     # the firehose never ends by itself: a clean close is a cut too
     raise Unavailable(f"{PLATFORM}: jetstream closed the connection")
+
+
+class _NoRedirect(connect):
+    """A Jetstream connection that never follows a redirect: a 3xx is refused as it is,
+    since the address guard could not check where it points."""
+
+    def process_redirect(self, exc: Exception) -> Exception | str:
+        return exc

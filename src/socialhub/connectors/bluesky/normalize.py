@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from socialhub.connectors.base import parse_time
+from socialhub.connectors.empty_text import EmptyText, policy_text
 from socialhub.models import Author, Engagement, Mention
 
 PLATFORM = "bluesky"
@@ -92,11 +93,38 @@ def _kind(reply_to: str | None, quote: str | None) -> str:
     return "reply" if reply_to else "quote" if quote else "post"
 
 
-def _record_text(record: dict[str, Any]) -> str:
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _record_text(record: dict[str, Any], media: list[str] | None = None) -> str:
+    """The post's text, or one built by the empty-text policy from its embed: image alt
+    texts, a link card's title, else the card's URL, a media URL or the quoted post."""
     text = record.get("text")
     if not isinstance(text, str):
         raise NormalizeError("record without text")
-    return text
+    if text.strip():
+        return text
+    embed: dict[str, Any] = _obj(record.get("embed"))
+    parts = [embed, _obj(embed.get("media"))]
+    alts: list[str] = []
+    links: list[str] = []
+    for part in parts:
+        for image in part.get("images") or []:
+            if isinstance(image, dict):
+                alts.append(str(image.get("alt") or ""))
+        if isinstance(part.get("video"), dict) or part.get("$type") == "app.bsky.embed.video":
+            alts.append(str(part.get("alt") or ""))
+        external = part.get("external")
+        if isinstance(external, dict):
+            alts.append(str(external.get("title") or ""))
+            links.append(str(external.get("uri") or ""))
+    _, _, quote = _links(record)
+    links += [*(media or []), web_url(quote) if quote else ""]
+    try:
+        return policy_text(text, fallbacks=alts, links=links)
+    except EmptyText as exc:
+        raise NormalizeError(str(exc)) from exc
 
 
 def _created(record: dict[str, Any], fallback: Any = None) -> datetime:
@@ -125,7 +153,7 @@ def from_post_view(
     return Mention(
         platform=PLATFORM,
         native_id=str(post["uri"]),
-        text=_record_text(record),
+        text=_record_text(record, _media(post.get("embed"))),
         created_at=_created(record, post.get("indexedAt")),
         url=web_url(str(post["uri"]), author.handle),
         lang=str(langs[0]) if langs else "und",

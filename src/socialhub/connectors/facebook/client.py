@@ -24,6 +24,7 @@ from socialhub.connectors.base import (
     RateLimited,
     Unavailable,
 )
+from socialhub.connectors.linkguard import guarded_client
 
 TOKEN_VAR = "SOCIALHUB_FACEBOOK_TOKEN"
 DEFAULT_BASE_URL = "https://graph.facebook.com/v19.0"
@@ -106,7 +107,7 @@ class GraphClient:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = token
-        self._client = client or httpx.AsyncClient(timeout=timeout)
+        self._client = client or guarded_client(timeout=timeout)
 
     async def get(
         self, path: str, params: Mapping[str, Any]

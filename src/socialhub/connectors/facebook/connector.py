@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import orjson
 
 from socialhub.connectors.base import (
@@ -36,6 +35,7 @@ from socialhub.connectors.facebook.normalize import (
     comment_to_mention,
     post_to_mention,
 )
+from socialhub.connectors.linkguard import guarded_client
 
 SEEN_MAX = 2000
 
@@ -98,7 +98,7 @@ class FacebookConnector:
             self._client = GraphClient(
                 token,
                 base_url=self.base_url,
-                client=httpx.AsyncClient(timeout=self.timeout),
+                client=guarded_client(timeout=self.timeout),
             )
         return self._client
 

@@ -12,17 +12,20 @@ from datetime import datetime
 from typing import Any
 
 from socialhub.connectors.base import parse_time
+from socialhub.connectors.empty_text import policy_text
 from socialhub.models import Author, Engagement, Mention
 
 PLATFORM = "facebook"
 
 POST_FIELDS = (
-    "id,message,story,created_time,permalink_url,status_type,from{id,name},"
+    "id,message,story,created_time,permalink_url,status_type,from{id,name},full_picture,"
+    "attachments{title,description,unshimmed_url,media},"
     "shares,reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0),"
     "place{name}"
 )
 COMMENT_FIELDS = (
-    "id,message,created_time,permalink_url,from{id,name},like_count,comment_count,parent{id}"
+    "id,message,created_time,permalink_url,from{id,name},like_count,comment_count,parent{id},"
+    "attachment{title,description,url,media}"
 )
 
 
@@ -44,6 +47,32 @@ def _required(item: dict[str, Any]) -> tuple[str, datetime]:
     return native_id, created
 
 
+def _attachment_parts(attachments: list[Any]) -> tuple[list[str], list[str]]:
+    """(titles and descriptions, URLs) of a post's or comment's attachments."""
+    words: list[str] = []
+    urls: list[str] = []
+    for att in attachments:
+        if not isinstance(att, dict):
+            continue
+        words += [str(att.get("title") or ""), str(att.get("description") or "")]
+        urls.append(str(att.get("unshimmed_url") or att.get("url") or ""))
+        media = att.get("media")
+        image = media.get("image") if isinstance(media, dict) else None
+        if isinstance(image, dict):
+            urls.append(str(image.get("src") or ""))
+    return words, urls
+
+
+def _text(message: Any, story: Any, attachments: list[Any], extra_urls: list[str]) -> str:
+    """Empty-text policy: ``story`` and ``message`` both kept (the story says what the
+    page did, the message what it said); else the attachments' titles, else a URL; a
+    post or comment with none of them is rejected (quarantined) with the reason."""
+    msg, what = str(message or "").strip(), str(story or "").strip()
+    text = f"{what}\n\n{msg}" if what and msg else msg or what
+    words, urls = _attachment_parts(attachments)
+    return policy_text(text, fallbacks=words, links=[*urls, *extra_urls])
+
+
 def _author(item: dict[str, Any], fallback_id: str = "") -> Author | None:
     who = item.get("from")
     if isinstance(who, dict) and who.get("id"):
@@ -57,9 +86,13 @@ def _author(item: dict[str, Any], fallback_id: str = "") -> Author | None:
 def post_to_mention(
     item: dict[str, Any], *, page_id: str, match_query: str, collected_at: datetime
 ) -> Mention:
-    """A page post. Raises ``ValueError`` (-> rejected) without an id or creation time."""
+    """A page post. Raises ``ValueError`` (-> rejected) without an id or creation time,
+    or with nothing to build a text from (``EmptyText``)."""
     native_id, created = _required(item)
-    text = str(item.get("message") or item.get("story") or "")
+    attachments = (item.get("attachments") or {}).get("data") or []
+    text = _text(
+        item.get("message"), item.get("story"), attachments, [str(item.get("full_picture") or "")]
+    )
     place = item.get("place")
     return Mention(
         platform=PLATFORM,
@@ -92,7 +125,7 @@ def comment_to_mention(
     return Mention(
         platform=PLATFORM,
         native_id=native_id,
-        text=str(item.get("message") or ""),
+        text=_text(item.get("message"), None, [item.get("attachment")], []),
         created_at=created,
         url=str(item.get("permalink_url") or f"https://www.facebook.com/{native_id}"),
         kind="comment",

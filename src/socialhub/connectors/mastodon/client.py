@@ -27,6 +27,7 @@ from socialhub.connectors.base import (
     Unavailable,
     parse_time,
 )
+from socialhub.connectors.linkguard import guarded_client
 
 PLATFORM = "mastodon"
 TOKEN_ENV = "SOCIALHUB_MASTODON_TOKEN"
@@ -112,7 +113,7 @@ class MastodonClient:
     @property
     def http(self) -> httpx.AsyncClient:
         if self._http is None:
-            self._http = httpx.AsyncClient(timeout=self.timeout)
+            self._http = guarded_client(timeout=self.timeout)
         return self._http
 
     def token_env(self, base: str) -> str:

@@ -17,8 +17,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit
 
 from socialhub.connectors.base import parse_time
+from socialhub.connectors.empty_text import EmptyText, policy_text
 from socialhub.models import Author, Engagement, Mention
 
 PLATFORM = "mastodon"
@@ -81,11 +83,33 @@ def html_to_text(html: str) -> str:
 
 
 def full_acct(account: dict[str, Any], host: str) -> str:
-    """``alice`` on host h -> ``alice@h``; ``bob@other.example`` unchanged."""
-    acct = str(account.get("acct") or account.get("username") or "")
+    """The canonical ``user@instance-domain`` handle.
+
+    A local account's ``acct`` has no domain: it is the instance's, read from the
+    account's own URL (``https://social.example/@alice``), not from the API host the
+    hub talks to (a proxy, a port, an IP). Domains are lower-case, ports dropped.
+
+    >>> full_acct({"acct": "alice", "url": "https://Social.Example/@alice"}, "10.0.0.5:3000")
+    'alice@social.example'
+    >>> full_acct({"acct": "bob@Other.Example"}, "h")
+    'bob@other.example'
+    >>> full_acct({"acct": "carol"}, "api.example:8443")
+    'carol@api.example'
+    """
+    acct = str(account.get("acct") or account.get("username") or "").lstrip("@")
     if not acct:
         raise NormalizeError("account without acct")
-    return acct if "@" in acct else f"{acct}@{host}"
+    user, _, domain = acct.partition("@")
+    if not domain:
+        domain = _url_domain(str(account.get("url") or "")) or _url_domain(f"//{host}") or host
+    return f"{user}@{domain.lower().rstrip('.')}"
+
+
+def _url_domain(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def _author(account: Any, host: str) -> Author:
@@ -104,11 +128,20 @@ def _author(account: Any, host: str) -> Author:
     )
 
 
-def _text(status: dict[str, Any]) -> str:
+def _text(status: dict[str, Any], media: list[str]) -> str:
     body = html_to_text(str(status.get("content") or ""))
     warning = str(status.get("spoiler_text") or "").strip()
     # the content warning is part of what was said (and often the keyword itself)
-    return f"{warning}\n\n{body}" if warning and body else warning or body
+    text = f"{warning}\n\n{body}" if warning and body else warning or body
+    # empty-text policy: media descriptions (alt text), the link card, else a URL
+    attachments = [m for m in status.get("media_attachments") or [] if isinstance(m, dict)]
+    card: dict[str, Any] = status["card"] if isinstance(status.get("card"), dict) else {}
+    fallbacks = [str(m.get("description") or "") for m in attachments]
+    fallbacks.append(str(card.get("title") or ""))
+    try:
+        return policy_text(text, fallbacks=fallbacks, links=[str(card.get("url") or ""), *media])
+    except EmptyText as exc:
+        raise NormalizeError(str(exc)) from exc
 
 
 def _engagement(status: dict[str, Any]) -> Engagement:
@@ -192,7 +225,7 @@ def from_status(
     return Mention(
         platform=PLATFORM,
         native_id=str(status["uri"]),
-        text=_text(status),
+        text=_text(status, media),
         created_at=created,
         url=str(status.get("url") or status["uri"]),
         lang=str(status.get("language") or "und"),

@@ -28,6 +28,7 @@ from socialhub.connectors.base import (
     RateLimited,
     Unavailable,
 )
+from socialhub.connectors.linkguard import guarded_client
 
 DEFAULT_BASE_URL = "https://oauth.reddit.com"
 DEFAULT_AUTH_URL = "https://www.reddit.com"
@@ -65,7 +66,7 @@ class RedditClient:
         self.client_id = client_id
         self.secret = secret
         self.auth_url = auth_url.rstrip("/")
-        self.http = httpx.AsyncClient(
+        self.http = guarded_client(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(timeout),
             headers={"User-Agent": user_agent},

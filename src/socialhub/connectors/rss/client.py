@@ -1,9 +1,10 @@
 """HTTP for feeds and articles: conditional GET, a timeout, a size cap, typed errors.
 
 Only ``http`` and ``https`` URLs are fetched. The body is read in chunks and abandoned
-past ``max_bytes``, so a hostile or broken server cannot exhaust memory. Links taken
-from feed items go through a :class:`~socialhub.connectors.linkguard.LinkGuard`, hop by
-hop, so an item cannot point the hub at an internal address.
+past ``max_bytes``, so a hostile or broken server cannot exhaust memory. Every request
+(the configured feed, each redirect hop, ``rel=next`` pages, article links) goes through
+:class:`~socialhub.connectors.linkguard.GuardedTransport`, so neither a feed nor a
+redirect can point the hub at an internal address.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
 from socialhub.connectors.base import BadRequest, MalformedPayload, RateLimited, Unavailable
-from socialhub.connectors.linkguard import LinkGuard
+from socialhub.connectors.linkguard import LinkGuard, guarded_client
 
 USER_AGENT = "socialhub/0.1 (self-hosted feed reader)"
 MAX_REDIRECTS = 5
@@ -58,7 +59,11 @@ def is_http_url(url: str) -> bool:
 
 
 class FeedClient:
-    """One shared ``httpx.AsyncClient``; redirects followed (httpx only speaks HTTP)."""
+    """One shared ``httpx.AsyncClient`` whose every request passes the address guard.
+
+    Redirects are followed by httpx through :class:`GuardedTransport`, so the feed URL,
+    each redirect hop, ``rel=next`` pages and article links are all checked.
+    """
 
     def __init__(
         self,
@@ -67,14 +72,16 @@ class FeedClient:
         max_bytes: int = 5_000_000,
         user_agent: str = USER_AGENT,
         transport: httpx.AsyncBaseTransport | None = None,
+        guard: LinkGuard | None = None,
     ) -> None:
         self.max_bytes = int(max_bytes)
-        self._http = httpx.AsyncClient(
+        self._http = guarded_client(
+            guard,
+            transport,
             timeout=httpx.Timeout(timeout),
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
             headers={"User-Agent": user_agent},
-            transport=transport,
         )
 
     async def close(self) -> None:
@@ -88,12 +95,11 @@ class FeedClient:
         last_modified: str = "",
         max_bytes: int | None = None,
         accept: str = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5",
-        guard: LinkGuard | None = None,
     ) -> Response:
         """GET ``url``; 304 comes back as a response, errors as the typed exceptions.
 
-        With a ``guard`` (links found in collected content), the link and every
-        redirect hop must pass it, or :class:`BadRequest` says why it was refused.
+        A URL (or a redirect hop) the guard refuses raises
+        :class:`~socialhub.connectors.linkguard.AddressRefused` (a ``BadRequest``).
         """
         if not is_http_url(url):
             raise BadRequest(f"not an http(s) URL: {url[:200]!r}")
@@ -103,20 +109,9 @@ class FeedClient:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         cap = self.max_bytes if max_bytes is None else int(max_bytes)
-        current = url
         try:
-            for _hop in range(MAX_REDIRECTS + 1):
-                if guard is not None and (reason := await guard.arefusal(current)):
-                    raise BadRequest(f"{current[:200]}: refused: {reason}")
-                async with self._http.stream(
-                    "GET", current, headers=headers, follow_redirects=guard is None
-                ) as resp:
-                    location = resp.headers.get("location")
-                    if guard is not None and resp.is_redirect and location:
-                        current = urljoin(current, location)
-                        continue
-                    return await self._read(resp, url, cap)
-            raise BadRequest(f"{url}: too many redirects")
+            async with self._http.stream("GET", url, headers=headers) as resp:
+                return await self._read(resp, url, cap)
         except httpx.TimeoutException as exc:
             raise Unavailable(f"{url}: timed out ({type(exc).__name__})") from exc
         except httpx.TooManyRedirects as exc:

@@ -6,8 +6,10 @@ answers 200 with the same items does not emit them again (nor after a restart). 
 ``history_pages > 0`` the first poll follows RFC 5005 ``rel="next"`` links to older
 entries, one page per fetch, so the coordinator saves the cursor between pages.
 
-``full_text = true`` fetches each *new* item's own link (http(s) only, on the feed's
-host or a public address — never an internal one, redirects included —, with the
+Every request passes the address guard (:mod:`socialhub.connectors.linkguard`): the
+feed URL, each redirect hop, ``rel="next"`` pages (a refused one is dead-lettered with
+the reason and ends the history) and article links. ``full_text = true`` fetches each
+*new* item's own link (http(s), public addresses only, redirects included, with the
 timeout and ``article_max_bytes`` cap) and extracts the article's text with
 trafilatura, which parses HTML and never runs scripts. A failed extraction keeps the
 feed's summary.
@@ -20,16 +22,19 @@ import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import httpx
+import orjson
 
 from socialhub.connectors.base import BadRequest, ConnectorError, Page, Rejected, Target
-from socialhub.connectors.linkguard import LinkGuard, Resolver
+from socialhub.connectors.linkguard import LinkGuard, Resolver, resolve
 from socialhub.connectors.rss.client import USER_AGENT, FeedClient, is_http_url
 from socialhub.connectors.rss.normalize import (
     PLATFORM,
     NormalizeError,
     html_to_text,
+    jsonable,
     normalize_item,
     parse_feed,
 )
@@ -61,11 +66,16 @@ class RssConnector:
         self.full_text_max = int(full_text_max)
         self.article_max_bytes = int(article_max_bytes)
         self.history_pages = int(history_pages)
+        # every request passes the guard; tests give a fixed host -> addresses table
+        self.guard = LinkGuard(resolver=resolver or resolve)
         self.client = FeedClient(
-            timeout=timeout, max_bytes=max_bytes, user_agent=user_agent, transport=transport
+            timeout=timeout,
+            max_bytes=max_bytes,
+            user_agent=user_agent,
+            transport=transport,
+            guard=self.guard,
         )
         self.clock = clock or (lambda: datetime.now(UTC))
-        self.resolver = resolver  # tests: a fixed host -> addresses table
 
     async def close(self) -> None:
         await self.client.close()
@@ -82,11 +92,14 @@ class RssConnector:
             url,
             etag="" if paging else str(state.get("etag", "")),
             last_modified="" if paging else str(state.get("last_modified", "")),
-            guard=self._guard(target.value) if paging else None,  # "next" is the feed's word
         )
         if resp.status == 304:
             return Page(cursor=state, done=True)
-        feed = parse_feed(resp.body, url)
+        headers = {k.lower(): v for k, v in resp.headers.items()}
+        # relative links resolve against Content-Location when sent, as feedparser does
+        base = urljoin(resp.url or url, headers.get("content-location", "").strip())
+        headers["content-location"] = base
+        feed = parse_feed(resp.body, resp.url or url, headers)
         now = self.clock()
         seen: list[str] = [str(i) for i in state.get("seen", [])]
         known = set(seen)
@@ -97,8 +110,8 @@ class RssConnector:
                 mention = normalize_item(
                     item, feed, match_query=target.match_query, collected_at=now
                 )
-            except (NormalizeError, ValueError) as exc:
-                raw = _xml(item)
+            except (NormalizeError, ValueError, TypeError) as exc:
+                raw = orjson.dumps(jsonable(item)).decode()
                 rejected.append(Rejected(str(exc), raw, f"{url}#item[{index}]"))
                 continue
             if mention.native_id in known:
@@ -107,7 +120,12 @@ class RssConnector:
             mentions.append(mention)
             seen.append(mention.native_id)
         if self.full_text and mentions:
-            await self._full_text(mentions[: self.full_text_max], target.value)
+            await self._full_text(mentions[: self.full_text_max])
+        if feed.next_url and (reason := await self.guard.arefusal(feed.next_url)):
+            # the publisher's link, not ours: refused, said, and the history ends here
+            where = f"{url}#next"
+            rejected.append(Rejected(f"next page link refused: {reason}", feed.next_url, where))
+            feed.next_url = ""
         keep = max(SEEN_MAX, 2 * len(feed.items))
         new_state: dict[str, Any] = {k: v for k, v in state.items() if k != "next"}
         new_state["seen"] = seen[-keep:]
@@ -128,19 +146,12 @@ class RssConnector:
             new_state["history_done"] = True  # history is read once, then only the head
         return Page(mentions, new_state, done, rejected)
 
-    def _guard(self, feed_url: str) -> LinkGuard:
-        """Links found in a feed: its own host, or public addresses only."""
-        guard = LinkGuard(resolver=self.resolver) if self.resolver else LinkGuard()
-        guard.trust(feed_url)
-        return guard
-
-    async def _full_text(self, mentions: list[Mention], feed_url: str) -> None:
+    async def _full_text(self, mentions: list[Mention]) -> None:
         """Replace each summary by the article's extracted text, when it can be had.
 
-        Item links are written by the feed's publisher: only the feed's own host and
-        public addresses are fetched (:mod:`socialhub.connectors.linkguard`).
+        Item links are written by the feed's publisher: only public addresses (or the
+        exact host:port pairs allowed) are fetched (:mod:`socialhub.connectors.linkguard`).
         """
-        guard = self._guard(feed_url)
         for mention in mentions:
             if not is_http_url(mention.url):
                 continue
@@ -149,7 +160,6 @@ class RssConnector:
                     mention.url,
                     max_bytes=self.article_max_bytes,
                     accept="text/html, application/xhtml+xml;q=0.9",
-                    guard=guard,
                 )
             except ConnectorError as exc:
                 log.info("rss: full text of %s not fetched: %s", mention.url[:200], exc)
@@ -193,9 +203,3 @@ def _charset(content_type: str) -> str:
                 break
             return value.strip('"')
     return "utf-8"
-
-
-def _xml(item: Any) -> str:
-    import xml.etree.ElementTree as ET
-
-    return ET.tostring(item, encoding="unicode")

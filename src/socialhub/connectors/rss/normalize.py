@@ -1,43 +1,49 @@
-"""Feed documents (RSS 2.0, RSS 1.0/RDF, Atom 1.0) -> ``article`` mentions.
+"""Feed documents -> ``article`` mentions, as feedparser reads them.
 
-XML is parsed with ``defusedxml``: entity declarations (billion laughs), external
-entities and external DTDs are refused, so a hostile feed is dead-lettered instead of
-exhausting memory. HTML in summaries is reduced to text with the standard library's
-tokenizer; nothing in a feed is ever executed or fetched here.
+feedparser reads every RSS (0.9x, 1.0/RDF, 2.0), Atom (0.3, 1.0) and CDF version, the
+encodings (Big5, EUC-KR, UTF-16, a bogus charset...), HTML entities and a dozen date
+formats; the project's own fetch (``client.py``: address guard, conditional requests,
+size cap) hands it the body and the HTTP headers. Nothing here fetches anything.
 
-A mention's ``native_id`` is a hash of the item's ``guid``/``id`` (else its link), so
-the same item seen again, or through another feed, keeps its identity.
+XML bombs: feedparser drops the document type and keeps only simple entity declarations
+(no nesting, no external entity), so a billion-laughs document cannot expand
+exponentially; :func:`check_entities` also refuses a document whose declared entities
+would expand past a bound (the quadratic blow-up: one long entity referenced many
+times) or an entity made of other entities, before feedparser sees it.
+
+An item becomes a mention when it has any content: a title, a summary or content, a
+link or an enclosure (then the text is the link; see docs/connectors.md, empty-text
+policy). Dates are feedparser's (``published``, else ``updated``, else ``created``),
+converted to aware UTC. ``native_id`` is a hash of the item's id (else its link, else
+its feed, title, date and summary), so the same item keeps its identity.
 """
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import re
-import xml.etree.ElementTree as ET
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin
 
-import defusedxml
-import defusedxml.ElementTree as SafeET
+import feedparser
 
-from socialhub.connectors.base import MalformedPayload, parse_time
+from socialhub.connectors.base import MalformedPayload
 from socialhub.connectors.rss.client import is_http_url
 from socialhub.models import Author, Mention
 from socialhub.text import url_host
 
 PLATFORM = "news"
-ATOM = "{http://www.w3.org/2005/Atom}"
-RSS1 = "{http://purl.org/rss/1.0/}"
-RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
-CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
-DC = "{http://purl.org/dc/elements/1.1/}"
-MEDIA = "{http://search.yahoo.com/mrss/}"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SUMMARY_CHARS = 2000  # a summary longer than this is a full article pasted in the feed
+ENTITY_DECL = re.compile(rb"<!ENTITY\s+(%\s+)?([^\s\"'>]+)\s+(?:\"([^\"]*)\"|'([^']*)')?", re.I)
+MAX_ENTITY_EXPANSION = 1_000_000  # bytes that declared entities may add to a document
+FEED_ROOT = re.compile(rb"<(?:rss|feed|channel|rdf:RDF)[\s>]", re.I)  # an empty feed is a feed
+DATE_KEYS = ("published_parsed", "updated_parsed", "created_parsed")
 
 
 class NormalizeError(ValueError):
@@ -47,162 +53,241 @@ class NormalizeError(ValueError):
 @dataclass(slots=True)
 class Feed:
     url: str
-    format: str  # rss, rdf, atom
+    format: str  # feedparser's version: rss20, rss10, atom10, atom03, cdf...
     title: str = ""
     link: str = ""
     lang: str = "und"
     next_url: str = ""  # RFC 5005 paged feeds: older entries
-    items: list[ET.Element] = field(default_factory=list)
+    items: list[Any] = field(default_factory=list)
+    warning: str = ""  # feedparser's bozo exception when it read the feed anyway
 
 
 # -- the document --------------------------------------------------------------------
 
 
-def parse_feed(body: bytes, url: str) -> Feed:
-    """The feed's metadata and item elements, or :class:`MalformedPayload`."""
+def check_entities(body: bytes) -> None:
+    """Refuse a document whose entity declarations could blow up on expansion."""
+    if b"<!ENTITY" not in body[:65536].upper():
+        return
+    added = 0
+    for match in ENTITY_DECL.finditer(body[:65536]):
+        name, value = match.group(2), match.group(3) or match.group(4) or b""
+        if b"&" in value or b"%" in value:  # an entity made of entities: a bomb's shape
+            raise MalformedPayload(
+                f"refused XML: nested entity declaration {name[:40].decode('utf-8', 'replace')!r}"
+                " (XML bomb guard)",
+                raw=_head(body),
+            )
+        added += len(value) * body.count(b"&" + name + b";")
+        if added > MAX_ENTITY_EXPANSION:
+            raise MalformedPayload(
+                "refused XML: entity declarations would expand past "
+                f"{MAX_ENTITY_EXPANSION} bytes (XML bomb guard)",
+                raw=_head(body),
+            )
+
+
+def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> Feed:
+    """The feed and its entries, or :class:`MalformedPayload` (never another error)."""
+    check_entities(body)
+    http = {k.lower(): v for k, v in (headers or {}).items()}
+    http.setdefault("content-location", url)  # base of relative links
     try:
-        root = SafeET.fromstring(body, forbid_dtd=False, forbid_entities=True)
-    except defusedxml.DefusedXmlException as exc:
-        raise MalformedPayload(f"refused XML ({type(exc).__name__})", raw=_head(body)) from exc
-    except ET.ParseError as exc:
-        raise MalformedPayload(f"invalid XML: {exc}", raw=_head(body)) from exc
-    if root.tag == "rss":
-        channel = root.find("channel")
-        if channel is None:
-            raise MalformedPayload("RSS without <channel>", raw=_head(body))
-        feed = Feed(url, "rss", _text(channel, "title"), _text(channel, "link"))
-        feed.lang = _lang(_text(channel, "language"))
-        feed.items = channel.findall("item")
-        feed.next_url = _link(channel, "next", ATOM)
-    elif root.tag == f"{ATOM}feed":
-        feed = Feed(url, "atom", _text(root, f"{ATOM}title"), _link(root, "alternate", ATOM))
-        feed.lang = _lang(root.get(XML_LANG, ""))
-        feed.items = root.findall(f"{ATOM}entry")
-        feed.next_url = _link(root, "next", ATOM)
-    elif root.tag == f"{RDF}RDF":
-        channel = root.find(f"{RSS1}channel")
-        feed = Feed(url, "rdf")
-        if channel is not None:
-            feed.title, feed.link = _text(channel, f"{RSS1}title"), _text(channel, f"{RSS1}link")
-            feed.lang = _lang(_text(channel, f"{DC}language"))
-        feed.items = root.findall(f"{RSS1}item")
-    else:
-        raise MalformedPayload(f"not a feed: root element <{root.tag}>", raw=_head(body))
-    feed.link = _absolute(feed.link, url)
-    feed.next_url = _absolute(feed.next_url, url)
+        parsed = feedparser.parse(body, response_headers=http, sanitize_html=True)
+    except Exception as exc:  # feedparser is tolerant; anything it raises is this payload's
+        raise MalformedPayload(
+            f"unreadable feed ({type(exc).__name__}: {exc})", _head(body)
+        ) from exc
+    bozo = parsed.get("bozo_exception")
+    warning = f"{type(bozo).__name__}: {bozo}" if parsed.get("bozo") and bozo else ""
+    if not parsed.get("version") and not parsed.entries and not FEED_ROOT.search(body[:8192]):
+        why = f" ({warning})" if warning else ""
+        raise MalformedPayload(f"not a feed: no RSS, Atom or RDF document found{why}", _head(body))
+    meta = parsed.feed
+    feed = Feed(url, str(parsed.get("version") or "unknown"), warning=warning)
+    feed.title = html_to_text(str(meta.get("title", "")))
+    feed.link = _absolute(str(meta.get("link", "")), url)
+    feed.lang = _lang(str(meta.get("language") or _detail_lang(meta, "title") or ""))
+    feed.next_url = _absolute(_rel_link(meta, "next"), url)
+    feed.items = list(parsed.entries)
     return feed
 
 
 # -- one item ------------------------------------------------------------------------------
 
 
+def entry_date(entry: Mapping[str, Any]) -> datetime | None:
+    """feedparser's date for the entry (published, else updated, else created), UTC."""
+    for key in DATE_KEYS:
+        # plain dict lookup: feedparser's deprecated updated -> published alias warns
+        value = dict.get(entry, key) if isinstance(entry, dict) else entry.get(key)
+        if isinstance(value, time.struct_time):
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), UTC)
+            except (OverflowError, ValueError, OSError):
+                continue
+    return None
+
+
 def normalize_item(
-    item: ET.Element, feed: Feed, *, match_query: str = "", collected_at: datetime
+    entry: Mapping[str, Any], feed: Feed, *, match_query: str = "", collected_at: datetime
 ) -> Mention:
-    """One ``<item>``/``<entry>`` -> a mention; :class:`NormalizeError` when unusable."""
-    if feed.format == "atom":
-        fields = _atom_fields(item)
-    else:
-        ns = RSS1 if feed.format == "rdf" else ""
-        fields = _rss_fields(item, ns)
-    link = _absolute(fields["link"], feed.url)
-    title = html_to_text(fields["title"])
-    summary = html_to_text(fields["summary"]) or html_to_text(fields["content"])
+    """One entry -> a mention; :class:`NormalizeError` when it has nothing to show."""
+    link = _absolute(str(entry.get("link") or ""), feed.url)
+    title = html_to_text(str(entry.get("title") or ""))
+    summary = html_to_text(str(entry.get("summary") or ""))
+    if not summary:
+        contents = entry.get("content") or []
+        summary = next((t for c in contents if (t := html_to_text(str(c.get("value", ""))))), "")
     if len(summary) > SUMMARY_CHARS:
         summary = summary[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
-    if not title and not summary:
-        raise NormalizeError("item has neither a title nor a summary")
-    identity = fields["guid"] or link or f"{feed.url}|{title}|{fields['date']}"
-    created = _date(fields["date"]) or collected_at
+    media = _media(entry, feed.url)
+    both = title and summary and summary != title
+    text = f"{title}\n\n{summary}" if both else title or summary
+    if not text:
+        # empty-text policy: no words, so a text from what the item has — the alt or
+        # title of its images, the links and media inside its markup, its own link
+        words, urls = markup_fallback(_markup(entry), link or feed.url)
+        media += [u for u in urls if u not in media and _looks_like_media(u)]
+        links = [u for u in [link, *urls, *media] if is_http_url(u)]
+        text = words or (links[:1] or [""])[0]
+    if not text:
+        raise NormalizeError("item has no text, link, enclosure or media (empty-text policy)")
+    date = entry_date(entry)
+    identity = str(entry.get("id") or "") or link
+    if not identity:
+        identity = f"{feed.url}|{title}|{date.isoformat() if date else ''}|{summary[:500]}"
     host = url_host(feed.link) or url_host(link) or url_host(feed.url)
     author = Author(PLATFORM, host or "unknown", handle=host, name=feed.title or host)
-    lang = _lang(item.get(XML_LANG, "")) if item.get(XML_LANG) else feed.lang
-    raw = {
-        "feed": feed.url,
-        "format": feed.format,
-        "xml": ET.tostring(item, encoding="unicode"),
-    }
+    lang = _detail_lang(entry, "title") or _detail_lang(entry, "summary")
+    raw = {"feed": feed.url, "format": feed.format, "entry": jsonable(entry)}
     return Mention(
         platform=PLATFORM,
-        native_id=hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32],
-        text=f"{title}\n\n{summary}".strip() if title and summary else (title or summary),
-        created_at=created,
+        native_id=hashlib.sha256(identity.encode("utf-8", "replace")).hexdigest()[:32],
+        text=text,
+        created_at=date or collected_at,
         url=link if is_http_url(link) else "",
-        lang=lang,
+        lang=_lang(lang) if lang else feed.lang,
         kind="article",
         collected_at=collected_at,
         collected_via="rss",
         match_query=match_query,
         author=author,
-        media=[m for m in fields["media"] if is_http_url(m)],
+        media=media,
         raw=raw,
     )
 
 
-def _rss_fields(item: ET.Element, ns: str) -> dict[str, Any]:
-    guid = _text(item, "guid") or item.get(f"{RDF}about", "")
-    media = [e.get("url", "") for e in item.findall("enclosure")]
-    media += [e.get("url", "") for e in item.findall(f"{MEDIA}content")]
-    return {
-        "guid": guid,
-        "link": _text(item, f"{ns}link"),
-        "title": _text(item, f"{ns}title"),
-        "summary": _text(item, f"{ns}description"),
-        "content": _text(item, f"{CONTENT}encoded"),
-        "date": _text(item, "pubDate") or _text(item, f"{DC}date"),
-        "media": media,
-    }
+def _media(entry: Mapping[str, Any], base: str) -> list[str]:
+    urls: list[str] = []
+    for item in entry.get("enclosures") or []:
+        urls.append(str(item.get("href") or item.get("url") or ""))
+    for key in ("media_content", "media_thumbnail"):
+        urls += [str(m.get("url") or "") for m in entry.get(key) or []]
+    urls += [str(c.get("src") or "") for c in entry.get("content") or []]  # Atom out-of-line
+    out: list[str] = []
+    for url in urls:
+        full = _absolute(url, base)
+        if is_http_url(full) and full not in out:
+            out.append(full)
+    return out
 
 
-def _atom_fields(entry: ET.Element) -> dict[str, Any]:
-    media = [e.get("href", "") for e in entry.findall(f"{ATOM}link") if e.get("rel") == "enclosure"]
-    return {
-        "guid": _text(entry, f"{ATOM}id"),
-        "link": _link(entry, "alternate", ATOM),
-        "title": _text(entry, f"{ATOM}title"),
-        "summary": _text(entry, f"{ATOM}summary"),
-        "content": _text(entry, f"{ATOM}content"),
-        "date": _text(entry, f"{ATOM}published") or _text(entry, f"{ATOM}updated"),
-        "media": media,
-    }
+def _markup(entry: Mapping[str, Any]) -> list[str]:
+    values = [str(entry.get("title") or ""), str(entry.get("summary") or "")]
+    values += [str(c.get("value") or "") for c in entry.get("content") or []]
+    return [v for v in values if "<" in v]
+
+
+MEDIA_EXT = re.compile(r"\.(jpe?g|png|gif|webp|svg|mp4|webm|mov|mp3|m4a|ogg|wav)(\?|$)", re.I)
+
+
+def _looks_like_media(url: str) -> bool:
+    return bool(MEDIA_EXT.search(url))
+
+
+class _Attributes(HTMLParser):
+    """Words and URLs carried by attributes: img alt/title, a href, media src/poster."""
+
+    WORDS = ("alt", "title", "aria-label")
+    URLS = ("href", "src", "poster", "xlink:href")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words: list[str] = []
+        self.urls: list[str] = []
+        self._svg_text = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for key, value in attrs:
+            if not value or not value.strip():
+                continue
+            if key in self.WORDS:
+                self.words.append(" ".join(value.split()))
+            elif key in self.URLS:
+                self.urls.append(value.strip())
+        if tag in ("title", "desc"):  # an SVG's title or description is its text
+            self._svg_text += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("title", "desc") and self._svg_text:
+            self._svg_text -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._svg_text and data.strip():
+            self.words.append(" ".join(data.split()))
+
+
+def markup_fallback(fragments: list[str], base: str) -> tuple[str, list[str]]:
+    """Words (alt, title...) and absolute http(s) URLs found in HTML with no visible text."""
+    parser = _Attributes()
+    for fragment in fragments:
+        parser.feed(fragment)
+    parser.close()
+    words = " ".join(dict.fromkeys(w for w in parser.words if w))
+    urls: list[str] = []
+    for url in parser.urls:
+        full = _absolute(url, base)
+        if is_http_url(full) and full not in urls:
+            urls.append(full)
+    return words, urls
+
+
+def jsonable(value: Any) -> Any:
+    """An entry as plain JSON (struct_time dates dropped: the strings are kept)."""
+    if isinstance(value, Mapping):
+        return {
+            str(k): jsonable(v) for k, v in value.items() if not isinstance(v, time.struct_time)
+        }
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
 
 
 # -- small helpers ---------------------------------------------------------------------------
 
 
-def _text(parent: ET.Element, tag: str) -> str:
-    el = parent.find(tag)
-    return "" if el is None else "".join(el.itertext()).strip()
-
-
-def _link(parent: ET.Element, rel: str, ns: str) -> str:
-    """An Atom ``<link rel=...>`` (a missing rel means alternate)."""
-    for el in parent.findall(f"{ns}link"):
-        if el.get("rel", "alternate") == rel and el.get("href"):
-            return el.get("href", "").strip()
+def _rel_link(meta: Mapping[str, Any], rel: str) -> str:
+    for link in meta.get("links") or []:
+        if link.get("rel") == rel and link.get("href"):
+            return str(link["href"]).strip()
     return ""
 
 
+def _detail_lang(data: Mapping[str, Any], key: str) -> str:
+    detail = data.get(f"{key}_detail") or {}
+    return str(detail.get("language") or "")
+
+
 def _absolute(url: str, base: str) -> str:
-    return urljoin(base, url) if url else ""
+    return urljoin(base, url.strip()) if url and url.strip() else ""
 
 
 def _lang(value: str) -> str:
     code = value.strip().lower().replace("_", "-").split("-")[0]
     return code if re.fullmatch(r"[a-z]{2,3}", code) else "und"
-
-
-def _date(value: str) -> datetime | None:
-    """RFC 822 (RSS) or ISO 8601 (Atom, Dublin Core), as aware UTC."""
-    if not value:
-        return None
-    dt = parse_time(value)
-    if dt is None:
-        try:
-            dt = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
 def _head(body: bytes) -> str:

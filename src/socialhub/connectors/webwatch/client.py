@@ -27,6 +27,7 @@ from socialhub.connectors.base import (
     RateLimited,
     Unavailable,
 )
+from socialhub.connectors.linkguard import LinkGuard, guarded_client
 
 USER_AGENT = "socialhub-webwatch/0.1 (self-hosted social listening; respects robots.txt)"
 ROBOTS_AGENT = "socialhub"
@@ -63,12 +64,13 @@ class PoliteFetcher:
         user_agent: str = USER_AGENT,
         robots_ttl: float = 3600.0,
         client: httpx.AsyncClient | None = None,
+        guard: LinkGuard | None = None,
     ) -> None:
         self.min_delay = min_delay
         self.user_agent = user_agent
         self.robots_ttl = robots_ttl
-        self._client = client or httpx.AsyncClient(
-            timeout=timeout, follow_redirects=True, headers={"User-Agent": user_agent}
+        self._client = client or guarded_client(
+            guard, timeout=timeout, follow_redirects=True, headers={"User-Agent": user_agent}
         )
         self._robots: dict[str, tuple[float, RobotFileParser]] = {}
         self._last: dict[str, float] = {}

@@ -21,6 +21,10 @@ reached on the previous poll; ``newest_first`` threads start on page 1 and stop 
 first page with nothing new. The cursor keeps recently seen item hashes (so re-reading a
 page never duplicates), the resume URL and the URLs visited in the sweep (a next link
 that loops back ends it).
+
+Every request — the configured page, robots.txt, each redirect hop, next pages — passes
+the address guard (:mod:`socialhub.connectors.linkguard`); a next link to an internal
+address is dead-lettered with the reason (the link only) and ends the sweep.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from typing import Any
 import orjson
 
 from socialhub.connectors.base import BadRequest, Page, Rejected, Target
+from socialhub.connectors.linkguard import LinkGuard
 from socialhub.connectors.webwatch.client import USER_AGENT, PoliteFetcher
 from socialhub.connectors.webwatch.extract import Selectors, extract
 from socialhub.connectors.webwatch.normalize import PLATFORMS, item_to_mention
@@ -55,7 +60,11 @@ class WebWatchConnector:
         env: Mapping[str, str] | None = None,
         **defaults: Any,
     ) -> None:
-        self.fetcher = PoliteFetcher(min_delay=min_delay, timeout=timeout, user_agent=user_agent)
+        # every request (page, robots.txt, redirect hop) passes the address guard
+        self.guard = LinkGuard()
+        self.fetcher = PoliteFetcher(
+            min_delay=min_delay, timeout=timeout, user_agent=user_agent, guard=self.guard
+        )
         self.clock = clock or (lambda: datetime.now(UTC))
         self.defaults = defaults
 
@@ -119,6 +128,10 @@ class WebWatchConnector:
         if config["order"] == "oldest_first":
             state["resume"] = url  # new replies land on the last page reached
         nxt = found.next_url
+        if nxt is not None and (reason := await self.guard.arefusal(nxt)):
+            # the page's author wrote that link: refused, said, and the sweep ends here
+            page.rejected.append(Rejected(f"next page link refused: {reason}", nxt, url))
+            nxt = None
         more = (
             nxt is not None
             and nxt not in visited

@@ -26,6 +26,7 @@ from socialhub.connectors.base import (
     RateLimited,
     Unavailable,
 )
+from socialhub.connectors.linkguard import guarded_client
 
 DEFAULT_BASE_URL = "https://api.x.com"
 MAX_LINE_BYTES = 4 * 1024 * 1024  # a tweet line is a few kB; more means a broken stream
@@ -128,7 +129,7 @@ class XClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.stream_timeout = stream_timeout
-        self.http = httpx.AsyncClient(
+        self.http = guarded_client(
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout),
             headers={"User-Agent": user_agent},

@@ -85,6 +85,16 @@ def clean(value: Any) -> str:
     return str(value).replace("\x00", "").strip()
 
 
+def unescape_text(text: str) -> str:
+    """X API v2 sends tweet text with ``&``, ``<`` and ``>`` escaped (``&amp;``...):
+    the post as written has the characters (``&amp;`` last, so ``&amp;lt;`` stays ``&lt;``).
+
+    >>> unescape_text("Fibre &amp; box &lt;3 &amp;lt;")
+    'Fibre & box <3 &lt;'
+    """
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def count(value: Any) -> int:
     """A non-negative count from the API's integers; anything odd counts 0."""
     if isinstance(value, bool) or value is None:
@@ -191,6 +201,7 @@ def tweet_to_mention(
             orig_handle = orig_author.get("username")
             full = clean(original["text"])
             text = f"RT @{orig_handle}: {full}" if orig_handle else text or full
+    text = unescape_text(text)
     if not text:
         raise Invalid("missing text", "the tweet text is empty")
 

@@ -23,11 +23,11 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import orjson
 
 from socialhub.connectors.base import BadRequest, MalformedPayload, Page, Rejected, Target
 from socialhub.connectors.base import env_credential as _env_credential
+from socialhub.connectors.linkguard import guarded_client
 from socialhub.connectors.youtube.client import (
     DEFAULT_BASE_URL,
     KEY_VAR,
@@ -95,7 +95,7 @@ class YouTubeConnector:
             self._client = YouTubeClient(
                 key,
                 base_url=self.base_url,
-                client=httpx.AsyncClient(timeout=self.timeout),
+                client=guarded_client(timeout=self.timeout),
                 clock=self.clock,
             )
         return self._client

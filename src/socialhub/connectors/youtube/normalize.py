@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from socialhub.connectors.base import parse_time
+from socialhub.connectors.empty_text import policy_text
 from socialhub.models import Author, Engagement, Mention
 
 PLATFORM = "youtube"
@@ -59,7 +60,7 @@ def search_item_to_mention(
     return Mention(
         platform=PLATFORM,
         native_id=video_id,
-        text=f"{title}\n\n{description}".strip(),
+        text=policy_text(f"{title}\n\n{description}", links=[video_url(video_id)]),
         created_at=created,
         url=video_url(video_id),
         kind="post",
@@ -110,7 +111,7 @@ def _comment(
     return Mention(
         platform=PLATFORM,
         native_id=comment_id,
-        text=str(text),
+        text=policy_text(str(text)),  # empty-text policy: a comment is its text
         created_at=created,
         url=f"{video_url(video_id)}&lc={comment_id}",
         kind="comment",

@@ -80,13 +80,15 @@ class CategoriesStage(BaseEnricher):
             return
         self._checked = now
         self._workspace_of = {
-            q.id: q.workspace_id for q in store.list_queries(enabled_only=False) if q.id is not None
+            q.id: q.workspace_id
+            for q in store.workspaces.list_queries(enabled_only=False)
+            if q.id is not None
         }
         models: dict[int, CategoryModel] = {}
-        for ws in store.list_workspaces():
+        for ws in store.workspaces.list_workspaces():
             if ws.id is None:
                 continue
-            value = store.get_workspace_settings(ws.id).get(SETTING)
+            value = store.workspaces.get_workspace_settings(ws.id).get(SETTING)
             models[ws.id] = self._model_for(ws.slug, value)
         self._models = models
 

@@ -87,13 +87,13 @@ class EntityStage(BaseEnricher):
         self._checked = now
         try:
             settings: dict[int, Any] = {}
-            for ws in store.list_workspaces():
+            for ws in store.workspaces.list_workspaces():
                 if ws.id is not None:
-                    value = store.get_workspace_settings(ws.id).get(SETTING_KEY)
+                    value = store.workspaces.get_workspace_settings(ws.id).get(SETTING_KEY)
                     if value is not None:
                         settings[ws.id] = value
-            watchlists = store.list_watchlists()
-            queries = store.list_queries()
+            watchlists = store.workspaces.list_watchlists()
+            queries = store.workspaces.list_queries()
         except Exception:
             # keep the dictionaries we have; the next refresh tries again
             log.exception("entities: cannot read workspace settings")

@@ -26,8 +26,13 @@ class VaderBaseline:
             # vaderSentiment-fr imports fuzzywuzzy, which warns when python-Levenshtein
             # is missing; the pure-Python fallback is fine for a baseline.
             warnings.simplefilter("ignore")
-            from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer as English
-            from vaderSentiment_fr.vaderSentiment import SentimentIntensityAnalyzer as French
+            try:
+                from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer as English
+                from vaderSentiment_fr.vaderSentiment import SentimentIntensityAnalyzer as French
+            except ImportError as exc:  # an evaluation baseline: only the [dev] extra has it
+                raise RuntimeError(
+                    "the lexicon baseline needs the dev extra: pip install 'socialhub[dev]'"
+                ) from exc
         self._en: Any = English()
         self._fr: Any = French()
 

@@ -1,7 +1,7 @@
 """Report records: what the reports layer archives and logs.
 
 Plain dataclasses with no dependency on the rest of the package (like
-``alerts.records``), so the store reads and writes them without importing the report
+``records.alerts``), so the store reads and writes them without importing the report
 builders. Times are aware UTC datetimes.
 """
 
