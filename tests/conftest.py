@@ -23,6 +23,9 @@ PostgreSQL fixtures:
 ``pg_database`` (function)
     A factory: ``pg_database()`` returns the URL of another new, *empty* (unmigrated)
     database, dropped after the test. For migration tests.
+``pg_database_module`` (module)
+    The same factory, its databases dropped after the module (a cluster shared by the
+    tests of one module, e.g. the fault-injection suite).
 
 If the PostgreSQL server cannot be reached, these fixtures FAIL the test with the
 reason (they never skip: a missing database must not pass as green).
@@ -99,18 +102,27 @@ def pg_url(pg_admin_url: str) -> Iterator[str]:
         _drop_database(pg_admin_url, name)
 
 
-@pytest.fixture
-def pg_database(pg_admin_url: str) -> Iterator[Callable[[], str]]:
+def _database_factory(admin_url: str) -> Iterator[Callable[[], str]]:
     created: list[str] = []
 
     def make() -> str:
-        name = _create_database(pg_admin_url)
+        name = _create_database(admin_url)
         created.append(name)
-        return _with_dbname(pg_admin_url, name)
+        return _with_dbname(admin_url, name)
 
     yield make
     for name in created:
-        _drop_database(pg_admin_url, name)
+        _drop_database(admin_url, name)
+
+
+@pytest.fixture
+def pg_database(pg_admin_url: str) -> Iterator[Callable[[], str]]:
+    yield from _database_factory(pg_admin_url)
+
+
+@pytest.fixture(scope="module")
+def pg_database_module(pg_admin_url: str) -> Iterator[Callable[[], str]]:
+    yield from _database_factory(pg_admin_url)
 
 
 def _empty_all(url: str) -> None:
@@ -118,9 +130,13 @@ def _empty_all(url: str) -> None:
 
     Same effect as ``TRUNCATE ... RESTART IDENTITY CASCADE`` but ~20x faster on the
     tiny tables tests leave (TRUNCATE recreates every table and index file: ~0.2 s).
-    Every foreign key cascades on delete, so the order does not matter.
+    Every foreign key cascades on delete, so the order does not matter. Triggers are
+    off for this session (``session_replication_role = replica``, superuser only):
+    the append-only tables refuse DELETE by trigger, and a test database is the one
+    place where emptying them is right.
     """
     with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
+        conn.execute("SET LOCAL session_replication_role = replica")
         tables = [
             r[0]
             for r in conn.execute(

@@ -40,12 +40,15 @@ LAYERS: dict[str, int] = {
     "alerts": 3,
     "analytics": 3,
     "mailer": 3,
+    "engage": 3,
     # 4 - what is built from them
     "reports": 4,
     "ingest": 4,
     "config": 4,
     "builtins": 4,
     "ops": 4,
+    "legal": 4,
+    "privacy": 4,
     # 5 - long-running processes and the web app
     "web": 5,
     "processes": 5,

@@ -18,6 +18,7 @@ def socialhub_enrichers() -> dict[str, Any]:
     from socialhub.enrichers.neardup import NearDup
     from socialhub.enrichers.places.stage import PlaceStage
     from socialhub.enrichers.prefetch import EmbeddingPrefetch
+    from socialhub.enrichers.pseudonymise import Pseudonymiser
     from socialhub.enrichers.relevance import RelevanceScorer
     from socialhub.enrichers.routing import QueryRouter
     from socialhub.enrichers.sentiment.stage import SentimentStage
@@ -35,6 +36,7 @@ def socialhub_enrichers() -> dict[str, Any]:
         SentimentStage,
         CategoriesStage,
         AuthorInfluence,
+        Pseudonymiser,
     ]
     return {stage.name: stage for stage in stages}
 

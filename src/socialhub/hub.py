@@ -17,7 +17,7 @@ from typing import Any
 import uvicorn
 
 from socialhub.analytics.service import DetectorService
-from socialhub.bus import RAW, Bus, open_bus
+from socialhub.bus import RAW, Bus, mention_message_id, open_bus
 from socialhub.connectors.base import Source
 from socialhub.connectors.push_health import run_source
 from socialhub.models import Mention
@@ -74,7 +74,11 @@ class Hub:
         detector = None
         if settings.detect.get("enabled", True):
             detector = DetectorService(
-                bus, store, settings.detect, state_path=detector_state_path(settings)
+                bus,
+                store,
+                settings.detect,
+                state_path=detector_state_path(settings),
+                origin=settings.path,
             )
         return cls(
             settings,
@@ -102,7 +106,7 @@ class Hub:
             tasks.append(asyncio.create_task(self.detector.run(stop), name="detect"))
 
         async def emit(m: Mention) -> None:
-            await self.bus.publish(RAW, mention_to_json(m))
+            await self.bus.publish(RAW, mention_to_json(m), {"id": mention_message_id(m)})
 
         source_tasks = [
             asyncio.create_task(

@@ -10,12 +10,34 @@ from typing import Any
 
 from socialhub.pipeline.chain import DEFAULT_ENRICHERS
 
+# The [hub] table: key -> type (a TOML integer is accepted where a float is).
+HUB_KEYS: dict[str, type] = {"db": str, "bus": str, "host": str, "port": int, "batch_size": int}
+
+
+def typed_table(table: Any, types: dict[str, type], where: str) -> dict[str, Any]:
+    """``table`` checked against ``types``: an unknown key or a value of another type
+    raises ``ValueError`` naming ``where`` (file and table) and the key."""
+    if not isinstance(table, dict):
+        raise ValueError(f"{where} must be a table")
+    unknown = sorted(set(table) - set(types))
+    if unknown:
+        raise ValueError(
+            f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(types)})"
+        )
+    for key, value in table.items():
+        kind = types[key]
+        ok = isinstance(value, int | float) if kind is float else isinstance(value, kind)
+        if not ok or (kind is not bool and isinstance(value, bool)):
+            raise ValueError(f"{where} {key}: must be a {kind.__name__}, not {value!r}")
+    return dict(table)
+
 
 @dataclass
 class SourceSettings:
     type: str
     name: str
     options: dict[str, Any] = field(default_factory=dict)
+    origin: str = ""  # "file [[source]] #n": where errors about this source point
 
 
 @dataclass
@@ -31,6 +53,7 @@ class Settings:
     # [detect]: detectors and alerting (see socialhub.analytics.service); enabled = false
     # switches the detector service off
     detect: dict[str, Any] = field(default_factory=dict)
+    path: str = ""  # the file read, named in configuration errors
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -53,7 +76,7 @@ class Settings:
         """
         with path.open("rb") as fh:
             data = tomllib.load(fh)
-        hub = data.get("hub", {})
+        hub = typed_table(data.get("hub", {}), HUB_KEYS, f"{path}: [hub]")
         s = cls(
             db=str(hub.get("db", cls.db)),
             bus=str(hub.get("bus", cls.bus)),
@@ -63,17 +86,25 @@ class Settings:
         )
         pipe = dict(data.get("pipeline", {}))
         if "enrichers" in pipe:
-            s.enrichers = {
-                k: (None if v is False else int(v)) for k, v in pipe.pop("enrichers").items()
-            }
+            order = pipe.pop("enrichers")
+            where = f"{path}: [pipeline.enrichers]"
+            if not isinstance(order, dict):
+                raise ValueError(f"{where} must be a table of name = position (or false)")
+            for k, v in order.items():
+                if v is not False and (isinstance(v, bool) or not isinstance(v, int)):
+                    raise ValueError(f"{where} {k}: must be a position (int) or false, not {v!r}")
+            s.enrichers = {k: (None if v is False else int(v)) for k, v in order.items()}
         s.pipeline = pipe
+        s.path = str(path)
         s.detect = dict(data.get("detect", {}))
         for i, src in enumerate(data.get("source", [])):
             src = dict(src)
             kind = src.pop("type", None)
             if not kind:
                 raise ValueError(f"{path}: source[{i}] has no 'type'")
-            s.sources.append(SourceSettings(kind, str(src.pop("name", kind)), src))
+            name = str(src.pop("name", kind))
+            origin = f"{path} [[source]] #{i + 1} {name!r}"
+            s.sources.append(SourceSettings(kind, name, src, origin))
         env = cls.from_env()
         if "SOCIALHUB_DB" in os.environ:
             s.db = env.db

@@ -35,7 +35,7 @@ def test_routes_by_severity_detector_and_key(store: Store) -> None:
     with http_server() as (url, inbox):
         hook = WebhookChannel(url, format="slack", name="slack-crisis")
         router = Router(
-            store,
+            store.alerts,
             [inapp, hook],
             [
                 Route(["inapp"]),
@@ -59,7 +59,7 @@ def test_routes_by_severity_detector_and_key(store: Store) -> None:
 def test_rate_cap_per_channel_with_crisis_bypass(store: Store) -> None:
     manager = AlertManager(store)
     router = Router(
-        store,
+        store.alerts,
         [InAppChannel(store)],
         [Route(["inapp"])],
         caps={"inapp": RateCap(2, timedelta(hours=1), bypass_severity=9)},
@@ -83,7 +83,7 @@ def test_retries_with_exponential_backoff_until_the_server_answers(store: Store)
     with http_server() as (url, inbox):
         inbox.script = [503, 502, 200]
         router = Router(
-            store,
+            store.alerts,
             [WebhookChannel(url)],
             [Route(["webhook"])],
             retries=3,
@@ -102,7 +102,7 @@ def test_gives_up_after_the_retries_and_logs_the_failure(store: Store) -> None:
     slept: list[float] = []
     broken = Broken(retryable=True)
     router = Router(
-        store,
+        store.alerts,
         [broken],
         [Route(["broken"])],
         retries=2,
@@ -114,7 +114,7 @@ def test_gives_up_after_the_retries_and_logs_the_failure(store: Store) -> None:
     assert (delivery.status, delivery.attempts, delivery.error) == ("failed", 3, "down")
     assert slept == [1, 1.5]  # capped by max_backoff
     permanent = Broken(retryable=False)
-    router = Router(store, [permanent], [Route(["broken"])], sleep=slept.append)
+    router = Router(store.alerts, [permanent], [Route(["broken"])], sleep=slept.append)
     [delivery] = router.dispatch(alert, "opened")
     assert (delivery.status, permanent.calls) == ("failed", 1)
     assert [d.status for d in store.alerts.list_deliveries(alert_id=alert.id)] == [

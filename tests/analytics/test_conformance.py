@@ -125,7 +125,7 @@ def test_detector_set_config_and_unknown_names() -> None:
     assert "emerging" not in ds.detectors and set(ds.detectors) == set(NAMES) - {"emerging"}
     with pytest.raises(ValueError, match="unknown detector"):
         DetectorSet.from_config({"detectors": {"nope": {}}})
-    with pytest.raises(TypeError):
+    with pytest.raises(ValueError, match=r"\[detect\.detectors\.volume\]: unknown .*no_such"):
         DetectorSet.from_config({"detectors": {"volume": {"no_such_param": 1}}})
 
 

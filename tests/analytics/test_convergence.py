@@ -193,7 +193,7 @@ def test_a_checkpoint_from_before_a_new_detector_gains_it(
     list(old.run(list(background(3, per_minute=5, duration=timedelta(hours=2))), flush=False))
     state = tmp_path / "detectors.pickle"
     state.write_bytes(pickle.dumps(old))
-    router = Router(sqlite_store, [], [])
+    router = Router(sqlite_store.alerts, [], [])
     config = {"detectors": {"emerging": {"enabled": False}}}
     svc = DetectorService(open_bus(), sqlite_store, config, router=router, state_path=state)
     names = set(svc.detectors.detectors)

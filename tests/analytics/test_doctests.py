@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["volume", "emerging", "sentiment_shift", "complaints", "runner"]
+MODULES = ["volume", "emerging", "sentiment_shift", "complaints", "runner", "smallcounts"]
 
 
 @pytest.mark.parametrize("name", MODULES)

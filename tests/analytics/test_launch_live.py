@@ -24,7 +24,7 @@ def _post(i: int, at: object, qid: int) -> Mention:
 
 def _service(store: SqliteStore) -> DetectorService:
     channels = [InAppChannel(store)]
-    router = Router(store, channels, default_routes(channels))
+    router = Router(store.alerts, channels, default_routes(channels))
     cfg = {"only": ["volume"], "launch": {"fizzle_hours": 1.0}}
     return DetectorService(None, store, cfg, router=router)  # type: ignore[arg-type]
 
@@ -89,7 +89,7 @@ def test_a_tracked_launch_fills_its_curve_and_alerts_from_the_live_stream(
 
 def test_launch_monitor_can_be_switched_off(sqlite_store: SqliteStore) -> None:
     channels = [InAppChannel(sqlite_store)]
-    router = Router(sqlite_store, channels, default_routes(channels))
+    router = Router(sqlite_store.alerts, channels, default_routes(channels))
     cfg = {"only": ["volume"], "launch": {"enabled": False}}
     svc = DetectorService(None, sqlite_store, cfg, router=router)  # type: ignore[arg-type]
     assert "launch" not in svc.detectors.detectors

@@ -378,3 +378,27 @@ def test_nats_describe_reports_stream_sizes_and_consumer_lag() -> None:
     assert consumer["name"] == "pipeline__mentions_raw"
     assert consumer["subject"] == "mentions.raw"
     assert (consumer["pending"], consumer["ack_pending"]) == (2, 0)
+
+
+def test_touch_keeps_a_message_in_hand_past_ack_wait_without_an_attempt(
+    open_bus: BusFactory,
+) -> None:
+    # a worker holding its batch while the store is away (issue 23): no redelivery, no
+    # attempt spent; once it stops touching, ack_wait brings the message back
+    async def main(bus: Bus) -> tuple[list[int], int]:
+        sub = await bus.subscribe("mentions.raw", "pipeline", ack_wait=1.0)
+        await bus.publish("mentions.raw", b"held")
+        (held,) = await sub.fetch(1, timeout=1.0)
+        during: list[int] = []
+        started = time.monotonic()
+        while time.monotonic() - started < 2.2:  # twice ack_wait, touched every ~0.1 s
+            await sub.touch(held)
+            during += [m.attempt for m in await sub.fetch(10, timeout=0.1)]
+        back = await sub.fetch(10, timeout=3.0)  # no touch now: it comes back
+        for m in back:
+            await sub.ack(m)
+        return during, back[0].attempt if back else 0
+
+    during, attempt = each(main, open_bus)
+    assert during == []
+    assert attempt == 2

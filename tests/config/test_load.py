@@ -214,7 +214,8 @@ name = "W"
     )
     assert [w.slug for w in cfg.workspaces] == ["w"]
     assert cfg.warnings == [
-        "(top level): unknown key 'dashboard'; expected one of user, workspace (ignored)",
+        "(top level): unknown key 'dashboard'; expected one of user, workspace, official_account"
+        " (ignored)",
         "workspace[0]: unknown key 'alert'; expected one of slug, name, timezone, member,"
         " query, watchlist, settings (ignored)",
     ]

@@ -24,11 +24,13 @@ def test_a_list_expands_to_its_members_timelines(store: Store) -> None:
         Watchlist(qos.id, "Journalistes", "journalist", members=[WatchlistMember("x", "autre")])
     )
     keep = Target("search", "mirabelle", "brand")
-    got = expand_watchlists([keep, Target("watchlist", "com/Journalistes")], store, platform="x")
+    got = expand_watchlists(
+        [keep, Target("watchlist", "com/Journalistes")], store.workspaces, platform="x"
+    )
     assert got[0] is keep
     assert sorted((t.kind, t.value, t.match_query) for t in got[1:]) == [
         ("timeline", "LeaJourno", "list:Journalistes"),
         ("timeline", "anyplatform", "list:Journalistes"),
     ]
-    every = expand_watchlists([Target("watchlist", "journalistes")], store, platform="x")
+    every = expand_watchlists([Target("watchlist", "journalistes")], store.workspaces, platform="x")
     assert sorted(t.value for t in every) == ["LeaJourno", "anyplatform", "autre"]

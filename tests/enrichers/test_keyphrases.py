@@ -131,3 +131,41 @@ def test_hostile_input_never_breaks_a_batch(text: str) -> None:
     assert out == batch
     assert all(isinstance(p, str) and p for m in batch for p in m.keyphrases)
     assert "Mirabelle Télécom" in batch[1].keyphrases
+
+
+@pytest.mark.parametrize("method", ["yake", "fast"])
+def test_a_typed_word_is_never_turned_into_another_word(method: str) -> None:
+    """Issue 18: "ça ne marche pas" came out as "marché" once the noun had been seen;
+    a missing accent is still restored ("probleme de reseau" -> "problème", "réseau")."""
+    stage = Keyphrases(Context(None, {"keyphrases_method": method}))
+    batch = [
+        mention(1, "Le marché de Noël de Strasbourg ouvre ses portes, le marché est plein"),
+        mention(2, "Problème de réseau à Lyon depuis ce matin. Problème de réseau."),
+        mention(3, "ça ne marche pas depuis ce matin, la box est en panne"),
+        mention(4, "probleme de reseau a grenoble, plus rien ne marche"),
+    ]
+    stage.process(batch)
+    words = [set(" ".join(m.keyphrases).split()) for m in batch]
+    assert "marché" in words[0]
+    assert "marche" in words[2] and "marché" not in words[2], batch[2].keyphrases
+    assert "marché" not in words[3], batch[3].keyphrases
+    accented = {phrase_key(p): p for p in batch[1].keyphrases}
+    shared = [p for p in batch[3].keyphrases if phrase_key(p) in accented]
+    assert shared, (batch[1].keyphrases, batch[3].keyphrases)
+    assert all(p == accented[phrase_key(p)] for p in shared), shared
+
+
+@pytest.mark.parametrize("method", ["yake", "fast"])
+def test_escaped_line_breaks_do_not_glue_words(method: str) -> None:
+    """A literal backslash-n from an export ends a sentence: no "nça", "nworst"."""
+    stage = Keyphrases(Context(None, {"keyphrases_method": method}))
+    batch = [
+        mention(1, "Encore une panne\\nça ne marche pas chez Mirabelle"),
+        mention(2, "the app keeps crashing\\n\\nworst update ever", lang="en"),
+    ]
+    stage.process(batch)
+    for m in batch:
+        assert m.keyphrases
+        for phrase in m.keyphrases:
+            assert "\\" not in phrase
+            assert {"nca", "nworst", "nnworst"}.isdisjoint(phrase_key(phrase).split()), phrase

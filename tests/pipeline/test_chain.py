@@ -64,15 +64,30 @@ def test_a_failing_mention_is_quarantined_and_the_rest_of_the_batch_goes_on() ->
 def test_dedup_drops_an_unchanged_repeat_but_passes_new_engagement() -> None:
     pipe = Pipeline([ExactDedup(Context(None, {}))])
     first = pipe.process([mention(1), mention(2)])
+    pipe.commit(first)
     again = pipe.process([mention(1), mention(2, likes=5)])
     assert len(first.kept) == 2
     assert [m.native_id for m in again.kept] == ["2"]
     assert [d.reason for d in again.dropped] == ["duplicate"]
 
 
+def test_dedup_learns_a_batch_only_once_it_is_committed() -> None:
+    # issue 23: a batch whose store commit failed comes back to the same worker; it
+    # must be written again, not dropped as a duplicate of what the store lacks
+    pipe = Pipeline([ExactDedup(Context(None, {}))])
+    failed = pipe.process([mention(1), mention(2), mention(1)])
+    assert [m.native_id for m in failed.kept] == ["1", "2"]  # a repeat inside the batch
+    assert [d.reason for d in failed.dropped] == ["duplicate"]
+    retry = pipe.process([mention(1), mention(2)])  # redelivered, nothing committed
+    assert [m.native_id for m in retry.kept] == ["1", "2"] and retry.dropped == []
+    pipe.commit(retry)
+    after = pipe.process([mention(1), mention(2)])
+    assert after.kept == [] and [d.reason for d in after.dropped] == ["duplicate"] * 2
+
+
 def test_dedup_memory_is_bounded() -> None:
     stage = ExactDedup(Context(None, {"dedup_window": 10}))
-    stage.process([mention(i) for i in range(100)])
+    stage.commit([mention(i) for i in range(100)])
     assert len(stage._seen) == 10
     # the oldest ids were forgotten, so they pass again
     assert not any(isinstance(x, Dropped) for x in stage.process([mention(0)]))

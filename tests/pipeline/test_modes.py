@@ -52,6 +52,7 @@ def test_fast_variant_shares_state_with_the_full_chain() -> None:
     assert pairs["categories"] is not full["categories"]
     first = pipeline.process([mention(1)], fast=True)
     assert first.kept and first.kept[0].keyphrases and first.kept[0].sentiment_label
+    pipeline.commit(first)  # stored: the shared duplicate filter learns it
     again = pipeline.process([mention(1)])  # seen by the fast variant: a duplicate
     assert not again.kept and again.dropped
     assert pipeline.stats.counters["batches.fast"] == 1

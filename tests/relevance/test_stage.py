@@ -39,7 +39,7 @@ def test_rules_then_model_score_routed_mentions(store: Store) -> None:
     data = corpus(40)
     add_mentions(store, query, [t for t, _ in data])
     _label(store, query.id, data)
-    result = train_query(store, query.id, folds=3)
+    result = train_query(store.relevance, query.id, folds=3)
     assert result.version == 1 and result.n_labels == 40 and result.n_relevant == 20
     assert result.metrics["f1"] > 0.8
 
@@ -50,7 +50,7 @@ def test_rules_then_model_score_routed_mentions(store: Store) -> None:
     assert stage.models[query.id][0] == 1
 
     # a new version is picked up on the next check
-    train_query(store, query.id, folds=3)
+    train_query(store.relevance, query.id, folds=3)
     stage.process([brand])
     assert stage.models[query.id][0] == 2
 
@@ -62,7 +62,7 @@ def test_training_refuses_one_sided_labels(store: Store) -> None:
     add_mentions(store, query, [t for t, _ in data])
     _label(store, query.id, data)
     with pytest.raises(NotEnoughLabels, match="0 not relevant"):
-        train_query(store, query.id)
+        train_query(store.relevance, query.id)
     assert store.relevance.load_relevance_model(query.id) is None
 
 
@@ -72,7 +72,7 @@ def test_active_learning_proposes_uncertain_unlabelled(store: Store) -> None:
     data = corpus(30)
     add_mentions(store, query, [t for t, _ in data])
     _label(store, query.id, data[:20])
-    train_query(store, query.id, folds=3)
+    train_query(store.relevance, query.id, folds=3)
     # an ambiguous text (brand words and fruit words) and a clear one, unlabelled
     add_mentions(
         store,

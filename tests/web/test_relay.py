@@ -70,3 +70,13 @@ def test_each_web_process_has_its_own_group() -> None:
     group = relay_group()
     assert group.startswith("live-") and group.endswith(str(os.getpid()))
     assert all(ch.isalnum() or ch in "-_" for ch in group)
+
+
+def test_an_announcement_repeated_past_the_bus_window_is_shown_once() -> None:
+    from socialhub.web.relay import RecentIds
+
+    seen = RecentIds(size=3)
+    assert seen.add("a") and not seen.add("a")
+    for msg_id in ("b", "c", "d"):
+        assert seen.add(msg_id)
+    assert seen.add("a")  # bounded: the oldest id was forgotten

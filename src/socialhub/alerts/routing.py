@@ -29,7 +29,7 @@ from socialhub.records.alerts import NOTIFY_EVENTS, Alert, Delivery
 
 if TYPE_CHECKING:
     from socialhub.alerts.manager import Outcome
-    from socialhub.store.base import Store
+    from socialhub.store.base import AlertStore
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ class Router:
 
     def __init__(
         self,
-        store: Store,
+        alerts: AlertStore,
         channels: Sequence[Channel],
         routes: Sequence[Route],
         *,
@@ -93,7 +93,7 @@ class Router:
         names = [c.name for c in channels]
         if len(set(names)) != len(names):
             raise ValueError(f"channel names must be unique: {names}")
-        self.store = store
+        self.alerts = alerts
         self.channels = {c.name: c for c in channels}
         unknown = {n for r in routes for n in r.channels} - set(self.channels)
         if unknown:
@@ -131,7 +131,7 @@ class Router:
         if cap.bypass_severity is not None and alert.severity >= cap.bypass_severity:
             return False
         since = self._clock() - cap.per
-        return self.store.alerts.count_deliveries(channel, since) >= cap.max_sends
+        return self.alerts.count_deliveries(channel, since) >= cap.max_sends
 
     def _deliver(self, channel: Channel, alert: Alert, event: str) -> Delivery:
         assert alert.id is not None
@@ -162,6 +162,6 @@ class Router:
     def _log(
         self, alert_id: int, channel: str, event: str, status: str, attempts: int, error: str
     ) -> Delivery:
-        return self.store.alerts.add_delivery(
+        return self.alerts.add_delivery(
             Delivery(alert_id, channel, event, status, attempts, error, self._clock())
         )

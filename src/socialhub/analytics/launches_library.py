@@ -30,7 +30,7 @@ from socialhub.analytics.launches import Curve, LaunchReport, ScoreParams, evalu
 from socialhub.models import Mention, as_utc
 from socialhub.query import Matcher, parse
 from socialhub.records.launches import LaunchRecord
-from socialhub.store.base import Store
+from socialhub.store.base import LaunchStore, Store
 
 LOOKBACK = timedelta(hours=24)
 MIN_REFERENCE = 20
@@ -268,8 +268,8 @@ def demo_launches(
 
 
 def seed_demo(
-    store: Store, seeds: Sequence[int] = (42,), *, rate_per_minute: float = 4.0
+    library: LaunchStore, seeds: Sequence[int] = (42,), *, rate_per_minute: float = 4.0
 ) -> list[LaunchRecord]:
     """Store the demo launches in the library (idempotent: upserted by name)."""
     launches = demo_launches(seeds, rate_per_minute=rate_per_minute)
-    return [store.launches.save_launch(record) for record, _ in launches]
+    return [library.save_launch(record) for record, _ in launches]

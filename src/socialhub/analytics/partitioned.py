@@ -22,10 +22,9 @@ import dataclasses
 import logging
 import pickle
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from socialhub.alerts.manager import Outcome
 from socialhub.alerts.routing import Router
 from socialhub.analytics.detectors.runner import DetectorSet
 from socialhub.analytics.service import DetectorService
@@ -96,20 +95,15 @@ class WorkspaceDetectorService(DetectorService):
 
     # -- processing ---------------------------------------------------------------------
 
-    def handle(self, batch: Sequence[Mention]) -> list[Outcome]:
-        self.refresh()
-        by_id = {m.id: m for m in batch}
+    def feed_one(self, m: Mention) -> list[Signal]:
+        mine = self.project(m)
         signals: list[Signal] = []
-        for m in sorted(batch, key=lambda x: x.created_at):
-            mine = self.project(m)
-            if mine.query_ids:
-                self.fed += 1
-                signals += self.detectors.feed(mine)
-            for trigger in self.triggers:
-                signals += trigger.update(mine)
-        outcomes = [self._record(s, by_id) for s in signals]
-        self._maybe_checkpoint()
-        return outcomes
+        if mine.query_ids:
+            self.fed += 1
+            signals += self.detectors.feed(mine)
+        for trigger in self.triggers:
+            signals += trigger.update(mine)
+        return signals
 
     # -- state in the store -------------------------------------------------------------
 

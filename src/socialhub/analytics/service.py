@@ -22,6 +22,7 @@ and on exit, so a restart resumes with its baselines instead of learning them ag
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import pickle
@@ -41,10 +42,12 @@ from socialhub.analytics.detectors.runner import DetectorSet
 from socialhub.analytics.launch_monitor import LaunchMonitor, LaunchWatch
 from socialhub.analytics.launches import EXPECTED_FLOOR
 from socialhub.analytics.launches_library import library_scores
-from socialhub.bus import STORED, Bus, Subscription
-from socialhub.models import Mention, Query, as_utc
+from socialhub.analytics.params import changed_params
+from socialhub.bus import STORED, Bus, Message, Subscription
+from socialhub.models import Mention, QuarantineItem, Query, as_utc
 from socialhub.records.signals import Signal
 from socialhub.serialize import mention_from_json
+from socialhub.store.availability import is_unavailable
 from socialhub.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -112,6 +115,7 @@ class DetectorService:
         router: Router | None = None,
         state_path: Path | None = None,
         group: str = "detect",
+        origin: str = "",
     ) -> None:
         self.bus = bus
         self.store = store
@@ -123,16 +127,17 @@ class DetectorService:
         if router is None:
             channels = channels_from_env(store)
             severity = int(self.config.get("notify_min_severity", 5))
-            router = Router(store, channels, default_routes(channels, severity))
+            router = Router(store.alerts, channels, default_routes(channels, severity))
         self.router = router
         self.refresh_every = float(self.config.get("refresh_seconds", 60.0))
         self.checkpoint_every = float(self.config.get("checkpoint_seconds", 300.0))
-        self.detectors = self._resume(DetectorSet.from_config(self.config))
+        self.detectors = self._resume(DetectorSet.from_config(self.config, origin=origin))
         self.triggers: list[WatchlistTrigger] = []
         self._refreshed = 0.0
         self._saved = time.monotonic()
         self.signals = 0
         self.outcomes: dict[str, int] = {}
+        self.store_error: str | None = None  # set while the store is away
         self.refresh(force=True)
 
     # -- configuration ------------------------------------------------------------------
@@ -251,14 +256,32 @@ class DetectorService:
 
     def handle(self, batch: Sequence[Mention]) -> list[Outcome]:
         """Feed a batch (stream order), record alerts, send notifications (blocking)."""
+        signals, by_id = self.feed_batch(batch)
+        return self.record(signals, by_id)
+
+    def feed_batch(self, batch: Sequence[Mention]) -> tuple[list[Signal], dict[str, Mention]]:
+        """Feed the mentions not counted before (a redelivered or refreshed mention is
+        ignored: :meth:`DetectorSet.first_time`); the signals they raise, to record."""
         self.refresh()
-        by_id = {m.id: m for m in batch}
+        fresh = [m for m in batch if self.detectors.first_time(m.id)]
         signals: list[Signal] = []
-        for m in sorted(batch, key=lambda x: x.created_at):
-            signals += self.detectors.feed(m)
-            for trigger in self.triggers:
-                signals += trigger.update(m)
-        outcomes = [self._record(s, by_id) for s in signals]
+        for m in sorted(fresh, key=lambda x: x.created_at):
+            signals += self.feed_one(m)
+        return signals, {m.id: m for m in fresh}
+
+    def feed_one(self, m: Mention) -> list[Signal]:
+        signals = self.detectors.feed(m)
+        for trigger in self.triggers:
+            signals += trigger.update(m)
+        return signals
+
+    def record(self, signals: list[Signal], by_id: Mapping[str, Mention]) -> list[Outcome]:
+        """Record ``signals`` as alerts, consuming the list: after a failure (the store
+        away) a retry records only the ones left."""
+        outcomes: list[Outcome] = []
+        while signals:
+            outcomes.append(self._record(signals[0], by_id))
+            signals.pop(0)
         self._maybe_checkpoint()
         return outcomes
 
@@ -286,9 +309,12 @@ class DetectorService:
     # -- state ------------------------------------------------------------------------
 
     def _resume(self, configured: DetectorSet) -> DetectorSet:
-        """The checkpointed set, reconciled with the configuration: a detector added
-        since (a new version, or switched on) starts fresh beside the others' learnt
-        baselines, and one switched off is dropped. Without a checkpoint, ``configured``."""
+        """The checkpointed set, reconciled with the configuration from the detectors'
+        declared parameters (:mod:`socialhub.analytics.params`): a detector added since
+        (or switched on) starts fresh beside the others' learnt baselines, one whose
+        parameters changed starts fresh too (its baseline was learnt under other
+        thresholds or windows), and one switched off is dropped. Without a checkpoint,
+        ``configured``."""
         state = self._load_state()
         if state is None:
             return configured
@@ -296,8 +322,13 @@ class DetectorService:
             if name not in configured.detectors and name != LaunchMonitor.name:
                 del state.detectors[name]
         for name, det in configured.detectors.items():
-            if name not in state.detectors:
+            saved = state.detectors.get(name)
+            if saved is None:
                 log.info("detector %s is new since the checkpoint: it starts fresh", name)
+                state.detectors[name] = det
+            elif changed := changed_params(saved, det):
+                why = ", ".join(changed)
+                log.info("detector %s: %s changed since the checkpoint: fresh start", name, why)
                 state.detectors[name] = det
         return state
 
@@ -331,7 +362,10 @@ class DetectorService:
     async def subscribe(self) -> None:
         """Join the consumer group (before the pipeline publishes, so nothing is missed)."""
         if self.sub is None:
-            self.sub = await self.bus.subscribe(STORED, self.group, ack_wait=120.0)
+            # [detect] ack_wait: how long a batch may stay unacked before it is
+            # delivered again (a killed detector's batch comes back after this)
+            ack_wait = float(self.config.get("ack_wait", 120.0))
+            self.sub = await self.bus.subscribe(STORED, self.group, ack_wait=ack_wait)
 
     async def run(self, stop: asyncio.Event, *, batch_size: int = 500) -> None:
         await self.subscribe()
@@ -342,13 +376,23 @@ class DetectorService:
             while not stop.is_set():
                 msgs = await sub.fetch(batch_size, timeout=1.0)
                 batch: list[Mention] = []
+                bad: list[QuarantineItem] = []
                 for msg in msgs:
                     try:
                         batch.append(mention_from_json(msg.data))
-                    except Exception:  # stored by the pipeline: cannot be malformed
-                        log.exception("undecodable stored mention seq %s skipped", msg.seq)
-                if batch:
-                    await asyncio.to_thread(self.handle, batch)
+                    except Exception as exc:  # never acked unseen: quarantined with why
+                        bad.append(
+                            QuarantineItem(
+                                source=f"bus:{msg.subject}:{self.group}",
+                                reason=f"undecodable stored mention: {type(exc).__name__}: {exc}"[
+                                    :2000
+                                ],
+                                raw=msg.data.decode("utf-8", "replace"),
+                                location=f"seq {msg.seq}",
+                            )
+                        )
+                if not await self._consume(sub, msgs, batch, bad, stop):
+                    return  # stopping while the store is away: left unacked
                 for msg in msgs:  # acked once the alerts are recorded
                     await sub.ack(msg)
                 if time.monotonic() - last_tick >= 10.0:
@@ -356,6 +400,43 @@ class DetectorService:
                     await asyncio.to_thread(self.tick)
         finally:
             await asyncio.to_thread(self.checkpoint)
+
+    async def _consume(
+        self,
+        sub: Subscription,
+        msgs: list[Message],
+        batch: list[Mention],
+        bad: list[QuarantineItem],
+        stop: asyncio.Event,
+    ) -> bool:
+        """Quarantine, feed and record one batch; while the store is away, hold the batch
+        (touched, so it stays ours) and retry with backoff. False: stopped meanwhile."""
+        fed: tuple[list[Signal], dict[str, Mention]] | None = None
+        delay = 0.25
+        while True:
+            try:
+                if bad:
+                    await asyncio.to_thread(self.store.sources.quarantine, bad)
+                    bad = []
+                if fed is None and batch:
+                    fed = await asyncio.to_thread(self.feed_batch, batch)
+                if fed is not None:
+                    await asyncio.to_thread(self.record, *fed)
+                self.store_error = None
+                return True
+            except Exception as exc:
+                if not is_unavailable(exc):
+                    raise
+                if self.store_error is None:
+                    log.warning("store unavailable, holding the batch: %r", exc)
+                self.store_error = f"{type(exc).__name__}: {exc}"[:300]
+            for msg in msgs:
+                await sub.touch(msg)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            if stop.is_set():
+                return False
+            delay = min(delay * 2, 5.0)
 
     def idle(self) -> bool:
         return self.sub is not None and self.sub.pending() == 0

@@ -1,9 +1,29 @@
 """Message bus between stages: in-process by default, NATS JetStream at scale."""
 
-from socialhub.bus.base import ALERTS, RAW, STORED, Bus, Message, Subscription
+from socialhub.bus.base import (
+    ALERTS,
+    RAW,
+    STORED,
+    Bus,
+    Message,
+    Subscription,
+    mention_message_id,
+    message_id,
+)
 from socialhub.bus.memory import MemoryBus
 
-__all__ = ["ALERTS", "RAW", "STORED", "Bus", "MemoryBus", "Message", "Subscription", "open_bus"]
+__all__ = [
+    "ALERTS",
+    "RAW",
+    "STORED",
+    "Bus",
+    "MemoryBus",
+    "Message",
+    "Subscription",
+    "mention_message_id",
+    "message_id",
+    "open_bus",
+]
 
 
 def open_bus(url: str = "memory") -> Bus:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
 from socialhub.bus.base import Message
@@ -81,6 +81,11 @@ class MemorySubscription:
         if entry is not None:
             await self._redeliver(entry[0], reason or "nak")
 
+    async def touch(self, msg: Message) -> None:
+        entry = self._group.inflight.get(msg.seq)
+        if entry is not None:
+            self._group.inflight[msg.seq] = (entry[0], time.monotonic() + self._group.ack_wait)
+
     async def _expire(self) -> None:
         now = time.monotonic()
         expired = [m for m, d in self._group.inflight.values() if d <= now]
@@ -101,10 +106,16 @@ class MemorySubscription:
 
 
 class MemoryBus:
-    """Bounded in-process queues; ``publish`` waits while the slowest group is full."""
+    """Bounded in-process queues; ``publish`` waits while the slowest group is full.
 
-    def __init__(self, maxsize: int = 10_000) -> None:
+    Like JetStream's duplicate window, a publish whose ``id`` header was among the last
+    ``duplicate_window`` ids of its subject is dropped.
+    """
+
+    def __init__(self, maxsize: int = 10_000, duplicate_window: int = 100_000) -> None:
         self.maxsize = maxsize
+        self.duplicate_window = duplicate_window
+        self._ids: dict[str, OrderedDict[str, None]] = {}
         self._subjects: dict[str, _Subject] = {}
         self._seq = 0
         self._space = asyncio.Condition()
@@ -128,6 +139,14 @@ class MemoryBus:
         self, subject: str, data: bytes, headers: dict[str, str] | None = None
     ) -> None:
         s = self._get(subject)
+        msg_id = (headers or {}).get("id")
+        if msg_id and not subject.startswith("dead."):  # a dead letter keeps its id as is
+            recent = self._ids.setdefault(subject, OrderedDict())
+            if msg_id in recent:
+                return  # a repeated publication: stored once
+            recent[msg_id] = None
+            if len(recent) > self.duplicate_window:
+                recent.popitem(last=False)
         if self._full(s) and not subject.startswith("dead."):
             async with self._space:
                 await self._space.wait_for(lambda: not self._full(s))
@@ -166,3 +185,4 @@ class MemoryBus:
 
     async def close(self) -> None:
         self._subjects.clear()
+        self._ids.clear()

@@ -210,6 +210,12 @@ class NatsSubscription:
         with contextlib.suppress(*ACK_ERRORS):
             await m.nak(delay=delay)  # if lost, ack_wait brings the message back anyway
 
+    async def touch(self, msg: Message) -> None:
+        m = self._inflight.get(msg.seq)
+        if m is not None:
+            with contextlib.suppress(*ACK_ERRORS):
+                await m.in_progress()  # if lost, the message comes back after ack_wait
+
     async def _dead_letter(self, m: Msg, reason: str, attempts: int) -> None:
         subject = self._bus.app_subject(m.subject)
         seq = m.metadata.sequence.stream

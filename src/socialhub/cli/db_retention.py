@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from socialhub.cli.common import DbOption, JsonOption, out, print_json, redact, store_from
 from socialhub.store.retention import apply_retention, cutoff_for
@@ -29,6 +30,7 @@ def retention(
     """Drop mentions created before the first day of the month N months ago, with
     their routes, workspace rows and relevance labels.
 
+    Mentions under legal hold (a case that is not closed) are kept and listed.
     PostgreSQL drops whole month partitions (instant, no vacuum) and creates the
     partitions of this month and the next. SQLite has no partitions: the same command
     DELETEs the rows (with their full-text index entries), in chunks.
@@ -56,3 +58,5 @@ def retention(
         out.print(f"  {verb} partition {name}")
     for name in report.partitions_created:
         out.print(f"  partition ready: {name}")
+    for held in report.held:
+        out.print(Text(f"  kept under legal hold: {held}"))

@@ -99,6 +99,8 @@ def enrich_stream(
                 counts["errors"] += 1
                 out = {**obj, "error": error or problems.get(id(m), "not enriched")}
             sink.write(orjson.dumps(out, default=str) + b"\n")
+        if result:
+            pipeline.commit(result)  # written: later repeats are dropped as duplicates
         batch.clear()
 
     for line_no, raw in _lines(source):

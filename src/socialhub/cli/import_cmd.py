@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,7 +23,7 @@ from socialhub.ingest import FORMATS, ImportFormatError, import_file
 from socialhub.ingest.coverage import Coverage
 from socialhub.models import Mention
 from socialhub.pipeline.base import Context
-from socialhub.pipeline.chain import DEFAULT_ENRICHERS, MODES, Pipeline
+from socialhub.pipeline.chain import DEFAULT_ENRICHERS, MODES, Pipeline, Result
 from socialhub.store.base import Store
 
 
@@ -37,18 +38,28 @@ def parse_mapping(pairs: list[str]) -> dict[str, str]:
     return mapping
 
 
-def _router(store: Store, mode: str, coverage: Coverage) -> tuple[Pipeline, object]:
-    """The enrichment chain, so imported mentions get their queries like live ones."""
+def _router(
+    store: Store, mode: str, coverage: Coverage
+) -> tuple[Pipeline, Callable[[list[Mention]], list[Mention]], Callable[[], None]]:
+    """The enrichment chain, so imported mentions get their queries like live ones; the
+    second function tells it a batch is written (its duplicate filter learns it then).
+    ``coverage`` counts the routed mentions per query."""
     pipeline = Pipeline.from_settings(Context(store, {"mode": mode}), DEFAULT_ENRICHERS)
+    pending: list[Result] = []
 
     def transform(batch: list[Mention]) -> list[Mention]:
         result = pipeline.process(batch)
+        pending.append(result)
         if result.quarantined:
             store.sources.quarantine(result.quarantined)
         coverage.add(result.kept)
         return result.kept
 
-    return pipeline, transform
+    def committed() -> None:
+        while pending:
+            pipeline.commit(pending.pop(0))
+
+    return pipeline, transform, committed
 
 
 def import_(
@@ -91,7 +102,7 @@ def import_(
         raise typer.BadParameter(f"--mode must be one of {', '.join(MODES)}")
     coverage = Coverage()
     routes: dict[str, Any] | None = None
-    pipeline, transform = _router(store, mode, coverage) if route else (None, None)
+    pipeline, transform, committed = _router(store, mode, coverage) if route else (None, None, None)
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -116,8 +127,9 @@ def import_(
                 mapping=mapping,
                 batch_size=batch_size,
                 progress=tick,
-                transform=transform,  # type: ignore[arg-type]
+                transform=transform,
                 timezone=timezone,
+                committed=committed,
             )
         routes = coverage.report(store.workspaces.list_queries()) if route else None
     except ImportFormatError as exc:

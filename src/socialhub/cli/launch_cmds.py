@@ -255,7 +255,7 @@ def seed(
         raise typer.BadParameter("--seeds: comma-separated integers") from exc
     store = store_from(db)
     try:
-        saved = seed_demo(store, numbers, rate_per_minute=rate)
+        saved = seed_demo(store.launches, numbers, rate_per_minute=rate)
     finally:
         store.close()
     for launch in saved:

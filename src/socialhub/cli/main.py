@@ -118,6 +118,26 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "users": ("users_cmds", "app", "Web accounts: users, roles per workspace, API tokens."),
     "eval": ("eval_cmds", "app", "Evaluate the models on labelled data."),
+    "privacy": (
+        "privacy_cmds",
+        "app",
+        "GDPR: erasure, subject access export, retention per workspace and source kind.",
+    ),
+    "legal": (
+        "legal_cmds",
+        "app",
+        "Legal desk: cases, evidence capture, chain of custody, verifiable bundles.",
+    ),
+    "audit": (
+        "audit_cmds",
+        "app",
+        "The append-only, hash-chained logs (engagement audit, chains of custody).",
+    ),
+    "engage": (
+        "engage_cmds",
+        "app",
+        "Engagement: the inbox, publishing approved posts, official accounts, measures.",
+    ),
 }
 
 

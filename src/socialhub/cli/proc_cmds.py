@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
-from socialhub.bus import RAW, open_bus
+from socialhub.bus import RAW, mention_message_id, open_bus
 from socialhub.cli.common import JsonOption, console, print_json, redact, store_from
 from socialhub.connectors.push_health import run_source
 from socialhub.models import Mention
@@ -73,8 +74,12 @@ def _settings(config: Path | None, db: str | None, bus: str | None) -> Settings:
         raise typer.Exit(2) from exc
 
 
-def _open(settings: Settings, migrate: bool) -> Store:
-    """The store; refuses a database with pending migrations unless ``--migrate``."""
+def _open(settings: Settings, migrate: bool, role: str, name: str | None) -> Store:
+    """The store; refuses a database with pending migrations unless ``--migrate``.
+
+    Its PostgreSQL sessions are named ``socialhub-<role>:<name>`` (``PGAPPNAME``, unless
+    set), so an operator finds a process's connections in ``pg_stat_activity``."""
+    os.environ.setdefault("PGAPPNAME", f"socialhub-{role}:{name or role}"[:63])
     store = store_from(settings.db, migrate=migrate)
     dialect = "postgres" if settings.db.startswith(("postgresql:", "postgres:")) else "sqlite"
     pending = migrations.pending(dialect, store.applied_migrations())
@@ -89,7 +94,10 @@ def _open(settings: Settings, migrate: bool) -> Store:
 
 def _runtime(role: str, store: Store, name: str | None, port: int | None, host: str) -> Any:
     setup_logging(logging.INFO, role=role)
-    return ProcessRuntime(role, store, name=name, metrics_port=port, metrics_host=host)
+    beat = float(os.environ.get("SOCIALHUB_BEAT_SECONDS", "5"))  # heartbeat period
+    return ProcessRuntime(
+        role, store, name=name, metrics_port=port, metrics_host=host, beat_every=beat
+    )
 
 
 def collect(
@@ -109,7 +117,7 @@ def collect(
     from socialhub.processes.wiring import build_sources
 
     settings = _settings(config, db, bus)
-    store = _open(settings, migrate)
+    store = _open(settings, migrate, "collect", name)
     try:
         sources = build_sources(settings, store)  # connectors keep cursors in the store
     except ValueError as exc:
@@ -133,9 +141,10 @@ def collect(
 
         async def collect_from(src: Any) -> None:
             async def emit(m: Mention) -> None:
-                # the mention id as Nats-Msg-Id: a collector restarted within the
-                # duplicate window re-publishes without a second copy on the stream
-                await the_bus.publish(RAW, mention_to_json(m), {"id": m.id})
+                # the mention's version (id + counts) as Nats-Msg-Id: a collector
+                # restarted within the duplicate window re-publishes without a second
+                # copy on the stream
+                await the_bus.publish(RAW, mention_to_json(m), {"id": mention_message_id(m)})
                 counts[src.name] += 1
 
             try:
@@ -174,12 +183,18 @@ def worker(
     settings = _settings(config, db, bus)
     if mode:
         settings.pipeline["mode"] = mode
-    store = _open(settings, migrate)
+    store = _open(settings, migrate, "worker", name)
     rt = _runtime("worker", store, name, metrics_port, metrics_host)
     pipeline = build_pipeline(settings, store)
     the_bus = open_bus(settings.bus)
     service = pipeline_service(settings, the_bus, store, pipeline)
-    rt.info_sources.append(lambda: {"stored": service.stored})
+    rt.info_sources.append(
+        lambda: {
+            "stored": service.stored,
+            **service.health(),
+            "store_reconnects": getattr(getattr(store, "db", None), "reconnects", 0),
+        }
+    )
     rt.registry.add(lambda: _pipeline_samples(service))
 
     async def body(stop: asyncio.Event) -> None:
@@ -197,7 +212,20 @@ def worker(
 
 def _pipeline_samples(service: Any) -> list[Sample]:
     out = [Sample("socialhub_pipeline_stored_total", service.stored, {}, "counter",
-                  "Mentions enriched and committed by this worker")]  # fmt: skip
+                  "Mentions enriched and committed by this worker"),
+           Sample("socialhub_store_up", 0 if service.paused else 1, {}, "gauge",
+                  "1 while the worker reaches its store, 0 while it is away"),
+           Sample("socialhub_worker_paused", 1 if service.paused else 0, {}, "gauge",
+                  "1 while the worker holds its batch and fetches nothing (store away)"),
+           Sample("socialhub_store_failures_total", service.store_failures, {}, "counter",
+                  "Batch attempts that found the store away (retried, never nak'ed)"),
+           Sample("socialhub_store_reconnects_total",
+                  getattr(getattr(service.store, "db", None), "reconnects", 0),
+                  {}, "counter", "Database connections reopened after a loss"),
+           Sample("socialhub_worker_paused_seconds_total", service.paused_seconds, {},
+                  "counter", "Seconds paused because the store was away"),
+           Sample("socialhub_pipeline_failed_batches_total", service.failed_batches, {},
+                  "counter", "Batches nak'ed for an error of their own")]  # fmt: skip
     if service.sub is not None:
         out.append(Sample("socialhub_bus_lag", service.sub.pending(),
                           {"group": service.group, "subject": RAW},
@@ -234,7 +262,7 @@ def detect_service(
     from socialhub.processes.detect import PartitionRunner
 
     settings = _settings(config, db, bus)
-    store = _open(settings, migrate)
+    store = _open(settings, migrate, "detect", name)
     rt = _runtime("detect", store, name, metrics_port, metrics_host)
     the_bus = open_bus(settings.bus)
     runner = PartitionRunner(
@@ -269,21 +297,24 @@ def scheduler_service(
     metrics_host: MetricsHostOpt = "127.0.0.1",
     migrate: MigrateOpt = False,
 ) -> None:
-    """Send the workspaces' scheduled reports; with several running, one is active (a
-    PostgreSQL advisory lock) and the others stand by."""
+    """Send the workspaces' scheduled reports and publish approved, due posts; with
+    several running, one is active (a PostgreSQL advisory lock) and the others stand by."""
     from socialhub.processes.leader import leadership_for
     from socialhub.reports.delivery import Mailer
     from socialhub.reports.scheduler import Scheduler
 
     settings = _settings(None, db, None)
-    store = _open(settings, migrate)
+    store = _open(settings, migrate, "scheduler", name)
     rt = _runtime("scheduler", store, name, metrics_port, metrics_host)
     try:
         mailer: Mailer | None = Mailer.from_env()
     except ValueError:
         mailer = None
         log.warning("SOCIALHUB_SMTP_HOST not set: reports are archived, not sent")
-    runner = Scheduler(store, mailer)
+    from socialhub.legal.proposals import FlaggingJob
+    from socialhub.privacy.retention import RetentionJob
+
+    runner = Scheduler(store, mailer, jobs=[RetentionJob(store), FlaggingJob(store)])
     leader = leadership_for(settings.db)
     done: dict[str, int] = {}
     rt.info_sources.append(lambda: {"leader": bool(getattr(leader, "held", False) or
@@ -299,6 +330,7 @@ def scheduler_service(
                         for outcome in await asyncio.to_thread(runner.run_due):
                             done[outcome.status] = done.get(outcome.status, 0) + 1
                             log.info("report %s", outcome)
+                        await asyncio.to_thread(runner.publish_posts)  # scheduled posts
                     except Exception:
                         log.exception("scheduler run failed")
                 with contextlib.suppress(TimeoutError):
@@ -334,7 +366,7 @@ def serve(
     from socialhub.web.relay import relay_stored
 
     settings = _settings(config, db, bus)
-    store = _open(settings, migrate)
+    store = _open(settings, migrate, "serve", name)
     rt = _runtime("serve", store, name, metrics_port, metrics_host)
     rt.info["url"] = f"http://{host}:{port}/"
     app = create_app(store, bootstrap_admin=True)

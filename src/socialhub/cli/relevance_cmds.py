@@ -209,7 +209,7 @@ def train(
         for q in queries:
             assert q.id is not None
             try:
-                done = train_query(store, q.id)
+                done = train_query(store.relevance, q.id)
             except NotEnoughLabels as exc:
                 failed = True
                 results.append({"query_id": q.id, "query": q.name, "error": str(exc)})

@@ -136,7 +136,7 @@ def report(
             except ValueError as exc:
                 console.print(Text(str(exc), "red"))
                 raise typer.Exit(1) from exc
-            delivery = deliver(store, stored, recipients, mailer)
+            delivery = deliver(store.reports, stored, recipients, mailer)
             stored.status = delivery.status
             store.reports.update_report(stored)
         if json:
@@ -181,7 +181,10 @@ def scheduler(
         console.print(Text("SOCIALHUB_SMTP_HOST not set: reports are archived, not sent", "yellow"))
     store = store_from(db)
     try:
-        runner = Scheduler(store, mailer)
+        from socialhub.legal.proposals import FlaggingJob
+        from socialhub.privacy.retention import RetentionJob
+
+        runner = Scheduler(store, mailer, jobs=[RetentionJob(store), FlaggingJob(store)])
         if once:
             outcomes = runner.run_due()
             if json:

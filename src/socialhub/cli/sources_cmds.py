@@ -208,6 +208,7 @@ def _store_enriched(batch: list[Mention], pipeline: Pipeline, store: Store) -> d
         if result.quarantined:
             store.sources.quarantine(result.quarantined)
         added = store.mentions.add(result.kept)
+        pipeline.commit(result)  # stored: the duplicate filter may learn the batch now
         counts["inserted"] += added.inserted
         counts["updated"] += added.updated
         counts["dropped"] += len(result.dropped)

@@ -25,9 +25,10 @@ from socialhub.text import norm_handle
 from .model import Config, ConfigError, UserSpec, WatchlistSpec, WorkspaceSpec
 from .passwords import hash_password, verify_password
 
-KINDS = ("user", "workspace", "member", "query", "watchlist", "setting")
+KINDS = ("user", "workspace", "member", "query", "watchlist", "setting", "official_account")
 ACTIONS = ("created", "updated", "unchanged", "deleted")
 _PLURALS = {k: "queries" if k == "query" else k + "s" for k in KINDS}
+_PLURALS["official_account"] = "accounts"
 
 
 @dataclass(slots=True)
@@ -116,7 +117,34 @@ def apply_config(
         _apply_queries(ws_spec, ws, store, report, prune)
         _apply_watchlists(ws_spec, ws, store, report, prune)
         _apply_settings(ws_spec, ws, store, report, prune)
+    _apply_accounts(cfg, store, report, prune)
     return report
+
+
+def _apply_accounts(cfg: Config, store: Store, report: ApplyReport, prune: bool) -> None:
+    """Declare the official accounts. One no longer in the file is deactivated with
+    ``prune`` (never deleted: past drafts and audit lines name it)."""
+    from socialhub.models import utcnow
+
+    repo = store.engage
+    declared = {(a.platform, a.handle) for a in cfg.official_accounts}
+    for account in cfg.official_accounts:
+        missing = [w for w in account.workspaces if store.workspaces.get_workspace(w) is None]
+        if missing and not report.dry_run:
+            report.warnings.append(f"{account.label}: no workspace {', '.join(missing)}")
+        if report.dry_run:
+            found = repo.find_account(account.platform, account.handle)
+            report.count("official_account", "unchanged" if found else "created", account.label)
+            continue
+        _, action = repo.upsert_account(account, utcnow())
+        report.count("official_account", action, account.label)
+    if prune:
+        for old in repo.list_accounts():
+            if (old.platform, old.handle) not in declared:
+                report.count("official_account", "deleted", old.label)
+                if not report.dry_run:
+                    old.active = False
+                    repo.upsert_account(old, utcnow())
 
 
 def _apply_settings(

@@ -90,7 +90,33 @@ def export_config(store: Store, *, workspaces: Sequence[str] | None = None) -> s
         settings = store.workspaces.get_workspace_settings(ws.id) if ws.id is not None else {}
         if settings:
             out += ["", *_settings(settings)]
+    out += _official_accounts(store, {ws.slug for ws in chosen})
     return "\n".join(out) + "\n"
+
+
+def _official_accounts(store: Store, slugs: set[str]) -> list[str]:
+    """The active official accounts serving an exported workspace (variable NAMES only)."""
+
+    out: list[str] = []
+    for acc in store.engage.list_accounts():
+        if not set(acc.workspaces) & slugs:
+            continue
+        out += [
+            "",
+            "[[official_account]]",
+            tomlw.pair("platform", acc.platform),
+            tomlw.pair("handle", acc.handle),
+            tomlw.pair("display", acc.display),
+            "workspaces = [" + ", ".join(tomlw.string(w) for w in sorted(acc.workspaces)) + "]",
+            f"credentials = {tomlw.inline_table(acc.credentials)}",
+        ]
+        if acc.native_id:
+            out.append(tomlw.pair("native_id", acc.native_id))
+        if acc.api_base:
+            out.append(tomlw.pair("api_base", acc.api_base))
+        if acc.two_approvers:
+            out.append(tomlw.pair("two_approvers", True))
+    return out
 
 
 def _settings(settings: dict[str, Any]) -> list[str]:

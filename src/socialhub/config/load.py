@@ -49,8 +49,10 @@ def setting_validators() -> dict[str, Callable[[Any], list[str]]]:
     # Imported here: the config layer must not load the enrichment models to start.
     from socialhub.alerts.official import validate_official_accounts
     from socialhub.analytics.share_of_voice import validate_share_of_voice
+    from socialhub.engage.policy import validate_engagement
     from socialhub.enrichers.categories.model import validate_categories
     from socialhub.enrichers.entities.dictionary import validate_entities
+    from socialhub.privacy.retention import validate_retention
     from socialhub.reports.schedule import validate_reports
 
     return {
@@ -59,6 +61,8 @@ def setting_validators() -> dict[str, Callable[[Any], list[str]]]:
         "reports": validate_reports,
         "share_of_voice": validate_share_of_voice,
         "official_accounts": validate_official_accounts,
+        "retention": validate_retention,
+        "engagement": validate_engagement,
     }
 
 
@@ -167,7 +171,13 @@ class _Checker:
     def config(self, data: Mapping[str, Any]) -> Config:
         # The hub file also holds [hub], [pipeline] and [[source]] (socialhub.settings);
         # other layers may add sections of their own, so unknown ones only warn.
-        self.keys(data, "(top level)", ("user", "workspace"), strict=False, ignored=HUB_SECTIONS)
+        self.keys(
+            data,
+            "(top level)",
+            ("user", "workspace", "official_account"),
+            strict=False,
+            ignored=HUB_SECTIONS,
+        )
         cfg = Config()
         seen: set[str] = set()
         for i, table in enumerate(self.tables(data, "user", "")):
@@ -183,8 +193,31 @@ class _Checker:
                 self.error(f"workspace[{i}].slug", f"{ws.slug!r} is defined twice")
             slugs.add(ws.slug)
             cfg.workspaces.append(ws)
+        self.official_accounts(data, cfg, slugs)
         cfg.warnings = self.warnings
         return cfg
+
+    def official_accounts(self, data: Mapping[str, Any], cfg: Config, slugs: set[str]) -> None:
+        from socialhub.engage.accounts import account_errors, account_from
+
+        seen: set[tuple[str, str]] = set()
+        for i, table in enumerate(self.tables(data, "official_account", "")):
+            where = f"official_account[{i}]"
+            problems = account_errors(table, where)
+            self.errors.extend(problems)
+            if problems:
+                continue
+            account = account_from(table)
+            key = (account.platform, account.handle)
+            if key in seen:
+                self.error(where, f"{account.label} is declared twice")
+            seen.add(key)
+            unknown = [w for w in account.workspaces if w not in slugs]
+            if unknown:  # may exist in the store already: apply checks
+                self.warnings.append(
+                    f"{where}.workspaces: {', '.join(unknown)} not defined in this file"
+                )
+            cfg.official_accounts.append(account)
 
     def user(self, table: Mapping[str, Any], where: str) -> UserSpec:
         self.keys(table, where, ("username", "name", "email", "password_env"))

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from socialhub.models import Role, WatchlistMember
+from socialhub.records.engage import OfficialAccount
 
 
 class ConfigError(ValueError):
@@ -73,5 +74,7 @@ class WorkspaceSpec:
 class Config:
     users: list[UserSpec] = field(default_factory=list)
     workspaces: list[WorkspaceSpec] = field(default_factory=list)
+    # [[official_account]]: the organisation's accounts (socialhub.engage.accounts)
+    official_accounts: list[OfficialAccount] = field(default_factory=list)
     path: Path | None = None
     warnings: list[str] = field(default_factory=list)

@@ -47,6 +47,7 @@ from socialhub.connectors.base import (
     parse_time,
 )
 from socialhub.connectors.health import Gap, SourceHealth
+from socialhub.connectors.manifest import manifest_of
 from socialhub.connectors.watchlists import expand_watchlists
 from socialhub.models import Mention
 from socialhub.records.sources import DeadLetter
@@ -481,11 +482,15 @@ def build_coordinator(
     options = dict(src.options)
     interval = float(options.pop("interval", DEFAULT_INTERVAL))
     targets = expand_watchlists(
-        parse_targets(options.pop("targets", []), src.name), store, src.type
+        parse_targets(options.pop("targets", []), src.name), store.workspaces, src.type
     )
     tuning = {k: options.pop(k) for k in COORDINATOR_OPTIONS if k in options}
     environ = dict(os.environ) if env is None else env
     factory = registry[src.type]
+    manifest = manifest_of(factory)
+    if manifest is not None:  # its [options] give the defaults and refuse unknown options
+        where = src.origin or f"[[source]] {src.name!r}"
+        options = manifest.resolve(options, where=f"{where} (type {src.type})")
     try:  # build now, so a wrong option fails at start-up...
         connector: Connector | Callable[[], Connector] = make_connector(factory, options, environ)
     except AuthError as exc:  # ...but a missing credential only stops this source

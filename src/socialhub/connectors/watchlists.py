@@ -9,11 +9,11 @@ source is built; ``match_query`` defaults to ``list:<name>``.
 from __future__ import annotations
 
 from socialhub.connectors.base import Target
-from socialhub.store.base import Store
+from socialhub.store.base import WorkspaceStore
 from socialhub.text import norm_handle
 
 
-def expand_watchlists(targets: list[Target], store: Store, platform: str) -> list[Target]:
+def expand_watchlists(targets: list[Target], repo: WorkspaceStore, platform: str) -> list[Target]:
     """``targets`` with each ``watchlist`` target replaced by its members' timelines."""
     out: list[Target] = []
     seen: set[str] = set()
@@ -22,8 +22,8 @@ def expand_watchlists(targets: list[Target], store: Store, platform: str) -> lis
             out.append(target)
             continue
         slug, _, name = target.value.rpartition("/")
-        workspaces = {ws.id: ws.slug for ws in store.workspaces.list_workspaces()}
-        for wl in store.workspaces.list_watchlists():
+        workspaces = {ws.id: ws.slug for ws in repo.list_workspaces()}
+        for wl in repo.list_watchlists():
             if wl.name.lower() != name.lower() or (
                 slug and workspaces.get(wl.workspace_id) != slug
             ):

@@ -41,6 +41,12 @@ _ELISION = re.compile(
 )
 _WORDS = re.compile(r"[^\W_]+")
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
+# line breaks escaped by an export ("panne\\nça ne marche pas"): a break, not a word "nça"
+_ESCAPED_BREAKS = re.compile(r"(?:\\[rnt])+")
+# a typed word keeps its own spelling unless the accented form of the same letters is
+# this much more frequent (Zipf scale, i.e. >= 6x): "probleme" -> "problème", "reseau" ->
+# "réseau", but "marche" (it works) never becomes "marché" (market): both are words
+_ACCENT_RESTORE_ZIPF = 0.8
 _INNER_PUNCT = re.compile(r"[.!?;:,()\"«»]")
 _HASHTAG = re.compile(r"#([^\W_][\w]*)")
 # Kept: letters and digits (\w is str.isalnum() plus "_"), spaces, and .,;:!?'’-()"«»
@@ -71,6 +77,7 @@ def _load_stopwords(lang: str) -> set[str] | None:
 def clean(text: str, max_chars: int = MAX_CHARS) -> str:
     """Text for YAKE: no links, handles, emojis, elisions; '#tag' read as 'tag'."""
     text = _HANDLE.sub(" ", _URL.sub(" ", text[:max_chars]))
+    text = _ESCAPED_BREAKS.sub("\n", text)
     text = _ELISION.sub("", text)
     text = _NEWLINES.sub(" . ", text)  # a line break ends a sentence (for YAKE and casing)
     # a hashtag is its own fragment: "...par la fenêtre #rentrée" must not give "fenêtre rentrée"
@@ -118,6 +125,34 @@ def _quality(form: str) -> tuple[int, int]:
     return accents, sum(1 for w in form.split() if w[:1].isupper())
 
 
+def _restore(form: str, known: str) -> str:
+    """``form`` with ``known``'s spelling word by word, except where that changes the word.
+
+    Both fold to the same key. A name (a capitalised known word) is taken whole; other
+    words take the known accents only where the typed word is much rarer than the
+    accented one (a missing accent, not another word).
+    """
+    typed, best = form.split(), known.split()
+    if len(typed) != len(best):
+        return known
+    return " ".join(
+        b
+        if t.lower() == b.lower() or b[:1].isupper() or _missing_accent(t.lower(), b.lower())
+        else t
+        for t, b in zip(typed, best, strict=True)
+    )
+
+
+@lru_cache(maxsize=50_000)
+def _missing_accent(typed: str, accented: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    gap = max(zipf_frequency(accented, "fr"), zipf_frequency(accented, "en")) - max(
+        zipf_frequency(typed, "fr"), zipf_frequency(typed, "en")
+    )
+    return gap >= _ACCENT_RESTORE_ZIPF
+
+
 class KeyphraseExtractor:
     """YAKE extractors per language plus the readable-form table (picklable, bounded)."""
 
@@ -159,14 +194,15 @@ class KeyphraseExtractor:
         return made
 
     def _readable(self, key: str, form: str) -> str:
+        """The form to show for this text: its own words, with the best known accents
+        and capitals where they only restore what the writer left out."""
         known = self.forms.get(key)
-        if known is None or _quality(form) > _quality(known):
-            known = form
-        self.forms[key] = known
+        best = form if known is None or _quality(form) > _quality(known) else known
+        self.forms[key] = best
         self.forms.move_to_end(key)
         if len(self.forms) > FORMS_CAP:
             self.forms.popitem(last=False)
-        return known
+        return form if best is form else _restore(form, best)
 
     def extract(self, text: str, lang: str = "und") -> list[str]:
         """Top-k readable keyphrases of a text, best first, one per folded key."""

@@ -182,25 +182,31 @@ class LanguageId:
 
 
 def shared_language_id(ctx: Context) -> LanguageId:
-    """One detector per hub (``ctx.resources['language_id']``), built from the settings."""
-    found = ctx.resources.get("language_id")
-    if isinstance(found, LanguageId):
-        return found
+    """One detector per hub and configuration, built from the settings.
+
+    The full and fast pipeline variants share ``ctx.resources`` but not their settings
+    (fast asks lingua only when fastText is unsure), so the key names the configuration.
+    """
     s = ctx.settings
     langs: Any = s.get("language_lingua_languages", LINGUA_LANGS)
     if isinstance(langs, str):
         langs = [part.strip() for part in langs.split(",") if part.strip()]
+    params = (
+        float(s.get("language_threshold", 0.5)),
+        float(s.get("language_lingua_threshold", 0.5)),
+        int(s.get("language_short_words", 6)),
+        tuple(str(code).lower() for code in langs),
+        int(s.get("language_max_chars", 1_000)),
+    )
+    key = f"language_id:{params!r}"
+    found = ctx.resources.get(key)
+    if isinstance(found, LanguageId):
+        return found
     try:
-        made = LanguageId(
-            threshold=float(s.get("language_threshold", 0.5)),
-            second_threshold=float(s.get("language_lingua_threshold", 0.5)),
-            short_words=int(s.get("language_short_words", 6)),
-            languages=tuple(str(code).lower() for code in langs),
-            max_chars=int(s.get("language_max_chars", 1_000)),
-        )
+        made = LanguageId(*params)
     except ImportError as exc:  # the optional detectors are not installed
         raise NotConfigured(f"language detection unavailable: {exc}") from exc
-    ctx.resources["language_id"] = made
+    ctx.resources[key] = made
     return made
 
 

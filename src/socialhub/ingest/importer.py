@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +25,7 @@ def import_file(
     transform: Transform | None = None,
     timezone: str = "UTC",
     collected_at: datetime | None = None,
+    committed: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Import a CSV, JSONL, X API v2 or twarc2 file into ``store``.
 
@@ -45,6 +46,10 @@ def import_file(
     transform
         Applied to each batch before ``store.mentions.add`` (e.g. the enrichment pipeline);
         mentions it leaves out are counted as ``dropped``.
+    committed
+        Called after each batch is written (quarantine included): a pipeline used as
+        ``transform`` learns the batch only then (``Pipeline.commit``), so a failed
+        write never leaves its duplicate filter claiming mentions the store lacks.
 
     Returns
     -------
@@ -87,6 +92,8 @@ def import_file(
             if held:
                 store.sources.quarantine(held)
                 held.clear()
+            if committed is not None:
+                committed()
             report.bytes_read = source.bytes_read
             if progress is not None:
                 progress(source.bytes_read, source.total_bytes, report.mentions)

@@ -2,7 +2,8 @@
 
 * processes: the heartbeat rows (:mod:`socialhub.processes.runtime`); a process whose
   last beat is older than ``stale_after`` seconds is reported dead (killed, or its
-  machine is gone; a clean stop removes its row);
+  machine is gone; a clean stop removes its row); a worker that cannot reach its store
+  is ``paused`` (it holds its batch and fetches nothing until the store answers);
 * partitions: detector partitions with their owner, lease and checkpoint age;
 * bus: each NATS stream's size and every consumer's lag (``NatsBus.describe()``);
 * database: size on disk and the migrations not applied yet.
@@ -71,6 +72,10 @@ def gather(store: Store, db_url: str, bus_url: str, *, stale_after: float = 30.0
                 "last_beat": p.beat_at.isoformat(),
                 "beat_age_s": round(age, 1),
                 "alive": age <= stale_after,
+                # a live worker whose store is away holds its batch and fetches nothing
+                "state": "dead"
+                if age > stale_after
+                else ("paused" if (p.info or {}).get("paused") else "alive"),
                 "info": p.info,
             }
         )
@@ -117,7 +122,10 @@ def render(status: dict[str, Any], console: Console) -> None:
     for col in ("role", "name", "host", "pid", "started", "last beat", "state", "info"):
         procs.add_column(col)
     for p in status["processes"]:
-        state = Text("alive", "green") if p["alive"] else Text("dead?", "red")
+        state = {
+            "alive": Text("alive", "green"),
+            "paused": Text("paused: store away", "yellow"),
+        }.get(p.get("state", ""), Text("dead?", "red"))
         info = ", ".join(f"{k}={v}" for k, v in sorted(p["info"].items()))
         procs.add_row(p["role"], p["name"], p["host"], str(p["pid"]), p["started"][:19],
                       f"{p['beat_age_s']}s ago", state, Text(info))  # fmt: skip

@@ -1,7 +1,13 @@
-"""The Enricher contract (Scrapy-style lifecycle: built from settings, open, process, close)."""
+"""The Enricher contract (Scrapy-style lifecycle: built from settings, open, process, close).
+
+A stage that keeps state deciding what later batches drop (the exact-duplicate filter)
+updates it in an optional ``commit(mentions)`` hook, which the consumer calls only after
+the batch is committed: state must never claim something the store does not hold.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -65,6 +71,11 @@ class BaseEnricher:
 
     def process(self, batch: list[Mention]) -> list[Mention | Dropped]:
         return list(batch)
+
+    def commit(self, mentions: Iterable[Mention]) -> None:
+        """The batch holding ``mentions`` (kept, or dropped by a later stage) is
+        committed. Optional hook: :meth:`Pipeline.commit` calls it when a stage has it."""
+        return None
 
     def close(self) -> None:
         return None

@@ -178,7 +178,12 @@ class PartitionRunner:
         return all(r.service.idle() for r in self.running.values())
 
     def info(self) -> dict[str, Any]:
-        return {"partitions": sorted(r.service.partition for r in self.running.values())}
+        away = any(r.service.store_error for r in self.running.values())
+        return {
+            "partitions": sorted(r.service.partition for r in self.running.values()),
+            "store": "unavailable" if away else "ok",
+            "paused": away,  # a partition holds its batch until the store answers
+        }
 
     def samples(self) -> list[Sample]:
         out: list[Sample] = []

@@ -68,7 +68,10 @@ def pipeline_service(
     pipeline: Pipeline,
     on_stored: Callable[[list[Mention]], None] | None = None,
 ) -> PipelineService:
-    """The RAW -> store -> STORED consumer, group ``pipeline`` (ack after commit)."""
+    """The RAW -> store -> STORED consumer, group ``pipeline`` (ack after commit).
+
+    ``[pipeline] ack_wait`` (seconds, default 60): how long a batch may stay unacked
+    before another worker gets it (a killed worker's batch comes back after this)."""
     return PipelineService(
         bus,
         store,
@@ -76,4 +79,5 @@ def pipeline_service(
         batch_size=settings.batch_size,
         on_stored=on_stored,
         catch_up_backlog=catch_up_backlog(settings),
+        ack_wait=float(settings.pipeline.get("ack_wait", 60.0)),
     )

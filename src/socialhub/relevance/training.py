@@ -14,7 +14,7 @@ from socialhub.relevance.rules import RuleScorer
 
 if TYPE_CHECKING:
     from socialhub.models import Query
-    from socialhub.store.base import Store
+    from socialhub.store.base import RelevanceStore, Store
 
 #: Fewer labels than this (or fewer than MIN_PER_CLASS of either class): no model.
 MIN_LABELS = 10
@@ -35,10 +35,10 @@ class TrainResult:
 
 
 def train_query(
-    store: Store, query_id: int, *, encoder: Encoder | None = None, folds: int = 5
+    relevance: RelevanceStore, query_id: int, *, encoder: Encoder | None = None, folds: int = 5
 ) -> TrainResult:
     """Cross-validate, fit on every label, save as the query's next model version."""
-    data = store.relevance.labelled_texts(query_id)
+    data = relevance.labelled_texts(query_id)
     y = np.array([1 if d.label else 0 for d in data], dtype=np.int64)
     n_pos = int(y.sum())
     n_neg = len(y) - n_pos
@@ -52,14 +52,14 @@ def train_query(
     metrics["encoder"] = encoder is not None
     metrics["n_relevant"] = n_pos
     model = RelevanceModel.fit(feats, y)
-    version = store.relevance.save_relevance_model(
+    version = relevance.save_relevance_model(
         query_id, model.to_bytes(), n_labels=len(y), metrics=metrics
     )
     return TrainResult(query_id, version, len(y), n_pos, metrics)
 
 
-def load_model(store: Store, query_id: int) -> RelevanceModel | None:
-    record = store.relevance.load_relevance_model(query_id)
+def load_model(relevance: RelevanceStore, query_id: int) -> RelevanceModel | None:
+    record = relevance.load_relevance_model(query_id)
     return None if record is None else RelevanceModel.from_bytes(record.weights)
 
 
@@ -83,7 +83,7 @@ def next_to_label(
     candidates = store.relevance.relevance_candidates(query.id, limit=pool)
     if not candidates:
         return []
-    model = load_model(store, query.id)
+    model = load_model(store.relevance, query.id)
     if model is not None and model.uses_encoder and encoder is None:
         model = None  # cannot score with it here: fall back to the rules
     rules = RuleScorer.from_definition(query.definition)

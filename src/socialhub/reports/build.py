@@ -66,10 +66,31 @@ def report_data(
     if kind == "competitors":
         from socialhub.reports.competitors import build_competitors
 
-        return build_competitors(store, ws, start, end, options)
-    from socialhub.reports.digest import build_digest
+        data = build_competitors(store, ws, start, end, options)
+    else:
+        from socialhub.reports.digest import build_digest
 
-    return build_digest(store, ws, start, end, options)
+        data = build_digest(store, ws, start, end, options)
+    data["responsiveness"] = responsiveness(store, ws, start, end)
+    return data
+
+
+def responsiveness(
+    store: Store, ws: Workspace, start: datetime, end: datetime
+) -> dict[str, Any] | None:
+    """Did we answer: the engagement measures of the period, None without an inbox."""
+    from socialhub.engage.measures import engagement_measures
+    from socialhub.engage.policy import policy_from
+
+    assert ws.id is not None
+    measures = engagement_measures(
+        store.engage,
+        ws.id,
+        start,
+        end,
+        policy_from(store.workspaces.get_workspace_settings(ws.id)).first_response_minutes,
+    )
+    return measures if measures["workspace"]["items"] else None
 
 
 def build(

@@ -41,8 +41,8 @@ def build_competitors(
     options = dict(options or {})
     assert ws.id is not None
     span = end - start
-    current, cut_now = fetch_mentions(store, ws.id, start, end)
-    previous, cut_before = fetch_mentions(store, ws.id, start - span, start)
+    current, cut_now = fetch_mentions(store.mentions, ws.id, start, end)
+    previous, cut_before = fetch_mentions(store.mentions, ws.id, start - span, start)
     scope = scope_of(
         store.workspaces.list_queries(ws.id), store.workspaces.list_watchlists(ws.id), options
     )

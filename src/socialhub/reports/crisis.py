@@ -53,7 +53,7 @@ def build_crisis(
     assert ws.id is not None
     w_start, w_end = crisis_window(alert)
     start, end = start or w_start, end or w_end
-    everything, cut = fetch_mentions(store, ws.id, start, end)
+    everything, cut = fetch_mentions(store.mentions, ws.id, start, end)
     evidence = set(alert.evidence)
     if alert.query_id is not None:
         story = [m for m in everything if alert.query_id in m.query_ids or m.id in evidence]

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from socialhub.models import Mention, Query, Watchlist
-from socialhub.store.base import Store
+from socialhub.store.base import MentionStore
 from socialhub.text import norm_handle
 
 __all__ = ["Figures", "Scope", "fetch_mentions", "figures", "hourly", "scope_of"]
@@ -29,13 +29,17 @@ _COMPETITOR_NAME = re.compile(r"^\s*(concurrents?|competitors?|rival)\b[\s:â€”â€
 
 
 def fetch_mentions(
-    store: Store, workspace_id: int, since: datetime, until: datetime, cap: int = MAX_MENTIONS
+    mentions: MentionStore,
+    workspace_id: int,
+    since: datetime,
+    until: datetime,
+    cap: int = MAX_MENTIONS,
 ) -> tuple[list[Mention], bool]:
     """The workspace's mentions with ``since <= created_at < until``, newest first, and
     whether ``cap`` cut the list."""
     out: list[Mention] = []
     while len(out) < cap:
-        page = store.mentions.search(
+        page = mentions.search(
             None,
             workspace_id=workspace_id,
             since=since,

@@ -22,7 +22,7 @@ from email.utils import formatdate, make_msgid
 from socialhub.mailer import DeliveryError, SmtpSettings, send_message
 from socialhub.records.reports import Report, ReportDelivery
 from socialhub.reports.render import render_text, subject
-from socialhub.store.base import Store
+from socialhub.store.base import ReportStore
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def build_message(
 
 
 def deliver(
-    store: Store, report: Report, recipients: Sequence[str], mailer: Mailer
+    reports: ReportStore, report: Report, recipients: Sequence[str], mailer: Mailer
 ) -> ReportDelivery:
     """Send ``report`` (stored: it has an id) and log the outcome; never raises on SMTP
     failure (the log says what happened)."""
@@ -109,6 +109,6 @@ def deliver(
         else:
             status, error = "sent", ""
             break
-    return store.reports.add_report_delivery(
+    return reports.add_report_delivery(
         ReportDelivery(report.id, ", ".join(recipients), status, attempts, error)
     )

@@ -17,7 +17,7 @@ from socialhub.models import Mention, Workspace
 from socialhub.reports.data import Scope, delta, fetch_mentions, figures, hourly, scope_of
 from socialhub.reports.moments import peaks
 from socialhub.reports.topics import example, group_topics
-from socialhub.store.base import Store
+from socialhub.store.base import AlertStore, Store
 
 __all__ = ["GROUPS", "alerts_of", "base_data", "build_digest", "top_posts"]
 
@@ -86,10 +86,12 @@ def _about_executives(m: Mention, scope: Scope) -> bool:
     return any(e.get("type") in ("person", "PER") and e.get("id") in names for e in m.entities)
 
 
-def alerts_of(store: Store, ws_id: int, start: datetime, end: datetime) -> list[dict[str, Any]]:
+def alerts_of(
+    alerts: AlertStore, ws_id: int, start: datetime, end: datetime
+) -> list[dict[str, Any]]:
     """Alerts whose activity overlaps the period, newest first, with their state."""
     out = []
-    for a in store.alerts.list_alerts(workspace_id=ws_id, since=start, limit=200):
+    for a in alerts.list_alerts(workspace_id=ws_id, since=start, limit=200):
         if a.first_t >= end:
             continue
         out.append(
@@ -144,8 +146,8 @@ def build_digest(
     options = dict(options or {})
     assert ws.id is not None
     span = end - start
-    current, cut_now = fetch_mentions(store, ws.id, start, end)
-    previous, cut_before = fetch_mentions(store, ws.id, start - span, start)
+    current, cut_now = fetch_mentions(store.mentions, ws.id, start, end)
+    previous, cut_before = fetch_mentions(store.mentions, ws.id, start - span, start)
     scope = scope_of(
         store.workspaces.list_queries(ws.id), store.workspaces.list_watchlists(ws.id), options
     )
@@ -176,7 +178,7 @@ def build_digest(
         "brand": top_posts(brand),
         "executives": top_posts([m for m in current if _about_executives(m, scope)]),
     }
-    data["alerts"] = alerts_of(store, ws.id, start, end)
+    data["alerts"] = alerts_of(store.alerts, ws.id, start, end)
     step = _step(span)
     moments = []
     for label, ids in scope.competitors.items():

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -56,10 +56,13 @@ class Scheduler:
         mailer: Mailer | None = None,
         *,
         clock: Callable[[], datetime] = utcnow,
+        jobs: Sequence[Callable[[datetime], object]] = (),
     ) -> None:
         self.store = store
         self.mailer = mailer
         self.clock = clock
+        # Housekeeping run at each pass (e.g. privacy.retention.RetentionJob).
+        self.jobs = list(jobs)
 
     def schedules(self, ws: Workspace) -> list[Schedule]:
         assert ws.id is not None
@@ -79,6 +82,11 @@ class Scheduler:
                 continue
             for schedule in schedules:
                 outcomes += self._run_schedule(ws, schedule, now)
+        for job in self.jobs:
+            try:
+                job(now)
+            except Exception:  # housekeeping must not stop the reports
+                log.exception("scheduler job %r failed", job)
         return outcomes
 
     def _run_schedule(self, ws: Workspace, schedule: Schedule, now: datetime) -> list[Outcome]:
@@ -119,17 +127,29 @@ class Scheduler:
         if self.mailer is None:
             log.warning("report %s built but not sent: no SMTP configured", report.id)
             return Outcome(ws.slug, schedule.name, slot, report.id, "built")
-        delivery = deliver(self.store, report, schedule.recipients, self.mailer)
+        delivery = deliver(self.store.reports, report, schedule.recipients, self.mailer)
         report.status = delivery.status
         self.store.reports.update_report(report)
         return Outcome(ws.slug, schedule.name, slot, report.id, delivery.status)
 
+    def publish_posts(self) -> int:
+        """Publish the approved engagement posts that are due (scheduled posts in their
+        workspace's time zone, and any left mid-publication); returns how many went out."""
+        from socialhub.engage.service import Engagement
+
+        done = Engagement(self.store, clock=self.clock).publish_due()
+        for draft_id, outcome in done:
+            if outcome is not None and outcome.published is None:
+                log.warning("post %s not published: %s", draft_id, outcome.error)
+        return sum(1 for _, o in done if o is not None and o.published is not None)
+
     def run_forever(self, stop: threading.Event, interval: float = 60.0) -> None:
-        """Run due schedules every ``interval`` seconds until ``stop`` is set."""
+        """Run due schedules (and due posts) every ``interval`` seconds until ``stop``."""
         while not stop.is_set():
             try:
                 for outcome in self.run_due():
                     log.info("report %s", outcome)
+                self.publish_posts()
             except Exception:  # a bad run must not stop the next ones
                 log.exception("scheduler run failed")
             stop.wait(interval)

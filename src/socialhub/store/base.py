@@ -10,7 +10,8 @@ benchmarks call it directly. All times passed in and out are aware UTC datetimes
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from socialhub.query.ast import Node
     from socialhub.records.accounts import UserEvent
     from socialhub.records.alerts import Alert, AlertEvent, Delivery, Notification, Tuning
+    from socialhub.records.chain import ChainBreak, ChainEntry
+    from socialhub.records.engage import Approval, Draft, InboxItem, OfficialAccount, ReplyTemplate
     from socialhub.records.launches import LaunchRecord
     from socialhub.records.processes import PartitionLease, ProcessBeat
     from socialhub.records.relevance import (
@@ -487,6 +490,112 @@ class ProcessStore(Protocol):
     def prune_processes(self, beat_before: datetime) -> int: ...
 
 
+class ChainStore(Protocol):
+    """Append-only hash chains (``store.chain``): the engagement audit log and the legal
+    chains of custody. What the engagement layer and the legal desk need."""
+
+    def append(
+        self,
+        chain: str,
+        actor: str,
+        action: str,
+        subject: str,
+        payload: Mapping[str, Any] | None = None,
+        *,
+        at: datetime | None = None,
+    ) -> ChainEntry: ...
+
+    def append_in(
+        self,
+        cur: Any,
+        chain: str,
+        actor: str,
+        action: str,
+        subject: str,
+        payload: Mapping[str, Any] | None = None,
+        *,
+        at: datetime | None = None,
+    ) -> ChainEntry: ...
+
+    def head(self, chain: str) -> ChainEntry | None: ...
+
+    def chains(self, prefix: str = "") -> list[str]: ...
+
+    def iter_entries(self, chain: str) -> Iterator[ChainEntry]: ...
+
+    def entries(
+        self, chain: str, *, limit: int = 100, before_seq: int | None = None
+    ) -> list[ChainEntry]: ...
+
+    def for_subject(self, subject: str, chain: str | None = None) -> list[ChainEntry]: ...
+
+    def verify(self, chain: str | None = None, *, prefix: str = "") -> ChainBreak | None: ...
+
+
+class EngageStore(Protocol):
+    """Engagement (``store.engage``): official accounts, inbox, saved replies, drafts and
+    approvals. Writes named ``*_in`` take the cursor of :meth:`transaction`."""
+
+    def transaction(self) -> AbstractContextManager[Any]: ...
+
+    def upsert_account(
+        self, account: OfficialAccount, at: datetime
+    ) -> tuple[OfficialAccount, str]: ...
+
+    def find_account(self, platform: str, handle: str) -> OfficialAccount | None: ...
+
+    def get_account(self, account_id: int) -> OfficialAccount | None: ...
+
+    def list_accounts(self, *, active_only: bool = True) -> list[OfficialAccount]: ...
+
+    def add_items(self, items: list[InboxItem]) -> int: ...
+
+    def known_mentions(self, workspace_id: int, since: datetime) -> set[str]: ...
+
+    def get_item(self, item_id: int, workspace_id: int | None = None) -> InboxItem | None: ...
+
+    def find_item(self, workspace_id: int, mention_id: str) -> InboxItem | None: ...
+
+    def list_items(
+        self, workspace_id: int | None, statuses: tuple[str, ...] = ..., limit: int = 200
+    ) -> list[InboxItem]: ...
+
+    def update_item_in(self, cur: Any, item_id: int, **values: Any) -> None: ...
+
+    def record_open(
+        self, item_id: int, username: str, at: datetime, within_s: float
+    ) -> list[str]: ...
+
+    def save_template(self, tpl: ReplyTemplate, at: datetime) -> ReplyTemplate: ...
+
+    def list_templates(self, workspace_id: int) -> list[ReplyTemplate]: ...
+
+    def add_draft_in(self, cur: Any, d: Draft) -> Draft: ...
+
+    def get_draft(self, draft_id: int, workspace_id: int | None = None) -> Draft | None: ...
+
+    def get_draft_in(self, cur: Any, draft_id: int) -> Draft | None: ...
+
+    def list_drafts(
+        self,
+        workspace_id: int | None = None,
+        statuses: tuple[str, ...] = ...,
+        *,
+        item_id: int | None = None,
+        limit: int = 200,
+    ) -> list[Draft]: ...
+
+    def update_draft_in(self, cur: Any, draft_id: int, **values: Any) -> None: ...
+
+    def add_approval_in(self, cur: Any, a: Approval) -> None: ...
+
+    def approvals_in(self, cur: Any, draft_id: int) -> list[Approval]: ...
+
+    def list_approvals(self, draft_id: int) -> list[Approval]: ...
+
+    def due_drafts(self, now: datetime, limit: int = 50) -> list[Draft]: ...
+
+
 class Store(Protocol):
     """A whole store: one repository per feature, all sharing one connection.
 
@@ -534,6 +643,12 @@ class Store(Protocol):
 
     @property
     def processes(self) -> ProcessStore: ...
+
+    @property
+    def chain(self) -> ChainStore: ...
+
+    @property
+    def engage(self) -> EngageStore: ...
 
     def migrate(self) -> list[str]:
         """Apply pending named migrations; return the names applied now."""

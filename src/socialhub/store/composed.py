@@ -11,8 +11,10 @@ from __future__ import annotations
 from socialhub.store.accounts import AccountRepo
 from socialhub.store.admin import WorkspaceRepo
 from socialhub.store.alerts import AlertRepo
+from socialhub.store.chain import ChainRepo
 from socialhub.store.checkpoints import CheckpointRepo, ProcessRepo
 from socialhub.store.dashboard import DashboardRepo
+from socialhub.store.engage import EngageRepo
 from socialhub.store.launches import LaunchRepo
 from socialhub.store.reads import MentionReads
 from socialhub.store.relevance import RelevanceRepo
@@ -42,6 +44,8 @@ class SqlStore:
         self.dashboard = DashboardRepo(db, mentions)
         self.checkpoints = CheckpointRepo(db)
         self.processes = ProcessRepo(db)
+        self.chain = ChainRepo(db)
+        self.engage = EngageRepo(db)
 
     def migrate(self) -> list[str]:
         """Apply pending named migrations; return the names applied now."""

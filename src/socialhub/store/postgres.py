@@ -6,6 +6,12 @@ writes COPY the batch into temporary staging tables, then move it with one
 ``INSERT ... SELECT ... ON CONFLICT`` per table: far fewer round trips than row by row.
 Reads use a small connection pool. Sessions run in UTC.
 
+Connections recover (issue 23): a writer connection found closed or broken (server
+restart, ``pg_terminate_backend``, network cut) is reopened on its next use, and a read
+on a pooled connection that broke is retried once on a fresh one. A write waiting on a
+lock for ``WRITE_LOCK_TIMEOUT`` fails with ``LockNotAvailable`` instead of hanging, so
+a consumer sees the store as away (:mod:`socialhub.store.availability`) and pauses.
+
 Full-text search uses the ``search`` tsvector column, built in Python from our own
 tokens (``socialhub.text.pg_tsvector(index_tokens(text))``) and sent as tsvector text:
 PostgreSQL's parser and dictionaries are never involved, so answers equal SQLite's.
@@ -13,6 +19,7 @@ PostgreSQL's parser and dictionaries are never involved, so answers equal SQLite
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -162,6 +169,13 @@ _FIRST_PARTITION = date(2000, 1, 1)
 _MONTHS_AHEAD = 2
 
 
+#: A write blocked this long on a lock fails (and is retried by its consumer) instead of
+#: hanging past the bus's ack_wait (``SOCIALHUB_PG_LOCK_TIMEOUT``, a PostgreSQL interval).
+WRITE_LOCK_TIMEOUT = os.environ.get("SOCIALHUB_PG_LOCK_TIMEOUT", "20s")
+#: Seconds to wait when (re)opening a connection.
+CONNECT_TIMEOUT = 5
+
+
 def _configure(conn: psycopg.Connection[Any]) -> None:
     conn.execute("SET TIME ZONE 'UTC'")
     # JIT compiles any plan costed above jit_above_cost: 50-150 ms spent before the
@@ -190,34 +204,71 @@ class PostgresDb(SqlDb):
         self.routes = RouteCache()
         self.authors = AuthorCache()
         self._lock = threading.Lock()
-        self._writer = psycopg.connect(url, autocommit=True)
-        _configure(self._writer)
+        self._closed = False
+        self.reconnects = 0  # writer connections reopened after a loss
+        self._writer = self._open_writer()
         self.staged = False  # the writer's temporary staging tables exist
         self._pool = ConnectionPool(
             url,
             min_size=1,
             max_size=max_readers,
-            kwargs={"autocommit": True},
+            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT},
             configure=_configure,
             open=True,
             name="socialhub-readers",
+            timeout=10.0,  # a read waits this long for a connection while the server is away
         )
 
+    def _open_writer(self) -> psycopg.Connection[Any]:
+        conn = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+        try:
+            _configure(conn)
+            conn.execute("SELECT set_config('lock_timeout', %s, false)", (WRITE_LOCK_TIMEOUT,))
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _connected(self) -> psycopg.Connection[Any]:
+        """The writer connection, reopened first if it was lost (caller holds the lock).
+        A failed reopen raises ``OperationalError``: the store is away, try later."""
+        if self._writer.closed or self._writer.broken:
+            if self._closed:
+                raise psycopg.InterfaceError("the store is closed")
+            self._writer = self._open_writer()
+            self.staged = False  # temporary staging tables died with the old session
+            self.reconnects += 1
+        return self._writer
+
     def close(self) -> None:
+        self._closed = True
         self._pool.close()
         with self._lock:
             self._writer.close()
 
     @contextmanager
     def _tx(self) -> Iterator[Cursor]:
-        with self._lock, self._writer.transaction(), self._writer.cursor() as cur:
-            yield cur
+        with self._lock:
+            conn = self._connected()
+            with conn.transaction(), conn.cursor() as cur:
+                yield cur
 
     def _rows(
         self, sql: str, params: Sequence[Any] = (), *, translate: bool = True
     ) -> list[tuple[Any, ...]]:
-        with self._pool.connection() as conn:
-            return conn.execute(self._sql(sql) if translate else sql, tuple(params)).fetchall()
+        query = self._sql(sql) if translate else sql
+        for attempt in (1, 2):
+            try:
+                with self._pool.connection() as conn:
+                    return conn.execute(query, tuple(params)).fetchall()
+            except psycopg.OperationalError as exc:
+                # a pooled connection that died while idle (its siblings most likely
+                # too): the pool drops it, checks the idle ones, and a read is safe
+                # to run again once, on a fresh connection
+                if attempt == 2 or not _lost(exc):
+                    raise
+                self._pool.check()
+        raise AssertionError("unreachable")
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s")
@@ -303,37 +354,42 @@ class PostgresMentions(MentionReads):
                 yield (*values, pg_tsvector(search_tokens(m)))
 
         db = self.db
-        with db._lock, db._writer.transaction(), db._writer.cursor() as cur:
-            if not db.staged:
-                for statement in _STAGING:
-                    cur.execute(statement)
-                db.staged = True
-            if author_rows:
-                _copy(cur, "stage_authors", _AUTHOR_COLS, author_rows)
-                cur.execute(_MOVE_AUTHORS)
-            _copy(cur, "stage_mentions", f"{_MENTION_COLS}, search", mention_rows())
-            cur.execute(_MOVE_MENTIONS)
-            keys = cur.fetchall()
-            returned = {mid: (int(seq), bool(fresh)) for mid, seq, _, fresh in keys}
-            stale = [(mid, seq, t) for mid, seq, t, fresh in keys if not fresh]
-            if stale:
-                cur.execute(_REFRESH, [list(column) for column in zip(*stale, strict=True)])
-            self._load_routes(cur, unique)
-            seqs = [(m, returned[clean(m.id)][0]) for m in unique]
-            query_rows, workspace_rows = route_rows(seqs, self.db.routes, to_utc_ms)
-            if query_rows:
-                ids = {seq: clean(m.id) for m, seq in seqs}
-                _copy(cur, "stage_routes", _ROUTE_COLS, query_rows)
-                cur.execute(_MOVE_ROUTES)
-                _copy(
-                    cur,
-                    "stage_workspaces",
-                    _WS_COLS,
-                    ((ws, seq, t, *dims[ids[seq]]) for ws, seq, t in workspace_rows),
-                )
-                cur.execute(_MOVE_WORKSPACES)
-            cur.execute(_MOVE_ROLLUP)
-        self.db.authors.remember(author_rows)
+        try:
+            with db._lock, db._connected().transaction(), db._writer.cursor() as cur:
+                if not db.staged:
+                    for statement in _STAGING:
+                        cur.execute(statement)
+                    db.staged = True
+                if author_rows:
+                    _copy(cur, "stage_authors", _AUTHOR_COLS, author_rows)
+                    cur.execute(_MOVE_AUTHORS)
+                _copy(cur, "stage_mentions", f"{_MENTION_COLS}, search", mention_rows())
+                cur.execute(_MOVE_MENTIONS)
+                keys = cur.fetchall()
+                returned = {mid: (int(seq), bool(fresh)) for mid, seq, _, fresh in keys}
+                stale = [(mid, seq, t) for mid, seq, t, fresh in keys if not fresh]
+                if stale:
+                    cur.execute(_REFRESH, [list(column) for column in zip(*stale, strict=True)])
+                self._load_routes(cur, unique)
+                seqs = [(m, returned[clean(m.id)][0]) for m in unique]
+                query_rows, workspace_rows = route_rows(seqs, db.routes, to_utc_ms)
+                if query_rows:
+                    ids = {seq: clean(m.id) for m, seq in seqs}
+                    _copy(cur, "stage_routes", _ROUTE_COLS, query_rows)
+                    cur.execute(_MOVE_ROUTES)
+                    _copy(
+                        cur,
+                        "stage_workspaces",
+                        _WS_COLS,
+                        ((ws, seq, t, *dims[ids[seq]]) for ws, seq, t in workspace_rows),
+                    )
+                    cur.execute(_MOVE_WORKSPACES)
+                cur.execute(_MOVE_ROLLUP)
+        except BaseException:
+            # the transaction rolled back: staging tables it created are gone too
+            db.staged = False
+            raise
+        db.authors.remember(author_rows)
         inserted = sum(1 for _, fresh in returned.values() if fresh)
         return AddResult(inserted=inserted, updated=len(unique) - inserted + repeats)
 
@@ -349,9 +405,16 @@ class PostgresMentions(MentionReads):
         )
         names: list[str] = []
         for month in wanted:
-            with self._tx() as cur:
-                cur.execute("SELECT socialhub_mention_partition(%s)", (month,))
-                names.append(str(cur.fetchone()[0]))
+            for attempt in (1, 2):
+                try:
+                    with self._tx() as cur:
+                        cur.execute("SELECT socialhub_mention_partition(%s)", (month,))
+                        names.append(str(cur.fetchone()[0]))
+                    break
+                except (psycopg.errors.DuplicateTable, psycopg.errors.UniqueViolation):
+                    # another writer created it at the same moment: the retry finds it
+                    if attempt == 2:
+                        raise
             self._months.add(month)
         return names
 
@@ -376,6 +439,15 @@ class PostgresMentions(MentionReads):
                 lo, hi = (datetime.fromisoformat(v).astimezone(UTC) for v in found.groups())
                 out.append((str(name), lo, hi))
         return sorted(out, key=lambda p: (p[1] is None, p[1] or datetime.min.replace(tzinfo=UTC)))
+
+
+def _lost(exc: psycopg.OperationalError) -> bool:
+    """The connection itself died (not a timeout or a refused statement)."""
+    text = str(exc).lower()
+    return exc.sqlstate in ("57P01", "57P02", "57P03") or any(
+        s in text for s in ("connection is lost", "terminating connection", "server closed",
+                            "consuming input failed", "connection is closed")
+    )  # fmt: skip
 
 
 _BOUND = re.compile(r"FROM \('([^']+)'\) TO \('([^']+)'\)")

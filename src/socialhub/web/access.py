@@ -36,7 +36,16 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "view": frozenset(Role),
     "alerts.triage": frozenset({Role.ADMIN, Role.ANALYST}),
     "workspace.admin": frozenset({Role.ADMIN}),
+    # Legal desk (issue 17): analysts and up send items to legal; only legal and admin
+    # see and manage cases (a viewer or press officer cannot even list them).
+    "legal.send": frozenset({Role.ADMIN, Role.ANALYST, Role.LEGAL}),
+    "legal.manage": frozenset({Role.ADMIN, Role.LEGAL}),
+    # engagement: who sees the inbox and drafts; drafting and approving are further
+    # decided by the workspace's [settings.engagement] policy (socialhub.engage.policy)
+    "engage.view": frozenset({Role.ADMIN, Role.ANALYST, Role.PRESS, Role.LEGAL}),
 }
+# The audit log speaks for the whole organisation: admins and legal, of any workspace.
+AUDIT_ROLES = frozenset({Role.ADMIN, Role.LEGAL})
 
 
 class ApiError(Exception):
@@ -145,6 +154,13 @@ def workspace(capability: str = "view") -> Callable[..., Awaitable[WorkspaceCont
 async def site_admin(who: Principal = Depends(principal)) -> Principal:
     if not who.site_admin:
         raise ApiError(403, "forbidden", "Only site administrators can do this.")
+    return who
+
+
+async def audit_reader(who: Principal = Depends(principal)) -> Principal:
+    """Site administrators, and admins or legal officers of any workspace."""
+    if not who.site_admin and not AUDIT_ROLES & set(who.roles.values()):
+        raise ApiError(403, "forbidden", "Only administrators and legal can read the audit log.")
     return who
 
 

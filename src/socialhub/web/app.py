@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from socialhub import __version__
+from socialhub.legal.desk import LegalConfig
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.store.base import Store
 from socialhub.web import (
@@ -28,7 +29,10 @@ from socialhub.web import (
     api,
     api_account,
     api_users,
+    engage_api,
+    engage_pages,
     explore,
+    legal_web,
     pages,
     pages_users,
     pages_workspace,
@@ -52,11 +56,14 @@ def create_app(
     *,
     auth: AuthConfig | None = None,
     bootstrap_admin: bool = False,
+    engagement: Any = None,
 ) -> FastAPI:
     """The ASGI app over a migrated store.
 
     ``bootstrap_admin``: create (and print) a first administrator when nobody can log
-    in (:mod:`socialhub.web.bootstrap`); the hub sets it, tests do not.
+    in (:mod:`socialhub.web.bootstrap`); the hub sets it, tests do not. ``engagement``:
+    the :class:`~socialhub.engage.service.Engagement` (tests pass one with a fake clock
+    and platform credentials); by default one over ``store`` on the auth clock.
     """
     app = FastAPI(
         title="socialhub",
@@ -70,6 +77,12 @@ def create_app(
     app.state.live = live or LiveFeed()
     app.state.stats = stats
     app.state.auth = auth or AuthConfig()
+    app.state.legal = LegalConfig.from_env()  # capture folder, TSA (tests replace it)
+    if engagement is None:
+        from socialhub.engage.service import Engagement
+
+        engagement = Engagement(store, clock=app.state.auth.clock)
+    app.state.engagement = engagement
     app.state.echarts = ECHARTS if (ECHARTS / "echarts.min.js").is_file() else None
     if bootstrap_admin:
         ensure_admin(store)
@@ -91,6 +104,9 @@ def create_app(
         reports_web,
         api_users,
         pages_users,
+        legal_web,
+        engage_api,
+        engage_pages,
     ):
         app.include_router(extra.router)
     _errors(app)

@@ -165,6 +165,21 @@ def home(request: Request, who: Principal = Depends(principal)) -> HTMLResponse:
 
 @router.get("/w/{slug}")
 def dashboard(request: Request, ctx: WorkspaceContext = Depends(workspace("view"))) -> HTMLResponse:
+    responsiveness = None
+    if ctx.can("engage.view"):  # did we answer, last 7 days (socialhub.engage.measures)
+        from datetime import timedelta
+
+        from socialhub.engage.measures import engagement_measures
+
+        eng = request.app.state.engagement
+        now = eng.clock()
+        responsiveness = engagement_measures(
+            eng.repo,
+            ctx.workspace_id,
+            now - timedelta(days=7),
+            now,
+            eng.policy(ctx.workspace).first_response_minutes,
+        )["workspace"]
     return render(
         "dashboard.html",
         who=ctx.principal,
@@ -176,6 +191,8 @@ def dashboard(request: Request, ctx: WorkspaceContext = Depends(workspace("view"
         section="dashboard",
         is_admin=ctx.can("workspace.admin"),
         example_query=example_query(store_of(request), ctx.workspace_id),
+        can_legal=ctx.can("legal.manage"),
+        responsiveness=responsiveness,
     )
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from socialhub.store.legal import REASONS
 from socialhub.web.access import WorkspaceContext, store_of, workspace
 from socialhub.web.explore import can_see_evidence
 from socialhub.web.pages import example_query, render, templates
@@ -29,6 +30,7 @@ def _page(name: str, ctx: WorkspaceContext, title: str, **extra: Any) -> HTMLRes
         ws=ctx.workspace,
         role=ctx.role.value,
         is_admin=ctx.can("workspace.admin"),
+        can_legal=ctx.can("legal.manage"),
         **extra,
     )
 
@@ -45,7 +47,7 @@ def explore_page(ctx: View, request: Request) -> HTMLResponse:
 
 
 @router.get("/w/{slug}/m/{mention_id}")
-def mention_page(ctx: View, mention_id: str) -> HTMLResponse:
+def mention_page(ctx: View, mention_id: str, sent: int | None = None) -> HTMLResponse:
     return _page(
         "mention.html",
         ctx,
@@ -53,6 +55,9 @@ def mention_page(ctx: View, mention_id: str) -> HTMLResponse:
         section="explore",
         mention_id=mention_id,
         evidence=can_see_evidence(ctx),
+        can_send_legal=ctx.can("legal.send"),
+        reasons=REASONS,
+        sent=sent,
     )
 
 

@@ -16,6 +16,7 @@ import contextlib
 import logging
 import os
 import socket
+from collections import OrderedDict
 
 from socialhub.bus import STORED, Bus, Subscription
 from socialhub.serialize import mention_from_json
@@ -24,6 +25,23 @@ from socialhub.web.live import LiveFeed
 log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 2.0
+
+
+class RecentIds:
+    """The last ``size`` message ids, so a repeated announcement is shown once."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._ids: OrderedDict[str, None] = OrderedDict()
+
+    def add(self, msg_id: str) -> bool:
+        """False when ``msg_id`` is among the recent ones."""
+        if msg_id in self._ids:
+            return False
+        self._ids[msg_id] = None
+        if len(self._ids) > self.size:
+            self._ids.popitem(last=False)
+        return True
 
 
 def relay_group() -> str:
@@ -42,6 +60,7 @@ async def relay_stored(
     """
     sub: Subscription | None = None
     relayed = 0
+    seen = RecentIds()
     while not stop.is_set():
         try:
             if sub is None:
@@ -54,6 +73,10 @@ async def relay_stored(
             continue
         batch = []
         for msg in messages:
+            msg_id = msg.headers.get("id")
+            if msg_id and not seen.add(msg_id):
+                await sub.ack(msg)  # announced twice (a redelivered batch): shown once
+                continue
             try:
                 batch.append(mention_from_json(msg.data))
             except Exception as exc:

@@ -98,6 +98,7 @@ async def reports_page(request: Request, ctx: View) -> HTMLResponse:
         ws=ctx.workspace,
         role=ctx.role.value,
         is_admin=ctx.can("workspace.admin"),
+        can_legal=ctx.can("legal.manage"),
         section="reports",
         reports=[
             {

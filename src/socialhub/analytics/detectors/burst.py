@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from socialhub.analytics.detectors.series import SeasonalBaseline, SlidingCounts, severity
+from socialhub.analytics.detectors.smallcounts import upper_threshold
 from socialhub.models import Mention
 
 
@@ -39,6 +40,12 @@ class BurstParams:
     # complaints: a place never seen before that suddenly complains is news, so the
     # warm-up counts from the detector's first post, not the key's
     warmup_per_key: bool = True
+    # small counts (sparse streams): a window also fires when its count is beyond the
+    # exact ``tail`` quantile of a Poisson whose rate is known from the key's history
+    # (Poisson-gamma: the less history, the wider), with a floor of ``small_min`` posts
+    # instead of ``min_count`` (0 = off; see smallcounts.py)
+    tail: float = 0.0
+    small_min: int = 8
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +57,8 @@ class BurstParams:
             "min_ratio": self.min_ratio,
             "warmup": self.warmup,
             "per_thread": self.per_thread,
+            "tail": self.tail,
+            "small_min": self.small_min,
         }
 
 
@@ -133,7 +142,12 @@ class BurstCore:
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Checkpoints written before version 2 lack the thread cap: fill it in."""
         self.__dict__.update(state)
-        for name, value in (("per_thread", 2), ("thread_window", 3600.0)):
+        for name, value in (
+            ("per_thread", 2),
+            ("thread_window", 3600.0),
+            ("tail", 0.0),
+            ("small_min", 8),
+        ):
             if not hasattr(self.p, name):
                 setattr(self.p, name, value)
         for st in self.keys.values():
@@ -243,7 +257,8 @@ class BurstCore:
     def check(self, st: KeyState, t: float) -> Verdict | None:
         p = self.p
         sums = st.counts.sums
-        if sums[-1] < p.min_count:  # the longest window holds the most: cheapest first
+        floor = min(p.min_count, p.small_min) if p.tail > 0.0 else p.min_count
+        if sums[-1] < floor:  # the longest window holds the most: cheapest first
             return None
         since = st.first_t if p.warmup_per_key or self.first_t is None else self.first_t
         if t - since < p.warmup:
@@ -267,14 +282,26 @@ class BurstCore:
         """The thresholds of :meth:`verdicts` alone (on the hot path of every post)."""
         p, b = self.p, st.baseline
         f_t = b.factor(t)
-        scale = b.level / p.bucket
         out = []
         for i, w in enumerate(p.windows):
             span = min(w, t - st.first_t + 1.0)
-            exp = max(scale * (f_t + b.factor(t - span)) / 2.0 * span, 0.05)
+            exp = max(b.level / p.bucket * (f_t + b.factor(t - span)) / 2.0 * span, 0.05)
             sd = math.sqrt(st.dispersion[i] * (exp if exp > 0.5 else 0.5))
-            out.append(max(exp + p.z * sd, p.min_count, p.min_ratio * exp))
+            out.append(self._need(st, exp, sd))
         return out
+
+    def _need(self, st: KeyState, exp: float, sd: float) -> float:
+        """The count a window must reach: the z rule with its floor, or (when ``tail``
+        is set) the exact small-count rule with its lower floor; always ``min_ratio``."""
+        p = self.p
+        need = max(exp + p.z * sd, float(p.min_count))
+        if p.tail > 0.0:
+            b = st.baseline
+            memory = 1.0 / (b.alpha if b.seasonal else b.cold_alpha)
+            known = max(b.level * min(float(b.buckets_seen), memory), 1.0)  # posts learnt
+            small = upper_threshold(exp, exp + exp * exp / known, p.tail)
+            need = min(need, float(max(small, p.small_min)))
+        return max(need, p.min_ratio * exp)
 
     def verdicts(self, st: KeyState, t: float) -> list[Verdict]:
         p = self.p
@@ -284,8 +311,7 @@ class BurstCore:
             exp = max(st.baseline.expected_window(t, span), 0.05)
             sd = math.sqrt(st.dispersion[i] * max(exp, 0.5))
             obs = float(st.counts.window(i))
-            need = max(float(p.min_count), exp + p.z * sd, p.min_ratio * exp)
-            out.append(Verdict(w, obs, exp, (obs - exp) / sd, need))
+            out.append(Verdict(w, obs, exp, (obs - exp) / sd, self._need(st, exp, sd)))
         return out
 
     # ---- the alert's life ------------------------------------------------------------

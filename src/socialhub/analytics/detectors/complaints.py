@@ -7,6 +7,7 @@ from datetime import datetime
 
 from socialhub.analytics.detectors.burst import BurstCore, BurstParams, Verdict, thread_of, ts
 from socialhub.analytics.detectors.series import tokens
+from socialhub.analytics.params import Parametrised
 from socialhub.models import Mention, as_utc
 from socialhub.records.signals import Signal
 from socialhub.text import fold, index_tokens
@@ -37,7 +38,7 @@ def _city_table(names: Iterable[str]) -> set[str]:
     return {" ".join(index_tokens(n)) for n in names if n.strip()}
 
 
-class ComplaintDetector:
+class ComplaintDetector(Parametrised):
     """Bursts of complaints of one category in one place (``network_outage`` in Lyon).
 
     Keys are ``complaint:<category>:<place>`` (plus ``complaint:<category>:*`` for the

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from socialhub.analytics.detectors.burst import thread_of, ts
+from socialhub.analytics.params import Parametrised
 from socialhub.models import Mention, as_utc
 from socialhub.records.signals import Signal
 from socialhub.text import norm_handle
@@ -34,7 +35,7 @@ class Cascade:
     last: float = 0.0
 
 
-class ConvergenceDetector:
+class ConvergenceDetector(Parametrised):
     """Several listed voices (journalists, MPs, influencers, partners) join one
     conversation within a few hours.
 

@@ -13,6 +13,7 @@ import numpy as np
 from socialhub.analytics.detectors.burst import thread_of, ts
 from socialhub.analytics.detectors.series import severity, tokens
 from socialhub.analytics.detectors.stories import Recent, Story, group, posts
+from socialhub.analytics.params import Parametrised
 from socialhub.models import Mention, as_utc
 from socialhub.query.words import STOPWORDS
 from socialhub.records.signals import Signal
@@ -33,7 +34,7 @@ def pair_hash(a: int, b: int) -> int:
     return (lo * 0x9E3779B97F4A7C15 + hi) & _MASK
 
 
-class EmergingDetector:
+class EmergingDetector(Parametrised):
     """Terms, hashtags, entities and term pairs whose frequency jumps: SigniTrend.
 
     Schubert, Weiler & Kriegel, "SigniTrend: scalable detection of emerging topics in

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from socialhub.analytics.detectors.burst import ThreadCap, thread_of, ts
+from socialhub.analytics.params import Parametrised
 from socialhub.models import Mention, as_utc
 from socialhub.records.signals import Signal
 
@@ -42,7 +43,7 @@ def two_proportion_z(x1: float, n1: float, x0: float, n0: float) -> float:
     return (x1 / n1 - x0 / n0) / math.sqrt(var)
 
 
-class SentimentShiftDetector:
+class SentimentShiftDetector(Parametrised):
     """Share of negative mentions in a sliding window against its own baseline.
 
     Per query, the window (30 minutes by default, one-minute steps) is compared with

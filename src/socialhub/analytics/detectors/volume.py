@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from socialhub.analytics.detectors.burst import BurstCore, BurstParams, Verdict, thread_of, ts
+from socialhub.analytics.params import Parametrised
 from socialhub.models import Mention, as_utc
 from socialhub.records.signals import Signal
 
 
-class VolumeDetector:
+class VolumeDetector(Parametrised):
     """Mention volume far above a seasonal, spike-robust baseline.
 
     Per query (``query:<id>``) and per workspace (``workspace:<id>``), one-minute counts
@@ -71,9 +72,11 @@ class VolumeDetector:
         z: float = 6.0,
         min_count: int = 15,
         min_ratio: float = 3.0,
-        windows: tuple[float, ...] | list[float] = (60.0, 300.0, 1800.0),
+        windows: tuple[float, ...] | list[float] = (60.0, 300.0, 1800.0, 3600.0),
         warmup: float = 3600.0,
         per_thread: int = 2,
+        tail: float = 1e-8,
+        small_min: int = 12,
         per_workspace: bool = True,
         total: bool = False,
         workspaces: Mapping[int, int] | None = None,
@@ -86,6 +89,8 @@ class VolumeDetector:
             windows=tuple(sorted(float(w) for w in windows)),
             warmup=float(warmup),
             per_thread=int(per_thread),
+            tail=float(tail),
+            small_min=int(small_min),
         )
         self.core = BurstCore(self.params)
         self.per_workspace = per_workspace

@@ -54,7 +54,6 @@ class BroadcastConnector:
         clock: Callable[[], datetime] | None = None,
         wall: Callable[[], float] | None = None,
         env: Mapping[str, str] | None = None,
-        **_coordinator_options: Any,
     ) -> None:
         if medium not in MEDIA:
             raise ValueError(f"broadcast: medium must be one of {MEDIA}")

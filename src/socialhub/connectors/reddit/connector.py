@@ -64,7 +64,6 @@ class RedditConnector:
         limit: int = 100,
         timeout: float = 30.0,
         env: Mapping[str, str] | None = None,
-        **options: Any,
     ) -> None:
         self.env: Mapping[str, str] = os.environ if env is None else env
         self.base_url = base_url
@@ -74,7 +73,6 @@ class RedditConnector:
         )
         self.limit = max(1, min(int(limit), 100))
         self.timeout = timeout
-        self.options = options
         self._client: RedditClient | None = None
 
     def client(self) -> RedditClient:

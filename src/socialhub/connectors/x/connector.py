@@ -89,12 +89,10 @@ class XConnector:
         timeout: float = 30.0,
         stream_timeout: float = 30.0,
         env: Mapping[str, str] | None = None,
-        **options: Any,
     ) -> None:
         self.client = XClient(base_url, timeout=timeout, stream_timeout=stream_timeout)
         self.max_results = max(10, min(int(max_results), 100))
         self.env: Mapping[str, str] = os.environ if env is None else env
-        self.options = options
         self._user_ids: dict[str, str] = {}
 
     async def close(self) -> None:

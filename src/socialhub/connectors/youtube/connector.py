@@ -76,7 +76,6 @@ class YouTubeConnector:
         timeout: float = 20.0,
         env: Mapping[str, str] | None = None,
         clock: Callable[[], datetime] | None = None,
-        **_coordinator_options: Any,
     ) -> None:
         self.base_url = base_url
         self.page_size = page_size

@@ -218,6 +218,20 @@
         res.type = "button";
         res.addEventListener("click", function () { act(a.id, "resolve"); });
         row.appendChild(res);
+        // Analysts and admins may send an alert (its evidence) to the legal desk.
+        const legal = SH.el("button", "send-legal", "Send to legal");
+        legal.type = "button";
+        legal.addEventListener("click", async function () {
+          try {
+            const sent = await SH.api(base + "/legal/send", {
+              method: "POST", body: { kind: "alert", item_id: String(a.id), reason: "other" },
+            });
+            legal.replaceWith(SH.el("span", "meta", "sent to legal: case " + sent.case));
+          } catch (err) {
+            window.alert(err.message);
+          }
+        });
+        row.appendChild(legal);
         li.appendChild(row);
       }
       list.appendChild(li);

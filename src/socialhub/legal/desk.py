@@ -1,0 +1,337 @@
+"""The legal desk: send items to legal, manage cases, capture evidence.
+
+Every act on a case is also an entry of its chain of custody (:mod:`.custody`), written
+right after the act: opened, item added, viewed, note added, status/owner/title/reason
+changed, capture taken or refused, exported, timestamped. Roles are the caller's
+business (web: ``legal.send`` for analysts and up, ``legal.manage`` for legal and
+admin; the CLI is an operator's tool).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from socialhub.legal.custody import Custody
+from socialhub.legal.fetch import CaptureGuard, CaptureRefused, GuardedFetcher
+from socialhub.legal.files import EvidenceFiles
+from socialhub.models import utcnow
+from socialhub.serialize import mention_to_dict
+from socialhub.store.base import Store
+from socialhub.store.legal import REASONS, STATUSES, Capture, Case, CaseItem, LegalRepo, Note
+
+FILES_ENV = "SOCIALHUB_EVIDENCE_DIR"
+TSA_ENV = "SOCIALHUB_TSA_URL"
+MAX_NOTE = 20_000
+
+
+class LegalError(ValueError):
+    """A request the desk refuses (unknown item, closed case, bad value), with why."""
+
+
+@dataclass(slots=True)
+class LegalConfig:
+    files: Path = Path("data/evidence")
+    # Exact host:port pairs captured whatever they resolve to (tests' own servers); the
+    # guard also reads SOCIALHUB_FETCH_ALLOW, like every connector fetch.
+    allow: tuple[str, ...] = ()
+    tsa_url: str = ""
+    browser: bool = True
+    chromium: str = "/usr/bin/chromium"
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> LegalConfig:
+        config = cls(
+            files=Path(os.environ.get(FILES_ENV) or "data/evidence"),
+            tsa_url=os.environ.get(TSA_ENV, ""),
+        )
+        for key, value in overrides.items():
+            setattr(config, key, value)
+        return config
+
+
+@dataclass(slots=True)
+class CaptureResult:
+    captures: list[Capture] = field(default_factory=list)
+    refused: str = ""
+    blocked: list[str] = field(default_factory=list)
+
+
+def sha256_json(value: Any) -> str:
+    data = orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
+    return hashlib.sha256(data).hexdigest()
+
+
+class LegalDesk:
+    def __init__(self, store: Store, config: LegalConfig | None = None, clock: Any = utcnow):
+        self.store = store
+        self.config = config or LegalConfig.from_env()
+        self.repo = LegalRepo(store)
+        self.custody = Custody(store)
+        self.files = EvidenceFiles(self.config.files)
+        self.clock = clock
+
+    # -- cases ---------------------------------------------------------------------
+
+    def case(self, case_id: int, workspace_id: int | None = None) -> Case:
+        case = self.repo.get_case(case_id)
+        if case is None or (workspace_id is not None and case.workspace_id != workspace_id):
+            raise LegalError(f"no case {case_id}")
+        return case
+
+    def send(
+        self,
+        workspace_id: int,
+        kind: str,
+        item_id: str,
+        *,
+        by: str,
+        reason: str = "other",
+        title: str = "",
+        case_id: int | None = None,
+        note: str = "",
+    ) -> tuple[Case, bool]:
+        """Open a case with this item, or add it to ``case_id``; returns the case and
+        whether the item is new in it."""
+        record, raw, raw_sha, url = self._item(workspace_id, kind, item_id)
+        now = self.clock()
+        if case_id is None:
+            if reason not in REASONS:
+                raise LegalError(f"unknown reason {reason!r}; expected one of {REASONS}")
+            title = title.strip() or _default_title(kind, item_id)
+            case = self.repo.add_case(
+                Case(workspace_id, title[:300], reason, created_by=by, created_at=now)
+            )
+            assert case.id is not None
+            self.custody.record(case.id, by, "case.opened", payload={"reason": reason}, at=now)
+        else:
+            case = self.case(case_id, workspace_id)
+            if case.status == "closed":
+                raise LegalError(f"case {case_id} is closed: reopen it first")
+        assert case.id is not None
+        item = CaseItem(case.id, kind, item_id, now, url, record, raw, raw_sha, by)
+        added = self.repo.add_item(item)
+        if added:
+            self.custody.record(
+                case.id,
+                by,
+                "item.added",
+                f"{kind}:{item_id}",
+                {"raw_sha256": raw_sha, "record_sha256": sha256_json(record)},
+                at=now,
+            )
+        if note.strip():
+            self.add_note(case.id, by, note)
+        return self.case(case.id), added
+
+    def _item(
+        self, workspace_id: int, kind: str, item_id: str
+    ) -> tuple[dict[str, Any], str | None, str, str]:
+        if kind == "mention":
+            mention = self.store.mentions.get_mention(item_id)
+            if mention is None or workspace_id not in self.repo.mention_workspaces(item_id):
+                raise LegalError(f"no mention {item_id} in this workspace")
+            raw, sha, url = self.repo.stored_payload(item_id)
+            return mention_to_dict(mention, include_raw=False), raw, sha, url
+        if kind == "alert":
+            alert = self.store.alerts.get_alert(int(item_id)) if item_id.isdigit() else None
+            if alert is None or alert.workspace_id != workspace_id:
+                raise LegalError(f"no alert {item_id} in this workspace")
+            return alert.to_dict(), None, "", ""
+        raise LegalError(f"cannot send a {kind!r} to legal (mention or alert)")
+
+    def view(self, case_id: int, by: str) -> Case:
+        case = self.case(case_id)
+        self.custody.record(case_id, by, "case.viewed", at=self.clock())
+        return case
+
+    def add_note(self, case_id: int, by: str, body: str) -> Note:
+        body = body.strip()
+        if not body or len(body) > MAX_NOTE:
+            raise LegalError(f"a note is 1 to {MAX_NOTE} characters")
+        if self.case(case_id).status == "closed":
+            raise LegalError(f"case {case_id} is closed")
+        now = self.clock()
+        note = self.repo.add_note(Note(case_id, by, body, now))
+        digest = hashlib.sha256(body.encode()).hexdigest()
+        self.custody.record(
+            case_id, by, "note.added", f"note:{note.id}", {"body_sha256": digest}, at=now
+        )
+        return note
+
+    def update(
+        self,
+        case_id: int,
+        by: str,
+        *,
+        status: str | None = None,
+        owner: str | None = None,
+        title: str | None = None,
+        reason: str | None = None,
+    ) -> Case:
+        case = self.case(case_id)
+        if status is not None and status not in STATUSES:
+            raise LegalError(f"unknown status {status!r}; expected one of {STATUSES}")
+        if reason is not None and reason not in REASONS:
+            raise LegalError(f"unknown reason {reason!r}; expected one of {REASONS}")
+        now = self.clock()
+        changes: dict[str, tuple[str, str]] = {}
+        for name, value in (("status", status), ("owner", owner), ("reason", reason)):
+            if value is not None and value != getattr(case, name):
+                changes[name] = (getattr(case, name), value)
+                setattr(case, name, value)
+        if title is not None and title.strip() and title.strip() != case.title:
+            case.title = title.strip()[:300]
+            changes["title"] = ("", "")  # the text stays out of the chain
+        if not changes:
+            return case
+        case.updated_at = now
+        if status is not None and status != "closed":
+            case.closed_at = None
+        saved = self.repo.update_case(case)
+        for name, (old, new) in changes.items():
+            self.custody.record(
+                case_id, by, f"case.{name}", payload={"from": old, "to": new}, at=now
+            )
+        return saved
+
+    # -- evidence capture --------------------------------------------------------------
+
+    def capture(self, case_id: int, item_id: str, by: str) -> CaptureResult:
+        """Capture the public page of an item: WARC always, screenshot and PDF by
+        Chromium (when enabled); refused or failed captures are recorded too."""
+        case = self.case(case_id)
+        items = {i.item_id: i for i in self.repo.list_items(case_id)}
+        if item_id not in items:
+            raise LegalError(f"{item_id} is not in case {case_id}")
+        url = items[item_id].url
+        if not url:
+            raise LegalError(f"{item_id} has no public address to capture")
+        del case
+        guard = CaptureGuard(self.config.allow)
+        fetcher = GuardedFetcher(guard)
+        result = CaptureResult()
+        now = self.clock()
+        shown = None
+        error = ""
+        try:
+            if self.config.browser:
+                from socialhub.legal.browser import capture_page
+
+                try:
+                    shown = capture_page(url, fetcher, chromium=self.config.chromium)
+                except CaptureRefused:
+                    raise
+                except Exception as exc:  # no browser: the WARC still preserves the page
+                    error = f"browser: {type(exc).__name__}: {str(exc)[:300]}"
+            if shown is None:
+                fetched = fetcher.get(url)
+                final = fetched.final_url
+            else:
+                final = shown.document.final_url
+                result.blocked = shown.blocked
+        except CaptureRefused as exc:
+            result.refused = exc.reason
+            capture = self.repo.add_capture(
+                Capture(
+                    case_id,
+                    item_id,
+                    "warc",
+                    url,
+                    "refused",
+                    now,
+                    error=f"{exc.url}: {exc.reason}",
+                    captured_by=by,
+                )
+            )
+            result.captures.append(capture)
+            self.custody.record(
+                case_id,
+                by,
+                "capture.refused",
+                item_id,
+                {"url_sha256": _h(url), "reason": exc.reason},
+                at=now,
+            )
+            return result
+        except Exception as exc:
+            capture = self.repo.add_capture(
+                Capture(
+                    case_id,
+                    item_id,
+                    "warc",
+                    url,
+                    "failed",
+                    now,
+                    error=f"{type(exc).__name__}: {str(exc)[:300]}",
+                    captured_by=by,
+                )
+            )
+            result.captures.append(capture)
+            self.custody.record(
+                case_id, by, "capture.failed", item_id, {"error": type(exc).__name__}, at=now
+            )
+            return result
+        finally:
+            fetcher.close()
+        artifacts: list[tuple[str, bytes, str]] = [
+            ("warc", fetcher.recorder.getvalue(), "application/warc")
+        ]
+        if shown is not None:
+            artifacts += [
+                ("screenshot", shown.screenshot, "image/png"),
+                ("pdf", shown.pdf, "application/pdf"),
+            ]
+        hashes: dict[str, str] = {}
+        for artifact, data, media in artifacts:
+            digest = self.files.put(data)
+            hashes[artifact] = digest
+            result.captures.append(
+                self.repo.add_capture(
+                    Capture(
+                        case_id,
+                        item_id,
+                        artifact,
+                        url,
+                        "ok",
+                        now,
+                        final,
+                        digest,
+                        len(data),
+                        media,
+                        captured_by=by,
+                    )
+                )
+            )
+        if shown is None and self.config.browser:
+            for artifact in ("screenshot", "pdf"):
+                result.captures.append(
+                    self.repo.add_capture(
+                        Capture(
+                            case_id,
+                            item_id,
+                            artifact,
+                            url,
+                            "failed",
+                            now,
+                            final,
+                            error=error,
+                            captured_by=by,
+                        )
+                    )
+                )
+        self.custody.record(case_id, by, "capture.taken", item_id, {"sha256": hashes}, at=now)
+        return result
+
+
+def _h(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _default_title(kind: str, item_id: str) -> str:
+    return f"{'Mention' if kind == 'mention' else 'Alerte'} {item_id}"

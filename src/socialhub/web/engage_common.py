@@ -1,0 +1,111 @@
+"""What the engagement pages and API share: the service, the actor, the language,
+errors mapped to HTTP, times in the workspace's zone, and form bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+
+from socialhub.engage.service import Actor, EngageError, Engagement
+from socialhub.engage.texts import LANGS, TEXTS, t
+from socialhub.web.access import ApiError, WorkspaceContext
+
+LANG_COOKIE = "socialhub_lang"
+T = TypeVar("T")
+
+
+# application/x-www-form-urlencoded bodies in the OpenAPI document, for the form routes
+def form_schema(**fields: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"csrf_token": {"type": "string"}, **fields},
+                    }
+                }
+            },
+        }
+    }
+
+
+def engagement(request: Request) -> Engagement:
+    eng: Engagement = request.app.state.engagement
+    return eng
+
+
+def actor(ctx: WorkspaceContext) -> Actor:
+    return Actor(ctx.principal.user.username, ctx.role.value)
+
+
+def lang_of(request: Request) -> str:
+    """``?lang=`` first, then the cookie, then the browser's first language; French."""
+    for value in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if value in LANGS:
+            return value
+    accept = request.headers.get("accept-language", "").lower()
+    return "en" if accept.startswith("en") else "fr"
+
+
+async def call(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a service call in a thread; its refusals become HTTP errors, worded in the
+    reader's language."""
+    try:
+        return await run_in_threadpool(fn, *args, **kwargs)
+    except EngageError as exc:
+        codes = {403: "forbidden", 404: "not_found"}
+        key = f"e.{exc.key}"
+        message = t(lang_of(request), key, **exc.values) if key in TEXTS else str(exc)
+        raise ApiError(exc.status, codes.get(exc.status, "refused"), message) from None
+
+
+async def form(request: Request) -> dict[str, str]:
+    body = (await request.body()).decode("utf-8", "replace")
+    return {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
+
+
+def int_field(data: dict[str, str], name: str, *, required: bool = True) -> int | None:
+    raw = (data.get(name) or "").strip()
+    if not raw:
+        if required:
+            raise ApiError(422, "invalid_request", f"{name}: required")
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise ApiError(422, "invalid_request", f"{name}: expected a number")
+    return int(raw)
+
+
+def local_time(dt: datetime | None, tz: str) -> str:
+    if dt is None:
+        return ""
+    return dt.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y %H:%M")
+
+
+def parse_local(value: str, tz: str) -> datetime | None:
+    """A ``datetime-local`` field (``2026-12-08T08:00``) in the workspace's time zone."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        naive = datetime.fromisoformat(value)
+    except ValueError:
+        raise ApiError(422, "invalid_request", f"not a date and time: {value[:40]!r}") from None
+    if naive.tzinfo is not None:
+        return naive
+    return naive.replace(tzinfo=ZoneInfo(tz))
+
+
+def after_approval(eng: Engagement, draft_id: int) -> None:
+    """The last approval publishes at once when nothing is scheduled; long platform
+    waits are left to the scheduler (``socialhub engage publish``)."""
+    draft = eng.repo.get_draft(draft_id)
+    if draft is not None and draft.status == "approved" and draft.scheduled_at is None:
+        eng.publish_draft(draft_id, max_wait=10.0)

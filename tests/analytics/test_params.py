@@ -1,0 +1,97 @@
+"""Detectors declare their parameters (River's ``_get_params`` / ``clone``), and a
+checkpoint is reconciled with the configuration from those declarations."""
+
+from __future__ import annotations
+
+import inspect
+import pickle
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from socialhub.alerts.routing import Router
+from socialhub.analytics.detectors import DetectorSet, builtin_detectors
+from socialhub.analytics.params import CONTEXT, Parametrised, changed_params
+from socialhub.analytics.service import DetectorService
+from socialhub.bus import open_bus
+from socialhub.store.sqlite import SqliteStore
+
+from .streams import background
+
+NAMES = sorted(builtin_detectors())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_detector_declares_its_constructor_keywords(name: str) -> None:
+    factory = builtin_detectors()[name]
+    det = factory()
+    assert isinstance(det, Parametrised)
+    keywords = set(inspect.signature(factory).parameters) - CONTEXT
+    assert set(det._get_params()) == keywords
+    clone = det.clone()
+    assert type(clone) is type(det) and clone is not det
+    assert clone._get_params() == det._get_params()
+    assert pickle.loads(pickle.dumps(det))._get_params() == det._get_params()
+    with pytest.raises(TypeError, match="no parameter"):
+        det.clone(not_a_parameter=1)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_clone_has_no_learnt_state(name: str) -> None:
+    stream = list(background(5, per_minute=5, duration=timedelta(hours=2)))
+    det = DetectorSet.from_config({"only": [name]}).detectors[name]
+    fresh = pickle.dumps(builtin_detectors()[name]())
+    for m in stream:
+        det.update(m)
+    assert pickle.dumps(det) != fresh  # it learnt something
+    assert pickle.dumps(det.clone()) == fresh
+
+
+def test_settings_reach_the_declaration_and_a_change_is_named() -> None:
+    tuned = DetectorSet.from_config({"detectors": {"volume": {"z": 4.0, "windows": [60, 600]}}})
+    volume = tuned.detectors["volume"]
+    assert isinstance(volume, Parametrised)
+    assert volume._get_params()["z"] == 4.0
+    default = builtin_detectors()["volume"]()
+    assert changed_params(volume, default) == ["windows", "z"]
+    assert changed_params(volume, volume.clone()) == []
+    # lists and tuples of the same values are the same parameter
+    assert changed_params(volume.clone(windows=(60.0, 600.0)), volume) == []
+
+
+def test_resume_keeps_state_unless_parameters_changed(
+    sqlite_store: SqliteStore, tmp_path: Path
+) -> None:
+    old = DetectorSet.from_config({"only": ["volume", "sentiment_shift"]})
+    list(old.run(list(background(3, per_minute=5, duration=timedelta(hours=2))), flush=False))
+    state = tmp_path / "detectors.pickle"
+    state.write_bytes(pickle.dumps(old))
+    router = Router(sqlite_store.alerts, [], [])
+
+    def resume(config: dict[str, object]) -> DetectorService:
+        return DetectorService(open_bus(), sqlite_store, config, router=router, state_path=state)
+
+    same = resume({"only": ["volume", "sentiment_shift"]}).detectors.detectors
+    assert same["volume"].core.keys and same["sentiment_shift"].keys  # type: ignore[attr-defined]
+    tuned = resume({"only": ["volume", "sentiment_shift"], "detectors": {"volume": {"z": 9.0}}})
+    kept, fresh = tuned.detectors.detectors["sentiment_shift"], tuned.detectors.detectors["volume"]
+    assert kept.keys  # type: ignore[attr-defined]
+    assert not fresh.core.keys  # type: ignore[attr-defined]
+    assert fresh._get_params()["z"] == 9.0  # type: ignore[attr-defined]
+
+
+def test_detector_settings_are_checked_against_the_declarations() -> None:
+    where = "hub.toml: [detect.detectors.volume]"
+    with pytest.raises(ValueError, match=r"hub\.toml: \[detect\.detectors\.volume\]: unknown par"):
+        DetectorSet.from_config({"detectors": {"volume": {"zz": 4}}}, origin="hub.toml")
+    with pytest.raises(ValueError, match=rf"{re.escape(where)} z: must be a float, not 'high'"):
+        DetectorSet.from_config({"detectors": {"volume": {"z": "high"}}}, origin="hub.toml")
+    with pytest.raises(ValueError, match=r"\[detect\.detectors\.emerging\] hold: must be a int"):
+        DetectorSet.from_config({"detectors": {"emerging": {"hold": 2.5}}})
+    # what the declarations allow still builds: ints for floats, lists for tuples, enabled
+    ok = DetectorSet.from_config(
+        {"detectors": {"volume": {"z": 4, "windows": [60, 600]}, "emerging": {"enabled": False}}}
+    )
+    assert "emerging" not in ok.detectors and ok.detectors["volume"]._get_params()["z"] == 4  # type: ignore[attr-defined]
