@@ -29,6 +29,14 @@ PostgreSQL fixtures:
 
 If the PostgreSQL server cannot be reached, these fixtures FAIL the test with the
 reason (they never skip: a missing database must not pass as green).
+
+Under pytest-xdist (``scripts/test.sh`` runs two workers) each worker is its own pytest
+session, so it has its own ``pg_url`` database; NATS tests use a random stream prefix
+each, and servers a test starts listen on free ports.
+
+Password hashing: tests hash and verify with a tiny Argon2id profile (the algorithm and
+code path are the real ones; only the cost differs). At the production cost a login
+costs 0.1-0.5 s on the CI machine and the suite logs in hundreds of times.
 """
 
 from __future__ import annotations
@@ -41,11 +49,17 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 from psycopg import sql
 
+from socialhub.config import passwords
 from socialhub.store import open_store
 from socialhub.store.postgres import PostgresStore
 from socialhub.store.sqlite import SqliteStore
+
+# Weaker than every "weak" hash a test builds on purpose (m=8192), so rehash-on-login
+# tests still see an upgrade.
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
 
 DEFAULT_PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BACKENDS = {"sqlite": "sqlite_store", "postgres": "pg_store"}

@@ -6,11 +6,15 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from socialhub.config import apply_config, load_config
 from socialhub.connectors.demo import DemoSource
 from socialhub.hub import Hub
 from socialhub.pipeline.chain import DEFAULT_ENRICHERS
 from socialhub.settings import Settings
+
+pytestmark = pytest.mark.slow  # end to end: the whole hub
 
 ROOT = Path(__file__).resolve().parents[1]
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)

@@ -29,7 +29,9 @@ from socialhub.settings import Settings
 from socialhub.store import open_store
 from socialhub.store.base import Store
 from socialhub.web.app import create_app
+from socialhub.web.clientip import parse_proxies
 from socialhub.web.live import LiveFeed
+from socialhub.web.security import AuthConfig
 
 log = logging.getLogger(__name__)
 
@@ -116,16 +118,15 @@ class Hub:
         ]
         server: uvicorn.Server | None = None
         if self.web:
-            app = create_app(self.store, self.live, self.pipeline.stats, bootstrap_admin=True)
-            app.state.sources = list(self.settings.sources)  # Admin -> Sources lists them
-            config = uvicorn.Config(
-                app,
-                host=self.settings.host,
-                port=self.settings.port,
-                log_level="warning",
-                lifespan="off",
+            app = create_app(
+                self.store,
+                self.live,
+                self.pipeline.stats,
+                auth=AuthConfig(trusted_proxies=parse_proxies(self.settings.trusted_proxies)),
+                bootstrap_admin=True,
             )
-            server = _QuietServer(config)
+            app.state.sources = list(self.settings.sources)  # Admin -> Sources lists them
+            server = _QuietServer(web_config(app, self.settings.host, self.settings.port))
             tasks.append(asyncio.create_task(server.serve(), name="web"))
         try:
             if until_sources_done:
@@ -156,6 +157,19 @@ class Hub:
 
     def close(self) -> None:
         self.store.close()
+
+
+def web_config(app: Any, host: str, port: int) -> uvicorn.Config:
+    """How every socialhub web server runs under uvicorn.
+
+    uvicorn's own proxy-header handling is off: by default it believes X-Forwarded-For
+    from 127.0.0.1, so anything on the machine could pick its client address (and reset
+    the login rate limits). The app reads forwarded headers itself, only from the
+    configured ``trusted_proxies`` (:mod:`socialhub.web.clientip`).
+    """
+    return uvicorn.Config(
+        app, host=host, port=port, log_level="warning", lifespan="off", proxy_headers=False
+    )
 
 
 class _QuietServer(uvicorn.Server):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,10 @@ class Settings:
     enrichers: dict[str, int | None] = field(default_factory=lambda: dict(DEFAULT_ENRICHERS))
     pipeline: dict[str, Any] = field(default_factory=dict)
     batch_size: int = 500
+    # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or
+    # CIDR networks; none by default): SOCIALHUB_TRUSTED_PROXIES="10.0.0.5,10.1.0.0/16"
+    # or [hub] trusted_proxies = ["10.0.0.5"]. See socialhub.web.clientip.
+    trusted_proxies: list[str] = field(default_factory=list)
     sources: list[SourceSettings] = field(default_factory=list)
     # [detect]: detectors and alerting (see socialhub.analytics.service); enabled = false
     # switches the detector service off
@@ -62,6 +67,8 @@ class Settings:
         s.bus = os.environ.get("SOCIALHUB_BUS", s.bus)
         s.host = os.environ.get("SOCIALHUB_HOST", s.host)
         s.port = int(os.environ.get("SOCIALHUB_PORT", s.port))
+        if "SOCIALHUB_TRUSTED_PROXIES" in os.environ:
+            s.trusted_proxies = _proxies(os.environ["SOCIALHUB_TRUSTED_PROXIES"].split(","))
         for key, value in overrides.items():
             if value is not None:
                 setattr(s, key, value)
@@ -83,6 +90,7 @@ class Settings:
             host=str(hub.get("host", cls.host)),
             port=int(hub.get("port", cls.port)),
             batch_size=int(hub.get("batch_size", cls.batch_size)),
+            trusted_proxies=_proxies(hub.get("trusted_proxies", [])),
         )
         pipe = dict(data.get("pipeline", {}))
         if "enrichers" in pipe:
@@ -110,7 +118,22 @@ class Settings:
             s.db = env.db
         if "SOCIALHUB_BUS" in os.environ:
             s.bus = env.bus
+        if "SOCIALHUB_TRUSTED_PROXIES" in os.environ:
+            s.trusted_proxies = env.trusted_proxies
         for key, value in overrides.items():
             if value is not None:
                 setattr(s, key, value)
         return s
+
+
+def _proxies(values: Any) -> list[str]:
+    """Validated proxy addresses/networks (ValueError names a bad one)."""
+    if isinstance(values, str) or not isinstance(values, list | tuple):
+        raise ValueError("trusted_proxies: expected a list of addresses or networks")
+    items = [str(v).strip() for v in values if str(v).strip()]
+    for item in items:
+        try:
+            ip_network(item, strict=False)
+        except ValueError as exc:
+            raise ValueError(f"trusted_proxies: {item!r} is not an IP address or network") from exc
+    return items

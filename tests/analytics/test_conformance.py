@@ -35,8 +35,17 @@ def rich_stream() -> list[Mention]:
                 quote_of="x:press0" if i else None, sentiment_label="negative")
         for i in range(4)
     ]  # fmt: skip
+    # and a coordinated network: 8 days-old accounts post one link within 40 s
+    coordinated = [
+        Mention("x", f"coord{i}", "Ils mentent ! https://fuite.example/doc", start +
+                timedelta(minutes=20, seconds=5 * i), query_ids=[1],
+                author=Author("x", f"c{i}", f"relais{i}", followers=2,
+                              created_at=start - timedelta(days=8)))
+        for i in range(8)
+    ]  # fmt: skip
     return merge(
         background(91, per_minute=3, duration=timedelta(hours=16), text=text),
+        coordinated,
         burst(92, start=start, per_minute=40, minutes=30, negative_share=0.8,
               text="Plus de réseau à Lyon #PanneGeante incendie central"),
         press,

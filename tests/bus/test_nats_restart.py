@@ -23,6 +23,8 @@ import pytest
 from socialhub.bus import Message
 from socialhub.bus.nats import NatsBus
 
+pytestmark = pytest.mark.slow  # end to end: a NATS server of its own
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -139,8 +139,9 @@ def test_import_routes_quarantines_and_is_idempotent(tmp_path: Path) -> None:
     assert all(item["reason"] and item["raw"] is not None for item in quarantined["items"])
     second = runner.invoke(app, ["import", str(src), "--db", db, "--json"])
     again = json.loads(second.stdout)
-    # a re-collection refreshes the stored rows (engagement), never duplicates them
-    assert again["inserted"] == 0 and again["updated"] == report["inserted"]
+    # the same records again: skipped as unchanged (same raw hash), never duplicated
+    assert again["inserted"] == again["updated"] == 0
+    assert again["unchanged"] == report["inserted"]
     store = open_store(db)
     try:
         assert store.mentions.count() == report["inserted"]

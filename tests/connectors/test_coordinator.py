@@ -11,7 +11,6 @@ import asyncio
 import functools
 import json
 import logging
-import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from typing import Any
 
@@ -62,11 +61,18 @@ class FakeApi:
 
     name = "fake"
 
-    def __init__(self, base: str, *, timeout: float = 2.0, env: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        base: str,
+        *,
+        timeout: float = 2.0,
+        env: Mapping[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ):
         if env is not None:
             env_credential(env, "FAKE_TOKEN", "fake")
         self.base = base
-        self.http = httpx.AsyncClient(timeout=timeout)
+        self.http = httpx.AsyncClient(timeout=timeout, transport=transport)
 
     async def close(self) -> None:
         await self.http.aclose()
@@ -143,7 +149,38 @@ class Sink:
 def coordinator(store: Store, server: Server, *targets: Target, **kw: Any) -> Coordinator:
     kw.setdefault("backoff_base", 0.01)
     timeout = kw.pop("timeout", 2.0)
-    return Coordinator("fake-src", FakeApi(server.url, timeout=timeout), list(targets), store, **kw)
+    api = FakeApi(server.url, timeout=timeout, transport=kw.pop("transport", None))
+    return Coordinator("fake-src", api, list(targets), store, **kw)
+
+
+class TimesOut(httpx.AsyncBaseTransport):
+    """The real transport to the local server, except that the first ``times`` requests
+    to ``path`` time out at once: a timeout without waiting for a wall-clock one (a 0.3 s
+    client timeout also fired on normal pages of a loaded machine)."""
+
+    def __init__(self, path: str, times: int = 1) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.path, self.left = path, times
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == self.path and self.left > 0:
+            self.left -= 1
+            raise httpx.ReadTimeout("scripted timeout", request=request)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+class Slept:
+    """Replaces a coordinator's wait: records the seconds asked for, returns at once."""
+
+    def __init__(self, coord: Coordinator) -> None:
+        self.seconds: list[float] = []
+        coord._sleep = self  # type: ignore[method-assign]
+
+    async def __call__(self, seconds: float) -> None:
+        self.seconds.append(seconds)
 
 
 FEED = Target("feed", "main", "brand")
@@ -180,11 +217,11 @@ async def test_429_honours_retry_after(sqlite_store: Store) -> None:
         server.route("/api/main/p2", Reply(429, b"slow down", {"Retry-After": "1"}),
                      page([item("2")]))  # fmt: skip
         sink = Sink()
-        started = time.monotonic()
-        health = await coordinator(sqlite_store, server, FEED).run_once(sink)
-        elapsed = time.monotonic() - started
+        coord = coordinator(sqlite_store, server, FEED)
+        slept = Slept(coord)
+        health = await coord.run_once(sink)
     sink.assert_exactly("1", "2")
-    assert elapsed >= 0.95  # waited what the platform asked, not the 0.01 s backoff
+    assert slept.seconds == [1.0]  # waited what the platform asked, not the 0.01 s backoff
     assert health.errors["RateLimited"] == 1
 
 
@@ -192,11 +229,14 @@ async def test_429_honours_retry_after(sqlite_store: Store) -> None:
 async def test_5xx_and_timeouts_back_off_then_resume(sqlite_store: Store) -> None:
     with serve() as server:
         server.route("/api/main/p1", Reply(503), Reply(500), page([item("1")], "p2"))
-        server.route("/api/main/p2", Reply(200, b"{}", delay=1.0), page([item("2")]))
+        server.route("/api/main/p2", page([item("2")]))
         sink = Sink()
-        health = await coordinator(sqlite_store, server, FEED, timeout=0.3).run_once(sink)
+        coord = coordinator(sqlite_store, server, FEED, transport=TimesOut("/api/main/p2"))
+        slept = Slept(coord)
+        health = await coord.run_once(sink)
     sink.assert_exactly("1", "2")
     assert health.errors["Unavailable"] == 3  # two 5xx, one timeout
+    assert len(slept.seconds) == 3 and slept.seconds[1] >= slept.seconds[0]  # backed off
     assert health.targets["feed:main"].polls_complete == 1
 
 
@@ -335,8 +375,15 @@ async def test_cut_stream_reconnects_and_backfills_the_gap(store: Store) -> None
             stop.set()
 
         gaps = coord.health.target(target_key(target)).gaps
-        done = lambda: len(sink.ids) >= 6 and bool(gaps) and gaps[0].backfilled  # noqa: E731
-        await asyncio.wait_for(asyncio.gather(coord.run(sink, stop), until(done)), 10)
+
+        def done() -> bool:
+            # stop only once s6's page cursor is saved too: stopping between the emit and
+            # the save (a loaded machine) kept s5 as the stream cursor
+            saved = store.sources.get_source_cursor("fake-src", "stream:brand") or {}
+            caught_up = saved.get("stream") == {"last": "s6"}
+            return len(sink.ids) >= 6 and bool(gaps) and gaps[0].backfilled and caught_up
+
+        await asyncio.wait_for(asyncio.gather(coord.run(sink, stop), until(done)), 60)  # hang guard
         (backfill,) = server.hits("/backfill?since_id=s2")
         assert backfill is not None
     sink.assert_exactly("s1", "s2", "s3", "s4", "s5", "s6")

@@ -75,7 +75,7 @@ def test_live_really_waits() -> None:
         return time.monotonic() - start
 
     elapsed = asyncio.run(run())
-    assert 0.25 <= elapsed < 3.0
+    assert elapsed >= 0.25  # really waited (no upper bound: the machine may be loaded)
 
 
 def test_speed_must_be_positive() -> None:

@@ -43,10 +43,11 @@ def test_import_each_fixture_then_reimport_inserts_nothing(store: Store, name: s
     assert store.sources.count_quarantine(source=report.source) == quarantined
 
     again = import_file(FIXTURES / name, store, mapping=mapping)
-    assert again.inserted == 0
-    assert again.updated + again.unchanged == unique
+    assert again.inserted == again.updated == 0
+    assert again.unchanged == unique  # same raw payload: skipped, not "updated"
     assert store.mentions.count() == unique
     assert again.read == again.accounted()
+    assert store.sources.count_quarantine(source=report.source) == quarantined  # not twice
 
 
 def test_imported_x_mentions_read_back_whole(store: Store) -> None:

@@ -173,22 +173,43 @@ def test_members_roles(world: World, as_user: Login) -> None:
     body = c.get("/api/workspaces/com/members").json()
     assert {m["username"]: m["role"] for m in body["items"]}["viewer"] == "viewer"
     assert "legal" in body["roles"]
-    r = c.put("/api/workspaces/com/members/qosviewer", json={"role": "legal"}, headers=h)
+    r = c.put("/api/workspaces/com/members/viewer", json={"role": "legal"}, headers=h)
     assert r.status_code == 200
-    assert as_user("qosviewer").get("/api/workspaces/com").json()["role"] == "legal"
+    assert as_user("viewer").get("/api/workspaces/com").json()["role"] == "legal"
     assert (
-        c.put("/api/workspaces/com/members/qosviewer", json={"role": None}, headers=h).status_code
+        c.put("/api/workspaces/com/members/viewer", json={"role": None}, headers=h).status_code
         == 200
     )
-    assert as_user("qosviewer").get("/api/workspaces/com").status_code == 404
+    assert as_user("viewer").get("/api/workspaces/com").status_code == 404
     assert (
         c.put("/api/workspaces/com/members/admin", json={"role": "viewer"}, headers=h).status_code
         == 409
     )
+
+
+def test_workspace_admin_cannot_probe_usernames_nor_add_site_users(
+    world: World, as_user: Login
+) -> None:
+    """Before: 404 for an unknown username, 200 (and a new member) for any existing one."""
+    c, h = _c(as_user, "admin")
+    existing = c.put("/api/workspaces/com/members/qosviewer", json={"role": "viewer"}, headers=h)
+    unknown = c.put("/api/workspaces/com/members/ghost", json={"role": "viewer"}, headers=h)
+    assert existing.status_code == unknown.status_code == 403
+    assert existing.json()["error"] == unknown.json()["error"] == "forbidden"
+    assert existing.json()["message"].replace("qosviewer", "X") == unknown.json()[
+        "message"
+    ].replace("ghost", "X")
+    assert as_user("qosviewer").get("/api/workspaces/com").status_code == 404  # not added
+    # the site administrator decides: then the workspace admin manages the role
+    root, rh = _c(as_user, "root")
+    added = root.put("/api/workspaces/com/members/qosviewer", json={"role": "viewer"}, headers=rh)
+    assert added.status_code == 200
     assert (
-        c.put("/api/workspaces/com/members/ghost", json={"role": "viewer"}, headers=h).status_code
-        == 404
-    )
+        root.put("/api/workspaces/com/members/ghost", json={"role": "viewer"}, headers=rh)
+    ).status_code == 404
+    r = c.put("/api/workspaces/com/members/qosviewer", json={"role": "legal"}, headers=h)
+    assert r.status_code == 200
+    assert as_user("qosviewer").get("/api/workspaces/com").json()["role"] == "legal"
 
 
 def test_admin_page_renders_for_admin(as_user: Login) -> None:

@@ -34,6 +34,8 @@ from .helpers import (
     password,
 )
 
+pytestmark = pytest.mark.slow  # end to end: a real Chromium
+
 EVIL_QUERY = "<img src=x onerror=window.__pwned=1>"
 
 

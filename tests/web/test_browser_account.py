@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from socialhub.models import Query, utcnow
 
 from .browser import Contexts
 from .helpers import World, mention, password
 from .test_browser import served  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.slow  # end to end: a real Chromium
 
 NEW = "Quetsche-Bleue-2026"
 

@@ -25,6 +25,8 @@ from socialhub.web.wall import new_wall_key
 from .browser import Contexts
 from .helpers import HOSTILE, Clock, World, build_world, mention, password
 
+pytestmark = pytest.mark.slow  # end to end: a real Chromium
+
 
 def _free_port() -> int:
     with socket.socket() as s:

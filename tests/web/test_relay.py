@@ -26,15 +26,35 @@ async def scenario(bus: Bus) -> tuple[list[bytes], int]:
     relay = asyncio.create_task(relay_stored(bus, live, stop, group="live-test"))
     stream = live.subscribe(keepalive=5.0)
     received: list[bytes] = [await anext(stream)]  # ": connected"
-    await asyncio.sleep(0.5)  # the relay subscribes
+    # The relay tails new messages only: publish probes until one comes through, so the
+    # test knows it subscribed (a fixed 0.5 s wait was not always enough under load).
+    probes = 0
+    while True:
+        pending = asyncio.ensure_future(anext(stream))
+        while not pending.done():
+            probes += 1
+            assert probes < 200, "the relay never subscribed"
+            probe = Mention("x", f"probe{probes}", "sonde", T0)
+            await bus.publish(STORED, mention_to_json(probe, include_raw=False))
+            await asyncio.wait({pending}, timeout=0.1)
+        if b'"native_id":"probe' in pending.result():  # not a keep-alive comment
+            break
     await bus.publish(STORED, b"{not json")  # skipped, does not stall the relay
     mention = Mention("x", "n1", "<script>alert(1)</script> panne à Lyon", T0)
     await bus.publish(STORED, mention_to_json(mention, include_raw=False))
-    received.append(await asyncio.wait_for(anext(stream), 10.0))
+    probes_seen = 1
+    while True:  # probes published while the first one travelled arrive before n1
+        event = await asyncio.wait_for(anext(stream), 10.0)
+        if event.startswith(b":"):
+            continue  # keep-alive
+        if b'"native_id":"probe' not in event:
+            break
+        probes_seen += 1
+    received.append(event)
     stop.set()
     relayed = await asyncio.wait_for(relay, 10.0)
     await stream.aclose()
-    return received, relayed
+    return received, relayed - probes_seen
 
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

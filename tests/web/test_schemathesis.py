@@ -23,6 +23,8 @@ from socialhub.web.auth import create_token
 
 from .helpers import NOW, Clock, build_world
 
+pytestmark = pytest.mark.slow  # end to end: every API operation
+
 STREAMING = ("/live",)
 
 

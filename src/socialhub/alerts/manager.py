@@ -114,6 +114,9 @@ class AlertManager:
         self.store = store
         self.config = config or ManagerConfig()
         self._load = load_mentions or self._from_store
+        # whether an alert's series is still well above its baseline (set by the
+        # detector service): such an alert neither auto-resolves nor goes stale
+        self.hold: Callable[[Alert], bool] | None = None
 
     # -- signals --------------------------------------------------------------------
 
@@ -124,7 +127,7 @@ class AlertManager:
         rule = rule_of(signal.workspace_id, signal.detector, signal.key)
         latest = self.store.alerts.latest_alert(rule)
         if latest is not None and latest.active:
-            if t - latest.last_t <= cfg.merge_window:
+            if t - latest.last_t <= cfg.merge_window or (self.hold and self.hold(latest)):
                 return self._merge(latest, signal, t, mentions)
             # Active but quiet for longer than the merge window: close it and start a new
             # story (no cooldown: this alert did not end, it went stale).
@@ -145,12 +148,15 @@ class AlertManager:
             return self._reopen(latest, signal, t, mentions)
         return self._open(rule, signal, t, m, mentions)
 
-    def tick(self, now: datetime) -> list[Alert]:
-        """Auto-resolve active alerts without a signal for ``quiet_time`` (stream time)."""
+    def tick(self, now: datetime, hold: Callable[[Alert], bool] | None = None) -> list[Alert]:
+        """Auto-resolve active alerts without a signal for ``quiet_time`` (stream time),
+        except those ``hold`` keeps (their series is still well above its baseline: the
+        outage's volume at its peak is no reason to close its alert)."""
         now = as_utc(now)
+        hold = hold or self.hold
         done = []
         for alert in self.store.alerts.list_alerts(state="active", limit=10_000):
-            if now - alert.last_t >= self.config.quiet_time:
+            if now - alert.last_t >= self.config.quiet_time and not (hold and hold(alert)):
                 done.append(self._resolve(alert, "auto", now, "auto"))
         return done
 

@@ -43,12 +43,15 @@ from socialhub.analytics.launch_monitor import LaunchMonitor, LaunchWatch
 from socialhub.analytics.launches import EXPECTED_FLOOR
 from socialhub.analytics.launches_library import library_scores
 from socialhub.analytics.params import changed_params
+from socialhub.analytics.stories.service import StoryDetector
+from socialhub.analytics.stories.service import flush as flush_stories
 from socialhub.bus import STORED, Bus, Message, Subscription
 from socialhub.models import Mention, QuarantineItem, Query, as_utc
 from socialhub.records.signals import Signal
 from socialhub.serialize import mention_from_json
 from socialhub.store.availability import is_unavailable
 from socialhub.store.base import Store
+from socialhub.store.stories import StoryStore
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +135,11 @@ class DetectorService:
         self.refresh_every = float(self.config.get("refresh_seconds", 60.0))
         self.checkpoint_every = float(self.config.get("checkpoint_seconds", 300.0))
         self.detectors = self._resume(DetectorSet.from_config(self.config, origin=origin))
+        ratio = float(self.config.get("hold_ratio", 2.0))
+        # an alert whose series is still >= hold_ratio x its baseline stays open
+        self.manager.hold = lambda a: self.detectors.elevated(a.detector, a.key, ratio)
+        self.stories: StoryStore | None = None
+        self._story_setup()
         self.triggers: list[WatchlistTrigger] = []
         self._refreshed = 0.0
         self._saved = time.monotonic()
@@ -252,6 +260,17 @@ class DetectorService:
             workspace_id=query.workspace_id,
         )
 
+    def _story_setup(self) -> None:
+        """The story engine (``[detect.stories]``; ``enabled = false`` switches it off),
+        kept in the detector set so it is checkpointed with it."""
+        table = dict(self.config.get("stories") or {})
+        if not table.pop("enabled", True):
+            self.detectors.detectors.pop(StoryDetector.name, None)
+            return
+        if not isinstance(self.detectors.detectors.get(StoryDetector.name), StoryDetector):
+            self.detectors.detectors[StoryDetector.name] = StoryDetector(**table)
+        self.stories = self.store.stories
+
     # -- processing -------------------------------------------------------------------
 
     def handle(self, batch: Sequence[Mention]) -> list[Outcome]:
@@ -282,6 +301,9 @@ class DetectorService:
         while signals:
             outcomes.append(self._record(signals[0], by_id))
             signals.pop(0)
+        story = self.detectors.detectors.get(StoryDetector.name)
+        if self.stories is not None and isinstance(story, StoryDetector):
+            flush_stories(story.engine, self.stories)
         self._maybe_checkpoint()
         return outcomes
 
@@ -319,7 +341,10 @@ class DetectorService:
         if state is None:
             return configured
         for name in list(state.detectors):
-            if name not in configured.detectors and name != LaunchMonitor.name:
+            if name not in configured.detectors and name not in (
+                LaunchMonitor.name,
+                StoryDetector.name,
+            ):
                 del state.detectors[name]
         for name, det in configured.detectors.items():
             saved = state.detectors.get(name)

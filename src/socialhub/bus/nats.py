@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import json
 import logging
 import re
 import time
@@ -226,11 +227,19 @@ class NatsBus:
     async def delete_streams(self) -> list[str]:
         """Delete every stream of this prefix (tests; ``socialhub`` reset tooling)."""
         js = await self.connect()
-        mine = f"{self.prefix.upper()}_"
+        assert self._nc is not None
+        # Only the names of streams holding this prefix's subjects: listing every stream
+        # of a shared server (STREAM.LIST) fails with "stream not found" when another
+        # installation or test deletes one of its own streams meanwhile.
+        reply = await self._nc.request(
+            "$JS.API.STREAM.NAMES",
+            json.dumps({"subject": f"{self.prefix}.>"}).encode(),
+            timeout=self.request_timeout,
+        )
+        names = json.loads(reply.data).get("streams") or []
         deleted = []
-        for info in await js.streams_info():
-            name = info.config.name or ""
-            if name.startswith(mine):
+        for name in sorted(set(names) | self._streams):
+            with contextlib.suppress(nats.js.errors.NotFoundError):
                 await js.delete_stream(name)
                 deleted.append(name)
         self._streams.clear()

@@ -49,6 +49,8 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     nats.js.errors.ServiceUnavailableError,
     nats.js.errors.ServerError,
 )
+# NotFound: the stream or consumer was deleted behind us (a reset, a test's teardown).
+_GONE_OR_TRANSIENT: tuple[type[BaseException], ...] = (*TRANSIENT, nats.js.errors.NotFoundError)
 
 
 class BusUnavailable(RuntimeError):
@@ -114,7 +116,8 @@ class NatsSubscription:
             # acks sent so far are counted before the consumer info is read
             await self._bus._flush()
             info = await self._psub.consumer_info()
-        except TRANSIENT as exc:
+        except _GONE_OR_TRANSIENT as exc:
+            # the background refresher must not die of a deleted stream and fail close()
             log.debug("consumer info for %s unavailable: %r", self.durable, exc)
             return self._lag
         lag = int(info.num_pending or 0) + int(info.num_ack_pending or 0)
@@ -138,7 +141,7 @@ class NatsSubscription:
     async def _stop(self) -> None:
         if self._refresher is not None:
             self._refresher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(asyncio.CancelledError, *TRANSIENT, nats.js.errors.Error):
                 await self._refresher
         with contextlib.suppress(*TRANSIENT, nats.errors.BadSubscriptionError):
             await self._psub.unsubscribe()

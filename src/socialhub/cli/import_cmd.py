@@ -93,7 +93,10 @@ def import_(
     db: DbOption = DEFAULT_DB,
     json: JsonOption = False,
 ) -> None:
-    """Import mentions from a file. Unreadable rows go to quarantine with the reason."""
+    """Import mentions from a file. Unreadable rows go to quarantine with the reason.
+
+    A record (one line) may be up to 64 MiB; a larger one is quarantined whole.
+    """
     if fmt is not None and fmt not in FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
     mapping = parse_mapping(map_ or [])

@@ -359,21 +359,21 @@ def serve(
 
     With a NATS bus, live views (dashboards, walls) follow what the workers store.
     """
-    import uvicorn
 
-    from socialhub.hub import _QuietServer
+    from socialhub.hub import _QuietServer, web_config
     from socialhub.web.app import create_app
+    from socialhub.web.clientip import parse_proxies
     from socialhub.web.relay import relay_stored
+    from socialhub.web.security import AuthConfig
 
     settings = _settings(config, db, bus)
     store = _open(settings, migrate, "serve", name)
     rt = _runtime("serve", store, name, metrics_port, metrics_host)
     rt.info["url"] = f"http://{host}:{port}/"
-    app = create_app(store, bootstrap_admin=True)
+    proxies = parse_proxies(settings.trusted_proxies)
+    app = create_app(store, auth=AuthConfig(trusted_proxies=proxies), bootstrap_admin=True)
     app.state.sources = list(settings.sources)  # Admin -> Sources lists them
-    server = _QuietServer(
-        uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
-    )
+    server = _QuietServer(web_config(app, host, port))
 
     async def body(stop: asyncio.Event) -> None:
         task = asyncio.create_task(server.serve())

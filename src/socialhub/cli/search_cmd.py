@@ -40,7 +40,12 @@ def search(
     json: JsonOption = False,
 ) -> None:
     """Search stored mentions with the query language (newest first)."""
-    for msg in lint(query):
+    try:
+        messages = lint(query)
+    except QuerySyntaxError as exc:  # over a size limit: nothing else is looked at
+        console.print(f"[red]error[/red]: {escape(exc.message)}")
+        raise typer.Exit(2) from exc
+    for msg in messages:
         if msg.level == "error":
             console.print(f"[red]error[/red] at column {msg.column}: {escape(msg.message)}")
             console.print(Text(f"  {query}\n  {' ' * max(0, msg.column - 1)}^"))

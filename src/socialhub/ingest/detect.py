@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from .jsonfile import split_json
-from .reader import MAX_LINE_BYTES, SAMPLE_BYTES, looks_binary
+from .reader import MAX_RECORD_BYTES, SAMPLE_BYTES, looks_binary, read_line
 from .records import is_mention_dict
 from .types import ImportFormatError
 from .xv2 import is_page, is_tweet
+
+#: Non-blank lines read to tell JSON Lines from CSV when the first line is not JSON.
+SNIFF_LINES = 20
 
 _TWEET_MARKERS = (
     "edit_history_tweet_ids",
@@ -43,11 +46,24 @@ def classify(value: Any) -> str:
     return "jsonl"
 
 
-def sniff(sample: bytes, first_line: bytes = b"") -> tuple[str, str]:
-    """``(format, layout)`` of a file from its first bytes and first non-blank line.
+def _json_object(line: bytes | None) -> dict[str, Any] | None:
+    if not line:
+        return None
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None
 
-    The first line is read whole (twarc2 writes a whole page, often megabytes, per
-    line) to tell JSON Lines from a pretty-printed document.
+
+def sniff(sample: bytes, lines: Sequence[bytes | None] = ()) -> tuple[str, str]:
+    """``(format, layout)`` of a file from its first bytes and first non-blank lines.
+
+    ``lines`` are the first non-blank lines (``None`` for one over the record limit). The
+    first is read whole (twarc2 writes a whole page, often megabytes, per line) to tell
+    JSON Lines from a pretty-printed document. When the first line is not JSON (junk, or
+    a record too large to read), the next lines decide: one JSON object among them makes
+    the file JSON Lines, so one bad first line cannot turn a JSONL file into CSV.
 
     ``layout`` is how values are cut: ``csv``, ``jsonl`` (one per line) or ``document``
     (pretty-printed / concatenated JSON or a top-level array). ``format`` is ``empty``
@@ -76,18 +92,24 @@ def sniff(sample: bytes, first_line: bytes = b"") -> tuple[str, str]:
     stripped = text.lstrip()
     if not stripped:
         return "empty", "jsonl"
-    if stripped[0] not in "{[":
-        return "csv", "csv"
-    line = first_line.strip() or stripped.split("\n", 1)[0].strip().encode()
-    try:
-        value = orjson.loads(line)
-    except orjson.JSONDecodeError:
-        value = None
-    if isinstance(value, dict):
+    first: bytes | None = stripped.split("\n", 1)[0].strip().encode()
+    if lines:
+        first = lines[0].strip() if lines[0] is not None else None
+    value = _json_object(first)
+    if value is not None:
         return classify(value), "jsonl"
+    # Not JSON, too large to read, or a one-line record that is broken: look further.
+    broken = first is not None and first.startswith(b"{") and first.endswith(b"}")
+    if stripped[0] not in "{[" or first is None or broken:
+        for line in lines[1:]:
+            later = _json_object(line)
+            if later is not None:
+                return classify(later), "jsonl"
+        if stripped[0] not in "{[":
+            return "csv", "csv"
     # A JSON document: look at its first complete value if the sample holds one.
-    lines = enumerate(stripped.splitlines(keepends=True), start=1)
-    for _, chunk in split_json(lines):
+    chunks = enumerate(stripped.splitlines(keepends=True), start=1)
+    for _, chunk in split_json(chunks):
         try:
             return classify(orjson.loads(chunk)), "document"
         except orjson.JSONDecodeError:
@@ -101,19 +123,41 @@ def sniff(sample: bytes, first_line: bytes = b"") -> tuple[str, str]:
     return "jsonl", "document"
 
 
-def read_head(path: str | Path) -> tuple[bytes, bytes]:
-    """The first bytes of a file and its first non-blank line (bounded)."""
+def read_head(
+    path: str | Path, max_record_bytes: int = MAX_RECORD_BYTES
+) -> tuple[bytes, list[bytes | None]]:
+    """The first bytes of a file and its first non-blank lines (bounded).
+
+    At most :data:`SNIFF_LINES` lines; ``None`` stands for a line over the record limit.
+    After the first, only lines that may be a JSON object are kept whole, and reading
+    stops once a JSON object is found or the kept bytes pass the record limit.
+    """
+    lines: list[bytes | None] = []
+    kept = 0
     with Path(path).open("rb") as f:
         sample = f.read(SAMPLE_BYTES)
         f.seek(0)
-        line = b""
-        for _ in range(1000):
-            line = f.readline(MAX_LINE_BYTES)
-            if not line or line.strip(b" \t\r\n\xef\xbb\xbf"):
+        for _ in range(1000 + SNIFF_LINES):
+            data, size = read_line(f, max_record_bytes)
+            if not data:
                 break
-    if line.startswith(codecs.BOM_UTF8):
-        line = line[len(codecs.BOM_UTF8) :]
-    return sample, line
+            line = data.strip()
+            if not lines and line.startswith(codecs.BOM_UTF8):
+                line = line[len(codecs.BOM_UTF8) :].strip()
+            if not line:
+                continue
+            if size > max_record_bytes:
+                lines.append(None)
+            elif not lines or line.startswith(b"{"):
+                lines.append(line)
+                kept += len(line)
+                if len(lines) > 1 and _json_object(line) is not None:
+                    break
+            else:
+                lines.append(b"")
+            if len(lines) >= SNIFF_LINES or kept > max_record_bytes:
+                break
+    return sample, lines
 
 
 def detect_format(path: str | Path) -> str:

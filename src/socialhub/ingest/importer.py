@@ -9,6 +9,7 @@ from pathlib import Path
 
 from socialhub.models import Mention, QuarantineItem
 from socialhub.store.base import Store
+from socialhub.store.imports import ImportLedger
 
 from .parse import ImportFile
 from .types import ImportReport, Progress, Transform
@@ -31,7 +32,11 @@ def import_file(
 
     The file is streamed: memory holds one batch (plus one id hash per mention, to
     count duplicates within the file). Re-importing a file is idempotent because
-    ``store.mentions.add`` is (the second run reports 0 inserted).
+    ``store.mentions.add`` is (the second run reports 0 inserted), and resuming one is fast:
+    records the store already holds with the same raw payload hash are skipped before
+    ``transform`` and counted ``unchanged``, and quarantine rows an earlier run wrote
+    (same source, location, reason, raw) are not written again. So an import killed
+    half way is simply run again.
 
     Parameters
     ----------
@@ -78,11 +83,23 @@ def import_file(
         seen: set[int] = set()
         mentions: list[Mention] = []
         held: list[QuarantineItem] = []
+        ledger = getattr(store, "imports", None)
+        if not isinstance(ledger, ImportLedger):
+            ledger = None
+        requarantined = 0
 
         def flush() -> None:
+            nonlocal requarantined
             if mentions:
-                batch = transform(list(mentions)) if transform else mentions
-                report.dropped += max(0, len(mentions) - len(batch))
+                fresh = mentions
+                if ledger is not None:
+                    stored = ledger.raw_hashes([m.id for m in mentions])
+                    fresh = [
+                        m for m in mentions if not m.raw_sha256 or stored.get(m.id) != m.raw_sha256
+                    ]
+                    report.unchanged += len(mentions) - len(fresh)
+                batch = transform(list(fresh)) if transform and fresh else fresh
+                report.dropped += max(0, len(fresh) - len(batch))
                 if batch:
                     result = store.mentions.add(batch)
                     report.inserted += result.inserted
@@ -90,7 +107,10 @@ def import_file(
                     report.unchanged += len(batch) - result.inserted - result.updated
                 mentions.clear()
             if held:
-                store.sources.quarantine(held)
+                new = ledger.new_quarantine(held) if ledger is not None else held
+                requarantined += len(held) - len(new)
+                if new:
+                    store.sources.quarantine(new)
                 held.clear()
             if committed is not None:
                 committed()
@@ -117,6 +137,11 @@ def import_file(
                 flush()
         flush()
         report.notes = source.notes
+        if requarantined:
+            report.notes.append(
+                f"{requarantined} quarantined record(s) were already in quarantine"
+                " (an earlier import of this file): not written again"
+            )
         report.bytes_read = source.bytes_read
     report.seconds = time.monotonic() - started
     return report

@@ -19,8 +19,8 @@ from socialhub.models import utcnow
 
 from .csvfile import CsvParser
 from .detect import read_head, sniff
-from .jsonfile import document_values, jsonl_values, record_items
-from .reader import LineReader
+from .jsonfile import Line, document_values, jsonl_values, record_items
+from .reader import MAX_RECORD_BYTES, LineReader, OversizeLine
 from .records import check_mapping
 from .types import FORMATS, Context, ImportFormatError, Item
 from .xv2 import x_items
@@ -43,6 +43,9 @@ class ImportFile:
         IANA zone for naive date-times (CSV exports often use local time).
     collected_at
         ``Mention.collected_at`` for records that do not carry their own (default: now).
+    max_record_bytes
+        Largest record (physical line) imported; a longer one is quarantined whole as
+        ``record larger than ...`` (its first 64 KiB kept), never cut into fragments.
 
     Raises
     ------
@@ -58,6 +61,7 @@ class ImportFile:
         mapping: Mapping[str, str] | None = None,
         timezone: str = "UTC",
         collected_at: datetime | None = None,
+        max_record_bytes: int = MAX_RECORD_BYTES,
     ) -> None:
         self.path = Path(path)
         if fmt is not None and fmt not in FORMATS:
@@ -70,10 +74,10 @@ class ImportFile:
             checked = check_mapping(mapping)
         except ValueError as exc:
             raise ImportFormatError(str(exc)) from exc
-        self.reader = LineReader(self.path)
-        sample, first_line = read_head(self.path)
+        self.reader = LineReader(self.path, max_record_bytes)
+        sample, lines = read_head(self.path, max_record_bytes)
         try:
-            detected, layout = sniff(sample, first_line)
+            detected, layout = sniff(sample, lines)
         except ImportFormatError:
             if fmt is None:
                 raise
@@ -97,7 +101,8 @@ class ImportFile:
         self._notes: list[str] = []
         if detected == "empty":
             self._notes.append("the file is empty")
-        self._lines = iter(self.reader)
+        self._oversize: list[Item] = []
+        self._lines = self._bounded(iter(self.reader))
         self._csv = (
             CsvParser(self._lines, self.ctx, self._notes, self.reader.line_encodings)
             if self.layout == "csv" and detected != "empty"
@@ -117,7 +122,32 @@ class ImportFile:
         """Human notes: detection, delimiter, encoding fallbacks (complete once read)."""
         return [*self._notes, *self.reader.encoding_notes()]
 
+    def _bounded(self, lines: Iterator[Line]) -> Iterator[Line]:
+        """The reader's lines minus oversize ones, which become quarantine items."""
+        for lineno, text in lines:
+            if isinstance(text, OversizeLine):
+                self._oversize.append(
+                    self.ctx.quarantine(
+                        f"record larger than {_mib(self.reader.max_record_bytes)}: "
+                        f"{text.size:,} bytes (the first {len(text):,} characters are kept "
+                        "here, the whole record is in the file)",
+                        str(text),
+                        f"line {lineno}",
+                    )
+                )
+                continue
+            yield lineno, text
+
     def __iter__(self) -> Iterator[Item]:
+        for item in self._items():
+            if self._oversize:
+                yield from self._oversize
+                self._oversize.clear()
+            yield item
+        yield from self._oversize
+        self._oversize.clear()
+
+    def _items(self) -> Iterator[Item]:
         if self.detected == "empty":
             return
         if self._csv is not None:
@@ -150,3 +180,7 @@ class ImportFile:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _mib(size: int) -> str:
+    return f"{size // (1024 * 1024)} MiB" if size % (1024 * 1024) == 0 else f"{size:,} bytes"

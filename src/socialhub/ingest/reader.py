@@ -5,6 +5,11 @@ then latin-1, which accepts any byte. Deciding per line rather than per file mea
 file that mixes encodings (a cp1252 export appended to a UTF-8 one) still reads, and
 a few junk bytes only affect their own line. UTF-16 files (Excel "Unicode text")
 are recognised by their BOM and decoded whole.
+
+A record may be up to :data:`MAX_RECORD_BYTES` (64 MiB) on one line: a twarc2 page or a
+post with a large payload imports whole. A longer line is never cut into fragments: it is
+read through without being kept and comes out as an :class:`OversizeLine` (its head and
+its real size), which the import quarantines whole as ``record larger than 64 MiB``.
 """
 
 from __future__ import annotations
@@ -15,8 +20,40 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-MAX_LINE_BYTES = 16 * 1024 * 1024  # a longer "line" is junk; it is cut so memory stays bounded
+#: Largest record (one physical line) imported; a longer one is quarantined whole.
+MAX_RECORD_BYTES = 64 * 1024 * 1024
+#: What the quarantine keeps of an oversize record (the file keeps the rest).
+OVERSIZE_HEAD_BYTES = 64 * 1024
 SAMPLE_BYTES = 64 * 1024
+_SKIP_CHUNK = 1024 * 1024
+
+
+class OversizeLine(str):
+    """A line longer than the record limit: only its first bytes, with its real size."""
+
+    size: int
+
+    def __new__(cls, head: str, size: int) -> OversizeLine:
+        line = super().__new__(cls, head)
+        line.size = size
+        return line
+
+
+def read_line(f: BinaryIO, limit: int = MAX_RECORD_BYTES) -> tuple[bytes, int]:
+    """One physical line and its size; past ``limit`` only the head is kept (bounded memory).
+
+    The whole line is consumed either way, so the next call starts on the next line.
+    """
+    data = f.readline(limit + 1)
+    if len(data) <= limit or data.endswith(b"\n"):
+        return data, len(data)
+    size = len(data)
+    data = data[:OVERSIZE_HEAD_BYTES]
+    while True:
+        chunk = f.readline(_SKIP_CHUNK)
+        size += len(chunk)
+        if not chunk or chunk.endswith(b"\n"):
+            return data, size
 
 
 class LineReader:
@@ -38,8 +75,9 @@ class LineReader:
     >>> os.unlink(f.name)
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, max_record_bytes: int = MAX_RECORD_BYTES) -> None:
         self.path = Path(path)
+        self.max_record_bytes = max_record_bytes
         self.total_bytes = self.path.stat().st_size
         self.bytes_read = 0
         self.fallback_lines: dict[str, int] = {}
@@ -65,15 +103,18 @@ class LineReader:
     def _byte_lines(self, f: BinaryIO) -> Iterator[tuple[int, str]]:
         lineno = 0
         while True:
-            data = f.readline(MAX_LINE_BYTES)
+            data, size = read_line(f, self.max_record_bytes)
             if not data:
                 return
-            self.bytes_read += len(data)
+            self.bytes_read += size
             lineno += 1
             if lineno == 1 and data.startswith(codecs.BOM_UTF8):
                 data = data[len(codecs.BOM_UTF8) :]
                 self.encoding = "utf-8-sig"
-            yield lineno, self._decode(data, lineno)
+            if size > self.max_record_bytes:
+                yield lineno, OversizeLine(data.decode("utf-8", errors="replace"), size)
+            else:
+                yield lineno, self._decode(data, lineno)
 
     def _decode(self, data: bytes, lineno: int) -> str:
         try:
@@ -94,8 +135,17 @@ class LineReader:
 
     def _utf16_lines(self, f: BinaryIO) -> Iterator[tuple[int, str]]:
         text = io.TextIOWrapper(f, encoding="utf-16", errors="replace", newline="")
-        for lineno, line in enumerate(text, start=1):
+        limit = self.max_record_bytes // 2  # characters of two bytes
+        lineno = 0
+        while line := text.readline(limit + 1):
+            lineno += 1
             self.bytes_read = f.tell()  # the wrapper reads ahead: close enough for progress
+            if len(line) > limit and not line.endswith(("\n", "\r")):
+                size, head = len(line) * 2, line[: OVERSIZE_HEAD_BYTES // 2]
+                while (rest := text.readline(_SKIP_CHUNK)) and not rest.endswith("\n"):
+                    size += len(rest) * 2
+                yield lineno, OversizeLine(head, size + len(rest) * 2)
+                continue
             yield lineno, line
         self.bytes_read = self.total_bytes
 

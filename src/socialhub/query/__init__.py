@@ -24,17 +24,20 @@ from socialhub.query.ast import (
     Term,
     norm_list_name,
 )
-from socialhub.query.errors import QuerySyntaxError
+from socialhub.query.errors import QuerySyntaxError, QueryTooLarge
 from socialhub.query.evaluate import Facts
 from socialhub.query.lexer import MAX_NEAR
 from socialhub.query.lint import LintMessage, lint
 from socialhub.query.matcher import Matcher
-from socialhub.query.parser import parse
+from socialhub.query.parser import MAX_QUERY_DEPTH, MAX_QUERY_LENGTH, MAX_QUERY_NODES, parse
 from socialhub.query.sql import compile_postgres, compile_sqlite, register_sqlite_functions
 
 __all__ = [
     "FIELDS",
     "MAX_NEAR",
+    "MAX_QUERY_DEPTH",
+    "MAX_QUERY_LENGTH",
+    "MAX_QUERY_NODES",
     "And",
     "Facts",
     "Field",
@@ -47,6 +50,7 @@ __all__ = [
     "Phrase",
     "Prefix",
     "QuerySyntaxError",
+    "QueryTooLarge",
     "Term",
     "compile_postgres",
     "compile_sqlite",

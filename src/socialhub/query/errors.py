@@ -10,3 +10,11 @@ class QuerySyntaxError(ValueError):
         super().__init__(f"{message} (column {column})")
         self.message = message
         self.column = column
+
+
+class QueryTooLarge(QuerySyntaxError):
+    """A query over a size limit (length, nesting depth, expanded size); names the limit.
+
+    The linter does not report it as one of its messages: it propagates, so every route
+    answers 400 and every command exits 2 before any work is done on the query.
+    """

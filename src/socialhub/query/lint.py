@@ -25,7 +25,7 @@ from socialhub.query.ast import (
     is_anchored,
     walk,
 )
-from socialhub.query.errors import QuerySyntaxError
+from socialhub.query.errors import QuerySyntaxError, QueryTooLarge
 from socialhub.query.lexer import tokenize
 from socialhub.query.parser import parse_with_warnings
 from socialhub.query.words import STOPWORDS
@@ -41,9 +41,14 @@ class LintMessage:
 
 
 def lint(text: str) -> list[LintMessage]:
-    """Every problem found in ``text``, ordered by column."""
+    """Every problem found in ``text``, ordered by column.
+
+    Raises :class:`QueryTooLarge` for a query over a size limit (nothing else is looked at).
+    """
     try:
         node, warnings = parse_with_warnings(text)
+    except QueryTooLarge:
+        raise
     except QuerySyntaxError as exc:
         return [LintMessage("error", exc.message, exc.column)]
     out = [LintMessage("warning", message, col) for message, col in warnings]

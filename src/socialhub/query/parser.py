@@ -16,6 +16,13 @@ NOT and field conditions inside them are hoisted out (``a NEAR/3 (b NOT c)`` is
 ``(a NEAR/3 b) AND NOT c``) and an OR mixing positional and other alternatives is
 distributed, so every back end only ever sees NEAR over words, phrases, wildcards, OR
 groups of them and nested NEARs.
+
+Limits: a query is text from the network, so size is bounded before any recursion can
+blow the stack (``RecursionError`` was an HTTP 500) or the NEAR distribution can grow
+exponentially: at most :data:`MAX_QUERY_LENGTH` characters, :data:`MAX_QUERY_DEPTH`
+levels of nesting (parentheses, prefix NOTs, chained NEARs) and
+:data:`MAX_QUERY_NODES` nodes once NEAR operands are distributed. Breaking one raises
+:class:`QueryTooLarge` (a :class:`QuerySyntaxError` naming the limit: HTTP 400, CLI exit 2).
 """
 
 from __future__ import annotations
@@ -34,11 +41,18 @@ from socialhub.query.ast import (
     is_positional,
     norm_list_name,
 )
-from socialhub.query.errors import QuerySyntaxError
+from socialhub.query.errors import QuerySyntaxError, QueryTooLarge
 from socialhub.query.lexer import Token, tokenize
 from socialhub.text import index_tokens, norm_handle, url_host
 
 ParseWarning = tuple[str, int]  # (message, column) noticed while parsing, reported by lint
+
+#: Longest query text accepted (the length of a saved query definition).
+MAX_QUERY_LENGTH = 5_000
+#: Deepest nesting accepted: parentheses, prefix NOTs and NEAR chains (people write < 10).
+MAX_QUERY_DEPTH = 50
+#: Most nodes a query may grow to once NEAR operands are distributed over ORs.
+MAX_QUERY_NODES = 10_000
 
 
 def parse(text: str) -> Node:
@@ -48,8 +62,54 @@ def parse(text: str) -> Node:
 
 def parse_with_warnings(text: str) -> tuple[Node, list[ParseWarning]]:
     """Parse and also return the syntax warnings only the parser can see."""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryTooLarge(
+            f"query too long: {len(text):,} characters, the limit is {MAX_QUERY_LENGTH:,}",
+            MAX_QUERY_LENGTH + 1,
+        )
     parser = _Parser(tokenize(text))
-    return parser.parse(), parser.warnings
+    node = parser.parse()
+    _check_depth(node)
+    return node, parser.warnings
+
+
+def _too_deep(col: int) -> QueryTooLarge:
+    return QueryTooLarge(
+        f"query nested too deeply: the limit is {MAX_QUERY_DEPTH} levels of parentheses, "
+        "NOT or NEAR",
+        col,
+    )
+
+
+def _check_depth(root: Node) -> None:
+    """Refuse trees deeper than the limit (back ends recurse over them); no recursion here."""
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_QUERY_DEPTH:
+            raise _too_deep(node.col or 1)
+        if isinstance(node, And | Or):
+            stack.extend((item, depth + 1) for item in node.items)
+        elif isinstance(node, Not):
+            stack.append((node.item, depth + 1))
+        elif isinstance(node, Near):
+            stack.extend(((node.left, depth + 1), (node.right, depth + 1)))
+
+
+class _Budget:
+    """Nodes a query may still build while distributing NEAR operands."""
+
+    def __init__(self, nodes: int = MAX_QUERY_NODES) -> None:
+        self.left = nodes
+
+    def spend(self, col: int) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise QueryTooLarge(
+                f"query too large: more than {MAX_QUERY_NODES:,} NEAR combinations once its "
+                "OR groups are expanded; split it into several queries",
+                col,
+            )
 
 
 def and_of(*items: Node, col: int = 0) -> Node:
@@ -80,18 +140,22 @@ def atom(tokens: list[str], col: int = 0, *, prefix: bool = False) -> Atom:
     return parts[0] if len(parts) == 1 else Phrase(tuple(parts), col)
 
 
-def build_near(left: Node, right: Node, distance: int, ordered: bool, col: int) -> Node:
+def build_near(
+    left: Node, right: Node, distance: int, ordered: bool, col: int, budget: _Budget | None = None
+) -> Node:
     """``left NEAR/distance right`` with NOT/field conditions hoisted out of the operands."""
+    budget = budget or _Budget()
+    budget.spend(col)
     if isinstance(left, Or) and not is_positional(left):
-        return or_of(*(build_near(i, right, distance, ordered, col) for i in left.items))
+        return or_of(*(build_near(i, right, distance, ordered, col, budget) for i in left.items))
     if isinstance(right, Or) and not is_positional(right):
-        return or_of(*(build_near(left, i, distance, ordered, col) for i in right.items))
+        return or_of(*(build_near(left, i, distance, ordered, col, budget) for i in right.items))
     if isinstance(left, And):
         core, rest = _split(left, col)
-        return and_of(build_near(core, right, distance, ordered, col), *rest)
+        return and_of(build_near(core, right, distance, ordered, col, budget), *rest)
     if isinstance(right, And):
         core, rest = _split(right, col)
-        return and_of(build_near(left, core, distance, ordered, col), *rest)
+        return and_of(build_near(left, core, distance, ordered, col, budget), *rest)
     if not (is_positional(left) and is_positional(right)):
         raise QuerySyntaxError(
             "NEAR needs a word, phrase or wildcard on each side (not only NOT or fields)", col
@@ -117,7 +181,14 @@ class _Parser:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.i = 0
+        self.depth = 0  # open parentheses and prefix NOTs: bounded before Python's stack is
+        self.budget = _Budget()
         self.warnings: list[ParseWarning] = []
+
+    def enter(self, tok: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_QUERY_DEPTH:
+            raise _too_deep(tok.col)
 
     def peek(self) -> Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -197,7 +268,7 @@ class _Parser:
                         op.col,
                     )
                 )
-            left = build_near(left, right, op.distance, op.ordered, op.col)
+            left = build_near(left, right, op.distance, op.ordered, op.col, self.budget)
             left_not = False
         return left, left_not
 
@@ -216,7 +287,10 @@ class _Parser:
         if tok is not None and tok.kind == "NOT":
             op = self.take()
             self.operand_after(op)
-            return Not(self.unary(), op.col)
+            self.enter(op)
+            node = Not(self.unary(), op.col)
+            self.depth -= 1
+            return node
         return self.primary()
 
     def primary(self) -> Node:
@@ -227,11 +301,13 @@ class _Parser:
                 raise QuerySyntaxError("unclosed parenthesis '('", tok.col)
             if inner.kind == "RPAREN":
                 raise QuerySyntaxError("empty parentheses", tok.col)
+            self.enter(tok)
             node, _ = self.or_expr()
             close = self.peek()
             if close is None or close.kind != "RPAREN":
                 raise QuerySyntaxError("unclosed parenthesis '('", tok.col)
             self.take()
+            self.depth -= 1
             return node
         if tok.kind == "RPAREN":
             raise QuerySyntaxError("unmatched closing parenthesis ')'", tok.col)

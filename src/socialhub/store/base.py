@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from socialhub.records.sessions import ApiToken, WallToken, WebSession
     from socialhub.records.sources import DeadLetter
     from socialhub.records.stats import AuthorStat
+    from socialhub.records.stories import StoryRecord
 
 
 @dataclass(slots=True)
@@ -239,6 +240,39 @@ class RelevanceStore(Protocol):
     def relevance_model_versions(self) -> dict[int, int]: ...
 
     def delete_relevance_model(self, query_id: int) -> None: ...
+
+
+class StoryStore(Protocol):
+    """Stories (``store.stories``): what the story service, web pages and API need."""
+
+    def save(self, stories: Sequence[StoryRecord], members: Sequence[tuple[int, str, str]]) -> None:
+        """Upsert records by (workspace, key) and add ``(workspace, key, mention id)``."""
+        ...
+
+    def merge(self, workspace_id: int, old_key: str, new_key: str) -> None: ...
+
+    def get(self, workspace_id: int, story_id: int) -> StoryRecord | None: ...
+
+    def get_by_key(self, workspace_id: int, key: str) -> StoryRecord | None: ...
+
+    def list_stories(
+        self,
+        workspace_id: int,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        order: str = "importance",
+        min_size: int = 1,
+        limit: int = 50,
+    ) -> list[StoryRecord]: ...
+
+    def stories_of(self, workspace_id: int, mention_ids: Sequence[str]) -> dict[str, int]: ...
+
+    def mentions(
+        self, workspace_id: int, story_id: int, *, limit: int = 50, offset: int = 0
+    ) -> list[Mention]: ...
+
+    def member_ids(self, workspace_id: int, story_id: int) -> list[str]: ...
 
 
 class AlertStore(Protocol):
@@ -643,6 +677,9 @@ class Store(Protocol):
 
     @property
     def processes(self) -> ProcessStore: ...
+
+    @property
+    def stories(self) -> StoryStore: ...
 
     @property
     def chain(self) -> ChainStore: ...

@@ -15,12 +15,14 @@ from socialhub.store.chain import ChainRepo
 from socialhub.store.checkpoints import CheckpointRepo, ProcessRepo
 from socialhub.store.dashboard import DashboardRepo
 from socialhub.store.engage import EngageRepo
+from socialhub.store.imports import ImportRepo
 from socialhub.store.launches import LaunchRepo
 from socialhub.store.reads import MentionReads
 from socialhub.store.relevance import RelevanceRepo
 from socialhub.store.reports import ReportRepo
 from socialhub.store.sources import SourceRepo
 from socialhub.store.sqlbase import SqlDb
+from socialhub.store.stories import StoryRepo
 from socialhub.store.walls import WallRepo
 from socialhub.store.web import SessionRepo
 
@@ -44,8 +46,10 @@ class SqlStore:
         self.dashboard = DashboardRepo(db, mentions)
         self.checkpoints = CheckpointRepo(db)
         self.processes = ProcessRepo(db)
+        self.stories = StoryRepo(db, mentions)
         self.chain = ChainRepo(db)
         self.engage = EngageRepo(db)
+        self.imports = ImportRepo(db)  # what a resumed import asks (store/imports.py)
 
     def migrate(self) -> list[str]:
         """Apply pending named migrations; return the names applied now."""

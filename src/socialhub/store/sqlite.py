@@ -1,8 +1,9 @@
 """SQLite store: the embedded default (WAL, FTS5, one writer).
 
-All writes go through ONE writer connection guarded by a lock, Datasette style: SQLite
-allows one writer at a time anyway, and serialising in-process avoids busy waits and
-``database is locked`` errors. Reads use one connection per thread, which in WAL mode
+All writes go through ONE writer connection guarded by a fair (FIFO) lock, Datasette
+style: SQLite allows one writer at a time anyway, and serialising in-process avoids busy
+waits and ``database is locked`` errors; WAL checkpoints run in a background thread, never
+inside a commit (:mod:`.sqlite_writer`). Reads use one connection per thread, which in WAL mode
 never block the writer nor each other.
 
 Times are INTEGER milliseconds since the epoch (UTC). Full-text search uses the
@@ -42,6 +43,7 @@ from socialhub.store.composed import SqlStore
 from socialhub.store.convert import clean, from_ms, to_ms
 from socialhub.store.reads import MentionReads
 from socialhub.store.sqlbase import Cursor, SqlDb, iter_chunks
+from socialhub.store.sqlite_writer import Checkpointer, FairLock
 from socialhub.text import fts_document
 
 if TYPE_CHECKING:
@@ -62,7 +64,9 @@ _WRITER_PRAGMAS = (
     # Bulk inserts touch index pages all over the file: keep them in memory (256 MiB,
     # allocated only as used), and checkpoint every ~40 MB of WAL instead of 4 MB.
     "PRAGMA cache_size = -262144",
-    "PRAGMA wal_autocheckpoint = 10000",
+    # No checkpoint inside a commit (a web write paid for the ingest's WAL): the
+    # Checkpointer thread does them, passively (store/sqlite_writer.py).
+    "PRAGMA wal_autocheckpoint = 0",
 )
 _READER_PRAGMAS = ("PRAGMA query_only = ON", "PRAGMA cache_size = -65536")
 
@@ -124,12 +128,13 @@ class SqliteDb(SqlDb):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.routes = RouteCache()
         self.authors = AuthorCache()
-        self._lock = threading.Lock()
+        self._lock = FairLock()  # first come, first served: see sqlite_writer
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
         self._closed = False
         self._writer = self._connect(_WRITER_PRAGMAS)
+        self._checkpointer = Checkpointer(self.path)
 
     # -- connections --------------------------------------------------------------
 
@@ -158,6 +163,7 @@ class SqliteDb(SqlDb):
 
     def close(self) -> None:
         self._closed = True
+        self._checkpointer.close()
         with self._lock:
             self._writer.close()
         with self._readers_lock:
@@ -179,6 +185,7 @@ class SqliteDb(SqlDb):
                     conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+        self._checkpointer.poke()
 
     def _rows(
         self, sql: str, params: Sequence[Any] = (), *, translate: bool = True

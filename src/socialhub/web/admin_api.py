@@ -352,9 +352,25 @@ class MemberIn(BaseModel):
 
 @router.put("/workspaces/{slug}/members/{username}", tags=["admin"])
 def set_member(ctx: Admin, request: Request, username: str, body: MemberIn) -> dict[str, Any]:
-    """Give an existing user a role here, change it, or remove it (admin)."""
+    """Change a member's role here or remove it (workspace admin); give any existing user
+    a role here (site administrators only).
+
+    A workspace admin gets one answer for every username that is not a member, whether
+    or not the user exists: workspace admins can neither probe the site's usernames nor
+    pull in users of other teams. Adding a user is a site administrator's decision.
+    """
     store = store_of(request)
     user = store.accounts.get_user(username)
+    is_member = user is not None and any(
+        m.user_id == user.id for m in store.accounts.list_memberships(workspace_id=ctx.workspace_id)
+    )
+    if not is_member and not ctx.principal.site_admin:
+        raise ApiError(
+            403,
+            "forbidden",
+            f"{username!r} is not a member of this workspace; only a site administrator "
+            "can add a user to a workspace.",
+        )
     if user is None or user.id is None:
         raise ApiError(404, "not_found", f"No user {username!r} (create users with the CLI).")
     if user.id == ctx.principal.user.id and body.role != Role.ADMIN:

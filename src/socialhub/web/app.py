@@ -37,6 +37,7 @@ from socialhub.web import (
     pages_users,
     pages_workspace,
     reports_web,
+    stories_web,
     wall,
 )
 from socialhub.web.access import ApiError
@@ -107,6 +108,7 @@ def create_app(
         legal_web,
         engage_api,
         engage_pages,
+        stories_web,
     ):
         app.include_router(extra.router)
     _errors(app)

@@ -19,7 +19,7 @@ from socialhub.store.base import Store
 from socialhub.web.security import (
     AuthConfig,
     digest,
-    failure_key,
+    failure_limits,
     new_api_token,
     new_secret,
     retry_after,
@@ -128,19 +128,24 @@ def login(
     """Check a password and open a session; returns (session id for the cookie, session).
 
     Raises :class:`LoginError` on a wrong username or password (one message for both)
-    or when this username and address failed too often recently.
+    or when failures recently reached a limit: for this username from this address, for
+    this username, from this address, or in all (:func:`failure_limits`).
     """
     now = config.clock()
-    key = failure_key(username, ip)
-    wait = retry_after(store.sessions.login_failures(key, now - config.failure_window), config, now)
-    if wait is not None:
-        raise LoginError("Too many failed attempts: try again later.", wait)
+    limits = failure_limits(username, ip, config)
+    since = now - config.failure_window
+    failures = store.sessions.login_failures
+    waits = [retry_after(failures(k, since), config, now, n) for k, n in limits]
+    if any(w is not None for w in waits):
+        # one message whichever count is full: it says nothing about the account
+        raise LoginError("Too many failed attempts: try again later.", max(w for w in waits if w))
     user = store.accounts.get_user(username.strip())
     ok = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not ok or not user.is_active or user.id is None:
-        store.sessions.add_login_failure(key, now)
+        for key, _ in limits:
+            store.sessions.add_login_failure(key, now)
         raise LoginError("Wrong username or password.")
-    store.sessions.clear_login_failures(key)
+    store.sessions.clear_login_failures(limits[0][0])  # the pair only: the other counts stay
     if needs_rehash(user.password_hash):
         # the hash only: an upsert of this (older) read could undo a deactivation
         store.accounts.set_user_password(user.id, hash_password(password), end_sessions=False)

@@ -81,7 +81,7 @@ def can_see_evidence(ctx: WorkspaceContext) -> bool:
 
 
 @router.get("/workspaces/{slug}/lint", tags=["queries"])
-def lint_query(ctx: View, q: Annotated[str, Query(max_length=5000)] = "") -> dict[str, Any]:
+def lint_query(ctx: View, q: Annotated[str, Query()] = "") -> dict[str, Any]:
     """Linter messages of a query (errors stop it from being saved), with columns."""
     messages = (
         [{"level": m.level, "message": m.message, "column": m.column} for m in lint(q)]
@@ -326,14 +326,9 @@ def evidence(m: Mention) -> dict[str, Any]:
     }
 
 
-@router.get("/workspaces/{slug}/mentions/{mention_id}", tags=["mentions"])
-async def get_mention(ctx: View, request: Request, mention_id: str) -> dict[str, Any]:
-    """A mention with its thread (parent, root, quoted, replies, quotes) and author card;
-    ``evidence`` (raw payload, capture hash and time) for the legal and admin roles."""
-    return await run_in_threadpool(mention_detail, store_of(request), ctx, mention_id)
-
-
-@router.get("/workspaces/{slug}/mentions/{mention_id}/raw", tags=["mentions"])
+# Mention ids may hold slashes (Bluesky at:// URIs, URLs): ":path" routes them, and the
+# /raw route is declared first so that the greedy id does not swallow it.
+@router.get("/workspaces/{slug}/mentions/{mention_id:path}/raw", tags=["mentions"])
 def get_raw(ctx: View, request: Request, mention_id: str) -> dict[str, Any]:
     """The payload as captured, its SHA-256 and capture time (legal and admin only)."""
     if not can_see_evidence(ctx):
@@ -346,3 +341,10 @@ def get_raw(ctx: View, request: Request, mention_id: str) -> dict[str, Any]:
     if m is None:
         raise ApiError(404, "not_found", f"No mention {mention_id!r} in this workspace.")
     return {"id": m.id, **evidence(m)}
+
+
+@router.get("/workspaces/{slug}/mentions/{mention_id:path}", tags=["mentions"])
+async def get_mention(ctx: View, request: Request, mention_id: str) -> dict[str, Any]:
+    """A mention with its thread (parent, root, quoted, replies, quotes) and author card;
+    ``evidence`` (raw payload, capture hash and time) for the legal and admin roles."""
+    return await run_in_threadpool(mention_detail, store_of(request), ctx, mention_id)

@@ -26,6 +26,7 @@ from socialhub.web.access import (
 )
 from socialhub.web.accounts import MIN_PASSWORD
 from socialhub.web.auth import LoginError, Principal, create_token, login
+from socialhub.web.clientip import client_ip, is_https
 from socialhub.web.security import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
@@ -59,12 +60,11 @@ def render(
 
 
 def _https(request: Request) -> bool:
-    # uvicorn rewrites the scheme from X-Forwarded-Proto for trusted proxies
-    return request.url.scheme == "https"
+    return is_https(request, request.app.state.auth.trusted_proxies)
 
 
 def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
+    return client_ip(request, request.app.state.auth.trusted_proxies)
 
 
 # -- login / logout -----------------------------------------------------------------------

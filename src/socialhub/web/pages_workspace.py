@@ -46,7 +46,7 @@ def explore_page(ctx: View, request: Request) -> HTMLResponse:
     )
 
 
-@router.get("/w/{slug}/m/{mention_id}")
+@router.get("/w/{slug}/m/{mention_id:path}")  # ids may hold slashes (at:// URIs)
 def mention_page(ctx: View, mention_id: str, sent: int | None = None) -> HTMLResponse:
     return _page(
         "mention.html",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from socialhub.models import utcnow
+from socialhub.web.clientip import Network
 
 SESSION_COOKIE = "socialhub_session"
 LOGIN_CSRF_COOKIE = "socialhub_login_csrf"
@@ -29,10 +30,19 @@ class AuthConfig:
 
     idle_timeout: timedelta = timedelta(hours=8)
     absolute_timeout: timedelta = timedelta(days=7)
-    # Per (username, client address): this many failures within the window lock
-    # further attempts until the oldest failure leaves the window.
+    # Failed logins within the window, counted four ways; reaching a limit refuses
+    # further attempts on that count until its oldest failure leaves the window:
+    # per (username, client address), per username from anywhere (a spread-out guess of
+    # one account's password), per client address whatever the username (trying many
+    # usernames), and all together (a distributed spray).
     max_failures: int = 5
+    max_failures_per_account: int = 10
+    max_failures_per_address: int = 10
+    max_failures_global: int = 200
     failure_window: timedelta = timedelta(minutes=15)
+    # Connections from these addresses may name the client in X-Forwarded-For and the
+    # scheme in X-Forwarded-Proto (socialhub.web.clientip); nobody else's headers count.
+    trusted_proxies: tuple[Network, ...] = ()
     # last_seen is written at most this often: one write per request would serialise
     # every page load behind SQLite's single writer.
     touch_every: timedelta = timedelta(minutes=1)
@@ -59,16 +69,32 @@ def same(a: str | None, b: str | None) -> bool:
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
 
 
+ANY = "*any*"  # stands for "every username" or "every address" in a failure key
+
+
 def failure_key(username: str, ip: str) -> str:
     return f"{username.strip().lower()}|{ip}"
 
 
-def retry_after(failures: list[datetime], config: AuthConfig, now: datetime) -> int | None:
+def failure_limits(username: str, ip: str, config: AuthConfig) -> list[tuple[str, int]]:
+    """``(key, limit)`` of every count a failed login adds to; the pair first."""
+    return [
+        (failure_key(username, ip), config.max_failures),
+        (failure_key(username, ANY), config.max_failures_per_account),
+        (failure_key(ANY, ip), config.max_failures_per_address),
+        (failure_key(ANY, ANY), config.max_failures_global),
+    ]
+
+
+def retry_after(
+    failures: list[datetime], config: AuthConfig, now: datetime, limit: int | None = None
+) -> int | None:
     """Seconds until another attempt is allowed, or None when it is allowed now."""
-    if len(failures) < config.max_failures:
+    limit = config.max_failures if limit is None else limit
+    if len(failures) < limit:
         return None
-    # the attempt is allowed once only max_failures - 1 remain in the window
-    oldest_that_matters = failures[-config.max_failures]
+    # the attempt is allowed once only limit - 1 remain in the window
+    oldest_that_matters = failures[-limit]
     wait = oldest_that_matters + config.failure_window - now
     return max(1, int(wait.total_seconds()) + 1)
 

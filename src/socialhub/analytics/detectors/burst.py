@@ -351,6 +351,17 @@ class BurstCore:
             st.peak, st.peak_t = 0.0, t  # follow() tracks the peak of the mid window
         return sev
 
+    def elevated(self, key: str, t: float, ratio: float = 2.0) -> bool:
+        """Whether ``key``'s longest window still holds ``ratio`` × its expectation (and
+        at least 3 posts): an alert on it must not close by itself yet, even if the
+        detector has nothing new to say (a plateau is no news, but no recovery either)."""
+        st = self.keys.get(key)
+        if st is None:
+            return False
+        self.roll(st, t)
+        v = self.verdicts(st, t)[-1]
+        return v.observed >= max(ratio * v.expected, 3.0)
+
     def alerting(self) -> list[str]:
         return [k for k, st in self.keys.items() if st.alert_since is not None]
 

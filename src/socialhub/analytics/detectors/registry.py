@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from socialhub.analytics.detectors.complaints import ComplaintDetector
 from socialhub.analytics.detectors.convergence import ConvergenceDetector
+from socialhub.analytics.detectors.coordination import CoordinationDetector
 from socialhub.analytics.detectors.emerging import EmergingDetector
 from socialhub.analytics.detectors.sentiment_shift import SentimentShiftDetector
 from socialhub.analytics.detectors.volume import VolumeDetector
@@ -24,4 +25,5 @@ def builtin_detectors() -> dict[str, DetectorFactory]:
         SentimentShiftDetector.name: SentimentShiftDetector,
         ComplaintDetector.name: ComplaintDetector,
         ConvergenceDetector.name: ConvergenceDetector,
+        CoordinationDetector.name: CoordinationDetector,
     }

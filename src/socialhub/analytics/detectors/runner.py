@@ -180,6 +180,14 @@ class DetectorSet:
             out += det.update(mention)
         return out
 
+    def elevated(self, detector: str, key: str, ratio: float = 2.0) -> bool:
+        """Whether a burst detector's ``key`` is still at ``ratio`` × its baseline on the
+        stream clock (volume and complaints; False for other detectors or unknown keys)."""
+        from socialhub.analytics.detectors.burst import BurstCore
+
+        core = getattr(self.detectors.get(detector), "core", None)
+        return isinstance(core, BurstCore) and core.elevated(key, self.clock, ratio)
+
     def advance(self, now: datetime) -> list[Signal]:
         """Move the clock to ``now`` without a mention (e.g. at the end of a replay)."""
         t = as_utc(now).timestamp()

@@ -12,4 +12,5 @@
     li.appendChild(SH.el("div", "meta", w.role + " · " + w.timezone));
     list.appendChild(li);
   });
+  document.body.dataset.loaded = "yes";
 })();

@@ -12,4 +12,5 @@
     tr.appendChild(SH.el("td", "text", i.raw.slice(0, 500)));
     body.appendChild(tr);
   });
+  document.body.dataset.loaded = "yes";
 })();
