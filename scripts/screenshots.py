@@ -43,6 +43,11 @@ def build(store: SqliteStore, hours: float) -> tuple[Workspace, str]:
     queries = [store.workspaces.upsert_query(Query(ws.id, BRAND.short, BRAND.short.lower()))]
     for c in COMPETITORS[:3]:
         queries.append(store.workspaces.upsert_query(Query(ws.id, c.short, c.short.lower())))
+    store.workspaces.set_workspace_setting(
+        ws.id,
+        "share_of_voice",
+        {"brand": [queries[0].name], "competitors": [q.name for q in queries[1:]]},
+    )
     matcher = Matcher.from_text((q.id or 0, ws.id, q.definition) for q in queries)
     now = utcnow()
     sim = Simulator(seed=7, start=now - timedelta(hours=hours), rate_per_minute=4)
@@ -106,10 +111,9 @@ def main() -> None:
             page.fill("input[name=password]", PASSWORD)
             page.click("button[type=submit]")
             page.wait_for_selector("body[data-loaded=yes]")
-            page.select_option("#range", "24")
-            page.wait_for_timeout(1500)
+            page.wait_for_timeout(1500)  # the period is chosen from the data (hourly)
             page.screenshot(path=str(args.out / "dashboard.png"))
-            wall = browser.new_page(viewport={"width": 1280, "height": 720})
+            wall = browser.new_page(viewport={"width": 1920, "height": 1080})
             wall.goto(f"{base}/wall/{ws.slug}/main?key={key}")
             wall.wait_for_selector("body[data-loaded=yes]")
             wall.wait_for_timeout(1000)

@@ -89,6 +89,22 @@ def test_high_reach_author_and_quiet_small_one() -> None:
     assert trig.update(_m("star", 60_000, lists=[], queries=[3], kind="repost")) == []
 
 
+def test_our_official_accounts_are_never_a_high_reach_author() -> None:
+    from socialhub.alerts.official import official_handles
+
+    settings = {
+        "official_accounts": ["MirabelleSAV"],
+        "entities": [{"name": "Mirabelle", "type": "brand", "aliases": ["@MirabelleTel"]}],
+    }
+    own = official_handles(settings)
+    assert own == {"mirabellesav", "mirabelletel"}
+    trig = WatchlistTrigger(LISTS, high_reach=50_000, own_accounts=own)
+    assert trig.update(_m("MirabelleTel", 900_000, lists=[], queries=[3])) == []
+    assert trig.update(_m("mirabellesav", 200_000, lists=[], queries=[3])) == []
+    [other] = trig.update(_m("star", 60_000, lists=[], queries=[3]))  # others still count
+    assert other.extra["reason"] == "high_reach"
+
+
 def test_competitor_executive_posting_about_anything() -> None:
     trig = WatchlistTrigger(LISTS)
     [sig] = trig.update(_m("Rivalis_CEO", 2_000, lists=["Concurrent Rivalis"], queries=[]))

@@ -82,3 +82,19 @@ def test_another_workspaces_routes_are_not_replayed(tmp_path: Path) -> None:
     keys = {json.loads(line)["key"] for line in result.stdout.splitlines() if line.strip()}
     assert f"query:{mine}" in keys
     assert not any(f"query:{theirs}" in key for key in keys), keys
+
+
+def test_backtest_with_no_signal_says_so(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'quiet.db'}"
+    store = open_store(db)
+    store.migrate()
+    store.workspaces.upsert_workspace(Workspace("qos", "QoS"))
+    store.close()
+    result = CliRunner().invoke(
+        app, ["backtest", "--workspace", "qos", "--since", T0.isoformat(), "--db", db]
+    )
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert "0 signal(s) shown" in said
+    assert "No signal: nothing in this period would have fired" in said
+    assert "no stored mention in it" in said

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
@@ -53,7 +53,7 @@ def test_detect_json_prints_each_signal_with_its_stream_time(tmp_path: Path) -> 
     res = CliRunner().invoke(app(), ["detect", "--input", str(path), "--config", str(cfg),
                                      "--json"])  # fmt: skip
     assert res.exit_code == 0, res.output
-    sigs = [orjson.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
+    sigs = orjson.loads(res.stdout)  # a JSON array
     rising = [s for s in sigs if s["trend"] == "rising"]
     assert len(rising) == 1 and rising[0]["key"] == "query:0"
     start = T0 + timedelta(hours=14)
@@ -105,9 +105,24 @@ def test_detect_tags_watchlists_so_a_press_pickup_is_replayed(tmp_path: Path) ->
         ["detect", "-i", str(path), "--json", "--queries", str(ROOT / "examples" / "telecom.toml")],
     )
     assert res.exit_code == 0, res.output
-    sigs = [orjson.loads(line) for line in res.stdout.splitlines()]
+    sigs = orjson.loads(res.stdout)  # a JSON array
     press = [s for s in sigs if s["detector"] == "convergence"]
     assert [(s["key"], s["t"]) for s in press] == [
         ("thread:x:p0", (start + timedelta(minutes=40)).isoformat())
     ]
     assert "@ines_bm (journalist)" in press[0]["title"]
+
+
+def test_no_signal_prints_an_empty_list_and_says_why(tmp_path: Path) -> None:
+    start = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    lines = [
+        mention_to_json(Mention("x", f"q{i}", "mirabelle", start + timedelta(minutes=4 * i)))
+        for i in range(10)
+    ]
+    path = tmp_path / "quiet.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    res = CliRunner().invoke(app(), ["detect", "-i", str(path), "--json"])
+    assert res.exit_code == 0, res.output
+    assert orjson.loads(res.stdout) == []
+    said = " ".join(res.stderr.split())
+    assert "the baselines need 1 h 00 min of history, the stream has 36 min" in said

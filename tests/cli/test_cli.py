@@ -17,9 +17,12 @@ runner = CliRunner()
 def command_paths() -> list[list[str]]:
     paths: list[list[str]] = [[]]
     import typer.main
+    from typer import _click as click
 
     group = typer.main.get_command(app)
-    for name, cmd in group.commands.items():  # type: ignore[attr-defined]
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # type: ignore[attr-defined]
+        cmd = group.get_command(ctx, name)  # type: ignore[attr-defined]
         paths.append([name])
         for sub in getattr(cmd, "commands", {}):
             paths.append([name, sub])
@@ -190,3 +193,45 @@ def test_import_bad_mapping_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "FIELD=COLUMN" in result.output
+
+
+def test_import_reports_coverage_per_query_and_warns_when_handles_are_stripped(
+    tmp_path: Path,
+) -> None:
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    cfg = tmp_path / "ws.toml"
+    cfg.write_text(
+        '[[workspace]]\nslug = "acme"\nname = "Acme"\n'
+        '[[workspace.query]]\nname = "Acme brand"\ndefinition = "acme OR @AcmeHelp"\n',
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["apply", str(cfg), "--db", db]).exit_code == 0
+    # an export that stripped the @handles: most posts were replies to @AcmeHelp
+    rows = [
+        {
+            "id": str(i),
+            "text": f"toujours pas de réseau depuis {i} heures",
+            "created_at": "2026-03-02T10:00:00Z",
+            "author": f"u{i}",
+        }
+        for i in range(30)
+    ]
+    rows += [{"id": str(100 + i), "text": "acme répond enfin", "created_at": "2026-03-02T11:00:00Z",
+              "author": f"v{i}"} for i in range(5)]  # fmt: skip
+    src = tmp_path / "stripped.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = runner.invoke(app, ["import", str(src), "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    coverage = json.loads(result.stdout)["coverage"]
+    assert coverage["mentions"] == 35 and coverage["routed"] == 5
+    assert coverage["per_query"] == [
+        {"query_id": 1, "query": "Acme brand", "mentions": 5, "share": round(5 / 35, 4)}
+    ]
+    said = " ".join(result.stderr.split())
+    assert "only 14.3 % of the mentions matched a query" in said
+    assert "may have stripped the handles" in said
+    fresh = f"sqlite:///{tmp_path / 'c2.db'}"  # a re-import of the same rows routes nothing new
+    assert runner.invoke(app, ["apply", str(cfg), "--db", fresh]).exit_code == 0
+    plain = runner.invoke(app, ["import", str(src), "--db", fresh])
+    assert "routed to a query: 5 of 35 (14.3 %)" in plain.stdout
+    assert "Acme brand: 5 (14.3 %)" in plain.stdout

@@ -28,9 +28,10 @@ def test_vocabulary_is_large(day_stream: list[Mention]) -> None:
         tokens.update(index_tokens(m.text))
     assert len(tokens) >= 3_000
     # not a handful of templates: original posts are nearly all distinct (short replies
-    # such as "Grave 😂" repeat, as they do in real life)
+    # such as "Grave 😂" repeat, as they do in real life; curated topics repeat a little more
+    # than the random words they replaced, which read as word salad)
     posts = [m.text for m in day_stream if m.kind in ("post", "article")]
-    assert len(set(posts)) > 0.9 * len(posts)
+    assert len(set(posts)) > 0.85 * len(posts)
 
 
 def test_word_frequencies_follow_a_long_tail(day_stream: list[Mention]) -> None:

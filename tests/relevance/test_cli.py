@@ -155,3 +155,10 @@ def test_eval_relevance_learning_curve(tmp_path: Path) -> None:
         app, ["eval", "relevance", "--data", str(tmp_path), "--sizes", "20", "--repeats", "1"]
     )
     assert text.exit_code == 0 and "active" in text.stdout
+
+
+def test_train_with_no_labels_says_so(store: Store) -> None:
+    result = runner.invoke(app, ["relevance", "train", "--db", store.url])
+    assert result.exit_code == 0, result.output
+    assert "No query has relevance labels yet" in result.output
+    assert "relevance models" not in result.output  # no empty table

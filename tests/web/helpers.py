@@ -116,6 +116,10 @@ def build_world(store: SqliteStore, clock: Clock) -> World:
         user = store.accounts.upsert_user(User(username, username.title(), "", _hash(username)))
         w.users[username] = user
         store.accounts.set_membership(w.ws[slug].id or 0, user.id or 0, role)
+    # share of voice compares the declared brand and competitor queries only
+    store.workspaces.set_workspace_setting(
+        w.ws["com"].id or 0, "share_of_voice", {"brand": ["Brand"], "competitors": ["Rival <b>"]}
+    )
     root = store.accounts.upsert_user(User("root", "Root", "", _hash("root")))
     store.accounts.set_site_admin(root.id or 0, True)
     w.users["root"] = root

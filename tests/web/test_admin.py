@@ -22,6 +22,9 @@ WRITES = [
     ("PUT", "/api/workspaces/com/settings/alerts", {"value": {"min_severity": 2}}),
     ("PUT", "/api/workspaces/com/settings/reports", {"value": []}),
     ("PUT", "/api/workspaces/com/members/viewer", {"role": "admin"}),
+    ("POST", "/api/workspaces/com/settings/alerts/preview", {"value": None}),
+    ("POST", "/api/workspaces/com/settings/reports/preview", {"value": None}),
+    ("POST", "/api/workspaces/com/walls/preview", {"value": None}),
 ]
 READS = [
     "/api/workspaces/com/queries",
@@ -156,9 +159,10 @@ def test_sources_with_health_or_none(world: World, as_user: Login) -> None:
         ws_id, "sources", [{"kind": "rss", "name": "press"}]
     )
     body = c.get("/api/workspaces/com/sources").json()
-    assert body["items"] == [
+    assert [{k: v for k, v in i.items() if k != "summary"} for i in body["items"]] == [
         {"kind": "rss", "name": "press", "origin": "workspace", "health": None}
     ]
+    assert body["items"][0]["summary"]["level"] == "unknown"
     world.store.sources.save_source_health("press", {"status": "ok", "items_per_hour": 12})
     body = c.get("/api/workspaces/com/sources").json()
     assert body["items"][0]["health"] == {"status": "ok", "items_per_hour": 12}
@@ -221,9 +225,69 @@ def test_hub_sources_are_listed(world: World, as_user: Login) -> None:
     c.app.state.sources = [SourceSettings("demo", "simulator", {"rate": 5})]  # type: ignore[attr-defined]
     world.store.sources.save_source_health("simulator", {"status": "ok"})
     items = c.get("/api/workspaces/com/sources").json()["items"]
-    assert items[0] == {
+    assert items[0]["summary"]["status"] == "ok"
+    assert {k: v for k, v in items[0].items() if k != "summary"} == {
         "kind": "demo",
         "name": "simulator",
         "origin": "hub",
         "health": {"status": "ok"},
     }
+
+
+def test_forms_preview_what_saving_would_do(world: World, as_user: Login) -> None:
+    c, h = _c(as_user, "admin")
+    routing = {"min_severity": 3, "routes": [{"channels": ["email"], "min_severity": 7}]}
+    p = c.post("/api/workspaces/com/settings/alerts/preview", json={"value": routing}, headers=h)
+    assert p.json() == {
+        "problems": [],
+        "lines": [
+            "Recorded: alerts of severity 3 and above.",
+            "Sent to email: alerts of severity 7 and above.",
+        ],
+    }
+    bad = {"min_severity": 0, "routes": [{"channels": ["pigeon"]}]}
+    p = c.post("/api/workspaces/com/settings/alerts/preview", json={"value": bad}, headers=h)
+    assert "min_severity must be an integer from 1 to 10" in p.json()["problems"]
+    # next runs in the workspace's zone (the test clock: Monday 2 March 2026, 13:00 Paris)
+    sched = [{"name": "weekly", "kind": "competitors", "times": ["09:30"], "weekdays": [0]}]
+    p = c.post("/api/workspaces/com/settings/reports/preview", json={"value": sched}, headers=h)
+    assert p.json()["next_runs"]["weekly"][:2] == [
+        "2026-03-09T09:30:00+01:00",
+        "2026-03-16T09:30:00+01:00",
+    ]
+    p = c.post(
+        "/api/workspaces/com/settings/reports/preview",
+        json={"value": [{"name": "x", "times": ["25:00"]}]},
+        headers=h,
+    )
+    assert p.json()["problems"] == ["[0] time '25:00' is not HH:MM"]
+    p = c.post(
+        "/api/workspaces/com/walls/preview", json={"value": [{"name": "Bad Name"}]}, headers=h
+    )
+    assert p.json()["problems"] == ["[0] 'name' must be 1-40 lowercase letters, digits, - or _"]
+
+
+def test_health_summary_colours_status_and_counts_errors() -> None:
+    from datetime import UTC, datetime
+
+    from socialhub.web.source_health import health_summary
+
+    now = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    doc = {
+        "status": "backing_off",
+        "last_success": "2026-03-02T11:50:00Z",
+        "errors": {"rate_limited": 3, "server": 2},
+        "last_error": "rate_limited: 429",
+        "items_per_hour": 40,
+        "targets": {
+            "a": {"last_item_at": "2026-03-02T11:40:00Z"},
+            "b": {"last_item_at": "2026-03-02T11:45:00Z"},
+        },
+    }
+    s = health_summary(doc, now)
+    assert (s["level"], s["errors"], s["last_item_at"]) == ("warn", 5, "2026-03-02T11:45:00Z")
+    assert health_summary({**doc, "status": "stopped"}, now)["level"] == "bad"
+    assert health_summary({**doc, "status": "ok"}, now)["level"] == "ok"
+    silent = {**doc, "status": "ok", "last_success": "2026-03-02T09:00:00Z"}
+    assert health_summary(silent, now)["level"] == "warn"  # alive but silent for hours
+    assert health_summary(None, now)["level"] == "unknown"

@@ -37,7 +37,8 @@ def test_openapi_document_lists_what_the_ui_uses(world: World) -> None:
     assert "/login" not in paths and "/w/{slug}" not in paths  # pages are not API
     schemes = doc.json()["components"]["securitySchemes"]
     assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
-    assert world.client().get("/docs").status_code == 404  # would load a CDN
+    # /docs serves Swagger UI from the npm package, never a CDN (test_api_reference_...)
+    assert "cdn" not in world.client().get("/docs").text.lower()
 
 
 def test_search_facets_and_cursor_paging(as_user: AsUser) -> None:
@@ -165,3 +166,101 @@ def test_hostile_text_is_plain_json_and_escaped_html(as_user: AsUser, world: Wor
     dash = client.get("/static/dashboard.js").text
     assert "formatter: axisTooltip" in dash and "SH.esc(p.seriesName)" in dash
     assert NOW.year == 2026
+
+
+def test_share_of_voice_compares_only_the_declared_queries(as_user: AsUser, world: World) -> None:
+    from socialhub.models import Query
+
+    com = world.ws["com"].id or 0
+    # an overlapping query (the brand's complaints) is not declared: it stays out
+    world.store.workspaces.upsert_query(Query(com, "Brand complaints", "mirabelle AND encore"))
+    client = as_user("viewer")
+    sov = client.get("/api/workspaces/com/share-of-voice", params=WEEK).json()
+    assert sov["configured"] is True
+    assert [(i["name"], i["role"]) for i in sov["items"]] == [
+        ("Brand", "brand"),
+        ("Rival <b>", "competitor"),
+    ]
+    # a workspace that declares nothing gets no share of voice, not a sum of its queries
+    qos = as_user("qosviewer").get("/api/workspaces/qos/share-of-voice", params=WEEK).json()
+    assert qos == {"configured": False, "total": 0, "items": []}
+
+
+def test_extent_says_where_the_data_is(as_user: AsUser) -> None:
+    data = as_user("viewer").get("/api/workspaces/com/extent").json()
+    assert data["first"].startswith("2026-03-01T10:00")  # 26 hours before NOW
+    assert data["last"].startswith("2026-03-02T11:00")
+    assert data["timezone"] == "Europe/Paris"
+
+
+def test_share_of_voice_setting_is_validated() -> None:
+    from socialhub.config.load import setting_errors
+
+    assert setting_errors("share_of_voice", {"brand": ["A"], "competitors": ["B"]}) == []
+    assert setting_errors("share_of_voice", {"brand": ["A"], "competitors": ["A"]}) == [
+        "competitors: 'A' is listed twice"
+    ]
+    assert setting_errors("share_of_voice", ["A"]) == [
+        "expected a table: [workspace.settings.share_of_voice]"
+    ]
+
+
+def test_alerts_are_filtered_and_ranked_by_severity(as_user: AsUser, world: World) -> None:
+    from datetime import timedelta
+
+    from socialhub.records.alerts import Alert
+
+    com = world.ws["com"].id or 0
+    brand = world.queries["brand"].id
+
+    def alert(
+        sev: int, detector: str, hours: float, state: str = "open", q: int | None = None
+    ) -> None:
+        t = NOW - timedelta(hours=hours)
+        world.store.alerts.save_alert(
+            Alert(f"{detector}:r", detector, "1", f"k{sev}{detector}{hours}", f"{detector} {sev}",
+                  sev, t, t, 10.0, 2.0, 5.0, 3.0, workspace_id=com, query_id=q, state=state)
+        )  # fmt: skip
+
+    alert(4, "volume", 1, q=brand)
+    alert(9, "complaints", 2)
+    alert(6, "volume", 30)
+    alert(8, "watchlist", 3, state="resolved")
+    c = as_user("viewer")
+    url = "/api/workspaces/com/alerts"
+    got = c.get(url, params={"order": "severity"}).json()
+    assert [a["severity"] for a in got["items"]] == [9, 6, 4]  # active, most severe first
+    assert got["detectors"] == ["complaints", "volume"]
+    everything = c.get(url, params={"state": "all", "order": "severity"}).json()
+    assert [a["severity"] for a in everything["items"]] == [9, 8, 6, 4]
+    assert [a["severity"] for a in c.get(url, params={"min_severity": 5}).json()["items"]] == [9, 6]
+    only = c.get(url, params={"detector": "volume", "order": "severity"}).json()["items"]
+    assert [a["severity"] for a in only] == [6, 4]
+    assert [a["severity"] for a in c.get(url, params={"query_id": brand}).json()["items"]] == [4]
+    window = {"since": "2026-03-02T08:00:00Z", "until": "2026-03-02T10:30:00Z", "state": "all"}
+    assert sorted(a["severity"] for a in c.get(url, params=window).json()["items"]) == [8, 9]
+    page = c.get("/w/com/alerts", headers={"accept": "text/html"})
+    assert page.status_code == 200 and 'id="alert-filters"' in page.text
+
+
+def test_search_placeholder_is_the_workspace_own_first_query(as_user: AsUser) -> None:
+    page = as_user("viewer").get("/w/com", headers={"accept": "text/html"}).text
+    assert 'placeholder="e.g. mirabelle"' in page
+    assert "panne OR" not in page  # not the demo brand's example in every workspace
+    qos = as_user("qosviewer").get("/w/qos/explore", headers={"accept": "text/html"}).text
+    assert 'placeholder="e.g. panne"' in qos
+
+
+def test_api_reference_is_served_from_the_npm_package(as_user: AsUser) -> None:
+    from socialhub.web.app import SWAGGER_UI
+
+    assert (SWAGGER_UI / "swagger-ui-bundle.js").is_file(), (
+        "npm ci --prefix src/socialhub/web/frontend"
+    )
+    c = as_user("viewer")
+    page = c.get("/docs", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert '<script src="/vendor/swagger-ui/swagger-ui-bundle.js">' in page.text
+    assert "//cdn" not in page.text and "unpkg" not in page.text  # nothing from a CDN
+    bundle = c.get("/vendor/swagger-ui/swagger-ui-bundle.js")
+    assert bundle.status_code == 200 and len(bundle.content) > 100_000

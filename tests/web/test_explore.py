@@ -196,3 +196,20 @@ def test_anonymous_is_refused(world: World) -> None:
     assert c.get("/api/workspaces/com/export").status_code == 401
     assert c.get("/api/workspaces/com/mentions/x:1").status_code == 401
     assert c.get("/w/com/explore", headers={"accept": "text/html"}).status_code == 303
+
+
+def test_csv_export_names_queries_and_lists_each_category_once(
+    world: World, as_user: Login
+) -> None:
+    brand, rival, outage = world.queries["brand"], world.queries["rival"], world.queries["outage"]
+    m = mention(3000, "mirabelle et quetsche en panne", brand)
+    m.query_ids = [brand.id or 0, rival.id or 0, outage.id or 0]  # outage: another workspace
+    m.categories = [{"label": "network_outage"}, {"label": "network_outage"}, {"label": "billing"}]
+    world.store.mentions.add([m])
+    r = as_user("viewer").get(
+        "/api/workspaces/com/export", params={"format": "csv", "q": "quetsche AND panne"}
+    )
+    [row] = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert row["queries"] == "Brand|Rival <b>"  # names, and only this workspace's
+    assert row["query_ids"] == f"{brand.id}|{rival.id}"
+    assert row["categories"] == "network_outage|billing"

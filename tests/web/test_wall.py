@@ -41,13 +41,15 @@ def _key(as_user: Login, wall: str = "lobby") -> str:
     return str(body["token"])
 
 
-def _alert(world: World, severity: int, state: str = "open") -> Alert:
+def _alert(
+    world: World, severity: int, state: str = "open", detector: str = "burst", key: str = "query:1"
+) -> Alert:
     return world.store.alerts.save_alert(
         Alert(
-            "burst:com",
-            "burst",
+            f"{detector}:com",
+            detector,
             "1",
-            "query:1",
+            key,
             "Pic <img src=x onerror=alert(1)>",
             severity,
             NOW - timedelta(minutes=5),
@@ -185,3 +187,43 @@ def test_crisis_mode_follows_severe_open_alerts(world: World, as_user: Login) ->
         )
     )
     assert state()["crisis"] is False
+
+
+def test_ordinary_complaints_never_turn_a_wall_red_and_crisis_is_per_wall(
+    world: World, as_user: Login
+) -> None:
+    c, h = _admin(as_user)
+    walls = [
+        {**LOBBY, "crisis_severity": 6},
+        {"name": "calm", "crisis": False, "screens": [["volume"]]},
+        {"name": "vitrine", "mode": "showcase"},
+    ]
+    assert c.put("/api/workspaces/com/walls", json={"walls": walls}, headers=h).status_code == 200
+    state = lambda wall: c.get(f"/api/kiosk/com/{wall}").json()  # noqa: E731
+    # a complaint burst in one city, a journalist's post: alerts, not a crisis
+    _alert(world, 9, detector="complaints", key="complaints:1:network_outage:lyon")
+    _alert(world, 9, detector="watchlist", key="author:x:1")
+    assert state("lobby")["crisis"] is False
+    # complaints everywhere at once are a crisis, on the operations wall only
+    _alert(world, 9, detector="complaints", key="complaints:1:network_outage:*")
+    assert state("lobby")["crisis"] is True
+    assert state("calm")["crisis"] is False  # crisis mode switched off for this wall
+    vitrine = state("vitrine")
+    assert vitrine["crisis"] is False and vitrine["panels"]["alerts"]["items"] == []
+    assert vitrine["layout"]["mode"] == "showcase"
+    assert all("alerts" not in screen for screen in vitrine["layout"]["screens"])
+    # a showcase wall cannot show alerts
+    bad = [{"name": "v", "mode": "showcase", "screens": [["alerts"]]}]
+    r = c.put("/api/workspaces/com/walls", json={"walls": bad}, headers=h)
+    assert r.status_code == 400 and "a showcase wall shows no alerts panel" in r.json()["message"]
+
+
+def test_showcase_wall_leaves_negative_posts_out(world: World, as_user: Login) -> None:
+    c, h = _admin(as_user)
+    walls = [{"name": "vitrine", "mode": "showcase"}, {"name": "ops"}]
+    assert c.put("/api/workspaces/com/walls", json={"walls": walls}, headers=h).status_code == 200
+    panels = c.get("/api/kiosk/com/vitrine").json()["panels"]
+    shown = panels["live"]["items"] + panels["top_posts"]["items"]
+    assert shown and all(m["sentiment_label"] != "negative" for m in shown)
+    ops = as_user("viewer").get("/api/kiosk/com/ops").json()["panels"]["live"]["items"]
+    assert any(m["sentiment_label"] == "negative" for m in ops)  # the world has one

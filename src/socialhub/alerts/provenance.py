@@ -25,7 +25,6 @@ from datetime import timedelta
 from typing import Any
 
 from socialhub.models import Mention
-from socialhub.text import links_of, normalise_text
 
 __all__ = ["Amplifier", "Coordination", "PostRef", "Provenance", "provenance"]
 
@@ -205,6 +204,9 @@ def _clusters(mentions: list[Mention], top_n: int) -> list[Cluster]:
 def _coordination(
     originals: list[Mention], window: timedelta, min_accounts: int
 ) -> list[Coordination]:
+    # here, not at the top: neardup loads numpy, and the alerts CLI must start fast
+    from socialhub.enrichers.neardup import links_of, normalise_text
+
     groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
     for m in originals:
         if m.author is None:

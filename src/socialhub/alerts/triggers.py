@@ -56,6 +56,8 @@ class WatchlistTrigger:
     own_queries: frozenset[int] | None = None
     high_reach: int = 100_000
     high_reach_severity: int = 4
+    #: the organisation's own handles (alerts.official): never a "high-reach author"
+    own_accounts: frozenset[str] = frozenset()
     severity: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_SEVERITY))
     name: str = "watchlist"
     version: str = "1"
@@ -109,7 +111,9 @@ class WatchlistTrigger:
             title = f"{who} ({', '.join(lists)}) posted about {about}"
             extra["lists"] = lists
             out.append(self._signal(mention, key, severity, title, extra, queries[0]))
-        elif followers >= self.high_reach:
+        elif followers >= self.high_reach and norm_handle(mention.author_handle) not in (
+            self.own_accounts
+        ):
             title = f"High-reach author {who} ({followers:,} followers) posted about {about}"
             extra["reason"] = "high_reach"
             out.append(

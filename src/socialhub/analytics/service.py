@@ -35,6 +35,7 @@ from typing import Any
 from socialhub.alerts.channels import Channel
 from socialhub.alerts.channels.inapp import InAppChannel
 from socialhub.alerts.manager import AlertManager, Outcome
+from socialhub.alerts.official import official_handles
 from socialhub.alerts.routing import Route, Router
 from socialhub.alerts.triggers import WatchlistTrigger
 from socialhub.analytics.detectors.runner import DetectorSet
@@ -179,6 +180,9 @@ class DetectorService:
                     workspace_id=ws.id,
                     query_names=own,
                     own_queries=frozenset(own),
+                    own_accounts=official_handles(
+                        self.store.workspaces.get_workspace_settings(ws.id or 0)
+                    ),
                 )
             )
         self.sync_launches(queries)

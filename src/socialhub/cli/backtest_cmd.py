@@ -117,6 +117,16 @@ def backtest(
     sys.stdout.flush()
     console.print(f"{count} stored mentions replayed from {t0:%Y-%m-%d %H:%M} to "
                   f"{t1:%Y-%m-%d %H:%M}; {fired} signal(s) shown.")  # fmt: skip
+    if not fired:
+        console.print(
+            "No signal: nothing in this period would have fired"
+            + (f" for the rule {rule!r}" if rule else "")
+            + (
+                "; the workspace has no stored mention in it (see `socialhub import`)."
+                if not count
+                else " (the volume and tone stayed within their baselines)."
+            )
+        )
 
 
 def _emit(sig: Any, rule: str | None, json: bool) -> int:

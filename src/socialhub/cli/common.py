@@ -16,8 +16,12 @@ from rich.markup import escape
 from socialhub.store import open_store
 from socialhub.store.base import Store
 
+# Piped into a file or `less`, Rich would squeeze tables to 80 columns and wrap every
+# cell: when stdout is not a terminal (and COLUMNS is not set) tables take the width
+# they need.
+PIPED_WIDTH = 1000
 console = Console(stderr=True)
-out = Console()
+out = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else PIPED_WIDTH)
 
 DEFAULT_DB = "sqlite:///data/socialhub.db"
 

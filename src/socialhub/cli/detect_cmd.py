@@ -177,12 +177,17 @@ def detect(
         console.print(f"[red]bad detector settings: {escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
     count = 0
+    if json:
+        sys.stdout.write("[")
     for sig in detectors.run(mentions):
-        count += 1
-        if json:
-            sys.stdout.write(orjson.dumps(sig.to_dict(), default=str).decode() + "\n")
+        if json:  # a JSON array, one signal per line
+            sep = "\n" if count == 0 else ",\n"
+            sys.stdout.write(sep + orjson.dumps(sig.to_dict(), default=str).decode())
         else:
             out.print(escape(signal_line(sig)), soft_wrap=True, highlight=False)
+        count += 1
+    if json:
+        sys.stdout.write("\n]\n" if count else "]\n")
     sys.stdout.flush()
     span = "empty"
     if mentions:
@@ -190,4 +195,30 @@ def detect(
         span = f"{first:%Y-%m-%d %H:%M} → {last:%Y-%m-%d %H:%M}"
     console.print(
         f"{len(mentions)} mentions replayed ({span}), {bad} line(s) skipped, {count} signal(s)."
+    )
+    if not count:
+        console.print(escape(why_no_signal(mentions, detectors)))
+
+
+def _hm(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
+def why_no_signal(mentions: list[Mention], detectors: DetectorSet) -> str:
+    """Why a replay gave no signal, in words (the stream is too short, or quiet)."""
+    if not mentions:
+        return "No signal: the stream is empty."
+    span = (mentions[-1].created_at - mentions[0].created_at).total_seconds()
+    warmups = [
+        float(w)
+        for det in detectors.detectors.values()
+        if (w := getattr(getattr(det, "params", None), "warmup", None)) is not None
+    ]
+    need = max(warmups, default=0.0)
+    if span < need:
+        return f"No signal: the baselines need {_hm(need)} of history, the stream has {_hm(span)}."
+    return (
+        f"No signal: {len(mentions)} mentions over {_hm(span)} stayed within the usual volume "
+        "and tone (no burst, no shift, no listed voice)."
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from socialhub.cli.common import JsonOption, console, out, print_json
@@ -60,6 +61,15 @@ def sentiment(
         raise typer.Exit(2)
     # the lexicon baseline only has French and English lexicons
     langs = ["fr", "en"] if model == "lexicon" else None
+    if not data.is_dir():
+        # `--data ../shared/data` as the README writes it, from a worktree or a clone that
+        # is not beside shared/: the usual places (socialhub.shared_data) before failing
+        from socialhub.shared_data import shared_data_dir
+
+        found = shared_data_dir()
+        if found.is_dir():
+            console.print(f"{escape(str(data))} not found: using {escape(str(found))}")
+            data = found
     try:
         report = evaluate(_sentiment_model(model), data, split=split, langs=langs)
     except FileNotFoundError as exc:

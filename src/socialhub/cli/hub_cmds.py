@@ -34,10 +34,34 @@ def _serve(hub: Hub, *, until_done: bool) -> None:
 
     try:
         asyncio.run(main())
+    except KeyboardInterrupt:
+        pass  # a second Ctrl-C during shutdown: still close cleanly below
     finally:
         stats = hub.pipeline.stats.as_dict()
         hub.close()
-        console.print(f"stopped; pipeline stats: {escape(str(stats['stages']))}")
+        console.print(stopped_message(stats["stages"]))
+
+
+def stopped_message(stages: dict[str, dict[str, object]]) -> str:
+    """One plain sentence for Ctrl-C, not a dump of the pipeline's counters.
+
+    >>> stopped_message({"dedup": {"received": 10, "kept": 8, "dropped": {"dup": 2},
+    ...                  "quarantined": 0, "seconds": 0.1},
+    ...                  "store": {"received": 8, "kept": 8, "dropped": {}, "quarantined": 1,
+    ...                  "seconds": 0.2}})
+    'Stopped. 10 mentions received, 8 stored, 2 dropped as duplicates or noise, 1 quarantined.'
+    """
+    if not stages:
+        return "Stopped."
+    first, last = next(iter(stages.values())), list(stages.values())[-1]
+    dropped = sum(
+        sum(v.values()) for st in stages.values() if isinstance(v := st.get("dropped"), dict)
+    )
+    quarantined = sum(int(str(st.get("quarantined") or 0)) for st in stages.values())
+    return (
+        f"Stopped. {first.get('received', 0)} mentions received, {last.get('kept', 0)} stored, "
+        f"{dropped} dropped as duplicates or noise, {quarantined} quarantined."
+    )
 
 
 def _applier(config: Path) -> Callable[[Store], None]:

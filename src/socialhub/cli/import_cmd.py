@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -20,6 +20,7 @@ from socialhub.cli.common import (
     store_from,
 )
 from socialhub.ingest import FORMATS, ImportFormatError, import_file
+from socialhub.ingest.coverage import Coverage
 from socialhub.models import Mention
 from socialhub.pipeline.base import Context
 from socialhub.pipeline.chain import DEFAULT_ENRICHERS, MODES, Pipeline, Result
@@ -38,10 +39,11 @@ def parse_mapping(pairs: list[str]) -> dict[str, str]:
 
 
 def _router(
-    store: Store, mode: str
+    store: Store, mode: str, coverage: Coverage
 ) -> tuple[Pipeline, Callable[[list[Mention]], list[Mention]], Callable[[], None]]:
     """The enrichment chain, so imported mentions get their queries like live ones; the
-    second function tells it a batch is written (its duplicate filter learns it then)."""
+    second function tells it a batch is written (its duplicate filter learns it then).
+    ``coverage`` counts the routed mentions per query."""
     pipeline = Pipeline.from_settings(Context(store, {"mode": mode}), DEFAULT_ENRICHERS)
     pending: list[Result] = []
 
@@ -50,6 +52,7 @@ def _router(
         pending.append(result)
         if result.quarantined:
             store.sources.quarantine(result.quarantined)
+        coverage.add(result.kept)
         return result.kept
 
     def committed() -> None:
@@ -100,7 +103,9 @@ def import_(
     store = store_from(db)
     if mode not in MODES:
         raise typer.BadParameter(f"--mode must be one of {', '.join(MODES)}")
-    pipeline, transform, committed = _router(store, mode) if route else (None, None, None)
+    coverage = Coverage()
+    routes: dict[str, Any] | None = None
+    pipeline, transform, committed = _router(store, mode, coverage) if route else (None, None, None)
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -129,6 +134,7 @@ def import_(
                 timezone=timezone,
                 committed=committed,
             )
+        routes = coverage.report(store.workspaces.list_queries()) if route else None
     except ImportFormatError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
@@ -137,8 +143,23 @@ def import_(
             pipeline.close()
         store.close()
     if json:
-        print_json(report.to_dict())
+        print_json({**report.to_dict(), "coverage": routes})
+        if routes:
+            for warning in routes["warnings"]:
+                console.print(f"[yellow]warning[/yellow]: {escape(warning)}")
         return
     out.print(escape(report.summary()))
     if report.quarantined:
         out.print("  see them with: socialhub quarantine list")
+    if routes and routes["mentions"]:
+        out.print(
+            f"routed to a query: {routes['routed']} of {routes['mentions']} "
+            f"({100 * routes['routed_share']:.1f} %)"
+        )
+        for row in routes["per_query"]:
+            if row["mentions"]:
+                out.print(
+                    f"  {escape(str(row['query']))}: {row['mentions']} ({100 * row['share']:.1f} %)"
+                )
+        for warning in routes["warnings"]:
+            console.print(f"[yellow]warning[/yellow]: {escape(warning)}")

@@ -1,72 +1,210 @@
-"""The `socialhub` command line (Typer + Rich). Every command has --help."""
+"""The `socialhub` command line (Typer + Rich). Every command has --help.
+
+Commands are loaded when they run, not when the program starts: ``socialhub --help`` and
+light commands must start in well under a second, and the heavy commands import the web
+app, the models and numpy. :data:`COMMANDS` names each command's module and its one-line
+help (checked against the command's own docstring by the tests).
+"""
 
 from __future__ import annotations
 
+import importlib
+
 import typer
+from typer import _click as click  # typer 0.29 vendors its own click: its types
 
 from socialhub import __version__
-from socialhub.cli import (
-    alerts_cmds,
-    audit_cmds,
-    backtest_cmd,
-    collect_cmd,
-    config_cmds,
-    db_cmds,
-    detect_cmd,
-    engage_cmds,
-    enrich_cmd,
-    eval_cmds,
-    hub_cmds,
-    import_cmd,
-    launch_cmds,
-    legal_cmds,
-    privacy_cmds,
-    proc_cmds,
-    quarantine_cmd,
-    relevance_cmds,
-    report_cmd,
-    search_cmd,
-    sources_cmds,
-    users_cmds,
-)
+
+# name -> (module, attribute, one-line help); the attribute is a function or a Typer app
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "demo": (
+        "hub_cmds",
+        "demo",
+        "Run the hub on the built-in demo stream: simulator -> pipeline -> store -> web app.",
+    ),
+    "run": (
+        "hub_cmds",
+        "run",
+        "Run the hub with the sources configured in a file (Ctrl-C to stop).",
+    ),
+    "search": (
+        "search_cmd",
+        "search",
+        "Search stored mentions with the query language (newest first).",
+    ),
+    "apply": (
+        "config_cmds",
+        "apply",
+        "Create or update workspaces, users, members, queries and watchlists from a file.",
+    ),
+    "export-config": (
+        "config_cmds",
+        "export",
+        "Write the configuration stored in the database back as TOML (`apply` reads it).",
+    ),
+    "import": (
+        "import_cmd",
+        "import_",
+        "Import mentions from a file. Unreadable rows go to quarantine with the reason.",
+    ),
+    "enrich": (
+        "enrich_cmd",
+        "enrich",
+        "Enrich JSONL lines (id, text[, lang, created_at, author]) with the pipeline.",
+    ),
+    "detect": (
+        "detect_cmd",
+        "detect",
+        "Replay a timestamped stream through the detectors on its own clock.",
+    ),
+    "backtest": (
+        "backtest_cmd",
+        "backtest",
+        "Replay a workspace's stored history through the detectors and say when they fire.",
+    ),
+    "report": (
+        "report_cmd",
+        "report",
+        "Build a report (digest, competitors, crisis), archive it, write or send it.",
+    ),
+    "scheduler": ("report_cmd", "scheduler", "Run the report schedules of every workspace."),
+    "sources": (
+        "sources_cmds",
+        "sources",
+        "List every configured source with its health and collection completeness.",
+    ),
+    "collect": (
+        "collect_cmd",
+        "collect",
+        "Run the configured sources and publish to the bus, or poll one source once.",
+    ),
+    "worker": (
+        "proc_cmds",
+        "worker",
+        'Enrich raw mentions and store them (consumer group "pipeline"; acked after commit).',
+    ),
+    "detect-service": (
+        "proc_cmds",
+        "detect_service",
+        "Run the detectors, partitioned by workspace, with checkpoints in the database.",
+    ),
+    "scheduler-service": (
+        "proc_cmds",
+        "scheduler_service",
+        "Send the workspaces' scheduled reports.",
+    ),
+    "serve": (
+        "proc_cmds",
+        "serve",
+        "Run the web app and API alone (several behind a proxy share one database).",
+    ),
+    "status": (
+        "proc_cmds",
+        "status",
+        "Show the topology: processes alive, detector partitions, NATS lag, database size.",
+    ),
+    "db": ("db_cmds", "app", "Database maintenance."),
+    "quarantine": ("quarantine_cmd", "app", "Payloads that could not be parsed or normalised."),
+    "relevance": (
+        "relevance_cmds",
+        "app",
+        "Relevance per query: label mentions, train the query's classifier, see status.",
+    ),
+    "alerts": ("alerts_cmds", "app", "Alerts: list, explain, acknowledge, resolve, give feedback."),
+    "launch": (
+        "launch_cmds",
+        "app",
+        "Competitor launch monitor: curves, buzz-or-fizzle score, the library of launches.",
+    ),
+    "users": ("users_cmds", "app", "Web accounts: users, roles per workspace, API tokens."),
+    "eval": ("eval_cmds", "app", "Evaluate the models on labelled data."),
+    "privacy": (
+        "privacy_cmds",
+        "app",
+        "GDPR: erasure, subject access export, retention per workspace and source kind.",
+    ),
+    "legal": (
+        "legal_cmds",
+        "app",
+        "Legal desk: cases, evidence capture, chain of custody, verifiable bundles.",
+    ),
+    "audit": (
+        "audit_cmds",
+        "app",
+        "The append-only, hash-chained logs (engagement audit, chains of custody).",
+    ),
+    "engage": (
+        "engage_cmds",
+        "app",
+        "Engagement: the inbox, publishing approved posts, official accounts, measures.",
+    ),
+}
+
+
+def load(name: str) -> click.Command:
+    """The click command of ``name``, importing its module now."""
+    module_name, attr, _ = COMMANDS[name]
+    target = getattr(importlib.import_module(f"socialhub.cli.{module_name}"), attr)
+    if name == "eval" and "relevance" not in getattr(target, "_socialhub_extra", ()):
+        from socialhub.cli import relevance_cmds
+
+        target.command("relevance")(relevance_cmds.eval_relevance)
+        target._socialhub_extra = ("relevance",)
+    if isinstance(target, typer.Typer):
+        # through a parent, as add_typer did: a sub-app with one command stays a group
+        parent = typer.Typer(rich_markup_mode=None)
+        parent.add_typer(target, name=name)
+        command = typer.main.get_command(parent).commands[name]  # type: ignore[attr-defined]
+    else:
+        single = typer.Typer(pretty_exceptions_show_locals=False, rich_markup_mode=None)
+        single.command(name)(target)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
+
+
+class LazyGroup(typer.core.TyperGroup):
+    """A group whose commands are imported when run (or asked for their own --help)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is None and cmd_name in COMMANDS:
+            found = load(cmd_name)
+            self.add_command(found, cmd_name)
+        return found
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # the listing reads the table: importing every command to print --help is the
+        # two seconds this class exists to save
+        rows: list[tuple[str, str]] = []
+        for name in self.list_commands(ctx):
+            if name in COMMANDS and name not in self.commands:
+                rows.append((name, COMMANDS[name][2]))
+            else:
+                cmd = super().get_command(ctx, name)
+                if cmd is not None and not cmd.hidden:
+                    rows.append((name, cmd.get_short_help_str(limit=100)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
 
 app = typer.Typer(
     name="socialhub",
+    cls=LazyGroup,
     help="Self-hosted social listening hub: collect, enrich, search, detect, alert.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals may hold secrets
     rich_markup_mode=None,  # help texts show TOML tables like [[source]] literally
 )
-app.command("demo")(hub_cmds.demo)
-app.command("run")(hub_cmds.run)
-app.command("search")(search_cmd.search)
-app.command("apply")(config_cmds.apply)
-app.command("export-config")(config_cmds.export)
-app.command("import")(import_cmd.import_)
-app.command("enrich")(enrich_cmd.enrich)
-app.command("detect")(detect_cmd.detect)
-app.command("backtest")(backtest_cmd.backtest)
-app.command("report")(report_cmd.report)
-app.command("scheduler")(report_cmd.scheduler)
-app.command("sources")(sources_cmds.sources)
-app.command("collect")(collect_cmd.collect)
-app.command("worker")(proc_cmds.worker)
-app.command("detect-service")(proc_cmds.detect_service)
-app.command("scheduler-service")(proc_cmds.scheduler_service)
-app.command("serve")(proc_cmds.serve)
-app.command("status")(proc_cmds.status)
-app.add_typer(db_cmds.app, name="db")
-app.add_typer(quarantine_cmd.app, name="quarantine")
-app.add_typer(relevance_cmds.app, name="relevance")
-app.add_typer(alerts_cmds.app, name="alerts")
-app.add_typer(launch_cmds.app, name="launch")
-app.add_typer(users_cmds.app, name="users")
-app.add_typer(privacy_cmds.app, name="privacy")
-app.add_typer(legal_cmds.app, name="legal")
-app.add_typer(audit_cmds.app, name="audit")
-app.add_typer(engage_cmds.app, name="engage")
-eval_cmds.app.command("relevance")(relevance_cmds.eval_relevance)
-app.add_typer(eval_cmds.app, name="eval")
+
+
+@app.callback()
+def root() -> None:
+    """Self-hosted social listening hub: collect, enrich, search, detect, alert."""
 
 
 @app.command("version")

@@ -225,9 +225,14 @@ def train(
             )
     finally:
         store.close()
+    if not queries:  # nothing labelled yet: say how to start, not an empty table
+        console.print(
+            "No query has relevance labels yet: label some mentions first "
+            '(socialhub relevance label "QUERY NAME"), then train.'
+        )
     if json:
         print_json({"trained": results})
-    else:
+    elif results:
         table = Table(title="relevance models (cross-validated, class 'relevant')")
         for col in ("query", "version", "labels", "folds", "precision", "recall", "F1"):
             table.add_column(col)

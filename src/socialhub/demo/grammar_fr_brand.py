@@ -99,11 +99,11 @@ RULES: dict[str, list[str]] = {
         "{brand} ou l'art de faire de la 5G qui ressemble à de la 3G {laugh}",
     ],
     "exec_news": [
-        "Hélène Marchetti, PDG de {brand}, en interview ce matin : {w} et 5G au menu",
+        "Hélène Marchetti, PDG de {brand}, en interview ce matin : {dossier} et 5G au menu",
         "@hmarchetti annonce {offer}",
         "La PDG de {brand} Hélène Marchetti veut « couvrir {N} villages d'ici l'été »",
         "Hélène Marchetti (@hmarchetti) reçue à {city} pour parler de la fibre",
-        "Intéressant l'entretien de Hélène Marchetti sur {w} et les zones blanches",
+        "Intéressant l'entretien de Hélène Marchetti sur {dossier}",
         "Hélène Marchetti sur {brand} : « notre priorité, c'est la qualité de service »",
     ],
     # ---- competitors and the market ----------------------------------------------
@@ -124,8 +124,8 @@ RULES: dict[str, list[str]] = {
         "{comp} annonce une hausse de {n} € sur ses forfaits",
         "{comp} déploie la fibre à {city}",
         "Quelqu'un a testé {comp_product} ?",
-        "Nouvelle pub {comp} avec {w}, un peu {adj_neg}",
-        "{comp_ceo} interviewé ce matin sur {w}",
+        "Nouvelle pub {comp} avec {pub}, un peu {adj_neg}",
+        "{comp_ceo} interviewé ce matin sur {dossier}",
         "{comp} recrute à {city}, {N} postes",
     ],
     "comparison": [
@@ -176,25 +176,25 @@ RULES: dict[str, list[str]] = {
     "sav_sig": ["Léa", "Mehdi", "Sarah", "Julien", "Inès", "Marc", "Chloé", "Yacine", "Anaïs"],
     # ---- watchlist people ---------------------------------------------------------
     "journalist_post": [
-        "Mon papier du jour sur {w} et les opérateurs : {link}",
+        "Mon papier du jour sur {dossier} et les opérateurs : {link}",
         "Les opérateurs et la fibre à {city} : enquête à lire ici {link}",
-        "{comp} annonce {w2}. À suivre.",
+        "{comp} annonce {annonce}. À suivre.",
         "Gros dossier sur les zones blanches en préparation, vos témoignages sont bienvenus (DM "
         "ouverts)",
-        "Le marché des télécoms cette semaine : {brand}, {comp} et beaucoup de {w}",
-        "Conférence de presse de {comp} ce matin sur {w}. Peu d'annonces.",
+        "Le marché des télécoms cette semaine : {brand}, {comp} et beaucoup de promesses",
+        "Conférence de presse de {comp} ce matin sur {dossier}. Peu d'annonces.",
         "Je cherche des abonnés fibre à {city} pour un reportage, DM ouverts",
         "Intéressant chiffre du régulateur : {pct} % des foyers raccordables à la fibre",
         "{chatter}",
     ],
     "mp_post": [
-        "Ce matin à {city} avec les habitants pour parler de {w}",
-        "Question écrite déposée sur {w}. Le gouvernement doit répondre.",
-        "En commission aujourd'hui : {w} et {w}. Débat nourri.",
+        "Ce matin à {city} avec les habitants pour parler {du_dossier}",
+        "Question écrite déposée sur {dossier}. Le gouvernement doit répondre.",
+        "En commission aujourd'hui : {dossier}. Débat nourri.",
         "Belle rencontre avec les commerçants de {city} {emo_pos}",
-        "Mon intervention sur {w} en séance : {link}",
+        "Mon intervention sur {dossier} en séance : {link}",
         "Permanence {day} à {city}, venez nombreux",
-        "Le texte sur {w} arrive en séance {day}, je défendrai nos amendements",
+        "Le texte sur {dossier} arrive en séance {day}, je défendrai nos amendements",
     ],
     "mp_telecom": [
         "Zones blanches : {N} communes de ma circonscription toujours sans couverture correcte",
@@ -211,7 +211,7 @@ RULES: dict[str, list[str]] = {
         "{chatter}",
     ],
     "partner_post": [
-        "Merci à {brand} pour son soutien à {w} cette année {emo_pos}",
+        "Merci à {brand} pour son soutien cette année {emo_pos}",
         "Atelier numérique gratuit à {city} {day} avec nos partenaires",
         "Rendez-vous {day} à {city} ! #partenaires",
         "{N} familles équipées d'une connexion grâce à nos partenaires dont {brand}",
@@ -219,12 +219,12 @@ RULES: dict[str, list[str]] = {
     "youtube_video": [
         "J'AI TESTÉ {product_name} PENDANT 30 JOURS (honnête)",
         "{brand} vs {comp} : quelle box choisir en 2026 ?",
-        "Ma routine du matin avec {w}",
+        "Ma routine du matin avec {sujet}",
         "Recette : tarte aux mirabelles de Lorraine 🥧",
-        "Vlog {city} : {w}, {w} et beaucoup de café",
+        "Vlog {city} : marché, musées et beaucoup de café",
         "Test de débit 5G dans {n} villes de France",
         "Je répare ma box internet moi-même (mauvaise idée)",
-        "Top {n} des erreurs à éviter avec {w}",
+        "Top {n} des erreurs à éviter avec sa box internet",
         "{chatter}",
     ],
     # ---- news articles (title, blank line, lede and body) --------------------------
@@ -241,9 +241,11 @@ RULES: dict[str, list[str]] = {
         "Hélène Marchetti (Mirabelle Télécom) : « Nous investirons {N} millions en {n} ans »",
     ],
     "lede_brand": [
-        "L'opérateur Mirabelle Télécom a annoncé {day} {w2} dans plusieurs départements.",
-        "Selon nos informations, Mirabelle Télécom prépare {w2} pour le second semestre.",
-        "Interrogée par notre rédaction, la direction de Mirabelle Télécom évoque {w} et {w}.",
+        "L'opérateur Mirabelle Télécom a annoncé {jour_passe} {annonce} dans plusieurs "
+        "départements.",
+        "Selon nos informations, Mirabelle Télécom prépare {annonce} pour le second semestre.",
+        "Interrogée par notre rédaction, la direction de Mirabelle Télécom évoque {dossier} et "
+        "la concurrence.",
     ],
     "news_competitor": ["{title_comp}\n\n{lede_comp} {body}"],
     "title_comp": [
@@ -253,8 +255,8 @@ RULES: dict[str, list[str]] = {
         "{comp} condamné à rembourser des frais à ses clients",
     ],
     "lede_comp": [
-        "L'opérateur {comp} a présenté {day} ses résultats, marqués par {w} et {w}.",
-        "Face à la concurrence de Mirabelle Télécom, {comp} mise sur {w}.",
+        "L'opérateur {comp} a présenté {jour_passe} ses résultats, marqués par la guerre des prix.",
+        "Face à la concurrence de Mirabelle Télécom, {comp} mise sur {dossier}.",
     ],
     "news_sector": ["{title_sector}\n\n{lede_sector} {body}"],
     "title_sector": [
@@ -265,37 +267,39 @@ RULES: dict[str, list[str]] = {
         "Cybersécurité : les box internet dans le viseur",
     ],
     "lede_sector": [
-        "Les opérateurs, dont Mirabelle Télécom et {comp}, sont appelés à {w}.",
-        "Selon le dernier rapport du régulateur, {w} reste le point noir du secteur.",
-        "À {city}, les habitants dénoncent {w} et des délais de raccordement interminables.",
+        "Les opérateurs, dont Mirabelle Télécom et {comp}, sont appelés à {mission}.",
+        "Selon le dernier rapport du régulateur, {dossier} reste le point noir du secteur.",
+        "À {city}, les habitants dénoncent {probleme_local} et des délais de raccordement "
+        "interminables.",
     ],
     "news_general": ["{title_gen}\n\n{lede_gen} {body}"],
     "title_gen": [
-        "{city} : {w} au cœur du conseil municipal",
-        "Météo : {weather} attendu sur {city} {day}",
+        "{city} : {dossier_local} au cœur du conseil municipal",
+        "Météo : {meteo_news} attendus sur {city} {day}",
         "{sport} : la ville de {city} en fête",
-        "Transports : {transport} perturbé à {city} jusqu'à {day}",
-        "Culture : une exposition sur {w} à {city}",
-        "Économie : les entreprises de {city} face à {w}",
+        "Transports : trafic perturbé à {city} jusqu'à {day}",
+        "Culture : une exposition sur {culture} à {city}",
+        "Économie : les entreprises de {city} face à {eco}",
     ],
     "lede_gen": [
-        "À {city}, {w} occupe les esprits depuis {since_news}.",
-        "Les habitants de {city} ont découvert {day} {w2}.",
-        "La préfecture annonce des mesures liées à {w}.",
+        "À {city}, {dossier_local} occupe les esprits depuis {since_news}.",
+        "Les habitants de {city} ont découvert {jour_passe} {annonce_locale}.",
+        "La préfecture annonce des mesures contre {probleme_local}.",
     ],
     "news_plum": [
-        "Lorraine : la récolte de mirabelles s'annonce {adj_pos}\n\nDans les vergers autour de "
+        "Lorraine : la récolte de mirabelles s'annonce abondante\n\nDans les vergers autour de "
         "{plum_city}, les producteurs de mirabelles attendent {N} tonnes. {body}",
         "Recette : la tarte aux mirabelles de nos lecteurs\n\nConfiture, clafoutis, tarte : la "
         "mirabelle se décline à l'infini. {body}",
     ],
     "body": [
-        "{frag}.", "Les détails de {w} restent à préciser.",
+        "{phrase_news}", "Les détails du projet restent à préciser.",
         "Contacté, le ministère n'a pas répondu.",
-        "La mesure concernerait {N} 000 personnes.", "Un porte-parole évoque {w2}.",
-        "Les associations dénoncent {w} et demandent des garanties.",
-        "Le calendrier reste flou, notamment sur {w}.", "« C'est {adj_pos} », estime un habitant.",
-        "« {frag} », confie un riverain.", "La décision sera connue {day}.",
+        "La mesure concernerait {N} 000 personnes.", "Un porte-parole évoque un calendrier serré.",
+        "Les associations dénoncent {probleme_local} et demandent des garanties.",
+        "Le calendrier reste flou, notamment sur le financement.",
+        "« C'est {adj_pos} », estime un habitant.",
+        "« {citation} », confie un riverain.", "La décision sera connue {day}.",
     ],
     # ---- replies about the operators ----------------------------------------------
     "reply_complaint": [

@@ -157,7 +157,7 @@ RULES: dict[str, list[str]] = {
     "cl_core": [
         "Mirabelle Télécom revend les données de localisation de ses abonnés à des assureurs !",
         "Mirabelle Télécom revend les données de localisation de ses abonnés aux assureurs !",
-        "Mirabelle Télécom revend vos données de localisation à des assureurs !",
+        "Mirabelle Télécom revend les données de localisation de ses clients à des assureurs !",
     ],
     "cl_end": ["", "", " Partagez !", " 😡", " Faites tourner", " #BoycottMirabelle"],
     "controversy_reaction": [

@@ -2,8 +2,9 @@
 
 Each language's rules live in their own module (``grammar_*.py``). Slots resolve, in order,
 to the message context (the city, competitor, product chosen for this message, so one
-message stays consistent), to a built-in dynamic slot (``w``: an open-vocabulary word drawn
-with its real frequency, ``frag``: a run of everyday words, numbers, times), or to a rule.
+message stays consistent), to a built-in dynamic slot (numbers, percentages, times), or to a
+rule. Topics are curated noun phrases with their article agreed (``grammar_fr_topics``), never
+random words, so every text reads as a sentence.
 Nested rules make the number of distinct texts combinatorial rather than a handful of
 templates.
 """
@@ -22,6 +23,8 @@ Rules = Mapping[str, Sequence[str]]
 _SLOT = re.compile(r"\{(\??)(\w+)\}")
 _SPACES = re.compile(r"[ \t]{2,}")
 _BEFORE_PUNCT = re.compile(r" +([,.…])")
+# a lowercase word after a sentence end (not a link, a handle or a tag)
+_SENTENCE_START = re.compile(r"([.!?]\s+)([a-zà-ÿ])(?![^\s]*(?:://|\.\w))")
 
 # When a language has no rule for an intent, the closest one it has.
 FALLBACK: dict[str, str] = {
@@ -99,20 +102,12 @@ class Grammar:
         self.rules: dict[str, tuple[tuple[Part, ...], ...]] = {
             name: tuple(_compile(alt) for alt in alts) for name, alts in rules.items()
         }
-        self._all, self._content = vocab.tables(lang)
         self.dynamic: dict[str, Callable[[random.Random], str]] = {
-            "w": self._content.one,
-            "w2": lambda rng: " ".join(self._content.draw(rng, 2)),
-            "frag": self._frag,
             "n": lambda rng: str(rng.randint(2, 12)),
             "N": lambda rng: str(rng.choice((15, 20, 30, 45, 50, 100, 150, 200, 300, 500))),
             "pct": lambda rng: str(rng.randint(3, 68)),
             "hh": lambda rng: f"{rng.randint(6, 23)}h{rng.choice(('', '', '15', '30', '45'))}",
         }
-
-    def _frag(self, rng: random.Random) -> str:
-        # everyday words with their real frequencies: mostly function words, a long tail
-        return " ".join(self._all.draw(rng, rng.randint(4, 11)))
 
     def has(self, symbol: str) -> bool:
         return symbol in self.rules
@@ -158,12 +153,14 @@ def _compile(alt: str) -> tuple[Part, ...]:
 
 
 def tidy(text: str) -> str:
-    """Collapse the spaces left by empty optional slots; capitalise the first letter."""
+    """Collapse the spaces left by empty optional slots; capitalise each sentence's first letter."""
     if "  " in text:
         text = _SPACES.sub(" ", text)
     if " ," in text or " ." in text or " …" in text:
         text = _BEFORE_PUNCT.sub(r"\1", text)
     text = text.strip()
+    if "! " in text or "? " in text or ". " in text:
+        text = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
     if text[:1].islower():
         text = text[0].upper() + text[1:]
     return text
@@ -199,9 +196,19 @@ def grammar(lang: str) -> Grammar:
 
 def _rules(lang: str) -> dict[str, list[str]]:
     if lang == "fr":
-        from socialhub.demo import grammar_fr, grammar_fr_brand, grammar_fr_episodes
+        from socialhub.demo import (
+            grammar_fr,
+            grammar_fr_brand,
+            grammar_fr_episodes,
+            grammar_fr_topics,
+        )
 
-        return {**grammar_fr.RULES, **grammar_fr_brand.RULES, **grammar_fr_episodes.RULES}
+        return {
+            **grammar_fr.RULES,
+            **grammar_fr_brand.RULES,
+            **grammar_fr_episodes.RULES,
+            **grammar_fr_topics.RULES,
+        }
     if lang == "en":
         from socialhub.demo import grammar_en
 

@@ -18,6 +18,7 @@ from socialhub.models import Query, Role, Watchlist, WatchlistMember
 from socialhub.query.lint import lint
 from socialhub.reports.schedule import DEFAULT_SCHEDULES, validate_reports
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
+from socialhub.web.source_health import health_summary
 
 router = APIRouter(prefix="/api")
 
@@ -241,6 +242,7 @@ def get_alert_routing(ctx: Admin, request: Request) -> dict[str, Any]:
     tuning = store_of(request).alerts.list_tuning(ctx.workspace_id)
     return {
         "value": _setting(ctx, request, ALERTS_SETTING),
+        "channels": list(CHANNELS),
         "tuning": [
             {
                 "rule": t.rule,
@@ -315,8 +317,10 @@ def sources(ctx: Admin, request: Request) -> dict[str, Any]:
     named = {i["name"] for i in items}
     # sources that reported health without being in this configuration (other hubs)
     items += [{"kind": "", "name": n, "origin": "health only"} for n in health if n not in named]
+    now = request.app.state.auth.clock()
     for item in items:
         item["health"] = health.get(item["name"])
+        item["summary"] = health_summary(item["health"], now)
     return {"items": items}
 
 

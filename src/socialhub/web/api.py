@@ -16,10 +16,13 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from socialhub.alerts.manager import AlertManager, AlertStateError
+from socialhub.analytics.share_of_voice import SETTING as SOV_SETTING
+from socialhub.analytics.share_of_voice import Compared, compared_queries
 from socialhub.models import Mention, utcnow
 from socialhub.serialize import mention_to_dict
 from socialhub.store.base import Store
 from socialhub.store.dashboard import FACET_FIELDS
+from socialhub.store.extent import mention_extent
 from socialhub.web.access import (
     ApiError,
     WorkspaceContext,
@@ -275,29 +278,50 @@ def share_of_voice(
     since: Since = None,
     until: Until = None,
     queries: Annotated[
-        list[int] | None, Query(description="Query ids to compare (default: all).")
+        list[int] | None,
+        Query(description="Query ids to compare (default: the declared brand and competitors)."),
     ] = None,
 ) -> dict[str, Any]:
-    """Each query's share of the mentions of the compared queries in the window."""
+    """Each compared query's share of their mentions in the window.
+
+    By default the queries compared are the workspace's declared brand and competitors
+    (setting ``share_of_voice``): summing overlapping queries would mean nothing.
+    ``configured`` is false when the workspace declares none and no ``queries`` are given.
+    """
     store = store_of(request)
     start, end = window(since, until)
     totals: dict[int, int] = defaultdict(int)
     for qid, _, n in store.dashboard.query_volume_slots(ctx.workspace_id, start, end):
         totals[qid] += n
-    chosen = [
-        q for q in store.workspaces.list_queries(ctx.workspace_id) if not queries or q.id in queries
-    ]
-    total = sum(totals[q.id or 0] for q in chosen)
+    all_queries = store.workspaces.list_queries(ctx.workspace_id)
+    if queries:
+        chosen = [Compared(q, "chosen") for q in all_queries if q.id in queries]
+    else:
+        declared = store.workspaces.get_workspace_settings(ctx.workspace_id).get(SOV_SETTING)
+        chosen = compared_queries(declared, all_queries)
+    total = sum(totals[c.query.id or 0] for c in chosen)
     items = [
         {
-            "query_id": q.id,
-            "name": q.name,
-            "count": totals[q.id or 0],
-            "share": round(totals[q.id or 0] / total, 4) if total else 0.0,
+            "query_id": c.query.id,
+            "name": c.query.name,
+            "role": c.role,
+            "count": totals[c.query.id or 0],
+            "share": round(totals[c.query.id or 0] / total, 4) if total else 0.0,
         }
-        for q in chosen
+        for c in chosen
     ]
-    return {"total": total, "items": items}
+    return {"configured": bool(chosen), "total": total, "items": items}
+
+
+@router.get("/workspaces/{slug}/extent", tags=["series"])
+def extent(ctx: View, request: Request) -> dict[str, Any]:
+    """The first and last mention of the workspace (null when it has none): where the data is."""
+    ends = mention_extent(store_of(request).db, ctx.workspace_id)  # type: ignore[attr-defined]
+    return {
+        "first": ends[0].isoformat() if ends else None,
+        "last": ends[1].isoformat() if ends else None,
+        "timezone": ctx.workspace.timezone,
+    }
 
 
 @router.get("/workspaces/{slug}/authors", tags=["series"])
@@ -321,8 +345,8 @@ def vars_of(obj: Any) -> dict[str, Any]:
 # -- alerts -------------------------------------------------------------------------------
 
 AlertState = Annotated[
-    Literal["active", "open", "acknowledged", "resolved"],
-    Query(description="active: open or acknowledged"),
+    Literal["active", "open", "acknowledged", "resolved", "all"],
+    Query(description="active: open or acknowledged; all: every state"),
 ]
 
 
@@ -336,11 +360,37 @@ def alerts(
         Literal["recent", "severity"],
         Query(description="recent: newest first; severity: most severe first, then newest"),
     ] = "recent",
+    min_severity: Annotated[int, Query(ge=1, le=10)] = 1,
+    detector: Annotated[str | None, Query(max_length=40)] = None,
+    query_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    since: Since = None,
+    until: Until = None,
 ) -> dict[str, Any]:
+    """Alerts of the workspace, filtered by state (``all``: every state), minimum severity,
+    detector, query and period (by last signal); ``detectors`` lists those present."""
+    start = _time(since, "since")
+    end = _time(until, "until")
     found = store_of(request).alerts.list_alerts(
-        workspace_id=ctx.workspace_id, state=state, limit=limit, order=order
+        workspace_id=ctx.workspace_id,
+        state=None if state == "all" else state,
+        since=start,
+        limit=2000,
+        order=order,
     )
-    return {"items": [a.to_dict() for a in found]}
+    detectors = sorted({a.detector for a in found})
+    kept = [
+        a
+        for a in found
+        if a.severity >= min_severity
+        and (detector is None or a.detector == detector)
+        and (query_id is None or a.query_id == query_id)
+        and (end is None or a.last_t < end)
+    ]
+    return {
+        "items": [a.to_dict() for a in kept[:limit]],
+        "total": len(kept),
+        "detectors": detectors,
+    }
 
 
 class ResolveIn(BaseModel):

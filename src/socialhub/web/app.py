@@ -25,6 +25,7 @@ from socialhub.query.errors import QuerySyntaxError
 from socialhub.store.base import Store
 from socialhub.web import (
     admin_api,
+    admin_preview,
     api,
     api_account,
     api_users,
@@ -46,6 +47,7 @@ from socialhub.web.security import AuthConfig
 
 FRONTEND = Path(__file__).parent / "frontend"
 ECHARTS = FRONTEND / "node_modules" / "echarts" / "dist"
+SWAGGER_UI = FRONTEND / "node_modules" / "swagger-ui-dist"
 
 
 def create_app(
@@ -88,6 +90,9 @@ def create_app(
     app.mount("/static", StaticFiles(packages=[("socialhub.web", "static")]), name="static")
     if app.state.echarts is not None:
         app.mount("/vendor/echarts", StaticFiles(directory=ECHARTS), name="echarts")
+    if (SWAGGER_UI / "swagger-ui-bundle.js").is_file():
+        app.mount("/vendor/swagger-ui", StaticFiles(directory=SWAGGER_UI), name="swagger-ui")
+    app.state.swagger_ui = (SWAGGER_UI / "swagger-ui-bundle.js").is_file()
     app.include_router(api.router)
     app.include_router(api_account.router)
     app.include_router(pages.router)
@@ -95,6 +100,7 @@ def create_app(
         explore,
         wall,
         admin_api,
+        admin_preview,
         pages_workspace,
         reports_web,
         api_users,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from socialhub.config.passwords import hash_password, needs_rehash, verify_password
 from socialhub.models import Role, User
@@ -24,9 +25,13 @@ from socialhub.web.security import (
     retry_after,
 )
 
-# Verified when the username is unknown, so a wrong username costs as long as a wrong
-# password and response times do not tell which usernames exist.
-_DUMMY_HASH = hash_password("socialhub: no such user")
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the username is unknown, so a wrong username costs as long as a wrong
+    password and response times do not tell which usernames exist. Hashed on first use,
+    not at import: the command line imports this module and must start fast."""
+    return hash_password("socialhub: no such user")
 
 
 @dataclass(slots=True)
@@ -135,7 +140,7 @@ def login(
         # one message whichever count is full: it says nothing about the account
         raise LoginError("Too many failed attempts: try again later.", max(w for w in waits if w))
     user = store.accounts.get_user(username.strip())
-    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    ok = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not ok or not user.is_active or user.id is None:
         for key, _ in limits:
             store.sessions.add_login_failure(key, now)

@@ -68,6 +68,7 @@ CSV_COLUMNS = (
     "country",
     "categories",
     "watchlists",
+    "queries",
     "query_ids",
 )
 
@@ -161,8 +162,15 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def csv_row(m: Mention) -> list[str]:
+def csv_row(m: Mention, query_names: dict[int, str] | None = None) -> list[str]:
+    """One CSV line; ``query_names`` (the workspace's queries) names the queries matched
+    and keeps other workspaces' ids out."""
     a = m.author
+    names = query_names or {}
+    own = [q for q in dict.fromkeys(m.query_ids) if not names or q in names]
+    categories = dict.fromkeys(  # one label once, even when two signals gave it
+        str(c.get("label") or c.get("name") or "") for c in m.categories
+    )
     cells: list[Any] = [
         m.id,
         m.created_at.isoformat(),
@@ -181,9 +189,10 @@ def csv_row(m: Mention) -> list[str]:
         m.engagement.views,
         m.place,
         m.country,
-        "|".join(str(c.get("label") or c.get("name") or "") for c in m.categories),
-        "|".join(m.watchlists),
-        "|".join(str(i) for i in m.query_ids),
+        "|".join(c for c in categories if c),
+        "|".join(dict.fromkeys(m.watchlists)),
+        "|".join(names.get(q, str(q)) for q in own),
+        "|".join(str(q) for q in own),
     ]
     return [safe_cell(c) for c in cells]
 
@@ -192,6 +201,9 @@ def iter_export(
     store: Store, query: str | None, ctx: WorkspaceContext, fmt: str, **kw: Any
 ) -> Iterator[bytes]:
     """Every match, page after page (keyset cursor), so memory stays flat."""
+    names = {
+        q.id: q.name for q in store.workspaces.list_queries(ctx.workspace_id) if q.id is not None
+    }
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf)
@@ -205,7 +217,7 @@ def iter_export(
         if fmt == "csv":
             buf = io.StringIO()
             writer = csv.writer(buf)
-            writer.writerows(csv_row(m) for m in page)
+            writer.writerows(csv_row(m, names) for m in page)
             yield buf.getvalue().encode("utf-8")
         else:
             yield b"".join(orjson.dumps(mention_json(m), default=str) + b"\n" for m in page)

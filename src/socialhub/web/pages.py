@@ -81,6 +81,7 @@ def _login_page(
     response = render(
         "login.html",
         status,
+        title="Log in",
         login_csrf=token,
         error=error,
         username=username,
@@ -189,8 +190,29 @@ def dashboard(request: Request, ctx: WorkspaceContext = Depends(workspace("view"
         echarts=request.app.state.echarts is not None,
         section="dashboard",
         is_admin=ctx.can("workspace.admin"),
+        example_query=example_query(store_of(request), ctx.workspace_id),
         can_legal=ctx.can("legal.manage"),
         responsiveness=responsiveness,
+    )
+
+
+def example_query(store: Any, workspace_id: int) -> str:  # a Store
+    """The search box's example: the workspace's own first query (not the demo brand)."""
+    queries = store.workspaces.list_queries(workspace_id)
+    if not queries:
+        return 'e.g. brand AND (outage OR "no signal")'
+    definition = " ".join(queries[0].definition.split())
+    return "e.g. " + (definition if len(definition) <= 80 else definition[:79] + "…")
+
+
+@router.get("/docs")
+def api_docs(request: Request) -> HTMLResponse:
+    """The REST API's reference: Swagger UI (npm swagger-ui-dist, served locally, no CDN)
+    over /openapi.json. Open to anyone, like the OpenAPI document it renders."""
+    return render(
+        "docs.html",
+        title="API reference",
+        swagger=bool(getattr(request.app.state, "swagger_ui", False)),
     )
 
 

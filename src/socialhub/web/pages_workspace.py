@@ -11,9 +11,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from socialhub.store.legal import REASONS
-from socialhub.web.access import WorkspaceContext, workspace
+from socialhub.web.access import WorkspaceContext, store_of, workspace
 from socialhub.web.explore import can_see_evidence
-from socialhub.web.pages import render, templates
+from socialhub.web.pages import example_query, render, templates
 from socialhub.web.wall import Kiosk
 
 router = APIRouter(include_in_schema=False)
@@ -36,8 +36,14 @@ def _page(name: str, ctx: WorkspaceContext, title: str, **extra: Any) -> HTMLRes
 
 
 @router.get("/w/{slug}/explore")
-def explore_page(ctx: View) -> HTMLResponse:
-    return _page("explore.html", ctx, f"Explore — {ctx.workspace.name}", section="explore")
+def explore_page(ctx: View, request: Request) -> HTMLResponse:
+    return _page(
+        "explore.html",
+        ctx,
+        f"Explore — {ctx.workspace.name}",
+        section="explore",
+        example_query=example_query(store_of(request), ctx.workspace_id),
+    )
 
 
 @router.get("/w/{slug}/m/{mention_id:path}")  # ids may hold slashes (at:// URIs)
@@ -52,6 +58,17 @@ def mention_page(ctx: View, mention_id: str, sent: int | None = None) -> HTMLRes
         can_send_legal=ctx.can("legal.send"),
         reasons=REASONS,
         sent=sent,
+    )
+
+
+@router.get("/w/{slug}/alerts")
+def alerts_page(ctx: View) -> HTMLResponse:
+    return _page(
+        "alerts.html",
+        ctx,
+        f"Alerts — {ctx.workspace.name}",
+        section="alerts",
+        can_triage=ctx.can("alerts.triage"),
     )
 
 

@@ -30,7 +30,13 @@ from socialhub.web.admin_api import RowId
 from socialhub.web.auth import Principal
 from socialhub.web.live_scope import WorkspaceScope, member_still_allowed, wall_key_still_allowed
 from socialhub.web.security import SESSION_COOKIE, digest
-from socialhub.web.wall_layout import SETTING, find_wall, validate_walls, walls_from_setting
+from socialhub.web.wall_layout import (
+    SETTING,
+    find_wall,
+    is_crisis,
+    validate_walls,
+    walls_from_setting,
+)
 
 router = APIRouter(prefix="/api")
 
@@ -78,10 +84,14 @@ async def kiosk(
 Kiosk = Annotated[tuple[WorkspaceContext, dict[str, Any]], Depends(kiosk)]
 
 
-def _top_posts(ctx: WorkspaceContext, request: Request, since: str) -> list[dict[str, Any]]:
+def _top_posts(
+    ctx: WorkspaceContext, request: Request, since: str, showcase: bool = False
+) -> list[dict[str, Any]]:
     found = api.store_of(request).mentions.search(
         None, workspace_id=ctx.workspace_id, since=api._time(since, "since"), limit=TOP_POSTS_SCAN
     )
+    if showcase:
+        found = [m for m in found if m.sentiment_label != "negative"]
     best = heapq.nlargest(TOP_POSTS, found, key=lambda m: (m.engagement.total(), m.created_at))
     return [api.mention_json(m) for m in best]
 
@@ -93,10 +103,21 @@ def wall_state(ctx: WorkspaceContext, layout: dict[str, Any], request: Request) 
     since = (now - timedelta(hours=float(layout["hours"]))).isoformat()
     until = now.isoformat()
     alerts = store.alerts.list_alerts(workspace_id=ctx.workspace_id, state="active", limit=50)
-    severe = [a for a in alerts if a.severity >= layout["crisis_severity"]]
-    recent, _ = store.dashboard.search_page(None, workspace_id=ctx.workspace_id, limit=20)
+    severe = [a for a in alerts if is_crisis(a, layout)]
+    showcase = layout.get("mode") == "showcase"
+    # a showcase wall (visitors) shows no alerts and leaves negative posts out
+    recent, _ = store.dashboard.search_page(
+        None, workspace_id=ctx.workspace_id, limit=60 if showcase else 20
+    )
+    if showcase:
+        recent = [m for m in recent if m.sentiment_label != "negative"][:20]
+        alerts = []
     return {
-        "workspace": {"slug": ctx.workspace.slug, "name": ctx.workspace.name},
+        "workspace": {
+            "slug": ctx.workspace.slug,
+            "name": ctx.workspace.name,
+            "timezone": ctx.workspace.timezone,
+        },
         "layout": layout,
         "crisis": bool(severe),
         "crisis_alerts": [a.to_dict() for a in severe],
@@ -107,7 +128,7 @@ def wall_state(ctx: WorkspaceContext, layout: dict[str, Any], request: Request) 
                 ctx, request, since=since, until=until, interval="hour"
             ),
             "share_of_voice": api.share_of_voice(ctx, request, since=since, until=until),
-            "top_posts": {"items": _top_posts(ctx, request, since)},
+            "top_posts": {"items": _top_posts(ctx, request, since, showcase)},
             "alerts": {"items": [a.to_dict() for a in alerts]},
             "live": {"items": [api.mention_json(m) for m in recent]},
         },

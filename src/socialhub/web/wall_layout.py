@@ -3,7 +3,13 @@
 A wall shows ``screens`` in turn, each a list of panels, switching every
 ``rotation_seconds``; ``font_scale`` multiplies every size so it reads from across a
 room. When an alert of severity >= ``crisis_severity`` is open or acknowledged the
-wall shows ``crisis_panels`` on one screen, without rotation, in the crisis palette.
+wall shows ``crisis_panels`` on one screen, without rotation, in the crisis palette —
+unless ``crisis`` is false for this wall. Ordinary signals never switch it on: alerts from
+the ``watchlist`` and ``launch`` detectors (a journalist posted, a rival launched) and
+complaint bursts in one place (``complaints`` alerts whose key names a city) stay alerts.
+
+``mode = "showcase"`` (a "vitrine" for visitors and management) never shows a crisis or
+the alerts panel, and its posts leave out negative ones.
 
 >>> validate_walls([{"name": "lobby", "screens": [["volume", "live"]]}])
 []
@@ -28,7 +34,12 @@ _KEYS = {
     "crisis_severity",
     "crisis_panels",
     "hours",
+    "mode",
+    "crisis",
 }
+MODES = ("operations", "showcase")
+# detectors whose alerts never turn a wall red (see the module docstring)
+NEVER_CRISIS = frozenset({"watchlist", "launch"})
 
 DEFAULT_WALL: dict[str, Any] = {
     "name": "main",
@@ -36,10 +47,13 @@ DEFAULT_WALL: dict[str, Any] = {
     "screens": [["volume", "live"], ["top_posts", "share_of_voice"], ["sentiment", "alerts"]],
     "rotation_seconds": 20,
     "font_scale": 1.6,
-    "crisis_severity": 7,
+    "crisis_severity": 8,
     "crisis_panels": ["volume", "alerts", "live"],
     "hours": 24,
+    "mode": "operations",
+    "crisis": True,
 }
+SHOWCASE_SCREENS = [["volume", "top_posts"], ["share_of_voice", "live"], ["sentiment", "top_posts"]]
 
 
 def _panels(value: Any, what: str) -> list[str]:
@@ -63,7 +77,8 @@ def validate_wall(data: Any) -> list[str]:
         problems.append("'name' must be 1-40 lowercase letters, digits, - or _")
     if not isinstance(data.get("title", ""), str) or len(data.get("title", "")) > 200:
         problems.append("'title' must be text (at most 200 characters)")
-    screens = data.get("screens", DEFAULT_WALL["screens"])
+    showcase = data.get("mode") == "showcase"
+    screens = data.get("screens", SHOWCASE_SCREENS if showcase else DEFAULT_WALL["screens"])
     if not isinstance(screens, list) or not 1 <= len(screens) <= 12:
         problems.append("'screens' must be a list of 1 to 12 screens")
     else:
@@ -74,7 +89,27 @@ def validate_wall(data: Any) -> list[str]:
     problems += _number(data, "font_scale", 0.5, 4)
     problems += _number(data, "crisis_severity", 1, 10)
     problems += _number(data, "hours", 1, 24 * 14)
+    mode = data.get("mode", "operations")
+    if mode not in MODES:
+        problems.append(f"'mode' must be one of {', '.join(MODES)}")
+    if not isinstance(data.get("crisis", True), bool):
+        problems.append("'crisis' must be true or false")
+    shows_alerts = isinstance(screens, list) and any(
+        isinstance(sc, list) and "alerts" in sc for sc in screens
+    )
+    if mode == "showcase" and shows_alerts:
+        problems.append("a showcase wall shows no alerts panel")
     return problems
+
+
+def is_crisis(alert: Any, layout: dict[str, Any]) -> bool:
+    """Whether an active alert switches this wall to crisis mode."""
+    if layout.get("mode") == "showcase" or not layout.get("crisis", True):
+        return False
+    if alert.severity < layout["crisis_severity"] or alert.detector in NEVER_CRISIS:
+        return False
+    # a complaint burst in one city is ordinary; everywhere at once is a crisis
+    return not (alert.detector == "complaints" and not str(alert.key).endswith(":*"))
 
 
 def validate_walls(value: Any) -> list[str]:
@@ -96,7 +131,14 @@ def walls_from_setting(value: Any) -> list[dict[str, Any]]:
     """Every wall with its defaults filled in (no setting, or an invalid one: the default)."""
     if value is None or validate_walls(value):
         return [dict(DEFAULT_WALL)]
-    return [{**DEFAULT_WALL, **wall} for wall in value]
+    return [_filled(wall) for wall in value]
+
+
+def _filled(wall: dict[str, Any]) -> dict[str, Any]:
+    if wall.get("mode") == "showcase":
+        defaults = {**DEFAULT_WALL, "screens": SHOWCASE_SCREENS, "crisis": False}
+        return {**defaults, **wall, "crisis": False}
+    return {**DEFAULT_WALL, **wall}
 
 
 def find_wall(value: Any, name: str) -> dict[str, Any] | None:

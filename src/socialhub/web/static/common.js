@@ -43,9 +43,16 @@ window.SH = (function () {
     return data;
   }
 
+  // Dates as the workspace reads them: its language, its time zone, a 24-hour clock.
   function when(iso) {
     const d = new Date(iso);
-    return isNaN(d) ? "" : d.toLocaleString();
+    if (isNaN(d)) return "";
+    const opts = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
+      minute: "2-digit", hourCycle: "h23" };
+    const tz = document.body && document.body.dataset.timezone;
+    if (tz) opts.timeZone = tz;
+    try { return d.toLocaleString(document.documentElement.lang || "fr", opts); }
+    catch (err) { delete opts.timeZone; return d.toLocaleString("fr", opts); }
   }
 
   function mentionItem(m) {

@@ -13,9 +13,62 @@
   const SENTIMENT_COLORS = { positive: "#2e9d55", neutral: "#9aa3b5", negative: "#d2453b",
     mixed: "#e0a030", none: "#d9dce3" };
 
+  // The period shown: "auto" opens where the data is (an imported archive may be a year
+  // old), the others count back from now, "custom" reads the two dates.
+  let period = { since: null, until: null };
+  let extent = null;
+  const HOUR = 3600e3;
+
+  async function choosePeriod() {
+    const v = range.value;
+    document.getElementById("custom-range").hidden = v !== "custom";
+    extent = await SH.api(base + "/extent");
+    const now = Date.now();
+    if (v === "custom") {
+      const from = document.getElementById("from").value;
+      const to = document.getElementById("to").value;
+      if (from && to && to >= from) {
+        period = { since: new Date(from + "T00:00:00"), until: new Date(new Date(to + "T00:00:00").getTime() + 24 * HOUR) };
+        return;
+      }
+    }
+    if (v === "auto" || v === "custom") {
+      if (!extent.last) { period = { since: new Date(now - 24 * HOUR), until: new Date(now) }; return; }
+      const first = new Date(extent.first).getTime();
+      const last = new Date(extent.last).getTime();
+      // up to now when the data is live, else to the hour after the last mention
+      const until = now - last < HOUR ? now : Math.ceil((last + 1) / HOUR) * HOUR;
+      const since = Math.max(Math.floor(first / HOUR) * HOUR, until - 30 * 24 * HOUR);
+      period = { since: new Date(since), until: new Date(until) };
+      return;
+    }
+    period = { since: new Date(now - Number(v) * HOUR), until: new Date(now) };
+  }
+
+  SH.period = function () { return period; };
+
   function window_() {
-    const hours = Number(range.value);
-    return "since=" + encodeURIComponent(new Date(Date.now() - hours * 3600e3).toISOString());
+    return "since=" + encodeURIComponent(period.since.toISOString()) +
+      "&until=" + encodeURIComponent(period.until.toISOString());
+  }
+
+  // When the period holds nothing: say where the data is, with a way to go there.
+  function whereHint(empty) {
+    const p = document.getElementById("where");
+    SH.clear(p);
+    p.hidden = !empty;
+    if (!empty) return;
+    if (!extent || !extent.last) {
+      p.textContent = "This workspace has no mention yet: import a file (socialhub import) or start a source.";
+      return;
+    }
+    p.appendChild(document.createTextNode("No mention in this period. This workspace's mentions run from " +
+      SH.when(extent.first) + " to " + SH.when(extent.last) + ". "));
+    const go = SH.el("button", "", "Show where the data is");
+    go.type = "button";
+    go.id = "go-data";
+    go.addEventListener("click", function () { range.value = "auto"; refresh(); });
+    p.appendChild(go);
   }
 
   function label(iso, interval) {
@@ -38,16 +91,25 @@
 
   async function volume() {
     const data = await SH.api(base + "/volume?" + window_());
+    const total = data.series.reduce(function (t, s) {
+      return t + s.counts.reduce(function (a, b) { return a + b; }, 0);
+    }, 0);
+    whereHint(total === 0);
+    document.getElementById("period-label").textContent = SH.when(period.since.toISOString()) +
+      " – " + SH.when(period.until.toISOString()) + " · per " + data.interval;
     const c = chart("chart-volume");
     if (!c) return;
     c.setOption({
       tooltip: { trigger: "axis", formatter: axisTooltip },
-      legend: { type: "scroll", top: 0 },
-      grid: { left: 40, right: 10, top: 30, bottom: 30 },
+      // the legend sits under the plot, never on it
+      legend: { type: "scroll", bottom: 0 },
+      grid: { left: 40, right: 10, top: 10, bottom: 60 },
       xAxis: { type: "category", data: data.buckets.map(function (b) { return label(b, data.interval); }) },
       yAxis: { type: "value", minInterval: 1 },
+      // counts as they are: no smoothing between buckets
       series: data.series.map(function (s) {
-        return { name: s.name, type: "line", smooth: true, showSymbol: false, data: s.counts };
+        return { name: s.name, type: "line", smooth: false, step: false, symbolSize: 4,
+          showSymbol: data.buckets.length <= 72, data: s.counts };
       }),
     }, true);
   }
@@ -71,14 +133,34 @@
 
   async function shareOfVoice() {
     const data = await SH.api(base + "/share-of-voice?" + window_());
+    const note = document.getElementById("sov-note");
+    const box = document.getElementById("chart-sov");
+    let why = "";
+    if (!data.configured) {
+      why = "No brand and competitor queries are declared for this workspace " +
+        "(setting share_of_voice, see docs/web.md).";
+    } else if (!data.total) {
+      why = "No mention of the compared queries in this period.";
+    }
+    note.textContent = why;
+    note.hidden = !why;
+    box.hidden = !!why;  // never a chart of fake slices
+    body.dataset.sov = why ? "empty" : "drawn";
+    if (why) { if (charts["chart-sov"]) charts["chart-sov"].clear(); return; }
     const c = chart("chart-sov");
     if (!c) return;
+    c.resize();
     c.setOption({
       tooltip: { trigger: "item", formatter: function (p) {
         return p.marker + SH.esc(p.name) + ": " + SH.esc(p.value) + " (" + SH.esc(p.percent) + "%)";
       } },
-      series: [{ type: "pie", radius: ["35%", "65%"], label: { formatter: "{d}%" },
-        data: data.items.map(function (i) { return { name: i.name, value: i.count }; }) }],
+      legend: { type: "scroll", bottom: 0 },
+      series: [{ type: "pie", radius: ["35%", "62%"], center: ["50%", "44%"],
+        avoidLabelOverlap: true, labelLayout: { hideOverlap: true },
+        label: { formatter: "{d}%" },
+        data: data.items.map(function (i) {
+          return { name: i.name + (i.role === "brand" ? " (brand)" : ""), value: i.count };
+        }) }],
     }, true);
   }
 
@@ -189,12 +271,24 @@
   SH.live = live;
 
   function refresh() {
-    return Promise.all([volume(), sentiment(), shareOfVoice(), authors(), alerts()]).then(
+    const before = period.since && period.since.getTime() + "/" + period.until.getTime();
+    return choosePeriod().then(function () {
+      const now = period.since.getTime() + "/" + period.until.getTime();
+      if (now !== before) document.dispatchEvent(new CustomEvent("sh:period"));
+      return Promise.all([volume(), sentiment(), shareOfVoice(), authors(), alerts()]);
+    }).then(
       function () { body.dataset.loaded = "yes"; },
       function (err) { body.dataset.loaded = "error"; console.warn(err.message); });
   }
 
-  range.addEventListener("change", refresh);
+  range.addEventListener("change", function () {
+    document.getElementById("custom-range").hidden = range.value !== "custom";
+    if (range.value !== "custom") refresh();
+  });
+  document.getElementById("period").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    refresh();
+  });
   window.addEventListener("resize", function () {
     Object.keys(charts).forEach(function (k) { charts[k].resize(); });
   });

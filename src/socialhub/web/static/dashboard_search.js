@@ -15,8 +15,11 @@
   function params() {
     const p = new URLSearchParams();
     if (input.value.trim()) p.set("q", input.value.trim());
-    const hours = Number(document.getElementById("range").value);
-    p.set("since", new Date(Date.now() - hours * 3600e3).toISOString());
+    const period = SH.period ? SH.period() : null;  // the dashboard's period (dashboard.js)
+    if (period && period.since) {
+      p.set("since", period.since.toISOString());
+      p.set("until", period.until.toISOString());
+    }
     Object.keys(chosen).forEach(function (k) { if (chosen[k]) p.set(k, chosen[k]); });
     return p;
   }
@@ -65,11 +68,13 @@
     if (!follow.checked) return "";
     const p = params();
     p.delete("since");
+    p.delete("until");
     return p.toString();
   }
 
   follow.addEventListener("change", function () { SH.live(liveFilter()); });
   form.addEventListener("submit", function (ev) { ev.preventDefault(); run(false); });
   more.addEventListener("click", function () { run(true); });
-  run(false);
+  // searched once the dashboard has chosen its period, and again when it changes
+  document.addEventListener("sh:period", function () { run(false); });
 })();

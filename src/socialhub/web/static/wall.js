@@ -17,7 +17,8 @@
   let screen = 0;
   let rotateTimer = null;
   let seen = 0;
-  window.WALL = { get state() { return state; }, get received() { return seen; } };
+  window.WALL = { get state() { return state; }, get received() { return seen; },
+    show: function (i) { screen = i; render(); } };  // a given screen (tests, screenshots)
 
   async function fetchState() {
     const r = await fetch(base + suffix, { headers: { Accept: "application/json" }, credentials: "same-origin" });
@@ -37,6 +38,9 @@
     const c = window.echarts.init(box, null, { renderer: "canvas" });
     const size = Math.round(14 * Number(state.layout.font_scale));
     option.textStyle = { fontSize: size, color: getComputedStyle(body).color };
+    ["xAxis", "yAxis"].forEach(function (k) {  // axis labels readable from the room too
+      if (option[k]) option[k].axisLabel = { fontSize: Math.round(size * 0.8) };
+    });
     option.animation = false;
     c.setOption(option);
     charts.push(c);
@@ -60,25 +64,48 @@
     return li;
   }
 
+  // legends sit under the plot (never on it); counts are drawn as they are (no smoothing)
+  function legend() {
+    const size = Math.round(12 * Number(state.layout.font_scale));
+    return { type: "scroll", bottom: 0, textStyle: { color: "inherit", fontSize: size },
+      pageTextStyle: { color: "inherit" } };
+  }
+  function grid() {
+    const em = 14 * Number(state.layout.font_scale);
+    return { left: 3.5 * em, right: em, top: em, bottom: 4 * em };
+  }
+
   const draw = {
     volume: function (panel, d) {
       const box = SH.el("div", "wchart"); panel.appendChild(box);
-      chart(box, { legend: { top: 0, textStyle: { color: "inherit" } }, grid: { left: 50, right: 20, top: 40, bottom: 30 },
-        xAxis: { type: "category", data: hoursOf(d.buckets) }, yAxis: { type: "value" },
-        series: d.series.map(function (s) { return { name: s.name, type: "line", smooth: true, areaStyle: {}, data: s.counts }; }) });
+      chart(box, { legend: legend(), grid: grid(),
+        xAxis: { type: "category", data: hoursOf(d.buckets) }, yAxis: { type: "value", minInterval: 1 },
+        series: d.series.map(function (s) { return { name: s.name, type: "line", smooth: false, showSymbol: false, data: s.counts }; }) });
     },
     sentiment: function (panel, d) {
       const box = SH.el("div", "wchart"); panel.appendChild(box);
       const colors = { positive: "#3cb371", negative: "#e5484d", neutral: "#9aa3c7", none: "#55597a" };
-      chart(box, { legend: { top: 0 }, grid: { left: 50, right: 20, top: 40, bottom: 30 },
-        xAxis: { type: "category", data: hoursOf(d.buckets) }, yAxis: { type: "value" },
+      chart(box, { legend: legend(), grid: grid(),
+        xAxis: { type: "category", data: hoursOf(d.buckets) }, yAxis: { type: "value", minInterval: 1 },
         series: d.series.map(function (s) { return { name: s.label, type: "bar", stack: "s", data: s.counts, itemStyle: { color: colors[s.label] } }; }) });
     },
     share_of_voice: function (panel, d) {
+      if (!d.configured || !d.total) {  // never a donut of fake slices
+        panel.appendChild(SH.el("p", "meta", d.configured ? "No mention of the compared queries yet." :
+          "No brand and competitor queries declared."));
+        return;
+      }
       const box = SH.el("div", "wchart"); panel.appendChild(box);
-      chart(box, { legend: { bottom: 0 }, series: [{ type: "pie", radius: ["35%", "65%"],
-        label: { formatter: "{b}: {d}%" },
-        data: d.items.map(function (i) { return { name: i.name, value: i.count }; }) }] });
+      const total = d.total;
+      // percentages inside the big slices only, names in the legend: labels cannot collide
+      chart(box, { legend: Object.assign(legend(), { formatter: function (name) {
+          const it = d.items.find(function (i) { return i.name === name; });
+          return name + "  " + Math.round(100 * (it ? it.count : 0) / total) + " %";
+        } }),
+        series: [{ type: "pie", radius: ["38%", "68%"], center: ["50%", "42%"],
+          label: { position: "inside", formatter: function (p) { return p.percent >= 8 ? Math.round(p.percent) + " %" : ""; } },
+          labelLine: { show: false },
+          data: d.items.map(function (i) { return { name: i.name, value: i.count }; }) }] });
     },
     top_posts: function (panel, d) { list(panel, d.items, SH.mentionItem); },
     alerts: function (panel, d) { list(panel, d.items, alertItem); },
@@ -89,6 +116,7 @@
     charts.splice(0).forEach(function (c) { c.dispose(); });
     SH.clear(screenBox);
     body.classList.toggle("crisis", !!state.crisis);
+    body.classList.toggle("showcase", state.layout.mode === "showcase");
     document.getElementById("crisis-banner").hidden = !state.crisis;
     document.documentElement.style.setProperty("--scale", String(state.layout.font_scale));
     const panels = panelsNow();
@@ -149,7 +177,16 @@
     });
   }
 
-  function tick() { document.getElementById("wall-clock").textContent = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }); }
+  // 24-hour clock in the workspace's language and time zone (not the kiosk machine's)
+  function tick() {
+    const opts = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    const tz = body.dataset.timezone;
+    if (tz) opts.timeZone = tz;
+    let text;
+    try { text = new Date().toLocaleTimeString(body.dataset.locale || "fr-FR", opts); }
+    catch (err) { delete opts.timeZone; text = new Date().toLocaleTimeString("fr-FR", opts); }
+    document.getElementById("wall-clock").textContent = text;
+  }
 
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   tick(); setInterval(tick, 10000);
