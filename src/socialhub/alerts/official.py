@@ -1,14 +1,14 @@
 """The organisation's own accounts, which alerts must never treat as outside voices.
 
-Our official account posting is not a "high-reach author" event. The accounts are the
+Our official account posting is not a "high-reach author" event. The accounts are those
+declared once for the organisation (``[[official_account]]``, the engagement store), the
 workspace setting ``official_accounts`` (handles, ``@`` optional) and the ``@`` aliases of
-the workspace's ``brand`` entities (``[[workspace.settings.entities]]``), so a workspace
-that lists its brand's handles once is covered.
+the workspace's ``brand`` entities (``[[workspace.settings.entities]]``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from socialhub.text import norm_handle
@@ -27,14 +27,15 @@ def validate_official_accounts(value: Any) -> list[str]:
     return []
 
 
-def official_handles(settings: Mapping[str, Any]) -> frozenset[str]:
-    """Normalised handles of the workspace's own accounts.
+def official_handles(settings: Mapping[str, Any], declared: Iterable[str] = ()) -> frozenset[str]:
+    """Normalised handles of the workspace's own accounts (``declared``: the
+    organisation's official accounts' handles).
 
     >>> sorted(official_handles({"official_accounts": ["@Acme"],
     ...     "entities": [{"name": "Acme", "type": "brand", "aliases": ["@AcmeHelp", "Acme Inc"]}]}))
     ['acme', 'acmehelp']
     """
-    handles: set[str] = set()
+    handles: set[str] = {norm_handle(h) for h in declared}
     value = settings.get(SETTING)
     if isinstance(value, list) and not validate_official_accounts(value):
         handles.update(norm_handle(h) for h in value)

@@ -172,6 +172,7 @@ class DetectorService:
             if hasattr(det, "lists"):
                 det.lists = dict(lists)
         self.triggers = []
+        declared = [a.handle for a in self.store.engage.list_accounts()]
         for ws in spaces:
             own = {q.id: q.name for q in queries if q.id is not None and q.workspace_id == ws.id}
             self.triggers.append(
@@ -181,7 +182,7 @@ class DetectorService:
                     query_names=own,
                     own_queries=frozenset(own),
                     own_accounts=official_handles(
-                        self.store.workspaces.get_workspace_settings(ws.id or 0)
+                        self.store.workspaces.get_workspace_settings(ws.id or 0), declared
                     ),
                 )
             )
