@@ -34,6 +34,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from socialhub.alerts.official import official_handles
 from socialhub.alerts.triggers import WatchlistTrigger
 from socialhub.bus.nats import NatsBus
 from socialhub.demo import Simulator
@@ -202,10 +203,15 @@ def expected_watchlist_signals(db: str) -> set[tuple[int, str, str]]:
             store.mentions.search(None, limit=LIMIT + 100), key=lambda m: m.created_at
         )
         out: set[tuple[int, str, str]] = set()
+        declared = [a.handle for a in store.engage.list_accounts()]
         for ws in store.workspaces.list_workspaces():
             assert ws.id is not None
             own = {q.id for q in store.workspaces.list_queries(ws.id)}
-            trigger = WatchlistTrigger(store.workspaces.list_watchlists(ws.id), workspace_id=ws.id)
+            # as the detector service builds it: our own accounts are never high-reach
+            ours = official_handles(store.workspaces.get_workspace_settings(ws.id), declared)
+            trigger = WatchlistTrigger(
+                store.workspaces.list_watchlists(ws.id), workspace_id=ws.id, own_accounts=ours
+            )
             for m in mentions:
                 mine = dataclasses.replace(m, query_ids=[q for q in m.query_ids if q in own])
                 signals: list[Signal] = trigger.update(mine)
