@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import secrets
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -61,12 +63,18 @@ def test_metrics_are_served_in_prometheus_text_format() -> None:
 
 
 def test_one_scheduler_leads_on_postgres_until_its_connection_goes(pg_url: str) -> None:
-    a, b = PgAdvisoryLeader(pg_url, key=4242), PgAdvisoryLeader(pg_url, key=4242)
+    key = secrets.randbelow(2**31)
+    a, b = PgAdvisoryLeader(pg_url, key=key), PgAdvisoryLeader(pg_url, key=key)
     try:
         assert a.acquire() and a.acquire()
         assert not b.acquire()
         a._conn.close()  # the active scheduler's process died
-        assert b.acquire()
+        # the server drops a closed session's locks when its backend exits, a moment
+        # after the client closes: wait for that (bounded), not for a fixed time
+        deadline = time.monotonic() + 30.0
+        while not b.acquire():
+            assert time.monotonic() < deadline, "the dead leader's lock was never released"
+            time.sleep(0.05)
         assert not a.acquire()
     finally:
         a.release()
