@@ -130,3 +130,13 @@ def test_parsers_reject_bad_timing() -> None:
         parse_ttml(
             '<tt xmlns="http://www.w3.org/ns/ttml"><body><p begin="soon" end="1s">x</p></body></tt>'
         )
+
+
+def test_ttml_with_entity_declarations_is_refused() -> None:
+    """A billion-laughs TTML file is a malformed payload, never expanded."""
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE tt [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+        '<tt xmlns="http://www.w3.org/ns/ttml"><body><p begin="0s" end="1s">&b;</p></body></tt>'
+    )
+    with pytest.raises(MalformedPayload, match="refused XML construct"):
+        parse_ttml(bomb)

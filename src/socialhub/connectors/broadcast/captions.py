@@ -10,7 +10,8 @@
 - **TTML** (DFXP, IMSC): ``<p begin= end= | dur=>`` elements, times relative to their
   parent's ``begin``; clock times ``hh:mm:ss[.fraction]`` or ``hh:mm:ss:frames``, offset
   times ``<number>(h|m|s|ms|f|t)`` with ``ttp:frameRate`` and ``ttp:tickRate``;
-  ``<br/>`` is a line break. Parsed with ElementTree, which resolves no external entity.
+  ``<br/>`` is a line break. Parsed with defusedxml's ElementTree: no entity
+  declarations, no external entity.
 
 Every parser raises :class:`MalformedPayload` with the reason when nothing usable is
 found (wrong header, no cue, bad timing, invalid XML).
@@ -22,6 +23,9 @@ import html
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as DefusedET
 
 from socialhub.connectors.base import MalformedPayload
 
@@ -147,10 +151,14 @@ def _p_text(elem: ET.Element) -> str:
 
 
 def parse_ttml(text: str) -> list[Cue]:
+    # defusedxml refuses DTDs with entities (billion laughs, external entities): a
+    # caption file never needs one
     try:
-        root = ET.fromstring(text.lstrip("\ufeff").encode())
+        root = DefusedET.fromstring(text.lstrip("\ufeff").encode(), forbid_dtd=False)
     except ET.ParseError as exc:
         raise MalformedPayload(f"ttml: invalid XML: {exc}") from exc
+    except DefusedXmlException as exc:
+        raise MalformedPayload(f"ttml: refused XML construct: {exc!r}") from exc
     if _local(root.tag) != "tt":
         raise MalformedPayload(f"ttml: root element is <{_local(root.tag)}>, not <tt>")
     rates = _Rates()
