@@ -133,6 +133,8 @@ def test_proposals_on_the_cases_page(
     legal = client_for("juriste")
     page = legal.get("/w/com/legal")
     assert 'id="proposals"' in page.text and "threat" in page.text
+    # once, in the page's content (it was also pasted inside the <body> tag's attributes)
+    assert page.text.count('id="proposals"') == 1 and '<body data-slug="com">' in page.text
     opened = legal.post("/w/com/legal/proposals/1/accept", data={"csrf_token": csrf_of(legal)})
     assert opened.status_code == 303 and opened.headers["location"] == "/w/com/legal/1"
     assert 'id="no-proposals"' in legal.get("/w/com/legal").text
