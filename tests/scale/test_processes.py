@@ -18,9 +18,7 @@ import dataclasses
 import json
 import os
 import secrets
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -40,6 +38,8 @@ from socialhub.bus.nats import NatsBus
 from socialhub.demo import Simulator
 from socialhub.records.signals import Signal
 from socialhub.store import open_store
+
+from .cluster import NatsServer, free_port, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -68,46 +68,8 @@ limit = {LIMIT}
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(what: str, check: Callable[[], bool], timeout: float, step: float = 0.5) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}", pytrace=False)
-        time.sleep(step)
-
-
-class Nats:
-    def __init__(self, port: int, store: Path, log: Path) -> None:
-        binary = shutil.which("nats-server")
-        if binary is None:
-            pytest.fail("nats-server is not installed (apt-get install nats-server)")
-        self.cmd = [binary, "-js", "-a", "127.0.0.1", "-p", str(port), "-sd", str(store)]
-        self.port, self.log = port, log
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(self.cmd, stdout=out, stderr=subprocess.STDOUT)
-
-        def up() -> bool:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                return True
-            except OSError:
-                return False
-
-        wait_for("nats-server", up, 10, 0.05)
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
+class Nats(NatsServer):
+    """The shared harness's NATS, plus a restart as an operator does it."""
 
     def stop(self) -> None:
         """A restart as an operator or systemd does it (SIGTERM: NATS flushes its store).
@@ -169,7 +131,7 @@ class Procs:
 @pytest.fixture
 def cluster(tmp_path: Path, pg_database: Callable[[], str]) -> Iterator[tuple[Procs, Nats, str]]:
     db = pg_database()
-    nats = Nats(free_port(), tmp_path / "jetstream", tmp_path / "nats-server.log")
+    nats = Nats(tmp_path / "jetstream", tmp_path / "nats-server.log")
     nats.start()
     env = dict(os.environ)
     env.update(
