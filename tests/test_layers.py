@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "serialize": 0,
     "hookspecs": 0,
     "shared_data": 0,
+    "i18n": 0,
     # 1 - persistence
     "store": 1,
     # 2 - per-mention processing, the synthetic stream, the component registry

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from socialhub import __version__
+from socialhub.i18n import install_jinja
 from socialhub.web.access import (
     WorkspaceContext,
     form_value,
@@ -44,6 +45,7 @@ templates = jinja2.Environment(
     autoescape=True,  # post text, names and URLs are hostile
 )
 templates.globals["min_password"] = MIN_PASSWORD
+install_jinja(templates)
 
 
 def render(

@@ -1,0 +1,190 @@
+"""Translations and locale formatting: every text a person reads goes through here.
+
+Message ids are English; each locale's catalogues are the ``.po`` files of
+``socialhub/locale/<locale>/`` (one file per feature, merged at load, so that features
+add strings without touching each other's files). The catalogues are read from the
+``.po`` text with Babel at first use — nothing compiled is committed.
+
+The locale and time zone are per context (a request, a report build, a CLI command):
+``with use_locale("fr", "Europe/Paris"): ...``. Outside any context the default is
+French in Europe/Paris, the product's first audience.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from datetime import UTC, date, datetime, tzinfo
+from functools import cache
+from importlib import resources
+from typing import Any
+from zoneinfo import ZoneInfo
+
+LOCALES = ("fr", "en")
+DEFAULT_LOCALE = "fr"
+DEFAULT_TIMEZONE = "Europe/Paris"
+
+_locale: ContextVar[str] = ContextVar("socialhub_locale", default=DEFAULT_LOCALE)
+_timezone: ContextVar[str] = ContextVar("socialhub_timezone", default=DEFAULT_TIMEZONE)
+
+
+def normalise_locale(value: str | None) -> str:
+    """``fr_FR``, ``fr-FR``, ``FR`` → ``fr``; anything unknown → the default."""
+    head = (value or "").replace("-", "_").split("_")[0].strip().lower()
+    return head if head in LOCALES else DEFAULT_LOCALE
+
+
+def current_locale() -> str:
+    return _locale.get()
+
+
+def current_timezone() -> str:
+    return _timezone.get()
+
+
+@contextlib.contextmanager
+def use_locale(locale: str | None, timezone: str | None = None) -> Iterator[None]:
+    """Run a block in ``locale`` (and ``timezone`` when given)."""
+    t1 = _locale.set(normalise_locale(locale))
+    t2 = _timezone.set(timezone or _timezone.get())
+    try:
+        yield
+    finally:
+        _timezone.reset(t2)
+        _locale.reset(t1)
+
+
+@cache
+def catalogue(locale: str) -> dict[str, Any]:
+    """msgid (or (msgid, plural) tuple key) → translation, merged from every .po file."""
+    from babel.messages.pofile import read_po
+
+    merged: dict[str, Any] = {}
+    folder = resources.files("socialhub") / "locale" / locale
+    if not folder.is_dir():
+        return merged
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".po"):
+            continue
+        with entry.open("rb") as fh:
+            for message in read_po(fh, locale=locale):
+                if not message.id or not message.string or message.fuzzy:
+                    continue
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                merged[key] = message.string
+    return merged
+
+
+def gettext(message: str) -> str:
+    found = catalogue(_locale.get()).get(message)
+    if isinstance(found, str) and found:
+        return found
+    if isinstance(found, (tuple, list)) and found and found[0]:
+        return str(found[0])
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    found = catalogue(_locale.get()).get(singular)
+    if isinstance(found, (tuple, list)) and len(found) >= 2:
+        # French and English both have two forms; French uses the singular for 0 and 1
+        one = n in (0, 1) if _locale.get() == "fr" else n == 1
+        chosen = found[0] if one else found[1]
+        if chosen:
+            return str(chosen)
+    return singular if n == 1 else plural
+
+
+def pgettext(context: str, message: str) -> str:
+    found = catalogue(_locale.get()).get(f"{context}\x04{message}")
+    return found if isinstance(found, str) and found else message
+
+
+_ = gettext
+
+
+def N_(message: str) -> str:
+    """Mark a module-level string for extraction; translate it where it is shown."""
+    return message
+
+
+# -- formatting -------------------------------------------------------------------------
+
+
+def _zone(timezone: str | None = None) -> tzinfo:
+    try:
+        return ZoneInfo(timezone or _timezone.get())
+    except Exception:  # an unknown zone name falls back, never crashes a page
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def local_time(value: datetime, timezone: str | None = None) -> datetime:
+    """``value`` (naive means UTC) in the context's time zone."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(_zone(timezone))
+
+
+def format_datetime(
+    value: datetime | None, fmt: str = "medium", timezone: str | None = None
+) -> str:
+    """Date and time in the context's locale and time zone (24-hour clock in French)."""
+    if value is None:
+        return ""
+    from babel.dates import format_datetime as babel_datetime
+
+    return babel_datetime(local_time(value, timezone), fmt, locale=_locale.get())
+
+
+def format_date(
+    value: date | datetime | None, fmt: str = "medium", timezone: str | None = None
+) -> str:
+    if value is None:
+        return ""
+    from babel.dates import format_date as babel_date
+
+    if isinstance(value, datetime):
+        value = local_time(value, timezone).date()
+    return babel_date(value, fmt, locale=_locale.get())
+
+
+def format_time(value: datetime | None, fmt: str = "short", timezone: str | None = None) -> str:
+    if value is None:
+        return ""
+    from babel.dates import format_time as babel_time
+
+    return babel_time(local_time(value, timezone), fmt, locale=_locale.get())
+
+
+def format_number(value: float | int | None, digits: int | None = None) -> str:
+    if value is None:
+        return ""
+    from babel.numbers import format_decimal
+
+    if digits is None:
+        return format_decimal(value, locale=_locale.get())
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=_locale.get())
+
+
+def format_percent(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return ""
+    from babel.numbers import format_percent as babel_percent
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + " %"
+    return babel_percent(value, format=pattern, locale=_locale.get())
+
+
+def install_jinja(env: Any) -> None:
+    """Give a Jinja environment ``_()``, ``ngettext()`` and the formatting filters."""
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.globals["_"] = gettext
+    env.globals["current_locale"] = current_locale
+    env.filters["datetime"] = format_datetime
+    env.filters["date"] = format_date
+    env.filters["time"] = format_time
+    env.filters["number"] = format_number
+    env.filters["percent"] = format_percent
