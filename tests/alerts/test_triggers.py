@@ -10,8 +10,12 @@ from socialhub.store.base import Store
 from .helpers import T0, author
 
 LISTS = [
-    Watchlist(1, "Journalistes", "journalist", members=[WatchlistMember("x", "presse1")]),
-    Watchlist(1, "Dirigeants", "executive", members=[WatchlistMember("x", "notre_pdg")]),
+    Watchlist(
+        1, "Journalistes", "journalist", members=[WatchlistMember("x", "presse1")], notify="email"
+    ),
+    Watchlist(
+        1, "Dirigeants", "executive", members=[WatchlistMember("x", "notre_pdg")], notify="email"
+    ),
     Watchlist(
         1,
         "Concurrent Rivalis",
@@ -20,6 +24,7 @@ LISTS = [
             WatchlistMember("x", "rivalis_ceo", list_type="executive"),
             WatchlistMember("x", "rivalis", list_type="other"),
         ],
+        notify="email",
     ),
 ]
 
@@ -124,3 +129,30 @@ def test_a_journalist_thread_is_one_alert(sqlite_store: Store) -> None:
     assert actions == ["opened"] + ["merged"] * 4
     [alert] = sqlite_store.alerts.list_alerts()
     assert alert.evidence == [f"x:thread{i}" for i in range(5)]
+
+
+def test_listed_voice_opens_no_alert_by_default_and_lists_choose() -> None:
+    """Issue 14: ``digest`` (default) and ``never`` open nothing; ``inapp``/``email`` open
+    an alert from the list's severity floor and say how to tell it."""
+    members = [WatchlistMember("x", "presse1")]
+    post = _m("presse1", 800, lists=["Journalistes"], queries=[7])
+    for notify in ("digest", "never"):
+        lists = [Watchlist(1, "Journalistes", "journalist", members=members, notify=notify)]
+        assert WatchlistTrigger(lists, workspace_id=1).update(post) == []
+    inapp = [Watchlist(1, "Journalistes", "journalist", members=members, notify="inapp")]
+    [sig] = WatchlistTrigger(inapp, workspace_id=1).update(post)
+    assert sig.extra["notify"] == "inapp" and sig.severity == 5
+    floor = [
+        Watchlist(1, "Journalistes", "journalist", members=members, notify="email", min_severity=6)
+    ]
+    assert WatchlistTrigger(floor, workspace_id=1).update(post) == []
+    default_exec = [
+        Watchlist(
+            1,
+            "Concurrent",
+            "competitor",
+            members=[WatchlistMember("x", "rivalis_ceo", list_type="executive")],
+        )
+    ]
+    ceo = _m("rivalis_ceo", 10, lists=[], queries=[])
+    assert WatchlistTrigger(default_exec, workspace_id=1).update(ceo) == []

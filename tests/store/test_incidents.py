@@ -87,8 +87,15 @@ def test_links_and_timeline(store: Store) -> None:
     assert repo.incidents_of("alert", 3) == [inc.id]
     assert repo.incidents_of("story", 3) == []
     repo.add_event(IncidentEvent(inc.id, "opened", T0, details={"alert_id": 7}))
-    repo.add_event(IncidentEvent(inc.id, "note", T0 + timedelta(minutes=5), actor="bob",
-                                 details={"text": "Appelé la QoS"}))
+    repo.add_event(
+        IncidentEvent(
+            inc.id,
+            "note",
+            T0 + timedelta(minutes=5),
+            actor="bob",
+            details={"text": "Appelé la QoS"},
+        )
+    )
     events = repo.timeline(inc.id)
     assert [(e.kind, e.actor) for e in events] == [("opened", "system"), ("note", "bob")]
     assert events[1].details == {"text": "Appelé la QoS"} and events[1].id is not None

@@ -19,7 +19,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialhub.ingest.csvfile import sniff_delimiter
 from socialhub.ingest.values import normalize_platform
-from socialhub.models import LIST_TYPES, USERNAME_RE, USERNAME_RULE, Role, WatchlistMember
+from socialhub.models import (
+    LIST_TYPES,
+    USERNAME_RE,
+    USERNAME_RULE,
+    WATCHLIST_NOTIFY,
+    Role,
+    WatchlistMember,
+)
 from socialhub.text import norm_handle
 
 from .model import (
@@ -320,11 +327,24 @@ class _Checker:
         return value
 
     def watchlist(self, table: Mapping[str, Any], where: str) -> WatchlistSpec:
-        self.keys(table, where, ("name", "list_type", "description", "csv", "members"))
+        self.keys(
+            table,
+            where,
+            ("name", "list_type", "description", "csv", "members", "notify", "min_severity"),
+        )
         spec = WatchlistSpec(
             name=self.string(table, "name", where, required=True),
             description=self.string(table, "description", where),
         )
+        notify = self.string(table, "notify", where) or "digest"
+        if notify not in WATCHLIST_NOTIFY:
+            self.error(f"{where}.notify", f"must be one of {', '.join(WATCHLIST_NOTIFY)}")
+        spec.notify = notify
+        floor = table.get("min_severity", 0)
+        if isinstance(floor, bool) or not isinstance(floor, int) or not 0 <= floor <= 10:
+            self.error(f"{where}.min_severity", "must be an integer from 0 to 10")
+            floor = 0
+        spec.min_severity = floor
         spec.list_type = self.list_type(
             self.string(table, "list_type", where), f"{where}.list_type"
         )

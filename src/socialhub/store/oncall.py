@@ -35,8 +35,9 @@ class OncallRepo(Repo):
             )
         return Page(**{**{c: getattr(page, c) for c in _COLS}, "id": int(new_id)})
 
-    def list_pages(self, subject: str | None = None, *, workspace_id: int | None = None,
-                   limit: int = 200) -> list[Page]:
+    def list_pages(
+        self, subject: str | None = None, *, workspace_id: int | None = None, limit: int = 200
+    ) -> list[Page]:
         """Pages, oldest first, of one subject (``"alert:12"``) or of a workspace."""
         clauses, params = [], []
         if subject is not None:
