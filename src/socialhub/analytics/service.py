@@ -163,6 +163,7 @@ class DetectorService:
         labels |= {f"workspace:{ws.id}": ws.name for ws in spaces}
         watchlists = {ws.id: self.store.workspaces.list_watchlists(ws.id) for ws in spaces}
         lists = {wl.name: wl.list_type for wls in watchlists.values() for wl in wls}
+        self.manager.list_types = dict(lists)
         for det in self.detectors.detectors.values():
             # detectors keep these as plain attributes (see their constructors)
             if hasattr(det, "workspaces"):
