@@ -156,3 +156,13 @@ def test_listed_voice_opens_no_alert_by_default_and_lists_choose() -> None:
     ]
     ceo = _m("rivalis_ceo", 10, lists=[], queries=[])
     assert WatchlistTrigger(default_exec, workspace_id=1).update(ceo) == []
+
+
+def test_a_listed_high_reach_account_follows_its_list() -> None:
+    """A competitor's account with many followers is listed: no "high-reach" alert."""
+    lists = [Watchlist(1, "Concurrents", "competitor", members=[WatchlistMember("x", "azurel")])]
+    post = _m("azurel", 143_000, lists=["Concurrents"], queries=[7])
+    assert WatchlistTrigger(lists, workspace_id=1).update(post) == []
+    unlisted = _m("star", 143_000, lists=[], queries=[7])
+    [sig] = WatchlistTrigger(lists, workspace_id=1).update(unlisted)
+    assert sig.extra["reason"] == "high_reach"

@@ -18,7 +18,8 @@ joins its story, and with ``digest`` the digest); ``inapp`` and ``email`` open o
 the severity reaches the list's ``min_severity``, and the signal carries
 ``extra["notify"]`` so the router sends an ``inapp`` one to the app only. A story of
 listed voices converging still alerts (the convergence detector). High-reach authors
-who are on no list keep their own severity.
+who are on no list of the workspace keep their own severity; a listed one (a
+competitor's account) follows its list.
 
 Stateless apart from its settings: nothing to pickle. ``observed`` is the author's
 followers and ``threshold`` the reach floor (0 for listed people), so the record
@@ -138,9 +139,11 @@ class WatchlistTrigger:
             extra["lists"] = lists
             extra["notify"] = notify
             out.append(self._signal(mention, key, severity, title, extra, queries[0]))
-        elif followers >= self.high_reach and norm_handle(mention.author_handle) not in (
-            self.own_accounts
-        ):
+        elif (
+            followers >= self.high_reach
+            and norm_handle(mention.author_handle) not in self.own_accounts
+            and not any(name in self._types for name in mention.watchlists)
+        ):  # a listed author (a competitor's account...) follows its list's notify
             title = f"High-reach author {who} ({followers:,} followers) posted about {about}"
             extra["reason"] = "high_reach"
             out.append(

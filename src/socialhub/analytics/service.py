@@ -34,8 +34,10 @@ from typing import Any
 
 from socialhub.alerts.channels import Channel
 from socialhub.alerts.channels.inapp import InAppChannel
+from socialhub.alerts.incidents import IncidentDesk
 from socialhub.alerts.manager import AlertManager, Outcome
 from socialhub.alerts.official import official_handles
+from socialhub.alerts.paging import pager_from_env
 from socialhub.alerts.routing import Route, Router
 from socialhub.alerts.triggers import WatchlistTrigger
 from socialhub.analytics.detectors.runner import DetectorSet
@@ -58,6 +60,8 @@ log = logging.getLogger(__name__)
 # When the stream clock is this close to the wall clock the stream is live, and quiet
 # periods advance the detectors on the wall clock ("falling back" needs no new post).
 LIVE_LAG = timedelta(minutes=5)
+# what the manager did with a signal that may open or grow an incident
+_GROUPED = ("opened", "merged", "escalated", "reopened")
 
 
 def channels_from_env(store: Store, env: Mapping[str, str] | None = None) -> list[Channel]:
@@ -127,6 +131,11 @@ class DetectorService:
         self.sub: Subscription | None = None
         self.state_path = state_path
         self.manager = AlertManager(store)
+        self.incidents = IncidentDesk(store)  # severe alerts open incidents (issue 14)
+        # on-call escalation on the wall clock, every tick_oncall seconds (0: off)
+        self.pager = pager_from_env(store, self.incidents, os.environ)
+        self.oncall_every = float(self.config.get("oncall_seconds", 30.0))
+        self._paged = 0.0
         if router is None:
             channels = channels_from_env(store)
             severity = int(self.config.get("notify_min_severity", 5))
@@ -164,6 +173,7 @@ class DetectorService:
         watchlists = {ws.id: self.store.workspaces.list_watchlists(ws.id) for ws in spaces}
         lists = {wl.name: wl.list_type for wls in watchlists.values() for wl in wls}
         self.manager.list_types = dict(lists)
+        self.incidents.forget_settings()
         for det in self.detectors.detectors.values():
             # detectors keep these as plain attributes (see their constructors)
             if hasattr(det, "workspaces"):
@@ -317,7 +327,13 @@ class DetectorService:
         if clock and now - datetime.fromtimestamp(clock, UTC) <= LIVE_LAG:
             outcomes = [self._record(s, {}) for s in self.detectors.advance(now)]
         if self.detectors.clock:  # quiet alerts resolve on the stream clock
-            self.manager.tick(datetime.fromtimestamp(self.detectors.clock, UTC))
+            stream_now = datetime.fromtimestamp(self.detectors.clock, UTC)
+            self.manager.tick(stream_now)
+            if self.manager.hold is not None:
+                self.incidents.review(stream_now, self.manager.hold)
+        if self.oncall_every and time.monotonic() - self._paged >= self.oncall_every:
+            self._paged = time.monotonic()
+            self.pager.run()
         self._maybe_checkpoint()
         return outcomes
 
@@ -328,6 +344,8 @@ class DetectorService:
         self.outcomes[outcome.action] = self.outcomes.get(outcome.action, 0) + 1
         if outcome.notify:
             self.router.handle(outcome)
+        if outcome.alert is not None and outcome.action in _GROUPED:
+            self.incidents.observe(outcome.alert, as_utc(signal.t))
         return outcome
 
     # -- state ------------------------------------------------------------------------

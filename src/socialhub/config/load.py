@@ -54,6 +54,7 @@ def setting_errors(key: str, value: Any) -> list[str]:
 
 def setting_validators() -> dict[str, Callable[[Any], list[str]]]:
     # Imported here: the config layer must not load the enrichment models to start.
+    from socialhub.alerts.incident_settings import validate_incidents
     from socialhub.alerts.official import validate_official_accounts
     from socialhub.analytics.share_of_voice import validate_share_of_voice
     from socialhub.engage.policy import validate_engagement
@@ -66,6 +67,7 @@ def setting_validators() -> dict[str, Callable[[Any], list[str]]]:
         "entities": validate_entities,
         "categories": validate_categories,
         "reports": validate_reports,
+        "incidents": validate_incidents,
         "share_of_voice": validate_share_of_voice,
         "official_accounts": validate_official_accounts,
         "retention": validate_retention,
