@@ -80,7 +80,11 @@ def test_unacknowledged_incident_escalates_level_by_level(store: Store) -> None:
     got = store.incidents.get_incident(inc.id)
     assert got is not None and got.escalation_level == 3
     escalated = [e for e in store.incidents.timeline(inc.id) if e.kind == "escalated"]
-    assert [e.details["oncall"] for e in escalated][0] == "alice"
+    assert [e.details["oncall"] for e in escalated] == [
+        "alice",
+        "email:astreinte@example.org",
+        f"webhook:{url}/sms",
+    ]
     assert len(store.oncall.list_pages(subject_of("incident", inc.id))) == 3
 
 
