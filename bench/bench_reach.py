@@ -5,7 +5,7 @@ email per workspace and day on the demo simulator, recall and precision on its e
 
 For each seed, the demo stream over ``--days`` simulated days (both workspaces of
 examples/telecom.toml) is replayed through the live detector service on a fresh SQLite
-store (``socialhub.analytics.reach``: detectors, watchlist triggers with each list's
+store (``socialhub.ops.reach``: detectors, watchlist triggers with each list's
 ``notify``, stories, alert manager, router with in-app delivery, incident desk).
 Goal: ≤ 15 items per workspace per day, recall 1.0, precision ≥ 0.9.
 """
@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from socialhub.analytics.reach import reach_report, replay, simulated_stream
+from socialhub.ops.reach import reach_report, replay, simulated_stream
 from socialhub.store import open_store
 
 

@@ -165,6 +165,27 @@ class IncidentDesk:
         self._link_stories(inc.id, story_ids, at, actor=by)
         return inc
 
+    def group(
+        self, incident_id: int, workspace_id: int, kind: str, ref_id: int, by: str
+    ) -> Incident:
+        """A person groups an alert or a story of the workspace under the incident."""
+        inc = self._get(incident_id, workspace_id)
+        at = self.clock()
+        if kind == "alert":
+            alert = self.store.alerts.get_alert(ref_id)
+            if alert is None or alert.workspace_id != workspace_id:
+                raise KeyError(f"no alert {ref_id} in workspace {workspace_id}")
+            if self.store.incidents.link(incident_id, "alert", ref_id, at=at):
+                self._human(inc, "alert_added", by, at, _alert_details(alert))
+        elif kind == "story":
+            if self.store.stories.get(workspace_id, ref_id) is None:
+                raise KeyError(f"no story {ref_id} in workspace {workspace_id}")
+            if self.store.incidents.link(incident_id, "story", ref_id, at=at):
+                self._human(inc, "story_added", by, at, {"story_id": ref_id})
+        else:
+            raise IncidentError(f"cannot group a {kind!r}")
+        return inc
+
     def acknowledge(self, incident_id: int, workspace_id: int, by: str) -> Incident:
         inc = self._get(incident_id, workspace_id)
         if inc.acknowledged_at is not None:

@@ -32,6 +32,8 @@ from socialhub.web import (
     engage_api,
     engage_pages,
     explore,
+    incidents_api,
+    incidents_web,
     legal_web,
     pages,
     pages_users,
@@ -109,6 +111,8 @@ def create_app(
         engage_api,
         engage_pages,
         stories_web,
+        incidents_api,
+        incidents_web,
     ):
         app.include_router(extra.router)
     _errors(app)

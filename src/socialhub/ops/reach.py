@@ -32,7 +32,7 @@ from socialhub.records.alerts import NOTIFY_EVENTS, Alert
 from socialhub.store.base import Store
 
 GRACE = timedelta(hours=1)
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "telecom.toml"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "telecom.toml"  # a checkout
 _PASSWORDS = {
     f"SOCIALHUB_PASSWORD_{n}": "demo-password-1234"
     for n in ("ALICE", "BRUNO", "CHLOE", "DAVID", "FARID")
@@ -43,12 +43,31 @@ def simulated_stream(
     days: float, rate: float = 20.0, seed: int = 42, config: Path = EXAMPLES
 ) -> tuple[list[Mention], dict[str, Any]]:
     """The demo stream, routed and lightly enriched, and its ground truth."""
-    from socialhub.cli.detect_cmd import Router
+    from socialhub.config import load_config
     from socialhub.demo import Simulator
+    from socialhub.enrichers.routing import author_lists, watchlist_index
+    from socialhub.models import Watchlist
     from socialhub.pipeline.base import Context
     from socialhub.pipeline.chain import Pipeline
+    from socialhub.query import parse
+    from socialhub.query.matcher import Matcher
 
-    routes = Router(config)
+    # the configuration's queries (ids from 1 in file order, as `socialhub apply` gives
+    # them on an empty store) and watchlists, applied as the hub's routing stage does
+    cfg = load_config(config)
+    queries: list[tuple[int, int, Any]] = []
+    watchlists: list[Watchlist] = []
+    names: dict[int, str] = {}
+    workspaces: dict[int, int] = {}
+    for wi, ws in enumerate(cfg.workspaces, start=1):
+        for q in ws.queries:
+            qid = len(names) + 1
+            queries.append((qid, wi, parse(q.definition)))
+            names[qid], workspaces[qid] = q.name, wi
+        watchlists += [Watchlist(wi, w.name, w.list_type, members=list(w.members))
+                       for w in ws.watchlists]  # fmt: skip
+    lists, authors = watchlist_index(watchlists)
+    matcher = Matcher(queries, watchlists=lists)
     sim = Simulator(seed=seed, rate_per_minute=rate)
     mentions = list(sim.until(sim.start + timedelta(days=days)))
     pipe = Pipeline.from_settings(
@@ -57,13 +76,14 @@ def simulated_stream(
     for i in range(0, len(mentions), 2000):
         pipe.process(mentions[i : i + 2000])
     for m in mentions:
-        routes.route(m)
-    names = {int(k.split(":")[1]): v for k, v in routes.labels.items() if k.startswith("query:")}
+        m.query_ids = m.query_ids or matcher.match(m)
+        if m.author is not None and not m.watchlists:
+            m.watchlists = author_lists(m, authors, workspaces)
     return mentions, {
         "truth": sim.ground_truth(),
         "start": sim.start,
         "names": names,
-        "workspaces": dict(routes.workspaces),
+        "workspaces": workspaces,
     }
 
 
