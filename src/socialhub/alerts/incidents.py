@@ -69,19 +69,25 @@ class IncidentDesk:
 
     # -- system -------------------------------------------------------------------------
 
-    def observe(self, alert: Alert, at: datetime | None = None) -> Incident | None:
-        """Group a severe alert into an incident (see the module docstring)."""
-        if alert.workspace_id is None or alert.id is None or not alert.active:
+    def observe(
+        self, alert: Alert, at: datetime | None = None, *, workspace_id: int | None = None
+    ) -> Incident | None:
+        """Group a severe alert into an incident (see the module docstring).
+
+        ``workspace_id`` places an alert of no workspace (a complaint burst across
+        queries): the workspace most of its posts were routed to."""
+        ws = alert.workspace_id if alert.workspace_id is not None else workspace_id
+        if ws is None or alert.id is None or not alert.active:
             return None
         at = as_utc(at or alert.last_t)
-        settings = self.settings(alert.workspace_id)
+        settings = self.settings(ws)
         if alert.severity < settings.open_severity:
             return None  # (a person may still group it by hand)
         linked = self._active(self.store.incidents.incidents_of("alert", alert.id))
-        story_ids = self._stories_of(alert)
-        inc = linked or self._sharing(alert.workspace_id, story_ids)
+        story_ids = self._stories_of(alert, ws)
+        inc = linked or self._sharing(ws, story_ids)
         if inc is None:
-            return self._open_for(alert, settings, story_ids, at)
+            return self._open_for(alert, ws, settings, story_ids, at)
         assert inc.id is not None
         if self.store.incidents.link(inc.id, "alert", alert.id, at=at):
             self._event(inc.id, "alert_added", at, details=_alert_details(alert))
@@ -107,7 +113,7 @@ class IncidentDesk:
                 if a is not None
             ]
             for a in alerts:
-                self._link_stories(inc.id, self._stories_of(a), now)
+                self._link_stories(inc.id, self._stories_of(a, inc.workspace_id), now)
             if inc.monitoring_proposed_at is not None or not alerts:
                 continue
             quiet_since = max(a.last_t for a in alerts)
@@ -268,10 +274,10 @@ class IncidentDesk:
                 return inc
         return None
 
-    def _stories_of(self, alert: Alert) -> list[int]:
-        if alert.workspace_id is None or not alert.evidence:
+    def _stories_of(self, alert: Alert, workspace_id: int) -> list[int]:
+        if not alert.evidence:
             return []
-        found = self.store.stories.stories_of(alert.workspace_id, alert.evidence[:300])
+        found = self.store.stories.stories_of(workspace_id, alert.evidence[:300])
         return sorted(set(found.values()))
 
     def _sharing(self, workspace_id: int, story_ids: Sequence[int]) -> Incident | None:
@@ -282,14 +288,23 @@ class IncidentDesk:
         return None
 
     def _open_for(
-        self, alert: Alert, settings: IncidentSettings, story_ids: list[int], at: datetime
+        self,
+        alert: Alert,
+        workspace_id: int,
+        settings: IncidentSettings,
+        story_ids: list[int],
+        at: datetime,
     ) -> Incident:
-        assert alert.workspace_id is not None and alert.id is not None
-        categories = [alert.detector, *self._crisis_categories(alert.workspace_id, story_ids)]
+        assert alert.id is not None
+        categories = [
+            alert.detector,
+            str(alert.extra.get("category") or ""),
+            *self._crisis_categories(workspace_id, story_ids),
+        ]
         name, steps = settings.playbook_for(categories)
         inc = self.store.incidents.save_incident(
             Incident(
-                workspace_id=alert.workspace_id,
+                workspace_id=workspace_id,
                 title=alert.title,
                 severity=alert.severity,
                 opened_at=at,
@@ -310,7 +325,7 @@ class IncidentDesk:
                 f"Incident opened: {alert.title}",
                 f"severity {alert.severity}; playbook {name or '-'}",
                 alert.severity,
-                workspace_id=alert.workspace_id,
+                workspace_id=workspace_id,
             )
         )
         return inc

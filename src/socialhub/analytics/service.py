@@ -27,6 +27,7 @@ import logging
 import os
 import pickle
 import time
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -132,10 +133,9 @@ class DetectorService:
         self.state_path = state_path
         self.manager = AlertManager(store)
         self.incidents = IncidentDesk(store)  # severe alerts open incidents (issue 14)
-        # on-call escalation on the wall clock, every tick_oncall seconds (0: off)
+        # on-call escalation on the wall clock, every [detect] oncall_seconds (0: off)
         self.pager = pager_from_env(store, self.incidents, os.environ)
-        self.oncall_every = float(self.config.get("oncall_seconds", 30.0))
-        self._paged = 0.0
+        self.oncall_every, self._paged = float(self.config.get("oncall_seconds", 30.0)), 0.0
         if router is None:
             channels = channels_from_env(store)
             severity = int(self.config.get("notify_min_severity", 5))
@@ -150,6 +150,7 @@ class DetectorService:
         self.stories: StoryStore | None = None
         self._story_setup()
         self.triggers: list[WatchlistTrigger] = []
+        self.query_ws: dict[int, int] = {}  # query id -> workspace id
         self._refreshed = 0.0
         self._saved = time.monotonic()
         self.signals = 0
@@ -167,6 +168,7 @@ class DetectorService:
         self._refreshed = now
         queries = self.store.workspaces.list_queries(enabled_only=False)
         workspaces = {q.id: q.workspace_id for q in queries if q.id is not None}
+        self.query_ws = dict(workspaces)
         labels = {f"query:{q.id}": q.name for q in queries}
         spaces = self.store.workspaces.list_workspaces()
         labels |= {f"workspace:{ws.id}": ws.name for ws in spaces}
@@ -345,8 +347,18 @@ class DetectorService:
         if outcome.notify:
             self.router.handle(outcome)
         if outcome.alert is not None and outcome.action in _GROUPED:
-            self.incidents.observe(outcome.alert, as_utc(signal.t))
+            self.incidents.observe(
+                outcome.alert, as_utc(signal.t), workspace_id=self._ws_of(by_id, signal)
+            )
         return outcome
+
+    def _ws_of(self, by_id: Mapping[str, Mention], signal: Signal) -> int | None:
+        """The workspace most of a signal's posts were routed to (for one without)."""
+        votes = Counter(
+            self.query_ws.get(q) for i in signal.evidence if i in by_id for q in by_id[i].query_ids
+        )
+        votes.pop(None, None)
+        return votes.most_common(1)[0][0] if votes else None
 
     # -- state ------------------------------------------------------------------------
 
