@@ -11,7 +11,8 @@ router, incident desk), ticking on the stream clock. :func:`reach_report` counts
 
 * an **alert reaching people**: one with a notifying event (opened, escalated,
   reopened) that its routes sent somewhere (in-app always, email from the router's
-  severity), counted once per day it notified; an **incident** once, on the day it opened;
+  severity), counted once per day it notified (in every workspace when it has none);
+  an **incident** once, on the day it opened;
 * **true**: an alert about an episode (first signal from the episode's start to an hour
   after its end, and keyed on the episode's query or workspace, or most of its evidence
   posts the episode's own); an incident is true when one of its alerts is;
@@ -22,7 +23,7 @@ router, incident desk), ticking on the stream clock. :func:`reach_report` counts
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -94,9 +95,11 @@ def replay(
     config: Path = EXAMPLES,
     detect: Mapping[str, Any] | None = None,
     batch: int = 500,
+    after: Callable[[Any, datetime], None] | None = None,
 ) -> Any:
     """Apply ``config`` to the (empty) store and run the detector service over
-    ``mentions`` in batches, ticking on the stream clock. Returns the service."""
+    ``mentions`` in batches, ticking on the stream clock; ``after(service, t)`` is
+    called after each batch. Returns the service."""
     from socialhub.analytics.service import DetectorService
     from socialhub.config import apply_config, load_config
 
@@ -106,6 +109,8 @@ def replay(
         chunk = mentions[i : i + batch]
         service.handle(chunk)
         service.tick(chunk[-1].created_at)
+        if after is not None:
+            after(service, chunk[-1].created_at)
     return service
 
 
@@ -135,6 +140,7 @@ def reach_report(store: Store, meta: Mapping[str, Any], days: float) -> dict[str
     by_detector: Counter[str] = Counter()
     false_examples: list[str] = []
     sent = {d.alert_id for d in store.alerts.list_deliveries(limit=1_000_000)}
+    all_spaces = sorted(set(workspaces.values()))
     for alert in store.alerts.list_alerts(state=None, limit=1_000_000):
         assert alert.id is not None
         hits = [ep["name"] for ep, q in eps if _about(alert, ep, q, labels)]
@@ -147,8 +153,11 @@ def reach_report(store: Store, meta: Mapping[str, Any], days: float) -> dict[str
             for e in store.alerts.list_alert_events(alert.id)
             if e.kind in NOTIFY_EVENTS
         }
+        # an alert of no workspace is counted in every workspace (it reaches them all)
+        spaces = [alert.workspace_id] if alert.workspace_id is not None else all_spaces
         for day in days_told:
-            per_day[(int(alert.workspace_id or 0), day)] += 1
+            for ws in spaces:
+                per_day[(int(ws), day)] += 1
         items += len(days_told)
         true_items += len(days_told) if hits else 0
         by_detector[alert.detector] += len(days_told)
