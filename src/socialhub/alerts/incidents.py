@@ -17,7 +17,7 @@ what people do with them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from socialhub.alerts.incident_settings import IncidentSettings, incident_settings
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from socialhub.store.base import Store
 
 AUDIT = "audit"
+# an alert joins an active incident whose alerts signalled this recently (stream time)
+JOIN_WINDOW = timedelta(hours=3)
 # which statuses a person may move an incident to, from each status
 MOVES = {"open": ("monitoring", "closed"), "monitoring": ("open", "closed"), "closed": ("open",)}
 
@@ -85,7 +87,7 @@ class IncidentDesk:
             return None  # (a person may still group it by hand)
         linked = self._active(self.store.incidents.incidents_of("alert", alert.id))
         story_ids = self._stories_of(alert, ws)
-        inc = linked or self._sharing(ws, story_ids)
+        inc = linked or self._related(ws, alert, settings, story_ids)
         if inc is None:
             return self._open_for(alert, ws, settings, story_ids, at)
         assert inc.id is not None
@@ -280,12 +282,37 @@ class IncidentDesk:
         found = self.store.stories.stories_of(workspace_id, alert.evidence[:300])
         return sorted(set(found.values()))
 
-    def _sharing(self, workspace_id: int, story_ids: Sequence[int]) -> Incident | None:
-        for story_id in story_ids:
-            inc = self._active(self.store.incidents.incidents_of("story", story_id))
-            if inc is not None and inc.workspace_id == workspace_id:
+    def _related(
+        self, workspace_id: int, alert: Alert, settings: IncidentSettings, story_ids: Sequence[int]
+    ) -> Incident | None:
+        """The active incident of the workspace this alert belongs to: still going (one
+        of its alerts signalled within ``JOIN_WINDOW`` of this one's first signal), and
+        sharing one of its stories, or else following the same playbook (the outage's
+        complaints, volume and negativity alerts are one crisis)."""
+        name, _ = settings.playbook_for(self._categories(alert, workspace_id, story_ids))
+        stories = set(story_ids)
+        same_book = None
+        for inc in self.store.incidents.list_incidents(workspace_id, status="active", limit=50):
+            assert inc.id is not None
+            last = [
+                a.last_t
+                for a in map(self.store.alerts.get_alert, self.store.incidents.alert_ids(inc.id))
+                if a is not None
+            ]
+            if not last or alert.first_t - max(last) > JOIN_WINDOW:
+                continue
+            if stories & set(self.store.incidents.story_ids(inc.id)):
                 return inc
-        return None
+            if same_book is None and name and inc.playbook == name and name != "generic":
+                same_book = inc
+        return same_book
+
+    def _categories(self, alert: Alert, workspace_id: int, story_ids: Sequence[int]) -> list[str]:
+        return [
+            alert.detector,
+            str(alert.extra.get("category") or ""),
+            *self._crisis_categories(workspace_id, story_ids),
+        ]
 
     def _open_for(
         self,
@@ -296,12 +323,7 @@ class IncidentDesk:
         at: datetime,
     ) -> Incident:
         assert alert.id is not None
-        categories = [
-            alert.detector,
-            str(alert.extra.get("category") or ""),
-            *self._crisis_categories(workspace_id, story_ids),
-        ]
-        name, steps = settings.playbook_for(categories)
+        name, steps = settings.playbook_for(self._categories(alert, workspace_id, story_ids))
         inc = self.store.incidents.save_incident(
             Incident(
                 workspace_id=workspace_id,

@@ -136,6 +136,7 @@ def reach_report(store: Store, meta: Mapping[str, Any], days: float) -> dict[str
     per_day: Counter[tuple[int, int]] = Counter()
     true_items = items = 0
     caught: set[str] = set()
+    caught_by: dict[str, list[str]] = {}
     truth_of: dict[int, bool] = {}
     by_detector: Counter[str] = Counter()
     false_examples: list[str] = []
@@ -148,6 +149,8 @@ def reach_report(store: Store, meta: Mapping[str, Any], days: float) -> dict[str
         if alert.id not in sent:
             continue
         caught.update(hits)
+        for name in hits:
+            caught_by.setdefault(name, []).append(f"{alert.detector}: {alert.title[:70]}")
         days_told = {
             int((e.t - start) / timedelta(days=1))
             for e in store.alerts.list_alert_events(alert.id)
@@ -186,6 +189,7 @@ def reach_report(store: Store, meta: Mapping[str, Any], days: float) -> dict[str
         if episodes
         else None,
         "missed": sorted(set(episodes) - caught),
+        "caught_by": {name: found[:4] for name, found in sorted(caught_by.items())},
         "false_examples": false_examples,
     }
 
