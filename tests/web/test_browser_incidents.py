@@ -18,7 +18,7 @@ from socialhub.alerts.paging import Pager
 from socialhub.store.sqlite import SqliteStore
 from socialhub.web.security import AuthConfig
 
-from .browser import log_in, serve, shot, watch
+from .browser import axe_violations, log_in, serve, shot, watch
 from .helpers import Clock, World, build_world
 
 
@@ -102,6 +102,17 @@ def test_escalation_then_acknowledgement_in_the_page(
         expect(page.locator("#ack-state")).to_contain_text("Pris en charge par analyst")
         expect(page.locator("#owner")).to_have_text("admin")
         assert problems == []
+    finally:
+        ctx.close()
+    # no serious accessibility violation on the two pages (axe needs the CSP bypassed)
+    ctx = chromium.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = ctx.new_page()
+    try:
+        log_in(page, base, "analyst", "/w/com/incidents")
+        assert axe_violations(page) == []
+        page.goto(f"{base}/w/com/incidents/{inc.id}")
+        page.wait_for_selector("body[data-ready=yes]")
+        assert axe_violations(page) == []
     finally:
         ctx.close()
     now[0] += timedelta(minutes=30)
