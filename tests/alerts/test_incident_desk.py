@@ -152,3 +152,38 @@ def test_settings_validation_and_rotations() -> None:
     assert incident_settings(bad).open_severity == 8  # invalid: the defaults
     assert incident_settings(None).playbook_for(["coordination"])[0] == "rumour"
     assert incident_settings(None).playbook_for(["unknown"])[0] == "generic"
+
+
+def test_an_alert_joining_an_open_incident_is_told_through_it(store: Store) -> None:
+    ws, manager, desk = _setup(store)
+    first = manager.process(signal(0, severity=9, workspace_id=ws))
+    assert first.alert is not None
+    inc = desk.observe(first.alert)
+    assert not desk.told(inc, first.alert)  # the alert that opened it is told itself
+    other = manager.process(signal(30, severity=8, workspace_id=ws, key="query:2"))
+    assert other.alert is not None
+    joined = desk.observe(other.alert)
+    assert joined is not None and joined.id == (inc.id if inc else None)  # same playbook
+    assert desk.told(joined, other.alert)
+    assert not desk.told(None, other.alert)
+
+
+def test_a_signal_of_no_workspace_is_placed_where_its_posts_are() -> None:
+    from socialhub.analytics.placement import Placement
+    from socialhub.models import Mention
+
+    placement = Placement()
+    placement.query_ws = {1: 10, 2: 20}
+    posts = {
+        f"x:{i}": Mention("x", str(i), "panne", T0, query_ids=[2 if i < 3 else 1]) for i in range(5)
+    }
+    sig = signal(0, detector="complaints", key="complaint:network_outage:*",
+                 evidence=list(posts))  # fmt: skip
+    placement.place(sig, posts)
+    assert sig.workspace_id == 20
+    later = signal(60, detector="complaints", key="complaint:network_outage:*", evidence=[])
+    placement.place(later, {})  # a follow-up keeps its rule's workspace
+    assert later.workspace_id == 20
+    own = signal(0, workspace_id=10)
+    placement.place(own, posts)
+    assert own.workspace_id == 10

@@ -102,6 +102,14 @@ class IncidentDesk:
             inc = self.store.incidents.save_incident(inc)
         return inc
 
+    def told(self, incident: Incident | None, alert: Alert | None) -> bool:
+        """Whether ``alert`` is told to people through ``incident`` (it joined one opened
+        by another alert): its own notifications would repeat the incident's."""
+        if incident is None or alert is None or incident.id is None:
+            return False
+        first = self.store.incidents.alert_ids(incident.id)[:1]
+        return bool(first) and first[0] != alert.id
+
     def review(self, now: datetime, held: Callable[[Alert], bool]) -> list[Incident]:
         """Group new stories of active incidents; propose monitoring where volume has
         been back at baseline for ``monitoring_after``. Returns the proposals made."""

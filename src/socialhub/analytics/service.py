@@ -27,7 +27,6 @@ import logging
 import os
 import pickle
 import time
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -46,6 +45,7 @@ from socialhub.analytics.launch_monitor import LaunchMonitor, LaunchWatch
 from socialhub.analytics.launches import EXPECTED_FLOOR
 from socialhub.analytics.launches_library import library_scores
 from socialhub.analytics.params import changed_params
+from socialhub.analytics.placement import Placement
 from socialhub.analytics.stories.service import StoryDetector
 from socialhub.analytics.stories.service import flush as flush_stories
 from socialhub.bus import STORED, Bus, Message, Subscription
@@ -150,7 +150,7 @@ class DetectorService:
         self.stories: StoryStore | None = None
         self._story_setup()
         self.triggers: list[WatchlistTrigger] = []
-        self.query_ws: dict[int, int] = {}  # query id -> workspace id
+        self.placement = Placement()
         self._refreshed = 0.0
         self._saved = time.monotonic()
         self.signals = 0
@@ -168,7 +168,7 @@ class DetectorService:
         self._refreshed = now
         queries = self.store.workspaces.list_queries(enabled_only=False)
         workspaces = {q.id: q.workspace_id for q in queries if q.id is not None}
-        self.query_ws = dict(workspaces)
+        self.placement.query_ws = dict(workspaces)
         labels = {f"query:{q.id}": q.name for q in queries}
         spaces = self.store.workspaces.list_workspaces()
         labels |= {f"workspace:{ws.id}": ws.name for ws in spaces}
@@ -342,23 +342,16 @@ class DetectorService:
     def _record(self, signal: Signal, by_id: Mapping[str, Mention]) -> Outcome:
         self.signals += 1
         mentions = [by_id[i] for i in signal.evidence if i in by_id] or None
+        self.placement.place(signal, by_id)  # a signal of no workspace gets one
         outcome = self.manager.process(signal, mentions)
         self.outcomes[outcome.action] = self.outcomes.get(outcome.action, 0) + 1
-        if outcome.notify:
-            self.router.handle(outcome)
+        grouped = None
         if outcome.alert is not None and outcome.action in _GROUPED:
-            self.incidents.observe(
-                outcome.alert, as_utc(signal.t), workspace_id=self._ws_of(by_id, signal)
-            )
+            grouped = self.incidents.observe(outcome.alert, as_utc(signal.t))
+        # an alert joining an incident that is already open is told through the incident
+        if outcome.notify and not self.incidents.told(grouped, outcome.alert):
+            self.router.handle(outcome)
         return outcome
-
-    def _ws_of(self, by_id: Mapping[str, Mention], signal: Signal) -> int | None:
-        """The workspace most of a signal's posts were routed to (for one without)."""
-        votes = Counter(
-            self.query_ws.get(q) for i in signal.evidence if i in by_id for q in by_id[i].query_ids
-        )
-        votes.pop(None, None)
-        return votes.most_common(1)[0][0] if votes else None
 
     # -- state ------------------------------------------------------------------------
 
