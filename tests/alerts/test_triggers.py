@@ -87,7 +87,7 @@ def test_our_own_executives_are_a_note_not_a_crisis() -> None:
 
 
 def test_high_reach_author_and_quiet_small_one() -> None:
-    trig = WatchlistTrigger(LISTS, high_reach=50_000)
+    trig = WatchlistTrigger(LISTS, high_reach=50_000, high_reach_notify="email")
     [sig] = trig.update(_m("star", 60_000, lists=[], queries=[3]))
     assert sig.extra["reason"] == "high_reach" and sig.threshold == 50_000
     assert trig.update(_m("nobody", 400, lists=[], queries=[3])) == []
@@ -103,7 +103,7 @@ def test_our_official_accounts_are_never_a_high_reach_author() -> None:
     }
     own = official_handles(settings)
     assert own == {"mirabellesav", "mirabelletel"}
-    trig = WatchlistTrigger(LISTS, high_reach=50_000, own_accounts=own)
+    trig = WatchlistTrigger(LISTS, high_reach=50_000, own_accounts=own, high_reach_notify="inapp")
     assert trig.update(_m("MirabelleTel", 900_000, lists=[], queries=[3])) == []
     assert trig.update(_m("mirabellesav", 200_000, lists=[], queries=[3])) == []
     [other] = trig.update(_m("star", 60_000, lists=[], queries=[3]))  # others still count
@@ -164,5 +164,7 @@ def test_a_listed_high_reach_account_follows_its_list() -> None:
     post = _m("azurel", 143_000, lists=["Concurrents"], queries=[7])
     assert WatchlistTrigger(lists, workspace_id=1).update(post) == []
     unlisted = _m("star", 143_000, lists=[], queries=[7])
-    [sig] = WatchlistTrigger(lists, workspace_id=1).update(unlisted)
-    assert sig.extra["reason"] == "high_reach"
+    assert WatchlistTrigger(lists, workspace_id=1).update(unlisted) == []  # digest by default
+    told = WatchlistTrigger(lists, workspace_id=1, high_reach_notify="inapp")
+    [sig] = told.update(unlisted)
+    assert sig.extra["reason"] == "high_reach" and sig.extra["notify"] == "inapp"

@@ -18,8 +18,9 @@ joins its story, and with ``digest`` the digest); ``inapp`` and ``email`` open o
 the severity reaches the list's ``min_severity``, and the signal carries
 ``extra["notify"]`` so the router sends an ``inapp`` one to the app only. A story of
 listed voices converging still alerts (the convergence detector). High-reach authors
-who are on no list of the workspace keep their own severity; a listed one (a
-competitor's account) follows its list.
+on no list of the workspace follow ``high_reach_notify`` (``[detect]
+high_reach_notify``, default ``digest``: no alert); a listed one (a competitor's
+account) follows its list.
 
 Stateless apart from its settings: nothing to pickle. ``observed`` is the author's
 followers and ``threshold`` the reach floor (0 for listed people), so the record
@@ -65,6 +66,9 @@ class WatchlistTrigger:
     own_queries: frozenset[int] | None = None
     high_reach: int = 100_000
     high_reach_severity: int = 4
+    #: what a high-reach author on no list does: "digest" (default) or "never" nothing,
+    #: "inapp" / "email" an alert (issue 14: one big account posting is not a crisis)
+    high_reach_notify: str = "digest"
     #: the organisation's own handles (alerts.official): never a "high-reach author"
     own_accounts: frozenset[str] = frozenset()
     severity: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_SEVERITY))
@@ -141,11 +145,13 @@ class WatchlistTrigger:
             out.append(self._signal(mention, key, severity, title, extra, queries[0]))
         elif (
             followers >= self.high_reach
+            and self.high_reach_notify in ("inapp", "email")
             and norm_handle(mention.author_handle) not in self.own_accounts
             and not any(name in self._types for name in mention.watchlists)
         ):  # a listed author (a competitor's account...) follows its list's notify
             title = f"High-reach author {who} ({followers:,} followers) posted about {about}"
             extra["reason"] = "high_reach"
+            extra["notify"] = self.high_reach_notify
             out.append(
                 self._signal(
                     mention,

@@ -194,6 +194,7 @@ class DetectorService:
                     workspace_id=ws.id,
                     query_names=own,
                     own_queries=frozenset(own),
+                    high_reach_notify=str(self.config.get("high_reach_notify", "digest")),
                     own_accounts=official_handles(
                         self.store.workspaces.get_workspace_settings(ws.id or 0), declared
                     ),
