@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from socialhub.i18n import current_locale, use_locale
+from socialhub.records.oncall import subject_of
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.incidents_api import incident_detail
 from socialhub.web.pages import render
@@ -67,4 +68,9 @@ async def incident_page(request: Request, ctx: View, incident_id: RowId) -> HTML
     if inc is None:
         raise ApiError(404, "not_found", f"No incident {incident_id} in this workspace.")
     detail = await run_in_threadpool(incident_detail, store, inc)
-    return _page(ctx, "incident.html", f"Incident — {inc.title}", inc=inc, d=detail)
+    events = await run_in_threadpool(store.incidents.timeline, incident_id)
+    pages = await run_in_threadpool(store.oncall.list_pages, subject_of("incident", incident_id))
+    return _page(
+        ctx, "incident.html", f"Incident — {inc.title}", inc=inc, d=detail, events=events,
+        pages=pages,
+    )  # fmt: skip
