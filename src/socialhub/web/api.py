@@ -15,10 +15,12 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from socialhub.alerts import render
 from socialhub.alerts.manager import AlertManager, AlertStateError
 from socialhub.analytics.share_of_voice import SETTING as SOV_SETTING
 from socialhub.analytics.share_of_voice import Compared, compared_queries
 from socialhub.models import Mention, utcnow
+from socialhub.records.alerts import Alert
 from socialhub.serialize import mention_to_dict
 from socialhub.store.base import Store
 from socialhub.store.dashboard import FACET_FIELDS
@@ -387,10 +389,17 @@ def alerts(
         and (end is None or a.last_t < end)
     ]
     return {
-        "items": [a.to_dict() for a in kept[:limit]],
+        "items": [alert_json(a) for a in kept[:limit]],
         "total": len(kept),
         "detectors": detectors,
     }
+
+
+def alert_json(alert: Alert) -> dict[str, Any]:
+    """An alert as stored, plus ``display_title``: its title in the request's language."""
+    data = alert.to_dict()
+    data["display_title"] = render.title(alert)
+    return data
 
 
 class ResolveIn(BaseModel):
@@ -414,7 +423,7 @@ def _alert_action(
             done = manager.resolve(alert_id, by, at=now, note=note)
     except AlertStateError as exc:
         raise ApiError(409, "conflict", str(exc)) from exc
-    return done.to_dict()
+    return alert_json(done)
 
 
 @router.post("/workspaces/{slug}/alerts/{alert_id}/ack", tags=["alerts"])

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
+from socialhub.i18n import _
 from socialhub.legal.bundle import export_bundle
 from socialhub.legal.desk import LegalConfig, LegalDesk, LegalError
 from socialhub.store.legal import REASONS, STATUSES
@@ -81,7 +82,7 @@ def _send(
 async def send_form(request: Request, ctx: Send) -> Response:
     form = await _form(request)
     kind, item = form.get("kind", "mention"), form.get("item_id", "")
-    case, _ = await run_in_threadpool(
+    case, _created = await run_in_threadpool(
         _send, desk_of(request), ctx, kind, item, form.get("reason", "other"),
         form.get("title", ""), _case_id(form.get("case_id", "")), form.get("note", ""),
     )  # fmt: skip
@@ -191,7 +192,7 @@ async def cases_page(request: Request, ctx: Manage) -> HTMLResponse:
     desk = desk_of(request)
     cases = await run_in_threadpool(_listing, desk, ctx.workspace_id)
     proposals = await run_in_threadpool(_proposals, desk, ctx.workspace_id)
-    return _page(ctx, "legal_cases.html", f"Legal — {ctx.workspace.name}", cases=cases,
+    return _page(ctx, "legal_cases.html", _("Legal") + f" — {ctx.workspace.name}", cases=cases,
                  proposals=proposals)  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
+from socialhub.i18n import _
 from socialhub.records.reports import Report
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.pages import render
@@ -94,7 +95,7 @@ async def reports_page(request: Request, ctx: View) -> HTMLResponse:
     return render(
         "reports.html",
         who=ctx.principal,
-        title=f"Reports — {ctx.workspace.name}",
+        title=_("Reports") + f" — {ctx.workspace.name}",
         ws=ctx.workspace,
         role=ctx.role.value,
         is_admin=ctx.can("workspace.admin"),

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
+from socialhub.i18n import _
 from socialhub.records.stories import StoryRecord
 from socialhub.store.legal import REASONS
 from socialhub.store.stories import ORDERS, StoryStore
@@ -128,7 +129,7 @@ async def stories_page(request: Request, ctx: View) -> HTMLResponse:
          "why": _why(s)}
         for s in stories
     ]  # fmt: skip
-    return _page(ctx, "stories.html", f"Stories — {ctx.workspace.name}", rows=rows)
+    return _page(ctx, "stories.html", _("Stories") + f" — {ctx.workspace.name}", rows=rows)
 
 
 @router.get("/w/{slug}/stories/{story_id}", include_in_schema=False)
@@ -142,7 +143,7 @@ async def story_page(
     return _page(
         ctx,
         "story.html",
-        f"Story — {ctx.workspace.name}",
+        _("Story") + f" — {ctx.workspace.name}",
         s=rec,
         first=_local(rec.first_seen, tz),
         last=_local(rec.last_seen, tz),
