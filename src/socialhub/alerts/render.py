@@ -139,7 +139,9 @@ def headline(alert: Alert, event: str = "opened") -> str:
 def as_text(alert: Alert, event: str = "opened") -> str:
     """Plain text (email text part, CLI, in-app): control characters stripped."""
     lines = [headline(alert, event), ""]
-    lines += [f"{k}: {one_line(v)}" for k, v in facts(alert)]
+    lines += [
+        _("%(label)s: %(value)s") % {"label": k, "value": one_line(v)} for k, v in facts(alert)
+    ]
     posts = first_posts(alert)
     if posts:
         lines += ["", _("First posts:")]

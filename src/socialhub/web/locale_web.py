@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from socialhub.i18n import (
     DEFAULT_TIMEZONE,
+    JS_KEYWORDS,
     LOCALES,
     N_,
     _,
@@ -57,6 +58,20 @@ WORDS = (
     N_("English"),
     N_("password changed"),
     N_("activated"),
+    # legal desk: reasons, case statuses, item kinds
+    N_("defamation"),
+    N_("insult"),
+    N_("threat"),
+    N_("harassment"),
+    N_("counterfeit"),
+    N_("data leak"),
+    N_("impersonation"),
+    N_("investigating"),
+    N_("filed"),
+    N_("closed"),
+    N_("mention"),
+    N_("alert"),
+    N_("story"),
 )
 LOCALE_NAMES = {"fr": "French", "en": "English"}
 
@@ -96,10 +111,11 @@ def js_msgids() -> tuple[str, ...]:
             continue
         data = io.BytesIO(entry.read_bytes())
         for _line, message, _comments, _context in extract(
-            "javascript", data, keywords={"_": None, "n_": (1, 2), "SH._": None, "SH.n_": (1, 2)}
+            "javascript", data, keywords=JS_KEYWORDS
         ):
-            ids = message if isinstance(message, tuple) else (message,)
-            found.extend(i for i in ids if i and i not in found)
+            msgid = message[0] if isinstance(message, tuple) else message  # plural: singular
+            if msgid and msgid not in found:
+                found.append(msgid)
     return tuple(found)
 
 

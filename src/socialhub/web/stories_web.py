@@ -18,6 +18,7 @@ from socialhub.store.legal import REASONS
 from socialhub.store.stories import ORDERS, StoryStore
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.pages import render
+from socialhub.web.story_text import localise_parts, localise_reason
 
 router = APIRouter()
 
@@ -148,7 +149,7 @@ async def story_page(
         first=_local(rec.first_seen, tz),
         last=_local(rec.last_seen, tz),
         peak=_local(rec.peak_at, tz),
-        why=sorted(rec.explanation, key=lambda p: -float(p.get("points", 0))),
+        why=localise_parts(sorted(rec.explanation, key=lambda p: -float(p.get("points", 0)))),
         posts=[{"m": m, "at": _local(m.created_at, tz)} for m in posts],
         can_send_legal=ctx.can("legal.send"),
         reasons=REASONS,
@@ -159,4 +160,6 @@ async def story_page(
 def _why(s: StoryRecord) -> str:
     """The two components that weigh most, as one line."""
     parts = sorted(s.explanation, key=lambda p: -float(p.get("points", 0)))[:2]
-    return " · ".join(str(p.get("why", "")) for p in parts if float(p.get("points", 0)) > 0)
+    return " · ".join(
+        localise_reason(str(p.get("why", ""))) for p in parts if float(p.get("points", 0)) > 0
+    )
