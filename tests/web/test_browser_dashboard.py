@@ -25,7 +25,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]
     world = build_world(store, Clock())
     now = utcnow()
     # a workspace whose only data is a day and a half ending 20 hours ago (a first import)
-    imp = store.workspaces.upsert_workspace(Workspace("imp", "Import", "Europe/Paris"))
+    imp = store.workspaces.upsert_workspace(Workspace("imp", "Import", "Europe/Paris", locale="en"))
     ws = imp.id or 0
     store.accounts.set_membership(ws, world.users["analyst"].id or 0, Role.ANALYST)
     brand = store.workspaces.upsert_query(Query(ws, "Brand", "mirabelle"))

@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api")
 Admin = Annotated[WorkspaceContext, Depends(workspace("workspace.admin"))]
 
 
-CHANNEL_NAMES = {"inapp": N_("in the app"), "email": N_("email"), "webhook": N_("webhook")}
+CHANNEL_NAMES = {"inapp": N_("inapp"), "email": N_("email"), "webhook": N_("webhook")}
 
 
 def _severity_words(n: int) -> str:

@@ -7,7 +7,7 @@
   const $ = function (id) { return document.getElementById(id); };
   let channels = ["inapp", "email", "webhook"];
   const _ = SH._;
-  const CHANNEL_NAMES = { inapp: _("in the app"), email: _("email"), webhook: _("webhook") };
+  const CHANNEL_NAMES = { inapp: _("inapp"), email: _("email"), webhook: _("webhook") };
 
   async function preview(path, value, onOk, ul) {
     try {

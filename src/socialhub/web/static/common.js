@@ -104,13 +104,12 @@ window.SH = (function () {
   }
 
   // Dates as the workspace reads them: the page's language, the workspace's time zone,
-  // a 24-hour clock in French (English keeps its own).
+  // a 24-hour clock (an operations room reads 23:55, not 11:55 PM).
   function when(iso, options) {
     const d = iso instanceof Date ? iso : new Date(iso);
     if (isNaN(d)) return "";
     const opts = Object.assign({ year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
-      minute: "2-digit" }, options || {});
-    if (lang === "fr") opts.hourCycle = "h23";
+      minute: "2-digit", hourCycle: "h23" }, options || {});
     const tz = zone();
     if (tz) opts.timeZone = tz;
     try { return d.toLocaleString(lang, opts); }

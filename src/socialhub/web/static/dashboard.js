@@ -73,7 +73,12 @@
   }
 
   function label(iso, interval) {
-    // buckets arrive in the workspace's zone (ISO with offset): show its wall time
+    // buckets arrive in the workspace's zone (ISO with offset): show its wall time,
+    // day before month in French (05/12 23:00), as ISO in English (12-05 23:00)
+    if (SH.lang === "fr") {
+      const day = iso.slice(8, 10) + "/" + iso.slice(5, 7);
+      return interval === "day" ? day + "/" + iso.slice(0, 4) : day + " " + iso.slice(11, 16);
+    }
     return interval === "day" ? iso.slice(0, 10) : iso.slice(5, 16).replace("T", " ");
   }
 
@@ -158,7 +163,9 @@
       legend: { type: "scroll", bottom: 0 },
       series: [{ type: "pie", radius: ["35%", "62%"], center: ["50%", "44%"],
         avoidLabelOverlap: true, labelLayout: { hideOverlap: true },
-        label: { formatter: "{d}%" },
+        label: { formatter: function (p) {
+          return SH.num(p.percent) + (SH.lang === "fr" ? "\u00a0%" : "%");
+        } },
         data: data.items.map(function (i) {
           return { name: i.name + (i.role === "brand" ? " (" + _("brand") + ")" : ""), value: i.count };
         }) }],

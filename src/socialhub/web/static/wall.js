@@ -180,8 +180,7 @@
 
   // 24-hour clock in the workspace's language and time zone (not the kiosk machine's)
   function tick() {
-    const opts = { hour: "2-digit", minute: "2-digit" };
-    if (SH.lang === "fr") opts.hourCycle = "h23";
+    const opts = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
     const tz = body.dataset.timezone;
     if (tz) opts.timeZone = tz;
     let text;
