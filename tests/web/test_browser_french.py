@@ -41,14 +41,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]
     world = build_world(store, Clock())
     for slug in ("com", "qos"):
         store.workspaces.upsert_workspace(dataclasses.replace(world.ws[slug], locale="fr"))
-    AlertManager(store).process(
-        Signal(
-            detector="complaints", version="1", key="complaint:network_outage:*", t=NOW,
-            severity=7, observed=70.0, baseline=16.7, threshold=40.0, score=5.1,
-            title="network_outage complaints everywhere: 70 in 15 min, 4.2× the usual (rising)",
-            workspace_id=world.ws["com"].id, evidence=["x:1"],
-        )  # fmt: skip
-    )
+    outage = Signal(
+        detector="complaints", version="1", key="complaint:network_outage:*", t=NOW,
+        severity=7, observed=70.0, baseline=16.7, threshold=40.0, score=5.1,
+        title="network_outage complaints everywhere: 70 in 15 min, 4.2× the usual (rising)",
+        workspace_id=world.ws["com"].id, evidence=["x:1"],
+    )  # fmt: skip
+    AlertManager(store).process(outage)
     app = world.app()
     app.state.auth = AuthConfig()
     try:
