@@ -19,6 +19,7 @@ from socialhub.alerts import render
 from socialhub.alerts.manager import AlertManager, AlertStateError
 from socialhub.analytics.share_of_voice import SETTING as SOV_SETTING
 from socialhub.analytics.share_of_voice import Compared, compared_queries
+from socialhub.i18n import _
 from socialhub.models import Mention, utcnow
 from socialhub.records.alerts import Alert
 from socialhub.serialize import mention_to_dict
@@ -63,7 +64,9 @@ def _time(value: str | None, name: str) -> datetime | None:
     try:
         t = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+"))
     except ValueError as exc:
-        raise ApiError(400, "bad_request", f"{name}: not an ISO 8601 date-time") from exc
+        raise ApiError(
+            400, "bad_request", _("%(name)s: not an ISO 8601 date-time") % {"name": name}
+        ) from exc
     return t if t.tzinfo else t.replace(tzinfo=UTC)  # naive times are UTC, like storage
 
 
@@ -71,7 +74,7 @@ def window(since: str | None, until: str | None) -> tuple[datetime, datetime]:
     end = _time(until, "until") or utcnow()
     start = _time(since, "since") or end - timedelta(days=7)
     if end <= start:
-        raise ApiError(400, "bad_request", "until must be after since")
+        raise ApiError(400, "bad_request", _("until must be after since"))
     return start, end
 
 
@@ -237,7 +240,7 @@ def volume(
     """Mentions per bucket for each query of the workspace (local time zone)."""
     store = store_of(request)
     b = _buckets(ctx, since, until, interval)
-    _, end = window(since, until)
+    _start, end = window(since, until)
     per_query: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for qid, slot, n in store.dashboard.query_volume_slots(ctx.workspace_id, b.starts[0], end):
         per_query[qid].append((slot, n))
@@ -259,7 +262,7 @@ def sentiment_series(
 ) -> dict[str, Any]:
     """Mentions per bucket and sentiment label (``none``: not analysed)."""
     b = _buckets(ctx, since, until, interval)
-    _, end = window(since, until)
+    _start, end = window(since, until)
     per_label: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for label, slot, n in store_of(request).dashboard.sentiment_slots(
         ctx.workspace_id, b.starts[0], end
@@ -293,7 +296,7 @@ def share_of_voice(
     store = store_of(request)
     start, end = window(since, until)
     totals: dict[int, int] = defaultdict(int)
-    for qid, _, n in store.dashboard.query_volume_slots(ctx.workspace_id, start, end):
+    for qid, _slot, n in store.dashboard.query_volume_slots(ctx.workspace_id, start, end):
         totals[qid] += n
     all_queries = store.workspaces.list_queries(ctx.workspace_id)
     if queries:
@@ -412,7 +415,9 @@ def _alert_action(
     store = store_of(request)
     alert = store.alerts.get_alert(alert_id)
     if alert is None or alert.workspace_id != ctx.workspace_id:
-        raise ApiError(404, "not_found", f"No alert {alert_id} in this workspace.")
+        raise ApiError(
+            404, "not_found", _("No alert %(alert_id)s in this workspace.") % {"alert_id": alert_id}
+        )
     manager = AlertManager(store)
     by = ctx.principal.user.username
     now = request.app.state.auth.clock()

@@ -58,7 +58,7 @@ def _case_id(value: str) -> int | None:
     if not value:
         return None
     if not value.isdigit():
-        raise ApiError(400, "bad_request", "The case number must be a number.")
+        raise ApiError(400, "bad_request", _("The case number must be a number."))
     return int(value)
 
 
@@ -203,7 +203,7 @@ async def decide_proposal(
     from socialhub.legal.proposals import accept, dismiss
 
     if decision not in ("accept", "dismiss"):
-        raise ApiError(404, "not_found", f"No decision {decision!r}.")
+        raise ApiError(404, "not_found", _("No decision %(decision)r.") % {"decision": decision})
     desk = desk_of(request)
 
     def run() -> str:
@@ -254,7 +254,7 @@ def _act(
 @router.post("/w/{slug}/legal/{case_id}/{action}", include_in_schema=False)
 async def case_action(request: Request, ctx: Manage, case_id: CaseId, action: str) -> Response:
     if action not in ("note", "update", "capture", "export"):
-        raise ApiError(404, "not_found", f"No action {action!r}.")
+        raise ApiError(404, "not_found", _("No action %(action)r.") % {"action": action})
     form = await _form(request)
     desk = desk_of(request)
     if action == "export":
@@ -265,7 +265,7 @@ async def case_action(request: Request, ctx: Manage, case_id: CaseId, action: st
 
 async def _export(desk: LegalDesk, ctx: WorkspaceContext, case_id: int, lang: str) -> Response:
     if lang not in ("fr", "en"):
-        raise ApiError(400, "bad_request", "The report language is fr or en.")
+        raise ApiError(400, "bad_request", _("The report language is fr or en."))
     await run_in_threadpool(_owned, desk, ctx, case_id)
     folder = FsPath(tempfile.mkdtemp(prefix="socialhub-bundle-"))
     path = folder / f"case-{case_id}.zip"
@@ -289,7 +289,11 @@ async def capture_file(
         _owned(desk, ctx, case_id)
         found = [c for c in desk.repo.list_captures(case_id) if c.id == capture_id]
         if not found or found[0].status != "ok":
-            raise ApiError(404, "not_found", f"No capture {capture_id} in this case.")
+            raise ApiError(
+                404,
+                "not_found",
+                _("No capture %(capture_id)s in this case.") % {"capture_id": capture_id},
+            )
         capture = found[0]
         data = desk.files.get(capture.sha256)
         desk.custody.record(case_id, _actor(ctx), "capture.viewed", capture.item_id,

@@ -116,7 +116,7 @@ async def login_submit(request: Request) -> Response:
     username = (form_value(body, "username") or "").strip()
     password = form_value(body, "password") or ""
     if not same(form_value(body, CSRF_FIELD), request.cookies.get(LOGIN_CSRF_COOKIE)):
-        return _login_page(request, 403, "The form expired: please try again.", username)
+        return _login_page(request, 403, _("The form expired: please try again."), username)
     config: AuthConfig = request.app.state.auth
     try:
         session_id, _user = await run_in_threadpool(

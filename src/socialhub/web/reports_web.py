@@ -35,7 +35,11 @@ REPORT_CSP = (
 async def _report(request: Request, ctx: WorkspaceContext, report_id: int) -> Report:
     report = await run_in_threadpool(store_of(request).reports.get_report, report_id)
     if report is None or report.workspace_id != ctx.workspace.id:
-        raise ApiError(404, "not_found", f"No report {report_id} in this workspace.")
+        raise ApiError(
+            404,
+            "not_found",
+            _("No report %(report_id)s in this workspace.") % {"report_id": report_id},
+        )
     return report
 
 
@@ -66,7 +70,7 @@ async def get_report(request: Request, ctx: View, report_id: RowId) -> dict[str,
 async def report_html(request: Request, ctx: View, report_id: RowId) -> HTMLResponse:
     report = await _report(request, ctx, report_id)
     if not report.html:
-        raise ApiError(404, "not_found", "This report has no HTML (not built yet).")
+        raise ApiError(404, "not_found", _("This report has no HTML (not built yet)."))
     headers = {"Content-Security-Policy": REPORT_CSP, "X-Content-Type-Options": "nosniff"}
     return HTMLResponse(report.html, headers=headers)
 
@@ -75,7 +79,7 @@ async def report_html(request: Request, ctx: View, report_id: RowId) -> HTMLResp
 async def report_pdf(request: Request, ctx: View, report_id: RowId) -> Response:
     report = await _report(request, ctx, report_id)
     if not report.pdf:
-        raise ApiError(404, "not_found", "This report has no PDF.")
+        raise ApiError(404, "not_found", _("This report has no PDF."))
     return Response(
         report.pdf,
         media_type="application/pdf",

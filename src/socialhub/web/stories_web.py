@@ -35,7 +35,9 @@ async def _story(request: Request, ctx: WorkspaceContext, story_id: int) -> Stor
     assert ctx.workspace.id is not None
     rec = await run_in_threadpool(_repo(request).get, ctx.workspace.id, story_id)
     if rec is None:
-        raise ApiError(404, "not_found", f"No story {story_id} in this workspace.")
+        raise ApiError(
+            404, "not_found", _("No story %(story_id)s in this workspace.") % {"story_id": story_id}
+        )
     return rec
 
 

@@ -202,7 +202,9 @@ def add_wall_key(ctx: Admin, request: Request, body: WallKeyIn) -> dict[str, Any
         find_wall(store.workspaces.get_workspace_settings(ctx.workspace_id).get(SETTING), body.wall)
         is None
     ):
-        raise ApiError(404, "not_found", f"No wall {body.wall!r} in this workspace.")
+        raise ApiError(
+            404, "not_found", _("No wall %(wall)r in this workspace.") % {"wall": body.wall}
+        )
     value = new_wall_key()
     record = store.walls.add_wall_token(
         WallToken(
@@ -224,5 +226,9 @@ def revoke_wall_key(ctx: Admin, request: Request, token_id: RowId) -> dict[str, 
     if not store_of(request).walls.revoke_wall_token(
         ctx.workspace_id, token_id, request.app.state.auth.clock()
     ):
-        raise ApiError(404, "not_found", f"No live wall key {token_id} in this workspace.")
+        raise ApiError(
+            404,
+            "not_found",
+            _("No live wall key %(token_id)s in this workspace.") % {"token_id": token_id},
+        )
     return {"revoked": token_id}
