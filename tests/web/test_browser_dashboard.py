@@ -88,6 +88,7 @@ def test_dashboard_opens_where_the_data_is(chromium: Any, site: tuple[str, World
         page.click("#custom-range button[type=submit]")
         page.wait_for_selector("#where:not([hidden])")
         assert "mentions run from" in (page.locator("#where").text_content() or "")
+        page.wait_for_selector("body[data-sov=empty]")  # the panels answer one by one
         assert page.locator("#chart-sov").is_hidden()
         assert "No mention of the compared queries" in (
             page.locator("#sov-note").text_content() or ""
