@@ -28,7 +28,7 @@ DEFAULT_CATCH_UP = 2_000
 def build_sources(settings: Settings, store: Store | None = None) -> list[Source]:
     """Built-in sources (the demo) by type; platform connectors run under a coordinator
     (cursor, backoff, health) that needs the store."""
-    from socialhub.connectors.coordinator import build_coordinator
+    from socialhub.connectors.sources import build_coordinator
 
     registry = plugins.sources()
     connectors = plugins.connectors()

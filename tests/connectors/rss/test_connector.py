@@ -56,7 +56,7 @@ def feed_reply(server: Server, body: bytes, **headers: str) -> Reply:
 def coord(store: Store, url: str, **options: object) -> Coordinator:
     connector = RssConnector(**options)  # type: ignore[arg-type]
     target = Target("feed", url, "fictional")
-    return Coordinator("news-fr", connector, [target], store, backoff_base=0.01)
+    return Coordinator("news-fr", connector, [target], store.sources, backoff_base=0.01)
 
 
 def test_conditional_get_and_no_repeat_across_restarts(store: Store) -> None:
