@@ -38,6 +38,20 @@ from socialhub.web.live_scope import (
     member_still_allowed,
     mention_filter,
 )
+from socialhub.web.responses import (
+    AlertList,
+    AlertOut,
+    AuthorList,
+    Extent,
+    Facets,
+    MentionCount,
+    MentionPage,
+    SentimentOut,
+    ShareOfVoice,
+    VolumeOut,
+    WorkspaceList,
+    WorkspaceOut,
+)
 from socialhub.web.series import Buckets, auto_interval
 
 router = APIRouter(prefix="/api")
@@ -111,13 +125,13 @@ def workspaces_of(store: Store, who: Principal) -> list[dict[str, Any]]:
     return out
 
 
-@router.get("/workspaces", tags=["workspaces"])
+@router.get("/workspaces", response_model=WorkspaceList, tags=["workspaces"])
 def list_workspaces(request: Request, who: Principal = Depends(principal)) -> dict[str, Any]:
     """The workspaces the caller can see, with their role in each."""
     return {"items": workspaces_of(store_of(request), who)}
 
 
-@router.get("/workspaces/{slug}", tags=["workspaces"])
+@router.get("/workspaces/{slug}", response_model=WorkspaceOut, tags=["workspaces"])
 def get_workspace(ctx: View, request: Request) -> dict[str, Any]:
     store = store_of(request)
     queries = store.workspaces.list_queries(ctx.workspace_id)
@@ -137,7 +151,7 @@ def get_workspace(ctx: View, request: Request) -> dict[str, Any]:
 # -- mentions -----------------------------------------------------------------------------
 
 
-@router.get("/workspaces/{slug}/mentions", tags=["mentions"])
+@router.get("/workspaces/{slug}/mentions", response_model=MentionPage, tags=["mentions"])
 def mentions(
     ctx: View,
     request: Request,
@@ -163,7 +177,7 @@ def mentions(
     return {"items": [mention_json(m) for m in found], "next_cursor": next_cursor}
 
 
-@router.get("/workspaces/{slug}/count", tags=["mentions"])
+@router.get("/workspaces/{slug}/count", response_model=MentionCount, tags=["mentions"])
 def count(
     ctx: View, request: Request, q: Q = None, since: Since = None, until: Until = None
 ) -> dict[str, Any]:
@@ -176,7 +190,7 @@ def count(
     return {"count": n}
 
 
-@router.get("/workspaces/{slug}/facets", tags=["mentions"])
+@router.get("/workspaces/{slug}/facets", response_model=Facets, tags=["mentions"])
 def facets(
     ctx: View,
     request: Request,
@@ -228,7 +242,7 @@ Interval = Annotated[
 ]
 
 
-@router.get("/workspaces/{slug}/volume", tags=["series"])
+@router.get("/workspaces/{slug}/volume", response_model=VolumeOut, tags=["series"])
 def volume(
     ctx: View, request: Request, since: Since = None, until: Until = None, interval: Interval = None
 ) -> dict[str, Any]:
@@ -251,7 +265,7 @@ def volume(
     }
 
 
-@router.get("/workspaces/{slug}/sentiment", tags=["series"])
+@router.get("/workspaces/{slug}/sentiment", response_model=SentimentOut, tags=["series"])
 def sentiment_series(
     ctx: View, request: Request, since: Since = None, until: Until = None, interval: Interval = None
 ) -> dict[str, Any]:
@@ -271,7 +285,7 @@ def sentiment_series(
     }
 
 
-@router.get("/workspaces/{slug}/share-of-voice", tags=["series"])
+@router.get("/workspaces/{slug}/share-of-voice", response_model=ShareOfVoice, tags=["series"])
 def share_of_voice(
     ctx: View,
     request: Request,
@@ -313,7 +327,7 @@ def share_of_voice(
     return {"configured": bool(chosen), "total": total, "items": items}
 
 
-@router.get("/workspaces/{slug}/extent", tags=["series"])
+@router.get("/workspaces/{slug}/extent", response_model=Extent, tags=["series"])
 def extent(ctx: View, request: Request) -> dict[str, Any]:
     """The first and last mention of the workspace (null when it has none): where the data is."""
     ends = mention_extent(store_of(request).db, ctx.workspace_id)  # type: ignore[attr-defined]
@@ -324,7 +338,7 @@ def extent(ctx: View, request: Request) -> dict[str, Any]:
     }
 
 
-@router.get("/workspaces/{slug}/authors", tags=["series"])
+@router.get("/workspaces/{slug}/authors", response_model=AuthorList, tags=["series"])
 def top_authors(
     ctx: View,
     request: Request,
@@ -350,7 +364,7 @@ AlertState = Annotated[
 ]
 
 
-@router.get("/workspaces/{slug}/alerts", tags=["alerts"])
+@router.get("/workspaces/{slug}/alerts", response_model=AlertList, tags=["alerts"])
 def alerts(
     ctx: View,
     request: Request,
@@ -417,13 +431,15 @@ def _alert_action(
     return done.to_dict()
 
 
-@router.post("/workspaces/{slug}/alerts/{alert_id}/ack", tags=["alerts"])
+@router.post("/workspaces/{slug}/alerts/{alert_id}/ack", response_model=AlertOut, tags=["alerts"])
 def ack_alert(ctx: Triage, request: Request, alert_id: RowId) -> dict[str, Any]:
     """Acknowledge an open alert (admin, analyst)."""
     return _alert_action(ctx, request, alert_id, None)
 
 
-@router.post("/workspaces/{slug}/alerts/{alert_id}/resolve", tags=["alerts"])
+@router.post(
+    "/workspaces/{slug}/alerts/{alert_id}/resolve", response_model=AlertOut, tags=["alerts"]
+)
 def resolve_alert(
     ctx: Triage, request: Request, alert_id: RowId, body: ResolveIn | None = None
 ) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from socialhub.web.access import ApiError, principal, session_only, site_admin, store_of
 from socialhub.web.api import RowId, workspaces_of
 from socialhub.web.auth import Principal, create_token
+from socialhub.web.responses import MeOut, NewToken, QuarantineList, Revoked, StatsOut, TokenList
 
 router = APIRouter(prefix="/api")
 
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/api")
 # -- the caller -------------------------------------------------------------------------
 
 
-@router.get("/me", tags=["account"])
+@router.get("/me", response_model=MeOut, tags=["account"])
 def me(request: Request, who: Principal = Depends(principal)) -> dict[str, Any]:
     """The caller, their workspaces and roles, and the CSRF token of their session."""
     store = store_of(request)
@@ -36,13 +37,13 @@ class TokenIn(BaseModel):
     name: str = Field(min_length=1, max_length=100, description="What script uses it.")
 
 
-@router.get("/me/tokens", tags=["account"])
+@router.get("/me/tokens", response_model=TokenList, tags=["account"])
 def list_tokens(request: Request, who: Principal = Depends(principal)) -> dict[str, Any]:
     tokens = store_of(request).sessions.list_api_tokens(who.user_id)
     return {"items": [t.to_dict() for t in tokens]}
 
 
-@router.post("/me/tokens", status_code=201, tags=["account"])
+@router.post("/me/tokens", response_model=NewToken, status_code=201, tags=["account"])
 def add_token(
     body: TokenIn, request: Request, who: Principal = Depends(session_only)
 ) -> dict[str, Any]:
@@ -53,7 +54,7 @@ def add_token(
     return {"token": value, **record.to_dict()}
 
 
-@router.delete("/me/tokens/{token_id}", tags=["account"])
+@router.delete("/me/tokens/{token_id}", response_model=Revoked, tags=["account"])
 def revoke_token(
     token_id: RowId, request: Request, who: Principal = Depends(principal)
 ) -> dict[str, Any]:
@@ -67,7 +68,7 @@ def revoke_token(
 # -- site administration ------------------------------------------------------------------
 
 
-@router.get("/quarantine", tags=["admin"])
+@router.get("/quarantine", response_model=QuarantineList, tags=["admin"])
 def quarantine(
     request: Request,
     _: Principal = Depends(site_admin),
@@ -93,7 +94,7 @@ def quarantine(
     }
 
 
-@router.get("/stats", tags=["admin"])
+@router.get("/stats", response_model=StatsOut, tags=["admin"])
 def stats(request: Request, _: Principal = Depends(site_admin)) -> dict[str, Any]:
     """Store totals, live clients and pipeline counters (site administrators only)."""
     store = store_of(request)

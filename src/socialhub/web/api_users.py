@@ -18,6 +18,7 @@ from socialhub.web.accounts import (
     users_listing,
 )
 from socialhub.web.auth import Principal
+from socialhub.web.responses import PasswordChanged, UserActive, UserEventList, UserList
 
 router = APIRouter(prefix="/api")
 
@@ -34,7 +35,7 @@ class PasswordIn(BaseModel):
     new_password: str = Field(max_length=MAX_PASSWORD * 2, description="At least 10 characters.")
 
 
-@router.post("/me/password", tags=["account"])
+@router.post("/me/password", response_model=PasswordChanged, tags=["account"])
 async def set_password(
     body: PasswordIn, request: Request, who: Principal = Depends(principal)
 ) -> dict[str, Any]:
@@ -56,7 +57,7 @@ async def set_password(
     return {"changed": True, "sessions_ended": ended}
 
 
-@router.get("/users", tags=["admin"])
+@router.get("/users", response_model=UserList, tags=["admin"])
 def list_users(request: Request, _: Principal = Depends(site_admin)) -> dict[str, Any]:
     """Every user (site administrators only)."""
     return {"items": users_listing(store_of(request))}
@@ -78,7 +79,7 @@ def _set_active(request: Request, who: Principal, username: str, active: bool) -
     return {"username": user.username, "active": user.is_active, "changed": changed}
 
 
-@router.post("/users/{username}/deactivate", tags=["admin"])
+@router.post("/users/{username}/deactivate", response_model=UserActive, tags=["admin"])
 def deactivate(
     username: Username, request: Request, who: Principal = Depends(site_admin)
 ) -> dict[str, Any]:
@@ -87,7 +88,7 @@ def deactivate(
     return _set_active(request, who, username, False)
 
 
-@router.post("/users/{username}/activate", tags=["admin"])
+@router.post("/users/{username}/activate", response_model=UserActive, tags=["admin"])
 def activate(
     username: Username, request: Request, who: Principal = Depends(site_admin)
 ) -> dict[str, Any]:
@@ -95,7 +96,7 @@ def activate(
     return _set_active(request, who, username, True)
 
 
-@router.get("/users/events", tags=["admin"])
+@router.get("/users/events", response_model=UserEventList, tags=["admin"])
 def user_events(
     request: Request,
     _: Principal = Depends(site_admin),

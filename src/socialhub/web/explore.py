@@ -40,6 +40,7 @@ from socialhub.web.api import (
     mention_json,
     sql_facets,
 )
+from socialhub.web.responses import ExploreFacets, LintOut, MentionDetail, RawOut
 
 router = APIRouter(prefix="/api")
 
@@ -80,7 +81,7 @@ def can_see_evidence(ctx: WorkspaceContext) -> bool:
 # -- linter -------------------------------------------------------------------------------
 
 
-@router.get("/workspaces/{slug}/lint", tags=["queries"])
+@router.get("/workspaces/{slug}/lint", response_model=LintOut, tags=["queries"])
 def lint_query(ctx: View, q: Annotated[str, Query()] = "") -> dict[str, Any]:
     """Linter messages of a query (errors stop it from being saved), with columns."""
     messages = (
@@ -112,7 +113,7 @@ def _top(counter: Counter[str], limit: int = 15) -> list[dict[str, Any]]:
     return [{"value": v, "count": n} for v, n in ranked]
 
 
-@router.get("/workspaces/{slug}/explore/facets", tags=["mentions"])
+@router.get("/workspaces/{slug}/explore/facets", response_model=ExploreFacets, tags=["mentions"])
 def explore_facets(
     ctx: View,
     request: Request,
@@ -328,7 +329,9 @@ def evidence(m: Mention) -> dict[str, Any]:
 
 # Mention ids may hold slashes (Bluesky at:// URIs, URLs): ":path" routes them, and the
 # /raw route is declared first so that the greedy id does not swallow it.
-@router.get("/workspaces/{slug}/mentions/{mention_id:path}/raw", tags=["mentions"])
+@router.get(
+    "/workspaces/{slug}/mentions/{mention_id:path}/raw", response_model=RawOut, tags=["mentions"]
+)
 def get_raw(ctx: View, request: Request, mention_id: str) -> dict[str, Any]:
     """The payload as captured, its SHA-256 and capture time (legal and admin only)."""
     if not can_see_evidence(ctx):
@@ -343,7 +346,9 @@ def get_raw(ctx: View, request: Request, mention_id: str) -> dict[str, Any]:
     return {"id": m.id, **evidence(m)}
 
 
-@router.get("/workspaces/{slug}/mentions/{mention_id:path}", tags=["mentions"])
+@router.get(
+    "/workspaces/{slug}/mentions/{mention_id:path}", response_model=MentionDetail, tags=["mentions"]
+)
 async def get_mention(ctx: View, request: Request, mention_id: str) -> dict[str, Any]:
     """A mention with its thread (parent, root, quoted, replies, quotes) and author card;
     ``evidence`` (raw payload, capture hash and time) for the legal and admin roles."""

@@ -18,6 +18,7 @@ feed's summary.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -123,6 +124,15 @@ class RssConnector:
             known.add(mention.native_id)
             mentions.append(mention)
             seen.append(mention.native_id)
+        if not feed.items:  # a feed document with no item at all: said once per version
+            digest = hashlib.sha256(resp.body).hexdigest()[:16]
+            if state.get("empty") != digest:
+                why = f"feed without items: nothing to collect ({feed.format} document"
+                why += f", titled {feed.title[:80]!r})" if feed.title else ")"
+                rejected.append(Rejected(why, resp.body[:2000].decode("utf-8", "replace"), url))
+            state["empty"] = digest
+        else:
+            state.pop("empty", None)
         if self.full_text and mentions:
             await self._full_text(mentions[: self.full_text_max])
         if feed.next_url and (reason := await self.guard.arefusal(feed.next_url)):
