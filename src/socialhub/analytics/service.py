@@ -42,7 +42,7 @@ from socialhub.analytics.detectors.runner import DetectorSet
 from socialhub.analytics.launch_monitor import LaunchMonitor, LaunchWatch
 from socialhub.analytics.launches import EXPECTED_FLOOR
 from socialhub.analytics.launches_library import library_scores
-from socialhub.analytics.params import changed_params
+from socialhub.analytics.params import Parametrised, changed_params, check_params
 from socialhub.analytics.stories.service import StoryDetector
 from socialhub.analytics.stories.service import flush as flush_stories
 from socialhub.bus import STORED, Bus, Message, Subscription
@@ -126,6 +126,7 @@ class DetectorService:
         self.group = group
         self.sub: Subscription | None = None
         self.state_path = state_path
+        self.origin = origin  # the settings file, named in configuration errors
         self.manager = AlertManager(store)
         if router is None:
             channels = channels_from_env(store)
@@ -164,13 +165,14 @@ class DetectorService:
         watchlists = {ws.id: self.store.workspaces.list_watchlists(ws.id) for ws in spaces}
         lists = {wl.name: wl.list_type for wls in watchlists.values() for wl in wls}
         for det in self.detectors.detectors.values():
-            # detectors keep these as plain attributes (see their constructors)
-            if hasattr(det, "workspaces"):
-                det.workspaces = dict(workspaces)
-            if hasattr(det, "labels"):
-                det.labels = {**getattr(det, "labels", {}), **labels}
-            if hasattr(det, "lists"):
-                det.lists = dict(lists)
+            if isinstance(det, Parametrised):  # the pieces its __init__ declares
+                det.set_context(workspaces=workspaces, labels=labels, lists=lists)
+            else:  # a plugin's detector: the documented plain attributes, if it has them
+                attrs = vars(det)
+                wiring: dict[str, Mapping[Any, Any]] = {"workspaces": workspaces, "lists": lists}
+                wiring["labels"] = {**attrs.get("labels", {}), **labels}
+                for name in attrs.keys() & wiring.keys():
+                    setattr(det, name, dict(wiring[name]))
         self.triggers = []
         declared = [a.handle for a in self.store.engage.list_accounts()]
         for ws in spaces:
@@ -191,12 +193,17 @@ class DetectorService:
     def sync_launches(self, queries: Sequence[Query]) -> None:
         """Follow the store's launches whose window is not over (see the module doc)."""
         table = dict(self.config.get("launch") or {})
+        where = f"{self.origin}: [detect.launch]" if self.origin else "[detect.launch]"
+        check_params(LaunchMonitor, table, where)  # its declared parameters only
         if not table.pop("enabled", True):
             return
         monitor = self.detectors.detectors.get(LaunchMonitor.name)
+        configured = LaunchMonitor([], **table)
         if not isinstance(monitor, LaunchMonitor):
-            monitor = LaunchMonitor([], **table)
-            self.detectors.detectors[LaunchMonitor.name] = monitor
+            monitor = self.detectors.detectors[LaunchMonitor.name] = configured
+        elif changed := changed_params(monitor, configured):  # reconciled by declaration
+            log.info("launch monitor: %s changed since the checkpoint", ", ".join(changed))
+            monitor = self.detectors.detectors[LaunchMonitor.name] = configured
         by_name = {(q.workspace_id, q.name.casefold()): q for q in queries if q.id is not None}
         records = self.store.launches.list_launches()
         clock = self.detectors.clock
