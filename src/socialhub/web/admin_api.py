@@ -122,10 +122,10 @@ def update_query(ctx: Admin, request: Request, query_id: RowId, body: QueryIn) -
 
 
 @router.delete("/workspaces/{slug}/queries/{query_id}", response_model=Deleted, tags=["admin"])
-def delete_query(ctx: Admin, request: Request, query_id: RowId) -> dict[str, Any]:
+def delete_query(ctx: Admin, request: Request, query_id: RowId) -> Deleted:
     _own_query(ctx, request, query_id)
     store_of(request).workspaces.delete_query(query_id)
-    return {"deleted": query_id}
+    return Deleted(deleted=query_id)
 
 
 # -- watchlists ---------------------------------------------------------------------------
@@ -200,12 +200,12 @@ def import_watchlist(ctx: Admin, request: Request, body: WatchlistCsvIn) -> dict
 @router.delete(
     "/workspaces/{slug}/watchlists/{watchlist_id}", response_model=Deleted, tags=["admin"]
 )
-def delete_watchlist(ctx: Admin, request: Request, watchlist_id: RowId) -> dict[str, Any]:
+def delete_watchlist(ctx: Admin, request: Request, watchlist_id: RowId) -> Deleted:
     store = store_of(request)
     if not any(w.id == watchlist_id for w in store.workspaces.list_watchlists(ctx.workspace_id)):
         raise ApiError(404, "not_found", f"No watchlist {watchlist_id} in this workspace.")
     store.workspaces.delete_watchlist(watchlist_id)
-    return {"deleted": watchlist_id}
+    return Deleted(deleted=watchlist_id)
 
 
 # -- settings: alert routing, report schedules, sources -----------------------------------
@@ -270,11 +270,11 @@ def get_alert_routing(ctx: Admin, request: Request) -> dict[str, Any]:
 
 
 @router.put("/workspaces/{slug}/settings/alerts", response_model=SettingOut, tags=["admin"])
-def set_alert_routing(ctx: Admin, request: Request, body: SettingIn) -> dict[str, Any]:
+def set_alert_routing(ctx: Admin, request: Request, body: SettingIn) -> SettingOut:
     if body.value is not None and (problems := validate_alerts(body.value)):
         raise ApiError(400, "invalid_setting", "; ".join(problems))
     store_of(request).workspaces.set_workspace_setting(ctx.workspace_id, ALERTS_SETTING, body.value)
-    return {"value": body.value}
+    return SettingOut(value=body.value)
 
 
 @router.get("/workspaces/{slug}/settings/reports", response_model=ReportSchedules, tags=["admin"])
@@ -301,13 +301,13 @@ def get_reports(ctx: Admin, request: Request) -> dict[str, Any]:
 
 
 @router.put("/workspaces/{slug}/settings/reports", response_model=SettingOut, tags=["admin"])
-def set_reports(ctx: Admin, request: Request, body: SettingIn) -> dict[str, Any]:
+def set_reports(ctx: Admin, request: Request, body: SettingIn) -> SettingOut:
     if body.value is not None and (problems := validate_reports(body.value)):
         raise ApiError(400, "invalid_setting", "; ".join(problems))
     store_of(request).workspaces.set_workspace_setting(
         ctx.workspace_id, REPORTS_SETTING, body.value
     )
-    return {"value": body.value}
+    return SettingOut(value=body.value)
 
 
 @router.get("/workspaces/{slug}/sources", response_model=SourceList, tags=["admin"])
@@ -364,7 +364,7 @@ class MemberIn(BaseModel):
 
 
 @router.put("/workspaces/{slug}/members/{username}", response_model=MemberRole, tags=["admin"])
-def set_member(ctx: Admin, request: Request, username: str, body: MemberIn) -> dict[str, Any]:
+def set_member(ctx: Admin, request: Request, username: str, body: MemberIn) -> MemberRole:
     """Change a member's role here or remove it (workspace admin); give any existing user
     a role here (site administrators only).
 
@@ -392,4 +392,4 @@ def set_member(ctx: Admin, request: Request, username: str, body: MemberIn) -> d
         store.accounts.remove_membership(ctx.workspace_id, user.id)
     else:
         store.accounts.set_membership(ctx.workspace_id, user.id, body.role)
-    return {"username": username, "role": body.role.value if body.role else None}
+    return MemberRole(username=username, role=body.role.value if body.role else None)

@@ -20,7 +20,7 @@ from socialhub.analytics.share_of_voice import SETTING as SOV_SETTING
 from socialhub.analytics.share_of_voice import Compared, compared_queries
 from socialhub.models import Mention, utcnow
 from socialhub.serialize import mention_to_dict
-from socialhub.store.base import Store
+from socialhub.store.base import DashboardStore, WorkspaceStore
 from socialhub.store.dashboard import FACET_FIELDS
 from socialhub.store.extent import mention_extent
 from socialhub.web.access import (
@@ -114,9 +114,9 @@ def _filters(q: str | None, platform: str | None, lang: str | None) -> str | Non
 # -- workspaces ---------------------------------------------------------------------------
 
 
-def workspaces_of(store: Store, who: Principal) -> list[dict[str, Any]]:
+def workspaces_of(workspaces: WorkspaceStore, who: Principal) -> list[dict[str, Any]]:
     out = []
-    for ws in store.workspaces.list_workspaces():
+    for ws in workspaces.list_workspaces():
         role = who.role_in(ws.id or 0)
         if role is not None:
             out.append(
@@ -128,7 +128,7 @@ def workspaces_of(store: Store, who: Principal) -> list[dict[str, Any]]:
 @router.get("/workspaces", response_model=WorkspaceList, tags=["workspaces"])
 def list_workspaces(request: Request, who: Principal = Depends(principal)) -> dict[str, Any]:
     """The workspaces the caller can see, with their role in each."""
-    return {"items": workspaces_of(store_of(request), who)}
+    return {"items": workspaces_of(store_of(request).workspaces, who)}
 
 
 @router.get("/workspaces/{slug}", response_model=WorkspaceOut, tags=["workspaces"])
@@ -180,14 +180,14 @@ def mentions(
 @router.get("/workspaces/{slug}/count", response_model=MentionCount, tags=["mentions"])
 def count(
     ctx: View, request: Request, q: Q = None, since: Since = None, until: Until = None
-) -> dict[str, Any]:
+) -> MentionCount:
     n = store_of(request).mentions.count(
         q or None,
         workspace_id=ctx.workspace_id,
         since=_time(since, "since"),
         until=_time(until, "until"),
     )
-    return {"count": n}
+    return MentionCount(count=n)
 
 
 @router.get("/workspaces/{slug}/facets", response_model=Facets, tags=["mentions"])
@@ -204,11 +204,11 @@ def facets(
     """Counts per platform, language and sentiment; each facet ignores its own filter so
     the other values stay visible."""
     t0, t1 = _time(since, "since"), _time(until, "until")
-    return sql_facets(store_of(request), ctx, q, t0, t1, platform, lang, sentiment)
+    return sql_facets(store_of(request).dashboard, ctx, q, t0, t1, platform, lang, sentiment)
 
 
 def sql_facets(
-    store: Store,
+    dashboard: DashboardStore,
     ctx: WorkspaceContext,
     q: str | None,
     since: datetime | None,
@@ -223,7 +223,7 @@ def sql_facets(
     out: dict[str, Any] = {}
     for field in FACET_FIELDS:
         others = {k: (None if k == field else v) for k, v in chosen.items()}
-        rows = store.dashboard.facet_counts(
+        rows = dashboard.facet_counts(
             field,
             _filters(q, others["platform"], others["lang"]),
             workspace_id=ctx.workspace_id,
@@ -328,14 +328,14 @@ def share_of_voice(
 
 
 @router.get("/workspaces/{slug}/extent", response_model=Extent, tags=["series"])
-def extent(ctx: View, request: Request) -> dict[str, Any]:
+def extent(ctx: View, request: Request) -> Extent:
     """The first and last mention of the workspace (null when it has none): where the data is."""
     ends = mention_extent(store_of(request).db, ctx.workspace_id)  # type: ignore[attr-defined]
-    return {
-        "first": ends[0].isoformat() if ends else None,
-        "last": ends[1].isoformat() if ends else None,
-        "timezone": ctx.workspace.timezone,
-    }
+    return Extent(
+        first=ends[0].isoformat() if ends else None,
+        last=ends[1].isoformat() if ends else None,
+        timezone=ctx.workspace.timezone,
+    )
 
 
 @router.get("/workspaces/{slug}/authors", response_model=AuthorList, tags=["series"])
@@ -465,7 +465,7 @@ def live(
     (logout, deactivation, role removed)."""
     store = store_of(request)
     keep = mention_filter(
-        store, ctx.workspace_id, q=q, platform=platform, lang=lang, sentiment=sentiment
+        store.workspaces, ctx.workspace_id, q=q, platform=platform, lang=lang, sentiment=sentiment
     )
     allowed = member_still_allowed(store, ctx.principal, ctx.workspace_id, request.app.state.auth)
     return live_stream(request, WorkspaceScope(store, ctx.workspace_id, allowed, keep))

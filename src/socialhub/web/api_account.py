@@ -28,7 +28,7 @@ def me(request: Request, who: Principal = Depends(principal)) -> dict[str, Any]:
         "name": who.user.name,
         "site_admin": who.site_admin,
         "via": who.via,
-        "workspaces": workspaces_of(store, who),
+        "workspaces": workspaces_of(store.workspaces, who),
         "csrf_token": who.session.csrf_token if who.session else None,
     }
 
@@ -55,14 +55,12 @@ def add_token(
 
 
 @router.delete("/me/tokens/{token_id}", response_model=Revoked, tags=["account"])
-def revoke_token(
-    token_id: RowId, request: Request, who: Principal = Depends(principal)
-) -> dict[str, Any]:
+def revoke_token(token_id: RowId, request: Request, who: Principal = Depends(principal)) -> Revoked:
     if not store_of(request).sessions.revoke_api_token(
         who.user_id, token_id, request.app.state.auth.clock()
     ):
         raise ApiError(404, "not_found", f"No live token {token_id} of yours.")
-    return {"revoked": token_id}
+    return Revoked(revoked=token_id)
 
 
 # -- site administration ------------------------------------------------------------------
@@ -95,13 +93,13 @@ def quarantine(
 
 
 @router.get("/stats", response_model=StatsOut, tags=["admin"])
-def stats(request: Request, _: Principal = Depends(site_admin)) -> dict[str, Any]:
+def stats(request: Request, _: Principal = Depends(site_admin)) -> StatsOut:
     """Store totals, live clients and pipeline counters (site administrators only)."""
     store = store_of(request)
     pipeline = request.app.state.stats
-    return {
-        "mentions": store.mentions.count(),
-        "quarantined": store.sources.count_quarantine(),
-        "live_clients": request.app.state.live.clients,
-        "pipeline": pipeline.as_dict() if pipeline is not None else None,
-    }
+    return StatsOut(
+        mentions=store.mentions.count(),
+        quarantined=store.sources.count_quarantine(),
+        live_clients=request.app.state.live.clients,
+        pipeline=pipeline.as_dict() if pipeline is not None else None,
+    )

@@ -38,7 +38,7 @@ class PasswordIn(BaseModel):
 @router.post("/me/password", response_model=PasswordChanged, tags=["account"])
 async def set_password(
     body: PasswordIn, request: Request, who: Principal = Depends(principal)
-) -> dict[str, Any]:
+) -> PasswordChanged:
     """Change the caller's password (the current one is required). Every other session
     of the caller ends; 429 with ``Retry-After`` after too many wrong current passwords."""
     try:
@@ -54,7 +54,7 @@ async def set_password(
         )
     except AccountError as exc:
         raise api_error(exc) from exc
-    return {"changed": True, "sessions_ended": ended}
+    return PasswordChanged(changed=True, sessions_ended=ended)
 
 
 @router.get("/users", response_model=UserList, tags=["admin"])
@@ -63,11 +63,11 @@ def list_users(request: Request, _: Principal = Depends(site_admin)) -> dict[str
     return {"items": users_listing(store_of(request))}
 
 
-def _set_active(request: Request, who: Principal, username: str, active: bool) -> dict[str, Any]:
+def _set_active(request: Request, who: Principal, username: str, active: bool) -> UserActive:
     store = store_of(request)
     try:
         user, changed = set_active(
-            store,
+            store.accounts,
             username,
             active,
             actor=who.user.username,
@@ -76,13 +76,13 @@ def _set_active(request: Request, who: Principal, username: str, active: bool) -
         )
     except AccountError as exc:
         raise api_error(exc) from exc
-    return {"username": user.username, "active": user.is_active, "changed": changed}
+    return UserActive(username=user.username, active=user.is_active, changed=changed)
 
 
 @router.post("/users/{username}/deactivate", response_model=UserActive, tags=["admin"])
 def deactivate(
     username: Username, request: Request, who: Principal = Depends(site_admin)
-) -> dict[str, Any]:
+) -> UserActive:
     """Deactivate a user: no login any more, their sessions end and their API tokens are
     revoked at once. 409 for yourself or the last active site administrator."""
     return _set_active(request, who, username, False)
@@ -91,7 +91,7 @@ def deactivate(
 @router.post("/users/{username}/activate", response_model=UserActive, tags=["admin"])
 def activate(
     username: Username, request: Request, who: Principal = Depends(site_admin)
-) -> dict[str, Any]:
+) -> UserActive:
     """Reactivate a user (they log in again; revoked tokens stay revoked)."""
     return _set_active(request, who, username, True)
 

@@ -262,15 +262,15 @@ async def audit_entries(
 @router.get("/api/audit/verify", response_model=AuditVerify)
 async def audit_verify(
     request: Request, who: Annotated[Principal, Depends(audit_reader)]
-) -> dict[str, Any]:
+) -> AuditVerify:
     """Recompute the chain: ``ok``, the head hash, or the first entry that breaks it."""
     eng = engagement(request)
     problem = await run_in_threadpool(eng.chain.verify, "audit")
     head = await run_in_threadpool(eng.chain.head, "audit")
-    return {
-        "ok": problem is None,
-        "entries": head.seq if head else 0,
-        "head": head.entry_hash if head else None,
-        "problem": None if problem is None else problem.describe(),
-        "row_id": None if problem is None else problem.id,
-    }
+    return AuditVerify(
+        ok=problem is None,
+        entries=head.seq if head else 0,
+        head=head.entry_hash if head else None,
+        problem=None if problem is None else problem.describe(),
+        row_id=None if problem is None else problem.id,
+    )

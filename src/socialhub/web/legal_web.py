@@ -109,13 +109,13 @@ class SendBody(BaseModel):
 @router.post(
     "/api/workspaces/{slug}/legal/send", response_model=LegalSent, tags=["legal"], status_code=201
 )
-async def send_api(request: Request, ctx: Send, body: SendBody) -> dict[str, Any]:
+async def send_api(request: Request, ctx: Send, body: SendBody) -> LegalSent:
     """Send a mention, an alert or a story to legal: open a case, or add it to ``case_id``."""
     case, added = await run_in_threadpool(
         _send, desk_of(request), ctx, body.kind, body.item_id, body.reason, body.title,
         body.case_id, body.note,
     )  # fmt: skip
-    return {"case": case.id, "added": added}
+    return LegalSent(case=case.id, added=added)
 
 
 # -- cases (legal and admin) -----------------------------------------------------------

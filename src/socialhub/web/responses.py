@@ -89,12 +89,6 @@ class OpenedItemOut(InboxItemOut):
     also_open: list[Any] = Field(description="Who else opened it in the last minutes.")
 
 
-class Items(Out):
-    """A listing."""
-
-    items: list[dict[str, Any]]
-
-
 class Deleted(Out):
     deleted: int
 
@@ -166,9 +160,15 @@ class ExploreFacets(Facets):
     exact: bool
 
 
+class LintMessage(Out):
+    level: str
+    message: str
+    column: int
+
+
 class LintOut(Out):
     ok: bool
-    messages: list[dict[str, Any]]
+    messages: list[LintMessage]
 
 
 class Evidence(Out):
@@ -195,9 +195,23 @@ class Thread(Out):
     quotes: list[MentionOut]  # type: ignore[valid-type]
 
 
+class AuthorCard(Out):
+    id: str
+    platform: str
+    handle: str
+    name: str
+    followers: int | None
+    following: int | None
+    verified: bool
+    location: str
+    description: str
+    created_at: str | None
+    mentions_here: int | None = Field(description="Their mentions in this workspace.")
+
+
 class MentionDetail(Out):
     mention: MentionOut  # type: ignore[valid-type]
-    author: dict[str, Any] | None
+    author: AuthorCard | None
     thread: Thread
     evidence: Evidence | None = Field(description="Analysts, admins and legal only.")
 

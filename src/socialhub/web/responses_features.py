@@ -11,8 +11,12 @@ from socialhub.web.responses import (
     AlertOut,
     DraftOut,
     InboxItemOut,
+    MentionOut,
     Out,
+    SentimentOut,
+    ShareOfVoice,
     StoryOut,
+    VolumeOut,
     WallTokenOut,
 )
 
@@ -135,13 +139,21 @@ class WallWorkspace(Out):
     timezone: str
 
 
+class MentionItems(Out):
+    items: list[MentionOut]  # type: ignore[valid-type]
+
+
+class AlertItems(Out):
+    items: list[AlertOut]  # type: ignore[valid-type]
+
+
 class WallPanels(Out):
-    volume: dict[str, Any]
-    sentiment: dict[str, Any]
-    share_of_voice: dict[str, Any]
-    top_posts: dict[str, Any]
-    alerts: dict[str, Any]
-    live: dict[str, Any]
+    volume: VolumeOut
+    sentiment: SentimentOut
+    share_of_voice: ShareOfVoice
+    top_posts: MentionItems
+    alerts: AlertItems
+    live: MentionItems
 
 
 class WallState(Out):
@@ -181,6 +193,19 @@ class ReportOut(ReportSummary):
 # -- legal ----------------------------------------------------------------------------------
 
 
+class AuditEntry(Out):
+    chain: str
+    seq: int
+    at: str
+    actor: str
+    action: str
+    subject: str
+    payload: dict[str, Any]
+    prev_hash: str
+    entry_hash: str
+    id: int | None
+
+
 class LegalSent(Out):
     case: int | None
     added: bool | int
@@ -209,7 +234,7 @@ class CaseOut(Out):
     items: list[dict[str, Any]]
     captures: list[dict[str, Any]]
     notes: list[CaseNote]
-    custody: list[dict[str, Any]]
+    custody: list[AuditEntry] = Field(description="The case's chain of custody.")
     custody_ok: bool
 
 
@@ -274,19 +299,6 @@ class Measures(Out):
     workspace: MeasureOut
     accounts: dict[str, MeasureOut]
     people: dict[str, MeasureOut]
-
-
-class AuditEntry(Out):
-    chain: str
-    seq: int
-    at: str
-    actor: str
-    action: str
-    subject: str
-    payload: dict[str, Any]
-    prev_hash: str
-    entry_hash: str
-    id: int | None
 
 
 class AuditEntries(Out):

@@ -151,7 +151,7 @@ def kiosk_live(opened: Kiosk, request: Request, key: Key = None) -> StreamingRes
     ctx, _ = opened
     store = store_of(request)
     if key:
-        allowed = wall_key_still_allowed(store, key)
+        allowed = wall_key_still_allowed(store.walls, key)
     else:
         allowed = member_still_allowed(
             store, ctx.principal, ctx.workspace_id, request.app.state.auth
@@ -222,9 +222,9 @@ def add_wall_key(ctx: Admin, request: Request, body: WallKeyIn) -> dict[str, Any
 
 
 @router.delete("/workspaces/{slug}/walls/tokens/{token_id}", response_model=Revoked, tags=["wall"])
-def revoke_wall_key(ctx: Admin, request: Request, token_id: RowId) -> dict[str, Any]:
+def revoke_wall_key(ctx: Admin, request: Request, token_id: RowId) -> Revoked:
     if not store_of(request).walls.revoke_wall_token(
         ctx.workspace_id, token_id, request.app.state.auth.clock()
     ):
         raise ApiError(404, "not_found", f"No live wall key {token_id} in this workspace.")
-    return {"revoked": token_id}
+    return Revoked(revoked=token_id)
