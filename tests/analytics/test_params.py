@@ -128,3 +128,15 @@ def test_context_goes_to_what_each_detector_declares(name: str) -> None:
         assert getattr(det, name_), name_
     for name_ in CONTEXT - declared:
         assert name_ not in vars(det)
+
+
+def test_the_detect_table_is_typed(sqlite_store: SqliteStore) -> None:
+    from socialhub.analytics.options import DetectOptions
+
+    assert DetectOptions.from_table({"only": ["volume"], "hold_ratio": 3}).hold_ratio == 3.0
+    router = Router(sqlite_store.alerts, [], [])
+    with pytest.raises(ValueError, match=r"hub.toml: \[detect\]: unknown key hold_ration"):
+        DetectorService(open_bus(), sqlite_store, {"hold_ration": 3}, router=router,
+                        origin="hub.toml")  # fmt: skip
+    with pytest.raises(ValueError, match=r"\[detect\]: refresh_seconds: input should be"):
+        DetectorService(open_bus(), sqlite_store, {"refresh_seconds": "1"}, router=router)

@@ -56,7 +56,8 @@ class Parametrised:
         super().__init_subclass__(**kwargs)
         init = cls.__dict__.get("__init__")
         if init is not None:
-            cls._context = frozenset(inspect.signature(init).parameters) & CONTEXT
+            if "_context" not in cls.__dict__:  # else the class declares it itself
+                cls._context = frozenset(inspect.signature(init).parameters) & CONTEXT
             cls.__init__ = _recording(init)  # type: ignore[method-assign]
 
     def set_context(
