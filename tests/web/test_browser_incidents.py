@@ -5,6 +5,7 @@ paged no more."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -31,6 +32,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World,
     app.state.auth = AuthConfig()
     try:
         with http_server() as (hook, inbox), serve(app) as base:
+            # the workspace reads French (the pages are checked in it)
+            store.workspaces.upsert_workspace(dataclasses.replace(world.ws["com"], locale="fr"))
             ws = world.ws["com"].id or 0
             store.workspaces.set_workspace_setting(
                 ws,

@@ -3,6 +3,7 @@ timeline, 404 across workspaces, the French pages, alerts ranked by importance."
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -97,6 +98,7 @@ def test_pages_in_french_ranked_by_importance(world: World, as_user: Login) -> N
         assert inc is not None
         inc.importance = points
         world.store.incidents.save_incident(inc)
+    world.store.workspaces.upsert_workspace(dataclasses.replace(world.ws["com"], locale="fr"))
     c = as_user("viewer")
     page = c.get("/w/com/incidents", headers={"accept": "text/html"}).text
     assert page.index("Gros incident &lt;b&gt;") < page.index("Petit incident")

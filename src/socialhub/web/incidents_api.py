@@ -19,6 +19,7 @@ from socialhub.records.oncall import subject_of
 from socialhub.store.base import Store
 from socialhub.store.incidents import ORDERS
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
+from socialhub.web.responses_incidents import IncidentDetail, IncidentList
 
 router = APIRouter()
 
@@ -62,7 +63,7 @@ def _act(request: Request, ctx: WorkspaceContext, action: Any, *args: Any) -> di
     return incident_detail(store_of(request), inc)
 
 
-@router.get("/api/workspaces/{slug}/incidents", tags=["incidents"])
+@router.get("/api/workspaces/{slug}/incidents", response_model=IncidentList, tags=["incidents"])
 async def list_incidents(
     request: Request,
     ctx: View,
@@ -81,7 +82,11 @@ async def list_incidents(
     return {"items": [i.to_dict() for i in found]}
 
 
-@router.get("/api/workspaces/{slug}/incidents/{incident_id}", tags=["incidents"])
+@router.get(
+    "/api/workspaces/{slug}/incidents/{incident_id}",
+    response_model=IncidentDetail,
+    tags=["incidents"],
+)
 async def get_incident(request: Request, ctx: View, incident_id: RowId) -> dict[str, Any]:
     """One incident with its alerts and stories (most important first), timeline, pages."""
     store = store_of(request)
@@ -99,7 +104,12 @@ class OpenIn(BaseModel):
     story_ids: list[int] = Field(default_factory=list, max_length=200)
 
 
-@router.post("/api/workspaces/{slug}/incidents", tags=["incidents"], status_code=201)
+@router.post(
+    "/api/workspaces/{slug}/incidents",
+    response_model=IncidentDetail,
+    tags=["incidents"],
+    status_code=201,
+)
 async def open_incident(request: Request, ctx: Triage, body: OpenIn) -> dict[str, Any]:
     """Open an incident by hand (admin, analyst), with its playbook for ``category``."""
     desk = desk_of(request)
@@ -111,7 +121,11 @@ async def open_incident(request: Request, ctx: Triage, body: OpenIn) -> dict[str
     )  # fmt: skip
 
 
-@router.post("/api/workspaces/{slug}/incidents/{incident_id}/ack", tags=["incidents"])
+@router.post(
+    "/api/workspaces/{slug}/incidents/{incident_id}/ack",
+    response_model=IncidentDetail,
+    tags=["incidents"],
+)
 async def acknowledge(request: Request, ctx: Triage, incident_id: RowId) -> dict[str, Any]:
     """Acknowledge: stops the on-call escalation; the acknowledger owns it if nobody did."""
     desk = desk_of(request)
@@ -126,7 +140,11 @@ class StatusIn(BaseModel):
     note: str = Field("", max_length=2000)
 
 
-@router.post("/api/workspaces/{slug}/incidents/{incident_id}/status", tags=["incidents"])
+@router.post(
+    "/api/workspaces/{slug}/incidents/{incident_id}/status",
+    response_model=IncidentDetail,
+    tags=["incidents"],
+)
 async def set_status(
     request: Request, ctx: Triage, incident_id: RowId, body: StatusIn
 ) -> dict[str, Any]:
@@ -143,7 +161,11 @@ class OwnerIn(BaseModel):
     owner: str = Field(max_length=80)
 
 
-@router.post("/api/workspaces/{slug}/incidents/{incident_id}/owner", tags=["incidents"])
+@router.post(
+    "/api/workspaces/{slug}/incidents/{incident_id}/owner",
+    response_model=IncidentDetail,
+    tags=["incidents"],
+)
 async def set_owner(
     request: Request, ctx: Triage, incident_id: RowId, body: OwnerIn
 ) -> dict[str, Any]:
@@ -158,7 +180,11 @@ class StepIn(BaseModel):
     done: bool = True
 
 
-@router.post("/api/workspaces/{slug}/incidents/{incident_id}/steps/{step_id}", tags=["incidents"])
+@router.post(
+    "/api/workspaces/{slug}/incidents/{incident_id}/steps/{step_id}",
+    response_model=IncidentDetail,
+    tags=["incidents"],
+)
 async def tick_step(
     request: Request, ctx: Triage, incident_id: RowId, step_id: StepId, body: StepIn
 ) -> dict[str, Any]:
@@ -174,7 +200,11 @@ class NoteIn(BaseModel):
     text: str = Field(min_length=1, max_length=5000)
 
 
-@router.post("/api/workspaces/{slug}/incidents/{incident_id}/notes", tags=["incidents"])
+@router.post(
+    "/api/workspaces/{slug}/incidents/{incident_id}/notes",
+    response_model=IncidentDetail,
+    tags=["incidents"],
+)
 async def add_note(
     request: Request, ctx: Triage, incident_id: RowId, body: NoteIn
 ) -> dict[str, Any]:
@@ -190,7 +220,11 @@ class LinkIn(BaseModel):
     ref_id: int = Field(ge=1, le=2**63 - 1)
 
 
-@router.post("/api/workspaces/{slug}/incidents/{incident_id}/links", tags=["incidents"])
+@router.post(
+    "/api/workspaces/{slug}/incidents/{incident_id}/links",
+    response_model=IncidentDetail,
+    tags=["incidents"],
+)
 async def group(request: Request, ctx: Triage, incident_id: RowId, body: LinkIn) -> dict[str, Any]:
     """Group an alert or a story of the workspace under the incident."""
     desk = desk_of(request)
