@@ -100,8 +100,12 @@ class OpenIn(BaseModel):
     title: str = Field(min_length=1, max_length=300)
     severity: int = Field(8, ge=1, le=10)
     category: str = Field("", max_length=60)
-    alert_ids: list[int] = Field(default_factory=list, max_length=200)
-    story_ids: list[int] = Field(default_factory=list, max_length=200)
+    alert_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(
+        default_factory=list, max_length=200
+    )
+    story_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(
+        default_factory=list, max_length=200
+    )
 
 
 @router.post(
