@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 AUDIT = "audit"
 # an alert joins an active incident whose alerts signalled this recently (stream time)
 JOIN_WINDOW = timedelta(hours=3)
+# what the alert manager did with a signal that may open or grow an incident
+GROUPED = ("opened", "merged", "escalated", "reopened")
 # which statuses a person may move an incident to, from each status
 MOVES = {"open": ("monitoring", "closed"), "monitoring": ("open", "closed"), "closed": ("open",)}
 
@@ -101,6 +103,12 @@ class IncidentDesk:
                 inc.explanation = list(alert.extra.get("explanation") or [])
             inc = self.store.incidents.save_incident(inc)
         return inc
+
+    def observe_outcome(self, action: str, alert: Alert | None, at: datetime) -> Incident | None:
+        """:meth:`observe` an alert the manager just opened, merged, escalated or reopened."""
+        if alert is None or action not in GROUPED:
+            return None
+        return self.observe(alert, at)
 
     def told(self, incident: Incident | None, alert: Alert | None) -> bool:
         """Whether ``alert`` is told to people through ``incident`` (it joined one opened

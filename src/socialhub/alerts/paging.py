@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
@@ -64,6 +65,7 @@ class Pager:
         base_url: str = "",
         clock: Callable[[], datetime] = utcnow,
         timeout: float = 10.0,
+        every: float = 0.0,
     ) -> None:
         self.store = store
         self.desk = desk or IncidentDesk(store, clock=clock)
@@ -73,6 +75,15 @@ class Pager:
         self.base_url = base_url.rstrip("/")
         self.clock = clock
         self.timeout = timeout
+        self.every = every  # run_due: at most once per this many seconds (0: never)
+        self._ran = 0.0
+
+    def run_due(self) -> list[Page]:
+        """:meth:`run`, at most once every ``every`` seconds (the detector service's tick)."""
+        if not self.every or time.monotonic() - self._ran < self.every:
+            return []
+        self._ran = time.monotonic()
+        return self.run()
 
     def run(self) -> list[Page]:
         """Page every subject whose next escalation level is due now."""
@@ -200,7 +211,9 @@ def _page_details(page: Page) -> dict[str, Any]:
             "status": page.status, "error": page.error}  # fmt: skip
 
 
-def pager_from_env(store: Store, desk: IncidentDesk, env: Mapping[str, str]) -> Pager:
+def pager_from_env(
+    store: Store, desk: IncidentDesk, env: Mapping[str, str], every: float = 30.0
+) -> Pager:
     """A pager with the alert email channel's SMTP settings (``SOCIALHUB_SMTP_*``) and
     the alert webhook secret; without ``SOCIALHUB_SMTP_HOST`` email pages fail (logged)."""
     smtp = None
@@ -219,4 +232,5 @@ def pager_from_env(store: Store, desk: IncidentDesk, env: Mapping[str, str]) -> 
         sender=env.get("SOCIALHUB_SMTP_FROM", "socialhub@localhost"),
         webhook_secret=env.get("SOCIALHUB_ALERT_WEBHOOK_SECRET", ""),
         base_url=env.get("SOCIALHUB_BASE_URL", ""),
+        every=every,
     )

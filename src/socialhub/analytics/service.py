@@ -62,8 +62,6 @@ log = logging.getLogger(__name__)
 # When the stream clock is this close to the wall clock the stream is live, and quiet
 # periods advance the detectors on the wall clock ("falling back" needs no new post).
 LIVE_LAG = timedelta(minutes=5)
-# what the manager did with a signal that may open or grow an incident
-_GROUPED = ("opened", "merged", "escalated", "reopened")
 
 
 def channels_from_env(store: Store, env: Mapping[str, str] | None = None) -> list[Channel]:
@@ -138,8 +136,7 @@ class DetectorService:
         self.manager = AlertManager(store)
         self.incidents = IncidentDesk(store)  # severe alerts open incidents (issue 14)
         # on-call escalation on the wall clock, every [detect] oncall_seconds (0: off)
-        self.pager = pager_from_env(store, self.incidents, os.environ)
-        self.oncall_every, self._paged = self.options.oncall_seconds, 0.0
+        self.pager = pager_from_env(store, self.incidents, os.environ, self.options.oncall_seconds)
         if router is None:
             channels = channels_from_env(store)
             severity = self.options.notify_min_severity
@@ -348,9 +345,7 @@ class DetectorService:
             self.manager.tick(stream_now)
             if self.manager.hold is not None:
                 self.incidents.review(stream_now, self.manager.hold)
-        if self.oncall_every and time.monotonic() - self._paged >= self.oncall_every:
-            self._paged = time.monotonic()
-            self.pager.run()
+        self.pager.run_due()
         self._maybe_checkpoint()
         return outcomes
 
@@ -360,9 +355,7 @@ class DetectorService:
         self.placement.place(signal, by_id)  # a signal of no workspace gets one
         outcome = self.manager.process(signal, mentions)
         self.outcomes[outcome.action] = self.outcomes.get(outcome.action, 0) + 1
-        grouped = None
-        if outcome.alert is not None and outcome.action in _GROUPED:
-            grouped = self.incidents.observe(outcome.alert, as_utc(signal.t))
+        grouped = self.incidents.observe_outcome(outcome.action, outcome.alert, signal.t)
         # an alert joining an incident that is already open is told through the incident
         if outcome.notify and not self.incidents.told(grouped, outcome.alert):
             self.router.handle(outcome)
