@@ -77,8 +77,8 @@ def _word_hashes(folded: str) -> tuple[list[int], tuple[str, ...]]:
             negated = True
         elif negated:
             feats.append(f"n:{tok}")
-    get = _CRC.get
-    return [get(feat) or _crc(feat) for feat in feats], tuple(tokens)
+    crc = zlib.crc32  # a memo of these cost more than the hash (bigrams rarely repeat)
+    return [crc(feat.encode("utf-8")) for feat in feats], tuple(tokens)
 
 
 def _lexicon_features(tokens: tuple[str, ...], lexicon: Lexicon) -> tuple[list[str], list[float]]:
@@ -108,19 +108,6 @@ def _folded(text: str) -> str:
     """``fold_for_hashing(clean(text))``, memoised: the sentiment and categories fast
     paths featurize the same batch one after the other."""
     return fold_for_hashing(clean(text[: 2 * MAX_CHARS]))
-
-
-#: crc32 of feature names seen (words repeat across texts); bounded.
-_CRC: dict[str, int] = {}
-_CRC_MAX = 200_000
-
-
-def _crc(feat: str) -> int:
-    value = zlib.crc32(feat.encode("utf-8"))
-    if len(_CRC) >= _CRC_MAX:
-        _CRC.clear()
-    _CRC[feat] = value
-    return value
 
 
 _LAST_CHARS: list[tuple[list[str], tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64]]]] = []
@@ -209,7 +196,7 @@ def featurize(
         count = len(hashes)
         if lexicon is not None:
             feats, values = _lexicon_features(tokens, lexicon)
-            word_h_list += [_CRC.get(feat) or _crc(feat) for feat in feats]
+            word_h_list += [zlib.crc32(feat.encode("utf-8")) for feat in feats]
             word_v_list += [1.0] * count + values
             count += len(feats)
         else:
