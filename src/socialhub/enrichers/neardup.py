@@ -135,10 +135,10 @@ class NearDupIndex:
             out[i] = self.signature(norms[i])  # shorter than a shingle: padded, alone
         start = 0
         while start < len(long):
-            # chunks of ~50,000 windows keep the (num_perm x windows) matrix near 50 MB
+            # chunks of ~20,000 windows keep the (num_perm x windows) matrix near 20 MB
             chunk: list[int] = []
             windows = 0
-            while start < len(long) and (not chunk or windows < 50_000):
+            while start < len(long) and (not chunk or windows < 20_000):
                 i = long[start]
                 chunk.append(i)
                 windows += min(len(norms[i]), MAX_CHARS) - SHINGLE + 1
