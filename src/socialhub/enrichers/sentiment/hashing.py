@@ -118,8 +118,9 @@ def _char_hashes(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
     """(text index, 64-bit hash) of every character n-gram of every text; the last
     batch's are kept, for the next stage featurizing the same texts."""
-    if _LAST_CHARS and _LAST_CHARS[0][0] == folded:
-        return _LAST_CHARS[0][1]
+    last = _LAST_CHARS[0] if _LAST_CHARS else None  # one read: threads may replace it
+    if last is not None and last[0] == folded:
+        return last[1]
     out = _compute_char_hashes(folded)
     _LAST_CHARS[:] = [(folded, out)]
     return out
