@@ -148,9 +148,9 @@ def build_digest(
     span = end - start
     current, cut_now = fetch_mentions(store.mentions, ws.id, start, end)
     previous, cut_before = fetch_mentions(store.mentions, ws.id, start - span, start)
-    scope = scope_of(
-        store.workspaces.list_queries(ws.id), store.workspaces.list_watchlists(ws.id), options
-    )
+    # a list whose notify is "never" stays out of the digest too (issue 14)
+    lists = [w for w in store.workspaces.list_watchlists(ws.id) if w.notify != "never"]
+    scope = scope_of(store.workspaces.list_queries(ws.id), lists, options)
     data = base_data("digest", ws, start, end, options)
     data["period"]["previous_start"] = (start - span).isoformat()
     data["truncated"] = cut_now or cut_before

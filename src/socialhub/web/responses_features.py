@@ -35,6 +35,8 @@ class WatchlistOut(Out):
     name: str
     list_type: str
     description: str
+    notify: str = "digest"  # issue 14: never, digest, inapp, email
+    min_severity: int = 0
     members: list[WatchlistMemberOut]
 
 
