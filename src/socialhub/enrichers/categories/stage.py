@@ -20,6 +20,8 @@ import time
 from typing import Any, ClassVar
 
 from socialhub.enrichers.categories.hashed import HashedEmbedder
+from socialhub.enrichers.press_requests import CATEGORY as PRESS_REQUEST
+from socialhub.enrichers.press_requests import press_request
 from socialhub.enrichers.categories.model import (
     MAX_CATEGORIES,
     CategoryModel,
@@ -143,4 +145,9 @@ class CategoriesStage(BaseEnricher):
                 for ws, model in targets[i]
                 for name, score in predicted[(id(model), i)]
             ]
+            if press_request(texts[i]):  # rules, not the encoder: docs/models/press_requests.md
+                m.categories += [
+                    {"name": PRESS_REQUEST, "score": 1.0, "workspace_id": ws}
+                    for ws, _ in targets[i]
+                ]
         return list(batch)
