@@ -44,7 +44,8 @@ _ASK_FR = re.compile(
 )
 _ASK_EN = re.compile(
     r"\b(looking (?:for|to (?:interview|speak|talk|hear))|searching for"
-    r"|seeking (?:people|witnesses|sources|stories|testimon\w*|anyone|someone|residents)|call for (?:witnesses|testimonies|sources)"
+    r"|seeking (?:people|witnesses|sources|stories|testimon\w*|anyone|someone|residents)"
+    r"|call for (?:witnesses|testimonies|sources)"
     r"|contact me|get in touch|reach out|dm me|dms? (?:are )?open|my dms are open"
     r"|email me|drop me a (?:line|dm|message)|send me a (?:personal |private |direct )?message"
     r"|(?:would|wld|i'd) love to (?:hear|speak|talk) (?:from|to|with)"

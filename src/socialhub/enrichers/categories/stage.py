@@ -20,8 +20,6 @@ import time
 from typing import Any, ClassVar
 
 from socialhub.enrichers.categories.hashed import HashedEmbedder
-from socialhub.enrichers.press_requests import CATEGORY as PRESS_REQUEST
-from socialhub.enrichers.press_requests import press_request
 from socialhub.enrichers.categories.model import (
     MAX_CATEGORIES,
     CategoryModel,
@@ -32,6 +30,8 @@ from socialhub.enrichers.categories.model import (
     validate_categories,
 )
 from socialhub.enrichers.embedding import E5Embedder, Embedder, shared_embedder
+from socialhub.enrichers.press_requests import CATEGORY as PRESS_REQUEST
+from socialhub.enrichers.press_requests import press_request
 from socialhub.models import Mention
 from socialhub.pipeline.base import BaseEnricher, Context, Dropped, NotConfigured
 
