@@ -1,0 +1,119 @@
+"""The briefing on the simulator's ground truth: every scripted episode of a digest's
+period is in its "L'essentiel", the store-closure scoop is item 1 of the edition that
+covers it, and the tone for the brand of each episode's story is the scripted one.
+
+The stream (seed 42, 2 mentions a minute, 44 simulated hours: every episode) is routed
+with examples/telecom.toml, stored, and grouped into stories by the story engine as the
+live service does; digests are then built for the Paris 08:00 / 17:00 editions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialhub.analytics.stories.engine import StoryEngine
+from socialhub.analytics.stories.evaluate import replay
+from socialhub.cli.detect_cmd import Router
+from socialhub.config import apply_config, load_config
+from socialhub.demo import Simulator
+from socialhub.reports.digest import build_digest
+from socialhub.store.sqlite import SqliteStore
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+# the tone for the brand each scripted episode should have
+TONES = {
+    "lancement-telvia": "neutral",  # a competitor's launch (that fizzles): not about us
+    "article-journaliste": "negative",  # store closures, in neutral words
+    "campagne-mirabelle": "positive",
+    "panne-reseau": "negative",
+    "polemique-donnees": "negative",
+}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    path = tmp_path_factory.mktemp("briefing") / "hub.db"
+    store = SqliteStore(f"sqlite:///{path}")
+    store.migrate()
+    apply_config(load_config(ROOT / "examples" / "telecom.toml"), store)
+    routes = Router(ROOT / "examples" / "telecom.toml")
+    # the router numbers workspaces and queries in configuration order, as the store did
+    for key, label in routes.labels.items():
+        kind, n = key.split(":")
+        if kind == "query":
+            q = next(q for ws in store.workspaces.list_workspaces()
+                     for q in store.workspaces.list_queries(ws.id) if q.id == int(n))  # fmt: skip
+            assert q.name == label
+    sim = Simulator(seed=42, rate_per_minute=2)
+    mentions = list(sim.until(sim.start + timedelta(hours=44)))
+    for m in mentions:
+        routes.route(m)
+    for i in range(0, len(mentions), 2000):
+        store.mentions.add(mentions[i : i + 2000])
+    result = replay(StoryEngine(workspaces=routes.workspaces, lists=routes.list_types), mentions)
+    members = [
+        (int(key.split(":", 1)[0]), key, mid) for key, mids in result.members.items() for mid in mids
+    ]
+    store.stories.save(list(result.records.values()), members)
+    truth = sim.ground_truth()
+    story_of = result.story_of()
+    episodes = {}
+    for ep in truth["episodes"]:
+        ws = routes.workspaces[
+            next(int(k.split(":")[1]) for k, v in routes.labels.items()
+                 if k.startswith("query:") and v == ep["query"])
+        ]  # fmt: skip
+        keys = Counter(story_of[m][ws] for m in ep["mention_ids"] if ws in story_of.get(m, {}))
+        episodes[ep["name"]] = {
+            "ws": ws,
+            "start": datetime.fromisoformat(ep["start"]),
+            "story": keys.most_common(1)[0][0],
+        }
+    yield {"store": store, "episodes": episodes}
+    store.close()
+
+
+def _edition(t: datetime) -> tuple[datetime, datetime]:
+    """The Paris 08:00 / 17:00 edition covering ``t`` (winter time: 07:00 / 16:00 UTC)."""
+    day = t.replace(hour=0, minute=0, second=0, microsecond=0)
+    slots = [day + timedelta(days=d, hours=h) for d in (-1, 0, 1) for h in (7, 16)]
+    start = max(s for s in slots if s <= t)
+    return start, min(s for s in slots if s > t)
+
+
+def _digest(world: dict[str, Any], ws_id: int, start: datetime, end: datetime) -> dict[str, Any]:
+    store = world["store"]
+    ws = next(w for w in store.workspaces.list_workspaces() if w.id == ws_id)
+    return build_digest(store, ws, start, end, {})
+
+
+def test_every_episode_is_in_the_essentials_of_its_edition(world: dict[str, Any]) -> None:
+    for name, ep in world["episodes"].items():
+        start, end = _edition(ep["start"])
+        data = _digest(world, ep["ws"], start, end)
+        keys = [e["key"] for e in data["essentials"]]
+        assert ep["story"] in keys, (name, ep, [e["headline"] for e in data["essentials"]])
+        item = data["essentials"][keys.index(ep["story"])]
+        assert item["tone"] == TONES[name], (name, item["headline"], item["tone"])
+        assert item["suggestion"]["action"]
+
+
+def test_the_store_closure_scoop_is_item_one_of_its_edition(world: dict[str, Any]) -> None:
+    ep = world["episodes"]["article-journaliste"]
+    start, end = _edition(ep["start"])
+    assert start == datetime(2026, 3, 2, 7, tzinfo=UTC)  # the Monday 08:00 → 17:00 edition
+    data = _digest(world, ep["ws"], start, end)
+    first = data["essentials"][0]
+    assert first["key"] == ep["story"]
+    assert "fermer une boutique sur cinq" in first["headline"]
+    assert first["tone"] == "negative"
+    assert any(v["type"] == "journalist" for v in first["voices"])
+    # the journalists' section starts with the scoop's authors, grouped by that story
+    assert data["journalists"][0]["stories"][0]["headline"] == first["headline"]
