@@ -59,7 +59,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         store.mentions.add(mentions[i : i + 2000])
     result = replay(StoryEngine(workspaces=routes.workspaces, lists=routes.list_types), mentions)
     members = [
-        (int(key.split(":", 1)[0]), key, mid) for key, mids in result.members.items() for mid in mids
+        (int(key.split(":", 1)[0]), key, mid)
+        for key, mids in result.members.items()
+        for mid in mids
     ]
     store.stories.save(list(result.records.values()), members)
     truth = sim.ground_truth()
@@ -76,7 +78,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "start": datetime.fromisoformat(ep["start"]),
             "story": keys.most_common(1)[0][0],
         }
-    yield {"store": store, "episodes": episodes}
+    yield {"store": store, "episodes": episodes, "tmp": path.parent}
     store.close()
 
 
@@ -117,3 +119,33 @@ def test_the_store_closure_scoop_is_item_one_of_its_edition(world: dict[str, Any
     assert any(v["type"] == "journalist" for v in first["voices"])
     # the journalists' section starts with the scoop's authors, grouped by that story
     assert data["journalists"][0]["stories"][0]["headline"] == first["headline"]
+
+
+def test_the_busiest_edition_fits_in_four_pdf_pages_with_emoji(world: dict[str, Any]) -> None:
+    import shutil
+    import subprocess
+
+    from socialhub.reports.build import build
+
+    if shutil.which("pdfinfo") is None or shutil.which("pdffonts") is None:
+        pytest.fail("pdfinfo/pdffonts missing: apt-get install -y poppler-utils", pytrace=False)
+
+    store = world["store"]
+    for name in ("panne-reseau", "article-journaliste"):
+        ep = world["episodes"][name]
+        ws = next(w for w in store.workspaces.list_workspaces() if w.id == ep["ws"])
+        built = build(store, ws, "digest", *_edition(ep["start"]))
+        assert built.pdf is not None
+        info = subprocess.run(["pdfinfo", "-"], input=built.pdf, capture_output=True, check=True)
+        pages = int(next(line.split()[-1] for line in info.stdout.decode().splitlines()
+                         if line.startswith("Pages:")))  # fmt: skip
+        assert 1 <= pages <= 4, (name, pages)
+    # posts' emoji are drawn with the colour emoji font installed at set-up
+    import re
+
+    emoji = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
+    assert emoji.search(built.print_html), "the edition shows no emoji to draw"
+    path = world["tmp"] / "digest.pdf"
+    path.write_bytes(built.pdf)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True).stdout
+    assert b"Noto-Color-Emoji" in fonts, fonts.decode()

@@ -287,7 +287,7 @@ def press_opportunities(
 
 
 def journalists_by_story(
-    store: Store, ws: Workspace, current: Sequence[Mention], scope: Scope, *, people: int = 10
+    store: Store, ws: Workspace, current: Sequence[Mention], scope: Scope, *, people: int = 6
 ) -> list[dict[str, Any]]:
     """Each listed journalist's posts grouped by story, journalists ranked by the
     importance of the most important story they spoke in (then by posts)."""

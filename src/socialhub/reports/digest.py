@@ -24,7 +24,7 @@ __all__ = ["GROUPS", "alerts_of", "base_data", "build_digest", "top_posts"]
 
 # Watchlist types with a "what they talk about" section, in order.
 GROUPS = ("journalist", "mp", "partner")
-TOP_POSTS = 5
+TOP_POSTS = 3
 
 
 def base_data(
