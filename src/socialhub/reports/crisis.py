@@ -6,9 +6,11 @@ in the window, and the alert's recorded actions).
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
+from socialhub.alerts.official import organisation_handles
 from socialhub.alerts.provenance import Provenance, provenance
 from socialhub.models import Mention, Workspace, utcnow
 from socialhub.records.alerts import Alert
@@ -16,12 +18,12 @@ from socialhub.reports.data import Scope, fetch_mentions, hourly, scope_of
 from socialhub.reports.digest import base_data, top_posts
 from socialhub.reports.topics import example
 from socialhub.store.base import Store
+from socialhub.text import norm_handle
 
 __all__ = ["build_crisis", "crisis_window"]
 
 LEAD = timedelta(hours=2)  # read this much before the first signal: the first posts
 TAIL = timedelta(hours=2)
-_OFFICIAL_WORDS = ("officiel", "official")
 
 
 def crisis_window(alert: Alert, now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -29,15 +31,21 @@ def crisis_window(alert: Alert, now: datetime | None = None) -> tuple[datetime, 
     return alert.first_t - LEAD, max(end, alert.last_t + TAIL)
 
 
-def _official(m: Mention, scope: Scope, official_lists: set[str]) -> bool:
-    """Posted by an executive or an account of an "official accounts" watchlist."""
+def _official(m: Mention, scope: Scope, own: frozenset[str]) -> bool:
+    """Posted by an executive or one of the organisation's official accounts."""
     if scope.member("executive", m) is not None:
         return True
-    for list_type in scope.members:
-        found = scope.member(list_type, m)
-        if found is not None and found[1] in official_lists:
-            return True
-    return False
+    return m.author is not None and norm_handle(m.author.handle) in own
+
+
+def places_of(story: list[Mention]) -> list[dict[str, Any]]:
+    """Posts by place (the places named in the posts, then the authors'), most first."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for m in story:
+        for p in m.places[:1]:
+            if isinstance(p, dict) and p.get("name"):
+                counts[(str(p["name"]), str(p.get("admin1", "")))] += 1
+    return [{"name": n, "region": r, "posts": c} for (n, r), c in counts.most_common(12)]
 
 
 def build_crisis(
@@ -55,16 +63,27 @@ def build_crisis(
     start, end = start or w_start, end or w_end
     everything, cut = fetch_mentions(store.mentions, ws.id, start, end)
     evidence = set(alert.evidence)
-    if alert.query_id is not None:
+    # the alert's stories: the stories its evidence belongs to (the story engine's
+    # grouping), so the first post is the story's first relevant post, not the first
+    # query match of the window
+    in_story = store.stories.stories_of(ws.id, list(evidence)) if evidence else {}
+    story_ids = {sid for sid, _ in Counter(in_story.values()).most_common(3)}
+    members: set[str] = set()
+    for sid in story_ids:
+        members.update(store.stories.member_ids(ws.id, sid))
+    if members:
+        story = [m for m in everything if m.id in members or m.id in evidence]
+    elif alert.query_id is not None:
         story = [m for m in everything if alert.query_id in m.query_ids or m.id in evidence]
     else:
         story = [m for m in everything if m.id in evidence]
     story.sort(key=lambda m: (m.created_at, m.id))
     watchlists = store.workspaces.list_watchlists(ws.id)
     scope = scope_of(store.workspaces.list_queries(ws.id), watchlists, options)
-    official_lists = {
-        wl.name for wl in watchlists if any(w in wl.name.lower() for w in _OFFICIAL_WORDS)
-    } | set(options.get("official_lists", []))
+    # the brand's accounts, declared once for the organisation ([[official_account]])
+    own = organisation_handles(
+        store.engage.list_accounts(), store.workspaces.get_workspace_settings(ws.id)
+    )
     data = base_data("crisis", ws, start, end, options)
     data["truncated"] = cut
     data["alert"] = {
@@ -107,9 +126,10 @@ def build_crisis(
     # the provenance recorded with the alert is what the crisis cell saw at the time
     prov = Provenance.from_dict(alert.provenance) if alert.provenance else provenance(story)
     data["provenance"] = prov.to_dict()
-    answered = [m for m in everything if _official(m, scope, official_lists)]
+    answered = [m for m in everything if _official(m, scope, own)]
     answered.sort(key=lambda m: (m.created_at, m.id))
     data["answers"] = [example(m) for m in answered[:10]]
     data["top_posts"] = top_posts(story)
+    data["places"] = places_of(story)
     data["volume_total"] = len(story)
     return data

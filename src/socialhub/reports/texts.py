@@ -83,6 +83,9 @@ class Texts(dict[str, str]):
     def __getitem__(self, key: str) -> str:
         return gettext(MESSAGES[key])
 
+    def __contains__(self, key: object) -> bool:
+        return key in MESSAGES
+
     def __getattr__(self, key: str) -> str:
         try:
             return self[key]
