@@ -35,7 +35,8 @@ BAD_NEWS = re.compile(
     r"\b(ferm(?:er|e|era|eront|eture|etures|ent)|suppression|supprim\w+|licenci\w+|plan social"
     r"|d[ée]part(?:s)? volontaires|panne\w*|coupure\w*|en rade|hors service|plainte\w*|amende\w*"
     r"|sanction\w*|condamn\w+|fuite\w*|piratage|pirat[ée]\w*|revend\w*|revente|scandale\w*"
-    r"|pol[ée]mique\w*|boycott\w*|gr[èe]ve\w*|hausse des prix|augment\w* (?:ses |des |les |leurs )?(?:prix|tarifs)"
+    r"|pol[ée]mique\w*|boycott\w*|gr[èe]ve\w*|hausse des prix"
+    r"|augment\w* (?:ses |des |les |leurs )?(?:prix|tarifs)"
     r"|arnaque\w*|mensonge\w*|enqu[êe]te (?:ouverte|judiciaire)|#\w*down\b|down\b"
     r"|closing|closure\w*|layoffs?|job cuts|outage\w*|breach\w*|leak\w*|fined?|lawsuit\w*"
     r"|scandal\w*|boycott|strike\w*|price (?:rise|hike)s?|sells? (?:your )?data|scam\w*)",
