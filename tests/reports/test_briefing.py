@@ -12,9 +12,10 @@ import pytest
 from socialhub.analytics.stories import tone as tone_module
 from socialhub.analytics.stories.tone import brand_tone
 from socialhub.records.alerts import Alert
+from socialhub.records.incidents import Incident
 from socialhub.reports import briefing
 from socialhub.reports.data import scope_of
-from socialhub.reports.digest import alerts_of
+from socialhub.reports.digest import alerts_of, incidents_of
 from socialhub.store.base import Store
 
 from .helpers import PERIOD, hours, mention, setup_workspace
@@ -52,6 +53,16 @@ def test_a_digest_rebuilt_a_day_later_lists_the_same_alerts(store: Store) -> Non
     for n in range(10, 260):
         store.alerts.save_alert(_alert(ws, n, hours(10) + timedelta(minutes=5 * n), 7))
     assert alerts_of(store.alerts, ws, START, END) == on_time
+    # incidents: those open at some point of the period, whatever came later
+    store.incidents.save_incident(Incident(ws, "Panne", 8, START + hours(1)))
+    store.incidents.save_incident(
+        Incident(ws, "Vieux", 9, START - hours(9), status="closed", closed_at=START - hours(1))
+    )
+    on_time_incidents = incidents_of(store, ws, START, END)
+    assert [i["title"] for i in on_time_incidents] == ["Panne"]
+    for n in range(5):
+        store.incidents.save_incident(Incident(ws, f"later {n}", 9, END + hours(10 + n)))
+    assert incidents_of(store, ws, START, END) == on_time_incidents
 
 
 def test_suggested_actions_follow_the_rules() -> None:

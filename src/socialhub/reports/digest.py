@@ -20,7 +20,7 @@ from socialhub.reports.moments import peaks
 from socialhub.reports.topics import example, group_topics
 from socialhub.store.base import AlertStore, Store
 
-__all__ = ["GROUPS", "alerts_of", "base_data", "build_digest", "top_posts"]
+__all__ = ["GROUPS", "alerts_of", "base_data", "build_digest", "incidents_of", "top_posts"]
 
 # Watchlist types with a "what they talk about" section, in order.
 GROUPS = ("journalist", "mp", "partner")
@@ -120,6 +120,28 @@ def alerts_of(
     return out
 
 
+def incidents_of(store: Store, ws_id: int, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Incidents open at some point of the period (opened before its end, not closed
+    before its start), most severe first: by period, so a rebuilt digest lists the same."""
+    found = store.incidents.list_incidents(ws_id, order="severity", limit=10_000)
+    out = []
+    for inc in found:
+        if inc.opened_at >= end or (inc.closed_at is not None and inc.closed_at < start):
+            continue
+        out.append(
+            {
+                "id": inc.id,
+                "title": inc.title,
+                "status": inc.status,
+                "severity": inc.severity,
+                "owner": inc.owner,
+                "opened_at": inc.opened_at.isoformat(),
+                "closed_at": inc.closed_at.isoformat() if inc.closed_at else None,
+            }
+        )
+    return out
+
+
 def key_figures(
     current: Sequence[Mention], previous: Sequence[Mention], scope: Scope
 ) -> dict[str, Any]:
@@ -190,6 +212,7 @@ def build_digest(
         "executives": top_posts([m for m in current if _about_executives(m, scope)]),
     }
     data["alerts"] = alerts_of(store.alerts, ws.id, start, end)
+    data["incidents"] = incidents_of(store, ws.id, start, end)
     step = _step(span)
     moments = []
     for label, ids in scope.competitors.items():
