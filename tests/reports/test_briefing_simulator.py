@@ -149,3 +149,14 @@ def test_the_busiest_edition_fits_in_four_pdf_pages_with_emoji(world: dict[str, 
     path.write_bytes(built.pdf)
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True).stdout
     assert b"Noto-Color-Emoji" in fonts, fonts.decode()
+
+
+def test_a_journalists_request_is_a_press_opportunity_routed_to_the_press_officer(
+    world: dict[str, Any],
+) -> None:
+    ws_id = world["episodes"]["article-journaliste"]["ws"]
+    start = datetime(2026, 3, 3, 7, tzinfo=UTC)
+    data = _digest(world, ws_id, start, start + timedelta(hours=9))
+    [request] = data["press_opportunities"]
+    assert request["text"].startswith("Je cherche des abonnés fibre à")
+    assert request["routed_to"] == "Chloé Garnier (attachée de presse)"  # examples/telecom.toml

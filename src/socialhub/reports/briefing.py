@@ -15,6 +15,7 @@ see :func:`validate_rules`). With none configured, :data:`DEFAULT_RULES` apply. 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,6 +38,7 @@ __all__ = [
     "is_press_request",
     "journalists_by_story",
     "press_opportunities",
+    "validate_press_officer",
     "validate_rules",
 ]
 
@@ -44,6 +46,7 @@ SETTING = "briefing_rules"
 PRESS_OFFICER_SETTING = "press_officer"  # who answers journalists (a name or a role)
 MIN_ITEMS, MAX_ITEMS = 3, 5
 SAMPLE = 300  # member posts read per story (tone, answers, press requests)
+_WORD = re.compile(r"[^\W\d_]{3,}")
 _WHEN_KEYS = {"press_request", "voice", "tone", "answered", "category", "min_importance"}
 
 # msgids: translated where they are shown
@@ -84,6 +87,13 @@ def validate_rules(value: Any) -> list[str]:
             if key not in _WHEN_KEYS:
                 errors.append(f"briefing_rules[{i}]: unknown condition {key!r}")
     return errors
+
+
+def validate_press_officer(value: Any) -> list[str]:
+    """The ``press_officer`` setting: who answers journalists (a name, a role)."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 200:
+        return ['press_officer: expected a name, e.g. press_officer = "Léa Martin (presse)"']
+    return []
 
 
 def _rules(settings: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
@@ -143,12 +153,11 @@ def _why(story: StoryRecord) -> list[str]:
         name, value = p.get("component"), p.get("value", 0)
         if name == "who":
             voices = len(story.voices)
-            out.append(
-                ngettext("%(n)s listed voice", "%(n)s listed voices", voices) % {"n": voices}
-                + ", "
-                + ngettext("%(n)s author", "%(n)s authors", story.authors)
-                % {"n": format_number(story.authors)}
-            )
+            authors = ngettext("%(n)s author", "%(n)s authors", story.authors) % {
+                "n": format_number(story.authors)
+            }
+            listed = ngettext("%(n)s listed voice", "%(n)s listed voices", voices) % {"n": voices}
+            out.append(f"{listed}, {authors}" if voices else authors)
         elif name == "reach":
             out.append(_("%(n)s followers reached") % {"n": format_number(story.reach)})
         elif name == "velocity":
@@ -194,6 +203,10 @@ def essentials(
     stories = store.stories.list_stories(
         ws.id, since=start, until=end, order="importance", min_size=3, limit=40
     )
+    if not stories:
+        return []
+    # a story whose headline has no words (an emoji, a bare link) is chatter, not news
+    stories = [s for s in stories if len(_WORD.findall(s.headline)) >= 2]
     if not stories:
         return []
     top = stories[0].importance
