@@ -5,8 +5,13 @@ organisation's official accounts (declared once, not per workspace)."""
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from socialhub.cli.report_cmd import report
 from socialhub.models import utcnow
 from socialhub.records.alerts import Alert, AlertEvent
 from socialhub.records.engage import OfficialAccount
@@ -77,3 +82,15 @@ def test_crisis_report_from_an_incident(store: Store) -> None:
     assert data["places"][0] == {"name": "Lyon", "region": "Auvergne-Rhône-Alpes", "posts": 7}
     assert "Appelé la QoS" in built.html and "patient zéro" in built.html
     assert "Par lieu" in built.html
+    # the same from the command line
+    app = typer.Typer()
+    app.command("report")(report)
+    result = CliRunner().invoke(
+        app,
+        ["crisis", "--workspace", "fictel", "--incident", str(inc.id),
+         "--until", (START + hours(4)).isoformat(), "--db", store.url, "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["data"]["alert"]["incident_id"] == inc.id
+    assert out["data"]["timeline"][0]["detail"]["id"] == "x:o0"
