@@ -237,7 +237,11 @@ def essentials(
             "voice_types": voice_types,
             "categories": set(s.categories),
         }
-        voices = sorted(s.voices, key=lambda v: -int(v.get("followers", 0)))
+        # one line per person (the same journalist on two platforms is one voice)
+        by_name: dict[str, dict[str, Any]] = {}
+        for v in sorted(s.voices, key=lambda v: -int(v.get("followers", 0))):
+            by_name.setdefault(str(v.get("name") or v.get("handle")).casefold(), v)
+        voices = list(by_name.values())
         out.append(
             {
                 "story_id": s.id,
