@@ -23,7 +23,7 @@ from socialhub.models import Workspace, utcnow
 from socialhub.records.reports import Report
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.pages import render
-from socialhub.web.responses_features import ReportList, ReportOut
+from socialhub.web.responses_features import ReportList, ReportOut, ReportSent, ReportSummary
 
 router = APIRouter()
 
@@ -110,9 +110,19 @@ def _when(value: str, tz: str) -> datetime | None:
         return None
     try:
         t = datetime.fromisoformat(value)
-    except ValueError as exc:
+        return (t.replace(tzinfo=ZoneInfo(tz)) if t.tzinfo is None else t).astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
         raise ApiError(422, "invalid", f"Not a date and time: {value[:40]!r}.") from exc
-    return (t.replace(tzinfo=ZoneInfo(tz)) if t.tzinfo is None else t).astimezone(UTC)
+
+
+def _row_id(value: str) -> int | None:
+    """A row id typed in a form ("" = none); anything else is refused."""
+    value = value.strip()
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit() or len(value) > 18 or int(value) < 1:
+        raise ApiError(422, "invalid", f"Not an id: {value[:20]!r}.")
+    return int(value)
 
 
 def _build_report(request: Request, ws: Workspace, data: dict[str, str]) -> Report:
@@ -128,8 +138,7 @@ def _build_report(request: Request, ws: Workspace, data: dict[str, str]) -> Repo
         _when(data.get("since", ""), ws.timezone),
         _when(data.get("until", ""), ws.timezone),
     )
-    incident = int(data["incident"]) if data.get("incident", "").strip().isdigit() else None
-    alert = int(data["alert"]) if data.get("alert", "").strip().isdigit() else None
+    incident, alert = _row_id(data.get("incident", "")), _row_id(data.get("alert", ""))
     assert ws.id is not None
     options: dict[str, Any] = {}
     try:
@@ -231,7 +240,12 @@ async def send_from_page(request: Request, ctx: Manage, report_id: RowId) -> Red
     )
 
 
-@router.post("/api/workspaces/{slug}/reports", tags=["reports"], status_code=201)
+@router.post(
+    "/api/workspaces/{slug}/reports",
+    response_model=ReportSummary,
+    tags=["reports"],
+    status_code=201,
+)
 async def build_api(request: Request, ctx: Manage) -> dict[str, Any]:
     """Build and archive a report: ``{"kind", "since", "until", "incident", "alert"}``."""
     body = await _json(request)
@@ -240,7 +254,9 @@ async def build_api(request: Request, ctx: Manage) -> dict[str, Any]:
     return report.summary()
 
 
-@router.post("/api/workspaces/{slug}/reports/{report_id}/send", tags=["reports"])
+@router.post(
+    "/api/workspaces/{slug}/reports/{report_id}/send", response_model=ReportSent, tags=["reports"]
+)
 async def send_api(request: Request, ctx: Manage, report_id: RowId) -> dict[str, Any]:
     """Send (or send again) an archived report: ``{"recipients": "a@x, b@y"}``."""
     report = await _report(request, ctx, report_id)

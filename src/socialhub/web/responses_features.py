@@ -190,6 +190,12 @@ class ReportOut(ReportSummary):
     has_pdf: bool
 
 
+class ReportSent(Out):
+    id: int | None
+    status: str
+    recipients: list[str]
+
+
 # -- legal ----------------------------------------------------------------------------------
 
 
