@@ -1,7 +1,7 @@
 """Rebuild docs/images/digest-fr-page-N.png: the French press digest (PDF pages) of the
 simulator's Monday 08:00 → 17:00 edition (seed 42, the store-closure scoop).
 
-The stream (2 mentions a minute, 12 simulated hours) is routed with
+The stream (20 mentions a minute — the demo's rate —, 12 simulated hours) is routed with
 examples/telecom.toml, stored in a temporary SQLite database and grouped into stories by
 the story engine, as in tests/reports/test_briefing_simulator.py. Needs pdftoppm
 (poppler-utils) and the colour emoji font (scripts/setup.sh installs both).
@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
     ap.add_argument("--dpi", type=int, default=70)
+    ap.add_argument("--rate", type=float, default=20.0, help="mentions per minute (the demo's)")
     args = ap.parse_args(argv)
     config = ROOT / "examples" / "telecom.toml"
     with tempfile.TemporaryDirectory() as tmp:
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         store.migrate()
         apply_config(load_config(config), store)
         routes = Router(config)
-        sim = Simulator(seed=42, rate_per_minute=2)
+        sim = Simulator(seed=42, rate_per_minute=args.rate)
         mentions = list(sim.until(sim.start + timedelta(hours=12)))
         for m in mentions:
             routes.route(m)
@@ -57,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         assert built.pdf is not None
         pdf = Path(tmp) / "digest.pdf"
         pdf.write_bytes(built.pdf)
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+        print(next(line for line in info.stdout.splitlines() if line.startswith("Pages")))
+        print([e["headline"][:50] for e in built.data["essentials"]])
         store.close()
         args.out.mkdir(parents=True, exist_ok=True)
         for old in args.out.glob("digest-fr-page-*.png"):

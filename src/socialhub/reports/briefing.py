@@ -187,6 +187,20 @@ def _trend(story: StoryRecord, start: datetime, end: datetime, members: Sequence
     return "steady"
 
 
+CANDIDATES = 12  # stories (by importance) weighed for the brand
+TONE_POINTS = {"negative": 15.0, "mixed": 7.5, "neutral": 0.0, "positive": 0.0}
+
+
+def for_the_brand(story: StoryRecord, tone: str) -> float:
+    """The story's importance with its negativity judged on the tone for the brand
+    (the score's sentiment-based negativity, up to 15 points, replaced by 15 for bad
+    news, 7.5 for mixed)."""
+    negativity = sum(
+        float(p.get("points", 0)) for p in story.explanation if p.get("component") == "negativity"
+    )
+    return story.importance - negativity + TONE_POINTS.get(tone, 0.0)
+
+
 def essentials(
     store: Store,
     ws: Workspace,
@@ -209,18 +223,13 @@ def essentials(
     stories = [s for s in stories if len(_WORD.findall(s.headline)) >= 2]
     if not stories:
         return []
-    top = stories[0].importance
-    chosen = [s for i, s in enumerate(stories[:limit]) if i < MIN_ITEMS or s.importance >= top / 2]
-    out = []
-    for s in chosen:
+    # rank the leading candidates by importance for the brand: the importance score's
+    # negativity (post sentiment) is replaced by the story's tone for the brand, so bad
+    # news told in neutral words weighs as bad news
+    ranked = []
+    for s in stories[:CANDIDATES]:
         assert s.id is not None
         members = store.stories.mentions(ws.id, s.id, limit=SAMPLE)
-        in_period = [m for m in members if start <= m.created_at < end]
-        answers = sorted(
-            (m for m in members if m.author and norm_handle(m.author.handle) in official),
-            key=lambda m: m.created_at,
-        )
-        requests = [m for m in in_period if is_press_request(m) and scope.member("journalist", m)]
         tone = brand_tone(
             s.headline,
             [m.text for m in members],
@@ -228,9 +237,22 @@ def essentials(
             categories=s.categories,
             brand=bool(set(s.query_ids) & scope.brand) or not scope.brand,
         )
+        ranked.append((for_the_brand(s, tone), s, members, tone))
+    ranked.sort(key=lambda r: -r[0])
+    top = ranked[0][0]
+    chosen = [r for i, r in enumerate(ranked[:limit]) if i < MIN_ITEMS or r[0] >= top / 2]
+    out = []
+    for score, s, members, tone in chosen:
+        assert s.id is not None
+        in_period = [m for m in members if start <= m.created_at < end]
+        answers = sorted(
+            (m for m in members if m.author and norm_handle(m.author.handle) in official),
+            key=lambda m: m.created_at,
+        )
+        requests = [m for m in in_period if is_press_request(m) and scope.member("journalist", m)]
         voice_types = {v.get("type", "") for v in s.voices}
         facts = {
-            "importance": s.importance,
+            "importance": score,
             "tone": tone,
             "answered": bool(answers),
             "press_request": bool(requests),
@@ -247,7 +269,8 @@ def essentials(
                 "story_id": s.id,
                 "key": s.key,
                 "headline": s.headline,
-                "importance": s.importance,
+                "importance": round(score, 1),
+                "story_importance": s.importance,
                 "why": _why(s),
                 "voices": [
                     {
@@ -304,7 +327,7 @@ def press_opportunities(
 
 
 def journalists_by_story(
-    store: Store, ws: Workspace, current: Sequence[Mention], scope: Scope, *, people: int = 6
+    store: Store, ws: Workspace, current: Sequence[Mention], scope: Scope, *, people: int = 5
 ) -> list[dict[str, Any]]:
     """Each listed journalist's posts grouped by story, journalists ranked by the
     importance of the most important story they spoke in (then by posts)."""
