@@ -56,6 +56,7 @@ from socialhub.serialize import mention_from_json
 from socialhub.store.availability import is_unavailable
 from socialhub.store.base import Store
 from socialhub.store.stories import StoryStore
+from socialhub.text import norm_handle
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +193,10 @@ class DetectorService:
                     setattr(det, name, dict(wiring[name]))
         self.triggers = []
         declared = [a.handle for a in self.store.engage.list_accounts()]
+        ours = frozenset(norm_handle(h) for h in declared)
+        for det in self.detectors.detectors.values():
+            if hasattr(det, "accounts"):  # the story engine: our answers in each story
+                det.accounts = ours
         for ws in spaces:
             own = {q.id: q.name for q in queries if q.id is not None and q.workspace_id == ws.id}
             self.triggers.append(

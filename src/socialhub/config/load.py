@@ -62,6 +62,7 @@ def setting_validators() -> dict[str, Callable[[Any], list[str]]]:
     from socialhub.enrichers.categories.model import validate_categories
     from socialhub.enrichers.entities.dictionary import validate_entities
     from socialhub.privacy.retention import validate_retention
+    from socialhub.reports.briefing import validate_press_officer, validate_rules
     from socialhub.reports.schedule import validate_reports
 
     return {
@@ -73,6 +74,8 @@ def setting_validators() -> dict[str, Callable[[Any], list[str]]]:
         "official_accounts": validate_official_accounts,
         "retention": validate_retention,
         "engagement": validate_engagement,
+        "briefing_rules": validate_rules,
+        "press_officer": validate_press_officer,
     }
 
 

@@ -192,6 +192,12 @@ class ReportOut(ReportSummary):
     has_pdf: bool
 
 
+class ReportSent(Out):
+    id: int | None
+    status: str
+    recipients: list[str]
+
+
 # -- legal ----------------------------------------------------------------------------------
 
 
