@@ -177,15 +177,16 @@ class LinkGuard:
             return self.refusal(url)  # nothing to resolve: no thread hop
         return await asyncio.to_thread(self.refusal, url)
 
-    async def pinned_address(self, host: str, port: int) -> str:
-        """The address to connect to for ``host:port``, checked; AddressRefused if none."""
+    def pinned(self, host: str, port: int) -> str:
+        """The address to connect to for ``host:port``, checked; AddressRefused if none.
+
+        Blocking (it resolves): the synchronous backend calls it directly, the
+        asynchronous one in a thread (:meth:`pinned_address`).
+        """
         name = host.strip("[]").lower().rstrip(".")
         if self.allowed(name, port):
             return host
-        if _is_literal(name):
-            addresses = [name]
-        else:
-            addresses = await asyncio.to_thread(self.resolver, name)
+        addresses = [name] if _is_literal(name) else self.resolver(name)
         if not addresses:
             raise AddressRefused(f"fetch refused: {name} does not resolve")
         private = [a for a in addresses if not is_public(a)]
@@ -195,11 +196,25 @@ class LinkGuard:
             )
         return sorted(addresses, key=lambda a: ":" in a)[0]  # IPv4 first
 
+    async def pinned_address(self, host: str, port: int) -> str:
+        """:meth:`pinned` without blocking the event loop on DNS."""
+        name = host.strip("[]").lower().rstrip(".")
+        if self.allowed(name, port) or _is_literal(name):
+            return self.pinned(host, port)  # nothing to resolve: no thread hop
+        return await asyncio.to_thread(self.pinned, host, port)
+
     async def check(self, url: str, what: str = "") -> None:
         """Raise :class:`AddressRefused` naming the URL and the reason."""
-        reason = await self.arefusal(url)
-        if reason:
-            raise AddressRefused(f"{what or 'fetch'} refused: {url[:200]}: {reason}")
+        _raise_refusal(url, await self.arefusal(url), what)
+
+    def ensure(self, url: str, what: str = "") -> None:
+        """:meth:`check` for synchronous callers (blocking: resolves)."""
+        _raise_refusal(url, self.refusal(url), what)
+
+
+def _raise_refusal(url: str, reason: str | None, what: str) -> None:
+    if reason:
+        raise AddressRefused(f"{what or 'fetch'} refused: {url[:200]}: {reason}")
 
 
 class PinnedBackend(httpcore.AsyncNetworkBackend):
@@ -241,12 +256,55 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         await self.inner.sleep(seconds)
 
 
+class SyncPinnedBackend(httpcore.NetworkBackend):
+    """:class:`PinnedBackend` for synchronous clients (the publishers, webhooks, the TSA)."""
+
+    def __init__(self, guard: LinkGuard, inner: httpcore.NetworkBackend) -> None:
+        self.guard = guard
+        self.inner = inner
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        address = self.guard.pinned(host, port)
+        return self.inner.connect_tcp(
+            address, port, timeout=timeout, local_address=local_address,
+            socket_options=socket_options,
+        )  # fmt: skip
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        raise AddressRefused("fetch refused: unix sockets are never fetched")
+
+    def sleep(self, seconds: float) -> None:
+        self.inner.sleep(seconds)
+
+
+def _pin(
+    transport: Any, backend: type[PinnedBackend] | type[SyncPinnedBackend], guard: LinkGuard
+) -> Any:
+    pool = transport._pool  # httpx exposes no network_backend option: set it on its pool
+    pool._network_backend = backend(guard, pool._network_backend)
+    return transport
+
+
 def pinned_http_transport(guard: LinkGuard) -> httpx.AsyncHTTPTransport:
     """httpx's own transport, its connections opened through :class:`PinnedBackend`."""
-    transport = httpx.AsyncHTTPTransport()
-    pool = transport._pool  # httpx exposes no network_backend option: set it on its pool
-    pool._network_backend = PinnedBackend(guard, pool._network_backend)
-    return transport
+    return _pin(httpx.AsyncHTTPTransport(), PinnedBackend, guard)
+
+
+def pinned_sync_transport(guard: LinkGuard) -> httpx.HTTPTransport:
+    """The synchronous twin: connections opened through :class:`SyncPinnedBackend`."""
+    return _pin(httpx.HTTPTransport(), SyncPinnedBackend, guard)
 
 
 class GuardedTransport(httpx.AsyncBaseTransport):
@@ -278,3 +336,36 @@ def guarded_client(
     """
     kwargs.setdefault("max_redirects", 5)
     return httpx.AsyncClient(transport=GuardedTransport(guard, transport), **kwargs)
+
+
+class SyncGuardedTransport(httpx.BaseTransport):
+    """:class:`GuardedTransport` for ``httpx.Client``: each request (each redirect hop)
+    checked by the guard, each connection opened to the checked address."""
+
+    def __init__(
+        self, guard: LinkGuard | None = None, inner: httpx.BaseTransport | None = None
+    ) -> None:
+        self.guard = guard or LinkGuard()
+        self.inner = inner or pinned_sync_transport(self.guard)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.guard.ensure(str(request.url))
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def guarded_sync_client(
+    guard: LinkGuard | None = None,
+    transport: httpx.BaseTransport | None = None,
+    **kwargs: Any,
+) -> httpx.Client:
+    """An ``httpx.Client`` whose every request passes the guard (see :func:`guarded_client`).
+
+    ``trust_env`` is off unless asked: a proxy from the environment would connect
+    instead of the pinned address.
+    """
+    kwargs.setdefault("max_redirects", 5)
+    kwargs.setdefault("trust_env", False)
+    return httpx.Client(transport=SyncGuardedTransport(guard, transport), **kwargs)

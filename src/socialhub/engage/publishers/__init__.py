@@ -2,8 +2,9 @@
 
 Each speaks its platform's documented API (see each module) and raises the connector
 errors (:mod:`socialhub.connectors.base`); :func:`socialhub.engage.publishing.publish_once`
-owns retries. The API base comes from the configuration file (trusted, like the
-platform's own host), never from post content, so it does not go through the link guard.
+owns retries. The API base comes from the configuration file, never from post content;
+it still goes through the address guard, connection pinned to the checked address
+(:mod:`socialhub.engage.publishers.base`).
 """
 
 from __future__ import annotations

@@ -24,7 +24,8 @@ import httpx
 
 from socialhub.connectors.base import AuthError, BadRequest, ConnectorError, RateLimited
 from socialhub.connectors.linkguard import LinkGuard
-from socialhub.engage.publishing import PostRequest, Published, json_of, seconds_until, send
+from socialhub.engage.publishers.base import ApiPublisher
+from socialhub.engage.publishing import PostRequest, Published, seconds_until
 
 DEFAULT_BASE_URL = "https://bsky.social"
 COLLECTION = "app.bsky.feed.post"
@@ -39,7 +40,7 @@ def tid(created_at: datetime, client_key: str) -> str:
     return "".join(_B32[(value >> (5 * i)) & 31] for i in reversed(range(13)))
 
 
-class BlueskyPublisher:
+class BlueskyPublisher(ApiPublisher):
     platform = "bluesky"
 
     def __init__(
@@ -52,19 +53,11 @@ class BlueskyPublisher:
         timeout: float = 20.0,
         guard: LinkGuard | None = None,
     ) -> None:
-        self.guard = guard if guard is not None else LinkGuard()
+        base = base_url or DEFAULT_BASE_URL
+        super().__init__(base_url=base, clock=clock, timeout=timeout, guard=guard)
         self.handle = handle
         self._password = app_password
-        self.clock = clock
         self.did = ""
-        self.http = httpx.Client(
-            base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
-            timeout=timeout,
-            headers={"User-Agent": "socialhub"},
-        )
-
-    def close(self) -> None:
-        self.http.close()
 
     def _errors(self, response: httpx.Response) -> ConnectorError | None:
         try:
@@ -83,13 +76,8 @@ class BlueskyPublisher:
             return BadRequest(message)
         return None
 
-    def _call(self, method: str, nsid: str, **kw: Any) -> dict[str, Any]:
-        return json_of(
-            send(
-                self.http, method, f"/xrpc/{nsid}", "bluesky", self._errors, guard=self.guard, **kw
-            ),
-            "bluesky",
-        )
+    def _call(self, method: str, url: str, **kw: Any) -> dict[str, Any]:  # url: an NSID
+        return super()._call(method, f"/xrpc/{url}", **kw)
 
     def _login(self) -> None:
         if self.did:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 import httpx
 
@@ -28,7 +27,8 @@ from socialhub.connectors.base import (
     Unavailable,
 )
 from socialhub.connectors.linkguard import LinkGuard
-from socialhub.engage.publishing import PostRequest, Published, json_of, same_text, send
+from socialhub.engage.publishers.base import ApiPublisher
+from socialhub.engage.publishing import PostRequest, Published, same_text
 
 DEFAULT_BASE_URL = "https://graph.facebook.com/v21.0"
 THROTTLE_CODES = {4, 17, 32, 613, 80001}
@@ -59,7 +59,7 @@ def regain_seconds(headers: httpx.Headers) -> float | None:
     return best
 
 
-class FacebookPublisher:
+class FacebookPublisher(ApiPublisher):
     platform = "facebook"
 
     def __init__(
@@ -72,19 +72,11 @@ class FacebookPublisher:
         timeout: float = 20.0,
         guard: LinkGuard | None = None,
     ) -> None:
-        self.guard = guard if guard is not None else LinkGuard()
         if not page_id:
             raise ValueError("facebook: native_id (the page id) is required")
+        base = base_url or DEFAULT_BASE_URL
+        super().__init__(base_url=base, clock=clock, timeout=timeout, guard=guard, token=page_token)
         self.page_id = page_id
-        self.clock = clock
-        self.http = httpx.Client(
-            base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
-            timeout=timeout,
-            headers={"Authorization": f"Bearer {page_token}", "User-Agent": "socialhub"},
-        )
-
-    def close(self) -> None:
-        self.http.close()
 
     def _errors(self, response: httpx.Response) -> ConnectorError | None:
         try:
@@ -100,12 +92,6 @@ class FacebookPublisher:
         if code in (1, 2) or response.status_code >= 500:
             return Unavailable(message)
         return BadRequest(message)
-
-    def _call(self, method: str, url: str, **kw: Any) -> dict[str, Any]:
-        return json_of(
-            send(self.http, method, url, "facebook", self._errors, guard=self.guard, **kw),
-            "facebook",
-        )
 
     def _where(self, request: PostRequest) -> str:
         if request.target is None:

@@ -20,13 +20,14 @@ import httpx
 from socialhub.connectors.base import ConnectorError, RateLimited
 from socialhub.connectors.linkguard import LinkGuard
 from socialhub.connectors.x.client import problem_detail, retry_after
-from socialhub.engage.publishing import PostRequest, Published, json_of, same_text, send
+from socialhub.engage.publishers.base import ApiPublisher
+from socialhub.engage.publishing import PostRequest, Published, same_text
 
 DEFAULT_BASE_URL = "https://api.x.com"
 REPLY_SETTINGS = ("following", "mentionedUsers", "subscribers", "verified")
 
 
-class XPublisher:
+class XPublisher(ApiPublisher):
     platform = "x"
 
     def __init__(
@@ -40,27 +41,16 @@ class XPublisher:
         timeout: float = 20.0,
         guard: LinkGuard | None = None,
     ) -> None:
-        self.guard = guard if guard is not None else LinkGuard()
+        base = base_url or DEFAULT_BASE_URL
+        super().__init__(base_url=base, clock=clock, timeout=timeout, guard=guard, token=token)
         self.handle = handle
         self.user_id = user_id
-        self.clock = clock
-        self.http = httpx.Client(
-            base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
-            timeout=timeout,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": "socialhub"},
-        )
-
-    def close(self) -> None:
-        self.http.close()
 
     def _errors(self, response: httpx.Response) -> ConnectorError | None:
         if response.status_code == 429:
             wait = retry_after(response.headers, self.clock().timestamp())
             return RateLimited(f"x: rate limited ({problem_detail(response.content)})", wait)
         return None
-
-    def _call(self, method: str, url: str, **kw: Any) -> dict[str, Any]:
-        return json_of(send(self.http, method, url, "x", self._errors, guard=self.guard, **kw), "x")
 
     def publish(self, request: PostRequest) -> Published:
         body: dict[str, Any] = {"text": request.text}

@@ -30,7 +30,8 @@ from socialhub.connectors.base import (
     Unavailable,
 )
 from socialhub.connectors.linkguard import LinkGuard
-from socialhub.engage.publishing import PostRequest, Published, json_of, same_text, send
+from socialhub.engage.publishers.base import ApiPublisher
+from socialhub.engage.publishing import PostRequest, Published, same_text
 
 DEFAULT_BASE_URL = "https://www.googleapis.com/youtube/v3"
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -42,7 +43,7 @@ def until_quota_reset(now: datetime) -> float:
     return (midnight - local).total_seconds()
 
 
-class YouTubePublisher:
+class YouTubePublisher(ApiPublisher):
     platform = "youtube"
 
     def __init__(
@@ -55,17 +56,9 @@ class YouTubePublisher:
         timeout: float = 20.0,
         guard: LinkGuard | None = None,
     ) -> None:
-        self.guard = guard if guard is not None else LinkGuard()
+        base = base_url or DEFAULT_BASE_URL
+        super().__init__(base_url=base, clock=clock, timeout=timeout, guard=guard, token=token)
         self.channel_id = channel_id
-        self.clock = clock
-        self.http = httpx.Client(
-            base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
-            timeout=timeout,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": "socialhub"},
-        )
-
-    def close(self) -> None:
-        self.http.close()
 
     def _errors(self, response: httpx.Response) -> ConnectorError | None:
         try:
@@ -84,10 +77,6 @@ class YouTubePublisher:
         if response.status_code >= 500:
             return Unavailable(message)
         return BadRequest(message)
-
-    def _call(self, method: str, url: str, **kw: Any) -> dict[str, Any]:
-        response = send(self.http, method, url, "youtube", self._errors, guard=self.guard, **kw)
-        return json_of(response, "youtube")
 
     @staticmethod
     def _thread(request: PostRequest) -> tuple[str, str]:
