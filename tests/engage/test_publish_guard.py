@@ -14,21 +14,23 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from socialhub.connectors.base import BadRequest
-from socialhub.connectors.linkguard import LinkGuard
+from socialhub.connectors.linkguard import LinkGuard, SyncGuardedTransport
+from socialhub.engage.publishers import build_publisher
 from socialhub.engage.publishers.base import ApiPublisher
 from socialhub.engage.publishers.bluesky import BlueskyPublisher
 from socialhub.engage.publishers.facebook import FacebookPublisher
 from socialhub.engage.publishers.mastodon import MastodonPublisher
 from socialhub.engage.publishers.x import XPublisher
 from socialhub.engage.publishers.youtube import YouTubePublisher
-from socialhub.engage.publishing import PostRequest, publish_once
+from socialhub.engage.publishing import PostRequest, Publisher, publish_once
 from socialhub.models import Mention
+from socialhub.records.engage import OfficialAccount
 
 from .fake_x import FakeX
 from .fakeserver import running
 
 T0 = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
-Build = Callable[[str, LinkGuard], ApiPublisher]
+Build = Callable[[str, LinkGuard], Publisher]
 
 BUILDERS: dict[str, Build] = {
     "x": lambda url, g: XPublisher("t", "h", "1", base_url=url, clock=lambda: T0, guard=g),
@@ -91,3 +93,36 @@ def test_dns_rebinding_between_check_and_connect_is_refused(x: FakeX) -> None:
     with pytest.raises(BadRequest, match=r"address guard.*rebind\.test resolves to a non-public"):
         publisher.publish(_request())
     assert x.requests == [] and x.posts == []
+
+
+@pytest.mark.parametrize(
+    ("platform", "secret_name", "cls"),
+    [
+        ("x", "token", XPublisher),
+        ("bluesky", "app_password", BlueskyPublisher),
+        ("mastodon", "token", MastodonPublisher),
+        ("facebook", "page_token", FacebookPublisher),
+        ("youtube", "token", YouTubePublisher),
+    ],
+)
+def test_build_publisher_wires_each_platform_through_the_guard(
+    platform: str, secret_name: str, cls: type
+) -> None:
+    account = OfficialAccount(platform, "mirabelle", native_id="42",
+                              credentials={secret_name: "PUB_SECRET"},
+                              api_base="https://api.platform.test/v1/")  # fmt: skip
+    publisher = build_publisher(account, clock=lambda: T0, env={"PUB_SECRET": "s3cret"})
+    try:
+        assert isinstance(publisher, cls) and isinstance(publisher, ApiPublisher)
+        assert str(publisher.http.base_url) == "https://api.platform.test/v1/"
+        assert isinstance(publisher.http._transport, SyncGuardedTransport)
+    finally:
+        publisher.close()
+
+
+def test_build_publisher_refuses_what_it_cannot_build() -> None:
+    with pytest.raises(ValueError, match="api_base"):
+        build_publisher(OfficialAccount("mastodon", "m", credentials={"token": "T"}),
+                        clock=lambda: T0, env={"T": "x"})  # fmt: skip
+    with pytest.raises(ValueError, match="no publisher for platform 'myspace'"):
+        build_publisher(OfficialAccount("myspace", "m"), clock=lambda: T0, env={})

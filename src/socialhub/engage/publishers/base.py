@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Required, TypedDict
 
 import httpx
 
@@ -21,21 +21,34 @@ from socialhub.connectors.linkguard import LinkGuard, guarded_sync_client
 from socialhub.engage.publishing import json_of, send
 
 
+class Connection(TypedDict, total=False):
+    """What every publisher takes besides its credentials (``**options``)."""
+
+    base_url: str | None  # the API root; None: the platform's public one
+    clock: Required[Callable[[], datetime]]
+    timeout: float
+    guard: LinkGuard | None  # default: LinkGuard() (SOCIALHUB_FETCH_ALLOW honoured)
+
+
 class ApiPublisher:
     """Base of the platform publishers: the client, ``close``, and calls with errors
     mapped (subclasses refine :meth:`_errors` with their platform's error bodies)."""
 
     platform = ""
+    default_base_url = ""  # none: the account must name its API root (Mastodon)
 
     def __init__(
         self,
         *,
-        base_url: str,
+        base_url: str | None = None,
         clock: Callable[[], datetime],
         timeout: float = 20.0,
         guard: LinkGuard | None = None,
         token: str = "",
     ) -> None:
+        base_url = base_url or self.default_base_url
+        if not base_url:
+            raise ValueError(f"{self.platform}: api_base (the API root URL) is required")
         self.guard = guard if guard is not None else LinkGuard()
         self.clock = clock
         headers = {"User-Agent": "socialhub"}

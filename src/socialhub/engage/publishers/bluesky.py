@@ -16,15 +16,13 @@ client key), so the same draft always targets the same record;
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
 import httpx
 
 from socialhub.connectors.base import AuthError, BadRequest, ConnectorError, RateLimited
-from socialhub.connectors.linkguard import LinkGuard
-from socialhub.engage.publishers.base import ApiPublisher
+from socialhub.engage.publishers.base import ApiPublisher, Connection
 from socialhub.engage.publishing import PostRequest, Published, seconds_until
 
 DEFAULT_BASE_URL = "https://bsky.social"
@@ -42,19 +40,15 @@ def tid(created_at: datetime, client_key: str) -> str:
 
 class BlueskyPublisher(ApiPublisher):
     platform = "bluesky"
+    default_base_url = DEFAULT_BASE_URL
 
     def __init__(
         self,
         handle: str,
         app_password: str,
-        *,
-        base_url: str | None = None,
-        clock: Callable[[], datetime],
-        timeout: float = 20.0,
-        guard: LinkGuard | None = None,
+        **options: Unpack[Connection],
     ) -> None:
-        base = base_url or DEFAULT_BASE_URL
-        super().__init__(base_url=base, clock=clock, timeout=timeout, guard=guard)
+        super().__init__(**options)
         self.handle = handle
         self._password = app_password
         self.did = ""

@@ -14,8 +14,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from datetime import datetime
+from typing import Unpack
 
 import httpx
 
@@ -26,8 +25,7 @@ from socialhub.connectors.base import (
     RateLimited,
     Unavailable,
 )
-from socialhub.connectors.linkguard import LinkGuard
-from socialhub.engage.publishers.base import ApiPublisher
+from socialhub.engage.publishers.base import ApiPublisher, Connection
 from socialhub.engage.publishing import PostRequest, Published, same_text
 
 DEFAULT_BASE_URL = "https://graph.facebook.com/v21.0"
@@ -61,21 +59,17 @@ def regain_seconds(headers: httpx.Headers) -> float | None:
 
 class FacebookPublisher(ApiPublisher):
     platform = "facebook"
+    default_base_url = DEFAULT_BASE_URL
 
     def __init__(
         self,
         page_token: str,
         page_id: str,
-        *,
-        base_url: str | None = None,
-        clock: Callable[[], datetime],
-        timeout: float = 20.0,
-        guard: LinkGuard | None = None,
+        **options: Unpack[Connection],
     ) -> None:
         if not page_id:
             raise ValueError("facebook: native_id (the page id) is required")
-        base = base_url or DEFAULT_BASE_URL
-        super().__init__(base_url=base, clock=clock, timeout=timeout, guard=guard, token=page_token)
+        super().__init__(token=page_token, **options)
         self.page_id = page_id
 
     def _errors(self, response: httpx.Response) -> ConnectorError | None:

@@ -12,15 +12,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
 import httpx
 
 from socialhub.connectors.base import BadRequest, ConnectorError, RateLimited
-from socialhub.connectors.linkguard import LinkGuard
-from socialhub.engage.publishers.base import ApiPublisher
+from socialhub.engage.publishers.base import ApiPublisher, Connection
 from socialhub.engage.publishing import PostRequest, Published, same_text, seconds_until
 
 
@@ -30,13 +28,9 @@ class MastodonPublisher(ApiPublisher):
     def __init__(
         self,
         token: str,
-        *,
-        base_url: str,
-        clock: Callable[[], datetime],
-        timeout: float = 20.0,
-        guard: LinkGuard | None = None,
+        **options: Unpack[Connection],  # base_url: the instance, required
     ) -> None:
-        super().__init__(base_url=base_url, clock=clock, timeout=timeout, guard=guard, token=token)
+        super().__init__(token=token, **options)
         self.account_id = ""
 
     def _errors(self, response: httpx.Response) -> ConnectorError | None:

@@ -11,16 +11,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
+from typing import Any, Unpack
 
 import httpx
 
 from socialhub.connectors.base import ConnectorError, RateLimited
-from socialhub.connectors.linkguard import LinkGuard
 from socialhub.connectors.x.client import problem_detail, retry_after
-from socialhub.engage.publishers.base import ApiPublisher
+from socialhub.engage.publishers.base import ApiPublisher, Connection
 from socialhub.engage.publishing import PostRequest, Published, same_text
 
 DEFAULT_BASE_URL = "https://api.x.com"
@@ -29,20 +27,16 @@ REPLY_SETTINGS = ("following", "mentionedUsers", "subscribers", "verified")
 
 class XPublisher(ApiPublisher):
     platform = "x"
+    default_base_url = DEFAULT_BASE_URL
 
     def __init__(
         self,
         token: str,
         handle: str,
         user_id: str = "",
-        *,
-        base_url: str | None = None,
-        clock: Callable[[], datetime],
-        timeout: float = 20.0,
-        guard: LinkGuard | None = None,
+        **options: Unpack[Connection],
     ) -> None:
-        base = base_url or DEFAULT_BASE_URL
-        super().__init__(base_url=base, clock=clock, timeout=timeout, guard=guard, token=token)
+        super().__init__(token=token, **options)
         self.handle = handle
         self.user_id = user_id
 

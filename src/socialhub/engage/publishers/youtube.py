@@ -15,9 +15,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Unpack
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -29,8 +28,7 @@ from socialhub.connectors.base import (
     RateLimited,
     Unavailable,
 )
-from socialhub.connectors.linkguard import LinkGuard
-from socialhub.engage.publishers.base import ApiPublisher
+from socialhub.engage.publishers.base import ApiPublisher, Connection
 from socialhub.engage.publishing import PostRequest, Published, same_text
 
 DEFAULT_BASE_URL = "https://www.googleapis.com/youtube/v3"
@@ -45,19 +43,15 @@ def until_quota_reset(now: datetime) -> float:
 
 class YouTubePublisher(ApiPublisher):
     platform = "youtube"
+    default_base_url = DEFAULT_BASE_URL
 
     def __init__(
         self,
         token: str,
         channel_id: str,
-        *,
-        base_url: str | None = None,
-        clock: Callable[[], datetime],
-        timeout: float = 20.0,
-        guard: LinkGuard | None = None,
+        **options: Unpack[Connection],
     ) -> None:
-        base = base_url or DEFAULT_BASE_URL
-        super().__init__(base_url=base, clock=clock, timeout=timeout, guard=guard, token=token)
+        super().__init__(token=token, **options)
         self.channel_id = channel_id
 
     def _errors(self, response: httpx.Response) -> ConnectorError | None:
