@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -248,45 +249,14 @@ class LegalDesk:
                 result.blocked = shown.blocked
         except CaptureRefused as exc:
             result.refused = exc.reason
-            capture = self.repo.add_capture(
-                Capture(
-                    case_id,
-                    item_id,
-                    "warc",
-                    url,
-                    "refused",
-                    now,
-                    error=f"{exc.url}: {exc.reason}",
-                    captured_by=by,
-                )
-            )
-            result.captures.append(capture)
-            self.custody.record(
-                case_id,
-                by,
-                "capture.refused",
-                item_id,
-                {"url_sha256": _h(url), "reason": exc.reason},
-                at=now,
-            )
+            why = {"url_sha256": _h(url), "reason": exc.reason}
+            refused = f"{exc.url}: {exc.reason}"
+            self._unsaved(result, case_id, item_id, url, by, now, "refused", refused, why)
             return result
         except Exception as exc:
-            capture = self.repo.add_capture(
-                Capture(
-                    case_id,
-                    item_id,
-                    "warc",
-                    url,
-                    "failed",
-                    now,
-                    error=f"{type(exc).__name__}: {str(exc)[:300]}",
-                    captured_by=by,
-                )
-            )
-            result.captures.append(capture)
-            self.custody.record(
-                case_id, by, "capture.failed", item_id, {"error": type(exc).__name__}, at=now
-            )
+            failure = f"{type(exc).__name__}: {str(exc)[:300]}"
+            why = {"error": type(exc).__name__}
+            self._unsaved(result, case_id, item_id, url, by, now, "failed", failure, why)
             return result
         finally:
             fetcher.close()
@@ -338,6 +308,26 @@ class LegalDesk:
                 )
         self.custody.record(case_id, by, "capture.taken", item_id, {"sha256": hashes}, at=now)
         return result
+
+    def _unsaved(
+        self,
+        result: CaptureResult,
+        case_id: int,
+        item_id: str,
+        url: str,
+        by: str,
+        now: datetime,
+        status: str,
+        error: str,
+        detail: dict[str, Any],
+    ) -> None:
+        """Record a capture that kept nothing (``status``: refused, failed) and its custody."""
+        result.captures.append(
+            self.repo.add_capture(
+                Capture(case_id, item_id, "warc", url, status, now, error=error, captured_by=by)
+            )
+        )
+        self.custody.record(case_id, by, f"capture.{status}", item_id, detail, at=now)
 
 
 def _h(text: str) -> str:
