@@ -43,6 +43,7 @@ Resolver = Callable[[str], list[str]]
 ALLOW_ENV = "SOCIALHUB_FETCH_ALLOW"
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
+UNIX_REFUSED = "fetch refused: unix sockets are never fetched"
 
 
 class AddressRefused(BadRequest):
@@ -231,26 +232,13 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         self.inner = inner
 
     async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
+        self, host: str, port: int, *args: Any, **kwargs: Any
     ) -> httpcore.AsyncNetworkStream:
         address = await self.guard.pinned_address(host, port)
-        return await self.inner.connect_tcp(
-            address, port, timeout=timeout, local_address=local_address,
-            socket_options=socket_options,
-        )  # fmt: skip
+        return await self.inner.connect_tcp(address, port, *args, **kwargs)
 
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise AddressRefused("fetch refused: unix sockets are never fetched")
+    async def connect_unix_socket(self, path: str, *args: Any, **kwargs: Any) -> Any:
+        raise AddressRefused(UNIX_REFUSED)
 
     async def sleep(self, seconds: float) -> None:
         await self.inner.sleep(seconds)
@@ -264,26 +252,12 @@ class SyncPinnedBackend(httpcore.NetworkBackend):
         self.inner = inner
 
     def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
+        self, host: str, port: int, *args: Any, **kwargs: Any
     ) -> httpcore.NetworkStream:
-        address = self.guard.pinned(host, port)
-        return self.inner.connect_tcp(
-            address, port, timeout=timeout, local_address=local_address,
-            socket_options=socket_options,
-        )  # fmt: skip
+        return self.inner.connect_tcp(self.guard.pinned(host, port), port, *args, **kwargs)
 
-    def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        raise AddressRefused("fetch refused: unix sockets are never fetched")
+    def connect_unix_socket(self, path: str, *args: Any, **kwargs: Any) -> Any:
+        raise AddressRefused(UNIX_REFUSED)
 
     def sleep(self, seconds: float) -> None:
         self.inner.sleep(seconds)

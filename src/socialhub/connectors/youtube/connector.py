@@ -25,14 +25,7 @@ from typing import Any
 
 import orjson
 
-from socialhub.connectors.base import (
-    BadRequest,
-    MalformedPayload,
-    Page,
-    Rejected,
-    SeenIds,
-    Target,
-)
+from socialhub.connectors.base import BadRequest, MalformedPayload, Page, Rejected, SeenIds, Target
 from socialhub.connectors.base import env_credential as _env_credential
 from socialhub.connectors.linkguard import guarded_client
 from socialhub.connectors.manifest import option_defaults
