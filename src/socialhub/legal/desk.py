@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -231,6 +230,11 @@ class LegalDesk:
         now = self.clock()
         shown = None
         error = ""
+
+        def keep(artifact: str, status: str, **more: Any) -> None:
+            capture = Capture(case_id, item_id, artifact, url, status, now, captured_by=by, **more)
+            result.captures.append(self.repo.add_capture(capture))
+
         try:
             if self.config.browser:
                 from socialhub.legal.browser import capture_page
@@ -249,14 +253,14 @@ class LegalDesk:
                 result.blocked = shown.blocked
         except CaptureRefused as exc:
             result.refused = exc.reason
+            keep("warc", "refused", error=f"{exc.url}: {exc.reason}")
             why = {"url_sha256": _h(url), "reason": exc.reason}
-            refused = f"{exc.url}: {exc.reason}"
-            self._unsaved(result, case_id, item_id, url, by, now, "refused", refused, why)
+            self.custody.record(case_id, by, "capture.refused", item_id, why, at=now)
             return result
         except Exception as exc:
-            failure = f"{type(exc).__name__}: {str(exc)[:300]}"
+            keep("warc", "failed", error=f"{type(exc).__name__}: {str(exc)[:300]}")
             why = {"error": type(exc).__name__}
-            self._unsaved(result, case_id, item_id, url, by, now, "failed", failure, why)
+            self.custody.record(case_id, by, "capture.failed", item_id, why, at=now)
             return result
         finally:
             fetcher.close()
@@ -272,62 +276,12 @@ class LegalDesk:
         for artifact, data, media in artifacts:
             digest = self.files.put(data)
             hashes[artifact] = digest
-            result.captures.append(
-                self.repo.add_capture(
-                    Capture(
-                        case_id,
-                        item_id,
-                        artifact,
-                        url,
-                        "ok",
-                        now,
-                        final,
-                        digest,
-                        len(data),
-                        media,
-                        captured_by=by,
-                    )
-                )
-            )
+            keep(artifact, "ok", final_url=final, sha256=digest, size=len(data), media_type=media)
         if shown is None and self.config.browser:
             for artifact in ("screenshot", "pdf"):
-                result.captures.append(
-                    self.repo.add_capture(
-                        Capture(
-                            case_id,
-                            item_id,
-                            artifact,
-                            url,
-                            "failed",
-                            now,
-                            final,
-                            error=error,
-                            captured_by=by,
-                        )
-                    )
-                )
+                keep(artifact, "failed", final_url=final, error=error)
         self.custody.record(case_id, by, "capture.taken", item_id, {"sha256": hashes}, at=now)
         return result
-
-    def _unsaved(
-        self,
-        result: CaptureResult,
-        case_id: int,
-        item_id: str,
-        url: str,
-        by: str,
-        now: datetime,
-        status: str,
-        error: str,
-        detail: dict[str, Any],
-    ) -> None:
-        """Record a capture that kept nothing (``status``: refused, failed) and its custody."""
-        result.captures.append(
-            self.repo.add_capture(
-                Capture(case_id, item_id, "warc", url, status, now, error=error, captured_by=by)
-            )
-        )
-        self.custody.record(case_id, by, f"capture.{status}", item_id, detail, at=now)
 
 
 def _h(text: str) -> str:
