@@ -123,6 +123,8 @@ SEMEVAL_FILES = (
 #: The SemEval file held out for validation (never trained on): the README advises a
 #: 2016 file, and devtest is the 2016 split nobody else here uses.
 SEMEVAL_VAL = "2016devtest"
+#: SemEval 2014's sarcastic tweets (86), held out too: the only real sarcasm set here.
+SEMEVAL_SARCASM = "2014sarcasm"
 _SEMEVAL_LABELS = {"negative": 0, "neutral": 1, "positive": 2}
 _NON_WORD = re.compile(r"[^\w]+")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
