@@ -85,3 +85,18 @@ def test_evaluate_report_shape(fast: SentimentModel) -> None:
     assert 0 <= allocine["neutral_rate"] <= 100
     assert allocine["macro_f1"] >= 75, allocine
     assert report["challenge"]["accuracy"] >= 70
+
+
+def test_semeval_training_rows_never_repeat_a_validation_tweet() -> None:
+    """Issue 18: SemEval English joins training, minus every tweet a val split holds."""
+    train = datasets.semeval_train(DATA)
+    assert 40_000 <= len(train.texts) <= 49_570
+    keys = {datasets.norm_key(t) for t in train.texts}
+    held = datasets.semeval_en([datasets.SEMEVAL_VAL], DATA).texts
+    held += datasets.semeval_en([datasets.SEMEVAL_SARCASM], DATA).texts
+    held += datasets.tweeteval_val(DATA).texts
+    for lang in ("en", "fr"):
+        held += datasets.xlmt(lang, "val", DATA).texts
+    assert not keys & {datasets.norm_key(t) for t in held}
+    # quoting, @handles and links do not hide a copy
+    assert datasets.norm_key('"Hi @Bob http://t.co/x !"') == datasets.norm_key("hi @user http")

@@ -172,3 +172,26 @@ def semeval_en(files: Iterable[str] = SEMEVAL_FILES, data_dir: str | Path | None
     kept = [v for k, v in rows.items() if k not in conflicts]
     tag = names[0] if len(names) == 1 else "all"
     return Split(f"semeval_en/{tag}", "en", [t for t, _ in kept], [y for _, y in kept])
+
+
+def semeval_train(data_dir: str | Path | None = None) -> Split:
+    """SemEval English tweets that no validation split holds (by normalised text).
+
+    Dropped: the held-out files (2016 devtest, 2014 sarcasm), every xlmt val tweet
+    (any language), every TweetEval val tweet, and the copies of xlmt/english train
+    (trained on once, as xlmt).
+    """
+    held: set[str] = set()
+    for folder in XLMT_LANGS:
+        held |= {norm_key(t) for t in xlmt(folder, "val", data_dir).texts}
+    held |= {norm_key(t) for t in tweeteval_val(data_dir).texts}
+    for name in (SEMEVAL_VAL, SEMEVAL_SARCASM):
+        held |= {norm_key(t) for t in semeval_en([name], data_dir).texts}
+    held |= {norm_key(t) for t in xlmt("en", "train", data_dir).texts}
+    held_out = (SEMEVAL_VAL, SEMEVAL_SARCASM)
+    files = [f for f in SEMEVAL_FILES if f not in held_out]
+    split = semeval_en(files, data_dir)
+    rows = [
+        (t, y) for t, y in zip(split.texts, split.labels, strict=True) if norm_key(t) not in held
+    ]
+    return Split("semeval_en/train", "en", [t for t, _ in rows], [y for _, y in rows])
