@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from socialhub.cli.common import JsonOption, console, out, print_json
+from socialhub.i18n import _
 
 app = typer.Typer(help="Evaluate the models on labelled data.", no_args_is_help=True)
 
@@ -145,7 +146,8 @@ def _data_root(data: Path) -> Path:
 
     found = shared_data_dir()
     if found.is_dir():
-        console.print(f"{escape(str(data))} not found: using {escape(str(found))}")
+        msg = _("%(given)s not found: using %(found)s")
+        console.print(msg % {"given": escape(str(data)), "found": escape(str(found))})
         return found
     return data
 
@@ -166,7 +168,7 @@ def language(
     from socialhub.pipeline.chain import MODES
 
     if preset not in ("full", "fast"):
-        console.print("[red]--preset must be full or fast[/]")
+        console.print("[red]" + _("--preset must be full or fast") + "[/]")
         raise typer.Exit(2)
     settings = dict(MODES["fast"]) if preset == "fast" else {}
     lid = shared_language_id(Context(None, settings, {}))
@@ -180,8 +182,9 @@ def language(
         print_json(report)
         return
     table = Table(
-        "set", "n", "whole: right", "und", "wrong", "short: right", "und", "wrong",
-        title=f"language ({preset}; short = first {report['short_words']} words)",
+        _("set"), "n", _("whole: right"), "und", _("wrong"), _("short: right"), "und", _("wrong"),
+        title=_("language (%(preset)s; short = first %(n)s words)")
+        % {"preset": preset, "n": report["short_words"]},
     )  # fmt: skip
     for name, m in report.items():
         if isinstance(m, dict) and "whole" in m:
@@ -192,4 +195,4 @@ def language(
                 f"{s['right']:.1f}", f"{s['und']:.1f}", f"{s['wrong']:.1f}",
             )  # fmt: skip
     out.print(table)
-    out.print(f"{report['texts_per_s']} texts/s")
+    out.print(_("%(n)s texts/s") % {"n": report["texts_per_s"]})
