@@ -1,10 +1,10 @@
 """Measure language identification on the shared labelled tweets (``socialhub eval language``).
 
 The language of a tweet is its corpus's: XLM-T val folders (324 tweets per language)
-and the first 3,000 tweets of SemEval 2016 test (English). Reported per set: the share labelled right, ``und``
-and wrong, on whole tweets and on tweets cut to their first ``short_words`` words (a
-stand-in for replies and short posts, where detectors fail most). The numbers in
-docs/models/language.md come from here.
+and the first 3,000 tweets of SemEval 2016 test (English). Reported per set: the share
+labelled right, ``und`` and wrong, on whole tweets and on tweets cut to their first
+``short_words`` words (a stand-in for replies and short posts, where detectors fail
+most). The numbers in docs/models/language.md come from here.
 
 >>> sorted(score(["en", "und", "fr"], "en"))
 ['n', 'right', 'und', 'wrong']
