@@ -39,9 +39,6 @@ from socialhub.pipeline.base import BaseEnricher, Context, Dropped
 from socialhub.records.official import official_handles
 from socialhub.text import norm_handle
 
-TEMPLATE_MIN = 3
-MAX_AUTHORS = 50_000
-
 
 def mark(m: Mention, reason: str, workspaces: list[int | None]) -> None:
     """Label ``m`` as brand voice: no sentiment, the marker as its only category."""
@@ -60,9 +57,10 @@ class BrandVoice(BaseEnricher):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.template_min = max(0, int(ctx.settings.get("voice_template_min", TEMPLATE_MIN)))
-        self.refresh_every = float(ctx.settings.get("voice_refresh_seconds", 30.0))
-        self.max_authors = max(1, int(ctx.settings.get("voice_max_authors", MAX_AUTHORS)))
+        options = ctx.options
+        self.template_min = max(0, options.voice_template_min)
+        self.refresh_every = options.voice_refresh_seconds
+        self.max_authors = max(1, options.voice_max_authors)
         # workspace id -> its official handles; None -> the organisation's declared ones
         self.handles: dict[int | None, frozenset[str]] = {None: frozenset()}
         self.workspace_of: dict[int, int] = {}
@@ -70,8 +68,6 @@ class BrandVoice(BaseEnricher):
         self.seen: OrderedDict[tuple[str, str], int] = OrderedDict()
         self.counts = {"official": 0, "template": 0}
         self._checked = float("-inf")
-        own = ctx.settings.get("official_accounts")
-        self.static = official_handles({"official_accounts": own} if own else {})
         self.refresh(force=True)
 
     def refresh(self, *, force: bool = False) -> None:
@@ -102,7 +98,7 @@ class BrandVoice(BaseEnricher):
         if m.author is None or not m.author.handle:
             return False
         handle = norm_handle(m.author.handle)
-        if handle in self.static or handle in self.handles.get(None, frozenset()):
+        if handle in self.handles.get(None, frozenset()):
             return True
         return any(handle in self.handles.get(ws, frozenset()) for ws in workspaces)
 
