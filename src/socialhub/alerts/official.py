@@ -4,6 +4,18 @@ The implementation lives in :mod:`socialhub.records.official` so the pipeline (t
 ``voice`` stage, a lower layer) shares it; this module keeps the alerts' import path.
 """
 
-from socialhub.records.official import SETTING, official_handles, validate_official_accounts
+from socialhub.records.official import (
+    DEPRECATION,
+    SETTING,
+    official_handles,
+    organisation_handles,
+    validate_official_accounts,
+)
 
-__all__ = ["SETTING", "official_handles", "validate_official_accounts"]
+__all__ = [
+    "DEPRECATION",
+    "SETTING",
+    "official_handles",
+    "organisation_handles",
+    "validate_official_accounts",
+]
