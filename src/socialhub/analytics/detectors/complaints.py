@@ -8,7 +8,7 @@ from datetime import datetime
 from socialhub.analytics.detectors.burst import BurstCore, BurstParams, Verdict, thread_of, ts
 from socialhub.analytics.detectors.series import tokens
 from socialhub.analytics.params import Parametrised
-from socialhub.models import Mention, as_utc
+from socialhub.models import Mention, as_utc, is_brand_voice
 from socialhub.records.signals import Signal
 from socialhub.text import fold, index_tokens
 
@@ -142,6 +142,8 @@ class ComplaintDetector(Parametrised):
             self.exclude = frozenset({"praise"})
 
     def keys(self, m: Mention) -> list[tuple[str, int | None]]:
+        if is_brand_voice(m.categories):  # the brand's own posts and templates
+            return []
         if self.routed_only and not m.query_ids and not m.categories:
             return []
         cats: list[tuple[str, int | None]] = []
