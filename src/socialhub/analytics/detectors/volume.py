@@ -77,6 +77,9 @@ class VolumeDetector(Parametrised):
         per_thread: int = 2,
         tail: float = 1e-8,
         small_min: int = 12,
+        lag_below: float = 30.0,
+        shrink: float = 30.0,
+        pool: str = "query:",
         per_workspace: bool = True,
         total: bool = False,
         workspaces: Mapping[int, int] | None = None,
@@ -91,6 +94,9 @@ class VolumeDetector(Parametrised):
             per_thread=int(per_thread),
             tail=float(tail),
             small_min=int(small_min),
+            lag_below=float(lag_below),
+            shrink=float(shrink),
+            pool=str(pool),
         )
         self.core = BurstCore(self.params)
         self.per_workspace = per_workspace
