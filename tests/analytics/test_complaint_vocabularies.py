@@ -58,8 +58,14 @@ def test_an_english_complaint_surge_fires_on_a_sparse_category() -> None:
     now and then), then fifteen delivery complaints in half an hour: one alert on the
     category, within the half hour, and none before."""
     rng = random.Random(18)
-    calm = ["love the new phone", "what time does the store open", "great deal today",
-            "my package never arrived", "the ad on tv is funny", "who else is watching"]  # fmt: skip
+    calm = [
+        "love the new phone",
+        "what time does the store open",
+        "great deal today",
+        "my package never arrived",
+        "the ad on tv is funny",
+        "who else is watching",
+    ]
     stream, t = [], 0.0
     while t < 2 * 86_400:
         t += rng.expovariate(40 / 3600)

@@ -151,11 +151,11 @@ class ComplaintDetector(Parametrised):
         self.exclude = frozenset(exclude)
         self.min_score = float(min_score)
         if fallback is None:
-            pats = {c: [_pattern(t) for t in ts] for c, ts in default_vocabulary().items()}
+            pats = {c: [_pattern(w) for w in words] for c, words in default_vocabulary().items()}
         else:  # folded prefixes, as before vocabularies existed
             pats = {c: [" " + fold(p).replace("'", " ") for p in ps] for c, ps in fallback.items()}
-        for c, ts in (vocabulary or {}).items():
-            pats.setdefault(c, []).extend(_pattern(t) for t in ts)
+        for c, words in (vocabulary or {}).items():
+            pats.setdefault(c, []).extend(_pattern(w) for w in words)
         self.fallback = {c: sorted(set(ps)) for c, ps in pats.items()}
         self.cities = (
             _city_table(cities)
