@@ -39,6 +39,13 @@ class VolumeDetector(Parametrised):
         Sliding window lengths in seconds, shortest first.
     warmup
         Seconds of history a key needs before it may fire.
+    tail, small_min
+        The exact small-count rule (see ``smallcounts.py``) and its floor.
+    shrink, lag_below, pool
+        Sparse keys (issue 18): the daily profile shrunk towards flat by ``shrink``
+        posts an hour; windows expecting fewer than ``lag_below`` posts compared with
+        the level before they began, scaled by the rise of the other ``pool`` keys
+        (``query:``) over the window (see docs/detectors.md, "Small counts").
     per_workspace, total
         Also count per workspace (needs ``workspaces``) and over every routed mention.
     workspaces
