@@ -276,13 +276,13 @@ class NearDup(BaseEnricher):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        s = ctx.settings
+        s = ctx.options
         self.index = NearDupIndex(
-            num_perm=int(s.get("neardup_num_perm", 128)),
-            bands=int(s.get("neardup_bands", 32)),
-            threshold=float(s.get("neardup_threshold", 0.5)),
-            min_tokens=int(s.get("neardup_min_tokens", 5)),
-            max_clusters=int(s.get("neardup_max_clusters", 50_000)),
+            num_perm=s.neardup_num_perm,
+            bands=s.neardup_bands,
+            threshold=s.neardup_threshold,
+            min_tokens=s.neardup_min_tokens,
+            max_clusters=s.neardup_max_clusters,
         )
 
     def process(self, batch: list[Mention]) -> list[Mention | Dropped]:

@@ -18,6 +18,17 @@ from socialhub.models import Query, Role, Watchlist, WatchlistMember
 from socialhub.query.lint import lint
 from socialhub.reports.schedule import DEFAULT_SCHEDULES, validate_reports
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
+from socialhub.web.responses import Deleted, QueryList, QueryOut
+from socialhub.web.responses_features import (
+    AlertRouting,
+    MemberList,
+    MemberRole,
+    ReportSchedules,
+    SettingOut,
+    SourceList,
+    WatchlistList,
+    WatchlistOut,
+)
 from socialhub.web.source_health import health_summary
 
 router = APIRouter(prefix="/api")
@@ -59,7 +70,7 @@ def _checked(body: QueryIn) -> None:
         raise ApiError(400, "query_syntax", f"column {first.column}: {first.message}")
 
 
-@router.get("/workspaces/{slug}/queries", tags=["admin"])
+@router.get("/workspaces/{slug}/queries", response_model=QueryList, tags=["admin"])
 def list_queries(ctx: Admin, request: Request) -> dict[str, Any]:
     return {
         "items": [
@@ -68,7 +79,7 @@ def list_queries(ctx: Admin, request: Request) -> dict[str, Any]:
     }
 
 
-@router.post("/workspaces/{slug}/queries", status_code=201, tags=["admin"])
+@router.post("/workspaces/{slug}/queries", response_model=QueryOut, status_code=201, tags=["admin"])
 def add_query(ctx: Admin, request: Request, body: QueryIn) -> dict[str, Any]:
     """Create a query (refused with the linter's first error)."""
     _checked(body)
@@ -95,7 +106,7 @@ def _own_query(ctx: WorkspaceContext, request: Request, query_id: int) -> Query:
     return found
 
 
-@router.put("/workspaces/{slug}/queries/{query_id}", tags=["admin"])
+@router.put("/workspaces/{slug}/queries/{query_id}", response_model=QueryOut, tags=["admin"])
 def update_query(ctx: Admin, request: Request, query_id: RowId, body: QueryIn) -> dict[str, Any]:
     _checked(body)
     old = _own_query(ctx, request, query_id)
@@ -110,11 +121,11 @@ def update_query(ctx: Admin, request: Request, query_id: RowId, body: QueryIn) -
     return _query_json(q)
 
 
-@router.delete("/workspaces/{slug}/queries/{query_id}", tags=["admin"])
-def delete_query(ctx: Admin, request: Request, query_id: RowId) -> dict[str, Any]:
+@router.delete("/workspaces/{slug}/queries/{query_id}", response_model=Deleted, tags=["admin"])
+def delete_query(ctx: Admin, request: Request, query_id: RowId) -> Deleted:
     _own_query(ctx, request, query_id)
     store_of(request).workspaces.delete_query(query_id)
-    return {"deleted": query_id}
+    return Deleted(deleted=query_id)
 
 
 # -- watchlists ---------------------------------------------------------------------------
@@ -133,7 +144,7 @@ def _watchlist_json(w: Watchlist) -> dict[str, Any]:
     }
 
 
-@router.get("/workspaces/{slug}/watchlists", tags=["admin"])
+@router.get("/workspaces/{slug}/watchlists", response_model=WatchlistList, tags=["admin"])
 def list_watchlists(ctx: Admin, request: Request) -> dict[str, Any]:
     found = store_of(request).workspaces.list_watchlists(ctx.workspace_id)
     return {"items": [_watchlist_json(w) for w in found]}
@@ -176,7 +187,7 @@ def members_from_csv(text: str, default_type: str) -> list[WatchlistMember]:
     return out
 
 
-@router.post("/workspaces/{slug}/watchlists", tags=["admin"])
+@router.post("/workspaces/{slug}/watchlists", response_model=WatchlistOut, tags=["admin"])
 def import_watchlist(ctx: Admin, request: Request, body: WatchlistCsvIn) -> dict[str, Any]:
     """Create or replace a watchlist from CSV (admin)."""
     members = members_from_csv(body.csv, body.list_type)
@@ -186,13 +197,15 @@ def import_watchlist(ctx: Admin, request: Request, body: WatchlistCsvIn) -> dict
     return _watchlist_json(w)
 
 
-@router.delete("/workspaces/{slug}/watchlists/{watchlist_id}", tags=["admin"])
-def delete_watchlist(ctx: Admin, request: Request, watchlist_id: RowId) -> dict[str, Any]:
+@router.delete(
+    "/workspaces/{slug}/watchlists/{watchlist_id}", response_model=Deleted, tags=["admin"]
+)
+def delete_watchlist(ctx: Admin, request: Request, watchlist_id: RowId) -> Deleted:
     store = store_of(request)
     if not any(w.id == watchlist_id for w in store.workspaces.list_watchlists(ctx.workspace_id)):
         raise ApiError(404, "not_found", f"No watchlist {watchlist_id} in this workspace.")
     store.workspaces.delete_watchlist(watchlist_id)
-    return {"deleted": watchlist_id}
+    return Deleted(deleted=watchlist_id)
 
 
 # -- settings: alert routing, report schedules, sources -----------------------------------
@@ -236,7 +249,7 @@ def _setting(ctx: WorkspaceContext, request: Request, key: str) -> Any:
     return store_of(request).workspaces.get_workspace_settings(ctx.workspace_id).get(key)
 
 
-@router.get("/workspaces/{slug}/settings/alerts", tags=["admin"])
+@router.get("/workspaces/{slug}/settings/alerts", response_model=AlertRouting, tags=["admin"])
 def get_alert_routing(ctx: Admin, request: Request) -> dict[str, Any]:
     """Notification routes and minimum severity, and the detectors' tuning."""
     tuning = store_of(request).alerts.list_tuning(ctx.workspace_id)
@@ -256,15 +269,15 @@ def get_alert_routing(ctx: Admin, request: Request) -> dict[str, Any]:
     }
 
 
-@router.put("/workspaces/{slug}/settings/alerts", tags=["admin"])
-def set_alert_routing(ctx: Admin, request: Request, body: SettingIn) -> dict[str, Any]:
+@router.put("/workspaces/{slug}/settings/alerts", response_model=SettingOut, tags=["admin"])
+def set_alert_routing(ctx: Admin, request: Request, body: SettingIn) -> SettingOut:
     if body.value is not None and (problems := validate_alerts(body.value)):
         raise ApiError(400, "invalid_setting", "; ".join(problems))
     store_of(request).workspaces.set_workspace_setting(ctx.workspace_id, ALERTS_SETTING, body.value)
-    return {"value": body.value}
+    return SettingOut(value=body.value)
 
 
-@router.get("/workspaces/{slug}/settings/reports", tags=["admin"])
+@router.get("/workspaces/{slug}/settings/reports", response_model=ReportSchedules, tags=["admin"])
 def get_reports(ctx: Admin, request: Request) -> dict[str, Any]:
     """Report schedules (``default`` when the workspace has none) and recent reports."""
     value = _setting(ctx, request, REPORTS_SETTING)
@@ -287,17 +300,17 @@ def get_reports(ctx: Admin, request: Request) -> dict[str, Any]:
     }
 
 
-@router.put("/workspaces/{slug}/settings/reports", tags=["admin"])
-def set_reports(ctx: Admin, request: Request, body: SettingIn) -> dict[str, Any]:
+@router.put("/workspaces/{slug}/settings/reports", response_model=SettingOut, tags=["admin"])
+def set_reports(ctx: Admin, request: Request, body: SettingIn) -> SettingOut:
     if body.value is not None and (problems := validate_reports(body.value)):
         raise ApiError(400, "invalid_setting", "; ".join(problems))
     store_of(request).workspaces.set_workspace_setting(
         ctx.workspace_id, REPORTS_SETTING, body.value
     )
-    return {"value": body.value}
+    return SettingOut(value=body.value)
 
 
-@router.get("/workspaces/{slug}/sources", tags=["admin"])
+@router.get("/workspaces/{slug}/sources", response_model=SourceList, tags=["admin"])
 def sources(ctx: Admin, request: Request) -> dict[str, Any]:
     """Configured sources (hub and workspace) with the health each coordinator last
     recorded (``null``: none recorded yet; nothing is made up)."""
@@ -327,7 +340,7 @@ def sources(ctx: Admin, request: Request) -> dict[str, Any]:
 # -- members ------------------------------------------------------------------------------
 
 
-@router.get("/workspaces/{slug}/members", tags=["admin"])
+@router.get("/workspaces/{slug}/members", response_model=MemberList, tags=["admin"])
 def members(ctx: Admin, request: Request) -> dict[str, Any]:
     store = store_of(request)
     users = {u.id: u for u in store.accounts.list_users()}
@@ -350,8 +363,8 @@ class MemberIn(BaseModel):
     role: Role | None = Field(description="The role in this workspace; null removes it.")
 
 
-@router.put("/workspaces/{slug}/members/{username}", tags=["admin"])
-def set_member(ctx: Admin, request: Request, username: str, body: MemberIn) -> dict[str, Any]:
+@router.put("/workspaces/{slug}/members/{username}", response_model=MemberRole, tags=["admin"])
+def set_member(ctx: Admin, request: Request, username: str, body: MemberIn) -> MemberRole:
     """Change a member's role here or remove it (workspace admin); give any existing user
     a role here (site administrators only).
 
@@ -379,4 +392,4 @@ def set_member(ctx: Admin, request: Request, username: str, body: MemberIn) -> d
         store.accounts.remove_membership(ctx.workspace_id, user.id)
     else:
         store.accounts.set_membership(ctx.workspace_id, user.id, body.role)
-    return {"username": username, "role": body.role.value if body.role else None}
+    return MemberRole(username=username, role=body.role.value if body.role else None)

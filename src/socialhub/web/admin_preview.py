@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from socialhub.reports.schedule import Schedule, validate_reports
 from socialhub.web.access import WorkspaceContext, workspace
 from socialhub.web.admin_api import SettingIn, validate_alerts
+from socialhub.web.responses_features import AlertsPreview, Problems, ReportsPreview
 from socialhub.web.series import zone
 from socialhub.web.wall_layout import validate_walls
 
@@ -48,25 +49,31 @@ def next_runs(value: Any, tz: str, now: datetime, count: int = 3) -> dict[str, l
     return out
 
 
-@router.post("/workspaces/{slug}/settings/alerts/preview", tags=["admin"])
-def preview_alerts(ctx: Admin, body: SettingIn) -> dict[str, Any]:
+@router.post(
+    "/workspaces/{slug}/settings/alerts/preview", response_model=AlertsPreview, tags=["admin"]
+)
+def preview_alerts(ctx: Admin, body: SettingIn) -> AlertsPreview:
     """Problems of a draft alert routing, or what it would do in plain words."""
     problems = [] if body.value is None else validate_alerts(body.value)
-    return {"problems": problems, "lines": [] if problems else alert_routing_lines(body.value)}
+    return AlertsPreview(
+        problems=problems, lines=[] if problems else alert_routing_lines(body.value)
+    )
 
 
-@router.post("/workspaces/{slug}/settings/reports/preview", tags=["admin"])
-def preview_reports(ctx: Admin, request: Request, body: SettingIn) -> dict[str, Any]:
+@router.post(
+    "/workspaces/{slug}/settings/reports/preview", response_model=ReportsPreview, tags=["admin"]
+)
+def preview_reports(ctx: Admin, request: Request, body: SettingIn) -> ReportsPreview:
     """Problems of draft report schedules, or their next runs (workspace time zone)."""
     problems = [] if body.value is None else validate_reports(body.value)
     if problems:
-        return {"problems": problems, "next_runs": {}}
+        return ReportsPreview(problems=problems, next_runs={})
     value = body.value if body.value is not None else [{"name": "press-digest"}]
     now = request.app.state.auth.clock()
-    return {"problems": [], "next_runs": next_runs(value, ctx.workspace.timezone, now)}
+    return ReportsPreview(problems=[], next_runs=next_runs(value, ctx.workspace.timezone, now))
 
 
-@router.post("/workspaces/{slug}/walls/preview", tags=["admin"])
-def preview_walls(ctx: Admin, body: SettingIn) -> dict[str, Any]:
+@router.post("/workspaces/{slug}/walls/preview", response_model=Problems, tags=["admin"])
+def preview_walls(ctx: Admin, body: SettingIn) -> Problems:
     """Problems of draft wall layouts (the form draws the screens itself)."""
-    return {"problems": validate_walls(body.value) if body.value is not None else []}
+    return Problems(problems=validate_walls(body.value) if body.value is not None else [])

@@ -86,7 +86,7 @@ def create_app(
     app.state.engagement = engagement
     app.state.echarts = ECHARTS if (ECHARTS / "echarts.min.js").is_file() else None
     if bootstrap_admin:
-        ensure_admin(store)
+        ensure_admin(store.accounts)
     app.mount("/static", StaticFiles(packages=[("socialhub.web", "static")]), name="static")
     if app.state.echarts is not None:
         app.mount("/vendor/echarts", StaticFiles(directory=ECHARTS), name="echarts")

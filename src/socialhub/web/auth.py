@@ -15,7 +15,7 @@ from functools import cache
 from socialhub.config.passwords import hash_password, needs_rehash, verify_password
 from socialhub.models import Role, User
 from socialhub.records.sessions import ApiToken, WebSession
-from socialhub.store.base import Store
+from socialhub.store.base import AccountStore, Store
 from socialhub.web.security import (
     AuthConfig,
     digest,
@@ -67,15 +67,15 @@ class LoginError(Exception):
         self.retry_after = retry_after
 
 
-def _principal(store: Store, user: User, via: str) -> Principal:
+def _principal(accounts: AccountStore, user: User, via: str) -> Principal:
     assert user.id is not None
-    roles = {m.workspace_id: m.role for m in store.accounts.list_memberships(user_id=user.id)}
-    return Principal(user, user.id in store.accounts.site_admin_ids(), roles, via)
+    roles = {m.workspace_id: m.role for m in accounts.list_memberships(user_id=user.id)}
+    return Principal(user, user.id in accounts.site_admin_ids(), roles, via)
 
 
-def _user_by_id(store: Store, user_id: int) -> User | None:
+def _user_by_id(accounts: AccountStore, user_id: int) -> User | None:
     # The protocol looks users up by name; the web has an id (a handful of users).
-    return next((u for u in store.accounts.list_users() if u.id == user_id), None)
+    return next((u for u in accounts.list_users() if u.id == user_id), None)
 
 
 def from_session(
@@ -91,13 +91,13 @@ def from_session(
     ):
         store.sessions.delete_session(session.id_hash)
         return None
-    user = _user_by_id(store, session.user_id)
+    user = _user_by_id(store.accounts, session.user_id)
     if user is None or not user.is_active:
         store.sessions.delete_session(session.id_hash)
         return None
     if now - session.last_seen_at > config.touch_every:
         store.sessions.touch_session(session.id_hash, now)
-    principal = _principal(store, user, "session")
+    principal = _principal(store.accounts, user, "session")
     principal.session = session
     return principal
 
@@ -106,12 +106,12 @@ def from_token(store: Store, token: str, now: datetime) -> Principal | None:
     found = store.sessions.find_api_token(digest(token))
     if found is None:
         return None
-    user = _user_by_id(store, found.user_id)
+    user = _user_by_id(store.accounts, found.user_id)
     if user is None or not user.is_active:
         return None
     if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
         store.sessions.touch_api_token(found.id or 0, now)
-    principal = _principal(store, user, "token")
+    principal = _principal(store.accounts, user, "token")
     principal.token = found
     return principal
 

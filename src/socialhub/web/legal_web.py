@@ -24,6 +24,7 @@ from socialhub.legal.desk import LegalConfig, LegalDesk, LegalError
 from socialhub.store.legal import REASONS, STATUSES
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.pages import render
+from socialhub.web.responses_features import CaseList, CaseOut, LegalSent
 
 router = APIRouter()
 Send = Annotated[WorkspaceContext, Depends(workspace("legal.send"))]
@@ -105,14 +106,16 @@ class SendBody(BaseModel):
     note: str = Field("", max_length=20_000)
 
 
-@router.post("/api/workspaces/{slug}/legal/send", tags=["legal"], status_code=201)
-async def send_api(request: Request, ctx: Send, body: SendBody) -> dict[str, Any]:
+@router.post(
+    "/api/workspaces/{slug}/legal/send", response_model=LegalSent, tags=["legal"], status_code=201
+)
+async def send_api(request: Request, ctx: Send, body: SendBody) -> LegalSent:
     """Send a mention, an alert or a story to legal: open a case, or add it to ``case_id``."""
     case, added = await run_in_threadpool(
         _send, desk_of(request), ctx, body.kind, body.item_id, body.reason, body.title,
         body.case_id, body.note,
     )  # fmt: skip
-    return {"case": case.id, "added": added}
+    return LegalSent(case=case.id, added=added)
 
 
 # -- cases (legal and admin) -----------------------------------------------------------
@@ -128,7 +131,7 @@ def _listing(desk: LegalDesk, ws: int) -> list[dict[str, Any]]:
     return out
 
 
-@router.get("/api/workspaces/{slug}/legal/cases", tags=["legal"])
+@router.get("/api/workspaces/{slug}/legal/cases", response_model=CaseList, tags=["legal"])
 async def cases_api(request: Request, ctx: Manage) -> dict[str, Any]:
     """The workspace's cases: open ones first, then the most recently touched."""
     return {"items": await run_in_threadpool(_listing, desk_of(request), ctx.workspace_id)}
@@ -151,7 +154,7 @@ def _case_view(desk: LegalDesk, ctx: WorkspaceContext, case_id: int) -> dict[str
     }
 
 
-@router.get("/api/workspaces/{slug}/legal/cases/{case_id}", tags=["legal"])
+@router.get("/api/workspaces/{slug}/legal/cases/{case_id}", response_model=CaseOut, tags=["legal"])
 async def case_api(request: Request, ctx: Manage, case_id: CaseId) -> dict[str, Any]:
     """A case with its items, captures, notes and custody log (the view is recorded)."""
     view = await run_in_threadpool(_case_view, desk_of(request), ctx, case_id)

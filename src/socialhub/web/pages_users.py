@@ -86,7 +86,7 @@ async def users_action(
     try:
         await run_in_threadpool(
             lambda: set_active(
-                store_of(request),
+                store_of(request).accounts,
                 username,
                 action == "activate",
                 actor=who.user.username,

@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from socialhub.records.reports import Report
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.pages import render
+from socialhub.web.responses_features import ReportList, ReportOut
 
 router = APIRouter()
 
@@ -38,7 +39,7 @@ async def _report(request: Request, ctx: WorkspaceContext, report_id: int) -> Re
     return report
 
 
-@router.get("/api/workspaces/{slug}/reports", tags=["reports"])
+@router.get("/api/workspaces/{slug}/reports", response_model=ReportList, tags=["reports"])
 async def list_reports(
     request: Request,
     ctx: View,
@@ -55,7 +56,9 @@ async def list_reports(
     return {"items": [r.summary() for r in reports]}
 
 
-@router.get("/api/workspaces/{slug}/reports/{report_id}", tags=["reports"])
+@router.get(
+    "/api/workspaces/{slug}/reports/{report_id}", response_model=ReportOut, tags=["reports"]
+)
 async def get_report(request: Request, ctx: View, report_id: RowId) -> dict[str, Any]:
     report = await _report(request, ctx, report_id)
     return report.summary() | {"has_html": bool(report.html), "has_pdf": bool(report.pdf)}

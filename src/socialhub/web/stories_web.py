@@ -17,6 +17,8 @@ from socialhub.store.legal import REASONS
 from socialhub.store.stories import ORDERS, StoryStore
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.pages import render
+from socialhub.web.responses import StoryOut
+from socialhub.web.responses_features import StoryList, StoryMentions
 
 router = APIRouter()
 
@@ -37,7 +39,7 @@ async def _story(request: Request, ctx: WorkspaceContext, story_id: int) -> Stor
     return rec
 
 
-@router.get("/api/workspaces/{slug}/stories", tags=["stories"])
+@router.get("/api/workspaces/{slug}/stories", response_model=StoryList, tags=["stories"])
 async def list_stories(
     request: Request,
     ctx: View,
@@ -61,12 +63,16 @@ async def list_stories(
     return {"items": [s.to_dict() for s in stories]}
 
 
-@router.get("/api/workspaces/{slug}/stories/{story_id}", tags=["stories"])
+@router.get("/api/workspaces/{slug}/stories/{story_id}", response_model=StoryOut, tags=["stories"])
 async def get_story(request: Request, ctx: View, story_id: RowId) -> dict[str, Any]:
     return (await _story(request, ctx, story_id)).to_dict()
 
 
-@router.get("/api/workspaces/{slug}/stories/{story_id}/mentions", tags=["stories"])
+@router.get(
+    "/api/workspaces/{slug}/stories/{story_id}/mentions",
+    response_model=StoryMentions,
+    tags=["stories"],
+)
 async def story_mentions(
     request: Request,
     ctx: View,

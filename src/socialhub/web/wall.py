@@ -29,6 +29,8 @@ from socialhub.web.access import ApiError, WorkspaceContext, principal, store_of
 from socialhub.web.admin_api import RowId
 from socialhub.web.auth import Principal
 from socialhub.web.live_scope import WorkspaceScope, member_still_allowed, wall_key_still_allowed
+from socialhub.web.responses import Revoked
+from socialhub.web.responses_features import NewWallKey, WallList, WallsSaved, WallState
 from socialhub.web.security import SESSION_COOKIE, digest
 from socialhub.web.wall_layout import (
     SETTING,
@@ -135,7 +137,7 @@ def wall_state(ctx: WorkspaceContext, layout: dict[str, Any], request: Request) 
     }
 
 
-@router.get("/kiosk/{slug}/{wall}", tags=["wall"])
+@router.get("/kiosk/{slug}/{wall}", response_model=WallState, tags=["wall"])
 def kiosk_state(opened: Kiosk, request: Request) -> dict[str, Any]:
     """A wall's layout, whether crisis mode is on, and every panel's data (read-only)."""
     ctx, layout = opened
@@ -149,7 +151,7 @@ def kiosk_live(opened: Kiosk, request: Request, key: Key = None) -> StreamingRes
     ctx, _ = opened
     store = store_of(request)
     if key:
-        allowed = wall_key_still_allowed(store, key)
+        allowed = wall_key_still_allowed(store.walls, key)
     else:
         allowed = member_still_allowed(
             store, ctx.principal, ctx.workspace_id, request.app.state.auth
@@ -160,7 +162,7 @@ def kiosk_live(opened: Kiosk, request: Request, key: Key = None) -> StreamingRes
 # -- administration (workspace admins) ----------------------------------------------------
 
 
-@router.get("/workspaces/{slug}/walls", tags=["wall"])
+@router.get("/workspaces/{slug}/walls", response_model=WallList, tags=["wall"])
 def list_walls(ctx: View, request: Request) -> dict[str, Any]:
     """The workspace's walls (defaults filled in); kiosk keys for admins."""
     store = store_of(request)
@@ -177,7 +179,7 @@ class WallsIn(BaseModel):
     walls: list[dict[str, Any]] = Field(max_length=50)
 
 
-@router.put("/workspaces/{slug}/walls", tags=["wall"])
+@router.put("/workspaces/{slug}/walls", response_model=WallsSaved, tags=["wall"])
 def save_walls(ctx: Admin, request: Request, body: WallsIn) -> dict[str, Any]:
     """Replace the workspace's wall layouts (admin); answers 400 with every problem."""
     problems = validate_walls(body.walls)
@@ -192,7 +194,9 @@ class WallKeyIn(BaseModel):
     name: str = Field("", max_length=100, description="Which screen uses it.")
 
 
-@router.post("/workspaces/{slug}/walls/tokens", status_code=201, tags=["wall"])
+@router.post(
+    "/workspaces/{slug}/walls/tokens", response_model=NewWallKey, status_code=201, tags=["wall"]
+)
 def add_wall_key(ctx: Admin, request: Request, body: WallKeyIn) -> dict[str, Any]:
     """A kiosk key for one wall: its value and URL are in this answer only."""
     store = store_of(request)
@@ -217,10 +221,10 @@ def add_wall_key(ctx: Admin, request: Request, body: WallKeyIn) -> dict[str, Any
     return {"token": value, "url": url, **record.to_dict()}
 
 
-@router.delete("/workspaces/{slug}/walls/tokens/{token_id}", tags=["wall"])
-def revoke_wall_key(ctx: Admin, request: Request, token_id: RowId) -> dict[str, Any]:
+@router.delete("/workspaces/{slug}/walls/tokens/{token_id}", response_model=Revoked, tags=["wall"])
+def revoke_wall_key(ctx: Admin, request: Request, token_id: RowId) -> Revoked:
     if not store_of(request).walls.revoke_wall_token(
         ctx.workspace_id, token_id, request.app.state.auth.clock()
     ):
         raise ApiError(404, "not_found", f"No live wall key {token_id} in this workspace.")
-    return {"revoked": token_id}
+    return Revoked(revoked=token_id)
