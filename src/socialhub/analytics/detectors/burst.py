@@ -50,6 +50,7 @@ class BurstParams:
     # window: the window is compared with the level learnt before it began, not with
     # a level that has already absorbed the window's first minutes (0 = off)
     lag_below: float = 0.0
+    lag_cold: bool = True  # False: only once the key's daily profile is learnt
     shrink: float = 0.0  # posts an hour: shrinks a sparse key's daily profile towards flat
     # keys starting with this prefix form a pool ("similar queries"): a lagged window is
     # scaled by how much the *other* pooled keys rose over it, so a rise they all share
@@ -69,6 +70,7 @@ class BurstParams:
             "tail": self.tail,
             "small_min": self.small_min,
             "lag_below": self.lag_below,
+            "lag_cold": self.lag_cold,
             "shrink": self.shrink,
             "pool": self.pool,
         }
@@ -164,6 +166,7 @@ class BurstCore:
             ("tail", 0.0),
             ("small_min", 8),
             ("lag_below", 0.0),
+            ("lag_cold", True),
             ("shrink", 0.0),
             ("pool", ""),
         ):
@@ -332,6 +335,8 @@ class BurstCore:
         p = self.p
         w = p.windows[i]
         if p.lag_below <= 0.0 or not st.levels or level * w / p.bucket >= p.lag_below:
+            return level
+        if not p.lag_cold and not b.seasonal:
             return level
         k = min(int(w // p.bucket) + 1, len(st.levels))
         lagged = st.levels[-k]

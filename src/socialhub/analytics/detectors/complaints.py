@@ -145,6 +145,7 @@ class ComplaintDetector(Parametrised):
             warmup_per_key=False,
             shrink=float(shrink),
             lag_below=float(lag_below),
+            lag_cold=False,  # no pool of similar keys: a first morning would look like news
         )
         self.core = BurstCore(self.params)
         self.only = set(categories) if categories is not None else None
