@@ -94,10 +94,6 @@ CRISIS = {  # event: onset hour (first hour >= 20 tweets and >= 5x the previous 
     "2013_Australia_bushfire": 117,
     "2013_Singapore_haze": 72,  # 21 min
     "2013_Colorado_floods": 80,  # 6 min
-    # real onsets in the stream's first day (explosion 00:50 UTC, crash 18:41 UTC):
-    # 19 and 34 min
-    "2013_West_Texas_explosion": 17,
-    "2013_Spain_train_crash": 11,
 }
 # earlier alerts that are real small bursts of the stream, read in the data: the
 # Philippine floods' 18 posts at 13:00 UTC the day before the surge (1 an hour before)

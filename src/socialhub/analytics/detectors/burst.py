@@ -334,13 +334,14 @@ class BurstCore:
         level = b.level
         p = self.p
         w = p.windows[i]
-        if p.lag_below <= 0.0 or not st.levels or level * w / p.bucket >= p.lag_below:
-            return level
-        if not p.lag_cold and not b.seasonal:
+        if p.lag_below <= 0.0 or not st.levels or (not p.lag_cold and not b.seasonal):
             return level
         k = min(int(w // p.bucket) + 1, len(st.levels))
         lagged = st.levels[-k]
+        if lagged * w / p.bucket >= p.lag_below:  # expected before the window: plenty
+            return level
         pool = self.keys.get(self.POOL) if p.pool else None
+        pooled = False
         if pool is not None and pool.levels and pool is not st:
             self.roll(pool, t)
             kp = min(int(w // p.bucket) + 1, len(pool.levels))
@@ -348,6 +349,10 @@ class BurstCore:
             others = pool.counts.sums[i] - st.counts.sums[i]
             if others_exp >= 3.0:  # too few other posts expected: nothing to compare
                 lagged *= max(1.0, others / others_exp)
+                pooled = True
+        if not b.seasonal and not pooled:
+            # a cold key alone: its own first morning would look like news
+            return level
         return min(level, lagged)
 
     def needs(self, st: KeyState, t: float) -> list[float]:

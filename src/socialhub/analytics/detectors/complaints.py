@@ -126,7 +126,7 @@ class ComplaintDetector(Parametrised):
         warmup: float = 3600.0,
         per_thread: int = 2,
         shrink: float = 30.0,
-        lag_below: float = 30.0,
+        lag_below: float = 1.0,
         fallback: Mapping[str, list[str]] | None = None,
         vocabulary: Mapping[str, list[str]] | None = None,
         cities: Iterable[str] | None = None,
