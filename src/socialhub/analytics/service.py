@@ -36,7 +36,7 @@ from socialhub.alerts.channels import Channel
 from socialhub.alerts.channels.inapp import InAppChannel
 from socialhub.alerts.manager import AlertManager, Outcome
 from socialhub.alerts.official import official_handles
-from socialhub.alerts.routing import Route, Router
+from socialhub.alerts.routing import Route, Router, workspace_locale
 from socialhub.alerts.triggers import WatchlistTrigger
 from socialhub.analytics.detectors.runner import DetectorSet
 from socialhub.analytics.launch_monitor import LaunchMonitor, LaunchWatch
@@ -134,7 +134,12 @@ class DetectorService:
         if router is None:
             channels = channels_from_env(store)
             severity = self.options.notify_min_severity
-            router = Router(store.alerts, channels, default_routes(channels, severity))
+            router = Router(
+                store.alerts,
+                channels,
+                default_routes(channels, severity),
+                locale_of=workspace_locale(store.workspaces),
+            )
         self.router = router
         self.refresh_every = self.options.refresh_seconds
         self.checkpoint_every = self.options.checkpoint_seconds

@@ -201,6 +201,8 @@ def _apply_user(
         # Deactivation is done in the web admin; re-applying the file must not undo it.
         is_active=existing.is_active if existing else True,
         id=existing.id if existing else None,
+        # the UI language is the user's own choice (account page), not the file's
+        locale=existing.locale if existing else "",
     )
     if existing == wanted:
         report.count("user", "unchanged", spec.username)
@@ -213,7 +215,9 @@ def _apply_workspace(
     spec: WorkspaceSpec, workspaces: WorkspaceStore, report: ApplyReport
 ) -> Workspace:
     existing = workspaces.get_workspace(spec.slug)
-    wanted = Workspace(spec.slug, spec.name, spec.timezone, existing.id if existing else None)
+    wanted = Workspace(
+        spec.slug, spec.name, spec.timezone, existing.id if existing else None, spec.locale
+    )
     if existing == wanted:
         report.count("workspace", "unchanged", spec.slug)
         return existing

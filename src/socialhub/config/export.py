@@ -65,6 +65,7 @@ def export_config(store: Store, *, workspaces: Sequence[str] | None = None) -> s
             tomlw.pair("slug", ws.slug),
             tomlw.pair("name", ws.name),
             tomlw.pair("timezone", ws.timezone),
+            tomlw.pair("locale", ws.locale),
         ]
         members = sorted(
             (users[m.user_id].username, m.role.value)

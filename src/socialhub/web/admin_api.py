@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
+from socialhub.i18n import _
 from socialhub.models import Query, Role, Watchlist, WatchlistMember
 from socialhub.query.lint import lint
 from socialhub.reports.schedule import DEFAULT_SCHEDULES, validate_reports
@@ -67,7 +68,12 @@ def _checked(body: QueryIn) -> None:
     errors = [m for m in lint(body.definition) if m.level == "error"]
     if errors:
         first = errors[0]
-        raise ApiError(400, "query_syntax", f"column {first.column}: {first.message}")
+        raise ApiError(
+            400,
+            "query_syntax",
+            _("column %(column)s: %(message)s")
+            % {"column": first.column, "message": first.message},
+        )
 
 
 @router.get("/workspaces/{slug}/queries", response_model=QueryList, tags=["admin"])
@@ -85,7 +91,9 @@ def add_query(ctx: Admin, request: Request, body: QueryIn) -> dict[str, Any]:
     _checked(body)
     store = store_of(request)
     if any(q.name == body.name for q in store.workspaces.list_queries(ctx.workspace_id)):
-        raise ApiError(409, "conflict", f"A query is already named {body.name!r}.")
+        raise ApiError(
+            409, "conflict", _("A query is already named %(name)r.") % {"name": body.name}
+        )
     q = store.workspaces.upsert_query(
         Query(ctx.workspace_id, body.name, body.definition, body.description, body.enabled)
     )
@@ -102,7 +110,9 @@ def _own_query(ctx: WorkspaceContext, request: Request, query_id: int) -> Query:
         None,
     )
     if found is None:
-        raise ApiError(404, "not_found", f"No query {query_id} in this workspace.")
+        raise ApiError(
+            404, "not_found", _("No query %(query_id)s in this workspace.") % {"query_id": query_id}
+        )
     return found
 
 
@@ -114,7 +124,9 @@ def update_query(ctx: Admin, request: Request, query_id: RowId, body: QueryIn) -
     if body.name != old.name and any(
         q.name == body.name for q in store.workspaces.list_queries(ctx.workspace_id)
     ):
-        raise ApiError(409, "conflict", f"A query is already named {body.name!r}.")
+        raise ApiError(
+            409, "conflict", _("A query is already named %(name)r.") % {"name": body.name}
+        )
     q = store.workspaces.upsert_query(
         Query(ctx.workspace_id, body.name, body.definition, body.description, body.enabled, old.id)
     )
@@ -203,7 +215,11 @@ def import_watchlist(ctx: Admin, request: Request, body: WatchlistCsvIn) -> dict
 def delete_watchlist(ctx: Admin, request: Request, watchlist_id: RowId) -> Deleted:
     store = store_of(request)
     if not any(w.id == watchlist_id for w in store.workspaces.list_watchlists(ctx.workspace_id)):
-        raise ApiError(404, "not_found", f"No watchlist {watchlist_id} in this workspace.")
+        raise ApiError(
+            404,
+            "not_found",
+            _("No watchlist %(watchlist_id)s in this workspace.") % {"watchlist_id": watchlist_id},
+        )
     store.workspaces.delete_watchlist(watchlist_id)
     return Deleted(deleted=watchlist_id)
 
@@ -381,13 +397,20 @@ def set_member(ctx: Admin, request: Request, username: str, body: MemberIn) -> M
         raise ApiError(
             403,
             "forbidden",
-            f"{username!r} is not a member of this workspace; only a site administrator "
-            "can add a user to a workspace.",
+            _(
+                "%(username)r is not a member of this workspace; only a site administrator "
+                "can add a user to a workspace."
+            )
+            % {"username": username},
         )
     if user is None or user.id is None:
-        raise ApiError(404, "not_found", f"No user {username!r} (create users with the CLI).")
+        raise ApiError(
+            404,
+            "not_found",
+            _("No user %(username)r (create users with the CLI).") % {"username": username},
+        )
     if user.id == ctx.principal.user.id and body.role != Role.ADMIN:
-        raise ApiError(409, "conflict", "You cannot take your own admin role away.")
+        raise ApiError(409, "conflict", _("You cannot take your own admin role away."))
     if body.role is None:
         store.accounts.remove_membership(ctx.workspace_id, user.id)
     else:

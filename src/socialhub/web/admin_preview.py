@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
+from socialhub.i18n import N_, _
 from socialhub.reports.schedule import Schedule, validate_reports
 from socialhub.web.access import WorkspaceContext, workspace
 from socialhub.web.admin_api import SettingIn, validate_alerts
@@ -23,19 +24,31 @@ router = APIRouter(prefix="/api")
 Admin = Annotated[WorkspaceContext, Depends(workspace("workspace.admin"))]
 
 
+CHANNEL_NAMES = {"inapp": N_("inapp"), "email": N_("email"), "webhook": N_("webhook")}
+
+
 def _severity_words(n: int) -> str:
-    return "every alert" if n <= 1 else f"alerts of severity {n} and above"
+    if n <= 1:
+        return _("every alert")
+    return _("alerts of severity %(n)s and above") % {"n": n}
 
 
 def alert_routing_lines(value: Any) -> list[str]:
-    """The routing in sentences (``value`` already valid)."""
+    """The routing in sentences (``value`` already valid), in the request's language."""
     if value is None:
-        return ["No routing: alerts are recorded and shown in the app only."]
-    lines = [f"Recorded: {_severity_words(int(value.get('min_severity', 1)))}."]
+        return [_("No routing: alerts are recorded and shown in the app only.")]
+    lines = [
+        _("Recorded: %(what)s.") % {"what": _severity_words(int(value.get("min_severity", 1)))}
+    ]
     for r in value.get("routes", []):
-        who = ", ".join(r["channels"])
-        only = f" from {', '.join(r['detectors'])}" if r.get("detectors") else ""
-        lines.append(f"Sent to {who}: {_severity_words(int(r.get('min_severity', 1)))}{only}.")
+        who = ", ".join(_(CHANNEL_NAMES.get(c, c)) for c in r["channels"])
+        what = _severity_words(int(r.get("min_severity", 1)))
+        if r.get("detectors"):
+            what = _("%(what)s from %(detectors)s") % {
+                "what": what,
+                "detectors": ", ".join(r["detectors"]),
+            }
+        lines.append(_("Sent to %(who)s: %(what)s.") % {"who": who, "what": what})
     return lines
 
 

@@ -15,10 +15,13 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from socialhub.alerts import render
 from socialhub.alerts.manager import AlertManager, AlertStateError
 from socialhub.analytics.share_of_voice import SETTING as SOV_SETTING
 from socialhub.analytics.share_of_voice import Compared, compared_queries
+from socialhub.i18n import _
 from socialhub.models import Mention, utcnow
+from socialhub.records.alerts import Alert
 from socialhub.serialize import mention_to_dict
 from socialhub.store.base import DashboardStore, WorkspaceStore
 from socialhub.store.dashboard import FACET_FIELDS
@@ -75,7 +78,9 @@ def _time(value: str | None, name: str) -> datetime | None:
     try:
         t = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+"))
     except ValueError as exc:
-        raise ApiError(400, "bad_request", f"{name}: not an ISO 8601 date-time") from exc
+        raise ApiError(
+            400, "bad_request", _("%(name)s: not an ISO 8601 date-time") % {"name": name}
+        ) from exc
     return t if t.tzinfo else t.replace(tzinfo=UTC)  # naive times are UTC, like storage
 
 
@@ -83,7 +88,7 @@ def window(since: str | None, until: str | None) -> tuple[datetime, datetime]:
     end = _time(until, "until") or utcnow()
     start = _time(since, "since") or end - timedelta(days=7)
     if end <= start:
-        raise ApiError(400, "bad_request", "until must be after since")
+        raise ApiError(400, "bad_request", _("until must be after since"))
     return start, end
 
 
@@ -249,7 +254,7 @@ def volume(
     """Mentions per bucket for each query of the workspace (local time zone)."""
     store = store_of(request)
     b = _buckets(ctx, since, until, interval)
-    _, end = window(since, until)
+    _start, end = window(since, until)
     per_query: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for qid, slot, n in store.dashboard.query_volume_slots(ctx.workspace_id, b.starts[0], end):
         per_query[qid].append((slot, n))
@@ -271,7 +276,7 @@ def sentiment_series(
 ) -> dict[str, Any]:
     """Mentions per bucket and sentiment label (``none``: not analysed)."""
     b = _buckets(ctx, since, until, interval)
-    _, end = window(since, until)
+    _start, end = window(since, until)
     per_label: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for label, slot, n in store_of(request).dashboard.sentiment_slots(
         ctx.workspace_id, b.starts[0], end
@@ -305,7 +310,7 @@ def share_of_voice(
     store = store_of(request)
     start, end = window(since, until)
     totals: dict[int, int] = defaultdict(int)
-    for qid, _, n in store.dashboard.query_volume_slots(ctx.workspace_id, start, end):
+    for qid, _slot, n in store.dashboard.query_volume_slots(ctx.workspace_id, start, end):
         totals[qid] += n
     all_queries = store.workspaces.list_queries(ctx.workspace_id)
     if queries:
@@ -401,10 +406,17 @@ def alerts(
         and (end is None or a.last_t < end)
     ]
     return {
-        "items": [a.to_dict() for a in kept[:limit]],
+        "items": [alert_json(a) for a in kept[:limit]],
         "total": len(kept),
         "detectors": detectors,
     }
+
+
+def alert_json(alert: Alert) -> dict[str, Any]:
+    """An alert as stored, plus ``display_title``: its title in the request's language."""
+    data = alert.to_dict()
+    data["display_title"] = render.title(alert)
+    return data
 
 
 class ResolveIn(BaseModel):
@@ -417,7 +429,9 @@ def _alert_action(
     store = store_of(request)
     alert = store.alerts.get_alert(alert_id)
     if alert is None or alert.workspace_id != ctx.workspace_id:
-        raise ApiError(404, "not_found", f"No alert {alert_id} in this workspace.")
+        raise ApiError(
+            404, "not_found", _("No alert %(alert_id)s in this workspace.") % {"alert_id": alert_id}
+        )
     manager = AlertManager(store)
     by = ctx.principal.user.username
     now = request.app.state.auth.clock()
@@ -428,7 +442,7 @@ def _alert_action(
             done = manager.resolve(alert_id, by, at=now, note=note)
     except AlertStateError as exc:
         raise ApiError(409, "conflict", str(exc)) from exc
-    return done.to_dict()
+    return alert_json(done)
 
 
 @router.post("/workspaces/{slug}/alerts/{alert_id}/ack", response_model=AlertOut, tags=["alerts"])

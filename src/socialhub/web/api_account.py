@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from socialhub.i18n import _
 from socialhub.web.access import ApiError, principal, session_only, site_admin, store_of
 from socialhub.web.api import RowId, workspaces_of
 from socialhub.web.auth import Principal, create_token
@@ -59,7 +60,9 @@ def revoke_token(token_id: RowId, request: Request, who: Principal = Depends(pri
     if not store_of(request).sessions.revoke_api_token(
         who.user_id, token_id, request.app.state.auth.clock()
     ):
-        raise ApiError(404, "not_found", f"No live token {token_id} of yours.")
+        raise ApiError(
+            404, "not_found", _("No live token %(token_id)s of yours.") % {"token_id": token_id}
+        )
     return Revoked(revoked=token_id)
 
 
@@ -69,7 +72,7 @@ def revoke_token(token_id: RowId, request: Request, who: Principal = Depends(pri
 @router.get("/quarantine", response_model=QuarantineList, tags=["admin"])
 def quarantine(
     request: Request,
-    _: Principal = Depends(site_admin),
+    _admin: Principal = Depends(site_admin),
     source: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from socialhub.i18n import _
 from socialhub.web.access import ApiError, principal, site_admin, store_of
 from socialhub.web.accounts import (
     MAX_PASSWORD,
@@ -99,7 +100,7 @@ def activate(
 @router.get("/users/events", response_model=UserEventList, tags=["admin"])
 def user_events(
     request: Request,
-    _: Principal = Depends(site_admin),
+    _admin: Principal = Depends(site_admin),
     username: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
@@ -110,7 +111,7 @@ def user_events(
     if username is not None:
         user = store.accounts.get_user(username)
         if user is None or user.id is None:
-            raise ApiError(404, "not_found", f"No user {username!r}.")
+            raise ApiError(404, "not_found", _("No user %(username)r.") % {"username": username})
         user_id = user.id
     events = store.accounts.list_user_events(user_id, limit)
     return {"items": [e.to_dict() for e in events]}

@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from socialhub import __version__
+from socialhub.i18n import _
 from socialhub.legal.desk import LegalConfig
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.store.base import Store
@@ -33,6 +34,7 @@ from socialhub.web import (
     engage_pages,
     explore,
     legal_web,
+    locale_web,
     pages,
     pages_users,
     pages_workspace,
@@ -43,6 +45,7 @@ from socialhub.web import (
 from socialhub.web.access import ApiError
 from socialhub.web.bootstrap import ensure_admin
 from socialhub.web.live import LiveFeed
+from socialhub.web.locale_web import LocaleMiddleware
 from socialhub.web.security import AuthConfig
 
 FRONTEND = Path(__file__).parent / "frontend"
@@ -109,6 +112,7 @@ def create_app(
         engage_api,
         engage_pages,
         stories_web,
+        locale_web,
     ):
         app.include_router(extra.router)
     _errors(app)
@@ -130,6 +134,7 @@ def create_app(
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
+    app.add_middleware(LocaleMiddleware)  # outermost: every request has its locale
     return app
 
 
@@ -145,7 +150,9 @@ def _error(request: Request, status: int, error: str, message: str, **extra: Any
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-    return pages.render("error.html", status, title=f"Error {status}", message=message)
+    return pages.render(
+        "error.html", status, title=_("Error %(status)s") % {"status": status}, message=message
+    )
 
 
 def _errors(app: FastAPI) -> None:

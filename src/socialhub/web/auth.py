@@ -13,6 +13,7 @@ from datetime import datetime
 from functools import cache
 
 from socialhub.config.passwords import hash_password, needs_rehash, verify_password
+from socialhub.i18n import _
 from socialhub.models import Role, User
 from socialhub.records.sessions import ApiToken, WebSession
 from socialhub.store.base import AccountStore, Store
@@ -138,13 +139,15 @@ def login(
     waits = [retry_after(failures(k, since), config, now, n) for k, n in limits]
     if any(w is not None for w in waits):
         # one message whichever count is full: it says nothing about the account
-        raise LoginError("Too many failed attempts: try again later.", max(w for w in waits if w))
+        raise LoginError(
+            _("Too many failed attempts: try again later."), max(w for w in waits if w)
+        )
     user = store.accounts.get_user(username.strip())
     ok = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not ok or not user.is_active or user.id is None:
-        for key, _ in limits:
+        for key, _limit in limits:
             store.sessions.add_login_failure(key, now)
-        raise LoginError("Wrong username or password.")
+        raise LoginError(_("Wrong username or password."))
     store.sessions.clear_login_failures(limits[0][0])  # the pair only: the other counts stay
     if needs_rehash(user.password_hash):
         # the hash only: an upsert of this (older) read could undo a deactivation

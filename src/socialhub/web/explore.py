@@ -22,6 +22,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from socialhub.i18n import _
 from socialhub.models import Mention, Role
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.query.lint import lint
@@ -268,7 +269,11 @@ def _visible(
 def mention_detail(store: Store, ctx: WorkspaceContext, mention_id: str) -> dict[str, Any]:
     m = _visible(store.mentions, ctx, mention_id)
     if m is None:
-        raise ApiError(404, "not_found", f"No mention {mention_id!r} in this workspace.")
+        raise ApiError(
+            404,
+            "not_found",
+            _("No mention %(mention_id)r in this workspace.") % {"mention_id": mention_id},
+        )
     thread = store.mentions.mention_thread(m.id, ctx.workspace_id)
     related = {
         "parent": m.reply_to,
@@ -342,11 +347,16 @@ def get_raw(ctx: View, request: Request, mention_id: str) -> dict[str, Any]:
         raise ApiError(
             403,
             "forbidden",
-            f"Your role in this workspace ({ctx.role.value}) cannot see raw payloads.",
+            _("Your role in this workspace (%(value)s) cannot see raw payloads.")
+            % {"value": ctx.role.value},
         )
     m = _visible(store_of(request).mentions, ctx, mention_id)
     if m is None:
-        raise ApiError(404, "not_found", f"No mention {mention_id!r} in this workspace.")
+        raise ApiError(
+            404,
+            "not_found",
+            _("No mention %(mention_id)r in this workspace.") % {"mention_id": mention_id},
+        )
     return {"id": m.id, **evidence(m)}
 
 

@@ -22,6 +22,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from socialhub.i18n import _, set_locale
 from socialhub.models import Role, User
 from socialhub.records.sessions import WallToken
 from socialhub.web import api
@@ -67,19 +68,20 @@ async def kiosk(
         token = await run_in_threadpool(store.walls.find_wall_token, digest(key))
         if token is None or ws is None or token.workspace_id != ws.id or token.wall != wall:
             # one answer for a wrong, revoked or other-wall key: nothing to enumerate
-            raise ApiError(401, "unauthorized", "Invalid or revoked wall key.")
+            raise ApiError(401, "unauthorized", _("Invalid or revoked wall key."))
         who = Principal(User(f"wall:{wall}"), False, {token.workspace_id: Role.VIEWER}, "wall")
     else:
         if request.method != "GET":
-            raise ApiError(405, "method_not_allowed", "The wall is read-only.")
+            raise ApiError(405, "method_not_allowed", _("The wall is read-only."))
         who = await principal(request, None, request.cookies.get(SESSION_COOKIE))
     role = None if ws is None or ws.id is None else who.role_in(ws.id)
     if ws is None or role is None:
-        raise ApiError(404, "not_found", f"No workspace {slug!r} among yours.")
+        raise ApiError(404, "not_found", _("No workspace %(slug)r among yours.") % {"slug": slug})
+    set_locale(ws.locale, ws.timezone)  # a wall speaks its workspace's language
     settings = await run_in_threadpool(store.workspaces.get_workspace_settings, ws.id or 0)
     layout = find_wall(settings.get(SETTING), wall)
     if layout is None:
-        raise ApiError(404, "not_found", f"No wall {wall!r} in this workspace.")
+        raise ApiError(404, "not_found", _("No wall %(wall)r in this workspace.") % {"wall": wall})
     return WorkspaceContext(who, ws, role), layout
 
 
@@ -108,7 +110,7 @@ def wall_state(ctx: WorkspaceContext, layout: dict[str, Any], request: Request) 
     severe = [a for a in alerts if is_crisis(a, layout)]
     showcase = layout.get("mode") == "showcase"
     # a showcase wall (visitors) shows no alerts and leaves negative posts out
-    recent, _ = store.dashboard.search_page(
+    recent, _total = store.dashboard.search_page(
         None, workspace_id=ctx.workspace_id, limit=60 if showcase else 20
     )
     if showcase:
@@ -122,7 +124,7 @@ def wall_state(ctx: WorkspaceContext, layout: dict[str, Any], request: Request) 
         },
         "layout": layout,
         "crisis": bool(severe),
-        "crisis_alerts": [a.to_dict() for a in severe],
+        "crisis_alerts": [api.alert_json(a) for a in severe],
         "generated_at": now.isoformat(),
         "panels": {
             "volume": api.volume(ctx, request, since=since, until=until, interval="hour"),
@@ -131,7 +133,7 @@ def wall_state(ctx: WorkspaceContext, layout: dict[str, Any], request: Request) 
             ),
             "share_of_voice": api.share_of_voice(ctx, request, since=since, until=until),
             "top_posts": {"items": _top_posts(ctx, request, since, showcase)},
-            "alerts": {"items": [a.to_dict() for a in alerts]},
+            "alerts": {"items": [api.alert_json(a) for a in alerts]},
             "live": {"items": [api.mention_json(m) for m in recent]},
         },
     }
@@ -148,7 +150,7 @@ def kiosk_state(opened: Kiosk, request: Request) -> dict[str, Any]:
 def kiosk_live(opened: Kiosk, request: Request, key: Key = None) -> StreamingResponse:
     """Server-sent events: ``mention`` for each new mention routed to the workspace
     (queries added later included); ``end`` once the key is revoked."""
-    ctx, _ = opened
+    ctx, _layout = opened
     store = store_of(request)
     if key:
         allowed = wall_key_still_allowed(store.walls, key)
@@ -204,7 +206,9 @@ def add_wall_key(ctx: Admin, request: Request, body: WallKeyIn) -> dict[str, Any
         find_wall(store.workspaces.get_workspace_settings(ctx.workspace_id).get(SETTING), body.wall)
         is None
     ):
-        raise ApiError(404, "not_found", f"No wall {body.wall!r} in this workspace.")
+        raise ApiError(
+            404, "not_found", _("No wall %(wall)r in this workspace.") % {"wall": body.wall}
+        )
     value = new_wall_key()
     record = store.walls.add_wall_token(
         WallToken(
@@ -226,5 +230,9 @@ def revoke_wall_key(ctx: Admin, request: Request, token_id: RowId) -> Revoked:
     if not store_of(request).walls.revoke_wall_token(
         ctx.workspace_id, token_id, request.app.state.auth.clock()
     ):
-        raise ApiError(404, "not_found", f"No live wall key {token_id} in this workspace.")
+        raise ApiError(
+            404,
+            "not_found",
+            _("No live wall key %(token_id)s in this workspace.") % {"token_id": token_id},
+        )
     return Revoked(revoked=token_id)

@@ -17,6 +17,10 @@
   const chosen = { platform: null, lang: null, sentiment: null, watchlist: null, author: null, place: null };
   let cursor = null;
   let lintTimer = null;
+  const _ = SH._;
+  // facet names (the API's field names), shown translated
+  const FIELD_NAMES = { platform: _("platform"), lang: _("language"), sentiment: _("sentiment"),
+    category: _("category"), watchlist: _("watchlist"), place: _("place"), author: _("author") };
 
   function quoted(v) { return '"' + String(v).replace(/"/g, "") + '"'; }
 
@@ -50,7 +54,8 @@
   function renderLint(messages) {
     SH.clear(lintBox);
     messages.forEach(function (m) {
-      lintBox.appendChild(SH.el("li", "lint-" + m.level, m.level + " at column " + m.column + ": " + m.message));
+      lintBox.appendChild(SH.el("li", "lint-" + m.level, _("%(level)s at column %(column)s: %(message)s",
+        { level: _(m.level), column: m.column, message: m.message })));
     });
   }
 
@@ -63,14 +68,14 @@
 
   function renderFacets(data) {
     SH.clear(facetsBox);
-    document.getElementById("facet-note").textContent = data.exact ? "" : "(categories to authors: newest " + data.scanned + ")";
+    document.getElementById("facet-note").textContent = data.exact ? "" : _("(categories to authors: newest %(n)s)", { n: SH.num(data.scanned) });
     ["platform", "lang", "sentiment", "category", "watchlist", "place", "author"].forEach(function (field) {
       const group = SH.el("div", "facet");
-      group.appendChild(SH.el("h3", "", field));
+      group.appendChild(SH.el("h3", "", FIELD_NAMES[field] || field));
       const values = data[field] || [];
       if (!values.length) group.appendChild(SH.el("span", "meta", "—"));
       values.forEach(function (f) {
-        const label = f.value + " (" + f.count + ")";
+        const label = (field === "sentiment" ? _(f.value) : f.value) + " (" + SH.num(f.count) + ")";
         if (!(field in chosen)) { // categories: counted, not a filter the search can apply
           group.appendChild(SH.el("span", "chip", label));
           return;
@@ -97,7 +102,7 @@
     const p = params();
     exports_();
     chosenBox.textContent = Object.keys(chosen).filter(function (k) { return chosen[k]; })
-      .map(function (k) { return k + " = " + chosen[k]; }).join(" · ");
+      .map(function (k) { return (FIELD_NAMES[k] || k) + " = " + chosen[k]; }).join(" · ");
     if (next && cursor) p.set("cursor", cursor);
     try {
       const page = await SH.api(base + "/mentions?limit=25&" + p.toString());
@@ -107,7 +112,7 @@
         renderFacets(await SH.api(base + "/explore/facets?" + all.toString()));
       }
       page.items.forEach(function (m) { results.appendChild(item(m)); });
-      if (!next && !page.items.length) results.appendChild(SH.el("li", "meta", "No mention found."));
+      if (!next && !page.items.length) results.appendChild(SH.el("li", "meta", _("No mention found.")));
       cursor = page.next_cursor;
       more.hidden = !cursor;
       document.body.dataset.loaded = "yes";
