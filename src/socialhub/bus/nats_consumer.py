@@ -100,6 +100,7 @@ class NatsSubscription:
         self._lag = 0
         self._published = 0  # local publishes counted into _lag, see refresh()
         self._refresher: asyncio.Task[None] | None = None
+        self._stopping = False
 
     # -- lag ----------------------------------------------------------------------------
     def pending(self) -> int:
@@ -132,17 +133,26 @@ class NatsSubscription:
 
     def _start_refresher(self, every: float) -> None:
         async def loop() -> None:
-            while True:
+            while not self._stopping:
                 await asyncio.sleep(every)
                 await self.refresh()
 
+        self._stopping = False
         self._refresher = asyncio.get_running_loop().create_task(loop())
 
     async def _stop(self) -> None:
-        if self._refresher is not None:
-            self._refresher.cancel()
-            with contextlib.suppress(asyncio.CancelledError, *TRANSIENT, nats.js.errors.Error):
-                await self._refresher
+        task = self._refresher
+        if task is not None:
+            self._stopping = True
+            # Python 3.11's asyncio.wait_for (inside nats-py's requests) can swallow a
+            # cancellation that lands as its reply arrives: the loop would then run on
+            # and close() would wait forever. Cancel again until the task has ended.
+            while not task.done():
+                task.cancel()
+                await asyncio.wait({task}, timeout=1.0)
+            if not task.cancelled():
+                with contextlib.suppress(*TRANSIENT, nats.js.errors.Error):
+                    task.result()
         with contextlib.suppress(*TRANSIENT, nats.errors.BadSubscriptionError):
             await self._psub.unsubscribe()
 
