@@ -22,17 +22,17 @@ adapting to the key frequencies of the stream.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import ahocorasick
 
 from socialhub.models import Mention
-from socialhub.query.ast import Field, Node, Prefix, Slot, Term, walk
+from socialhub.query.ast import And, Field, Near, Node, Not, Or, Phrase, Prefix, Slot, Term, walk
 from socialhub.query.evaluate import Facts, evaluate
 from socialhub.query.parser import parse
 from socialhub.query.routing import Cost, field_key, plan, prior
-from socialhub.text import index_tokens, norm_handle
+from socialhub.text import MAX_TOKENS, index_tokens, norm_handle
 
 Watchlists = Mapping[tuple[int, str], Iterable[tuple[str, str]]]
 
@@ -40,6 +40,71 @@ _FIRST_PLAN = 1_000  # mentions seen before the first re-plan
 _MAX_PLAN_INTERVAL = 250_000
 _PRIOR_WEIGHT = 50.0
 _HOT_SHARE = 0.01  # a trigger present in more than 1% of mentions is worth re-planning
+
+
+Decision = tuple[list[frozenset[Hashable]], frozenset[Hashable]]
+
+
+def decision(node: Node, workspace_id: int) -> Decision | None:
+    """``(need, forbid)`` when keys alone decide ``node``, else None.
+
+    A mention matches iff it holds a key of every ``need`` clause and none of
+    ``forbid``. That is the case for ANDs of ORs of words, prefixes, hashtags and field
+    conditions other than ``site:`` (its suffix keys are computed only when some trigger
+    asks), with NOT of such ORs. Phrases, NEAR and deeper nesting need the evaluation.
+    """
+    items = node.items if isinstance(node, And) else (node,)
+    need: list[frozenset[Hashable]] = []
+    forbid: set[Hashable] = set()
+    for item in items:
+        if isinstance(item, Not):
+            keys = _clause(item.item, workspace_id)
+            if keys is None:
+                return None
+            forbid |= keys
+        else:
+            keys = _clause(item, workspace_id)
+            if keys is None:
+                return None
+            need.append(keys)
+    return need, frozenset(forbid)
+
+
+def _clause(node: Node, workspace_id: int) -> frozenset[Hashable] | None:
+    """The keys one of which a mention holds iff it matches ``node``, if there is such a set.
+
+    A hashtag or mention ``#x`` is the phrase ``#x x``, which the tokeniser emits for
+    every ``#x`` token: the key ``#x`` alone decides it (on untruncated token lists).
+    """
+    if isinstance(node, Term | Prefix):
+        return frozenset([node])
+    if isinstance(node, Field):
+        return None if node.name == "site" else frozenset([field_key(node, workspace_id)])
+    if isinstance(node, Or):
+        out: set[Hashable] = set()
+        for item in node.items:
+            keys = _clause(item, workspace_id)
+            if keys is None:
+                return None
+            out |= keys
+        return frozenset(out)
+    if isinstance(node, And) and len(node.items) == 1:
+        return _clause(node.items[0], workspace_id)
+    if isinstance(node, Phrase) and len(node.parts) == 2:
+        first, second = node.parts
+        if (
+            isinstance(first, Term)
+            and isinstance(second, Term)
+            and first.token[:1] in ("#", "@")
+            and first.token[1:] == second.token
+        ):
+            return frozenset([first])
+    return None
+
+
+def _positional(node: Node) -> bool:
+    """Whether evaluating ``node`` reads token positions (phrases and NEAR)."""
+    return any(isinstance(child, Phrase | Near) for child in walk(node))
 
 
 class _Routes(NamedTuple):
@@ -84,11 +149,16 @@ class Matcher:
                 elif isinstance(child, Field):
                     self._id(field_key(child, workspace_id))
         self._automaton: ahocorasick.Automaton | None = None
+        self._slot_of: dict[int, Slot] = {}  # key id of a slot -> the slot
+        self._shift: dict[int, int] = {}  # key id of a slot -> its token start - hit end
         if all_slots:
             automaton = ahocorasick.Automaton()
             for slot in all_slots:
                 pattern = f" {slot.token} " if isinstance(slot, Term) else f" {slot.stem}"
-                automaton.add_word(pattern, (slot, self._id(slot), len(pattern)))
+                key_id = self._id(slot)
+                automaton.add_word(pattern, key_id)
+                self._slot_of[key_id] = slot
+                self._shift[key_id] = 2 - len(pattern)
             automaton.make_automaton()
             self._automaton = automaton
         self._members: dict[tuple[str, str], set[tuple[int, str]]] = {}
@@ -97,6 +167,21 @@ class Matcher:
                 key = (platform, norm_handle(handle))
                 self._members.setdefault(key, set()).add((workspace_id, name_norm))
         self._cheap_fields = set(self._field_ids.values()) - {"site"}
+        # per query index: decided by keys alone (as key ids) / evaluation reads positions
+        self._decisions: list[tuple[list[frozenset[int]], frozenset[int]] | None] = []
+        for _, workspace_id, node in self._queries:
+            found = decision(node, workspace_id)
+            self._decisions.append(
+                None
+                if found is None
+                else (
+                    [frozenset(self._ids[k] for k in keys) for keys in found[0]],
+                    frozenset(self._ids[k] for k in found[1]),
+                )
+            )
+        self._no_decisions: list[tuple[list[frozenset[int]], frozenset[int]] | None]
+        self._no_decisions = [None] * len(self._queries)
+        self._positional = [_positional(node) for _, _, node in self._queries]
         self._plans = [self._plan(index, prior) for index in range(len(self._queries))]
         self._routes = self._index()
         self._counts: Counter[int] = Counter()  # key id -> mentions containing it
@@ -211,7 +296,8 @@ class Matcher:
         self._next_plan = seen + min(3 * seen, _MAX_PLAN_INTERVAL)
 
     def _match(self, tokens: list[str], facts: Facts) -> list[int]:
-        hits, present = self._scan(tokens)
+        text, found = self._scan(tokens)
+        present = {key_id for _, key_id in found}
         routes = self._routes
         # Sites cost a URL parse: only when some trigger or clause asks about one.
         names = self._cheap_fields | routes.fields
@@ -227,44 +313,62 @@ class Matcher:
         candidates: set[int] = set(routes.always)
         by_key = routes.by_key
         for key_id in present:
-            found = by_key.get(key_id)
-            if found:
-                candidates.update(found)
+            queued = by_key.get(key_id)
+            if queued:
+                candidates.update(queued)
         queries, rests = self._queries, routes.rest
+        # a hashtag's key stands for its phrase only if the tokeniser kept both tokens
+        decisions = self._decisions if len(tokens) < MAX_TOKENS else self._no_decisions
         self.candidates += len(candidates)
         matched = []
+        hits: Mapping[Slot, Sequence[int]] | None = None  # token positions, once if needed
+        slots: Mapping[Slot, Sequence[int]] | None = None  # the slots present, no positions
         for index in candidates:
+            decided = decisions[index]
+            if decided is not None:  # keys alone decide: no evaluation
+                need, forbid = decided
+                if forbid.isdisjoint(present) and not any(c.isdisjoint(present) for c in need):
+                    matched.append(queries[index][0])
+                continue
             rest = rests[index]
             if rest and any(clause.isdisjoint(present) for clause in rest):
                 continue  # a required word or field is missing: no need to evaluate
             self.evaluated += 1
             query_id, workspace_id, node = queries[index]
-            if evaluate(node, hits, facts, workspace_id):
+            if self._positional[index]:
+                if hits is None:
+                    hits = self._positions(text, found)
+                given = hits
+            else:
+                if slots is None:
+                    slot_of = self._slot_of
+                    slots = dict.fromkeys((slot_of[k] for k in present if k in slot_of), ())
+                given = slots
+            if evaluate(node, given, facts, workspace_id):
                 matched.append(query_id)
         matched.sort()
         return matched
 
     def hits(self, tokens: list[str]) -> dict[Slot, list[int]]:
         """Sorted token positions of every query slot present in ``tokens``."""
-        return self._scan(tokens)[0]
+        return self._positions(*self._scan(tokens))
 
-    def _scan(self, tokens: list[str]) -> tuple[dict[Slot, list[int]], set[int]]:
-        """Slot positions and the ids of the slots found, in one automaton pass."""
-        hits: dict[Slot, list[int]] = {}
-        present: set[int] = set()
+    def _scan(self, tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
+        """The scanned text and its ``(end offset, key id)`` hits, in one automaton pass
+        (token positions are computed only for the evaluations that read them)."""
         if not tokens or self._automaton is None:
-            return hits, present
+            return "", []
         text = " " + " ".join(tokens) + " "
-        count = text.count
-        for end, (slot, key_id, length) in self._automaton.iter(text):
-            # the token starts at end - length + 2, after position + 1 spaces
-            position = count(" ", 0, end - length + 2) - 1
-            if key_id in present:
-                hits[slot].append(position)
-            else:
-                present.add(key_id)
-                hits[slot] = [position]
-        return hits, present
+        return text, list(self._automaton.iter(text))
+
+    def _positions(self, text: str, found: list[tuple[int, int]]) -> dict[Slot, list[int]]:
+        """Token positions of each slot, from the automaton's hits in ``" tok1 tok2 ... "``."""
+        count, slot_of, shift = text.count, self._slot_of, self._shift
+        hits: dict[Slot, list[int]] = {}
+        for end, key_id in found:
+            # the token starts at end + shift, after position + 1 spaces
+            hits.setdefault(slot_of[key_id], []).append(count(" ", 0, end + shift[key_id]) - 1)
+        return hits
 
     def _field_keys(self, facts: Facts, names: set[str]) -> list[Hashable]:
         keys: list[Hashable] = []
