@@ -42,32 +42,43 @@ _PRIOR_WEIGHT = 50.0
 _HOT_SHARE = 0.01  # a trigger present in more than 1% of mentions is worth re-planning
 
 
-Decision = tuple[list[frozenset[Hashable]], frozenset[Hashable]]
+class Decision(NamedTuple):
+    """How keys decide a query: it matches iff the mention holds a key of every ``need``
+    clause, none of ``forbid``, and each ``maybe`` item holds: for sure when one of its
+    ``sure`` keys is present, else by evaluating that item alone."""
+
+    need: list[frozenset[Hashable]]
+    forbid: frozenset[Hashable]
+    maybe: list[tuple[frozenset[Hashable], Node]]
 
 
-def decision(node: Node, workspace_id: int) -> Decision | None:
-    """``(need, forbid)`` when keys alone decide ``node``, else None.
+def decision(node: Node, workspace_id: int) -> Decision:
+    """The query's top-level AND items sorted into key checks and items to evaluate.
 
-    A mention matches iff it holds a key of every ``need`` clause and none of
-    ``forbid``. That is the case for ANDs of ORs of words, prefixes, hashtags and field
-    conditions other than ``site:`` (its suffix keys are computed only when some trigger
-    asks), with NOT of such ORs. Phrases, NEAR and deeper nesting need the evaluation.
+    An item that is an OR of words, prefixes, hashtags and field conditions other than
+    ``site:`` (its suffix keys are computed only when some trigger asks) is one
+    ``need`` clause; NOT of one is ``forbid``; any other item is a ``maybe``, sure when
+    one of its OR alternatives of that kind is present (``(brand OR "brand group")``).
     """
     items = node.items if isinstance(node, And) else (node,)
     need: list[frozenset[Hashable]] = []
     forbid: set[Hashable] = set()
+    maybe: list[tuple[frozenset[Hashable], Node]] = []
     for item in items:
-        if isinstance(item, Not):
-            keys = _clause(item.item, workspace_id)
-            if keys is None:
-                return None
-            forbid |= keys
-        else:
-            keys = _clause(item, workspace_id)
-            if keys is None:
-                return None
-            need.append(keys)
-    return need, frozenset(forbid)
+        inner = item.item if isinstance(item, Not) else item
+        keys = _clause(inner, workspace_id)
+        if keys is not None:
+            if isinstance(item, Not):
+                forbid |= keys
+            else:
+                need.append(keys)
+            continue
+        sure: set[Hashable] = set()
+        if isinstance(item, Or):
+            for alternative in item.items:
+                sure |= _clause(alternative, workspace_id) or set()
+        maybe.append((frozenset(sure), item))
+    return Decision(need, frozenset(forbid), maybe)
 
 
 def _clause(node: Node, workspace_id: int) -> frozenset[Hashable] | None:
@@ -107,11 +118,16 @@ def _positional(node: Node) -> bool:
     return any(isinstance(child, Phrase | Near) for child in walk(node))
 
 
+# (need, forbid, maybe as (sure, item, reads positions)), with key ids
+_Decision = tuple[list[frozenset[int]], frozenset[int], list[tuple[frozenset[int], Node, bool]]]
+
+
 class _Routes(NamedTuple):
     always: list[int]  # query indexes evaluated for every mention
     by_key: dict[int, list[int]]  # trigger key id -> query indexes
     rest: list[list[frozenset[int]]]  # per query index: its other clauses, as key ids
     fields: set[str]  # field names whose keys some clause needs
+    slow: set[str]  # of the field names to compute, those without a value lookup
 
 
 class Matcher:
@@ -167,20 +183,31 @@ class Matcher:
                 key = (platform, norm_handle(handle))
                 self._members.setdefault(key, set()).add((workspace_id, name_norm))
         self._cheap_fields = set(self._field_ids.values()) - {"site"}
-        # per query index: decided by keys alone (as key ids) / evaluation reads positions
-        self._decisions: list[tuple[list[frozenset[int]], frozenset[int]] | None] = []
+        # (fact, {value: key id}) for the fields whose key is one value of the mention
+        self._value_ids: list[tuple[str, dict[str, int]]] = []
+        for name in ("lang", "platform", "country", "author"):
+            lookup = {  # an empty author has no key (no author: nothing to match)
+                str(k[1]): i
+                for k, i in self._ids.items()
+                if isinstance(k, tuple) and k[0] == name and (k[1] or name != "author")
+            }
+            if lookup:
+                self._value_ids.append((name, lookup))
+        # per query index: its decision with key ids; None: evaluate the whole query
+        self._decisions: list[_Decision | None] = []
         for _, workspace_id, node in self._queries:
-            found = decision(node, workspace_id)
+            need, forbid, maybe = decision(node, workspace_id)
             self._decisions.append(
-                None
-                if found is None
-                else (
-                    [frozenset(self._ids[k] for k in keys) for keys in found[0]],
-                    frozenset(self._ids[k] for k in found[1]),
+                (
+                    [frozenset(self._ids[k] for k in keys) for keys in need],
+                    frozenset(self._ids[k] for k in forbid),
+                    [
+                        (frozenset(self._ids[k] for k in sure), item, _positional(item))
+                        for sure, item in maybe
+                    ],
                 )
             )
-        self._no_decisions: list[tuple[list[frozenset[int]], frozenset[int]] | None]
-        self._no_decisions = [None] * len(self._queries)
+        self._no_decisions: list[_Decision | None] = [None] * len(self._queries)
         self._positional = [_positional(node) for _, _, node in self._queries]
         self._plans = [self._plan(index, prior) for index in range(len(self._queries))]
         self._routes = self._index()
@@ -257,7 +284,7 @@ class Matcher:
         return frozenset(ids[k] for k in trigger), [frozenset(ids[k] for k in c) for c in rest]
 
     def _index(self) -> _Routes:
-        routes = _Routes([], {}, [], set())
+        routes = _Routes([], {}, [], set(), set())
         field_ids = self._field_ids
         for index, (trigger, rest) in enumerate(self._plans):
             routes.rest.append(rest)
@@ -267,6 +294,7 @@ class Matcher:
                 routes.by_key.setdefault(key_id, []).append(index)
             for clause in (trigger, *rest):
                 routes.fields.update(field_ids[k] for k in clause if k in field_ids)
+        routes.slow.update((self._cheap_fields | routes.fields) & {"site", "list"})
         return routes
 
     def _replan(self) -> None:
@@ -298,12 +326,15 @@ class Matcher:
     def _match(self, tokens: list[str], facts: Facts) -> list[int]:
         text, found = self._scan(tokens)
         present = {key_id for _, key_id in found}
-        routes = self._routes
+        for name, lookup in self._value_ids:
+            value = getattr(facts, name)
+            if value in lookup:
+                present.add(lookup[value])
         # Sites cost a URL parse: only when some trigger or clause asks about one.
-        names = self._cheap_fields | routes.fields
-        if names:
+        slow = self._routes.slow
+        if slow:
             ids = self._ids
-            present.update(ids[key] for key in self._field_keys(facts, names) if key in ids)
+            present.update(ids[key] for key in self._field_keys(facts, slow) if key in ids)
         self.seen += 1
         if self._next_plan >= 0:
             self._counts.update(present)
@@ -324,27 +355,37 @@ class Matcher:
         hits: Mapping[Slot, Sequence[int]] | None = None  # token positions, once if needed
         slots: Mapping[Slot, Sequence[int]] | None = None  # the slots present, no positions
         for index in candidates:
-            decided = decisions[index]
-            if decided is not None:  # keys alone decide: no evaluation
-                need, forbid = decided
-                if forbid.isdisjoint(present) and not any(c.isdisjoint(present) for c in need):
-                    matched.append(queries[index][0])
-                continue
             rest = rests[index]
             if rest and any(clause.isdisjoint(present) for clause in rest):
                 continue  # a required word or field is missing: no need to evaluate
-            self.evaluated += 1
             query_id, workspace_id, node = queries[index]
-            if self._positional[index]:
-                if hits is None:
-                    hits = self._positions(text, found)
-                given = hits
+            decided = decisions[index]
+            if decided is None:  # the whole query
+                parts: list[tuple[frozenset[int], Node, bool]] = [
+                    (frozenset(), node, self._positional[index])
+                ]
             else:
-                if slots is None:
-                    slot_of = self._slot_of
-                    slots = dict.fromkeys((slot_of[k] for k in present if k in slot_of), ())
-                given = slots
-            if evaluate(node, given, facts, workspace_id):
+                need, forbid, parts = decided
+                if not forbid.isdisjoint(present) or any(c.isdisjoint(present) for c in need):
+                    continue
+            ok = True
+            for sure, item, positional in parts:
+                if not sure.isdisjoint(present):
+                    continue
+                self.evaluated += 1
+                if positional:
+                    if hits is None:
+                        hits = self._positions(text, found)
+                    given = hits
+                else:
+                    if slots is None:
+                        slot_of = self._slot_of
+                        slots = dict.fromkeys((slot_of[k] for k in present if k in slot_of), ())
+                    given = slots
+                if not evaluate(item, given, facts, workspace_id):
+                    ok = False
+                    break
+            if ok:
                 matched.append(query_id)
         matched.sort()
         return matched
