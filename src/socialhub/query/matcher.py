@@ -118,14 +118,19 @@ def _positional(node: Node) -> bool:
     return any(isinstance(child, Phrase | Near) for child in walk(node))
 
 
-# (need, forbid, maybe as (sure, item, reads positions)), with key ids
-_Decision = tuple[list[frozenset[int]], frozenset[int], list[tuple[frozenset[int], Node, bool]]]
+# an undecided item: (sure keys, the item, whether its evaluation reads positions)
+_Item = tuple[frozenset[int], Node, bool]
+# (need, forbid, maybe), with key ids
+_Decision = tuple[list[frozenset[int]], frozenset[int], list[_Item]]
 
 
 class _Routes(NamedTuple):
     always: list[int]  # query indexes evaluated for every mention
     by_key: dict[int, list[int]]  # trigger key id -> query indexes
     rest: list[list[frozenset[int]]]  # per query index: its other clauses, as key ids
+    # per query index: (query id, workspace id, clauses to hold: rest and need,
+    # keys to lack, undecided items); None items when the tokens were cut (see _match)
+    checks: list[tuple[int, int, list[frozenset[int]], frozenset[int], list[_Item]]]
     fields: set[str]  # field names whose keys some clause needs
     slow: set[str]  # of the field names to compute, those without a value lookup
 
@@ -193,8 +198,8 @@ class Matcher:
             }
             if lookup:
                 self._value_ids.append((name, lookup))
-        # per query index: its decision with key ids; None: evaluate the whole query
-        self._decisions: list[_Decision | None] = []
+        # per query index: its decision, with key ids
+        self._decisions: list[_Decision] = []
         for _, workspace_id, node in self._queries:
             need, forbid, maybe = decision(node, workspace_id)
             self._decisions.append(
@@ -207,8 +212,6 @@ class Matcher:
                     ],
                 )
             )
-        self._no_decisions: list[_Decision | None] = [None] * len(self._queries)
-        self._positional = [_positional(node) for _, _, node in self._queries]
         self._plans = [self._plan(index, prior) for index in range(len(self._queries))]
         self._routes = self._index()
         self._counts: Counter[int] = Counter()  # key id -> mentions containing it
@@ -284,10 +287,14 @@ class Matcher:
         return frozenset(ids[k] for k in trigger), [frozenset(ids[k] for k in c) for c in rest]
 
     def _index(self) -> _Routes:
-        routes = _Routes([], {}, [], set(), set())
+        routes = _Routes([], {}, [], [], set(), set())
         field_ids = self._field_ids
         for index, (trigger, rest) in enumerate(self._plans):
             routes.rest.append(rest)
+            query_id, workspace_id, _ = self._queries[index]
+            need, forbid, parts = self._decisions[index]
+            checks = list(dict.fromkeys([*rest, *need]))  # each clause once, rest first
+            routes.checks.append((query_id, workspace_id, checks, forbid, parts))
             if not trigger:
                 routes.always.append(index)
             for key_id in trigger:
@@ -347,45 +354,59 @@ class Matcher:
             queued = by_key.get(key_id)
             if queued:
                 candidates.update(queued)
-        queries, rests = self._queries, routes.rest
-        # a hashtag's key stands for its phrase only if the tokeniser kept both tokens
-        decisions = self._decisions if len(tokens) < MAX_TOKENS else self._no_decisions
         self.candidates += len(candidates)
+        if len(tokens) >= MAX_TOKENS:
+            return self._evaluate_all(candidates, text, found, present, facts)
         matched = []
         hits: Mapping[Slot, Sequence[int]] | None = None  # token positions, once if needed
         slots: Mapping[Slot, Sequence[int]] | None = None  # the slots present, no positions
+        checks = routes.checks
         for index in candidates:
-            rest = rests[index]
-            if rest and any(clause.isdisjoint(present) for clause in rest):
-                continue  # a required word or field is missing: no need to evaluate
-            query_id, workspace_id, node = queries[index]
-            decided = decisions[index]
-            if decided is None:  # the whole query
-                parts: list[tuple[frozenset[int], Node, bool]] = [
-                    (frozenset(), node, self._positional[index])
-                ]
+            query_id, workspace_id, clauses, forbid, parts = checks[index]
+            for clause in clauses:
+                if clause.isdisjoint(present):
+                    break  # a required key is missing
             else:
-                need, forbid, parts = decided
-                if not forbid.isdisjoint(present) or any(c.isdisjoint(present) for c in need):
+                if forbid and not forbid.isdisjoint(present):
                     continue
-            ok = True
-            for sure, item, positional in parts:
-                if not sure.isdisjoint(present):
-                    continue
-                self.evaluated += 1
-                if positional:
-                    if hits is None:
-                        hits = self._positions(text, found)
-                    given = hits
+                for sure, item, positional in parts:
+                    if sure and not sure.isdisjoint(present):
+                        continue
+                    self.evaluated += 1
+                    if positional:
+                        if hits is None:
+                            hits = self._positions(text, found)
+                        given = hits
+                    else:
+                        if slots is None:
+                            slot_of = self._slot_of
+                            slots = dict.fromkeys((slot_of[k] for k in present if k in slot_of), ())
+                        given = slots
+                    if not evaluate(item, given, facts, workspace_id):
+                        break
                 else:
-                    if slots is None:
-                        slot_of = self._slot_of
-                        slots = dict.fromkeys((slot_of[k] for k in present if k in slot_of), ())
-                    given = slots
-                if not evaluate(item, given, facts, workspace_id):
-                    ok = False
-                    break
-            if ok:
+                    matched.append(query_id)
+        matched.sort()
+        return matched
+
+    def _evaluate_all(
+        self,
+        candidates: set[int],
+        text: str,
+        found: list[tuple[int, int]],
+        present: set[int],
+        facts: Facts,
+    ) -> list[int]:
+        """Tokens cut at MAX_TOKENS: a hashtag's key may stand without its word, so each
+        candidate is evaluated whole (rare, and such texts are long anyway)."""
+        hits = self._positions(text, found)
+        matched = []
+        for index in candidates:
+            if any(clause.isdisjoint(present) for clause in self._routes.rest[index]):
+                continue
+            query_id, workspace_id, node = self._queries[index]
+            self.evaluated += 1
+            if evaluate(node, hits, facts, workspace_id):
                 matched.append(query_id)
         matched.sort()
         return matched
