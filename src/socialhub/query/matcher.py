@@ -344,7 +344,10 @@ class Matcher:
             present.update(ids[key] for key in self._field_keys(facts, slow) if key in ids)
         self.seen += 1
         if self._next_plan >= 0:
-            self._counts.update(present)
+            counts = self._counts
+            get = counts.get
+            for key_id in present:  # cheaper than Counter.update for a few keys
+                counts[key_id] = get(key_id, 0) + 1
             if self.seen >= self._next_plan:
                 self._replan()
         routes = self._routes  # _replan may have replaced it
