@@ -22,17 +22,17 @@ adapting to the key frequencies of the stream.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import ahocorasick
 
 from socialhub.models import Mention
-from socialhub.query.ast import Field, Node, Prefix, Slot, Term, walk
+from socialhub.query.ast import And, Field, Near, Node, Not, Or, Phrase, Prefix, Slot, Term, walk
 from socialhub.query.evaluate import Facts, evaluate
 from socialhub.query.parser import parse
 from socialhub.query.routing import Cost, field_key, plan, prior
-from socialhub.text import index_tokens, norm_handle
+from socialhub.text import MAX_TOKENS, index_tokens, norm_handle
 
 Watchlists = Mapping[tuple[int, str], Iterable[tuple[str, str]]]
 
@@ -42,11 +42,97 @@ _PRIOR_WEIGHT = 50.0
 _HOT_SHARE = 0.01  # a trigger present in more than 1% of mentions is worth re-planning
 
 
+class Decision(NamedTuple):
+    """How keys decide a query: it matches iff the mention holds a key of every ``need``
+    clause, none of ``forbid``, and each ``maybe`` item holds: for sure when one of its
+    ``sure`` keys is present, else by evaluating that item alone."""
+
+    need: list[frozenset[Hashable]]
+    forbid: frozenset[Hashable]
+    maybe: list[tuple[frozenset[Hashable], Node]]
+
+
+def decision(node: Node, workspace_id: int) -> Decision:
+    """The query's top-level AND items sorted into key checks and items to evaluate.
+
+    An item that is an OR of words, prefixes, hashtags and field conditions other than
+    ``site:`` (its suffix keys are computed only when some trigger asks) is one
+    ``need`` clause; NOT of one is ``forbid``; any other item is a ``maybe``, sure when
+    one of its OR alternatives of that kind is present (``(brand OR "brand group")``).
+    """
+    items = node.items if isinstance(node, And) else (node,)
+    need: list[frozenset[Hashable]] = []
+    forbid: set[Hashable] = set()
+    maybe: list[tuple[frozenset[Hashable], Node]] = []
+    for item in items:
+        inner = item.item if isinstance(item, Not) else item
+        keys = _clause(inner, workspace_id)
+        if keys is not None:
+            if isinstance(item, Not):
+                forbid |= keys
+            else:
+                need.append(keys)
+            continue
+        sure: set[Hashable] = set()
+        if isinstance(item, Or):
+            for alternative in item.items:
+                sure |= _clause(alternative, workspace_id) or set()
+        maybe.append((frozenset(sure), item))
+    return Decision(need, frozenset(forbid), maybe)
+
+
+def _clause(node: Node, workspace_id: int) -> frozenset[Hashable] | None:
+    """The keys one of which a mention holds iff it matches ``node``, if there is such a set.
+
+    A hashtag or mention ``#x`` is the phrase ``#x x``, which the tokeniser emits for
+    every ``#x`` token: the key ``#x`` alone decides it (on untruncated token lists).
+    """
+    if isinstance(node, Term | Prefix):
+        return frozenset([node])
+    if isinstance(node, Field):
+        return None if node.name == "site" else frozenset([field_key(node, workspace_id)])
+    if isinstance(node, Or):
+        out: set[Hashable] = set()
+        for item in node.items:
+            keys = _clause(item, workspace_id)
+            if keys is None:
+                return None
+            out |= keys
+        return frozenset(out)
+    if isinstance(node, And) and len(node.items) == 1:
+        return _clause(node.items[0], workspace_id)
+    if isinstance(node, Phrase) and len(node.parts) == 2:
+        first, second = node.parts
+        if (
+            isinstance(first, Term)
+            and isinstance(second, Term)
+            and first.token[:1] in ("#", "@")
+            and first.token[1:] == second.token
+        ):
+            return frozenset([first])
+    return None
+
+
+def _positional(node: Node) -> bool:
+    """Whether evaluating ``node`` reads token positions (phrases and NEAR)."""
+    return any(isinstance(child, Phrase | Near) for child in walk(node))
+
+
+# an undecided item: (sure keys, the item, whether its evaluation reads positions)
+_Item = tuple[frozenset[int], Node, bool]
+# (need, forbid, maybe), with key ids
+_Decision = tuple[list[frozenset[int]], frozenset[int], list[_Item]]
+
+
 class _Routes(NamedTuple):
     always: list[int]  # query indexes evaluated for every mention
     by_key: dict[int, list[int]]  # trigger key id -> query indexes
     rest: list[list[frozenset[int]]]  # per query index: its other clauses, as key ids
+    # per query index: (query id, workspace id, clauses to hold: rest and need,
+    # keys to lack, undecided items); None items when the tokens were cut (see _match)
+    checks: list[tuple[int, int, list[frozenset[int]], frozenset[int], list[_Item]]]
     fields: set[str]  # field names whose keys some clause needs
+    slow: set[str]  # of the field names to compute, those without a value lookup
 
 
 class Matcher:
@@ -84,11 +170,16 @@ class Matcher:
                 elif isinstance(child, Field):
                     self._id(field_key(child, workspace_id))
         self._automaton: ahocorasick.Automaton | None = None
+        self._slot_of: dict[int, Slot] = {}  # key id of a slot -> the slot
+        self._shift: dict[int, int] = {}  # key id of a slot -> its token start - hit end
         if all_slots:
             automaton = ahocorasick.Automaton()
             for slot in all_slots:
                 pattern = f" {slot.token} " if isinstance(slot, Term) else f" {slot.stem}"
-                automaton.add_word(pattern, (slot, self._id(slot), len(pattern)))
+                key_id = self._id(slot)
+                automaton.add_word(pattern, key_id)
+                self._slot_of[key_id] = slot
+                self._shift[key_id] = 2 - len(pattern)
             automaton.make_automaton()
             self._automaton = automaton
         self._members: dict[tuple[str, str], set[tuple[int, str]]] = {}
@@ -97,6 +188,30 @@ class Matcher:
                 key = (platform, norm_handle(handle))
                 self._members.setdefault(key, set()).add((workspace_id, name_norm))
         self._cheap_fields = set(self._field_ids.values()) - {"site"}
+        # (fact, {value: key id}) for the fields whose key is one value of the mention
+        self._value_ids: list[tuple[str, dict[str, int]]] = []
+        for name in ("lang", "platform", "country", "author"):
+            lookup = {  # an empty author has no key (no author: nothing to match)
+                str(k[1]): i
+                for k, i in self._ids.items()
+                if isinstance(k, tuple) and k[0] == name and (k[1] or name != "author")
+            }
+            if lookup:
+                self._value_ids.append((name, lookup))
+        # per query index: its decision, with key ids
+        self._decisions: list[_Decision] = []
+        for _, workspace_id, node in self._queries:
+            need, forbid, maybe = decision(node, workspace_id)
+            self._decisions.append(
+                (
+                    [frozenset(self._ids[k] for k in keys) for keys in need],
+                    frozenset(self._ids[k] for k in forbid),
+                    [
+                        (frozenset(self._ids[k] for k in sure), item, _positional(item))
+                        for sure, item in maybe
+                    ],
+                )
+            )
         self._plans = [self._plan(index, prior) for index in range(len(self._queries))]
         self._routes = self._index()
         self._counts: Counter[int] = Counter()  # key id -> mentions containing it
@@ -172,16 +287,21 @@ class Matcher:
         return frozenset(ids[k] for k in trigger), [frozenset(ids[k] for k in c) for c in rest]
 
     def _index(self) -> _Routes:
-        routes = _Routes([], {}, [], set())
+        routes = _Routes([], {}, [], [], set(), set())
         field_ids = self._field_ids
         for index, (trigger, rest) in enumerate(self._plans):
             routes.rest.append(rest)
+            query_id, workspace_id, _ = self._queries[index]
+            need, forbid, parts = self._decisions[index]
+            checks = list(dict.fromkeys([*rest, *need]))  # each clause once, rest first
+            routes.checks.append((query_id, workspace_id, checks, forbid, parts))
             if not trigger:
                 routes.always.append(index)
             for key_id in trigger:
                 routes.by_key.setdefault(key_id, []).append(index)
             for clause in (trigger, *rest):
                 routes.fields.update(field_ids[k] for k in clause if k in field_ids)
+        routes.slow.update((self._cheap_fields | routes.fields) & {"site", "list"})
         return routes
 
     def _replan(self) -> None:
@@ -211,34 +331,84 @@ class Matcher:
         self._next_plan = seen + min(3 * seen, _MAX_PLAN_INTERVAL)
 
     def _match(self, tokens: list[str], facts: Facts) -> list[int]:
-        hits, present = self._scan(tokens)
-        routes = self._routes
+        text, found = self._scan(tokens)
+        present = {key_id for _, key_id in found}
+        for name, lookup in self._value_ids:
+            value = getattr(facts, name)
+            if value in lookup:
+                present.add(lookup[value])
         # Sites cost a URL parse: only when some trigger or clause asks about one.
-        names = self._cheap_fields | routes.fields
-        if names:
+        slow = self._routes.slow
+        if slow:
             ids = self._ids
-            present.update(ids[key] for key in self._field_keys(facts, names) if key in ids)
+            present.update(ids[key] for key in self._field_keys(facts, slow) if key in ids)
         self.seen += 1
         if self._next_plan >= 0:
-            self._counts.update(present)
+            counts = self._counts
+            get = counts.get
+            for key_id in present:  # cheaper than Counter.update for a few keys
+                counts[key_id] = get(key_id, 0) + 1
             if self.seen >= self._next_plan:
                 self._replan()
         routes = self._routes  # _replan may have replaced it
         candidates: set[int] = set(routes.always)
         by_key = routes.by_key
         for key_id in present:
-            found = by_key.get(key_id)
-            if found:
-                candidates.update(found)
-        queries, rests = self._queries, routes.rest
+            queued = by_key.get(key_id)
+            if queued:
+                candidates.update(queued)
         self.candidates += len(candidates)
+        if len(tokens) >= MAX_TOKENS:
+            return self._evaluate_all(candidates, text, found, present, facts)
+        matched = []
+        hits: Mapping[Slot, Sequence[int]] | None = None  # token positions, once if needed
+        slots: Mapping[Slot, Sequence[int]] | None = None  # the slots present, no positions
+        checks = routes.checks
+        for index in candidates:
+            query_id, workspace_id, clauses, forbid, parts = checks[index]
+            for clause in clauses:
+                if clause.isdisjoint(present):
+                    break  # a required key is missing
+            else:
+                if forbid and not forbid.isdisjoint(present):
+                    continue
+                for sure, item, positional in parts:
+                    if sure and not sure.isdisjoint(present):
+                        continue
+                    self.evaluated += 1
+                    if positional:
+                        if hits is None:
+                            hits = self._positions(text, found)
+                        given = hits
+                    else:
+                        if slots is None:
+                            slot_of = self._slot_of
+                            slots = dict.fromkeys((slot_of[k] for k in present if k in slot_of), ())
+                        given = slots
+                    if not evaluate(item, given, facts, workspace_id):
+                        break
+                else:
+                    matched.append(query_id)
+        matched.sort()
+        return matched
+
+    def _evaluate_all(
+        self,
+        candidates: set[int],
+        text: str,
+        found: list[tuple[int, int]],
+        present: set[int],
+        facts: Facts,
+    ) -> list[int]:
+        """Tokens cut at MAX_TOKENS: a hashtag's key may stand without its word, so each
+        candidate is evaluated whole (rare, and such texts are long anyway)."""
+        hits = self._positions(text, found)
         matched = []
         for index in candidates:
-            rest = rests[index]
-            if rest and any(clause.isdisjoint(present) for clause in rest):
-                continue  # a required word or field is missing: no need to evaluate
+            if any(clause.isdisjoint(present) for clause in self._routes.rest[index]):
+                continue
+            query_id, workspace_id, node = self._queries[index]
             self.evaluated += 1
-            query_id, workspace_id, node = queries[index]
             if evaluate(node, hits, facts, workspace_id):
                 matched.append(query_id)
         matched.sort()
@@ -246,25 +416,24 @@ class Matcher:
 
     def hits(self, tokens: list[str]) -> dict[Slot, list[int]]:
         """Sorted token positions of every query slot present in ``tokens``."""
-        return self._scan(tokens)[0]
+        return self._positions(*self._scan(tokens))
 
-    def _scan(self, tokens: list[str]) -> tuple[dict[Slot, list[int]], set[int]]:
-        """Slot positions and the ids of the slots found, in one automaton pass."""
-        hits: dict[Slot, list[int]] = {}
-        present: set[int] = set()
+    def _scan(self, tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
+        """The scanned text and its ``(end offset, key id)`` hits, in one automaton pass
+        (token positions are computed only for the evaluations that read them)."""
         if not tokens or self._automaton is None:
-            return hits, present
+            return "", []
         text = " " + " ".join(tokens) + " "
-        count = text.count
-        for end, (slot, key_id, length) in self._automaton.iter(text):
-            # the token starts at end - length + 2, after position + 1 spaces
-            position = count(" ", 0, end - length + 2) - 1
-            if key_id in present:
-                hits[slot].append(position)
-            else:
-                present.add(key_id)
-                hits[slot] = [position]
-        return hits, present
+        return text, list(self._automaton.iter(text))
+
+    def _positions(self, text: str, found: list[tuple[int, int]]) -> dict[Slot, list[int]]:
+        """Token positions of each slot, from the automaton's hits in ``" tok1 tok2 ... "``."""
+        count, slot_of, shift = text.count, self._slot_of, self._shift
+        hits: dict[Slot, list[int]] = {}
+        for end, key_id in found:
+            # the token starts at end + shift, after position + 1 spaces
+            hits.setdefault(slot_of[key_id], []).append(count(" ", 0, end + shift[key_id]) - 1)
+        return hits
 
     def _field_keys(self, facts: Facts, names: set[str]) -> list[Hashable]:
         keys: list[Hashable] = []
