@@ -49,6 +49,10 @@ def _session(tmp_path: Path, env: dict[str, str]) -> list[str]:
         ["alerts", "show", "42"],
         ["alerts", "list", "--order", "loudest"],
         ["audit", "verify"],
+        ["legal", "list"],
+        ["engage", "measures", "nowhere"],
+        ["privacy", "retention", "set", "nowhere", "--days", "30"],
+        ["privacy", "retention", "run"],
     ):
         done = run(app, [*args, *db], env=env)
         outputs.append(done.output)
@@ -69,7 +73,8 @@ def test_the_command_line_speaks_french(tmp_path: Path) -> None:
     assert "erreur à la colonne 7" in text
     for french in ("identifiant", "mot de passe", "aucun utilisateur", "existe",
                    "utilisateur alice désactivé", "était déjà inactif",
-                   "espace inconnu", "aucune alerte 42", "aucune chaîne"):  # fmt: skip
+                   "espace inconnu", "aucune alerte 42", "aucune chaîne",
+                   "0 dossier", "mis à jour (UTC)", "aucun espace 'nowhere'"):  # fmt: skip
         assert french in text, french
 
 
