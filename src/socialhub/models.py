@@ -207,6 +207,12 @@ class WatchlistMember:
     notes: str = ""
 
 
+# What a listed voice's post does (issue 14): "never" nothing, "digest" (default) it
+# joins its story and the digest, "inapp" / "email" it opens an alert (in the app only,
+# or also by email and the other channels) when its severity reaches ``min_severity``.
+WATCHLIST_NOTIFY = ("never", "digest", "inapp", "email")
+
+
 @dataclass(slots=True)
 class Watchlist:
     workspace_id: int
@@ -215,6 +221,8 @@ class Watchlist:
     description: str = ""
     members: list[WatchlistMember] = field(default_factory=list)
     id: int | None = None
+    notify: str = "digest"
+    min_severity: int = 0
 
 
 @dataclass(slots=True)

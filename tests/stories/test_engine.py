@@ -164,3 +164,17 @@ def test_simulator_episodes_map_to_stories() -> None:
     score = score_episodes(result, truth, {n: routes.workspaces[q] for q, n in names.items()})
     assert score["bcubed"]["f1"] >= 0.85, score
     assert score["all_in_top"], score["episodes"]
+
+
+def test_the_organisations_official_accounts_answer_without_a_watchlist() -> None:
+    """Accounts declared once for the organisation ([[official_account]]) are the
+    story's answers, on no watchlist; the old "official" watchlist still counts."""
+    e = engine()
+    e.accounts = frozenset({"mirabellesav"})
+    e.update(m(1, "Panne géante du réseau Mirabelle à Lyon #MirabelleDown", author=author("a")))
+    e.update(m(2, "Nous rétablissons le service à Lyon", 1, kind="reply", reply_to="x:1",
+               author=author("MirabelleSAV")))  # fmt: skip
+    e.update(m(3, "Point d'étape sur la panne", 2, kind="reply", reply_to="x:1",
+               author=author("MirabelleTel"), watchlists=["Comptes officiels"]))  # fmt: skip
+    [story] = e.stories.values()
+    assert [r["account"] for r in story.responses] == ["x:MirabelleSAV", "x:MirabelleTel"]

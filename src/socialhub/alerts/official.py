@@ -1,19 +1,28 @@
 """The organisation's own accounts, which alerts must never treat as outside voices.
 
-Our official account posting is not a "high-reach author" event. The accounts are those
-declared once for the organisation (``[[official_account]]``, the engagement store), the
-workspace setting ``official_accounts`` (handles, ``@`` optional) and the ``@`` aliases of
-the workspace's ``brand`` entities (``[[workspace.settings.entities]]``).
+Our official account posting is not a "high-reach author" event, and is what the
+reports call "the brand's answers". The accounts are declared ONCE for the organisation
+(``[[official_account]]``, the engagement store: ``store.engage.list_accounts()``), plus
+the ``@`` aliases of the workspace's ``brand`` entities (``[[workspace.settings.entities]]``).
+The older workspace setting ``official_accounts`` (handles, ``@`` optional) is still read,
+with a deprecation warning: declare those accounts as ``[[official_account]]`` instead.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from socialhub.text import norm_handle
 
 SETTING = "official_accounts"
+DEPRECATION = (
+    "the workspace setting official_accounts is deprecated: declare the accounts once "
+    "for the organisation with [[official_account]] (docs/engagement.md)"
+)
+log = logging.getLogger(__name__)
+_WARNED: set[tuple[str, ...]] = set()
 
 
 def validate_official_accounts(value: Any) -> list[str]:
@@ -38,6 +47,10 @@ def official_handles(settings: Mapping[str, Any], declared: Iterable[str] = ()) 
     handles: set[str] = {norm_handle(h) for h in declared}
     value = settings.get(SETTING)
     if isinstance(value, list) and not validate_official_accounts(value):
+        key = tuple(sorted(value))
+        if key not in _WARNED:  # once per process and value, not on every refresh
+            _WARNED.add(key)
+            log.warning("%s (still read: %s)", DEPRECATION, ", ".join(key))
         handles.update(norm_handle(h) for h in value)
     for entity in settings.get("entities") or []:
         if isinstance(entity, dict) and entity.get("type") == "brand":
@@ -45,3 +58,12 @@ def official_handles(settings: Mapping[str, Any], declared: Iterable[str] = ()) 
                 if isinstance(alias, str) and alias.startswith("@"):
                     handles.add(norm_handle(alias))
     return frozenset(h for h in handles if h)
+
+
+def organisation_handles(
+    accounts: Iterable[Any], settings: Mapping[str, Any] | None = None
+) -> frozenset[str]:
+    """The brand's own accounts for a report or a story: the organisation's declared
+    ``[[official_account]]`` records (anything with ``.handle``), and the workspace's
+    deprecated setting and brand aliases when ``settings`` is given."""
+    return official_handles(settings or {}, [a.handle for a in accounts])

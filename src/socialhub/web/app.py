@@ -33,6 +33,8 @@ from socialhub.web import (
     engage_api,
     engage_pages,
     explore,
+    incidents_api,
+    incidents_web,
     legal_web,
     locale_web,
     pages,
@@ -112,6 +114,8 @@ def create_app(
         engage_api,
         engage_pages,
         stories_web,
+        incidents_api,
+        incidents_web,
         locale_web,
     ):
         app.include_router(extra.router)

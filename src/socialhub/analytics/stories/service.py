@@ -48,6 +48,14 @@ class StoryDetector(Parametrised):
     def lists(self, value: Mapping[str, str]) -> None:
         self.engine.lists = dict(value)
 
+    @property
+    def accounts(self) -> frozenset[str]:
+        return getattr(self.engine, "accounts", frozenset())
+
+    @accounts.setter
+    def accounts(self, value: frozenset[str]) -> None:
+        self.engine.accounts = frozenset(value)
+
     def update(self, mention: Mention) -> list[Signal]:
         self.engine.update(mention)
         return []
