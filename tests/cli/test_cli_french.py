@@ -53,6 +53,9 @@ def _session(tmp_path: Path, env: dict[str, str]) -> list[str]:
         ["engage", "measures", "nowhere"],
         ["privacy", "retention", "set", "nowhere", "--days", "30"],
         ["privacy", "retention", "run"],
+        ["launch", "seed-demo"],
+        ["launch", "list"],
+        ["launch", "report", "demo-lancement-telvia-s42", "--no-save"],
     ):
         done = run(app, [*args, *db], env=env)
         outputs.append(done.output)
@@ -74,7 +77,8 @@ def test_the_command_line_speaks_french(tmp_path: Path) -> None:
     for french in ("identifiant", "mot de passe", "aucun utilisateur", "existe",
                    "utilisateur alice désactivé", "était déjà inactif",
                    "espace inconnu", "aucune alerte 42", "aucune chaîne",
-                   "0 dossier", "mis à jour (UTC)", "aucun espace 'nowhere'"):  # fmt: skip
+                   "0 dossier", "mis à jour (UTC)", "bibliothèque", "demi-vie après le pic",
+                   "aucun espace 'nowhere'"):  # fmt: skip
         assert french in text, french
 
 
