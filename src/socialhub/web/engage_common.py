@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from socialhub.engage.service import Actor, EngageError, Engagement
 from socialhub.engage.texts import error_text
-from socialhub.i18n import LOCALES, current_locale, use_locale
+from socialhub.i18n import LOCALES, _, current_locale, use_locale
 from socialhub.web.access import ApiError, WorkspaceContext
 
 LANG_COOKIE = "socialhub_lang"
@@ -77,10 +77,10 @@ def int_field(data: dict[str, str], name: str, *, required: bool = True) -> int 
     raw = (data.get(name) or "").strip()
     if not raw:
         if required:
-            raise ApiError(422, "invalid_request", f"{name}: required")
+            raise ApiError(422, "invalid_request", _("%(name)s: required") % {"name": name})
         return None
     if not raw.isdigit() or len(raw) > 18:
-        raise ApiError(422, "invalid_request", f"{name}: expected a number")
+        raise ApiError(422, "invalid_request", _("%(name)s: expected a number") % {"name": name})
     return int(raw)
 
 
@@ -98,7 +98,9 @@ def parse_local(value: str, tz: str) -> datetime | None:
     try:
         naive = datetime.fromisoformat(value)
     except ValueError:
-        raise ApiError(422, "invalid_request", f"not a date and time: {value[:40]!r}") from None
+        raise ApiError(
+            422, "invalid_request", _("not a date and time: %(value)r") % {"value": value[:40]}
+        ) from None
     if naive.tzinfo is not None:
         return naive
     return naive.replace(tzinfo=ZoneInfo(tz))
