@@ -28,6 +28,16 @@ class Role(enum.StrEnum):
     VIEWER = "viewer"
 
 
+#: Category name of the brand's own posts and repeated templates (the ``voice`` stage,
+#: socialhub.enrichers.brand_voice): not opinions, so no sentiment and no complaint.
+BRAND_VOICE = "brand_voice"
+
+
+def is_brand_voice(categories: list[dict[str, Any]]) -> bool:
+    """True when a mention's categories carry the :data:`BRAND_VOICE` marker."""
+    return any(isinstance(c, dict) and c.get("name") == BRAND_VOICE for c in categories)
+
+
 LIST_TYPES = ("journalist", "mp", "partner", "competitor", "influencer", "executive", "other")
 
 

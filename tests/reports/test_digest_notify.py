@@ -19,12 +19,12 @@ def test_never_lists_stay_out_of_the_digest(sqlite_store: Store) -> None:
         ]
     )
     start, end = PERIOD
-    groups = {g["list_type"] for g in build_digest(sqlite_store, w.ws, start, end)["groups"]}
-    assert "journalist" in groups  # digest (the default): the post is in the digest
+    # journalists have their own section, grouped by story (the press briefing)
+    journalists = build_digest(sqlite_store, w.ws, start, end)["journalists"]
+    assert [j["handle"] for j in journalists] == ["croussel"]  # digest (the default)
     [press] = [
         x for x in sqlite_store.workspaces.list_watchlists(w.ws.id) if x.name == "Journalistes"
     ]
     press.notify = "never"
     sqlite_store.workspaces.upsert_watchlist(press)
-    groups = {g["list_type"] for g in build_digest(sqlite_store, w.ws, start, end)["groups"]}
-    assert "journalist" not in groups
+    assert build_digest(sqlite_store, w.ws, start, end)["journalists"] == []

@@ -36,7 +36,6 @@ from socialhub.alerts.channels import Channel
 from socialhub.alerts.channels.inapp import InAppChannel
 from socialhub.alerts.incidents import IncidentDesk
 from socialhub.alerts.manager import AlertManager, Outcome
-from socialhub.alerts.official import official_handles
 from socialhub.alerts.paging import pager_from_env
 from socialhub.alerts.routing import Route, Router, workspace_locale
 from socialhub.alerts.triggers import WatchlistTrigger
@@ -51,6 +50,7 @@ from socialhub.analytics.stories.service import StoryDetector
 from socialhub.analytics.stories.service import flush as flush_stories
 from socialhub.bus import STORED, Bus, Message, Subscription
 from socialhub.models import Mention, QuarantineItem, Query, as_utc
+from socialhub.records.official import official_handles
 from socialhub.records.signals import Signal
 from socialhub.serialize import mention_from_json
 from socialhub.store.availability import is_unavailable
