@@ -45,7 +45,7 @@ def _user(user: str | None) -> str:
 def _get(store: Store, alert_id: int) -> Alert:
     alert = store.alerts.get_alert(alert_id)
     if alert is None:
-        console.print(Text(f"no alert {alert_id}", "red"))
+        console.print(Text(_("no alert %(id)s") % {"id": alert_id}, "red"))
         raise typer.Exit(1)
     return alert
 
@@ -65,16 +65,16 @@ def list_alerts(
 ) -> None:
     """Alerts, newest first (or most severe first with --order severity)."""
     if state not in (None, "open", "acknowledged", "resolved", "active"):
-        raise typer.BadParameter("state must be open, acknowledged, resolved or active")
+        raise typer.BadParameter(_("state must be open, acknowledged, resolved or active"))
     if order not in ("recent", "severity"):
-        raise typer.BadParameter("order must be recent or severity")
+        raise typer.BadParameter(_("order must be recent or severity"))
     store = store_from(db)
     try:
         ws_id = None
         if workspace is not None:
             ws = store.workspaces.get_workspace(workspace)
             if ws is None:
-                raise typer.BadParameter(f"no workspace {workspace!r}")
+                raise typer.BadParameter(_("no workspace %(slug)r") % {"slug": workspace})
             ws_id = ws.id
         alerts = store.alerts.list_alerts(workspace_id=ws_id, state=state, limit=limit, order=order)
     finally:
@@ -82,7 +82,7 @@ def list_alerts(
     if json:
         print_json([a.to_dict() for a in alerts])
         return
-    table = Table("id", "sev", "state", "detector", "key", "last signal", "title")
+    table = Table("id", _("sev"), _("state"), _("detector"), _("key"), _("last signal"), _("title"))
     for a in alerts:
         # Titles may quote post text: rich Text, never markup.
         table.add_row(
@@ -156,10 +156,13 @@ def _act(db: str, json: bool, action: str, alert_id: int, **kwargs: object) -> N
     if json:
         print_json({**alert.to_dict(), **extra})
     else:
-        msg = f"alert {alert.id}: {alert.state}"
+        msg = _("alert %(id)s: %(state)s") % {"id": alert.id, "state": _(alert.state)}
         if "multiplier" in extra:
-            verdict = "true alarm" if alert.feedback else "false alarm"
-            msg += f", {verdict}; rule threshold multiplier now {extra['multiplier']:g}"
+            verdict = _("true alarm") if alert.feedback else _("false alarm")
+            msg += _(", %(verdict)s; rule threshold multiplier now %(m)s") % {
+                "verdict": verdict,
+                "m": f"{extra['multiplier']:g}",
+            }
         out.print(Text(msg))
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import orjson
 import typer
-from rich.markup import escape
+from rich.text import Text
 
 from socialhub.cli.common import (
     DEFAULT_DB,
@@ -19,6 +19,7 @@ from socialhub.cli.common import (
     print_json,
     store_from,
 )
+from socialhub.i18n import _
 
 app = typer.Typer(
     help="The append-only, hash-chained logs (engagement audit, chains of custody).",
@@ -64,13 +65,16 @@ def verify(chain: ChainOption = None, db: DbOption = DEFAULT_DB, json: JsonOptio
         for r in report:
             if r["ok"]:
                 out.print(
-                    f"[green]ok[/green] {escape(str(r['chain']))}: {r['entries']} entries, "
-                    f"head {r['head']}"
+                    Text(
+                        _("ok %(chain)s: %(n)s entries, head %(head)s")
+                        % {"chain": r["chain"], "n": r["entries"], "head": r["head"]},
+                        "green",
+                    )
                 )
             else:
-                out.print(f"[red]BROKEN[/red] {escape(str(r['problem']))}")
+                out.print(Text(_("BROKEN %(problem)s") % {"problem": r["problem"]}, "red"))
         if not report:
-            out.print("no chain has any entry yet")
+            out.print(_("no chain has any entry yet"))
     if broken is not None:
         raise typer.Exit(1)
 
@@ -108,4 +112,9 @@ def export(
             handle.close()
         store.close()
     if output is not None:
-        console.print(f"{n} entries of {escape(chain)} written to {escape(str(output))}")
+        console.print(
+            Text(
+                _("%(n)s entries of %(chain)s written to %(file)s")
+                % {"n": n, "chain": chain, "file": str(output)}
+            )
+        )

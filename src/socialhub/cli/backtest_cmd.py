@@ -19,11 +19,13 @@ from typing import Annotated, Any
 import orjson
 import typer
 from rich.markup import escape
+from rich.text import Text
 
 from socialhub.analytics.detectors.runner import DetectorSet
 from socialhub.cli.common import DEFAULT_DB, DbOption, JsonOption, console, out, parse_when
 from socialhub.cli.common import store_from as open_cli_store
 from socialhub.cli.detect_cmd import signal_line
+from socialhub.i18n import _
 from socialhub.models import Mention
 from socialhub.store.base import Store
 
@@ -58,7 +60,9 @@ def _settings(config: Path | None) -> dict[str, Any]:
     try:
         doc = tomllib.loads(config.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        console.print(f"[red]cannot read {escape(str(config))}: {escape(str(exc))}[/red]")
+        console.print(
+            Text(_("cannot read %(file)s: %(error)s") % {"file": config, "error": exc}, "red")
+        )
         raise typer.Exit(2) from exc
     return dict(doc.get("detect", doc))
 
@@ -83,14 +87,14 @@ def backtest(
     """Replay a workspace's stored history through the detectors and say when they fire."""
     t0 = parse_when(since, "--since")
     if t0 is None:
-        raise typer.BadParameter("--since is required")
+        raise typer.BadParameter(_("--since is required"))
     t1 = parse_when(until, "--until") or datetime.now(UTC)
     settings = _settings(config)
     store = open_cli_store(db)
     try:
         ws = store.workspaces.get_workspace(workspace)
         if ws is None or ws.id is None:
-            console.print(f"[red]unknown workspace {escape(repr(workspace))}[/red]")
+            console.print(Text(_("unknown workspace %(slug)r") % {"slug": workspace}, "red"))
             raise typer.Exit(2)
         queries = store.workspaces.list_queries(ws.id)
         settings.setdefault("workspaces", {q.id: ws.id for q in queries if q.id is not None})
@@ -100,7 +104,7 @@ def backtest(
         try:
             detectors = DetectorSet.from_config(settings)
         except (TypeError, ValueError) as exc:
-            console.print(f"[red]bad detector settings: {escape(str(exc))}[/red]")
+            console.print(Text(_("bad detector settings: %(error)s") % {"error": exc}, "red"))
             raise typer.Exit(2) from exc
         own = set(settings["workspaces"])
         count = fired = 0
@@ -115,8 +119,17 @@ def backtest(
     finally:
         store.close()
     sys.stdout.flush()
-    console.print(f"{count} stored mentions replayed from {t0:%Y-%m-%d %H:%M} to "
-                  f"{t1:%Y-%m-%d %H:%M}; {fired} signal(s) shown.")  # fmt: skip
+    console.print(
+        Text(
+            _("%(n)s stored mentions replayed from %(t0)s to %(t1)s; %(fired)s signal(s) shown.")
+            % {
+                "n": count,
+                "t0": f"{t0:%Y-%m-%d %H:%M}",
+                "t1": f"{t1:%Y-%m-%d %H:%M}",
+                "fired": fired,
+            }
+        )
+    )
     if not fired:
         console.print(
             "No signal: nothing in this period would have fired"

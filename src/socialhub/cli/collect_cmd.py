@@ -22,6 +22,7 @@ from socialhub.cli.proc_cmds import (
     MigrateOpt,
     NameOpt,
 )
+from socialhub.i18n import _
 
 
 def collect(
@@ -45,7 +46,7 @@ def collect(
     """Run the configured sources and publish to the bus, or poll one source once."""
     if once or source:
         if not (once and source):
-            raise typer.BadParameter("--source and --once go together")
+            raise typer.BadParameter(_("--source and --once go together"))
         sources_cmds.collect(source=source, once=True, config=config, db=db, json=json)
         return
     proc_cmds.collect(

@@ -12,10 +12,10 @@ from typing import Annotated, Any
 import orjson
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 from typer._click.globals import get_current_context
 
-from socialhub.i18n import negotiate, use_locale
+from socialhub.i18n import _, negotiate, use_locale
 from socialhub.store import open_store
 from socialhub.store.base import Store
 
@@ -51,7 +51,7 @@ def example_config() -> Path:
     ):
         if candidate.exists():
             return candidate
-    raise typer.BadParameter("examples/telecom.toml not found; pass --config FILE")
+    raise typer.BadParameter(_("examples/telecom.toml not found; pass --config FILE"))
 
 
 def cli_locale(env: Mapping[str, str] | None = None) -> str:
@@ -83,7 +83,12 @@ def store_from(db: str, *, migrate: bool = True) -> Store:
     try:
         store = open_store(db)
     except Exception as exc:
-        console.print(f"[red]cannot open database {escape(redact(db))}: {escape(str(exc))}[/red]")
+        console.print(
+            Text(
+                _("cannot open database %(db)s: %(error)s") % {"db": redact(db), "error": exc},
+                "red",
+            )
+        )
         raise typer.Exit(2) from exc
     if migrate:
         store.migrate()
@@ -111,7 +116,8 @@ def parse_when(value: str | None, name: str) -> datetime | None:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
         raise typer.BadParameter(
-            f"{name}: expected ISO date/time or an age like 24h, got {value!r}"
+            _("%(name)s: expected ISO date/time or an age like 24h, got %(value)r")
+            % {"name": name, "value": value}
         ) from exc
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from rich.text import Text
 
 from socialhub.cli.common import (
     DEFAULT_DB,
@@ -18,6 +19,7 @@ from socialhub.cli.common import (
     store_from,
 )
 from socialhub.config import ConfigError, apply_config, export_config, load_config
+from socialhub.i18n import _
 
 
 def apply(
@@ -63,7 +65,10 @@ def apply(
         for change in report.changes[:50]:
             out.print(f"  {escape(change)}")
         if len(report.changes) > 50:
-            out.print(f"  ... and {len(report.changes) - 50} more (use --json for all)")
+            out.print(
+                "  "
+                + _("... and %(n)s more (use --json for all)") % {"n": len(report.changes) - 50}
+            )
 
 
 def export(
@@ -85,4 +90,4 @@ def export(
         typer.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
-        console.print(f"wrote {escape(str(output))}")
+        console.print(Text(_("wrote %(file)s") % {"file": str(output)}))

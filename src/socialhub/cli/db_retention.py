@@ -9,6 +9,7 @@ import typer
 from rich.text import Text
 
 from socialhub.cli.common import DbOption, JsonOption, out, print_json, redact, store_from
+from socialhub.i18n import _
 from socialhub.store.retention import apply_retention, cutoff_for
 
 
@@ -44,19 +45,25 @@ def retention(
     if json:
         print_json({"db": redact(db), **report.to_dict()})
         return
-    verb = "would drop" if dry_run else "dropped"
-    out.print(
-        f"{redact(db)}: {verb} {report.mentions} mention(s) created before "
-        f"{report.cutoff.date().isoformat()}"
-        + (
-            f" ({len(report.partitions_dropped)} partition(s))"
-            if report.backend == "postgres"
-            else ""
-        )
-    )
+    values = {
+        "db": redact(db),
+        "n": report.mentions,
+        "cutoff": report.cutoff.date().isoformat(),
+        "parts": len(report.partitions_dropped),
+    }
+    if dry_run:
+        line = _("%(db)s: would drop %(n)s mention(s) created before %(cutoff)s") % values
+    else:
+        line = _("%(db)s: dropped %(n)s mention(s) created before %(cutoff)s") % values
+    if report.backend == "postgres":
+        line += " " + _("(%(parts)s partition(s))") % values
+    out.print(Text(line))
     for name in report.partitions_dropped:
-        out.print(f"  {verb} partition {name}")
+        if dry_run:
+            out.print(Text("  " + _("would drop partition %(name)s") % {"name": name}))
+        else:
+            out.print(Text("  " + _("dropped partition %(name)s") % {"name": name}))
     for name in report.partitions_created:
-        out.print(f"  partition ready: {name}")
+        out.print(Text("  " + _("partition ready: %(name)s") % {"name": name}))
     for held in report.held:
-        out.print(Text(f"  kept under legal hold: {held}"))
+        out.print(Text("  " + _("kept under legal hold: %(item)s") % {"item": held}))

@@ -28,10 +28,12 @@ from typing import Annotated, Any
 import orjson
 import typer
 from rich.markup import escape
+from rich.text import Text
 
 from socialhub.analytics.detectors.runner import DetectorSet
-from socialhub.cli.common import JsonOption, console, out
+from socialhub.cli.common import JsonOption, console, human_locale, out
 from socialhub.cli.enrich_cmd import to_mention
+from socialhub.i18n import _
 from socialhub.models import Mention
 from socialhub.records.signals import Signal
 from socialhub.serialize import mention_from_dict
@@ -61,7 +63,9 @@ def read_stream(lines: Iterator[bytes]) -> tuple[list[Mention], int]:
                 m.sentiment_label = str(label) if label else None
         except (ValueError, KeyError, TypeError, orjson.JSONDecodeError) as exc:
             bad += 1
-            console.print(f"[yellow]line {n} skipped: {escape(str(exc))}[/yellow]")
+            console.print(
+                Text(_("line %(n)s skipped: %(error)s") % {"n": n, "error": exc}, "yellow")
+            )
             continue
         mentions.append(m)
     mentions.sort(key=lambda m: m.created_at)  # stable: ties keep file order
@@ -136,12 +140,15 @@ def detect(
     json: JsonOption = False,
 ) -> None:
     """Replay a timestamped stream through the detectors on its own clock."""
+    human_locale()  # no database here: the language is set without store_from
     settings: dict[str, Any] = {}
     if config is not None:
         try:
             doc = tomllib.loads(config.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
-            console.print(f"[red]cannot read {escape(str(config))}: {escape(str(exc))}[/red]")
+            console.print(
+                Text(_("cannot read %(file)s: %(error)s") % {"file": config, "error": exc}, "red")
+            )
             raise typer.Exit(2) from exc
         settings = dict(doc.get("detect", doc))
     try:
@@ -151,7 +158,9 @@ def detect(
             with input.open("rb") as fh:
                 mentions, bad = read_stream(iter(fh))
     except OSError as exc:
-        console.print(f"[red]cannot read {escape(str(input))}: {escape(str(exc))}[/red]")
+        console.print(
+            Text(_("cannot read %(file)s: %(error)s") % {"file": input, "error": exc}, "red")
+        )
         raise typer.Exit(2) from exc
     if enrich and mentions:
         from socialhub.pipeline.base import Context
@@ -175,7 +184,7 @@ def detect(
     try:
         detectors = DetectorSet.from_config(settings)
     except (TypeError, ValueError) as exc:
-        console.print(f"[red]bad detector settings: {escape(str(exc))}[/red]")
+        console.print(Text(_("bad detector settings: %(error)s") % {"error": exc}, "red"))
         raise typer.Exit(2) from exc
     count = 0
     if json:
@@ -190,12 +199,15 @@ def detect(
     if json:
         sys.stdout.write("\n]\n" if count else "]\n")
     sys.stdout.flush()
-    span = "empty"
+    span = _("empty")
     if mentions:
         first, last = mentions[0].created_at, mentions[-1].created_at
         span = f"{first:%Y-%m-%d %H:%M} → {last:%Y-%m-%d %H:%M}"
     console.print(
-        f"{len(mentions)} mentions replayed ({span}), {bad} line(s) skipped, {count} signal(s)."
+        Text(
+            _("%(n)s mentions replayed (%(span)s), %(bad)s line(s) skipped, %(count)s signal(s).")
+            % {"n": len(mentions), "span": span, "bad": bad, "count": count}
+        )
     )
     if not count:
         console.print(escape(why_no_signal(mentions, detectors)))

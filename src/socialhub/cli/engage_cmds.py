@@ -19,6 +19,8 @@ from socialhub.cli.common import (
     print_json,
     store_from,
 )
+from socialhub.engage.texts import reason_name, status_name
+from socialhub.i18n import _, ngettext
 from socialhub.models import Workspace, utcnow
 from socialhub.store.base import WorkspaceStore
 
@@ -31,7 +33,7 @@ app = typer.Typer(
 def _workspace(workspaces: WorkspaceStore, slug: str) -> Workspace:
     ws = workspaces.get_workspace(slug)
     if ws is None:
-        console.print(f"no workspace {slug!r}")
+        console.print(Text(_("no workspace %(slug)r") % {"slug": slug}, "red"))
         raise typer.Exit(2)
     return ws
 
@@ -80,16 +82,23 @@ def inbox(
             }
         )
         return
-    table = Table(title=f"{len(items)} item(s) to handle ({added} new)")
-    for col in ("id", "priority", "reason", "status", "SLA", "author", "text"):
+    table = Table(
+        title=ngettext(
+            "%(n)s item to handle (%(added)s new)",
+            "%(n)s items to handle (%(added)s new)",
+            len(items),
+        )
+        % {"n": len(items), "added": added}
+    )
+    for col in ("id", _("priority"), _("reason"), _("status"), _("SLA"), _("author"), _("text")):
         table.add_column(col, overflow="fold")
     for i in items:
         state, left = sla_state(i, minutes, now)
         table.add_row(
             str(i.id),
             f"{i.priority:.0f}",
-            i.reason,
-            i.status,
+            reason_name(i.reason),
+            status_name(i.status),
             f"{state} {left:+.0f}m",
             Text(i.author),
             Text(i.text[:120]),
@@ -132,8 +141,14 @@ def publish(
                 print_json(rows)
             else:
                 for r in rows:
-                    state = f"published {r['published_id']}" if r["published_id"] else r["error"]
-                    console.print(f"draft {r['draft']}: {state}")
+                    state = (
+                        _("published %(id)s") % {"id": r["published_id"]}
+                        if r["published_id"]
+                        else r["error"]
+                    )
+                    console.print(
+                        Text(_("draft %(id)s: %(state)s") % {"id": r["draft"], "state": state})
+                    )
             if not loop:
                 break
             time.sleep(interval)
@@ -168,7 +183,7 @@ def accounts(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
         out.print(
             Text(
                 f"{r['id']}  {r['account']}  {', '.join(r['workspaces'])}"
-                f"{'' if r['active'] else '  (inactive)'}"
+                + ("" if r["active"] else "  " + _("(inactive)"))
             )
         )
 
@@ -201,12 +216,22 @@ def measures(
     if json:
         print_json(data)
         return
-    table = Table(title=f"{workspace}: last {days} day(s)")
-    for col in ("scope", "items", "answered", "share", "median min", "within SLA"):
+    table = Table(
+        title=ngettext("%(ws)s: last %(n)s day", "%(ws)s: last %(n)s days", days)
+        % {"ws": workspace, "n": days}
+    )
+    for col in (
+        _("scope"),
+        _("items"),
+        _("answered"),
+        _("share"),
+        _("median min"),
+        _("within SLA"),
+    ):
         table.add_column(col)
-    rows = [("workspace", data["workspace"])]
-    rows += [(f"account {k}", v) for k, v in data["accounts"].items()]
-    rows += [(f"person {k}", v) for k, v in data["people"].items()]
+    rows = [(_("workspace"), data["workspace"])]
+    rows += [(_("account %(name)s") % {"name": k}, v) for k, v in data["accounts"].items()]
+    rows += [(_("person %(name)s") % {"name": k}, v) for k, v in data["people"].items()]
     for name, m in rows:
         table.add_row(
             Text(name),

@@ -17,9 +17,10 @@ from typing import IO, Annotated, Any
 
 import orjson
 import typer
-from rich.markup import escape
+from rich.text import Text
 
 from socialhub.cli.common import console, store_from
+from socialhub.i18n import _
 from socialhub.models import Author, Mention
 from socialhub.pipeline.base import Context
 from socialhub.pipeline.chain import DEFAULT_ENRICHERS, MODES, Pipeline
@@ -157,7 +158,9 @@ def enrich(
         k: v for k, v in DEFAULT_ENRICHERS.items() if store is not None or k not in _WITHOUT_STORE
     }
     if mode not in MODES:
-        raise typer.BadParameter(f"--mode must be one of {', '.join(MODES)}")
+        raise typer.BadParameter(
+            _("--mode must be one of %(values)s") % {"values": ", ".join(MODES)}
+        )
     settings: dict[str, Any] = {"mode": mode}
     if sentiment_mode:
         settings["sentiment_mode"] = sentiment_mode
@@ -175,6 +178,11 @@ def enrich(
         if store is not None:
             store.close()
     console.print(
-        f"enriched {counts['enriched']} of {counts['read']} line(s); {counts['errors']} with an"
-        f" error key; stages: {escape(', '.join(pipeline.names))}"
+        Text(
+            _(
+                "enriched %(enriched)s of %(read)s line(s); %(errors)s with an error key; "
+                "stages: %(stages)s"
+            )
+            % {**counts, "stages": ", ".join(pipeline.names)}
+        )
     )

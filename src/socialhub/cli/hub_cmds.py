@@ -11,11 +11,13 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from rich.text import Text
 
 from socialhub.cli.common import DbOption, console, example_config, redact
 from socialhub.config import ConfigError, apply_config, load_config
 from socialhub.connectors.demo import DemoSource
 from socialhub.hub import Hub
+from socialhub.i18n import _
 from socialhub.pipeline.chain import MODES
 from socialhub.settings import Settings
 from socialhub.store.base import Store
@@ -71,15 +73,24 @@ def _applier(config: Path) -> Callable[[Store], None]:
         except ConfigError as exc:
             console.print(f"[red]{escape(str(exc))}[/red]")
             raise typer.Exit(2) from exc
-        console.print(f"configuration {escape(str(config))}: {report.changed} change(s)")
+        console.print(
+            Text(
+                _("configuration %(file)s: %(n)s change(s)")
+                % {"file": str(config), "n": report.changed}
+            )
+        )
         no_password = [w for w in report.warnings if w.endswith("password not changed")]
         for warning in report.warnings:
             if warning not in no_password:
-                console.print(f"  [yellow]warning[/yellow]: {escape(warning)}")
+                console.print(Text("  " + _("warning: %(m)s") % {"m": warning}, "yellow"))
         if no_password:
             console.print(
-                f"  {len(no_password)} user(s) have no password yet (see `password_env`"
-                " in the file; `socialhub apply` sets it)"
+                "  "
+                + _(
+                    "%(n)s user(s) have no password yet (see `password_env` in the file; "
+                    "`socialhub apply` sets it)"
+                )
+                % {"n": len(no_password)}
             )
 
     return setup
@@ -126,7 +137,9 @@ def demo(
     )
     settings = Settings.from_env(db=db, host=host, port=port)
     if mode not in MODES:
-        raise typer.BadParameter(f"--mode must be one of {', '.join(MODES)}")
+        raise typer.BadParameter(
+            _("--mode must be one of %(values)s") % {"values": ", ".join(MODES)}
+        )
     settings.pipeline["mode"] = mode
     source = DemoSource(seed=seed, speed=speed, backfill_hours=backfill_hours, limit=limit)
     if ground_truth:
@@ -135,11 +148,15 @@ def demo(
     # the Reports page is not empty: the backfilled history's digests are archived, then
     # each edition as it falls due (no mail is sent)
     hub.reports, hub.reports_since = True, source.start
-    console.print(f"database: {escape(redact(settings.db))}")
+    console.print(Text(_("database: %(db)s") % {"db": redact(settings.db)}))
     if web:
         console.print(
-            f"[bold]socialhub demo running: http://{settings.host}:{settings.port}/[/bold]"
-            "  (Ctrl-C to stop)"
+            Text(
+                _("socialhub demo running: %(url)s")
+                % {"url": f"http://{settings.host}:{settings.port}/"},
+                "bold",
+            ),
+            "  " + _("(Ctrl-C to stop)"),
         )
     _serve(hub, until_done=limit is not None)
 
@@ -170,8 +187,14 @@ def run(
         raise typer.Exit(2) from exc
     if not hub.sources:
         console.print(
-            "[yellow]no [[source]] configured: only the web app and API will run[/yellow]"
+            Text(_("no [[source]] configured: only the web app and API will run"), "yellow")
         )
     if web:
-        console.print(f"[bold]socialhub running: http://{settings.host}:{settings.port}/[/bold]")
+        console.print(
+            Text(
+                _("socialhub running: %(url)s")
+                % {"url": f"http://{settings.host}:{settings.port}/"},
+                "bold",
+            )
+        )
     _serve(hub, until_done=False)

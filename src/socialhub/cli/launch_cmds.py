@@ -21,6 +21,7 @@ from socialhub.cli.common import (
     print_json,
     store_from,
 )
+from socialhub.i18n import N_, _
 from socialhub.query import parse
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.records.launches import OUTCOMES, LaunchRecord
@@ -34,11 +35,18 @@ app = typer.Typer(
 _UNITS = {"m": 60, "h": 3600, "d": 86400}
 
 
+#: The verdicts (analytics.launches), translated when shown.
+VERDICTS = (N_("buzz"), N_("fizzle"), N_("mixed"))
+
+
 def _duration(value: str, name: str) -> int:
     """'30m', '6h', '2d' -> seconds."""
     if value[-1:] in _UNITS and value[:-1].isdigit() and int(value[:-1]) > 0:
         return int(value[:-1]) * _UNITS[value[-1]]
-    raise typer.BadParameter(f"{name}: expected a duration like 30m, 6h or 2d, got {value!r}")
+    raise typer.BadParameter(
+        _("%(name)s: expected a duration like 30m, 6h or 2d, got %(value)r")
+        % {"name": name, "value": value}
+    )
 
 
 def _definition(workspaces: WorkspaceStore, text: str, workspace_id: int | None) -> str:
@@ -49,7 +57,9 @@ def _definition(workspaces: WorkspaceStore, text: str, workspace_id: int | None)
     try:
         parse(text)
     except QuerySyntaxError as exc:
-        raise typer.BadParameter(f"not a query name nor a valid query: {exc}") from exc
+        raise typer.BadParameter(
+            _("not a query name nor a valid query: %(error)s") % {"error": exc}
+        ) from exc
     return text
 
 
@@ -78,17 +88,19 @@ def add(
     when = parse_when(at, "--at")
     assert when is not None
     if outcome is not None and outcome not in OUTCOMES:
-        raise typer.BadParameter(f"--outcome must be one of {', '.join(OUTCOMES)}")
+        raise typer.BadParameter(
+            _("--outcome must be one of %(values)s") % {"values": ", ".join(OUTCOMES)}
+        )
     window_s, bucket_s = _duration(window, "--window"), _duration(bucket, "--bucket")
     if bucket_s > window_s:
-        raise typer.BadParameter("--bucket must not be longer than --window")
+        raise typer.BadParameter(_("--bucket must not be longer than --window"))
     store = store_from(db)
     try:
         ws_id = None
         if workspace is not None:
             ws = store.workspaces.get_workspace(workspace)
             if ws is None:
-                raise typer.BadParameter(f"no workspace {workspace!r}")
+                raise typer.BadParameter(_("no workspace %(slug)r") % {"slug": workspace})
             ws_id = ws.id
         record = store.launches.save_launch(
             LaunchRecord(
@@ -109,12 +121,17 @@ def add(
     if json:
         print_json(record.to_dict())
     else:
-        console.print(Text(f"launch {record.name!r} saved (id {record.id})", "green"))
+        console.print(
+            Text(
+                _("launch %(name)r saved (id %(id)s)") % {"name": record.name, "id": record.id},
+                "green",
+            )
+        )
 
 
 def _fmt_s(seconds: float | None) -> str:
     if seconds is None:
-        return "not within the window"
+        return _("not within the window")
     return f"{seconds / 3600:.2f} h" if seconds >= 3600 else f"{seconds / 60:.0f} min"
 
 
@@ -131,47 +148,65 @@ def _print_report(launch: LaunchRecord, r: LaunchReport) -> None:
     out.print(
         Text.assemble(
             (f"{launch.name}", "bold"),
-            f" — launched {launch.launch_at.isoformat()}, ",
-            f"window {launch.window_s / 3600:g} h in {launch.bucket_s // 60} min buckets",
+            " — "
+            + _("launched %(at)s, window %(h)s h in %(m)s min buckets")
+            % {
+                "at": launch.launch_at.isoformat(),
+                "h": f"{launch.window_s / 3600:g}",
+                "m": launch.bucket_s // 60,
+            },
         )
     )
-    out.print(Text(f"query: {launch.query}", "dim"))
+    out.print(Text(_("query: %(q)s") % {"q": launch.query}, "dim"))
     rank = (
-        f"{r.percentile:.0f}th percentile of {r.library_size} past launches"
+        _("percentile %(p)s of %(n)s past launches")
+        % {"p": f"{r.percentile:.0f}", "n": r.library_size}
         if r.percentile is not None
-        else "no past launches to rank against"
+        else _("no past launches to rank against")
     )
     out.print(
         Text.assemble(
-            "verdict: ",
-            (r.verdict.upper(), f"bold {colour}"),
-            f" — score {r.score:.1f}/100, {rank}",
+            _("verdict: "),
+            (_(r.verdict).upper(), f"bold {colour}"),
+            " — " + _("score %(s)s/100, %(rank)s") % {"s": f"{r.score:.1f}", "rank": rank},
         )
     )
-    table = Table("measure", "value", show_header=False)
+    table = Table(_("measure"), _("value"), show_header=False)
     rows: list[tuple[str, str]] = [
-        ("mentions (expected without the launch)", f"{r.mentions:,.0f} ({r.expected:,.1f})"),
-        ("volume lift", f"×{r.lift:.2f}"),
-        ("peak", f"{r.shape.peak:,.0f} mentions/bucket, ×{r.peak_lift:.1f} the expected"),
-        ("time to peak", _fmt_s(r.shape.time_to_peak_s)),
-        ("half-life after the peak", _fmt_s(r.shape.half_life_s)),
-        ("sustain (buckets after the peak still ≥2× expected)", _pct(r.sustain)),
-        ("reach (sum of followers)", f"{r.reach:,.0f} (lift {_num(r.reach_lift)})"),
-        ("engagement", f"{r.engagement:,.0f}"),
-        ("engagement per post", f"{_num(r.engagement_per_post)} (lift {_num(r.engagement_lift)})"),
-        ("share of voice vs our brand", _pct(r.share_of_voice)),
-        ("engagement per post vs our brand", _num(r.engagement_vs_brand)),
+        (_("mentions (expected without the launch)"), f"{r.mentions:,.0f} ({r.expected:,.1f})"),
+        (_("volume lift"), f"×{r.lift:.2f}"),
         (
-            "baseline from",
+            _("peak"),
+            _("%(peak)s mentions/bucket, ×%(lift)s the expected")
+            % {"peak": f"{r.shape.peak:,.0f}", "lift": f"{r.peak_lift:.1f}"},
+        ),
+        (_("time to peak"), _fmt_s(r.shape.time_to_peak_s)),
+        (_("half-life after the peak"), _fmt_s(r.shape.half_life_s)),
+        (_("sustain (buckets after the peak still ≥2× expected)"), _pct(r.sustain)),
+        (
+            _("reach (sum of followers)"),
+            _("%(v)s (lift %(lift)s)") % {"v": f"{r.reach:,.0f}", "lift": _num(r.reach_lift)},
+        ),
+        (_("engagement"), f"{r.engagement:,.0f}"),
+        (
+            _("engagement per post"),
+            _("%(v)s (lift %(lift)s)")
+            % {"v": _num(r.engagement_per_post), "lift": _num(r.engagement_lift)},
+        ),
+        (_("share of voice vs our brand"), _pct(r.share_of_voice)),
+        (_("engagement per post vs our brand"), _num(r.engagement_vs_brand)),
+        (
+            _("baseline from"),
             ", ".join(r.curve.reference.get("periods", []))
-            + f" ({r.curve.reference.get('mentions', 0)} mentions)",
+            + " "
+            + _("(%(n)s mentions)") % {"n": r.curve.reference.get("mentions", 0)},
         ),
     ]
     for label, value in rows:
         table.add_row(label, value)
     out.print(table)
     peak = max(r.curve.mentions, default=0) or 1
-    curve = Table("t+", "mentions", "expected", "brand", "reach", "engagement", "")
+    curve = Table("t+", _("mentions"), _("expected"), _("brand"), _("reach"), _("engagement"), "")
     for i, count in enumerate(r.curve.mentions):
         brand = r.curve.brand[i] if r.curve.brand else None
         curve.add_row(
@@ -200,7 +235,7 @@ def report(
     try:
         launch, result = measure_report(store, name, save=save)
     except KeyError:
-        console.print(Text(f"no launch {name!r}", "red"))
+        console.print(Text(_("no launch %(name)r") % {"name": name}, "red"))
         raise typer.Exit(1) from None
     finally:
         store.close()
@@ -226,7 +261,16 @@ def list_launches(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
     if json:
         print_json([launch.to_dict() | {"curve": None} for launch in launches])
         return
-    table = Table("name", "launched", "window", "score", "verdict", "known", "library", "source")
+    table = Table(
+        _("name"),
+        _("launched"),
+        _("window"),
+        _("score"),
+        _("verdict"),
+        _("known"),
+        _("library"),
+        _("source"),
+    )
     for launch in launches:
         metrics = launch.metrics or {}
         table.add_row(
@@ -234,9 +278,9 @@ def list_launches(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
             launch.launch_at.isoformat(timespec="minutes"),
             f"{launch.window_s / 3600:g} h",
             _num(launch.score, 1),
-            str(metrics.get("verdict", "-")),
-            launch.outcome or "-",
-            "yes" if launch.in_library else "no",
+            _(str(metrics.get("verdict", "-"))),
+            _(launch.outcome) if launch.outcome else "-",
+            _("yes") if launch.in_library else _("no"),
             launch.source,
         )
     out.print(table)
@@ -252,7 +296,7 @@ def seed(
     try:
         numbers = [int(s) for s in seeds.split(",") if s.strip()]
     except ValueError as exc:
-        raise typer.BadParameter("--seeds: comma-separated integers") from exc
+        raise typer.BadParameter(_("--seeds: comma-separated integers")) from exc
     store = store_from(db)
     try:
         saved = seed_demo(store.launches, numbers, rate_per_minute=rate)
@@ -260,4 +304,9 @@ def seed(
         store.close()
     for launch in saved:
         verdict = (launch.metrics or {}).get("verdict")
-        console.print(f"{launch.name}: score {launch.score:.1f} ({verdict})")
+        console.print(
+            Text(
+                _("%(name)s: score %(s)s (%(verdict)s)")
+                % {"name": launch.name, "s": f"{launch.score:.1f}", "verdict": _(str(verdict))}
+            )
+        )

@@ -11,8 +11,10 @@ from rich.table import Table
 from rich.text import Text
 
 from socialhub.cli.common import DEFAULT_DB, DbOption, JsonOption, out, print_json, store_from
+from socialhub.i18n import _, ngettext
 from socialhub.legal.bundle import export_bundle, verify_bundle
 from socialhub.legal.desk import LegalConfig, LegalDesk, LegalError
+from socialhub.legal.report import REASON_NAMES, STATUS_NAMES
 from socialhub.store.legal import REASONS, STATUSES
 
 app = typer.Typer(
@@ -29,7 +31,7 @@ def _by(by: str) -> str:
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    out.print(Text(f"error: {exc}", "red"))
+    out.print(Text(_("error: %(m)s") % {"m": exc}, "red"))
     return typer.Exit(2)
 
 
@@ -47,7 +49,7 @@ def list_(
         if workspace is not None:
             ws = store.workspaces.get_workspace(workspace)
             if ws is None:
-                raise _fail(LegalError(f"no workspace {workspace!r}"))
+                raise _fail(LegalError(_("no workspace %(slug)r") % {"slug": workspace}))
             ws_id = ws.id
         desk = LegalDesk(store, LegalConfig.from_env())
         cases = desk.repo.list_cases(workspace_id=ws_id, status=status)
@@ -57,12 +59,21 @@ def list_(
     if json:
         print_json([{**c.to_dict(), "items": counts[c.id]} for c in cases])
         return
-    table = Table(title=f"{len(cases)} case(s)")
-    for col in ("#", "status", "reason", "title", "owner", "items", "updated (UTC)"):
+    table = Table(title=ngettext("%(n)s case", "%(n)s cases", len(cases)) % {"n": len(cases)})
+    for col in (
+        "#",
+        _("status"),
+        _("reason"),
+        _("title"),
+        _("owner"),
+        _("items"),
+        _("updated (UTC)"),
+    ):
         table.add_column(col, overflow="fold")
     for c in cases:
         when = f"{c.updated_at:%Y-%m-%d %H:%M}" if c.updated_at else ""
-        table.add_row(str(c.id), c.status, c.reason, Text(c.title), Text(c.owner),
+        table.add_row(str(c.id), _(STATUS_NAMES.get(c.status, c.status)),
+                      _(REASON_NAMES.get(c.reason, c.reason)), Text(c.title), Text(c.owner),
                       str(counts[c.id]), when)  # fmt: skip
     out.print(table)
 
@@ -97,18 +108,55 @@ def show(
         return
     out.print(
         Text(
-            f"case {found.id} [{found.status}] {found.reason}: {found.title} "
-            f"(owner: {found.owner or '-'})"
+            _("case %(id)s [%(status)s] %(reason)s: %(title)s (owner: %(owner)s)")
+            % {
+                "id": found.id,
+                "status": _(STATUS_NAMES.get(found.status, found.status)),
+                "reason": _(REASON_NAMES.get(found.reason, found.reason)),
+                "title": found.title,
+                "owner": found.owner or "-",
+            }
         )
     )
     for i in items:
-        out.print(Text(f"  item {i.kind} {i.item_id} raw sha256 {i.raw_sha256 or '-'} {i.url}"))
+        out.print(
+            Text(
+                "  "
+                + _("item %(kind)s %(id)s raw sha256 %(sha)s %(url)s")
+                % {"kind": i.kind, "id": i.item_id, "sha": i.raw_sha256 or "-", "url": i.url}
+            )
+        )
     for c in captures:
-        out.print(Text(f"  capture {c.item_id} {c.artifact} {c.status} {c.sha256 or c.error}"))
+        out.print(
+            Text(
+                "  "
+                + _("capture %(id)s %(kind)s %(status)s %(sha)s")
+                % {
+                    "id": c.item_id,
+                    "kind": c.artifact,
+                    "status": c.status,
+                    "sha": c.sha256 or c.error,
+                }
+            )
+        )
     for n in notes:
-        out.print(Text(f"  note {n.author} {n.created_at:%Y-%m-%d %H:%M}: {n.body}"))
-    out.print(Text(f"  custody: {len(custody)} entries, "
-                   + ("chain verifies" if broken is None else broken.describe())))  # fmt: skip
+        out.print(
+            Text(
+                "  "
+                + _("note %(author)s %(at)s: %(body)s")
+                % {"author": n.author, "at": f"{n.created_at:%Y-%m-%d %H:%M}", "body": n.body}
+            )
+        )
+    out.print(
+        Text(
+            "  "
+            + _("custody: %(n)s entries, %(state)s")
+            % {
+                "n": len(custody),
+                "state": _("chain verifies") if broken is None else broken.describe(),
+            }
+        )
+    )
 
 
 @app.command("open")
@@ -129,7 +177,7 @@ def open_(
     try:
         ws = store.workspaces.get_workspace(workspace)
         if ws is None or ws.id is None:
-            raise _fail(LegalError(f"no workspace {workspace!r}"))
+            raise _fail(LegalError(_("no workspace %(slug)r") % {"slug": workspace}))
         try:
             found, added = LegalDesk(store, LegalConfig.from_env()).send(
                 ws.id, kind, item, by=_by(by), reason=reason, title=title, case_id=case, note=note
@@ -141,7 +189,8 @@ def open_(
     if json:
         print_json({**found.to_dict(), "added": added})
         return
-    out.print(Text(f"case {found.id}: {item} " + ("added" if added else "already there")))
+    done = _("case %(id)s: %(item)s added") if added else _("case %(id)s: %(item)s already there")
+    out.print(Text(done % {"id": found.id, "item": item}))
 
 
 @app.command("note")
@@ -155,7 +204,7 @@ def note(case: CaseArg, text: Annotated[str, typer.Argument(help="The note.")], 
         raise _fail(exc) from None
     finally:
         store.close()
-    out.print(Text(f"case {case}: note added"))
+    out.print(Text(_("case %(id)s: note added") % {"id": case}))
 
 
 @app.command("update")
@@ -178,7 +227,16 @@ def update(
         raise _fail(exc) from None
     finally:
         store.close()
-    out.print(Text(f"case {found.id}: {found.status}, owner {found.owner or '-'}"))
+    out.print(
+        Text(
+            _("case %(id)s: %(status)s, owner %(owner)s")
+            % {
+                "id": found.id,
+                "status": _(STATUS_NAMES.get(found.status, found.status)),
+                "owner": found.owner or "-",
+            }
+        )
+    )
 
 
 @app.command("capture")
@@ -234,7 +292,7 @@ def export(
             raise _fail(exc) from None
     finally:
         store.close()
-    out.print(Text(f"case {case}: bundle written to {target}"))
+    out.print(Text(_("case %(id)s: bundle written to %(file)s") % {"id": case, "file": target}))
 
 
 @app.command("verify")
@@ -247,11 +305,20 @@ def verify(
     if json:
         print_json(verdict.to_dict())
     elif verdict.ok:
-        out.print(Text(f"{bundle}: OK ({verdict.checked_files} files, "
-                       f"{verdict.custody_entries} custody entries)", "green"))  # fmt: skip
+        out.print(
+            Text(
+                _("%(file)s: OK (%(files)s files, %(entries)s custody entries)")
+                % {
+                    "file": bundle,
+                    "files": verdict.checked_files,
+                    "entries": verdict.custody_entries,
+                },
+                "green",
+            )
+        )
     else:
         for problem in verdict.problems:
-            out.print(Text(f"FAILED {problem}", "red"))
+            out.print(Text(_("FAILED %(problem)s") % {"problem": problem}, "red"))
     if not verdict.ok:
         raise typer.Exit(1)
 
@@ -279,7 +346,12 @@ def scan_cmd(
         print_json(found)
         return
     for slug, n in found.items():
-        out.print(Text(f"{slug}: {n} new proposal(s)"))
+        out.print(
+            Text(
+                ngettext("%(ws)s: %(n)s new proposal", "%(ws)s: %(n)s new proposals", n)
+                % {"ws": slug, "n": n}
+            )
+        )
 
 
 @app.command("proposals")
@@ -297,7 +369,7 @@ def proposals_cmd(
     try:
         ws = store.workspaces.get_workspace(workspace)
         if ws is None or ws.id is None:
-            raise _fail(LegalError(f"no workspace {workspace!r}"))
+            raise _fail(LegalError(_("no workspace %(slug)r") % {"slug": workspace}))
         items = ProposalRepo(store).list_proposals(ws.id, status)
     finally:
         store.close()
@@ -327,15 +399,18 @@ def decide_cmd(
     try:
         ws = store.workspaces.get_workspace(workspace)
         if ws is None or ws.id is None:
-            raise _fail(LegalError(f"no workspace {workspace!r}"))
+            raise _fail(LegalError(_("no workspace %(slug)r") % {"slug": workspace}))
         try:
             if accept:
-                case = accept_proposal(LegalDesk(store, LegalConfig.from_env()), ws.id, proposal,
-                                       _by(by))  # fmt: skip
-                out.print(Text(f"proposal {proposal}: case {case.id} opened"))
+                case = accept_proposal(
+                    LegalDesk(store, LegalConfig.from_env()), ws.id, proposal, _by(by)
+                )
+                out.print(
+                    Text(_("proposal %(p)s: case %(id)s opened") % {"p": proposal, "id": case.id})
+                )
             else:
                 dismiss(store, ws.id, proposal, _by(by), utcnow())
-                out.print(Text(f"proposal {proposal}: dismissed"))
+                out.print(Text(_("proposal %(p)s: dismissed") % {"p": proposal}))
         except LegalError as exc:
             raise _fail(exc) from None
     finally:

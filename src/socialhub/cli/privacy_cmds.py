@@ -11,6 +11,7 @@ import typer
 from rich.text import Text
 
 from socialhub.cli.common import DEFAULT_DB, DbOption, JsonOption, out, print_json, store_from
+from socialhub.i18n import _
 from socialhub.privacy.access import subject_access
 from socialhub.privacy.erase import erase_author
 from socialhub.privacy.retention import SETTING, Policy, run_policies
@@ -53,14 +54,27 @@ def erase(
     if json:
         print_json(report.to_dict())
         return
-    verb = "would erase" if dry_run else "erased"
-    out.print(Text(f"{verb} {report.mentions} post(s), {report.authors} profile(s)"))
+    counts = {"posts": report.mentions, "profiles": report.authors}
+    if dry_run:
+        out.print(Text(_("would erase %(posts)s post(s), %(profiles)s profile(s)") % counts))
+    else:
+        out.print(Text(_("erased %(posts)s post(s), %(profiles)s profile(s)") % counts))
     if not dry_run:
         changed = sum(report.redacted.values()) + sum(report.deleted_rows.values())
-        out.print(Text(f"{changed} derived row(s) redacted or deleted; "
-                       f"{len(report.reports_rebuilt)} report PDF(s) rebuilt"))  # fmt: skip
+        out.print(
+            Text(
+                _("%(rows)s derived row(s) redacted or deleted; %(pdfs)s report PDF(s) rebuilt")
+                % {"rows": changed, "pdfs": len(report.reports_rebuilt)}
+            )
+        )
     for hold in report.held:
-        out.print(Text(f"  kept under legal hold: {hold.item_id} — {hold.describe()}"))
+        out.print(
+            Text(
+                "  "
+                + _("kept under legal hold: %(id)s — %(why)s")
+                % {"id": hold.item_id, "why": hold.describe()}
+            )
+        )
 
 
 @app.command("export")
@@ -83,8 +97,16 @@ def export(
         typer.echo(text)
     else:
         output.write_text(text + "\n", encoding="utf-8")
-        out.print(Text(f"{len(data['mentions'])} post(s) and {len(data['profiles'])} "
-                       f"profile(s) written to {output}"))  # fmt: skip
+        out.print(
+            Text(
+                _("%(posts)s post(s) and %(profiles)s profile(s) written to %(file)s")
+                % {
+                    "posts": len(data["mentions"]),
+                    "profiles": len(data["profiles"]),
+                    "file": output,
+                }
+            )
+        )
 
 
 @retention_app.command("set")
@@ -104,7 +126,9 @@ def retention_set(
     for item in platform or []:
         kind, sep, value = item.partition("=")
         if not sep or not value.isdigit():
-            raise typer.BadParameter(f"expected KIND=DAYS, got {item!r}", param_hint="--platform")
+            raise typer.BadParameter(
+                _("expected KIND=DAYS, got %(item)r") % {"item": item}, param_hint="--platform"
+            )
         platforms[kind.strip()] = int(value)
     policy = Policy.from_setting({"days": days, "platforms": platforms})
     assert policy is not None
@@ -112,11 +136,15 @@ def retention_set(
     try:
         ws = store.workspaces.get_workspace(workspace)
         if ws is None or ws.id is None:
-            raise typer.BadParameter(f"no workspace {workspace!r}", param_hint="WORKSPACE")
+            raise typer.BadParameter(
+                _("no workspace %(slug)r") % {"slug": workspace}, param_hint="WORKSPACE"
+            )
         store.workspaces.set_workspace_setting(ws.id, SETTING, policy.to_setting())
     finally:
         store.close()
-    out.print(Text(f"{workspace}: retention {policy.to_setting()}"))
+    out.print(
+        Text(_("%(ws)s: retention %(policy)s") % {"ws": workspace, "policy": policy.to_setting()})
+    )
 
 
 @retention_app.command("run")
@@ -131,5 +159,12 @@ def retention_run(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
         print_json([r.to_dict() for r in runs])
         return
     for r in runs:
-        out.print(Text(f"{r.workspace}: {r.routes} route(s) and {r.mentions} post(s) dropped, "
-                       f"{len(r.held)} kept under legal hold"))  # fmt: skip
+        out.print(
+            Text(
+                _(
+                    "%(ws)s: %(routes)s route(s) and %(posts)s post(s) dropped, "
+                    "%(held)s kept under legal hold"
+                )
+                % {"ws": r.workspace, "routes": r.routes, "posts": r.mentions, "held": len(r.held)}
+            )
+        )

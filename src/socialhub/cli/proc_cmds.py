@@ -18,10 +18,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
+from rich.text import Text
 
 from socialhub.bus import RAW, mention_message_id, open_bus
 from socialhub.cli.common import JsonOption, console, print_json, redact, store_from
 from socialhub.connectors.push_health import run_source
+from socialhub.i18n import _
 from socialhub.models import Mention
 from socialhub.ops.logs import setup_logging
 from socialhub.ops.metrics import Sample
@@ -86,8 +88,13 @@ def _open(settings: Settings, migrate: bool, role: str, name: str | None) -> Sto
     if pending:
         store.close()
         names = ", ".join(m.name for m in pending)
-        console.print(f"[red]{escape(redact(settings.db))} needs migrations ({names}): "
-                      "run `socialhub db upgrade` first[/red]")  # fmt: skip
+        console.print(
+            Text(
+                _("%(db)s needs migrations (%(names)s): run `socialhub db upgrade` first")
+                % {"db": redact(settings.db), "names": names},
+                "red",
+            )
+        )
         raise typer.Exit(2)
     return store
 
@@ -126,7 +133,7 @@ def collect(
         raise typer.Exit(2) from exc
     if not sources:
         store.close()
-        console.print("[red]no [[source]] in the file: nothing to collect[/red]")
+        console.print(Text(_("no [[source]] in the file: nothing to collect"), "red"))
         raise typer.Exit(2)
     rt = _runtime("collect", store, name, metrics_port, metrics_host)
     counts = {s.name: 0 for s in sources}
@@ -162,7 +169,12 @@ def collect(
         asyncio.run(rt.run(body))
     finally:
         store.close()
-    console.print(f"published {sum(counts.values())} mention(s): {counts}")
+    console.print(
+        Text(
+            _("published %(n)s mention(s): %(counts)s")
+            % {"n": sum(counts.values()), "counts": counts}
+        )
+    )
 
 
 def worker(

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from socialhub.cli.common import DEFAULT_DB, DbOption, JsonOption, out, print_json, store_from
+from socialhub.i18n import _, ngettext
 
 app = typer.Typer(help="Payloads that could not be parsed or normalised.", no_args_is_help=True)
 
@@ -47,8 +48,11 @@ def list_(
             }
         )
         return
-    table = Table(title=f"{total} quarantined payload(s)")
-    for col in ("when (UTC)", "source", "where", "reason", "raw"):
+    table = Table(
+        title=ngettext("%(n)s quarantined payload", "%(n)s quarantined payloads", total)
+        % {"n": total}
+    )
+    for col in (_("when (UTC)"), _("source"), _("where"), _("reason"), _("raw")):
         table.add_column(col, overflow="fold")
     for q in items:
         # raw payloads are hostile: rendered as plain text, never as markup

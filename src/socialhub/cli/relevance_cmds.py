@@ -25,6 +25,7 @@ from socialhub.cli.common import (
     print_json,
     store_from,
 )
+from socialhub.i18n import _
 from socialhub.models import Query
 from socialhub.records.relevance import RelevanceLabel
 from socialhub.store.base import Store, WorkspaceStore
@@ -55,7 +56,7 @@ def find_query(workspaces: WorkspaceStore, ref: str, workspace: str | None = Non
     if workspace is not None:
         ws = workspaces.get_workspace(workspace)
         if ws is None:
-            raise typer.BadParameter(f"no workspace {workspace!r}")
+            raise typer.BadParameter(_("no workspace %(slug)r") % {"slug": workspace})
         ws_id = ws.id
     queries = workspaces.list_queries(ws_id)
     if ref.isdigit():
@@ -63,9 +64,11 @@ def find_query(workspaces: WorkspaceStore, ref: str, workspace: str | None = Non
     else:
         found = [q for q in queries if q.name.casefold() == ref.casefold()]
     if not found:
-        raise typer.BadParameter(f"no query {ref!r}")
+        raise typer.BadParameter(_("no query %(ref)r") % {"ref": ref})
     if len(found) > 1:
-        raise typer.BadParameter(f"several queries named {ref!r}: pass --workspace or the id")
+        raise typer.BadParameter(
+            _("several queries named %(ref)r: pass --workspace or the id") % {"ref": ref}
+        )
     return found[0]
 
 
@@ -88,7 +91,7 @@ def read_label_csv(path: Path) -> list[tuple[str, bool]]:
             if line_no == 1 and row[0].strip().lower() in ("mention_id", "id", "mention"):
                 continue
             if len(row) < 2:
-                raise typer.BadParameter(f"{path}:{line_no}: expected mention_id,label")
+                raise typer.BadParameter(f"{path}:{line_no}: " + _("expected mention_id,label"))
             try:
                 rows.append((row[0].strip(), parse_label(row[1])))
             except ValueError as exc:
@@ -102,7 +105,10 @@ def _save(store: Store, query: Query, labels: list[tuple[str, bool]], user: str)
     missing = sorted({mid for mid, _ in labels} - set(known))
     if missing:
         shown = ", ".join(missing[:5])
-        raise typer.BadParameter(f"{len(missing)} mention(s) not in the database: {shown}")
+        raise typer.BadParameter(
+            _("%(n)s mention(s) not in the database: %(shown)s")
+            % {"n": len(missing), "shown": shown}
+        )
     return store.relevance.add_labels(
         [RelevanceLabel(query.id, mid, lab, user) for mid, lab in labels]
     )
@@ -143,7 +149,7 @@ def label(
             labels: list[tuple[str, bool]] = []
             if mention is not None:
                 if relevant is None:
-                    raise typer.BadParameter("--mention needs --relevant or --not-relevant")
+                    raise typer.BadParameter(_("--mention needs --relevant or --not-relevant"))
                 labels.append((mention, relevant))
             if from_csv is not None:
                 labels.extend(read_label_csv(from_csv))
@@ -151,7 +157,12 @@ def label(
             if json:
                 print_json({"query_id": q.id, "labelled": saved})
             else:
-                out.print(Text(f"{saved} label(s) saved for query {q.id} ({q.name})"))
+                out.print(
+                    Text(
+                        _("%(n)s label(s) saved for query %(id)s (%(name)s)")
+                        % {"n": saved, "id": q.id, "name": q.name}
+                    )
+                )
             return
         proposals = next_to_label(store.relevance, q, k=count)
         if json:
@@ -166,21 +177,31 @@ def label(
             )
             return
         if not proposals:
-            out.print(Text(f"nothing left to label for query {q.id} ({q.name})"))
+            out.print(
+                Text(
+                    _("nothing left to label for query %(id)s (%(name)s)")
+                    % {"id": q.id, "name": q.name}
+                )
+            )
             return
         saved = 0
         for i, p in enumerate(proposals, start=1):
             header = Text(f"[{i}/{len(proposals)}] {p.mention_id}  score {p.score:.2f}", "bold")
             out.print(header)
             out.print(Text(p.text))  # mention text is hostile: never rendered as markup
-            answer = typer.prompt("relevant? y/n/s(kip)/q", default="s").strip().lower()
+            answer = typer.prompt(_("relevant? y/n/s(kip)/q"), default="s").strip().lower()
             if answer.startswith("q"):
                 break
             if answer.startswith(("y", "o")):
                 saved += _save(store, q, [(p.mention_id, True)], who)
             elif answer.startswith("n"):
                 saved += _save(store, q, [(p.mention_id, False)], who)
-        out.print(Text(f"{saved} label(s) saved for query {q.id} ({q.name})"))
+        out.print(
+            Text(
+                _("%(n)s label(s) saved for query %(id)s (%(name)s)")
+                % {"n": saved, "id": q.id, "name": q.name}
+            )
+        )
     finally:
         store.close()
 
@@ -227,18 +248,33 @@ def train(
         store.close()
     if not queries:  # nothing labelled yet: say how to start, not an empty table
         console.print(
-            "No query has relevance labels yet: label some mentions first "
-            '(socialhub relevance label "QUERY NAME"), then train.'
+            _(
+                "No query has relevance labels yet: label some mentions first "
+                '(socialhub relevance label "QUERY NAME"), then train.'
+            )
         )
     if json:
         print_json({"trained": results})
     elif results:
-        table = Table(title="relevance models (cross-validated, class 'relevant')")
-        for col in ("query", "version", "labels", "folds", "precision", "recall", "F1"):
+        table = Table(title=_("relevance models (cross-validated, class 'relevant')"))
+        for col in (
+            _("query"),
+            _("version"),
+            _("labels"),
+            _("folds"),
+            _("precision"),
+            _("recall"),
+            "F1",
+        ):
             table.add_column(col)
         for r in results:
             if "error" in r:
-                console.print(Text(f"query {r['query_id']}: {r['error']}", "yellow"))
+                console.print(
+                    Text(
+                        _("query %(id)s: %(error)s") % {"id": r["query_id"], "error": r["error"]},
+                        "yellow",
+                    )
+                )
                 continue
             table.add_row(
                 Text(f"{r['query_id']} {r['query']}"),
@@ -270,7 +306,7 @@ def status(
         if workspace is not None:
             ws = store.workspaces.get_workspace(workspace)
             if ws is None:
-                raise typer.BadParameter(f"no workspace {workspace!r}")
+                raise typer.BadParameter(_("no workspace %(slug)r") % {"slug": workspace})
             ws_id = ws.id
         counts = store.relevance.relevance_label_counts()
         for q in store.workspaces.list_queries(ws_id):
@@ -301,8 +337,8 @@ def status(
     if json:
         print_json({"queries": rows})
         return
-    table = Table(title="relevance per query")
-    for col in ("query", "labels +/-", "model", "CV P/R/F1", "mentions", "< 0.5"):
+    table = Table(title=_("relevance per query"))
+    for col in (_("query"), _("labels +/-"), _("model"), "CV P/R/F1", _("mentions"), "< 0.5"):
         table.add_column(col)
     for r in rows:
         cv = r["cv"]
@@ -310,7 +346,7 @@ def status(
         table.add_row(
             Text(f"{r['query_id']} {r['query']}"),
             f"{r['labels_relevant']}/{r['labels_not_relevant']}",
-            f"v{r['model_version']}" if r["model_version"] else "rules",
+            f"v{r['model_version']}" if r["model_version"] else _("rules"),
             "/".join(_fmt(cv[k]) for k in ("precision", "recall", "f1")),
             str(r["mentions"]),
             "-" if share is None else f"{share:.1%}",

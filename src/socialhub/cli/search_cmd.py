@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -18,6 +17,7 @@ from socialhub.cli.common import (
     print_json,
     store_from,
 )
+from socialhub.i18n import _, ngettext
 from socialhub.query import lint
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.serialize import mention_to_dict
@@ -43,22 +43,29 @@ def search(
     try:
         messages = lint(query)
     except QuerySyntaxError as exc:  # over a size limit: nothing else is looked at
-        console.print(f"[red]error[/red]: {escape(exc.message)}")
+        console.print(Text(_("error: %(m)s") % {"m": exc.message}, "red"))
         raise typer.Exit(2) from exc
     for msg in messages:
         if msg.level == "error":
-            console.print(f"[red]error[/red] at column {msg.column}: {escape(msg.message)}")
+            console.print(
+                Text(_("error at column %(c)s: %(m)s") % {"c": msg.column, "m": msg.message}, "red")
+            )
             console.print(Text(f"  {query}\n  {' ' * max(0, msg.column - 1)}^"))
             raise typer.Exit(2)
         if not json:
-            console.print(f"[yellow]warning[/yellow] at column {msg.column}: {escape(msg.message)}")
+            console.print(
+                Text(
+                    _("warning at column %(c)s: %(m)s") % {"c": msg.column, "m": msg.message},
+                    "yellow",
+                )
+            )
     store = store_from(db)
     try:
         ws_id = None
         if workspace:
             ws = store.workspaces.get_workspace(workspace)
             if ws is None:
-                console.print(f"[red]unknown workspace {escape(repr(workspace))}[/red]")
+                console.print(Text(_("unknown workspace %(slug)r") % {"slug": workspace}, "red"))
                 raise typer.Exit(2)
             ws_id = ws.id
         t0, t1 = parse_when(since, "--since"), parse_when(until, "--until")
@@ -72,7 +79,9 @@ def search(
                 )
             )
         except QuerySyntaxError as exc:
-            console.print(f"[red]error[/red] at column {exc.column}: {escape(exc.message)}")
+            console.print(
+                Text(_("error at column %(c)s: %(m)s") % {"c": exc.column, "m": exc.message}, "red")
+            )
             raise typer.Exit(2) from exc
     finally:
         store.close()
@@ -88,8 +97,11 @@ def search(
     if count_only:
         out.print(total)
         return
-    table = Table(title=f"{total} mentions match", show_lines=False)
-    for col in ("created (UTC)", "platform", "author", "text"):
+    table = Table(
+        title=ngettext("%(n)s mention matches", "%(n)s mentions match", total) % {"n": total},
+        show_lines=False,
+    )
+    for col in (_("created (UTC)"), _("platform"), _("author"), _("text")):
         table.add_column(col, overflow="fold")
     for m in found:
         # post text and names are hostile: Text() renders them literally, never as markup

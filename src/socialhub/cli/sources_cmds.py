@@ -10,10 +10,12 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from socialhub import plugins
 from socialhub.cli.common import JsonOption, console, out, print_json, store_from
 from socialhub.connectors.sources import build_coordinator
+from socialhub.i18n import _
 from socialhub.models import Mention
 from socialhub.pipeline.base import Context
 from socialhub.pipeline.chain import DEFAULT_ENRICHERS, Pipeline
@@ -93,22 +95,22 @@ def sources(config: ConfigOption, db: OptionalDb = None, json: JsonOption = Fals
     if json:
         print_json(rows)
         return
-    table = Table(title="sources")
+    table = Table(title=_("sources"))
     for col in (
-        "name",
-        "type",
-        "status",
-        "last success",
-        "items/h",
-        "errors",
-        "dead",
-        "completeness",
+        _("name"),
+        _("type"),
+        _("status"),
+        _("last success"),
+        _("items/h"),
+        _("errors"),
+        _("dead"),
+        _("completeness"),
     ):
         table.add_column(col)
     for r in rows:
         errors = ", ".join(f"{k} {v}" for k, v in sorted(r["errors"].items())) or "-"
         table.add_row(
-            escape(r["name"]) + ("" if r["configured"] else " (not configured)"),
+            escape(r["name"]) + ("" if r["configured"] else " " + _("(not configured)")),
             escape(r["type"]),
             escape(r["status"]),
             escape(str(r["last_success"] or "-")),
@@ -132,7 +134,7 @@ def collect(
     """Run one source once: poll its targets to the end, enrich (fast mode) and store."""
     if not once:
         console.print(
-            "[red]only --once is supported here; `socialhub run` collects continuously[/red]"
+            Text(_("only --once is supported here; `socialhub run` collects continuously"), "red")
         )
         raise typer.Exit(2)
     settings = _settings(config, db)
@@ -140,8 +142,11 @@ def collect(
     if not matches:
         names = ", ".join(s.name for s in settings.sources) or "none"
         console.print(
-            f"[red]no source {escape(source)!r} in {escape(str(config))} "
-            f"(known: {escape(names)})[/red]"
+            Text(
+                _("no source %(name)r in %(file)s (known: %(known)s)")
+                % {"name": source, "file": str(config), "known": names},
+                "red",
+            )
         )
         raise typer.Exit(2)
     src = matches[0]
@@ -149,8 +154,11 @@ def collect(
     if src.type not in registry:
         known = ", ".join(sorted(registry)) or "none registered"
         console.print(
-            f"[red]source {escape(source)!r} has type {escape(src.type)!r}, "
-            f"not a connector ({escape(known)})[/red]"
+            Text(
+                _("source %(name)r has type %(type)r, not a connector (%(known)s)")
+                % {"name": source, "type": src.type, "known": known},
+                "red",
+            )
         )
         raise typer.Exit(2)
     store = store_from(settings.db)
@@ -190,13 +198,18 @@ def collect(
         print_json(summary)
     else:
         out.print(
-            f"{escape(src.name)}: {summary['collected']} collected, {summary['inserted']} new, "
-            f"{summary['updated']} updated, {summary['dropped']} dropped, "
-            f"{summary['quarantined']} quarantined, {summary['dead_letters']} dead-lettered"
+            Text(
+                _(
+                    "%(name)s: %(collected)s collected, %(inserted)s new, %(updated)s updated, "
+                    "%(dropped)s dropped, %(quarantined)s quarantined, "
+                    "%(dead_letters)s dead-lettered"
+                )
+                % {"name": src.name, **summary}
+            )
         )
-        out.print(f"completeness: {escape(summary['statement'])}")
+        out.print(Text(_("completeness: %(s)s") % {"s": summary["statement"]}))
         if summary["last_error"]:
-            console.print(f"[yellow]last error: {escape(summary['last_error'])}[/yellow]")
+            console.print(Text(_("last error: %(e)s") % {"e": summary["last_error"]}, "yellow"))
     if summary["status"] == "stopped":
         raise typer.Exit(1)
 

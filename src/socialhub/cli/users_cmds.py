@@ -29,6 +29,7 @@ from socialhub.cli.common import (
     store_from,
 )
 from socialhub.config.passwords import hash_password
+from socialhub.i18n import _, ngettext
 from socialhub.models import USERNAME_RE, USERNAME_RULE, Role, User, utcnow
 from socialhub.records.accounts import UserEvent
 from socialhub.store.base import AccountStore, Store
@@ -59,17 +60,17 @@ PasswordStdin = Annotated[
 
 def _password(env_name: str | None, username: str = "", from_stdin: bool = False) -> str:
     if env_name and from_stdin:
-        raise typer.BadParameter("give --password-env or --password-stdin, not both")
+        raise typer.BadParameter(_("give --password-env or --password-stdin, not both"))
     if env_name:
         password = os.environ.get(env_name, "")
         if not password:
             raise typer.BadParameter(
-                f"${env_name} is not set or empty", param_hint="--password-env"
+                _("$%(name)s is not set or empty") % {"name": env_name}, param_hint="--password-env"
             )
     elif from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     problem = password_problem(password, username)
     if problem:
         raise typer.BadParameter(problem)
@@ -87,7 +88,7 @@ def _actor() -> str:
 def _user(accounts: AccountStore, username: str) -> User:
     user = accounts.get_user(username)
     if user is None or user.id is None:
-        console.print(f"[red]no user {escape(username)!r}[/red]")
+        console.print(Text(_("no user %(name)r") % {"name": username}, "red"))
         raise typer.Exit(2)
     return user
 
@@ -99,13 +100,15 @@ def _role(value: str) -> Role | None:
         return Role(value)
     except ValueError as exc:
         roles = ", ".join(r.value for r in Role)
-        raise typer.BadParameter(f"role must be one of {roles}, or none") from exc
+        raise typer.BadParameter(
+            _("role must be one of %(roles)s, or none") % {"roles": roles}
+        ) from exc
 
 
 def _set_role(store: Store, user: User, slug: str, role: Role | None) -> None:
     ws = store.workspaces.get_workspace(slug)
     if ws is None or ws.id is None:
-        console.print(f"[red]no workspace {escape(slug)!r}[/red]")
+        console.print(Text(_("no workspace %(slug)r") % {"slug": slug}, "red"))
         raise typer.Exit(2)
     assert user.id is not None
     if role is None:
@@ -131,12 +134,18 @@ def add(
     """Create a user with a password (refuses an existing username: see passwd)."""
     wanted_role = _role(role)
     if not USERNAME_RE.match(username):
-        console.print(f"[red]username {escape(username)!r}: {USERNAME_RULE}[/red]")
+        console.print(
+            Text(
+                _("username %(name)r: %(rule)s") % {"name": username, "rule": USERNAME_RULE}, "red"
+            )
+        )
         raise typer.Exit(2)
     store = store_from(db)
     try:
         if store.accounts.get_user(username) is not None:
-            console.print(f"[red]user {escape(username)!r} exists: use `users passwd`[/red]")
+            console.print(
+                Text(_("user %(name)r exists: use `users passwd`") % {"name": username}, "red")
+            )
             raise typer.Exit(2)
         password = _password(password_env, username)
         user = store.accounts.upsert_user(
@@ -152,7 +161,7 @@ def add(
     if json:
         print_json({"username": username, "id": user.id, "site_admin": site_admin})
     else:
-        console.print(f"user {escape(username)} created")
+        console.print(Text(_("user %(name)s created") % {"name": username}))
 
 
 @app.command("list")
@@ -166,16 +175,16 @@ def list_(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
     if json:
         print_json(rows)
         return
-    table = Table(title=f"{len(rows)} user(s)")
-    for col in ("username", "name", "state", "password", "site admin", "roles"):
+    table = Table(title=ngettext("%(n)s user", "%(n)s users", len(rows)) % {"n": len(rows)})
+    for col in (_("username"), _("name"), _("state"), _("password"), _("site admin"), _("roles")):
         table.add_column(col, overflow="fold")
     for r in rows:
         table.add_row(
             Text(r["username"]),
             Text(r["name"]),
-            "active" if r["active"] else "deactivated",
-            "yes" if r["has_password"] else "no",
-            "yes" if r["site_admin"] else "",
+            _("active") if r["active"] else _("deactivated"),
+            _("yes") if r["has_password"] else _("no"),
+            _("yes") if r["site_admin"] else "",
             Text(", ".join(f"{k}: {v}" for k, v in sorted(r["roles"].items()))),
         )
     out.print(table)
@@ -196,9 +205,9 @@ def set_role(
 ) -> None:
     """Give a user a role in a workspace (``none`` removes it), or site administration."""
     if (workspace is None) != (role is None):
-        raise typer.BadParameter("give both WORKSPACE and ROLE")
+        raise typer.BadParameter(_("give both WORKSPACE and ROLE"))
     if workspace is None and site_admin is None:
-        raise typer.BadParameter("nothing to change: give WORKSPACE ROLE or --site-admin")
+        raise typer.BadParameter(_("nothing to change: give WORKSPACE ROLE or --site-admin"))
     wanted = _role(role) if role is not None else None
     store = store_from(db)
     try:
@@ -215,7 +224,7 @@ def set_role(
             {"username": username, "workspace": workspace, "role": role, "site_admin": site_admin}
         )
     else:
-        console.print(f"user {escape(username)} updated")
+        console.print(Text(_("user %(name)s updated") % {"name": username}))
 
 
 @app.command("passwd")
@@ -243,7 +252,16 @@ def passwd(
     if json:
         print_json({"username": username, "sessions_ended": ended})
     else:
-        console.print(f"password of {escape(username)} changed; {ended} session(s) ended")
+        console.print(
+            Text(
+                ngettext(
+                    "password of %(name)s changed; %(n)s session ended",
+                    "password of %(name)s changed; %(n)s sessions ended",
+                    ended,
+                )
+                % {"name": username, "n": ended}
+            )
+        )
 
 
 app.command("set-password", help="Set a user's password (same as passwd).")(passwd)
@@ -261,9 +279,23 @@ def _activation(username: str, active: bool, db: str, json: bool) -> None:
     if json:
         print_json({"username": user.username, "active": user.is_active, "changed": changed})
     elif not changed:
-        console.print(f"user {escape(username)} was already {'active' if active else 'inactive'}")
+        console.print(
+            Text(
+                (
+                    _("user %(name)s was already active")
+                    if active
+                    else _("user %(name)s was already inactive")
+                )
+                % {"name": username}
+            )
+        )
     else:
-        console.print(f"user {escape(username)} {'reactivated' if active else 'deactivated'}")
+        console.print(
+            Text(
+                (_("user %(name)s reactivated") if active else _("user %(name)s deactivated"))
+                % {"name": username}
+            )
+        )
 
 
 @app.command("deactivate")
@@ -297,17 +329,22 @@ def token(
             if json:
                 print_json({"token": value, **record.to_dict()})
             else:
-                console.print("API token (shown once, store it now):")
+                console.print(_("API token (shown once, store it now):"))
                 out.print(value, markup=False, highlight=False)
             return
         if revoke is not None:
             if not store.sessions.revoke_api_token(user_id, revoke, utcnow()):
-                console.print(f"[red]no live token {revoke} of {escape(username)}[/red]")
+                console.print(
+                    Text(
+                        _("no live token %(id)s of %(name)s") % {"id": revoke, "name": username},
+                        "red",
+                    )
+                )
                 raise typer.Exit(2)
             if json:
                 print_json({"revoked": revoke})
             else:
-                console.print(f"token {revoke} revoked")
+                console.print(_("token %(id)s revoked") % {"id": revoke})
             return
         tokens = store.sessions.list_api_tokens(user_id)
     finally:
@@ -315,8 +352,15 @@ def token(
     if json:
         print_json([t.to_dict() for t in tokens])
         return
-    table = Table(title=f"API tokens of {escape(username)}")
-    for col in ("id", "name", "starts with", "created (UTC)", "last used", "revoked"):
+    table = Table(title=escape(_("API tokens of %(name)s") % {"name": username}))
+    for col in (
+        "id",
+        _("name"),
+        _("starts with"),
+        _("created (UTC)"),
+        _("last used"),
+        _("revoked"),
+    ):
         table.add_column(col)
     for t in tokens:
         table.add_row(

@@ -39,7 +39,8 @@ class EngageError(ValueError):
     """A request that cannot be done as asked (HTTP 400/409): the message says why.
 
     ``key`` and ``values`` name the message for the reader's language
-    (``e.<key>`` in :mod:`socialhub.engage.texts`); ``str()`` is the English text.
+    (``ERRORS[key]`` in :mod:`socialhub.engage.texts`, through gettext); ``str()`` is
+    the English text.
     """
 
     status = 400

@@ -1,4 +1,4 @@
-"""The case report: one PDF (French or English) of the case, its items, captures,
+"""The case report: one PDF (French or English, through gettext) of the case, its items, captures,
 notes and custody log, rendered by WeasyPrint from an autoescaped template (post texts
 are hostile) that loads no external resource."""
 
@@ -11,56 +11,26 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from socialhub.i18n import LOCALES, N_, _, install_jinja, use_locale
 from socialhub.records.chain import ChainEntry
 from socialhub.store.legal import Capture, Case, CaseItem, Note
 
-TEXTS: dict[str, dict[str, str]] = {
-    "fr": {
-        "case": "Dossier", "reason": "Motif", "status": "Statut", "owner": "Responsable",
-        "opened_by": "Ouvert par", "exported": "Exporté par", "head": "Tête de la chaîne",
-        "intro": "Chaque fichier du dossier est listé avec son empreinte SHA-256 dans "
-                 "manifest.json ; le journal de conservation (custody.jsonl) est une chaîne "
-                 "de hachage : « socialhub legal verify » contrôle l'ensemble.",
-        "items": "Éléments", "item": "Élément", "url": "Adresse", "published": "Publié le",
-        "author": "Auteur", "text": "Texte", "collected": "Collecté le",
-        "raw_hash": "SHA-256 de la charge brute", "added": "Ajouté par",
-        "captures": "Captures", "artifact": "Type", "when": "Date", "notes": "Notes",
-        "custody": "Journal de conservation", "actor": "Acteur", "action": "Action",
-        "subject": "Objet", "hash": "Empreinte",
-    },
-    "en": {
-        "case": "Case", "reason": "Reason", "status": "Status", "owner": "Owner",
-        "opened_by": "Opened by", "exported": "Exported by", "head": "Chain head",
-        "intro": "Every file of the case is listed with its SHA-256 in manifest.json; the "
-                 "custody log (custody.jsonl) is a hash chain: `socialhub legal verify` "
-                 "checks it all.",
-        "items": "Items", "item": "Item", "url": "Address", "published": "Published",
-        "author": "Author", "text": "Text", "collected": "Collected",
-        "raw_hash": "SHA-256 of the raw payload", "added": "Added by",
-        "captures": "Captures", "artifact": "Kind", "when": "When", "notes": "Notes",
-        "custody": "Chain of custody", "actor": "Actor", "action": "Action",
-        "subject": "Subject", "hash": "Hash",
-    },
-}  # fmt: skip
+#: The case's reason and status codes as people read them (translated when shown).
 REASON_NAMES = {
-    "fr": {"defamation": "diffamation", "insult": "injure", "threat": "menace",
-           "harassment": "harcèlement", "counterfeit": "contrefaçon",
-           "data_leak": "fuite de données", "impersonation": "usurpation d'identité",
-           "other": "autre"},
-    "en": {"defamation": "defamation", "insult": "insult", "threat": "threat",
-           "harassment": "harassment", "counterfeit": "counterfeit", "data_leak": "data leak",
-           "impersonation": "impersonation", "other": "other"},
+    "defamation": N_("defamation"), "insult": N_("insult"), "threat": N_("threat"),
+    "harassment": N_("harassment"), "counterfeit": N_("counterfeit"),
+    "data_leak": N_("data leak"), "impersonation": N_("impersonation"), "other": N_("other"),
 }  # fmt: skip
 STATUS_NAMES = {
-    "fr": {"open": "ouvert", "investigating": "en instruction", "filed": "plainte déposée",
-           "closed": "clos"},
-    "en": {"open": "open", "investigating": "investigating", "filed": "filed", "closed": "closed"},
+    "open": N_("open"), "investigating": N_("investigating"), "filed": N_("filed"),
+    "closed": N_("closed"),
 }  # fmt: skip
 
 _ENV = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
 )
+install_jinja(_ENV)
 
 
 def render_html(
@@ -75,20 +45,25 @@ def render_html(
     exported_at: datetime,
     timezone: str = "Europe/Paris",
 ) -> str:
-    if lang not in TEXTS:
-        raise ValueError(f"report language must be one of {sorted(TEXTS)}")
+    if lang not in LOCALES:
+        raise ValueError(f"report language must be one of {sorted(LOCALES)}")
     zone = ZoneInfo(timezone)
 
     def when(value: datetime | None) -> str:
         return "—" if value is None else value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")
 
+    def named(table: dict[str, str], code: str) -> str:
+        return _(table[code]) if code in table else code
+
     context: dict[str, Any] = {
-        "lang": lang, "t": TEXTS[lang], "reasons": REASON_NAMES[lang],
-        "statuses": STATUS_NAMES[lang], "case": case, "items": items, "captures": captures,
+        "lang": lang, "reason_name": lambda code: named(REASON_NAMES, code),
+        "status_name": lambda code: named(STATUS_NAMES, code), "case": case, "items": items,
+        "captures": captures,
         "notes": notes, "custody": custody, "when": when, "exported_by": exported_by,
         "exported_at": exported_at, "head": custody[-1].entry_hash if custody else "—",
     }  # fmt: skip
-    return _ENV.get_template("case_report.html").render(**context)
+    with use_locale(lang, timezone):
+        return _ENV.get_template("case_report.html").render(**context)
 
 
 def render_pdf(html: str) -> bytes:

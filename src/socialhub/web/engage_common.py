@@ -13,8 +13,8 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from socialhub.engage.service import Actor, EngageError, Engagement
-from socialhub.engage.texts import LANGS, TEXTS, t
-from socialhub.i18n import current_locale
+from socialhub.engage.texts import error_text
+from socialhub.i18n import LOCALES, _, current_locale, use_locale
 from socialhub.web.access import ApiError, WorkspaceContext
 
 LANG_COOKIE = "socialhub_lang"
@@ -51,7 +51,7 @@ def lang_of(request: Request) -> str:
     """``?lang=`` first, then the cookie, then the request's language (the user's
     preference, else the workspace's: socialhub.web.locale_web)."""
     for value in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
-        if value in LANGS:
+        if value in LOCALES:
             return value
     return current_locale()
 
@@ -63,8 +63,8 @@ async def call(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any
         return await run_in_threadpool(fn, *args, **kwargs)
     except EngageError as exc:
         codes = {403: "forbidden", 404: "not_found"}
-        key = f"e.{exc.key}"
-        message = t(lang_of(request), key, **exc.values) if key in TEXTS else str(exc)
+        with use_locale(lang_of(request)):
+            message = error_text(exc.key, exc.values) or str(exc)
         raise ApiError(exc.status, codes.get(exc.status, "refused"), message) from None
 
 
@@ -77,10 +77,10 @@ def int_field(data: dict[str, str], name: str, *, required: bool = True) -> int 
     raw = (data.get(name) or "").strip()
     if not raw:
         if required:
-            raise ApiError(422, "invalid_request", f"{name}: required")
+            raise ApiError(422, "invalid_request", _("%(name)s: required") % {"name": name})
         return None
     if not raw.isdigit() or len(raw) > 18:
-        raise ApiError(422, "invalid_request", f"{name}: expected a number")
+        raise ApiError(422, "invalid_request", _("%(name)s: expected a number") % {"name": name})
     return int(raw)
 
 
@@ -98,7 +98,9 @@ def parse_local(value: str, tz: str) -> datetime | None:
     try:
         naive = datetime.fromisoformat(value)
     except ValueError:
-        raise ApiError(422, "invalid_request", f"not a date and time: {value[:40]!r}") from None
+        raise ApiError(
+            422, "invalid_request", _("not a date and time: %(value)r") % {"value": value[:40]}
+        ) from None
     if naive.tzinfo is not None:
         return naive
     return naive.replace(tzinfo=ZoneInfo(tz))

@@ -1,7 +1,7 @@
 """Engagement pages: the inbox, an item with its reply form, drafts and approvals,
 saved replies and the audit log. Server-rendered HTML forms (every POST carries the
 session's CSRF token, checked by :func:`socialhub.web.access.principal`); Jinja escapes
-every post text, name and URL. Texts in French and English (:mod:`socialhub.engage.texts`).
+every post text, name and URL. Texts through gettext, in the reader's language.
 
 Roles: ``engage.view`` (admin, analyst, press, legal) opens the pages; drafting and
 approving are then decided by the workspace's engagement policy in the service, which
@@ -21,8 +21,8 @@ from socialhub.engage.inbox import sla_state
 from socialhub.engage.measures import engagement_measures
 from socialhub.engage.service import Engagement
 from socialhub.engage.templates import fill
-from socialhub.engage.texts import sla_text, t, why_text
-from socialhub.i18n import set_locale
+from socialhub.engage.texts import reason_name, sla_text, status_name, why_text
+from socialhub.i18n import _, set_locale
 from socialhub.records.engage import INBOX_STATUSES, ReplyTemplate
 from socialhub.web.access import ApiError, WorkspaceContext, audit_reader, store_of, workspace
 from socialhub.web.auth import Principal
@@ -51,8 +51,7 @@ NUM = {"type": "string", "pattern": "^[0-9]{1,18}$"}
 
 
 def _page(request: Request, name: str, ctx: WorkspaceContext, title: str, **extra: Any) -> Response:
-    lang = lang_of(request)
-    set_locale(lang)  # the header and the scripts follow the page's language
+    lang = _page_locale(request)
     response = render(
         name,
         who=ctx.principal,
@@ -61,7 +60,8 @@ def _page(request: Request, name: str, ctx: WorkspaceContext, title: str, **extr
         role=ctx.role.value,
         is_admin=ctx.can("workspace.admin"),
         lang=lang,
-        t=lambda key, **kw: t(lang, key, **kw),
+        status_name=status_name,
+        reason_name=reason_name,
         local=lambda dt: local_time(dt, ctx.workspace.timezone),
         path=request.url.path,
         **extra,
@@ -69,6 +69,14 @@ def _page(request: Request, name: str, ctx: WorkspaceContext, title: str, **extr
     if request.query_params.get("lang") in ("fr", "en"):
         response.set_cookie(LANG_COOKIE, lang_of(request), max_age=365 * 86400, samesite="lax")
     return response
+
+
+def _page_locale(request: Request) -> str:
+    """The page's language (``?lang=``, cookie, user, workspace) for the rest of the
+    request: the header, the scripts and every text follow it."""
+    lang = lang_of(request)
+    set_locale(lang)
+    return lang
 
 
 def _back(url: str) -> RedirectResponse:
@@ -94,12 +102,12 @@ async def inbox_page(request: Request, ctx: View, status: str = "open") -> Respo
     statuses = OPEN if status == "open" else INBOX_STATUSES
     items = await call(request, eng.repo.list_items, ctx.workspace_id, statuses)
     policy = eng.policy(ctx.workspace)
-    lang = lang_of(request)
+    _page_locale(request)
     now = eng.clock()
     rows = []
     for item in items:
         state, minutes = sla_state(item, policy.first_response_minutes, now)
-        rows.append((item, why_text(lang, item.why), state, sla_text(lang, state, minutes)))
+        rows.append((item, why_text(item.why), state, sla_text(state, minutes)))
     since = now.replace(hour=0, minute=0, second=0, microsecond=0)
     measures = await run_in_threadpool(
         engagement_measures,
@@ -113,7 +121,7 @@ async def inbox_page(request: Request, ctx: View, status: str = "open") -> Respo
         request,
         "inbox.html",
         ctx,
-        t(lang, "inbox"),
+        _("Inbox"),
         section="inbox",
         rows=rows,
         show=status,
@@ -127,7 +135,7 @@ async def item_page(request: Request, ctx: View, item_id: RowId, template: int =
     """One item: the post, who else has it open, assign/tag/close, the reply form."""
     eng = engagement(request)
     item, others = await call(request, eng.open_item, ctx.workspace, item_id, actor(ctx))
-    lang = lang_of(request)
+    _page_locale(request)
     accounts = [a for a in eng.accounts_for(ctx.workspace) if a.platform == item.platform]
     templates = await call(request, eng.repo.list_templates, ctx.workspace_id)
     text = ""
@@ -149,7 +157,7 @@ async def item_page(request: Request, ctx: View, item_id: RowId, template: int =
         request,
         "inbox_item.html",
         ctx,
-        f"{t(lang, 'inbox')} #{item_id}",
+        _("Inbox") + f" #{item_id}",
         section="inbox",
         item=item,
         others=others,
@@ -158,8 +166,8 @@ async def item_page(request: Request, ctx: View, item_id: RowId, template: int =
         text=text,
         drafts=drafts,
         approvals=approvals,
-        why=why_text(lang, item.why),
-        sla=sla_text(lang, state, minutes),
+        why=why_text(item.why),
+        sla=sla_text(state, minutes),
         sla_state=state,
         members=await run_in_threadpool(_members, request, ctx, eng),
         account_names={a.id: a.label for a in eng.repo.list_accounts(active_only=False)},
@@ -251,7 +259,7 @@ async def create_draft(request: Request, ctx: View) -> Response:
 async def drafts_page(request: Request, ctx: View) -> Response:
     """Drafts waiting for approval first, then the recent ones; the new-post form."""
     eng = engagement(request)
-    lang = lang_of(request)
+    _page_locale(request)
     waiting = await call(request, eng.repo.list_drafts, ctx.workspace_id, ("waiting",))
     recent = await call(
         request,
@@ -265,7 +273,7 @@ async def drafts_page(request: Request, ctx: View) -> Response:
         request,
         "drafts.html",
         ctx,
-        t(lang, "drafts"),
+        _("Drafts and approvals"),
         section="drafts",
         waiting=waiting,
         recent=recent,
@@ -330,12 +338,13 @@ async def edit_draft(request: Request, ctx: View, draft_id: RowId) -> Response:
 @router.get("/w/{slug}/templates", response_class=HTMLResponse)
 async def templates_page(request: Request, ctx: View) -> Response:
     eng = engagement(request)
+    _page_locale(request)
     templates = await call(request, eng.repo.list_templates, ctx.workspace_id)
     return _page(
         request,
         "reply_templates.html",
         ctx,
-        t(lang_of(request), "templates"),
+        _("Saved replies"),
         section="drafts",
         templates=templates,
     )
@@ -353,10 +362,14 @@ async def save_template(request: Request, ctx: View) -> Response:
     data = await form(request)
     eng = engagement(request)
     if not eng.policy(ctx.workspace).can_draft(ctx.role.value):
-        raise ApiError(403, "forbidden", f"Your role ({ctx.role.value}) cannot edit replies.")
+        raise ApiError(
+            403,
+            "forbidden",
+            _("Your role (%(role)s) cannot edit replies.") % {"role": ctx.role.value},
+        )
     name, body = (data.get("name") or "").strip()[:100], (data.get("body") or "").strip()
     if not name or not body:
-        raise ApiError(422, "invalid_request", "a saved reply needs a name and a text")
+        raise ApiError(422, "invalid_request", _("A saved reply needs a name and a text."))
     lang = "en" if data.get("lang") == "en" else "fr"
     tpl = ReplyTemplate(ctx.workspace_id, name, body[:5000], lang, ctx.principal.user.username)
     await call(request, eng.repo.save_template, tpl, eng.clock())
@@ -369,7 +382,7 @@ async def audit_page(
 ) -> Response:
     """The engagement audit chain, newest first, with its verification."""
     eng = engagement(request)
-    lang = lang_of(request)
+    lang = _page_locale(request)
     entries = await run_in_threadpool(
         eng.chain.entries, "audit", limit=200, before_seq=before or None
     )
@@ -378,9 +391,10 @@ async def audit_page(
     response = render(
         "audit.html",
         who=who,
-        title=t(lang, "audit"),
+        title=_("Audit log"),
         lang=lang,
-        t=lambda key, **kw: t(lang, key, **kw),
+        status_name=status_name,
+        reason_name=reason_name,
         entries=entries,
         problem=problem,
         head=head,
