@@ -39,6 +39,7 @@ from socialhub.web import (
     reports_web,
     stories_web,
     wall,
+    warroom_web,
 )
 from socialhub.web.access import ApiError
 from socialhub.web.bootstrap import ensure_admin
@@ -109,6 +110,7 @@ def create_app(
         engage_api,
         engage_pages,
         stories_web,
+        warroom_web,
     ):
         app.include_router(extra.router)
     _errors(app)
