@@ -200,9 +200,10 @@
           return esc((p.data && p.data.label) || p.name) + (p.value ? " : " + esc(num(p.value)) : "");
         } },
         visualMap: { min: 0, max: max, inRange: { color: ["#fdeee7", "#c0392b"] }, seriesIndex: 0, calculable: false },
-        geo: { map: "fr-departements", roam: true },
+        geo: { map: "fr-departements", roam: true,
+          itemStyle: { areaColor: "#eceff1", borderColor: "#90a4ae", borderWidth: 0.5 } },
         series: [
-          { type: "map", geoIndex: 0, map: "fr-departements",
+          { type: "map", geoIndex: 0,
             data: d.departements.map(function (x) { return { name: x.code, value: x.count, label: x.name }; }) },
           { type: "scatter", coordinateSystem: "geo", symbolSize: function (v) { return 4 + Math.sqrt(v[2]) * 2; },
             itemStyle: { color: "#2c3e50" },
