@@ -78,7 +78,7 @@ def test_story_page_to_live_warroom(chromium: Any, served: tuple[str, World, int
         log_in(wall, base, "press")  # a fresh context: its own session
         wall.goto(f"{base}/w/com/warroom?story={story}&screen=wall")
         wall.wait_for_function("() => document.body.dataset.loaded >= '1'")
-        assert 'warroom-wall' in (wall.get_attribute('body', 'class') or '')
+        assert "warroom-wall" in (wall.get_attribute("body", "class") or "")
         assert wall.locator("header.top").is_hidden()
         assert wall.locator("#wr-timeline canvas").count() >= 1
     finally:

@@ -44,18 +44,39 @@ def seed(world: World, t0: datetime | None = None) -> tuple[int, int, int]:
     ]  # fmt: skip
     for i in range(5):
         posts.append(
-            _m(f"c{i}", f"bot{i}", f"Mirabelle revend vos données {LINK}",
-               t0 + timedelta(seconds=10 + 5 * i), places=[GRENOBLE if i % 2 else LYON],
-               sentiment_label="negative", cluster_id="dup1")  # fmt: skip
+            _m(
+                f"c{i}",
+                f"bot{i}",
+                f"Mirabelle revend vos données {LINK}",
+                t0 + timedelta(seconds=10 + 5 * i),
+                places=[GRENOBLE if i % 2 else LYON],
+                sentiment_label="negative",
+                cluster_id="dup1",
+            )
         )
     posts += [
         _m("r1", "fan1", "RT", t0 + timedelta(minutes=5), kind="repost", repost_of="x:z0"),
         _m("r2", "fan2", "RT", t0 + timedelta(minutes=6), kind="repost", repost_of="x:z0"),
-        _m("q1", "journo", "Est-ce vrai ?", t0 + timedelta(minutes=20), kind="quote",
-           quote_of="x:z0", followers=50_000, likes=120),  # fmt: skip
-        _m("a1", "mirabelle", "C'est faux : nous ne revendons aucune donnée.",
-           t0 + timedelta(minutes=40), kind="reply", reply_to="x:z0", sentiment_label="neutral",
-           followers=20_000),  # fmt: skip
+        _m(
+            "q1",
+            "journo",
+            "Est-ce vrai ?",
+            t0 + timedelta(minutes=20),
+            kind="quote",
+            quote_of="x:z0",
+            followers=50_000,
+            likes=120,
+        ),
+        _m(
+            "a1",
+            "mirabelle",
+            "C'est faux : nous ne revendons aucune donnée.",
+            t0 + timedelta(minutes=40),
+            kind="reply",
+            reply_to="x:z0",
+            sentiment_label="neutral",
+            followers=20_000,
+        ),
     ]
     store.mentions.add(posts)
     story = StoryRecord(
@@ -72,13 +93,25 @@ def seed(world: World, t0: datetime | None = None) -> tuple[int, int, int]:
     )
     alert = store.alerts.save_alert(
         Alert(
-            f"{com}|coordination|k", "coordination", "1", "coordination:link:fuite",
-            f"Coordinated accounts {HOSTILE}", 7, t0 + timedelta(seconds=30),
-            t0 + timedelta(seconds=30), 6.0, 0.0, 3.0, 6.0, workspace_id=com,
+            f"{com}|coordination|k",
+            "coordination",
+            "1",
+            "coordination:link:fuite",
+            f"Coordinated accounts {HOSTILE}",
+            7,
+            t0 + timedelta(seconds=30),
+            t0 + timedelta(seconds=30),
+            6.0,
+            0.0,
+            3.0,
+            6.0,
+            workspace_id=com,
             evidence=["x:c0", "x:c1"],
-            extra={"accounts": [f"x:bot{i}" for i in range(5)] + ["x:origin"],
-                   "first_poster": "x:origin"},
-        )  # fmt: skip
+            extra={
+                "accounts": [f"x:bot{i}" for i in range(5)] + ["x:origin"],
+                "first_poster": "x:origin",
+            },
+        )
     )
     sid = store.stories.get_by_key(com, "k:rumour")
     oid = store.stories.get_by_key(qos, "k:other")
