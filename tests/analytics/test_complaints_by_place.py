@@ -77,3 +77,17 @@ def test_an_alert_per_city_surge_none_under_2x(seed: int) -> None:
     places = [s for s in rising if s.extra["place"] in scripted]
     assert all(start <= s.t <= start + timedelta(hours=2) for s in places), places
     assert "*" not in alerted  # three cities: no "complaints everywhere"
+
+
+def test_a_version_3_checkpoint_still_loads() -> None:
+    import pickle
+
+    from socialhub.analytics.detectors.burst import BurstCore
+
+    det = ComplaintDetector(routed_only=False)
+    det.core = BurstCore(det.params)  # what version 3 pickled
+    for name in ("held", "silenced", "national_places", "national_hold"):
+        delattr(det, name)
+    back = pickle.loads(pickle.dumps(det))
+    m = Mention("x", "1", "panne a Lyon", datetime(2026, 3, 2, 8, 0).astimezone())
+    assert back.update(m) == [] and back.core.shares  # counted, nothing fired

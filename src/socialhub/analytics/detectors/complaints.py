@@ -221,6 +221,10 @@ class ComplaintDetector(Parametrised):
                             ("silenced", set())):  # fmt: skip
             if not hasattr(self, name):
                 setattr(self, name, value)
+        if not isinstance(self.core, PlaceCore):  # a version 3 checkpoint: keep its keys
+            core = PlaceCore(self.params, 3 * 86400.0, 20.0)
+            core.__dict__.update(vars(self.core))
+            self.core = core
 
     def keys(self, m: Mention) -> list[tuple[str, int | None]]:
         if self.routed_only and not m.query_ids and not m.categories:
