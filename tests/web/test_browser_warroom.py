@@ -73,6 +73,15 @@ def test_story_page_to_live_warroom(chromium: Any, served: tuple[str, World, int
         expect(page.locator("#wr-summary")).to_contain_text("11 messages", timeout=10_000)
         assert int(page.get_attribute("body", "data-events") or 0) >= 1
 
+        # the story page's other way out: Explore narrowed to the story
+        page.goto(f"{base}/w/com/stories/{story}")
+        page.click("#explore-link")
+        page.wait_for_selector("body[data-loaded=yes]")
+        expect(page.locator("#chosen")).to_contain_text("story = Rumeur")
+        expect(page.locator("#results")).to_contain_text("Toujours pas de démenti")
+        assert page.locator("#results li").count() == 11
+        expect(page.locator("#facets")).to_contain_text("Grenoble (3)")
+
         wall = browser.new_page(viewport={"width": 1920, "height": 1080})
         watch(wall, problems)
         log_in(wall, base, "press")  # a fresh context: its own session

@@ -32,6 +32,7 @@ from socialhub.web import (
     engage_api,
     engage_pages,
     explore,
+    explore_groups,
     legal_web,
     pages,
     pages_users,
@@ -99,6 +100,7 @@ def create_app(
     app.include_router(pages.router)
     for extra in (
         explore,
+        explore_groups,
         wall,
         admin_api,
         admin_preview,
