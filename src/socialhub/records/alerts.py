@@ -79,6 +79,8 @@ class Alert:
     extra: dict[str, Any] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
     signals: int = 1
+    # issue 14: the importance score (0-100); its components are in extra["explanation"]
+    importance: float = 0.0
     acknowledged_by: str | None = None
     acknowledged_at: datetime | None = None
     resolved_by: str | None = None

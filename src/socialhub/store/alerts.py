@@ -49,6 +49,7 @@ _ALERT_COLS = (
     "extra",
     "provenance",
     "signals",
+    "importance",
     "first_t",
     "last_t",
     "acknowledged_by",
@@ -76,6 +77,7 @@ _TIME_COLS = (
 _ORDERS = {
     "recent": "last_t DESC, id DESC",
     "severity": "severity DESC, last_t DESC, id DESC",
+    "importance": "importance DESC, severity DESC, last_t DESC, id DESC",
 }
 _SELECT_ALERT = f"SELECT {', '.join(_ALERT_COLS)}, id FROM alerts"
 
@@ -113,7 +115,7 @@ class AlertRepo(Repo):
         for col in ("workspace_id", "query_id", "id"):
             if data[col] is not None:
                 data[col] = int(data[col])
-        for col in ("observed", "baseline", "threshold", "score", "multiplier"):
+        for col in ("observed", "baseline", "threshold", "score", "multiplier", "importance"):
             data[col] = float(data[col])
         return Alert(**data)
 

@@ -33,7 +33,9 @@ if TYPE_CHECKING:
     from socialhub.records.alerts import Alert, AlertEvent, Delivery, Notification, Tuning
     from socialhub.records.chain import ChainBreak, ChainEntry
     from socialhub.records.engage import Approval, Draft, InboxItem, OfficialAccount, ReplyTemplate
+    from socialhub.records.incidents import Incident, IncidentEvent
     from socialhub.records.launches import LaunchRecord
+    from socialhub.records.oncall import Page
     from socialhub.records.processes import PartitionLease, ProcessBeat
     from socialhub.records.relevance import (
         LabelledText,
@@ -273,6 +275,53 @@ class StoryStore(Protocol):
     ) -> list[Mention]: ...
 
     def member_ids(self, workspace_id: int, story_id: int) -> list[str]: ...
+
+
+class IncidentStore(Protocol):
+    """Incidents (``store.incidents``, issue 14): records, the alerts and stories they
+    group, their append-only timeline. SQL in :mod:`socialhub.store.incidents`."""
+
+    def save_incident(self, incident: Incident) -> Incident:
+        """Insert (no id) or update (id); returns a copy with id and times."""
+        ...
+
+    def get_incident(
+        self, incident_id: int, workspace_id: int | None = None
+    ) -> Incident | None: ...
+
+    def list_incidents(
+        self,
+        workspace_id: int | None = None,
+        *,
+        status: str | None = None,
+        order: str = "importance",
+        since: datetime | None = None,
+        limit: int = 100,
+    ) -> list[Incident]: ...
+
+    def link(
+        self, incident_id: int, kind: str, ref_id: int, at: datetime | None = None
+    ) -> bool: ...
+
+    def alert_ids(self, incident_id: int) -> list[int]: ...
+
+    def story_ids(self, incident_id: int) -> list[int]: ...
+
+    def incidents_of(self, kind: str, ref_id: int) -> list[int]: ...
+
+    def add_event(self, event: IncidentEvent) -> IncidentEvent: ...
+
+    def timeline(self, incident_id: int) -> list[IncidentEvent]: ...
+
+
+class OncallStore(Protocol):
+    """On-call pages (``store.oncall``, issue 14): the escalation log."""
+
+    def add_page(self, page: Page) -> Page: ...
+
+    def list_pages(
+        self, subject: str | None = None, *, workspace_id: int | None = None, limit: int = 200
+    ) -> list[Page]: ...
 
 
 class AlertStore(Protocol):
@@ -680,6 +729,12 @@ class Store(Protocol):
 
     @property
     def stories(self) -> StoryStore: ...
+
+    @property
+    def incidents(self) -> IncidentStore: ...
+
+    @property
+    def oncall(self) -> OncallStore: ...
 
     @property
     def chain(self) -> ChainStore: ...

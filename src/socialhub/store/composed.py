@@ -16,7 +16,9 @@ from socialhub.store.checkpoints import CheckpointRepo, ProcessRepo
 from socialhub.store.dashboard import DashboardRepo
 from socialhub.store.engage import EngageRepo
 from socialhub.store.imports import ImportRepo
+from socialhub.store.incidents import IncidentRepo
 from socialhub.store.launches import LaunchRepo
+from socialhub.store.oncall import OncallRepo
 from socialhub.store.reads import MentionReads
 from socialhub.store.relevance import RelevanceRepo
 from socialhub.store.reports import ReportRepo
@@ -47,6 +49,8 @@ class SqlStore:
         self.checkpoints = CheckpointRepo(db)
         self.processes = ProcessRepo(db)
         self.stories = StoryRepo(db, mentions)
+        self.incidents = IncidentRepo(db)
+        self.oncall = OncallRepo(db)
         self.chain = ChainRepo(db)
         self.engage = EngageRepo(db)
         self.imports = ImportRepo(db)  # what a resumed import asks (store/imports.py)
