@@ -15,7 +15,7 @@ from socialhub.store.sqlite import SqliteStore
 from socialhub.web.app import ECHARTS
 from socialhub.web.security import AuthConfig
 
-from .browser import Contexts, log_in, serve, watch
+from .browser import Contexts, axe_violations, log_in, serve, watch
 from .helpers import HOSTILE, Clock, World, build_world
 from .warroom_seed import seed
 
@@ -90,6 +90,11 @@ def test_story_page_to_live_warroom(chromium: Any, served: tuple[str, World, int
         assert "warroom-wall" in (wall.get_attribute("body", "class") or "")
         assert wall.locator("header.top").is_hidden()
         assert wall.locator("#wr-timeline canvas").count() >= 1
+        # accessibility (axe-core is injected: a context that lets it run)
+        a11y = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+        log_in(a11y, base, "press", f"/w/com/stories/{story}/warroom")
+        a11y.wait_for_selector("body[data-loaded]")
+        assert axe_violations(a11y) == []  # no serious or critical problem
     finally:
         browser.close()
     assert problems == []
