@@ -90,6 +90,18 @@ def test_story_page_to_live_warroom(chromium: Any, served: tuple[str, World, int
         assert "warroom-wall" in (wall.get_attribute("body", "class") or "")
         assert wall.locator("header.top").is_hidden()
         assert wall.locator("#wr-timeline canvas").count() >= 1
+        # a wall whose screen is the war-room panel (a member's session opens it)
+        com_id = world.ws["com"].id or 0
+        world.store.workspaces.set_workspace_setting(
+            com_id, "walls", [{"name": "crise", "screens": [["warroom", "alerts"]], "hours": 48}]
+        )
+        wall.goto(f"{base}/wall/com/crise")
+        wall.wait_for_selector("body[data-loaded=yes]")
+        expect(wall.locator("[data-panel=warroom]")).to_contain_text("Rumeur")
+        expect(wall.locator("[data-panel=warroom]")).to_contain_text("first @x:origin")
+        assert wall.locator("[data-panel=warroom] canvas").count() >= 1
+        assert wall.locator("#screen script, #screen img").count() == 0
+
         # accessibility (axe-core is injected: a context that lets it run)
         a11y = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
         log_in(a11y, base, "press", f"/w/com/stories/{story}/warroom")

@@ -119,3 +119,19 @@ def test_incident_warroom(world: World, as_user: Login) -> None:
     assert c.get(f"/api/workspaces/com/incidents/{foreign.id}/warroom").status_code == 404
     assert c.get(f"/w/com/incidents/{foreign.id}/warroom").status_code == 404
     assert other  # the other workspace's story stays out (checked above)
+
+
+def test_wall_panel_shows_the_top_storys_warroom(world: World, as_user: Login) -> None:
+    story, _, _ = seed(world)
+    com = world.ws["com"].id or 0
+    walls = [{"name": "crise", "screens": [["warroom", "alerts"]], "hours": 48}, {"name": "main"}]
+    world.store.workspaces.set_workspace_setting(com, "walls", walls)
+    c = as_user("press")
+    got = c.get("/api/kiosk/com/crise")
+    assert got.status_code == 200, got.text
+    state = got.json()
+    room = state["panels"]["warroom"]
+    assert room["stories"][0]["id"] == story and room["network"]["first_poster"] == "x:origin"
+    assert room["headline"].startswith("Rumeur")
+    plain = c.get("/api/kiosk/com/main").json()  # the default wall has no war-room panel
+    assert "warroom" not in plain["panels"]

@@ -10,7 +10,7 @@
   const screenBox = document.getElementById("screen");
   const stateBox = document.getElementById("wall-state");
   const titles = { volume: "Volume", live: "Live", top_posts: "Top posts", alerts: "Open alerts",
-    sentiment: "Sentiment", share_of_voice: "Share of voice" };
+    sentiment: "Sentiment", share_of_voice: "Share of voice", warroom: "War room" };
   const charts = [];
   let state = null;
   let live = [];
@@ -110,6 +110,22 @@
     top_posts: function (panel, d) { list(panel, d.items, SH.mentionItem); },
     alerts: function (panel, d) { list(panel, d.items, alertItem); },
     live: function (panel) { list(panel, live, SH.mentionItem).id = "wall-live"; },
+    warroom: function (panel, d) {  // the window's most important story, as in its war-room
+      if (!d) { panel.appendChild(SH.el("p", "meta", "No story yet.")); return; }
+      panel.appendChild(SH.el("p", "wr-head", d.headline));
+      panel.appendChild(SH.el("p", "meta", d.size + " posts · " + d.authors + " authors" +
+        (d.network.first_poster ? " · coordinated: " + d.network.nodes.length + ", first @" + d.network.first_poster : "") +
+        (d.answered ? " · answered" : " · not answered")));
+      const box = SH.el("div", "wchart"); panel.appendChild(box);
+      chart(box, { grid: grid(), xAxis: { type: "category", data: hoursOf(d.timeline.t) },
+        yAxis: { type: "value", minInterval: 1 },
+        series: [{ name: "negative", type: "bar", stack: "s", data: d.timeline.negative, itemStyle: { color: "#c0392b" } },
+          { name: "other", type: "bar", stack: "s", itemStyle: { color: "#7f8c8d" },
+            data: d.timeline.total.map(function (n, i) { return n - d.timeline.negative[i]; }) }] });
+      if (d.patient_zero) panel.appendChild(SH.el("p", "", "Patient zero: @" + d.patient_zero.author + " — " + d.patient_zero.text));
+      list(panel, d.amplifiers.slice(0, 5), function (a) { return SH.el("li", "", a.account + " (" + a.followers + ")"); });
+      list(panel, d.places.slice(0, 5), function (p) { return SH.el("li", "", p.name + (p.dep_name ? " (" + p.dep_name + ")" : "") + " — " + p.count); });
+    },
   };
 
   function render() {
