@@ -87,6 +87,8 @@ class StoryParams:
     consolidate_every: float = 600.0  # seconds of stream between consolidation passes
     consolidate_cos: float = 0.3  # centroid cosine at which two active stories merge
     consolidate_min: int = 5  # posts a story needs to take part
+    tag_join_min: float = 5  # a story whose posts (replies too) use a tag another story
+    tag_join_share: float = 0.05  # owns this often (and this share of its posts) joins it
     tag_warmup: float = 12 * HOUR  # stream seen before a tag may lead (its usual use known)
     max_age: float = 18 * HOUR  # older stories take only their threads' posts
 
@@ -453,6 +455,31 @@ class StoryEngine:
                     self._absorb(ws, story, key)
                     merged += 1
                 self._trim(ws, story)
+            merged += self._join_by_tags(ws, active, t)
+        return merged
+
+    def _join_by_tags(self, ws: int, active: list[StoryState], t: float) -> int:
+        """A story whose conversation keeps using a hashtag another (larger) story owns
+        joins it: the brand's statement on the outage, answered "#MirabelleDown toujours"
+        by hundreds, is the outage, though its own words ("désolés pour la gêne") are not
+        the complaints'."""
+        p, merged = self.params, 0
+        for story in sorted(active, key=lambda s: (s.size, -s.first_t)):
+            if story.key not in self.stories:
+                continue
+            for tag, n in story.tags.most_common(3):
+                owner = self._live(self.tag_story.get((ws, tag)))
+                if (
+                    n < max(p.tag_join_min, p.tag_join_share * story.size)
+                    or owner is None
+                    or owner == story.key
+                    or self.stories[owner].size <= story.size
+                    or not self._open_to(owner, t)
+                ):
+                    continue
+                self._absorb(ws, self.stories[owner], story.key)
+                merged += 1
+                break
         return merged
 
     def _gc(self, t: float) -> None:
