@@ -1,10 +1,12 @@
-"""Screenshots of the dashboard and the wall over the demo data (docs/screenshots/).
+"""Screenshots of the dashboard and the wall over the demo data, in the workspace's
+language (French by default: docs/images/dashboard-fr.png, docs/screenshots/wall.png).
 
 Builds a throw-away SQLite hub from the demo simulator (fictional operator and
 competitors), routes the mentions with the streaming matcher, serves the web app on
 loopback and drives Debian's Chromium with Playwright (never a downloaded browser)::
 
     .venv/bin/python scripts/screenshots.py [--hours 36] [--out docs/screenshots]
+        [--dashboard docs/images/dashboard-fr.png] [--locale fr]
 """
 
 from __future__ import annotations
@@ -37,8 +39,10 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 PASSWORD = "screenshots-only-123"
 
 
-def build(store: SqliteStore, hours: float) -> tuple[Workspace, str]:
-    ws = store.workspaces.upsert_workspace(Workspace("mirabelle-com", "Mirabelle — communication"))
+def build(store: SqliteStore, hours: float, locale: str = "fr") -> tuple[Workspace, str]:
+    ws = store.workspaces.upsert_workspace(
+        Workspace("mirabelle-com", "Mirabelle — communication", locale=locale)
+    )
     assert ws.id is not None
     queries = [store.workspaces.upsert_query(Query(ws.id, BRAND.short, BRAND.short.lower()))]
     for c in COMPETITORS[:3]:
@@ -59,18 +63,36 @@ def build(store: SqliteStore, hours: float) -> tuple[Workspace, str]:
     store.mentions.add(batch)
     admin = store.accounts.upsert_user(User("admin", "Admin", "", hash_password(PASSWORD)))
     store.accounts.set_site_admin(admin.id or 0, True)
+    # detectors store English sentences; the page shows them in the workspace's language
     store.alerts.save_alert(
         Alert(
-            "burst:demo",
-            "burst",
+            "complaints:demo",
+            "complaints",
             "1",
-            f"query:{queries[0].id}",
-            "Pic de mentions « panne »",
-            5,
+            "complaint:network_outage:*",
+            "network_outage complaints everywhere: 70 in 15 min, 4.2× the usual (rising)",
+            7,
             now - timedelta(minutes=40),
             now,
+            70.0,
+            16.7,
+            40.0,
+            5.1,
+            workspace_id=ws.id,
+        )
+    )
+    store.alerts.save_alert(
+        Alert(
+            "volume:demo",
+            "volume",
+            "1",
+            f"query:{queries[0].id}",
+            f"{queries[0].name}: 120 mentions in 15 min, 6.3× the usual 19.0 (still rising)",
+            5,
+            now - timedelta(minutes=30),
+            now,
             120.0,
-            20.0,
+            19.0,
             60.0,
             5.0,
             workspace_id=ws.id,
@@ -86,12 +108,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--hours", type=float, default=36)
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--dashboard", type=Path, default=Path("docs/images/dashboard-fr.png"))
+    parser.add_argument("--locale", choices=("fr", "en"), default="fr")
     args = parser.parse_args()
+    args.dashboard.parent.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         store = SqliteStore(f"sqlite:///{Path(tmp) / 'demo.db'}")
         store.migrate()
-        ws, key = build(store, args.hours)
+        ws, key = build(store, args.hours, args.locale)
         app = create_app(store)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
@@ -112,7 +137,7 @@ def main() -> None:
             page.click("button[type=submit]")
             page.wait_for_selector("body[data-loaded=yes]")
             page.wait_for_timeout(1500)  # the period is chosen from the data (hourly)
-            page.screenshot(path=str(args.out / "dashboard.png"))
+            page.screenshot(path=str(args.dashboard))
             wall = browser.new_page(viewport={"width": 1920, "height": 1080})
             wall.goto(f"{base}/wall/{ws.slug}/main?key={key}")
             wall.wait_for_selector("body[data-loaded=yes]")
@@ -121,8 +146,8 @@ def main() -> None:
             browser.close()
         server.should_exit = True
         store.close()
-    for name in ("dashboard.png", "wall.png"):
-        print(args.out / name, (args.out / name).stat().st_size, "bytes")
+    for path in (args.dashboard, args.out / "wall.png"):
+        print(path, path.stat().st_size, "bytes")
 
 
 if __name__ == "__main__":

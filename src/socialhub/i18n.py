@@ -55,6 +55,32 @@ def use_locale(locale: str | None, timezone: str | None = None) -> Iterator[None
         _locale.reset(t1)
 
 
+def set_locale(locale: str | None, timezone: str | None = None) -> None:
+    """Set the locale (and zone) for the rest of the current context: a web request's
+    dependency decides them once it knows the user and the workspace (the request
+    itself runs inside a ``use_locale`` block, which restores them afterwards)."""
+    _locale.set(normalise_locale(locale))
+    if timezone:
+        _timezone.set(timezone)
+
+
+def negotiate(accept_language: str | None) -> str | None:
+    """The first supported locale of an ``Accept-Language`` header, by weight."""
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate((accept_language or "").split(",")):
+        tag, _sep, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        head = tag.replace("_", "-").split("-")[0].strip().lower()
+        if head in LOCALES and weight > 0:
+            ranked.append((-weight, i, head))
+    return min(ranked)[2] if ranked else None
+
+
 @cache
 def catalogue(locale: str) -> dict[str, Any]:
     """msgid (or (msgid, plural) tuple key) → translation, merged from every .po file."""
@@ -183,8 +209,62 @@ def install_jinja(env: Any) -> None:
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
     env.globals["_"] = gettext
     env.globals["current_locale"] = current_locale
+    env.globals["current_timezone"] = current_timezone
     env.filters["datetime"] = format_datetime
     env.filters["date"] = format_date
     env.filters["time"] = format_time
     env.filters["number"] = format_number
     env.filters["percent"] = format_percent
+
+
+# -- the catalogue's completeness (tests/test_i18n_catalogue.py, scripts/i18n_check.py) --
+
+PY_KEYWORDS: dict[str, Any] = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "N_": None,
+}
+JS_KEYWORDS: dict[str, Any] = {"_": None, "n_": (1, 2), "SH._": None, "SH.n_": (1, 2)}
+_METHODS = {
+    ".py": ("python", PY_KEYWORDS),
+    ".html": ("jinja2.ext:babel_extract", PY_KEYWORDS),
+    ".js": ("javascript", JS_KEYWORDS),
+}
+
+
+def extract_msgids(root: Any = None) -> dict[str, list[str]]:
+    """Every msgid the sources use (Python, Jinja templates, page scripts) → where.
+
+    A plural's key is its singular; a context's is ``context\\x04msgid`` as in the
+    catalogue. ``root``: the package folder (default: the installed ``socialhub``).
+    """
+    from pathlib import Path
+
+    from babel.messages.extract import extract
+
+    base = Path(root) if root is not None else Path(str(resources.files("socialhub")))
+    found: dict[str, list[str]] = {}
+    for path in sorted(base.rglob("*")):
+        method = _METHODS.get(path.suffix)
+        if method is None or "node_modules" in path.parts or "vendor" in path.parts:
+            continue
+        if path.suffix == ".html" and "templates" not in path.parts:
+            continue
+        with path.open("rb") as fh:
+            for line, message, _comments, context in extract(
+                method[0], fh, keywords=method[1], options={"extensions": "jinja2.ext.i18n"}
+            ):
+                msgid = message[0] if isinstance(message, tuple) else message
+                if not msgid:
+                    continue
+                key = f"{context}\x04{msgid}" if context else msgid
+                found.setdefault(key, []).append(f"{path.relative_to(base)}:{line}")
+    return found
+
+
+def missing_translations(locale: str = "fr", root: Any = None) -> dict[str, list[str]]:
+    """The msgids of :func:`extract_msgids` without a translation in ``locale``."""
+    known = catalogue(locale)
+    return {m: where for m, where in extract_msgids(root).items() if m not in known}

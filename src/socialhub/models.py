@@ -185,6 +185,7 @@ class Workspace:
     name: str
     timezone: str = "Europe/Paris"
     id: int | None = None
+    locale: str = "fr"  # the language of its pages, alerts, reports and emails
 
 
 @dataclass(slots=True)
@@ -224,6 +225,7 @@ class User:
     password_hash: str = ""
     is_active: bool = True
     id: int | None = None
+    locale: str = ""  # the UI language the user prefers; "" follows the workspace
 
 
 @dataclass(slots=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from socialhub.pipeline.chain import DEFAULT_ENRICHERS
+from socialhub.pipeline.options import PipelineOptions
 
 # The [hub] table: key -> type (a TOML integer is accepted where a float is).
 HUB_KEYS: dict[str, type] = {"db": str, "bus": str, "host": str, "port": int, "batch_size": int}
@@ -102,6 +103,7 @@ class Settings:
                 if v is not False and (isinstance(v, bool) or not isinstance(v, int)):
                     raise ValueError(f"{where} {k}: must be a position (int) or false, not {v!r}")
             s.enrichers = {k: (None if v is False else int(v)) for k, v in order.items()}
+        PipelineOptions.from_table(pipe, where=f"{path}: [pipeline]")  # checked at load
         s.pipeline = pipe
         s.path = str(path)
         s.detect = dict(data.get("detect", {}))

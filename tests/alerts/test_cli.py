@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -50,3 +51,29 @@ def test_list_show_ack_resolve_feedback(tmp_path: Path) -> None:
     events = json.loads(run(app, ["show", str(alert.id), "--json", *db]).stdout)["events"]
     assert [e["kind"] for e in events] == ["opened", "acknowledged", "feedback", "resolved"]
     assert run(app, ["show", "999", *db]).exit_code == 1
+
+
+def test_human_output_follows_the_locale_and_json_does_not(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    store = SqliteStore(url)
+    store.migrate()
+    sig = dataclasses.replace(
+        signal(0),
+        detector="complaints",
+        title="network_outage complaints everywhere: 70 in 15 min, 4.2× the usual (rising)",
+    )
+    alert = AlertManager(store).process(sig).alert
+    store.close()
+    assert alert is not None
+    run = CliRunner().invoke
+    db = ["--db", url]
+    fr = run(app, ["show", str(alert.id), *db], env={"SOCIALHUB_LOCALE": "fr"})
+    assert fr.exit_code == 0, fr.output
+    assert "Réclamations « panne réseau » partout" in fr.stdout and "Historique :" in fr.stdout
+    assert "Gravité : 5/10 (avertissement)" in fr.stdout
+    en = run(app, ["show", str(alert.id), *db], env={"SOCIALHUB_LOCALE": "", "LANG": "C.UTF-8"})
+    assert "network outage complaints everywhere" in en.stdout and "Severity: 5/10" in en.stdout
+    fr_lang = run(app, ["list", *db], env={"SOCIALHUB_LOCALE": "", "LANG": "fr_FR.UTF-8"})
+    assert "Réclamations" in fr_lang.stdout and "ouverte" in fr_lang.stdout
+    as_json = run(app, ["list", "--json", *db], env={"SOCIALHUB_LOCALE": "fr"})
+    assert json.loads(as_json.stdout)[0]["title"] == sig.title  # machine output unchanged

@@ -6,7 +6,7 @@ from __future__ import annotations
 import inspect
 import pickle
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -95,3 +95,48 @@ def test_detector_settings_are_checked_against_the_declarations() -> None:
         {"detectors": {"volume": {"z": 4, "windows": [60, 600]}, "emerging": {"enabled": False}}}
     )
     assert "emerging" not in ok.detectors and ok.detectors["volume"]._get_params()["z"] == 4  # type: ignore[attr-defined]
+
+
+def test_the_launch_monitor_declares_its_parameters_like_detectors() -> None:
+    from socialhub.analytics.launch_monitor import LaunchMonitor, LaunchWatch
+    from socialhub.analytics.params import check_params
+
+    t0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    mon = LaunchMonitor([LaunchWatch("flex", 7, t0)], library=[0.5], fizzle_hours=1.0)
+    params = mon._get_params()
+    assert set(params) == {"buzz_quantile", "min_peak", "peak_drop", "fizzle_hours", "params"}
+    assert params["fizzle_hours"] == 1.0  # watches and library are data, not parameters
+    fresh = mon.clone(min_peak=9.0)
+    assert fresh.watches == {} and fresh._get_params()["min_peak"] == 9.0
+    assert changed_params(mon, fresh) == ["min_peak"]
+    assert changed_params(mon, LaunchMonitor(fizzle_hours=1.0)) == []
+    with pytest.raises(ValueError, match=r"hub.toml: \[detect.launch\]: unknown parameter"):
+        check_params(LaunchMonitor, {"fizle_hours": 2}, "hub.toml: [detect.launch]")
+    with pytest.raises(ValueError, match=r"\[detect.launch\] min_peak: must be a float"):
+        check_params(LaunchMonitor, {"min_peak": "5"}, "[detect.launch]")
+    check_params(LaunchMonitor, {"enabled": False, "min_peak": 3}, "[detect.launch]")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_context_goes_to_what_each_detector_declares(name: str) -> None:
+    factory = builtin_detectors()[name]
+    det = factory()
+    declared = set(inspect.signature(factory).parameters) & CONTEXT
+    assert type(det)._context == declared
+    det.set_context(workspaces={1: 2}, labels={"query:1": "Brand"}, lists={"vip": "press"})
+    for name_ in declared:
+        assert getattr(det, name_), name_
+    for name_ in CONTEXT - declared:
+        assert name_ not in vars(det)
+
+
+def test_the_detect_table_is_typed(sqlite_store: SqliteStore) -> None:
+    from socialhub.analytics.options import DetectOptions
+
+    assert DetectOptions.from_table({"only": ["volume"], "hold_ratio": 3}).hold_ratio == 3.0
+    router = Router(sqlite_store.alerts, [], [])
+    with pytest.raises(ValueError, match=r"hub.toml: \[detect\]: unknown key hold_ration"):
+        DetectorService(open_bus(), sqlite_store, {"hold_ration": 3}, router=router,
+                        origin="hub.toml")  # fmt: skip
+    with pytest.raises(ValueError, match=r"\[detect\]: refresh_seconds: input should be"):
+        DetectorService(open_bus(), sqlite_store, {"refresh_seconds": "1"}, router=router)

@@ -206,3 +206,15 @@ name = "WS"
     )
     assert pruned.counts["setting"]["deleted"] == 1
     assert set(store.workspaces.get_workspace_settings(ws.id)) == {"entities"}
+
+
+def test_a_workspace_language_applies_and_exports(store: Store) -> None:
+    cfg = parse_config('[[workspace]]\nslug = "uk"\nname = "UK"\nlocale = "en"\n')
+    apply_config(cfg, store, env=ENV)
+    ws = store.workspaces.get_workspace("uk")
+    assert ws is not None and ws.locale == "en"
+    assert 'locale = "en"' in export_config(store)
+    plain = parse_config('[[workspace]]\nslug = "fr"\nname = "FR"\n')
+    assert plain.workspaces[0].locale == "fr"  # French by default
+    with pytest.raises(ConfigError, match="locale"):
+        parse_config('[[workspace]]\nslug = "de"\nname = "DE"\nlocale = "de"\n')

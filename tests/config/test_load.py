@@ -216,8 +216,8 @@ name = "W"
     assert cfg.warnings == [
         "(top level): unknown key 'dashboard'; expected one of user, workspace, official_account"
         " (ignored)",
-        "workspace[0]: unknown key 'alert'; expected one of slug, name, timezone, member,"
-        " query, watchlist, settings (ignored)",
+        "workspace[0]: unknown key 'alert'; expected one of slug, name, timezone, locale,"
+        " member, query, watchlist, settings (ignored)",
     ]
 
 

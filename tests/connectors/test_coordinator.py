@@ -29,7 +29,8 @@ from socialhub.connectors.base import (
     env_credential,
     parse_time,
 )
-from socialhub.connectors.coordinator import Coordinator, build_coordinators, target_key
+from socialhub.connectors.coordinator import Coordinator, target_key
+from socialhub.connectors.sources import build_coordinators
 from socialhub.models import Mention
 from socialhub.settings import Settings, SourceSettings
 from socialhub.store.base import Store
@@ -150,7 +151,7 @@ def coordinator(store: Store, server: Server, *targets: Target, **kw: Any) -> Co
     kw.setdefault("backoff_base", 0.01)
     timeout = kw.pop("timeout", 2.0)
     api = FakeApi(server.url, timeout=timeout, transport=kw.pop("transport", None))
-    return Coordinator("fake-src", api, list(targets), store, **kw)
+    return Coordinator("fake-src", api, list(targets), store.sources, **kw)
 
 
 class TimesOut(httpx.AsyncBaseTransport):
@@ -244,7 +245,7 @@ async def test_5xx_and_timeouts_back_off_then_resume(sqlite_store: Store) -> Non
 async def test_backoff_is_exponential_with_jitter_and_capped(sqlite_store: Store) -> None:
     import random
 
-    coord = Coordinator("x", FakeApi("http://127.0.0.1:9"), [], sqlite_store,
+    coord = Coordinator("x", FakeApi("http://127.0.0.1:9"), [], sqlite_store.sources,
                         backoff_base=1, backoff_cap=8, rng=random.Random(1))  # fmt: skip
     delays = [coord._delay(Unavailable("x"), n) for n in range(1, 8)]
     for n, d in enumerate(delays, start=1):
@@ -312,7 +313,7 @@ async def test_missing_credential_stops_one_source_and_the_other_runs(
         ])  # fmt: skip
         envs = iter([{}, {"FAKE_TOKEN": "t0ken"}])
 
-        def factory(**options: Any) -> FakeApi:
+        def factory(*, env: Any = None, **options: Any) -> FakeApi:
             return FakeApi(options["base"], env=next(envs))
 
         coords = build_coordinators(settings, sqlite_store, registry={"fake": factory})

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from socialhub import plugins
-from socialhub.connectors.coordinator import build_coordinator
 from socialhub.connectors.manifest import ManifestError, load_manifest, manifest_of, parse_manifest
+from socialhub.connectors.sources import build_coordinator
 from socialhub.settings import Settings, SourceSettings
 from socialhub.store.sqlite import SqliteStore
 
@@ -87,3 +87,15 @@ def test_schema_errors_name_the_file_and_key() -> None:
         parse_manifest(base + "auth = 3\n", "m.toml")
     with pytest.raises(ManifestError, match="also listed in optional"):
         parse_manifest(base + 'optional = ["a"]\n[options]\na = 1\n', "m.toml")
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [("bluesky", {"limt": 5}), ("mastodon", {"limt": 5}), ("webwatch", {"itme": "li"})],
+)
+def test_connectors_taking_a_mapping_refuse_an_unknown_option_built_directly(
+    name: str, options: dict[str, object]
+) -> None:
+    factory = plugins.connectors()[name]
+    with pytest.raises(ValueError, match=f"unknown option.*{next(iter(options))}"):
+        factory(**options, env={})

@@ -66,7 +66,9 @@ def test_unreadable_payload_is_dead_lettered_once_then_cleared(
     store: Store, error: Exception, reason: str
 ) -> None:
     connector = Scripted([error, error, Page(done=True)])
-    coordinator = Coordinator("src", connector, [Target("feed", "http://x.example/f")], store)
+    coordinator = Coordinator(
+        "src", connector, [Target("feed", "http://x.example/f")], store.sources
+    )
     for _ in range(2):  # two polls of the same bad payload
         asyncio.run(coordinator.run_once(_sink))
     assert connector.calls == 2  # one request per poll: no backoff retries

@@ -38,7 +38,9 @@ def run(source: Finite, store: SqliteStore, save_every: float = 5.0) -> list[Men
     async def emit(m: Mention) -> None:
         got.append(m)
 
-    asyncio.run(run_with_health(source, emit, asyncio.Event(), store, save_every=save_every))
+    asyncio.run(
+        run_with_health(source, emit, asyncio.Event(), store.sources, save_every=save_every)
+    )
     return got
 
 

@@ -3,8 +3,10 @@
 Small captures from public repositories, committed under each connector's
 ``fixtures/real/`` with their source (repository, path, commit, licence) in that
 connector's ``fixtures/README.md``. RSS and X are checked on the two shared corpora
-(``rss/test_feedparser_corpus.py``, ``x/test_twarc2_corpus.py``); the web watcher's
-forum pages are documented fixtures of a real forum engine's markup (its README).
+(``rss/test_feedparser_corpus.py``, ``x/test_twarc2_corpus.py``). The web watcher has
+no real capture: its forum pages are a fictional topic in the markup shape of common
+forum engines (its README; docs/connectors.md says no captured page exists in the
+shared data).
 """
 
 from __future__ import annotations

@@ -106,7 +106,9 @@ def test_webwatch_page_redirecting_to_loopback_is_refused(store: Store) -> None:
         with serve(site) as (base, _):
             sink = Sink()
             target = Target("page", f"{base}/forum/t/1", "", SELECTORS)
-            coordinator = Coordinator("forum", WebWatchConnector(min_delay=0), [target], store)
+            coordinator = Coordinator(
+                "forum", WebWatchConnector(min_delay=0), [target], store.sources
+            )
             run(coordinator, sink)
     assert hits == [] and sink.mentions == []
     health = store.sources.get_source_health("forum") or {}
@@ -125,7 +127,9 @@ def test_webwatch_next_link_to_loopback_is_not_followed(store: Store) -> None:
         with serve(site) as (base, _):
             sink = Sink()
             target = Target("page", f"{base}/forum/t/1", "", SELECTORS)
-            coordinator = Coordinator("forum", WebWatchConnector(min_delay=0), [target], store)
+            coordinator = Coordinator(
+                "forum", WebWatchConnector(min_delay=0), [target], store.sources
+            )
             run(coordinator, sink)
     assert hits == []  # neither /robots.txt nor /page2 there
     assert [m.text for m in sink.mentions] == ["Coupure chez Telcora ce matin"]
@@ -140,7 +144,7 @@ def test_feed_redirecting_to_loopback_is_refused(store: Store) -> None:
         url = server.route("/feed.xml", FeedReply(302, b"", {"Location": f"{inside}/feed"}))
         sink = Sink()
         target = Target("feed", url, "")
-        run(Coordinator("news", RssConnector(), [target], store), sink)
+        run(Coordinator("news", RssConnector(), [target], store.sources), sink)
     assert hits == [] and sink.mentions == []
     health = store.sources.get_source_health("news") or {}
     skipped = next(iter(health["targets"].values()))["skipped"]
@@ -154,7 +158,7 @@ def test_feed_next_page_on_loopback_is_dead_lettered_not_fetched(store: Store) -
         url = server.route("/feed.xml", FeedReply(200, body))
         sink = Sink()
         connector = RssConnector(history_pages=3)
-        run(Coordinator("news", connector, [Target("feed", url, "")], store), sink)
+        run(Coordinator("news", connector, [Target("feed", url, "")], store.sources), sink)
     assert hits == [] and sink.titles() == ["Article a"]
     letters = store.sources.list_dead_letters("news")
     assert [d.raw for d in letters] == [f"{inside}/older"]
@@ -190,7 +194,9 @@ def test_webwatch_robots_txt_redirect_to_loopback_is_refused(store: Store) -> No
         with serve(site) as (base, seen):
             sink = Sink()
             target = Target("page", f"{base}/forum/t/1", "", SELECTORS)
-            coordinator = Coordinator("forum", WebWatchConnector(min_delay=0), [target], store)
+            coordinator = Coordinator(
+                "forum", WebWatchConnector(min_delay=0), [target], store.sources
+            )
             run(coordinator, sink)
     assert hits == [] and sink.mentions == []
     assert [r.path for r in seen] == ["/robots.txt"]  # the page is not read either

@@ -80,7 +80,7 @@ def test_active_learning_proposes_uncertain_unlabelled(store: Store) -> None:
         ["Mirabelle fibre au verger des fruits, box sucrée", "Panne box Mirabelle forfait fibre"],
         start=100,
     )
-    proposals = next_to_label(store, query, k=3)
+    proposals = next_to_label(store.relevance, query, k=3)
     labelled = {f"x:{i}" for i in range(20)}
     assert len(proposals) == 3
     assert not labelled & {p.mention_id for p in proposals}

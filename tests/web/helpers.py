@@ -67,8 +67,15 @@ class World:
     def app(self, **kwargs: object):  # type: ignore[no-untyped-def]
         return create_app(self.store, self.live, auth=AuthConfig(clock=self.clock), **kwargs)
 
-    def client(self, base_url: str = "http://testserver") -> TestClient:
-        return TestClient(self.app(), base_url=base_url, follow_redirects=False)
+    def client(self, base_url: str = "http://testserver", lang: str = "en") -> TestClient:
+        # The shared world speaks English (its workspaces and the browser's language), so
+        # tests read the English message ids; tests/web/test_french.py reads French.
+        return TestClient(
+            self.app(),
+            base_url=base_url,
+            follow_redirects=False,
+            headers={"Accept-Language": lang},
+        )
 
 
 def mention(n: int, text: str, query: Query, *, hours_ago: float = 1, **kw: object) -> Mention:
@@ -91,10 +98,10 @@ def mention(n: int, text: str, query: Query, *, hours_ago: float = 1, **kw: obje
 def build_world(store: SqliteStore, clock: Clock) -> World:
     w = World(store, clock, LiveFeed())
     w.ws["com"] = store.workspaces.upsert_workspace(
-        Workspace("com", "Communication <i>", "Europe/Paris")
+        Workspace("com", "Communication <i>", "Europe/Paris", locale="en")
     )
     w.ws["qos"] = store.workspaces.upsert_workspace(
-        Workspace("qos", "Qualité de service", "Europe/Paris")
+        Workspace("qos", "Qualité de service", "Europe/Paris", locale="en")
     )
     w.queries["brand"] = store.workspaces.upsert_query(
         Query(w.ws["com"].id or 0, "Brand", "mirabelle")

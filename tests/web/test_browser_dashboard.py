@@ -25,7 +25,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]
     world = build_world(store, Clock())
     now = utcnow()
     # a workspace whose only data is a day and a half ending 20 hours ago (a first import)
-    imp = store.workspaces.upsert_workspace(Workspace("imp", "Import", "Europe/Paris"))
+    imp = store.workspaces.upsert_workspace(Workspace("imp", "Import", "Europe/Paris", locale="en"))
     ws = imp.id or 0
     store.accounts.set_membership(ws, world.users["analyst"].id or 0, Role.ANALYST)
     brand = store.workspaces.upsert_query(Query(ws, "Brand", "mirabelle"))
@@ -88,6 +88,7 @@ def test_dashboard_opens_where_the_data_is(chromium: Any, site: tuple[str, World
         page.click("#custom-range button[type=submit]")
         page.wait_for_selector("#where:not([hidden])")
         assert "mentions run from" in (page.locator("#where").text_content() or "")
+        page.wait_for_selector("body[data-sov=empty]")  # the panels answer one by one
         assert page.locator("#chart-sov").is_hidden()
         assert "No mention of the compared queries" in (
             page.locator("#sov-note").text_content() or ""

@@ -82,7 +82,7 @@ def test_periodic_refresh_ends_a_revoked_wall_key(world: World) -> None:
     record = store.walls.add_wall_token(
         WallToken(com, "main", "", key[:12], NOW, "admin"), digest(key)
     )
-    scope = WorkspaceScope(store, com, wall_key_still_allowed(store, key))
+    scope = WorkspaceScope(store, com, wall_key_still_allowed(store.walls, key))
 
     async def main() -> list[bytes]:
         scope.load()
@@ -108,14 +108,14 @@ def test_live_filters_narrow_the_stream(world: World, as_user) -> None:  # type:
     store.workspaces.upsert_watchlist(
         Watchlist(com, "Presse", "journalist", "", [WatchlistMember("x", "author1")])
     )
-    assert mention_filter(store, com) is None  # no filter: everything routed here
-    keep = mention_filter(store, com, q='réseau OR list:"Presse"', platform="x")
+    assert mention_filter(store.workspaces, com) is None  # no filter: everything routed here
+    keep = mention_filter(store.workspaces, com, q='réseau OR list:"Presse"', platform="x")
     assert keep is not None
     assert keep(mention(70, "mirabelle super réseau", brand))  # the word
     assert keep(mention(1, "mirabelle", brand))  # author1 is on the watchlist
     assert not keep(mention(72, "mirabelle", brand))  # neither
     assert not keep(mention(73, "mirabelle réseau", brand, platform="bsky"))
-    only_none = mention_filter(store, com, sentiment="none")
+    only_none = mention_filter(store.workspaces, com, sentiment="none")
     assert only_none is not None and only_none(mention(74, "x", brand))
     assert not only_none(mention(75, "x", brand, sentiment_label="negative"))
     # a bad query is a 400 before any streaming starts

@@ -74,12 +74,12 @@ def test_users_add_list_set_role_passwd_and_tokens(tmp_path: Path) -> None:
 
 def test_first_admin_only_when_nobody_can_log_in(sqlite_store) -> None:  # type: ignore[no-untyped-def]
     said: list[str] = []
-    password = ensure_admin(sqlite_store, said.append)
+    password = ensure_admin(sqlite_store.accounts, said.append)
     assert password and password in said[0]
     admin = sqlite_store.accounts.get_user("admin")
     assert admin is not None and verify_password(admin.password_hash, password)
     assert sqlite_store.accounts.site_admin_ids() == {admin.id}
-    assert ensure_admin(sqlite_store, said.append) is None and len(said) == 1
+    assert ensure_admin(sqlite_store.accounts, said.append) is None and len(said) == 1
 
 
 def test_set_password_from_stdin_and_deactivation(tmp_path: Path) -> None:

@@ -13,6 +13,8 @@ import html
 import re
 from typing import Any
 
+from socialhub.alerts.titles import localise_title
+from socialhub.i18n import _, current_locale, format_datetime, format_number, ngettext
 from socialhub.records.alerts import Alert
 
 SEVERITY_WORDS = {1: "note", 4: "warning", 7: "major", 9: "crisis"}
@@ -51,28 +53,69 @@ def md_code(text: str) -> str:
 
 def _ratio(alert: Alert) -> str:
     if alert.baseline > 0:
-        return f" (×{alert.observed / alert.baseline:.1f})"
+        return f" (×{format_number(alert.observed / alert.baseline, 1)})"
     return ""
 
 
+def _g(value: float) -> str:
+    """A measure as ``:g`` would show it, in the context's locale."""
+    return format_number(float(f"{value:g}"))
+
+
+def title(alert: Alert) -> str:
+    """The alert's title in the context's language (:mod:`socialhub.alerts.titles`)."""
+    return localise_title(alert.detector, alert.title)
+
+
 def facts(alert: Alert) -> list[tuple[str, str]]:
-    """Label/value pairs of the explanation; values are NOT escaped (callers do)."""
+    """Label/value pairs of the explanation, in the context's language; values are NOT
+    escaped (callers do)."""
+    sev = _("%(n)s/10 (%(word)s)") % {
+        "n": alert.severity,
+        "word": _(severity_word(alert.severity)),
+    }
+    signals = ngettext("%(n)s signal", "%(n)s signals", alert.signals) % {"n": alert.signals}
     out = [
-        ("Severity", f"{alert.severity}/10 ({severity_word(alert.severity)})"),
-        ("State", alert.state),
-        ("Detector", f"{alert.detector} v{alert.version}"),
-        ("Key", alert.key),
-        ("Observed", f"{alert.observed:g} vs baseline {alert.baseline:g}{_ratio(alert)}"),
-        ("Threshold", f"{alert.threshold:g} (score {alert.score:.2f}, x{alert.multiplier:g})"),
-        ("Trend", alert.trend),
-        ("Since", f"{alert.first_t:%Y-%m-%d %H:%M:%S} UTC ({alert.signals} signal(s))"),
+        (_("Severity"), sev),
+        (_("State"), _(alert.state)),
+        (_("Detector"), f"{alert.detector} v{alert.version}"),
+        (_("Key"), alert.key),
+        (
+            _("Observed"),
+            _("%(observed)s vs baseline %(baseline)s")
+            % {
+                "observed": _g(alert.observed),
+                "baseline": _g(alert.baseline),
+            }
+            + _ratio(alert),
+        ),
+        (
+            _("Threshold"),
+            _("%(threshold)s (score %(score)s, x%(multiplier)s)")
+            % {
+                "threshold": _g(alert.threshold),
+                "score": format_number(alert.score, 2),
+                "multiplier": _g(alert.multiplier),
+            },
+        ),
+        (_("Trend"), _(alert.trend)),
+        (_("Since"), f"{format_datetime(alert.first_t)} ({signals})"),
     ]
     if alert.query_id is not None:
-        out.insert(4, ("Query", str(alert.query_id)))
+        out.insert(4, (_("Query"), str(alert.query_id)))
     prov = alert.provenance
     if prov.get("total"):
-        share = 100 * float(prov.get("repost_share", 0))
-        out.append(("Posts", f"{prov['total']} ({share:.0f}% reposts)"))
+        share = float(prov.get("repost_share", 0))
+        out.append(
+            (
+                _("Posts"),
+                _("%(n)s (%(share)s reposts)")
+                % {
+                    "n": format_number(prov["total"]),
+                    "share": format_number(100 * share, 0) + "\u00a0%",
+                },
+            )
+        )
     return out
 
 
@@ -89,17 +132,19 @@ def coordination(alert: Alert) -> list[dict[str, Any]]:
 
 
 def headline(alert: Alert, event: str = "opened") -> str:
-    prefix = {"escalated": "ESCALATED", "reopened": "REOPENED"}.get(event, "ALERT")
-    return one_line(f"[{prefix} {alert.severity}/10] {alert.title}", 180)
+    prefix = {"escalated": _("ESCALATED"), "reopened": _("REOPENED")}.get(event, _("ALERT"))
+    return one_line(f"[{prefix} {alert.severity}/10] {title(alert)}", 180)
 
 
 def as_text(alert: Alert, event: str = "opened") -> str:
     """Plain text (email text part, CLI, in-app): control characters stripped."""
     lines = [headline(alert, event), ""]
-    lines += [f"{k}: {one_line(v)}" for k, v in facts(alert)]
+    lines += [
+        _("%(label)s: %(value)s") % {"label": k, "value": one_line(v)} for k, v in facts(alert)
+    ]
     posts = first_posts(alert)
     if posts:
-        lines += ["", "First posts:"]
+        lines += ["", _("First posts:")]
         for p in posts:
             who = f"@{p['author']}" if p["author"] else "?"
             lines.append(f"- {p['created_at']} {one_line(who, 60)}: {one_line(p['text'])}")
@@ -107,22 +152,32 @@ def as_text(alert: Alert, event: str = "opened") -> str:
                 lines.append(f"  {one_line(p['url'], 300)}")
     amps = amplifiers(alert)
     if amps:
-        lines += ["", "Top amplifiers:"]
+        lines += ["", _("Top amplifiers:")]
         lines += [
-            f"- @{one_line(a['author'], 60)}: {a['followers']} followers, "
-            f"{a['reposts_received']} reposts, {a['posts']} post(s)"
+            f"- @{one_line(a['author'], 60)}: "
+            + _("%(followers)s followers, %(reposts)s reposts, %(posts)s post(s)")
+            % {
+                "followers": format_number(a["followers"]),
+                "reposts": format_number(a["reposts_received"]),
+                "posts": format_number(a["posts"]),
+            }
             for a in amps
         ]
     hints = coordination(alert)
     if hints:
-        lines += ["", "Coordination hints (same text or link within seconds):"]
+        lines += ["", _("Coordination hints (same text or link within seconds):")]
         lines += [
-            f"- {h['kind']} {one_line(h['value'], 120)!s}: {len(h['accounts'])} accounts "
-            f"in {h['span_seconds']:.0f}s ({', '.join(one_line(a, 40) for a in h['accounts'][:8])})"
+            f"- {h['kind']} {one_line(h['value'], 120)!s}: "
+            + _("%(n)s accounts in %(seconds)s s")
+            % {
+                "n": len(h["accounts"]),
+                "seconds": format_number(float(h["span_seconds"]), 0),
+            }
+            + f" ({', '.join(one_line(a, 40) for a in h['accounts'][:8])})"
             for h in hints
         ]
     if alert.id is not None:
-        lines += ["", f"Alert #{alert.id} — socialhub alerts show {alert.id}"]
+        lines += ["", _("Alert #%(id)s — socialhub alerts show %(id)s") % {"id": alert.id}]
     return "\n".join(lines) + "\n"
 
 
@@ -133,7 +188,7 @@ def as_html(alert: Alert, event: str = "opened") -> str:
         f"<tr><th align='left'>{e(k)}</th><td>{e(one_line(v))}</td></tr>" for k, v in facts(alert)
     )
     parts = [
-        "<html><body>",
+        f'<html lang="{current_locale()}"><body>',
         f"<h2>{e(headline(alert, event))}</h2>",
         f"<table>{rows}</table>",
     ]
@@ -144,23 +199,36 @@ def as_html(alert: Alert, event: str = "opened") -> str:
             f"{e(one_line(p['text']))}<br><code>{e(one_line(p['url'], 300))}</code></li>"
             for p in posts
         )
-        parts.append(f"<h3>First posts</h3><ol>{items}</ol>")
+        parts.append(f"<h3>{e(_('First posts'))}</h3><ol>{items}</ol>")
     amps = amplifiers(alert)
     if amps:
         items = "".join(
-            f"<li>@{e(one_line(a['author'], 60))}: {int(a['followers'])} followers, "
-            f"{int(a['reposts_received'])} reposts</li>"
+            f"<li>@{e(one_line(a['author'], 60))}: "
+            + e(
+                _("%(followers)s followers, %(reposts)s reposts")
+                % {
+                    "followers": format_number(int(a["followers"])),
+                    "reposts": format_number(int(a["reposts_received"])),
+                }
+            )
+            + "</li>"
             for a in amps
         )
-        parts.append(f"<h3>Top amplifiers</h3><ul>{items}</ul>")
+        parts.append(f"<h3>{e(_('Top amplifiers'))}</h3><ul>{items}</ul>")
     hints = coordination(alert)
     if hints:
         items = "".join(
             f"<li>{e(h['kind'])} <code>{e(one_line(h['value'], 120))}</code>: "
-            f"{len(h['accounts'])} accounts in {float(h['span_seconds']):.0f}s "
-            f"({e(', '.join(h['accounts'][:8]))})</li>"
+            + e(
+                _("%(n)s accounts in %(seconds)s s")
+                % {
+                    "n": len(h["accounts"]),
+                    "seconds": format_number(float(h["span_seconds"]), 0),
+                }
+            )
+            + f" ({e(', '.join(h['accounts'][:8]))})</li>"
             for h in hints
         )
-        parts.append(f"<h3>Coordination hints</h3><ul>{items}</ul>")
+        parts.append(f"<h3>{e(_('Coordination hints'))}</h3><ul>{items}</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -24,16 +24,29 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from socialhub.alerts.channels import Channel, DeliveryError
+from socialhub.i18n import DEFAULT_LOCALE, DEFAULT_TIMEZONE, use_locale
 from socialhub.models import utcnow
 from socialhub.records.alerts import NOTIFY_EVENTS, Alert, Delivery
 
 if TYPE_CHECKING:
     from socialhub.alerts.manager import Outcome
-    from socialhub.store.base import AlertStore
+    from socialhub.store.base import AlertStore, WorkspaceStore
 
 log = logging.getLogger(__name__)
 
-__all__ = ["RateCap", "Route", "Router"]
+__all__ = ["RateCap", "Route", "Router", "workspace_locale"]
+
+
+def workspace_locale(workspaces: WorkspaceStore) -> Callable[[int | None], tuple[str, str]]:
+    """``Router(locale_of=...)`` from the store: each workspace's language and zone."""
+
+    def locale_of(workspace_id: int | None) -> tuple[str, str]:
+        for ws in workspaces.list_workspaces():
+            if ws.id == workspace_id:
+                return ws.locale, ws.timezone
+        return DEFAULT_LOCALE, DEFAULT_TIMEZONE
+
+    return locale_of
 
 
 @dataclass(slots=True)
@@ -89,7 +102,10 @@ class Router:
         max_backoff: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], datetime] = utcnow,
+        locale_of: Callable[[int | None], tuple[str, str]] | None = None,
     ) -> None:
+        """``locale_of(workspace_id)``: the (locale, time zone) an alert of that workspace
+        is written in (emails, webhooks, in-app texts); French in Europe/Paris without."""
         names = [c.name for c in channels]
         if len(set(names)) != len(names):
             raise ValueError(f"channel names must be unique: {names}")
@@ -105,6 +121,7 @@ class Router:
         self.max_backoff = max_backoff
         self._sleep = sleep
         self._clock = clock
+        self._locale_of = locale_of
 
     def targets(self, alert: Alert, event: str) -> list[str]:
         """The channel names an event goes to, in route order, each once."""
@@ -122,7 +139,11 @@ class Router:
 
     def dispatch(self, alert: Alert, event: str) -> list[Delivery]:
         assert alert.id is not None, "save the alert before dispatching it"
-        return [self._deliver(self.channels[n], alert, event) for n in self.targets(alert, event)]
+        locale, zone = self._locale_of(alert.workspace_id) if self._locale_of else (None, None)
+        with use_locale(locale, zone):
+            return [
+                self._deliver(self.channels[n], alert, event) for n in self.targets(alert, event)
+            ]
 
     def _capped(self, channel: str, alert: Alert) -> bool:
         cap = self.caps.get(channel)

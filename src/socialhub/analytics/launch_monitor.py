@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from socialhub.analytics.launches import Curve, ScoreParams, evaluate, quantile, shape
+from socialhub.analytics.params import Parametrised
 from socialhub.models import Mention, as_utc
 from socialhub.records.signals import Signal
 
@@ -78,7 +79,7 @@ class LaunchWatch:
         )
 
 
-class LaunchMonitor:
+class LaunchMonitor(Parametrised):
     """Milestones of launches while they happen, on the stream's own clock.
 
     A bucket is judged once the stream clock passes its end. **Peak reached**: the
@@ -112,6 +113,10 @@ class LaunchMonitor:
 
     name = "launch"
     version = "1"
+
+    # the launches followed and the library's scores are data the service re-reads
+    # from the store, not parameters: a changed parameter starts a fresh monitor
+    _not_params: ClassVar[frozenset[str]] = frozenset({"watches", "library"})
 
     def __init__(
         self,

@@ -11,7 +11,11 @@ records the ones a detector was built with (defaults filled in), so that
   the one now configured.
 
 The query -> workspace map, labels and list types (:data:`CONTEXT`) are wiring the
-service refreshes from the store, not parameters, so they are left out.
+service refreshes from the store, not parameters, so they are left out; a detector
+receives the ones its ``__init__`` declares through :meth:`Parametrised.set_context`
+(read from the declaration, not guessed with ``hasattr``). A class may name more
+constructor arguments that are state or data rather than parameters in ``_not_params``
+(the launch monitor's watches and library).
 
 >>> class Mean(Parametrised):
 ...     def __init__(self, *, alpha: float = 0.5, labels: dict | None = None) -> None:
@@ -27,7 +31,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Mapping
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 CONTEXT = frozenset({"workspaces", "labels", "lists"})
 
@@ -45,12 +49,33 @@ class Parametrised:
     """Base of a detector whose ``__init__`` keywords are its parameters."""
 
     _params: dict[str, Any]
+    _not_params: ClassVar[frozenset[str]] = frozenset()  # arguments that are state/data
+    _context: ClassVar[frozenset[str]] = frozenset()  # the CONTEXT keywords it declares
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         init = cls.__dict__.get("__init__")
         if init is not None:
+            if "_context" not in cls.__dict__:  # else the class declares it itself
+                cls._context = frozenset(inspect.signature(init).parameters) & CONTEXT
             cls.__init__ = _recording(init)  # type: ignore[method-assign]
+
+    def set_context(
+        self,
+        *,
+        workspaces: Mapping[int, int],
+        labels: Mapping[str, str],
+        lists: Mapping[str, str],
+    ) -> None:
+        """The service's wiring, refreshed from the store: each piece this detector
+        declares in its ``__init__`` (labels are merged: configured ones are kept)."""
+        given = {
+            "workspaces": dict(workspaces),
+            "labels": {**(getattr(self, "labels", None) or {}), **labels},
+            "lists": dict(lists),
+        }
+        for name in self._context:
+            setattr(self, name, given[name])
 
     def _get_params(self) -> dict[str, Any]:
         """The parameters this detector was built with (a copy)."""
@@ -58,7 +83,7 @@ class Parametrised:
 
     def clone(self, **changes: Any) -> Self:
         """A fresh detector (no learnt state) with these parameters, some changed."""
-        unknown = set(changes) - set(self._get_params()) - CONTEXT
+        unknown = set(changes) - set(self._get_params()) - CONTEXT - self._not_params
         if unknown:
             raise TypeError(f"{type(self).__name__} has no parameter(s) {sorted(unknown)}")
         return type(self)(**{**self._get_params(), **changes})
@@ -80,7 +105,8 @@ def _recording(init: Callable[..., None]) -> Callable[..., None]:
             elif kind is not inspect.Parameter.VAR_POSITIONAL:
                 params[name] = value
         # The outermost __init__ of a subclass chain records last, so it wins.
-        self._params = {k: v for k, v in params.items() if k not in CONTEXT}
+        skip = CONTEXT | type(self)._not_params
+        self._params = {k: v for k, v in params.items() if k not in skip}
 
     return wrapped
 
@@ -114,6 +140,7 @@ def check_params(factory: Any, table: Mapping[str, Any], where: str) -> None:
         for name, p in params.items()
         if p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
         and name not in CONTEXT
+        and name not in getattr(factory, "_not_params", ())
     }
     unknown = sorted(set(table) - set(declared) - {"enabled"})
     if unknown:

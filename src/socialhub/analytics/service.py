@@ -36,13 +36,14 @@ from socialhub.alerts.channels import Channel
 from socialhub.alerts.channels.inapp import InAppChannel
 from socialhub.alerts.manager import AlertManager, Outcome
 from socialhub.alerts.official import official_handles
-from socialhub.alerts.routing import Route, Router
+from socialhub.alerts.routing import Route, Router, workspace_locale
 from socialhub.alerts.triggers import WatchlistTrigger
 from socialhub.analytics.detectors.runner import DetectorSet
 from socialhub.analytics.launch_monitor import LaunchMonitor, LaunchWatch
 from socialhub.analytics.launches import EXPECTED_FLOOR
 from socialhub.analytics.launches_library import library_scores
-from socialhub.analytics.params import changed_params
+from socialhub.analytics.options import DetectOptions
+from socialhub.analytics.params import Parametrised, changed_params, check_params
 from socialhub.analytics.stories.service import StoryDetector, save_proposals
 from socialhub.analytics.stories.service import flush as flush_stories
 from socialhub.bus import STORED, Bus, Message, Subscription
@@ -123,19 +124,27 @@ class DetectorService:
         self.bus = bus
         self.store = store
         self.config = dict(config or {})
+        where = f"{origin}: [detect]" if origin else "[detect]"
+        self.options = DetectOptions.from_table(self.config, where=where)  # typed, checked
         self.group = group
         self.sub: Subscription | None = None
         self.state_path = state_path
+        self.origin = origin  # the settings file, named in configuration errors
         self.manager = AlertManager(store)
         if router is None:
             channels = channels_from_env(store)
-            severity = int(self.config.get("notify_min_severity", 5))
-            router = Router(store.alerts, channels, default_routes(channels, severity))
+            severity = self.options.notify_min_severity
+            router = Router(
+                store.alerts,
+                channels,
+                default_routes(channels, severity),
+                locale_of=workspace_locale(store.workspaces),
+            )
         self.router = router
-        self.refresh_every = float(self.config.get("refresh_seconds", 60.0))
-        self.checkpoint_every = float(self.config.get("checkpoint_seconds", 300.0))
+        self.refresh_every = self.options.refresh_seconds
+        self.checkpoint_every = self.options.checkpoint_seconds
         self.detectors = self._resume(DetectorSet.from_config(self.config, origin=origin))
-        ratio = float(self.config.get("hold_ratio", 2.0))
+        ratio = self.options.hold_ratio
         # an alert whose series is still >= hold_ratio x its baseline stays open
         self.manager.hold = lambda a: self.detectors.elevated(a.detector, a.key, ratio)
         self.stories: StoryStore | None = None
@@ -164,13 +173,13 @@ class DetectorService:
         watchlists = {ws.id: self.store.workspaces.list_watchlists(ws.id) for ws in spaces}
         lists = {wl.name: wl.list_type for wls in watchlists.values() for wl in wls}
         for det in self.detectors.detectors.values():
-            # detectors keep these as plain attributes (see their constructors)
-            if hasattr(det, "workspaces"):
-                det.workspaces = dict(workspaces)
-            if hasattr(det, "labels"):
-                det.labels = {**getattr(det, "labels", {}), **labels}
-            if hasattr(det, "lists"):
-                det.lists = dict(lists)
+            if isinstance(det, Parametrised):  # the pieces its __init__ declares
+                det.set_context(workspaces=workspaces, labels=labels, lists=lists)
+            else:  # a plugin's undeclared detector: the attributes it has, as documented
+                wiring: dict[str, Mapping[Any, Any]] = {"workspaces": workspaces, "lists": lists}
+                wiring["labels"] = {**getattr(det, "labels", {}), **labels}
+                for name in [n for n in wiring if hasattr(det, n)]:
+                    setattr(det, name, dict(wiring[name]))
         self.triggers = []
         declared = [a.handle for a in self.store.engage.list_accounts()]
         for ws in spaces:
@@ -191,12 +200,17 @@ class DetectorService:
     def sync_launches(self, queries: Sequence[Query]) -> None:
         """Follow the store's launches whose window is not over (see the module doc)."""
         table = dict(self.config.get("launch") or {})
+        where = f"{self.origin}: [detect.launch]" if self.origin else "[detect.launch]"
+        check_params(LaunchMonitor, table, where)  # its declared parameters only
         if not table.pop("enabled", True):
             return
         monitor = self.detectors.detectors.get(LaunchMonitor.name)
+        configured = LaunchMonitor([], **table)
         if not isinstance(monitor, LaunchMonitor):
-            monitor = LaunchMonitor([], **table)
-            self.detectors.detectors[LaunchMonitor.name] = monitor
+            monitor = self.detectors.detectors[LaunchMonitor.name] = configured
+        elif changed := changed_params(monitor, configured):  # reconciled by declaration
+            log.info("launch monitor: %s changed since the checkpoint", ", ".join(changed))
+            monitor = self.detectors.detectors[LaunchMonitor.name] = configured
         by_name = {(q.workspace_id, q.name.casefold()): q for q in queries if q.id is not None}
         records = self.store.launches.list_launches()
         clock = self.detectors.clock
@@ -392,7 +406,7 @@ class DetectorService:
         if self.sub is None:
             # [detect] ack_wait: how long a batch may stay unacked before it is
             # delivered again (a killed detector's batch comes back after this)
-            ack_wait = float(self.config.get("ack_wait", 120.0))
+            ack_wait = self.options.ack_wait
             self.sub = await self.bus.subscribe(STORED, self.group, ack_wait=ack_wait)
 
     async def run(self, stop: asyncio.Event, *, batch_size: int = 500) -> None:

@@ -21,6 +21,7 @@ from socialhub.cli.common import (
     print_json,
     store_from,
 )
+from socialhub.i18n import _
 from socialhub.records.alerts import Alert
 from socialhub.store.base import Store
 
@@ -87,11 +88,11 @@ def list_alerts(
         table.add_row(
             str(a.id),
             str(a.severity),
-            a.state,
+            _(a.state),
             Text(a.detector),
             Text(a.key),
             f"{a.last_t:%Y-%m-%d %H:%M}",
-            Text(render.one_line(a.title, 80)),
+            Text(render.one_line(render.title(a), 80)),  # in the reader's language
         )
     out.print(table)
 
@@ -117,9 +118,15 @@ def show(alert_id: IdArg, db: DbOption = DEFAULT_DB, json: JsonOption = False) -
         )
         return
     out.print(Text(render.as_text(alert)))
-    out.print(Text("History:", "bold"))
+    out.print(Text(_("History:"), "bold"))
     for e in events:
-        out.print(Text(f"- {e.t:%Y-%m-%d %H:%M:%S} {e.kind} by {e.actor}"))
+        when = f"{e.t:%Y-%m-%d %H:%M:%S}"
+        out.print(
+            Text(
+                "- "
+                + _("%(at)s %(kind)s by %(actor)s") % {"at": when, "kind": e.kind, "actor": e.actor}
+            )
+        )
 
 
 def _act(db: str, json: bool, action: str, alert_id: int, **kwargs: object) -> None:

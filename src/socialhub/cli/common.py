@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,7 +13,9 @@ import orjson
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer._click.globals import get_current_context
 
+from socialhub.i18n import negotiate, use_locale
 from socialhub.store import open_store
 from socialhub.store.base import Store
 
@@ -51,7 +54,32 @@ def example_config() -> Path:
     raise typer.BadParameter("examples/telecom.toml not found; pass --config FILE")
 
 
+def cli_locale(env: Mapping[str, str] | None = None) -> str:
+    """The language of human output: ``SOCIALHUB_LOCALE``, else the first of
+    ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that names French or English, else English
+    (the message ids, as gettext does in the C locale). ``--json`` output never changes.
+    """
+    env = os.environ if env is None else env
+    for name in ("SOCIALHUB_LOCALE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        found = negotiate(env.get(name, "").split(".")[0])
+        if found:
+            return found
+    return "en"
+
+
+def human_locale() -> None:
+    """Run the current command in :func:`cli_locale`, restored when the command ends."""
+    ctx = get_current_context(silent=True)
+    if ctx is None:
+        return
+    root = ctx.find_root()
+    if not root.meta.get("socialhub.locale"):
+        root.meta["socialhub.locale"] = True
+        root.with_resource(use_locale(cli_locale()))
+
+
 def store_from(db: str, *, migrate: bool = True) -> Store:
+    human_locale()
     try:
         store = open_store(db)
     except Exception as exc:

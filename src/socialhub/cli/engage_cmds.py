@@ -20,7 +20,7 @@ from socialhub.cli.common import (
     store_from,
 )
 from socialhub.models import Workspace, utcnow
-from socialhub.store.base import Store
+from socialhub.store.base import WorkspaceStore
 
 app = typer.Typer(
     help="Engagement: the inbox, publishing approved posts, official accounts, measures.",
@@ -28,8 +28,8 @@ app = typer.Typer(
 )
 
 
-def _workspace(store: Store, slug: str) -> Workspace:
-    ws = store.workspaces.get_workspace(slug)
+def _workspace(workspaces: WorkspaceStore, slug: str) -> Workspace:
+    ws = workspaces.get_workspace(slug)
     if ws is None:
         console.print(f"no workspace {slug!r}")
         raise typer.Exit(2)
@@ -50,7 +50,7 @@ def inbox(
 
     store = store_from(db)
     try:
-        ws = _workspace(store, workspace)
+        ws = _workspace(store.workspaces, workspace)
         eng = Engagement(store)
         added = eng.refresh_inbox(ws) if refresh else 0
         minutes = eng.policy(ws).first_response_minutes
@@ -186,7 +186,7 @@ def measures(
 
     store = store_from(db)
     try:
-        ws = _workspace(store, workspace)
+        ws = _workspace(store.workspaces, workspace)
         eng = Engagement(store)
         now = utcnow()
         data = engagement_measures(

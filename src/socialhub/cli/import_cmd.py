@@ -101,6 +101,9 @@ def import_(
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
     mapping = parse_mapping(map_ or [])
     store = store_from(db)
+    limit_memory = getattr(store, "limit_memory", None)  # SQLite: flat resident memory
+    if callable(limit_memory):
+        limit_memory()
     if mode not in MODES:
         raise typer.BadParameter(f"--mode must be one of {', '.join(MODES)}")
     coverage = Coverage()

@@ -24,7 +24,7 @@ from socialhub.cli.common import (
 from socialhub.query import parse
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.records.launches import OUTCOMES, LaunchRecord
-from socialhub.store.base import Store
+from socialhub.store.base import WorkspaceStore
 
 app = typer.Typer(
     help="Competitor launch monitor: curves, buzz-or-fizzle score, the library of launches.",
@@ -41,9 +41,9 @@ def _duration(value: str, name: str) -> int:
     raise typer.BadParameter(f"{name}: expected a duration like 30m, 6h or 2d, got {value!r}")
 
 
-def _definition(store: Store, text: str, workspace_id: int | None) -> str:
+def _definition(workspaces: WorkspaceStore, text: str, workspace_id: int | None) -> str:
     """A stored query's definition when ``text`` names one, else ``text`` itself."""
-    for q in store.workspaces.list_queries(workspace_id):
+    for q in workspaces.list_queries(workspace_id):
         if q.name == text:
             return q.definition
     try:
@@ -93,10 +93,10 @@ def add(
         record = store.launches.save_launch(
             LaunchRecord(
                 name=name,
-                query=_definition(store, query, ws_id),
+                query=_definition(store.workspaces, query, ws_id),
                 launch_at=when,
                 workspace_id=ws_id,
-                brand_query=_definition(store, brand, ws_id) if brand else "",
+                brand_query=_definition(store.workspaces, brand, ws_id) if brand else "",
                 window_s=window_s,
                 bucket_s=bucket_s,
                 outcome=outcome,

@@ -205,6 +205,9 @@ app = typer.Typer(
 @app.callback()
 def root() -> None:
     """Self-hosted social listening hub: collect, enrich, search, detect, alert."""
+    from socialhub.cli.common import human_locale
+
+    human_locale()  # human output in $SOCIALHUB_LOCALE / $LANG (fr or en), else English
 
 
 @app.command("version")

@@ -27,7 +27,7 @@ from socialhub.cli.common import (
 )
 from socialhub.models import Query
 from socialhub.records.relevance import RelevanceLabel
-from socialhub.store.base import Store
+from socialhub.store.base import Store, WorkspaceStore
 
 app = typer.Typer(
     help="Relevance per query: label mentions, train the query's classifier, see status.",
@@ -49,15 +49,15 @@ def _user() -> str:
         return ""
 
 
-def find_query(store: Store, ref: str, workspace: str | None = None) -> Query:
+def find_query(workspaces: WorkspaceStore, ref: str, workspace: str | None = None) -> Query:
     """A query by id or by name (unique across workspaces, or within ``workspace``)."""
     ws_id = None
     if workspace is not None:
-        ws = store.workspaces.get_workspace(workspace)
+        ws = workspaces.get_workspace(workspace)
         if ws is None:
             raise typer.BadParameter(f"no workspace {workspace!r}")
         ws_id = ws.id
-    queries = store.workspaces.list_queries(ws_id)
+    queries = workspaces.list_queries(ws_id)
     if ref.isdigit():
         found = [q for q in queries if q.id == int(ref)]
     else:
@@ -138,7 +138,7 @@ def label(
     who = user or _user()
     store = store_from(db)
     try:
-        q = find_query(store, query, workspace)
+        q = find_query(store.workspaces, query, workspace)
         if mention is not None or from_csv is not None:
             labels: list[tuple[str, bool]] = []
             if mention is not None:
@@ -153,7 +153,7 @@ def label(
             else:
                 out.print(Text(f"{saved} label(s) saved for query {q.id} ({q.name})"))
             return
-        proposals = next_to_label(store, q, k=count)
+        proposals = next_to_label(store.relevance, q, k=count)
         if json:
             print_json(
                 {
@@ -202,7 +202,7 @@ def train(
     failed = False
     try:
         if query is not None:
-            queries = [find_query(store, query, workspace)]
+            queries = [find_query(store.workspaces, query, workspace)]
         else:
             labelled = store.relevance.relevance_label_counts()
             queries = [q for q in store.workspaces.list_queries() if q.id in labelled]

@@ -26,7 +26,7 @@ from socialhub.cli.common import (
 from socialhub.models import Workspace, utcnow
 from socialhub.records.reports import REPORT_KINDS
 from socialhub.reports.schedule import SETTING, Schedule, schedules_from_setting
-from socialhub.store.base import Store
+from socialhub.store.base import Store, WorkspaceStore
 
 __all__ = ["report", "scheduler"]
 
@@ -46,9 +46,9 @@ def _workspace(store: Store, slug: str | None) -> Workspace:
     return workspaces[0]
 
 
-def _schedule_for(store: Store, ws: Workspace, kind: str) -> Schedule | None:
+def _schedule_for(workspaces: WorkspaceStore, ws: Workspace, kind: str) -> Schedule | None:
     assert ws.id is not None
-    value = store.workspaces.get_workspace_settings(ws.id).get(SETTING)
+    value = workspaces.get_workspace_settings(ws.id).get(SETTING)
     try:
         return next((s for s in schedules_from_setting(value) if s.kind == kind), None)
     except ValueError as exc:
@@ -99,7 +99,7 @@ def report(
     store = store_from(db)
     try:
         ws = _workspace(store, workspace)
-        schedule = _schedule_for(store, ws, kind)
+        schedule = _schedule_for(store.workspaces, ws, kind)
         start, end = parse_when(since, "--since"), parse_when(until, "--until")
         if kind != "crisis" and start is None:
             start, default_end = _default_period(kind, schedule, ws, end or utcnow())

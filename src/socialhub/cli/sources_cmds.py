@@ -13,7 +13,7 @@ from rich.table import Table
 
 from socialhub import plugins
 from socialhub.cli.common import JsonOption, console, out, print_json, store_from
-from socialhub.connectors.coordinator import build_coordinator
+from socialhub.connectors.sources import build_coordinator
 from socialhub.models import Mention
 from socialhub.pipeline.base import Context
 from socialhub.pipeline.chain import DEFAULT_ENRICHERS, Pipeline

@@ -31,7 +31,7 @@ from socialhub.cli.common import (
 from socialhub.config.passwords import hash_password
 from socialhub.models import USERNAME_RE, USERNAME_RULE, Role, User, utcnow
 from socialhub.records.accounts import UserEvent
-from socialhub.store.base import Store
+from socialhub.store.base import AccountStore, Store
 from socialhub.web.accounts import (
     AccountError,
     password_problem,
@@ -84,8 +84,8 @@ def _actor() -> str:
         return "cli"
 
 
-def _user(store: Store, username: str) -> User:
-    user = store.accounts.get_user(username)
+def _user(accounts: AccountStore, username: str) -> User:
+    user = accounts.get_user(username)
     if user is None or user.id is None:
         console.print(f"[red]no user {escape(username)!r}[/red]")
         raise typer.Exit(2)
@@ -202,7 +202,7 @@ def set_role(
     wanted = _role(role) if role is not None else None
     store = store_from(db)
     try:
-        user = _user(store, username)
+        user = _user(store.accounts, username)
         assert user.id is not None
         if workspace is not None:
             _set_role(store, user, workspace, wanted)
@@ -229,7 +229,7 @@ def passwd(
     """Set a user's password; their open web sessions end (alias: set-password)."""
     store = store_from(db)
     try:
-        user = _user(store, username)
+        user = _user(store.accounts, username)
         assert user.id is not None
         password = _password(password_env, username, password_stdin)
         accounts = store.accounts
@@ -252,7 +252,7 @@ app.command("set-password", help="Set a user's password (same as passwd).")(pass
 def _activation(username: str, active: bool, db: str, json: bool) -> None:
     store = store_from(db)
     try:
-        user, changed = set_active(store, username, active, actor=_actor(), at=utcnow())
+        user, changed = set_active(store.accounts, username, active, actor=_actor(), at=utcnow())
     except AccountError as exc:
         console.print(f"[red]{escape(exc.message)}[/red]")
         raise typer.Exit(2) from exc
@@ -290,7 +290,7 @@ def token(
     """List a user's API tokens, create one (--name; printed once) or revoke one."""
     store = store_from(db)
     try:
-        user = _user(store, username)
+        user = _user(store.accounts, username)
         user_id = user.id or 0
         if name is not None:
             value, record = create_token(store, user_id, name, utcnow())

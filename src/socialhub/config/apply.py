@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from socialhub.models import Query, User, Watchlist, WatchlistMember, Workspace
-from socialhub.store.base import Store
+from socialhub.store.base import AccountStore, Store, WorkspaceStore
 from socialhub.text import norm_handle
 
 from .model import Config, ConfigError, UserSpec, WatchlistSpec, WorkspaceSpec
@@ -107,16 +107,16 @@ def apply_config(
     """
     env = os.environ if env is None else env
     report = ApplyReport(dry_run=dry_run, warnings=list(cfg.warnings))
-    _check_members(cfg, store)
+    _check_members(cfg, store.accounts)
     users: dict[str, User] = {}
     for spec in cfg.users:
-        users[spec.username] = _apply_user(spec, store, env, report)
+        users[spec.username] = _apply_user(spec, store.accounts, env, report)
     for ws_spec in cfg.workspaces:
-        ws = _apply_workspace(ws_spec, store, report)
-        _apply_members(ws_spec, ws, store, users, report, prune)
-        _apply_queries(ws_spec, ws, store, report, prune)
-        _apply_watchlists(ws_spec, ws, store, report, prune)
-        _apply_settings(ws_spec, ws, store, report, prune)
+        ws = _apply_workspace(ws_spec, store.workspaces, report)
+        _apply_members(ws_spec, ws, store.accounts, users, report, prune)
+        _apply_queries(ws_spec, ws, store.workspaces, report, prune)
+        _apply_watchlists(ws_spec, ws, store.workspaces, report, prune)
+        _apply_settings(ws_spec, ws, store.workspaces, report, prune)
     _apply_accounts(cfg, store, report, prune)
     return report
 
@@ -148,9 +148,9 @@ def _apply_accounts(cfg: Config, store: Store, report: ApplyReport, prune: bool)
 
 
 def _apply_settings(
-    spec: WorkspaceSpec, ws: Workspace, store: Store, report: ApplyReport, prune: bool
+    spec: WorkspaceSpec, ws: Workspace, workspaces: WorkspaceStore, report: ApplyReport, prune: bool
 ) -> None:
-    current = store.workspaces.get_workspace_settings(ws.id) if ws.id is not None else {}
+    current = workspaces.get_workspace_settings(ws.id) if ws.id is not None else {}
     for key, value in spec.settings.items():
         what = f"{spec.slug}/{key}"
         if current.get(key) == value:
@@ -158,28 +158,30 @@ def _apply_settings(
             continue
         report.count("setting", "updated" if key in current else "created", what)
         if not report.dry_run and ws.id is not None:
-            store.workspaces.set_workspace_setting(ws.id, key, value)
+            workspaces.set_workspace_setting(ws.id, key, value)
     if prune:
         for key in sorted(set(current) - set(spec.settings)):
             report.count("setting", "deleted", f"{spec.slug}/{key}")
             if not report.dry_run and ws.id is not None:
-                store.workspaces.set_workspace_setting(ws.id, key, None)
+                workspaces.set_workspace_setting(ws.id, key, None)
 
 
-def _check_members(cfg: Config, store: Store) -> None:
+def _check_members(cfg: Config, accounts: AccountStore) -> None:
     in_file = {u.username for u in cfg.users}
     errors = [
         f"workspace[{i}].member[{j}].username: no user {m.username!r} in the file or the store"
         for i, ws in enumerate(cfg.workspaces)
         for j, m in enumerate(ws.members)
-        if m.username not in in_file and store.accounts.get_user(m.username) is None
+        if m.username not in in_file and accounts.get_user(m.username) is None
     ]
     if errors:
         raise ConfigError(errors, str(cfg.path or ""))
 
 
-def _apply_user(spec: UserSpec, store: Store, env: Mapping[str, str], report: ApplyReport) -> User:
-    existing = store.accounts.get_user(spec.username)
+def _apply_user(
+    spec: UserSpec, accounts: AccountStore, env: Mapping[str, str], report: ApplyReport
+) -> User:
+    existing = accounts.get_user(spec.username)
     password_hash = existing.password_hash if existing else ""
     if spec.password_env:
         password = env.get(spec.password_env, "")
@@ -199,40 +201,44 @@ def _apply_user(spec: UserSpec, store: Store, env: Mapping[str, str], report: Ap
         # Deactivation is done in the web admin; re-applying the file must not undo it.
         is_active=existing.is_active if existing else True,
         id=existing.id if existing else None,
+        # the UI language is the user's own choice (account page), not the file's
+        locale=existing.locale if existing else "",
     )
     if existing == wanted:
         report.count("user", "unchanged", spec.username)
         return existing
     report.count("user", "updated" if existing else "created", spec.username)
-    return wanted if report.dry_run else store.accounts.upsert_user(wanted)
+    return wanted if report.dry_run else accounts.upsert_user(wanted)
 
 
-def _apply_workspace(spec: WorkspaceSpec, store: Store, report: ApplyReport) -> Workspace:
-    existing = store.workspaces.get_workspace(spec.slug)
-    wanted = Workspace(spec.slug, spec.name, spec.timezone, existing.id if existing else None)
+def _apply_workspace(
+    spec: WorkspaceSpec, workspaces: WorkspaceStore, report: ApplyReport
+) -> Workspace:
+    existing = workspaces.get_workspace(spec.slug)
+    wanted = Workspace(
+        spec.slug, spec.name, spec.timezone, existing.id if existing else None, spec.locale
+    )
     if existing == wanted:
         report.count("workspace", "unchanged", spec.slug)
         return existing
     report.count("workspace", "updated" if existing else "created", spec.slug)
-    return wanted if report.dry_run else store.workspaces.upsert_workspace(wanted)
+    return wanted if report.dry_run else workspaces.upsert_workspace(wanted)
 
 
 def _apply_members(
     spec: WorkspaceSpec,
     ws: Workspace,
-    store: Store,
+    accounts: AccountStore,
     users: Mapping[str, User],
     report: ApplyReport,
     prune: bool,
 ) -> None:
     current = (
-        {m.user_id: m.role for m in store.accounts.list_memberships(workspace_id=ws.id)}
-        if ws.id
-        else {}
+        {m.user_id: m.role for m in accounts.list_memberships(workspace_id=ws.id)} if ws.id else {}
     )
     listed: set[int] = set()
     for member in spec.members:
-        user = users.get(member.username) or store.accounts.get_user(member.username)
+        user = users.get(member.username) or accounts.get_user(member.username)
         what = f"{spec.slug}/{member.username}"
         if user is None or user.id is None:  # only in a dry run: the user is not created yet
             report.count("member", "created", what)
@@ -247,19 +253,19 @@ def _apply_members(
             continue
         report.count("member", action, f"{what} ({member.role.value})")
         if not report.dry_run and ws.id is not None:
-            store.accounts.set_membership(ws.id, user.id, member.role)
+            accounts.set_membership(ws.id, user.id, member.role)
     if prune and ws.id is not None:
-        by_id = {u.id: u.username for u in store.accounts.list_users()}
+        by_id = {u.id: u.username for u in accounts.list_users()}
         for user_id in sorted(set(current) - listed):
             report.count("member", "deleted", f"{spec.slug}/{by_id.get(user_id, user_id)}")
             if not report.dry_run:
-                store.accounts.remove_membership(ws.id, user_id)
+                accounts.remove_membership(ws.id, user_id)
 
 
 def _apply_queries(
-    spec: WorkspaceSpec, ws: Workspace, store: Store, report: ApplyReport, prune: bool
+    spec: WorkspaceSpec, ws: Workspace, workspaces: WorkspaceStore, report: ApplyReport, prune: bool
 ) -> None:
-    current = {q.name: q for q in store.workspaces.list_queries(ws.id)} if ws.id else {}
+    current = {q.name: q for q in workspaces.list_queries(ws.id)} if ws.id else {}
     for q in spec.queries:
         existing = current.get(q.name)
         what = f"{spec.slug}/{q.name}"
@@ -276,14 +282,14 @@ def _apply_queries(
             continue
         report.count("query", "updated" if existing else "created", what)
         if not report.dry_run:
-            store.workspaces.upsert_query(wanted)
+            workspaces.upsert_query(wanted)
     if prune:
         listed = {q.name for q in spec.queries}
         for name, query in current.items():
             if name not in listed and query.id is not None:
                 report.count("query", "deleted", f"{spec.slug}/{name}")
                 if not report.dry_run:
-                    store.workspaces.delete_query(query.id)
+                    workspaces.delete_query(query.id)
 
 
 def _member_key(m: WatchlistMember) -> tuple[str, str, str, str, str]:
@@ -300,9 +306,9 @@ def _same_watchlist(existing: Watchlist, spec: WatchlistSpec) -> bool:
 
 
 def _apply_watchlists(
-    spec: WorkspaceSpec, ws: Workspace, store: Store, report: ApplyReport, prune: bool
+    spec: WorkspaceSpec, ws: Workspace, workspaces: WorkspaceStore, report: ApplyReport, prune: bool
 ) -> None:
-    current = {w.name.lower(): w for w in store.workspaces.list_watchlists(ws.id)} if ws.id else {}
+    current = {w.name.lower(): w for w in workspaces.list_watchlists(ws.id)} if ws.id else {}
     for wl in spec.watchlists:
         existing = current.get(wl.name.lower())
         what = f"{spec.slug}/{wl.name} ({len(wl.members)} members)"
@@ -311,7 +317,7 @@ def _apply_watchlists(
             continue
         report.count("watchlist", "updated" if existing else "created", what)
         if not report.dry_run:
-            store.workspaces.upsert_watchlist(
+            workspaces.upsert_watchlist(
                 Watchlist(
                     workspace_id=ws.id or 0,
                     name=wl.name,
@@ -326,4 +332,4 @@ def _apply_watchlists(
             if name not in listed and watchlist.id is not None:
                 report.count("watchlist", "deleted", f"{spec.slug}/{watchlist.name}")
                 if not report.dry_run:
-                    store.workspaces.delete_watchlist(watchlist.id)
+                    workspaces.delete_watchlist(watchlist.id)

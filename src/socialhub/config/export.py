@@ -13,7 +13,7 @@ from typing import Any
 import tomli_w
 
 from socialhub.models import Watchlist, WatchlistMember
-from socialhub.store.base import Store
+from socialhub.store.base import EngageStore, Store
 
 from . import tomlw
 
@@ -65,6 +65,7 @@ def export_config(store: Store, *, workspaces: Sequence[str] | None = None) -> s
             tomlw.pair("slug", ws.slug),
             tomlw.pair("name", ws.name),
             tomlw.pair("timezone", ws.timezone),
+            tomlw.pair("locale", ws.locale),
         ]
         members = sorted(
             (users[m.user_id].username, m.role.value)
@@ -90,15 +91,15 @@ def export_config(store: Store, *, workspaces: Sequence[str] | None = None) -> s
         settings = store.workspaces.get_workspace_settings(ws.id) if ws.id is not None else {}
         if settings:
             out += ["", *_settings(settings)]
-    out += _official_accounts(store, {ws.slug for ws in chosen})
+    out += _official_accounts(store.engage, {ws.slug for ws in chosen})
     return "\n".join(out) + "\n"
 
 
-def _official_accounts(store: Store, slugs: set[str]) -> list[str]:
+def _official_accounts(engage: EngageStore, slugs: set[str]) -> list[str]:
     """The active official accounts serving an exported workspace (variable NAMES only)."""
 
     out: list[str] = []
-    for acc in store.engage.list_accounts():
+    for acc in engage.list_accounts():
         if not set(acc.workspaces) & slugs:
             continue
         out += [

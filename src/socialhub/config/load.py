@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from socialhub.i18n import LOCALES
 from socialhub.ingest.csvfile import sniff_delimiter
 from socialhub.ingest.values import normalize_platform
 from socialhub.models import LIST_TYPES, USERNAME_RE, USERNAME_RULE, Role, WatchlistMember
@@ -238,7 +239,7 @@ class _Checker:
         self.keys(
             table,
             where,
-            ("slug", "name", "timezone", "member", "query", "watchlist", "settings"),
+            ("slug", "name", "timezone", "locale", "member", "query", "watchlist", "settings"),
             strict=False,
         )
         slug = self.string(table, "slug", where, required=True)
@@ -252,6 +253,12 @@ class _Checker:
                 ws.timezone = tz
             except (ZoneInfoNotFoundError, ValueError):
                 self.error(f"{where}.timezone", f"unknown time zone {tz!r} (e.g. Europe/Paris)")
+        locale = self.string(table, "locale", where)
+        if locale:
+            if locale in LOCALES:
+                ws.locale = locale
+            else:
+                self.error(f"{where}.locale", f"{locale!r}: one of {', '.join(LOCALES)}")
         settings = table.get("settings", {})
         if isinstance(settings, Mapping):
             ws.settings = dict(settings)

@@ -62,6 +62,7 @@ class WorkspaceSpec:
     slug: str
     name: str
     timezone: str = "Europe/Paris"
+    locale: str = "fr"  # fr or en: pages, alerts, reports and emails (socialhub.i18n)
     members: list[MemberSpec] = field(default_factory=list)
     queries: list[QuerySpec] = field(default_factory=list)
     watchlists: list[WatchlistSpec] = field(default_factory=list)

@@ -23,9 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import inspect
 import logging
-import os
 import random
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -47,18 +45,13 @@ from socialhub.connectors.base import (
     parse_time,
 )
 from socialhub.connectors.health import Gap, SourceHealth
-from socialhub.connectors.manifest import manifest_of
-from socialhub.connectors.watchlists import expand_watchlists
 from socialhub.models import Mention
 from socialhub.records.sources import DeadLetter
-from socialhub.settings import Settings, SourceSettings
-from socialhub.store.base import Store
+from socialhub.store.base import SourceStateStore
 
 log = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL = 300.0
-# [[source]] keys the coordinator reads; everything else goes to the connector
-COORDINATOR_OPTIONS = ("backoff_base", "backoff_cap", "max_pages", "max_retry_after")
 
 
 def target_key(target: Target) -> str:
@@ -89,7 +82,7 @@ class Coordinator:
         name: str,
         connector: Connector | Callable[[], Connector],
         targets: list[Target],
-        store: Store,
+        sources: SourceStateStore,
         *,
         interval: float = DEFAULT_INTERVAL,
         connector_name: str = "",
@@ -106,7 +99,7 @@ class Coordinator:
         self._factory = connector if not hasattr(connector, "fetch") else None
         self.connector: Connector | None = None if self._factory else connector  # type: ignore[assignment]
         self.targets = targets
-        self.store = store
+        self.sources = sources
         self.interval = float(interval)
         self.backoff_base = float(backoff_base)
         self.backoff_cap = float(backoff_cap)
@@ -159,14 +152,14 @@ class Coordinator:
         return self.health
 
     async def _open(self) -> bool:
-        saved = await asyncio.to_thread(self.store.sources.get_source_health, self.name)
+        saved = await asyncio.to_thread(self.sources.get_source_health, self.name)
         if saved:
             connector_name = self.health.connector
             self.health = SourceHealth.from_dict(saved)
             self.health.connector = connector_name or self.health.connector
         self.health.started_at = self.clock()
         self.health.status = "ok"
-        self._cursors = await asyncio.to_thread(self.store.sources.source_cursors, self.name)
+        self._cursors = await asyncio.to_thread(self.sources.source_cursors, self.name)
         if self.connector is None and self._factory is not None:
             try:
                 self.connector = self._factory()
@@ -242,7 +235,7 @@ class Coordinator:
             await self._take(target, page, emit)
             cursor = page.cursor
             self._cursors[key] = cursor
-            await asyncio.to_thread(self.store.sources.save_source_cursor, self.name, key, cursor)
+            await asyncio.to_thread(self.sources.save_source_cursor, self.name, key, cursor)
             await self._save_health()
             if page.done:
                 th.polls_complete += 1
@@ -393,14 +386,14 @@ class Coordinator:
 
     async def _save_cursor(self, key: str, cursor: dict[str, Any]) -> None:
         self._cursors[key] = cursor
-        await asyncio.to_thread(self.store.sources.save_source_cursor, self.name, key, cursor)
+        await asyncio.to_thread(self.sources.save_source_cursor, self.name, key, cursor)
 
     async def _dead(
         self, reason: str, raw: str, location: str, cursor: Mapping[str, Any] | None
     ) -> None:
         where = location if cursor is None else f"{location} cursor={_cursor_id(cursor).decode()}"
         letter = DeadLetter(self.name, reason, raw or "", where)
-        await asyncio.to_thread(self.store.sources.add_dead_letter, letter)
+        await asyncio.to_thread(self.sources.add_dead_letter, letter)
         self.health.dead_letters += 1
         self.health.error("DeadLetter", reason, self.clock())
 
@@ -431,94 +424,8 @@ class Coordinator:
             return  # a busy source saves its health at most every 2 s
         self._last_health_save = loop.time()
         doc = self.health.to_dict(self.clock())
-        await asyncio.to_thread(self.store.sources.save_source_health, self.name, doc)
+        await asyncio.to_thread(self.sources.save_source_health, self.name, doc)
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._halt.wait(), max(0.0, seconds))
-
-
-# -- building from settings ---------------------------------------------------------------
-
-
-def parse_targets(raw: Any, source: str) -> list[Target]:
-    """``targets = [{kind, value, match_query, ...}]``: other keys become options."""
-    targets: list[Target] = []
-    for i, item in enumerate(raw or []):
-        if not isinstance(item, Mapping) or not item.get("kind") or not item.get("value"):
-            raise ValueError(f"source {source!r}: targets[{i}] needs 'kind' and 'value'")
-        extra = {k: v for k, v in item.items() if k not in ("kind", "value", "match_query")}
-        targets.append(
-            Target(str(item["kind"]), str(item["value"]), str(item.get("match_query", "")), extra)
-        )
-    return targets
-
-
-def make_connector(factory: Any, options: dict[str, Any], env: Mapping[str, str]) -> Connector:
-    """``Cls.from_options(options, env)`` when defined, else ``Cls(**options[, env=env])``."""
-    if hasattr(factory, "from_options"):
-        return factory.from_options(options, env)
-    try:
-        takes_env = "env" in inspect.signature(factory).parameters
-    except (TypeError, ValueError):
-        takes_env = False
-    return factory(**options, env=env) if takes_env else factory(**options)
-
-
-def build_coordinator(
-    src: SourceSettings,
-    store: Store,
-    *,
-    registry: Mapping[str, Any] | None = None,
-    env: Mapping[str, str] | None = None,
-) -> Coordinator:
-    """A [[source]] table whose ``type`` is a connector name -> its coordinator."""
-    if registry is None:
-        from socialhub import plugins
-
-        registry = plugins.connectors()
-    if src.type not in registry:
-        raise ValueError(f"unknown connector {src.type!r} (known: {', '.join(sorted(registry))})")
-    options = dict(src.options)
-    interval = float(options.pop("interval", DEFAULT_INTERVAL))
-    targets = expand_watchlists(
-        parse_targets(options.pop("targets", []), src.name), store.workspaces, src.type
-    )
-    tuning = {k: options.pop(k) for k in COORDINATOR_OPTIONS if k in options}
-    environ = dict(os.environ) if env is None else env
-    factory = registry[src.type]
-    manifest = manifest_of(factory)
-    if manifest is not None:  # its [options] give the defaults and refuse unknown options
-        where = src.origin or f"[[source]] {src.name!r}"
-        options = manifest.resolve(options, where=f"{where} (type {src.type})")
-    try:  # build now, so a wrong option fails at start-up...
-        connector: Connector | Callable[[], Connector] = make_connector(factory, options, environ)
-    except AuthError as exc:  # ...but a missing credential only stops this source
-
-        def connector(error: AuthError = exc) -> Connector:
-            raise error
-
-    except TypeError as exc:
-        raise ValueError(f"source {src.name!r}: bad option for {src.type}: {exc}") from exc
-    return Coordinator(
-        src.name, connector, targets, store, interval=interval, connector_name=src.type, **tuning
-    )
-
-
-def build_coordinators(
-    settings: Settings,
-    store: Store,
-    *,
-    registry: Mapping[str, Any] | None = None,
-    env: Mapping[str, str] | None = None,
-) -> list[Coordinator]:
-    """Every [[source]] whose type is a registered connector, in the file's order."""
-    if registry is None:
-        from socialhub import plugins
-
-        registry = plugins.connectors()
-    return [
-        build_coordinator(src, store, registry=registry, env=env)
-        for src in settings.sources
-        if src.type in registry
-    ]

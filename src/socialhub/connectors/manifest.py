@@ -19,7 +19,9 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Any
 
 # Keys a manifest may hold; anything else is a typo and refused.
@@ -143,3 +145,15 @@ def manifest_of(factory: Any) -> Manifest | None:
     except (FileNotFoundError, ModuleNotFoundError, NotADirectoryError, TypeError):
         return None
     return parse_manifest(text, f"{package.replace('.', '/')}/manifest.toml")
+
+
+@cache
+def _defaults(connector: str) -> dict[str, Any]:
+    return load_manifest(connector).options
+
+
+def option_defaults(connector: str) -> Mapping[str, Any]:
+    """The ``[options]`` defaults of a built-in connector, read once: its constructor's
+    keyword defaults are taken from here, so each default is written only in the
+    manifest."""
+    return MappingProxyType(_defaults(connector))

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from socialhub.connectors.base import Emit, Source
 from socialhub.connectors.health import SourceHealth
 from socialhub.models import Mention
-from socialhub.store.base import Store
+from socialhub.store.base import SourceStateStore, Store
 
 log = logging.getLogger(__name__)
 TARGET = "stream"
@@ -31,14 +31,14 @@ def run_source(source: Source, emit: Emit, stop: asyncio.Event, store: Store) ->
     own health; any other source goes through :func:`run_with_health`."""
     if hasattr(source, "health"):
         return source.run(emit, stop)
-    return run_with_health(source, emit, stop, store)
+    return run_with_health(source, emit, stop, store.sources)
 
 
 async def run_with_health(
     source: Source,
     emit: Emit,
     stop: asyncio.Event,
-    store: Store,
+    sources: SourceStateStore,
     *,
     save_every: float = 5.0,
 ) -> None:
@@ -64,7 +64,7 @@ async def run_with_health(
         saved_at = loop.time()
         try:
             doc = health.to_dict(datetime.now(UTC))
-            await asyncio.to_thread(store.sources.save_source_health, name, doc)
+            await asyncio.to_thread(sources.save_source_health, name, doc)
         except Exception:  # health is a help: never stop a source for it
             log.exception("source %s: cannot save its health", name)
 

@@ -79,11 +79,11 @@ class AuthorInfluence(BaseEnricher):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        s = ctx.settings
-        self.followers_ref = float(s.get("authors_followers_ref", 10_000_000))
-        self.engagement_ref = float(s.get("authors_engagement_ref", 100_000))
-        self.reach_weight = float(s.get("authors_reach_weight", 0.7))
-        self.verified_bonus = float(s.get("authors_verified_bonus", 0.05))
+        s = ctx.options
+        self.followers_ref = s.authors_followers_ref
+        self.engagement_ref = s.authors_engagement_ref
+        self.reach_weight = s.authors_reach_weight
+        self.verified_bonus = s.authors_verified_bonus
         if self.followers_ref <= 0 or self.engagement_ref <= 0:
             raise ValueError("authors_followers_ref and authors_engagement_ref must be > 0")
         if not 0 <= self.reach_weight <= 1:

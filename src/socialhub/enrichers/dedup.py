@@ -31,7 +31,7 @@ class ExactDedup(BaseEnricher):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.window = int(ctx.settings.get("dedup_window", 200_000))
+        self.window = ctx.options.dedup_window
         self._seen: OrderedDict[str, _Sig] = OrderedDict()
 
     def process(self, batch: list[Mention]) -> list[Mention | Dropped]:

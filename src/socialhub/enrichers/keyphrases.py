@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from socialhub.enrichers.keyphrases_fast import FastKeyphraseExtractor
-from socialhub.enrichers.keyphrases_yake import MAX_CHARS, KeyphraseExtractor
+from socialhub.enrichers.keyphrases_yake import KeyphraseExtractor
 from socialhub.models import Mention
 from socialhub.pipeline.base import BaseEnricher, Context, Dropped, NotConfigured
 
@@ -29,8 +29,8 @@ class Keyphrases(BaseEnricher):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        s = ctx.settings
-        method = str(s.get("keyphrases_method", "yake"))
+        s = ctx.options
+        method = s.keyphrases_method
         if method not in ("yake", "fast"):
             raise NotConfigured(f"keyphrases_method must be yake or fast, not {method!r}")
         if method == "fast":
@@ -39,9 +39,9 @@ class Keyphrases(BaseEnricher):
             kind = KeyphraseExtractor
         try:
             self.extractor = kind(
-                top_k=int(s.get("keyphrases_top_k", 5)),
-                max_ngram=int(s.get("keyphrases_max_ngram", 3)),
-                max_chars=int(s.get("keyphrases_max_chars", MAX_CHARS)),
+                top_k=s.keyphrases_top_k,
+                max_ngram=s.keyphrases_max_ngram,
+                max_chars=s.keyphrases_max_chars,
             )
         except ImportError as exc:
             raise NotConfigured(f"yake is not installed: {exc}") from exc

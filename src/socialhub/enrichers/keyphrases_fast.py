@@ -29,7 +29,9 @@ from socialhub.enrichers.keyphrases_yake import (
 from socialhub.text import phrase_key
 
 _CLAUSE = re.compile(r"[.,;:!?()\"«»]+")
-_WORD = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
+_WORD = r"[^\W_](?:[\w'’-]*[^\W_])?"
+# a clause break (punctuation) or a word, in the order of the text
+_TOKENS = re.compile(_CLAUSE.pattern + "|" + _WORD)
 _ZIPF_CEILING = 8.0  # Zipf 8 = one word in ten; rarer words score higher
 _PLANS_MAX = 20_000  # texts whose phrases are remembered (reposts repeat a text)
 _PLAN_TEXT_MAX = 2_000  # longer texts (articles) are rarely repeated: not remembered
@@ -46,6 +48,16 @@ def _rarity(word: str, lang: str) -> float:
     from wordfreq import zipf_frequency
 
     return _ZIPF_CEILING - zipf_frequency(word, lang if lang in ("fr", "en") else "fr")
+
+
+@lru_cache(maxsize=200_000)
+def _word_info(word: str, lang: str) -> tuple[str, str, float, float] | None:
+    """(word, folded key, rarity, 1.0 if capitalised) of a candidate word; None for a
+    clause break, a stopword, a number or a single character (they end a run)."""
+    low = word.lower()
+    if not word[0].isalnum() or low in _stopwords(lang) or low.isdigit() or len(low) < 2:
+        return None
+    return word, phrase_key(word), _rarity(low, lang), 1.0 if word[:1].isupper() else 0.0
 
 
 @lru_cache(maxsize=64)
@@ -101,18 +113,20 @@ class FastKeyphraseExtractor(KeyphraseExtractor):
 
         Depends only on the text and the language, so reposts (the same text) reuse it.
         """
-        stop = _stopwords(lang)
         text = clean(text or "", self.max_chars)
         scored: dict[str, tuple[float, str]] = {}
-        for clause in _CLAUSE.split(text):
-            run: list[str] = []
-            for word in [*_WORD.findall(clause), ""]:  # "" flushes the last run
-                low = word.lower()
-                if word and low not in stop and not low.isdigit() and len(low) > 1:
-                    run.append(word)
-                    continue
-                self._score_run(run, lang, scored)
+        info = _word_info
+        run: list[tuple[str, str, float, float]] = []
+        # one pass: clause punctuation and stopwords end a run of candidate words
+        for word in _TOKENS.findall(text):
+            facts = info(word, lang)
+            if facts is not None:
+                run.append(facts)
+            elif run:
+                self._score_run(run, scored)
                 run = []
+        if run:
+            self._score_run(run, scored)
         best = sorted(scored.items(), key=lambda kv: -kv[1][0])
         steps: list[tuple[str, str, int]] = []
         kept: list[str] = []
@@ -130,21 +144,28 @@ class FastKeyphraseExtractor(KeyphraseExtractor):
                 break
         return steps
 
-    def _score_run(self, run: list[str], lang: str, scored: dict[str, tuple[float, str]]) -> None:
-        if not run:
-            return
-        # per-word parts of the score, computed once for all the n-grams that share them
-        rarities = [_rarity(w.lower(), lang) for w in run]
-        capitals = [1.0 if w[:1].isupper() else 0.0 for w in run]
-        for n in range(1, min(self.max_ngram, len(run)) + 1):
-            for i in range(len(run) - n + 1):
-                form = " ".join(run[i : i + n])
-                key = phrase_key(form)
+    def _score_run(
+        self, run: list[tuple[str, str, float, float]], scored: dict[str, tuple[float, str]]
+    ) -> None:
+        """Scores the 1- to ``max_ngram``-word phrases of a run of (word, key, rarity,
+        capital) into ``scored``. A phrase's key is its words' keys joined (what
+        ``phrase_key`` of the joined words gives: folding never joins two words)."""
+        size = len(run)
+        for n in range(1, min(self.max_ngram, size) + 1):
+            bonus = 0.5 * (n - 1)
+            for i in range(size - n + 1):
+                part = run[i : i + n]
+                if n == 1:
+                    word, key, rarity, names = part[0]
+                    form = word
+                else:
+                    key = " ".join([w[1] for w in part if w[1]])
+                    form = " ".join([w[0] for w in part])
+                    rarity = sum([w[2] for w in part]) / n
+                    names = sum([w[3] for w in part]) / n
                 if len(key) < 3:
                     continue
-                rarity = sum(rarities[i : i + n]) / n
-                names = sum(capitals[i : i + n]) / n
-                score = rarity + 1.5 * names + 0.5 * (n - 1)
+                score = rarity + 1.5 * names + bonus
                 previous = scored.get(key)
                 if previous is not None:
                     score = max(score, previous[0]) + 0.5  # repeated in the text

@@ -187,16 +187,16 @@ def shared_language_id(ctx: Context) -> LanguageId:
     The full and fast pipeline variants share ``ctx.resources`` but not their settings
     (fast asks lingua only when fastText is unsure), so the key names the configuration.
     """
-    s = ctx.settings
-    langs: Any = s.get("language_lingua_languages", LINGUA_LANGS)
+    s = ctx.options
+    langs: Any = s.language_lingua_languages
     if isinstance(langs, str):
         langs = [part.strip() for part in langs.split(",") if part.strip()]
     params = (
-        float(s.get("language_threshold", 0.5)),
-        float(s.get("language_lingua_threshold", 0.5)),
-        int(s.get("language_short_words", 6)),
+        float(s.language_threshold),
+        float(s.language_lingua_threshold),
+        s.language_short_words,
         tuple(str(code).lower() for code in langs),
-        int(s.get("language_max_chars", 1_000)),
+        s.language_max_chars,
     )
     key = f"language_id:{params!r}"
     found = ctx.resources.get(key)
@@ -223,7 +223,7 @@ class LanguageDetector(BaseEnricher):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.override = bool(ctx.settings.get("language_override", False))
+        self.override = ctx.options.language_override
         self.lid = shared_language_id(ctx)
 
     def process(self, batch: list[Mention]) -> list[Mention | Dropped]:

@@ -135,10 +135,10 @@ class NearDupIndex:
             out[i] = self.signature(norms[i])  # shorter than a shingle: padded, alone
         start = 0
         while start < len(long):
-            # chunks of ~50,000 windows keep the (num_perm x windows) matrix near 50 MB
+            # chunks of ~20,000 windows keep the (num_perm x windows) matrix near 20 MB
             chunk: list[int] = []
             windows = 0
-            while start < len(long) and (not chunk or windows < 50_000):
+            while start < len(long) and (not chunk or windows < 20_000):
                 i = long[start]
                 chunk.append(i)
                 windows += min(len(norms[i]), MAX_CHARS) - SHINGLE + 1
@@ -164,8 +164,11 @@ class NearDupIndex:
         counts = lengths - SHINGLE + 1
         offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
         keep = np.arange(int(counts.sum())) + np.repeat(starts - offsets, counts)
-        hashed = (self._a[:, None] * shingles[keep][None, :] + self._b[:, None]) >> np.uint64(32)
-        return np.minimum.reduceat(hashed, offsets, axis=1).T.astype(np.uint32)
+        # a*x + b in place (no temporaries); the top 32 bits are taken after the minimum,
+        # which is the same value: v >> 32 is monotonic in v
+        hashed = np.multiply(self._a[:, None], shingles[keep][None, :])
+        hashed += self._b[:, None]
+        return (np.minimum.reduceat(hashed, offsets, axis=1) >> np.uint64(32)).T.astype(np.uint32)
 
     def band_keys(self, sig: npt.NDArray[np.uint32]) -> list[int]:
         """One 64-bit key per band; the per-band multipliers keep bands apart."""
@@ -228,9 +231,12 @@ class NearDupIndex:
         if cluster.signature is None and sig is not None:
             # a new cluster, or one found by its link: this text becomes its reference
             cluster.signature = sig
-            cap = self.max_clusters * self.bands
+            buckets, cap = self.buckets, self.max_clusters * self.bands
             for key in keys:
-                _put(self.buckets, key, cluster.id, cap)
+                buckets[key] = cluster.id
+                buckets.move_to_end(key)
+            while len(buckets) > cap:
+                buckets.popitem(last=False)
         cluster.size += 1
         self._touch(cluster)
         if exact_key is not None:
@@ -276,13 +282,13 @@ class NearDup(BaseEnricher):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        s = ctx.settings
+        s = ctx.options
         self.index = NearDupIndex(
-            num_perm=int(s.get("neardup_num_perm", 128)),
-            bands=int(s.get("neardup_bands", 32)),
-            threshold=float(s.get("neardup_threshold", 0.5)),
-            min_tokens=int(s.get("neardup_min_tokens", 5)),
-            max_clusters=int(s.get("neardup_max_clusters", 50_000)),
+            num_perm=s.neardup_num_perm,
+            bands=s.neardup_bands,
+            threshold=s.neardup_threshold,
+            min_tokens=s.neardup_min_tokens,
+            max_clusters=s.neardup_max_clusters,
         )
 
     def process(self, batch: list[Mention]) -> list[Mention | Dropped]:

@@ -49,7 +49,7 @@ class EmbeddingPrefetch(BaseEnricher):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        if not ctx.settings.get("prefetch_enabled", True):
+        if not ctx.options.prefetch_enabled:
             raise NotConfigured("prefetch_enabled is off")
         if not encodes_everything(ctx.settings):
             raise NotConfigured("no later stage encodes every text")

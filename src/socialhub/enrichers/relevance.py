@@ -32,7 +32,7 @@ class RelevanceScorer(BaseEnricher):
         super().__init__(ctx)
         if ctx.store is None:
             raise NotConfigured("no store to read queries and relevance models from")
-        self.refresh_every = float(ctx.settings.get("relevance_refresh_seconds", 30.0))
+        self.refresh_every = ctx.options.relevance_refresh_seconds
         self._checked = 0.0
         self._definitions: dict[int, str] = {}
         self.rules: dict[int, RuleScorer] = {}

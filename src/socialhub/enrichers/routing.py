@@ -71,8 +71,8 @@ class QueryRouter(BaseEnricher):
         super().__init__(ctx)
         if ctx.store is None:
             raise NotConfigured("no store to read queries from")
-        self.refresh_every = float(ctx.settings.get("route_refresh_seconds", 10.0))
-        self.drop_unmatched = bool(ctx.settings.get("drop_unmatched", False))
+        self.refresh_every = ctx.options.route_refresh_seconds
+        self.drop_unmatched = ctx.options.drop_unmatched
         self._fingerprint = ""
         self._checked = 0.0
         self.matcher: Matcher = Matcher([])

@@ -101,6 +101,11 @@ def _parse_datetime(value: Any, tz: str) -> datetime | None:
     if isinstance(value, int | float):
         return _from_epoch(float(value))
     text = str(value).strip()
+    if len(text) >= 10 and text[4] == "-" and text[7] == "-":  # ISO 8601, the usual case
+        try:
+            return _aware(datetime.fromisoformat(text), tz)
+        except ValueError:
+            pass  # e.g. '2024-03-05 8:12': the slower readers below
     if _EPOCH.match(text):
         return _from_epoch(float(text))
     m = _DMY.match(text)

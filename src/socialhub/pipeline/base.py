@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from socialhub.models import Mention
+from socialhub.pipeline.options import PipelineOptions
 
 if TYPE_CHECKING:
     from socialhub.store.base import Store
@@ -31,12 +32,21 @@ class Dropped:
 
 @dataclass(slots=True)
 class Context:
-    """What a stage may need from the hub: the store (config source) and its settings."""
+    """What a stage may need from the hub: the store (config source) and its settings.
+
+    ``settings`` is the ``[pipeline]`` table as given; stages read it typed, through
+    :attr:`options` (checked: an unknown key or a wrong type is a ``ValueError``).
+    """
 
     store: Store | None
     settings: dict[str, Any]
     # loaded once, shared by stages (e.g. the sentence encoder and its embedding cache)
     resources: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def options(self) -> PipelineOptions:
+        """The settings typed, every default filled in (stages read it when built)."""
+        return PipelineOptions.from_table(self.settings, where="[pipeline] settings")
 
 
 class Enricher(Protocol):

@@ -15,6 +15,7 @@ from socialhub.connectors.base import Source
 from socialhub.models import Mention
 from socialhub.pipeline.base import Context
 from socialhub.pipeline.chain import Pipeline
+from socialhub.pipeline.options import PipelineOptions
 from socialhub.pipeline.service import PipelineService
 from socialhub.settings import Settings
 from socialhub.store.base import Store
@@ -22,13 +23,13 @@ from socialhub.store.base import Store
 # Mentions waiting on the bus above which batches are enriched in the fast mode (a
 # backfill, a burst): the full chain is encoder-bound at ~100 mentions/s on 2 cores.
 # ``[pipeline] catch_up_backlog = 0`` always runs the full chain.
-DEFAULT_CATCH_UP = 2_000
+DEFAULT_CATCH_UP: int = PipelineOptions.model_fields["catch_up_backlog"].default
 
 
 def build_sources(settings: Settings, store: Store | None = None) -> list[Source]:
     """Built-in sources (the demo) by type; platform connectors run under a coordinator
     (cursor, backoff, health) that needs the store."""
-    from socialhub.connectors.coordinator import build_coordinator
+    from socialhub.connectors.sources import build_coordinator
 
     registry = plugins.sources()
     connectors = plugins.connectors()
@@ -48,8 +49,8 @@ def build_sources(settings: Settings, store: Store | None = None) -> list[Source
 
 
 def catch_up_backlog(settings: Settings) -> int | None:
-    value = settings.pipeline.get("catch_up_backlog", DEFAULT_CATCH_UP)
-    return int(value) if value else None
+    value = PipelineOptions.from_table(settings.pipeline).catch_up_backlog
+    return value or None
 
 
 def build_pipeline(settings: Settings, store: Store) -> Pipeline:
@@ -79,5 +80,5 @@ def pipeline_service(
         batch_size=settings.batch_size,
         on_stored=on_stored,
         catch_up_backlog=catch_up_backlog(settings),
-        ack_wait=float(settings.pipeline.get("ack_wait", 60.0)),
+        ack_wait=PipelineOptions.from_table(settings.pipeline).ack_wait,
     )

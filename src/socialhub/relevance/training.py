@@ -14,7 +14,7 @@ from socialhub.relevance.rules import RuleScorer
 
 if TYPE_CHECKING:
     from socialhub.models import Query
-    from socialhub.store.base import RelevanceStore, Store
+    from socialhub.store.base import RelevanceStore
 
 #: Fewer labels than this (or fewer than MIN_PER_CLASS of either class): no model.
 MIN_LABELS = 10
@@ -71,7 +71,7 @@ class Proposal:
 
 
 def next_to_label(
-    store: Store,
+    relevance: RelevanceStore,
     query: Query,
     *,
     k: int = 10,
@@ -80,15 +80,15 @@ def next_to_label(
 ) -> list[Proposal]:
     """The query's unlabelled mentions whose labels would teach its model most."""
     assert query.id is not None
-    candidates = store.relevance.relevance_candidates(query.id, limit=pool)
+    candidates = relevance.relevance_candidates(query.id, limit=pool)
     if not candidates:
         return []
-    model = load_model(store.relevance, query.id)
+    model = load_model(relevance, query.id)
     if model is not None and model.uses_encoder and encoder is None:
         model = None  # cannot score with it here: fall back to the rules
     rules = RuleScorer.from_definition(query.definition)
     texts = [text for _, text, _ in candidates]
-    labelled = [d.text for d in store.relevance.labelled_texts(query.id)]
+    labelled = [d.text for d in relevance.labelled_texts(query.id)]
     picks = propose(
         texts,
         labelled,

@@ -24,7 +24,7 @@ class AccountRepo(Repo):
 
     # -- users and memberships ------------------------------------------------------
 
-    _USER_COLS = "username, name, email, password_hash, is_active, id"
+    _USER_COLS = "username, name, email, password_hash, is_active, id, locale"
 
     def upsert_user(self, user: User) -> User:
         with self._tx() as cur:
@@ -47,7 +47,7 @@ class AccountRepo(Repo):
         return dataclasses.replace(user, id=int(user_id))
 
     def _user(self, row: tuple[Any, ...]) -> User:
-        return User(row[0], row[1], row[2], row[3], bool(row[4]), int(row[5]))
+        return User(row[0], row[1], row[2], row[3], bool(row[4]), int(row[5]), row[6] or "")
 
     def get_user(self, username: str) -> User | None:
         rows = self._rows(f"SELECT {self._USER_COLS} FROM users WHERE username = ?", [username])
@@ -88,6 +88,15 @@ class AccountRepo(Repo):
                 (user_id, keep_session or ""),
             )
             return len(cur.fetchall())
+
+    def set_user_locale(self, user_id: int, locale: str) -> bool:
+        """A user's UI language ("" follows each workspace's); False when no such user."""
+        with self._tx() as cur:
+            cur.execute(
+                self._sql("UPDATE users SET locale = ? WHERE id = ? RETURNING id"),
+                (clean(locale), user_id),
+            )
+            return bool(cur.fetchall())
 
     def set_user_active(self, user_id: int, active: bool, *, actor: str, at: datetime) -> bool:
         """(De)activate a user and audit it; False when nothing changed.

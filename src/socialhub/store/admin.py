@@ -34,21 +34,25 @@ class WorkspaceRepo(Repo):
         with self._tx() as cur:
             ws_id = self._one(
                 cur,
-                "INSERT INTO workspaces (slug, name, timezone, created_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (slug) DO UPDATE SET name = excluded.name, "
-                "timezone = excluded.timezone RETURNING id",
-                (clean(ws.slug), clean(ws.name), clean(ws.timezone), self._now()),
+                "INSERT INTO workspaces (slug, name, timezone, locale, created_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (slug) DO UPDATE SET name = excluded.name, "
+                "timezone = excluded.timezone, locale = excluded.locale RETURNING id",
+                (clean(ws.slug), clean(ws.name), clean(ws.timezone), clean(ws.locale), self._now()),
             )
         return dataclasses.replace(ws, id=int(ws_id))
 
     def get_workspace(self, slug: str) -> Workspace | None:
-        rows = self._rows("SELECT slug, name, timezone, id FROM workspaces WHERE slug = ?", [slug])
+        rows = self._rows(
+            "SELECT slug, name, timezone, id, locale FROM workspaces WHERE slug = ?", [slug]
+        )
         return Workspace(*rows[0]) if rows else None
 
     def list_workspaces(self) -> list[Workspace]:
         return [
             Workspace(*r)
-            for r in self._rows("SELECT slug, name, timezone, id FROM workspaces ORDER BY id")
+            for r in self._rows(
+                "SELECT slug, name, timezone, id, locale FROM workspaces ORDER BY id"
+            )
         ]
 
     # -- workspace settings (JSON documents per key) ----------------------------------

@@ -115,6 +115,8 @@ class AccountStore(Protocol):
 
     def remove_membership(self, workspace_id: int, user_id: int) -> None: ...
 
+    def set_user_locale(self, user_id: int, locale: str) -> bool: ...
+
     def set_user_password(
         self,
         user_id: int,

@@ -185,10 +185,29 @@ def mention_values(m: Mention, ts: TimeIn, now: Any) -> tuple[Any, ...]:
             m.sentiment_label,
             m.sentiment_score,
             m.cluster_id,
-            dump_json(m.enrichment()),
+            dump_json(stored_enrichment(m)),
             now,
         )
     )
+
+
+def stored_enrichment(m: Mention) -> dict[str, Any]:
+    """The enrichment JSON column: what no column holds, empty values left out.
+
+    :func:`row_to_mention` reads absent keys as empty, the sentiment label and the
+    cluster id from their columns; the score stays here, since PostgreSQL's ``REAL``
+    column rounds it. About 100 bytes a mention less than ``Mention.enrichment()``.
+    """
+    out: dict[str, Any] = {}
+    if m.sentiment_label and m.sentiment_score is not None:
+        out["sentiment"] = {"score": m.sentiment_score}
+    for key in ("entities", "keyphrases", "categories", "places", "watchlists", "relevance"):
+        value = getattr(m, key)
+        if value:
+            out[key] = value
+    if m.cluster_size:
+        out["cluster_size"] = m.cluster_size
+    return out
 
 
 def search_tokens(m: Mention) -> list[str]:
@@ -208,7 +227,7 @@ def update_values(m: Mention, now: Any) -> tuple[Any, ...]:
         clean_opt(m.sentiment_label),
         m.sentiment_score,
         clean_opt(m.cluster_id),
-        dump_json(m.enrichment()),
+        dump_json(stored_enrichment(m)),
         now,
     )
 

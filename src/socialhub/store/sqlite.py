@@ -69,6 +69,8 @@ _WRITER_PRAGMAS = (
     "PRAGMA wal_autocheckpoint = 0",
 )
 _READER_PRAGMAS = ("PRAGMA query_only = ON", "PRAGMA cache_size = -65536")
+# a bulk import's connections (SqliteStore.limit_memory): no map, a 64 MiB cache
+_BULK_PRAGMAS = ("PRAGMA mmap_size = 0", "PRAGMA cache_size = -65536")
 
 MIN_SQLITE = (3, 35, 0)
 
@@ -116,6 +118,12 @@ class SqliteStore(SqlStore):
         self.db: SqliteDb = db
         self.path = db.path
 
+    def limit_memory(self) -> None:
+        """For a long bulk import: this process's connections map no file pages and keep a
+        64 MiB page cache, so its resident memory does not grow with the database (the
+        1 GiB map and 256 MiB cache made a 1M-mention import's peak follow the file)."""
+        self.db.limit_memory()
+
 
 class SqliteDb(SqlDb):
     """The connections of one SQLite file: one writer, one reader per thread."""
@@ -133,6 +141,7 @@ class SqliteDb(SqlDb):
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
         self._closed = False
+        self._extra: tuple[str, ...] = ()
         self._writer = self._connect(_WRITER_PRAGMAS)
         self._checkpointer = Checkpointer(self.path)
 
@@ -150,12 +159,23 @@ class SqliteDb(SqlDb):
         register_sqlite_functions(conn)
         return conn
 
+    def limit_memory(self) -> None:
+        """See :meth:`SqliteStore.limit_memory`; readers opened later get it too."""
+        self._extra = _BULK_PRAGMAS
+        with self._lock:
+            for pragma in _BULK_PRAGMAS:
+                self._writer.execute(pragma)
+        with self._readers_lock:
+            for conn in self._readers:
+                for pragma in _BULK_PRAGMAS:
+                    conn.execute(pragma)
+
     def _reader(self) -> sqlite3.Connection:
         if self._closed:
             raise sqlite3.ProgrammingError("store is closed")
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = self._connect(_READER_PRAGMAS)
+            conn = self._connect((*_READER_PRAGMAS, *self._extra))
             self._local.conn = conn
             with self._readers_lock:
                 self._readers.append(conn)

@@ -17,6 +17,7 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from socialhub.i18n import _, set_locale
 from socialhub.models import Role, Workspace
 from socialhub.store.base import Store
 from socialhub.web.auth import Principal, from_session, from_token
@@ -101,13 +102,15 @@ async def principal(
     if bearer is not None:
         found = await run_in_threadpool(from_token, store, bearer.credentials, now)
         if found is None:
-            raise ApiError(401, "unauthorized", "Invalid or revoked API token.")
+            raise ApiError(401, "unauthorized", _("Invalid or revoked API token."))
         return found
     if not session_id:
-        raise ApiError(401, "unauthorized", "Log in first (or send an API token).")
+        raise ApiError(401, "unauthorized", _("Log in first (or send an API token)."))
     found = await run_in_threadpool(from_session, store, session_id, config, now)
     if found is None:
-        raise ApiError(401, "unauthorized", "Your session has expired: log in again.")
+        raise ApiError(401, "unauthorized", _("Your session has expired: log in again."))
+    if found.user.locale:  # the user's UI language, until a workspace says more
+        set_locale(found.user.locale)
     if request.method not in SAFE_METHODS:
         await check_csrf(request, found)
     return found
@@ -122,7 +125,7 @@ async def check_csrf(request: Request, who: Principal) -> None:
     ):
         sent = form_value(await request.body(), CSRF_FIELD)
     if not same(sent, who.session.csrf_token):
-        raise ApiError(403, "csrf", "Missing or wrong CSRF token: reload the page and retry.")
+        raise ApiError(403, "csrf", _("Missing or wrong CSRF token: reload the page and retry."))
 
 
 def form_value(body: bytes, name: str) -> str | None:
@@ -141,10 +144,18 @@ def workspace(capability: str = "view") -> Callable[..., Awaitable[WorkspaceCont
         ws = await run_in_threadpool(store_of(request).workspaces.get_workspace, slug)
         role = None if ws is None or ws.id is None else who.role_in(ws.id)
         if ws is None or role is None:
-            raise ApiError(404, "not_found", f"No workspace {slug!r} among yours.")
+            raise ApiError(
+                404, "not_found", _("No workspace %(slug)r among yours.") % {"slug": slug}
+            )
+        # pages, messages and dates of this request: the user's language, else the
+        # workspace's, in the workspace's time zone
+        set_locale(who.user.locale or ws.locale, ws.timezone)
         if role not in CAPABILITIES[capability]:
             raise ApiError(
-                403, "forbidden", f"Your role in this workspace ({role.value}) cannot do this."
+                403,
+                "forbidden",
+                _("Your role in this workspace (%(role)s) cannot do this.")
+                % {"role": _(role.value)},
             )
         return WorkspaceContext(who, ws, role)
 
@@ -153,19 +164,19 @@ def workspace(capability: str = "view") -> Callable[..., Awaitable[WorkspaceCont
 
 async def site_admin(who: Principal = Depends(principal)) -> Principal:
     if not who.site_admin:
-        raise ApiError(403, "forbidden", "Only site administrators can do this.")
+        raise ApiError(403, "forbidden", _("Only site administrators can do this."))
     return who
 
 
 async def audit_reader(who: Principal = Depends(principal)) -> Principal:
     """Site administrators, and admins or legal officers of any workspace."""
     if not who.site_admin and not AUDIT_ROLES & set(who.roles.values()):
-        raise ApiError(403, "forbidden", "Only administrators and legal can read the audit log.")
+        raise ApiError(403, "forbidden", _("Only administrators and legal can read the audit log."))
     return who
 
 
 async def session_only(who: Principal = Depends(principal)) -> Principal:
     """For account management: a stolen API token must not mint more tokens."""
     if who.via != "session":
-        raise ApiError(403, "forbidden", "Manage tokens from a logged-in browser session.")
+        raise ApiError(403, "forbidden", _("Manage tokens from a logged-in browser session."))
     return who

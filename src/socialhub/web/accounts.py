@@ -15,9 +15,10 @@ from datetime import datetime
 from typing import Any
 
 from socialhub.config.passwords import hash_password, verify_password
+from socialhub.i18n import _
 from socialhub.models import User
 from socialhub.records.accounts import LastAdminError, UserEvent
-from socialhub.store.base import Store
+from socialhub.store.base import AccountStore, Store
 from socialhub.web.security import AuthConfig, retry_after
 
 __all__ = [
@@ -90,8 +91,8 @@ def password_problem(password: str, username: str = "") -> str | None:
     return None
 
 
-def user_by_id(store: Store, user_id: int) -> User | None:
-    return next((u for u in store.accounts.list_users() if u.id == user_id), None)
+def user_by_id(accounts: AccountStore, user_id: int) -> User | None:
+    return next((u for u in accounts.list_users() if u.id == user_id), None)
 
 
 def change_password(
@@ -113,15 +114,17 @@ def change_password(
     key = f"passwd|{user_id}"
     wait = retry_after(store.sessions.login_failures(key, now - config.failure_window), config, now)
     if wait is not None:
-        raise AccountError(429, "rate_limited", "Too many wrong passwords: try again later.", wait)
-    user = user_by_id(store, user_id)
+        raise AccountError(
+            429, "rate_limited", _("Too many wrong passwords: try again later."), wait
+        )
+    user = user_by_id(store.accounts, user_id)
     if user is None or not user.is_active:
-        raise AccountError(401, "unauthorized", "Log in again.")
+        raise AccountError(401, "unauthorized", _("Log in again."))
     if not verify_password(user.password_hash, current):
         store.sessions.add_login_failure(key, now)
-        raise AccountError(403, "wrong_password", "The current password is wrong.")
+        raise AccountError(403, "wrong_password", _("The current password is wrong."))
     if new != confirm:
-        raise AccountError(400, "bad_request", "The two new passwords differ.")
+        raise AccountError(400, "bad_request", _("The two new passwords differ."))
     problem = password_problem(new, user.username)
     if problem is None and current == new:
         problem = "The new password is the current one."
@@ -137,25 +140,31 @@ def change_password(
 
 
 def set_active(
-    store: Store, username: str, active: bool, *, actor: str, at: datetime, actor_id: int = 0
+    accounts: AccountStore,
+    username: str,
+    active: bool,
+    *,
+    actor: str,
+    at: datetime,
+    actor_id: int = 0,
 ) -> tuple[User, bool]:
     """(De)activate ``username``; returns (user, whether it changed).
 
     Raises :class:`AccountError`: 404 unknown user, 409 for the caller themself or the
     last active site administrator.
     """
-    user = store.accounts.get_user(username)
+    user = accounts.get_user(username)
     if user is None or user.id is None:
-        raise AccountError(404, "not_found", f"No user {username!r}.")
+        raise AccountError(404, "not_found", _("No user %(username)r.") % {"username": username})
     if not active and user.id == actor_id:
-        raise AccountError(409, "conflict", "You cannot deactivate yourself.")
+        raise AccountError(409, "conflict", _("You cannot deactivate yourself."))
     try:
-        changed = store.accounts.set_user_active(user.id, active, actor=actor, at=at)
+        changed = accounts.set_user_active(user.id, active, actor=actor, at=at)
     except LastAdminError as exc:
         raise AccountError(
-            409, "last_admin", "The last active site administrator cannot be deactivated."
+            409, "last_admin", _("The last active site administrator cannot be deactivated.")
         ) from exc
-    return store.accounts.get_user(username) or user, changed
+    return accounts.get_user(username) or user, changed
 
 
 def users_listing(store: Store) -> list[dict[str, Any]]:

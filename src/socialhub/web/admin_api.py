@@ -14,10 +14,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
+from socialhub.i18n import _
 from socialhub.models import Query, Role, Watchlist, WatchlistMember
 from socialhub.query.lint import lint
 from socialhub.reports.schedule import DEFAULT_SCHEDULES, validate_reports
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
+from socialhub.web.responses import Deleted, QueryList, QueryOut
+from socialhub.web.responses_features import (
+    AlertRouting,
+    MemberList,
+    MemberRole,
+    ReportSchedules,
+    SettingOut,
+    SourceList,
+    WatchlistList,
+    WatchlistOut,
+)
 from socialhub.web.source_health import health_summary
 
 router = APIRouter(prefix="/api")
@@ -56,10 +68,15 @@ def _checked(body: QueryIn) -> None:
     errors = [m for m in lint(body.definition) if m.level == "error"]
     if errors:
         first = errors[0]
-        raise ApiError(400, "query_syntax", f"column {first.column}: {first.message}")
+        raise ApiError(
+            400,
+            "query_syntax",
+            _("column %(column)s: %(message)s")
+            % {"column": first.column, "message": first.message},
+        )
 
 
-@router.get("/workspaces/{slug}/queries", tags=["admin"])
+@router.get("/workspaces/{slug}/queries", response_model=QueryList, tags=["admin"])
 def list_queries(ctx: Admin, request: Request) -> dict[str, Any]:
     return {
         "items": [
@@ -68,13 +85,15 @@ def list_queries(ctx: Admin, request: Request) -> dict[str, Any]:
     }
 
 
-@router.post("/workspaces/{slug}/queries", status_code=201, tags=["admin"])
+@router.post("/workspaces/{slug}/queries", response_model=QueryOut, status_code=201, tags=["admin"])
 def add_query(ctx: Admin, request: Request, body: QueryIn) -> dict[str, Any]:
     """Create a query (refused with the linter's first error)."""
     _checked(body)
     store = store_of(request)
     if any(q.name == body.name for q in store.workspaces.list_queries(ctx.workspace_id)):
-        raise ApiError(409, "conflict", f"A query is already named {body.name!r}.")
+        raise ApiError(
+            409, "conflict", _("A query is already named %(name)r.") % {"name": body.name}
+        )
     q = store.workspaces.upsert_query(
         Query(ctx.workspace_id, body.name, body.definition, body.description, body.enabled)
     )
@@ -91,11 +110,13 @@ def _own_query(ctx: WorkspaceContext, request: Request, query_id: int) -> Query:
         None,
     )
     if found is None:
-        raise ApiError(404, "not_found", f"No query {query_id} in this workspace.")
+        raise ApiError(
+            404, "not_found", _("No query %(query_id)s in this workspace.") % {"query_id": query_id}
+        )
     return found
 
 
-@router.put("/workspaces/{slug}/queries/{query_id}", tags=["admin"])
+@router.put("/workspaces/{slug}/queries/{query_id}", response_model=QueryOut, tags=["admin"])
 def update_query(ctx: Admin, request: Request, query_id: RowId, body: QueryIn) -> dict[str, Any]:
     _checked(body)
     old = _own_query(ctx, request, query_id)
@@ -103,18 +124,20 @@ def update_query(ctx: Admin, request: Request, query_id: RowId, body: QueryIn) -
     if body.name != old.name and any(
         q.name == body.name for q in store.workspaces.list_queries(ctx.workspace_id)
     ):
-        raise ApiError(409, "conflict", f"A query is already named {body.name!r}.")
+        raise ApiError(
+            409, "conflict", _("A query is already named %(name)r.") % {"name": body.name}
+        )
     q = store.workspaces.upsert_query(
         Query(ctx.workspace_id, body.name, body.definition, body.description, body.enabled, old.id)
     )
     return _query_json(q)
 
 
-@router.delete("/workspaces/{slug}/queries/{query_id}", tags=["admin"])
-def delete_query(ctx: Admin, request: Request, query_id: RowId) -> dict[str, Any]:
+@router.delete("/workspaces/{slug}/queries/{query_id}", response_model=Deleted, tags=["admin"])
+def delete_query(ctx: Admin, request: Request, query_id: RowId) -> Deleted:
     _own_query(ctx, request, query_id)
     store_of(request).workspaces.delete_query(query_id)
-    return {"deleted": query_id}
+    return Deleted(deleted=query_id)
 
 
 # -- watchlists ---------------------------------------------------------------------------
@@ -133,7 +156,7 @@ def _watchlist_json(w: Watchlist) -> dict[str, Any]:
     }
 
 
-@router.get("/workspaces/{slug}/watchlists", tags=["admin"])
+@router.get("/workspaces/{slug}/watchlists", response_model=WatchlistList, tags=["admin"])
 def list_watchlists(ctx: Admin, request: Request) -> dict[str, Any]:
     found = store_of(request).workspaces.list_watchlists(ctx.workspace_id)
     return {"items": [_watchlist_json(w) for w in found]}
@@ -176,7 +199,7 @@ def members_from_csv(text: str, default_type: str) -> list[WatchlistMember]:
     return out
 
 
-@router.post("/workspaces/{slug}/watchlists", tags=["admin"])
+@router.post("/workspaces/{slug}/watchlists", response_model=WatchlistOut, tags=["admin"])
 def import_watchlist(ctx: Admin, request: Request, body: WatchlistCsvIn) -> dict[str, Any]:
     """Create or replace a watchlist from CSV (admin)."""
     members = members_from_csv(body.csv, body.list_type)
@@ -186,13 +209,19 @@ def import_watchlist(ctx: Admin, request: Request, body: WatchlistCsvIn) -> dict
     return _watchlist_json(w)
 
 
-@router.delete("/workspaces/{slug}/watchlists/{watchlist_id}", tags=["admin"])
-def delete_watchlist(ctx: Admin, request: Request, watchlist_id: RowId) -> dict[str, Any]:
+@router.delete(
+    "/workspaces/{slug}/watchlists/{watchlist_id}", response_model=Deleted, tags=["admin"]
+)
+def delete_watchlist(ctx: Admin, request: Request, watchlist_id: RowId) -> Deleted:
     store = store_of(request)
     if not any(w.id == watchlist_id for w in store.workspaces.list_watchlists(ctx.workspace_id)):
-        raise ApiError(404, "not_found", f"No watchlist {watchlist_id} in this workspace.")
+        raise ApiError(
+            404,
+            "not_found",
+            _("No watchlist %(watchlist_id)s in this workspace.") % {"watchlist_id": watchlist_id},
+        )
     store.workspaces.delete_watchlist(watchlist_id)
-    return {"deleted": watchlist_id}
+    return Deleted(deleted=watchlist_id)
 
 
 # -- settings: alert routing, report schedules, sources -----------------------------------
@@ -236,7 +265,7 @@ def _setting(ctx: WorkspaceContext, request: Request, key: str) -> Any:
     return store_of(request).workspaces.get_workspace_settings(ctx.workspace_id).get(key)
 
 
-@router.get("/workspaces/{slug}/settings/alerts", tags=["admin"])
+@router.get("/workspaces/{slug}/settings/alerts", response_model=AlertRouting, tags=["admin"])
 def get_alert_routing(ctx: Admin, request: Request) -> dict[str, Any]:
     """Notification routes and minimum severity, and the detectors' tuning."""
     tuning = store_of(request).alerts.list_tuning(ctx.workspace_id)
@@ -256,15 +285,15 @@ def get_alert_routing(ctx: Admin, request: Request) -> dict[str, Any]:
     }
 
 
-@router.put("/workspaces/{slug}/settings/alerts", tags=["admin"])
-def set_alert_routing(ctx: Admin, request: Request, body: SettingIn) -> dict[str, Any]:
+@router.put("/workspaces/{slug}/settings/alerts", response_model=SettingOut, tags=["admin"])
+def set_alert_routing(ctx: Admin, request: Request, body: SettingIn) -> SettingOut:
     if body.value is not None and (problems := validate_alerts(body.value)):
         raise ApiError(400, "invalid_setting", "; ".join(problems))
     store_of(request).workspaces.set_workspace_setting(ctx.workspace_id, ALERTS_SETTING, body.value)
-    return {"value": body.value}
+    return SettingOut(value=body.value)
 
 
-@router.get("/workspaces/{slug}/settings/reports", tags=["admin"])
+@router.get("/workspaces/{slug}/settings/reports", response_model=ReportSchedules, tags=["admin"])
 def get_reports(ctx: Admin, request: Request) -> dict[str, Any]:
     """Report schedules (``default`` when the workspace has none) and recent reports."""
     value = _setting(ctx, request, REPORTS_SETTING)
@@ -287,17 +316,17 @@ def get_reports(ctx: Admin, request: Request) -> dict[str, Any]:
     }
 
 
-@router.put("/workspaces/{slug}/settings/reports", tags=["admin"])
-def set_reports(ctx: Admin, request: Request, body: SettingIn) -> dict[str, Any]:
+@router.put("/workspaces/{slug}/settings/reports", response_model=SettingOut, tags=["admin"])
+def set_reports(ctx: Admin, request: Request, body: SettingIn) -> SettingOut:
     if body.value is not None and (problems := validate_reports(body.value)):
         raise ApiError(400, "invalid_setting", "; ".join(problems))
     store_of(request).workspaces.set_workspace_setting(
         ctx.workspace_id, REPORTS_SETTING, body.value
     )
-    return {"value": body.value}
+    return SettingOut(value=body.value)
 
 
-@router.get("/workspaces/{slug}/sources", tags=["admin"])
+@router.get("/workspaces/{slug}/sources", response_model=SourceList, tags=["admin"])
 def sources(ctx: Admin, request: Request) -> dict[str, Any]:
     """Configured sources (hub and workspace) with the health each coordinator last
     recorded (``null``: none recorded yet; nothing is made up)."""
@@ -327,7 +356,7 @@ def sources(ctx: Admin, request: Request) -> dict[str, Any]:
 # -- members ------------------------------------------------------------------------------
 
 
-@router.get("/workspaces/{slug}/members", tags=["admin"])
+@router.get("/workspaces/{slug}/members", response_model=MemberList, tags=["admin"])
 def members(ctx: Admin, request: Request) -> dict[str, Any]:
     store = store_of(request)
     users = {u.id: u for u in store.accounts.list_users()}
@@ -350,8 +379,8 @@ class MemberIn(BaseModel):
     role: Role | None = Field(description="The role in this workspace; null removes it.")
 
 
-@router.put("/workspaces/{slug}/members/{username}", tags=["admin"])
-def set_member(ctx: Admin, request: Request, username: str, body: MemberIn) -> dict[str, Any]:
+@router.put("/workspaces/{slug}/members/{username}", response_model=MemberRole, tags=["admin"])
+def set_member(ctx: Admin, request: Request, username: str, body: MemberIn) -> MemberRole:
     """Change a member's role here or remove it (workspace admin); give any existing user
     a role here (site administrators only).
 
@@ -368,15 +397,22 @@ def set_member(ctx: Admin, request: Request, username: str, body: MemberIn) -> d
         raise ApiError(
             403,
             "forbidden",
-            f"{username!r} is not a member of this workspace; only a site administrator "
-            "can add a user to a workspace.",
+            _(
+                "%(username)r is not a member of this workspace; only a site administrator "
+                "can add a user to a workspace."
+            )
+            % {"username": username},
         )
     if user is None or user.id is None:
-        raise ApiError(404, "not_found", f"No user {username!r} (create users with the CLI).")
+        raise ApiError(
+            404,
+            "not_found",
+            _("No user %(username)r (create users with the CLI).") % {"username": username},
+        )
     if user.id == ctx.principal.user.id and body.role != Role.ADMIN:
-        raise ApiError(409, "conflict", "You cannot take your own admin role away.")
+        raise ApiError(409, "conflict", _("You cannot take your own admin role away."))
     if body.role is None:
         store.accounts.remove_membership(ctx.workspace_id, user.id)
     else:
         store.accounts.set_membership(ctx.workspace_id, user.id, body.role)
-    return {"username": username, "role": body.role.value if body.role else None}
+    return MemberRole(username=username, role=body.role.value if body.role else None)

@@ -12,9 +12,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
+from socialhub.i18n import N_, _
 from socialhub.reports.schedule import Schedule, validate_reports
 from socialhub.web.access import WorkspaceContext, workspace
 from socialhub.web.admin_api import SettingIn, validate_alerts
+from socialhub.web.responses_features import AlertsPreview, Problems, ReportsPreview
 from socialhub.web.series import zone
 from socialhub.web.wall_layout import validate_walls
 
@@ -22,19 +24,31 @@ router = APIRouter(prefix="/api")
 Admin = Annotated[WorkspaceContext, Depends(workspace("workspace.admin"))]
 
 
+CHANNEL_NAMES = {"inapp": N_("inapp"), "email": N_("email"), "webhook": N_("webhook")}
+
+
 def _severity_words(n: int) -> str:
-    return "every alert" if n <= 1 else f"alerts of severity {n} and above"
+    if n <= 1:
+        return _("every alert")
+    return _("alerts of severity %(n)s and above") % {"n": n}
 
 
 def alert_routing_lines(value: Any) -> list[str]:
-    """The routing in sentences (``value`` already valid)."""
+    """The routing in sentences (``value`` already valid), in the request's language."""
     if value is None:
-        return ["No routing: alerts are recorded and shown in the app only."]
-    lines = [f"Recorded: {_severity_words(int(value.get('min_severity', 1)))}."]
+        return [_("No routing: alerts are recorded and shown in the app only.")]
+    lines = [
+        _("Recorded: %(what)s.") % {"what": _severity_words(int(value.get("min_severity", 1)))}
+    ]
     for r in value.get("routes", []):
-        who = ", ".join(r["channels"])
-        only = f" from {', '.join(r['detectors'])}" if r.get("detectors") else ""
-        lines.append(f"Sent to {who}: {_severity_words(int(r.get('min_severity', 1)))}{only}.")
+        who = ", ".join(_(CHANNEL_NAMES.get(c, c)) for c in r["channels"])
+        what = _severity_words(int(r.get("min_severity", 1)))
+        if r.get("detectors"):
+            what = _("%(what)s from %(detectors)s") % {
+                "what": what,
+                "detectors": ", ".join(r["detectors"]),
+            }
+        lines.append(_("Sent to %(who)s: %(what)s.") % {"who": who, "what": what})
     return lines
 
 
@@ -48,25 +62,31 @@ def next_runs(value: Any, tz: str, now: datetime, count: int = 3) -> dict[str, l
     return out
 
 
-@router.post("/workspaces/{slug}/settings/alerts/preview", tags=["admin"])
-def preview_alerts(ctx: Admin, body: SettingIn) -> dict[str, Any]:
+@router.post(
+    "/workspaces/{slug}/settings/alerts/preview", response_model=AlertsPreview, tags=["admin"]
+)
+def preview_alerts(ctx: Admin, body: SettingIn) -> AlertsPreview:
     """Problems of a draft alert routing, or what it would do in plain words."""
     problems = [] if body.value is None else validate_alerts(body.value)
-    return {"problems": problems, "lines": [] if problems else alert_routing_lines(body.value)}
+    return AlertsPreview(
+        problems=problems, lines=[] if problems else alert_routing_lines(body.value)
+    )
 
 
-@router.post("/workspaces/{slug}/settings/reports/preview", tags=["admin"])
-def preview_reports(ctx: Admin, request: Request, body: SettingIn) -> dict[str, Any]:
+@router.post(
+    "/workspaces/{slug}/settings/reports/preview", response_model=ReportsPreview, tags=["admin"]
+)
+def preview_reports(ctx: Admin, request: Request, body: SettingIn) -> ReportsPreview:
     """Problems of draft report schedules, or their next runs (workspace time zone)."""
     problems = [] if body.value is None else validate_reports(body.value)
     if problems:
-        return {"problems": problems, "next_runs": {}}
+        return ReportsPreview(problems=problems, next_runs={})
     value = body.value if body.value is not None else [{"name": "press-digest"}]
     now = request.app.state.auth.clock()
-    return {"problems": [], "next_runs": next_runs(value, ctx.workspace.timezone, now)}
+    return ReportsPreview(problems=[], next_runs=next_runs(value, ctx.workspace.timezone, now))
 
 
-@router.post("/workspaces/{slug}/walls/preview", tags=["admin"])
-def preview_walls(ctx: Admin, body: SettingIn) -> dict[str, Any]:
+@router.post("/workspaces/{slug}/walls/preview", response_model=Problems, tags=["admin"])
+def preview_walls(ctx: Admin, body: SettingIn) -> Problems:
     """Problems of draft wall layouts (the form draws the screens itself)."""
-    return {"problems": validate_walls(body.value) if body.value is not None else []}
+    return Problems(problems=validate_walls(body.value) if body.value is not None else [])

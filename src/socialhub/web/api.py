@@ -15,12 +15,15 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from socialhub.alerts import render
 from socialhub.alerts.manager import AlertManager, AlertStateError
 from socialhub.analytics.share_of_voice import SETTING as SOV_SETTING
 from socialhub.analytics.share_of_voice import Compared, compared_queries
+from socialhub.i18n import _
 from socialhub.models import Mention, utcnow
+from socialhub.records.alerts import Alert
 from socialhub.serialize import mention_to_dict
-from socialhub.store.base import Store
+from socialhub.store.base import DashboardStore, WorkspaceStore
 from socialhub.store.dashboard import FACET_FIELDS
 from socialhub.store.extent import mention_extent
 from socialhub.web.access import (
@@ -37,6 +40,20 @@ from socialhub.web.live_scope import (
     WorkspaceScope,
     member_still_allowed,
     mention_filter,
+)
+from socialhub.web.responses import (
+    AlertList,
+    AlertOut,
+    AuthorList,
+    Extent,
+    Facets,
+    MentionCount,
+    MentionPage,
+    SentimentOut,
+    ShareOfVoice,
+    VolumeOut,
+    WorkspaceList,
+    WorkspaceOut,
 )
 from socialhub.web.series import Buckets, auto_interval
 
@@ -61,7 +78,9 @@ def _time(value: str | None, name: str) -> datetime | None:
     try:
         t = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+"))
     except ValueError as exc:
-        raise ApiError(400, "bad_request", f"{name}: not an ISO 8601 date-time") from exc
+        raise ApiError(
+            400, "bad_request", _("%(name)s: not an ISO 8601 date-time") % {"name": name}
+        ) from exc
     return t if t.tzinfo else t.replace(tzinfo=UTC)  # naive times are UTC, like storage
 
 
@@ -69,7 +88,7 @@ def window(since: str | None, until: str | None) -> tuple[datetime, datetime]:
     end = _time(until, "until") or utcnow()
     start = _time(since, "since") or end - timedelta(days=7)
     if end <= start:
-        raise ApiError(400, "bad_request", "until must be after since")
+        raise ApiError(400, "bad_request", _("until must be after since"))
     return start, end
 
 
@@ -100,9 +119,9 @@ def _filters(q: str | None, platform: str | None, lang: str | None) -> str | Non
 # -- workspaces ---------------------------------------------------------------------------
 
 
-def workspaces_of(store: Store, who: Principal) -> list[dict[str, Any]]:
+def workspaces_of(workspaces: WorkspaceStore, who: Principal) -> list[dict[str, Any]]:
     out = []
-    for ws in store.workspaces.list_workspaces():
+    for ws in workspaces.list_workspaces():
         role = who.role_in(ws.id or 0)
         if role is not None:
             out.append(
@@ -111,13 +130,13 @@ def workspaces_of(store: Store, who: Principal) -> list[dict[str, Any]]:
     return out
 
 
-@router.get("/workspaces", tags=["workspaces"])
+@router.get("/workspaces", response_model=WorkspaceList, tags=["workspaces"])
 def list_workspaces(request: Request, who: Principal = Depends(principal)) -> dict[str, Any]:
     """The workspaces the caller can see, with their role in each."""
-    return {"items": workspaces_of(store_of(request), who)}
+    return {"items": workspaces_of(store_of(request).workspaces, who)}
 
 
-@router.get("/workspaces/{slug}", tags=["workspaces"])
+@router.get("/workspaces/{slug}", response_model=WorkspaceOut, tags=["workspaces"])
 def get_workspace(ctx: View, request: Request) -> dict[str, Any]:
     store = store_of(request)
     queries = store.workspaces.list_queries(ctx.workspace_id)
@@ -137,7 +156,7 @@ def get_workspace(ctx: View, request: Request) -> dict[str, Any]:
 # -- mentions -----------------------------------------------------------------------------
 
 
-@router.get("/workspaces/{slug}/mentions", tags=["mentions"])
+@router.get("/workspaces/{slug}/mentions", response_model=MentionPage, tags=["mentions"])
 def mentions(
     ctx: View,
     request: Request,
@@ -163,20 +182,20 @@ def mentions(
     return {"items": [mention_json(m) for m in found], "next_cursor": next_cursor}
 
 
-@router.get("/workspaces/{slug}/count", tags=["mentions"])
+@router.get("/workspaces/{slug}/count", response_model=MentionCount, tags=["mentions"])
 def count(
     ctx: View, request: Request, q: Q = None, since: Since = None, until: Until = None
-) -> dict[str, Any]:
+) -> MentionCount:
     n = store_of(request).mentions.count(
         q or None,
         workspace_id=ctx.workspace_id,
         since=_time(since, "since"),
         until=_time(until, "until"),
     )
-    return {"count": n}
+    return MentionCount(count=n)
 
 
-@router.get("/workspaces/{slug}/facets", tags=["mentions"])
+@router.get("/workspaces/{slug}/facets", response_model=Facets, tags=["mentions"])
 def facets(
     ctx: View,
     request: Request,
@@ -190,11 +209,11 @@ def facets(
     """Counts per platform, language and sentiment; each facet ignores its own filter so
     the other values stay visible."""
     t0, t1 = _time(since, "since"), _time(until, "until")
-    return sql_facets(store_of(request), ctx, q, t0, t1, platform, lang, sentiment)
+    return sql_facets(store_of(request).dashboard, ctx, q, t0, t1, platform, lang, sentiment)
 
 
 def sql_facets(
-    store: Store,
+    dashboard: DashboardStore,
     ctx: WorkspaceContext,
     q: str | None,
     since: datetime | None,
@@ -209,7 +228,7 @@ def sql_facets(
     out: dict[str, Any] = {}
     for field in FACET_FIELDS:
         others = {k: (None if k == field else v) for k, v in chosen.items()}
-        rows = store.dashboard.facet_counts(
+        rows = dashboard.facet_counts(
             field,
             _filters(q, others["platform"], others["lang"]),
             workspace_id=ctx.workspace_id,
@@ -228,14 +247,14 @@ Interval = Annotated[
 ]
 
 
-@router.get("/workspaces/{slug}/volume", tags=["series"])
+@router.get("/workspaces/{slug}/volume", response_model=VolumeOut, tags=["series"])
 def volume(
     ctx: View, request: Request, since: Since = None, until: Until = None, interval: Interval = None
 ) -> dict[str, Any]:
     """Mentions per bucket for each query of the workspace (local time zone)."""
     store = store_of(request)
     b = _buckets(ctx, since, until, interval)
-    _, end = window(since, until)
+    _start, end = window(since, until)
     per_query: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for qid, slot, n in store.dashboard.query_volume_slots(ctx.workspace_id, b.starts[0], end):
         per_query[qid].append((slot, n))
@@ -251,13 +270,13 @@ def volume(
     }
 
 
-@router.get("/workspaces/{slug}/sentiment", tags=["series"])
+@router.get("/workspaces/{slug}/sentiment", response_model=SentimentOut, tags=["series"])
 def sentiment_series(
     ctx: View, request: Request, since: Since = None, until: Until = None, interval: Interval = None
 ) -> dict[str, Any]:
     """Mentions per bucket and sentiment label (``none``: not analysed)."""
     b = _buckets(ctx, since, until, interval)
-    _, end = window(since, until)
+    _start, end = window(since, until)
     per_label: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for label, slot, n in store_of(request).dashboard.sentiment_slots(
         ctx.workspace_id, b.starts[0], end
@@ -271,7 +290,7 @@ def sentiment_series(
     }
 
 
-@router.get("/workspaces/{slug}/share-of-voice", tags=["series"])
+@router.get("/workspaces/{slug}/share-of-voice", response_model=ShareOfVoice, tags=["series"])
 def share_of_voice(
     ctx: View,
     request: Request,
@@ -291,7 +310,7 @@ def share_of_voice(
     store = store_of(request)
     start, end = window(since, until)
     totals: dict[int, int] = defaultdict(int)
-    for qid, _, n in store.dashboard.query_volume_slots(ctx.workspace_id, start, end):
+    for qid, _slot, n in store.dashboard.query_volume_slots(ctx.workspace_id, start, end):
         totals[qid] += n
     all_queries = store.workspaces.list_queries(ctx.workspace_id)
     if queries:
@@ -313,18 +332,18 @@ def share_of_voice(
     return {"configured": bool(chosen), "total": total, "items": items}
 
 
-@router.get("/workspaces/{slug}/extent", tags=["series"])
-def extent(ctx: View, request: Request) -> dict[str, Any]:
+@router.get("/workspaces/{slug}/extent", response_model=Extent, tags=["series"])
+def extent(ctx: View, request: Request) -> Extent:
     """The first and last mention of the workspace (null when it has none): where the data is."""
     ends = mention_extent(store_of(request).db, ctx.workspace_id)  # type: ignore[attr-defined]
-    return {
-        "first": ends[0].isoformat() if ends else None,
-        "last": ends[1].isoformat() if ends else None,
-        "timezone": ctx.workspace.timezone,
-    }
+    return Extent(
+        first=ends[0].isoformat() if ends else None,
+        last=ends[1].isoformat() if ends else None,
+        timezone=ctx.workspace.timezone,
+    )
 
 
-@router.get("/workspaces/{slug}/authors", tags=["series"])
+@router.get("/workspaces/{slug}/authors", response_model=AuthorList, tags=["series"])
 def top_authors(
     ctx: View,
     request: Request,
@@ -350,7 +369,7 @@ AlertState = Annotated[
 ]
 
 
-@router.get("/workspaces/{slug}/alerts", tags=["alerts"])
+@router.get("/workspaces/{slug}/alerts", response_model=AlertList, tags=["alerts"])
 def alerts(
     ctx: View,
     request: Request,
@@ -387,10 +406,17 @@ def alerts(
         and (end is None or a.last_t < end)
     ]
     return {
-        "items": [a.to_dict() for a in kept[:limit]],
+        "items": [alert_json(a) for a in kept[:limit]],
         "total": len(kept),
         "detectors": detectors,
     }
+
+
+def alert_json(alert: Alert) -> dict[str, Any]:
+    """An alert as stored, plus ``display_title``: its title in the request's language."""
+    data = alert.to_dict()
+    data["display_title"] = render.title(alert)
+    return data
 
 
 class ResolveIn(BaseModel):
@@ -403,7 +429,9 @@ def _alert_action(
     store = store_of(request)
     alert = store.alerts.get_alert(alert_id)
     if alert is None or alert.workspace_id != ctx.workspace_id:
-        raise ApiError(404, "not_found", f"No alert {alert_id} in this workspace.")
+        raise ApiError(
+            404, "not_found", _("No alert %(alert_id)s in this workspace.") % {"alert_id": alert_id}
+        )
     manager = AlertManager(store)
     by = ctx.principal.user.username
     now = request.app.state.auth.clock()
@@ -414,16 +442,18 @@ def _alert_action(
             done = manager.resolve(alert_id, by, at=now, note=note)
     except AlertStateError as exc:
         raise ApiError(409, "conflict", str(exc)) from exc
-    return done.to_dict()
+    return alert_json(done)
 
 
-@router.post("/workspaces/{slug}/alerts/{alert_id}/ack", tags=["alerts"])
+@router.post("/workspaces/{slug}/alerts/{alert_id}/ack", response_model=AlertOut, tags=["alerts"])
 def ack_alert(ctx: Triage, request: Request, alert_id: RowId) -> dict[str, Any]:
     """Acknowledge an open alert (admin, analyst)."""
     return _alert_action(ctx, request, alert_id, None)
 
 
-@router.post("/workspaces/{slug}/alerts/{alert_id}/resolve", tags=["alerts"])
+@router.post(
+    "/workspaces/{slug}/alerts/{alert_id}/resolve", response_model=AlertOut, tags=["alerts"]
+)
 def resolve_alert(
     ctx: Triage, request: Request, alert_id: RowId, body: ResolveIn | None = None
 ) -> dict[str, Any]:
@@ -449,7 +479,7 @@ def live(
     (logout, deactivation, role removed)."""
     store = store_of(request)
     keep = mention_filter(
-        store, ctx.workspace_id, q=q, platform=platform, lang=lang, sentiment=sentiment
+        store.workspaces, ctx.workspace_id, q=q, platform=platform, lang=lang, sentiment=sentiment
     )
     allowed = member_still_allowed(store, ctx.principal, ctx.workspace_id, request.app.state.auth)
     return live_stream(request, WorkspaceScope(store, ctx.workspace_id, allowed, keep))

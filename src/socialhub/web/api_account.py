@@ -8,9 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from socialhub.i18n import _
 from socialhub.web.access import ApiError, principal, session_only, site_admin, store_of
 from socialhub.web.api import RowId, workspaces_of
 from socialhub.web.auth import Principal, create_token
+from socialhub.web.responses import MeOut, NewToken, QuarantineList, Revoked, StatsOut, TokenList
 
 router = APIRouter(prefix="/api")
 
@@ -18,7 +20,7 @@ router = APIRouter(prefix="/api")
 # -- the caller -------------------------------------------------------------------------
 
 
-@router.get("/me", tags=["account"])
+@router.get("/me", response_model=MeOut, tags=["account"])
 def me(request: Request, who: Principal = Depends(principal)) -> dict[str, Any]:
     """The caller, their workspaces and roles, and the CSRF token of their session."""
     store = store_of(request)
@@ -27,7 +29,7 @@ def me(request: Request, who: Principal = Depends(principal)) -> dict[str, Any]:
         "name": who.user.name,
         "site_admin": who.site_admin,
         "via": who.via,
-        "workspaces": workspaces_of(store, who),
+        "workspaces": workspaces_of(store.workspaces, who),
         "csrf_token": who.session.csrf_token if who.session else None,
     }
 
@@ -36,13 +38,13 @@ class TokenIn(BaseModel):
     name: str = Field(min_length=1, max_length=100, description="What script uses it.")
 
 
-@router.get("/me/tokens", tags=["account"])
+@router.get("/me/tokens", response_model=TokenList, tags=["account"])
 def list_tokens(request: Request, who: Principal = Depends(principal)) -> dict[str, Any]:
     tokens = store_of(request).sessions.list_api_tokens(who.user_id)
     return {"items": [t.to_dict() for t in tokens]}
 
 
-@router.post("/me/tokens", status_code=201, tags=["account"])
+@router.post("/me/tokens", response_model=NewToken, status_code=201, tags=["account"])
 def add_token(
     body: TokenIn, request: Request, who: Principal = Depends(session_only)
 ) -> dict[str, Any]:
@@ -53,24 +55,24 @@ def add_token(
     return {"token": value, **record.to_dict()}
 
 
-@router.delete("/me/tokens/{token_id}", tags=["account"])
-def revoke_token(
-    token_id: RowId, request: Request, who: Principal = Depends(principal)
-) -> dict[str, Any]:
+@router.delete("/me/tokens/{token_id}", response_model=Revoked, tags=["account"])
+def revoke_token(token_id: RowId, request: Request, who: Principal = Depends(principal)) -> Revoked:
     if not store_of(request).sessions.revoke_api_token(
         who.user_id, token_id, request.app.state.auth.clock()
     ):
-        raise ApiError(404, "not_found", f"No live token {token_id} of yours.")
-    return {"revoked": token_id}
+        raise ApiError(
+            404, "not_found", _("No live token %(token_id)s of yours.") % {"token_id": token_id}
+        )
+    return Revoked(revoked=token_id)
 
 
 # -- site administration ------------------------------------------------------------------
 
 
-@router.get("/quarantine", tags=["admin"])
+@router.get("/quarantine", response_model=QuarantineList, tags=["admin"])
 def quarantine(
     request: Request,
-    _: Principal = Depends(site_admin),
+    _admin: Principal = Depends(site_admin),
     source: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
@@ -93,14 +95,14 @@ def quarantine(
     }
 
 
-@router.get("/stats", tags=["admin"])
-def stats(request: Request, _: Principal = Depends(site_admin)) -> dict[str, Any]:
+@router.get("/stats", response_model=StatsOut, tags=["admin"])
+def stats(request: Request, _: Principal = Depends(site_admin)) -> StatsOut:
     """Store totals, live clients and pipeline counters (site administrators only)."""
     store = store_of(request)
     pipeline = request.app.state.stats
-    return {
-        "mentions": store.mentions.count(),
-        "quarantined": store.sources.count_quarantine(),
-        "live_clients": request.app.state.live.clients,
-        "pipeline": pipeline.as_dict() if pipeline is not None else None,
-    }
+    return StatsOut(
+        mentions=store.mentions.count(),
+        quarantined=store.sources.count_quarantine(),
+        live_clients=request.app.state.live.clients,
+        pipeline=pipeline.as_dict() if pipeline is not None else None,
+    )

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from socialhub.i18n import _
 from socialhub.web.access import ApiError, principal, site_admin, store_of
 from socialhub.web.accounts import (
     MAX_PASSWORD,
@@ -18,6 +19,7 @@ from socialhub.web.accounts import (
     users_listing,
 )
 from socialhub.web.auth import Principal
+from socialhub.web.responses import PasswordChanged, UserActive, UserEventList, UserList
 
 router = APIRouter(prefix="/api")
 
@@ -34,10 +36,10 @@ class PasswordIn(BaseModel):
     new_password: str = Field(max_length=MAX_PASSWORD * 2, description="At least 10 characters.")
 
 
-@router.post("/me/password", tags=["account"])
+@router.post("/me/password", response_model=PasswordChanged, tags=["account"])
 async def set_password(
     body: PasswordIn, request: Request, who: Principal = Depends(principal)
-) -> dict[str, Any]:
+) -> PasswordChanged:
     """Change the caller's password (the current one is required). Every other session
     of the caller ends; 429 with ``Retry-After`` after too many wrong current passwords."""
     try:
@@ -53,20 +55,20 @@ async def set_password(
         )
     except AccountError as exc:
         raise api_error(exc) from exc
-    return {"changed": True, "sessions_ended": ended}
+    return PasswordChanged(changed=True, sessions_ended=ended)
 
 
-@router.get("/users", tags=["admin"])
+@router.get("/users", response_model=UserList, tags=["admin"])
 def list_users(request: Request, _: Principal = Depends(site_admin)) -> dict[str, Any]:
     """Every user (site administrators only)."""
     return {"items": users_listing(store_of(request))}
 
 
-def _set_active(request: Request, who: Principal, username: str, active: bool) -> dict[str, Any]:
+def _set_active(request: Request, who: Principal, username: str, active: bool) -> UserActive:
     store = store_of(request)
     try:
         user, changed = set_active(
-            store,
+            store.accounts,
             username,
             active,
             actor=who.user.username,
@@ -75,30 +77,30 @@ def _set_active(request: Request, who: Principal, username: str, active: bool) -
         )
     except AccountError as exc:
         raise api_error(exc) from exc
-    return {"username": user.username, "active": user.is_active, "changed": changed}
+    return UserActive(username=user.username, active=user.is_active, changed=changed)
 
 
-@router.post("/users/{username}/deactivate", tags=["admin"])
+@router.post("/users/{username}/deactivate", response_model=UserActive, tags=["admin"])
 def deactivate(
     username: Username, request: Request, who: Principal = Depends(site_admin)
-) -> dict[str, Any]:
+) -> UserActive:
     """Deactivate a user: no login any more, their sessions end and their API tokens are
     revoked at once. 409 for yourself or the last active site administrator."""
     return _set_active(request, who, username, False)
 
 
-@router.post("/users/{username}/activate", tags=["admin"])
+@router.post("/users/{username}/activate", response_model=UserActive, tags=["admin"])
 def activate(
     username: Username, request: Request, who: Principal = Depends(site_admin)
-) -> dict[str, Any]:
+) -> UserActive:
     """Reactivate a user (they log in again; revoked tokens stay revoked)."""
     return _set_active(request, who, username, True)
 
 
-@router.get("/users/events", tags=["admin"])
+@router.get("/users/events", response_model=UserEventList, tags=["admin"])
 def user_events(
     request: Request,
-    _: Principal = Depends(site_admin),
+    _admin: Principal = Depends(site_admin),
     username: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
@@ -109,7 +111,7 @@ def user_events(
     if username is not None:
         user = store.accounts.get_user(username)
         if user is None or user.id is None:
-            raise ApiError(404, "not_found", f"No user {username!r}.")
+            raise ApiError(404, "not_found", _("No user %(username)r.") % {"username": username})
         user_id = user.id
     events = store.accounts.list_user_events(user_id, limit)
     return {"items": [e.to_dict() for e in events]}

@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from socialhub import __version__
+from socialhub.i18n import _
 from socialhub.legal.desk import LegalConfig
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.store.base import Store
@@ -34,6 +35,7 @@ from socialhub.web import (
     explore,
     explore_groups,
     legal_web,
+    locale_web,
     pages,
     pages_users,
     pages_workspace,
@@ -45,6 +47,7 @@ from socialhub.web import (
 from socialhub.web.access import ApiError
 from socialhub.web.bootstrap import ensure_admin
 from socialhub.web.live import LiveFeed
+from socialhub.web.locale_web import LocaleMiddleware
 from socialhub.web.security import AuthConfig
 
 FRONTEND = Path(__file__).parent / "frontend"
@@ -88,7 +91,7 @@ def create_app(
     app.state.engagement = engagement
     app.state.echarts = ECHARTS if (ECHARTS / "echarts.min.js").is_file() else None
     if bootstrap_admin:
-        ensure_admin(store)
+        ensure_admin(store.accounts)
     app.mount("/static", StaticFiles(packages=[("socialhub.web", "static")]), name="static")
     if app.state.echarts is not None:
         app.mount("/vendor/echarts", StaticFiles(directory=ECHARTS), name="echarts")
@@ -113,6 +116,7 @@ def create_app(
         engage_pages,
         stories_web,
         warroom_web,
+        locale_web,
     ):
         app.include_router(extra.router)
     _errors(app)
@@ -134,6 +138,7 @@ def create_app(
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
+    app.add_middleware(LocaleMiddleware)  # outermost: every request has its locale
     return app
 
 
@@ -149,7 +154,9 @@ def _error(request: Request, status: int, error: str, message: str, **extra: Any
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-    return pages.render("error.html", status, title=f"Error {status}", message=message)
+    return pages.render(
+        "error.html", status, title=_("Error %(status)s") % {"status": status}, message=message
+    )
 
 
 def _errors(app: FastAPI) -> None:

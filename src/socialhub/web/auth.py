@@ -13,9 +13,10 @@ from datetime import datetime
 from functools import cache
 
 from socialhub.config.passwords import hash_password, needs_rehash, verify_password
+from socialhub.i18n import _
 from socialhub.models import Role, User
 from socialhub.records.sessions import ApiToken, WebSession
-from socialhub.store.base import Store
+from socialhub.store.base import AccountStore, Store
 from socialhub.web.security import (
     AuthConfig,
     digest,
@@ -67,15 +68,15 @@ class LoginError(Exception):
         self.retry_after = retry_after
 
 
-def _principal(store: Store, user: User, via: str) -> Principal:
+def _principal(accounts: AccountStore, user: User, via: str) -> Principal:
     assert user.id is not None
-    roles = {m.workspace_id: m.role for m in store.accounts.list_memberships(user_id=user.id)}
-    return Principal(user, user.id in store.accounts.site_admin_ids(), roles, via)
+    roles = {m.workspace_id: m.role for m in accounts.list_memberships(user_id=user.id)}
+    return Principal(user, user.id in accounts.site_admin_ids(), roles, via)
 
 
-def _user_by_id(store: Store, user_id: int) -> User | None:
+def _user_by_id(accounts: AccountStore, user_id: int) -> User | None:
     # The protocol looks users up by name; the web has an id (a handful of users).
-    return next((u for u in store.accounts.list_users() if u.id == user_id), None)
+    return next((u for u in accounts.list_users() if u.id == user_id), None)
 
 
 def from_session(
@@ -91,13 +92,13 @@ def from_session(
     ):
         store.sessions.delete_session(session.id_hash)
         return None
-    user = _user_by_id(store, session.user_id)
+    user = _user_by_id(store.accounts, session.user_id)
     if user is None or not user.is_active:
         store.sessions.delete_session(session.id_hash)
         return None
     if now - session.last_seen_at > config.touch_every:
         store.sessions.touch_session(session.id_hash, now)
-    principal = _principal(store, user, "session")
+    principal = _principal(store.accounts, user, "session")
     principal.session = session
     return principal
 
@@ -106,12 +107,12 @@ def from_token(store: Store, token: str, now: datetime) -> Principal | None:
     found = store.sessions.find_api_token(digest(token))
     if found is None:
         return None
-    user = _user_by_id(store, found.user_id)
+    user = _user_by_id(store.accounts, found.user_id)
     if user is None or not user.is_active:
         return None
     if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
         store.sessions.touch_api_token(found.id or 0, now)
-    principal = _principal(store, user, "token")
+    principal = _principal(store.accounts, user, "token")
     principal.token = found
     return principal
 
@@ -138,13 +139,15 @@ def login(
     waits = [retry_after(failures(k, since), config, now, n) for k, n in limits]
     if any(w is not None for w in waits):
         # one message whichever count is full: it says nothing about the account
-        raise LoginError("Too many failed attempts: try again later.", max(w for w in waits if w))
+        raise LoginError(
+            _("Too many failed attempts: try again later."), max(w for w in waits if w)
+        )
     user = store.accounts.get_user(username.strip())
     ok = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not ok or not user.is_active or user.id is None:
-        for key, _ in limits:
+        for key, _limit in limits:
             store.sessions.add_login_failure(key, now)
-        raise LoginError("Wrong username or password.")
+        raise LoginError(_("Wrong username or password."))
     store.sessions.clear_login_failures(limits[0][0])  # the pair only: the other counts stay
     if needs_rehash(user.password_hash):
         # the hash only: an upsert of this (older) read could undo a deactivation

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from socialhub.config.passwords import hash_password
 from socialhub.models import User
-from socialhub.store.base import Store
+from socialhub.store.base import AccountStore
 
 ADMIN_USERNAME = "admin"
 
@@ -25,14 +25,14 @@ def _say(message: str) -> None:
     sys.stderr.flush()
 
 
-def ensure_admin(store: Store, say: Callable[[str], None] = _say) -> str | None:
+def ensure_admin(accounts: AccountStore, say: Callable[[str], None] = _say) -> str | None:
     """Create the first administrator if nobody can log in; returns its password."""
-    users = store.accounts.list_users()
-    if store.accounts.site_admin_ids() or any(u.is_active and u.password_hash for u in users):
+    users = accounts.list_users()
+    if accounts.site_admin_ids() or any(u.is_active and u.password_hash for u in users):
         return None
     password = secrets.token_urlsafe(12)
-    existing = store.accounts.get_user(ADMIN_USERNAME)
-    user = store.accounts.upsert_user(
+    existing = accounts.get_user(ADMIN_USERNAME)
+    user = accounts.upsert_user(
         User(
             ADMIN_USERNAME,
             existing.name if existing else "Administrator",
@@ -42,7 +42,7 @@ def ensure_admin(store: Store, say: Callable[[str], None] = _say) -> str | None:
         )
     )
     assert user.id is not None
-    store.accounts.set_site_admin(user.id, True)
+    accounts.set_site_admin(user.id, True)
     say(
         "\n  No account could log in: created the site administrator "
         f"'{ADMIN_USERNAME}'.\n  password (shown once): {password}\n"

@@ -21,6 +21,15 @@ from socialhub.records.engage import INBOX_STATUSES, Draft, InboxItem
 from socialhub.web.access import WorkspaceContext, audit_reader, workspace
 from socialhub.web.auth import Principal
 from socialhub.web.engage_common import actor, after_approval, call, engagement
+from socialhub.web.responses import DraftOut, InboxItemOut, OpenedItemOut
+from socialhub.web.responses_features import (
+    AuditEntries,
+    AuditVerify,
+    DraftList,
+    InboxList,
+    Measures,
+    OfficialAccounts,
+)
 
 router = APIRouter(tags=["engagement"])
 
@@ -77,7 +86,7 @@ class TextIn(BaseModel):
     submit: bool = True
 
 
-@router.get("/api/workspaces/{slug}/inbox")
+@router.get("/api/workspaces/{slug}/inbox", response_model=InboxList)
 async def list_inbox(
     request: Request,
     ctx: View,
@@ -95,7 +104,7 @@ async def list_inbox(
     return {"items": [_item(i, minutes, now) for i in items]}
 
 
-@router.get("/api/workspaces/{slug}/inbox/{item_id}")
+@router.get("/api/workspaces/{slug}/inbox/{item_id}", response_model=OpenedItemOut)
 async def open_item(request: Request, ctx: View, item_id: RowId) -> dict[str, Any]:
     """The item; ``also_open`` names who else opened it in the last minutes."""
     eng = engagement(request)
@@ -104,7 +113,7 @@ async def open_item(request: Request, ctx: View, item_id: RowId) -> dict[str, An
     return _item(item, minutes, eng.clock()) | {"also_open": others}
 
 
-@router.post("/api/workspaces/{slug}/inbox/{item_id}/assign")
+@router.post("/api/workspaces/{slug}/inbox/{item_id}/assign", response_model=InboxItemOut)
 async def assign_item(
     request: Request, ctx: View, item_id: RowId, body: AssignIn
 ) -> dict[str, Any]:
@@ -113,14 +122,14 @@ async def assign_item(
     return _item(item, eng.policy(ctx.workspace).first_response_minutes, eng.clock())
 
 
-@router.post("/api/workspaces/{slug}/inbox/{item_id}/tags")
+@router.post("/api/workspaces/{slug}/inbox/{item_id}/tags", response_model=InboxItemOut)
 async def tag_item(request: Request, ctx: View, item_id: RowId, body: TagsIn) -> dict[str, Any]:
     eng = engagement(request)
     item = await call(request, eng.tag, ctx.workspace, item_id, actor(ctx), body.tags)
     return _item(item, eng.policy(ctx.workspace).first_response_minutes, eng.clock())
 
 
-@router.post("/api/workspaces/{slug}/inbox/{item_id}/status")
+@router.post("/api/workspaces/{slug}/inbox/{item_id}/status", response_model=InboxItemOut)
 async def item_status(
     request: Request, ctx: View, item_id: RowId, body: StatusIn
 ) -> dict[str, Any]:
@@ -130,7 +139,7 @@ async def item_status(
     return _item(item, eng.policy(ctx.workspace).first_response_minutes, eng.clock())
 
 
-@router.post("/api/workspaces/{slug}/drafts/{draft_id}/edit")
+@router.post("/api/workspaces/{slug}/drafts/{draft_id}/edit", response_model=DraftOut)
 async def edit_draft(request: Request, ctx: View, draft_id: RowId, body: TextIn) -> dict[str, Any]:
     eng = engagement(request)
     draft = await call(
@@ -145,7 +154,7 @@ async def edit_draft(request: Request, ctx: View, draft_id: RowId, body: TextIn)
     return _draft(draft)
 
 
-@router.post("/api/workspaces/{slug}/drafts", status_code=201)
+@router.post("/api/workspaces/{slug}/drafts", response_model=DraftOut, status_code=201)
 async def create_draft(request: Request, ctx: View, body: DraftIn) -> dict[str, Any]:
     """A reply (``item_id``) or a new post from a declared account of the workspace."""
     eng = engagement(request)
@@ -164,7 +173,7 @@ async def create_draft(request: Request, ctx: View, body: DraftIn) -> dict[str, 
     return _draft(draft)
 
 
-@router.get("/api/workspaces/{slug}/drafts")
+@router.get("/api/workspaces/{slug}/drafts", response_model=DraftList)
 async def list_drafts(
     request: Request,
     ctx: View,
@@ -180,7 +189,7 @@ async def list_drafts(
     return {"items": [_draft(d) for d in drafts]}
 
 
-@router.post("/api/workspaces/{slug}/drafts/{draft_id}/approve")
+@router.post("/api/workspaces/{slug}/drafts/{draft_id}/approve", response_model=DraftOut)
 async def approve_draft(
     request: Request, ctx: View, draft_id: RowId, body: NoteIn | None = None
 ) -> dict[str, Any]:
@@ -191,7 +200,7 @@ async def approve_draft(
     return _draft(await call(request, eng.draft, ctx.workspace, draft_id))
 
 
-@router.post("/api/workspaces/{slug}/drafts/{draft_id}/refuse")
+@router.post("/api/workspaces/{slug}/drafts/{draft_id}/refuse", response_model=DraftOut)
 async def refuse_draft(
     request: Request, ctx: View, draft_id: RowId, body: NoteIn | None = None
 ) -> dict[str, Any]:
@@ -202,7 +211,7 @@ async def refuse_draft(
     return _draft(draft)
 
 
-@router.get("/api/workspaces/{slug}/official-accounts")
+@router.get("/api/workspaces/{slug}/official-accounts", response_model=OfficialAccounts)
 async def official_accounts(request: Request, ctx: View) -> dict[str, Any]:
     """The declared accounts this workspace may speak from (credential NAMES omitted)."""
     accounts = engagement(request).accounts_for(ctx.workspace)
@@ -220,7 +229,7 @@ async def official_accounts(request: Request, ctx: View) -> dict[str, Any]:
     }
 
 
-@router.get("/api/workspaces/{slug}/engagement/measures")
+@router.get("/api/workspaces/{slug}/engagement/measures", response_model=Measures)
 async def measures(
     request: Request, ctx: View, days: Annotated[int, Query(ge=1, le=366)] = 7
 ) -> dict[str, Any]:
@@ -237,7 +246,7 @@ async def measures(
     )
 
 
-@router.get("/api/audit")
+@router.get("/api/audit", response_model=AuditEntries)
 async def audit_entries(
     request: Request,
     who: Annotated[Principal, Depends(audit_reader)],
@@ -250,18 +259,18 @@ async def audit_entries(
     return {"items": [e.to_dict() for e in entries]}
 
 
-@router.get("/api/audit/verify")
+@router.get("/api/audit/verify", response_model=AuditVerify)
 async def audit_verify(
     request: Request, who: Annotated[Principal, Depends(audit_reader)]
-) -> dict[str, Any]:
+) -> AuditVerify:
     """Recompute the chain: ``ok``, the head hash, or the first entry that breaks it."""
     eng = engagement(request)
     problem = await run_in_threadpool(eng.chain.verify, "audit")
     head = await run_in_threadpool(eng.chain.head, "audit")
-    return {
-        "ok": problem is None,
-        "entries": head.seq if head else 0,
-        "head": head.entry_hash if head else None,
-        "problem": None if problem is None else problem.describe(),
-        "row_id": None if problem is None else problem.id,
-    }
+    return AuditVerify(
+        ok=problem is None,
+        entries=head.seq if head else 0,
+        head=head.entry_hash if head else None,
+        problem=None if problem is None else problem.describe(),
+        row_id=None if problem is None else problem.id,
+    )

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from socialhub.engage.service import Actor, EngageError, Engagement
 from socialhub.engage.texts import LANGS, TEXTS, t
+from socialhub.i18n import current_locale
 from socialhub.web.access import ApiError, WorkspaceContext
 
 LANG_COOKIE = "socialhub_lang"
@@ -47,12 +48,12 @@ def actor(ctx: WorkspaceContext) -> Actor:
 
 
 def lang_of(request: Request) -> str:
-    """``?lang=`` first, then the cookie, then the browser's first language; French."""
+    """``?lang=`` first, then the cookie, then the request's language (the user's
+    preference, else the workspace's: socialhub.web.locale_web)."""
     for value in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
         if value in LANGS:
             return value
-    accept = request.headers.get("accept-language", "").lower()
-    return "en" if accept.startswith("en") else "fr"
+    return current_locale()
 
 
 async def call(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -22,6 +22,7 @@ from socialhub.engage.measures import engagement_measures
 from socialhub.engage.service import Engagement
 from socialhub.engage.templates import fill
 from socialhub.engage.texts import sla_text, t, why_text
+from socialhub.i18n import set_locale
 from socialhub.records.engage import INBOX_STATUSES, ReplyTemplate
 from socialhub.web.access import ApiError, WorkspaceContext, audit_reader, store_of, workspace
 from socialhub.web.auth import Principal
@@ -51,6 +52,7 @@ NUM = {"type": "string", "pattern": "^[0-9]{1,18}$"}
 
 def _page(request: Request, name: str, ctx: WorkspaceContext, title: str, **extra: Any) -> Response:
     lang = lang_of(request)
+    set_locale(lang)  # the header and the scripts follow the page's language
     response = render(
         name,
         who=ctx.principal,

@@ -22,12 +22,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from socialhub.i18n import _
 from socialhub.models import Mention, Role
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.query.lint import lint
 from socialhub.query.parser import parse
 from socialhub.serialize import mention_to_dict
-from socialhub.store.base import Store
+from socialhub.store.base import DashboardStore, MentionStore, Store
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.api import (
     Q,
@@ -40,6 +41,7 @@ from socialhub.web.api import (
     mention_json,
     sql_facets,
 )
+from socialhub.web.responses import ExploreFacets, LintOut, MentionDetail, RawOut
 
 router = APIRouter(prefix="/api")
 
@@ -80,7 +82,7 @@ def can_see_evidence(ctx: WorkspaceContext) -> bool:
 # -- linter -------------------------------------------------------------------------------
 
 
-@router.get("/workspaces/{slug}/lint", tags=["queries"])
+@router.get("/workspaces/{slug}/lint", response_model=LintOut, tags=["queries"])
 def lint_query(ctx: View, q: Annotated[str, Query()] = "") -> dict[str, Any]:
     """Linter messages of a query (errors stop it from being saved), with columns."""
     messages = (
@@ -94,11 +96,13 @@ def lint_query(ctx: View, q: Annotated[str, Query()] = "") -> dict[str, Any]:
 # -- facets -------------------------------------------------------------------------------
 
 
-def _scan(store: Store, query: str | None, ctx: WorkspaceContext, **kw: Any) -> list[Mention]:
+def _scan(
+    dashboard: DashboardStore, query: str | None, ctx: WorkspaceContext, **kw: Any
+) -> list[Mention]:
     out: list[Mention] = []
     cursor: str | None = None
     while len(out) < SCAN_LIMIT:
-        page, cursor = store.dashboard.search_page(
+        page, cursor = dashboard.search_page(
             query, workspace_id=ctx.workspace_id, after=cursor, limit=500, **kw
         )
         out.extend(page)
@@ -112,7 +116,7 @@ def _top(counter: Counter[str], limit: int = 15) -> list[dict[str, Any]]:
     return [{"value": v, "count": n} for v, n in ranked]
 
 
-@router.get("/workspaces/{slug}/explore/facets", tags=["mentions"])
+@router.get("/workspaces/{slug}/explore/facets", response_model=ExploreFacets, tags=["mentions"])
 def explore_facets(
     ctx: View,
     request: Request,
@@ -129,8 +133,8 @@ def explore_facets(
     store = store_of(request)
     t0, t1 = _time(since, "since"), _time(until, "until")
     query = _filters(q, platform, lang)
-    out = sql_facets(store, ctx, q, t0, t1, platform, lang, sentiment)
-    found = _scan(store, query, ctx, since=t0, until=t1, sentiment=sentiment)
+    out = sql_facets(store.dashboard, ctx, q, t0, t1, platform, lang, sentiment)
+    found = _scan(store.dashboard, query, ctx, since=t0, until=t1, sentiment=sentiment)
     category: Counter[str] = Counter()
     watchlist: Counter[str] = Counter()
     place: Counter[str] = Counter()
@@ -254,16 +258,22 @@ def export(
 # -- one mention --------------------------------------------------------------------------
 
 
-def _visible(store: Store, ctx: WorkspaceContext, mention_id: str | None) -> Mention | None:
-    if not mention_id or ctx.workspace_id not in store.mentions.mention_workspace_ids(mention_id):
+def _visible(
+    mentions: MentionStore, ctx: WorkspaceContext, mention_id: str | None
+) -> Mention | None:
+    if not mention_id or ctx.workspace_id not in mentions.mention_workspace_ids(mention_id):
         return None
-    return store.mentions.get_mention(mention_id)
+    return mentions.get_mention(mention_id)
 
 
 def mention_detail(store: Store, ctx: WorkspaceContext, mention_id: str) -> dict[str, Any]:
-    m = _visible(store, ctx, mention_id)
+    m = _visible(store.mentions, ctx, mention_id)
     if m is None:
-        raise ApiError(404, "not_found", f"No mention {mention_id!r} in this workspace.")
+        raise ApiError(
+            404,
+            "not_found",
+            _("No mention %(mention_id)r in this workspace.") % {"mention_id": mention_id},
+        )
     thread = store.mentions.mention_thread(m.id, ctx.workspace_id)
     related = {
         "parent": m.reply_to,
@@ -273,7 +283,7 @@ def mention_detail(store: Store, ctx: WorkspaceContext, mention_id: str) -> dict
     }
     context: dict[str, Any] = {}
     for name, rid in related.items():
-        other = _visible(store, ctx, rid)
+        other = _visible(store.mentions, ctx, rid)
         # an id the workspace cannot see is shown as an id, never as content
         context[name] = (
             {"id": rid, "mention": mention_json(other) if other else None} if rid else None
@@ -291,7 +301,7 @@ def mention_detail(store: Store, ctx: WorkspaceContext, mention_id: str) -> dict
             "location": m.author.location,
             "description": m.author.description,
             "created_at": m.author.created_at.isoformat() if m.author.created_at else None,
-            "mentions_here": _author_count(store, ctx, m.author_handle),
+            "mentions_here": _author_count(store.mentions, ctx, m.author_handle),
         }
     out: dict[str, Any] = {
         "mention": mention_json(m),
@@ -308,11 +318,11 @@ def mention_detail(store: Store, ctx: WorkspaceContext, mention_id: str) -> dict
     return out
 
 
-def _author_count(store: Store, ctx: WorkspaceContext, handle: str) -> int | None:
+def _author_count(mentions: MentionStore, ctx: WorkspaceContext, handle: str) -> int | None:
     if not handle:
         return None
     try:
-        return store.mentions.count(f'author:"{handle}"', workspace_id=ctx.workspace_id)
+        return mentions.count(f'author:"{handle}"', workspace_id=ctx.workspace_id)
     except QuerySyntaxError:  # a handle the query language cannot spell
         return None
 
@@ -328,22 +338,31 @@ def evidence(m: Mention) -> dict[str, Any]:
 
 # Mention ids may hold slashes (Bluesky at:// URIs, URLs): ":path" routes them, and the
 # /raw route is declared first so that the greedy id does not swallow it.
-@router.get("/workspaces/{slug}/mentions/{mention_id:path}/raw", tags=["mentions"])
+@router.get(
+    "/workspaces/{slug}/mentions/{mention_id:path}/raw", response_model=RawOut, tags=["mentions"]
+)
 def get_raw(ctx: View, request: Request, mention_id: str) -> dict[str, Any]:
     """The payload as captured, its SHA-256 and capture time (legal and admin only)."""
     if not can_see_evidence(ctx):
         raise ApiError(
             403,
             "forbidden",
-            f"Your role in this workspace ({ctx.role.value}) cannot see raw payloads.",
+            _("Your role in this workspace (%(value)s) cannot see raw payloads.")
+            % {"value": ctx.role.value},
         )
-    m = _visible(store_of(request), ctx, mention_id)
+    m = _visible(store_of(request).mentions, ctx, mention_id)
     if m is None:
-        raise ApiError(404, "not_found", f"No mention {mention_id!r} in this workspace.")
+        raise ApiError(
+            404,
+            "not_found",
+            _("No mention %(mention_id)r in this workspace.") % {"mention_id": mention_id},
+        )
     return {"id": m.id, **evidence(m)}
 
 
-@router.get("/workspaces/{slug}/mentions/{mention_id:path}", tags=["mentions"])
+@router.get(
+    "/workspaces/{slug}/mentions/{mention_id:path}", response_model=MentionDetail, tags=["mentions"]
+)
 async def get_mention(ctx: View, request: Request, mention_id: str) -> dict[str, Any]:
     """A mention with its thread (parent, root, quoted, replies, quotes) and author card;
     ``evidence`` (raw payload, capture hash and time) for the legal and admin roles."""

@@ -19,11 +19,13 @@ from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
+from socialhub.i18n import _
 from socialhub.legal.bundle import export_bundle
 from socialhub.legal.desk import LegalConfig, LegalDesk, LegalError
 from socialhub.store.legal import REASONS, STATUSES
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.pages import render
+from socialhub.web.responses_features import CaseList, CaseOut, LegalSent
 
 router = APIRouter()
 Send = Annotated[WorkspaceContext, Depends(workspace("legal.send"))]
@@ -57,7 +59,7 @@ def _case_id(value: str) -> int | None:
     if not value:
         return None
     if not value.isdigit():
-        raise ApiError(400, "bad_request", "The case number must be a number.")
+        raise ApiError(400, "bad_request", _("The case number must be a number."))
     return int(value)
 
 
@@ -81,7 +83,7 @@ def _send(
 async def send_form(request: Request, ctx: Send) -> Response:
     form = await _form(request)
     kind, item = form.get("kind", "mention"), form.get("item_id", "")
-    case, _ = await run_in_threadpool(
+    case, _created = await run_in_threadpool(
         _send, desk_of(request), ctx, kind, item, form.get("reason", "other"),
         form.get("title", ""), _case_id(form.get("case_id", "")), form.get("note", ""),
     )  # fmt: skip
@@ -105,14 +107,16 @@ class SendBody(BaseModel):
     note: str = Field("", max_length=20_000)
 
 
-@router.post("/api/workspaces/{slug}/legal/send", tags=["legal"], status_code=201)
-async def send_api(request: Request, ctx: Send, body: SendBody) -> dict[str, Any]:
+@router.post(
+    "/api/workspaces/{slug}/legal/send", response_model=LegalSent, tags=["legal"], status_code=201
+)
+async def send_api(request: Request, ctx: Send, body: SendBody) -> LegalSent:
     """Send a mention, an alert or a story to legal: open a case, or add it to ``case_id``."""
     case, added = await run_in_threadpool(
         _send, desk_of(request), ctx, body.kind, body.item_id, body.reason, body.title,
         body.case_id, body.note,
     )  # fmt: skip
-    return {"case": case.id, "added": added}
+    return LegalSent(case=case.id, added=added)
 
 
 # -- cases (legal and admin) -----------------------------------------------------------
@@ -128,7 +132,7 @@ def _listing(desk: LegalDesk, ws: int) -> list[dict[str, Any]]:
     return out
 
 
-@router.get("/api/workspaces/{slug}/legal/cases", tags=["legal"])
+@router.get("/api/workspaces/{slug}/legal/cases", response_model=CaseList, tags=["legal"])
 async def cases_api(request: Request, ctx: Manage) -> dict[str, Any]:
     """The workspace's cases: open ones first, then the most recently touched."""
     return {"items": await run_in_threadpool(_listing, desk_of(request), ctx.workspace_id)}
@@ -151,7 +155,7 @@ def _case_view(desk: LegalDesk, ctx: WorkspaceContext, case_id: int) -> dict[str
     }
 
 
-@router.get("/api/workspaces/{slug}/legal/cases/{case_id}", tags=["legal"])
+@router.get("/api/workspaces/{slug}/legal/cases/{case_id}", response_model=CaseOut, tags=["legal"])
 async def case_api(request: Request, ctx: Manage, case_id: CaseId) -> dict[str, Any]:
     """A case with its items, captures, notes and custody log (the view is recorded)."""
     view = await run_in_threadpool(_case_view, desk_of(request), ctx, case_id)
@@ -191,7 +195,7 @@ async def cases_page(request: Request, ctx: Manage) -> HTMLResponse:
     desk = desk_of(request)
     cases = await run_in_threadpool(_listing, desk, ctx.workspace_id)
     proposals = await run_in_threadpool(_proposals, desk, ctx.workspace_id)
-    return _page(ctx, "legal_cases.html", f"Legal — {ctx.workspace.name}", cases=cases,
+    return _page(ctx, "legal_cases.html", _("Legal") + f" — {ctx.workspace.name}", cases=cases,
                  proposals=proposals)  # fmt: skip
 
 
@@ -202,7 +206,7 @@ async def decide_proposal(
     from socialhub.legal.proposals import accept, dismiss
 
     if decision not in ("accept", "dismiss"):
-        raise ApiError(404, "not_found", f"No decision {decision!r}.")
+        raise ApiError(404, "not_found", _("No decision %(decision)r.") % {"decision": decision})
     desk = desk_of(request)
 
     def run() -> str:
@@ -253,7 +257,7 @@ def _act(
 @router.post("/w/{slug}/legal/{case_id}/{action}", include_in_schema=False)
 async def case_action(request: Request, ctx: Manage, case_id: CaseId, action: str) -> Response:
     if action not in ("note", "update", "capture", "export"):
-        raise ApiError(404, "not_found", f"No action {action!r}.")
+        raise ApiError(404, "not_found", _("No action %(action)r.") % {"action": action})
     form = await _form(request)
     desk = desk_of(request)
     if action == "export":
@@ -264,7 +268,7 @@ async def case_action(request: Request, ctx: Manage, case_id: CaseId, action: st
 
 async def _export(desk: LegalDesk, ctx: WorkspaceContext, case_id: int, lang: str) -> Response:
     if lang not in ("fr", "en"):
-        raise ApiError(400, "bad_request", "The report language is fr or en.")
+        raise ApiError(400, "bad_request", _("The report language is fr or en."))
     await run_in_threadpool(_owned, desk, ctx, case_id)
     folder = FsPath(tempfile.mkdtemp(prefix="socialhub-bundle-"))
     path = folder / f"case-{case_id}.zip"
@@ -288,7 +292,11 @@ async def capture_file(
         _owned(desk, ctx, case_id)
         found = [c for c in desk.repo.list_captures(case_id) if c.id == capture_id]
         if not found or found[0].status != "ok":
-            raise ApiError(404, "not_found", f"No capture {capture_id} in this case.")
+            raise ApiError(
+                404,
+                "not_found",
+                _("No capture %(capture_id)s in this case.") % {"capture_id": capture_id},
+            )
         capture = found[0]
         data = desk.files.get(capture.sha256)
         desk.custody.record(case_id, _actor(ctx), "capture.viewed", capture.item_id,

@@ -20,7 +20,7 @@ from socialhub.models import Mention
 from socialhub.query.ast import norm_list_name
 from socialhub.query.matcher import Matcher
 from socialhub.query.parser import parse
-from socialhub.store.base import Store
+from socialhub.store.base import Store, WallStore, WorkspaceStore
 from socialhub.text import norm_handle
 from socialhub.web.accounts import user_by_id
 from socialhub.web.auth import Principal
@@ -33,7 +33,7 @@ Filter = Callable[[Mention], bool]
 
 
 def mention_filter(
-    store: Store,
+    workspaces: WorkspaceStore,
     workspace_id: int,
     *,
     q: str | None = None,
@@ -50,7 +50,7 @@ def mention_filter(
     matcher: Matcher | None = None
     if q and q.strip():
         lists: dict[tuple[int, str], set[tuple[str, str]]] = {}
-        for wl in store.workspaces.list_watchlists(workspace_id):
+        for wl in workspaces.list_watchlists(workspace_id):
             members = lists.setdefault((workspace_id, norm_list_name(wl.name)), set())
             members.update((m.platform, norm_handle(m.handle)) for m in wl.members)
         matcher = Matcher([(1, workspace_id, parse(q))], lists, adaptive=False)
@@ -120,7 +120,7 @@ def member_still_allowed(
     """A check that the caller's session or token, account and role are still live."""
 
     def allowed() -> bool:
-        user = user_by_id(store, who.user_id)
+        user = user_by_id(store.accounts, who.user_id)
         if user is None or not user.is_active:
             return False
         if who.session is not None:
@@ -143,7 +143,7 @@ def member_still_allowed(
     return allowed
 
 
-def wall_key_still_allowed(store: Store, key: str) -> Callable[[], bool]:
+def wall_key_still_allowed(walls: WallStore, key: str) -> Callable[[], bool]:
     """A check that a kiosk key has not been revoked."""
     key_hash = digest(key)
-    return lambda: store.walls.find_wall_token(key_hash) is not None
+    return lambda: walls.find_wall_token(key_hash) is not None

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from socialhub import __version__
-from socialhub.i18n import install_jinja
+from socialhub.i18n import _, install_jinja
 from socialhub.web.access import (
     WorkspaceContext,
     form_value,
@@ -28,6 +28,7 @@ from socialhub.web.access import (
 from socialhub.web.accounts import MIN_PASSWORD
 from socialhub.web.auth import LoginError, Principal, create_token, login
 from socialhub.web.clientip import client_ip, is_https
+from socialhub.web.locale_web import LOCALE_NAMES, js_catalogue
 from socialhub.web.security import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
@@ -46,6 +47,7 @@ templates = jinja2.Environment(
 )
 templates.globals["min_password"] = MIN_PASSWORD
 install_jinja(templates)
+templates.globals["locale_names"] = LOCALE_NAMES
 
 
 def render(
@@ -56,6 +58,7 @@ def render(
         user=who.user if who else None,
         site_admin=bool(who and who.site_admin),
         csrf_token=who.session.csrf_token if who and who.session else "",
+        js_i18n=js_catalogue(),
         **context,
     )
     return HTMLResponse(html, status, headers={"Cache-Control": "no-store"})
@@ -83,7 +86,7 @@ def _login_page(
     response = render(
         "login.html",
         status,
-        title="Log in",
+        title=_("Log in"),
         login_csrf=token,
         error=error,
         username=username,
@@ -113,10 +116,10 @@ async def login_submit(request: Request) -> Response:
     username = (form_value(body, "username") or "").strip()
     password = form_value(body, "password") or ""
     if not same(form_value(body, CSRF_FIELD), request.cookies.get(LOGIN_CSRF_COOKIE)):
-        return _login_page(request, 403, "The form expired: please try again.", username)
+        return _login_page(request, 403, _("The form expired: please try again."), username)
     config: AuthConfig = request.app.state.auth
     try:
-        session_id, _ = await run_in_threadpool(
+        session_id, _user = await run_in_threadpool(
             login,
             store_of(request),
             username,
@@ -162,7 +165,7 @@ async def logout(request: Request, who: Principal = Depends(principal)) -> Respo
 
 @router.get("/")
 def home(request: Request, who: Principal = Depends(principal)) -> HTMLResponse:
-    return render("home.html", who=who, title="Workspaces")
+    return render("home.html", who=who, title=_("Workspaces"))
 
 
 @router.get("/w/{slug}")
@@ -213,20 +216,20 @@ def api_docs(request: Request) -> HTMLResponse:
     over /openapi.json. Open to anyone, like the OpenAPI document it renders."""
     return render(
         "docs.html",
-        title="API reference",
+        title=_("API reference"),
         swagger=bool(getattr(request.app.state, "swagger_ui", False)),
     )
 
 
 @router.get("/quarantine")
 def quarantine_page(request: Request, who: Principal = Depends(site_admin)) -> HTMLResponse:
-    return render("quarantine.html", who=who, title="Quarantine")
+    return render("quarantine.html", who=who, title=_("Quarantine"))
 
 
 @router.get("/account")
 def account(request: Request, who: Principal = Depends(principal)) -> HTMLResponse:
     tokens = store_of(request).sessions.list_api_tokens(who.user_id)
-    return render("account.html", who=who, title="Account", tokens=tokens, new_token=None)
+    return render("account.html", who=who, title=_("Account"), tokens=tokens, new_token=None)
 
 
 @router.post("/account/tokens")
@@ -236,23 +239,29 @@ async def account_new_token(request: Request, who: Principal = Depends(principal
             "error.html",
             403,
             who,
-            title="Forbidden",
-            message="Manage tokens from a logged-in browser session.",
+            title=_("Forbidden"),
+            message=_("Manage tokens from a logged-in browser session."),
         )
     name = (form_value(await request.body(), "name") or "").strip()
     store = store_of(request)
     try:
-        value, _ = await run_in_threadpool(
+        value, _record = await run_in_threadpool(
             create_token, store, who.user_id, name, request.app.state.auth.clock()
         )
     except ValueError as exc:
         tokens = store.sessions.list_api_tokens(who.user_id)
         return render(
-            "account.html", 400, who, title="Account", tokens=tokens, new_token=None, error=str(exc)
+            "account.html",
+            400,
+            who,
+            title=_("Account"),
+            tokens=tokens,
+            new_token=None,
+            error=str(exc),
         )
     tokens = await run_in_threadpool(store.sessions.list_api_tokens, who.user_id)
     # shown once: only this answer carries the value
-    return render("account.html", 201, who, title="Account", tokens=tokens, new_token=value)
+    return render("account.html", 201, who, title=_("Account"), tokens=tokens, new_token=value)
 
 
 @router.post("/account/tokens/{token_id}/revoke")

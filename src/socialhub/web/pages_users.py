@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from socialhub.i18n import _
 from socialhub.web.access import form_value, principal, site_admin, store_of
 from socialhub.web.accounts import (
     AccountError,
@@ -29,7 +30,7 @@ router = APIRouter(include_in_schema=False)
 def account_page(request: Request, who: Principal, status: int = 200, **extra: Any) -> HTMLResponse:
     tokens = store_of(request).sessions.list_api_tokens(who.user_id)
     context: dict[str, Any] = {"new_token": None, **extra}
-    return render("account.html", status, who, title="Account", tokens=tokens, **context)
+    return render("account.html", status, who, title=_("Account"), tokens=tokens, **context)
 
 
 @router.post("/account/password")
@@ -65,7 +66,7 @@ def _users_page(request: Request, who: Principal, status: int = 200, **extra: An
         "users.html",
         status,
         who,
-        title="Users",
+        title=_("Users"),
         users=users_listing(store),
         events=events,
         **extra,
@@ -86,7 +87,7 @@ async def users_action(
     try:
         await run_in_threadpool(
             lambda: set_active(
-                store_of(request),
+                store_of(request).accounts,
                 username,
                 action == "activate",
                 actor=who.user.username,

@@ -10,9 +10,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from socialhub.i18n import _
 from socialhub.store.legal import REASONS
 from socialhub.web.access import WorkspaceContext, store_of, workspace
 from socialhub.web.explore import can_see_evidence
+from socialhub.web.locale_web import js_catalogue
 from socialhub.web.pages import example_query, render, templates
 from socialhub.web.wall import Kiosk
 
@@ -40,7 +42,7 @@ def explore_page(ctx: View, request: Request) -> HTMLResponse:
     return _page(
         "explore.html",
         ctx,
-        f"Explore — {ctx.workspace.name}",
+        _("Explore") + f" — {ctx.workspace.name}",
         section="explore",
         example_query=example_query(store_of(request), ctx.workspace_id),
     )
@@ -51,7 +53,7 @@ def mention_page(ctx: View, mention_id: str, sent: int | None = None) -> HTMLRes
     return _page(
         "mention.html",
         ctx,
-        f"Mention — {ctx.workspace.name}",
+        _("Mention") + f" — {ctx.workspace.name}",
         section="explore",
         mention_id=mention_id,
         evidence=can_see_evidence(ctx),
@@ -66,7 +68,7 @@ def alerts_page(ctx: View) -> HTMLResponse:
     return _page(
         "alerts.html",
         ctx,
-        f"Alerts — {ctx.workspace.name}",
+        _("Alerts") + f" — {ctx.workspace.name}",
         section="alerts",
         can_triage=ctx.can("alerts.triage"),
     )
@@ -74,12 +76,12 @@ def alerts_page(ctx: View) -> HTMLResponse:
 
 @router.get("/w/{slug}/walls")
 def walls_page(ctx: View) -> HTMLResponse:
-    return _page("walls.html", ctx, f"Walls — {ctx.workspace.name}", section="walls")
+    return _page("walls.html", ctx, _("Walls") + f" — {ctx.workspace.name}", section="walls")
 
 
 @router.get("/w/{slug}/admin")
 def admin_page(ctx: Admin) -> HTMLResponse:
-    return _page("admin.html", ctx, f"Admin — {ctx.workspace.name}", section="admin")
+    return _page("admin.html", ctx, _("Admin") + f" — {ctx.workspace.name}", section="admin")
 
 
 @router.get("/wall/{slug}/{wall}")
@@ -91,6 +93,7 @@ def kiosk_page(opened: Kiosk, request: Request) -> HTMLResponse:
         wall=layout["name"],
         title=layout.get("title") or ctx.workspace.name,
         echarts=request.app.state.echarts is not None,
+        js_i18n=js_catalogue(),
     )
     # the key is in the URL: never send it on as a Referer
     return HTMLResponse(

@@ -16,9 +16,11 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
+from socialhub.i18n import _
 from socialhub.records.reports import Report
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.pages import render
+from socialhub.web.responses_features import ReportList, ReportOut
 
 router = APIRouter()
 
@@ -34,11 +36,15 @@ REPORT_CSP = (
 async def _report(request: Request, ctx: WorkspaceContext, report_id: int) -> Report:
     report = await run_in_threadpool(store_of(request).reports.get_report, report_id)
     if report is None or report.workspace_id != ctx.workspace.id:
-        raise ApiError(404, "not_found", f"No report {report_id} in this workspace.")
+        raise ApiError(
+            404,
+            "not_found",
+            _("No report %(report_id)s in this workspace.") % {"report_id": report_id},
+        )
     return report
 
 
-@router.get("/api/workspaces/{slug}/reports", tags=["reports"])
+@router.get("/api/workspaces/{slug}/reports", response_model=ReportList, tags=["reports"])
 async def list_reports(
     request: Request,
     ctx: View,
@@ -55,7 +61,9 @@ async def list_reports(
     return {"items": [r.summary() for r in reports]}
 
 
-@router.get("/api/workspaces/{slug}/reports/{report_id}", tags=["reports"])
+@router.get(
+    "/api/workspaces/{slug}/reports/{report_id}", response_model=ReportOut, tags=["reports"]
+)
 async def get_report(request: Request, ctx: View, report_id: RowId) -> dict[str, Any]:
     report = await _report(request, ctx, report_id)
     return report.summary() | {"has_html": bool(report.html), "has_pdf": bool(report.pdf)}
@@ -65,7 +73,7 @@ async def get_report(request: Request, ctx: View, report_id: RowId) -> dict[str,
 async def report_html(request: Request, ctx: View, report_id: RowId) -> HTMLResponse:
     report = await _report(request, ctx, report_id)
     if not report.html:
-        raise ApiError(404, "not_found", "This report has no HTML (not built yet).")
+        raise ApiError(404, "not_found", _("This report has no HTML (not built yet)."))
     headers = {"Content-Security-Policy": REPORT_CSP, "X-Content-Type-Options": "nosniff"}
     return HTMLResponse(report.html, headers=headers)
 
@@ -74,7 +82,7 @@ async def report_html(request: Request, ctx: View, report_id: RowId) -> HTMLResp
 async def report_pdf(request: Request, ctx: View, report_id: RowId) -> Response:
     report = await _report(request, ctx, report_id)
     if not report.pdf:
-        raise ApiError(404, "not_found", "This report has no PDF.")
+        raise ApiError(404, "not_found", _("This report has no PDF."))
     return Response(
         report.pdf,
         media_type="application/pdf",
@@ -94,7 +102,7 @@ async def reports_page(request: Request, ctx: View) -> HTMLResponse:
     return render(
         "reports.html",
         who=ctx.principal,
-        title=f"Reports — {ctx.workspace.name}",
+        title=_("Reports") + f" — {ctx.workspace.name}",
         ws=ctx.workspace,
         role=ctx.role.value,
         is_admin=ctx.can("workspace.admin"),

@@ -12,11 +12,15 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
+from socialhub.i18n import _
 from socialhub.records.stories import StoryRecord
 from socialhub.store.legal import REASONS
 from socialhub.store.stories import ORDERS, StoryStore
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.pages import render
+from socialhub.web.responses import StoryOut
+from socialhub.web.responses_features import StoryList, StoryMentions
+from socialhub.web.story_text import localise_parts, localise_reason
 
 router = APIRouter()
 
@@ -33,11 +37,13 @@ async def _story(request: Request, ctx: WorkspaceContext, story_id: int) -> Stor
     assert ctx.workspace.id is not None
     rec = await run_in_threadpool(_repo(request).get, ctx.workspace.id, story_id)
     if rec is None:
-        raise ApiError(404, "not_found", f"No story {story_id} in this workspace.")
+        raise ApiError(
+            404, "not_found", _("No story %(story_id)s in this workspace.") % {"story_id": story_id}
+        )
     return rec
 
 
-@router.get("/api/workspaces/{slug}/stories", tags=["stories"])
+@router.get("/api/workspaces/{slug}/stories", response_model=StoryList, tags=["stories"])
 async def list_stories(
     request: Request,
     ctx: View,
@@ -61,12 +67,16 @@ async def list_stories(
     return {"items": [s.to_dict() for s in stories]}
 
 
-@router.get("/api/workspaces/{slug}/stories/{story_id}", tags=["stories"])
+@router.get("/api/workspaces/{slug}/stories/{story_id}", response_model=StoryOut, tags=["stories"])
 async def get_story(request: Request, ctx: View, story_id: RowId) -> dict[str, Any]:
     return (await _story(request, ctx, story_id)).to_dict()
 
 
-@router.get("/api/workspaces/{slug}/stories/{story_id}/mentions", tags=["stories"])
+@router.get(
+    "/api/workspaces/{slug}/stories/{story_id}/mentions",
+    response_model=StoryMentions,
+    tags=["stories"],
+)
 async def story_mentions(
     request: Request,
     ctx: View,
@@ -128,7 +138,7 @@ async def stories_page(request: Request, ctx: View) -> HTMLResponse:
          "why": _why(s)}
         for s in stories
     ]  # fmt: skip
-    return _page(ctx, "stories.html", f"Stories — {ctx.workspace.name}", rows=rows)
+    return _page(ctx, "stories.html", _("Stories") + f" — {ctx.workspace.name}", rows=rows)
 
 
 @router.get("/w/{slug}/stories/{story_id}", include_in_schema=False)
@@ -142,12 +152,12 @@ async def story_page(
     return _page(
         ctx,
         "story.html",
-        f"Story — {ctx.workspace.name}",
+        _("Story") + f" — {ctx.workspace.name}",
         s=rec,
         first=_local(rec.first_seen, tz),
         last=_local(rec.last_seen, tz),
         peak=_local(rec.peak_at, tz),
-        why=sorted(rec.explanation, key=lambda p: -float(p.get("points", 0))),
+        why=localise_parts(sorted(rec.explanation, key=lambda p: -float(p.get("points", 0)))),
         posts=[{"m": m, "at": _local(m.created_at, tz)} for m in posts],
         can_send_legal=ctx.can("legal.send"),
         reasons=REASONS,
@@ -158,4 +168,6 @@ async def story_page(
 def _why(s: StoryRecord) -> str:
     """The two components that weigh most, as one line."""
     parts = sorted(s.explanation, key=lambda p: -float(p.get("points", 0)))[:2]
-    return " · ".join(str(p.get("why", "")) for p in parts if float(p.get("points", 0)) > 0)
+    return " · ".join(
+        localise_reason(str(p.get("why", ""))) for p in parts if float(p.get("points", 0)) > 0
+    )

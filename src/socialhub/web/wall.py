@@ -22,6 +22,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from socialhub.i18n import _, set_locale
 from socialhub.models import Role, User
 from socialhub.records.sessions import WallToken
 from socialhub.web import api
@@ -29,6 +30,8 @@ from socialhub.web.access import ApiError, WorkspaceContext, principal, store_of
 from socialhub.web.admin_api import RowId
 from socialhub.web.auth import Principal
 from socialhub.web.live_scope import WorkspaceScope, member_still_allowed, wall_key_still_allowed
+from socialhub.web.responses import Revoked
+from socialhub.web.responses_features import NewWallKey, WallList, WallsSaved, WallState
 from socialhub.web.security import SESSION_COOKIE, digest
 from socialhub.web.wall_layout import (
     SETTING,
@@ -66,19 +69,20 @@ async def kiosk(
         token = await run_in_threadpool(store.walls.find_wall_token, digest(key))
         if token is None or ws is None or token.workspace_id != ws.id or token.wall != wall:
             # one answer for a wrong, revoked or other-wall key: nothing to enumerate
-            raise ApiError(401, "unauthorized", "Invalid or revoked wall key.")
+            raise ApiError(401, "unauthorized", _("Invalid or revoked wall key."))
         who = Principal(User(f"wall:{wall}"), False, {token.workspace_id: Role.VIEWER}, "wall")
     else:
         if request.method != "GET":
-            raise ApiError(405, "method_not_allowed", "The wall is read-only.")
+            raise ApiError(405, "method_not_allowed", _("The wall is read-only."))
         who = await principal(request, None, request.cookies.get(SESSION_COOKIE))
     role = None if ws is None or ws.id is None else who.role_in(ws.id)
     if ws is None or role is None:
-        raise ApiError(404, "not_found", f"No workspace {slug!r} among yours.")
+        raise ApiError(404, "not_found", _("No workspace %(slug)r among yours.") % {"slug": slug})
+    set_locale(ws.locale, ws.timezone)  # a wall speaks its workspace's language
     settings = await run_in_threadpool(store.workspaces.get_workspace_settings, ws.id or 0)
     layout = find_wall(settings.get(SETTING), wall)
     if layout is None:
-        raise ApiError(404, "not_found", f"No wall {wall!r} in this workspace.")
+        raise ApiError(404, "not_found", _("No wall %(wall)r in this workspace.") % {"wall": wall})
     return WorkspaceContext(who, ws, role), layout
 
 
@@ -126,7 +130,7 @@ def wall_state(ctx: WorkspaceContext, layout: dict[str, Any], request: Request) 
     severe = [a for a in alerts if is_crisis(a, layout)]
     showcase = layout.get("mode") == "showcase"
     # a showcase wall (visitors) shows no alerts and leaves negative posts out
-    recent, _ = store.dashboard.search_page(
+    recent, _total = store.dashboard.search_page(
         None, workspace_id=ctx.workspace_id, limit=60 if showcase else 20
     )
     if showcase:
@@ -140,7 +144,7 @@ def wall_state(ctx: WorkspaceContext, layout: dict[str, Any], request: Request) 
         },
         "layout": layout,
         "crisis": bool(severe),
-        "crisis_alerts": [a.to_dict() for a in severe],
+        "crisis_alerts": [api.alert_json(a) for a in severe],
         "generated_at": now.isoformat(),
         "panels": {
             "volume": api.volume(ctx, request, since=since, until=until, interval="hour"),
@@ -149,14 +153,14 @@ def wall_state(ctx: WorkspaceContext, layout: dict[str, Any], request: Request) 
             ),
             "share_of_voice": api.share_of_voice(ctx, request, since=since, until=until),
             "top_posts": {"items": _top_posts(ctx, request, since, showcase)},
-            "alerts": {"items": [a.to_dict() for a in alerts]},
+            "alerts": {"items": [api.alert_json(a) for a in alerts]},
             "live": {"items": [api.mention_json(m) for m in recent]},
             **_warroom(ctx, layout, request, since),
         },
     }
 
 
-@router.get("/kiosk/{slug}/{wall}", tags=["wall"])
+@router.get("/kiosk/{slug}/{wall}", response_model=WallState, tags=["wall"])
 def kiosk_state(opened: Kiosk, request: Request) -> dict[str, Any]:
     """A wall's layout, whether crisis mode is on, and every panel's data (read-only)."""
     ctx, layout = opened
@@ -167,10 +171,10 @@ def kiosk_state(opened: Kiosk, request: Request) -> dict[str, Any]:
 def kiosk_live(opened: Kiosk, request: Request, key: Key = None) -> StreamingResponse:
     """Server-sent events: ``mention`` for each new mention routed to the workspace
     (queries added later included); ``end`` once the key is revoked."""
-    ctx, _ = opened
+    ctx, _layout = opened
     store = store_of(request)
     if key:
-        allowed = wall_key_still_allowed(store, key)
+        allowed = wall_key_still_allowed(store.walls, key)
     else:
         allowed = member_still_allowed(
             store, ctx.principal, ctx.workspace_id, request.app.state.auth
@@ -181,7 +185,7 @@ def kiosk_live(opened: Kiosk, request: Request, key: Key = None) -> StreamingRes
 # -- administration (workspace admins) ----------------------------------------------------
 
 
-@router.get("/workspaces/{slug}/walls", tags=["wall"])
+@router.get("/workspaces/{slug}/walls", response_model=WallList, tags=["wall"])
 def list_walls(ctx: View, request: Request) -> dict[str, Any]:
     """The workspace's walls (defaults filled in); kiosk keys for admins."""
     store = store_of(request)
@@ -198,7 +202,7 @@ class WallsIn(BaseModel):
     walls: list[dict[str, Any]] = Field(max_length=50)
 
 
-@router.put("/workspaces/{slug}/walls", tags=["wall"])
+@router.put("/workspaces/{slug}/walls", response_model=WallsSaved, tags=["wall"])
 def save_walls(ctx: Admin, request: Request, body: WallsIn) -> dict[str, Any]:
     """Replace the workspace's wall layouts (admin); answers 400 with every problem."""
     problems = validate_walls(body.walls)
@@ -213,7 +217,9 @@ class WallKeyIn(BaseModel):
     name: str = Field("", max_length=100, description="Which screen uses it.")
 
 
-@router.post("/workspaces/{slug}/walls/tokens", status_code=201, tags=["wall"])
+@router.post(
+    "/workspaces/{slug}/walls/tokens", response_model=NewWallKey, status_code=201, tags=["wall"]
+)
 def add_wall_key(ctx: Admin, request: Request, body: WallKeyIn) -> dict[str, Any]:
     """A kiosk key for one wall: its value and URL are in this answer only."""
     store = store_of(request)
@@ -221,7 +227,9 @@ def add_wall_key(ctx: Admin, request: Request, body: WallKeyIn) -> dict[str, Any
         find_wall(store.workspaces.get_workspace_settings(ctx.workspace_id).get(SETTING), body.wall)
         is None
     ):
-        raise ApiError(404, "not_found", f"No wall {body.wall!r} in this workspace.")
+        raise ApiError(
+            404, "not_found", _("No wall %(wall)r in this workspace.") % {"wall": body.wall}
+        )
     value = new_wall_key()
     record = store.walls.add_wall_token(
         WallToken(
@@ -238,10 +246,14 @@ def add_wall_key(ctx: Admin, request: Request, body: WallKeyIn) -> dict[str, Any
     return {"token": value, "url": url, **record.to_dict()}
 
 
-@router.delete("/workspaces/{slug}/walls/tokens/{token_id}", tags=["wall"])
-def revoke_wall_key(ctx: Admin, request: Request, token_id: RowId) -> dict[str, Any]:
+@router.delete("/workspaces/{slug}/walls/tokens/{token_id}", response_model=Revoked, tags=["wall"])
+def revoke_wall_key(ctx: Admin, request: Request, token_id: RowId) -> Revoked:
     if not store_of(request).walls.revoke_wall_token(
         ctx.workspace_id, token_id, request.app.state.auth.clock()
     ):
-        raise ApiError(404, "not_found", f"No live wall key {token_id} in this workspace.")
-    return {"revoked": token_id}
+        raise ApiError(
+            404,
+            "not_found",
+            _("No live wall key %(token_id)s in this workspace.") % {"token_id": token_id},
+        )
+    return Revoked(revoked=token_id)

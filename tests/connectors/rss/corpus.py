@@ -15,6 +15,10 @@ same bytes and headers (the reference), feed by feed:
 - *with mentions*: the connector returned at least one mention for that feed;
 - *rejected*: the connector refused the feed with a typed error (the reason is kept);
 - *crashes*: anything else raised (must be 0);
+- *outcome* of each feed, exactly one of: ``mentions``; ``items dead-lettered`` (no
+  mention, each item refused with its reason); ``no items, dead-lettered`` (a feed
+  document without any item: one dead letter saying so); ``refused`` (a typed error
+  for the whole payload); ``silent`` (nothing and no reason: must be 0);
 - *dates*: each mention whose entry has a feedparser date must carry exactly that date.
 
 Used by ``test_feedparser_corpus.py`` and ``bench/bench_feed_corpus.py``.
@@ -128,6 +132,8 @@ class Result:
     dates_equal: int = 0
     date_mismatches: list[str] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)  # eligible feeds without a mention
+    outcomes: Counter[str] = field(default_factory=Counter)  # one outcome per feed
+    silent: list[str] = field(default_factory=list)  # neither mentions nor a reason
     seconds: float = 0.0
 
     def summary(self) -> dict[str, Any]:
@@ -146,6 +152,8 @@ class Result:
             "rejected_feeds": len(self.rejected_feeds),
             "rejected_reasons": dict(reasons.most_common()),
             "crashes": len(self.crashes),
+            "outcomes": dict(self.outcomes.most_common()),
+            "silent_feeds": len(self.silent),
             "dated_items": self.dated_items,
             "dates_equal": self.dates_equal,
             "seconds": round(self.seconds, 2),
@@ -223,12 +231,23 @@ async def evaluate(files: list[Path], root: Path, base: str) -> Result:
                 page = await connector.fetch(Target("feed", url), None)
             except ConnectorError as exc:
                 result.rejected_feeds[rel] = f"{type(exc).__name__}: {exc}"
+                result.outcomes["refused"] += 1
                 if eligible:
                     result.missed.append(f"{rel}: {exc}")
                 continue
             except Exception as exc:  # what the test forbids: an untyped crash
                 result.crashes[rel] = f"{type(exc).__name__}: {exc}"
+                result.outcomes["crash"] += 1
                 continue
+            if page.mentions:
+                result.outcomes["mentions"] += 1
+            elif any(r.reason.startswith("feed without items") for r in page.rejected):
+                result.outcomes["no items, dead-lettered"] += 1
+            elif page.rejected:
+                result.outcomes["items dead-lettered"] += 1
+            else:
+                result.outcomes["silent"] += 1
+                result.silent.append(rel)
             result.mentions += len(page.mentions)
             result.rejected_items += len(page.rejected)
             if page.mentions:

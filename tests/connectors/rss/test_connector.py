@@ -56,7 +56,7 @@ def feed_reply(server: Server, body: bytes, **headers: str) -> Reply:
 def coord(store: Store, url: str, **options: object) -> Coordinator:
     connector = RssConnector(**options)  # type: ignore[arg-type]
     target = Target("feed", url, "fictional")
-    return Coordinator("news-fr", connector, [target], store, backoff_base=0.01)
+    return Coordinator("news-fr", connector, [target], store.sources, backoff_base=0.01)
 
 
 def test_conditional_get_and_no_repeat_across_restarts(store: Store) -> None:
@@ -132,6 +132,30 @@ def test_hostile_and_broken_feeds_are_dead_lettered(store: Store) -> None:
     reasons = sorted(d.reason for d in store.sources.list_dead_letters("news-fr"))
     assert reasons[0].startswith("MalformedPayload: not a feed")
     assert "nested entity declaration" in reasons[1]
+
+
+def test_a_feed_without_items_is_said_once_per_version(store: Store) -> None:
+    """No feed yields nothing silently: an itemless feed is one dead letter with the
+    reason, not one per poll; a new version of the document says it again."""
+    with serve() as server:
+        url = server.route(
+            "/feed.xml",
+            feed_reply(server, rss()),
+            feed_reply(server, rss()),  # the same document, no validators: polled again
+            feed_reply(server, rss().replace(b"Fictional Wire", b"Fictional Wire 2")),
+            feed_reply(server, rss("a")),
+        )  # fmt: skip
+        sink = Sink()
+        for _ in range(4):
+            asyncio.run(coord(store, url).run_once(sink))
+    assert sink.titles() == ["Article a"]
+    letters = store.sources.list_dead_letters("news-fr")
+    assert len(letters) == 2
+    assert all("feed without items: nothing to collect (rss20 document" in d.reason
+               for d in letters)  # fmt: skip
+    assert "'Fictional Wire 2'" in letters[0].reason  # newest first
+    cursor = store.sources.get_source_cursor("news-fr", f"feed:{url}")
+    assert cursor is not None and "empty" not in cursor
 
 
 def test_size_cap_and_bad_targets() -> None:

@@ -48,3 +48,17 @@ def test_dates_equal_feedparsers(result: Result) -> None:
     assert result.dated_items >= 25
     assert result.date_mismatches == []
     assert result.dates_equal == result.dated_items
+
+
+def test_every_feed_ends_as_mentions_or_a_reason(result: Result) -> None:
+    """No feed silently yields nothing: mentions, or dead letters with their reasons
+    (items refused, or a feed document without any item), or the payload refused."""
+    assert result.silent == []
+    assert sum(result.outcomes.values()) == result.feeds
+    assert result.outcomes["no items, dead-lettered"] > 800  # feed-level fixtures
+    assert set(result.outcomes) <= {
+        "mentions",
+        "items dead-lettered",
+        "no items, dead-lettered",
+        "refused",
+    }

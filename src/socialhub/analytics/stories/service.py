@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from socialhub.analytics.launch_spotter import LaunchSpotter, Proposal
 from socialhub.analytics.params import Parametrised
@@ -29,6 +29,8 @@ class StoryDetector(Parametrised):
 
     name = "stories"
     version = StoryEngine.version
+    # its keywords are the engine's; the wiring it takes is declared here
+    _context: ClassVar[frozenset[str]] = frozenset({"workspaces", "lists"})
 
     def __init__(self, **params: Any) -> None:
         spot = dict(params.pop("launches", None) or {})

@@ -29,8 +29,6 @@ import orjson
 
 from socialhub.connectors.base import BadRequest, MalformedPayload, Page, Rejected, Target
 from socialhub.connectors.bluesky.client import (
-    DEFAULT_APPVIEW,
-    DEFAULT_JETSTREAM,
     DEFAULT_PDS,
     BlueskyClient,
     jetstream_messages,
@@ -42,9 +40,11 @@ from socialhub.connectors.bluesky.normalize import (
     from_jetstream,
     from_post_view,
 )
+from socialhub.connectors.manifest import load_manifest
 from socialhub.models import Mention
 from socialhub.query import Matcher
 
+MANIFEST = load_manifest("bluesky")  # its [options]: the one place of each default
 SEEN_KEEP = 500  # uris remembered across pages to drop repeats (since is inclusive)
 STREAM_CHECKPOINT = 1000  # firehose events between two cursor-only pages
 
@@ -85,18 +85,20 @@ class BlueskyConnector:
         clock: Callable[[], datetime] | None = None,
         **more: Any,
     ) -> None:
-        opts = {**(options or {}), **more}
+        given = {**(options or {}), **more}
+        # the manifest's defaults overlaid; an undeclared option is refused here too
+        opts = MANIFEST.resolve(given, where="BlueskyConnector")
         self.options = opts
         self.env = os.environ if env is None else env
         self.clock = clock or (lambda: datetime.now(UTC))
-        self.limit = int(opts.get("limit", 100))
-        self.lookback = timedelta(hours=float(opts.get("lookback_hours", 24)))
-        self.jetstream_url = str(opts.get("jetstream_url", DEFAULT_JETSTREAM))
+        self.limit = int(opts["limit"])
+        self.lookback = timedelta(hours=float(opts["lookback_hours"]))
+        self.jetstream_url = str(opts["jetstream_url"])
         self.client = BlueskyClient(
-            base_url=str(opts.get("base_url", DEFAULT_APPVIEW)),
-            pds_url=str(opts.get("pds_url", opts.get("base_url", DEFAULT_PDS))),
+            base_url=str(opts["base_url"]),
+            pds_url=str(given.get("pds_url", given.get("base_url", DEFAULT_PDS))),
             env=self.env,
-            timeout=float(opts.get("timeout", 20.0)),
+            timeout=float(opts["timeout"]),
         )
         self.queries = query_triples(opts.get("queries"))
 

@@ -30,6 +30,9 @@ from socialhub.connectors.base import (
 from socialhub.connectors.broadcast.captions import EXTENSIONS, PARSERS
 from socialhub.connectors.broadcast.metadata import MEDIA, airing_for
 from socialhub.connectors.broadcast.normalize import segment_to_mention, segments
+from socialhub.connectors.manifest import option_defaults
+
+OPTIONS = option_defaults("broadcast")  # the manifest's [options]: the one place of each default
 
 MAX_BYTES = 20_000_000  # a caption file is text: anything larger is not one
 
@@ -44,13 +47,13 @@ class BroadcastConnector:
     def __init__(
         self,
         *,
-        medium: str = "tv",
-        timezone: str = "Europe/Paris",
-        settle_seconds: float = 10.0,
-        max_files: int = 5,
-        max_seconds: float = 30.0,
-        min_seconds: float = 8.0,
-        max_gap: float = 4.0,
+        medium: str = OPTIONS["medium"],
+        timezone: str = OPTIONS["timezone"],
+        settle_seconds: float = OPTIONS["settle_seconds"],
+        max_files: int = OPTIONS["max_files"],
+        max_seconds: float = OPTIONS["max_seconds"],
+        min_seconds: float = OPTIONS["min_seconds"],
+        max_gap: float = OPTIONS["max_gap"],
         clock: Callable[[], datetime] | None = None,
         wall: Callable[[], float] | None = None,
         env: Mapping[str, str] | None = None,

@@ -27,7 +27,7 @@ from socialhub.connectors.base import (
     Target,
     env_credential,
 )
-from socialhub.connectors.facebook.client import DEFAULT_BASE_URL, TOKEN_VAR, GraphClient
+from socialhub.connectors.facebook.client import TOKEN_VAR, GraphClient
 from socialhub.connectors.facebook.normalize import (
     COMMENT_FIELDS,
     PLATFORM,
@@ -36,6 +36,9 @@ from socialhub.connectors.facebook.normalize import (
     post_to_mention,
 )
 from socialhub.connectors.linkguard import guarded_client
+from socialhub.connectors.manifest import option_defaults
+
+OPTIONS = option_defaults("facebook")  # the manifest's [options]: the one place of each default
 
 SEEN_MAX = 2000
 
@@ -74,11 +77,11 @@ class FacebookConnector:
     def __init__(
         self,
         *,
-        base_url: str = DEFAULT_BASE_URL,
-        page_size: int = 50,
-        watch_posts: int = 20,
-        backfill_days: float = 2.0,
-        timeout: float = 20.0,
+        base_url: str = OPTIONS["base_url"],
+        page_size: int = OPTIONS["page_size"],
+        watch_posts: int = OPTIONS["watch_posts"],
+        backfill_days: float = OPTIONS["backfill_days"],
+        timeout: float = OPTIONS["timeout"],
         env: Mapping[str, str] | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:

@@ -31,9 +31,11 @@ from urllib.parse import quote
 import orjson
 
 from socialhub.connectors.base import BadRequest, MalformedPayload, Page, Rejected, Target
+from socialhub.connectors.manifest import load_manifest
 from socialhub.connectors.mastodon.client import MastodonClient, Response, host_of, instance_url
 from socialhub.connectors.mastodon.normalize import NormalizeError, from_status, local_uris
 
+MANIFEST = load_manifest("mastodon")  # its [options]: the one place of each default
 SEEN_KEEP = 1000  # uris remembered across pages and instances
 
 
@@ -55,18 +57,20 @@ class MastodonConnector:
         clock: Callable[[], datetime] | None = None,
         **more: Any,
     ) -> None:
-        opts = {**(options or {}), **more}
-        instances = opts.get("instances") or ["mastodon.social"]
-        if isinstance(instances, str):
-            instances = [instances]
+        # the manifest's defaults overlaid; an undeclared option is refused here too
+        given = {**(options or {}), **more}
+        if isinstance(given.get("instances"), str):  # one instance written as a string
+            given["instances"] = [given["instances"]]
+        opts = MANIFEST.resolve(given, where="MastodonConnector")
+        instances = opts["instances"] or MANIFEST.options["instances"]
         self.instances = [instance_url(i) for i in instances]
-        self.limit = int(opts.get("limit", 40))
+        self.limit = int(opts["limit"])
         self.publish_instance = instance_url(str(opts.get("publish_instance", self.instances[0])))
         self.clock = clock or (lambda: datetime.now(UTC))
         self.client = MastodonClient(
             env=os.environ if env is None else env,
             token_envs=opts.get("token_envs"),
-            timeout=float(opts.get("timeout", 20.0)),
+            timeout=float(opts["timeout"]),
         )
         self._accounts: dict[tuple[str, str], str] = {}  # (base, acct) -> local account id
 

@@ -20,10 +20,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from socialhub.connectors.base import BadRequest, MalformedPayload, Page, Target, env_credential
+from socialhub.connectors.manifest import option_defaults
 from socialhub.models import utcnow
 
-from .client import DEFAULT_AUTH_URL, DEFAULT_BASE_URL, ID_VAR, SECRET_VAR, RedditClient
+from .client import ID_VAR, SECRET_VAR, RedditClient
 from .normalize import listing_children, things_to_mentions, walk_comments
+
+OPTIONS = option_defaults("reddit")  # the manifest's [options]: the one place of each default
 
 DEFAULT_USER_AGENT = "python:socialhub:0.1 (self-hosted social listening)"
 MAX_AFTERS_KEPT = 20
@@ -58,11 +61,11 @@ class RedditConnector:
     def __init__(
         self,
         *,
-        base_url: str = DEFAULT_BASE_URL,
-        auth_url: str = DEFAULT_AUTH_URL,
-        user_agent: str = "",
-        limit: int = 100,
-        timeout: float = 30.0,
+        base_url: str = OPTIONS["base_url"],
+        auth_url: str = OPTIONS["auth_url"],
+        user_agent: str = OPTIONS["user_agent"],
+        limit: int = OPTIONS["limit"],
+        timeout: float = OPTIONS["timeout"],
         env: Mapping[str, str] | None = None,
     ) -> None:
         self.env: Mapping[str, str] = os.environ if env is None else env

@@ -18,6 +18,7 @@ feed's summary.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -29,7 +30,8 @@ import orjson
 
 from socialhub.connectors.base import BadRequest, ConnectorError, Page, Rejected, Target
 from socialhub.connectors.linkguard import LinkGuard, Resolver, resolve
-from socialhub.connectors.rss.client import USER_AGENT, FeedClient, is_http_url
+from socialhub.connectors.manifest import option_defaults
+from socialhub.connectors.rss.client import FeedClient, is_http_url
 from socialhub.connectors.rss.normalize import (
     PLATFORM,
     NormalizeError,
@@ -39,6 +41,8 @@ from socialhub.connectors.rss.normalize import (
     parse_feed,
 )
 from socialhub.models import Mention
+
+OPTIONS = option_defaults("rss")  # the manifest's [options]: the one place of each default
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +55,17 @@ class RssConnector:
     def __init__(
         self,
         *,
-        full_text: bool = False,
-        full_text_max: int = 20,
-        timeout: float = 20.0,
-        max_bytes: int = 5_000_000,
-        article_max_bytes: int = 2_000_000,
-        history_pages: int = 0,
-        user_agent: str = USER_AGENT,
+        full_text: bool = OPTIONS["full_text"],
+        full_text_max: int = OPTIONS["full_text_max"],
+        timeout: float = OPTIONS["timeout"],
+        max_bytes: int = OPTIONS["max_bytes"],
+        article_max_bytes: int = OPTIONS["article_max_bytes"],
+        history_pages: int = OPTIONS["history_pages"],
+        user_agent: str = OPTIONS["user_agent"],
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Any = None,
         resolver: Resolver | None = None,
+        env: Mapping[str, str] | None = None,  # no credentials: taken like every connector
     ) -> None:
         self.full_text = bool(full_text)
         self.full_text_max = int(full_text_max)
@@ -119,6 +124,15 @@ class RssConnector:
             known.add(mention.native_id)
             mentions.append(mention)
             seen.append(mention.native_id)
+        if not feed.items:  # a feed document with no item at all: said once per version
+            digest = hashlib.sha256(resp.body).hexdigest()[:16]
+            if state.get("empty") != digest:
+                why = f"feed without items: nothing to collect ({feed.format} document"
+                why += f", titled {feed.title[:80]!r})" if feed.title else ")"
+                rejected.append(Rejected(why, resp.body[:2000].decode("utf-8", "replace"), url))
+            state["empty"] = digest
+        else:
+            state.pop("empty", None)
         if self.full_text and mentions:
             await self._full_text(mentions[: self.full_text_max])
         if feed.next_url and (reason := await self.guard.arefusal(feed.next_url)):

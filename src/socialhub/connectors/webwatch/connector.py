@@ -37,9 +37,13 @@ import orjson
 
 from socialhub.connectors.base import BadRequest, Page, Rejected, Target
 from socialhub.connectors.linkguard import LinkGuard
-from socialhub.connectors.webwatch.client import USER_AGENT, PoliteFetcher
+from socialhub.connectors.manifest import load_manifest, option_defaults
+from socialhub.connectors.webwatch.client import PoliteFetcher
 from socialhub.connectors.webwatch.extract import Selectors, extract
 from socialhub.connectors.webwatch.normalize import PLATFORMS, item_to_mention
+
+MANIFEST = load_manifest("webwatch")
+OPTIONS = option_defaults("webwatch")  # the manifest's [options]: the one place of each default
 
 SEEN_MAX = 5000
 
@@ -53,9 +57,9 @@ class WebWatchConnector:
     def __init__(
         self,
         *,
-        min_delay: float = 5.0,
-        timeout: float = 20.0,
-        user_agent: str = USER_AGENT,
+        min_delay: float = OPTIONS["min_delay"],
+        timeout: float = OPTIONS["timeout"],
+        user_agent: str = OPTIONS["user_agent"],
         clock: Callable[[], datetime] | None = None,
         env: Mapping[str, str] | None = None,
         **defaults: Any,
@@ -66,6 +70,7 @@ class WebWatchConnector:
             min_delay=min_delay, timeout=timeout, user_agent=user_agent, guard=self.guard
         )
         self.clock = clock or (lambda: datetime.now(UTC))
+        MANIFEST.resolve(defaults, where="WebWatchConnector")  # refuses an undeclared option
         self.defaults = defaults
 
     async def close(self) -> None:

@@ -29,11 +29,14 @@ from socialhub.connectors.base import (
     Unavailable,
     env_credential,
 )
+from socialhub.connectors.manifest import option_defaults
 from socialhub.models import utcnow
 
-from .client import DEFAULT_BASE_URL, XClient
+from .client import XClient
 from .normalize import page_mentions, rule_tags
 from .rules import Rule, sync_rules, target_rules
+
+OPTIONS = option_defaults("x")  # the manifest's [options]: the one place of each default
 
 BEARER_VAR = "SOCIALHUB_X_BEARER_TOKEN"
 USER_TOKEN_VAR = "SOCIALHUB_X_USER_TOKEN"
@@ -84,10 +87,10 @@ class XConnector:
     def __init__(
         self,
         *,
-        base_url: str = DEFAULT_BASE_URL,
-        max_results: int = 100,
-        timeout: float = 30.0,
-        stream_timeout: float = 30.0,
+        base_url: str = OPTIONS["base_url"],
+        max_results: int = OPTIONS["max_results"],
+        timeout: float = OPTIONS["timeout"],
+        stream_timeout: float = OPTIONS["stream_timeout"],
         env: Mapping[str, str] | None = None,
     ) -> None:
         self.client = XClient(base_url, timeout=timeout, stream_timeout=stream_timeout)

@@ -28,8 +28,8 @@ import orjson
 from socialhub.connectors.base import BadRequest, MalformedPayload, Page, Rejected, Target
 from socialhub.connectors.base import env_credential as _env_credential
 from socialhub.connectors.linkguard import guarded_client
+from socialhub.connectors.manifest import option_defaults
 from socialhub.connectors.youtube.client import (
-    DEFAULT_BASE_URL,
     KEY_VAR,
     YouTubeClient,
     YouTubeRequestError,
@@ -39,6 +39,8 @@ from socialhub.connectors.youtube.normalize import (
     search_item_to_mention,
     thread_to_mentions,
 )
+
+OPTIONS = option_defaults("youtube")  # the manifest's [options]: the one place of each default
 
 SEEN_MAX = 3000
 # A video whose comments cannot be read is skipped, not retried forever.
@@ -67,13 +69,13 @@ class YouTubeConnector:
     def __init__(
         self,
         *,
-        base_url: str = DEFAULT_BASE_URL,
-        page_size: int = 50,
-        watch_videos: int = 10,
-        backfill_hours: float = 24.0,
-        lang: str = "",
-        region: str = "",
-        timeout: float = 20.0,
+        base_url: str = OPTIONS["base_url"],
+        page_size: int = OPTIONS["page_size"],
+        watch_videos: int = OPTIONS["watch_videos"],
+        backfill_hours: float = OPTIONS["backfill_hours"],
+        lang: str = OPTIONS["lang"],
+        region: str = OPTIONS["region"],
+        timeout: float = OPTIONS["timeout"],
         env: Mapping[str, str] | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:

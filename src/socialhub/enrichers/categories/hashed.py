@@ -16,6 +16,7 @@ from socialhub.enrichers.embedding import Vectors
 from socialhub.enrichers.sentiment.hashing import featurize
 
 BITS = 13
+_BLOCK_ROWS = 256  # 256 x 8,192 float64 sums: 16 MB at a time
 
 
 class HashedEmbedder:
@@ -38,9 +39,17 @@ class HashedEmbedder:
             rows, cols, values = featurize(
                 [t if isinstance(t, str) else "" for t in texts], self.bits
             )
-            # a sum per (row, col), as np.add.at but several times faster
-            cells, inverse = np.unique(rows * self.dim + cols, return_inverse=True)
-            out.reshape(-1)[cells] = np.bincount(inverse, weights=values)
+            # a sum per (row, col), as np.add.at but far faster: bincount over the flat
+            # cell numbers, a block of rows at a time (a dense float64 block stays small)
+            flat = rows * self.dim + cols
+            cells = out.reshape(-1)
+            step = _BLOCK_ROWS * self.dim
+            for lo in range(0, len(cells), step):
+                hi = min(lo + step, len(cells))
+                inside = (flat >= lo) & (flat < hi) if lo or hi < len(cells) else slice(None)
+                cells[lo:hi] = np.bincount(
+                    flat[inside] - lo, weights=values[inside], minlength=hi - lo
+                )
         norms = np.sqrt(np.einsum("ij,ij->i", out, out))[:, None]
         out /= np.where(norms == 0, 1.0, norms)
         out[norms[:, 0] == 0, 0] = 1.0  # an empty text: a fixed unit vector, never zeros

@@ -300,14 +300,16 @@ class CategoryModel:
             [self.min_prob if c.threshold is None else c.threshold for c in self.categories],
             dtype=np.float32,
         )
-        out: list[list[tuple[str, float]]] = []
-        for row in s:
-            kept = [
-                (self.categories[k].name, round(float(row[k]), 4))
-                for k in np.argsort(-row, kind="stable")
-                if row[k] >= cuts[k]
-            ]
-            out.append(kept[: self.max_categories])
+        out: list[list[tuple[str, float]]] = [[] for _ in range(len(s))]
+        hits = s >= cuts
+        names = [c.name for c in self.categories]
+        # most rows pass no threshold: only the others are sorted
+        for i in np.flatnonzero(hits.any(axis=1)).tolist():
+            row = s[i]
+            order = np.argsort(-row, kind="stable")
+            values, passed = row.tolist(), hits[i].tolist()
+            kept = [(names[k], round(values[k], 4)) for k in order.tolist() if passed[k]]
+            out[i] = kept[: self.max_categories]
         return out
 
     def predict_texts(self, texts: list[str]) -> list[list[tuple[str, float]]]:

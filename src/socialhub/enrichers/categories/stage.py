@@ -21,7 +21,6 @@ from typing import Any, ClassVar
 
 from socialhub.enrichers.categories.hashed import HashedEmbedder
 from socialhub.enrichers.categories.model import (
-    MAX_CATEGORIES,
     CategoryModel,
     background_examples,
     default_categories,
@@ -45,7 +44,7 @@ class CategoriesStage(BaseEnricher):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        method = str(ctx.settings.get("categories_method", "encoder"))
+        method = ctx.options.categories_method
         if method not in ("encoder", "hashed"):
             raise NotConfigured(f"categories_method must be encoder or hashed, not {method!r}")
         self.embedder: Embedder
@@ -59,8 +58,8 @@ class CategoriesStage(BaseEnricher):
         if isinstance(self.embedder, E5Embedder):
             # the shipped example vectors: start-up without encoding ~150 sentences
             self.embedder.pin(load_default_vectors())
-        self.max_categories = int(ctx.settings.get("categories_max", MAX_CATEGORIES))
-        self.refresh_every = float(ctx.settings.get("categories_refresh_seconds", 30.0))
+        self.max_categories = ctx.options.categories_max
+        self.refresh_every = ctx.options.categories_refresh_seconds
         self.background = background_examples()
         self.default = CategoryModel(
             default_categories(), self.background, self.embedder, max_categories=self.max_categories

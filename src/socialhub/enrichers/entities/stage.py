@@ -25,8 +25,6 @@ import orjson
 
 from socialhub.enrichers.entities.dictionary import Dictionary
 from socialhub.enrichers.entities.ner import (
-    DEFAULT_MODEL,
-    NER_MAX_CHARS,
     SpacyNER,
     english_rules,
     load_model,
@@ -54,12 +52,12 @@ class EntityStage(BaseEnricher):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        s = ctx.settings
-        self.refresh_every = float(s.get("entities_refresh_seconds", 10.0))
-        self.ner_max_chars = int(s.get("entities_ner_max_chars", NER_MAX_CHARS))
+        s = ctx.options
+        self.refresh_every = s.entities_refresh_seconds
+        self.ner_max_chars = s.entities_ner_max_chars
         self.ner: SpacyNER | None = None
-        if bool(s.get("entities_ner", True)):
-            model = str(s.get("entities_model", DEFAULT_MODEL))
+        if s.entities_ner:
+            model = s.entities_model
             key = f"spacy:{model}"
             try:
                 nlp = ctx.resources.get(key) or load_model(model)

@@ -177,10 +177,10 @@ class PlaceStage(BaseEnricher):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        s = ctx.settings
-        min_pop = int(s.get("places_min_population", 15000))
-        self.min_confidence = float(s.get("places_min_confidence", 0.5))
-        self.country_confidence = float(s.get("places_country_confidence", 0.8))
+        s = ctx.options
+        min_pop = s.places_min_population
+        self.min_confidence = s.places_min_confidence
+        self.country_confidence = s.places_country_confidence
         key = f"gazetteer:{min_pop}"
         gaz = ctx.resources.get(key)
         self.gazetteer: Gazetteer = gaz if isinstance(gaz, Gazetteer) else load(min_pop)

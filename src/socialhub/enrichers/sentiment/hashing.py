@@ -61,14 +61,14 @@ Lexicon = dict[str, tuple[float, float]]
 _LEX_NAMES = tuple(f"lx:{lang}{neg}{sign}" for lang in "ef" for neg in "~=" for sign in "+-")
 
 
-def _word_features(folded: str, lexicon: Lexicon | None) -> tuple[list[str], list[float]]:
-    """Hashed-feature names of a text, and their values (1.0 but for lexicon sums)."""
+@lru_cache(maxsize=4096)
+def _word_hashes(folded: str) -> tuple[list[int], tuple[str, ...]]:
+    """crc32 of the word, bigram and negated-word features of a folded text (each of
+    value 1.0), and its tokens; memoised like :func:`_folded`, since the sentiment and
+    categories fast paths featurize the same batch one after the other."""
     tokens = _TOKEN.findall(folded)
     feats = [f"w:{t}" for t in tokens]
     feats += [f"b:{a} {b}" for a, b in itertools.pairwise(tokens)]
-    values = [1.0] * len(feats)
-    # Lexicon sums: language (en, fr) x negated or not x positive or negative valence.
-    sums = [0.0] * len(_LEX_NAMES)
     negated = False
     for tok in tokens:
         if tok in _SCOPE_END:
@@ -77,11 +77,25 @@ def _word_features(folded: str, lexicon: Lexicon | None) -> tuple[list[str], lis
             negated = True
         elif negated:
             feats.append(f"n:{tok}")
-            values.append(1.0)
-        if lexicon is not None and tok in lexicon:
+    crc = zlib.crc32  # a memo of these cost more than the hash (bigrams rarely repeat)
+    return [crc(feat.encode("utf-8")) for feat in feats], tuple(tokens)
+
+
+def _lexicon_features(tokens: tuple[str, ...], lexicon: Lexicon) -> tuple[list[str], list[float]]:
+    """The summed-valence features: language (en, fr) x negated or not x sign."""
+    sums = [0.0] * len(_LEX_NAMES)
+    negated = False
+    for tok in tokens:
+        if tok in _SCOPE_END:
+            negated = False
+        elif tok in NEGATORS:
+            negated = True
+        if tok in lexicon:
             for lang, valence in enumerate(lexicon[tok]):
                 if valence:
                     sums[4 * lang + 2 * (not negated) + (valence < 0)] += abs(valence)
+    feats: list[str] = []
+    values: list[float] = []
     for name, total in zip(_LEX_NAMES, sums, strict=True):
         if total:
             feats.append(name)
@@ -96,23 +110,25 @@ def _folded(text: str) -> str:
     return fold_for_hashing(clean(text[: 2 * MAX_CHARS]))
 
 
-#: crc32 of feature names seen (words repeat across texts); bounded.
-_CRC: dict[str, int] = {}
-_CRC_MAX = 200_000
-
-
-def _crc(feat: str) -> int:
-    value = zlib.crc32(feat.encode("utf-8"))
-    if len(_CRC) >= _CRC_MAX:
-        _CRC.clear()
-    _CRC[feat] = value
-    return value
+_LAST_CHARS: list[tuple[list[str], tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64]]]] = []
 
 
 def _char_hashes(
     folded: list[str],
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
-    """(text index, 64-bit hash) of every character n-gram of every text."""
+    """(text index, 64-bit hash) of every character n-gram of every text; the last
+    batch's are kept, for the next stage featurizing the same texts."""
+    last = _LAST_CHARS[0] if _LAST_CHARS else None  # one read: threads may replace it
+    if last is not None and last[0] == folded:
+        return last[1]
+    out = _compute_char_hashes(folded)
+    _LAST_CHARS[:] = [(folded, out)]
+    return out
+
+
+def _compute_char_hashes(
+    folded: list[str],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
     padded = [f" {t} " for t in folded]
     joined = _SEP.join(padded)
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
@@ -176,10 +192,17 @@ def featurize(
     word_h_list: list[int] = []
     word_v_list: list[float] = []
     for i, text in enumerate(folded):
-        feats, values = _word_features(text, lexicon)
-        word_rows_list += [i] * len(feats)
-        word_h_list += [_CRC.get(feat) or _crc(feat) for feat in feats]
-        word_v_list += values
+        hashes, tokens = _word_hashes(text)
+        word_h_list += hashes
+        count = len(hashes)
+        if lexicon is not None:
+            feats, values = _lexicon_features(tokens, lexicon)
+            word_h_list += [zlib.crc32(feat.encode("utf-8")) for feat in feats]
+            word_v_list += [1.0] * count + values
+            count += len(feats)
+        else:
+            word_v_list += [1.0] * count
+        word_rows_list += [i] * count
     word_rows = np.array(word_rows_list, dtype=np.int64)
     # Offset word hashes so a word never shares a pre-mix value with a char n-gram.
     word_h = np.array(word_h_list, dtype=np.uint64) + np.uint64(1 << 40)

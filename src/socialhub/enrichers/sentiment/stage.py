@@ -70,12 +70,12 @@ class SentimentStage(BaseEnricher):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        mode = str(ctx.settings.get("sentiment_mode", "auto")).strip().lower()
+        mode = ctx.options.sentiment_mode.strip().lower()
         if mode in ("off", "none", ""):
             raise NotConfigured("sentiment_mode is off")
         if mode not in MODES:
             raise NotConfigured(f"unknown sentiment_mode {mode!r} (expected one of {MODES})")
-        self.budget = max(0, int(ctx.settings.get("sentiment_auto_budget", AUTO_BUDGET)))
+        self.budget = max(0, ctx.options.sentiment_auto_budget)
         linear = _load_linear()
         self.fast = SentimentModel("fast", linear.predict_proba)
         self.accurate: SentimentModel | None = None

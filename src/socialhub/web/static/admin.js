@@ -5,6 +5,7 @@ window.ADMIN = (function () {
   const slug = document.body.dataset.slug;
   const base = "/api/workspaces/" + encodeURIComponent(slug);
   const $ = function (id) { return document.getElementById(id); };
+  const _ = SH._;
 
   function say(id, text, bad) { $(id).textContent = text; $(id).className = bad ? "error" : "meta"; }
 
@@ -30,12 +31,13 @@ window.ADMIN = (function () {
       const lint = await SH.api(base + "/lint?q=" + encodeURIComponent(q));
       if (mine !== seq) return;
       lint.messages.forEach(function (m) {
-        $("query-lint").appendChild(SH.el("li", "lint-" + m.level, m.level + " at column " + m.column + ": " + m.message));
+        $("query-lint").appendChild(SH.el("li", "lint-" + m.level, _("%(level)s at column %(column)s: %(message)s",
+          { level: _(m.level), column: m.column, message: m.message })));
       });
       if (!lint.ok) { $("query-preview").textContent = "–"; return; }
       const since = new Date(Date.now() - 7 * 86400e3).toISOString();
       const n = await SH.api(base + "/count?since=" + encodeURIComponent(since) + "&q=" + encodeURIComponent(q));
-      if (mine === seq) $("query-preview").textContent = String(n.count);
+      if (mine === seq) $("query-preview").textContent = SH.num(n.count);
     } catch (err) { if (mine === seq) $("query-preview").textContent = err.message; }
   }
 
@@ -53,11 +55,11 @@ window.ADMIN = (function () {
     SH.clear(tb);
     data.items.forEach(function (q) {
       const tr = SH.el("tr", "");
-      cells(tr, [q.name, q.definition, q.enabled ? "yes" : "no"]);
+      cells(tr, [q.name, q.definition, q.enabled ? _("yes") : _("no")]);
       const td = SH.el("td", "");
-      td.appendChild(button("Edit", function () { edit(q); }));
-      td.appendChild(button("Delete", async function () {
-        if (!window.confirm("Delete the query " + q.name + "?")) return;
+      td.appendChild(button(_("Edit"), function () { edit(q); }));
+      td.appendChild(button(_("Delete"), async function () {
+        if (!window.confirm(_("Delete the query %(name)s?", { name: q.name }))) return;
         try { await SH.api(base + "/queries/" + q.id, { method: "DELETE" }); loadQueries(); }
         catch (err) { say("query-msg", err.message, true); }
       }));
@@ -75,7 +77,7 @@ window.ADMIN = (function () {
     try {
       const q = await SH.api(base + "/queries" + (id ? "/" + id : ""), { method: id ? "PUT" : "POST", body: payload });
       $("query-id").value = q.id;
-      say("query-msg", "Saved.");
+      say("query-msg", _("Saved."));
       loadQueries();
     } catch (err) { say("query-msg", err.message, true); }
   });
@@ -85,14 +87,14 @@ window.ADMIN = (function () {
     const data = await SH.api(base + "/watchlists");
     const ul = $("watchlists");
     SH.clear(ul);
-    if (!data.items.length) ul.appendChild(SH.el("li", "meta", "No watchlist yet."));
+    if (!data.items.length) ul.appendChild(SH.el("li", "meta", _("No watchlist yet.")));
     data.items.forEach(function (w) {
       const li = SH.el("li", "");
       li.appendChild(SH.el("b", "", w.name));
-      li.appendChild(document.createTextNode(" · " + w.list_type + " · " + w.members.length + " members: " +
+      li.appendChild(document.createTextNode(" · " + _(w.list_type) + " · " + _("%(n)s members:", { n: SH.num(w.members.length) }) + " " +
         w.members.slice(0, 8).map(function (m) { return "@" + m.handle; }).join(", ") + (w.members.length > 8 ? "…" : "") + " "));
-      li.appendChild(button("Delete", async function () {
-        if (!window.confirm("Delete the watchlist " + w.name + "?")) return;
+      li.appendChild(button(_("Delete"), async function () {
+        if (!window.confirm(_("Delete the watchlist %(name)s?", { name: w.name }))) return;
         await SH.api(base + "/watchlists/" + w.id, { method: "DELETE" });
         loadWatchlists();
       }));
@@ -107,7 +109,7 @@ window.ADMIN = (function () {
     try {
       const w = await SH.api(base + "/watchlists", { method: "POST", body: {
         name: $("wl-name").value, list_type: $("wl-type").value, csv: text } });
-      say("wl-msg", "Imported " + w.members.length + " members.");
+      say("wl-msg", _("Imported %(n)s members.", { n: SH.num(w.members.length) }));
       loadWatchlists();
     } catch (err) { say("wl-msg", err.message, true); }
   });
@@ -117,15 +119,15 @@ window.ADMIN = (function () {
     const data = await SH.api(base + "/members");
     const select = $("member-role");
     if (!select.options.length) {
-      data.roles.forEach(function (r) { const o = SH.el("option", "", r); o.value = r; select.appendChild(o); });
+      data.roles.forEach(function (r) { const o = SH.el("option", "", _(r)); o.value = r; select.appendChild(o); });
     }
     const tb = $("members");
     SH.clear(tb);
     data.items.forEach(function (m) {
       const tr = SH.el("tr", "");
-      cells(tr, [m.username, m.name, m.role + (m.active ? "" : " · deactivated")]);
+      cells(tr, [m.username, m.name, _(m.role) + (m.active ? "" : " · " + _("deactivated"))]);
       const td = SH.el("td", "");
-      td.appendChild(button("Remove", async function () {
+      td.appendChild(button(_("Remove"), async function () {
         try { await SH.api(base + "/members/" + encodeURIComponent(m.username), { method: "PUT", body: { role: null } }); loadMembers(); }
         catch (err) { say("member-msg", err.message, true); }
       }));
@@ -139,7 +141,7 @@ window.ADMIN = (function () {
     try {
       await SH.api(base + "/members/" + encodeURIComponent($("member-user").value.trim()),
         { method: "PUT", body: { role: $("member-role").value } });
-      say("member-msg", "Saved.");
+      say("member-msg", _("Saved."));
       loadMembers();
     } catch (err) { say("member-msg", err.message, true); }
   });

@@ -6,6 +6,8 @@
   const F = window.FORMS;
   const $ = function (id) { return document.getElementById(id); };
   let channels = ["inapp", "email", "webhook"];
+  const _ = SH._;
+  const CHANNEL_NAMES = { inapp: _("inapp"), email: _("email"), webhook: _("webhook") };
 
   async function preview(path, value, onOk, ul) {
     try {
@@ -19,14 +21,14 @@
   // -- alert routing ---------------------------------------------------------------
   function routeRow(r) {
     const fs = SH.el("fieldset", "route");
-    fs.appendChild(SH.el("legend", "", "Route"));
-    const ch = F.checks("Channels", channels.map(function (c) { return [c, c]; }), r.channels || []);
+    fs.appendChild(SH.el("legend", "", _("Route")));
+    const ch = F.checks(_("Channels"), channels.map(function (c) { return [c, CHANNEL_NAMES[c] || c]; }), r.channels || []);
     const sev = F.input("number", r.min_severity || 1, { min: 1, max: 10, required: "" });
-    const det = F.input("text", (r.detectors || []).join(", "), { placeholder: "all detectors" });
+    const det = F.input("text", (r.detectors || []).join(", "), { placeholder: _("all detectors") });
     fs.appendChild(ch);
-    fs.appendChild(F.field("From severity", sev));
-    fs.appendChild(F.field("Only these detectors (comma-separated)", det));
-    fs.appendChild(F.button("Remove this route", function () { fs.remove(); alertsChanged(); }));
+    fs.appendChild(F.field(_("From severity"), sev));
+    fs.appendChild(F.field(_("Only these detectors (comma-separated)"), det));
+    fs.appendChild(F.button(_("Remove this route"), function () { fs.remove(); alertsChanged(); }));
     fs.read = function () {
       const out = { channels: ch.values(), min_severity: Number(sev.value) };
       const d = F.list(det.value);
@@ -61,14 +63,14 @@
     $("alerts-min").value = v.min_severity || 1;
     SH.clear($("routes"));
     (v.routes || []).forEach(function (r) { $("routes").appendChild(routeRow(r)); });
-    F.lines($("alerts-preview"), data.value ? [] : ["No routing: alerts are recorded and shown in the app only."]);
+    F.lines($("alerts-preview"), data.value ? [] : [_("No routing: alerts are recorded and shown in the app only.")]);
     if (data.value) alertsChanged();
     const tb = $("tuning");
     SH.clear(tb);
-    if (!data.tuning.length) { const tr = SH.el("tr", ""); A.cells(tr, ["no feedback yet", "", "", ""]); tb.appendChild(tr); }
+    if (!data.tuning.length) { const tr = SH.el("tr", ""); A.cells(tr, [_("no feedback yet"), "", "", ""]); tb.appendChild(tr); }
     data.tuning.forEach(function (t) {
       const tr = SH.el("tr", "");
-      A.cells(tr, [t.rule, t.detector, t.multiplier.toFixed(2), t.true_alarms + " / " + t.false_alarms]);
+      A.cells(tr, [t.rule, t.detector, SH.num(t.multiplier, 2), t.true_alarms + " / " + t.false_alarms]);
       tb.appendChild(tr);
     });
   }
@@ -83,39 +85,39 @@
     if (!$("alerts-form").reportValidity()) return;
     try {
       await SH.api(A.base + "/settings/alerts", { method: "PUT", body: { value: alertsValue() } });
-      A.say("alerts-msg", "Saved.");
+      A.say("alerts-msg", _("Saved."));
       loadAlerts();
     } catch (err) { A.say("alerts-msg", err.message, true); }
   });
   $("alerts-clear").addEventListener("click", async function () {
     await SH.api(A.base + "/settings/alerts", { method: "PUT", body: { value: null } });
-    A.say("alerts-msg", "Routing removed.");
+    A.say("alerts-msg", _("Routing removed."));
     loadAlerts();
   });
 
   // -- report schedules ------------------------------------------------------------
-  const DAYS = [["0", "Mon"], ["1", "Tue"], ["2", "Wed"], ["3", "Thu"], ["4", "Fri"], ["5", "Sat"], ["6", "Sun"]];
+  const DAYS = [["0", _("Mon")], ["1", _("Tue")], ["2", _("Wed")], ["3", _("Thu")], ["4", _("Fri")], ["5", _("Sat")], ["6", _("Sun")]];
 
   function scheduleRow(s) {
     const fs = SH.el("fieldset", "schedule");
-    fs.appendChild(SH.el("legend", "", "Schedule"));
+    fs.appendChild(SH.el("legend", "", _("Schedule")));
     const name = F.input("text", s.name || "", { required: "", maxlength: 100 });
-    const kind = F.select([["digest", "press digest"], ["competitors", "competitor report"]], s.kind || "digest");
+    const kind = F.select([["digest", _("press digest")], ["competitors", _("competitor report")]], s.kind || "digest");
     const times = F.input("text", (s.times || ["08:00"]).join(", "), {
       required: "", pattern: "^\\s*([01]\\d|2[0-3]):[0-5]\\d(\\s*,\\s*([01]\\d|2[0-3]):[0-5]\\d)*\\s*$",
-      title: "times as HH:MM, comma-separated" });
-    const days = F.checks("Days (none: every day)", DAYS, (s.weekdays || []).map(String));
-    const to = F.input("text", (s.recipients || []).join(", "), { placeholder: "archive only" });
+      title: _("times as HH:MM, comma-separated") });
+    const days = F.checks(_("Days (none: every day)"), DAYS, (s.weekdays || []).map(String));
+    const to = F.input("text", (s.recipients || []).join(", "), { placeholder: _("archive only") });
     const pdf = F.input("checkbox", s.pdf !== false);
     const on = F.input("checkbox", s.enabled !== false);
-    fs.appendChild(F.field("Name", name));
-    fs.appendChild(F.field("Report", kind));
-    fs.appendChild(F.field("Times (HH:MM)", times));
+    fs.appendChild(F.field(_("Name"), name));
+    fs.appendChild(F.field(_("Report"), kind));
+    fs.appendChild(F.field(_("Times (HH:MM)"), times));
     fs.appendChild(days);
-    fs.appendChild(F.field("Recipients (emails, comma-separated)", to));
-    fs.appendChild(F.field("PDF attached", pdf));
-    fs.appendChild(F.field("Enabled", on));
-    fs.appendChild(F.button("Remove this schedule", function () { fs.remove(); reportsChanged(); }));
+    fs.appendChild(F.field(_("Recipients (emails, comma-separated)"), to));
+    fs.appendChild(F.field(_("PDF attached"), pdf));
+    fs.appendChild(F.field(_("Enabled"), on));
+    fs.appendChild(F.button(_("Remove this schedule"), function () { fs.remove(); reportsChanged(); }));
     fs.read = function () {
       return { name: name.value.trim(), kind: kind.value, times: F.list(times.value),
         weekdays: days.values().map(Number), recipients: F.list(to.value), pdf: pdf.checked,
@@ -135,7 +137,7 @@
       preview("/settings/reports/preview", reportsValue(), function (p) {
         F.lines($("reports-preview"), Object.keys(p.next_runs).map(function (k) {
           const runs = p.next_runs[k];
-          return k + ": " + (runs.length ? runs.map(function (t) { return t.slice(0, 16).replace("T", " "); }).join(", ") : "disabled");
+          return k + " : ".slice(SH.lang === "fr" ? 0 : 1) + (runs.length ? runs.map(function (t) { return t.slice(0, 16).replace("T", " "); }).join(", ") : _("disabled"));
         }));
       }, $("reports-preview"));
     }, 250);
@@ -143,15 +145,15 @@
 
   async function loadReports() {
     const data = await SH.api(A.base + "/settings/reports");
-    $("reports-default").textContent = data.default ? "No schedule set: the default below applies until you save." : "";
+    $("reports-default").textContent = data.default ? _("No schedule set: the default below applies until you save.") : "";
     SH.clear($("schedules"));
     data.effective.forEach(function (s) { $("schedules").appendChild(scheduleRow(s)); });
     reportsChanged();
     const ul = $("reports-recent");
     SH.clear(ul);
-    if (!data.recent.length) ul.appendChild(SH.el("li", "meta", "No report built yet."));
+    if (!data.recent.length) ul.appendChild(SH.el("li", "meta", _("No report built yet.")));
     data.recent.forEach(function (r) {
-      ul.appendChild(SH.el("li", "", r.title + " · " + r.kind + " · " + r.status + " · " + SH.when(r.period_end)));
+      ul.appendChild(SH.el("li", "", r.title + " · " + _(r.kind) + " · " + _(r.status) + " · " + SH.when(r.period_end)));
     });
   }
 
@@ -165,13 +167,13 @@
     if (!$("reports-form").reportValidity()) return;
     try {
       await SH.api(A.base + "/settings/reports", { method: "PUT", body: { value: reportsValue() } });
-      A.say("reports-msg", "Saved.");
+      A.say("reports-msg", _("Saved."));
       loadReports();
     } catch (err) { A.say("reports-msg", err.message, true); }
   });
   $("reports-default-use").addEventListener("click", async function () {
     await SH.api(A.base + "/settings/reports", { method: "PUT", body: { value: null } });
-    A.say("reports-msg", "The default schedule applies.");
+    A.say("reports-msg", _("The default schedule applies."));
     loadReports();
   });
 
@@ -185,14 +187,14 @@
         const tr = SH.el("tr", "health-" + h.level);
         A.cells(tr, [s.name, s.kind, s.origin]);
         const st = SH.el("td", "");
-        st.appendChild(SH.el("span", "status status-" + h.level, h.status));
+        st.appendChild(SH.el("span", "status status-" + h.level, _(h.status)));
         if (h.last_error) st.appendChild(SH.el("div", "meta", h.last_error));
         tr.appendChild(st);
         A.cells(tr, [h.last_item_at ? SH.when(h.last_item_at) : "–", h.last_success ? SH.when(h.last_success) : "–",
-          String(h.errors), h.items_per_hour === null || h.items_per_hour === undefined ? "–" : String(h.items_per_hour)]);
+          SH.num(h.errors), h.items_per_hour === null || h.items_per_hour === undefined ? "–" : SH.num(h.items_per_hour)]);
         tb.appendChild(tr);
       });
-      if (!data.items.length) $("sources-note").textContent = "No source configured for this hub or workspace.";
+      if (!data.items.length) $("sources-note").textContent = _("No source configured for this hub or workspace.");
     });
   }
 

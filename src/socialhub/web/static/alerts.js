@@ -8,12 +8,14 @@
   const canTriage = body.dataset.canTriage === "yes";
   const $ = function (id) { return document.getElementById(id); };
   let queries = {};
+  const _ = SH._;
 
   function why(a) {
     const parts = [a.detector];
-    if (a.baseline) parts.push(a.observed + " against " + a.baseline + " usually (threshold " + a.threshold + ")");
-    else if (a.observed) parts.push("observed " + a.observed);
-    if (a.query_id && queries[a.query_id]) parts.push("query " + queries[a.query_id]);
+    if (a.baseline) parts.push(_("%(observed)s against %(baseline)s usually (threshold %(threshold)s)",
+      { observed: SH.num(a.observed), baseline: SH.num(a.baseline), threshold: SH.num(a.threshold) }));
+    else if (a.observed) parts.push(_("observed %(n)s", { n: SH.num(a.observed) }));
+    if (a.query_id && queries[a.query_id]) parts.push(_("query %(name)s", { name: queries[a.query_id] }));
     return parts.join(" · ");
   }
 
@@ -27,19 +29,20 @@
     const li = SH.el("li", "alert-item sev-" + (a.severity >= 8 ? "high" : a.severity >= 5 ? "mid" : "low"));
     li.dataset.id = a.id;
     li.appendChild(SH.el("span", "sev", a.severity));
-    li.appendChild(SH.el("b", "", a.title));
+    li.appendChild(SH.el("b", "", a.display_title || a.title));
     li.appendChild(SH.el("div", "meta", why(a)));
-    li.appendChild(SH.el("div", "meta", a.state + " · first " + SH.when(a.first_t) + " · last " + SH.when(a.last_t) +
-      (a.acknowledged_by ? " · ack by " + a.acknowledged_by : "")));
+    li.appendChild(SH.el("div", "meta", _(a.state) + " · " + _("first %(at)s", { at: SH.when(a.first_t) }) +
+      " · " + _("last %(at)s", { at: SH.when(a.last_t) }) +
+      (a.acknowledged_by ? " · " + _("acknowledged by %(who)s", { who: a.acknowledged_by }) : "")));
     if (canTriage && a.state !== "resolved") {
       const row = SH.el("div", "row");
       if (a.state === "open") {
-        const ack = SH.el("button", "ack", "Acknowledge");
+        const ack = SH.el("button", "ack", _("Acknowledge"));
         ack.type = "button";
         ack.addEventListener("click", function () { act(a.id, "ack"); });
         row.appendChild(ack);
       }
-      const res = SH.el("button", "resolve", "Resolve");
+      const res = SH.el("button", "resolve", _("Resolve"));
       res.type = "button";
       res.addEventListener("click", function () { act(a.id, "resolve"); });
       row.appendChild(res);
@@ -71,9 +74,9 @@
     const list = $("alert-list");
     SH.clear(list);
     data.items.forEach(function (a) { list.appendChild(item(a)); });
-    $("alerts-count").textContent = data.total ? data.total + " alert" + (data.total > 1 ? "s" : "") +
-      (data.total > data.items.length ? " (the " + data.items.length + " most severe shown)" : "") :
-      "No alert matches these filters.";
+    $("alerts-count").textContent = data.total ? SH.n_("%(n)s alert", "%(n)s alerts", data.total) +
+      (data.total > data.items.length ? " " + _("(the %(n)s most severe shown)", { n: SH.num(data.items.length) }) : "") :
+      _("No alert matches these filters.");
     body.dataset.loaded = "yes";
   }
 

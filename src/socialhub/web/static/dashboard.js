@@ -18,6 +18,7 @@
   let period = { since: null, until: null };
   let extent = null;
   const HOUR = 3600e3;
+  const _ = SH._;
 
   async function choosePeriod() {
     const v = range.value;
@@ -59,12 +60,12 @@
     p.hidden = !empty;
     if (!empty) return;
     if (!extent || !extent.last) {
-      p.textContent = "This workspace has no mention yet: import a file (socialhub import) or start a source.";
+      p.textContent = _("This workspace has no mention yet: import a file (socialhub import) or start a source.");
       return;
     }
-    p.appendChild(document.createTextNode("No mention in this period. This workspace's mentions run from " +
-      SH.when(extent.first) + " to " + SH.when(extent.last) + ". "));
-    const go = SH.el("button", "", "Show where the data is");
+    p.appendChild(document.createTextNode(_("No mention in this period. This workspace's mentions run from %(first)s to %(last)s.",
+      { first: SH.when(extent.first), last: SH.when(extent.last) }) + " "));
+    const go = SH.el("button", "", _("Show where the data is"));
     go.type = "button";
     go.id = "go-data";
     go.addEventListener("click", function () { range.value = "auto"; refresh(); });
@@ -72,7 +73,12 @@
   }
 
   function label(iso, interval) {
-    // buckets arrive in the workspace's zone (ISO with offset): show its wall time
+    // buckets arrive in the workspace's zone (ISO with offset): show its wall time,
+    // day before month in French (05/12 23:00), as ISO in English (12-05 23:00)
+    if (SH.lang === "fr") {
+      const day = iso.slice(8, 10) + "/" + iso.slice(5, 7);
+      return interval === "day" ? day + "/" + iso.slice(0, 4) : day + " " + iso.slice(11, 16);
+    }
     return interval === "day" ? iso.slice(0, 10) : iso.slice(5, 16).replace("T", " ");
   }
 
@@ -84,7 +90,7 @@
 
   function axisTooltip(params) {
     const rows = params.map(function (p) {
-      return p.marker + SH.esc(p.seriesName) + ": " + SH.esc(p.value);
+      return p.marker + SH.esc(p.seriesName) + " : ".slice(SH.lang === "fr" ? 0 : 1) + SH.esc(SH.num(p.value));
     });
     return SH.esc(params.length ? params[0].axisValueLabel : "") + "<br>" + rows.join("<br>");
   }
@@ -96,7 +102,7 @@
     }, 0);
     whereHint(total === 0);
     document.getElementById("period-label").textContent = SH.when(period.since.toISOString()) +
-      " – " + SH.when(period.until.toISOString()) + " · per " + data.interval;
+      " – " + SH.when(period.until.toISOString()) + " · " + _("per %(interval)s", { interval: _(data.interval) });
     const c = chart("chart-volume");
     if (!c) return;
     c.setOption({
@@ -125,7 +131,7 @@
       xAxis: { type: "category", data: data.buckets.map(function (b) { return label(b, data.interval); }) },
       yAxis: { type: "value", minInterval: 1 },
       series: data.series.map(function (s) {
-        return { name: s.label, type: "bar", stack: "all", data: s.counts,
+        return { name: _(s.label), type: "bar", stack: "all", data: s.counts,
           itemStyle: { color: SENTIMENT_COLORS[s.label] || "#888" } };
       }),
     }, true);
@@ -137,10 +143,10 @@
     const box = document.getElementById("chart-sov");
     let why = "";
     if (!data.configured) {
-      why = "No brand and competitor queries are declared for this workspace " +
-        "(setting share_of_voice, see docs/web.md).";
+      why = _("No brand and competitor queries are declared for this workspace " +
+        "(setting share_of_voice, see docs/web.md).");
     } else if (!data.total) {
-      why = "No mention of the compared queries in this period.";
+      why = _("No mention of the compared queries in this period.");
     }
     note.textContent = why;
     note.hidden = !why;
@@ -152,14 +158,16 @@
     c.resize();
     c.setOption({
       tooltip: { trigger: "item", formatter: function (p) {
-        return p.marker + SH.esc(p.name) + ": " + SH.esc(p.value) + " (" + SH.esc(p.percent) + "%)";
+        return p.marker + SH.esc(p.name) + " : ".slice(SH.lang === "fr" ? 0 : 1) + SH.esc(SH.num(p.value)) + " (" + SH.esc(SH.num(p.percent)) + (SH.lang === "fr" ? "\u00a0%)" : "%)");
       } },
       legend: { type: "scroll", bottom: 0 },
       series: [{ type: "pie", radius: ["35%", "62%"], center: ["50%", "44%"],
         avoidLabelOverlap: true, labelLayout: { hideOverlap: true },
-        label: { formatter: "{d}%" },
+        label: { formatter: function (p) {
+          return SH.num(p.percent) + (SH.lang === "fr" ? "\u00a0%" : "%");
+        } },
         data: data.items.map(function (i) {
-          return { name: i.name + (i.role === "brand" ? " (brand)" : ""), value: i.count };
+          return { name: i.name + (i.role === "brand" ? " (" + _("brand") + ")" : ""), value: i.count };
         }) }],
     }, true);
   }
@@ -177,13 +185,13 @@
         encodeURIComponent('author:"' + String(a.handle).replace(/"/g, "") + '"');
       who.appendChild(SH.el("b")).appendChild(link);
       who.appendChild(SH.el("div", "meta", "@" + a.handle + " · " + a.platform +
-        " · " + a.followers + " followers" + (a.verified ? " · verified" : "")));
+        " · " + SH.n_("%(n)s follower", "%(n)s followers", a.followers) + (a.verified ? " · " + _("verified") : "")));
       tr.appendChild(who);
-      tr.appendChild(SH.el("td", "", a.mentions));
-      tr.appendChild(SH.el("td", "", a.engagement));
+      tr.appendChild(SH.el("td", "", SH.num(a.mentions)));
+      tr.appendChild(SH.el("td", "", SH.num(a.engagement)));
       tbody.appendChild(tr);
     });
-    if (!data.items.length) tbody.appendChild(SH.el("tr")).appendChild(SH.el("td", "", "No author in this period."));
+    if (!data.items.length) tbody.appendChild(SH.el("tr")).appendChild(SH.el("td", "", _("No author in this period.")));
   }
 
   async function act(alertId, action) {
@@ -203,30 +211,30 @@
       const li = SH.el("li");
       li.dataset.id = a.id;
       li.appendChild(SH.el("span", "sev", a.severity));
-      li.appendChild(SH.el("b", "", a.title));
-      li.appendChild(SH.el("div", "meta", a.state + " · " + SH.when(a.last_t) +
-        (a.acknowledged_by ? " · ack by " + a.acknowledged_by : "")));
+      li.appendChild(SH.el("b", "", a.display_title || a.title));
+      li.appendChild(SH.el("div", "meta", _(a.state) + " · " + SH.when(a.last_t) +
+        (a.acknowledged_by ? " · " + _("acknowledged by %(who)s", { who: a.acknowledged_by }) : "")));
       if (canTriage) {
         const row = SH.el("div", "row");
         if (a.state === "open") {
-          const ack = SH.el("button", "ack", "Acknowledge");
+          const ack = SH.el("button", "ack", _("Acknowledge"));
           ack.type = "button";
           ack.addEventListener("click", function () { act(a.id, "ack"); });
           row.appendChild(ack);
         }
-        const res = SH.el("button", "resolve", "Resolve");
+        const res = SH.el("button", "resolve", _("Resolve"));
         res.type = "button";
         res.addEventListener("click", function () { act(a.id, "resolve"); });
         row.appendChild(res);
         // Analysts and admins may send an alert (its evidence) to the legal desk.
-        const legal = SH.el("button", "send-legal", "Send to legal");
+        const legal = SH.el("button", "send-legal", _("Send to legal"));
         legal.type = "button";
         legal.addEventListener("click", async function () {
           try {
             const sent = await SH.api(base + "/legal/send", {
               method: "POST", body: { kind: "alert", item_id: String(a.id), reason: "other" },
             });
-            legal.replaceWith(SH.el("span", "meta", "sent to legal: case " + sent.case));
+            legal.replaceWith(SH.el("span", "meta", _("sent to legal: case %(id)s", { id: sent.case })));
           } catch (err) {
             window.alert(err.message);
           }
@@ -236,7 +244,7 @@
       }
       list.appendChild(li);
     });
-    if (!data.items.length) list.appendChild(SH.el("li", "meta", "No open alert."));
+    if (!data.items.length) list.appendChild(SH.el("li", "meta", _("No open alert.")));
   }
 
   // The live stream; ``filter`` (query string: q, platform, lang, sentiment) narrows it.
@@ -248,18 +256,18 @@
     const state = document.getElementById("live-state");
     const count = document.getElementById("live-count");
     if (source) source.close();
-    state.textContent = "connecting…";
+    state.textContent = _("connecting…");
     const es = new EventSource(base + "/live" + (filter ? "?" + filter : ""));
     source = es;
-    es.addEventListener("open", function () { state.textContent = filter ? "live (filtered)" : "live"; });
+    es.addEventListener("open", function () { state.textContent = filter ? _("live (filtered)") : _("live"); });
     es.addEventListener("error", function () {
       // a closed source (e.g. 401 after logout) never retries by itself
       state.textContent = es.readyState === EventSource.CLOSED
-        ? "disconnected: reload the page" : "reconnecting…";
+        ? _("disconnected: reload the page") : _("reconnecting…");
     });
     es.addEventListener("end", function () {
       es.close();  // access ended (logged out, deactivated, role removed)
-      state.textContent = "ended: log in again";
+      state.textContent = _("ended: log in again");
     });
     es.addEventListener("mention", function (ev) {
       list.insertBefore(SH.linkedItem(slug, JSON.parse(ev.data)), list.firstChild);

@@ -11,6 +11,7 @@
   const chosen = { platform: null, lang: null, sentiment: null };
   const follow = document.getElementById("live-follow");
   let cursor = null;
+  const FIELD_NAMES = { platform: SH._("platform"), lang: SH._("language"), sentiment: SH._("sentiment") };
 
   function params() {
     const p = new URLSearchParams();
@@ -28,9 +29,9 @@
     SH.clear(facetsBox);
     Object.keys(chosen).forEach(function (field) {
       const group = SH.el("div", "facet");
-      group.appendChild(SH.el("b", "", field + " "));
+      group.appendChild(SH.el("b", "", FIELD_NAMES[field] + " "));
       (data[field] || []).forEach(function (f) {
-        const b = SH.el("button", chosen[field] === f.value ? "on" : "", f.value + " (" + f.count + ")");
+        const b = SH.el("button", chosen[field] === f.value ? "on" : "", (field === "sentiment" ? SH._(f.value) : f.value) + " (" + SH.num(f.count) + ")");
         b.type = "button";
         b.dataset.field = field;
         b.addEventListener("click", function () {
@@ -54,7 +55,7 @@
         renderFacets(await SH.api(base + "/facets?" + params().toString()));
       }
       page.items.forEach(function (m) { results.appendChild(SH.linkedItem(document.body.dataset.slug, m)); });
-      if (!next && !page.items.length) results.appendChild(SH.el("li", "meta", "No mention found."));
+      if (!next && !page.items.length) results.appendChild(SH.el("li", "meta", SH._("No mention found.")));
       cursor = page.next_cursor;
       more.hidden = !cursor;
       if (!next && follow.checked) SH.live(liveFilter());

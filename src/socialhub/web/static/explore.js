@@ -20,6 +20,11 @@
   const labels = {};  // story id / département code -> what the person reads
   let cursor = null;
   let lintTimer = null;
+  const _ = SH._;
+  // facet names (the API's field names), shown translated
+  const FIELD_NAMES = { platform: _("platform"), lang: _("language"), sentiment: _("sentiment"),
+    category: _("category"), watchlist: _("watchlist"), place: _("place"), author: _("author"),
+    story: _("story"), city: _("city"), departement: _("department") };
 
   function quoted(v) { return '"' + String(v).replace(/"/g, "") + '"'; }
 
@@ -53,7 +58,8 @@
   function renderLint(messages) {
     SH.clear(lintBox);
     messages.forEach(function (m) {
-      lintBox.appendChild(SH.el("li", "lint-" + m.level, m.level + " at column " + m.column + ": " + m.message));
+      lintBox.appendChild(SH.el("li", "lint-" + m.level, _("%(level)s at column %(column)s: %(message)s",
+        { level: _(m.level), column: m.column, message: m.message })));
     });
   }
 
@@ -66,15 +72,15 @@
 
   function renderFacets(data) {
     SH.clear(facetsBox);
-    document.getElementById("facet-note").textContent = data.exact ? "" : "(categories to authors: newest " + data.scanned + ")";
+    document.getElementById("facet-note").textContent = data.exact ? "" : _("(categories to authors: newest %(n)s)", { n: SH.num(data.scanned) });
     ["platform", "lang", "sentiment", "category", "watchlist", "place", "author", "story", "city", "departement"].forEach(function (field) {
       const group = SH.el("div", "facet");
-      group.appendChild(SH.el("h3", "", field));
+      group.appendChild(SH.el("h3", "", FIELD_NAMES[field] || field));
       const values = data[field] || [];
       if (!values.length) group.appendChild(SH.el("span", "meta", "—"));
       values.forEach(function (f) {
         if (f.label) labels[field + ":" + f.value] = f.label;
-        const label = (f.label || f.value) + " (" + f.count + ")";
+        const label = (f.label || (field === "sentiment" ? _(f.value) : f.value)) + " (" + SH.num(f.count) + ")";
         if (!(field in chosen)) { // categories: counted, not a filter the search can apply
           group.appendChild(SH.el("span", "chip", label));
           return;
@@ -94,7 +100,7 @@
 
   function showChosen() {
     chosenBox.textContent = Object.keys(chosen).filter(function (k) { return chosen[k]; })
-      .map(function (k) { return k + " = " + (labels[k + ":" + chosen[k]] || chosen[k]); }).join(" · ");
+      .map(function (k) { return (FIELD_NAMES[k] || k) + " = " + (labels[k + ":" + chosen[k]] || chosen[k]); }).join(" · ");
   }
 
   function item(m) {
@@ -120,7 +126,7 @@
         showChosen();
       }
       page.items.forEach(function (m) { results.appendChild(item(m)); });
-      if (!next && !page.items.length) results.appendChild(SH.el("li", "meta", "No mention found."));
+      if (!next && !page.items.length) results.appendChild(SH.el("li", "meta", _("No mention found.")));
       cursor = page.next_cursor;
       more.hidden = !cursor;
       document.body.dataset.loaded = "yes";

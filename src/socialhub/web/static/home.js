@@ -9,7 +9,7 @@
     const a = SH.el("a", "", w.name);
     a.href = "/w/" + encodeURIComponent(w.slug);
     li.appendChild(a);
-    li.appendChild(SH.el("div", "meta", w.role + " · " + w.timezone));
+    li.appendChild(SH.el("div", "meta", SH._(w.role) + " · " + w.timezone));
     list.appendChild(li);
   });
   document.body.dataset.loaded = "yes";

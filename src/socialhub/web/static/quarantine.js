@@ -2,7 +2,7 @@
 "use strict";
 (async function () {
   const data = await SH.api("/api/quarantine?limit=200");
-  document.getElementById("q-total").textContent = data.total + " item(s)";
+  document.getElementById("q-total").textContent = SH.n_("%(n)s item", "%(n)s items", data.total);
   const body = document.getElementById("q-items");
   data.items.forEach(function (i) {
     const tr = SH.el("tr");

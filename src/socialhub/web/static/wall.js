@@ -9,8 +9,9 @@
   const suffix = key ? "?key=" + encodeURIComponent(key) : "";
   const screenBox = document.getElementById("screen");
   const stateBox = document.getElementById("wall-state");
-  const titles = { volume: "Volume", live: "Live", top_posts: "Top posts", alerts: "Open alerts",
-    sentiment: "Sentiment", share_of_voice: "Share of voice", warroom: "War room" };
+  const _ = SH._;
+  const titles = { volume: _("Volume"), live: _("Live"), top_posts: _("Top posts"), alerts: _("Open alerts"),
+    sentiment: _("Sentiment"), share_of_voice: _("Share of voice"), warroom: _("War room") };
   const charts = [];
   let state = null;
   let live = [];
@@ -34,7 +35,7 @@
   }
 
   function chart(box, option) {
-    if (!window.echarts) { box.appendChild(SH.el("p", "wall-error", "charts unavailable")); return; }
+    if (!window.echarts) { box.appendChild(SH.el("p", "wall-error", _("charts unavailable"))); return; }
     const c = window.echarts.init(box, null, { renderer: "canvas" });
     const size = Math.round(14 * Number(state.layout.font_scale));
     option.textStyle = { fontSize: size, color: getComputedStyle(body).color };
@@ -50,7 +51,7 @@
 
   function list(panel, items, render) {
     const ol = SH.el("ol", "wlist");
-    if (!items.length) ol.appendChild(SH.el("li", "meta", "nothing yet"));
+    if (!items.length) ol.appendChild(SH.el("li", "meta", _("nothing yet")));
     items.forEach(function (x) { ol.appendChild(render(x)); });
     panel.appendChild(ol);
     return ol;
@@ -59,8 +60,8 @@
   function alertItem(a) {
     const li = SH.el("li", "");
     li.appendChild(SH.el("span", "sev", a.severity));
-    li.appendChild(document.createTextNode(a.title));
-    li.appendChild(SH.el("div", "meta", a.state + " · " + SH.when(a.last_t)));
+    li.appendChild(document.createTextNode(a.display_title || a.title));
+    li.appendChild(SH.el("div", "meta", _(a.state) + " · " + SH.when(a.last_t)));
     return li;
   }
 
@@ -87,12 +88,12 @@
       const colors = { positive: "#3cb371", negative: "#e5484d", neutral: "#9aa3c7", none: "#55597a" };
       chart(box, { legend: legend(), grid: grid(),
         xAxis: { type: "category", data: hoursOf(d.buckets) }, yAxis: { type: "value", minInterval: 1 },
-        series: d.series.map(function (s) { return { name: s.label, type: "bar", stack: "s", data: s.counts, itemStyle: { color: colors[s.label] } }; }) });
+        series: d.series.map(function (s) { return { name: _(s.label), type: "bar", stack: "s", data: s.counts, itemStyle: { color: colors[s.label] } }; }) });
     },
     share_of_voice: function (panel, d) {
       if (!d.configured || !d.total) {  // never a donut of fake slices
-        panel.appendChild(SH.el("p", "meta", d.configured ? "No mention of the compared queries yet." :
-          "No brand and competitor queries declared."));
+        panel.appendChild(SH.el("p", "meta", d.configured ? _("No mention of the compared queries yet.") :
+          _("No brand and competitor queries declared.")));
         return;
       }
       const box = SH.el("div", "wchart"); panel.appendChild(box);
@@ -111,20 +112,25 @@
     alerts: function (panel, d) { list(panel, d.items, alertItem); },
     live: function (panel) { list(panel, live, SH.mentionItem).id = "wall-live"; },
     warroom: function (panel, d) {  // the window's most important story, as in its war-room
-      if (!d) { panel.appendChild(SH.el("p", "meta", "No story yet.")); return; }
+      if (!d) { panel.appendChild(SH.el("p", "meta", _("No story yet."))); return; }
       panel.appendChild(SH.el("p", "wr-head", d.headline));
-      panel.appendChild(SH.el("p", "meta", d.size + " posts · " + d.authors + " authors" +
-        (d.network.first_poster ? " · coordinated: " + d.network.nodes.length + ", first @" + d.network.first_poster : "") +
-        (d.answered ? " · answered" : " · not answered")));
+      const facts = [_("%(n)s posts", { n: SH.num(d.size) }), _("%(n)s authors", { n: SH.num(d.authors) })];
+      if (d.network.first_poster) {
+        facts.push(_("coordinated: %(n)s, first @%(who)s", { n: SH.num(d.network.nodes.length), who: d.network.first_poster }));
+      }
+      facts.push(d.answered ? _("answered") : _("not answered"));
+      panel.appendChild(SH.el("p", "meta", facts.join(" · ")));
       const box = SH.el("div", "wchart"); panel.appendChild(box);
       chart(box, { grid: grid(), xAxis: { type: "category", data: hoursOf(d.timeline.t) },
         yAxis: { type: "value", minInterval: 1 },
-        series: [{ name: "negative", type: "bar", stack: "s", data: d.timeline.negative, itemStyle: { color: "#c0392b" } },
-          { name: "other", type: "bar", stack: "s", itemStyle: { color: "#7f8c8d" },
+        series: [{ name: _("negative"), type: "bar", stack: "s", data: d.timeline.negative, itemStyle: { color: "#c0392b" } },
+          { name: _("other"), type: "bar", stack: "s", itemStyle: { color: "#7f8c8d" },
             data: d.timeline.total.map(function (n, i) { return n - d.timeline.negative[i]; }) }] });
-      if (d.patient_zero) panel.appendChild(SH.el("p", "", "Patient zero: @" + d.patient_zero.author + " — " + d.patient_zero.text));
-      list(panel, d.amplifiers.slice(0, 5), function (a) { return SH.el("li", "", a.account + " (" + a.followers + ")"); });
-      list(panel, d.places.slice(0, 5), function (p) { return SH.el("li", "", p.name + (p.dep_name ? " (" + p.dep_name + ")" : "") + " — " + p.count); });
+      if (d.patient_zero) {
+        panel.appendChild(SH.el("p", "", _("Patient zero: @%(who)s — %(text)s", { who: d.patient_zero.author, text: d.patient_zero.text })));
+      }
+      list(panel, d.amplifiers.slice(0, 5), function (a) { return SH.el("li", "", a.account + " (" + SH.num(a.followers) + ")"); });
+      list(panel, d.places.slice(0, 5), function (p) { return SH.el("li", "", p.name + (p.dep_name ? " (" + p.dep_name + ")" : "") + " — " + SH.num(p.count)); });
     },
   };
 
@@ -172,11 +178,11 @@
 
   function connect() {
     const es = new EventSource(base + "/live" + suffix);
-    es.onopen = function () { stateBox.textContent = "live"; };
+    es.onopen = function () { stateBox.textContent = _("live"); };
     es.onerror = function () {
-      stateBox.textContent = es.readyState === EventSource.CLOSED ? "disconnected" : "reconnecting…";
+      stateBox.textContent = es.readyState === EventSource.CLOSED ? _("disconnected") : _("reconnecting…");
     };
-    es.addEventListener("end", function () { es.close(); stateBox.textContent = "key revoked"; });
+    es.addEventListener("end", function () { es.close(); stateBox.textContent = _("key revoked"); });
     es.addEventListener("mention", function (ev) {
       const m = JSON.parse(ev.data);
       seen += 1;
@@ -199,8 +205,8 @@
     const tz = body.dataset.timezone;
     if (tz) opts.timeZone = tz;
     let text;
-    try { text = new Date().toLocaleTimeString(body.dataset.locale || "fr-FR", opts); }
-    catch (err) { delete opts.timeZone; text = new Date().toLocaleTimeString("fr-FR", opts); }
+    try { text = new Date().toLocaleTimeString(SH.lang, opts); }
+    catch (err) { delete opts.timeZone; text = new Date().toLocaleTimeString(SH.lang, opts); }
     document.getElementById("wall-clock").textContent = text;
   }
 

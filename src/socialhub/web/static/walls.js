@@ -5,6 +5,7 @@
   const slug = document.body.dataset.slug;
   const base = "/api/workspaces/" + encodeURIComponent(slug) + "/walls";
   const admin = document.body.dataset.admin === "yes";
+  const _ = SH._;
 
   function say(id, text, bad) {
     const e = document.getElementById(id);
@@ -19,9 +20,9 @@
     data.items.forEach(function (w) {
       const li = SH.el("li", "");
       li.appendChild(SH.el("b", "", w.title || w.name));
-      li.appendChild(SH.el("div", "meta", w.name + " · " + w.screens.length + " screens · every " +
-        w.rotation_seconds + " s · crisis at severity ≥ " + w.crisis_severity));
-      const a = SH.el("a", "", "Open this wall");
+      li.appendChild(SH.el("div", "meta", w.name + " · " + SH.n_("%(n)s screen", "%(n)s screens", w.screens.length) + " · " +
+        _("every %(n)s s", { n: w.rotation_seconds }) + " · " + _("crisis at severity ≥ %(n)s", { n: w.crisis_severity })));
+      const a = SH.el("a", "", _("Open this wall"));
       a.href = "/wall/" + encodeURIComponent(slug) + "/" + encodeURIComponent(w.name);
       li.appendChild(a);
       list.appendChild(li);
@@ -38,12 +39,12 @@
     SH.clear(keys);
     data.tokens.forEach(function (t) {
       const tr = SH.el("tr", "");
-      [t.wall, t.name, t.prefix + "…", SH.when(t.created_at), t.revoked_at ? "revoked" : "live"].forEach(function (v) {
+      [t.wall, t.name, t.prefix + "…", SH.when(t.created_at), t.revoked_at ? _("revoked") : _("live")].forEach(function (v) {
         tr.appendChild(SH.el("td", "", v));
       });
       const td = SH.el("td", "");
       if (!t.revoked_at) {
-        const b = SH.el("button", "", "Revoke");
+        const b = SH.el("button", "", _("Revoke"));
         b.type = "button";
         b.dataset.token = t.id;
         b.addEventListener("click", async function () {
@@ -61,41 +62,41 @@
   // -- the layout form ------------------------------------------------------------------
   const F = window.FORMS;
   const PANELS = ["volume", "live", "top_posts", "alerts", "sentiment", "share_of_voice"];
-  const TITLES = { volume: "Volume", live: "Live", top_posts: "Top posts", alerts: "Alerts",
-    sentiment: "Sentiment", share_of_voice: "Share of voice" };
+  const TITLES = { volume: _("Volume"), live: _("Live"), top_posts: _("Top posts"), alerts: _("Alerts"),
+    sentiment: _("Sentiment"), share_of_voice: _("Share of voice") };
   const panelOptions = PANELS.map(function (p) { return [p, TITLES[p]]; });
 
   function screenRow(panels, onRemove) {
     const row = SH.el("div", "screen-row");
-    const group = F.checks("Screen", panelOptions, panels);
+    const group = F.checks(_("Screen"), panelOptions, panels);
     row.appendChild(group);
-    row.appendChild(F.button("Remove screen", function () { row.remove(); onRemove(); }));
+    row.appendChild(F.button(_("Remove screen"), function () { row.remove(); onRemove(); }));
     row.read = group.values;
     return row;
   }
 
   function wallForm(w) {
     const fs = SH.el("fieldset", "wall-form");
-    fs.appendChild(SH.el("legend", "", "Wall " + (w.name || "")));
+    fs.appendChild(SH.el("legend", "", _("Wall %(name)s", { name: w.name || "" })));
     const name = F.input("text", w.name || "", { required: "", pattern: "[a-z0-9][a-z0-9_\\-]{0,39}",
-      title: "lowercase letters, digits, - or _" });
+      title: _("lowercase letters, digits, - or _") });
     const title = F.input("text", w.title || "", { maxlength: 200 });
-    const mode = F.select([["operations", "operations (team room)"], ["showcase", "showcase (visitors)"]], w.mode || "operations");
+    const mode = F.select([["operations", _("operations (team room)")], ["showcase", _("showcase (visitors)")]], w.mode || "operations");
     const crisis = F.input("checkbox", w.crisis !== false);
     const rotation = F.input("number", w.rotation_seconds || 20, { min: 5, max: 3600, required: "" });
     const scale = F.input("number", w.font_scale || 1.6, { min: 0.5, max: 4, step: 0.1, required: "" });
     const severity = F.input("number", w.crisis_severity || 8, { min: 1, max: 10, required: "" });
     const hours = F.input("number", w.hours || 24, { min: 1, max: 336, required: "" });
-    [["Name", name], ["Title", title], ["Mode", mode], ["Crisis mode on this wall", crisis],
-      ["Rotate every (s)", rotation], ["Text size", scale], ["Crisis from severity", severity],
-      ["Hours shown", hours]].forEach(function (f) { fs.appendChild(F.field(f[0], f[1])); });
+    [[_("Name"), name], [_("Title"), title], [_("Mode"), mode], [_("Crisis mode on this wall"), crisis],
+      [_("Rotate every (s)"), rotation], [_("Text size"), scale], [_("Crisis from severity"), severity],
+      [_("Hours shown"), hours]].forEach(function (f) { fs.appendChild(F.field(f[0], f[1])); });
     const screens = SH.el("div", "screens");
     (w.screens || [["volume", "live"]]).forEach(function (sc) { screens.appendChild(screenRow(sc, changed)); });
     fs.appendChild(screens);
-    fs.appendChild(F.button("Add a screen", function () { screens.appendChild(screenRow(["volume"], changed)); changed(); }));
-    const crisisPanels = F.checks("Crisis screen", panelOptions, w.crisis_panels || ["volume", "alerts", "live"]);
+    fs.appendChild(F.button(_("Add a screen"), function () { screens.appendChild(screenRow(["volume"], changed)); changed(); }));
+    const crisisPanels = F.checks(_("Crisis screen"), panelOptions, w.crisis_panels || ["volume", "alerts", "live"]);
     fs.appendChild(crisisPanels);
-    fs.appendChild(F.button("Remove this wall", function () { fs.remove(); changed(); }));
+    fs.appendChild(F.button(_("Remove this wall"), function () { fs.remove(); changed(); }));
     function sync() { crisis.disabled = mode.value === "showcase"; crisisPanels.hidden = mode.value === "showcase"; }
     mode.addEventListener("change", sync);
     sync();
@@ -123,7 +124,7 @@
       row.appendChild(SH.el("b", "", (w.title || w.name) + " · " + w.mode));
       w.screens.forEach(function (sc, i) {
         const mini = SH.el("div", "mini-screen n" + sc.length);
-        mini.setAttribute("aria-label", "screen " + (i + 1));
+        mini.setAttribute("aria-label", _("screen %(n)s", { n: i + 1 }));
         sc.forEach(function (p) { mini.appendChild(SH.el("span", "", TITLES[p] || p)); });
         row.appendChild(mini);
       });
@@ -156,7 +157,7 @@
     form.addEventListener("submit", async function (ev) {
       ev.preventDefault();
       if (!form.reportValidity()) return;
-      try { await SH.api(base, { method: "PUT", body: { walls: wallsValue() } }); say("layouts-msg", "Saved."); load(); }
+      try { await SH.api(base, { method: "PUT", body: { walls: wallsValue() } }); say("layouts-msg", _("Saved.")); load(); }
       catch (err) { say("layouts-msg", err.message, true); }
     });
     document.getElementById("new-key").addEventListener("submit", async function (ev) {
@@ -167,7 +168,7 @@
           wall: document.getElementById("key-wall").value, name: document.getElementById("key-name").value } });
         out.hidden = false;
         SH.clear(out);
-        out.appendChild(document.createTextNode("Kiosk URL (shown once): "));
+        out.appendChild(document.createTextNode(_("Kiosk URL (shown once):") + " "));
         const a = SH.el("a", "", window.location.origin + t.url);
         a.href = t.url;
         out.appendChild(a);

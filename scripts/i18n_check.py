@@ -1,0 +1,36 @@
+"""List the user-facing strings that have no translation yet.
+
+    python scripts/i18n_check.py            # French (the default), exit 1 if any
+    python scripts/i18n_check.py --po       # the same as .po entries to fill in
+
+Strings are found by Babel's extractors in the Python sources (``_()``, ``ngettext()``,
+``N_()``), the Jinja templates and the page scripts (``SH._()``), as
+tests/test_i18n_catalogue.py does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from socialhub import i18n
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--locale", default="fr", choices=[x for x in i18n.LOCALES if x != "en"])
+    parser.add_argument("--po", action="store_true", help="print .po entries to fill in")
+    args = parser.parse_args(argv)
+    missing = i18n.missing_translations(args.locale)
+    for msgid, where in sorted(missing.items(), key=lambda kv: kv[1][0]):
+        if args.po:
+            escaped = msgid.replace("\\", "\\\\").replace('"', '\\"')
+            print(f'#: {" ".join(where[:3])}\nmsgid "{escaped}"\nmsgstr ""\n')
+        else:
+            print(f"{where[0]}: {msgid}")
+    print(f"{len(missing)} string(s) without a {args.locale} translation", file=sys.stderr)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

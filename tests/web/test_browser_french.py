@@ -1,0 +1,121 @@
+"""What the page scripts write, in French: the dashboard, alerts, explore, a mention,
+walls, admin and the wall of a French workspace in Chromium, checked like the server's
+HTML (tests/web/french.py); dates in the workspace's zone on a 24-hour clock.
+
+``SOCIALHUB_SCREENSHOTS=docs/images`` keeps the French dashboard's screenshot.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from socialhub.alerts.manager import AlertManager
+from socialhub.records.signals import Signal
+from socialhub.store.sqlite import SqliteStore
+from socialhub.web.security import AuthConfig
+
+from .browser import log_in, serve, shot, watch
+from .french import english_in
+from .helpers import NOW, Clock, World, build_world
+
+pytestmark = pytest.mark.slow  # end to end: a real Chromium
+
+# names and data of the test world (users, queries), not product text
+ALLOWED = frozenset(
+    {"Communication <i>", "Brand", "Rival <b>", "Outages", "admin", "Admin", "analyst", "press",
+     "viewer", "Analyst", "Press", "Viewer"}
+)  # fmt: skip
+PAGES = ("/w/com", "/w/com/alerts", "/w/com/explore", "/w/com/m/x:1", "/w/com/walls",
+         "/w/com/admin")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]]:
+    store = SqliteStore(f"sqlite:///{tmp_path_factory.mktemp('fr') / 'db.sqlite'}")
+    store.migrate()
+    world = build_world(store, Clock())
+    for slug in ("com", "qos"):
+        store.workspaces.upsert_workspace(dataclasses.replace(world.ws[slug], locale="fr"))
+    outage = Signal(
+        detector="complaints", version="1", key="complaint:network_outage:*", t=NOW,
+        severity=7, observed=70.0, baseline=16.7, threshold=40.0, score=5.1,
+        title="network_outage complaints everywhere: 70 in 15 min, 4.2× the usual (rising)",
+        workspace_id=world.ws["com"].id, evidence=["x:1"],
+    )  # fmt: skip
+    AlertManager(store).process(outage)
+    app = world.app()
+    app.state.auth = AuthConfig()
+    try:
+        with serve(app) as base:
+            yield base, world
+    finally:
+        store.close()
+
+
+def _visible(page: Any) -> list[str]:
+    """Text nodes and the visible attributes, as a person (or a screen reader) gets them."""
+    nodes: list[str] = page.evaluate(
+        """() => {
+      const out = [];
+      const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      while (walk.nextNode()) {
+        const n = walk.currentNode, p = n.parentElement;
+        if (!p || p.closest("script, style, [hidden]")) continue;
+        const t = n.textContent.replace(/\\s+/g, " ").trim();
+        if (t) out.push(t);
+      }
+      document.querySelectorAll("[title], [placeholder], [aria-label], [alt]").forEach((e) => {
+        ["title", "placeholder", "aria-label", "alt"].forEach((a) => {
+          const v = (e.getAttribute(a) || "").trim();
+          if (v) out.push(v);
+        });
+      });
+      return out;
+    }"""
+    )
+    return nodes
+
+
+def test_the_scripts_write_french_in_a_french_workspace(
+    chromium: Any, site: tuple[str, World]
+) -> None:
+    base, _world = site
+    errors: list[str] = []
+    ctx = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = ctx.new_page()
+    watch(page, errors)
+    problems: list[str] = []
+    try:
+        log_in(page, base, "admin", "/w/com")
+        for path in PAGES:
+            page.goto(base + path)
+            page.wait_for_selector("body[data-loaded=yes]")
+            if path == "/w/com/admin":
+                page.wait_for_selector("body[data-settings=yes]")
+            problems += [f"{path}: {p}" for p in english_in(_visible(page), ALLOWED)]
+            if path == "/w/com":
+                page.wait_for_timeout(500)  # charts drawn
+                page.screenshot(path=shot("dashboard-fr.png"))
+                text = page.inner_text("body")
+                assert "Réclamations « panne réseau » partout" in text
+                assert "Aucune" in text or "Principaux auteurs" in text
+                label = page.inner_text("#period-label")
+                # the workspace's zone and a 24-hour clock: "02/03/2026 13:00 – …"
+                assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d", label), label
+                assert "AM" not in label and "PM" not in label
+        wall = ctx.new_page()
+        watch(wall, errors)
+        wall.goto(base + "/wall/com/main")
+        wall.wait_for_selector("body[data-loaded=yes]")
+        problems += [f"wall: {p}" for p in english_in(_visible(wall), ALLOWED)]
+        clock = wall.inner_text("#wall-clock")
+        assert re.fullmatch(r"\d\d:\d\d", clock), clock
+    finally:
+        ctx.close()
+    assert problems == [], "\n".join(problems)
+    assert [e for e in errors if "favicon" not in e] == []
