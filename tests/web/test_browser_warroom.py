@@ -77,7 +77,7 @@ def test_story_page_to_live_warroom(chromium: Any, served: tuple[str, World, int
         page.goto(f"{base}/w/com/stories/{story}")
         page.click("#explore-link")
         page.wait_for_selector("body[data-loaded=yes]")
-        expect(page.locator("#chosen")).to_contain_text("story = Rumeur")
+        expect(page.locator("#chosen")).to_contain_text("sujet = Rumeur")
         expect(page.locator("#results")).to_contain_text("Toujours pas de démenti")
         assert page.locator("#results li").count() == 11
         expect(page.locator("#facets")).to_contain_text("Grenoble (3)")
@@ -98,7 +98,7 @@ def test_story_page_to_live_warroom(chromium: Any, served: tuple[str, World, int
         wall.goto(f"{base}/wall/com/crise")
         wall.wait_for_selector("body[data-loaded=yes]")
         expect(wall.locator("[data-panel=warroom]")).to_contain_text("Rumeur")
-        expect(wall.locator("[data-panel=warroom]")).to_contain_text("first @x:origin")
+        expect(wall.locator("[data-panel=warroom]")).to_contain_text("premier @x:origin")
         assert wall.locator("[data-panel=warroom] canvas").count() >= 1
         assert wall.locator("#screen script, #screen img").count() == 0
 

@@ -5,6 +5,7 @@ other workspace."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from socialhub.models import Author, Engagement, Mention
@@ -37,6 +38,8 @@ def seed(world: World, t0: datetime | None = None) -> tuple[int, int, int]:
     """(story id, coordination alert id, the other workspace's story id)."""
     t0 = t0 or datetime.now(UTC) - timedelta(hours=2)
     store = world.store
+    # the war-room is checked in French (the other web tests' workspaces are English)
+    world.ws["com"] = store.workspaces.upsert_workspace(replace(world.ws["com"], locale="fr"))
     com, qos = world.ws["com"].id or 0, world.ws["qos"].id or 0
     posts = [
         _m("z0", "origin", f"Mirabelle revend vos données ! {LINK} {HOSTILE}", t0,

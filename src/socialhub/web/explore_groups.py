@@ -98,7 +98,7 @@ def _matches(
         raise ApiError(404, "not_found", f"No story {story} in this workspace.")
     try:
         keep = mention_filter(
-            store, ctx.workspace_id, q=params["q"], platform=params["platform"],
+            store.workspaces, ctx.workspace_id, q=params["q"], platform=params["platform"],
             lang=params["lang"], sentiment=params["sentiment"],
         )  # fmt: skip
     except QuerySyntaxError as exc:

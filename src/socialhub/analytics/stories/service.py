@@ -30,7 +30,7 @@ class StoryDetector(Parametrised):
     name = "stories"
     version = StoryEngine.version
     # its keywords are the engine's; the wiring it takes is declared here
-    _context: ClassVar[frozenset[str]] = frozenset({"workspaces", "lists"})
+    _context: ClassVar[frozenset[str]] = frozenset({"workspaces", "lists", "labels"})
 
     def __init__(self, **params: Any) -> None:
         spot = dict(params.pop("launches", None) or {})
