@@ -27,6 +27,8 @@ from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.api import Q, Sentiment, Since, Token, Until, _filters, _time, mention_json
 from socialhub.web.geo_fr import france
 from socialhub.web.live_scope import mention_filter
+from socialhub.web.responses import MentionPage
+from socialhub.web.responses_warroom import ExploreGroups
 
 router = APIRouter(prefix="/api")
 
@@ -127,7 +129,7 @@ def _params(
 Plat = Annotated[str | None, Query(pattern=Token)]
 
 
-@router.get("/workspaces/{slug}/explore/mentions", tags=["mentions"])
+@router.get("/workspaces/{slug}/explore/mentions", response_model=MentionPage, tags=["mentions"])
 def explore_mentions(
     ctx: View,
     request: Request,
@@ -170,7 +172,7 @@ def _done(store: Store, ctx: WorkspaceContext, q: str | None, since: str | None,
     return next(_matches(store, ctx, params, story, last), None) is None
 
 
-@router.get("/workspaces/{slug}/explore/groups", tags=["mentions"])
+@router.get("/workspaces/{slug}/explore/groups", response_model=ExploreGroups, tags=["mentions"])
 def explore_groups(
     ctx: View,
     request: Request,

@@ -29,6 +29,7 @@ from socialhub.store.base import Store
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.geo_fr import france
 from socialhub.web.pages import render
+from socialhub.web.responses_warroom import WarRoom
 
 router = APIRouter()
 
@@ -130,7 +131,7 @@ def _departements(places: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # -- API ------------------------------------------------------------------------------
 
 
-@router.get("/api/workspaces/{slug}/warroom", tags=["stories"])
+@router.get("/api/workspaces/{slug}/warroom", response_model=WarRoom, tags=["stories"])
 async def warroom_api(
     request: Request,
     ctx: View,
@@ -148,7 +149,9 @@ async def warroom_api(
     )
 
 
-@router.get("/api/workspaces/{slug}/stories/{story_id}/warroom", tags=["stories"])
+@router.get(
+    "/api/workspaces/{slug}/stories/{story_id}/warroom", response_model=WarRoom, tags=["stories"]
+)
 async def story_warroom_api(
     request: Request,
     ctx: View,
@@ -182,7 +185,11 @@ def load_incident(
     return data
 
 
-@router.get("/api/workspaces/{slug}/incidents/{incident_id}/warroom", tags=["incidents"])
+@router.get(
+    "/api/workspaces/{slug}/incidents/{incident_id}/warroom",
+    response_model=WarRoom,
+    tags=["incidents"],
+)
 async def incident_warroom_api(
     request: Request,
     ctx: View,
