@@ -23,9 +23,13 @@
 (c) CrisisLexT26 timelines (tweet timestamps only): each event replayed as mentions of
     one query through the volume detector. "First surge": the first hour whose count is
     at least 5× the median hourly count of the previous 24 h (and ≥ 20 tweets) — a
-    definition of ours, stated here. Latency = first alert at or after the surge hour's
-    start − surge hour start (negative when the alert came before: counted as 0 with the
-    raw value kept). An alert more than 6 h after the surge hour is a miss.
+    definition of ours, stated here — searched from the stream's 25th hour on, and again
+    (``crisislex_t26_history_6h``) from its 7th (median of the hours seen so far): the
+    24 h rule misses real onsets in a stream's first day. A hit: an alert within 60 min
+    of the surge hour's start and none more than an hour before it. Latency = first alert
+    at or after the surge hour's start − surge hour start (negative when the alert came
+    before: counted as 0 with the raw value kept). An alert more than 6 h after the surge
+    hour is a miss.
 """
 
 from __future__ import annotations
@@ -272,7 +276,7 @@ def synthetic_latency(seeds: int = 10) -> dict[str, Any]:
 SPARSE = {"windows": [300.0, 1800.0, 3600.0], "min_count": 10, "per_workspace": False}
 
 
-def crisis_eval(volume: dict[str, Any] | None = None) -> dict[str, Any]:
+def crisis_eval(volume: dict[str, Any] | None = None, history: int = 24) -> dict[str, Any]:
     from socialhub.shared_data import shared_data_dir
 
     base = shared_data_dir() / "crisis" / "crisislex_t26"
@@ -294,8 +298,8 @@ def crisis_eval(volume: dict[str, Any] | None = None) -> dict[str, Any]:
         t0 = times[0].replace(minute=0, second=0, microsecond=0)
         hours = Counter(int((t - t0).total_seconds() // 3600) for t in times)
         surge = None
-        for h in range(24, max(hours) + 1):
-            med = statistics.median(hours.get(k, 0) for k in range(h - 24, h))
+        for h in range(history, max(hours) + 1):
+            med = statistics.median(hours.get(k, 0) for k in range(max(0, h - 24), h))
             if hours.get(h, 0) >= max(20, 5 * med):
                 surge = h
                 break
@@ -324,10 +328,19 @@ def crisis_eval(volume: dict[str, Any] | None = None) -> dict[str, Any]:
             lats.append(max(raw, 0.0))
         out[event] = {"tweets": len(times), "surge": surge_t.isoformat(),
                       "latency_s": raw, "alerts_before_surge": before}  # fmt: skip
+    hits = [
+        e
+        for e, v in out.items()
+        if v.get("latency_s") is not None
+        and v["latency_s"] <= 3600
+        and not v["alerts_before_surge"]
+    ]
     return {
         "volume_params": volume or "defaults",
+        "history_hours": history,
         "events": len(out),
         "with_surge": sum(1 for v in out.values() if v.get("surge")),
+        "within_60_min_none_before": len(hits),
         "alerted": len(lats),
         "median_latency_s": statistics.median(lats) if lats else None,
         "per_event": out,
@@ -357,6 +370,11 @@ def main() -> None:
     if not args.skip_crisis:
         result["crisislex_t26"] = crisis_eval()
         result["crisislex_t26_sparse_windows"] = crisis_eval(SPARSE)
+        # the 24 h rule puts the "surge" of events whose real onset came in the stream's
+        # first day (Bohol, Russian meteor, Spanish train, West Texas) hours or days
+        # after it, where an alert on the real onset counts as an alert before: the
+        # same rule after 6 h of history finds those onsets
+        result["crisislex_t26_history_6h"] = crisis_eval(history=6)
     sys.stdout.write(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 

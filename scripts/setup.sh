@@ -3,11 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # System packages (Debian): Chromium for the browser tests, poppler-utils (pdftoppm) for
-# rendering report PDFs in tests, nats-server for the scale-out bus. Installed once.
+# rendering report PDFs in tests, nats-server for the scale-out bus, a colour emoji font
+# (WeasyPrint draws the emoji of posts in report PDFs with it). Installed once.
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v nats-server >/dev/null 2>&1 || need+=(nats-server)
+fc-list 2>/dev/null | grep -qi "Noto Color Emoji" || need+=(fonts-noto-color-emoji)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need[*]} (apt)" >&2

@@ -10,6 +10,7 @@ from socialhub.hookspecs import hookimpl
 @hookimpl
 def socialhub_enrichers() -> dict[str, Any]:
     from socialhub.enrichers.authors import AuthorInfluence
+    from socialhub.enrichers.brand_voice import BrandVoice
     from socialhub.enrichers.categories.stage import CategoriesStage
     from socialhub.enrichers.dedup import ExactDedup
     from socialhub.enrichers.entities.stage import EntityStage
@@ -35,6 +36,7 @@ def socialhub_enrichers() -> dict[str, Any]:
         PlaceStage,
         SentimentStage,
         CategoriesStage,
+        BrandVoice,
         AuthorInfluence,
         Pseudonymiser,
     ]

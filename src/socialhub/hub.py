@@ -11,6 +11,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from socialhub.analytics.service import DetectorService
 from socialhub.bus import RAW, Bus, mention_message_id, open_bus
 from socialhub.connectors.base import Source
 from socialhub.connectors.push_health import run_source
-from socialhub.models import Mention
+from socialhub.models import Mention, utcnow
 from socialhub.pipeline.chain import Pipeline
 from socialhub.pipeline.service import PipelineService
 from socialhub.processes.wiring import build_pipeline, build_sources, pipeline_service
@@ -56,6 +57,11 @@ class Hub:
     web: bool = True
     on_stored: Callable[[list[Mention]], None] | None = None
     detector: DetectorService | None = None
+    # the embedded report scheduler (the demo's): archive due reports, the first ones
+    # from ``reports_since`` (a backfilled history gets its editions)
+    reports: bool = False
+    reports_since: datetime | None = None
+    reports_every: float = 60.0
 
     @classmethod
     def build(
@@ -106,6 +112,8 @@ class Hub:
         if self.detector is not None:
             await self.detector.subscribe()
             tasks.append(asyncio.create_task(self.detector.run(stop), name="detect"))
+        if self.reports and not until_sources_done:
+            tasks.append(asyncio.create_task(self._reports(stop, service), name="reports"))
 
         async def emit(m: Mention) -> None:
             await self.bus.publish(RAW, mention_to_json(m), {"id": mention_message_id(m)})
@@ -132,6 +140,8 @@ class Hub:
             if until_sources_done:
                 await asyncio.gather(*source_tasks)
                 await self._drain(service)
+                if self.reports:
+                    await asyncio.to_thread(self._report_pass)
                 stop.set()
             else:
                 await stop.wait()
@@ -145,6 +155,43 @@ class Hub:
                 await asyncio.gather(*tasks, *source_tasks, return_exceptions=True)
             self.pipeline.close()
             await self.bus.close()
+
+    # -- reports: the demo archives its digests (the scheduler service does it in production)
+
+    def _report_pass(self) -> int:
+        """One scheduler pass over the stream's time (never past the last mention
+        emitted, so a backfilled history gets its editions); the first pass starts the
+        schedules at ``reports_since``. Archived only: no mailer. Returns reports built."""
+        from socialhub.reports.scheduler import Scheduler
+
+        stream_now = [t for s in self.sources if (t := getattr(s, "last_t", None)) is not None]
+        now = min([utcnow(), *stream_now[-1:]]) if stream_now else utcnow()
+        scheduler = Scheduler(self.store, None)
+        if self.reports_since is not None:
+            for ws in self.store.workspaces.list_workspaces():
+                assert ws.id is not None
+                for schedule in scheduler.schedules(ws):
+                    if self.store.reports.get_schedule_state(ws.id, schedule.name) is None:
+                        first = schedule.previous_slot(self.reports_since, ws.timezone)
+                        self.store.reports.set_schedule_state(ws.id, schedule.name, first)
+        outcomes = scheduler.run_due(now)
+        return sum(1 for o in outcomes if o.status in ("built", "sent"))
+
+    def _history_done(self, service: PipelineService) -> bool:
+        sources = all(getattr(s, "backfilled", True) for s in self.sources)
+        return sources and service.idle() and (self.detector is None or self.detector.idle())
+
+    async def _reports(self, stop: asyncio.Event, service: PipelineService) -> None:
+        while not stop.is_set() and not self._history_done(service):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1.0)
+        while not stop.is_set():
+            try:
+                await asyncio.to_thread(self._report_pass)
+            except Exception:  # a report failing must not stop the hub
+                log.exception("embedded report scheduler failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.reports_every)
 
     async def _drain(self, service: PipelineService) -> None:
         while not service.idle() or (self.detector is not None and not self.detector.idle()):

@@ -28,6 +28,16 @@ class Role(enum.StrEnum):
     VIEWER = "viewer"
 
 
+#: Category name of the brand's own posts and repeated templates (the ``voice`` stage,
+#: socialhub.enrichers.brand_voice): not opinions, so no sentiment and no complaint.
+BRAND_VOICE = "brand_voice"
+
+
+def is_brand_voice(categories: list[dict[str, Any]]) -> bool:
+    """True when a mention's categories carry the :data:`BRAND_VOICE` marker."""
+    return any(isinstance(c, dict) and c.get("name") == BRAND_VOICE for c in categories)
+
+
 LIST_TYPES = ("journalist", "mp", "partner", "competitor", "influencer", "executive", "other")
 
 
@@ -207,6 +217,12 @@ class WatchlistMember:
     notes: str = ""
 
 
+# What a listed voice's post does (issue 14): "never" nothing, "digest" (default) it
+# joins its story and the digest, "inapp" / "email" it opens an alert (in the app only,
+# or also by email and the other channels) when its severity reaches ``min_severity``.
+WATCHLIST_NOTIFY = ("never", "digest", "inapp", "email")
+
+
 @dataclass(slots=True)
 class Watchlist:
     workspace_id: int
@@ -215,6 +231,8 @@ class Watchlist:
     description: str = ""
     members: list[WatchlistMember] = field(default_factory=list)
     id: int | None = None
+    notify: str = "digest"
+    min_severity: int = 0
 
 
 @dataclass(slots=True)

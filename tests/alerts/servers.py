@@ -16,6 +16,8 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
+from connectors.fetch_allow import allow_fetch  # the shared narrow exception
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -98,8 +100,10 @@ def http_server() -> Iterator[tuple[str, Inbox]]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", inbox
+        with allow_fetch(url):  # the address guard refuses loopback: allow this server
+            yield url, inbox
     finally:
         server.shutdown()
         server.server_close()

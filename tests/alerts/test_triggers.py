@@ -10,8 +10,12 @@ from socialhub.store.base import Store
 from .helpers import T0, author
 
 LISTS = [
-    Watchlist(1, "Journalistes", "journalist", members=[WatchlistMember("x", "presse1")]),
-    Watchlist(1, "Dirigeants", "executive", members=[WatchlistMember("x", "notre_pdg")]),
+    Watchlist(
+        1, "Journalistes", "journalist", members=[WatchlistMember("x", "presse1")], notify="email"
+    ),
+    Watchlist(
+        1, "Dirigeants", "executive", members=[WatchlistMember("x", "notre_pdg")], notify="email"
+    ),
     Watchlist(
         1,
         "Concurrent Rivalis",
@@ -20,6 +24,7 @@ LISTS = [
             WatchlistMember("x", "rivalis_ceo", list_type="executive"),
             WatchlistMember("x", "rivalis", list_type="other"),
         ],
+        notify="email",
     ),
 ]
 
@@ -82,7 +87,7 @@ def test_our_own_executives_are_a_note_not_a_crisis() -> None:
 
 
 def test_high_reach_author_and_quiet_small_one() -> None:
-    trig = WatchlistTrigger(LISTS, high_reach=50_000)
+    trig = WatchlistTrigger(LISTS, high_reach=50_000, high_reach_notify="email")
     [sig] = trig.update(_m("star", 60_000, lists=[], queries=[3]))
     assert sig.extra["reason"] == "high_reach" and sig.threshold == 50_000
     assert trig.update(_m("nobody", 400, lists=[], queries=[3])) == []
@@ -98,7 +103,7 @@ def test_our_official_accounts_are_never_a_high_reach_author() -> None:
     }
     own = official_handles(settings)
     assert own == {"mirabellesav", "mirabelletel"}
-    trig = WatchlistTrigger(LISTS, high_reach=50_000, own_accounts=own)
+    trig = WatchlistTrigger(LISTS, high_reach=50_000, own_accounts=own, high_reach_notify="inapp")
     assert trig.update(_m("MirabelleTel", 900_000, lists=[], queries=[3])) == []
     assert trig.update(_m("mirabellesav", 200_000, lists=[], queries=[3])) == []
     [other] = trig.update(_m("star", 60_000, lists=[], queries=[3]))  # others still count
@@ -124,3 +129,42 @@ def test_a_journalist_thread_is_one_alert(sqlite_store: Store) -> None:
     assert actions == ["opened"] + ["merged"] * 4
     [alert] = sqlite_store.alerts.list_alerts()
     assert alert.evidence == [f"x:thread{i}" for i in range(5)]
+
+
+def test_listed_voice_opens_no_alert_by_default_and_lists_choose() -> None:
+    """Issue 14: ``digest`` (default) and ``never`` open nothing; ``inapp``/``email`` open
+    an alert from the list's severity floor and say how to tell it."""
+    members = [WatchlistMember("x", "presse1")]
+    post = _m("presse1", 800, lists=["Journalistes"], queries=[7])
+    for notify in ("digest", "never"):
+        lists = [Watchlist(1, "Journalistes", "journalist", members=members, notify=notify)]
+        assert WatchlistTrigger(lists, workspace_id=1).update(post) == []
+    inapp = [Watchlist(1, "Journalistes", "journalist", members=members, notify="inapp")]
+    [sig] = WatchlistTrigger(inapp, workspace_id=1).update(post)
+    assert sig.extra["notify"] == "inapp" and sig.severity == 5
+    floor = [
+        Watchlist(1, "Journalistes", "journalist", members=members, notify="email", min_severity=6)
+    ]
+    assert WatchlistTrigger(floor, workspace_id=1).update(post) == []
+    default_exec = [
+        Watchlist(
+            1,
+            "Concurrent",
+            "competitor",
+            members=[WatchlistMember("x", "rivalis_ceo", list_type="executive")],
+        )
+    ]
+    ceo = _m("rivalis_ceo", 10, lists=[], queries=[])
+    assert WatchlistTrigger(default_exec, workspace_id=1).update(ceo) == []
+
+
+def test_a_listed_high_reach_account_follows_its_list() -> None:
+    """A competitor's account with many followers is listed: no "high-reach" alert."""
+    lists = [Watchlist(1, "Concurrents", "competitor", members=[WatchlistMember("x", "azurel")])]
+    post = _m("azurel", 143_000, lists=["Concurrents"], queries=[7])
+    assert WatchlistTrigger(lists, workspace_id=1).update(post) == []
+    unlisted = _m("star", 143_000, lists=[], queries=[7])
+    assert WatchlistTrigger(lists, workspace_id=1).update(unlisted) == []  # digest by default
+    told = WatchlistTrigger(lists, workspace_id=1, high_reach_notify="inapp")
+    [sig] = told.update(unlisted)
+    assert sig.extra["reason"] == "high_reach" and sig.extra["notify"] == "inapp"

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from connectors.fetch_allow import allow_fetch
 from socialhub.hub import Hub
 from socialhub.models import Mention, Query, Workspace
 from socialhub.settings import Settings
@@ -52,8 +53,10 @@ def webhook_inbox() -> Iterator[tuple[str, list[dict[str, Any]]]]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/hook"
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
+        with allow_fetch(url):  # the address guard refuses loopback: allow this server
+            yield url, received
     finally:
         server.shutdown()
         server.server_close()

@@ -21,7 +21,7 @@ def test_declared_official_accounts_are_our_own_in_the_watchlist_triggers(store:
     store.engage.upsert_account(OfficialAccount("x", "mirabelletel", workspaces=["com"]), T0)
     channels = [InAppChannel(store)]
     router = Router(store, channels, default_routes(channels))
-    cfg = {"only": ["volume"], "launch": {"enabled": False}}
+    cfg = {"only": ["volume"], "launch": {"enabled": False}, "high_reach_notify": "inapp"}
     svc = DetectorService(None, store, cfg, router=router)  # type: ignore[arg-type]
     svc.refresh(force=True)
     [trigger] = svc.triggers

@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from connectors.fetch_allow import allow_fetch  # the shared narrow exception
+
 
 class LocalTsa:
     def __init__(self) -> None:
@@ -102,8 +104,10 @@ def serve_tsa() -> Iterator[tuple[str, LocalTsa]]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/tsa"
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/tsa", tsa
+        with allow_fetch(url):  # the address guard refuses loopback: allow this server
+            yield url, tsa
     finally:
         server.shutdown()
         server.server_close()

@@ -186,3 +186,17 @@ def test_a_statement_answered_with_the_crisis_tag_joins_the_crisis() -> None:
     # ten minutes of stream later the consolidation pass runs
     e.update(m(400, "Panne réseau Lyon #MirabelleDown", 45, author=author("late")))
     assert e.update(m(401, "merci", 46, kind="reply", reply_to="x:100", query_ids=[])) == [outage]
+
+
+def test_the_organisations_official_accounts_answer_without_a_watchlist() -> None:
+    """Accounts declared once for the organisation ([[official_account]]) are the
+    story's answers, on no watchlist; the old "official" watchlist still counts."""
+    e = engine()
+    e.accounts = frozenset({"mirabellesav"})
+    e.update(m(1, "Panne géante du réseau Mirabelle à Lyon #MirabelleDown", author=author("a")))
+    e.update(m(2, "Nous rétablissons le service à Lyon", 1, kind="reply", reply_to="x:1",
+               author=author("MirabelleSAV")))  # fmt: skip
+    e.update(m(3, "Point d'étape sur la panne", 2, kind="reply", reply_to="x:1",
+               author=author("MirabelleTel"), watchlists=["Comptes officiels"]))  # fmt: skip
+    [story] = e.stories.values()
+    assert [r["account"] for r in story.responses] == ["x:MirabelleSAV", "x:MirabelleTel"]

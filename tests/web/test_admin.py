@@ -19,6 +19,7 @@ WRITES = [
     ("PUT", "/api/workspaces/com/queries/1", {"name": "n", "definition": "prune"}),
     ("DELETE", "/api/workspaces/com/queries/1", None),
     ("POST", "/api/workspaces/com/watchlists", {"name": "w", "csv": "handle\nbob\n"}),
+    ("PUT", "/api/workspaces/com/watchlists/1/notify", {"notify": "email"}),
     ("PUT", "/api/workspaces/com/settings/alerts", {"value": {"min_severity": 2}}),
     ("PUT", "/api/workspaces/com/settings/reports", {"value": []}),
     ("PUT", "/api/workspaces/com/members/viewer", {"role": "admin"}),
@@ -114,6 +115,27 @@ def test_watchlist_csv_import(as_user: Login) -> None:
     listed = c.get("/api/workspaces/com/watchlists").json()["items"]
     assert [w["name"] for w in listed] == ["Journalistes"]
     wid = listed[0]["id"]
+    assert listed[0]["notify"] == "digest" and listed[0]["min_severity"] == 0
+    # issue 14: what a listed voice's post does, kept apart from the members
+    r = c.put(
+        f"/api/workspaces/com/watchlists/{wid}/notify",
+        json={"notify": "email", "min_severity": 6},
+        headers=h,
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["notify"], r.json()["min_severity"], len(r.json()["members"])) == (
+        "email",
+        6,
+        2,
+    )
+    bad = c.put(f"/api/workspaces/com/watchlists/{wid}/notify", json={"notify": "sms"}, headers=h)
+    assert bad.status_code in (400, 422)
+    assert (
+        c.put(
+            "/api/workspaces/com/watchlists/999/notify", json={"notify": "never"}, headers=h
+        ).status_code
+        == 404
+    )
     assert c.delete(f"/api/workspaces/com/watchlists/{wid}", headers=h).status_code == 200
     assert c.get("/api/workspaces/com/watchlists").json()["items"] == []
 

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from socialhub.alerts.importance import alert_importance
 from socialhub.alerts.provenance import provenance
 from socialhub.models import Mention, as_utc, utcnow
 from socialhub.records.alerts import Alert, AlertEvent, Tuning, rule_of
@@ -117,6 +118,8 @@ class AlertManager:
         # whether an alert's series is still well above its baseline (set by the
         # detector service): such an alert neither auto-resolves nor goes stale
         self.hold: Callable[[Alert], bool] | None = None
+        # watchlist name -> list type (set by the detector service), for importance
+        self.list_types: dict[str, str] = {}
 
     # -- signals --------------------------------------------------------------------
 
@@ -254,7 +257,13 @@ class AlertManager:
             except Exception:  # provenance is a help: never lose the alert for it
                 log.exception("alert %s: cannot load its mentions", alert.id)
         posts = [known[i] for i in wanted if i in known]
+        self._rank(alert, posts)
         return (provenance(posts).to_dict() if posts else {}), posts
+
+    def _rank(self, alert: Alert, posts: Sequence[Mention]) -> None:
+        """Score the alert's importance (issue 14) and keep its explanation in ``extra``."""
+        alert.importance, parts = alert_importance(alert, posts, self.list_types)
+        alert.extra = {**alert.extra, "explanation": parts}
 
     def _absorb(self, alert: Alert, signal: Signal, t: datetime) -> bool:
         """Fold a signal into an alert; True if its severity went up."""
@@ -262,7 +271,10 @@ class AlertManager:
         new = [e for e in signal.evidence if e not in seen]
         alert.evidence = (alert.evidence + new)[: self.config.max_evidence]
         alert.last_t = max(alert.last_t, t)
+        explanation = alert.extra.get("explanation")
         alert.version, alert.params, alert.extra = signal.version, signal.params, signal.extra
+        if explanation is not None:  # the importance's components, until rescored
+            alert.extra = {**alert.extra, "explanation": explanation}
         alert.observed, alert.baseline = signal.observed, signal.baseline
         alert.threshold, alert.score, alert.trend = signal.threshold, signal.score, signal.trend
         alert.signals += 1

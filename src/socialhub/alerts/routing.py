@@ -129,6 +129,8 @@ class Router:
         for route in self.routes:
             if route.matches(alert, event):
                 names.update(dict.fromkeys(route.channels))
+        if alert.extra.get("notify") == "inapp":  # a watchlist told in the app only
+            return [n for n in names if n == "inapp"]
         return list(names)
 
     def handle(self, outcome: Outcome) -> list[Delivery]:

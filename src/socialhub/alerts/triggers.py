@@ -12,6 +12,16 @@ so they go through the same manager (merging, cooldown, tuning) as burst alerts:
 * an executive of a competitor posts, about anything (a member typed ``executive`` of
   a ``competitor`` list): key ``exec:<author id>``.
 
+**Less noise (issue 14).** Each watchlist says what its voices' posts do
+(``Watchlist.notify``): ``digest`` (the default) and ``never`` open no alert (the post
+joins its story, and with ``digest`` the digest); ``inapp`` and ``email`` open one when
+the severity reaches the list's ``min_severity``, and the signal carries
+``extra["notify"]`` so the router sends an ``inapp`` one to the app only. A story of
+listed voices converging still alerts (the convergence detector). High-reach authors
+on no list of the workspace follow ``high_reach_notify`` (``[detect]
+high_reach_notify``, default ``digest``: no alert); a listed one (a competitor's
+account) follows its list.
+
 Stateless apart from its settings: nothing to pickle. ``observed`` is the author's
 followers and ``threshold`` the reach floor (0 for listed people), so the record
 explains itself.
@@ -56,24 +66,39 @@ class WatchlistTrigger:
     own_queries: frozenset[int] | None = None
     high_reach: int = 100_000
     high_reach_severity: int = 4
+    #: what a high-reach author on no list does: "digest" (default) or "never" nothing,
+    #: "inapp" / "email" an alert (issue 14: one big account posting is not a crisis)
+    high_reach_notify: str = "digest"
     #: the organisation's own handles (alerts.official): never a "high-reach author"
     own_accounts: frozenset[str] = frozenset()
     severity: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_SEVERITY))
     name: str = "watchlist"
     version: str = "1"
     _types: dict[str, str] = field(default_factory=dict, init=False)
-    _execs: set[tuple[str, str]] = field(default_factory=set, init=False)
+    _notify: dict[str, tuple[str, int]] = field(default_factory=dict, init=False)
+    _execs: dict[tuple[str, str], str] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         for wl in self.watchlists:
             self._types[wl.name] = wl.list_type
+            self._notify[wl.name] = (wl.notify, wl.min_severity)
             for member in wl.members:
                 if wl.list_type == "competitor" and member.list_type == "executive":
-                    self._execs.add((member.platform, norm_handle(member.handle)))
+                    self._execs[(member.platform, norm_handle(member.handle))] = wl.name
 
-    def _is_exec(self, m: Mention) -> bool:
+    def _alerting(self, names: Sequence[str], severity: int) -> str | None:
+        """How the lists ``names`` want a post of ``severity`` told: ``"email"``,
+        ``"inapp"``, or None (digest or never: no alert)."""
+        best: str | None = None
+        for name in names:
+            notify, floor = self._notify.get(name, ("digest", 0))
+            if notify in ("inapp", "email") and severity >= floor and best != "email":
+                best = notify
+        return best
+
+    def _exec_list(self, m: Mention) -> str | None:
         handle = norm_handle(m.author_handle)
-        return (m.platform, handle) in self._execs or ("", handle) in self._execs
+        return self._execs.get((m.platform, handle)) or self._execs.get(("", handle))
 
     def update(self, mention: Mention) -> list[Signal]:
         if mention.author is None or mention.kind == "repost":
@@ -81,14 +106,17 @@ class WatchlistTrigger:
         out: list[Signal] = []
         followers = mention.author.followers
         who = f"@{mention.author.handle}" if mention.author.handle else mention.author.id
-        if self._is_exec(mention):
+        exec_list = self._exec_list(mention)
+        exec_severity = self.severity.get("executive", 7)
+        exec_notify = None if exec_list is None else self._alerting([exec_list], exec_severity)
+        if exec_notify is not None:
             out.append(
                 self._signal(
                     mention,
                     f"exec:{mention.author.id}",
-                    self.severity.get("executive", 7),
+                    exec_severity,
                     f"Competitor executive {who} posted",
-                    {"reason": "competitor_executive"},
+                    {"reason": "competitor_executive", "notify": exec_notify},
                     None,
                 )
             )
@@ -108,14 +136,22 @@ class WatchlistTrigger:
         if listed:
             severity = max(self.severity[t] for t, _ in listed)
             lists = sorted(n for _, n in listed)
+            notify = self._alerting(lists, severity)
+            if notify is None:
+                return out  # digest (or never): the post joins its story, no alert
             title = f"{who} ({', '.join(lists)}) posted about {about}"
             extra["lists"] = lists
+            extra["notify"] = notify
             out.append(self._signal(mention, key, severity, title, extra, queries[0]))
-        elif followers >= self.high_reach and norm_handle(mention.author_handle) not in (
-            self.own_accounts
-        ):
+        elif (
+            followers >= self.high_reach
+            and self.high_reach_notify in ("inapp", "email")
+            and norm_handle(mention.author_handle) not in self.own_accounts
+            and not any(name in self._types for name in mention.watchlists)
+        ):  # a listed author (a competitor's account...) follows its list's notify
             title = f"High-reach author {who} ({followers:,} followers) posted about {about}"
             extra["reason"] = "high_reach"
+            extra["notify"] = self.high_reach_notify
             out.append(
                 self._signal(
                     mention,

@@ -17,7 +17,7 @@ ValueError: hub.toml: [detect]: unknown key hold_ration
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -35,6 +35,9 @@ class DetectOptions(BaseModel):
     tick: float = 10.0
     seen_window: int = 100_000  # mention ids remembered (redelivered ones counted once)
     only: list[str] | None = None  # detectors to run (default: every built-in)
+    oncall_seconds: float = 30.0  # on-call escalation checked this often (0: off)
+    # an unlisted high-reach author posting: digest (no alert), never, inapp or email
+    high_reach_notify: Literal["never", "digest", "inapp", "email"] = "digest"
     # sub-tables, each checked against its own declarations
     detectors: dict[str, dict[str, Any]] = {}
     launch: dict[str, Any] = {}

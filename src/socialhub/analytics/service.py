@@ -34,8 +34,9 @@ from typing import Any
 
 from socialhub.alerts.channels import Channel
 from socialhub.alerts.channels.inapp import InAppChannel
+from socialhub.alerts.incidents import IncidentDesk
 from socialhub.alerts.manager import AlertManager, Outcome
-from socialhub.alerts.official import official_handles
+from socialhub.alerts.paging import pager_from_env
 from socialhub.alerts.routing import Route, Router, workspace_locale
 from socialhub.alerts.triggers import WatchlistTrigger
 from socialhub.analytics.detectors.runner import DetectorSet
@@ -44,15 +45,18 @@ from socialhub.analytics.launches import EXPECTED_FLOOR
 from socialhub.analytics.launches_library import library_scores
 from socialhub.analytics.options import DetectOptions
 from socialhub.analytics.params import Parametrised, changed_params, check_params
+from socialhub.analytics.placement import Placement
 from socialhub.analytics.stories.service import StoryDetector, save_proposals
 from socialhub.analytics.stories.service import flush as flush_stories
 from socialhub.bus import STORED, Bus, Message, Subscription
 from socialhub.models import Mention, QuarantineItem, Query, as_utc
+from socialhub.records.official import official_handles
 from socialhub.records.signals import Signal
 from socialhub.serialize import mention_from_json
 from socialhub.store.availability import is_unavailable
 from socialhub.store.base import Store
 from socialhub.store.stories import StoryStore
+from socialhub.text import norm_handle
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +135,9 @@ class DetectorService:
         self.state_path = state_path
         self.origin = origin  # the settings file, named in configuration errors
         self.manager = AlertManager(store)
+        self.incidents = IncidentDesk(store)  # severe alerts open incidents (issue 14)
+        # on-call escalation on the wall clock, every [detect] oncall_seconds (0: off)
+        self.pager = pager_from_env(store, self.incidents, os.environ, self.options.oncall_seconds)
         if router is None:
             channels = channels_from_env(store)
             severity = self.options.notify_min_severity
@@ -150,6 +157,7 @@ class DetectorService:
         self.stories: StoryStore | None = None
         self._story_setup()
         self.triggers: list[WatchlistTrigger] = []
+        self.placement = Placement()
         self._refreshed = 0.0
         self._saved = time.monotonic()
         self.signals = 0
@@ -167,11 +175,14 @@ class DetectorService:
         self._refreshed = now
         queries = self.store.workspaces.list_queries(enabled_only=False)
         workspaces = {q.id: q.workspace_id for q in queries if q.id is not None}
+        self.placement.query_ws = dict(workspaces)
         labels = {f"query:{q.id}": q.name for q in queries}
         spaces = self.store.workspaces.list_workspaces()
         labels |= {f"workspace:{ws.id}": ws.name for ws in spaces}
         watchlists = {ws.id: self.store.workspaces.list_watchlists(ws.id) for ws in spaces}
         lists = {wl.name: wl.list_type for wls in watchlists.values() for wl in wls}
+        self.manager.list_types = dict(lists)
+        self.incidents.forget_settings()
         for det in self.detectors.detectors.values():
             if isinstance(det, Parametrised):  # the pieces its __init__ declares
                 det.set_context(workspaces=workspaces, labels=labels, lists=lists)
@@ -182,6 +193,10 @@ class DetectorService:
                     setattr(det, name, dict(wiring[name]))
         self.triggers = []
         declared = [a.handle for a in self.store.engage.list_accounts()]
+        ours = frozenset(norm_handle(h) for h in declared)
+        for det in self.detectors.detectors.values():
+            if hasattr(det, "accounts"):  # the story engine: our answers in each story
+                det.accounts = ours
         for ws in spaces:
             own = {q.id: q.name for q in queries if q.id is not None and q.workspace_id == ws.id}
             self.triggers.append(
@@ -190,6 +205,7 @@ class DetectorService:
                     workspace_id=ws.id,
                     query_names=own,
                     own_queries=frozenset(own),
+                    high_reach_notify=self.options.high_reach_notify,
                     own_accounts=official_handles(
                         self.store.workspaces.get_workspace_settings(ws.id or 0), declared
                     ),
@@ -332,16 +348,23 @@ class DetectorService:
         if clock and now - datetime.fromtimestamp(clock, UTC) <= LIVE_LAG:
             outcomes = [self._record(s, {}) for s in self.detectors.advance(now)]
         if self.detectors.clock:  # quiet alerts resolve on the stream clock
-            self.manager.tick(datetime.fromtimestamp(self.detectors.clock, UTC))
+            stream_now = datetime.fromtimestamp(self.detectors.clock, UTC)
+            self.manager.tick(stream_now)
+            if self.manager.hold is not None:
+                self.incidents.review(stream_now, self.manager.hold)
+        self.pager.run_due()
         self._maybe_checkpoint()
         return outcomes
 
     def _record(self, signal: Signal, by_id: Mapping[str, Mention]) -> Outcome:
         self.signals += 1
         mentions = [by_id[i] for i in signal.evidence if i in by_id] or None
+        self.placement.place(signal, by_id)  # a signal of no workspace gets one
         outcome = self.manager.process(signal, mentions)
         self.outcomes[outcome.action] = self.outcomes.get(outcome.action, 0) + 1
-        if outcome.notify:
+        grouped = self.incidents.observe_outcome(outcome.action, outcome.alert, signal.t)
+        # an alert joining an incident that is already open is told through the incident
+        if outcome.notify and not self.incidents.told(grouped, outcome.alert):
             self.router.handle(outcome)
         return outcome
 

@@ -95,7 +95,8 @@ class Router:
                 self.labels[f"query:{qid}"] = q.name
             for wl in ws.watchlists:
                 watchlists.append(Watchlist(wi, wl.name, wl.list_type, wl.description,
-                                            list(wl.members)))  # fmt: skip
+                                            list(wl.members), notify=wl.notify,
+                                            min_severity=wl.min_severity))  # fmt: skip
         self.watchlists = watchlists
         self.list_types = {wl.name: wl.list_type for wl in watchlists}
         lists, self.authors = watchlist_index(watchlists)

@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from socialhub.cli.common import JsonOption, console, out, print_json
+from socialhub.i18n import _
 
 app = typer.Typer(help="Evaluate the models on labelled data.", no_args_is_help=True)
 
@@ -48,6 +49,7 @@ def sentiment(
     ],
     split: Annotated[str, typer.Option(help="val (default) or train.")] = "val",
     model: Annotated[str, typer.Option(help="fast, accurate or lexicon (VADER).")] = "fast",
+    limit: Annotated[int, typer.Option(help="At most this many rows per split (0: all).")] = 0,
     json: JsonOption = False,
 ) -> None:
     """Accuracy, macro-F1 and macro-recall per language, with confusion matrices."""
@@ -61,17 +63,11 @@ def sentiment(
         raise typer.Exit(2)
     # the lexicon baseline only has French and English lexicons
     langs = ["fr", "en"] if model == "lexicon" else None
-    if not data.is_dir():
-        # `--data ../shared/data` as the README writes it, from a worktree or a clone that
-        # is not beside shared/: the usual places (socialhub.shared_data) before failing
-        from socialhub.shared_data import shared_data_dir
-
-        found = shared_data_dir()
-        if found.is_dir():
-            console.print(f"{escape(str(data))} not found: using {escape(str(found))}")
-            data = found
+    data = _data_root(data)
     try:
-        report = evaluate(_sentiment_model(model), data, split=split, langs=langs)
+        report = evaluate(
+            _sentiment_model(model), data, split=split, langs=langs, limit=limit or None
+        )
     except FileNotFoundError as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc
@@ -140,3 +136,63 @@ def categories(
     )
     for lang, m in report["by_lang"].items():
         out.print(f"  {lang}: n={m['n']} micro-F1 {m['micro_f1']:.1f} macro-F1 {m['macro_f1']:.1f}")
+
+
+def _data_root(data: Path) -> Path:
+    """``--data`` as given, or the usual shared-data places when it does not exist."""
+    if data.is_dir():
+        return data
+    from socialhub.shared_data import shared_data_dir
+
+    found = shared_data_dir()
+    if found.is_dir():
+        msg = _("%(given)s not found: using %(found)s")
+        console.print(msg % {"given": escape(str(data)), "found": escape(str(found))})
+        return found
+    return data
+
+
+@app.command("language")
+def language(
+    data: Annotated[
+        Path, typer.Option("--data", help="Shared data root (or its sentiment folder).")
+    ],
+    preset: Annotated[str, typer.Option(help="full (live stream) or fast (imports).")] = "full",
+    limit: Annotated[int, typer.Option(help="At most this many tweets per set (0: all).")] = 0,
+    json: JsonOption = False,
+) -> None:
+    """Right / und / wrong per language, on whole tweets and on their first five words."""
+    from socialhub.enrichers.language import shared_language_id
+    from socialhub.enrichers.language_eval import evaluate
+    from socialhub.pipeline.base import Context
+    from socialhub.pipeline.chain import MODES
+
+    if preset not in ("full", "fast"):
+        console.print("[red]" + _("--preset must be full or fast") + "[/]")
+        raise typer.Exit(2)
+    settings = dict(MODES["fast"]) if preset == "fast" else {}
+    lid = shared_language_id(Context(None, settings, {}))
+    try:
+        report = evaluate(lid.detect, _data_root(data), limit=limit or None)
+    except FileNotFoundError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    report["preset"] = preset
+    if json:
+        print_json(report)
+        return
+    table = Table(
+        _("set"), "n", _("whole: right"), "und", _("wrong"), _("short: right"), "und", _("wrong"),
+        title=_("language (%(preset)s; short = first %(n)s words)")
+        % {"preset": preset, "n": report["short_words"]},
+    )  # fmt: skip
+    for name, m in report.items():
+        if isinstance(m, dict) and "whole" in m:
+            w, s = m["whole"], m["short"]
+            n = str(w.get("n", ""))
+            table.add_row(
+                name, n, f"{w['right']:.1f}", f"{w['und']:.1f}", f"{w['wrong']:.1f}",
+                f"{s['right']:.1f}", f"{s['und']:.1f}", f"{s['wrong']:.1f}",
+            )  # fmt: skip
+    out.print(table)
+    out.print(_("%(n)s texts/s") % {"n": report["texts_per_s"]})

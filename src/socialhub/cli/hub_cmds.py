@@ -132,6 +132,9 @@ def demo(
     if ground_truth:
         source.simulator.write_ground_truth(ground_truth)
     hub = Hub.build(settings, sources=[source], web=web, setup=_applier(config or example_config()))
+    # the Reports page is not empty: the backfilled history's digests are archived, then
+    # each edition as it falls due (no mail is sent)
+    hub.reports, hub.reports_since = True, source.start
     console.print(f"database: {escape(redact(settings.db))}")
     if web:
         console.print(

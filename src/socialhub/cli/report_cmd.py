@@ -76,6 +76,9 @@ def report(
     alert: Annotated[
         int | None, typer.Option("--alert", help="Crisis report: the alert's id.")
     ] = None,
+    incident: Annotated[
+        int | None, typer.Option("--incident", help="Crisis report: the incident's id.")
+    ] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write the email HTML.")] = None,
     pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the PDF.")] = None,
     send: Annotated[bool, typer.Option("--send", help="Email it (SOCIALHUB_SMTP_*).")] = False,
@@ -89,7 +92,7 @@ def report(
 
     Without --since/--until a digest covers the last completed period of the
     workspace's digest schedule (by default 08:00 and 17:00 in its time zone), a
-    competitor report the last week, a crisis report the alert's span.
+    competitor report the last week, a crisis report the incident's (or alert's) span.
     """
     from socialhub.reports.build import build
     from socialhub.reports.delivery import Mailer, deliver
@@ -115,6 +118,7 @@ def report(
                 end,
                 schedule.options if schedule else {},
                 alert_id=alert,
+                incident_id=incident,
                 pdf=pdf is not None or send,
             )
         except ValueError as exc:

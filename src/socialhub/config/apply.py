@@ -301,6 +301,8 @@ def _same_watchlist(existing: Watchlist, spec: WatchlistSpec) -> bool:
         existing.name == spec.name
         and existing.list_type == spec.list_type
         and existing.description == spec.description
+        and existing.notify == spec.notify
+        and existing.min_severity == spec.min_severity
         and sorted(map(_member_key, existing.members)) == sorted(map(_member_key, spec.members))
     )
 
@@ -324,6 +326,8 @@ def _apply_watchlists(
                     list_type=wl.list_type,
                     description=wl.description,
                     members=list(wl.members),
+                    notify=wl.notify,
+                    min_severity=wl.min_severity,
                 )
             )
     if prune:

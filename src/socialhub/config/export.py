@@ -138,6 +138,10 @@ def _watchlist(wl: Watchlist) -> list[str]:
     ]
     if wl.description:
         lines.append("  " + tomlw.pair("description", wl.description))
+    if wl.notify != "digest":
+        lines.append("  " + tomlw.pair("notify", wl.notify))
+    if wl.min_severity:
+        lines.append("  " + tomlw.pair("min_severity", wl.min_severity))
     if not wl.members:
         lines.append("  members = []")
         return lines

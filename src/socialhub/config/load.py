@@ -20,7 +20,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from socialhub.i18n import LOCALES
 from socialhub.ingest.csvfile import sniff_delimiter
 from socialhub.ingest.values import normalize_platform
-from socialhub.models import LIST_TYPES, USERNAME_RE, USERNAME_RULE, Role, WatchlistMember
+from socialhub.models import (
+    LIST_TYPES,
+    USERNAME_RE,
+    USERNAME_RULE,
+    WATCHLIST_NOTIFY,
+    Role,
+    WatchlistMember,
+)
 from socialhub.text import norm_handle
 
 from .model import (
@@ -48,22 +55,27 @@ def setting_errors(key: str, value: Any) -> list[str]:
 
 def setting_validators() -> dict[str, Callable[[Any], list[str]]]:
     # Imported here: the config layer must not load the enrichment models to start.
+    from socialhub.alerts.incident_settings import validate_incidents
     from socialhub.alerts.official import validate_official_accounts
     from socialhub.analytics.share_of_voice import validate_share_of_voice
     from socialhub.engage.policy import validate_engagement
     from socialhub.enrichers.categories.model import validate_categories
     from socialhub.enrichers.entities.dictionary import validate_entities
     from socialhub.privacy.retention import validate_retention
+    from socialhub.reports.briefing import validate_press_officer, validate_rules
     from socialhub.reports.schedule import validate_reports
 
     return {
         "entities": validate_entities,
         "categories": validate_categories,
         "reports": validate_reports,
+        "incidents": validate_incidents,
         "share_of_voice": validate_share_of_voice,
         "official_accounts": validate_official_accounts,
         "retention": validate_retention,
         "engagement": validate_engagement,
+        "briefing_rules": validate_rules,
+        "press_officer": validate_press_officer,
     }
 
 
@@ -327,11 +339,24 @@ class _Checker:
         return value
 
     def watchlist(self, table: Mapping[str, Any], where: str) -> WatchlistSpec:
-        self.keys(table, where, ("name", "list_type", "description", "csv", "members"))
+        self.keys(
+            table,
+            where,
+            ("name", "list_type", "description", "csv", "members", "notify", "min_severity"),
+        )
         spec = WatchlistSpec(
             name=self.string(table, "name", where, required=True),
             description=self.string(table, "description", where),
         )
+        notify = self.string(table, "notify", where) or "digest"
+        if notify not in WATCHLIST_NOTIFY:
+            self.error(f"{where}.notify", f"must be one of {', '.join(WATCHLIST_NOTIFY)}")
+        spec.notify = notify
+        floor = table.get("min_severity", 0)
+        if isinstance(floor, bool) or not isinstance(floor, int) or not 0 <= floor <= 10:
+            self.error(f"{where}.min_severity", "must be an integer from 0 to 10")
+            floor = 0
+        spec.min_severity = floor
         spec.list_type = self.list_type(
             self.string(table, "list_type", where), f"{where}.list_type"
         )

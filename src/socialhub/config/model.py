@@ -55,6 +55,8 @@ class WatchlistSpec:
     description: str = ""
     members: list[WatchlistMember] = field(default_factory=list)
     csv: str | None = None  # as written in the file, for messages
+    notify: str = "digest"  # models.WATCHLIST_NOTIFY
+    min_severity: int = 0
 
 
 @dataclass(slots=True)

@@ -27,9 +27,11 @@ run the same way.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
 from socialhub.models import Mention
@@ -198,3 +200,39 @@ def parse_time(value: Any) -> datetime | None:
 
         dt = dt.replace(tzinfo=UTC)
     return dt
+
+
+def wait_seconds(
+    retry_after: str | None, reset: float | None = None, now: float | None = None
+) -> float | None:
+    """Seconds to wait: ``Retry-After`` (delta-seconds or an HTTP date) when usable,
+    else until ``reset`` (epoch seconds, from the platform's rate-limit headers)."""
+    now = time.time() if now is None else now
+    if retry_after:
+        try:
+            return max(0.0, float(retry_after))
+        except ValueError:
+            try:
+                return max(0.0, parsedate_to_datetime(retry_after).timestamp() - now)
+            except (TypeError, ValueError, IndexError):
+                pass
+    return None if reset is None else max(0.0, reset - now)
+
+
+class SeenIds:
+    """Recently emitted native ids kept in a cursor's ``seen`` (bounded, oldest dropped)."""
+
+    def __init__(self, state: dict[str, Any], limit: int) -> None:
+        self.state = state
+        self.limit = limit
+        self.ids: list[str] = list(state.get("seen", []))
+        self.set = set(self.ids)
+
+    def add(self, native_id: str) -> bool:
+        """True the first time ``native_id`` is seen (and remembered), else False."""
+        if native_id in self.set:
+            return False
+        self.set.add(native_id)
+        self.ids.append(native_id)
+        self.state["seen"] = self.ids[-self.limit :]
+        return True

@@ -43,6 +43,7 @@ Resolver = Callable[[str], list[str]]
 ALLOW_ENV = "SOCIALHUB_FETCH_ALLOW"
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
+UNIX_REFUSED = "fetch refused: unix sockets are never fetched"
 
 
 class AddressRefused(BadRequest):
@@ -177,15 +178,16 @@ class LinkGuard:
             return self.refusal(url)  # nothing to resolve: no thread hop
         return await asyncio.to_thread(self.refusal, url)
 
-    async def pinned_address(self, host: str, port: int) -> str:
-        """The address to connect to for ``host:port``, checked; AddressRefused if none."""
+    def pinned(self, host: str, port: int) -> str:
+        """The address to connect to for ``host:port``, checked; AddressRefused if none.
+
+        Blocking (it resolves): the synchronous backend calls it directly, the
+        asynchronous one in a thread (:meth:`pinned_address`).
+        """
         name = host.strip("[]").lower().rstrip(".")
         if self.allowed(name, port):
             return host
-        if _is_literal(name):
-            addresses = [name]
-        else:
-            addresses = await asyncio.to_thread(self.resolver, name)
+        addresses = [name] if _is_literal(name) else self.resolver(name)
         if not addresses:
             raise AddressRefused(f"fetch refused: {name} does not resolve")
         private = [a for a in addresses if not is_public(a)]
@@ -195,11 +197,25 @@ class LinkGuard:
             )
         return sorted(addresses, key=lambda a: ":" in a)[0]  # IPv4 first
 
+    async def pinned_address(self, host: str, port: int) -> str:
+        """:meth:`pinned` without blocking the event loop on DNS."""
+        name = host.strip("[]").lower().rstrip(".")
+        if self.allowed(name, port) or _is_literal(name):
+            return self.pinned(host, port)  # nothing to resolve: no thread hop
+        return await asyncio.to_thread(self.pinned, host, port)
+
     async def check(self, url: str, what: str = "") -> None:
         """Raise :class:`AddressRefused` naming the URL and the reason."""
-        reason = await self.arefusal(url)
-        if reason:
-            raise AddressRefused(f"{what or 'fetch'} refused: {url[:200]}: {reason}")
+        _raise_refusal(url, await self.arefusal(url), what)
+
+    def ensure(self, url: str, what: str = "") -> None:
+        """:meth:`check` for synchronous callers (blocking: resolves)."""
+        _raise_refusal(url, self.refusal(url), what)
+
+
+def _raise_refusal(url: str, reason: str | None, what: str) -> None:
+    if reason:
+        raise AddressRefused(f"{what or 'fetch'} refused: {url[:200]}: {reason}")
 
 
 class PinnedBackend(httpcore.AsyncNetworkBackend):
@@ -216,37 +232,53 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         self.inner = inner
 
     async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
+        self, host: str, port: int, *args: Any, **kwargs: Any
     ) -> httpcore.AsyncNetworkStream:
         address = await self.guard.pinned_address(host, port)
-        return await self.inner.connect_tcp(
-            address, port, timeout=timeout, local_address=local_address,
-            socket_options=socket_options,
-        )  # fmt: skip
+        return await self.inner.connect_tcp(address, port, *args, **kwargs)
 
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise AddressRefused("fetch refused: unix sockets are never fetched")
+    async def connect_unix_socket(self, path: str, *args: Any, **kwargs: Any) -> Any:
+        raise AddressRefused(UNIX_REFUSED)
 
     async def sleep(self, seconds: float) -> None:
         await self.inner.sleep(seconds)
 
 
+class SyncPinnedBackend(httpcore.NetworkBackend):
+    """:class:`PinnedBackend` for synchronous clients (the publishers, webhooks, the TSA)."""
+
+    def __init__(self, guard: LinkGuard, inner: httpcore.NetworkBackend) -> None:
+        self.guard = guard
+        self.inner = inner
+
+    def connect_tcp(
+        self, host: str, port: int, *args: Any, **kwargs: Any
+    ) -> httpcore.NetworkStream:
+        return self.inner.connect_tcp(self.guard.pinned(host, port), port, *args, **kwargs)
+
+    def connect_unix_socket(self, path: str, *args: Any, **kwargs: Any) -> Any:
+        raise AddressRefused(UNIX_REFUSED)
+
+    def sleep(self, seconds: float) -> None:
+        self.inner.sleep(seconds)
+
+
+def _pin(
+    transport: Any, backend: type[PinnedBackend] | type[SyncPinnedBackend], guard: LinkGuard
+) -> Any:
+    pool = transport._pool  # httpx exposes no network_backend option: set it on its pool
+    pool._network_backend = backend(guard, pool._network_backend)
+    return transport
+
+
 def pinned_http_transport(guard: LinkGuard) -> httpx.AsyncHTTPTransport:
     """httpx's own transport, its connections opened through :class:`PinnedBackend`."""
-    transport = httpx.AsyncHTTPTransport()
-    pool = transport._pool  # httpx exposes no network_backend option: set it on its pool
-    pool._network_backend = PinnedBackend(guard, pool._network_backend)
-    return transport
+    return _pin(httpx.AsyncHTTPTransport(), PinnedBackend, guard)
+
+
+def pinned_sync_transport(guard: LinkGuard) -> httpx.HTTPTransport:
+    """The synchronous twin: connections opened through :class:`SyncPinnedBackend`."""
+    return _pin(httpx.HTTPTransport(), SyncPinnedBackend, guard)
 
 
 class GuardedTransport(httpx.AsyncBaseTransport):
@@ -278,3 +310,36 @@ def guarded_client(
     """
     kwargs.setdefault("max_redirects", 5)
     return httpx.AsyncClient(transport=GuardedTransport(guard, transport), **kwargs)
+
+
+class SyncGuardedTransport(httpx.BaseTransport):
+    """:class:`GuardedTransport` for ``httpx.Client``: each request (each redirect hop)
+    checked by the guard, each connection opened to the checked address."""
+
+    def __init__(
+        self, guard: LinkGuard | None = None, inner: httpx.BaseTransport | None = None
+    ) -> None:
+        self.guard = guard or LinkGuard()
+        self.inner = inner or pinned_sync_transport(self.guard)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.guard.ensure(str(request.url))
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def guarded_sync_client(
+    guard: LinkGuard | None = None,
+    transport: httpx.BaseTransport | None = None,
+    **kwargs: Any,
+) -> httpx.Client:
+    """An ``httpx.Client`` whose every request passes the guard (see :func:`guarded_client`).
+
+    ``trust_env`` is off unless asked: a proxy from the environment would connect
+    instead of the pinned address.
+    """
+    kwargs.setdefault("max_redirects", 5)
+    kwargs.setdefault("trust_env", False)
+    return httpx.Client(transport=SyncGuardedTransport(guard, transport), **kwargs)

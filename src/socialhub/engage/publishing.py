@@ -35,7 +35,7 @@ from socialhub.connectors.base import (
     RateLimited,
     Unavailable,
 )
-from socialhub.connectors.linkguard import LinkGuard
+from socialhub.connectors.linkguard import AddressRefused
 from socialhub.models import Mention
 
 __all__ = [
@@ -170,23 +170,20 @@ def send(
     url: str,
     platform: str,
     errors: Callable[[httpx.Response], ConnectorError | None],
-    *,
-    guard: LinkGuard,
     **kwargs: Any,
 ) -> httpx.Response:
     """One call with errors mapped: timeouts and network errors are ``Unavailable``
     (the post MAY have been accepted: the loop checks before resending).
 
-    The address guard checks the target first, like every connector fetch: a platform
-    URL that resolves to a private or loopback address is refused unless allowed
-    (``SOCIALHUB_FETCH_ALLOW``, e.g. a test's local server). Redirects are not followed.
+    ``http`` is a guarded client (:func:`~socialhub.connectors.linkguard.guarded_sync_client`):
+    a platform URL that resolves to a private or loopback address is refused unless
+    allowed (``SOCIALHUB_FETCH_ALLOW``, e.g. a test's local server), and the connection
+    goes to the checked address. Redirects are not followed.
     """
-    target = str(http.base_url.join(url))
-    refused = guard.refusal(target)
-    if refused is not None:
-        raise BadRequest(f"{platform}: refused by the address guard: {refused}")
     try:
         response = http.request(method, url, **kwargs)
+    except AddressRefused as exc:
+        raise BadRequest(f"{platform}: refused by the address guard: {exc}") from None
     except httpx.TimeoutException as exc:
         raise Unavailable(f"{platform}: no answer in time ({type(exc).__name__})") from None
     except httpx.TransportError as exc:

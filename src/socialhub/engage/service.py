@@ -160,34 +160,17 @@ class Engagement:
         status = item.status
         if status in ("new", "assigned"):
             status = "assigned" if assignee else "new"
-        with self.repo.transaction() as cur:
-            self.repo.update_item_in(cur, item_id, assignee=assignee, status=status)
-            self.chain.append_in(
-                cur,
-                AUDIT,
-                actor.username,
-                "inbox.assigned",
-                f"item:{item_id}",
-                {"assignee": assignee, "mention": item.mention_id},
-                at=self.clock(),
-            )
+        detail = {"assignee": assignee, "mention": item.mention_id}
+        self._change_item(
+            item_id, actor, "inbox.assigned", detail, assignee=assignee, status=status
+        )
         return self.item(ws, item_id)
 
     def tag(self, ws: Workspace, item_id: int, actor: Actor, tags: list[str]) -> InboxItem:
         self.item(ws, item_id)
         self._need_draft_role(ws, actor)
         clean = sorted({t.strip()[:40] for t in tags if t.strip()})[:20]
-        with self.repo.transaction() as cur:
-            self.repo.update_item_in(cur, item_id, tags=clean)
-            self.chain.append_in(
-                cur,
-                AUDIT,
-                actor.username,
-                "inbox.tagged",
-                f"item:{item_id}",
-                {"tags": clean},
-                at=self.clock(),
-            )
+        self._change_item(item_id, actor, "inbox.tagged", {"tags": clean}, tags=clean)
         return self.item(ws, item_id)
 
     def set_status(self, ws: Workspace, item_id: int, actor: Actor, status: str) -> InboxItem:
@@ -199,20 +182,33 @@ class Engagement:
         if status == "new" and item.assignee:
             status = "assigned"
         closed_at = self.clock() if status == "closed" else None
-        with self.repo.transaction() as cur:
-            self.repo.update_item_in(cur, item_id, status=status, closed_at=closed_at)
-            self.chain.append_in(
-                cur,
-                AUDIT,
-                actor.username,
-                f"inbox.{status}",
-                f"item:{item_id}",
-                {"from": item.status},
-                at=self.clock(),
-            )
+        detail = {"from": item.status}
+        self._change_item(
+            item_id, actor, f"inbox.{status}", detail, status=status, closed_at=closed_at
+        )
         return self.item(ws, item_id)
 
+    def _change_item(
+        self, item_id: int, actor: Actor, action: str, detail: dict[str, Any], **values: Any
+    ) -> None:
+        """Update an inbox item and record who did it, in one transaction."""
+        with self.repo.transaction() as cur:
+            self.repo.update_item_in(cur, item_id, **values)
+            self._audit(cur, actor.username, action, f"item:{item_id}", detail)
+
     # -- drafts -----------------------------------------------------------------------
+
+    def _audit(
+        self,
+        cur: Any,
+        who: str,
+        action: str,
+        subject: str,
+        detail: dict[str, Any],
+        at: datetime | None = None,
+    ) -> None:
+        """One event of the engagement audit chain, in the caller's transaction."""
+        self.chain.append_in(cur, AUDIT, who, action, subject, detail, at=at or self.clock())
 
     def _need_draft_role(self, ws: Workspace, actor: Actor) -> None:
         if not self.policy(ws).can_draft(actor.role):
@@ -301,9 +297,8 @@ class Engagement:
             self.repo.add_draft_in(cur, draft)
             if item_id is not None and submit:
                 self.repo.update_item_in(cur, item_id, status="waiting_approval")
-            self.chain.append_in(
+            self._audit(
                 cur,
-                AUDIT,
                 actor.username,
                 "draft.created",
                 f"draft:{draft.id}",
@@ -377,9 +372,8 @@ class Engagement:
             )
             if d.item_id is not None and submit:
                 self.repo.update_item_in(cur, d.item_id, status="waiting_approval")
-            self.chain.append_in(
+            self._audit(
                 cur,
-                AUDIT,
                 actor.username,
                 "draft.edited",
                 f"draft:{draft_id}",
@@ -434,9 +428,8 @@ class Engagement:
             complete = len(approvers) >= current.approvals_needed and legal_ok
             if complete:
                 self.repo.update_draft_in(cur, draft_id, status="approved", updated_at=now)
-            self.chain.append_in(
+            self._audit(
                 cur,
-                AUDIT,
                 actor.username,
                 "draft.approved" if complete else "draft.approval",
                 subject,
@@ -477,9 +470,8 @@ class Engagement:
                 item = self.repo.get_item(d.item_id)
                 back = "assigned" if item is not None and item.assignee else "new"
                 self.repo.update_item_in(cur, d.item_id, status=back)
-            self.chain.append_in(
+            self._audit(
                 cur,
-                AUDIT,
                 actor.username,
                 "draft.refused",
                 f"draft:{draft_id}",
@@ -564,9 +556,8 @@ class Engagement:
         now = self.clock()
         with self.repo.transaction() as cur:
             self.repo.update_draft_in(cur, d.id or 0, attempts=n, updated_at=now)
-            self.chain.append_in(
+            self._audit(
                 cur,
-                AUDIT,
                 "socialhub",
                 "publication.attempt",
                 f"draft:{d.id}",
@@ -600,9 +591,8 @@ class Engagement:
                         first_response_at=item.first_response_at or now,
                         answered_by=item.answered_by or d.author,
                     )
-            self.chain.append_in(
+            self._audit(
                 cur,
-                AUDIT,
                 "socialhub",
                 "publication",
                 f"draft:{d.id}",
@@ -626,6 +616,4 @@ class Engagement:
             )
             if d.item_id is not None:
                 self.repo.update_item_in(cur, d.item_id, status="assigned")
-            self.chain.append_in(
-                cur, AUDIT, "socialhub", action, f"draft:{d.id}", {"error": error[:500]}, at=now
-            )
+            self._audit(cur, "socialhub", action, f"draft:{d.id}", {"error": error[:500]}, at=now)

@@ -230,6 +230,11 @@ class LegalDesk:
         now = self.clock()
         shown = None
         error = ""
+
+        def keep(artifact: str, status: str, **more: Any) -> None:
+            capture = Capture(case_id, item_id, artifact, url, status, now, captured_by=by, **more)
+            result.captures.append(self.repo.add_capture(capture))
+
         try:
             if self.config.browser:
                 from socialhub.legal.browser import capture_page
@@ -248,45 +253,14 @@ class LegalDesk:
                 result.blocked = shown.blocked
         except CaptureRefused as exc:
             result.refused = exc.reason
-            capture = self.repo.add_capture(
-                Capture(
-                    case_id,
-                    item_id,
-                    "warc",
-                    url,
-                    "refused",
-                    now,
-                    error=f"{exc.url}: {exc.reason}",
-                    captured_by=by,
-                )
-            )
-            result.captures.append(capture)
-            self.custody.record(
-                case_id,
-                by,
-                "capture.refused",
-                item_id,
-                {"url_sha256": _h(url), "reason": exc.reason},
-                at=now,
-            )
+            keep("warc", "refused", error=f"{exc.url}: {exc.reason}")
+            why = {"url_sha256": _h(url), "reason": exc.reason}
+            self.custody.record(case_id, by, "capture.refused", item_id, why, at=now)
             return result
         except Exception as exc:
-            capture = self.repo.add_capture(
-                Capture(
-                    case_id,
-                    item_id,
-                    "warc",
-                    url,
-                    "failed",
-                    now,
-                    error=f"{type(exc).__name__}: {str(exc)[:300]}",
-                    captured_by=by,
-                )
-            )
-            result.captures.append(capture)
-            self.custody.record(
-                case_id, by, "capture.failed", item_id, {"error": type(exc).__name__}, at=now
-            )
+            keep("warc", "failed", error=f"{type(exc).__name__}: {str(exc)[:300]}")
+            why = {"error": type(exc).__name__}
+            self.custody.record(case_id, by, "capture.failed", item_id, why, at=now)
             return result
         finally:
             fetcher.close()
@@ -302,40 +276,10 @@ class LegalDesk:
         for artifact, data, media in artifacts:
             digest = self.files.put(data)
             hashes[artifact] = digest
-            result.captures.append(
-                self.repo.add_capture(
-                    Capture(
-                        case_id,
-                        item_id,
-                        artifact,
-                        url,
-                        "ok",
-                        now,
-                        final,
-                        digest,
-                        len(data),
-                        media,
-                        captured_by=by,
-                    )
-                )
-            )
+            keep(artifact, "ok", final_url=final, sha256=digest, size=len(data), media_type=media)
         if shown is None and self.config.browser:
             for artifact in ("screenshot", "pdf"):
-                result.captures.append(
-                    self.repo.add_capture(
-                        Capture(
-                            case_id,
-                            item_id,
-                            artifact,
-                            url,
-                            "failed",
-                            now,
-                            final,
-                            error=error,
-                            captured_by=by,
-                        )
-                    )
-                )
+                keep(artifact, "failed", final_url=final, error=error)
         self.custody.record(case_id, by, "capture.taken", item_id, {"sha256": hashes}, at=now)
         return result
 

@@ -6,8 +6,9 @@ timestamp authority (TSA) signs "this hash existed at this time": with the head'
 token kept in the bundle, a rebuilt chain no longer matches a token the TSA signed.
 
 The imprint is SHA-256 over the head's 64 hex characters (ASCII). The TSA URL is set
-by an administrator (``SOCIALHUB_TSA_URL``); it is trusted configuration, not content,
-so it does not go through the capture guard. :func:`check_token` verifies that the
+by an administrator (``SOCIALHUB_TSA_URL``); it is configuration, not content, but it
+still goes through the address guard (a TSA on the intranet is allowed explicitly with
+``SOCIALHUB_FETCH_ALLOW``). :func:`check_token` verifies that the
 token covers the head and that its CMS signature is valid for the certificate it
 carries; whether that certificate belongs to a TSA you trust is checked against its
 fingerprint (``cert_sha256``), which docs/legal.md tells you to compare.
@@ -22,6 +23,8 @@ from datetime import datetime
 
 import httpx
 from asn1crypto import algos, cms, tsp
+
+from socialhub.connectors.linkguard import AddressRefused, LinkGuard, guarded_sync_client
 
 TIMEOUT = 20.0
 
@@ -55,16 +58,24 @@ def build_request(head_hex: str, nonce: int) -> bytes:
     ).dump()
 
 
-def request_timestamp(url: str, head_hex: str, *, timeout: float = TIMEOUT) -> Token:
-    """Ask the TSA at ``url`` to timestamp a chain head; verify and return its token."""
+def request_timestamp(
+    url: str, head_hex: str, *, timeout: float = TIMEOUT, guard: LinkGuard | None = None
+) -> Token:
+    """Ask the TSA at ``url`` to timestamp a chain head; verify and return its token.
+
+    Through the address guard like every fetch: a TSA on a loopback or private address
+    must be allowed (``SOCIALHUB_FETCH_ALLOW``); the connection goes to the checked address.
+    """
     nonce = secrets.randbits(63)
     try:
-        response = httpx.post(
-            url,
-            content=build_request(head_hex, nonce),
-            headers={"Content-Type": "application/timestamp-query"},
-            timeout=timeout,
-        )
+        with guarded_sync_client(guard, timeout=timeout) as client:
+            response = client.post(
+                url,
+                content=build_request(head_hex, nonce),
+                headers={"Content-Type": "application/timestamp-query"},
+            )
+    except AddressRefused as exc:
+        raise TimestampError(f"TSA {exc}") from None
     except httpx.HTTPError as exc:
         raise TimestampError(f"TSA unreachable: {type(exc).__name__}") from exc
     if response.status_code != 200:

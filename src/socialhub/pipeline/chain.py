@@ -39,6 +39,7 @@ DEFAULT_ENRICHERS: dict[str, int | None] = {
     "places": 750,
     "sentiment": 800,
     "categories": 850,
+    "voice": 870,  # after sentiment and categories: brand voice clears both
     "authors": 950,  # after entities, which rewrites Mention.entities
     "pseudonymise": 990,  # last: needs routing's watchlists; off without its key
 }

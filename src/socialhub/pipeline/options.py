@@ -47,6 +47,10 @@ class PipelineOptions(BaseModel):
     categories_method: str = "encoder"  # or "hashed" (the stage checks it)
     categories_max: int = 3
     categories_refresh_seconds: float = 30.0
+    # brand voice (official accounts, per-author templates)
+    voice_template_min: int = 3  # near-duplicates by one author that make a template; 0: off
+    voice_refresh_seconds: float = 30.0
+    voice_max_authors: int = 50_000  # author x cluster counters kept
     # dedup, near-duplicates, routing, relevance
     dedup_window: int = 200_000
     neardup_num_perm: int = 128

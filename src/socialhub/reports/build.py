@@ -48,15 +48,22 @@ def report_data(
     options: dict[str, Any] | None = None,
     *,
     alert_id: int | None = None,
+    incident_id: int | None = None,
 ) -> dict[str, Any]:
-    """The JSON-able data of a report of ``kind`` (a crisis report needs ``alert_id``)."""
+    """The JSON-able data of a report of ``kind`` (a crisis report needs an
+    ``incident_id`` or an ``alert_id``)."""
     if kind not in REPORT_KINDS:
         raise ValueError(f"unknown report kind {kind!r}; expected one of {REPORT_KINDS}")
     if kind == "crisis":
-        from socialhub.reports.crisis import build_crisis
+        from socialhub.reports.crisis import build_crisis, build_crisis_incident
 
+        if incident_id is not None:
+            incident = store.incidents.get_incident(incident_id, ws.id)
+            if incident is None:
+                raise ValueError(f"no incident {incident_id} in this workspace")
+            return build_crisis_incident(store, ws, incident, options, start=start, end=end)
         if alert_id is None:
-            raise ValueError("a crisis report is made from an alert: give its id")
+            raise ValueError("a crisis report is made from an incident or an alert: give its id")
         alert = store.alerts.get_alert(alert_id)
         if alert is None:
             raise ValueError(f"no alert {alert_id}")
@@ -102,9 +109,12 @@ def build(
     options: dict[str, Any] | None = None,
     *,
     alert_id: int | None = None,
+    incident_id: int | None = None,
     pdf: bool = True,
 ) -> Built:
-    data = report_data(store, ws, kind, start, end, options, alert_id=alert_id)
+    data = report_data(
+        store, ws, kind, start, end, options, alert_id=alert_id, incident_id=incident_id
+    )
     html = render_html(data)
     print_html = render_html(data, pdf=True)
     document = None

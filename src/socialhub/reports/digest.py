@@ -14,16 +14,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from socialhub.models import Mention, Workspace
+from socialhub.reports.briefing import essentials, journalists_by_story, press_opportunities
 from socialhub.reports.data import Scope, delta, fetch_mentions, figures, hourly, scope_of
 from socialhub.reports.moments import peaks
 from socialhub.reports.topics import example, group_topics
 from socialhub.store.base import AlertStore, Store
 
-__all__ = ["GROUPS", "alerts_of", "base_data", "build_digest", "top_posts"]
+__all__ = ["GROUPS", "alerts_of", "base_data", "build_digest", "incidents_of", "top_posts"]
 
 # Watchlist types with a "what they talk about" section, in order.
 GROUPS = ("journalist", "mp", "partner")
-TOP_POSTS = 5
+TOP_POSTS = 3
 
 
 def base_data(
@@ -86,14 +87,20 @@ def _about_executives(m: Mention, scope: Scope) -> bool:
     return any(e.get("type") in ("person", "PER") and e.get("id") in names for e in m.entities)
 
 
+ALERT_FLOOR = 7  # the digest lists alerts of at least this (peak) severity
+
+
 def alerts_of(
-    alerts: AlertStore, ws_id: int, start: datetime, end: datetime
+    alerts: AlertStore, ws_id: int, start: datetime, end: datetime, min_severity: int = ALERT_FLOOR
 ) -> list[dict[str, Any]]:
-    """Alerts whose activity overlaps the period, newest first, with their state."""
+    """Alerts whose activity overlaps the period (queried by period: a digest rebuilt
+    later lists the same ones), severity ``min_severity`` or more, most severe first."""
     out = []
-    for a in alerts.list_alerts(workspace_id=ws_id, since=start, limit=200):
-        if a.first_t >= end:
-            continue
+    found = alerts.list_alerts(
+        workspace_id=ws_id, since=start, until=end, min_severity=min_severity,
+        order="severity", limit=10_000,
+    )  # fmt: skip
+    for a in found:
         out.append(
             {
                 "id": a.id,
@@ -108,6 +115,28 @@ def alerts_of(
                 "baseline": a.baseline,
                 "acknowledged_by": a.acknowledged_by,
                 "resolved_by": a.resolved_by,
+            }
+        )
+    return out
+
+
+def incidents_of(store: Store, ws_id: int, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Incidents open at some point of the period (opened before its end, not closed
+    before its start), most severe first: by period, so a rebuilt digest lists the same."""
+    found = store.incidents.list_incidents(ws_id, order="severity", limit=10_000)
+    out = []
+    for inc in found:
+        if inc.opened_at >= end or (inc.closed_at is not None and inc.closed_at < start):
+            continue
+        out.append(
+            {
+                "id": inc.id,
+                "title": inc.title,
+                "status": inc.status,
+                "severity": inc.severity,
+                "owner": inc.owner,
+                "opened_at": inc.opened_at.isoformat(),
+                "closed_at": inc.closed_at.isoformat() if inc.closed_at else None,
             }
         )
     return out
@@ -148,17 +177,21 @@ def build_digest(
     span = end - start
     current, cut_now = fetch_mentions(store.mentions, ws.id, start, end)
     previous, cut_before = fetch_mentions(store.mentions, ws.id, start - span, start)
-    scope = scope_of(
-        store.workspaces.list_queries(ws.id), store.workspaces.list_watchlists(ws.id), options
-    )
+    # a list whose notify is "never" stays out of the digest too (issue 14)
+    lists = [w for w in store.workspaces.list_watchlists(ws.id) if w.notify != "never"]
+    scope = scope_of(store.workspaces.list_queries(ws.id), lists, options)
     data = base_data("digest", ws, start, end, options)
     data["period"]["previous_start"] = (start - span).isoformat()
     data["truncated"] = cut_now or cut_before
     data["figures"] = key_figures(current, previous, scope)
     data["charts"] = {"volume": volume_chart(current, previous, start, end, ws.timezone)}
+    settings = store.workspaces.get_workspace_settings(ws.id)
+    data["essentials"] = essentials(store, ws, start, end, scope)
+    data["press_opportunities"] = press_opportunities(current, scope, settings)
+    data["journalists"] = journalists_by_story(store, ws, current, scope)
     groups = []
     for list_type in GROUPS:
-        if not scope.members.get(list_type):
+        if list_type == "journalist" or not scope.members.get(list_type):
             continue
 
         def who(m: Mention, lt: str = list_type) -> tuple[str, str, str] | None:
@@ -179,6 +212,7 @@ def build_digest(
         "executives": top_posts([m for m in current if _about_executives(m, scope)]),
     }
     data["alerts"] = alerts_of(store.alerts, ws.id, start, end)
+    data["incidents"] = incidents_of(store, ws.id, start, end)
     step = _step(span)
     moments = []
     for label, ids in scope.competitors.items():

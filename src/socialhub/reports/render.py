@@ -11,38 +11,36 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from socialhub.i18n import format_datetime, format_number, format_time, install_jinja, use_locale
 from socialhub.reports import charts
-from socialhub.reports.texts import TEXTS
+from socialhub.reports.texts import Texts
 
 __all__ = ["render_html", "render_text", "subject", "title"]
 
-_MONTHS = {
-    "fr": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
-           "nov.", "déc."],
-    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-}  # fmt: skip
+
+_FORMAT = {"fr": "d MMM y HH:mm", "en": "d MMM y, HH:mm"}
 
 
 def local(iso: str, tz: str, lang: str = "fr", *, date: bool = True) -> str:
-    """``2026-03-03T07:00:00+00:00`` -> ``3 mars 2026 08:00`` in the workspace's zone."""
-    t = datetime.fromisoformat(iso).astimezone(ZoneInfo(tz))
-    if not date:
-        return t.strftime("%H:%M")
-    month = _MONTHS.get(lang, _MONTHS["en"])[t.month - 1]
-    return f"{t.day} {month} {t.year} {t:%H:%M}"
+    """``2026-03-03T07:00:00+00:00`` -> ``3 mars 2026 08:00`` in the workspace's zone
+    (Babel, the report's locale; 24-hour clock)."""
+    t = datetime.fromisoformat(iso)
+    with use_locale(lang, tz):
+        if not date:
+            return format_time(t, "HH:mm", tz)
+        return format_datetime(t, _FORMAT.get(lang, _FORMAT["en"]), tz)
 
 
 def number(value: float | None) -> str:
     if value is None:
         return "–"
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}".replace(",", "\u202f")
-    return f"{int(value):,}".replace(",", "\u202f")
+        return format_number(value, 1)
+    return format_number(int(value))
 
 
 def signed(value: float | None, unit: str = "%") -> str:
@@ -66,6 +64,7 @@ def _env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    install_jinja(env)
     env.filters["number"] = number
     env.filters["signed"] = signed
     env.filters["safe_url"] = safe_url
@@ -81,7 +80,12 @@ _ENV = _env()
 
 
 def title(data: dict[str, Any]) -> str:
-    t = TEXTS[data.get("lang", "fr")]
+    lang, t = data.get("lang", "fr"), Texts()
+    with use_locale(lang, data["workspace"]["timezone"]):
+        return _title(data, t)
+
+
+def _title(data: dict[str, Any], t: Texts) -> str:
     ws = data["workspace"]
     end = local(data["period"]["end"], ws["timezone"], data.get("lang", "fr"))
     if data["kind"] == "crisis":
@@ -95,7 +99,8 @@ def subject(data: dict[str, Any], prefix: str = "[socialhub]") -> str:
     tz = data["workspace"]["timezone"]
     start = local(data["period"]["start"], tz, lang)
     end = local(data["period"]["end"], tz, lang)
-    kind = TEXTS[lang][data["kind"] + "_title"]
+    with use_locale(lang, tz):
+        kind = Texts()[data["kind"] + "_title"]
     name = data["alert"]["title"] if data["kind"] == "crisis" else data["workspace"]["name"]
     line = f"{prefix} {kind} — {name} — {start} → {end} ({tz})".strip()
     return " ".join(line.split())
@@ -106,9 +111,15 @@ def render_html(data: dict[str, Any], *, pdf: bool = False) -> str:
     lang = data.get("lang", "fr")
     tz = data["workspace"]["timezone"]
     template = _ENV.get_template(f"{data['kind']}.html")
+    with use_locale(lang, tz):
+        return _render(template, data, pdf, lang, tz)
+
+
+def _render(template: Any, data: dict[str, Any], pdf: bool, lang: str, tz: str) -> str:
     return template.render(
+        lang=lang,
         d=data,
-        t=TEXTS[lang],
+        t=Texts(),
         pdf=pdf,
         title=title(data),
         when=lambda iso, date=True: local(iso, tz, lang, date=date),
@@ -119,7 +130,11 @@ def render_html(data: dict[str, Any], *, pdf: bool = False) -> str:
 
 def render_text(data: dict[str, Any]) -> str:
     """A plain-text alternative: the title, period and headline figures."""
-    t = TEXTS[data.get("lang", "fr")]
+    with use_locale(data.get("lang", "fr"), data["workspace"]["timezone"]):
+        return _text(data, Texts())
+
+
+def _text(data: dict[str, Any], t: Texts) -> str:
     lines = [title(data), subject(data, prefix="").split(" — ")[-1], ""]
     figures = data.get("figures")
     if figures:
@@ -133,11 +148,19 @@ def render_text(data: dict[str, Any]) -> str:
             f"({signed(deltas['share_of_voice'], 'pts')})",
         ]
     for group in data.get("groups", []):
+        if group["list_type"] == "journalist":
+            continue
         lines += ["", t["group_" + group["list_type"]]]
         for person in group["people"]:
             labels = "; ".join(topic["label"] for topic in person["topics"])
             lines.append(f"- {person['name']}: {labels}")
         if not group["people"]:
             lines.append(t["nobody"])
+    from socialhub.i18n import gettext as _
+
+    if data.get("essentials"):
+        lines += ["", _("The essentials")]
+        for i, item in enumerate(data["essentials"], 1):
+            lines.append(f"{i}. {item['headline']} — {item['suggestion']['action']}")
     lines += ["", t["see_pdf"]]
     return "\n".join(lines) + "\n"

@@ -144,16 +144,20 @@ class WorkspaceRepo(Repo):
         with self._tx() as cur:
             wl_id = self._one(
                 cur,
-                "INSERT INTO watchlists (workspace_id, name, name_norm, list_type, description) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace_id, name_norm) DO UPDATE SET "
+                "INSERT INTO watchlists (workspace_id, name, name_norm, list_type, description, "
+                "notify, min_severity) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, name_norm) DO UPDATE SET "
                 "name = excluded.name, list_type = excluded.list_type, "
-                "description = excluded.description RETURNING id",
+                "description = excluded.description, notify = excluded.notify, "
+                "min_severity = excluded.min_severity RETURNING id",
                 (
                     watchlist.workspace_id,
                     clean(watchlist.name),
                     clean(watchlist.name).lower(),
                     clean(watchlist.list_type),
                     clean(watchlist.description),
+                    clean(watchlist.notify),
+                    int(watchlist.min_severity),
                 ),
             )
             cur.execute(self._sql("DELETE FROM watchlist_members WHERE watchlist_id = ?"), (wl_id,))
@@ -182,7 +186,8 @@ class WorkspaceRepo(Repo):
         """Watchlists by id; their members ordered by (platform, normalised handle)."""
         where, params = _filters(workspace_id=workspace_id)
         lists = self._rows(
-            f"SELECT workspace_id, name, list_type, description, id FROM watchlists{where} "
+            "SELECT workspace_id, name, list_type, description, id, notify, min_severity "
+            f"FROM watchlists{where} "
             "ORDER BY id",
             params,
         )
@@ -199,7 +204,8 @@ class WorkspaceRepo(Repo):
                 WatchlistMember(platform, handle, name, list_type, notes)
             )
         return [
-            Watchlist(int(w), n, t, d, members.get(int(i), []), int(i)) for w, n, t, d, i in lists
+            Watchlist(int(w), n, t, d, members.get(int(i), []), int(i), str(no), int(ms))
+            for w, n, t, d, i, no, ms in lists
         ]
 
     def delete_watchlist(self, watchlist_id: int) -> None:

@@ -156,6 +156,8 @@ class AlertRepo(Repo):
         since: datetime | None = None,
         limit: int = 100,
         order: str = "recent",
+        until: datetime | None = None,
+        min_severity: int | None = None,
     ) -> list[Alert]:
         """Alerts newest (by last signal) first, or with ``order="severity"`` the most
         severe first (then newest): what a team should look at first.
@@ -173,6 +175,12 @@ class AlertRepo(Repo):
         if since is not None:
             clauses.append("last_t >= ?")
             params.append(self._ts(since))
+        if until is not None:
+            clauses.append("first_t < ?")
+            params.append(self._ts(until))
+        if min_severity is not None:
+            clauses.append("peak_severity >= ?")
+            params.append(int(min_severity))
         sql = _SELECT_ALERT + (" WHERE " + " AND ".join(clauses) if clauses else "")
         rows = self._rows(f"{sql} ORDER BY {_ORDERS[order]} LIMIT ?", [*params, limit])
         return [self._alert(r) for r in rows]

@@ -347,9 +347,13 @@ class AlertStore(Protocol):
         since: datetime | None = None,
         limit: int = 100,
         order: str = "recent",
+        until: datetime | None = None,
+        min_severity: int | None = None,
     ) -> list[Alert]:
         """Newest first (``order="severity"``: most severe first); ``state="active"``
-        means open or acknowledged."""
+        means open or acknowledged; ``since``/``until``: active in the window (last
+        signal at or after ``since``, first before ``until``); ``min_severity``: peak
+        severity at least this."""
         ...
 
     def latest_alert(self, rule: str) -> Alert | None: ...

@@ -6,6 +6,8 @@ know which level of an alert's or incident's escalation was reached.
 
 from __future__ import annotations
 
+from typing import Any
+
 from socialhub.records.oncall import Page
 from socialhub.store.convert import clean
 from socialhub.store.sqlbase import Repo
@@ -35,10 +37,12 @@ class OncallRepo(Repo):
             )
         return Page(**{**{c: getattr(page, c) for c in _COLS}, "id": int(new_id)})
 
-    def list_pages(self, subject: str | None = None, *, workspace_id: int | None = None,
-                   limit: int = 200) -> list[Page]:
+    def list_pages(
+        self, subject: str | None = None, *, workspace_id: int | None = None, limit: int = 200
+    ) -> list[Page]:
         """Pages, oldest first, of one subject (``"alert:12"``) or of a workspace."""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[Any] = []
         if subject is not None:
             clauses.append("subject = ?")
             params.append(subject)

@@ -44,6 +44,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # engagement: who sees the inbox and drafts; drafting and approving are further
     # decided by the workspace's [settings.engagement] policy (socialhub.engage.policy)
     "engage.view": frozenset({Role.ADMIN, Role.ANALYST, Role.PRESS, Role.LEGAL}),
+    # build, send and re-send reports from the Reports page: press officers and up
+    "reports.manage": frozenset({Role.ADMIN, Role.ANALYST, Role.PRESS}),
 }
 # The audit log speaks for the whole organisation: admins and legal, of any workspace.
 AUDIT_ROLES = frozenset({Role.ADMIN, Role.LEGAL})

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
 from socialhub.i18n import _
-from socialhub.models import Query, Role, Watchlist, WatchlistMember
+from socialhub.models import WATCHLIST_NOTIFY, Query, Role, Watchlist, WatchlistMember
 from socialhub.query.lint import lint
 from socialhub.reports.schedule import DEFAULT_SCHEDULES, validate_reports
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
@@ -37,6 +37,7 @@ router = APIRouter(prefix="/api")
 Admin = Annotated[WorkspaceContext, Depends(workspace("workspace.admin"))]
 # database ids are 64-bit: a larger number is a 422, not a driver overflow
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+NOTIFY_PATTERN = "^(" + "|".join(WATCHLIST_NOTIFY) + ")$"
 ALERTS_SETTING = "alerts"
 REPORTS_SETTING = "reports"
 SOURCES_SETTING = "sources"
@@ -149,6 +150,8 @@ def _watchlist_json(w: Watchlist) -> dict[str, Any]:
         "name": w.name,
         "list_type": w.list_type,
         "description": w.description,
+        "notify": w.notify,
+        "min_severity": w.min_severity,
         "members": [
             {"platform": m.platform, "handle": m.handle, "name": m.name, "list_type": m.list_type}
             for m in w.members
@@ -166,6 +169,8 @@ class WatchlistCsvIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     list_type: str = Field("other", pattern=r"^[a-z_]{1,30}$")
     description: str = Field("", max_length=2000)
+    notify: str = Field("digest", pattern=NOTIFY_PATTERN)
+    min_severity: int = Field(0, ge=0, le=10)
     csv: str = Field(
         max_length=2_000_000,
         description="Columns handle (required), platform, name, list_type, notes; "
@@ -204,9 +209,40 @@ def import_watchlist(ctx: Admin, request: Request, body: WatchlistCsvIn) -> dict
     """Create or replace a watchlist from CSV (admin)."""
     members = members_from_csv(body.csv, body.list_type)
     w = store_of(request).workspaces.upsert_watchlist(
-        Watchlist(ctx.workspace_id, body.name.strip(), body.list_type, body.description, members)
+        Watchlist(
+            ctx.workspace_id,
+            body.name.strip(),
+            body.list_type,
+            body.description,
+            members,
+            notify=body.notify,
+            min_severity=body.min_severity,
+        )
     )
     return _watchlist_json(w)
+
+
+class WatchlistNotifyIn(BaseModel):
+    notify: str = Field(pattern=NOTIFY_PATTERN)
+    min_severity: int = Field(0, ge=0, le=10)
+
+
+@router.put(
+    "/workspaces/{slug}/watchlists/{watchlist_id}/notify",
+    response_model=WatchlistOut,
+    tags=["admin"],
+)
+def set_watchlist_notify(
+    ctx: Admin, request: Request, watchlist_id: RowId, body: WatchlistNotifyIn
+) -> dict[str, Any]:
+    """What a listed voice's post does (never, digest, inapp, email) and the severity
+    floor of its alerts (admin); the members are kept."""
+    store = store_of(request)
+    found = [w for w in store.workspaces.list_watchlists(ctx.workspace_id) if w.id == watchlist_id]
+    if not found:
+        raise ApiError(404, "not_found", f"No watchlist {watchlist_id} in this workspace.")
+    found[0].notify, found[0].min_severity = body.notify, body.min_severity
+    return _watchlist_json(store.workspaces.upsert_watchlist(found[0]))
 
 
 @router.delete(

@@ -376,8 +376,11 @@ def alerts(
     state: AlertState = "active",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     order: Annotated[
-        Literal["recent", "severity"],
-        Query(description="recent: newest first; severity: most severe first, then newest"),
+        Literal["recent", "severity", "importance"],
+        Query(
+            description="recent: newest first; severity: most severe first, then newest; "
+            "importance: most important first (extra.explanation says why)"
+        ),
     ] = "recent",
     min_severity: Annotated[int, Query(ge=1, le=10)] = 1,
     detector: Annotated[str | None, Query(max_length=40)] = None,

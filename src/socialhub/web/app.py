@@ -34,6 +34,8 @@ from socialhub.web import (
     engage_pages,
     explore,
     explore_groups,
+    incidents_api,
+    incidents_web,
     legal_web,
     locale_web,
     pages,
@@ -116,6 +118,8 @@ def create_app(
         engage_pages,
         stories_web,
         warroom_web,
+        incidents_api,
+        incidents_web,
         locale_web,
     ):
         app.include_router(extra.router)

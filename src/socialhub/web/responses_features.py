@@ -35,6 +35,8 @@ class WatchlistOut(Out):
     name: str
     list_type: str
     description: str
+    notify: str = "digest"  # issue 14: never, digest, inapp, email
+    min_severity: int = 0
     members: list[WatchlistMemberOut]
 
 
@@ -188,6 +190,12 @@ class ReportList(Out):
 class ReportOut(ReportSummary):
     has_html: bool
     has_pdf: bool
+
+
+class ReportSent(Out):
+    id: int | None
+    status: str
+    recipients: list[str]
 
 
 # -- legal ----------------------------------------------------------------------------------

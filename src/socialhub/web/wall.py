@@ -126,7 +126,9 @@ def wall_state(ctx: WorkspaceContext, layout: dict[str, Any], request: Request) 
     now = request.app.state.auth.clock()
     since = (now - timedelta(hours=float(layout["hours"]))).isoformat()
     until = now.isoformat()
-    alerts = store.alerts.list_alerts(workspace_id=ctx.workspace_id, state="active", limit=50)
+    alerts = store.alerts.list_alerts(
+        workspace_id=ctx.workspace_id, state="active", limit=50, order="importance"
+    )
     severe = [a for a in alerts if is_crisis(a, layout)]
     showcase = layout.get("mode") == "showcase"
     # a showcase wall (visitors) shows no alerts and leaves negative posts out

@@ -12,23 +12,26 @@ Formats (checked against each product's incoming-webhook documentation):
 * ``mattermost``: ``text`` in Markdown, ``username``; post text Markdown-escaped,
   ``@`` broken so ``@channel``/``@here`` in a post notify nobody, URLs in code spans.
 
-Sent with the stdlib (``urllib``): no dependency, no proxy magic. 429 and 5xx are
-retryable (``Retry-After`` honoured by the router), other 4xx are not.
+Sent through the address guard (:func:`~socialhub.connectors.linkguard.guarded_sync_client`,
+no proxy from the environment): a webhook URL that resolves to a loopback or private
+address is refused unless its ``host:port`` is allowed (``SOCIALHUB_FETCH_ALLOW``), and
+the connection goes to the checked address. Redirects are not followed. 429 and 5xx are
+retryable (``Retry-After`` honoured by the router), other answers are not.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 import orjson
 
 from socialhub.alerts import render
 from socialhub.alerts.channels import DeliveryError
+from socialhub.connectors.linkguard import AddressRefused, LinkGuard, guarded_sync_client
 from socialhub.records.alerts import Alert
 
 FORMATS = ("json", "slack", "teams", "mattermost")
@@ -177,6 +180,7 @@ class WebhookChannel:
     secret: str = field(default="", repr=False)
     headers: dict[str, str] = field(default_factory=dict)
     timeout: float = 10.0
+    guard: LinkGuard | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -200,18 +204,18 @@ class WebhookChannel:
         if self.secret:
             digest = hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
             headers["X-Socialhub-Signature"] = f"sha256={digest}"
-        request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                response.read()
-        except urllib.error.HTTPError as exc:
-            retry_after = _retry_after(exc.headers.get("Retry-After") if exc.headers else None)
-            retryable = exc.code == 429 or exc.code >= 500
-            raise DeliveryError(
-                f"HTTP {exc.code}", retryable=retryable, retry_after=retry_after
-            ) from exc
-        except (urllib.error.URLError, OSError) as exc:
+            with guarded_sync_client(self.guard, timeout=self.timeout) as client:
+                response = client.post(self.url, content=body, headers=headers)
+        except AddressRefused as exc:
+            raise DeliveryError(f"webhook {exc}", retryable=False) from None
+        except httpx.HTTPError as exc:
             raise DeliveryError(f"webhook unreachable: {type(exc).__name__}") from exc
+        code = response.status_code
+        if not 200 <= code < 300:
+            retryable = code == 429 or code >= 500
+            retry_after = _retry_after(response.headers.get("Retry-After"))
+            raise DeliveryError(f"HTTP {code}", retryable=retryable, retry_after=retry_after)
 
 
 def _retry_after(value: str | None) -> float | None:

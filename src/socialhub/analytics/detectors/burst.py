@@ -46,6 +46,16 @@ class BurstParams:
     # instead of ``min_count`` (0 = off; see smallcounts.py)
     tail: float = 0.0
     small_min: int = 8
+    # cold keys (no daily profile yet) expecting fewer than ``lag_below`` posts a
+    # window: the window is compared with the level learnt before it began, not with
+    # a level that has already absorbed the window's first minutes (0 = off)
+    lag_below: float = 0.0
+    lag_cold: bool = True  # False: only once the key's daily profile is learnt
+    shrink: float = 0.0  # posts an hour: shrinks a sparse key's daily profile towards flat
+    # keys starting with this prefix form a pool ("similar queries"): a lagged window is
+    # scaled by how much the *other* pooled keys rose over it, so a rise they all share
+    # (the first morning of a new set of queries) is not one key's burst ("" = no pool)
+    pool: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +69,10 @@ class BurstParams:
             "per_thread": self.per_thread,
             "tail": self.tail,
             "small_min": self.small_min,
+            "lag_below": self.lag_below,
+            "lag_cold": self.lag_cold,
+            "shrink": self.shrink,
+            "pool": self.pool,
         }
 
 
@@ -92,6 +106,10 @@ class KeyState:
     need_step: int = -1
     threads: ThreadCap | None = None
     next_roll: float = 0.0  # stream time of the next step: ``roll`` is a no-op before
+    # a slow level (running mean while young, then the seasonal baseline's forgetting),
+    # one per closed bucket: what a window is compared with when ``lag_below`` applies
+    levels: deque[float] = field(default_factory=deque)
+    slow: float = 0.0
 
 
 def thread_of(mention: Mention) -> str | None:
@@ -147,6 +165,10 @@ class BurstCore:
             ("thread_window", 3600.0),
             ("tail", 0.0),
             ("small_min", 8),
+            ("lag_below", 0.0),
+            ("lag_cold", True),
+            ("shrink", 0.0),
+            ("pool", ""),
         ):
             if not hasattr(self.p, name):
                 setattr(self.p, name, value)
@@ -155,8 +177,14 @@ class BurstCore:
                 st.threads = None
             if not hasattr(st, "next_roll"):
                 st.next_roll = 0.0
+            if not hasattr(st, "levels"):
+                st.levels, st.slow = deque(), 0.0
+            if not hasattr(st.baseline, "shrink"):
+                st.baseline.shrink = 0.0
 
     # ---- feeding ---------------------------------------------------------------------
+    POOL = "\x00pool"  # the pooled keys' sum, kept as one more (never firing) key
+
     def state(self, key: str, t: float) -> KeyState:
         st = self.keys.get(key)
         if self.first_t is None:
@@ -165,13 +193,16 @@ class BurstCore:
             p = self.p
             st = KeyState(
                 counts=SlidingCounts(p.step, p.windows),
-                baseline=SeasonalBaseline(bucket=p.bucket, running_start=p.warmup_per_key),
+                baseline=SeasonalBaseline(
+                    bucket=p.bucket, running_start=p.warmup_per_key, shrink=p.shrink
+                ),
                 dispersion=[2.0] * len(p.windows),
                 first_t=t,
                 recent=deque(maxlen=p.evidence),
             )
             st.counts.roll(t)
             st.bucket_idx = int(t // p.bucket)
+            st.levels = deque(maxlen=int(max(p.windows) // p.bucket) + 2)
             self.keys[key] = st
         return st
 
@@ -196,6 +227,12 @@ class BurstCore:
         st.counts.add(1)
         st.bucket_count += 1
         st.recent.append((t, mention_id))
+        if self.p.pool and key.startswith(self.p.pool):
+            pool = self.keys.get(self.POOL) or self.state(self.POOL, t)
+            if t >= pool.next_roll:
+                self.roll(pool, t)
+            pool.counts.add(1)
+            pool.bucket_count += 1
         if st.alert_since is not None:
             if len(st.first_ids) < self.p.evidence:
                 st.first_ids.append(mention_id)
@@ -227,6 +264,9 @@ class BurstCore:
                 if not any(counts.sums):
                     st.baseline.skip_empty(start, empty)
                     st.bucket_idx = idx
+                    # the silence outlasted every window: each began at this level
+                    st.slow *= (1.0 - st.baseline.alpha) ** empty
+                    st.levels.extend([st.slow] * (st.levels.maxlen or 0))
                     break
             self._learn(st, start, st.bucket_count)
             st.bucket_idx += 1
@@ -251,7 +291,15 @@ class BurstCore:
                 resid = min((st.counts.sums[i] - exp) ** 2 / exp, 25.0)
                 st.dispersion[i] = max(1.0, st.dispersion[i] + a * (resid - st.dispersion[i]))
         # spikes must not become the baseline: nothing is learnt while alerting
+        if not alerting and self.p.lag_below > 0.0:
+            f = b.factor(start)
+            if b.buckets_seen >= 5:  # winsorised as the baseline does
+                exp = b.level * f
+                count = min(count, int(exp + b.clip * math.sqrt(st.dispersion[0] * max(exp, 1.0))))
+            a = max(b.alpha, 1.0 / (b.buckets_seen + 1))
+            st.slow += a * (count / f - st.slow)
         b.update(start, float(count), st.dispersion[0], learn=not alerting)
+        st.levels.append(st.slow)
 
     # ---- testing ---------------------------------------------------------------------
     def check(self, st: KeyState, t: float) -> Verdict | None:
@@ -278,6 +326,35 @@ class BurstCore:
                 best = v
         return best
 
+    def level(self, st: KeyState, i: int, t: float) -> float:
+        """The baseline level window ``i`` is compared with: the current one, or (keys
+        expecting fewer than ``lag_below`` posts) the one learnt before the window
+        began, when lower — times the rise the other pooled keys saw over the window."""
+        b = st.baseline
+        level = b.level
+        p = self.p
+        w = p.windows[i]
+        if p.lag_below <= 0.0 or not st.levels or (not p.lag_cold and not b.seasonal):
+            return level
+        k = min(int(w // p.bucket) + 1, len(st.levels))
+        lagged = st.levels[-k]
+        if lagged * w / p.bucket >= p.lag_below:  # expected before the window: plenty
+            return level
+        pool = self.keys.get(self.POOL) if p.pool else None
+        pooled = False
+        if pool is not None and pool.levels and pool is not st:
+            self.roll(pool, t)
+            kp = min(int(w // p.bucket) + 1, len(pool.levels))
+            others_exp = (pool.levels[-kp] - lagged) * w / p.bucket
+            others = pool.counts.sums[i] - st.counts.sums[i]
+            if others_exp >= 3.0:  # too few other posts expected: nothing to compare
+                lagged *= max(1.0, others / others_exp)
+                pooled = True
+        if not b.seasonal and not pooled:
+            # a cold key alone: its own first morning would look like news
+            return level
+        return min(level, lagged)
+
     def needs(self, st: KeyState, t: float) -> list[float]:
         """The thresholds of :meth:`verdicts` alone (on the hot path of every post)."""
         p, b = self.p, st.baseline
@@ -285,7 +362,8 @@ class BurstCore:
         out = []
         for i, w in enumerate(p.windows):
             span = min(w, t - st.first_t + 1.0)
-            exp = max(b.level / p.bucket * (f_t + b.factor(t - span)) / 2.0 * span, 0.05)
+            lvl = self.level(st, i, t)
+            exp = max(lvl / p.bucket * (f_t + b.factor(t - span)) / 2.0 * span, 0.05)
             sd = math.sqrt(st.dispersion[i] * (exp if exp > 0.5 else 0.5))
             out.append(self._need(st, exp, sd))
         return out
@@ -298,7 +376,7 @@ class BurstCore:
         if p.tail > 0.0:
             b = st.baseline
             memory = 1.0 / (b.alpha if b.seasonal else b.cold_alpha)
-            known = max(b.level * min(float(b.buckets_seen), memory), 1.0)  # posts learnt
+            known = max(b.level * min(float(b.buckets_seen), memory), 1.0)
             small = upper_threshold(exp, exp + exp * exp / known, p.tail)
             need = min(need, float(max(small, p.small_min)))
         return max(need, p.min_ratio * exp)
@@ -308,7 +386,9 @@ class BurstCore:
         out = []
         for i, w in enumerate(p.windows):
             span = min(w, t - st.first_t + 1.0)  # young keys: only the time seen
-            exp = max(st.baseline.expected_window(t, span), 0.05)
+            b = st.baseline
+            lvl = self.level(st, i, t)
+            exp = max(lvl * (b.factor(t) + b.factor(t - span)) / 2.0 * span / p.bucket, 0.05)
             sd = math.sqrt(st.dispersion[i] * max(exp, 0.5))
             obs = float(st.counts.window(i))
             out.append(Verdict(w, obs, exp, (obs - exp) / sd, self._need(st, exp, sd)))

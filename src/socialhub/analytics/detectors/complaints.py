@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import lru_cache
+from importlib import resources
 
 from socialhub.analytics.detectors.burst import (
     BurstCore,
@@ -15,19 +18,31 @@ from socialhub.analytics.detectors.burst import (
 )
 from socialhub.analytics.detectors.series import tokens
 from socialhub.analytics.params import Parametrised
-from socialhub.models import Mention, as_utc
+from socialhub.models import Mention, as_utc, is_brand_voice
 from socialhub.records.signals import Signal
 from socialhub.text import fold, index_tokens
 
 # Used only when a mention carries no categories (the categories stage is off or slow):
-# folded prefixes; a mention matches when one starts a token run of the text.
-DEFAULT_FALLBACK: dict[str, list[str]] = {
-    "network_outage": [
-        "panne", "coupure", "coupe", "pas de reseau", "plus de reseau", "plus d internet",
-        "plus internet", "aucun signal", "plus de connexion", "mirabelledown", "outage",
-        "no signal", "network down", "internet down", "reseau tombe",
-    ],
-}  # fmt: skip
+# built-in French and English vocabularies per complaint category (complaint_terms.toml).
+TERMS_FILE = "complaint_terms.toml"
+
+
+@lru_cache(maxsize=1)
+def default_vocabulary() -> dict[str, list[str]]:
+    """``{category: [terms]}``, French and English together, from ``complaint_terms.toml``
+    (whole words; a trailing ``*`` makes a prefix)."""
+    ref = resources.files("socialhub.analytics.detectors") / TERMS_FILE
+    data = tomllib.loads(ref.read_text(encoding="utf-8"))
+    return {cat: [*t.get("fr", []), *t.get("en", [])] for cat, t in data.items()}
+
+
+def _pattern(term: str) -> str:
+    """A vocabulary term as a substring of ``" " + " ".join(tokens) + " "``."""
+    prefix = term.endswith("*")
+    words = " ".join(index_tokens(fold(term.rstrip("*")).replace("'", " ")))
+    return f" {words}" if prefix else f" {words} "
+
+
 # Used only when a mention carries no places: French cities over ~100,000 inhabitants
 # (folded), matched as whole words in the text.
 DEFAULT_CITIES = (
@@ -117,10 +132,18 @@ class ComplaintDetector(Parametrised):
         compliments is the campaign's business, not the quality-of-service team's.
     min_score
         Minimum category score.
-    z, min_count, min_ratio, windows, warmup
-        As for the volume detector.
+    z, min_count, min_ratio, windows, warmup, shrink, lag_below
+        As for the volume detector (``shrink``: a sparse key's daily profile is pulled
+        towards flat, so a category seen at one hour yesterday is not 20 times as
+        surprising at another today).
     fallback
-        ``{category: [folded prefixes]}`` for mentions without categories.
+        ``{category: [folded prefixes]}`` for mentions without categories: replaces the
+        built-in French and English vocabularies (``complaint_terms.toml``: network
+        outage, billing, customer service, delivery, delays and cancellations, refunds,
+        product defect, data privacy, staff).
+    vocabulary
+        ``{category: [terms]}`` added to those (a new category, or more words for one):
+        whole words, a trailing ``*`` for a prefix (``"rembours*"``).
     cities
         Place names looked for in the text when a mention has no places.
     share_half_life, share_prior
@@ -155,9 +178,9 @@ class ComplaintDetector(Parametrised):
     """
 
     name = "complaints"
-    # 2: replies and reposts of one post capped per thread; 3: praise excluded;
-    # 4: slow baselines, places named in the text before the author's, national held
-    version = "4"
+    # 2: thread cap; 3: praise excluded; 4: French and English vocabularies;
+    # 5: a place expects its share of the category, text places first, national held
+    version = "5"
 
     def __init__(
         self,
@@ -171,7 +194,10 @@ class ComplaintDetector(Parametrised):
         windows: tuple[float, ...] | list[float] = (300.0, 900.0, 3600.0),
         warmup: float = 3600.0,
         per_thread: int = 2,
+        shrink: float = 30.0,
+        lag_below: float = 1.0,
         fallback: Mapping[str, list[str]] | None = None,
+        vocabulary: Mapping[str, list[str]] | None = None,
         cities: Iterable[str] | None = None,
         routed_only: bool = True,
         workspaces: Mapping[int, int] | None = None,
@@ -190,6 +216,9 @@ class ComplaintDetector(Parametrised):
             warmup=float(warmup),
             per_thread=int(per_thread),
             warmup_per_key=False,
+            shrink=float(shrink),
+            lag_below=float(lag_below),
+            lag_cold=False,  # no pool of similar keys: a first morning would look like news
         )
         self.core: PlaceCore = PlaceCore(self.params, float(share_half_life), float(share_prior))
         self.national_places = int(national_places)
@@ -199,8 +228,13 @@ class ComplaintDetector(Parametrised):
         self.only = set(categories) if categories is not None else None
         self.exclude = frozenset(exclude)
         self.min_score = float(min_score)
-        fb = DEFAULT_FALLBACK if fallback is None else fallback
-        self.fallback = {c: [" " + fold(p).replace("'", " ") for p in ps] for c, ps in fb.items()}
+        if fallback is None:
+            pats = {c: [_pattern(w) for w in words] for c, words in default_vocabulary().items()}
+        else:  # folded prefixes, as before vocabularies existed
+            pats = {c: [" " + fold(p).replace("'", " ") for p in ps] for c, ps in fallback.items()}
+        for c, words in (vocabulary or {}).items():
+            pats.setdefault(c, []).extend(_pattern(w) for w in words)
+        self.fallback = {c: sorted(set(ps)) for c, ps in pats.items()}
         self.cities = (
             _city_table(cities)
             if cities is not None
@@ -227,6 +261,8 @@ class ComplaintDetector(Parametrised):
             self.core = core
 
     def keys(self, m: Mention) -> list[tuple[str, int | None]]:
+        if is_brand_voice(m.categories):  # the brand's own posts and templates
+            return []
         if self.routed_only and not m.query_ids and not m.categories:
             return []
         cats: list[tuple[str, int | None]] = []
@@ -295,8 +331,19 @@ class ComplaintDetector(Parametrised):
         return out + self._national(t)
 
     def _places_alerting(self, national: str) -> int:
-        prefix = national[:-1]
-        return sum(1 for k in self.core.alerting() if k.startswith(prefix) and k != national)
+        """Distinct places alerting in the workspace, whatever the category: an outage
+        in three cities also brings refund and defect complaints, which are its side
+        effects there, not a national event."""
+        parts = national.split(":")
+        base = ":".join(parts[:-2]) + ":"  # "complaint:" or "complaint:<workspace>:"
+        depth = len(parts)
+        return len(
+            {
+                k.rsplit(":", 1)[1]
+                for k in self.core.alerting()
+                if k.startswith(base) and k.count(":") + 1 == depth and not k.endswith(":*")
+            }
+        )
 
     def _national(self, t: float) -> list[Signal]:
         """Held national verdicts whose wait is over: told or silenced; silenced ones

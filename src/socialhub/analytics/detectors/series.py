@@ -168,6 +168,10 @@ class SeasonalBaseline:
     seasonal: bool = False
     hours_mean: float = 0.0
     running_start: bool = True  # False: a new key starts from zero, not from its first posts
+    # hour-of-day factors are shrunk towards 1 by this many posts an hour (a gamma prior
+    # on each hour's rate): a profile learnt from four posts an hour is noise, one from
+    # four hundred is not (0 = no shrinkage)
+    shrink: float = 0.0
 
     def factor(self, t: float) -> float:
         if not self.seasonal:
@@ -178,11 +182,14 @@ class SeasonalBaseline:
         pos = (t / HOUR - 0.5) % 24.0
         h0 = int(pos)
         frac = pos - h0
-        f = (self.hours[h0] * (1.0 - frac) + self.hours[(h0 + 1) % 24] * frac) / mean
+        c = self.shrink
+        h = self.hours[h0] * (1.0 - frac) + self.hours[(h0 + 1) % 24] * frac
+        f = (h + c) / (mean + c)
         if all(self.days_seen):
             dmean = sum(self.days) / 7.0
             day = (int(t // DAY) + 3) % 7  # 1970-01-01 was a Thursday: 0 = Monday
-            f *= self.days[day] / dmean if dmean > 0 else 1.0
+            c = 24.0 * self.shrink
+            f *= (self.days[day] + c) / (dmean + c) if dmean > 0 else 1.0
         return max(f, 0.05)
 
     def expected(self, t: float) -> float:

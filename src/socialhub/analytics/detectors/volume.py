@@ -39,6 +39,13 @@ class VolumeDetector(Parametrised):
         Sliding window lengths in seconds, shortest first.
     warmup
         Seconds of history a key needs before it may fire.
+    tail, small_min
+        The exact small-count rule (see ``smallcounts.py``) and its floor.
+    shrink, lag_below, pool
+        Sparse keys (issue 18): the daily profile shrunk towards flat by ``shrink``
+        posts an hour; windows expecting fewer than ``lag_below`` posts compared with
+        the level before they began, scaled by the rise of the other ``pool`` keys
+        (``query:``) over the window (see docs/detectors.md, "Small counts").
     per_workspace, total
         Also count per workspace (needs ``workspaces``) and over every routed mention.
     workspaces
@@ -77,6 +84,9 @@ class VolumeDetector(Parametrised):
         per_thread: int = 2,
         tail: float = 1e-8,
         small_min: int = 12,
+        lag_below: float = 30.0,
+        shrink: float = 30.0,
+        pool: str = "query:",
         per_workspace: bool = True,
         total: bool = False,
         workspaces: Mapping[int, int] | None = None,
@@ -91,6 +101,9 @@ class VolumeDetector(Parametrised):
             per_thread=int(per_thread),
             tail=float(tail),
             small_min=int(small_min),
+            lag_below=float(lag_below),
+            shrink=float(shrink),
+            pool=str(pool),
         )
         self.core = BurstCore(self.params)
         self.per_workspace = per_workspace

@@ -123,6 +123,9 @@ class StoryEngine:
         self.workspaces = dict(workspaces or {})
         self.lists = dict(lists or {})
         self._official = official
+        # the organisation's declared official accounts (normalised handles), refreshed
+        # by the detector service from store.engage: their posts are the story's answers
+        self.accounts: frozenset[str] = frozenset()
         self.stories: dict[str, StoryState] = {}
         self.alias: dict[str, str] = {}  # merged key -> surviving key
         self.posts: OrderedDict[str, tuple[str, ...]] = OrderedDict()  # mention -> stories
@@ -209,7 +212,10 @@ class StoryEngine:
                     continue
                 key = self._open(ws, m, t)
             story = self.stories[key]
-            story.add(m, t, list_types=self.lists, official=self.official)
+            story.add(
+                m, t, list_types=self.lists, official=self.official,
+                accounts=getattr(self, "accounts", frozenset()),
+            )  # fmt: skip
             # replies' small talk blurs a centroid, unless the reply is where the
             # conversation enters this workspace (its parent is another workspace's)
             shapes = root or m.kind == "quote" or ws not in thread

@@ -73,6 +73,14 @@ class StoryDetector(Parametrised):
         self.engine.lists = dict(value)
         self.spotter.rival_lists = frozenset(n for n, t in value.items() if t == "competitor")
 
+    @property
+    def accounts(self) -> frozenset[str]:
+        return getattr(self.engine, "accounts", frozenset())
+
+    @accounts.setter
+    def accounts(self, value: frozenset[str]) -> None:
+        self.engine.accounts = frozenset(value)
+
     def update(self, mention: Mention) -> list[Signal]:
         keys = self.engine.update(mention)
         if self.spot:

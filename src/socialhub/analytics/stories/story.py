@@ -14,6 +14,7 @@ from typing import Any
 
 from socialhub.models import Mention
 from socialhub.records.stories import StoryRecord
+from socialhub.text import norm_handle
 
 HOUR = 3600.0
 VOICE_TYPES = frozenset({"journalist", "mp", "influencer", "partner"})
@@ -80,8 +81,11 @@ class StoryState:
         *,
         list_types: dict[str, str],
         official: frozenset[str],
+        accounts: frozenset[str] = frozenset(),
     ) -> None:
-        """Count one member mention (the caller decided it belongs here)."""
+        """Count one member mention (the caller decided it belongs here). ``official``:
+        watchlist names of the brand's accounts; ``accounts``: the organisation's
+        declared official accounts (normalised handles), on any watchlist or none."""
         self.size += 1
         self.last_t = max(self.last_t, t)
         self.hourly[int(t // HOUR)] += 1
@@ -109,8 +113,13 @@ class StoryState:
                 self.places[place] += 1
         for q in m.query_ids:
             self.queries[q] += 1
+        own = author is not None and norm_handle(author.handle) in accounts
+        if own and len(self.responses) < MAX_RESPONSES:
+            self.responses.append({"account": handle, "at": _ts(t).isoformat(), "mention_id": m.id})
         for name in m.watchlists:
             kind = list_types.get(name, "")
+            if own:
+                break
             if author and name in official:
                 if len(self.responses) < MAX_RESPONSES:
                     self.responses.append(

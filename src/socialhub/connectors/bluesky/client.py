@@ -10,9 +10,7 @@ becomes an :class:`AuthError` naming the two variables to set.
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator, Mapping
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,6 +27,7 @@ from socialhub.connectors.base import (
     RateLimited,
     Unavailable,
     env_credential,
+    wait_seconds,
 )
 from socialhub.connectors.linkguard import LinkGuard, guarded_client
 
@@ -56,20 +55,7 @@ def rate_headers(headers: Mapping[str, str]) -> dict[str, float]:
 
 def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
     """Seconds to wait: ``Retry-After`` (seconds or HTTP date), else ``ratelimit-reset``."""
-    now = time.time() if now is None else now
-    value = headers.get("retry-after")
-    if value:
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            try:
-                return max(0.0, parsedate_to_datetime(value).timestamp() - now)
-            except (TypeError, ValueError):
-                pass
-    reset = rate_headers(headers).get("reset")
-    if reset is not None:
-        return max(0.0, reset - now)
-    return None
+    return wait_seconds(headers.get("retry-after"), rate_headers(headers).get("reset"), now)
 
 
 def raise_for_status(response: httpx.Response, *, auth_hint: str) -> None:

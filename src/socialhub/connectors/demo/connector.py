@@ -33,8 +33,16 @@ class DemoSource:
         self.backfill_until = start + timedelta(hours=backfill_hours)
         self.simulator = Simulator(seed=seed, start=start, **options)
         self.emitted = 0
+        self.last_t: datetime | None = None  # stream time of the last mention emitted
+        self.backfilled = False  # the history is emitted (live play, or the end)
 
     async def run(self, emit: Emit, stop: asyncio.Event) -> None:
+        try:
+            await self._play(emit, stop)
+        finally:
+            self.backfilled = True
+
+    async def _play(self, emit: Emit, stop: asyncio.Event) -> None:
         loop = asyncio.get_running_loop()
         t0_wall: float | None = None  # wall time when live play starts
         for mention in self.simulator.mentions():
@@ -44,6 +52,7 @@ class DemoSource:
                 # live part: one simulated second takes 1/speed wall seconds
                 if t0_wall is None:
                     t0_wall = loop.time()
+                    self.backfilled = True
                 due = (mention.created_at - self.backfill_until).total_seconds() / self.speed
                 delay = t0_wall + due - loop.time()
                 if delay > 0:
@@ -54,5 +63,6 @@ class DemoSource:
                         pass
             await emit(mention)
             self.emitted += 1
+            self.last_t = mention.created_at
             if self.emitted % 500 == 0:
                 await asyncio.sleep(0)  # let the pipeline drain during the backfill

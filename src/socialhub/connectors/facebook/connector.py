@@ -24,6 +24,7 @@ from socialhub.connectors.base import (
     MalformedPayload,
     Page,
     Rejected,
+    SeenIds,
     Target,
     env_credential,
 )
@@ -131,7 +132,7 @@ class FacebookConnector:
             params["after"] = state["after"]
         body, rate = await self._graph().get(f"{page_id}/posts", params)
         data, after = _listing(body, f"{page_id}/posts")
-        seen = _Seen(state)
+        seen = SeenIds(state, SEEN_MAX)
         page = Page(rate=rate)
         watch: list[str] = list(state.get("watch", []))
         newest = int(state.get("newest") or since)
@@ -177,7 +178,7 @@ class FacebookConnector:
             params["after"] = state["after"]
         body, rate = await self._graph().get(f"{post_id}/comments", params)
         data, after = _listing(body, f"{post_id}/comments")
-        seen = _Seen(state)
+        seen = SeenIds(state, SEEN_MAX)
         mark = int(state.get("marks", {}).get(post_id, 0))
         pending = int(state.get("pending_mark") or mark)
         reached_known = False
@@ -224,20 +225,3 @@ def _advance(state: dict[str, Any], after: str | None) -> bool:
 def _end_sweep(state: dict[str, Any]) -> None:
     # Next sweep reads posts from the newest one seen; the seen ids absorb the overlap.
     state.update(phase="posts", since=state.get("newest"), after=None, used=[], queue=[])
-
-
-class _Seen:
-    """Recently emitted native ids kept in the cursor (bounded, oldest dropped)."""
-
-    def __init__(self, state: dict[str, Any]) -> None:
-        self.state = state
-        self.ids: list[str] = list(state.get("seen", []))
-        self.set = set(self.ids)
-
-    def add(self, native_id: str) -> bool:
-        if native_id in self.set:
-            return False
-        self.set.add(native_id)
-        self.ids.append(native_id)
-        self.state["seen"] = self.ids[-SEEN_MAX:]
-        return True

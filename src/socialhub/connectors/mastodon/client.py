@@ -9,10 +9,8 @@ default; every response carries ``X-RateLimit-Limit``, ``X-RateLimit-Remaining``
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -26,6 +24,7 @@ from socialhub.connectors.base import (
     RateLimited,
     Unavailable,
     parse_time,
+    wait_seconds,
 )
 from socialhub.connectors.linkguard import guarded_client
 
@@ -58,18 +57,7 @@ def rate_headers(headers: Mapping[str, str]) -> dict[str, float]:
 
 def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
     """``Retry-After`` (seconds or HTTP date), else ``X-RateLimit-Reset`` minus now."""
-    now = time.time() if now is None else now
-    value = headers.get("retry-after")
-    if value:
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            try:
-                return max(0.0, parsedate_to_datetime(value).timestamp() - now)
-            except (TypeError, ValueError):
-                pass
-    reset = rate_headers(headers).get("reset")
-    return max(0.0, reset - now) if reset is not None else None
+    return wait_seconds(headers.get("retry-after"), rate_headers(headers).get("reset"), now)
 
 
 def link_params(header: str | None) -> dict[str, dict[str, str]]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -26,6 +25,7 @@ from socialhub.connectors.base import (
     MalformedPayload,
     RateLimited,
     Unavailable,
+    wait_seconds,
 )
 from socialhub.connectors.linkguard import LinkGuard, guarded_client
 
@@ -40,17 +40,7 @@ class RobotsDisallowed(BadRequest):
 
 def retry_after(value: str | None, now: float | None = None) -> float | None:
     """``Retry-After`` as seconds (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError, IndexError):
-        return None
-    return max(0.0, when - (time.time() if now is None else now))
+    return wait_seconds(value, None, now)
 
 
 class PoliteFetcher:

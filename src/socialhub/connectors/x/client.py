@@ -12,7 +12,6 @@ Documented behaviour relied on here:
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
@@ -25,6 +24,7 @@ from socialhub.connectors.base import (
     MalformedPayload,
     RateLimited,
     Unavailable,
+    wait_seconds,
 )
 from socialhub.connectors.linkguard import guarded_client
 
@@ -49,14 +49,7 @@ def rate_info(headers: httpx.Headers) -> dict[str, float]:
 
 def retry_after(headers: httpx.Headers, now: float | None = None) -> float | None:
     """Seconds to wait: ``Retry-After`` when sent, else until ``x-rate-limit-reset``."""
-    try:
-        return max(0.0, float(headers["retry-after"]))
-    except (KeyError, ValueError):
-        pass
-    reset = rate_info(headers).get("reset")
-    if reset is None:
-        return None
-    return max(0.0, reset - (time.time() if now is None else now))
+    return wait_seconds(headers.get("retry-after"), rate_info(headers).get("reset"), now)
 
 
 def problem_detail(body: bytes) -> str:

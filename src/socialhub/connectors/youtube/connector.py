@@ -25,7 +25,7 @@ from typing import Any
 
 import orjson
 
-from socialhub.connectors.base import BadRequest, MalformedPayload, Page, Rejected, Target
+from socialhub.connectors.base import BadRequest, MalformedPayload, Page, Rejected, SeenIds, Target
 from socialhub.connectors.base import env_credential as _env_credential
 from socialhub.connectors.linkguard import guarded_client
 from socialhub.connectors.manifest import option_defaults
@@ -143,7 +143,7 @@ class YouTubeConnector:
         if not isinstance(items, list):
             raise MalformedPayload("youtube: search without items", _dump(body))
         page = Page()
-        seen = _Seen(state)
+        seen = SeenIds(state, SEEN_MAX)
         videos: list[str] = list(state.get("videos", []))
         newest = state.get("newest") or after
         for item in items:
@@ -200,7 +200,7 @@ class YouTubeConnector:
         items = body.get("items")
         if not isinstance(items, list):
             raise MalformedPayload("youtube: commentThreads without items", _dump(body))
-        seen = _Seen(state)
+        seen = SeenIds(state, SEEN_MAX)
         mark = str(state.get("marks", {}).get(video_id, ""))
         pending = str(state.get("pending_mark") or mark)
         reached_known = False
@@ -257,20 +257,3 @@ def _end_sweep(state: dict[str, Any]) -> None:
     state.update(phase="search", token=None, used=[], queue=[])
     if state.get("newest"):
         state["published_after"] = state["newest"]
-
-
-class _Seen:
-    """Recently emitted native ids kept in the cursor (bounded, oldest dropped)."""
-
-    def __init__(self, state: dict[str, Any]) -> None:
-        self.state = state
-        self.ids: list[str] = list(state.get("seen", []))
-        self.set = set(self.ids)
-
-    def add(self, native_id: str) -> bool:
-        if native_id in self.set:
-            return False
-        self.set.add(native_id)
-        self.ids.append(native_id)
-        self.state["seen"] = self.ids[-SEEN_MAX:]
-        return True

@@ -16,15 +16,14 @@ client key), so the same draft always targets the same record;
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
 import httpx
 
 from socialhub.connectors.base import AuthError, BadRequest, ConnectorError, RateLimited
-from socialhub.connectors.linkguard import LinkGuard
-from socialhub.engage.publishing import PostRequest, Published, json_of, seconds_until, send
+from socialhub.engage.publishers.base import ApiPublisher, Connection
+from socialhub.engage.publishing import PostRequest, Published, seconds_until
 
 DEFAULT_BASE_URL = "https://bsky.social"
 COLLECTION = "app.bsky.feed.post"
@@ -39,32 +38,20 @@ def tid(created_at: datetime, client_key: str) -> str:
     return "".join(_B32[(value >> (5 * i)) & 31] for i in reversed(range(13)))
 
 
-class BlueskyPublisher:
+class BlueskyPublisher(ApiPublisher):
     platform = "bluesky"
+    default_base_url = DEFAULT_BASE_URL
 
     def __init__(
         self,
         handle: str,
         app_password: str,
-        *,
-        base_url: str | None = None,
-        clock: Callable[[], datetime],
-        timeout: float = 20.0,
-        guard: LinkGuard | None = None,
+        **options: Unpack[Connection],
     ) -> None:
-        self.guard = guard if guard is not None else LinkGuard()
+        super().__init__(**options)
         self.handle = handle
         self._password = app_password
-        self.clock = clock
         self.did = ""
-        self.http = httpx.Client(
-            base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
-            timeout=timeout,
-            headers={"User-Agent": "socialhub"},
-        )
-
-    def close(self) -> None:
-        self.http.close()
 
     def _errors(self, response: httpx.Response) -> ConnectorError | None:
         try:
@@ -83,13 +70,8 @@ class BlueskyPublisher:
             return BadRequest(message)
         return None
 
-    def _call(self, method: str, nsid: str, **kw: Any) -> dict[str, Any]:
-        return json_of(
-            send(
-                self.http, method, f"/xrpc/{nsid}", "bluesky", self._errors, guard=self.guard, **kw
-            ),
-            "bluesky",
-        )
+    def _call(self, method: str, url: str, **kw: Any) -> dict[str, Any]:  # url: an NSID
+        return super()._call(method, f"/xrpc/{url}", **kw)
 
     def _login(self) -> None:
         if self.did:

@@ -14,9 +14,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from datetime import datetime
-from typing import Any
+from typing import Unpack
 
 import httpx
 
@@ -27,8 +25,8 @@ from socialhub.connectors.base import (
     RateLimited,
     Unavailable,
 )
-from socialhub.connectors.linkguard import LinkGuard
-from socialhub.engage.publishing import PostRequest, Published, json_of, same_text, send
+from socialhub.engage.publishers.base import ApiPublisher, Connection
+from socialhub.engage.publishing import PostRequest, Published, same_text
 
 DEFAULT_BASE_URL = "https://graph.facebook.com/v21.0"
 THROTTLE_CODES = {4, 17, 32, 613, 80001}
@@ -59,32 +57,20 @@ def regain_seconds(headers: httpx.Headers) -> float | None:
     return best
 
 
-class FacebookPublisher:
+class FacebookPublisher(ApiPublisher):
     platform = "facebook"
+    default_base_url = DEFAULT_BASE_URL
 
     def __init__(
         self,
         page_token: str,
         page_id: str,
-        *,
-        base_url: str | None = None,
-        clock: Callable[[], datetime],
-        timeout: float = 20.0,
-        guard: LinkGuard | None = None,
+        **options: Unpack[Connection],
     ) -> None:
-        self.guard = guard if guard is not None else LinkGuard()
         if not page_id:
             raise ValueError("facebook: native_id (the page id) is required")
+        super().__init__(token=page_token, **options)
         self.page_id = page_id
-        self.clock = clock
-        self.http = httpx.Client(
-            base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
-            timeout=timeout,
-            headers={"Authorization": f"Bearer {page_token}", "User-Agent": "socialhub"},
-        )
-
-    def close(self) -> None:
-        self.http.close()
 
     def _errors(self, response: httpx.Response) -> ConnectorError | None:
         try:
@@ -100,12 +86,6 @@ class FacebookPublisher:
         if code in (1, 2) or response.status_code >= 500:
             return Unavailable(message)
         return BadRequest(message)
-
-    def _call(self, method: str, url: str, **kw: Any) -> dict[str, Any]:
-        return json_of(
-            send(self.http, method, url, "facebook", self._errors, guard=self.guard, **kw),
-            "facebook",
-        )
 
     def _where(self, request: PostRequest) -> str:
         if request.target is None:

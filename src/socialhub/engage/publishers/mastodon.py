@@ -12,47 +12,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
 import httpx
 
 from socialhub.connectors.base import BadRequest, ConnectorError, RateLimited
-from socialhub.connectors.linkguard import LinkGuard
-from socialhub.engage.publishing import (
-    PostRequest,
-    Published,
-    json_of,
-    same_text,
-    seconds_until,
-    send,
-)
+from socialhub.engage.publishers.base import ApiPublisher, Connection
+from socialhub.engage.publishing import PostRequest, Published, same_text, seconds_until
 
 
-class MastodonPublisher:
+class MastodonPublisher(ApiPublisher):
     platform = "mastodon"
 
     def __init__(
         self,
         token: str,
-        *,
-        base_url: str,
-        clock: Callable[[], datetime],
-        timeout: float = 20.0,
-        guard: LinkGuard | None = None,
+        **options: Unpack[Connection],  # base_url: the instance, required
     ) -> None:
-        self.guard = guard if guard is not None else LinkGuard()
-        self.clock = clock
+        super().__init__(token=token, **options)
         self.account_id = ""
-        self.http = httpx.Client(
-            base_url=base_url.rstrip("/"),
-            timeout=timeout,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": "socialhub"},
-        )
-
-    def close(self) -> None:
-        self.http.close()
 
     def _errors(self, response: httpx.Response) -> ConnectorError | None:
         if response.status_code == 429:
@@ -74,10 +53,9 @@ class MastodonPublisher:
         return None
 
     def _call(self, method: str, url: str, **kw: Any) -> Any:
-        response = send(self.http, method, url, "mastodon", self._errors, guard=self.guard, **kw)
         if url.endswith("/statuses") and method == "GET":
-            return response.json()  # a JSON array
-        return json_of(response, "mastodon")
+            return self._send(method, url, **kw).json()  # a JSON array
+        return super()._call(method, url, **kw)
 
     def _local_id(self, uri: str) -> str:
         data = self._call(

@@ -11,56 +11,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
+from typing import Any, Unpack
 
 import httpx
 
 from socialhub.connectors.base import ConnectorError, RateLimited
-from socialhub.connectors.linkguard import LinkGuard
 from socialhub.connectors.x.client import problem_detail, retry_after
-from socialhub.engage.publishing import PostRequest, Published, json_of, same_text, send
+from socialhub.engage.publishers.base import ApiPublisher, Connection
+from socialhub.engage.publishing import PostRequest, Published, same_text
 
 DEFAULT_BASE_URL = "https://api.x.com"
 REPLY_SETTINGS = ("following", "mentionedUsers", "subscribers", "verified")
 
 
-class XPublisher:
+class XPublisher(ApiPublisher):
     platform = "x"
+    default_base_url = DEFAULT_BASE_URL
 
     def __init__(
         self,
         token: str,
         handle: str,
         user_id: str = "",
-        *,
-        base_url: str | None = None,
-        clock: Callable[[], datetime],
-        timeout: float = 20.0,
-        guard: LinkGuard | None = None,
+        **options: Unpack[Connection],
     ) -> None:
-        self.guard = guard if guard is not None else LinkGuard()
+        super().__init__(token=token, **options)
         self.handle = handle
         self.user_id = user_id
-        self.clock = clock
-        self.http = httpx.Client(
-            base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
-            timeout=timeout,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": "socialhub"},
-        )
-
-    def close(self) -> None:
-        self.http.close()
 
     def _errors(self, response: httpx.Response) -> ConnectorError | None:
         if response.status_code == 429:
             wait = retry_after(response.headers, self.clock().timestamp())
             return RateLimited(f"x: rate limited ({problem_detail(response.content)})", wait)
         return None
-
-    def _call(self, method: str, url: str, **kw: Any) -> dict[str, Any]:
-        return json_of(send(self.http, method, url, "x", self._errors, guard=self.guard, **kw), "x")
 
     def publish(self, request: PostRequest) -> Published:
         body: dict[str, Any] = {"text": request.text}

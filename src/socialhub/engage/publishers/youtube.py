@@ -15,9 +15,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Unpack
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -29,8 +28,8 @@ from socialhub.connectors.base import (
     RateLimited,
     Unavailable,
 )
-from socialhub.connectors.linkguard import LinkGuard
-from socialhub.engage.publishing import PostRequest, Published, json_of, same_text, send
+from socialhub.engage.publishers.base import ApiPublisher, Connection
+from socialhub.engage.publishing import PostRequest, Published, same_text
 
 DEFAULT_BASE_URL = "https://www.googleapis.com/youtube/v3"
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -42,30 +41,18 @@ def until_quota_reset(now: datetime) -> float:
     return (midnight - local).total_seconds()
 
 
-class YouTubePublisher:
+class YouTubePublisher(ApiPublisher):
     platform = "youtube"
+    default_base_url = DEFAULT_BASE_URL
 
     def __init__(
         self,
         token: str,
         channel_id: str,
-        *,
-        base_url: str | None = None,
-        clock: Callable[[], datetime],
-        timeout: float = 20.0,
-        guard: LinkGuard | None = None,
+        **options: Unpack[Connection],
     ) -> None:
-        self.guard = guard if guard is not None else LinkGuard()
+        super().__init__(token=token, **options)
         self.channel_id = channel_id
-        self.clock = clock
-        self.http = httpx.Client(
-            base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
-            timeout=timeout,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": "socialhub"},
-        )
-
-    def close(self) -> None:
-        self.http.close()
 
     def _errors(self, response: httpx.Response) -> ConnectorError | None:
         try:
@@ -84,10 +71,6 @@ class YouTubePublisher:
         if response.status_code >= 500:
             return Unavailable(message)
         return BadRequest(message)
-
-    def _call(self, method: str, url: str, **kw: Any) -> dict[str, Any]:
-        response = send(self.http, method, url, "youtube", self._errors, guard=self.guard, **kw)
-        return json_of(response, "youtube")
 
     @staticmethod
     def _thread(request: PostRequest) -> tuple[str, str]:

@@ -29,6 +29,8 @@ from socialhub.enrichers.categories.model import (
     validate_categories,
 )
 from socialhub.enrichers.embedding import E5Embedder, Embedder, shared_embedder
+from socialhub.enrichers.press_requests import CATEGORY as PRESS_REQUEST
+from socialhub.enrichers.press_requests import press_request
 from socialhub.models import Mention
 from socialhub.pipeline.base import BaseEnricher, Context, Dropped, NotConfigured
 
@@ -142,4 +144,9 @@ class CategoriesStage(BaseEnricher):
                 for ws, model in targets[i]
                 for name, score in predicted[(id(model), i)]
             ]
+            if press_request(texts[i]):  # rules, not the encoder: docs/models/press_requests.md
+                m.categories += [
+                    {"name": PRESS_REQUEST, "score": 1.0, "workspace_id": ws}
+                    for ws, _ in targets[i]
+                ]
         return list(batch)

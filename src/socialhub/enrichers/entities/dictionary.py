@@ -8,7 +8,10 @@ product, so the workspace lists them under the setting key ``entities``::
     type = "brand"            # brand | product | person | organisation | competitor | place
     aliases = ["Mirabelle", "@MirabelleTel"]
 
-and every watchlist member (name and @handle) is added too. All names of all workspaces
+and every watchlist member (name and @handle) is added too. A handle also names its
+owner without the ``@`` (copies of posts lose it: "@Freebox" is written "freebox"),
+and split at underscores and case changes ("@xavier_niel", "@XavierNiel" -> "xavier
+niel"), when it has four characters or more. All names of all workspaces
 go into one Aho-Corasick automaton over the folded text (lowercase, accents removed), so
 matching costs one pass whatever the number of names; a hit must sit on word boundaries.
 """
@@ -171,6 +174,24 @@ def _boundary(folded: str, start: int, end: int) -> bool:
     return not (before.isalnum() or before in "@_") and not (after.isalnum() or after == "_")
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def handle_forms(handle: str) -> list[str]:
+    """The surfaces a handle is matched by: ``@handle``, and (four characters or more)
+    the bare handle and its words split at underscores and case changes."""
+    bare = handle.strip().lstrip("@")
+    if not bare:
+        return []
+    out = [f"@{bare}"]
+    if len(bare) >= 4:
+        out.append(bare)
+        words = " ".join(_CAMEL.sub(" ", bare.replace("_", " ")).split())
+        if words.lower() != bare.lower():
+            out.append(words)
+    return out
+
+
 class Dictionary:
     """The names of every workspace, compiled into one automaton.
 
@@ -203,7 +224,8 @@ class Dictionary:
                 entry = Entry(name, ENTITY_TYPES[item["type"]], item["type"], ws)
                 aliases = item.get("aliases") or []
                 for surface in [name, *(a for a in aliases if isinstance(a, str))]:
-                    add(surface, entry)
+                    for form in handle_forms(surface) if surface.startswith("@") else [surface]:
+                        add(form, entry)
         for wl in watchlists:
             for member in wl.members:
                 list_type = member.list_type if member.list_type != "other" else wl.list_type
@@ -213,8 +235,8 @@ class Dictionary:
                 entry = Entry(canonical, kind, list_type, wl.workspace_id)
                 if member.name:
                     add(member.name, entry)
-                if handle:
-                    add(f"@{handle}", entry)
+                for form in handle_forms(handle):
+                    add(form, entry)
         self.size = len(entries)
         self._automaton: Any = ahocorasick.Automaton()
         for key, hits in entries.items():

@@ -8,6 +8,13 @@ No English model is clean on PyPI (only third-party re-uploads of ``en_core_web_
 English gets rules: runs of capitalised words typed by a cue - a title before (``Dr``,
 ``CEO``) for people, a company word at the end (``Inc``, ``Bank``) for organisations, a
 place preposition before (``in``, ``from``) for places. Fewer hits, few wrong ones.
+
+Lowercase French (no capital anywhere: phones, handles stripped, "xavier niel a encore
+coupé la freebox") defeats the model, which leans on capitals. Such a text is truecased
+first: each word that is not French — not a form or lemma of the model's own lemmatizer
+table (216,849 forms, 35,693 lemmas) nor a stop word — gets a capital, and the model
+reads that copy (same offsets). ``xavier niel`` becomes ``Xavier Niel`` (PER), while
+``coupé`` and ``réseau`` stay as they are.
 """
 
 from __future__ import annotations
@@ -65,6 +72,86 @@ def _plausible(surface: str) -> bool:
     return len(letters) >= 2 and surface[0].isupper()
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+# web and chat words that are not French but no names either
+_WEB = frozenset(
+    [
+        "http",
+        "https",
+        "www",
+        "com",
+        "html",
+        "rt",
+        "via",
+        "lol",
+        "mdr",
+        "ptdr",
+        "svp",
+        "stp",
+        "cc",
+        "ok",
+        "wtf",
+        "omg",
+    ]
+)
+
+
+def french_words(name: str = DEFAULT_MODEL) -> Any:
+    """``word -> bool``: whether a lowercase word is ordinary French, from the model's
+    lemmatizer lookup table (forms and lemmas) and its stop words; ``None`` when the
+    model has no such table."""
+    with _LOCK:
+        key = f"words:{name}"
+        got = _MODELS.get(key)
+        if got is not None or key in _MODELS:
+            return got
+        try:
+            import spacy
+            from spacy.lookups import Lookups
+
+            base = spacy.util.get_package_path(name)
+            found = next(base.glob("*/lemmatizer/lookups"), None)
+            if found is None:
+                raise OSError(f"{name}: no lemmatizer lookups")
+            table = Lookups().from_disk(found).get_table("lemma_lookup")
+            lemmas = {x for v in table.values() for x in (v if isinstance(v, list) else [v])}
+            lemmas |= set(spacy.util.get_lang_class("fr").Defaults.stop_words) | _WEB
+            got = _Words(table, frozenset(lemmas))
+        except (OSError, KeyError, ImportError) as exc:
+            log.warning("entities: no French word list for lowercase text: %s", exc)
+            got = None
+        _MODELS[key] = got
+        return got
+
+
+class _Words:
+    def __init__(self, table: Any, lemmas: frozenset[str]) -> None:
+        self.table, self.lemmas = table, lemmas
+
+    def __call__(self, word: str) -> bool:
+        return word in self.lemmas or word in self.table
+
+
+def truecase(text: str, is_word: Any) -> str | None:
+    """A copy of an all-lowercase ``text`` with a capital on each word that is not
+    ordinary French (three letters or more, not in a handle, hashtag or link); ``None``
+    when the text has capitals of its own (the model reads it as it is) or nothing
+    changes. Same length, same offsets."""
+    if any(ch.isupper() for ch in text):
+        return None
+    out = list(text)
+    changed = False
+    for m in _WORD.finditer(text):
+        word, i = m.group(), m.start()
+        if len(word) < 3 or (i and text[i - 1] in "@#/._-"):
+            continue
+        if is_word(word) or len(word[0].upper()) != 1:
+            continue
+        out[i] = word[0].upper()
+        changed = True
+    return "".join(out) if changed else None
+
+
 class SpacyNER:
     """Entities from a spaCy pipeline, batched.
 
@@ -76,15 +163,27 @@ class SpacyNER:
         Only the first ``max_chars`` characters of a text are read.
     """
 
-    def __init__(self, nlp: Any, max_chars: int = NER_MAX_CHARS) -> None:
+    def __init__(self, nlp: Any, max_chars: int = NER_MAX_CHARS, is_word: Any = None) -> None:
         self.nlp = nlp
         self.max_chars = max_chars
+        if is_word is None and getattr(nlp, "lang", "") == "fr":
+            meta = getattr(nlp, "meta", {}) or {}
+            is_word = french_words(f"{meta.get('lang', 'fr')}_{meta.get('name', '')}")
+        self.is_word = is_word  # None: lowercase texts are read as they are
 
     def extract(self, texts: list[str]) -> list[list[dict[str, Any]]]:
-        """One list of entity items per text (``source='ner'``)."""
+        """One list of entity items per text (``source='ner'``; ``'ner_lower'`` for
+        entities found on the truecased copy of a lowercase text)."""
         cleaned = [clean(t, self.max_chars) for t in texts]
+        read = list(cleaned)
+        lowered = [False] * len(cleaned)
+        if self.is_word is not None:
+            for i, text in enumerate(cleaned):
+                copy = truecase(text, self.is_word)
+                if copy is not None:
+                    read[i], lowered[i] = copy, True
         out: list[list[dict[str, Any]]] = []
-        for doc in self.nlp.pipe(cleaned, batch_size=64):
+        for i, doc in enumerate(self.nlp.pipe(read, batch_size=64)):
             items = []
             for ent in doc.ents:
                 kind = _KEEP_LABELS.get(ent.label_)
@@ -92,7 +191,11 @@ class SpacyNER:
                 if kind is None or not _plausible(surface):
                     continue
                 start = ent.start_char + (len(ent.text) - len(ent.text.lstrip()))
-                items.append(_item(surface, kind, start))
+                if lowered[i]:
+                    original = cleaned[i][start : start + len(surface)]
+                    items.append(_item(original, kind, start, "ner_lower"))
+                else:
+                    items.append(_item(surface, kind, start))
             out.append(items)
         return out
 

@@ -7,6 +7,7 @@ root or its ``sentiment`` sub-folder may be passed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,3 +113,85 @@ def without(split: Split, seen: Iterable[str], name: str) -> Split:
         (t, y) for t, y in zip(split.texts, split.labels, strict=True) if dedup_key(t) not in keys
     ]
     return Split(name, split.lang, [t for t, _ in rows], [y for _, y in rows], split.binary)
+
+
+#: SemEval 2013-2016 subtask A files (``semeval_en/twitter-<name>-A.txt``).
+SEMEVAL_FILES = (
+    "2013train", "2013dev", "2013test", "2014test", "2014sarcasm",
+    "2015train", "2015test", "2016train", "2016dev", "2016devtest", "2016test",
+)  # fmt: skip
+#: The SemEval file held out for validation (never trained on): the README advises a
+#: 2016 file, and devtest is the 2016 split nobody else here uses.
+SEMEVAL_VAL = "2016devtest"
+#: SemEval 2014's sarcastic tweets (86), held out too: the only real sarcasm set here.
+SEMEVAL_SARCASM = "2014sarcasm"
+_SEMEVAL_LABELS = {"negative": 0, "neutral": 1, "positive": 2}
+_NON_WORD = re.compile(r"[^\w]+")
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_AT = re.compile(r"(?<![\w@])@\w+")
+
+
+def norm_key(text: str) -> str:
+    """Text key for de-duplication across corpora: links, handles, case, punctuation out.
+
+    The same tweet appears in xlmt, TweetEval and SemEval with different quoting,
+    ``@user`` masking and link shortening; this key sees through those.
+
+    >>> norm_key('"Watch @Bob on https://t.co/x  NOW!"') == norm_key("watch @user on http now")
+    True
+    """
+    text = _AT.sub(" ", _LINK.sub(" ", text)).lower()
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def semeval_en(files: Iterable[str] = SEMEVAL_FILES, data_dir: str | Path | None = None) -> Split:
+    """SemEval English tweets from ``files``, one row per distinct text.
+
+    Rows repeated across files (by id or by :func:`norm_key`) are kept once; a text
+    seen with two different labels is dropped.
+    """
+    base = sentiment_dir(data_dir) / "semeval_en"
+    rows: dict[str, tuple[str, int]] = {}
+    conflicts: set[str] = set()
+    ids: set[str] = set()
+    names = list(files)
+    for name in names:
+        for line in _lines(base / f"twitter-{name}-A.txt"):
+            parts = line.rstrip("\t\r").split("\t", 2)
+            if len(parts) < 3 or parts[1] not in _SEMEVAL_LABELS or parts[0] in ids:
+                continue
+            ids.add(parts[0])
+            text = parts[2].strip()
+            if len(text) > 1 and text[0] == text[-1] == '"':
+                text = text[1:-1].replace('""', '"')
+            key = norm_key(text)
+            label = _SEMEVAL_LABELS[parts[1]]
+            if key in rows and rows[key][1] != label:
+                conflicts.add(key)
+            rows.setdefault(key, (text, label))
+    kept = [v for k, v in rows.items() if k not in conflicts]
+    tag = names[0] if len(names) == 1 else "all"
+    return Split(f"semeval_en/{tag}", "en", [t for t, _ in kept], [y for _, y in kept])
+
+
+def semeval_train(data_dir: str | Path | None = None) -> Split:
+    """SemEval English tweets that no validation split holds (by normalised text).
+
+    Dropped: the held-out files (2016 devtest, 2014 sarcasm), every xlmt val tweet
+    (any language), every TweetEval val tweet, and the copies of xlmt/english train
+    (trained on once, as xlmt).
+    """
+    held: set[str] = set()
+    for folder in XLMT_LANGS:
+        held |= {norm_key(t) for t in xlmt(folder, "val", data_dir).texts}
+    held |= {norm_key(t) for t in tweeteval_val(data_dir).texts}
+    for name in (SEMEVAL_VAL, SEMEVAL_SARCASM):
+        held |= {norm_key(t) for t in semeval_en([name], data_dir).texts}
+    held |= {norm_key(t) for t in xlmt("en", "train", data_dir).texts}
+    held_out = (SEMEVAL_VAL, SEMEVAL_SARCASM)
+    files = [f for f in SEMEVAL_FILES if f not in held_out]
+    split = semeval_en(files, data_dir)
+    rows = [
+        (t, y) for t, y in zip(split.texts, split.labels, strict=True) if norm_key(t) not in held
+    ]
+    return Split("semeval_en/train", "en", [t for t, _ in rows], [y for _, y in rows])

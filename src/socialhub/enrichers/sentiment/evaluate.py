@@ -10,6 +10,12 @@ the split's truth.
   shipped models train on, so rows whose text is in any xlmt **train** split are
   dropped; ``tweeteval_val_unique`` also drops the copies of xlmt val, leaving only
   tweets found nowhere else (an independent English check).
+- ``semeval_en/2016devtest``: the SemEval 2016 devtest file (English, 2,000 tweets),
+  which training never sees (``scripts/train_sentiment.py`` also drops every SemEval
+  text that repeats a val tweet), minus its copies of xlmt train.
+- ``questions``: the neutral tweets of that split that end with ``?`` (plain questions):
+  the share predicted negative, neutral and positive.
+- ``semeval_en/2014sarcasm``: SemEval 2014's 86 sarcastic tweets (never trained on).
 - ``allocine_fr``: binary reviews (dev split). A three-class prediction is mapped to
   the sign of its score, P(pos) - P(neg): ``>= 0`` counts as positive. The share of
   reviews the model called neutral is reported as ``neutral_rate``.
@@ -74,6 +80,42 @@ def metrics(truth: Sequence[int], pred: Sequence[int], classes: Sequence[int]) -
     }
 
 
+def head(split: Split, limit: int | None) -> Split:
+    """The first ``limit`` rows of ``split`` (all when ``limit`` is None)."""
+    if not limit:
+        return split
+    return Split(split.name, split.lang, split.texts[:limit], split.labels[:limit], split.binary)
+
+
+def semeval_val(data_dir: str | Path | None, xlmt_train: Sequence[str]) -> Split:
+    """SemEval 2016 devtest minus the tweets that repeat xlmt train (by normalised text)."""
+    seen = {datasets.norm_key(t) for t in xlmt_train}
+    split = datasets.semeval_en([datasets.SEMEVAL_VAL], data_dir)
+    rows = [
+        (t, y)
+        for t, y in zip(split.texts, split.labels, strict=True)
+        if datasets.norm_key(t) not in seen
+    ]
+    name = f"semeval_en/{datasets.SEMEVAL_VAL}"
+    return Split(name, "en", [t for t, _ in rows], [y for _, y in rows])
+
+
+def questions(model: Classifier, split: Split) -> dict[str, Any]:
+    """How plain questions come out: the split's *neutral* tweets that end with ``?``.
+
+    Reports their count and the share predicted negative / neutral / positive.
+    """
+    texts = [
+        t
+        for t, y in zip(split.texts, split.labels, strict=True)
+        if y == 1 and t.rstrip().endswith("?")
+    ]
+    out = _run(model, Split("questions", split.lang, texts, [1] * len(texts)))
+    n = max(len(out), 1)
+    shares = {k: round(100 * sum(label == k for label, _ in out) / n, 2) for k in LABELS}
+    return {"n": len(out), "predicted": shares}
+
+
 def _run(model: Classifier, split: Split) -> list[tuple[str, float]]:
     return model.classify(split.texts, [split.lang] * len(split.texts))
 
@@ -111,6 +153,7 @@ def evaluate(
     data_dir: str | Path | None = None,
     split: str = "val",
     langs: Sequence[str] | None = None,
+    limit: int | None = None,
 ) -> dict[str, Any]:
     """Score ``model`` on every labelled split the shared data holds.
 
@@ -125,6 +168,9 @@ def evaluate(
         ``"val"`` (xlmt val, tweeteval val, allocine dev) or ``"train"``.
     langs
         Restrict to these ISO codes (e.g. ``["fr", "en"]`` for a lexicon baseline).
+    limit
+        Score only the first ``limit`` rows of each split (a quick check; the model
+        card uses every row).
 
     Returns
     -------
@@ -145,7 +191,7 @@ def evaluate(
         if split == "val":
             xlmt_val += current.texts
         if code in wanted:
-            report[current.name] = score_split(model, current)
+            report[current.name] = score_split(model, head(current, limit))
     per_lang = [v for k, v in report.items() if k.startswith("xlmt/")]
     report["xlmt_mean"] = {
         key: round(float(np.mean([m[key] for m in per_lang])), 2)
@@ -154,14 +200,20 @@ def evaluate(
     if "en" in wanted and split == "val":
         tweets = datasets.tweeteval_val(data_dir)
         report["tweeteval_val"] = score_split(
-            model, datasets.without(tweets, xlmt_train, "tweeteval_val")
+            model, head(datasets.without(tweets, xlmt_train, "tweeteval_val"), limit)
         )
         report["tweeteval_val_unique"] = score_split(
-            model, datasets.without(tweets, xlmt_train + xlmt_val, "tweeteval_val_unique")
+            model,
+            head(datasets.without(tweets, xlmt_train + xlmt_val, "tweeteval_val_unique"), limit),
         )
+        semeval = semeval_val(data_dir, xlmt_train)
+        report[semeval.name] = score_split(model, head(semeval, limit))
+        report["questions"] = questions(model, head(semeval, limit))
+        sarcasm = datasets.semeval_en([datasets.SEMEVAL_SARCASM], data_dir)
+        report[sarcasm.name] = score_split(model, head(sarcasm, limit))
     if "fr" in wanted:
         reviews = datasets.allocine("dev" if split == "val" else "train", data_dir)
-        report["allocine_fr"] = score_split(model, reviews)
+        report["allocine_fr"] = score_split(model, head(reviews, limit))
     if wanted & {"fr", "en"}:
         report["challenge"] = score_challenge(model)
     return report

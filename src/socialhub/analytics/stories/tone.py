@@ -1,0 +1,87 @@
+"""Tone for the brand: is a story good or bad news for us, whatever words it uses?
+
+A post's sentiment says how its author sounds; a press officer asks what the story does
+to the brand. "Mirabelle Télécom s'apprête à fermer une boutique sur cinq" is written
+in neutral words and is bad news; a competitor's launch that fizzles is no news for us.
+The rules, in order:
+
+1. a story in a crisis category (outage, data privacy, legal…) or whose headline or
+   posts carry bad-news vocabulary about the brand (closures, job cuts, outage, data
+   sold, fine, price rise…) is ``negative``;
+2. a story only about competitors (none of its queries is the brand's) is ``neutral``
+   for us;
+3. otherwise the posts decide: good-news vocabulary (launch, campaign, award, praise)
+   or a positive majority → ``positive``; a negative share ≥ 40 % → ``negative``;
+   both → ``mixed``; else ``neutral``.
+
+>>> brand_tone("Mirabelle Télécom s'apprête à fermer une boutique sur cinq", [], {})
+'negative'
+>>> brand_tone("Telvia lance Telvia Flex", ["bof", "pas convaincu"], {}, brand=False)
+'neutral'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from socialhub.analytics.stories.importance import CRISIS_CATEGORIES
+
+__all__ = ["TONES", "brand_tone"]
+
+TONES = ("negative", "mixed", "neutral", "positive")
+_F = re.IGNORECASE | re.UNICODE
+BAD_NEWS = re.compile(
+    r"\b(ferm(?:er|e|era|eront|eture|etures|ent)|suppression|supprim\w+|licenci\w+|plan social"
+    r"|d[ée]part(?:s)? volontaires|panne\w*|coupure\w*|en rade|hors service|plainte\w*|amende\w*"
+    r"|sanction\w*|condamn\w+|fuite\w*|piratage|pirat[ée]\w*|revend\w*|revente|scandale\w*"
+    r"|pol[ée]mique\w*|boycott\w*|gr[èe]ve\w*|hausse des prix"
+    r"|augment\w* (?:ses |des |les |leurs )?(?:prix|tarifs)"
+    r"|arnaque\w*|mensonge\w*|enqu[êe]te (?:ouverte|judiciaire)|#\w*down\b|down\b"
+    r"|closing|closure\w*|layoffs?|job cuts|outage\w*|breach\w*|leak\w*|fined?|lawsuit\w*"
+    r"|scandal\w*|boycott|strike\w*|price (?:rise|hike)s?|sells? (?:your )?data|scam\w*)",
+    _F,
+)
+GOOD_NEWS = re.compile(
+    r"\b(bravo|merci|g[ée]nial|super|magnifique|j'adore|top|r[ée]ussi\w*|succ[èe]s|r[ée]compens\w+"
+    r"|prix de l'innovation|partenariat|lanc(?:e|ement)|nouvelle? offre|campagne|pub(?:licité)?"
+    r"|film|love|great|awesome|congrat\w*|award\w*|launch\w*|partnership|proud)",
+    _F,
+)
+
+
+def brand_tone(
+    headline: str,
+    texts: Iterable[str],
+    sentiment: Mapping[str, int],
+    *,
+    categories: Mapping[str, int] | None = None,
+    brand: bool = True,
+) -> str:
+    """One of :data:`TONES` for a story (see the module docstring).
+
+    ``texts``: a sample of its posts; ``sentiment``: label -> posts; ``categories``:
+    category -> posts; ``brand``: whether the story is routed to a brand query."""
+    posts = [t for t in texts if t]
+    size = max(len(posts), 1)
+    cats = categories or {}
+    crisis = sum(n for c, n in cats.items() if c in CRISIS_CATEGORIES)
+    if not brand:
+        return "neutral"
+    bad_posts = sum(1 for t in posts if BAD_NEWS.search(t))
+    if BAD_NEWS.search(headline or "") or bad_posts / size >= 0.25 or crisis / size >= 0.2:
+        return "negative"
+    rated = sum(sentiment.values())
+    neg = sentiment.get("negative", 0) / rated if rated else 0.0
+    pos = sentiment.get("positive", 0) / rated if rated else 0.0
+    good = sum(1 for t in posts if GOOD_NEWS.search(t)) / size + (
+        0.5 if GOOD_NEWS.search(headline or "") else 0.0
+    )
+    positive = pos >= 0.5 or good >= 0.4
+    if positive and neg >= 0.4:
+        return "mixed"
+    if positive:
+        return "positive"
+    if neg >= 0.4:
+        return "negative"
+    return "neutral"
