@@ -59,7 +59,7 @@ def test_story_page_to_live_warroom(chromium: Any, served: tuple[str, World, int
         expect(page.locator("#wr-answered")).to_have_text("Un compte officiel a répondu.")
         expect(page.locator("#wr-places")).to_contain_text("Grenoble (Isère)")
         expect(page.locator("#wr-amplifiers tbody tr").first).to_contain_text("x:origin")
-        expect(page.locator("#wr-summary")).to_contain_text("10 messages")
+        expect(page.locator("#wr-summary")).to_contain_text("10 publications")
 
         # a new post of the story arrives: the live stream redraws the room
         com = world.ws["com"].id or 0
@@ -70,7 +70,7 @@ def test_story_page_to_live_warroom(chromium: Any, served: tuple[str, World, int
         world.store.mentions.add([new])
         world.store.stories.save([], [(com, "k:rumour", new.id)])
         world.live.publish([new])
-        expect(page.locator("#wr-summary")).to_contain_text("11 messages", timeout=10_000)
+        expect(page.locator("#wr-summary")).to_contain_text("11 publications", timeout=10_000)
         assert int(page.get_attribute("body", "data-events") or 0) >= 1
 
         # the story page's other way out: Explore narrowed to the story
