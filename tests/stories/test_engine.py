@@ -166,6 +166,28 @@ def test_simulator_episodes_map_to_stories() -> None:
     assert score["all_in_top"], score["episodes"]
 
 
+def test_a_statement_answered_with_the_crisis_tag_joins_the_crisis() -> None:
+    """The brand's statement shares no words with the complaints; its replies keep
+    saying "#MirabelleDown": at the next consolidation it joins the outage story."""
+    e = engine(tag_warmup=0, consolidate_every=600)
+    for i in range(12):
+        e.update(m(i, f"Panne réseau à Lyon depuis ce matin #MirabelleDown {i}", i,
+                   author=author(f"c{i}")))  # fmt: skip
+    (outage,) = e.update(m(50, "Toujours pas de réseau à Lyon #MirabelleDown", 13))
+    (statement,) = e.update(m(100, "Nous sommes désolés pour la gêne occasionnée.", 14,
+                              author=author("mirabelle")))  # fmt: skip
+    assert statement != outage
+    for i in range(8):
+        tag = " #MirabelleDown" if i % 2 == 0 else ""
+        e.update(m(200 + i, f"toujours rien{tag}", 15 + i, kind="reply", reply_to="x:100",
+                   query_ids=[]))  # fmt: skip
+    assert e.update(m(300, "#MirabelleDown encore", 30, kind="reply", reply_to="x:100",
+                      query_ids=[])) == [statement]  # fmt: skip
+    # ten minutes of stream later the consolidation pass runs
+    e.update(m(400, "Panne réseau Lyon #MirabelleDown", 45, author=author("late")))
+    assert e.update(m(401, "merci", 46, kind="reply", reply_to="x:100", query_ids=[])) == [outage]
+
+
 def test_the_organisations_official_accounts_answer_without_a_watchlist() -> None:
     """Accounts declared once for the organisation ([[official_account]]) are the
     story's answers, on no watchlist; the old "official" watchlist still counts."""

@@ -46,7 +46,7 @@ from socialhub.analytics.launches_library import library_scores
 from socialhub.analytics.options import DetectOptions
 from socialhub.analytics.params import Parametrised, changed_params, check_params
 from socialhub.analytics.placement import Placement
-from socialhub.analytics.stories.service import StoryDetector
+from socialhub.analytics.stories.service import StoryDetector, save_proposals
 from socialhub.analytics.stories.service import flush as flush_stories
 from socialhub.bus import STORED, Bus, Message, Subscription
 from socialhub.models import Mention, QuarantineItem, Query, as_utc
@@ -233,7 +233,7 @@ class DetectorService:
         only = self.workspace_id  # a workspace partition follows its own launches only
         watches = []
         for rec in records:
-            if rec.source != "user" or (only is not None and rec.workspace_id != only):
+            if rec.source == "demo" or (only is not None and rec.workspace_id != only):
                 continue  # the demo library's launches are measured, never live
             query = (
                 by_name.get((rec.workspace_id, rec.query.casefold()))
@@ -335,6 +335,8 @@ class DetectorService:
         story = self.detectors.detectors.get(StoryDetector.name)
         if self.stories is not None and isinstance(story, StoryDetector):
             flush_stories(story.engine, self.stories)
+            if save_proposals(story.spotter.take(), self.store.launches):
+                self.refresh(force=True)  # the monitor follows the new launch at once
         self._maybe_checkpoint()
         return outcomes
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-SOURCES = ("user", "demo")  # who entered it: an analyst, or the demo simulator's seed
+# who entered it: an analyst, the demo simulator's seed, or the launch spotter (a story)
+SOURCES = ("user", "demo", "auto")
 
 
 OUTCOMES = ("buzz", "fizzle", "mixed")

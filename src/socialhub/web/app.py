@@ -33,6 +33,7 @@ from socialhub.web import (
     engage_api,
     engage_pages,
     explore,
+    explore_groups,
     incidents_api,
     incidents_web,
     legal_web,
@@ -43,6 +44,7 @@ from socialhub.web import (
     reports_web,
     stories_web,
     wall,
+    warroom_web,
 )
 from socialhub.web.access import ApiError
 from socialhub.web.bootstrap import ensure_admin
@@ -103,6 +105,7 @@ def create_app(
     app.include_router(pages.router)
     for extra in (
         explore,
+        explore_groups,
         wall,
         admin_api,
         admin_preview,
@@ -114,6 +117,7 @@ def create_app(
         engage_api,
         engage_pages,
         stories_web,
+        warroom_web,
         incidents_api,
         incidents_web,
         locale_web,

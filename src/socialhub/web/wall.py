@@ -40,6 +40,7 @@ from socialhub.web.wall_layout import (
     validate_walls,
     walls_from_setting,
 )
+from socialhub.web.warroom_web import load
 
 router = APIRouter(prefix="/api")
 
@@ -100,6 +101,25 @@ def _top_posts(
     return [api.mention_json(m) for m in best]
 
 
+def _warroom(
+    ctx: WorkspaceContext, layout: dict[str, Any], request: Request, since: str
+) -> dict[str, Any]:
+    """``{"warroom": the war-room of the window's most important story, or None}`` when
+    the layout shows that panel; nothing otherwise."""
+    shown = {p for screen in layout["screens"] for p in screen} | set(layout["crisis_panels"])
+    if "warroom" not in shown or layout.get("mode") == "showcase":
+        return {}
+    store = store_of(request)
+    top = store.stories.list_stories(
+        ctx.workspace_id, since=api._time(since, "since"), min_size=3, limit=1
+    )
+    if not top or top[0].id is None:
+        return {"warroom": None}
+    data = load(store, ctx.workspace_id, [top[0].id], [], related=True)
+    data["headline"] = top[0].headline
+    return {"warroom": data}
+
+
 def wall_state(ctx: WorkspaceContext, layout: dict[str, Any], request: Request) -> dict[str, Any]:
     """Everything a wall shows at once: the layout, crisis mode and each panel's data."""
     store = store_of(request)
@@ -137,6 +157,7 @@ def wall_state(ctx: WorkspaceContext, layout: dict[str, Any], request: Request) 
             "top_posts": {"items": _top_posts(ctx, request, since, showcase)},
             "alerts": {"items": [api.alert_json(a) for a in alerts]},
             "live": {"items": [api.mention_json(m) for m in recent]},
+            **_warroom(ctx, layout, request, since),
         },
     }
 

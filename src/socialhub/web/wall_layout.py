@@ -8,13 +8,17 @@ unless ``crisis`` is false for this wall. Ordinary signals never switch it on: a
 the ``watchlist`` and ``launch`` detectors (a journalist posted, a rival launched) and
 complaint bursts in one place (``complaints`` alerts whose key names a city) stay alerts.
 
+The ``warroom`` panel is the war-room of the workspace's most important story of the
+window (its timeline, patient zero, amplifiers, places, coordinated accounts): put it in
+``crisis_panels`` to see the crisis itself on the wall.
+
 ``mode = "showcase"`` (a "vitrine" for visitors and management) never shows a crisis or
 the alerts panel, and its posts leave out negative ones.
 
 >>> validate_walls([{"name": "lobby", "screens": [["volume", "live"]]}])
 []
 >>> validate_walls([{"name": "lobby", "screens": [["teapot"]]}])
-["[0] unknown panel 'teapot' (volume, live, top_posts, alerts, sentiment, share_of_voice)"]
+["[0] unknown panel 'teapot' (volume, live, top_posts, alerts, sentiment, share_of_voice, warroom)"]
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import re
 from typing import Any
 
 SETTING = "walls"
-PANELS = ("volume", "live", "top_posts", "alerts", "sentiment", "share_of_voice")
+PANELS = ("volume", "live", "top_posts", "alerts", "sentiment", "share_of_voice", "warroom")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 _KEYS = {
     "name",

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 
-from socialhub.analytics.detectors.burst import BurstCore, BurstParams, Verdict, thread_of, ts
+from socialhub.analytics.detectors.burst import (
+    BurstCore,
+    BurstParams,
+    Verdict,
+    thread_of,
+    ts,
+)
 from socialhub.analytics.detectors.series import tokens
 from socialhub.analytics.params import Parametrised
 from socialhub.models import Mention, as_utc, is_brand_voice
@@ -47,6 +54,57 @@ DEFAULT_CITIES = (
 )
 _MULTI = ("clermont ferrand", "le mans", "aix en provence", "boulogne billancourt",
           "saint etienne", "saint denis")  # fmt: skip
+
+
+class PlaceCore(BurstCore):
+    """The burst test whose place keys expect their *share* of the category's
+    complaints: a place's expected count is its share (complaints naming it over all
+    the category's complaints, both decayed with a ``share_half_life``, the place's
+    own frozen while it alerts) times the category-everywhere baseline, which follows
+    the day's cycle. Complaints of one place are sparse: with its own baseline (cold
+    start, half-life 30 minutes until every hour of a day is known) an outage's first
+    half-hour ramp became the place's new normal, and Grenoble's 472 complaints never
+    reached the threshold; a share moves slowly, and is right at any hour."""
+
+    def __init__(self, params: BurstParams, share_half_life: float, prior: float) -> None:
+        super().__init__(params)
+        self.decay = math.log(2) / share_half_life
+        self.prior = prior  # complaints of the category before a place's share is trusted
+        self.shares: dict[str, list[float]] = {}  # key -> [decayed count, at]
+
+    def _decayed(self, key: str, t: float) -> float:
+        cell = self.shares.get(key)
+        if cell is None:
+            return 0.0
+        return cell[0] * math.exp(-self.decay * max(0.0, t - cell[1]))
+
+    def count(self, key: str, t: float) -> None:
+        """One complaint for ``key`` at ``t`` (the place's not while it alerts)."""
+        st = self.keys.get(key)
+        if st is not None and st.alert_since is not None and not key.endswith(":*"):
+            return
+        self.shares[key] = [self._decayed(key, t) + 1.0, t]
+
+    def _tune(self, key: str, t: float) -> None:
+        if key.endswith(":*"):
+            return
+        national = key[: key.rindex(":") + 1] + "*"
+        st, nat = self.keys.get(key), self.keys.get(national)
+        if st is None or nat is None:
+            return
+        total = self._decayed(national, t)
+        share = self._decayed(key, t) / (total + self.prior)
+        b, nb = st.baseline, nat.baseline
+        b.level = share * nb.level * nb.factor(t) / max(b.factor(t), 0.05)
+        st.need_step = -1  # the thresholds follow the new level
+
+    def add(self, key: str, t: float, mention_id: str, thread: str | None = None) -> Verdict | None:
+        self._tune(key, t)
+        return super().add(key, t, mention_id, thread)
+
+    def follow(self, key: str, t: float) -> tuple[str, Verdict] | None:
+        self._tune(key, t)
+        return super().follow(key, t)
 
 
 def _city_table(names: Iterable[str]) -> set[str]:
@@ -88,6 +146,15 @@ class ComplaintDetector(Parametrised):
         whole words, a trailing ``*`` for a prefix (``"rembours*"``).
     cities
         Place names looked for in the text when a mention has no places.
+    share_half_life, share_prior
+        A place expects its share of the category's complaints (decayed with this
+        half-life, seconds; the share counts ``share_prior`` more complaints of the
+        category, so a new stream's first places are not trusted at once).
+    national_places, national_hold
+        The category everywhere (``…:*``) is told only when it is not a few places'
+        surge: its verdict waits ``national_hold`` seconds, then is told if no place
+        is alerting or at least ``national_places`` are (told later if that many
+        places rise while it lasts); otherwise the places' alerts say it all.
     routed_only
         Skip mentions that matched no query and carry no categories (the QoS
         workspace's queries say what belongs to its stream).
@@ -106,12 +173,14 @@ class ComplaintDetector(Parametrised):
     >>> wave = [Mention("x", f"w{i}", "Plus de réseau à Lyon !", t0 + timedelta(
     ...     minutes=300, seconds=15 * i)) for i in range(20)]
     >>> fired = [s for m in wave for s in det.update(m)]
-    >>> [s.key for s in fired]
-    ['complaint:network_outage:lyon', 'complaint:network_outage:*']
+    >>> [s.key for s in fired]  # one city: its alert, not "complaints everywhere"
+    ['complaint:network_outage:lyon']
     """
 
     name = "complaints"
-    version = "4"  # 2: thread cap; 3: praise excluded; 4: French and English vocabularies
+    # 2: thread cap; 3: praise excluded; 4: French and English vocabularies;
+    # 5: a place expects its share of the category, text places first, national held
+    version = "5"
 
     def __init__(
         self,
@@ -133,6 +202,10 @@ class ComplaintDetector(Parametrised):
         routed_only: bool = True,
         workspaces: Mapping[int, int] | None = None,
         labels: Mapping[str, str] | None = None,
+        share_half_life: float = 3 * 86400.0,
+        share_prior: float = 20.0,
+        national_places: int = 4,
+        national_hold: float = 900.0,
     ) -> None:
         self.params = BurstParams(
             step=30.0,
@@ -147,7 +220,11 @@ class ComplaintDetector(Parametrised):
             lag_below=float(lag_below),
             lag_cold=False,  # no pool of similar keys: a first morning would look like news
         )
-        self.core = BurstCore(self.params)
+        self.core: PlaceCore = PlaceCore(self.params, float(share_half_life), float(share_prior))
+        self.national_places = int(national_places)
+        self.national_hold = float(national_hold)
+        self.held: dict[str, tuple[float, int | None, Verdict]] = {}  # national, waiting
+        self.silenced: set[str] = set()  # national alerts the places explained
         self.only = set(categories) if categories is not None else None
         self.exclude = frozenset(exclude)
         self.min_score = float(min_score)
@@ -174,6 +251,14 @@ class ComplaintDetector(Parametrised):
         self.__dict__.update(state)
         if not hasattr(self, "exclude"):
             self.exclude = frozenset({"praise"})
+        for name, value in (("national_places", 4), ("national_hold", 900.0), ("held", {}),
+                            ("silenced", set())):  # fmt: skip
+            if not hasattr(self, name):
+                setattr(self, name, value)
+        if not isinstance(self.core, PlaceCore):  # a version 3 checkpoint: keep its keys
+            core = PlaceCore(self.params, 3 * 86400.0, 20.0)
+            core.__dict__.update(vars(self.core))
+            self.core = core
 
     def keys(self, m: Mention) -> list[tuple[str, int | None]]:
         if is_brand_voice(m.categories):  # the brand's own posts and templates
@@ -209,11 +294,15 @@ class ComplaintDetector(Parametrised):
         return out
 
     def _places(self, m: Mention, toks: list[str]) -> list[str]:
-        found = [
-            " ".join(index_tokens(str(p.get("name", ""))))
+        """Places named in the text; the author's own place only when the text names
+        none (a Parisian complaining about Lyon's outage is Lyon's complaint)."""
+        cities = [
+            p
             for p in m.places
             if isinstance(p, dict) and p.get("kind", "city") in ("city", "town", "place")
         ]
+        named = [p for p in cities if p.get("source") != "author"]
+        found = [" ".join(index_tokens(str(p.get("name", "")))) for p in named or cities]
         if found or m.places:
             return sorted({f for f in found if f})
         hits = set()
@@ -230,16 +319,63 @@ class ComplaintDetector(Parametrised):
         out = []
         thread, mid = thread_of(mention), mention.id
         for key, ws in self.keys(mention):
+            if mention.kind != "repost":
+                self.core.count(key, t)
             verdict = self.core.add(key, t, mid, thread)
-            if verdict is not None:
+            if verdict is None:
+                continue
+            if key.endswith(":*"):
+                self.held[key] = (t, ws, verdict)
+            else:
                 out.append(self._signal(key, ws, t, "rising", verdict))
+        return out + self._national(t)
+
+    def _places_alerting(self, national: str) -> int:
+        """Distinct places alerting in the workspace, whatever the category: an outage
+        in three cities also brings refund and defect complaints, which are its side
+        effects there, not a national event."""
+        parts = national.split(":")
+        base = ":".join(parts[:-2]) + ":"  # "complaint:" or "complaint:<workspace>:"
+        depth = len(parts)
+        return len(
+            {
+                k.rsplit(":", 1)[1]
+                for k in self.core.alerting()
+                if k.startswith(base) and k.count(":") + 1 == depth and not k.endswith(":*")
+            }
+        )
+
+    def _national(self, t: float) -> list[Signal]:
+        """Held national verdicts whose wait is over: told or silenced; silenced ones
+        told after all once enough places rise."""
+        out = []
+        for key, (since, ws, verdict) in list(self.held.items()):
+            if t - since < self.national_hold:
+                continue
+            del self.held[key]
+            places = self._places_alerting(key)
+            if places == 0 or places >= self.national_places:
+                out.append(self._signal(key, ws, since, "rising", verdict))
+            else:
+                self.silenced.add(key)
+        for key in list(self.silenced):
+            if key not in self.core.alerting():
+                self.silenced.discard(key)  # over: a new verdict is judged afresh
+            elif self._places_alerting(key) >= self.national_places:
+                self.silenced.discard(key)
+                st = self.core.keys[key]
+                self.core.roll(st, t)
+                best = max(self.core.verdicts(st, t), key=lambda v: v.z)
+                out.append(self._signal(key, None, t, "rising", best))
         return out
 
     def advance(self, now: datetime) -> list[Signal]:
         t = max(as_utc(now).timestamp(), self.clock)
         self.clock = t
-        out = []
+        out = self._national(t)
         for key in self.core.alerting():
+            if key in self.silenced or key in self.held:
+                continue
             due = self.core.follow(key, t)
             if due is not None:
                 out.append(self._signal(key, None, t, due[0], due[1]))

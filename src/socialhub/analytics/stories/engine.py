@@ -49,6 +49,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from socialhub.analytics.detectors.series import tokens
+from socialhub.analytics.stories.consolidate import centroid_cosine, consolidate
 from socialhub.analytics.stories.importance import CRISIS_CATEGORIES, explain, score
 from socialhub.analytics.stories.story import HOUR, StoryState, headline_of
 from socialhub.enrichers.neardup import links_of
@@ -87,6 +88,8 @@ class StoryParams:
     consolidate_every: float = 600.0  # seconds of stream between consolidation passes
     consolidate_cos: float = 0.3  # centroid cosine at which two active stories merge
     consolidate_min: int = 5  # posts a story needs to take part
+    tag_join_min: float = 5  # a story whose posts (replies too) use a tag another story
+    tag_join_share: float = 0.05  # owns this often (and this share of its posts) joins it
     tag_warmup: float = 12 * HOUR  # stream seen before a tag may lead (its usual use known)
     max_age: float = 18 * HOUR  # older stories take only their threads' posts
 
@@ -287,7 +290,7 @@ class StoryEngine:
         for key in keys[1:]:
             other = self.stories[key]
             if other.size >= self.params.merge_guard and (
-                _centroid_cosine(big, other) < self.params.merge_cos
+                centroid_cosine(big, other) < self.params.merge_cos
             ):
                 continue  # two grown stories that talk differently stay apart
             self._absorb(ws, big, key)
@@ -423,43 +426,8 @@ class StoryEngine:
     # -- upkeep and output -------------------------------------------------------------
 
     def consolidate(self, t: float) -> int:
-        """Merge active stories whose centroids agree (``consolidate_cos``): one event
-        told in several ways (the outage's "no network in Lyon" and "Grenoble down, no
-        information") grows as several stories until their words meet. Candidates share
-        one of their top terms (the inverted index); the larger story survives. Returns
-        the number of merges."""
-        since, self._last_consolidation = self._last_consolidation, t
-        merged = 0
-        p = self.params
-        for ws, index in list(self.index.items()):
-            active = [
-                s
-                for s in self.stories.values()
-                if s.workspace_id == ws and s.size >= p.consolidate_min and self._open_to(s.key, t)
-            ]
-            active.sort(key=lambda s: (-s.size, s.first_t))
-            for story in active:
-                if story.key not in self.stories or story.last_t < since:
-                    continue  # absorbed earlier in this pass, or unchanged since the last
-                top = sorted(story.centroid, key=lambda k: -story.centroid[k])[: p.lookup_terms]
-                others: set[str] = set()
-                for term in top:
-                    others |= index.get(term, set())
-                for key in sorted(others):
-                    other = self.stories.get(key)
-                    if (
-                        other is None
-                        or key == story.key
-                        or (other.size, -other.first_t) > (story.size, -story.first_t)
-                        or other.size < p.consolidate_min
-                        or not self._open_to(key, t)
-                        or _centroid_cosine(story, other) < p.consolidate_cos
-                    ):
-                        continue
-                    self._absorb(ws, story, key)
-                    merged += 1
-                self._trim(ws, story)
-        return merged
+        """Merge active stories that turned out to be one (:mod:`.consolidate`)."""
+        return consolidate(self, t)
 
     def _gc(self, t: float) -> None:
         """Forget silent stories and rare terms (hourly, on the stream clock)."""
@@ -522,13 +490,6 @@ class StoryEngine:
             story.stored = True
         merges, self.merges = self.merges, []
         return records, members, merges
-
-
-def _centroid_cosine(a: StoryState, b: StoryState) -> float:
-    if a.norm <= 0 or b.norm <= 0:
-        return 0.0
-    small, large = sorted((a.centroid, b.centroid), key=len)
-    return sum(w * large.get(term, 0.0) for term, w in small.items()) / (a.norm * b.norm)
 
 
 def _put(table: OrderedDict[K, V], key: K, value: V, cap: int) -> None:

@@ -13,10 +13,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
+from socialhub.analytics.launch_spotter import LaunchSpotter, Proposal
 from socialhub.analytics.params import Parametrised
 from socialhub.analytics.stories.engine import StoryEngine
 from socialhub.analytics.types import Signal
 from socialhub.models import Mention
+from socialhub.records.launches import LaunchRecord
+from socialhub.store.base import LaunchStore
 from socialhub.store.stories import StoryStore
 
 
@@ -27,10 +30,31 @@ class StoryDetector(Parametrised):
     name = "stories"
     version = StoryEngine.version
     # its keywords are the engine's; the wiring it takes is declared here
-    _context: ClassVar[frozenset[str]] = frozenset({"workspaces", "lists"})
+    _context: ClassVar[frozenset[str]] = frozenset({"workspaces", "lists", "labels"})
 
     def __init__(self, **params: Any) -> None:
+        spot = dict(params.pop("launches", None) or {})
+        self.spot = bool(spot.pop("enabled", True))
         self.engine = StoryEngine(**params)
+        self.spotter = LaunchSpotter(**spot)
+        self._labels: dict[str, str] = {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Checkpoints from before the launch spotter get one."""
+        self.__dict__.update(state)
+        if "spotter" not in state:
+            self.spot, self.spotter, self._labels = True, LaunchSpotter(), {}
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return self._labels
+
+    @labels.setter
+    def labels(self, value: Mapping[str, str]) -> None:
+        """The service's names (``query:<id>``): competitor queries are found by name."""
+        self._labels = dict(value)
+        names = {int(k[6:]): v for k, v in value.items() if k.startswith("query:")}
+        self.spotter.competitors = LaunchSpotter.competitor_queries(names)
 
     @property
     def workspaces(self) -> dict[int, int]:
@@ -47,6 +71,7 @@ class StoryDetector(Parametrised):
     @lists.setter
     def lists(self, value: Mapping[str, str]) -> None:
         self.engine.lists = dict(value)
+        self.spotter.rival_lists = frozenset(n for n, t in value.items() if t == "competitor")
 
     @property
     def accounts(self) -> frozenset[str]:
@@ -57,7 +82,9 @@ class StoryDetector(Parametrised):
         self.engine.accounts = frozenset(value)
 
     def update(self, mention: Mention) -> list[Signal]:
-        self.engine.update(mention)
+        keys = self.engine.update(mention)
+        if self.spot:
+            self.spotter.observe(mention, keys)
         return []
 
     def advance(self, now: datetime) -> list[Signal]:
@@ -72,3 +99,27 @@ def flush(engine: StoryEngine, repo: StoryStore) -> int:
     for ws, old, new in merges:
         repo.merge(ws, old, new)
     return len(records)
+
+
+def save_proposals(proposals: list[Proposal], launches: LaunchStore) -> list[LaunchRecord]:
+    """Store proposed launches (source ``auto``, out of the library until someone
+    confirms them); the launch monitor then follows and judges them like the others."""
+    out = []
+    for p in proposals:
+        at = p.at.replace(second=0, microsecond=0)
+        slug = "".join(c if c.isalnum() else "-" for c in p.query_name.casefold()).strip("-")
+        record = LaunchRecord(
+            name=f"auto-{slug}-{at:%Y%m%d-%H%M}",
+            query=p.query_name,
+            launch_at=at,
+            workspace_id=p.workspace_id or None,
+            source="auto",
+            in_library=False,
+            notes=(
+                f"Proposed from story {p.story_key}: {p.posts} posts, {p.launch_posts} with "
+                f"launch words, first at {p.at.isoformat()}."
+            ),
+        )
+        if launches.get_launch(record.name) is None:
+            out.append(launches.save_launch(record))
+    return out

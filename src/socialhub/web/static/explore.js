@@ -12,15 +12,19 @@
   const error = document.getElementById("search-error");
   const lintBox = document.getElementById("lint");
   const chosenBox = document.getElementById("chosen");
-  const params_ = ["platform", "lang", "sentiment"];
+  const params_ = ["platform", "lang", "sentiment", "story", "city", "departement"];
+  const grouped = ["story", "city", "departement"];  // filters /explore/mentions applies
   const fields = { watchlist: "list", author: "author", place: "country" };
-  const chosen = { platform: null, lang: null, sentiment: null, watchlist: null, author: null, place: null };
+  const chosen = { platform: null, lang: null, sentiment: null, watchlist: null, author: null, place: null,
+    story: null, city: null, departement: null };
+  const labels = {};  // story id / département code -> what the person reads
   let cursor = null;
   let lintTimer = null;
   const _ = SH._;
   // facet names (the API's field names), shown translated
   const FIELD_NAMES = { platform: _("platform"), lang: _("language"), sentiment: _("sentiment"),
-    category: _("category"), watchlist: _("watchlist"), place: _("place"), author: _("author") };
+    category: _("category"), watchlist: _("watchlist"), place: _("place"), author: _("author"),
+    story: _("story"), city: _("city"), departement: _("department") };
 
   function quoted(v) { return '"' + String(v).replace(/"/g, "") + '"'; }
 
@@ -69,13 +73,14 @@
   function renderFacets(data) {
     SH.clear(facetsBox);
     document.getElementById("facet-note").textContent = data.exact ? "" : _("(categories to authors: newest %(n)s)", { n: SH.num(data.scanned) });
-    ["platform", "lang", "sentiment", "category", "watchlist", "place", "author"].forEach(function (field) {
+    ["platform", "lang", "sentiment", "category", "watchlist", "place", "author", "story", "city", "departement"].forEach(function (field) {
       const group = SH.el("div", "facet");
       group.appendChild(SH.el("h3", "", FIELD_NAMES[field] || field));
       const values = data[field] || [];
       if (!values.length) group.appendChild(SH.el("span", "meta", "—"));
       values.forEach(function (f) {
-        const label = (field === "sentiment" ? _(f.value) : f.value) + " (" + SH.num(f.count) + ")";
+        if (f.label) labels[field + ":" + f.value] = f.label;
+        const label = (f.label || (field === "sentiment" ? _(f.value) : f.value)) + " (" + SH.num(f.count) + ")";
         if (!(field in chosen)) { // categories: counted, not a filter the search can apply
           group.appendChild(SH.el("span", "chip", label));
           return;
@@ -93,6 +98,11 @@
     });
   }
 
+  function showChosen() {
+    chosenBox.textContent = Object.keys(chosen).filter(function (k) { return chosen[k]; })
+      .map(function (k) { return (FIELD_NAMES[k] || k) + " = " + (labels[k + ":" + chosen[k]] || chosen[k]); }).join(" · ");
+  }
+
   function item(m) {
     return SH.linkedItem(slug, m);
   }
@@ -101,15 +111,19 @@
     error.textContent = "";
     const p = params();
     exports_();
-    chosenBox.textContent = Object.keys(chosen).filter(function (k) { return chosen[k]; })
-      .map(function (k) { return (FIELD_NAMES[k] || k) + " = " + chosen[k]; }).join(" · ");
+    showChosen();
     if (next && cursor) p.set("cursor", cursor);
     try {
-      const page = await SH.api(base + "/mentions?limit=25&" + p.toString());
+      const narrow = grouped.some(function (k) { return chosen[k]; });
+      const page = await SH.api(base + (narrow ? "/explore/mentions" : "/mentions") + "?limit=25&" + p.toString());
       if (!next) {
         SH.clear(results);
         const all = params();
-        renderFacets(await SH.api(base + "/explore/facets?" + all.toString()));
+        const facets = await SH.api(base + "/explore/facets?" + all.toString());
+        const groups = await SH.api(base + "/explore/groups?" + all.toString());
+        grouped.forEach(function (k) { facets[k] = groups[k]; });
+        renderFacets(facets);
+        showChosen();
       }
       page.items.forEach(function (m) { results.appendChild(item(m)); });
       if (!next && !page.items.length) results.appendChild(SH.el("li", "meta", _("No mention found.")));
@@ -125,7 +139,9 @@
   document.getElementById("range").addEventListener("change", function () { run(false); });
   input.addEventListener("input", function () { clearTimeout(lintTimer); lintTimer = setTimeout(lint, 300); });
   more.addEventListener("click", function () { run(true); });
-  const initial = new URLSearchParams(window.location.search).get("q");
+  const search = new URLSearchParams(window.location.search);
+  const initial = search.get("q");
   if (initial) input.value = initial;
+  grouped.forEach(function (k) { if (search.get(k)) chosen[k] = search.get(k); });
   run(false);
 })();

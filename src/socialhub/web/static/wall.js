@@ -11,7 +11,7 @@
   const stateBox = document.getElementById("wall-state");
   const _ = SH._;
   const titles = { volume: _("Volume"), live: _("Live"), top_posts: _("Top posts"), alerts: _("Open alerts"),
-    sentiment: _("Sentiment"), share_of_voice: _("Share of voice") };
+    sentiment: _("Sentiment"), share_of_voice: _("Share of voice"), warroom: _("War room") };
   const charts = [];
   let state = null;
   let live = [];
@@ -118,6 +118,27 @@
     top_posts: function (panel, d) { list(panel, d.items, SH.mentionItem); },
     alerts: function (panel, d) { list(panel, d.items, alertItem); },
     live: function (panel) { list(panel, live, SH.mentionItem).id = "wall-live"; },
+    warroom: function (panel, d) {  // the window's most important story, as in its war-room
+      if (!d) { panel.appendChild(SH.el("p", "meta", _("No story yet."))); return; }
+      panel.appendChild(SH.el("p", "wr-head", d.headline));
+      const facts = [_("%(n)s posts", { n: SH.num(d.size) }), _("%(n)s authors", { n: SH.num(d.authors) })];
+      if (d.network.first_poster) {
+        facts.push(_("coordinated: %(n)s, first @%(who)s", { n: SH.num(d.network.nodes.length), who: d.network.first_poster }));
+      }
+      facts.push(d.answered ? _("answered") : _("not answered"));
+      panel.appendChild(SH.el("p", "meta", facts.join(" · ")));
+      const box = SH.el("div", "wchart"); panel.appendChild(box);
+      chart(box, { grid: grid(), xAxis: { type: "category", data: hoursOf(d.timeline.t) },
+        yAxis: { type: "value", minInterval: 1 },
+        series: [{ name: _("negative"), type: "bar", stack: "s", data: d.timeline.negative, itemStyle: { color: "#c0392b" } },
+          { name: _("other"), type: "bar", stack: "s", itemStyle: { color: "#7f8c8d" },
+            data: d.timeline.total.map(function (n, i) { return n - d.timeline.negative[i]; }) }] });
+      if (d.patient_zero) {
+        panel.appendChild(SH.el("p", "", _("Patient zero: @%(who)s — %(text)s", { who: d.patient_zero.author, text: d.patient_zero.text })));
+      }
+      list(panel, d.amplifiers.slice(0, 5), function (a) { return SH.el("li", "", a.account + " (" + SH.num(a.followers) + ")"); });
+      list(panel, d.places.slice(0, 5), function (p) { return SH.el("li", "", p.name + (p.dep_name ? " (" + p.dep_name + ")" : "") + " — " + SH.num(p.count)); });
+    },
   };
 
   function render() {

@@ -1,0 +1,224 @@
+"""Explore by story and by place: filters the query language has no field for.
+
+``/explore/mentions`` is the search (``q``, time range, platform, language, sentiment)
+narrowed to one **story** (its members, read from ``store.stories``), one **city** or
+one **département** (cities named in the text, else the author's own place;
+départements from :mod:`socialhub.web.geo_fr`). ``/explore/groups`` counts the
+newest matches per story, city and département (the facets the page offers).
+
+Place filters are applied to the matches as they are read: a page scans at most
+:data:`SCAN_PAGE` matches and answers a cursor to go on, so a rare city costs more
+requests, never one unbounded read.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from socialhub.models import Mention
+from socialhub.query.errors import QuerySyntaxError
+from socialhub.store.base import Store
+from socialhub.text import fold
+from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
+from socialhub.web.api import Q, Sentiment, Since, Token, Until, _filters, _time, mention_json
+from socialhub.web.geo_fr import france
+from socialhub.web.live_scope import mention_filter
+from socialhub.web.responses import MentionPage
+from socialhub.web.responses_warroom import ExploreGroups
+
+router = APIRouter(prefix="/api")
+
+View = Annotated[WorkspaceContext, Depends(workspace("view"))]
+SCAN_PAGE = 2000  # matches read per request at most
+STORY_PAGE = 500
+City = Annotated[str | None, Query(max_length=100)]
+Dep = Annotated[str | None, Query(pattern=r"^(\d{2}|2[AB])$")]
+StoryId = Annotated[int | None, Query(ge=1, le=2**63 - 1)]
+
+
+def places_of(m: Mention) -> list[dict[str, Any]]:
+    """The cities a post is about: named in its text, else its author's own."""
+    cities = [p for p in m.places if isinstance(p, dict) and p.get("kind", "city") == "city"]
+    named = [p for p in cities if p.get("source") != "author"]
+    return named or cities
+
+
+def departement_of(place: dict[str, Any]) -> tuple[str, str] | None:
+    fr = france()
+    if fr is None or place.get("country") not in ("fr", "", None):
+        return None
+    dep = fr.departement_of(str(place.get("name", "")), place.get("lat"), place.get("lon"))
+    return (dep.code, dep.name) if dep else None
+
+
+def place_filter(city: str | None, dep: str | None) -> Callable[[Mention], bool] | None:
+    if not city and not dep:
+        return None
+    want = fold(city) if city else None
+
+    def keep(m: Mention) -> bool:
+        places = places_of(m)
+        if want is not None and not any(fold(str(p.get("name", ""))) == want for p in places):
+            return False
+        if dep is not None:
+            return any((d := departement_of(p)) is not None and d[0] == dep for p in places)
+        return True
+
+    return keep
+
+
+def _matches(
+    store: Store,
+    ctx: WorkspaceContext,
+    params: dict[str, Any],
+    story: int | None,
+    cursor: str | None,
+) -> Iterator[tuple[Mention, str | None]]:
+    """Matches newest first with the cursor that resumes after each, at most SCAN_PAGE."""
+    t0, t1 = _time(params["since"], "since"), _time(params["until"], "until")
+    if story is None:
+        after = cursor
+        read = 0
+        while read < SCAN_PAGE:
+            page, nxt = store.dashboard.search_page(
+                _filters(params["q"], params["platform"], params["lang"]),
+                workspace_id=ctx.workspace_id, since=t0, until=t1,
+                sentiment=params["sentiment"], after=after, limit=500,
+            )  # fmt: skip
+            for m in page:
+                read += 1
+                yield m, m.id
+            if nxt is None:
+                return
+            after = nxt
+        return
+    if store.stories.get(ctx.workspace_id, story) is None:
+        raise ApiError(404, "not_found", f"No story {story} in this workspace.")
+    try:
+        keep = mention_filter(
+            store.workspaces, ctx.workspace_id, q=params["q"], platform=params["platform"],
+            lang=params["lang"], sentiment=params["sentiment"],
+        )  # fmt: skip
+    except QuerySyntaxError as exc:
+        raise ApiError(400, "bad_query", str(exc)) from exc
+    offset = int(cursor) if cursor and cursor.isdigit() else 0
+    end = offset + SCAN_PAGE
+    while offset < end:
+        page = store.stories.mentions(ctx.workspace_id, story, limit=STORY_PAGE, offset=offset)
+        for m in page:
+            offset += 1
+            in_time = (t0 is None or m.created_at >= t0) and (t1 is None or m.created_at < t1)
+            if in_time and (keep is None or keep(m)):
+                yield m, str(offset)
+        if len(page) < STORY_PAGE:
+            return
+
+
+def _params(
+    q: str | None, since: str | None, until: str | None, platform: str | None,
+    lang: str | None, sentiment: str | None,
+) -> dict[str, Any]:  # fmt: skip
+    return {"q": q, "since": since, "until": until, "platform": platform, "lang": lang,
+            "sentiment": sentiment}  # fmt: skip
+
+
+Plat = Annotated[str | None, Query(pattern=Token)]
+
+
+@router.get("/workspaces/{slug}/explore/mentions", response_model=MentionPage, tags=["mentions"])
+def explore_mentions(
+    ctx: View,
+    request: Request,
+    q: Q = None,
+    since: Since = None,
+    until: Until = None,
+    platform: Plat = None,
+    lang: Plat = None,
+    sentiment: Sentiment | None = None,
+    story: StoryId = None,
+    city: City = None,
+    departement: Dep = None,
+    cursor: Annotated[str | None, Query(max_length=300)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:
+    """The search narrowed to a story, a city or a département, newest first; page on
+    with ``cursor`` (a page may hold fewer than ``limit`` when the filter is rare:
+    ``next_cursor`` says there is more to read)."""
+    store = store_of(request)
+    keep = place_filter(city, departement)
+    items: list[Mention] = []
+    last: str | None = None
+    for m, at in _matches(store, ctx, _params(q, since, until, platform, lang, sentiment),
+                          story, cursor):  # fmt: skip
+        last = at
+        if keep is None or keep(m):
+            items.append(m)
+            if len(items) >= limit:
+                break
+    exhausted = last is None or _done(store, ctx, q, since, until, platform, lang,
+                                      sentiment, story, last)  # fmt: skip
+    return {"items": [mention_json(m) for m in items], "next_cursor": None if exhausted else last}
+
+
+def _done(store: Store, ctx: WorkspaceContext, q: str | None, since: str | None,
+          until: str | None, platform: str | None, lang: str | None, sentiment: str | None,
+          story: int | None, last: str) -> bool:  # fmt: skip
+    """Whether nothing matches after ``last`` (the scan stopped at its bound or the end)."""
+    params = _params(q, since, until, platform, lang, sentiment)
+    return next(_matches(store, ctx, params, story, last), None) is None
+
+
+@router.get("/workspaces/{slug}/explore/groups", response_model=ExploreGroups, tags=["mentions"])
+def explore_groups(
+    ctx: View,
+    request: Request,
+    q: Q = None,
+    since: Since = None,
+    until: Until = None,
+    platform: Plat = None,
+    lang: Plat = None,
+    sentiment: Sentiment | None = None,
+    story: StoryId = None,
+    city: City = None,
+    departement: Dep = None,
+) -> dict[str, Any]:
+    """Counts per story, city and département over the newest matches (``scanned``;
+    ``exact`` when that was all of them)."""
+    store = store_of(request)
+    keep = place_filter(city, departement)
+    scanned = [m for m, _ in _matches(store, ctx, _params(q, since, until, platform, lang,
+               sentiment), story, None)]  # fmt: skip
+    found = [m for m in scanned if keep is None or keep(m)]
+    stories: Counter[int] = Counter()
+    of = store.stories.stories_of(ctx.workspace_id, [m.id for m in found])
+    stories.update(of[m.id] for m in found if m.id in of)
+    cities: Counter[str] = Counter()
+    deps: Counter[str] = Counter()
+    dep_names: dict[str, str] = {}
+    for m in found:
+        places = places_of(m)
+        cities.update({str(p.get("name")) for p in places if p.get("name")})
+        for p in places:
+            d = departement_of(p)
+            if d is not None:
+                dep_names[d[0]] = d[1]
+        deps.update({d[0] for p in places if (d := departement_of(p)) is not None})
+    top_stories = []
+    for sid, n in stories.most_common(15):
+        rec = store.stories.get(ctx.workspace_id, sid)
+        if rec is not None:
+            top_stories.append({"value": str(sid), "label": rec.headline, "count": n})
+    return {
+        "story": top_stories,
+        "city": [{"value": c, "count": n} for c, n in cities.most_common(15)],
+        "departement": [
+            {"value": c, "label": f"{c} {dep_names[c]}", "count": n}
+            for c, n in deps.most_common(15)
+        ],
+        "scanned": len(scanned),
+        "exact": len(scanned) < SCAN_PAGE,
+    }
