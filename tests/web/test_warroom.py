@@ -163,3 +163,42 @@ def test_wall_panel_shows_the_top_storys_warroom(world: World, as_user: Login) -
     assert room["headline"].startswith("Rumeur")
     plain = c.get("/api/kiosk/com/main").json()  # the default wall has no war-room panel
     assert "warroom" not in plain["panels"]
+
+
+def test_wall_panel_shows_the_most_important_open_incident(world: World, as_user: Login) -> None:
+    from datetime import timedelta
+
+    from socialhub.records.incidents import Incident, PlaybookStep
+
+    story, alert, _ = seed(world)
+    store = world.store
+    com, qos = world.ws["com"].id or 0, world.ws["qos"].id or 0
+    rec = store.stories.get(com, story)
+    assert rec is not None
+    at = rec.first_seen + timedelta(minutes=1)
+    walls = [{"name": "crise", "screens": [["warroom"]], "hours": 48}]
+    world.store.workspaces.set_workspace_setting(com, "walls", walls)
+    steps = [PlaybookStep("qos", "Tell the QoS team", role="analyst", done=True, done_by="press")]
+    big = store.incidents.save_incident(
+        Incident(com, "Crise majeure", 9, at, importance=0.9, playbook="outage", steps=steps)
+    )
+    small = store.incidents.save_incident(Incident(com, "Petite crise", 8, at, importance=0.2))
+    closed = store.incidents.save_incident(
+        Incident(com, "Crise close", 10, at, importance=1.0, status="closed")
+    )
+    store.incidents.save_incident(Incident(qos, "Autre espace", 10, at, importance=1.0))
+    assert big.id and small.id and closed.id
+    store.incidents.link(big.id, "alert", alert)  # the alert only: no story
+    store.incidents.link(small.id, "story", story)
+    store.incidents.link(closed.id, "story", story)
+    c = as_user("press")
+    room = c.get("/api/kiosk/com/crise").json()["panels"]["warroom"]
+    assert room["incident"]["id"] == big.id and room["headline"] == "Crise majeure"
+    assert room["stories"] == [] and [a["id"] for a in room["alerts"]] == [alert]
+    assert room["incident"]["progress"] == [1, 1] and room["incident"]["steps"][0]["done"]
+    # once no incident is open any more, the most important story again
+    for inc in (big, small):
+        inc.status = "monitoring"
+        store.incidents.save_incident(inc)
+    room = c.get("/api/kiosk/com/crise").json()["panels"]["warroom"]
+    assert room.get("incident") is None and room["stories"][0]["id"] == story
