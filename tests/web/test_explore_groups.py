@@ -71,3 +71,59 @@ def test_another_workspaces_story_is_refused(world: World, as_user: Login) -> No
     c = as_user("press")
     r = c.get("/api/workspaces/com/explore/mentions", params={"story": other.id})
     assert r.status_code == 404
+
+
+def test_exports_and_facets_honour_story_and_place(world: World, as_user: Login) -> None:
+    import csv
+    import io
+    import json
+
+    story = seed.seed(world)
+    c = as_user("press")
+    api = "/api/workspaces/com"
+
+    def exported(fmt: str, **params: object) -> list[str]:
+        r = c.get(f"{api}/export", params={"since": seed.SINCE, "format": fmt, **params})
+        assert r.status_code == 200, r.text
+        if fmt == "jsonl":
+            return [json.loads(line)["id"] for line in r.text.splitlines() if line]
+        rows = list(csv.reader(io.StringIO(r.text.lstrip("\ufeff"))))
+        return [row[0] for row in rows[1:]]
+
+    assert exported("csv", city="Grenoble") == ["x:904", "x:902", "x:901"]  # newest first
+    assert exported("jsonl", departement="69") == ["x:903"]
+    assert exported("csv", story=story) == ["x:903", "x:901"]
+    assert exported("jsonl", story=story, city="Grenoble", q="panne") == ["x:901"]
+    assert sorted(exported("csv")) == ["x:901", "x:902", "x:903", "x:904"]  # unnarrowed
+    assert c.get(f"{api}/export", params={"departement": "999"}).status_code == 422
+
+    def facets(**params: object) -> dict[str, object]:
+        r = c.get(f"{api}/explore/facets", params={"since": seed.SINCE, **params})
+        assert r.status_code == 200, r.text
+        got: dict[str, object] = r.json()
+        return got
+
+    def total(counts: object) -> int:
+        assert isinstance(counts, list)
+        return sum(int(x["count"]) for x in counts)
+
+    assert total(facets()["platform"]) == 4
+    grenoble = facets(city="Grenoble")
+    assert total(grenoble["platform"]) == 3 and grenoble["exact"] is True
+    assert total(grenoble["author"]) == 3
+    lyon = facets(departement="69")
+    assert total(lyon["platform"]) == 1 and total(lyon["author"]) == 1
+    assert total(facets(story=story)["platform"]) == 2
+
+
+def test_a_foreign_story_is_refused_by_export_and_facets(world: World, as_user: Login) -> None:
+    seed.seed(world)
+    qos = world.ws["qos"].id or 0
+    world.store.stories.save([StoryRecord(qos, "k:q", "Q", "x:901", seed.T0, seed.T0, seed.T0,
+                                          size=3)], [(qos, "k:q", "x:901")])  # fmt: skip
+    other = world.store.stories.get_by_key(qos, "k:q")
+    assert other is not None
+    c = as_user("press")
+    for path in ("export", "explore/facets"):
+        r = c.get(f"/api/workspaces/com/{path}", params={"story": other.id})
+        assert r.status_code == 404, (path, r.text)

@@ -5,6 +5,7 @@ another workspace."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
@@ -94,15 +95,29 @@ def test_france_map_served_locally_with_names(world: World, as_user: Login) -> N
 def test_incident_warroom(world: World, as_user: Login) -> None:
     from datetime import timedelta
 
-    from socialhub.records.incidents import Incident
+    from socialhub.records.incidents import Incident, PlaybookStep
 
     story, alert, other = seed(world)
     store = world.store
     com, qos = world.ws["com"].id or 0, world.ws["qos"].id or 0
     rec = store.stories.get(com, story)
     assert rec is not None
+    ticked = rec.first_seen + timedelta(minutes=5)
+    steps = [
+        PlaybookStep(
+            "qos", "Tell the QoS team", role="analyst", done=True, done_by="press", done_at=ticked
+        ),
+        PlaybookStep("hold", f"Draft a holding statement {HOSTILE}", role="editor"),
+    ]
     inc = store.incidents.save_incident(
-        Incident(com, f"Crise {HOSTILE}", 8, rec.first_seen + timedelta(minutes=1))
+        Incident(
+            com,
+            f"Crise {HOSTILE}",
+            8,
+            rec.first_seen + timedelta(minutes=1),
+            playbook="outage",
+            steps=steps,
+        )
     )
     assert inc.id is not None
     store.incidents.link(inc.id, "story", story)
@@ -113,8 +128,21 @@ def test_incident_warroom(world: World, as_user: Login) -> None:
     assert d["incident"]["id"] == inc.id and d["size"] == 10
     assert [a["id"] for a in d["alerts"]] == [alert] and d["stories"][0]["id"] == story
     assert d["network"]["first_poster"] == "x:origin"
+    # the playbook's progress, from the incident record
+    book = d["incident"]
+    assert book["playbook"] == "outage" and book["progress"] == [1, 2]
+    assert [(s["id"], s["role"], s["done"]) for s in book["steps"]] == [
+        ("qos", "analyst", True),
+        ("hold", "editor", False),
+    ]
+    assert book["steps"][0]["done_by"] == "press"
+    assert book["steps"][0]["done_at"] == ticked.isoformat()
+    assert book["steps"][1]["done_by"] is None and book["steps"][1]["done_at"] is None
     page = c.get(f"/w/com/incidents/{inc.id}/warroom")
     assert page.status_code == 200 and HOSTILE not in page.text
+    assert 'id="wr-playbook-panel"' in page.text and "Procédure" in page.text
+    labels = json.loads(page.text.split('id="wr-i18n">')[1].split("</script>")[0])
+    assert labels["step_done"] == "fait" and labels["step_todo"] == "à faire"
     assert f'data-url="/api/workspaces/com/incidents/{inc.id}/warroom"' in page.text
     assert c.get(f"/api/workspaces/com/incidents/{foreign.id}/warroom").status_code == 404
     assert c.get(f"/w/com/incidents/{foreign.id}/warroom").status_code == 404
@@ -135,3 +163,42 @@ def test_wall_panel_shows_the_top_storys_warroom(world: World, as_user: Login) -
     assert room["headline"].startswith("Rumeur")
     plain = c.get("/api/kiosk/com/main").json()  # the default wall has no war-room panel
     assert "warroom" not in plain["panels"]
+
+
+def test_wall_panel_shows_the_most_important_open_incident(world: World, as_user: Login) -> None:
+    from datetime import timedelta
+
+    from socialhub.records.incidents import Incident, PlaybookStep
+
+    story, alert, _ = seed(world)
+    store = world.store
+    com, qos = world.ws["com"].id or 0, world.ws["qos"].id or 0
+    rec = store.stories.get(com, story)
+    assert rec is not None
+    at = rec.first_seen + timedelta(minutes=1)
+    walls = [{"name": "crise", "screens": [["warroom"]], "hours": 48}]
+    world.store.workspaces.set_workspace_setting(com, "walls", walls)
+    steps = [PlaybookStep("qos", "Tell the QoS team", role="analyst", done=True, done_by="press")]
+    big = store.incidents.save_incident(
+        Incident(com, "Crise majeure", 9, at, importance=0.9, playbook="outage", steps=steps)
+    )
+    small = store.incidents.save_incident(Incident(com, "Petite crise", 8, at, importance=0.2))
+    closed = store.incidents.save_incident(
+        Incident(com, "Crise close", 10, at, importance=1.0, status="closed")
+    )
+    store.incidents.save_incident(Incident(qos, "Autre espace", 10, at, importance=1.0))
+    assert big.id and small.id and closed.id
+    store.incidents.link(big.id, "alert", alert)  # the alert only: no story
+    store.incidents.link(small.id, "story", story)
+    store.incidents.link(closed.id, "story", story)
+    c = as_user("press")
+    room = c.get("/api/kiosk/com/crise").json()["panels"]["warroom"]
+    assert room["incident"]["id"] == big.id and room["headline"] == "Crise majeure"
+    assert room["stories"] == [] and [a["id"] for a in room["alerts"]] == [alert]
+    assert room["incident"]["progress"] == [1, 1] and room["incident"]["steps"][0]["done"]
+    # once no incident is open any more, the most important story again
+    for inc in (big, small):
+        inc.status = "monitoring"
+        store.incidents.save_incident(inc)
+    room = c.get("/api/kiosk/com/crise").json()["panels"]["warroom"]
+    assert room.get("incident") is None and room["stories"][0]["id"] == story

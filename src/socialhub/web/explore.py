@@ -15,6 +15,7 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Iterator
+from itertools import islice
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -40,6 +41,14 @@ from socialhub.web.api import (
     _time,
     mention_json,
     sql_facets,
+)
+from socialhub.web.explore_groups import (
+    City,
+    Dep,
+    StoryId,
+    check_story,
+    iter_narrowed,
+    scan_narrowed,
 )
 from socialhub.web.responses import ExploreFacets, LintOut, MentionDetail, RawOut
 
@@ -126,15 +135,33 @@ def explore_facets(
     platform: Annotated[str | None, Query(pattern=Token)] = None,
     lang: Annotated[str | None, Query(pattern=Token)] = None,
     sentiment: Sentiment | None = None,
+    story: StoryId = None,
+    city: City = None,
+    departement: Dep = None,
 ) -> dict[str, Any]:
     """Counts per platform, language, sentiment (exact, in SQL) and per category,
     watchlist, place and author (over the newest ``scanned`` matches: ``exact`` says
-    whether that was all of them)."""
+    whether that was all of them). Narrowed to a ``story``, ``city`` or ``departement``
+    (as ``/explore/mentions``), every facet counts the newest narrowed matches."""
     store = store_of(request)
     t0, t1 = _time(since, "since"), _time(until, "until")
     query = _filters(q, platform, lang)
-    out = sql_facets(store.dashboard, ctx, q, t0, t1, platform, lang, sentiment)
-    found = _scan(store.dashboard, query, ctx, since=t0, until=t1, sentiment=sentiment)
+    narrow = {"story": story, "city": city, "departement": departement}
+    read = 0
+    if any(narrow.values()):
+        check_story(store, ctx, story)
+        params = {"q": q, "since": since, "until": until, "platform": platform, "lang": lang,
+                  "sentiment": sentiment, **narrow}  # fmt: skip
+        found, read = scan_narrowed(store, ctx, params)
+        out: dict[str, Any] = {
+            "platform": _top(Counter(m.platform for m in found)),
+            "lang": _top(Counter(m.lang for m in found if m.lang)),
+            "sentiment": _top(Counter(m.sentiment_label for m in found if m.sentiment_label)),
+        }
+    else:
+        out = sql_facets(store.dashboard, ctx, q, t0, t1, platform, lang, sentiment)
+        found = _scan(store.dashboard, query, ctx, since=t0, until=t1, sentiment=sentiment)
+        read = len(found)
     category: Counter[str] = Counter()
     watchlist: Counter[str] = Counter()
     place: Counter[str] = Counter()
@@ -151,8 +178,8 @@ def explore_facets(
         watchlist=_top(watchlist),
         place=_top(place),
         author=_top(author),
-        scanned=len(found),
-        exact=len(found) < SCAN_LIMIT,
+        scanned=read,
+        exact=read < SCAN_LIMIT,
     )
     return out
 
@@ -201,10 +228,35 @@ def csv_row(m: Mention, query_names: dict[int, str] | None = None) -> list[str]:
     return [safe_cell(c) for c in cells]
 
 
+def _pages(
+    store: Store, query: str | None, ctx: WorkspaceContext, source: Iterator[Mention] | None,
+    **kw: Any,
+) -> Iterator[list[Mention]]:  # fmt: skip
+    """The search's matches page after page (keyset cursor), or ``source``'s in pages."""
+    if source is not None:
+        while page := list(islice(source, EXPORT_PAGE)):
+            yield page
+        return
+    cursor: str | None = None
+    while True:
+        page, cursor = store.dashboard.search_page(
+            query, workspace_id=ctx.workspace_id, after=cursor, limit=EXPORT_PAGE, **kw
+        )
+        yield page
+        if cursor is None:
+            return
+
+
 def iter_export(
-    store: Store, query: str | None, ctx: WorkspaceContext, fmt: str, **kw: Any
+    store: Store,
+    query: str | None,
+    ctx: WorkspaceContext,
+    fmt: str,
+    source: Iterator[Mention] | None = None,
+    **kw: Any,
 ) -> Iterator[bytes]:
-    """Every match, page after page (keyset cursor), so memory stays flat."""
+    """Every match, page after page, so memory stays flat; ``source`` (the search
+    narrowed to a story or place) replaces the plain search."""
     names = {
         q.id: q.name for q in store.workspaces.list_queries(ctx.workspace_id) if q.id is not None
     }
@@ -213,11 +265,7 @@ def iter_export(
         writer = csv.writer(buf)
         writer.writerow(CSV_COLUMNS)
         yield ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8
-    cursor: str | None = None
-    while True:
-        page, cursor = store.dashboard.search_page(
-            query, workspace_id=ctx.workspace_id, after=cursor, limit=EXPORT_PAGE, **kw
-        )
+    for page in _pages(store, query, ctx, source, **kw):
         if fmt == "csv":
             buf = io.StringIO()
             writer = csv.writer(buf)
@@ -225,8 +273,6 @@ def iter_export(
             yield buf.getvalue().encode("utf-8")
         else:
             yield b"".join(orjson.dumps(mention_json(m), default=str) + b"\n" for m in page)
-        if cursor is None:
-            return
 
 
 @router.get("/workspaces/{slug}/export", tags=["mentions"], response_class=StreamingResponse)
@@ -240,16 +286,28 @@ def export(
     platform: Annotated[str | None, Query(pattern=Token)] = None,
     lang: Annotated[str | None, Query(pattern=Token)] = None,
     sentiment: Sentiment | None = None,
+    story: StoryId = None,
+    city: City = None,
+    departement: Dep = None,
 ) -> StreamingResponse:
-    """Every mention of the search, streamed as CSV (formula-safe) or JSON lines."""
+    """Every mention of the search, streamed as CSV (formula-safe) or JSON lines;
+    narrowed to a ``story``, ``city`` or ``departement`` as ``/explore/mentions``."""
     query = _filters(q, platform, lang)
     if query:
         parse(query)  # a syntax error answers 400 before the stream starts
     kw = {"since": _time(since, "since"), "until": _time(until, "until"), "sentiment": sentiment}
+    store = store_of(request)
+    narrow = {"story": story, "city": city, "departement": departement}
+    source: Iterator[Mention] | None = None
+    if any(narrow.values()):
+        check_story(store, ctx, story)  # a 404 before the stream starts
+        params = {"q": q, "since": since, "until": until, "platform": platform, "lang": lang,
+                  "sentiment": sentiment, **narrow}  # fmt: skip
+        source = iter_narrowed(store, ctx, params)
     media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
     name = f"{ctx.workspace.slug}-mentions.{format}"
     return StreamingResponse(
-        iter_export(store_of(request), query, ctx, format, **kw),
+        iter_export(store, query, ctx, format, source, **kw),
         media_type=media,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

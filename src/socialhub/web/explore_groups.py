@@ -118,6 +118,45 @@ def _matches(
             return
 
 
+def scan_narrowed(
+    store: Store, ctx: WorkspaceContext, params: dict[str, Any]
+) -> tuple[list[Mention], int]:
+    """The newest matches of the search narrowed to ``params``' story, city and
+    département (at most :data:`SCAN_PAGE` read): (kept, read)."""
+    keep = place_filter(params.get("city"), params.get("departement"))
+    kept: list[Mention] = []
+    read = 0
+    for m, _at in _matches(store, ctx, params, params.get("story"), None):
+        read += 1
+        if keep is None or keep(m):
+            kept.append(m)
+    return kept, read
+
+
+def iter_narrowed(
+    store: Store, ctx: WorkspaceContext, params: dict[str, Any], *, after: str | None = None
+) -> Iterator[Mention]:
+    """Every match of the search narrowed to ``params``' story, city and département,
+    newest first, page after page (what an export streams). An unknown story is a 404
+    raised on the first read: check it before a response starts."""
+    keep = place_filter(params.get("city"), params.get("departement"))
+    cursor = after
+    while True:
+        last: str | None = None
+        for m, at in _matches(store, ctx, params, params.get("story"), cursor):
+            last = at
+            if keep is None or keep(m):
+                yield m
+        if last is None or last == cursor:
+            return
+        cursor = last
+
+
+def check_story(store: Store, ctx: WorkspaceContext, story: int | None) -> None:
+    if story is not None and store.stories.get(ctx.workspace_id, story) is None:
+        raise ApiError(404, "not_found", f"No story {story} in this workspace.")
+
+
 def _params(
     q: str | None, since: str | None, until: str | None, platform: str | None,
     lang: str | None, sentiment: str | None,

@@ -40,7 +40,7 @@ from socialhub.web.wall_layout import (
     validate_walls,
     walls_from_setting,
 )
-from socialhub.web.warroom_web import load
+from socialhub.web.warroom_web import load, load_incident
 
 router = APIRouter(prefix="/api")
 
@@ -104,12 +104,20 @@ def _top_posts(
 def _warroom(
     ctx: WorkspaceContext, layout: dict[str, Any], request: Request, since: str
 ) -> dict[str, Any]:
-    """``{"warroom": the war-room of the window's most important story, or None}`` when
-    the layout shows that panel; nothing otherwise."""
+    """``{"warroom": the war-room of the workspace's open incident of highest importance,
+    else of the window's most important story, or None}`` when the layout shows that
+    panel; nothing otherwise."""
     shown = {p for screen in layout["screens"] for p in screen} | set(layout["crisis_panels"])
     if "warroom" not in shown or layout.get("mode") == "showcase":
         return {}
     store = store_of(request)
+    incidents = store.incidents.list_incidents(
+        ctx.workspace_id, status="open", order="importance", limit=1
+    )
+    if incidents and incidents[0].id is not None:
+        data = load_incident(store, ctx.workspace_id, incidents[0].id, None, None)
+        data["headline"] = incidents[0].title
+        return {"warroom": data}
     top = store.stories.list_stories(
         ctx.workspace_id, since=api._time(since, "since"), min_size=3, limit=1
     )

@@ -8,9 +8,10 @@ unless ``crisis`` is false for this wall. Ordinary signals never switch it on: a
 the ``watchlist`` and ``launch`` detectors (a journalist posted, a rival launched) and
 complaint bursts in one place (``complaints`` alerts whose key names a city) stay alerts.
 
-The ``warroom`` panel is the war-room of the workspace's most important story of the
-window (its timeline, patient zero, amplifiers, places, coordinated accounts): put it in
-``crisis_panels`` to see the crisis itself on the wall.
+The ``warroom`` panel is the war-room of the workspace's open incident of highest
+importance (with its playbook's progress) or, when no incident is open, of the most
+important story of the window (its timeline, patient zero, amplifiers, places,
+coordinated accounts): put it in ``crisis_panels`` to see the crisis itself on the wall.
 
 ``mode = "showcase"`` (a "vitrine" for visitors and management) never shows a crisis or
 the alerts panel, and its posts leave out negative ones.

@@ -24,6 +24,7 @@ from socialhub.analytics.warroom import Window, build
 from socialhub.i18n import gettext as _
 from socialhub.models import Mention
 from socialhub.records.alerts import Alert
+from socialhub.records.incidents import Incident
 from socialhub.records.stories import StoryRecord
 from socialhub.store.base import Store
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
@@ -180,9 +181,24 @@ def load_incident(
     alerts = store.incidents.alert_ids(incident.id)
     start = since or incident.opened_at - timedelta(hours=1)
     data = load(store, ws_id, stories, alerts, start, until or incident.closed_at)
-    data["incident"] = {"id": incident.id, "title": incident.title, "status": incident.status,
-                        "severity": incident.severity}  # fmt: skip
+    data["incident"] = incident_panel(incident)
     return data
+
+
+def incident_panel(incident: Incident) -> dict[str, Any]:
+    """What the war-room shows of the incident record: its status and its playbook's
+    progress (each step with its role, done or not, by whom and when)."""
+    done, total = incident.progress
+    return {
+        "id": incident.id,
+        "title": incident.title,
+        "status": incident.status,
+        "severity": incident.severity,
+        "owner": incident.owner,
+        "playbook": incident.playbook,
+        "steps": [s.to_dict() for s in incident.steps],
+        "progress": [done, total],
+    }
 
 
 @router.get(

@@ -118,9 +118,13 @@
     top_posts: function (panel, d) { list(panel, d.items, SH.mentionItem); },
     alerts: function (panel, d) { list(panel, d.items, alertItem); },
     live: function (panel) { list(panel, live, SH.mentionItem).id = "wall-live"; },
-    warroom: function (panel, d) {  // the window's most important story, as in its war-room
+    warroom: function (panel, d) {  // the open incident's war-room, else the window's top story's
       if (!d) { panel.appendChild(SH.el("p", "meta", _("No story yet."))); return; }
       panel.appendChild(SH.el("p", "wr-head", d.headline));
+      if (d.incident && d.incident.steps && d.incident.steps.length) {
+        panel.appendChild(SH.el("p", "meta", _("Playbook: %(done)s of %(total)s steps done",
+          { done: SH.num(d.incident.progress[0]), total: SH.num(d.incident.progress[1]) })));
+      }
       const facts = [_("%(n)s posts", { n: SH.num(d.size) }), _("%(n)s authors", { n: SH.num(d.authors) })];
       if (d.network.first_poster) {
         facts.push(_("coordinated: %(n)s, first @%(who)s", { n: SH.num(d.network.nodes.length), who: d.network.first_poster }));

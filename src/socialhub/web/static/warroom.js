@@ -178,6 +178,32 @@
     });
   }
 
+  function drawPlaybook(d) {
+    const panel = document.getElementById("wr-playbook-panel");
+    const inc = d.incident;
+    panel.hidden = !inc;
+    if (!inc) return;
+    const list = document.getElementById("wr-playbook");
+    clear(list);
+    const steps = inc.steps || [];
+    const progress = inc.progress || [0, steps.length];
+    document.getElementById("wr-playbook-summary").textContent = steps.length
+      ? (inc.playbook ? inc.playbook + " · " : "") + num(progress[0]) + "/" + num(progress[1]) + " " + T.steps_done
+      : T.no_playbook;
+    steps.forEach(function (s) {
+      const li = el("li", s.done ? "wr-step done" : "wr-step todo");
+      li.dataset.step = s.id;
+      li.appendChild(el("strong", "", s.done ? "✔ " + T.step_done : "☐ " + T.step_todo));
+      li.appendChild(document.createTextNode(" " + s.text));
+      if (s.role) li.appendChild(el("span", "meta", " — " + T.role + " " + s.role));
+      if (s.done && (s.done_by || s.done_at)) {
+        li.appendChild(el("span", "meta", " — " + T.by + " " + (s.done_by || "?") +
+          (s.done_at ? ", " + when(s.done_at) : "")));
+      }
+      list.appendChild(li);
+    });
+  }
+
   function loadMap() {
     if (!hasCharts || body.dataset.map !== "yes") return Promise.resolve(false);
     if (!mapReady) {
@@ -220,6 +246,7 @@
       num(d.size) + " " + T.posts + " · " + num(d.authors) + " " + T.authors + " · " +
       T.updated + " " + when(new Date().toISOString());
     drawTables(d);
+    drawPlaybook(d);
     drawTimeline(d);
     drawCascade(d);
     drawNetwork(d);
