@@ -10,6 +10,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from socialhub.cli import common
 from socialhub.cli.main import app
 from web.french import english_in
 
@@ -29,6 +30,9 @@ def _lines(output: str) -> list[str]:
 
 
 def _session(tmp_path: Path, env: dict[str, str]) -> list[str]:
+    # the console's width is fixed when the CLI is first imported, which under xdist may
+    # be a narrow terminal's: wrapped headers would split the words this test looks for
+    common.out.width = 200
     db = ["--db", f"sqlite:///{tmp_path / 'hub.db'}"]
     run = CliRunner().invoke
     outputs = []

@@ -38,7 +38,7 @@ from socialhub.config import load_config
 from socialhub.config.apply import apply_config
 from socialhub.models import Mention
 from socialhub.serialize import mention_to_json
-from socialhub.store import open_store
+from socialhub.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = os.environ.get("SOCIALHUB_TEST_CLI_MODULE", "socialhub.cli.main")
@@ -145,6 +145,7 @@ class Hub:
         try:
             store.migrate()
             apply_config(load_config(ROOT / "examples" / "telecom.toml"), store)
+            watchlists_alert_in_app(store)
         finally:
             store.close()
         self.nats.start()
@@ -395,3 +396,13 @@ class Hub:
 
     def dead_letters(self) -> int:
         return int(self.bus_state().get("dead_letters", -1))
+
+
+def watchlists_alert_in_app(store: Store) -> None:
+    """Listed voices go to the digest by default (issue 14); these tests need their
+    alerts as traffic through the detector service, so every watchlist notifies in-app."""
+    for ws in store.workspaces.list_workspaces():
+        assert ws.id is not None
+        for watchlist in store.workspaces.list_watchlists(ws.id):
+            watchlist.notify = "inapp"
+            store.workspaces.upsert_watchlist(watchlist)

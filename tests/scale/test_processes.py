@@ -39,7 +39,7 @@ from socialhub.demo import Simulator
 from socialhub.records.signals import Signal
 from socialhub.store import open_store
 
-from .cluster import NatsServer, free_port, wait_for
+from .cluster import NatsServer, free_port, wait_for, watchlists_alert_in_app
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -211,6 +211,11 @@ def test_processes_store_every_mention_once_and_alert_through_failures(
     t0 = time.monotonic()
     procs.cli("db", "upgrade")
     procs.cli("apply", str(ROOT / "examples" / "telecom.toml"))
+    store = open_store(db)
+    try:
+        watchlists_alert_in_app(store)
+    finally:
+        store.close()
     config = tmp_path / "hub.toml"
     config.write_text(HUB_TOML)
     web_port = free_port()

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import psycopg
 import pytest
 
+from socialhub.models import Query, Workspace
 from socialhub.store import migrations, open_store
 from socialhub.store.postgres import PostgresStore
 
@@ -95,9 +96,18 @@ def test_migrating_a_filled_0012_database(
         with monkeypatch.context() as patch:
             patch.setattr(migrations, "available", lambda dialect: older)
             store.migrate()
-        ws, (q,) = workspace_with_queries(store, "acme", "brand")
-        # Rows as the 0012 schema held them (the old write path is gone with it).
+        # Rows as the 0012 schema held them (the old write path is gone with it; today's
+        # workspace and query writes name later columns).
         with store.db._tx() as cur:
+            cur.execute("INSERT INTO workspaces (slug, name) VALUES ('acme', 'Acme') RETURNING id")
+            ws_id = cur.fetchone()[0]
+            cur.execute(
+                "INSERT INTO queries (workspace_id, name, definition) "
+                "VALUES (%s, 'brand', 'brand') RETURNING id",
+                (ws_id,),
+            )
+            q = Query(ws_id, "brand", "brand", id=cur.fetchone()[0])
+            ws = Workspace(slug="acme", name="Acme", id=ws_id)
             for n, created in ((1, JAN), (2, FEB)):
                 cur.execute(
                     "INSERT INTO mentions (id, platform, native_id, text, created_at, "

@@ -56,6 +56,7 @@ from socialhub.web.responses import (
     WorkspaceOut,
 )
 from socialhub.web.series import Buckets, auto_interval
+from socialhub.web.story_text import localise_parts
 
 router = APIRouter(prefix="/api")
 
@@ -419,6 +420,8 @@ def alert_json(alert: Alert) -> dict[str, Any]:
     """An alert as stored, plus ``display_title``: its title in the request's language."""
     data = alert.to_dict()
     data["display_title"] = render.title(alert)
+    # importance reasons are stored as English sentences: rebuilt in the reader's language
+    data["display_explanation"] = localise_parts(list((alert.extra or {}).get("explanation") or []))
     return data
 
 

@@ -17,6 +17,7 @@ from socialhub.records.oncall import subject_of
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.incidents_api import incident_detail
 from socialhub.web.pages import render
+from socialhub.web.story_text import localise_parts
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,7 +28,8 @@ RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 def why(explanation: list[dict[str, Any]], n: int = 2) -> str:
     """The ``n`` components that weigh most, as one line."""
     parts = sorted(explanation, key=lambda p: -float(p.get("points", 0)))[:n]
-    return " · ".join(str(p.get("why", "")) for p in parts if float(p.get("points", 0)) > 0)
+    kept = [p for p in parts if float(p.get("points", 0)) > 0]
+    return " · ".join(str(p["why"]) for p in localise_parts(kept))
 
 
 def _page(ctx: WorkspaceContext, name: str, title: str, **extra: Any) -> HTMLResponse:

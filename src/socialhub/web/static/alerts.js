@@ -21,7 +21,7 @@
 
   // the importance score and its components, heaviest first (issue 14)
   function importance(a) {
-    const parts = ((a.extra && a.extra.explanation) || []).slice()
+    const parts = (a.display_explanation || (a.extra && a.extra.explanation) || []).slice()
       .sort(function (x, y) { return y.points - x.points; }).filter(function (p) { return p.points > 0; });
     const box = SH.el("div", "meta importance", _("importance %(n)s", { n: Math.round(a.importance || 0) }) +
       (parts.length ? " : " : ""));

@@ -59,7 +59,7 @@
 
   // the two components that weigh most in an alert's importance (issue 14)
   function topWhy(a) {
-    return ((a.extra && a.extra.explanation) || []).slice().sort(function (x, y) { return y.points - x.points; })
+    return (a.display_explanation || (a.extra && a.extra.explanation) || []).slice().sort(function (x, y) { return y.points - x.points; })
       .slice(0, 2).filter(function (p) { return p.points > 0; }).map(function (p) { return p.why; }).join("; ");
   }
 
