@@ -5,6 +5,7 @@ what people do with them.
   merged, escalated or reopened: an alert of severity ≥ ``open_severity`` (the
   workspace's :mod:`~socialhub.alerts.incident_settings`, 8 by default) joins the active
   incident that shares one of its stories, or opens one with the matching playbook;
+  a lesser alert joins such an active incident too (told through it) but opens none;
   the stories of its posts are grouped too. :meth:`IncidentDesk.review` (on the stream
   clock) groups the stories formed since, and *proposes* ``monitoring`` once none of an
   incident's alerts is held (its series is under ``hold_ratio`` × baseline) and the last
@@ -76,7 +77,8 @@ class IncidentDesk:
     def observe(
         self, alert: Alert, at: datetime | None = None, *, workspace_id: int | None = None
     ) -> Incident | None:
-        """Group a severe alert into an incident (see the module docstring).
+        """Group a severe alert, or one of a crisis already open, into an incident
+        (see the module docstring).
 
         ``workspace_id`` places an alert of no workspace (a complaint burst across
         queries): the workspace most of its posts were routed to."""
@@ -85,12 +87,14 @@ class IncidentDesk:
             return None
         at = as_utc(at or alert.last_t)
         settings = self.settings(ws)
-        if alert.severity < settings.open_severity:
-            return None  # (a person may still group it by hand)
         linked = self._active(self.store.incidents.incidents_of("alert", alert.id))
         story_ids = self._stories_of(alert, ws)
+        # a lesser alert of a crisis already open joins it (told through the incident);
+        # only a severe one opens an incident (a person may still group others by hand)
         inc = linked or self._related(ws, alert, settings, story_ids)
         if inc is None:
+            if alert.severity < settings.open_severity:
+                return None
             return self._open_for(alert, ws, settings, story_ids, at)
         assert inc.id is not None
         if self.store.incidents.link(inc.id, "alert", alert.id, at=at):

@@ -138,6 +138,7 @@ def reach_report(store: Store, meta: Mapping[str, Any], days: float) -> dict[str
     caught: set[str] = set()
     caught_by: dict[str, list[str]] = {}
     truth_of: dict[int, bool] = {}
+    hits_of: dict[int, list[str]] = {}
     by_detector: Counter[str] = Counter()
     false_examples: list[str] = []
     sent = {d.alert_id for d in store.alerts.list_deliveries(limit=1_000_000)}
@@ -146,6 +147,7 @@ def reach_report(store: Store, meta: Mapping[str, Any], days: float) -> dict[str
         assert alert.id is not None
         hits = [ep["name"] for ep, q in eps if _about(alert, ep, q, labels)]
         truth_of[alert.id] = bool(hits)
+        hits_of[alert.id] = hits
         if alert.id not in sent:
             continue
         caught.update(hits)
@@ -172,7 +174,11 @@ def reach_report(store: Store, meta: Mapping[str, Any], days: float) -> dict[str
         day = int((inc.opened_at - start) / timedelta(days=1))
         per_day[(inc.workspace_id, day)] += 1
         items += 1
-        true_items += any(truth_of.get(a, False) for a in store.incidents.alert_ids(inc.id))
+        grouped = store.incidents.alert_ids(inc.id)
+        true_items += any(truth_of.get(a, False) for a in grouped)
+        # the alerts an incident groups reach people through it (told once, not each)
+        for a in grouped:
+            caught.update(hits_of.get(a, []))
     spaces = sorted(set(workspaces.values()))
     n_days = max(1, round(days))
     table = {str(ws): [per_day.get((ws, d), 0) for d in range(n_days)] for ws in spaces}
