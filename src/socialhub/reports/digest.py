@@ -94,11 +94,11 @@ def alerts_of(
     alerts: AlertStore, ws_id: int, start: datetime, end: datetime, min_severity: int = ALERT_FLOOR
 ) -> list[dict[str, Any]]:
     """Alerts whose activity overlaps the period (queried by period: a digest rebuilt
-    later lists the same ones), severity ``min_severity`` or more, most severe first."""
+    later lists the same ones), severity ``min_severity`` or more, most important first."""
     out = []
     found = alerts.list_alerts(
         workspace_id=ws_id, since=start, until=end, min_severity=min_severity,
-        order="severity", limit=10_000,
+        order="importance", limit=10_000,
     )  # fmt: skip
     for a in found:
         out.append(
