@@ -77,3 +77,28 @@ def test_human_output_follows_the_locale_and_json_does_not(tmp_path: Path) -> No
     assert "Réclamations" in fr_lang.stdout and "ouverte" in fr_lang.stdout
     as_json = run(app, ["list", "--json", *db], env={"SOCIALHUB_LOCALE": "fr"})
     assert json.loads(as_json.stdout)[0]["title"] == sig.title  # machine output unchanged
+
+
+def test_show_without_an_id_explains_the_most_important_alert(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    store = SqliteStore(url)
+    store.migrate()
+    run = CliRunner().invoke
+    db = ["--db", url]
+    empty = run(app, ["show", *db])
+    assert empty.exit_code == 0 and "no alert yet" in empty.stdout  # an answer, not an error
+    assert json.loads(run(app, ["show", "--json", *db]).stdout) is None
+    store.mentions.add(burst())
+    evidence = [m.id for m in burst()]
+    manager = AlertManager(store)
+    half = len(evidence) // 2
+    low = manager.process(signal(0, evidence=evidence[:half])).alert
+    high = manager.process(signal(0, key="query:2", evidence=evidence[half:])).alert
+    assert low is not None and high is not None and low.id is not None and high.id is not None
+    assert low.id != high.id
+    for alert, importance in ((low, 10.0), (high, 60.0)):
+        alert.importance = importance
+        store.alerts.save_alert(alert)
+    store.close()
+    shown = json.loads(run(app, ["show", "--json", *db]).stdout)
+    assert shown["alert"]["id"] == high.id

@@ -97,11 +97,26 @@ def list_alerts(
     out.print(table)
 
 
+ShowIdArg = Annotated[
+    int | None, typer.Argument(help="Alert id (default: the most important alert).")
+]
+
+
 @app.command("show")
-def show(alert_id: IdArg, db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
+def show(alert_id: ShowIdArg = None, db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
     """The explanation: detector, observed vs baseline, first posts, amplifiers, history."""
     store = store_from(db)
     try:
+        if alert_id is None:
+            top = store.alerts.list_alerts(order="importance", limit=1)
+            if not top:
+                # nothing to explain is an answer, not an error
+                if json:
+                    print_json(None)
+                else:
+                    out.print(Text(_("no alert yet")))
+                return
+            alert_id = top[0].id or 0
         alert = _get(store, alert_id)
         events = store.alerts.list_alert_events(alert_id)
         deliveries = store.alerts.list_deliveries(alert_id=alert_id)
