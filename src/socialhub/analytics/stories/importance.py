@@ -59,6 +59,8 @@ def explain(
     velocity = _clip(6.0 * math.log2(ratio), 25.0) if ratio > 1 else 0.0
     share = negative / rated if rated else 0.0
     negativity = 15.0 * share * min(1.0, rated / 20.0)
+    # the busiest hour is an hour bucket and may start before the first post: not "-0.1 h"
+    rise = max(rise_hours, 0.0)
     return [
         _part("who", listed, who, f"{listed} listed voices, {authors} authors"),
         _part(
@@ -82,9 +84,9 @@ def explain(
         ),
         _part(
             "novelty",
-            round(rise_hours, 2),
-            10.0 * math.exp(-max(rise_hours, 0.0) / 24.0),
-            f"peaked {rise_hours:.1f} h after its first post",
+            round(rise, 2),
+            10.0 * math.exp(-rise / 24.0),
+            f"peaked {rise:.1f} h after its first post",
         ),
     ]
 
