@@ -113,9 +113,34 @@ def _acronym(word: str) -> bool:
 
 
 def _initial_only(word: str, text: str) -> bool:
-    """True when every occurrence of ``word`` in ``text`` starts a sentence."""
-    starts = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
-    return bool(starts) and all(i == 0 or text[:i].rstrip()[-1:] in ".!?:;" for i in starts)
+    """True when every occurrence of ``word`` in ``text`` starts a sentence.
+
+    An occurrence is ``word`` with no word character (``\\w``: alphanumeric or ``_``)
+    touching either end, found left to right without overlaps, as
+    ``re.finditer(r"(?<!\\w)word(?!\\w)")`` finds them (without compiling a pattern
+    per word).
+    """
+    if not word:  # (never from surface(): its words are non-empty)
+        starts = [m.start() for m in re.finditer(r"(?<!\w)(?!\w)", text)]
+        return bool(starts) and all(i == 0 or text[:i].rstrip()[-1:] in ".!?:;" for i in starts)
+    found = False
+    size, i = len(word), text.find(word)
+    while i >= 0:
+        end = i + size
+        if (i == 0 or not _is_word_char(text[i - 1])) and (
+            end == len(text) or not _is_word_char(text[end])
+        ):
+            if i and text[:i].rstrip()[-1:] not in ".!?:;":
+                return False
+            found = True
+            i = text.find(word, end)
+        else:
+            i = text.find(word, i + 1)
+    return found
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 @lru_cache(maxsize=50_000)
