@@ -1,0 +1,124 @@
+"""The bulk-import speed-ups (issue 21) give the answers of the forms they replace."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from socialhub.enrichers import keyphrases_fast as kf
+from socialhub.enrichers import press_requests as pr
+from socialhub.enrichers.categories.hashed import HashedEmbedder
+from socialhub.enrichers.categories.stage import CategoriesStage
+from socialhub.enrichers.keyphrases_yake import _initial_only
+from socialhub.models import Mention
+from socialhub.pipeline.base import Context
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "categories_dev.jsonl"
+
+PRESS = [
+    "Je cherche des abonnés fibre à Cannes pour un reportage, DM ouverts",
+    "JE CHERCHE DES TÉMOINS POUR UN REPORTAGE",
+    "Appel À Témoins : panne à Lyon",
+    "Journalist here: LOOKING FOR people affected by the outage, DMs open",
+    "Interview Request: anyone affected?",
+    "Je cherche une coloc à Lyon, budget serré",
+    "Looking forward to the article",
+    # characters IGNORECASE folds to ASCII letters and str.lower() does not
+    "Journalıst here: looking for wıtnesses",
+    "İnterview request for my ſtory",
+    "looKıng for people affected, DMs open, for a ſtory",
+    "",
+]
+
+
+def _texts() -> list[str]:
+    base = [json.loads(line)["text"] for line in FIXTURE.read_text().splitlines() if line]
+    out = list(PRESS)
+    for t in base:
+        out += [t, t.upper(), t.title(), t.swapcase()]
+    return out
+
+
+def _press_reference(text: str) -> str | None:
+    """The detector as it was: IGNORECASE patterns on the text as written."""
+    if not text or pr._NOT.search(text):
+        return None
+    if pr._DIRECT.search(text):
+        return "en" if re.search(r"\b(call|wanted|sought|request)\b", text, pr._F) else "fr"
+    if pr._ASK_FR.search(text) and pr._FRAME_FR.search(text):
+        return "fr"
+    if pr._ASK_EN.search(text) and pr._FRAME_EN.search(text):
+        return "en"
+    return None
+
+
+def test_press_request_lowercased_patterns_answer_as_ignorecase() -> None:
+    texts = _texts()
+    got = [pr.press_request(t) for t in texts]
+    assert got == [_press_reference(t) for t in texts]
+    assert got.count("fr") >= 2 and got.count("en") >= 2  # the corpus exercises both
+
+
+def _initial_reference(word: str, text: str) -> bool:
+    starts = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
+    return bool(starts) and all(i == 0 or text[:i].rstrip()[-1:] in ".!?:;" for i in starts)
+
+
+@pytest.mark.parametrize(
+    ("word", "text"),
+    [
+        ("Recette", "Recette : tarte. Recette du jour"),
+        ("Recette", "Recette : tarte, ma Recette"),
+        ("Lyon", "Panne à Lyon. Lyon encore"),
+        ("Lyon", "Lyonnais. Lyon"),
+        ("Lyon", "aLyon Lyon_x Lyon"),
+        ("aa", "aaa. aa aaaa aa"),
+        ("Box", "Box"),
+        ("Box", "pas de box"),
+        ("É", "É. É! É2 _É"),
+        ("Nexo", "x\nNexo! Nexo? Nexo"),
+    ],
+)
+def test_initial_only_matches_the_regex_form(word: str, text: str) -> None:
+    assert _initial_only(word, text) is _initial_reference(word, text)
+
+
+def test_keyphrase_run_scoring_equals_the_general_form() -> None:
+    texts = _texts()
+    x = kf.FastKeyphraseExtractor()
+    compared = 0
+    for text in texts:
+        run = [f for w in kf._TOKENS.findall(text) if (f := kf._word_info(w, "fr"))]
+        if not run:
+            continue
+        for cut in range(1, len(run) + 1, 3):
+            fast: dict[str, tuple[float, str]] = {}
+            general: dict[str, tuple[float, str]] = {}
+            # twice into the same table: repeated phrases take the repetition bonus
+            for _ in range(2):
+                x._score_run(run[:cut], fast)
+                x._score_run_any(run[:cut], general)
+            assert list(fast.items()) == list(general.items())  # same floats, same order
+            compared += 1
+    assert compared > 100
+
+
+def test_categories_by_chunks_score_as_one_block() -> None:
+    texts = [t for t in _texts() if t][:600]  # more than two chunks
+    stage = CategoriesStage(Context(None, {"mode": "fast", "categories_method": "hashed"}))
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    batch = [
+        Mention(platform="x", native_id=str(i), text=t, created_at=at) for i, t in enumerate(texts)
+    ]
+    stage.process(batch)
+    whole = stage.default.predict(HashedEmbedder().embed(texts))
+    assert any(whole)
+    for m, expected in zip(batch, whole, strict=True):
+        got = [(c["name"], c["score"]) for c in m.categories if c["name"] != pr.CATEGORY]
+        assert [n for n, _ in got] == [n for n, _ in expected]
+        # float32 products of another block size may move the 4th decimal
+        assert all(abs(a - b) <= 1.01e-4 for (_, a), (_, b) in zip(got, expected, strict=True))
