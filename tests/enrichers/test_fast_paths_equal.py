@@ -122,3 +122,13 @@ def test_categories_by_chunks_score_as_one_block() -> None:
         assert [n for n, _ in got] == [n for n, _ in expected]
         # float32 products of another block size may move the 4th decimal
         assert all(abs(a - b) <= 1.01e-4 for (_, a), (_, b) in zip(got, expected, strict=True))
+
+
+def test_neardup_batch_band_keys_are_the_band_keys() -> None:
+    from socialhub.enrichers.neardup import NearDupIndex
+
+    index = NearDupIndex()
+    texts = [t for t in _texts() if len(t) > 10][:300]
+    sigs = index.signatures(texts)
+    assert index.batch_band_keys(sigs) == [index.band_keys(s) for s in sigs]
+    assert index.batch_band_keys([]) == []

@@ -176,6 +176,14 @@ class NearDupIndex:
         keys = (rows * self._band_mix).sum(axis=1, dtype=np.uint64)
         return [int(k) for k in keys.tolist()]
 
+    def batch_band_keys(self, sigs: list[npt.NDArray[np.uint32]]) -> list[list[int]]:
+        """:meth:`band_keys` of many signatures in one pass (the same keys)."""
+        if not sigs:
+            return []
+        rows = np.stack(sigs).astype(np.uint64).reshape(len(sigs), self.bands, self.rows)
+        keys: list[list[int]] = (rows * self._band_mix).sum(axis=2, dtype=np.uint64).tolist()
+        return keys
+
     # -- clustering ---------------------------------------------------------------------
 
     def _live(self, cid: str | None) -> _Cluster | None:
@@ -199,12 +207,23 @@ class NearDupIndex:
         growing it. ``prepared``: the text's tokens and signature, computed for a
         whole batch by the stage (:meth:`signatures`).
         """
+        tokens, ready = prepared if prepared is not None else (normalise_text(text), None)
+        return self._assign(mention_id, text, tokens, ready, None)
+
+    def _assign(
+        self,
+        mention_id: str,
+        text: str,
+        tokens: list[str],
+        ready: npt.NDArray[np.uint32] | None,
+        ready_keys: list[int] | None,
+    ) -> tuple[str, int]:
+        """:meth:`assign`, with the band keys of ``ready`` when the stage has them."""
         known = self._live(self.seen.get(mention_id))
         if known is not None:
             self._touch(known)
             return known.id, known.size
 
-        tokens, ready = prepared if prepared is not None else (normalise_text(text), None)
         norm = " ".join(tokens)
         links = links_of(text)
         cluster: _Cluster | None = None
@@ -214,7 +233,9 @@ class NearDupIndex:
 
         if self.needs_signature(tokens, norm):
             sig = ready if ready is not None else self.signature(norm)
-            keys = self.band_keys(sig)
+            keys = (
+                ready_keys if ready is not None and ready_keys is not None else self.band_keys(sig)
+            )
             cluster = self._best_candidate(sig, keys)
         elif tokens:
             digest = hashlib.blake2b(norm.encode(), digest_size=8).digest()
@@ -297,10 +318,14 @@ class NearDup(BaseEnricher):
         norms = [" ".join(t) for t in tokens]
         wanted = [i for i in range(len(batch)) if index.needs_signature(tokens[i], norms[i])]
         sigs: list[npt.NDArray[np.uint32] | None] = [None] * len(batch)
-        for i, sig in zip(wanted, index.signatures([norms[i] for i in wanted]), strict=True):
-            sigs[i] = sig
+        keys: list[list[int] | None] = [None] * len(batch)
+        computed = index.signatures([norms[i] for i in wanted])
+        for i, sig, k in zip(wanted, computed, index.batch_band_keys(computed), strict=True):
+            sigs[i], keys[i] = sig, k
         for i, m in enumerate(batch):
-            m.cluster_id, m.cluster_size = index.assign(m.id, m.text or "", (tokens[i], sigs[i]))
+            m.cluster_id, m.cluster_size = index._assign(
+                m.id, m.text or "", tokens[i], sigs[i], keys[i]
+            )
         return list(batch)
 
     def __getstate__(self) -> dict[str, Any]:
