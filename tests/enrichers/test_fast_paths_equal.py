@@ -132,3 +132,28 @@ def test_neardup_batch_band_keys_are_the_band_keys() -> None:
     sigs = index.signatures(texts)
     assert index.batch_band_keys(sigs) == [index.band_keys(s) for s in sigs]
     assert index.batch_band_keys([]) == []
+
+
+def _clean_reference(text: str, max_chars: int = 5_000) -> str:
+    from socialhub.enrichers import keyphrases_yake as ky
+
+    text = ky._HANDLE.sub(" ", ky._URL.sub(" ", text[:max_chars]))
+    text = ky._ESCAPED_BREAKS.sub("\n", text)
+    text = ky._ELISION.sub("", text)
+    text = ky._NEWLINES.sub(" . ", text)
+    text = ky._HASHTAG.sub(r" ; \1 ; ", text)
+    return " ".join(ky._NOT_KEPT.sub(" ", text).split())
+
+
+def test_keyphrase_clean_skips_only_patterns_that_cannot_match() -> None:
+    from socialhub.enrichers.keyphrases_yake import clean
+
+    odd = [
+        "RT @SAV_Mirabelle: panne\\nça ne marche pas #PanneLyon https://t.co/x",
+        "HTTPS://WWW.EXEMPLE.FR/a l'appli d’Orange\r\n\r\nmerci",
+        "j'ai écrit à @x@mastodon.social #été_2024 www.site.fr",
+        "plain words only",
+        "\\t\\r tab escapes and RTL not RT",
+    ]
+    for text in odd + _texts():
+        assert clean(text) == _clean_reference(text)

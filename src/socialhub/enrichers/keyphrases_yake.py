@@ -76,12 +76,22 @@ def _load_stopwords(lang: str) -> set[str] | None:
 
 def clean(text: str, max_chars: int = MAX_CHARS) -> str:
     """Text for YAKE: no links, handles, emojis, elisions; '#tag' read as 'tag'."""
-    text = _HANDLE.sub(" ", _URL.sub(" ", text[:max_chars]))
-    text = _ESCAPED_BREAKS.sub("\n", text)
-    text = _ELISION.sub("", text)
-    text = _NEWLINES.sub(" . ", text)  # a line break ends a sentence (for YAKE and casing)
-    # a hashtag is its own fragment: "...par la fenêtre #rentrée" must not give "fenêtre rentrée"
-    text = _HASHTAG.sub(r" ; \1 ; ", text)
+    # each pattern runs only when the text holds a character its matches need (a
+    # search that cannot match leaves the text as it is): most posts skip most of them
+    text = text[:max_chars]
+    if ":" in text or "." in text:  # https?:// or www.
+        text = _URL.sub(" ", text)
+    if "@" in text or "RT" in text:
+        text = _HANDLE.sub(" ", text)
+    if "\\" in text:
+        text = _ESCAPED_BREAKS.sub("\n", text)
+    if "'" in text or "’" in text:
+        text = _ELISION.sub("", text)
+    if "\n" in text or "\r" in text:
+        text = _NEWLINES.sub(" . ", text)  # a line break ends a sentence (YAKE and casing)
+    if "#" in text:
+        # a hashtag is its own fragment: "...la fenêtre #rentrée" must not give "fenêtre rentrée"
+        text = _HASHTAG.sub(r" ; \1 ; ", text)
     # emojis, '#', '@', symbols, replacement characters of binary junk become spaces
     return " ".join(_NOT_KEPT.sub(" ", text).split())
 
