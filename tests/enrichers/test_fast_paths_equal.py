@@ -157,3 +157,28 @@ def test_keyphrase_clean_skips_only_patterns_that_cannot_match() -> None:
     ]
     for text in odd + _texts():
         assert clean(text) == _clean_reference(text)
+
+
+def test_sentiment_normalisation_is_unchanged() -> None:
+    from socialhub.enrichers.sentiment import normalize as nz
+
+    def clean_ref(text: str) -> str:
+        text = text[: nz.MAX_CHARS * 2].encode("utf-8", "replace").decode("utf-8")
+        text = nz._HANDLE.sub("@user", nz._URL.sub("http", nz._printable(text)))
+        return nz._SPACES.sub(" ", text).strip()[: nz.MAX_CHARS]
+
+    def fold_ref(cleaned: str) -> str:
+        text = nz.fold(cleaned).replace("\u2019", "'")
+        text = nz._NOT.sub(" not", nz._EMOJI_NOISE.sub("", text))
+        return nz._RUNS.sub(r"\1\1\1", nz._DIGITS.sub("0", text))
+
+    odd = [
+        "Voir https://exemple.fr/x @Bob\x00 !",
+        "I don't like it\u2009\u00a0\u3000 at all\u2028\u0085 \x1c\x1d\x1e\x1f end",
+        "  WWW.SITE.COM  tabs\t\tand\nlines  👍🏽👍\ufe0f  ",
+        "Toujours PAS de réseau depuis 3 jours!!!!!! 😡😡 isn’t it",
+        "x" * 4100 + " tail",
+    ]
+    for text in odd + _texts():
+        assert nz.clean(text) == clean_ref(text)
+        assert nz.fold_for_hashing(nz.clean(text)) == fold_ref(clean_ref(text))
