@@ -182,3 +182,35 @@ def test_sentiment_normalisation_is_unchanged() -> None:
     for text in odd + _texts():
         assert nz.clean(text) == clean_ref(text)
         assert nz.fold_for_hashing(nz.clean(text)) == fold_ref(clean_ref(text))
+
+
+def test_neardup_bucket_table_is_an_lru_by_write() -> None:
+    import pickle
+    import random
+    from collections import OrderedDict
+
+    from socialhub.enrichers.neardup import NearDupIndex
+
+    index = NearDupIndex(bands=4, num_perm=8, max_clusters=10)  # 40 keys at most
+    reference: OrderedDict[int, str] = OrderedDict()
+    rnd = random.Random(7)
+    for step in range(3_000):
+        keys = [rnd.randrange(120) for _ in range(4)]  # a small key space: many rewrites
+        cid = f"c:{step}"
+        index._write_buckets(keys, cid)
+        for key in keys:
+            reference[key] = cid
+            reference.move_to_end(key)
+        while len(reference) > 40:
+            reference.popitem(last=False)
+        assert index.buckets == dict(reference)
+    assert index._bucket_stale  # rewrites were exercised
+    # a state pickled with the OrderedDict table reads back as the new one
+    old = NearDupIndex(bands=4, num_perm=8, max_clusters=10)
+    state = dict(old.__dict__)
+    del state["_bucket_order"], state["_bucket_stale"]
+    state["buckets"] = OrderedDict(reference)
+    revived = NearDupIndex.__new__(NearDupIndex)
+    revived.__setstate__(pickle.loads(pickle.dumps(state)))
+    assert revived.buckets == dict(reference)
+    assert list(revived._bucket_order) == list(reference)
