@@ -135,6 +135,51 @@ def N_(message: str) -> str:
     return message
 
 
+class Message(str):
+    """An English text that remembers its msgid and values, so that it can be shown
+    later in the reader's locale (:func:`localised`). It *is* the English string: logs,
+    ``--json``, API bodies and comparisons see the English, as before. Lower layers
+    (the query parser, the legal desk, configuration checks) raise their errors with
+    it; the command line shows them translated."""
+
+    __slots__ = ("template", "values")
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, **values: Any) -> Message:
+        self = super().__new__(cls, template % values if values else template)
+        self.template = template
+        self.values = values
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_message, (self.template, self.values))
+
+    def localised(self) -> str:
+        found = gettext(self.template)
+        return found % self.values if self.values else found
+
+
+def _message(template: str, values: dict[str, Any]) -> Message:
+    return Message(template, **values)
+
+
+def M_(template: str, **values: Any) -> Message:
+    """``template % values`` in English, translatable when shown (see :class:`Message`)."""
+    return Message(template, **values)
+
+
+def localised(text: object) -> str:
+    """``text`` in the current locale: a :class:`Message`, an exception raised with one
+    (its first argument), or a plain msgid; anything else unchanged."""
+    if isinstance(text, BaseException):
+        first = text.args[0] if len(text.args) == 1 else None
+        return first.localised() if isinstance(first, Message) else str(text)
+    if isinstance(text, Message):
+        return text.localised()
+    return gettext(text) if isinstance(text, str) else str(text)
+
+
 # -- formatting -------------------------------------------------------------------------
 
 
@@ -225,6 +270,7 @@ PY_KEYWORDS: dict[str, Any] = {
     "ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
     "N_": None,
+    "M_": None,
 }
 JS_KEYWORDS: dict[str, Any] = {"_": None, "n_": (1, 2), "SH._": None, "SH.n_": (1, 2)}
 _METHODS = {

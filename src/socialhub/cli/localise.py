@@ -153,21 +153,11 @@ def help_texts(command: click.Command, path: str = "socialhub") -> Iterator[tupl
         yield from help_texts(sub, f"{path} {name}")
 
 
-def full_tree() -> click.Command:
-    """Every command of ``socialhub``, loaded (imports every command module: slow)."""
-    from socialhub.cli.main import app
-
-    group = typer.main.get_command(app)
-    ctx = click.Context(group)
-    for name in group.list_commands(ctx):  # type: ignore[attr-defined]
-        group.get_command(ctx, name)  # type: ignore[attr-defined]
-    return group
-
-
-def help_msgids() -> dict[str, list[str]]:
-    """Every help text of the command tree (a msgid) → where it is (command, option)."""
+def help_msgids(tree: click.Command) -> dict[str, list[str]]:
+    """Every help text of a command tree (a msgid) → where it is (command, option);
+    ``tree``: :func:`socialhub.cli.main.full_tree`."""
     found: dict[str, list[str]] = {HELP_OPTION: ["socialhub --help"]}
-    for where, text in help_texts(full_tree()):
+    for where, text in help_texts(tree):
         if text:
             found.setdefault(text, []).append(where)
     return found

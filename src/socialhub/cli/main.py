@@ -209,6 +209,17 @@ class LazyGroup(typer.core.TyperGroup):
                 formatter.write_dl(rows)
 
 
+def full_tree() -> click.Command:
+    """Every command of ``socialhub``, loaded, in English (imports every command module:
+    slow; for the catalogue's checks)."""
+    group = typer.main.get_command(app)
+    ctx = click.Context(group)
+    with use_locale("en"):
+        for name in group.list_commands(ctx):  # type: ignore[attr-defined]
+            group.get_command(ctx, name)  # type: ignore[attr-defined]
+    return group
+
+
 app = typer.Typer(
     name="socialhub",
     cls=LazyGroup,
