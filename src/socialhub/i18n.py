@@ -157,7 +157,9 @@ class Message(str):
 
     def localised(self) -> str:
         found = gettext(self.template)
-        return found % self.values if self.values else found
+        if not self.values:
+            return found
+        return found % {k: localised(v) if isinstance(v, Message) else v for k, v in self.values.items()}
 
 
 def _message(template: str, values: dict[str, Any]) -> Message:
@@ -171,8 +173,12 @@ def M_(template: str, **values: Any) -> Message:
 
 def localised(text: object) -> str:
     """``text`` in the current locale: a :class:`Message`, an exception raised with one
-    (its first argument), or a plain msgid; anything else unchanged."""
+    (its first argument) or with a ``localised()`` method, or a plain msgid; anything
+    else unchanged."""
     if isinstance(text, BaseException):
+        own = getattr(text, "localised", None)
+        if callable(own):  # e.g. ConfigError, which lists several messages
+            return str(own())
         first = text.args[0] if len(text.args) == 1 else None
         return first.localised() if isinstance(first, Message) else str(text)
     if isinstance(text, Message):

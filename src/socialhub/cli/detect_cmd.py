@@ -33,7 +33,7 @@ from rich.text import Text
 from socialhub.analytics.detectors.runner import DetectorSet
 from socialhub.cli.common import JsonOption, console, human_locale, out
 from socialhub.cli.enrich_cmd import to_mention
-from socialhub.i18n import _
+from socialhub.i18n import _, localised
 from socialhub.models import Mention
 from socialhub.records.signals import Signal
 from socialhub.serialize import mention_from_dict
@@ -184,7 +184,9 @@ def detect(
     try:
         detectors = DetectorSet.from_config(settings)
     except (TypeError, ValueError) as exc:
-        console.print(Text(_("bad detector settings: %(error)s") % {"error": exc}, "red"))
+        console.print(
+            Text(_("bad detector settings: %(error)s") % {"error": localised(exc)}, "red")
+        )
         raise typer.Exit(2) from exc
     count = 0
     if json:
