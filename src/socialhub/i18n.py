@@ -84,12 +84,12 @@ def negotiate(accept_language: str | None) -> str | None:
 @cache
 def catalogue(locale: str) -> dict[str, Any]:
     """msgid (or (msgid, plural) tuple key) → translation, merged from every .po file."""
-    from babel.messages.pofile import read_po
-
     merged: dict[str, Any] = {}
     folder = resources.files("socialhub") / "locale" / locale
-    if not folder.is_dir():
+    if not folder.is_dir():  # English: the msgids themselves, and Babel is not imported
         return merged
+    from babel.messages.pofile import read_po
+
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".po"):
             continue
