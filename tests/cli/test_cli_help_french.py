@@ -331,3 +331,31 @@ def test_status_in_french_on_a_24_hour_clock_in_paris(tmp_path: Path) -> None:
     code, en_json = _run(["status", "--json", "--db", url], EN)
     assert json.loads(fr_json)["processes"][0]["started"] == started.isoformat()
     assert json.loads(fr_json).keys() == json.loads(en_json).keys()
+
+
+def test_a_message_is_its_english_and_translates_when_shown() -> None:
+    """``M_()``: lower layers raise English (logs, JSON, API and comparisons see exactly
+    what they saw before); the command line shows the reader's language, nested
+    messages included; a pickled message keeps its msgid."""
+    import pickle
+
+    import orjson
+
+    from socialhub.query import parse
+    from socialhub.query.errors import QuerySyntaxError
+
+    with pytest.raises(QuerySyntaxError) as caught:
+        parse("panne AND")
+    message = caught.value.message
+    assert message == "AND needs a term after it" and str(caught.value).endswith("(column 7)")
+    assert orjson.loads(orjson.dumps({"m": message})) == {"m": "AND needs a term after it"}
+    outer = i18n.M_("%(problem)s (query %(name)r)", problem=message, name="q")
+    assert outer == "AND needs a term after it (query 'q')"
+    again = pickle.loads(pickle.dumps(outer))
+    with i18n.use_locale("fr"):
+        assert i18n.localised(message) == "AND attend un terme après lui"
+        assert i18n.localised(again) == "AND attend un terme après lui (requête 'q')"
+        assert i18n.localised(ValueError(outer)) == i18n.localised(outer)
+        assert i18n.localised(ValueError("plain")) == "plain"
+    with i18n.use_locale("en"):
+        assert i18n.localised(again) == "AND needs a term after it (query 'q')"
