@@ -159,7 +159,9 @@ class Message(str):
         found = gettext(self.template)
         if not self.values:
             return found
-        return found % {k: localised(v) if isinstance(v, Message) else v for k, v in self.values.items()}
+        return found % {
+            k: localised(v) if isinstance(v, Message) else v for k, v in self.values.items()
+        }
 
 
 def _message(template: str, values: dict[str, Any]) -> Message:
