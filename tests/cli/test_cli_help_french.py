@@ -359,3 +359,14 @@ def test_a_message_is_its_english_and_translates_when_shown() -> None:
         assert i18n.localised(ValueError("plain")) == "plain"
     with i18n.use_locale("en"):
         assert i18n.localised(again) == "AND needs a term after it (query 'q')"
+
+
+def test_every_french_translation_keeps_its_fields() -> None:
+    """A French text that drops or renames a ``%(name)s`` field would crash when shown."""
+    fields = re.compile(r"%\(\w+\)[sdr]")
+    wrong = [
+        msgid
+        for msgid, french in i18n.catalogue("fr").items()
+        if isinstance(french, str) and set(fields.findall(msgid)) != set(fields.findall(french))
+    ]
+    assert wrong == []
