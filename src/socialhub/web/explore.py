@@ -32,9 +32,9 @@ from socialhub.serialize import mention_to_dict
 from socialhub.store.base import DashboardStore, MentionStore, Store
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.api import mention_json, sql_facets
-from socialhub.web.explore_filters import Filters
 from socialhub.web.explore_groups import check_story, iter_narrowed, scan_narrowed
 from socialhub.web.responses import ExploreFacets, LintOut, MentionDetail, RawOut
+from socialhub.web.search_filters import Filters
 
 router = APIRouter(prefix="/api")
 
@@ -126,7 +126,7 @@ def explore_facets(ctx: View, request: Request, f: Filters) -> dict[str, Any]:
             "sentiment": _top(Counter(m.sentiment_label for m in found if m.sentiment_label)),
         }
     else:
-        out = sql_facets(store.dashboard, ctx, f.q, t0, t1, f.platform, f.lang, f.sentiment)
+        out = sql_facets(store.dashboard, ctx, f)
         found = _scan(store.dashboard, f.query(), ctx, since=t0, until=t1, sentiment=f.sentiment)
         read = len(found)
     category: Counter[str] = Counter()

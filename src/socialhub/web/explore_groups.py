@@ -25,11 +25,11 @@ from socialhub.store.base import Store
 from socialhub.text import fold
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.api import mention_json
-from socialhub.web.explore_filters import ExploreFilters, Filters
 from socialhub.web.geo_fr import france
 from socialhub.web.live_scope import mention_filter
 from socialhub.web.responses import MentionPage
 from socialhub.web.responses_warroom import ExploreGroups
+from socialhub.web.search_filters import ExploreFilters, Filters
 
 router = APIRouter(prefix="/api")
 
