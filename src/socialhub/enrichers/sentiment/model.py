@@ -65,12 +65,9 @@ class HashedLinear:
         """Class logits, shape ``(len(texts), 3)``."""
         rows, cols, vals = featurize(texts, self.n_bits, self.lexicon)
         out = np.empty((len(texts), len(LABELS)), dtype=np.float32)
-        # one gather of the rows' weights for every class (the same products as one
-        # gather per class), class-major so each bincount reads contiguous weights
-        weighted = np.ascontiguousarray(self.weights[cols].T) * vals
         for k in range(len(LABELS)):
             # bincount sums per text; much faster than a sparse matrix or np.add.at.
-            out[:, k] = np.bincount(rows, weighted[k], minlength=len(texts))
+            out[:, k] = np.bincount(rows, self.weights[cols, k] * vals, minlength=len(texts))
         return out + self.bias
 
     def predict_proba(self, texts: list[str]) -> Probs:
