@@ -227,6 +227,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=30)
     parser.add_argument("--min-free-gb", type=float, default=20.0)
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
+    parser.add_argument("--prefix", default="socialhub_benchvol", help="database name prefix")
     parser.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     report: dict[str, Any] = {
@@ -237,7 +238,7 @@ def main() -> None:
         "free_gb_before": round(free_gb(), 1),
         "load_before": load(),
     }
-    with scratch_database(args.pg_admin_url, "socialhub_benchvol", keep=args.keep) as url:
+    with scratch_database(args.pg_admin_url, args.prefix, keep=args.keep) as url:
         if args.keep:
             report["database"] = url.rsplit("/", 1)[1]
         report["fill"] = fill(url, args.n, args.pool, args.chunk, args.min_free_gb)

@@ -118,18 +118,56 @@ class DashboardRepo(Repo):
     ) -> list[AuthorStat]:
         """Authors with the most mentions in the window (ties: more engagement first).
 
-        Counted from mention_workspaces' covering index (author and engagement are
-        copied there on write); only the ``limit`` winners join ``authors``."""
+        The whole UTC days of the window come from the per-day author rollup (migration
+        0020), the partial days at its edges from mention_workspaces' covering index
+        (author and engagement are copied there on write); only the ``limit`` winners
+        join ``authors``."""
+        if not self._ROLLUPS:
+            return self._raw_top_authors(workspace_id, since, until, limit=limit)
+        edges, days = rollups.split_days(since, until)
+        parts: list[str] = []
+        params: list[Any] = []
+        if days is not None:
+            parts.append(
+                "SELECT author_id, n, engagement FROM rollup_author_days "
+                "WHERE workspace_id = ? AND day >= ? AND day < ?"
+            )
+            params += [workspace_id, *days]
+        for a, b in edges:
+            parts.append(
+                "SELECT author_id, count(*) AS n, sum(engagement) AS engagement "
+                "FROM mention_workspaces WHERE workspace_id = ? AND created_at >= ? "
+                "AND created_at < ? AND author_id IS NOT NULL GROUP BY author_id"
+            )
+            params += [workspace_id, self._ts(a), self._ts(b)]
+        return self._authors(
+            "SELECT author_id, sum(n) AS n, sum(engagement) AS engagement "
+            f"FROM ({' UNION ALL '.join(parts)}) u GROUP BY author_id HAVING sum(n) > 0",
+            params,
+            limit,
+        )
+
+    def _raw_top_authors(
+        self, workspace_id: int, since: datetime, until: datetime, *, limit: int = 10
+    ) -> list[AuthorStat]:
+        """:meth:`top_authors` counted from the rows alone (the reference in tests)."""
+        return self._authors(
+            "SELECT author_id, count(*) AS n, sum(engagement) AS engagement "
+            "FROM mention_workspaces WHERE workspace_id = ? AND created_at >= ? "
+            "AND created_at < ? AND author_id IS NOT NULL GROUP BY author_id",
+            [workspace_id, self._ts(since), self._ts(until)],
+            limit,
+        )
+
+    def _authors(self, counts: str, params: list[Any], limit: int) -> list[AuthorStat]:
+        """The ``limit`` first of ``counts`` (author_id, n, engagement), with the authors."""
         rows = self._rows(
             "SELECT t.author_id, a.platform, a.handle, a.name, a.followers, a.verified, "
-            "t.n, t.engagement FROM (SELECT author_id, count(*) AS n, "
-            "sum(engagement) AS engagement FROM mention_workspaces "
-            "WHERE workspace_id = ? AND created_at >= ? AND created_at < ? "
-            "AND author_id IS NOT NULL GROUP BY author_id "
+            f"t.n, t.engagement FROM ({counts} "
             "ORDER BY n DESC, engagement DESC, author_id LIMIT ?) t "
             "JOIN authors a ON a.id = t.author_id "
             "ORDER BY t.n DESC, t.engagement DESC, t.author_id",
-            [workspace_id, self._ts(since), self._ts(until), limit],
+            [*params, limit],
         )
         return [
             AuthorStat(aid, p, h, name, int(f), bool(v), int(n), int(e or 0))

@@ -47,6 +47,26 @@ def split(since: datetime | None, until: datetime | None) -> tuple[list[Edge], S
     return edges, (lo, hi)
 
 
+DAY_MS = 86_400 * 1000  # rollup_author_days.day, in milliseconds
+
+
+def split_days(
+    since: datetime, until: datetime
+) -> tuple[list[tuple[datetime, datetime]], tuple[int, int] | None]:
+    """The edges of ``[since, until)`` to count from rows, and the whole UTC days
+    ``[lo, hi)`` (days since the epoch) to read from ``rollup_author_days``."""
+    lo = -(-to_ms(since) // DAY_MS)
+    hi = to_ms(until) // DAY_MS
+    if lo >= hi:
+        return [(since, until)], None
+    edges: list[tuple[datetime, datetime]] = []
+    if lo * DAY_MS > to_ms(since):
+        edges.append((since, from_ms(lo * DAY_MS)))
+    if hi * DAY_MS < to_ms(until):
+        edges.append((from_ms(hi * DAY_MS), until))
+    return edges, (lo, hi)
+
+
 def _slots(span: Span) -> tuple[str, list[Any]]:
     sql, params = "", []
     if span[0] is not None:
