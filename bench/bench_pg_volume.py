@@ -57,14 +57,11 @@ MENTION_COLS = (
 
 
 # What migration 0015 does on a filled database: the rollups add.py would have kept.
+_MIGRATIONS = Path(__file__).parents[1] / "src/socialhub/store/migrations/postgres"
 ROLLUP_BACKFILL = tuple(
     statement.strip()
-    for statement in (
-        Path(__file__).parents[1]
-        / "src/socialhub/store/migrations/postgres/0015_dashboard_rollups.sql"
-    )
-    .read_text()
-    .split(";")
+    for name in ("0015_dashboard_rollups.sql", "0020_i21pg_author_days.sql")
+    for statement in (_MIGRATIONS / name).read_text().split(";")
     if statement.strip().split("\n")[-1].startswith("FROM mention_")
 )
 
