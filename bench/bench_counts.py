@@ -107,7 +107,9 @@ def bench(store: Store, reps: int) -> dict[str, Any]:
     # a window not aligned on days: the edges come from the rows
     a, b = since + timedelta(hours=5, minutes=7), until - timedelta(hours=3)
     new, old, _ = pair(
-        lambda: dashboard.top_authors(wid, a, b), lambda: dashboard._raw_top_authors(wid, a, b), reps
+        lambda: dashboard.top_authors(wid, a, b),
+        lambda: dashboard._raw_top_authors(wid, a, b),
+        reps,
     )
     out["top_authors_week_unaligned"] = {"after": new, "before": old}
     out["load_after"] = os.getloadavg()

@@ -128,7 +128,9 @@ def main() -> None:
             "load_before": load_before,
             "load_after": os.getloadavg(),
             **{k: summary(args.n, v) for k, v in results.items()},
-            "wall_ratio_vs_peer": round(statistics.median(a["wall"] / b["wall"] for a, b in pairs), 2),
+            "wall_ratio_vs_peer": round(
+                statistics.median(a["wall"] / b["wall"] for a, b in pairs), 2
+            ),
         }
     print(json.dumps(out, indent=2))
 

@@ -67,11 +67,15 @@ def _file(tmp_path: Path) -> Path:
 
 def _state(store: PostgresStore | SqliteStore) -> dict[str, object]:
     found = store.mentions.search(None, limit=N + 10)
+    rows = [
+        (m.id, m.text, m.created_at, m.author.id if m.author else None, m.engagement.likes,
+         m.raw_sha256)
+        for m in found
+    ]  # fmt: skip
+    queries = ("acme", '"panne facture"', "#lyon", "@acmesupport", "energie NOT acme")
     return {
-        "mentions": sorted((m.id, m.text, m.created_at, m.author.id if m.author else None,
-                            m.engagement.likes, m.raw_sha256) for m in found),  # fmt: skip
-        "counts": {q: store.mentions.count(q) for q in
-                   ("acme", '"panne facture"', "#lyon", "@acmesupport", "energie NOT acme")},  # fmt: skip
+        "mentions": sorted(rows),
+        "counts": {q: store.mentions.count(q) for q in queries},
         "authors": store.db._rows("SELECT count(*) FROM authors")[0][0],
     }
 

@@ -137,7 +137,9 @@ def _workspace_total(
         where, params = _slots(span)
         total += _scalar(
             reads,
-            reads._sql(f"SELECT coalesce(sum(n), 0) FROM rollup_workspaces WHERE workspace_id = ?{where}"),
+            reads._sql(
+                f"SELECT coalesce(sum(n), 0) FROM rollup_workspaces WHERE workspace_id = ?{where}"
+            ),
             [workspace_id, *params],
         )
     return total
