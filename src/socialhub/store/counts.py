@@ -24,14 +24,43 @@ Every plan returns what counting the matching rows returns (tests check them aga
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from socialhub.store import rollups
 
 if TYPE_CHECKING:
     from socialhub.query.ast import Node
-    from socialhub.store.reads import MentionReads
+    from socialhub.store.sqlbase import SqlDb
+
+_Sql = tuple[str, list[Any]]
+
+
+class MentionReads(Protocol):
+    """What the plans use of :class:`socialhub.store.reads.MentionReads` (which calls
+    this module: a protocol, not an import, so the two do not import each other)."""
+
+    db: SqlDb
+
+    def _rows(
+        self, sql: str, params: Sequence[Any] = (), *, translate: bool = True
+    ) -> list[tuple[Any, ...]]: ...
+
+    def _sql(self, sql: str) -> str: ...
+
+    def _compiled(self, query: str | Node | None, workspace_id: int | None) -> _Sql | None: ...
+
+    def _window(self, column: str, since: datetime | None, until: datetime | None) -> _Sql: ...
+
+    def _by_time(
+        self, workspace_id: int | None, since: datetime | None, until: datetime | None
+    ) -> _Sql: ...
+
+    def _by_match(
+        self, expr: _Sql, workspace_id: int | None, since: datetime | None, until: datetime | None
+    ) -> _Sql: ...
+
 
 # The FTS5 subquery of socialhub.query.sql.compile_sqlite, and the same bounded to the
 # seq range of the workspace's window (no placeholder added: parameters keep their order).
