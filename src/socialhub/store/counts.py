@@ -9,12 +9,16 @@ cheapest to read:
   partial slots at its edges (:func:`socialhub.store.rollups.split`);
 * a stored query (:func:`routed`, the mentions routed to it): ``rollup_queries`` for the
   whole slots, its (query, time) index for the edges;
-* any query in one workspace, on SQLite: FTS5 walks only the rowids (= ``seq``) between
-  the smallest and the largest of the workspace's mentions in the window, so a week of
-  a 60-day store reads about a ninth of a frequent term's hits; the rows outside the
-  workspace or the window are still filtered out, so the answer is unchanged;
+* any query in one workspace from a start time, on SQLite: FTS5 walks only the rowids
+  (= ``seq``) between the smallest and the largest of the workspace's mentions in the
+  window (read from its time index), so a week of a 60-day store reads about a ninth of
+  a frequent term's hits; the rows outside the workspace or the window are still
+  filtered out, so the answer is unchanged (without a start, the window's seq range is
+  most of the table and costs more to find than it saves);
 * any query in one workspace, on PostgreSQL: the month partitions outside the window
-  are pruned and the full-text index (GIN) gives the hits of the others;
+  are pruned, then the planner walks the window's time index or the full-text index
+  (GIN) of the others (a frequent term in a week still reads every mention of the
+  week: see bench/RESULTS.md, issue 21 items 5 and 7);
 * anything else: the full-text index drives, filtered by the workspace and the window
   (:func:`scan_count`, the plan every count used before, kept as the reference).
 
@@ -82,7 +86,8 @@ def count(
         if workspace_id is None:
             return scan_count(reads, None, None, since, until)
         return _workspace_total(reads, workspace_id, since, until)
-    if workspace_id is not None and reads.db.url.startswith("sqlite") and _FTS in expr[0]:
+    sqlite = reads.db.url.startswith("sqlite")
+    if workspace_id is not None and since is not None and sqlite and _FTS in expr[0]:
         return _sqlite_span(reads, expr, workspace_id, since, until)
     return _scalar(reads, *_matching(reads, expr, workspace_id, since, until))
 

@@ -13,9 +13,10 @@ CREATE TABLE rollup_author_days (
     workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
     day INTEGER NOT NULL,
     author_id TEXT NOT NULL,
-    n BIGINT NOT NULL,
+    n INTEGER NOT NULL,  -- sum(integer) is a bigint; sum(bigint) a slower numeric
     engagement BIGINT NOT NULL,
-    PRIMARY KEY (workspace_id, day, author_id)
+    -- covering: a window's rows are read from the index alone
+    PRIMARY KEY (workspace_id, day, author_id) INCLUDE (n, engagement)
 );
 
 INSERT INTO rollup_author_days (workspace_id, day, author_id, n, engagement)
