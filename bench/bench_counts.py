@@ -67,7 +67,7 @@ def pair(
     return percentiles(ts_new), percentiles(ts_old), a
 
 
-def bench(store: Store, reps: int) -> dict[str, Any]:
+def bench(store: Store, reps: int, text_reps: int) -> dict[str, Any]:
     ws = store.workspaces.get_workspace("group")
     assert ws is not None and ws.id is not None
     wid = ws.id
@@ -79,7 +79,7 @@ def bench(store: Store, reps: int) -> dict[str, Any]:
         new, old, n = pair(
             lambda t=text: store.mentions.count(t, workspace_id=wid, since=since, until=until),
             lambda t=text: counts.scan_count(reads, t, wid, since, until),
-            reps,
+            text_reps,
         )
         out[f"count_ws_week:{name}"] = {"hits": n, "after": new, "before": old}
     new, old, n = pair(
@@ -122,6 +122,7 @@ def main() -> None:
     parser.add_argument("--sqlite", help="a SQLite file (filled first with --fill)")
     parser.add_argument("--fill", type=int, default=0)
     parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--text-reps", type=int, default=0, help="for full-text counts")
     parser.add_argument("--fill-only", action="store_true")
     args = parser.parse_args()
     report: dict[str, Any] = {"date": datetime.now(UTC).isoformat(timespec="seconds")}
@@ -133,7 +134,7 @@ def main() -> None:
         try:
             store.migrate()
             report["n"] = store.mentions.count()
-            report["results"] = bench(store, args.reps)
+            report["results"] = bench(store, args.reps, args.text_reps or args.reps)
         finally:
             store.close()
     print(json.dumps(report, indent=2))

@@ -68,8 +68,15 @@ def _check_top(store: Store, workspaces: list[int], rng: random.Random) -> None:
     for _ in range(12):
         a = START + timedelta(minutes=rng.randrange(0, 6 * 24 * 60))
         windows.append((a, a + timedelta(minutes=rng.randrange(1, 4 * 24 * 60))))
-    assert rollups.split_days(*windows[0])[0] == []
-    assert rollups.split_days(*windows[2])[1] is None
+    assert rollups.split_days(*windows[0])[:2] == ([], [])
+    assert rollups.split_days(*windows[2])[2] is None
+    # From 07:13 (the rest of the day is read as the whole day less its first 7 h) to
+    # 12:13 (the day less its last 12 h); from 20:13 (3 h 47 min of rows) to 22:13
+    add, subtract, days = rollups.split_days(*windows[1])
+    assert add == [] and len(subtract) == 2 and days is not None and days[1] - days[0] == 4
+    evening = START.replace(hour=20)
+    add, subtract, days = rollups.split_days(evening, evening + timedelta(days=2, hours=2))
+    assert len(add) == len(subtract) == 1 and days is not None and days[1] - days[0] == 2
     for ws in workspaces:
         for since, until in windows:
             for limit in (3, 50):

@@ -120,11 +120,12 @@ class DashboardRepo(Repo):
 
         The whole UTC days of the window come from the per-day author rollup (migration
         0020), the partial days at its edges from mention_workspaces' covering index
-        (author and engagement are copied there on write); only the ``limit`` winners
-        join ``authors``."""
+        (author and engagement are copied there on write), or the whole day less the
+        rows outside the window when that reads fewer rows (:func:`rollups.split_days`);
+        only the ``limit`` winners join ``authors``."""
         if not self._ROLLUPS:
             return self._raw_top_authors(workspace_id, since, until, limit=limit)
-        edges, days = rollups.split_days(since, until)
+        add, subtract, days = rollups.split_days(since, until)
         parts: list[str] = []
         params: list[Any] = []
         if days is not None:
@@ -133,13 +134,14 @@ class DashboardRepo(Repo):
                 "WHERE workspace_id = ? AND day >= ? AND day < ?"
             )
             params += [workspace_id, *days]
-        for a, b in edges:
-            parts.append(
-                "SELECT author_id, count(*) AS n, sum(engagement) AS engagement "
-                "FROM mention_workspaces WHERE workspace_id = ? AND created_at >= ? "
-                "AND created_at < ? AND author_id IS NOT NULL GROUP BY author_id"
-            )
-            params += [workspace_id, self._ts(a), self._ts(b)]
+        for sign, spans in (("", add), ("-", subtract)):
+            for a, b in spans:
+                parts.append(
+                    f"SELECT author_id, {sign}count(*) AS n, {sign}sum(engagement) AS engagement "
+                    "FROM mention_workspaces WHERE workspace_id = ? AND created_at >= ? "
+                    "AND created_at < ? AND author_id IS NOT NULL GROUP BY author_id"
+                )
+                params += [workspace_id, self._ts(a), self._ts(b)]
         return self._authors(
             "SELECT author_id, sum(n) AS n, sum(engagement) AS engagement "
             f"FROM ({' UNION ALL '.join(parts)}) u GROUP BY author_id HAVING sum(n) > 0",
