@@ -21,13 +21,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from socialhub.alerts.official import organisation_handles
-from socialhub.analytics.stories.tone import brand_tone
 from socialhub.enrichers.press_requests import CATEGORY as PRESS_REQUEST
 from socialhub.enrichers.press_requests import press_request
 from socialhub.i18n import N_
 from socialhub.models import Mention, Workspace
 from socialhub.records.stories import StoryRecord
 from socialhub.reports.data import Scope
+from socialhub.reports.tone import Subjects, story_tone
 from socialhub.reports.topics import example
 from socialhub.store.base import Store
 from socialhub.text import norm_handle
@@ -159,7 +159,10 @@ def _why(story: StoryRecord) -> list[str]:
             listed = ngettext("%(n)s listed voice", "%(n)s listed voices", voices) % {"n": voices}
             out.append(f"{listed}, {authors}" if voices else authors)
         elif name == "reach":
-            out.append(_("%(n)s followers reached") % {"n": format_number(story.reach)})
+            out.append(
+                ngettext("%(n)s follower reached", "%(n)s followers reached", story.reach)
+                % {"n": format_number(story.reach)}
+            )
         elif name == "velocity":
             out.append(_("%(x)s× its usual hourly volume") % {"x": format_number(value, 1)})
         elif name == "negativity":
@@ -226,18 +229,20 @@ def essentials(
     # rank the leading candidates by importance for the brand: the importance score's
     # negativity (post sentiment) is replaced by the story's tone for the brand, so bad
     # news told in neutral words weighs as bad news
+    subjects = Subjects(store.workspaces.list_queries(ws.id), scope)
     ranked = []
     for s in stories[:CANDIDATES]:
         assert s.id is not None
         members = store.stories.mentions(ws.id, s.id, limit=SAMPLE)
-        tone = brand_tone(
+        tone = story_tone(
             s.headline,
-            [m.text for m in members],
+            members,
             s.sentiment,
-            categories=s.categories,
-            brand=bool(set(s.query_ids) & scope.brand) or not scope.brand,
+            s.categories,
+            subjects,
+            routed_to_brand=bool(set(s.query_ids) & scope.brand) or not scope.brand,
         )
-        ranked.append((for_the_brand(s, tone), s, members, tone))
+        ranked.append((for_the_brand(s, tone.tone), s, members, tone))
     ranked.sort(key=lambda r: -r[0])
     top = ranked[0][0]
     chosen = [r for i, r in enumerate(ranked[:limit]) if i < MIN_ITEMS or r[0] >= top / 2]
@@ -253,7 +258,8 @@ def essentials(
         voice_types = {v.get("type", "") for v in s.voices}
         facts = {
             "importance": score,
-            "tone": tone,
+            "tone": tone.tone,
+            "competitor": tone.competitor,
             "answered": bool(answers),
             "press_request": bool(requests),
             "voice_types": voice_types,
@@ -290,7 +296,8 @@ def essentials(
                 "peak_at": s.peak_at.isoformat(),
                 "peak_count": s.peak_count,
                 "trend": _trend(s, start, end, members),
-                "tone": tone,
+                "tone": tone.tone,
+                "competitor": tone.competitor,
                 "answered": bool(answers),
                 "answers": [
                     {

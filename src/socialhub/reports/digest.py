@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from socialhub.alerts.official import organisation_handles
+from socialhub.i18n import normalise_locale
 from socialhub.models import Mention, Workspace
 from socialhub.reports.briefing import essentials, journalists_by_story, press_opportunities
 from socialhub.reports.data import Scope, delta, fetch_mentions, figures, hourly, scope_of
@@ -20,7 +22,15 @@ from socialhub.reports.moments import peaks
 from socialhub.reports.topics import example, group_topics
 from socialhub.store.base import AlertStore, Store
 
-__all__ = ["GROUPS", "alerts_of", "base_data", "build_digest", "incidents_of", "top_posts"]
+__all__ = [
+    "GROUPS",
+    "alerts_of",
+    "base_data",
+    "build_digest",
+    "incidents_of",
+    "report_lang",
+    "top_posts",
+]
 
 # Watchlist types with a "what they talk about" section, in order.
 GROUPS = ("journalist", "mp", "partner")
@@ -32,10 +42,15 @@ def base_data(
 ) -> dict[str, Any]:
     return {
         "kind": kind,
-        "lang": str(options.get("lang", "fr")),
+        "lang": report_lang(ws, options),
         "workspace": {"id": ws.id, "slug": ws.slug, "name": ws.name, "timezone": ws.timezone},
         "period": {"start": start.isoformat(), "end": end.isoformat()},
     }
+
+
+def report_lang(ws: Workspace, options: dict[str, Any]) -> str:
+    """The report's language: the schedule's ``lang`` option, else the workspace's."""
+    return normalise_locale(str(options.get("lang") or ws.locale or "fr"))
 
 
 def _step(span: timedelta) -> timedelta:
@@ -115,6 +130,9 @@ def alerts_of(
                 "baseline": a.baseline,
                 "acknowledged_by": a.acknowledged_by,
                 "resolved_by": a.resolved_by,
+                "importance": a.importance,
+                # stored as English sentences: localised when rendered (reports.reasons)
+                "explanation": list((a.extra or {}).get("explanation") or []),
             }
         )
     return out
@@ -143,9 +161,16 @@ def incidents_of(store: Store, ws_id: int, start: datetime, end: datetime) -> li
 
 
 def key_figures(
-    current: Sequence[Mention], previous: Sequence[Mention], scope: Scope
+    current: Sequence[Mention],
+    previous: Sequence[Mention],
+    scope: Scope,
+    own: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    now, before = figures(current, scope), figures(previous, scope)
+    """Figures now and over the previous period; the sentiment is that of the relevant
+    posts about the brand, the brand's own voice (``own`` handles) left out."""
+    about = scope.brand or None
+    now = figures(current, scope, about=about, own=own)
+    before = figures(previous, scope, about=about, own=own)
     return {
         "current": now.as_dict(),
         "previous": before.as_dict(),
@@ -183,7 +208,10 @@ def build_digest(
     data = base_data("digest", ws, start, end, options)
     data["period"]["previous_start"] = (start - span).isoformat()
     data["truncated"] = cut_now or cut_before
-    data["figures"] = key_figures(current, previous, scope)
+    own = organisation_handles(
+        store.engage.list_accounts(), store.workspaces.get_workspace_settings(ws.id)
+    )
+    data["figures"] = key_figures(current, previous, scope, own)
     data["charts"] = {"volume": volume_chart(current, previous, start, end, ws.timezone)}
     settings = store.workspaces.get_workspace_settings(ws.id)
     data["essentials"] = essentials(store, ws, start, end, scope)

@@ -15,8 +15,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from socialhub.alerts.titles import localise_title
 from socialhub.i18n import format_datetime, format_number, format_time, install_jinja, use_locale
 from socialhub.reports import charts
+from socialhub.reports.reasons import top_reasons
 from socialhub.reports.texts import Texts
 
 __all__ = ["render_html", "render_text", "subject", "title"]
@@ -73,6 +75,8 @@ def _env() -> Environment:
         for name in charts.__all__
     }
     env.globals["COLORS"] = charts.COLORS
+    env.globals["reasons"] = top_reasons
+    env.globals["alert_title"] = localise_title
     return env
 
 
