@@ -16,7 +16,7 @@ see :func:`validate_rules`). With none configured, :data:`DEFAULT_RULES` apply. 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -190,6 +190,7 @@ def _trend(story: StoryRecord, start: datetime, end: datetime, members: Sequence
     return "steady"
 
 
+STORIES = 5  # a journalist's stories kept (the length budget shows fewer)
 CANDIDATES = 12  # stories (by importance) weighed for the brand
 TONE_POINTS = {"negative": 15.0, "mixed": 7.5, "neutral": 0.0, "positive": 0.0}
 
@@ -316,9 +317,14 @@ def essentials(
 
 
 def press_opportunities(
-    current: Sequence[Mention], scope: Scope, settings: dict[str, Any]
+    current: Sequence[Mention],
+    scope: Scope,
+    settings: dict[str, Any],
+    importance: Mapping[str, float] | None = None,
 ) -> list[dict[str, Any]]:
-    """Listed journalists' requests of the period, oldest first, with who answers them."""
+    """Listed journalists' requests of the period, with who answers them: most important
+    first (the importance of the request's story, ``importance``: mention id → score;
+    then the journalist's audience), a length budget cuts the least important."""
     from socialhub.i18n import gettext as _
 
     officer = str(settings.get(PRESS_OFFICER_SETTING) or _("the press officer in charge"))
@@ -329,12 +335,14 @@ def press_opportunities(
         if who is None or m.repost_of or not is_press_request(m) or m.text in seen:
             continue
         seen.add(m.text)
-        out.append({**example(m), "journalist": who[0], "outlet": who[2], "routed_to": officer})
+        out.append({**example(m), "journalist": who[0], "outlet": who[2], "routed_to": officer,
+                    "importance": float((importance or {}).get(m.id, 0.0))})  # fmt: skip
+    out.sort(key=lambda r: (-r["importance"], -int(r["followers"]), r["created_at"]))
     return out
 
 
 def journalists_by_story(
-    store: Store, ws: Workspace, current: Sequence[Mention], scope: Scope, *, people: int = 5
+    store: Store, ws: Workspace, current: Sequence[Mention], scope: Scope, *, people: int = 30
 ) -> list[dict[str, Any]]:
     """Each listed journalist's posts grouped by story, journalists ranked by the
     importance of the most important story they spoke in (then by posts)."""
@@ -371,5 +379,7 @@ def journalists_by_story(
     out = []
     for p in ranked[:people]:
         groups = sorted(p["stories"].values(), key=lambda g: (-g["importance"], -g["posts"]))
-        out.append({**p, "stories": groups[:3], "stories_more": max(0, len(groups) - 3)})
+        out.append(
+            {**p, "stories": groups[:STORIES], "stories_more": max(0, len(groups) - STORIES)}
+        )
     return out

@@ -137,9 +137,18 @@ def build(
     data = report_data(
         store, ws, kind, start, end, options, alert_id=alert_id, incident_id=incident_id
     )
+    document = None
+    if pdf and kind == "digest":
+        # the length budget: lists cut from their least important end until it fits
+        from socialhub.reports.fit import fit_pdf
+        from socialhub.reports.pdf import html_to_pdf_pages
+
+        print_html, document, _ = fit_pdf(
+            data, lambda d: render_html(d, pdf=True), html_to_pdf_pages
+        )
+        return Built(data, render_html(data), print_html, document)
     html = render_html(data)
     print_html = render_html(data, pdf=True)
-    document = None
     if pdf:
         from socialhub.reports.pdf import html_to_pdf
 

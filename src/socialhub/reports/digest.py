@@ -189,6 +189,19 @@ def key_figures(
     }
 
 
+def _story_importance(
+    store: Store, ws_id: int, current: Sequence[Mention], scope: Scope
+) -> dict[str, float]:
+    """Mention id → importance of its story, for the listed journalists' posts."""
+    ids = [m.id for m in current if scope.member("journalist", m) is not None]
+    story_of = store.stories.stories_of(ws_id, ids) if ids else {}
+    scores: dict[int, float] = {}
+    for sid in set(story_of.values()):
+        rec = store.stories.get(ws_id, sid)
+        scores[sid] = rec.importance if rec is not None else 0.0
+    return {mid: scores[sid] for mid, sid in story_of.items()}
+
+
 def build_digest(
     store: Store,
     ws: Workspace,
@@ -215,7 +228,9 @@ def build_digest(
     data["charts"] = {"volume": volume_chart(current, previous, start, end, ws.timezone)}
     settings = store.workspaces.get_workspace_settings(ws.id)
     data["essentials"] = essentials(store, ws, start, end, scope)
-    data["press_opportunities"] = press_opportunities(current, scope, settings)
+    data["press_opportunities"] = press_opportunities(
+        current, scope, settings, _story_importance(store, ws.id, current, scope)
+    )
     data["journalists"] = journalists_by_story(store, ws, current, scope)
     groups = []
     for list_type in GROUPS:

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from socialhub.alerts.titles import localise_title
 from socialhub.i18n import format_datetime, format_number, format_time, install_jinja, use_locale
 from socialhub.reports import charts
+from socialhub.reports.fit import limits
 from socialhub.reports.reasons import top_reasons
 from socialhub.reports.texts import Texts
 
@@ -77,6 +78,7 @@ def _env() -> Environment:
     env.globals["COLORS"] = charts.COLORS
     env.globals["reasons"] = top_reasons
     env.globals["alert_title"] = localise_title
+    env.globals["fit_limits"] = limits
     return env
 
 
