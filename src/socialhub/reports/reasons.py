@@ -62,6 +62,27 @@ def _who(m: re.Match[str]) -> str:
     return f"{listed}, {people}"
 
 
+def _busiest(m: re.Match[str]) -> str:
+    n, values = _count(m["n"]), {"n": _n(m["n"]), "usual": _n(m["u"])}
+    if m["o"]:  # original posts (not replies or reposts), as stories count them
+        return (
+            ngettext(
+                "%(n)s original post in its busiest hour vs %(usual)s usual",
+                "%(n)s original posts in its busiest hour vs %(usual)s usual",
+                n,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "%(n)s post in its busiest hour vs %(usual)s usual",
+            "%(n)s posts in its busiest hour vs %(usual)s usual",
+            n,
+        )
+        % values
+    )
+
+
 _SHAPES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(rf"(?P<n>{_NUM}) listed voices, (?P<a>{_NUM}) authors"), _who),
     (
@@ -73,16 +94,9 @@ _SHAPES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     ),
     (
         re.compile(
-            rf"(?P<n>{_NUM}) (?:original )?posts in its busiest hour vs (?P<u>{_NUM}) usual"
+            rf"(?P<n>{_NUM}) (?P<o>original )?posts in its busiest hour vs (?P<u>{_NUM}) usual"
         ),
-        lambda m: (
-            ngettext(
-                "%(n)s original post in its busiest hour vs %(usual)s usual",
-                "%(n)s original posts in its busiest hour vs %(usual)s usual",
-                _count(m["n"]),
-            )
-            % {"n": _n(m["n"]), "usual": _n(m["u"])}
-        ),
+        _busiest,
     ),
     (
         re.compile(r"(?P<p>[0-9]+)% negative"),
