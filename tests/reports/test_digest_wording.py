@@ -268,3 +268,25 @@ def test_an_official_accounts_author_object_is_recognised() -> None:
     m.author = Author("x", "u", "@FictelSAV", "Fictel SAV")
     scope = scope_of([], [], {})
     assert figures([m], scope, about=None, own=frozenset({"fictelsav"})).opinions == 0
+
+
+def test_a_story_is_bad_news_when_markedly_gloomier_than_usual(sqlite_store: Store) -> None:
+    w = setup_workspace(sqlite_store)
+    assert w.ws.id and w.brand.id
+    queries = sqlite_store.workspaces.list_queries(w.ws.id)
+    subjects = Subjects(queries, scope_of(queries, [], {}))
+    posts = [mention(f"n{i}", f"Fictel et la 5G {i}", START, f"n{i}", [w.brand.id])
+             for i in range(10)]  # fmt: skip
+    mix = {"negative": 62, "neutral": 38}
+    # read alone, 62 % negative posts make bad news…
+    assert story_tone("La 5G de Fictel", posts, mix, {}, subjects, routed_to_brand=True).tone == (
+        "negative"
+    )
+    # …but not when 45 % of what is said of the brand is negative anyway
+    usual = {"negative": 45, "neutral": 55}
+    calm = story_tone("La 5G de Fictel", posts, mix, {}, subjects, routed_to_brand=True,
+                      usual=usual)  # fmt: skip
+    assert calm.tone == "neutral"
+    storm = story_tone("La 5G de Fictel", posts, {"negative": 95, "neutral": 5}, {}, subjects,
+                       routed_to_brand=True, usual=usual)  # fmt: skip
+    assert storm.tone == "negative"

@@ -213,8 +213,10 @@ def essentials(
     scope: Scope,
     *,
     limit: int = MAX_ITEMS,
+    usual: Mapping[str, int] | None = None,
 ) -> list[dict[str, Any]]:
-    """The period's most important stories, as "L'essentiel" shows them."""
+    """The period's most important stories, as "L'essentiel" shows them (``usual``: the
+    period's sentiment mix about the brand, which a story's tone is weighed against)."""
     assert ws.id is not None
     settings = store.workspaces.get_workspace_settings(ws.id)
     official = organisation_handles(store.engage.list_accounts(), settings)
@@ -242,6 +244,7 @@ def essentials(
             s.categories,
             subjects,
             routed_to_brand=bool(set(s.query_ids) & scope.brand) or not scope.brand,
+            usual=usual,
         )
         ranked.append((for_the_brand(s, tone.tone), s, members, tone))
     ranked.sort(key=lambda r: -r[0])

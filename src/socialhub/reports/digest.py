@@ -227,7 +227,9 @@ def build_digest(
     data["figures"] = key_figures(current, previous, scope, own)
     data["charts"] = {"volume": volume_chart(current, previous, start, end, ws.timezone)}
     settings = store.workspaces.get_workspace_settings(ws.id)
-    data["essentials"] = essentials(store, ws, start, end, scope)
+    now = data["figures"]["current"]["sentiment"]
+    usual = {k: int(now[k]) for k in ("positive", "neutral", "negative")}
+    data["essentials"] = essentials(store, ws, start, end, scope, usual=usual)
     data["press_opportunities"] = press_opportunities(
         current, scope, settings, _story_importance(store, ws.id, current, scope)
     )

@@ -13,7 +13,9 @@ news for Nexo Mobile, not for us. So the report first asks whom the story is abo
 
 A competitor's story is at most ``neutral`` for us (its trouble may be an opportunity,
 never our bad news), and is told with the competitor's name. Otherwise the posts routed
-only to competitors are left out and :func:`brand_tone` decides on the rest.
+only to competitors are left out and :func:`brand_tone` decides on the rest, the posts'
+sentiment weighed against the period's usual sentiment about the brand (:func:`relative`):
+a noisy or gloomy background does not make every story bad news.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from socialhub.models import Mention, Query
 from socialhub.query import Matcher, QuerySyntaxError, parse
 from socialhub.reports.data import Scope
 
-__all__ = ["Subjects", "Tone", "story_tone"]
+__all__ = ["Subjects", "Tone", "relative", "story_tone"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,30 @@ class Subjects:
         return brand, sorted({self.label[i] for i in ids if i in self.label})
 
 
+def relative(sentiment: Mapping[str, int], usual: Mapping[str, int] | None) -> dict[str, int]:
+    """A story's sentiment mix as its excess over the usual mix (per mille).
+
+    What people usually say of a telecom operator is often 40 % negative; a story is bad
+    (or good) news when its posts are markedly more negative (positive) than that. Each
+    share becomes ``(share - usual) / (1 - usual)``, at least 0.
+
+    >>> relative({"negative": 62, "neutral": 38}, {"negative": 45, "neutral": 55})
+    {'negative': 309, 'positive': 0, 'neutral': 691}
+    >>> relative({"negative": 90, "neutral": 10}, {"negative": 45, "neutral": 55})["negative"]
+    818
+    """
+    rated = sum(sentiment.values())
+    base = sum((usual or {}).values())
+    if not rated or not base or usual is None:
+        return dict(sentiment)
+    out: dict[str, int] = {}
+    for label in ("negative", "positive"):
+        share, normal = sentiment.get(label, 0) / rated, usual.get(label, 0) / base
+        out[label] = round(1000 * max(0.0, share - normal) / max(1e-9, 1.0 - normal))
+    out["neutral"] = max(0, 1000 - out["negative"] - out["positive"])
+    return out
+
+
 def story_tone(
     headline: str,
     members: Sequence[Mention],
@@ -86,8 +112,11 @@ def story_tone(
     subjects: Subjects,
     *,
     routed_to_brand: bool,
+    usual: Mapping[str, int] | None = None,
 ) -> Tone:
-    """The story's tone for the brand (see the module docstring)."""
+    """The story's tone for the brand (see the module docstring); with ``usual`` (the
+    period's sentiment mix about the brand), its posts' sentiment counts only as far
+    as it departs from the usual (:func:`relative`)."""
     brand_h, rivals_h = subjects.of(headline)
     posts = [(m, *subjects.of_post(m)) for m in members]
     rival_only: Counter[str] = Counter()
@@ -109,4 +138,5 @@ def story_tone(
             rival = rival_only.most_common(1)[0][0]
         return Tone("neutral", rival)
     texts = [m.text for m, brand, rivals in posts if brand or not rivals]
-    return Tone(brand_tone(headline, texts, sentiment, categories=categories, brand=True))
+    mix = relative(sentiment, usual)
+    return Tone(brand_tone(headline, texts, mix, categories=categories, brand=True))
