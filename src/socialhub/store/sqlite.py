@@ -226,6 +226,17 @@ class SqliteDb(SqlDb):
 
         return compile_sqlite(node, workspace_id=workspace_id)
 
+    def _driver(self, node: Node) -> tuple[str, list[object]] | None:
+        from socialhub.query.sql import sqlite_driver
+
+        text = sqlite_driver(node)
+        if text is None:
+            return None
+        return (
+            "SELECT count(*) FROM (SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH ? LIMIT ?)",
+            [text],
+        )
+
     # -- migrations ---------------------------------------------------------------
 
     def applied_migrations(self) -> list[str]:
