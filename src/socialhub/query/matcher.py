@@ -22,7 +22,7 @@ adapting to the key frequencies of the stream.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import ahocorasick
@@ -39,7 +39,8 @@ Watchlists = Mapping[tuple[int, str], Iterable[tuple[str, str]]]
 _FIRST_PLAN = 1_000  # mentions seen before the first re-plan
 _MAX_PLAN_INTERVAL = 250_000
 _PRIOR_WEIGHT = 50.0
-_HOT_SHARE = 0.01  # a trigger present in more than 1% of mentions is worth re-planning
+_HOT_SHARE = 0.01
+_VALUE_AT = {"lang": 0, "platform": 1, "country": 2, "author": 3}  # a trigger present in more than 1% of mentions is worth re-planning
 
 
 class Decision(NamedTuple):
@@ -113,13 +114,49 @@ def _clause(node: Node, workspace_id: int) -> frozenset[Hashable] | None:
     return None
 
 
+_MAX_NEEDS = 16  # alternatives kept by needs(); beyond, no pre-check
+
+
+def needs(node: Node) -> list[frozenset[Slot]] | None:
+    """Slot sets one of which a mention holds entirely whenever it matches ``node``
+    (None: no such condition, e.g. under NOT or for a field). A cheap pre-check before
+    an evaluation: ``"acme group" OR acme*`` cannot hold without acme and group, or acme*.
+    """
+    if isinstance(node, Term | Prefix):
+        return [frozenset([node])]
+    if isinstance(node, Phrase):
+        return [frozenset(node.parts)]
+    if isinstance(node, Or):
+        out: list[frozenset[Slot]] = []
+        for item in node.items:
+            alternatives = needs(item)
+            if alternatives is None:
+                return None
+            out.extend(alternatives)
+        return out if len(out) <= _MAX_NEEDS else None
+    parts = (node.left, node.right) if isinstance(node, Near) else getattr(node, "items", ())
+    combined: list[frozenset[Slot]] | None = None
+    for part in parts:  # every part must hold (AND, both sides of a NEAR)
+        alternatives = needs(part)
+        if alternatives is None:
+            continue
+        if combined is None:
+            combined = alternatives
+        else:
+            combined = [a | b for a in combined for b in alternatives]
+            if len(combined) > _MAX_NEEDS:
+                return None
+    return combined
+
+
 def _positional(node: Node) -> bool:
     """Whether evaluating ``node`` reads token positions (phrases and NEAR)."""
     return any(isinstance(child, Phrase | Near) for child in walk(node))
 
 
-# an undecided item: (sure keys, the item, whether its evaluation reads positions)
-_Item = tuple[frozenset[int], Node, bool]
+# an undecided item: (sure keys, the item, whether its evaluation reads positions, key
+# sets one of which must be present for it to hold, or None)
+_Item = tuple[frozenset[int], Node, bool, tuple[frozenset[int], ...] | None]
 # (need, forbid, maybe), with key ids
 _Decision = tuple[list[frozenset[int]], frozenset[int], list[_Item]]
 
@@ -189,15 +226,15 @@ class Matcher:
                 self._members.setdefault(key, set()).add((workspace_id, name_norm))
         self._cheap_fields = set(self._field_ids.values()) - {"site"}
         # (fact, {value: key id}) for the fields whose key is one value of the mention
-        self._value_ids: list[tuple[str, dict[str, int]]] = []
+        self._value_ids: list[tuple[int, dict[str, int]]] = []
         for name in ("lang", "platform", "country", "author"):
             lookup = {  # an empty author has no key (no author: nothing to match)
                 str(k[1]): i
                 for k, i in self._ids.items()
                 if isinstance(k, tuple) and k[0] == name and (k[1] or name != "author")
             }
-            if lookup:
-                self._value_ids.append((name, lookup))
+            if lookup:  # by position in _match's (lang, platform, country, author)
+                self._value_ids.append((_VALUE_AT[name], lookup))
         # per query index: its decision, with key ids
         self._decisions: list[_Decision] = []
         for _, workspace_id, node in self._queries:
@@ -207,7 +244,12 @@ class Matcher:
                     [frozenset(self._ids[k] for k in keys) for keys in need],
                     frozenset(self._ids[k] for k in forbid),
                     [
-                        (frozenset(self._ids[k] for k in sure), item, _positional(item))
+                        (
+                            frozenset(self._ids[k] for k in sure),
+                            item,
+                            _positional(item),
+                            self._needed(item),
+                        )
                         for sure, item in maybe
                     ],
                 )
@@ -237,16 +279,14 @@ class Matcher:
 
     def match(self, mention: Mention) -> list[int]:
         """Ids of every query the mention matches, ascending."""
-        author = norm_handle(mention.author_handle)
-        facts = Facts(
-            lang=mention.lang,
-            platform=mention.platform,
-            author=author,
-            url=mention.url,
-            country=mention.country,
-            lists=self._lists(mention.platform, author),
+        return self._match(
+            index_tokens(mention.text),
+            mention.lang,
+            mention.platform,
+            norm_handle(mention.author_handle),
+            mention.url,
+            mention.country,
         )
-        return self._match(index_tokens(mention.text), facts)
 
     def match_text(
         self,
@@ -259,9 +299,16 @@ class Matcher:
         country: str = "",
     ) -> list[int]:
         """Like :meth:`match` for a bare text and field values (handy in tests)."""
-        author = norm_handle(author)
-        facts = Facts(lang, platform, author, url, country, self._lists(platform, author))
-        return self._match(index_tokens(text), facts)
+        return self._match(index_tokens(text), lang, platform, norm_handle(author), url, country)
+
+    def _needed(self, item: Node) -> tuple[frozenset[int], ...] | None:
+        found = needs(item)
+        if found is None:
+            return None
+        return tuple(frozenset(self._ids[slot] for slot in keys) for keys in found)
+
+    def _facts(self, lang: str, platform: str, author: str, url: str, country: str) -> Facts:
+        return Facts(lang, platform, author, url, country, self._lists(platform, author))
 
     def _lists(self, platform: str, author: str) -> frozenset[tuple[int, str]]:
         if not author or not self._members:
@@ -330,16 +377,27 @@ class Matcher:
             self._routes = self._index()
         self._next_plan = seen + min(3 * seen, _MAX_PLAN_INTERVAL)
 
-    def _match(self, tokens: list[str], facts: Facts) -> list[int]:
-        text, found = self._scan(tokens)
-        present = {key_id for _, key_id in found}
-        for name, lookup in self._value_ids:
-            value = getattr(facts, name)
-            if value in lookup:
-                present.add(lookup[value])
+    def _match(
+        self, tokens: list[str], lang: str, platform: str, author: str, url: str, country: str
+    ) -> list[int]:
+        automaton = self._automaton
+        if tokens and automaton is not None:
+            text = " " + " ".join(tokens) + " "
+            found = list(automaton.iter(text))
+            present = {key_id for _, key_id in found}
+        else:
+            text, found, present = "", [], set()
+        if self._value_ids:
+            values = (lang, platform, country, author)
+            for at, lookup in self._value_ids:
+                key_id = lookup.get(values[at])
+                if key_id is not None:
+                    present.add(key_id)
+        facts: Facts | None = None  # built only when a check or an evaluation reads it
         # Sites cost a URL parse: only when some trigger or clause asks about one.
         slow = self._routes.slow
         if slow:
+            facts = self._facts(lang, platform, author, url, country)
             ids = self._ids
             present.update(ids[key] for key in self._field_keys(facts, slow) if key in ids)
         self.seen += 1
@@ -351,15 +409,26 @@ class Matcher:
             if self.seen >= self._next_plan:
                 self._replan()
         routes = self._routes  # _replan may have replaced it
-        candidates: set[int] = set(routes.always)
         by_key = routes.by_key
+        candidates: Collection[int] = routes.always
+        merged = False  # candidates is still one of the routes' own lists
         for key_id in present:
             queued = by_key.get(key_id)
             if queued:
-                candidates.update(queued)
+                if candidates:
+                    if not merged:
+                        candidates = set(candidates)
+                        merged = True
+                    candidates.update(queued)  # type: ignore[attr-defined]
+                else:
+                    candidates = queued
+        if not candidates:
+            return []
         self.candidates += len(candidates)
         if len(tokens) >= MAX_TOKENS:
-            return self._evaluate_all(candidates, text, found, present, facts)
+            if facts is None:
+                facts = self._facts(lang, platform, author, url, country)
+            return self._evaluate_all(set(candidates), text, found, present, facts)
         matched = []
         hits: Mapping[Slot, Sequence[int]] | None = None  # token positions, once if needed
         slots: Mapping[Slot, Sequence[int]] | None = None  # the slots present, no positions
@@ -372,10 +441,18 @@ class Matcher:
             else:
                 if forbid and not forbid.isdisjoint(present):
                     continue
-                for sure, item, positional in parts:
+                for sure, item, positional, needed in parts:
                     if sure and not sure.isdisjoint(present):
                         continue
+                    if needed is not None:
+                        for keys in needed:
+                            if keys <= present:
+                                break
+                        else:
+                            break  # a slot it needs is missing: the item fails
                     self.evaluated += 1
+                    if facts is None:
+                        facts = self._facts(lang, platform, author, url, country)
                     if positional:
                         if hits is None:
                             hits = self._positions(text, found)
