@@ -86,7 +86,8 @@ def test_sqlite_reads_packed_and_old_rows_alike(sqlite_store: SqliteStore) -> No
         assert stored.raw == raw_text(m.raw) and stored.raw_sha256 == m.raw_sha256
         raw, sha, _ = legal.stored_payload(m.id)
         assert raw == raw_text(m.raw)  # the evidence, byte for byte
-        assert hashlib.sha256(orjson.dumps(orjson.loads(raw or ""), option=orjson.OPT_SORT_KEYS)).hexdigest() == sha  # fmt: skip
+        canonical = orjson.dumps(orjson.loads(raw or ""), option=orjson.OPT_SORT_KEYS)
+        assert hashlib.sha256(canonical).hexdigest() == sha
     assert sqlite_store.imports.raw_hashes(["x:1", "x:2"]) == {
         "x:1": new.raw_sha256,
         "x:2": old.raw_sha256,

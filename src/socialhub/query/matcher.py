@@ -40,7 +40,12 @@ _FIRST_PLAN = 1_000  # mentions seen before the first re-plan
 _MAX_PLAN_INTERVAL = 250_000
 _PRIOR_WEIGHT = 50.0
 _HOT_SHARE = 0.01
-_VALUE_AT = {"lang": 0, "platform": 1, "country": 2, "author": 3}  # a trigger present in more than 1% of mentions is worth re-planning
+_VALUE_AT = {
+    "lang": 0,
+    "platform": 1,
+    "country": 2,
+    "author": 3,
+}  # a trigger present in more than 1% of mentions is worth re-planning
 
 
 class Decision(NamedTuple):

@@ -178,10 +178,12 @@ class MentionReads(Repo):
             scope, scope_params = self._by_time(workspace_id, since, until)
             inner = f"SELECT seq FROM ({scope}) recent ORDER BY created_at DESC, seq DESC{page}"
             return self._page(inner, [*scope_params, limit, offset])
-        bound = self._bound(node)
-        if bound == 0:
-            return []
-        if (bound is None or bound > PROBE) and offset + limit <= PROBE // 10:
+        driver = self._driver(node)
+        if driver is not None:
+            found = self._driven(driver, expr, workspace_id, since, until, limit, offset)
+            if found is not None:
+                return found
+        if offset + limit <= PROBE // 10:
             # The query sits in the select list, so it is tested on exactly the PROBE
             # newest rows walked from the time index, never answered from the
             # full-text index (which would fetch and recheck every hit of a frequent
@@ -204,14 +206,60 @@ class MentionReads(Repo):
         )
         return self._page(inner, [*params, limit, offset])
 
-    def _bound(self, node: Node) -> int | None:
-        """How many full-text hits bound the query's matches, counted up to PROBE + 1
-        (None: the dialect or the query has no such bound)."""
-        driver = self._driver(node)
-        if driver is None:
+    def _driven(
+        self,
+        driver: tuple[str, list[object], bool],
+        expr: _Sql,
+        workspace_id: int | None,
+        since: datetime | None,
+        until: datetime | None,
+        limit: int,
+        offset: int,
+    ) -> list[Mention] | None:
+        """The page when at most PROBE full-text hits bound the query, else None.
+
+        One statement: the hits (``LIMIT PROBE + 1``, ~0.1 ms for an absent term),
+        their count, and only when it is at most PROBE the page among them (the
+        query rechecked on them unless the hits are exactly its matches); then the
+        page's records, built for the answer only.
+        """
+        hits, hit_params, exact = driver
+        window, params = self._window("m.created_at", since, until)
+        scope = ""
+        if workspace_id is not None:
+            scope = self._sql(
+                "EXISTS (SELECT 1 FROM mention_workspaces mw "
+                "WHERE mw.workspace_id = ? AND mw.mention_seq = m.seq)"
+            )
+            params.append(workspace_id)
+        check = "" if exact else f"({expr[0]})"
+        gate = self._sql("(SELECT count(*) FROM f) <= ?")
+        sql = self._sql(
+            f"WITH f AS MATERIALIZED ({hits} LIMIT ?) SELECT NULL, count(*) FROM f "
+            "UNION ALL SELECT * FROM (SELECT m.seq, m.created_at FROM f "
+            f"JOIN mentions m ON m.seq = f.seq{_where(gate, check, window, scope)} "
+            "ORDER BY m.created_at DESC, m.seq DESC LIMIT ? OFFSET ?)"
+        )
+        rows = self._rows(
+            sql,
+            [
+                *hit_params,
+                PROBE + 1,
+                PROBE,
+                *([] if exact else expr[1]),
+                *params,
+                limit,
+                offset,
+            ],
+            translate=False,
+        )
+        if int(rows[0][1]) > PROBE:
             return None
-        sql, params = driver
-        return int(self._rows(sql, [*params, PROBE + 1], translate=False)[0][0])
+        seqs = [int(r[0]) for r in rows[1:]]
+        if not seqs:
+            return []
+        marks = ", ".join("?" * len(seqs))
+        return self._page(f"SELECT seq FROM mentions WHERE seq IN ({marks})", seqs)
 
     def _page(self, inner: str, params: list[Any]) -> list[Mention]:
         """Full mentions for an inner query selecting ``seq`` in order (the compiled

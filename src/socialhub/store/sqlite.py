@@ -240,16 +240,15 @@ class SqliteDb(SqlDb):
 
         return compile_sqlite(node, workspace_id=workspace_id)
 
-    def _driver(self, node: Node) -> tuple[str, list[object]] | None:
+    def _driver(self, node: Node) -> tuple[str, list[object], bool] | None:
+        from socialhub.query import fts5
         from socialhub.query.sql import sqlite_driver
 
         text = sqlite_driver(node)
         if text is None:
             return None
-        return (
-            "SELECT count(*) FROM (SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH ? LIMIT ?)",
-            [text],
-        )
+        sql = "SELECT rowid AS seq FROM mentions_fts WHERE mentions_fts MATCH ?"
+        return sql, [text], text == fts5.exact(node)
 
     # -- migrations ---------------------------------------------------------------
 
