@@ -49,6 +49,7 @@ def test_search_plans_equal_brute_force(
     from socialhub.store import reads
 
     monkeypatch.setattr(reads, "PROBE", probe)
+    monkeypatch.setattr(reads, "_CHUNK", 7)  # a page read back in several chunks
     rng = random.Random(probe)
     ws_a, (qa,) = workspace_with_queries(store, "a", "brand")
     ws_b, (qb,) = workspace_with_queries(store, "b", "rival")

@@ -255,11 +255,12 @@ class MentionReads(Repo):
         )
         if int(rows[0][1]) > PROBE:
             return None
-        seqs = [int(r[0]) for r in rows[1:]]
-        if not seqs:
-            return []
-        marks = ", ".join("?" * len(seqs))
-        return self._page(f"SELECT seq FROM mentions WHERE seq IN ({marks})", seqs)
+        seqs = [int(r[0]) for r in rows[1:]]  # at most PROBE, in order
+        page: list[tuple[Any, ...]] = []
+        for chunk in iter_chunks(seqs, _CHUNK):
+            marks = ", ".join("?" * len(chunk))
+            page += self._page_rows(f"SELECT seq FROM mentions WHERE seq IN ({marks})", chunk)
+        return self._mentions(page)
 
     def _page(self, inner: str, params: list[Any]) -> list[Mention]:
         """Full mentions for an inner query selecting ``seq`` in order (the compiled
