@@ -6,8 +6,8 @@ import random
 
 from socialhub.query import Matcher, parse
 from socialhub.query.ast import Phrase, Prefix, Term, slots
+from socialhub.query.decisions import needs
 from socialhub.query.evaluate import Facts, evaluate, scan_hits
-from socialhub.query.matcher import needs
 from socialhub.text import index_tokens
 
 WORDS = ["edf", "engie", "panne", "prix", "tarif", "client", "clients", "#edf", "group", "job"]

@@ -259,7 +259,7 @@ class MentionReads(Repo):
         page: list[tuple[Any, ...]] = []
         for chunk in iter_chunks(seqs, _CHUNK):
             marks = ", ".join("?" * len(chunk))
-            page += self._page_rows(f"SELECT seq FROM mentions WHERE seq IN ({marks})", chunk)
+            page += self._page_rows(f"SELECT seq FROM mentions WHERE seq IN ({marks})", list(chunk))
         return self._mentions(page)
 
     def _page(self, inner: str, params: list[Any]) -> list[Mention]:
