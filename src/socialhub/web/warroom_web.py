@@ -196,7 +196,8 @@ def incident_panel(incident: Incident) -> dict[str, Any]:
         "severity": incident.severity,
         "owner": incident.owner,
         "playbook": incident.playbook,
-        "steps": [s.to_dict() for s in incident.steps],
+        # built-in step texts are message ids: shown in the page's language
+        "steps": [{**s.to_dict(), "text": _(s.text)} for s in incident.steps],
         "progress": [done, total],
     }
 
