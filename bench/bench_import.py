@@ -191,6 +191,8 @@ def main() -> None:
             curve: list[dict[str, int]] = []
             watch = rss_watch(file, line_offsets(file, args.rss_every), curve)
             whole = socialhub(file, work, True, env, watch)
+            if not curve or curve[-1]["records"] < args.n:  # the end: the whole run's peak
+                curve.append({"records": args.n, "peak_rss_mb": round(whole["rss_mb"])})
             extra["rss_curve"] = {**summary(args.n, [whole]), "curve": curve}
             print(f"rss curve: {curve}", file=sys.stderr)
         if args.workers:
