@@ -201,8 +201,7 @@ def main() -> None:
             counts = [int(k) for k in args.workers.split(",")]
             extra["bus_workers"] = scaling(file, args.n, work, counts, args.bus, env)
         if args.skip_peer:
-            out = {"n": args.n, "load": os.getloadavg(), **extra}
-            print(json.dumps(out, indent=2))
+            print(json.dumps({"n": args.n, "load": os.getloadavg(), **extra}, indent=2))
             return
         kinds = ["no_route", "peer"] + (["routed"] if args.routed else [])
         results: dict[str, list[dict[str, float]]] = {k: [] for k in kinds}
