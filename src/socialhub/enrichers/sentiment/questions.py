@@ -41,9 +41,9 @@ NEGATIVE_MARKS = (
 )  # fmt: skip
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _SHOUT = re.compile(r"\b[A-ZÀ-Ý]{3,}\b")
-# What may follow the final "?": spaces, closing quotes/brackets, links, handles,
-# hashtags and emoji-free trailers such as "http" left by clean().
-_TAIL = re.compile(r"(?:\s|[\"'»)\]]|http\S*|@\w+|#\w+)*$")
+# What may follow the final "?": spaces, closing quotes/brackets, links (raw, or the
+# "http" clean() leaves), handles and hashtags.
+_TAIL = re.compile(r"(?:\s|[\"'»)\]]|https?://\S*|http|@\w+|#\w+)*")
 
 
 def is_question(text: str) -> bool:
@@ -55,8 +55,11 @@ def is_question(text: str) -> bool:
     >>> is_question("Pourquoi ? Parce que c'est en panne.")
     False
     """
-    body = _TAIL.sub("", clean(text))
-    return body.endswith("?")
+    if not isinstance(text, str):
+        return False
+    # On the raw text (no clean(): the fast path calls this on every text).
+    last = text.rfind("?")
+    return last >= 0 and _TAIL.fullmatch(text, last + 1) is not None
 
 
 def negative_cue(text: str, lexicon: Lexicon) -> bool:
