@@ -433,7 +433,7 @@ def evaluate_saved(out: Path, data: Path, lexicon: Lexicon, cache: Cache) -> dic
     with np.load(out / ACCURATE_FILE) as z:
         arrays = {k: z[k] for k in z.files}
     models = {
-        "fast": SentimentModel("fast", fast_saved.predict_proba, lexicon=lexicon),
+        "fast": SentimentModel("fast", fast_saved.predict_proba),  # as load_fast()
         "accurate": blended(
             EmbeddingHead.from_arrays(arrays),
             float(arrays["alpha"]),

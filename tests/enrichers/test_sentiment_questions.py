@@ -59,7 +59,13 @@ def test_apply_moves_negative_mass_to_neutral_only_on_masked_rows() -> None:
 
 @pytest.fixture(scope="module")
 def fast() -> SentimentModel:
-    return load_fast()
+    return load_fast(question_rule=True)
+
+
+def test_rule_is_off_on_the_default_fast_path() -> None:
+    model = load_fast()
+    assert model.lexicon is None
+    assert load_fast(question_rule=True).lexicon is not None
 
 
 def test_fast_path_never_calls_a_plain_question_negative(fast: SentimentModel) -> None:
@@ -90,3 +96,11 @@ def test_question_set_from_the_shared_data() -> None:
     assert 100 <= len(split.texts) <= 140  # 113 + 16, minus repeats
     assert all(questions.is_question(t) for t in split.texts)
     assert set(split.labels) == {0, 1, 2}  # negative questions are in the set
+
+
+def test_accurate_path_applies_the_rule() -> None:
+    from socialhub.enrichers.sentiment import load_accurate
+
+    model = load_accurate(threads=2)
+    assert model.lexicon is not None
+    assert "negative" not in [label for label, _ in model.classify(PLAIN)]

@@ -210,10 +210,16 @@ class SentimentModel:
         return [(LABELS[int(k)], round(float(s), 4)) for k, s in zip(labels, scores, strict=True)]
 
     @classmethod
-    def load_fast(cls) -> SentimentModel:
-        """The hashed n-gram linear model (numpy only), with the plain-question rule."""
+    def load_fast(cls, question_rule: bool = False) -> SentimentModel:
+        """The hashed n-gram linear model (numpy only).
+
+        ``question_rule`` turns the plain-question rule on (:mod:`.questions`; on by
+        default on the accurate path only: on the fast path it changes which stories
+        the simulator's digest puts first, a choice left to the product — see the
+        model card).
+        """
         linear = _load_linear()
-        return cls("fast", linear.predict_proba, lexicon=linear.lexicon)
+        return cls("fast", linear.predict_proba, lexicon=linear.lexicon if question_rule else None)
 
     @classmethod
     def load_accurate(cls, threads: int | None = None) -> SentimentModel:
@@ -268,9 +274,9 @@ def blended(
     return SentimentModel("accurate", lang_proba=proba, lexicon=fast.lexicon)
 
 
-def load_fast() -> SentimentModel:
+def load_fast(question_rule: bool = False) -> SentimentModel:
     """Shortcut for :meth:`SentimentModel.load_fast`."""
-    return SentimentModel.load_fast()
+    return SentimentModel.load_fast(question_rule)
 
 
 def load_accurate(threads: int | None = None) -> SentimentModel:

@@ -79,7 +79,7 @@ class SentimentStage(BaseEnricher):
             raise NotConfigured(f"unknown sentiment_mode {mode!r} (expected one of {MODES})")
         self.budget = max(0, ctx.options.sentiment_auto_budget)
         linear = _load_linear()
-        self.fast = SentimentModel("fast", linear.predict_proba, lexicon=linear.lexicon)
+        self.fast = SentimentModel("fast", linear.predict_proba)  # no question rule (card)
         self.accurate: SentimentModel | None = None
         self.encoder: Any = None
         if mode != "fast":
