@@ -16,11 +16,20 @@ Each figure comes from the operating system's accounting of the finished child
 (``os.wait4``: user + system CPU, peak RSS) and a monotonic clock for wall time; database
 size is the file's bytes per mention after the run. Issue 21 asks these numbers of the
 user's command, not of ``store.mentions.add`` alone (``bench_store.py``).
+
+``--rss-every 100000``: the routed import alone (once), its peak RSS so far
+(``VmHWM``) each time its read position in the file passes another 100,000 records
+(the position from ``/proc/PID/fdinfo``; the reader reads ahead by one buffer): does
+memory stay flat as the input grows? ``--workers 1,2``: the bus path, ``socialhub
+worker --mode fast`` processes consuming the same file's mentions from NATS (a stream
+prefix of this run, deleted after) into one SQLite file; wall from the workers' start
+to the last mention stored, and the speed-up of N workers over one (bench_import_bus.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -28,7 +37,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +51,19 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
-def run(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
-    """One process: wall seconds, CPU seconds, peak RSS in MB."""
+def run(
+    cmd: list[str], env: dict[str, str], watch: Callable[[int], None] | None = None
+) -> dict[str, float]:
+    """One process: wall seconds, CPU seconds, peak RSS in MB. ``watch(pid)`` runs in a
+    thread while the process does (and must return when it ends)."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    watcher = threading.Thread(target=watch, args=(proc.pid,), daemon=True) if watch else None
+    if watcher is not None:
+        watcher.start()
     _, status, usage = os.wait4(proc.pid, 0)
+    if watcher is not None:
+        watcher.join()
     wall = time.perf_counter() - started
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -62,7 +81,57 @@ def write_file(path: Path, n: int) -> None:
                 fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
 
 
-def socialhub(file: Path, work: Path, routed: bool, env: dict[str, str]) -> dict[str, float]:
+def line_offsets(path: Path, every: int) -> list[tuple[int, int]]:
+    """(records read, byte offset after them) every ``every`` records."""
+    marks: list[tuple[int, int]] = []
+    done = 0
+    with path.open("rb") as fh:
+        for count, line in enumerate(fh, start=1):
+            done += len(line)
+            if count % every == 0:
+                marks.append((count, done))
+    return marks
+
+
+def rss_watch(file: Path, marks: list[tuple[int, int]], out: list[dict[str, int]]) -> Any:
+    """A ``run`` watcher: the child's peak RSS so far at each mark of ``line_offsets``."""
+
+    def position(pid: int) -> int:
+        best = 0
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                if os.readlink(fd) == str(file):
+                    info = Path(f"/proc/{pid}/fdinfo/{fd.name}").read_text()
+                    best = max(best, int(info.split("pos:")[1].split()[0]))
+        return best
+
+    def hwm_mb(pid: int) -> int:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+        return 0
+
+    def watch(pid: int) -> None:
+        pending = list(marks)
+        while pending:
+            try:
+                pos, peak = position(pid), hwm_mb(pid)
+            except (OSError, ValueError, IndexError):
+                return  # the process ended
+            while pending and pos >= pending[0][1]:
+                out.append({"records": pending.pop(0)[0], "peak_rss_mb": peak})
+            time.sleep(0.2)
+
+    return watch
+
+
+def socialhub(
+    file: Path,
+    work: Path,
+    routed: bool,
+    env: dict[str, str],
+    watch: Callable[[int], None] | None = None,
+) -> dict[str, float]:
     db = work / "socialhub.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -71,7 +140,7 @@ def socialhub(file: Path, work: Path, routed: bool, env: dict[str, str]) -> dict
         run([str(BIN / "socialhub"), "apply", str(ROOT / "examples" / "telecom.toml"),
              "--db", url], env)  # fmt: skip
     cmd = [str(BIN / "socialhub"), "import", str(file), "--db", url, "--json"]
-    out = run([*cmd, "--route" if routed else "--no-route"], env)
+    out = run([*cmd, "--route" if routed else "--no-route"], env, watch)
     out["db_bytes"] = sum(
         Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists()
     )
@@ -88,7 +157,7 @@ def peer(file: Path, work: Path, env: dict[str, str]) -> dict[str, float]:
             "rss_mb": max(a["rss_mb"], b["rss_mb"]), "db_bytes": db.stat().st_size}  # fmt: skip
 
 
-def summary(n: int, runs: list[dict[str, float]]) -> dict[str, Any]:
+def summary(n: int, runs: list[dict[str, Any]]) -> dict[str, Any]:
     med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
     return {
         "runs": len(runs),
@@ -107,12 +176,33 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--routed", action="store_true", help="also the default (routed) import")
     ap.add_argument("--dir", default=None, help="where the files go (default: a temp folder)")
+    ap.add_argument("--rss-every", type=int, default=0, help="routed run: peak RSS every N")
+    ap.add_argument("--workers", default="", help="bus workers to compare, e.g. 1,2")
+    ap.add_argument("--bus", default="nats://127.0.0.1:4222", help="NATS for --workers")
+    ap.add_argument("--skip-peer", action="store_true", help="only the extra measures")
     args = ap.parse_args()
     env = {**os.environ, "SOCIALHUB_NO_PROGRESS": "1"}
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         work = Path(tmp)
         file = work / "mentions.jsonl"
         write_file(file, args.n)
+        extra: dict[str, Any] = {}
+        if args.rss_every:
+            curve: list[dict[str, int]] = []
+            watch = rss_watch(file, line_offsets(file, args.rss_every), curve)
+            whole = socialhub(file, work, True, env, watch)
+            if not curve or curve[-1]["records"] < args.n:  # the end: the whole run's peak
+                curve.append({"records": args.n, "peak_rss_mb": round(whole["rss_mb"])})
+            extra["rss_curve"] = {**summary(args.n, [whole]), "curve": curve}
+            print(f"rss curve: {curve}", file=sys.stderr)
+        if args.workers:
+            from bench_import_bus import scaling
+
+            counts = [int(k) for k in args.workers.split(",")]
+            extra["bus_workers"] = scaling(file, args.n, work, counts, args.bus, env)
+        if args.skip_peer:
+            print(json.dumps({"n": args.n, "load": os.getloadavg(), **extra}, indent=2))
+            return
         kinds = ["no_route", "peer"] + (["routed"] if args.routed else [])
         results: dict[str, list[dict[str, float]]] = {k: [] for k in kinds}
         for i in range(args.runs):  # alternate, so drift hits every command alike
@@ -128,6 +218,7 @@ def main() -> None:
             "machine": f"{platform.machine()} {os.cpu_count()} cpu",
             "load": os.getloadavg(),
             **{k: summary(args.n, v) for k, v in results.items()},
+            **extra,
         }
         pairs = zip(results["no_route"], results["peer"], strict=True)
         out["no_route_vs_peer"] = {

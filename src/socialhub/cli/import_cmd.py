@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import gc
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -60,6 +62,26 @@ def _router(
             pipeline.commit(pending.pop(0))
 
     return pipeline, transform, committed
+
+
+@contextlib.contextmanager
+def _bulk_gc() -> Iterator[None]:
+    """Fewer garbage collections for a bulk run (issue 21): what is loaded so far
+    (models, lexicons, tables) is long-lived and leaves the collector's generations
+    (``gc.freeze``), and the young generation is collected every 50,000 net
+    allocations instead of 700. The stage tables hold millions of objects, which every
+    full collection walked: ~10 % of a routed import's CPU at 20,000 mentions, growing
+    with the tables. Reference cycles are still collected, only less often; the
+    collector's settings are restored afterwards (the command may run in-process)."""
+    before = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
 
 
 def import_(
@@ -120,7 +142,7 @@ def import_(
         transient=False,
     )
     try:
-        with progress:
+        with progress, _bulk_gc():
             task = progress.add_task(f"import {escape(file.name)}", total=file.stat().st_size, n=0)
 
             def tick(done: int, total: int, n: int) -> None:

@@ -149,7 +149,56 @@ class FastKeyphraseExtractor(KeyphraseExtractor):
     ) -> None:
         """Scores the 1- to ``max_ngram``-word phrases of a run of (word, key, rarity,
         capital) into ``scored``. A phrase's key is its words' keys joined (what
-        ``phrase_key`` of the joined words gives: folding never joins two words)."""
+        ``phrase_key`` of the joined words gives: folding never joins two words).
+
+        Phrases are visited n by n, left to right, and each score is summed in the
+        same order as :meth:`_score_run_any` (the general form, kept for ``max_ngram``
+        over 3), so both give the same floats and the same ties."""
+        if self.max_ngram > 3:
+            self._score_run_any(run, scored)
+            return
+        size = len(run)
+        get = scored.get
+        words, keys, rars, caps = zip(*run, strict=True)
+        for i in range(size):
+            key = keys[i]
+            if len(key) < 3:
+                continue
+            score = rars[i] + 1.5 * caps[i] + 0.0
+            previous = get(key)
+            if previous is not None:
+                score = max(score, previous[0]) + 0.5  # repeated in the text
+            scored[key] = (score, words[i])
+        if self.max_ngram < 2:
+            return
+        for i in range(size - 1):
+            k0, k1 = keys[i], keys[i + 1]
+            key = f"{k0} {k1}" if k0 and k1 else k0 or k1
+            if len(key) < 3:
+                continue
+            score = (rars[i] + rars[i + 1]) / 2 + 1.5 * ((caps[i] + caps[i + 1]) / 2) + 0.5
+            previous = get(key)
+            if previous is not None:
+                score = max(score, previous[0]) + 0.5
+            scored[key] = (score, f"{words[i]} {words[i + 1]}")
+        if self.max_ngram < 3:
+            return
+        for i in range(size - 2):
+            key = " ".join([k for k in keys[i : i + 3] if k])
+            if len(key) < 3:
+                continue
+            rarity = (rars[i] + rars[i + 1] + rars[i + 2]) / 3
+            names = (caps[i] + caps[i + 1] + caps[i + 2]) / 3
+            score = rarity + 1.5 * names + 1.0
+            previous = get(key)
+            if previous is not None:
+                score = max(score, previous[0]) + 0.5
+            scored[key] = (score, f"{words[i]} {words[i + 1]} {words[i + 2]}")
+
+    def _score_run_any(
+        self, run: list[tuple[str, str, float, float]], scored: dict[str, tuple[float, str]]
+    ) -> None:
+        """:meth:`_score_run` for any ``max_ngram`` (the reference form)."""
         size = len(run)
         for n in range(1, min(self.max_ngram, size) + 1):
             bonus = 0.5 * (n - 1)

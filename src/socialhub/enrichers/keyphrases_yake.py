@@ -76,12 +76,22 @@ def _load_stopwords(lang: str) -> set[str] | None:
 
 def clean(text: str, max_chars: int = MAX_CHARS) -> str:
     """Text for YAKE: no links, handles, emojis, elisions; '#tag' read as 'tag'."""
-    text = _HANDLE.sub(" ", _URL.sub(" ", text[:max_chars]))
-    text = _ESCAPED_BREAKS.sub("\n", text)
-    text = _ELISION.sub("", text)
-    text = _NEWLINES.sub(" . ", text)  # a line break ends a sentence (for YAKE and casing)
-    # a hashtag is its own fragment: "...par la fenêtre #rentrée" must not give "fenêtre rentrée"
-    text = _HASHTAG.sub(r" ; \1 ; ", text)
+    # each pattern runs only when the text holds a character its matches need (a
+    # search that cannot match leaves the text as it is): most posts skip most of them
+    text = text[:max_chars]
+    if ":" in text or "." in text:  # https?:// or www.
+        text = _URL.sub(" ", text)
+    if "@" in text or "RT" in text:
+        text = _HANDLE.sub(" ", text)
+    if "\\" in text:
+        text = _ESCAPED_BREAKS.sub("\n", text)
+    if "'" in text or "’" in text:
+        text = _ELISION.sub("", text)
+    if "\n" in text or "\r" in text:
+        text = _NEWLINES.sub(" . ", text)  # a line break ends a sentence (YAKE and casing)
+    if "#" in text:
+        # a hashtag is its own fragment: "...la fenêtre #rentrée" must not give "fenêtre rentrée"
+        text = _HASHTAG.sub(r" ; \1 ; ", text)
     # emojis, '#', '@', symbols, replacement characters of binary junk become spaces
     return " ".join(_NOT_KEPT.sub(" ", text).split())
 
@@ -113,9 +123,34 @@ def _acronym(word: str) -> bool:
 
 
 def _initial_only(word: str, text: str) -> bool:
-    """True when every occurrence of ``word`` in ``text`` starts a sentence."""
-    starts = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
-    return bool(starts) and all(i == 0 or text[:i].rstrip()[-1:] in ".!?:;" for i in starts)
+    """True when every occurrence of ``word`` in ``text`` starts a sentence.
+
+    An occurrence is ``word`` with no word character (``\\w``: alphanumeric or ``_``)
+    touching either end, found left to right without overlaps, as
+    ``re.finditer(r"(?<!\\w)word(?!\\w)")`` finds them (without compiling a pattern
+    per word).
+    """
+    if not word:  # (never from surface(): its words are non-empty)
+        starts = [m.start() for m in re.finditer(r"(?<!\w)(?!\w)", text)]
+        return bool(starts) and all(i == 0 or text[:i].rstrip()[-1:] in ".!?:;" for i in starts)
+    found = False
+    size, i = len(word), text.find(word)
+    while i >= 0:
+        end = i + size
+        if (i == 0 or not _is_word_char(text[i - 1])) and (
+            end == len(text) or not _is_word_char(text[end])
+        ):
+            if i and text[:i].rstrip()[-1:] not in ".!?:;":
+                return False
+            found = True
+            i = text.find(word, end)
+        else:
+            i = text.find(word, i + 1)
+    return found
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 @lru_cache(maxsize=50_000)

@@ -30,7 +30,7 @@ clusters the same way after a restart in another process.
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
@@ -102,7 +102,9 @@ class NearDupIndex:
         self._band_mix = rng.integers(1, 2**63, (bands, self.rows), dtype=np.uint64)
         self._pow = np.uint64(1_000_003) ** np.arange(SHINGLE, dtype=np.uint64)
         self.clusters: OrderedDict[str, _Cluster] = OrderedDict()
-        self.buckets: OrderedDict[int, str] = OrderedDict()
+        self.buckets: dict[int, str] = {}  # band key -> cluster id, see _write_buckets
+        self._bucket_order: deque[int] = deque()
+        self._bucket_stale: dict[int, int] = {}
         self.exact: OrderedDict[int, str] = OrderedDict()
         self.links: OrderedDict[str, str] = OrderedDict()
         self.seen: OrderedDict[str, str] = OrderedDict()  # mention id -> cluster id
@@ -176,6 +178,14 @@ class NearDupIndex:
         keys = (rows * self._band_mix).sum(axis=1, dtype=np.uint64)
         return [int(k) for k in keys.tolist()]
 
+    def batch_band_keys(self, sigs: list[npt.NDArray[np.uint32]]) -> list[list[int]]:
+        """:meth:`band_keys` of many signatures in one pass (the same keys)."""
+        if not sigs:
+            return []
+        rows = np.stack(sigs).astype(np.uint64).reshape(len(sigs), self.bands, self.rows)
+        keys: list[list[int]] = (rows * self._band_mix).sum(axis=2, dtype=np.uint64).tolist()
+        return keys
+
     # -- clustering ---------------------------------------------------------------------
 
     def _live(self, cid: str | None) -> _Cluster | None:
@@ -199,12 +209,23 @@ class NearDupIndex:
         growing it. ``prepared``: the text's tokens and signature, computed for a
         whole batch by the stage (:meth:`signatures`).
         """
+        tokens, ready = prepared if prepared is not None else (normalise_text(text), None)
+        return self._assign(mention_id, text, tokens, ready, None)
+
+    def _assign(
+        self,
+        mention_id: str,
+        text: str,
+        tokens: list[str],
+        ready: npt.NDArray[np.uint32] | None,
+        ready_keys: list[int] | None,
+    ) -> tuple[str, int]:
+        """:meth:`assign`, with the band keys of ``ready`` when the stage has them."""
         known = self._live(self.seen.get(mention_id))
         if known is not None:
             self._touch(known)
             return known.id, known.size
 
-        tokens, ready = prepared if prepared is not None else (normalise_text(text), None)
         norm = " ".join(tokens)
         links = links_of(text)
         cluster: _Cluster | None = None
@@ -214,7 +235,9 @@ class NearDupIndex:
 
         if self.needs_signature(tokens, norm):
             sig = ready if ready is not None else self.signature(norm)
-            keys = self.band_keys(sig)
+            keys = (
+                ready_keys if ready is not None and ready_keys is not None else self.band_keys(sig)
+            )
             cluster = self._best_candidate(sig, keys)
         elif tokens:
             digest = hashlib.blake2b(norm.encode(), digest_size=8).digest()
@@ -231,12 +254,7 @@ class NearDupIndex:
         if cluster.signature is None and sig is not None:
             # a new cluster, or one found by its link: this text becomes its reference
             cluster.signature = sig
-            buckets, cap = self.buckets, self.max_clusters * self.bands
-            for key in keys:
-                buckets[key] = cluster.id
-                buckets.move_to_end(key)
-            while len(buckets) > cap:
-                buckets.popitem(last=False)
+            self._write_buckets(keys, cluster.id)
         cluster.size += 1
         self._touch(cluster)
         if exact_key is not None:
@@ -248,6 +266,37 @@ class NearDupIndex:
                 self.links.move_to_end(link)
         _put(self.seen, mention_id, cluster.id, self.max_clusters * 4)
         return cluster.id, cluster.size
+
+    def _write_buckets(self, keys: list[int], cid: str) -> None:
+        """Point ``keys`` at ``cid`` and forget the least recently written keys over
+        ``max_clusters * bands``: an LRU by write (reads do not refresh), kept as a dict
+        and the order of writes (a deque of keys) instead of an ``OrderedDict``, which
+        cost 266 MB at its 1.6 M keys against ~175 MB. A key written again has an older
+        place in the deque: ``_bucket_stale`` counts them, so eviction skips them."""
+        buckets, order, stale = self.buckets, self._bucket_order, self._bucket_stale
+        for key in keys:
+            if key in buckets:
+                stale[key] = stale.get(key, 0) + 1
+            buckets[key] = cid
+            order.append(key)
+        cap = self.max_clusters * self.bands
+        while len(buckets) > cap:
+            key = order.popleft()
+            older = stale.get(key)
+            if older:
+                if older == 1:
+                    del stale[key]
+                else:
+                    stale[key] = older - 1
+                continue
+            del buckets[key]
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if isinstance(state.get("buckets"), OrderedDict):  # pickled before the deque
+            state["_bucket_order"] = deque(state["buckets"])
+            state["_bucket_stale"] = {}
+            state["buckets"] = dict(state["buckets"])
+        self.__dict__.update(state)
 
     def _best_candidate(self, sig: npt.NDArray[np.uint32], keys: list[int]) -> _Cluster | None:
         best: _Cluster | None = None
@@ -297,10 +346,14 @@ class NearDup(BaseEnricher):
         norms = [" ".join(t) for t in tokens]
         wanted = [i for i in range(len(batch)) if index.needs_signature(tokens[i], norms[i])]
         sigs: list[npt.NDArray[np.uint32] | None] = [None] * len(batch)
-        for i, sig in zip(wanted, index.signatures([norms[i] for i in wanted]), strict=True):
-            sigs[i] = sig
+        keys: list[list[int] | None] = [None] * len(batch)
+        computed = index.signatures([norms[i] for i in wanted])
+        for i, sig, k in zip(wanted, computed, index.batch_band_keys(computed), strict=True):
+            sigs[i], keys[i] = sig, k
         for i, m in enumerate(batch):
-            m.cluster_id, m.cluster_size = index.assign(m.id, m.text or "", (tokens[i], sigs[i]))
+            m.cluster_id, m.cluster_size = index._assign(
+                m.id, m.text or "", tokens[i], sigs[i], keys[i]
+            )
         return list(batch)
 
     def __getstate__(self) -> dict[str, Any]:

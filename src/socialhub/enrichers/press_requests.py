@@ -83,15 +83,32 @@ _NOT = re.compile(
 )
 
 
+_CALL = re.compile(r"\b(call|wanted|sought|request)\b", _F)
+_CASED = (_NOT, _DIRECT, _ASK_FR, _FRAME_FR, _ASK_EN, _FRAME_EN, _CALL)
+# The same patterns (all lowercase) without IGNORECASE, run on ``text.lower()``: 2-3x
+# faster. Both agree except on the few characters that IGNORECASE folds to an ASCII
+# letter and ``str.lower`` does not (dotless i, long s, dotted capital I): texts
+# holding one take the case-insensitive patterns.
+_LOWER = tuple(re.compile(p.pattern, re.UNICODE) for p in _CASED)
+_FOLD_APART = frozenset("\u0131\u017f\u0130")
+
+
 def press_request(text: str) -> str | None:
     """``"fr"`` or ``"en"`` when ``text`` is a press request (witnesses, interview,
     sources), else None."""
-    if not text or _NOT.search(text):
+    if not text:
         return None
-    if _DIRECT.search(text):
-        return "en" if re.search(r"\b(call|wanted|sought|request)\b", text, _F) else "fr"
-    if _ASK_FR.search(text) and _FRAME_FR.search(text):
+    if _FOLD_APART.isdisjoint(text):
+        text = text.lower()
+        no, direct, ask_fr, frame_fr, ask_en, frame_en, call = _LOWER
+    else:
+        no, direct, ask_fr, frame_fr, ask_en, frame_en, call = _CASED
+    if no.search(text):
+        return None
+    if direct.search(text):
+        return "en" if call.search(text) else "fr"
+    if ask_fr.search(text) and frame_fr.search(text):
         return "fr"
-    if _ASK_EN.search(text) and _FRAME_EN.search(text):
+    if ask_en.search(text) and frame_en.search(text):
         return "en"
     return None

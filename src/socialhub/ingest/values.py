@@ -161,6 +161,8 @@ _INT64_MAX = 2**63 - 1
 
 def parse_count(value: Any) -> int:
     """A non-negative int from ``12``, ``"1 234"``, ``"1,234"``, ``"1,2k"``; 0 otherwise."""
+    if type(value) is int and 0 <= value <= _INT64_MAX:  # the usual case, first
+        return value
     if value is None or isinstance(value, bool):
         return 0
     if isinstance(value, int):
@@ -188,6 +190,8 @@ def parse_bool(value: Any) -> bool:
 
 def clean_text(value: Any) -> str:
     """Text without NUL (PostgreSQL refuses it) and without surrounding blanks."""
+    if type(value) is str and "\x00" not in value:  # the usual case, first
+        return value.strip()
     if value is None:
         return ""
     return str(value).replace("\x00", "").strip()

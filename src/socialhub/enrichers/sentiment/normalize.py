@@ -68,9 +68,13 @@ def clean(text: object) -> str:
     # Lone surrogates cannot be encoded to UTF-8 and would crash the C encoder.
     text = text.encode("utf-8", "replace").decode("utf-8")
     text = _printable(text)
-    text = _URL.sub("http", text)
-    text = _HANDLE.sub("@user", text)
-    return _SPACES.sub(" ", text).strip()[:MAX_CHARS]
+    # a pattern runs only when the text holds a character its matches need
+    if ":" in text or "." in text:  # https?:// or www.
+        text = _URL.sub("http", text)
+    if "@" in text:
+        text = _HANDLE.sub("@user", text)
+    # str.split() and \s split on the same characters (Py_UNICODE_ISSPACE)
+    return " ".join(text.split())[:MAX_CHARS]
 
 
 def fold_for_hashing(cleaned: str) -> str:
@@ -84,7 +88,9 @@ def fold_for_hashing(cleaned: str) -> str:
     'i do not like it'
     """
     text = fold(cleaned).replace("\u2019", "'")
-    text = _EMOJI_NOISE.sub("", text)
-    text = _NOT.sub(" not", text)
+    if not text.isascii():  # emoji noise is never ASCII
+        text = _EMOJI_NOISE.sub("", text)
+    if "n't" in text:
+        text = _NOT.sub(" not", text)
     text = _DIGITS.sub("0", text)
     return _RUNS.sub(r"\1\1\1", text)
