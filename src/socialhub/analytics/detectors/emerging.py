@@ -27,6 +27,10 @@ _EXTRA_STOP = frozenset({"http", "https", "www", "com", "rt", "amp", "via", "les
 _CACHE_MAX = 200_000
 
 
+def _lemmas(phrase: str) -> str:
+    return " ".join(lemma(w) for w in phrase.split())
+
+
 def term_hash(term: str) -> int:
     """Stable 64-bit hash (Python's ``hash`` changes per process, state must not)."""
     return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest(), "little")
@@ -215,8 +219,9 @@ class EmergingDetector(Parametrised):
         if not self.lemmas:
             out = [(t, t) for t in raw]
         else:
-            out = [(" ".join(lemma(w) for w in t.split()) if t[0] not in "#@" else t, t)
-                   for t in raw]  # fmt: skip
+            out = [
+                (t if t[0] in "#@" else lemma(t) if " " not in t else _lemmas(t), t) for t in raw
+            ]
         if self.ngrams and not m.keyphrases:
             keys = [k for k, _ in out if k[0] not in "#@" and " " not in k]
             forms = [v for k, v in out if k[0] not in "#@" and " " not in k]
@@ -280,7 +285,7 @@ class EmergingDetector(Parametrised):
         words = [h for (key, _), h in zip(named, hashes, strict=True) if " " not in key]
         if self.novelty is not None:  # a new word or hashtag, not a new pair of words
             self.pending_terms.extend(words)
-            voice = term_hash(mention.author_id or mention.id)
+            voice = self._hash(mention.author_id or mention.id)
             self.pending_authors.extend([voice] * len(words))
         for ha, hb in combinations(words[: self.pair_terms], 2):
             h = pair_hash(ha, hb)

@@ -23,8 +23,9 @@ surveillance of small counts (see ``smallcounts.py``).
 ``bits`` bits each: a term is seen when either generation holds it; when the current
 one is half full it becomes the previous one and a fresh one starts (terms unused for
 about two generations are forgotten). A false positive (a new term taken for a seen
-one) only costs a missed novelty, never a false alarm. Terms enter the filter an hour
-after their first appearance, so a new word keeps counting for its whole first hour.
+one) only costs a missed novelty, never a false alarm. During the warm-up every term
+goes straight into the filter; afterwards a new term enters it an hour after its first
+appearance, so it keeps counting for its whole first hour.
 
 >>> nov = NoveltyTracker(window=3600.0, warmup=6 * 3600.0, min_count=5, bits=1 << 16)
 >>> old = [101, 102, 103]
@@ -115,6 +116,11 @@ class NoveltyTracker:
             self.start = t
         self._expire(t)
         arr = np.asarray(hashes, dtype=np.uint64)
+        counting: set[int] = set()
+        if arr.size and t - self.start < self.warmup:  # still learning what is usual
+            uniq = np.unique(arr)
+            self.remember(uniq[~self.seen(uniq)])
+            return []
         if arr.size:
             uniq = np.unique(arr)
             fresh = self.fresh
@@ -141,17 +147,23 @@ class NoveltyTracker:
                         if a not in heard:
                             heard.add(a)
                             fresh[h][1] += 1
-        return self.significant(t)
+        return self.significant(t, counting)
 
-    def significant(self, t: float) -> list[tuple[int, int, float, float]]:
-        """Never-seen terms beyond the Bonferroni-corrected exact tail at ``t``."""
+    def significant(
+        self, t: float, terms: set[int] | None = None
+    ) -> list[tuple[int, int, float, float]]:
+        """Never-seen terms beyond the Bonferroni-corrected exact tail at ``t``: those of
+        ``terms`` (the ones just counted: only a new post changes a verdict, save for
+        the slow growth of the history), or all of them."""
         history = t - (self.start if self.start is not None else t)
         if history < self.warmup or not self.fresh:
             return []
         mu0 = 3.0 * self.window / history
         cut = self.tail / len(self.fresh)
         out = []
-        for h, (_first, n) in self.fresh.items():
+        fresh = self.fresh
+        for h in fresh if terms is None else terms:
+            n = fresh[h][1] if h in fresh else 0.0
             if n >= self.min_count and h not in self.fired:
                 p = poisson_sf(int(n), mu0)
                 if p <= cut:
@@ -162,7 +174,11 @@ class NoveltyTracker:
 
     def _expire(self, t: float) -> None:
         """Terms whose first hour is over join the filter: they are seen from now on."""
-        old = [h for h, (first, _n) in self.fresh.items() if t - first >= self.window]
+        old = []
+        for h, (first, _n) in self.fresh.items():  # in order of first use
+            if t - first < self.window:
+                break
+            old.append(h)
         if not old:
             return
         for h in old:
