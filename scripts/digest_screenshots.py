@@ -22,6 +22,8 @@ from socialhub.analytics.stories.evaluate import replay
 from socialhub.cli.detect_cmd import Router
 from socialhub.config import apply_config, load_config
 from socialhub.demo import Simulator
+from socialhub.enrichers.sentiment.stage import SentimentStage
+from socialhub.pipeline.base import Context
 from socialhub.reports.build import build
 from socialhub.store.sqlite import SqliteStore
 
@@ -45,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         mentions = list(sim.until(sim.start + timedelta(hours=12)))
         for m in mentions:
             routes.route(m)
+        # rated as the demo's pipeline rates them (its fast sentiment path)
+        SentimentStage(Context(None, {"sentiment_mode": "fast"})).process(mentions)
         for i in range(0, len(mentions), 2000):
             store.mentions.add(mentions[i : i + 2000])
         engine = StoryEngine(workspaces=routes.workspaces, lists=routes.list_types)

@@ -4,8 +4,11 @@
     python scripts/i18n_check.py --po       # the same as .po entries to fill in
 
 Strings are found by Babel's extractors in the Python sources (``_()``, ``ngettext()``,
-``N_()``), the Jinja templates and the page scripts (``SH._()``), as
-tests/test_i18n_catalogue.py does.
+``N_()``, ``M_()``), the Jinja templates and the page scripts (``SH._()``), as
+tests/test_i18n_catalogue.py does; and the command line's ``--help`` texts (docstrings
+and ``help=``, which no extractor sees) by walking the whole command tree, as
+tests/cli/test_cli_help_french.py does (``--no-cli`` skips that walk, which imports
+every command module).
 """
 
 from __future__ import annotations
@@ -20,11 +23,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--locale", default="fr", choices=[x for x in i18n.LOCALES if x != "en"])
     parser.add_argument("--po", action="store_true", help="print .po entries to fill in")
+    parser.add_argument("--no-cli", action="store_true", help="skip the --help texts")
     args = parser.parse_args(argv)
     missing = i18n.missing_translations(args.locale)
+    if not args.no_cli:
+        from socialhub.cli.localise import help_msgids
+        from socialhub.cli.main import full_tree
+
+        known = i18n.catalogue(args.locale)
+        for msgid, where in help_msgids(full_tree()).items():
+            if msgid not in known:
+                missing.setdefault(msgid, []).extend(where)
     for msgid, where in sorted(missing.items(), key=lambda kv: kv[1][0]):
         if args.po:
-            escaped = msgid.replace("\\", "\\\\").replace('"', '\\"')
+            escaped = msgid.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
             print(f'#: {" ".join(where[:3])}\nmsgid "{escaped}"\nmsgstr ""\n')
         else:
             print(f"{where[0]}: {msgid}")

@@ -84,12 +84,12 @@ def negotiate(accept_language: str | None) -> str | None:
 @cache
 def catalogue(locale: str) -> dict[str, Any]:
     """msgid (or (msgid, plural) tuple key) → translation, merged from every .po file."""
-    from babel.messages.pofile import read_po
-
     merged: dict[str, Any] = {}
     folder = resources.files("socialhub") / "locale" / locale
-    if not folder.is_dir():
+    if not folder.is_dir():  # English: the msgids themselves, and Babel is not imported
         return merged
+    from babel.messages.pofile import read_po
+
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".po"):
             continue
@@ -133,6 +133,59 @@ _ = gettext
 def N_(message: str) -> str:
     """Mark a module-level string for extraction; translate it where it is shown."""
     return message
+
+
+class Message(str):
+    """An English text that remembers its msgid and values, so that it can be shown
+    later in the reader's locale (:func:`localised`). It *is* the English string: logs,
+    ``--json``, API bodies and comparisons see the English, as before. Lower layers
+    (the query parser, the legal desk, configuration checks) raise their errors with
+    it; the command line shows them translated."""
+
+    __slots__ = ("template", "values")
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, **values: Any) -> Message:
+        self = super().__new__(cls, template % values if values else template)
+        self.template = template
+        self.values = values
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_message, (self.template, self.values))
+
+    def localised(self) -> str:
+        found = gettext(self.template)
+        if not self.values:
+            return found
+        return found % {
+            k: localised(v) if isinstance(v, Message) else v for k, v in self.values.items()
+        }
+
+
+def _message(template: str, values: dict[str, Any]) -> Message:
+    return Message(template, **values)
+
+
+def M_(template: str, **values: Any) -> Message:
+    """``template % values`` in English, translatable when shown (see :class:`Message`)."""
+    return Message(template, **values)
+
+
+def localised(text: object) -> str:
+    """``text`` in the current locale: a :class:`Message`, an exception raised with one
+    (its first argument) or with a ``localised()`` method, or a plain msgid; anything
+    else unchanged."""
+    if isinstance(text, BaseException):
+        own = getattr(text, "localised", None)
+        if callable(own):  # e.g. ConfigError, which lists several messages
+            return str(own())
+        first = text.args[0] if len(text.args) == 1 else None
+        return first.localised() if isinstance(first, Message) else str(text)
+    if isinstance(text, Message):
+        return text.localised()
+    return gettext(text) if isinstance(text, str) else str(text)
 
 
 # -- formatting -------------------------------------------------------------------------
@@ -225,6 +278,7 @@ PY_KEYWORDS: dict[str, Any] = {
     "ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
     "N_": None,
+    "M_": None,
 }
 JS_KEYWORDS: dict[str, Any] = {"_": None, "n_": (1, 2), "SH._": None, "SH.n_": (1, 2)}
 _METHODS = {

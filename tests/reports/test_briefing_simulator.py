@@ -22,6 +22,8 @@ from socialhub.analytics.stories.evaluate import replay
 from socialhub.cli.detect_cmd import Router
 from socialhub.config import apply_config, load_config
 from socialhub.demo import Simulator
+from socialhub.enrichers.sentiment.stage import SentimentStage
+from socialhub.pipeline.base import Context
 from socialhub.reports.digest import build_digest
 from socialhub.store.sqlite import SqliteStore
 
@@ -54,6 +56,9 @@ def _build_world(path: Path, rate: float, hours: float) -> dict[str, Any]:
     mentions = list(sim.until(sim.start + timedelta(hours=hours)))
     for m in mentions:
         routes.route(m)
+    # rated as the demo's pipeline rates them (its fast sentiment path): the key figures'
+    # net sentiment has posts to count
+    SentimentStage(Context(None, {"sentiment_mode": "fast"})).process(mentions)
     for i in range(0, len(mentions), 2000):
         store.mentions.add(mentions[i : i + 2000])
     result = replay(StoryEngine(workspaces=routes.workspaces, lists=routes.list_types), mentions)

@@ -6,7 +6,9 @@ database of its own (the caller creates and drops it), and separate
 ``python -m socialhub.cli.main`` worker and detector processes whose PostgreSQL
 sessions are named ``socialhub-<role>:<name>``. The demo stream is published by the
 caller (:meth:`Hub.publish`), each mention with its deterministic message id, as the
-collector does. Every wait polls a condition against a deadline.
+collector does. Every wait polls a condition against a deadline. :class:`Launcher`
+(the processes and their logs) and :class:`NatsServer` also serve the end-to-end test
+of ``test_processes.py``, which runs the collector and the web server too.
 
 No pytest here: failures raise ``AssertionError`` / ``TimeoutError`` with the logs, so
 the bench can use it too.
@@ -113,6 +115,71 @@ class NatsServer:
             self.proc.wait(10)
         self.proc = None
 
+    def stop(self) -> None:
+        """A restart as an operator or systemd does it (SIGTERM: NATS flushes its store).
+        A single-node JetStream killed with SIGKILL can lose the last milliseconds of
+        acknowledged messages, which it still held in memory; replicas are NATS's answer
+        to that, not something the hub can fix."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(30)
+
+
+class Launcher:
+    """Separate ``python -m socialhub.cli.main`` processes, each logging to
+    ``<name>.log`` under ``tmp``: started, killed (-9), stopped (SIGTERM, then -9)."""
+
+    def __init__(self, tmp: Path, env: dict[str, str]) -> None:
+        self.tmp, self.env = tmp, env
+        self.running: dict[str, subprocess.Popen[bytes]] = {}
+
+    def cli(self, *args: str, timeout: float = 120) -> str:
+        """One command run to its end: its output (it must exit 0)."""
+        res = subprocess.run(
+            [sys.executable, "-m", CLI, *args],
+            env=self.env,
+            capture_output=True,
+            timeout=timeout,
+            cwd=ROOT,
+        )
+        assert res.returncode == 0, res.stderr.decode()[-3000:]
+        return res.stdout.decode()
+
+    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        """A long-running command, named ``name`` (its heartbeat and its log)."""
+        with (self.tmp / f"{name}.log").open("ab") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", CLI, *args, "--name", name],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+            )
+        self.running[name] = proc
+        return proc
+
+    def kill(self, name: str) -> None:
+        proc = self.running[name]
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+
+    def stop_all(self) -> None:
+        for proc in self.running.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in self.running.values():
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- {p.name}\n{p.read_text(errors='replace')[-1500:]}"
+            for p in sorted(self.tmp.glob("*.log"))
+        )
+
 
 class Hub:
     """Workers and a detector service on ``db`` and a NATS of their own (see module doc)."""
@@ -133,8 +200,9 @@ class Hub:
         self.config = tmp / "hub.toml"
         enrichers = LEAN_ENRICHERS if lean else ""  # else the fast mode's whole chain
         self.config.write_text(HUB_TOML.format(batch=batch, ack_wait=ack_wait, enrichers=enrichers))
-        self.procs: dict[str, subprocess.Popen[bytes]] = {}
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("SOCIALHUB_", "PG"))}
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SOCIALHUB_", "PG"))}
+        self.launcher = Launcher(tmp, env)
+        self.procs, self.env = self.launcher.running, self.launcher.env
         self.bus_url = ""
         self.published_ids: set[str] = set()
 
@@ -164,23 +232,13 @@ class Hub:
         for name in self.procs:
             self.wait_healthy(name, timeout=90)
 
-    def _spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
-        with (self.tmp / f"{name}.log").open("ab") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", CLI, *args, "--name", name],
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=ROOT,
-            )
-        self.procs[name] = proc
-        return proc
-
     def start_worker(self, name: str) -> subprocess.Popen[bytes]:
-        return self._spawn(name, "worker", "--config", str(self.config), "--metrics-port", "0")
+        return self.launcher.start(
+            name, "worker", "--config", str(self.config), "--metrics-port", "0"
+        )
 
     def start_detector(self, name: str) -> subprocess.Popen[bytes]:
-        return self._spawn(
+        return self.launcher.start(
             name,
             "detect-service",
             "--config",
@@ -192,27 +250,14 @@ class Hub:
         )
 
     def kill(self, name: str) -> None:
-        proc = self.procs[name]
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
+        self.launcher.kill(name)
 
     def close(self) -> None:
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in self.procs.values():
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+        self.launcher.stop_all()
         self.nats.kill()
 
     def logs(self) -> str:
-        return "\n".join(
-            f"--- {p.name}\n{p.read_text(errors='replace')[-1500:]}"
-            for p in sorted(self.tmp.glob("*.log"))
-        )
+        return self.launcher.logs()
 
     # -- the stream ---------------------------------------------------------------------
 

@@ -19,8 +19,6 @@ import json
 import os
 import secrets
 import signal
-import subprocess
-import sys
 import time
 import urllib.request
 from collections import Counter
@@ -39,15 +37,12 @@ from socialhub.demo import Simulator
 from socialhub.records.signals import Signal
 from socialhub.store import open_store
 
-from .cluster import NatsServer, free_port, wait_for, watchlists_alert_in_app
+from .cluster import ROOT, Launcher, NatsServer, free_port, wait_for, watchlists_alert_in_app
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
-ROOT = Path(__file__).resolve().parents[2]
 SEED, LIMIT = 3, 3000
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
-# the lead may run the commands alone before they are registered in socialhub.cli.main
-CLI = os.environ.get("SOCIALHUB_TEST_CLI_MODULE", "socialhub.cli.main")
 HUB_TOML = f"""
 [hub]
 batch_size = 200
@@ -68,70 +63,12 @@ limit = {LIMIT}
 """
 
 
-class Nats(NatsServer):
-    """The shared harness's NATS, plus a restart as an operator does it."""
-
-    def stop(self) -> None:
-        """A restart as an operator or systemd does it (SIGTERM: NATS flushes its store).
-        A single-node JetStream killed with SIGKILL can lose the last milliseconds of
-        acknowledged messages, which it still held in memory; replicas are NATS's answer
-        to that, not something the hub can fix."""
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(30)
-
-
-class Procs:
-    """The socialhub processes of one test, each with its own log file."""
-
-    def __init__(self, tmp: Path, env: dict[str, str]) -> None:
-        self.tmp, self.env = tmp, env
-        self.running: dict[str, subprocess.Popen[bytes]] = {}
-
-    def cli(self, *args: str, timeout: float = 120) -> str:
-        res = subprocess.run(
-            [sys.executable, "-m", CLI, *args],
-            env=self.env,
-            capture_output=True,
-            timeout=timeout,
-            cwd=ROOT,
-        )
-        assert res.returncode == 0, res.stderr.decode()[-3000:]
-        return res.stdout.decode()
-
-    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
-        with (self.tmp / f"{name}.log").open("ab") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", CLI, *args, "--name", name],
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=ROOT,
-            )
-        self.running[name] = proc
-        return proc
-
-    def logs(self) -> str:
-        return "\n".join(
-            f"--- {p.name}\n{p.read_text()[-1500:]}" for p in sorted(self.tmp.glob("*.log"))
-        )
-
-    def stop_all(self) -> None:
-        for proc in self.running.values():
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in self.running.values():
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
-
-
 @pytest.fixture
-def cluster(tmp_path: Path, pg_database: Callable[[], str]) -> Iterator[tuple[Procs, Nats, str]]:
+def cluster(
+    tmp_path: Path, pg_database: Callable[[], str]
+) -> Iterator[tuple[Launcher, NatsServer, str]]:
     db = pg_database()
-    nats = Nats(tmp_path / "jetstream", tmp_path / "nats-server.log")
+    nats = NatsServer(tmp_path / "jetstream", tmp_path / "nats-server.log")
     nats.start()
     env = dict(os.environ)
     env.update(
@@ -142,13 +79,12 @@ def cluster(tmp_path: Path, pg_database: Callable[[], str]) -> Iterator[tuple[Pr
     )
     for key in ("SOCIALHUB_SMTP_HOST", "SOCIALHUB_ALERT_WEBHOOK_URL", "SOCIALHUB_METRICS_PORT"):
         env.pop(key, None)
-    procs = Procs(tmp_path, env)
+    procs = Launcher(tmp_path, env)
     try:
         yield procs, nats, db
     finally:
         procs.stop_all()
-        if nats.proc is not None and nats.proc.poll() is None:
-            nats.kill()
+        nats.kill()
 
 
 def stored_count(db: str) -> int:
@@ -195,7 +131,7 @@ async def pipeline_in_flight(url: str) -> int:
     )
 
 
-def status(procs: Procs) -> dict[str, Any]:
+def status(procs: Launcher) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(procs.cli("status", "--json", "--stale-after", "8"))
     return data
 
@@ -205,7 +141,7 @@ def consumers(st: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_processes_store_every_mention_once_and_alert_through_failures(
-    cluster: tuple[Procs, Nats, str], tmp_path: Path
+    cluster: tuple[Launcher, NatsServer, str], tmp_path: Path
 ) -> None:
     procs, nats, db = cluster
     t0 = time.monotonic()
@@ -227,18 +163,18 @@ def test_processes_store_every_mention_once_and_alert_through_failures(
     procs.start("web", "serve", "--port", str(web_port))
     procs.start("collect", "collect", "--config", str(config))
 
-    # mid-stream: SIGKILL a worker (a replacement starts), then restart NATS
-    wait_for("the first stored mentions", lambda: stored_count(db) >= 300, 90, 0.1)
-    in_flight = asyncio.run(pipeline_in_flight(procs.env["SOCIALHUB_BUS"]))
-    workers[0].send_signal(signal.SIGKILL)
-    workers[0].wait(10)
-    killed_at = stored_count(db)
-    nats.stop()
-    time.sleep(1.0)
-    nats.start()
-    procs.start("worker3", "worker", "--config", str(config))
-
     try:
+        # mid-stream: SIGKILL a worker (a replacement starts), then restart NATS
+        wait_for("the first stored mentions", lambda: stored_count(db) >= 300, 90, 0.1)
+        in_flight = asyncio.run(pipeline_in_flight(procs.env["SOCIALHUB_BUS"]))
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait(10)
+        killed_at = stored_count(db)
+        nats.stop()
+        time.sleep(1.0)
+        nats.start()
+        procs.start("worker3", "worker", "--config", str(config))
+
         wait_for("every mention stored", lambda: stored_count(db) >= LIMIT, 150, 1.0)
 
         def drained() -> bool:

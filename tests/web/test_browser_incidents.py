@@ -61,7 +61,7 @@ def test_incident_page_playbook_and_close(chromium: Any, site: tuple[str, World,
         page.click(f"#incidents a[href='/w/com/incidents/{inc.id}']")
         page.wait_for_selector("body[data-ready=yes]")
         expect(page.locator("h1#title")).to_have_text("Panne réseau <b>Lyon</b>")
-        expect(page.locator("#steps")).to_contain_text("Tell the QoS team")
+        expect(page.locator("#steps")).to_contain_text("Prévenir l'équipe qualité de service")
         expect(page.locator("h2", has_text="Procédure")).to_contain_text("0/3")
         page.locator("input.step[value=qos]").check()
         page.wait_for_selector("body[data-ready=yes]")

@@ -6,13 +6,16 @@ refused."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
 from socialhub.records.stories import StoryRecord
+from socialhub.web import explore_groups
 
 from . import explore_groups_seed as seed
-from .helpers import World
+from .helpers import World, mention
 
 Login = Callable[[str], TestClient]
 
@@ -59,6 +62,32 @@ def test_paging_a_rare_city(world: World, as_user: Login) -> None:
         if cursor is None:
             break
     assert got == ["x:904", "x:902", "x:901"] and pages == 3  # newest first, no repeat
+
+
+def test_paging_a_rare_city_past_the_scan_bound(
+    world: World, as_user: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page that reads its whole bound without a match still answers a cursor, and the
+    last match's page answers none."""
+    seed.seed(world)
+    monkeypatch.setattr(explore_groups, "SCAN_PAGE", 500)  # one store page per request
+    later = seed.T0 + timedelta(minutes=20)
+    noise = [mention(10_000 + i, f"mirabelle bruit {i}", world.queries["brand"],
+                     created_at=later + timedelta(seconds=i)) for i in range(1000)]  # fmt: skip
+    world.store.mentions.add(noise)
+    c = as_user("press")
+    got, cursor, empty = [], None, 0
+    for _page in range(10):
+        params = {"since": seed.SINCE, "city": "Grenoble", "limit": 1}
+        if cursor:
+            params["cursor"] = cursor
+        page = c.get("/api/workspaces/com/explore/mentions", params=params).json()
+        got += [m["id"] for m in page["items"]]
+        empty += not page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert got == ["x:904", "x:902", "x:901"] and empty == 2 and cursor is None
 
 
 def test_another_workspaces_story_is_refused(world: World, as_user: Login) -> None:

@@ -116,3 +116,33 @@ def test_alerts_sort_by_importance_with_why(world: World, as_user: Login) -> Non
     assert [a["id"] for a in items][:2] == [loud, quiet]
     assert items[0]["importance"] > items[1]["importance"]
     assert {p["component"] for p in items[0]["extra"]["explanation"]} >= {"velocity", "reach"}
+
+
+def test_every_action_checks_role_csrf_and_writes_the_audit_log(
+    world: World, as_user: Login
+) -> None:
+    c = as_user("analyst")
+    h = {"X-CSRF-Token": csrf_of(c)}
+    v = as_user("viewer")
+    vh = {"X-CSRF-Token": csrf_of(v)}
+    body = {"title": "Panne", "severity": 9, "category": "volume"}
+    iid = c.post("/api/workspaces/com/incidents", json=body, headers=h).json()["id"]
+    other = _alert(world, 5, 50.0, "query:2")
+    actions = {
+        "ack": ({}, "incident.acknowledged"),
+        "status": ({"status": "monitoring", "note": "calme"}, "incident.status"),
+        "owner": ({"owner": "admin"}, "incident.owner"),
+        "steps/qos": ({"done": True}, "incident.step_done"),
+        "notes": ({"text": "QoS prévenue"}, "incident.note"),
+        "links": ({"kind": "alert", "ref_id": other}, "incident.alert_added"),
+    }
+    for path, (payload, action) in actions.items():
+        url = f"/api/workspaces/com/incidents/{iid}/{path}"
+        assert c.post(url, json=payload).status_code == 403, path  # no CSRF token
+        assert v.post(url, json=payload, headers=vh).status_code == 403, path  # a viewer
+        missing = f"/api/workspaces/com/incidents/999/{path}"
+        assert c.post(missing, json=payload, headers=h).status_code == 404, path
+        r = c.post(url, json=payload, headers=h)
+        assert r.status_code == 200 and r.json()["id"] == iid, (path, r.text)
+        last = world.store.chain.for_subject(f"incident:{iid}", "audit")[-1]
+        assert (last.action, last.actor) == (action, "analyst"), path

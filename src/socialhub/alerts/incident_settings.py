@@ -37,34 +37,41 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from socialhub.i18n import N_
 from socialhub.records.incidents import PlaybookStep
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^(\d{1,2})(?::(\d{2}))?-(\d{1,2})(?::(\d{2}))?$")
 
 # The built-in playbooks (issue 14's examples); a workspace's settings replace them.
+# Step texts are stored in English (message ids) and translated where they are shown
+# (incident pages, war-room, crisis report), in the reader's or workspace's language.
 DEFAULT_PLAYBOOKS: dict[str, dict[str, Any]] = {
     "outage": {
         "match": ["network_outage", "complaints", "volume", "burst"],
         "steps": [
-            {"id": "qos", "text": "Tell the QoS team", "role": "analyst"},
-            {"id": "holding", "text": "Draft a holding statement", "role": "press"},
-            {"id": "official", "text": "Check the official accounts answered", "role": "press"},
+            {"id": "qos", "text": N_("Tell the QoS team"), "role": "analyst"},
+            {"id": "holding", "text": N_("Draft a holding statement"), "role": "press"},
+            {"id": "official", "text": N_("Check the official accounts answered"), "role": "press"},
         ],
     },
     "rumour": {
         "match": ["coordination", "emerging", "convergence"],
         "steps": [
-            {"id": "verify", "text": "Verify the claim and its first poster", "role": "analyst"},
-            {"id": "legal", "text": "Ask legal whether to answer", "role": "legal"},
-            {"id": "holding", "text": "Draft a holding statement", "role": "press"},
+            {
+                "id": "verify",
+                "text": N_("Verify the claim and its first poster"),
+                "role": "analyst",
+            },
+            {"id": "legal", "text": N_("Ask legal whether to answer"), "role": "legal"},
+            {"id": "holding", "text": N_("Draft a holding statement"), "role": "press"},
         ],
     },
     "generic": {
         "match": [],
         "steps": [
-            {"id": "assess", "text": "Assess the reach and name an owner", "role": "analyst"},
-            {"id": "holding", "text": "Draft a holding statement", "role": "press"},
+            {"id": "assess", "text": N_("Assess the reach and name an owner"), "role": "analyst"},
+            {"id": "holding", "text": N_("Draft a holding statement"), "role": "press"},
         ],
     },
 }

@@ -21,6 +21,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from socialhub.i18n import M_
+
 
 class DetectOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -55,5 +57,14 @@ class DetectOptions(BaseModel):
             err = exc.errors()[0]
             key = ".".join(str(p) for p in err["loc"])
             if err["type"] == "extra_forbidden":
-                raise ValueError(f"{where}: unknown key {key}") from None
-            raise ValueError(f"{where}: {key}: {err['msg'].lower()}") from None
+                raise ValueError(
+                    M_("%(where)s: unknown key %(key)s", where=where, key=key)
+                ) from None
+            raise ValueError(
+                M_(
+                    "%(where)s: %(key)s: %(problem)s",
+                    where=where,
+                    key=key,
+                    problem=err["msg"].lower(),
+                )
+            ) from None

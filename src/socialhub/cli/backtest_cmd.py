@@ -25,7 +25,7 @@ from socialhub.analytics.detectors.runner import DetectorSet
 from socialhub.cli.common import DEFAULT_DB, DbOption, JsonOption, console, out, parse_when
 from socialhub.cli.common import store_from as open_cli_store
 from socialhub.cli.detect_cmd import signal_line
-from socialhub.i18n import _
+from socialhub.i18n import _, localised
 from socialhub.models import Mention
 from socialhub.store.base import Store
 
@@ -104,7 +104,9 @@ def backtest(
         try:
             detectors = DetectorSet.from_config(settings)
         except (TypeError, ValueError) as exc:
-            console.print(Text(_("bad detector settings: %(error)s") % {"error": exc}, "red"))
+            console.print(
+                Text(_("bad detector settings: %(error)s") % {"error": localised(exc)}, "red")
+            )
             raise typer.Exit(2) from exc
         own = set(settings["workspaces"])
         count = fired = 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,7 +14,8 @@ from rich.console import Console
 from rich.text import Text
 from typer._click.globals import get_current_context
 
-from socialhub.i18n import _, negotiate, use_locale
+from socialhub.cli.localise import cli_locale
+from socialhub.i18n import _, use_locale
 from socialhub.store import open_store
 from socialhub.store.base import Store
 
@@ -52,19 +52,6 @@ def example_config() -> Path:
         if candidate.exists():
             return candidate
     raise typer.BadParameter(_("examples/telecom.toml not found; pass --config FILE"))
-
-
-def cli_locale(env: Mapping[str, str] | None = None) -> str:
-    """The language of human output: ``SOCIALHUB_LOCALE``, else the first of
-    ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that names French or English, else English
-    (the message ids, as gettext does in the C locale). ``--json`` output never changes.
-    """
-    env = os.environ if env is None else env
-    for name in ("SOCIALHUB_LOCALE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        found = negotiate(env.get(name, "").split(".")[0])
-        if found:
-            return found
-    return "en"
 
 
 def human_locale() -> None:

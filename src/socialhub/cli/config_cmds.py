@@ -19,7 +19,7 @@ from socialhub.cli.common import (
     store_from,
 )
 from socialhub.config import ConfigError, apply_config, export_config, load_config
-from socialhub.i18n import _
+from socialhub.i18n import _, localised
 
 
 def apply(
@@ -47,13 +47,13 @@ def apply(
     try:
         cfg = load_config(file)
     except ConfigError as exc:
-        console.print(f"[red]{escape(str(exc))}[/red]")
+        console.print(f"[red]{escape(localised(exc))}[/red]")
         raise typer.Exit(2) from exc
     store = store_from(db)
     try:
         report = apply_config(cfg, store, prune=prune, dry_run=dry_run)
     except ConfigError as exc:
-        console.print(f"[red]{escape(str(exc))}[/red]")
+        console.print(f"[red]{escape(localised(exc))}[/red]")
         raise typer.Exit(2) from exc
     finally:
         store.close()

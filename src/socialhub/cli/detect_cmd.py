@@ -33,7 +33,7 @@ from rich.text import Text
 from socialhub.analytics.detectors.runner import DetectorSet
 from socialhub.cli.common import JsonOption, console, human_locale, out
 from socialhub.cli.enrich_cmd import to_mention
-from socialhub.i18n import _
+from socialhub.i18n import M_, _, localised
 from socialhub.models import Mention
 from socialhub.records.signals import Signal
 from socialhub.serialize import mention_from_dict
@@ -51,12 +51,12 @@ def read_stream(lines: Iterator[bytes]) -> tuple[list[Mention], int]:
         try:
             obj = orjson.loads(raw)
             if not isinstance(obj, dict):
-                raise ValueError("a line must be a JSON object")
+                raise ValueError(M_("a line must be a JSON object"))
             if "platform" in obj and "native_id" in obj:
                 m = mention_from_dict(obj)
             else:
                 if not obj.get("created_at"):
-                    raise ValueError("missing 'created_at' (a replay needs the stream time)")
+                    raise ValueError(M_("missing 'created_at' (a replay needs the stream time)"))
                 m = to_mention(obj, n)
                 m.query_ids = [int(q) for q in obj.get("query_ids") or []]
                 label = obj.get("sentiment_label") or (obj.get("sentiment") or {}).get("label")
@@ -64,7 +64,9 @@ def read_stream(lines: Iterator[bytes]) -> tuple[list[Mention], int]:
         except (ValueError, KeyError, TypeError, orjson.JSONDecodeError) as exc:
             bad += 1
             console.print(
-                Text(_("line %(n)s skipped: %(error)s") % {"n": n, "error": exc}, "yellow")
+                Text(
+                    _("line %(n)s skipped: %(error)s") % {"n": n, "error": localised(exc)}, "yellow"
+                )
             )
             continue
         mentions.append(m)
@@ -184,7 +186,9 @@ def detect(
     try:
         detectors = DetectorSet.from_config(settings)
     except (TypeError, ValueError) as exc:
-        console.print(Text(_("bad detector settings: %(error)s") % {"error": exc}, "red"))
+        console.print(
+            Text(_("bad detector settings: %(error)s") % {"error": localised(exc)}, "red")
+        )
         raise typer.Exit(2) from exc
     count = 0
     if json:

@@ -17,7 +17,7 @@ from socialhub.cli.common import DbOption, console, example_config, redact
 from socialhub.config import ConfigError, apply_config, load_config
 from socialhub.connectors.demo import DemoSource
 from socialhub.hub import Hub
-from socialhub.i18n import _
+from socialhub.i18n import _, localised
 from socialhub.pipeline.chain import MODES
 from socialhub.settings import Settings
 from socialhub.store.base import Store
@@ -71,7 +71,7 @@ def _applier(config: Path) -> Callable[[Store], None]:
         try:
             report = apply_config(load_config(config), store)
         except ConfigError as exc:
-            console.print(f"[red]{escape(str(exc))}[/red]")
+            console.print(f"[red]{escape(localised(exc))}[/red]")
             raise typer.Exit(2) from exc
         console.print(
             Text(
@@ -183,7 +183,7 @@ def run(
         settings = Settings.from_file(config, db=db)
         hub = Hub.build(settings, web=web, setup=_applier(config))
     except ValueError as exc:
-        console.print(f"[red]{escape(str(exc))}[/red]")
+        console.print(f"[red]{escape(localised(exc))}[/red]")
         raise typer.Exit(2) from exc
     if not hub.sources:
         console.print(

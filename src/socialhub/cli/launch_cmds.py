@@ -21,7 +21,7 @@ from socialhub.cli.common import (
     print_json,
     store_from,
 )
-from socialhub.i18n import N_, _
+from socialhub.i18n import N_, _, localised
 from socialhub.query import parse
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.records.launches import OUTCOMES, LaunchRecord
@@ -58,7 +58,11 @@ def _definition(workspaces: WorkspaceStore, text: str, workspace_id: int | None)
         parse(text)
     except QuerySyntaxError as exc:
         raise typer.BadParameter(
-            _("not a query name nor a valid query: %(error)s") % {"error": exc}
+            _("not a query name nor a valid query: %(error)s")
+            % {
+                "error": _("%(message)s (column %(column)s)")
+                % {"message": localised(exc.message), "column": exc.column}
+            }
         ) from exc
     return text
 

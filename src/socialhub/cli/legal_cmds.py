@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from socialhub.cli.common import DEFAULT_DB, DbOption, JsonOption, out, print_json, store_from
-from socialhub.i18n import _, ngettext
+from socialhub.i18n import _, localised, ngettext
 from socialhub.legal.bundle import export_bundle, verify_bundle
 from socialhub.legal.desk import LegalConfig, LegalDesk, LegalError
 from socialhub.legal.report import REASON_NAMES, STATUS_NAMES
@@ -31,7 +31,7 @@ def _by(by: str) -> str:
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    out.print(Text(_("error: %(m)s") % {"m": exc}, "red"))
+    out.print(Text(_("error: %(m)s") % {"m": localised(exc)}, "red"))
     return typer.Exit(2)
 
 

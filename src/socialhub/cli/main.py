@@ -9,134 +9,144 @@ help (checked against the command's own docstring by the tests).
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
+from typing import Any
 
 import typer
 from typer import _click as click  # typer 0.29 vendors its own click: its types
 
 from socialhub import __version__
+from socialhub.cli import localise
+from socialhub.i18n import N_, gettext, use_locale
+
+localise.install()  # Click's own texts (Usage:, Error:…) through our gettext
 
 # name -> (module, attribute, one-line help); the attribute is a function or a Typer app
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": (
         "hub_cmds",
         "demo",
-        "Run the hub on the built-in demo stream: simulator -> pipeline -> store -> web app.",
+        N_("Run the hub on the built-in demo stream: simulator -> pipeline -> store -> web app."),
     ),
     "run": (
         "hub_cmds",
         "run",
-        "Run the hub with the sources configured in a file (Ctrl-C to stop).",
+        N_("Run the hub with the sources configured in a file (Ctrl-C to stop)."),
     ),
     "search": (
         "search_cmd",
         "search",
-        "Search stored mentions with the query language (newest first).",
+        N_("Search stored mentions with the query language (newest first)."),
     ),
     "apply": (
         "config_cmds",
         "apply",
-        "Create or update workspaces, users, members, queries and watchlists from a file.",
+        N_("Create or update workspaces, users, members, queries and watchlists from a file."),
     ),
     "export-config": (
         "config_cmds",
         "export",
-        "Write the configuration stored in the database back as TOML (`apply` reads it).",
+        N_("Write the configuration stored in the database back as TOML (`apply` reads it)."),
     ),
     "import": (
         "import_cmd",
         "import_",
-        "Import mentions from a file. Unreadable rows go to quarantine with the reason.",
+        N_("Import mentions from a file. Unreadable rows go to quarantine with the reason."),
     ),
     "enrich": (
         "enrich_cmd",
         "enrich",
-        "Enrich JSONL lines (id, text[, lang, created_at, author]) with the pipeline.",
+        N_("Enrich JSONL lines (id, text[, lang, created_at, author]) with the pipeline."),
     ),
     "detect": (
         "detect_cmd",
         "detect",
-        "Replay a timestamped stream through the detectors on its own clock.",
+        N_("Replay a timestamped stream through the detectors on its own clock."),
     ),
     "backtest": (
         "backtest_cmd",
         "backtest",
-        "Replay a workspace's stored history through the detectors and say when they fire.",
+        N_("Replay a workspace's stored history through the detectors and say when they fire."),
     ),
     "report": (
         "report_cmd",
         "report",
-        "Build a report (digest, competitors, crisis), archive it, write or send it.",
+        N_("Build a report (digest, competitors, crisis), archive it, write or send it."),
     ),
-    "scheduler": ("report_cmd", "scheduler", "Run the report schedules of every workspace."),
+    "scheduler": ("report_cmd", "scheduler", N_("Run the report schedules of every workspace.")),
     "sources": (
         "sources_cmds",
         "sources",
-        "List every configured source with its health and collection completeness.",
+        N_("List every configured source with its health and collection completeness."),
     ),
     "collect": (
         "collect_cmd",
         "collect",
-        "Run the configured sources and publish to the bus, or poll one source once.",
+        N_("Run the configured sources and publish to the bus, or poll one source once."),
     ),
     "worker": (
         "proc_cmds",
         "worker",
-        'Enrich raw mentions and store them (consumer group "pipeline"; acked after commit).',
+        N_('Enrich raw mentions and store them (consumer group "pipeline"; acked after commit).'),
     ),
     "detect-service": (
         "proc_cmds",
         "detect_service",
-        "Run the detectors, partitioned by workspace, with checkpoints in the database.",
+        N_("Run the detectors, partitioned by workspace, with checkpoints in the database."),
     ),
     "scheduler-service": (
         "proc_cmds",
         "scheduler_service",
-        "Send the workspaces' scheduled reports.",
+        N_("Send the workspaces' scheduled reports."),
     ),
     "serve": (
         "proc_cmds",
         "serve",
-        "Run the web app and API alone (several behind a proxy share one database).",
+        N_("Run the web app and API alone (several behind a proxy share one database)."),
     ),
     "status": (
         "proc_cmds",
         "status",
-        "Show the topology: processes alive, detector partitions, NATS lag, database size.",
+        N_("Show the topology: processes alive, detector partitions, NATS lag, database size."),
     ),
-    "db": ("db_cmds", "app", "Database maintenance."),
-    "quarantine": ("quarantine_cmd", "app", "Payloads that could not be parsed or normalised."),
+    "db": ("db_cmds", "app", N_("Database maintenance.")),
+    "quarantine": ("quarantine_cmd", "app", N_("Payloads that could not be parsed or normalised.")),
     "relevance": (
         "relevance_cmds",
         "app",
-        "Relevance per query: label mentions, train the query's classifier, see status.",
+        N_("Relevance per query: label mentions, train the query's classifier, see status."),
     ),
-    "alerts": ("alerts_cmds", "app", "Alerts: list, explain, acknowledge, resolve, give feedback."),
+    "alerts": (
+        "alerts_cmds",
+        "app",
+        N_("Alerts: list, explain, acknowledge, resolve, give feedback."),
+    ),
     "launch": (
         "launch_cmds",
         "app",
-        "Competitor launch monitor: curves, buzz-or-fizzle score, the library of launches.",
+        N_("Competitor launch monitor: curves, buzz-or-fizzle score, the library of launches."),
     ),
-    "users": ("users_cmds", "app", "Web accounts: users, roles per workspace, API tokens."),
-    "eval": ("eval_cmds", "app", "Evaluate the models on labelled data."),
+    "users": ("users_cmds", "app", N_("Web accounts: users, roles per workspace, API tokens.")),
+    "eval": ("eval_cmds", "app", N_("Evaluate the models on labelled data.")),
     "privacy": (
         "privacy_cmds",
         "app",
-        "GDPR: erasure, subject access export, retention per workspace and source kind.",
+        N_("GDPR: erasure, subject access export, retention per workspace and source kind."),
     ),
     "legal": (
         "legal_cmds",
         "app",
-        "Legal desk: cases, evidence capture, chain of custody, verifiable bundles.",
+        N_("Legal desk: cases, evidence capture, chain of custody, verifiable bundles."),
     ),
     "audit": (
         "audit_cmds",
         "app",
-        "The append-only, hash-chained logs (engagement audit, chains of custody).",
+        N_("The append-only, hash-chained logs (engagement audit, chains of custody)."),
     ),
     "engage": (
         "engage_cmds",
         "app",
-        "Engagement: the inbox, publishing approved posts, official accounts, measures.",
+        N_("Engagement: the inbox, publishing approved posts, official accounts, measures."),
     ),
 }
 
@@ -172,9 +182,16 @@ class LazyGroup(typer.core.TyperGroup):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         found = super().get_command(ctx, cmd_name)
         if found is None and cmd_name in COMMANDS:
-            found = load(cmd_name)
+            found = localise.localise(load(cmd_name))
             self.add_command(found, cmd_name)
         return found
+
+    def main(self, args: Sequence[str] | None = None, *a: Any, **kw: Any) -> Any:
+        # the run's language is known before any argument is parsed: --help texts and
+        # usage errors are written in it (the tree's English is translated as it loads)
+        with use_locale(localise.cli_locale()):
+            localise.localise(self)
+            return super().main(args, *a, **kw)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # the listing reads the table: importing every command to print --help is the
@@ -182,14 +199,25 @@ class LazyGroup(typer.core.TyperGroup):
         rows: list[tuple[str, str]] = []
         for name in self.list_commands(ctx):
             if name in COMMANDS and name not in self.commands:
-                rows.append((name, COMMANDS[name][2]))
+                rows.append((name, gettext(COMMANDS[name][2])))
             else:
                 cmd = super().get_command(ctx, name)
                 if cmd is not None and not cmd.hidden:
                     rows.append((name, cmd.get_short_help_str(limit=100)))
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section(gettext("Commands")):
                 formatter.write_dl(rows)
+
+
+def full_tree() -> click.Command:
+    """Every command of ``socialhub``, loaded, in English (imports every command module:
+    slow; for the catalogue's checks)."""
+    group = typer.main.get_command(app)
+    ctx = click.Context(group)
+    with use_locale("en"):
+        for name in group.list_commands(ctx):  # type: ignore[attr-defined]
+            group.get_command(ctx, name)  # type: ignore[attr-defined]
+    return group
 
 
 app = typer.Typer(

@@ -43,7 +43,11 @@ def erase(
     reports, quarantine...), except posts under legal hold, which are listed with the
     case's reason."""
     if not dry_run and not yes:
-        typer.confirm(f"Erase every trace of {handle} ({platform or 'all platforms'})?", abort=True)
+        question = _("Erase every trace of %(handle)s (%(platform)s)?") % {
+            "handle": handle,
+            "platform": platform or _("all platforms"),
+        }
+        typer.confirm(question, abort=True)
     store = store_from(db)
     try:
         report = erase_author(

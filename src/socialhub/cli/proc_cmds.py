@@ -23,7 +23,7 @@ from rich.text import Text
 from socialhub.bus import RAW, mention_message_id, open_bus
 from socialhub.cli.common import JsonOption, console, print_json, redact, store_from
 from socialhub.connectors.push_health import run_source
-from socialhub.i18n import _
+from socialhub.i18n import _, localised
 from socialhub.models import Mention
 from socialhub.ops.logs import setup_logging
 from socialhub.ops.metrics import Sample
@@ -72,7 +72,7 @@ def _settings(config: Path | None, db: str | None, bus: str | None) -> Settings:
             return Settings.from_file(config, db=db, bus=bus)
         return Settings.from_env(db=db, bus=bus)
     except ValueError as exc:
-        console.print(f"[red]{escape(str(exc))}[/red]")
+        console.print(f"[red]{escape(localised(exc))}[/red]")
         raise typer.Exit(2) from exc
 
 
@@ -129,7 +129,7 @@ def collect(
         sources = build_sources(settings, store)  # connectors keep cursors in the store
     except ValueError as exc:
         store.close()
-        console.print(f"[red]{escape(str(exc))}[/red]")
+        console.print(f"[red]{escape(localised(exc))}[/red]")
         raise typer.Exit(2) from exc
     if not sources:
         store.close()

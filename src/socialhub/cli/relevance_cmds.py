@@ -25,7 +25,7 @@ from socialhub.cli.common import (
     print_json,
     store_from,
 )
-from socialhub.i18n import _
+from socialhub.i18n import M_, _, localised
 from socialhub.models import Query
 from socialhub.records.relevance import RelevanceLabel
 from socialhub.store.base import Store, WorkspaceStore
@@ -78,7 +78,9 @@ def parse_label(value: str) -> bool:
         return True
     if v in _FALSE:
         return False
-    raise ValueError(f"not a relevance label: {value!r} (use 1/0, yes/no, relevant/irrelevant)")
+    raise ValueError(
+        M_("not a relevance label: %(value)r (use 1/0, yes/no, relevant/irrelevant)", value=value)
+    )
 
 
 def read_label_csv(path: Path) -> list[tuple[str, bool]]:
@@ -95,7 +97,7 @@ def read_label_csv(path: Path) -> list[tuple[str, bool]]:
             try:
                 rows.append((row[0].strip(), parse_label(row[1])))
             except ValueError as exc:
-                raise typer.BadParameter(f"{path}:{line_no}: {exc}") from exc
+                raise typer.BadParameter(f"{path}:{line_no}: {localised(exc)}") from exc
     return rows
 
 
@@ -372,7 +374,9 @@ def eval_relevance(
     try:
         budget = [int(s) for s in sizes.split(",") if s.strip()]
     except ValueError as exc:
-        raise typer.BadParameter(f"--sizes: expected integers like 50,100,200: {sizes!r}") from exc
+        raise typer.BadParameter(
+            _("--sizes: expected integers like 50,100,200: %(sizes)r") % {"sizes": sizes}
+        ) from exc
     report = learning_curve(data, budget, pooled=pooled, per_event=per_event, repeats=repeats)
     if json:
         print_json(report)

@@ -17,7 +17,7 @@ from socialhub.cli.common import (
     print_json,
     store_from,
 )
-from socialhub.i18n import _, ngettext
+from socialhub.i18n import _, localised, ngettext
 from socialhub.query import lint
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.serialize import mention_to_dict
@@ -43,19 +43,24 @@ def search(
     try:
         messages = lint(query)
     except QuerySyntaxError as exc:  # over a size limit: nothing else is looked at
-        console.print(Text(_("error: %(m)s") % {"m": exc.message}, "red"))
+        console.print(Text(_("error: %(m)s") % {"m": localised(exc.message)}, "red"))
         raise typer.Exit(2) from exc
     for msg in messages:
         if msg.level == "error":
             console.print(
-                Text(_("error at column %(c)s: %(m)s") % {"c": msg.column, "m": msg.message}, "red")
+                Text(
+                    _("error at column %(c)s: %(m)s")
+                    % {"c": msg.column, "m": localised(msg.message)},
+                    "red",
+                )
             )
             console.print(Text(f"  {query}\n  {' ' * max(0, msg.column - 1)}^"))
             raise typer.Exit(2)
         if not json:
             console.print(
                 Text(
-                    _("warning at column %(c)s: %(m)s") % {"c": msg.column, "m": msg.message},
+                    _("warning at column %(c)s: %(m)s")
+                    % {"c": msg.column, "m": localised(msg.message)},
                     "yellow",
                 )
             )
@@ -80,7 +85,11 @@ def search(
             )
         except QuerySyntaxError as exc:
             console.print(
-                Text(_("error at column %(c)s: %(m)s") % {"c": exc.column, "m": exc.message}, "red")
+                Text(
+                    _("error at column %(c)s: %(m)s")
+                    % {"c": exc.column, "m": localised(exc.message)},
+                    "red",
+                )
             )
             raise typer.Exit(2) from exc
     finally:

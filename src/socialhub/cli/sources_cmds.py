@@ -15,7 +15,7 @@ from rich.text import Text
 from socialhub import plugins
 from socialhub.cli.common import JsonOption, console, out, print_json, store_from
 from socialhub.connectors.sources import build_coordinator
-from socialhub.i18n import _
+from socialhub.i18n import _, localised
 from socialhub.models import Mention
 from socialhub.pipeline.base import Context
 from socialhub.pipeline.chain import DEFAULT_ENRICHERS, Pipeline
@@ -41,7 +41,7 @@ def _settings(config: Path, db: str | None) -> Settings:
     try:
         return Settings.from_file(config, db=db)
     except (OSError, ValueError) as exc:
-        console.print(f"[red]{escape(str(config))}: {escape(str(exc))}[/red]")
+        console.print(f"[red]{escape(str(config))}: {escape(localised(exc))}[/red]")
         raise typer.Exit(2) from exc
 
 
@@ -167,7 +167,7 @@ def collect(
         try:
             coordinator = build_coordinator(src, store, registry=registry)
         except ValueError as exc:
-            console.print(f"[red]{escape(str(exc))}[/red]")
+            console.print(f"[red]{escape(localised(exc))}[/red]")
             raise typer.Exit(2) from exc
         dead_before = store.sources.count_dead_letters(src.name)
         collected: list[Mention] = []

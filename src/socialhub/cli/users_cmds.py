@@ -70,7 +70,9 @@ def _password(env_name: str | None, username: str = "", from_stdin: bool = False
     elif from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+        password = typer.prompt(
+            _("Password"), hide_input=True, confirmation_prompt=_("Repeat for confirmation")
+        )
     problem = password_problem(password, username)
     if problem:
         raise typer.BadParameter(problem)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from socialhub.i18n import LOCALES
+from socialhub.i18n import LOCALES, M_
 from socialhub.ingest.csvfile import sniff_delimiter
 from socialhub.ingest.values import normalize_platform
 from socialhub.models import (
@@ -92,7 +92,7 @@ def load_config(path: str | Path) -> Config:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([f"cannot read the file: {exc}"], str(path)) from exc
+        raise ConfigError([M_("cannot read the file: %(error)s", error=exc)], str(path)) from exc
     cfg = parse_config(text, base_dir=path.parent, source=str(path))
     cfg.path = path
     return cfg
@@ -103,7 +103,7 @@ def parse_config(text: str, *, base_dir: Path | None = None, source: str = "") -
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([f"TOML syntax: {exc}"], source) from exc
+        raise ConfigError([M_("TOML syntax: %(error)s", error=exc)], source) from exc
     checker = _Checker(base_dir or Path.cwd())
     cfg = checker.config(data)
     if checker.errors:
@@ -120,7 +120,11 @@ def query_error(definition: str) -> str | None:
     except ValueError as exc:  # QuerySyntaxError is a ValueError with .message/.column
         message = getattr(exc, "message", str(exc))
         column = getattr(exc, "column", None)
-        return f"column {column}: {message}" if column else str(message)
+        return (
+            M_("column %(column)s: %(message)s", column=column, message=message)
+            if column
+            else message
+        )
     return None
 
 
@@ -133,7 +137,9 @@ class _Checker:
     # -- generic helpers -------------------------------------------------------------
 
     def error(self, where: str, message: str) -> None:
-        self.errors.append(f"{where}: {message}" if where else message)
+        self.errors.append(
+            M_("%(where)s: %(message)s", where=where, message=message) if where else message
+        )
 
     def keys(
         self,
@@ -148,12 +154,19 @@ class _Checker:
         for key in table:
             if key not in allowed and key not in ignored:
                 close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                message = f"unknown key {key!r}{hint}; expected one of {', '.join(allowed)}"
+                hint = M_(" (did you mean %(key)r?)", key=close[0]) if close else ""
+                message = M_(
+                    "unknown key %(key)r%(hint)s; expected one of %(choices)s",
+                    key=key,
+                    hint=hint,
+                    choices=", ".join(allowed),
+                )
                 if strict:
                     self.error(where, message)
                 else:
-                    self.warnings.append(f"{where}: {message} (ignored)")
+                    self.warnings.append(
+                        M_("%(where)s: %(message)s (ignored)", where=where, message=message)
+                    )
 
     def string(
         self, table: Mapping[str, Any], key: str, where: str, *, required: bool = False
@@ -161,13 +174,15 @@ class _Checker:
         value = table.get(key)
         if value is None:
             if required:
-                self.error(f"{where}.{key}", "is required")
+                self.error(f"{where}.{key}", M_("is required"))
             return ""
         if not isinstance(value, str):
-            self.error(f"{where}.{key}", f"must be a string, not {type(value).__name__}")
+            self.error(
+                f"{where}.{key}", M_("must be a string, not %(type)s", type=type(value).__name__)
+            )
             return ""
         if required and not value.strip():
-            self.error(f"{where}.{key}", "must not be empty")
+            self.error(f"{where}.{key}", M_("must not be empty"))
         return value.strip()
 
     def tables(self, table: Mapping[str, Any], key: str, where: str) -> list[dict[str, Any]]:
@@ -175,7 +190,9 @@ class _Checker:
         if isinstance(value, dict):
             value = [value]  # [workspace] instead of [[workspace]]: accept a single one
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.error(f"{where}{'.' if where else ''}{key}", "must be an array of tables [[...]]")
+            self.error(
+                f"{where}{'.' if where else ''}{key}", M_("must be an array of tables [[...]]")
+            )
             return []
         return value
 
@@ -196,14 +213,16 @@ class _Checker:
         for i, table in enumerate(self.tables(data, "user", "")):
             user = self.user(table, f"user[{i}]")
             if user.username in seen:
-                self.error(f"user[{i}].username", f"{user.username!r} is defined twice")
+                self.error(
+                    f"user[{i}].username", M_("%(name)r is defined twice", name=user.username)
+                )
             seen.add(user.username)
             cfg.users.append(user)
         slugs: set[str] = set()
         for i, table in enumerate(self.tables(data, "workspace", "")):
             ws = self.workspace(table, f"workspace[{i}]")
             if ws.slug in slugs:
-                self.error(f"workspace[{i}].slug", f"{ws.slug!r} is defined twice")
+                self.error(f"workspace[{i}].slug", M_("%(slug)r is defined twice", slug=ws.slug))
             slugs.add(ws.slug)
             cfg.workspaces.append(ws)
         self.official_accounts(data, cfg, slugs)
@@ -223,12 +242,16 @@ class _Checker:
             account = account_from(table)
             key = (account.platform, account.handle)
             if key in seen:
-                self.error(where, f"{account.label} is declared twice")
+                self.error(where, M_("%(account)s is declared twice", account=account.label))
             seen.add(key)
             unknown = [w for w in account.workspaces if w not in slugs]
             if unknown:  # may exist in the store already: apply checks
                 self.warnings.append(
-                    f"{where}.workspaces: {', '.join(unknown)} not defined in this file"
+                    M_(
+                        "%(where)s.workspaces: %(names)s not defined in this file",
+                        where=where,
+                        names=", ".join(unknown),
+                    )
                 )
             cfg.official_accounts.append(account)
 
@@ -236,13 +259,18 @@ class _Checker:
         self.keys(table, where, ("username", "name", "email", "password_env"))
         username = self.string(table, "username", where, required=True)
         if username and not USERNAME_RE.match(username):
-            self.error(f"{where}.username", f"{username!r}: {USERNAME_RULE}")
+            self.error(
+                f"{where}.username", M_("%(name)r: %(rule)s", name=username, rule=USERNAME_RULE)
+            )
         email = self.string(table, "email", where)
         if email and "@" not in email:
-            self.error(f"{where}.email", f"{email!r} is not an e-mail address")
+            self.error(f"{where}.email", M_("%(email)r is not an e-mail address", email=email))
         env = self.string(table, "password_env", where) or None
         if env and not _ENV_NAME.match(env):
-            self.error(f"{where}.password_env", f"{env!r} is not an environment variable name")
+            self.error(
+                f"{where}.password_env",
+                M_("%(name)r is not an environment variable name", name=env),
+            )
         return UserSpec(username, self.string(table, "name", where), email, env)
 
     def workspace(self, table: Mapping[str, Any], where: str) -> WorkspaceSpec:
@@ -256,7 +284,9 @@ class _Checker:
         )
         slug = self.string(table, "slug", where, required=True)
         if slug and not _SLUG.match(slug):
-            self.error(f"{where}.slug", f"{slug!r}: use lowercase letters, digits and dashes")
+            self.error(
+                f"{where}.slug", M_("%(slug)r: use lowercase letters, digits and dashes", slug=slug)
+            )
         ws = WorkspaceSpec(slug=slug, name=self.string(table, "name", where, required=True))
         tz = self.string(table, "timezone", where)
         if tz:
@@ -264,13 +294,19 @@ class _Checker:
                 ZoneInfo(tz)
                 ws.timezone = tz
             except (ZoneInfoNotFoundError, ValueError):
-                self.error(f"{where}.timezone", f"unknown time zone {tz!r} (e.g. Europe/Paris)")
+                self.error(
+                    f"{where}.timezone",
+                    M_("unknown time zone %(zone)r (e.g. Europe/Paris)", zone=tz),
+                )
         locale = self.string(table, "locale", where)
         if locale:
             if locale in LOCALES:
                 ws.locale = locale
             else:
-                self.error(f"{where}.locale", f"{locale!r}: one of {', '.join(LOCALES)}")
+                self.error(
+                    f"{where}.locale",
+                    M_("%(locale)r: one of %(choices)s", locale=locale, choices=", ".join(LOCALES)),
+                )
         settings = table.get("settings", {})
         if isinstance(settings, Mapping):
             ws.settings = dict(settings)
@@ -278,27 +314,34 @@ class _Checker:
                 for problem in setting_errors(key, value):
                     self.error(f"{where}.settings.{key}", problem)
         else:
-            self.error(f"{where}.settings", "expected a table: [workspace.settings]")
+            self.error(f"{where}.settings", M_("expected a table: [workspace.settings]"))
         members: set[str] = set()
         for j, member in enumerate(self.tables(table, "member", where)):
             spec = self.member(member, f"{where}.member[{j}]")
             if spec is not None:
                 if spec.username in members:
-                    self.error(f"{where}.member[{j}]", f"{spec.username!r} is listed twice")
+                    self.error(
+                        f"{where}.member[{j}]", M_("%(name)r is listed twice", name=spec.username)
+                    )
                 members.add(spec.username)
                 ws.members.append(spec)
         names: set[str] = set()
         for j, query in enumerate(self.tables(table, "query", where)):
             spec_q = self.query(query, f"{where}.query[{j}]")
             if spec_q.name in names:
-                self.error(f"{where}.query[{j}].name", f"{spec_q.name!r} is defined twice")
+                self.error(
+                    f"{where}.query[{j}].name", M_("%(name)r is defined twice", name=spec_q.name)
+                )
             names.add(spec_q.name)
             ws.queries.append(spec_q)
         lists: set[str] = set()
         for j, watchlist in enumerate(self.tables(table, "watchlist", where)):
             spec_w = self.watchlist(watchlist, f"{where}.watchlist[{j}]")
             if spec_w.name.lower() in lists:  # the store keys watchlists by lowercased name
-                self.error(f"{where}.watchlist[{j}].name", f"{spec_w.name!r} is defined twice")
+                self.error(
+                    f"{where}.watchlist[{j}].name",
+                    M_("%(name)r is defined twice", name=spec_w.name),
+                )
             lists.add(spec_w.name.lower())
             ws.watchlists.append(spec_w)
         return ws
@@ -309,7 +352,12 @@ class _Checker:
         role = self.string(table, "role", where, required=True)
         if role and role not in _ROLES:
             self.error(
-                f"{where}.role", f"{role!r} is not a role; expected one of {', '.join(_ROLES)}"
+                f"{where}.role",
+                M_(
+                    "%(role)r is not a role; expected one of %(choices)s",
+                    role=role,
+                    choices=", ".join(_ROLES),
+                ),
             )
             return None
         return MemberSpec(username, Role(role)) if username and role else None
@@ -320,12 +368,15 @@ class _Checker:
         definition = self.string(table, "definition", where, required=True)
         enabled = table.get("enabled", True)
         if not isinstance(enabled, bool):
-            self.error(f"{where}.enabled", "must be true or false")
+            self.error(f"{where}.enabled", M_("must be true or false"))
             enabled = True
         if definition:
             problem = query_error(definition)
             if problem:
-                self.error(f"{where}.definition", f"{problem} (query {name!r})")
+                self.error(
+                    f"{where}.definition",
+                    M_("%(problem)s (query %(name)r)", problem=problem, name=name),
+                )
         return QuerySpec(name, definition, self.string(table, "description", where), enabled)
 
     def list_type(self, value: str, where: str, default: str = "other") -> str:
@@ -333,7 +384,12 @@ class _Checker:
             return default
         if value not in LIST_TYPES:
             self.error(
-                where, f"{value!r} is not a list type; expected one of {', '.join(LIST_TYPES)}"
+                where,
+                M_(
+                    "%(value)r is not a list type; expected one of %(choices)s",
+                    value=value,
+                    choices=", ".join(LIST_TYPES),
+                ),
             )
             return default
         return value
@@ -350,11 +406,14 @@ class _Checker:
         )
         notify = self.string(table, "notify", where) or "digest"
         if notify not in WATCHLIST_NOTIFY:
-            self.error(f"{where}.notify", f"must be one of {', '.join(WATCHLIST_NOTIFY)}")
+            self.error(
+                f"{where}.notify",
+                M_("must be one of %(choices)s", choices=", ".join(WATCHLIST_NOTIFY)),
+            )
         spec.notify = notify
         floor = table.get("min_severity", 0)
         if isinstance(floor, bool) or not isinstance(floor, int) or not 0 <= floor <= 10:
-            self.error(f"{where}.min_severity", "must be an integer from 0 to 10")
+            self.error(f"{where}.min_severity", M_("must be an integer from 0 to 10"))
             floor = 0
         spec.min_severity = floor
         spec.list_type = self.list_type(
@@ -367,7 +426,7 @@ class _Checker:
             members += self.watchlist_csv(csv_name, spec.list_type, f"{where}.csv")
         inline = table.get("members", [])
         if not isinstance(inline, list) or not all(isinstance(m, dict) for m in inline):
-            self.error(f"{where}.members", "must be an array of inline tables { handle = ... }")
+            self.error(f"{where}.members", M_("must be an array of inline tables { handle = ... }"))
             inline = []
         for k, item in enumerate(inline):
             member_where = f"{where}.members[{k}]"
@@ -384,7 +443,7 @@ class _Checker:
     ) -> WatchlistMember | None:
         handle = row.get("handle", "").strip().lstrip("@")
         if not handle:
-            self.error(where, "handle is required")
+            self.error(where, M_("handle is required"))
             return None
         return WatchlistMember(
             platform=normalize_platform(row.get("platform", "")),
@@ -400,8 +459,12 @@ class _Checker:
             key = (m.platform, norm_handle(m.handle))
             if key in out:
                 self.warnings.append(
-                    f"{where}: {m.handle!r} ({m.platform or 'any platform'}) listed twice;"
-                    " the first is kept"
+                    M_(
+                        "%(where)s: %(handle)r (%(platform)s) listed twice; the first is kept",
+                        where=where,
+                        handle=m.handle,
+                        platform=m.platform or M_("any platform"),
+                    )
                 )
                 continue
             out[key] = m
@@ -413,13 +476,18 @@ class _Checker:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            self.error(where, f"cannot read {str(path)!r}: {exc.strerror or exc}")
+            self.error(
+                where,
+                M_("cannot read %(path)r: %(error)s", path=str(path), error=exc.strerror or exc),
+            )
             return []
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")
-            self.warnings.append(f"{where}: {name} is not UTF-8; read as cp1252")
+            self.warnings.append(
+                M_("%(where)s: %(name)s is not UTF-8; read as cp1252", where=where, name=name)
+            )
         lines = text.splitlines()
         delimiter = sniff_delimiter(lines[:50]) if lines else ","
         rows = list(csv.reader(lines, delimiter=delimiter))
@@ -429,7 +497,14 @@ class _Checker:
             columns = [c.strip().lower() for c in rows[0]]
             unknown = [c for c in columns if c not in _CSV_COLUMNS]
             if unknown:
-                self.error(where, f"{name}: unknown column(s) {', '.join(unknown)}")
+                self.error(
+                    where,
+                    M_(
+                        "%(name)s: unknown column(s) %(columns)s",
+                        name=name,
+                        columns=", ".join(unknown),
+                    ),
+                )
                 return []
             start = 1
         members = []
@@ -439,7 +514,7 @@ class _Checker:
             if len(row) > len(columns):
                 self.error(
                     f"{where} ({name} line {n})",
-                    f"{len(row)} fields, expected at most {len(columns)}",
+                    M_("%(n)s fields, expected at most %(max)s", n=len(row), max=len(columns)),
                 )
                 continue
             member = self.watch_member(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from socialhub.i18n import localised, ngettext
 from socialhub.models import Role, WatchlistMember
 from socialhub.records.engage import OfficialAccount
 
@@ -24,6 +25,22 @@ class ConfigError(ValueError):
         lines = [f"{len(self.errors)} configuration error(s){where}:"]
         lines += [f"  {e}" for e in self.errors]
         super().__init__("\n".join(lines))
+
+    def localised(self) -> str:
+        """The same text in the current locale (each error that carries its msgid is
+        translated; :class:`str` of the error stays English, for logs and JSON)."""
+        n = len(self.errors)
+        if self.source:
+            head = ngettext(
+                "%(n)s configuration error in %(source)s:",
+                "%(n)s configuration errors in %(source)s:",
+                n,
+            )
+        else:
+            head = ngettext("%(n)s configuration error:", "%(n)s configuration errors:", n)
+        lines = [head % {"n": n, "source": self.source}]
+        lines += [f"  {localised(e)}" for e in self.errors]
+        return "\n".join(lines)
 
 
 @dataclass(slots=True)

@@ -73,55 +73,17 @@ def outage(ep: Episode, rng: random.Random, rate: float) -> Iterator[Event]:
             )
 
     off = name + "-official"
+
+    def official(at: float, grammar: str, platform: str, city: str, children: int) -> Event:
+        spec = Spec(grammar, platform, person=MIRA, episode=name, pool=off,
+                    ctx={"city": city}, children=children)  # fmt: skip
+        return (at, spec)
+
     fixed: list[Event] = [
-        (
-            t0 + 40 * M,
-            Spec(
-                "outage_official",
-                "x",
-                person=MIRA,
-                episode=name,
-                pool=off,
-                ctx={"city": "Lyon"},
-                children=6,
-            ),
-        ),
-        (
-            t0 + 42 * M,
-            Spec(
-                "outage_official",
-                "facebook",
-                person=MIRA,
-                episode=name,
-                pool=off,
-                ctx={"city": "Lyon"},
-                children=4,
-            ),
-        ),
-        (
-            t0 + 2.5 * H,
-            Spec(
-                "outage_official",
-                "x",
-                person=MIRA,
-                episode=name,
-                pool=off,
-                ctx={"city": "Grenoble"},
-                children=5,
-            ),
-        ),
-        (
-            t0 + 5 * H,
-            Spec(
-                "outage_official_end",
-                "x",
-                person=MIRA,
-                episode=name,
-                pool=off,
-                ctx={"city": "Lyon"},
-                children=5,
-            ),
-        ),
+        official(t0 + 40 * M, "outage_official", "x", "Lyon", 6),
+        official(t0 + 42 * M, "outage_official", "facebook", "Lyon", 4),
+        official(t0 + 2.5 * H, "outage_official", "x", "Grenoble", 5),
+        official(t0 + 5 * H, "outage_official_end", "x", "Lyon", 5),
     ]
     for dt, handle, city in (
         (1.5, "mferrandi", "Lyon"),

@@ -139,14 +139,7 @@ class Simulator:
         ``speed=60`` plays one simulated minute per second. Pacing is against the wall
         clock at the first mention, so slow consumers catch up instead of drifting.
         """
-        if speed <= 0:
-            raise ValueError("speed must be positive")
-        t0_wall: float | None = None
-        t0_sim = self.start.timestamp()
-        for m in self.mentions():
-            if t0_wall is None:
-                t0_wall = clock()
-            delay = t0_wall + (m.created_at.timestamp() - t0_sim) / speed - clock()
+        for m, delay in self._paced(speed, clock):
             if delay > 0:
                 await sleep(delay)
             yield m
@@ -159,6 +152,14 @@ class Simulator:
         clock: Callable[[], float] = time.monotonic,
     ) -> Iterator[Mention]:
         """The blocking twin of :meth:`live`, for scripts and threads."""
+        for m, delay in self._paced(speed, clock):
+            if delay > 0:
+                sleep(delay)
+            yield m
+
+    def _paced(self, speed: float, clock: Callable[[], float]) -> Iterator[tuple[Mention, float]]:
+        """Each mention with the seconds to wait before it, against the wall clock at
+        the first mention (what :meth:`live` and :meth:`replay` sleep)."""
         if speed <= 0:
             raise ValueError("speed must be positive")
         t0_wall: float | None = None
@@ -166,10 +167,7 @@ class Simulator:
         for m in self.mentions():
             if t0_wall is None:
                 t0_wall = clock()
-            delay = t0_wall + (m.created_at.timestamp() - t0_sim) / speed - clock()
-            if delay > 0:
-                sleep(delay)
-            yield m
+            yield m, t0_wall + (m.created_at.timestamp() - t0_sim) / speed - clock()
 
 
 # The kinds of child each platform allows, with weights.

@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from socialhub.i18n import M_
 from socialhub.legal.custody import Custody
 from socialhub.legal.fetch import CaptureGuard, CaptureRefused, GuardedFetcher
 from socialhub.legal.files import EvidenceFiles
@@ -81,7 +82,7 @@ class LegalDesk:
     def case(self, case_id: int, workspace_id: int | None = None) -> Case:
         case = self.repo.get_case(case_id)
         if case is None or (workspace_id is not None and case.workspace_id != workspace_id):
-            raise LegalError(f"no case {case_id}")
+            raise LegalError(M_("no case %(case)s", case=case_id))
         return case
 
     def send(
@@ -102,7 +103,13 @@ class LegalDesk:
         now = self.clock()
         if case_id is None:
             if reason not in REASONS:
-                raise LegalError(f"unknown reason {reason!r}; expected one of {REASONS}")
+                raise LegalError(
+                    M_(
+                        "unknown reason %(reason)r; expected one of %(reasons)s",
+                        reason=reason,
+                        reasons=REASONS,
+                    )
+                )
             title = title.strip() or _default_title(kind, item_id)
             case = self.repo.add_case(
                 Case(workspace_id, title[:300], reason, created_by=by, created_at=now)
@@ -112,7 +119,7 @@ class LegalDesk:
         else:
             case = self.case(case_id, workspace_id)
             if case.status == "closed":
-                raise LegalError(f"case {case_id} is closed: reopen it first")
+                raise LegalError(M_("case %(case)s is closed: reopen it first", case=case_id))
         assert case.id is not None
         item = CaseItem(case.id, kind, item_id, now, url, record, raw, raw_sha, by)
         added = self.repo.add_item(item)
@@ -135,13 +142,13 @@ class LegalDesk:
         if kind == "mention":
             mention = self.store.mentions.get_mention(item_id)
             if mention is None or workspace_id not in self.repo.mention_workspaces(item_id):
-                raise LegalError(f"no mention {item_id} in this workspace")
+                raise LegalError(M_("no mention %(item)s in this workspace", item=item_id))
             raw, sha, url = self.repo.stored_payload(item_id)
             return mention_to_dict(mention, include_raw=False), raw, sha, url
         if kind == "alert":
             alert = self.store.alerts.get_alert(int(item_id)) if item_id.isdigit() else None
             if alert is None or alert.workspace_id != workspace_id:
-                raise LegalError(f"no alert {item_id} in this workspace")
+                raise LegalError(M_("no alert %(item)s in this workspace", item=item_id))
             return alert.to_dict(), None, "", ""
         if kind == "story":
             # the story as grouped (headline, patient zero, voices, posts' ids); its posts
@@ -150,11 +157,11 @@ class LegalDesk:
                 self.store.stories.get(workspace_id, int(item_id)) if item_id.isdigit() else None
             )
             if story is None:
-                raise LegalError(f"no story {item_id} in this workspace")
+                raise LegalError(M_("no story %(item)s in this workspace", item=item_id))
             record = story.to_dict()
             record["mention_ids"] = self.store.stories.member_ids(workspace_id, int(item_id))
             return record, None, "", ""
-        raise LegalError(f"cannot send a {kind!r} to legal (mention, alert or story)")
+        raise LegalError(M_("cannot send a %(kind)r to legal (mention, alert or story)", kind=kind))
 
     def view(self, case_id: int, by: str) -> Case:
         case = self.case(case_id)
@@ -164,9 +171,9 @@ class LegalDesk:
     def add_note(self, case_id: int, by: str, body: str) -> Note:
         body = body.strip()
         if not body or len(body) > MAX_NOTE:
-            raise LegalError(f"a note is 1 to {MAX_NOTE} characters")
+            raise LegalError(M_("a note is 1 to %(max)s characters", max=MAX_NOTE))
         if self.case(case_id).status == "closed":
-            raise LegalError(f"case {case_id} is closed")
+            raise LegalError(M_("case %(case)s is closed", case=case_id))
         now = self.clock()
         note = self.repo.add_note(Note(case_id, by, body, now))
         digest = hashlib.sha256(body.encode()).hexdigest()
@@ -187,9 +194,21 @@ class LegalDesk:
     ) -> Case:
         case = self.case(case_id)
         if status is not None and status not in STATUSES:
-            raise LegalError(f"unknown status {status!r}; expected one of {STATUSES}")
+            raise LegalError(
+                M_(
+                    "unknown status %(status)r; expected one of %(statuses)s",
+                    status=status,
+                    statuses=STATUSES,
+                )
+            )
         if reason is not None and reason not in REASONS:
-            raise LegalError(f"unknown reason {reason!r}; expected one of {REASONS}")
+            raise LegalError(
+                M_(
+                    "unknown reason %(reason)r; expected one of %(reasons)s",
+                    reason=reason,
+                    reasons=REASONS,
+                )
+            )
         now = self.clock()
         changes: dict[str, tuple[str, str]] = {}
         for name, value in (("status", status), ("owner", owner), ("reason", reason)):
@@ -219,10 +238,10 @@ class LegalDesk:
         case = self.case(case_id)
         items = {i.item_id: i for i in self.repo.list_items(case_id)}
         if item_id not in items:
-            raise LegalError(f"{item_id} is not in case {case_id}")
+            raise LegalError(M_("%(item)s is not in case %(case)s", item=item_id, case=case_id))
         url = items[item_id].url
         if not url:
-            raise LegalError(f"{item_id} has no public address to capture")
+            raise LegalError(M_("%(item)s has no public address to capture", item=item_id))
         del case
         guard = CaptureGuard(self.config.allow)
         fetcher = GuardedFetcher(guard)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from socialhub.i18n import M_
 from socialhub.legal.desk import LegalDesk, LegalError
 from socialhub.legal.flagging import classify
 from socialhub.models import utcnow
@@ -49,9 +50,15 @@ def accept(desk: LegalDesk, workspace_id: int, proposal_id: int, by: str) -> Cas
     repo = ProposalRepo(desk.store)
     proposal = repo.get_proposal(proposal_id)
     if proposal is None or proposal.workspace_id != workspace_id:
-        raise LegalError(f"no proposal {proposal_id}")
+        raise LegalError(M_("no proposal %(proposal)s", proposal=proposal_id))
     if proposal.status != "proposed":
-        raise LegalError(f"proposal {proposal_id} was already {proposal.status}")
+        raise LegalError(
+            M_(
+                "proposal %(proposal)s was already %(status)s",
+                proposal=proposal_id,
+                status=proposal.status,
+            )
+        )
     case, _ = desk.send(
         workspace_id, "mention", proposal.mention_id, by=by, reason=proposal.label,
         title=f"{proposal.label} — {proposal.mention_id}",
@@ -66,9 +73,15 @@ def dismiss(store: Store, workspace_id: int, proposal_id: int, by: str, at: date
     repo = ProposalRepo(store)
     proposal = repo.get_proposal(proposal_id)
     if proposal is None or proposal.workspace_id != workspace_id:
-        raise LegalError(f"no proposal {proposal_id}")
+        raise LegalError(M_("no proposal %(proposal)s", proposal=proposal_id))
     if not repo.decide(proposal_id, "dismissed", by, at):
-        raise LegalError(f"proposal {proposal_id} was already {proposal.status}")
+        raise LegalError(
+            M_(
+                "proposal %(proposal)s was already %(status)s",
+                proposal=proposal_id,
+                status=proposal.status,
+            )
+        )
 
 
 class FlaggingJob:

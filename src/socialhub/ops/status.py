@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from socialhub.i18n import N_, _, format_datetime, format_number
 from socialhub.models import utcnow
 from socialhub.store import migrations
 from socialhub.store.base import Store
@@ -105,60 +106,86 @@ def _age(now: datetime, then: datetime | None) -> float | None:
     return None if then is None else round((now - then).total_seconds(), 1)
 
 
+_UNITS = (N_("%(n)s B"), N_("%(n)s kB"), N_("%(n)s MB"), N_("%(n)s GB"), N_("%(n)s TB"))
+
+
 def _bytes(n: int | None) -> str:
+    """A size in the locale's units and numbers ("1,5 Mo" in French)."""
     if n is None:
         return "?"
     size = float(n)
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if size < 1024 or unit == "TB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+    for i, unit in enumerate(_UNITS):
+        if size < 1024 or i == len(_UNITS) - 1:
+            return _(unit) % {"n": format_number(size, 0 if i == 0 else 1)}
         size /= 1024
-    return f"{n} B"
+    return _(_UNITS[0]) % {"n": format_number(n)}
+
+
+def _ago(seconds: float) -> str:
+    if seconds < 120:
+        return _("%(n)s s ago") % {"n": format_number(seconds, 1)}
+    if seconds < 7200:
+        return _("%(n)s min ago") % {"n": format_number(seconds // 60)}
+    return _("%(n)s h ago") % {"n": format_number(seconds // 3600)}
+
+
+def _when(iso: str) -> str:
+    return format_datetime(datetime.fromisoformat(iso), "medium")
 
 
 def render(status: dict[str, Any], console: Console) -> None:
-    """Human-readable tables."""
-    procs = Table(title="Processes", title_justify="left")
-    for col in ("role", "name", "host", "pid", "started", "last beat", "state", "info"):
+    """Human-readable tables, in the context's language and time zone."""
+    procs = Table(title=_("Processes"), title_justify="left")
+    for col in (_("role"), _("name"), _("host"), _("pid"), _("started"), _("last beat"),
+                _("state"), _("info")):  # fmt: skip
         procs.add_column(col)
     for p in status["processes"]:
         state = {
-            "alive": Text("alive", "green"),
-            "paused": Text("paused: store away", "yellow"),
-        }.get(p.get("state", ""), Text("dead?", "red"))
+            "alive": Text(_("alive"), "green"),
+            "paused": Text(_("paused: store away"), "yellow"),
+        }.get(p.get("state", ""), Text(_("dead?"), "red"))
         info = ", ".join(f"{k}={v}" for k, v in sorted(p["info"].items()))
-        procs.add_row(p["role"], p["name"], p["host"], str(p["pid"]), p["started"][:19],
-                      f"{p['beat_age_s']}s ago", state, Text(info))  # fmt: skip
+        procs.add_row(p["role"], p["name"], p["host"], str(p["pid"]), _when(p["started"]),
+                      _ago(p["beat_age_s"]), state, Text(info))  # fmt: skip
     console.print(procs)
     if status["partitions"]:
-        parts = Table(title="Detector partitions", title_justify="left")
-        for col in ("partition", "owner", "leased", "checkpoint", "state"):
+        parts = Table(title=_("Detector partitions"), title_justify="left")
+        for col in (_("partition"), _("owner"), _("leased"), _("checkpoint"), _("state size")):
             parts.add_column(col)
         for d in status["partitions"]:
             age = d["checkpoint_age_s"]
-            parts.add_row(d["partition"], d["owner"] or "-", "yes" if d["leased"] else "no",
-                          "never" if age is None else f"{age}s ago",
+            parts.add_row(d["partition"], d["owner"] or "-", _("yes") if d["leased"] else _("no"),
+                          _("never") if age is None else _ago(age),
                           _bytes(d["state_bytes"]))  # fmt: skip
         console.print(parts)
     bus = status["bus"]
     if bus.get("error"):
-        console.print(Text(f"bus {bus['url']}: unreachable: {bus['error']}", "red"))
+        console.print(
+            Text(
+                _("bus %(url)s: unreachable: %(error)s")
+                % {"url": bus["url"], "error": bus["error"]},
+                "red",
+            )
+        )
     elif bus["kind"] == "memory":
-        console.print("bus: in-process (embedded hub)")
+        console.print(_("bus: in-process (embedded hub)"))
     else:
-        streams = Table(title="NATS streams and consumers", title_justify="left")
-        for col in ("stream / consumer", "messages / pending", "bytes / unacked", "redelivered"):
+        streams = Table(title=_("NATS streams and consumers"), title_justify="left")
+        for col in (_("stream / consumer"), _("messages / pending"), _("bytes / unacked"),
+                    _("redelivered")):  # fmt: skip
             streams.add_column(col)
         for s in bus["streams"]:
-            streams.add_row(Text(s["stream"], "bold"), str(s["messages"]), _bytes(s["bytes"]), "")
+            streams.add_row(Text(s["stream"], "bold"), format_number(s["messages"]),
+                            _bytes(s["bytes"]), "")  # fmt: skip
             for c in s["consumers"]:
-                streams.add_row(f"  {c['name']}", str(c["pending"]), str(c["ack_pending"]),
-                                str(c["redelivered"]))  # fmt: skip
+                streams.add_row(f"  {c['name']}", format_number(c["pending"]),
+                                format_number(c["ack_pending"]),
+                                format_number(c["redelivered"]))  # fmt: skip
         console.print(streams)
     db = status["database"]
-    line = f"database: {_bytes(db['size_bytes'])}"
+    line = _("database: %(size)s") % {"size": _bytes(db["size_bytes"])}
     if db["pending_migrations"]:
-        line += (
-            f"; pending migrations: {', '.join(db['pending_migrations'])} (socialhub db upgrade)"
-        )
+        line += _("; pending migrations: %(names)s (socialhub db upgrade)") % {
+            "names": ", ".join(db["pending_migrations"])
+        }
     console.print(line)

@@ -22,6 +22,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from socialhub.i18n import M_
+
 # keys the chain itself sets at build time (never written in a file)
 RUNTIME_KEYS = frozenset({"pipeline_stages"})
 # read by the process wiring, not by a stage
@@ -97,9 +99,17 @@ class PipelineOptions(BaseModel):
             err = exc.errors()[0]
             key = ".".join(str(p) for p in err["loc"][:1])
             if err["type"] == "extra_forbidden":
-                raise ValueError(f"{where}: unknown key {key}") from None
+                raise ValueError(
+                    M_("%(where)s: unknown key %(key)s", where=where, key=key)
+                ) from None
             raise ValueError(
-                f"{where}: {key}: {err['msg'].lower()}, not {given.get(key)!r}"
+                M_(
+                    "%(where)s: %(key)s: %(problem)s, not %(value)r",
+                    where=where,
+                    key=key,
+                    problem=err["msg"].lower(),
+                    value=given.get(key),
+                )
             ) from None
 
     @classmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from socialhub.i18n import M_
 from socialhub.query.ast import FIELDS
 from socialhub.query.errors import QuerySyntaxError
 
@@ -51,7 +52,7 @@ def tokenize(text: str) -> list[Token]:
         elif text.startswith("<<<", i):
             end = text.find(">>>", i + 3)
             if end < 0:
-                raise QuerySyntaxError("unclosed comment: '<<<' without '>>>'", col)
+                raise QuerySyntaxError(M_("unclosed comment: '<<<' without '>>>'"), col)
             i = end + 3
         elif ch in "()":
             tokens.append(Token("LPAREN" if ch == "(" else "RPAREN", ch, col))
@@ -59,7 +60,7 @@ def tokenize(text: str) -> list[Token]:
         elif ch == '"':
             end = text.find('"', i + 1)
             if end < 0:
-                raise QuerySyntaxError("unclosed quotation mark", col)
+                raise QuerySyntaxError(M_("unclosed quotation mark"), col)
             tokens.append(Token("PHRASE", text[i : end + 1], col, value=text[i + 1 : end]))
             i = end + 1
         else:
@@ -84,23 +85,36 @@ def _classify(text: str, word: str, col: int, end: int) -> tuple[Token, int]:
     name, value = field.group(1).lower(), field.group(2)
     if name not in FIELDS:
         raise QuerySyntaxError(
-            f"unknown field '{field.group(1)}:' (fields: {', '.join(f + ':' for f in FIELDS)});"
-            " put the text in quotes to search it as words",
+            M_(
+                "unknown field '%(name)s:' (fields: %(fields)s); put the text in quotes to"
+                " search it as words",
+                name=field.group(1),
+                fields=", ".join(f + ":" for f in FIELDS),
+            ),
             col,
         )
     if not value and end < len(text) and text[end] == '"':
         close = text.find('"', end + 1)
         if close < 0:
-            raise QuerySyntaxError("unclosed quotation mark", end + 1)
+            raise QuerySyntaxError(M_("unclosed quotation mark"), end + 1)
         value = text[end + 1 : close]
         raw = text[col - 1 : close + 1]
         end = close + 1
     else:
         raw = word
     if not value and end < len(text) and text[end] == "(":
-        raise QuerySyntaxError(f"field values cannot be grouped: write ({name}:a OR {name}:b)", col)
+        raise QuerySyntaxError(
+            M_("field values cannot be grouped: write (%(name)s:a OR %(name)s:b)", name=name), col
+        )
     if not value.strip():
-        raise QuerySyntaxError(f"{name}: needs a value, e.g. {name}:{_EXAMPLE[name]}", col)
+        raise QuerySyntaxError(
+            M_(
+                "%(name)s: needs a value, e.g. %(name)s:%(example)s",
+                name=name,
+                example=_EXAMPLE[name],
+            ),
+            col,
+        )
     return Token("FIELD", raw, col, value=value, name=name), end
 
 
@@ -116,14 +130,20 @@ _EXAMPLE = {
 
 def _near(word: str, col: int) -> Token:
     if word == "NEAR":
-        raise QuerySyntaxError("NEAR needs a distance, e.g. NEAR/3 or NEAR/3f (ordered)", col)
+        raise QuerySyntaxError(M_("NEAR needs a distance, e.g. NEAR/3 or NEAR/3f (ordered)"), col)
     match = _NEAR.fullmatch(word)
     if match is None:
         raise QuerySyntaxError(
-            f"bad NEAR operator '{word}': write NEAR/n or NEAR/nf with n from 0 to {MAX_NEAR}",
+            M_(
+                "bad NEAR operator '%(word)s': write NEAR/n or NEAR/nf with n from 0 to %(max)s",
+                word=word,
+                max=MAX_NEAR,
+            ),
             col,
         )
     distance = int(match.group(1))
     if distance > MAX_NEAR:
-        raise QuerySyntaxError(f"NEAR distance {distance} is too large (at most {MAX_NEAR})", col)
+        raise QuerySyntaxError(
+            M_("NEAR distance %(n)s is too large (at most %(max)s)", n=distance, max=MAX_NEAR), col
+        )
     return Token("NEAR", word, col, distance=distance, ordered=bool(match.group(2)))

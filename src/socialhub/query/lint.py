@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from socialhub.i18n import M_
 from socialhub.query.ast import (
     And,
     Field,
@@ -58,8 +59,10 @@ def lint(text: str) -> list[LintMessage]:
         out.append(
             LintMessage(
                 "error",
-                "the query can match without any of its words (NOT alone): "
-                "add a positive term, e.g. 'brand NOT job'",
+                M_(
+                    "the query can match without any of its words (NOT alone): "
+                    "add a positive term, e.g. 'brand NOT job'"
+                ),
                 col,
             )
         )
@@ -76,12 +79,22 @@ def _lexical(text: str) -> Iterator[LintMessage]:
         if word.lower() in ("and", "or", "not") or word.lower().startswith("near/"):
             yield LintMessage(
                 "warning",
-                f"'{word}' is searched as a word; operators are uppercase: {word.upper()}",
+                M_(
+                    "'%(word)s' is searched as a word; operators are uppercase: %(upper)s",
+                    word=word,
+                    upper=word.upper(),
+                ),
                 tok.col,
             )
         elif len(word) > 1 and word[0] == "-" and word[1].isalnum():
             yield LintMessage(
-                "warning", f"'{word}' does not exclude anything: write NOT {word[1:]}", tok.col
+                "warning",
+                M_(
+                    "'%(word)s' does not exclude anything: write NOT %(rest)s",
+                    word=word,
+                    rest=word[1:],
+                ),
+                tok.col,
             )
 
 
@@ -96,7 +109,10 @@ def _broad(node: Node, *, sufficient: bool) -> Iterator[LintMessage]:
         if sufficient and _is_broad(node.token):
             yield LintMessage(
                 "warning",
-                f"'{node.token}' is a very common word: on its own it will match a lot of noise",
+                M_(
+                    "'%(word)s' is a very common word: on its own it will match a lot of noise",
+                    word=node.token,
+                ),
                 node.col,
             )
     elif isinstance(node, Prefix):
@@ -106,7 +122,9 @@ def _broad(node: Node, *, sufficient: bool) -> Iterator[LintMessage]:
         if len(parts) == 2 and all(isinstance(p, Prefix) for p in parts):
             yield from _short_stem(parts[1])  # a "#tag*" wildcard
         elif sufficient and all(isinstance(p, Term) and _is_broad(p.token) for p in parts):
-            yield LintMessage("warning", "this phrase is made of very common words only", node.col)
+            yield LintMessage(
+                "warning", M_("this phrase is made of very common words only"), node.col
+            )
     elif isinstance(node, Or):
         for item in node.items:
             yield from _broad(item, sufficient=sufficient)
@@ -124,7 +142,10 @@ def _short_stem(node: Term | Prefix) -> Iterator[LintMessage]:
     if len(stem.lstrip("#@")) < 3:
         yield LintMessage(
             "warning",
-            f"wildcard '{stem}*' matches too many words: use at least 3 letters before *",
+            M_(
+                "wildcard '%(stem)s*' matches too many words: use at least 3 letters before *",
+                stem=stem,
+            ),
             node.col,
         )
 
@@ -136,12 +157,18 @@ def _fields(node: Node) -> Iterator[LintMessage]:
         if child.name == "lang" and not re.fullmatch(r"[a-z]{2,3}", child.value):
             yield LintMessage(
                 "warning",
-                f"lang: expects a language code such as fr or en, not '{child.value}'",
+                M_(
+                    "lang: expects a language code such as fr or en, not '%(value)s'",
+                    value=child.value,
+                ),
                 child.col,
             )
         if child.name == "country" and not re.fullmatch(r"[a-z]{2}", child.value):
             yield LintMessage(
                 "warning",
-                f"country: expects a two-letter code such as fr, not '{child.value}'",
+                M_(
+                    "country: expects a two-letter code such as fr, not '%(value)s'",
+                    value=child.value,
+                ),
                 child.col,
             )

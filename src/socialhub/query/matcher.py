@@ -22,13 +22,14 @@ adapting to the key frequencies of the stream.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import ahocorasick
 
 from socialhub.models import Mention
-from socialhub.query.ast import And, Field, Near, Node, Not, Or, Phrase, Prefix, Slot, Term, walk
+from socialhub.query.ast import Field, Near, Node, Phrase, Prefix, Slot, Term, walk
+from socialhub.query.decisions import decision, needs
 from socialhub.query.evaluate import Facts, evaluate
 from socialhub.query.parser import parse
 from socialhub.query.routing import Cost, field_key, plan, prior
@@ -39,78 +40,13 @@ Watchlists = Mapping[tuple[int, str], Iterable[tuple[str, str]]]
 _FIRST_PLAN = 1_000  # mentions seen before the first re-plan
 _MAX_PLAN_INTERVAL = 250_000
 _PRIOR_WEIGHT = 50.0
-_HOT_SHARE = 0.01  # a trigger present in more than 1% of mentions is worth re-planning
-
-
-class Decision(NamedTuple):
-    """How keys decide a query: it matches iff the mention holds a key of every ``need``
-    clause, none of ``forbid``, and each ``maybe`` item holds: for sure when one of its
-    ``sure`` keys is present, else by evaluating that item alone."""
-
-    need: list[frozenset[Hashable]]
-    forbid: frozenset[Hashable]
-    maybe: list[tuple[frozenset[Hashable], Node]]
-
-
-def decision(node: Node, workspace_id: int) -> Decision:
-    """The query's top-level AND items sorted into key checks and items to evaluate.
-
-    An item that is an OR of words, prefixes, hashtags and field conditions other than
-    ``site:`` (its suffix keys are computed only when some trigger asks) is one
-    ``need`` clause; NOT of one is ``forbid``; any other item is a ``maybe``, sure when
-    one of its OR alternatives of that kind is present (``(brand OR "brand group")``).
-    """
-    items = node.items if isinstance(node, And) else (node,)
-    need: list[frozenset[Hashable]] = []
-    forbid: set[Hashable] = set()
-    maybe: list[tuple[frozenset[Hashable], Node]] = []
-    for item in items:
-        inner = item.item if isinstance(item, Not) else item
-        keys = _clause(inner, workspace_id)
-        if keys is not None:
-            if isinstance(item, Not):
-                forbid |= keys
-            else:
-                need.append(keys)
-            continue
-        sure: set[Hashable] = set()
-        if isinstance(item, Or):
-            for alternative in item.items:
-                sure |= _clause(alternative, workspace_id) or set()
-        maybe.append((frozenset(sure), item))
-    return Decision(need, frozenset(forbid), maybe)
-
-
-def _clause(node: Node, workspace_id: int) -> frozenset[Hashable] | None:
-    """The keys one of which a mention holds iff it matches ``node``, if there is such a set.
-
-    A hashtag or mention ``#x`` is the phrase ``#x x``, which the tokeniser emits for
-    every ``#x`` token: the key ``#x`` alone decides it (on untruncated token lists).
-    """
-    if isinstance(node, Term | Prefix):
-        return frozenset([node])
-    if isinstance(node, Field):
-        return None if node.name == "site" else frozenset([field_key(node, workspace_id)])
-    if isinstance(node, Or):
-        out: set[Hashable] = set()
-        for item in node.items:
-            keys = _clause(item, workspace_id)
-            if keys is None:
-                return None
-            out |= keys
-        return frozenset(out)
-    if isinstance(node, And) and len(node.items) == 1:
-        return _clause(node.items[0], workspace_id)
-    if isinstance(node, Phrase) and len(node.parts) == 2:
-        first, second = node.parts
-        if (
-            isinstance(first, Term)
-            and isinstance(second, Term)
-            and first.token[:1] in ("#", "@")
-            and first.token[1:] == second.token
-        ):
-            return frozenset([first])
-    return None
+_HOT_SHARE = 0.01
+_VALUE_AT = {
+    "lang": 0,
+    "platform": 1,
+    "country": 2,
+    "author": 3,
+}  # a trigger present in more than 1% of mentions is worth re-planning
 
 
 def _positional(node: Node) -> bool:
@@ -118,8 +54,9 @@ def _positional(node: Node) -> bool:
     return any(isinstance(child, Phrase | Near) for child in walk(node))
 
 
-# an undecided item: (sure keys, the item, whether its evaluation reads positions)
-_Item = tuple[frozenset[int], Node, bool]
+# an undecided item: (sure keys, the item, whether its evaluation reads positions, key
+# sets one of which must be present for it to hold, or None)
+_Item = tuple[frozenset[int], Node, bool, tuple[frozenset[int], ...] | None]
 # (need, forbid, maybe), with key ids
 _Decision = tuple[list[frozenset[int]], frozenset[int], list[_Item]]
 
@@ -189,15 +126,15 @@ class Matcher:
                 self._members.setdefault(key, set()).add((workspace_id, name_norm))
         self._cheap_fields = set(self._field_ids.values()) - {"site"}
         # (fact, {value: key id}) for the fields whose key is one value of the mention
-        self._value_ids: list[tuple[str, dict[str, int]]] = []
+        self._value_ids: list[tuple[int, dict[str, int]]] = []
         for name in ("lang", "platform", "country", "author"):
             lookup = {  # an empty author has no key (no author: nothing to match)
                 str(k[1]): i
                 for k, i in self._ids.items()
                 if isinstance(k, tuple) and k[0] == name and (k[1] or name != "author")
             }
-            if lookup:
-                self._value_ids.append((name, lookup))
+            if lookup:  # by position in _match's (lang, platform, country, author)
+                self._value_ids.append((_VALUE_AT[name], lookup))
         # per query index: its decision, with key ids
         self._decisions: list[_Decision] = []
         for _, workspace_id, node in self._queries:
@@ -207,7 +144,12 @@ class Matcher:
                     [frozenset(self._ids[k] for k in keys) for keys in need],
                     frozenset(self._ids[k] for k in forbid),
                     [
-                        (frozenset(self._ids[k] for k in sure), item, _positional(item))
+                        (
+                            frozenset(self._ids[k] for k in sure),
+                            item,
+                            _positional(item),
+                            self._needed(item),
+                        )
                         for sure, item in maybe
                     ],
                 )
@@ -237,16 +179,14 @@ class Matcher:
 
     def match(self, mention: Mention) -> list[int]:
         """Ids of every query the mention matches, ascending."""
-        author = norm_handle(mention.author_handle)
-        facts = Facts(
-            lang=mention.lang,
-            platform=mention.platform,
-            author=author,
-            url=mention.url,
-            country=mention.country,
-            lists=self._lists(mention.platform, author),
+        return self._match(
+            index_tokens(mention.text),
+            mention.lang,
+            mention.platform,
+            norm_handle(mention.author_handle),
+            mention.url,
+            mention.country,
         )
-        return self._match(index_tokens(mention.text), facts)
 
     def match_text(
         self,
@@ -259,9 +199,16 @@ class Matcher:
         country: str = "",
     ) -> list[int]:
         """Like :meth:`match` for a bare text and field values (handy in tests)."""
-        author = norm_handle(author)
-        facts = Facts(lang, platform, author, url, country, self._lists(platform, author))
-        return self._match(index_tokens(text), facts)
+        return self._match(index_tokens(text), lang, platform, norm_handle(author), url, country)
+
+    def _needed(self, item: Node) -> tuple[frozenset[int], ...] | None:
+        found = needs(item)
+        if found is None:
+            return None
+        return tuple(frozenset(self._ids[slot] for slot in keys) for keys in found)
+
+    def _facts(self, lang: str, platform: str, author: str, url: str, country: str) -> Facts:
+        return Facts(lang, platform, author, url, country, self._lists(platform, author))
 
     def _lists(self, platform: str, author: str) -> frozenset[tuple[int, str]]:
         if not author or not self._members:
@@ -330,16 +277,27 @@ class Matcher:
             self._routes = self._index()
         self._next_plan = seen + min(3 * seen, _MAX_PLAN_INTERVAL)
 
-    def _match(self, tokens: list[str], facts: Facts) -> list[int]:
-        text, found = self._scan(tokens)
-        present = {key_id for _, key_id in found}
-        for name, lookup in self._value_ids:
-            value = getattr(facts, name)
-            if value in lookup:
-                present.add(lookup[value])
+    def _match(
+        self, tokens: list[str], lang: str, platform: str, author: str, url: str, country: str
+    ) -> list[int]:
+        automaton = self._automaton
+        if tokens and automaton is not None:
+            text = " " + " ".join(tokens) + " "
+            found = list(automaton.iter(text))
+            present = {key_id for _, key_id in found}
+        else:
+            text, found, present = "", [], set()
+        if self._value_ids:
+            values = (lang, platform, country, author)
+            for at, lookup in self._value_ids:
+                key_id = lookup.get(values[at])
+                if key_id is not None:
+                    present.add(key_id)
+        facts: Facts | None = None  # built only when a check or an evaluation reads it
         # Sites cost a URL parse: only when some trigger or clause asks about one.
         slow = self._routes.slow
         if slow:
+            facts = self._facts(lang, platform, author, url, country)
             ids = self._ids
             present.update(ids[key] for key in self._field_keys(facts, slow) if key in ids)
         self.seen += 1
@@ -351,15 +309,26 @@ class Matcher:
             if self.seen >= self._next_plan:
                 self._replan()
         routes = self._routes  # _replan may have replaced it
-        candidates: set[int] = set(routes.always)
         by_key = routes.by_key
+        candidates: Collection[int] = routes.always
+        merged = False  # candidates is still one of the routes' own lists
         for key_id in present:
             queued = by_key.get(key_id)
             if queued:
-                candidates.update(queued)
+                if candidates:
+                    if not merged:
+                        candidates = set(candidates)
+                        merged = True
+                    candidates.update(queued)  # type: ignore[attr-defined]
+                else:
+                    candidates = queued
+        if not candidates:
+            return []
         self.candidates += len(candidates)
         if len(tokens) >= MAX_TOKENS:
-            return self._evaluate_all(candidates, text, found, present, facts)
+            if facts is None:
+                facts = self._facts(lang, platform, author, url, country)
+            return self._evaluate_all(set(candidates), text, found, present, facts)
         matched = []
         hits: Mapping[Slot, Sequence[int]] | None = None  # token positions, once if needed
         slots: Mapping[Slot, Sequence[int]] | None = None  # the slots present, no positions
@@ -372,10 +341,18 @@ class Matcher:
             else:
                 if forbid and not forbid.isdisjoint(present):
                     continue
-                for sure, item, positional in parts:
+                for sure, item, positional, needed in parts:
                     if sure and not sure.isdisjoint(present):
                         continue
+                    if needed is not None:
+                        for keys in needed:
+                            if keys <= present:
+                                break
+                        else:
+                            break  # a slot it needs is missing: the item fails
                     self.evaluated += 1
+                    if facts is None:
+                        facts = self._facts(lang, platform, author, url, country)
                     if positional:
                         if hits is None:
                             hits = self._positions(text, found)

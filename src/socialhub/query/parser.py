@@ -27,6 +27,7 @@ levels of nesting (parentheses, prefix NOTs, chained NEARs) and
 
 from __future__ import annotations
 
+from socialhub.i18n import M_
 from socialhub.query.ast import (
     And,
     Atom,
@@ -64,7 +65,11 @@ def parse_with_warnings(text: str) -> tuple[Node, list[ParseWarning]]:
     """Parse and also return the syntax warnings only the parser can see."""
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryTooLarge(
-            f"query too long: {len(text):,} characters, the limit is {MAX_QUERY_LENGTH:,}",
+            M_(
+                "query too long: %(n)s characters, the limit is %(max)s",
+                n=format(len(text), ","),
+                max=format(MAX_QUERY_LENGTH, ","),
+            ),
             MAX_QUERY_LENGTH + 1,
         )
     parser = _Parser(tokenize(text))
@@ -75,8 +80,10 @@ def parse_with_warnings(text: str) -> tuple[Node, list[ParseWarning]]:
 
 def _too_deep(col: int) -> QueryTooLarge:
     return QueryTooLarge(
-        f"query nested too deeply: the limit is {MAX_QUERY_DEPTH} levels of parentheses, "
-        "NOT or NEAR",
+        M_(
+            "query nested too deeply: the limit is %(max)s levels of parentheses, NOT or NEAR",
+            max=MAX_QUERY_DEPTH,
+        ),
         col,
     )
 
@@ -106,8 +113,11 @@ class _Budget:
         self.left -= 1
         if self.left < 0:
             raise QueryTooLarge(
-                f"query too large: more than {MAX_QUERY_NODES:,} NEAR combinations once its "
-                "OR groups are expanded; split it into several queries",
+                M_(
+                    "query too large: more than %(max)s NEAR combinations once its OR groups"
+                    " are expanded; split it into several queries",
+                    max=format(MAX_QUERY_NODES, ","),
+                ),
                 col,
             )
 
@@ -158,7 +168,7 @@ def build_near(
         return and_of(build_near(left, core, distance, ordered, col, budget), *rest)
     if not (is_positional(left) and is_positional(right)):
         raise QuerySyntaxError(
-            "NEAR needs a word, phrase or wildcard on each side (not only NOT or fields)", col
+            M_("NEAR needs a word, phrase or wildcard on each side (not only NOT or fields)"), col
         )
     return Near(left, right, distance, ordered, col)
 
@@ -168,10 +178,12 @@ def _split(node: And, col: int) -> tuple[Node, list[Node]]:
     rest = [item for item in node.items if not is_positional(item)]
     if len(core) != 1:
         raise QuerySyntaxError(
-            "NEAR needs a word, phrase or wildcard on each side (not only NOT or fields)"
+            M_("NEAR needs a word, phrase or wildcard on each side (not only NOT or fields)")
             if not core
-            else "ambiguous NEAR operand: an AND of several words; use NEAR between them "
-            "or move the AND outside the NEAR",
+            else M_(
+                "ambiguous NEAR operand: an AND of several words; use NEAR between them "
+                "or move the AND outside the NEAR"
+            ),
             col,
         )
     return core[0], rest
@@ -200,18 +212,18 @@ class _Parser:
 
     def parse(self) -> Node:
         if not self.tokens:
-            raise QuerySyntaxError("empty query", 1)
+            raise QuerySyntaxError(M_("empty query"), 1)
         node, _ = self.or_expr()
         tok = self.peek()
         if tok is not None:  # only a stray ')' can stop the top level early
-            raise QuerySyntaxError("unmatched closing parenthesis ')'", tok.col)
+            raise QuerySyntaxError(M_("unmatched closing parenthesis ')'"), tok.col)
         return node
 
     def operand_after(self, op: Token) -> None:
         """Fail clearly when an operator has nothing to its right."""
         tok = self.peek()
         if tok is None or tok.kind in ("RPAREN", "AND", "OR", "NEAR"):
-            raise QuerySyntaxError(f"{op.text} needs a term after it", op.col)
+            raise QuerySyntaxError(M_("%(op)s needs a term after it", op=op.text), op.col)
 
     def or_expr(self) -> tuple[Node, bool]:
         node, compound = self.and_expr()
@@ -226,8 +238,10 @@ class _Parser:
         if len(items) > 1 and any(compounds):
             self.warnings.append(
                 (
-                    "AND/NOT bind tighter than OR: 'a OR b AND c' means 'a OR (b AND c)';"
-                    " add parentheses to make it explicit",
+                    M_(
+                        "AND/NOT bind tighter than OR: 'a OR b AND c' means 'a OR (b AND c)';"
+                        " add parentheses to make it explicit"
+                    ),
                     first_or,
                 )
             )
@@ -243,8 +257,11 @@ class _Parser:
             elif tok.kind in ("WORD", "PHRASE", "FIELD", "LPAREN"):
                 self.warnings.append(
                     (
-                        f"no operator before '{tok.text}': AND assumed; write AND, or quote"
-                        " a phrase",
+                        M_(
+                            "no operator before '%(word)s': AND assumed; write AND, or quote"
+                            " a phrase",
+                            word=tok.text,
+                        ),
                         tok.col,
                     )
                 )
@@ -263,8 +280,11 @@ class _Parser:
             if left_not or right_not:
                 self.warnings.append(
                     (
-                        f"NOT binds tighter than {op.text}: its condition applies to the whole"
-                        " query; add parentheses to make it explicit",
+                        M_(
+                            "NOT binds tighter than %(op)s: its condition applies to the whole"
+                            " query; add parentheses to make it explicit",
+                            op=op.text,
+                        ),
                         op.col,
                     )
                 )
@@ -298,21 +318,21 @@ class _Parser:
         if tok.kind == "LPAREN":
             inner = self.peek()
             if inner is None:
-                raise QuerySyntaxError("unclosed parenthesis '('", tok.col)
+                raise QuerySyntaxError(M_("unclosed parenthesis '('"), tok.col)
             if inner.kind == "RPAREN":
-                raise QuerySyntaxError("empty parentheses", tok.col)
+                raise QuerySyntaxError(M_("empty parentheses"), tok.col)
             self.enter(tok)
             node, _ = self.or_expr()
             close = self.peek()
             if close is None or close.kind != "RPAREN":
-                raise QuerySyntaxError("unclosed parenthesis '('", tok.col)
+                raise QuerySyntaxError(M_("unclosed parenthesis '('"), tok.col)
             self.take()
             self.depth -= 1
             return node
         if tok.kind == "RPAREN":
-            raise QuerySyntaxError("unmatched closing parenthesis ')'", tok.col)
+            raise QuerySyntaxError(M_("unmatched closing parenthesis ')'"), tok.col)
         if tok.kind in ("AND", "OR", "NEAR"):
-            raise QuerySyntaxError(f"{tok.text} needs a term before it", tok.col)
+            raise QuerySyntaxError(M_("%(op)s needs a term before it", op=tok.text), tok.col)
         if tok.kind == "WORD":
             return self.word(tok)
         if tok.kind == "PHRASE":
@@ -324,30 +344,36 @@ class _Parser:
         for k, ch in enumerate(word):
             if ch == "?" and 0 < k < len(word) - 1 and word[k - 1].isalnum():
                 raise QuerySyntaxError(
-                    "the '?' wildcard is not supported; use * at the end of a word",
+                    M_("the '?' wildcard is not supported; use * at the end of a word"),
                     tok.col + k,
                 )
         star = word.find("*")
         if star < 0:
             tokens = index_tokens(word)
             if not tokens:
-                raise QuerySyntaxError(f"'{word}' has no letters or digits to search", tok.col)
+                raise QuerySyntaxError(
+                    M_("'%(word)s' has no letters or digits to search", word=word), tok.col
+                )
             return atom(tokens, tok.col)
         stem = word.rstrip("*")
         if star == 0:
-            raise QuerySyntaxError("leading wildcard '*' is not supported", tok.col)
+            raise QuerySyntaxError(M_("leading wildcard '*' is not supported"), tok.col)
         if "*" in stem:
-            raise QuerySyntaxError("'*' is only allowed at the end of a word", tok.col + star)
+            raise QuerySyntaxError(M_("'*' is only allowed at the end of a word"), tok.col + star)
         if not stem[-1].isalnum():
-            raise QuerySyntaxError("'*' must follow a letter or digit", tok.col + len(stem))
+            raise QuerySyntaxError(M_("'*' must follow a letter or digit"), tok.col + len(stem))
         return atom(index_tokens(stem), tok.col, prefix=True)
 
     def phrase(self, tok: Token) -> Node:
         if "*" in tok.value:
-            self.warnings.append(("'*' inside quotes is not a wildcard (it is ignored)", tok.col))
+            self.warnings.append(
+                (M_("'*' inside quotes is not a wildcard (it is ignored)"), tok.col)
+            )
         tokens = index_tokens(tok.value)
         if not tokens:
-            raise QuerySyntaxError("empty phrase: nothing to search between the quotes", tok.col)
+            raise QuerySyntaxError(
+                M_("empty phrase: nothing to search between the quotes"), tok.col
+            )
         return atom(tokens, tok.col)
 
     def field(self, tok: Token) -> Node:
@@ -359,12 +385,12 @@ class _Parser:
             rest = raw.strip().split("//", 1)[-1]
             if "/" in rest.rstrip("/"):
                 self.warnings.append(
-                    ("site: matches the host name only; the path is ignored", tok.col)
+                    (M_("site: matches the host name only; the path is ignored"), tok.col)
                 )
         elif name == "list":
             value = norm_list_name(raw)
         else:
             value = raw.strip().lower()
         if not value:
-            raise QuerySyntaxError(f"{name}: needs a value", tok.col)
+            raise QuerySyntaxError(M_("%(name)s: needs a value", name=name), tok.col)
         return Field(name, value, tok.col)

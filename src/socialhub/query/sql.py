@@ -44,6 +44,40 @@ def compile_postgres(node: Node, *, workspace_id: int | None = None) -> tuple[st
     return _Compiler(postgres=True, workspace_id=workspace_id).compile(node)
 
 
+def sqlite_driver(node: Node) -> str | None:
+    """An FTS5 query true for every mention ``node`` matches (None: no text bounds it).
+
+    Its hit count bounds the query's: a search asks it first (``LIMIT``) to learn
+    whether the full-text index or the newest mentions should drive (store/reads.py).
+    """
+    text = fts5.exact(node)
+    if text is not None:
+        return text
+    if isinstance(node, Near):
+        return fts5.superset(node)
+    if isinstance(node, Or):
+        parts = [sqlite_driver(item) for item in node.items]
+        if any(part is None for part in parts):
+            return None
+        return "(" + " OR ".join(f"({part})" for part in parts) + ")"
+    if isinstance(node, And):
+        texts: list[str] = []
+        negatives: list[str] = []
+        for item in node.items:
+            inner = item.item if isinstance(item, Not) else item
+            text = fts5.exact(inner)
+            if text is not None:
+                (negatives if isinstance(item, Not) else texts).append(f"({text})")
+        combined = fts5.combine(texts, negatives)
+        if combined is not None:
+            return combined
+        for item in node.items:
+            found = None if isinstance(item, Not) else sqlite_driver(item)
+            if found is not None:
+                return found
+    return None
+
+
 def register_sqlite_functions(conn: sqlite3.Connection) -> None:
     """Install ``socialhub_near(text, spec)``, needed by some compiled SQLite queries."""
     conn.create_function(SQLITE_NEAR_FUNCTION, 2, _sqlite_near, deterministic=True)

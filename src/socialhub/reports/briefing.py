@@ -16,18 +16,18 @@ see :func:`validate_rules`). With none configured, :data:`DEFAULT_RULES` apply. 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from socialhub.alerts.official import organisation_handles
-from socialhub.analytics.stories.tone import brand_tone
 from socialhub.enrichers.press_requests import CATEGORY as PRESS_REQUEST
 from socialhub.enrichers.press_requests import press_request
 from socialhub.i18n import N_
 from socialhub.models import Mention, Workspace
 from socialhub.records.stories import StoryRecord
 from socialhub.reports.data import Scope
+from socialhub.reports.tone import Subjects, story_tone
 from socialhub.reports.topics import example
 from socialhub.store.base import Store
 from socialhub.text import norm_handle
@@ -159,7 +159,10 @@ def _why(story: StoryRecord) -> list[str]:
             listed = ngettext("%(n)s listed voice", "%(n)s listed voices", voices) % {"n": voices}
             out.append(f"{listed}, {authors}" if voices else authors)
         elif name == "reach":
-            out.append(_("%(n)s followers reached") % {"n": format_number(story.reach)})
+            out.append(
+                ngettext("%(n)s follower reached", "%(n)s followers reached", story.reach)
+                % {"n": format_number(story.reach)}
+            )
         elif name == "velocity":
             out.append(_("%(x)s× its usual hourly volume") % {"x": format_number(value, 1)})
         elif name == "negativity":
@@ -187,6 +190,7 @@ def _trend(story: StoryRecord, start: datetime, end: datetime, members: Sequence
     return "steady"
 
 
+STORIES = 5  # a journalist's stories kept (the length budget shows fewer)
 CANDIDATES = 12  # stories (by importance) weighed for the brand
 TONE_POINTS = {"negative": 15.0, "mixed": 7.5, "neutral": 0.0, "positive": 0.0}
 
@@ -209,8 +213,10 @@ def essentials(
     scope: Scope,
     *,
     limit: int = MAX_ITEMS,
+    usual: Mapping[str, int] | None = None,
 ) -> list[dict[str, Any]]:
-    """The period's most important stories, as "L'essentiel" shows them."""
+    """The period's most important stories, as "L'essentiel" shows them (``usual``: the
+    period's sentiment mix about the brand, which a story's tone is weighed against)."""
     assert ws.id is not None
     settings = store.workspaces.get_workspace_settings(ws.id)
     official = organisation_handles(store.engage.list_accounts(), settings)
@@ -226,18 +232,21 @@ def essentials(
     # rank the leading candidates by importance for the brand: the importance score's
     # negativity (post sentiment) is replaced by the story's tone for the brand, so bad
     # news told in neutral words weighs as bad news
+    subjects = Subjects(store.workspaces.list_queries(ws.id), scope)
     ranked = []
     for s in stories[:CANDIDATES]:
         assert s.id is not None
         members = store.stories.mentions(ws.id, s.id, limit=SAMPLE)
-        tone = brand_tone(
+        tone = story_tone(
             s.headline,
-            [m.text for m in members],
+            members,
             s.sentiment,
-            categories=s.categories,
-            brand=bool(set(s.query_ids) & scope.brand) or not scope.brand,
+            s.categories,
+            subjects,
+            routed_to_brand=bool(set(s.query_ids) & scope.brand) or not scope.brand,
+            usual=usual,
         )
-        ranked.append((for_the_brand(s, tone), s, members, tone))
+        ranked.append((for_the_brand(s, tone.tone), s, members, tone))
     ranked.sort(key=lambda r: -r[0])
     top = ranked[0][0]
     chosen = [r for i, r in enumerate(ranked[:limit]) if i < MIN_ITEMS or r[0] >= top / 2]
@@ -253,7 +262,8 @@ def essentials(
         voice_types = {v.get("type", "") for v in s.voices}
         facts = {
             "importance": score,
-            "tone": tone,
+            "tone": tone.tone,
+            "competitor": tone.competitor,
             "answered": bool(answers),
             "press_request": bool(requests),
             "voice_types": voice_types,
@@ -290,7 +300,8 @@ def essentials(
                 "peak_at": s.peak_at.isoformat(),
                 "peak_count": s.peak_count,
                 "trend": _trend(s, start, end, members),
-                "tone": tone,
+                "tone": tone.tone,
+                "competitor": tone.competitor,
                 "answered": bool(answers),
                 "answers": [
                     {
@@ -309,9 +320,14 @@ def essentials(
 
 
 def press_opportunities(
-    current: Sequence[Mention], scope: Scope, settings: dict[str, Any]
+    current: Sequence[Mention],
+    scope: Scope,
+    settings: dict[str, Any],
+    importance: Mapping[str, float] | None = None,
 ) -> list[dict[str, Any]]:
-    """Listed journalists' requests of the period, oldest first, with who answers them."""
+    """Listed journalists' requests of the period, with who answers them: most important
+    first (the importance of the request's story, ``importance``: mention id → score;
+    then the journalist's audience), a length budget cuts the least important."""
     from socialhub.i18n import gettext as _
 
     officer = str(settings.get(PRESS_OFFICER_SETTING) or _("the press officer in charge"))
@@ -322,12 +338,14 @@ def press_opportunities(
         if who is None or m.repost_of or not is_press_request(m) or m.text in seen:
             continue
         seen.add(m.text)
-        out.append({**example(m), "journalist": who[0], "outlet": who[2], "routed_to": officer})
+        out.append({**example(m), "journalist": who[0], "outlet": who[2], "routed_to": officer,
+                    "importance": float((importance or {}).get(m.id, 0.0))})  # fmt: skip
+    out.sort(key=lambda r: (-r["importance"], -int(r["followers"]), r["created_at"]))
     return out
 
 
 def journalists_by_story(
-    store: Store, ws: Workspace, current: Sequence[Mention], scope: Scope, *, people: int = 5
+    store: Store, ws: Workspace, current: Sequence[Mention], scope: Scope, *, people: int = 30
 ) -> list[dict[str, Any]]:
     """Each listed journalist's posts grouped by story, journalists ranked by the
     importance of the most important story they spoke in (then by posts)."""
@@ -364,5 +382,7 @@ def journalists_by_story(
     out = []
     for p in ranked[:people]:
         groups = sorted(p["stories"].values(), key=lambda g: (-g["importance"], -g["posts"]))
-        out.append({**p, "stories": groups[:3], "stories_more": max(0, len(groups) - 3)})
+        out.append(
+            {**p, "stories": groups[:STORIES], "stories_more": max(0, len(groups) - STORIES)}
+        )
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from socialhub.i18n import use_locale
 from socialhub.models import Workspace
 from socialhub.records.reports import REPORT_KINDS, Report
 from socialhub.reports.render import render_html, title
@@ -54,6 +55,27 @@ def report_data(
     ``incident_id`` or an ``alert_id``)."""
     if kind not in REPORT_KINDS:
         raise ValueError(f"unknown report kind {kind!r}; expected one of {REPORT_KINDS}")
+    from socialhub.reports.digest import report_lang
+
+    # the texts written while gathering (reasons, suggested actions, playbook steps)
+    # are in the report's language
+    with use_locale(report_lang(ws, dict(options or {})), ws.timezone):
+        return _report_data(
+            store, ws, kind, start, end, options, alert_id=alert_id, incident_id=incident_id
+        )
+
+
+def _report_data(
+    store: Store,
+    ws: Workspace,
+    kind: str,
+    start: datetime | None,
+    end: datetime | None,
+    options: dict[str, Any] | None,
+    *,
+    alert_id: int | None,
+    incident_id: int | None,
+) -> dict[str, Any]:
     if kind == "crisis":
         from socialhub.reports.crisis import build_crisis, build_crisis_incident
 
@@ -115,9 +137,18 @@ def build(
     data = report_data(
         store, ws, kind, start, end, options, alert_id=alert_id, incident_id=incident_id
     )
+    document = None
+    if pdf and kind == "digest":
+        # the length budget: lists cut from their least important end until it fits
+        from socialhub.reports.fit import fit_pdf
+        from socialhub.reports.pdf import html_to_pdf_pages
+
+        print_html, document, _ = fit_pdf(
+            data, lambda d: render_html(d, pdf=True), html_to_pdf_pages
+        )
+        return Built(data, render_html(data), print_html, document)
     html = render_html(data)
     print_html = render_html(data, pdf=True)
-    document = None
     if pdf:
         from socialhub.reports.pdf import html_to_pdf
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from socialhub.alerts.official import organisation_handles
 from socialhub.alerts.provenance import Provenance, provenance
+from socialhub.alerts.titles import localise_title
 from socialhub.models import Mention, Workspace, utcnow
 from socialhub.records.alerts import Alert
 from socialhub.records.incidents import SYSTEM, Incident
@@ -67,7 +68,7 @@ def build_crisis(
     events = store.alerts.list_alert_events(alert.id) if alert.id is not None else []
     head = {
         "id": alert.id,
-        "title": alert.title,
+        "title": localise_title(alert.detector, alert.title),
         "state": alert.state,
         "severity": alert.severity,
         "peak_severity": alert.peak_severity,
@@ -140,6 +141,9 @@ def build_crisis_incident(
         "last_t": (incident.closed_at or w_end).isoformat(),
         "resolved_at": incident.closed_at.isoformat() if incident.closed_at else None,
         "resolution": None,
+        # step texts as stored (built-in ones are message ids, translated when shown)
+        "playbook": incident.playbook,
+        "steps": [st.to_dict() for st in incident.steps],
     }
     return _crisis(
         store, ws, head, options, start or w_start, end or w_end,

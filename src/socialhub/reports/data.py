@@ -17,11 +17,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from socialhub.models import Mention, Query, Watchlist
+from socialhub.models import Mention, Query, Watchlist, is_brand_voice
 from socialhub.store.base import MentionStore
 from socialhub.text import norm_handle
 
-__all__ = ["Figures", "Scope", "fetch_mentions", "figures", "hourly", "scope_of"]
+__all__ = [
+    "RELEVANT",
+    "Figures",
+    "Scope",
+    "fetch_mentions",
+    "figures",
+    "hourly",
+    "is_opinion",
+    "scope_of",
+]
 
 PAGE = 5_000
 MAX_MENTIONS = 100_000  # a digest past this reads the newest ones and says so
@@ -124,12 +133,21 @@ class Figures:
     negative: int = 0
     brand: int = 0
     competitors: dict[str, int] = field(default_factory=dict)
+    opinions: int = 0  # the mentions the sentiment is read from (rated or not)
 
     @property
     def net_sentiment(self) -> float | None:
         """(positive - negative) / labelled, in [-100, 100]; None with no label."""
         labelled = self.positive + self.neutral + self.negative
         return None if not labelled else round(100 * (self.positive - self.negative) / labelled, 1)
+
+    @property
+    def sentiment_gap(self) -> str | None:
+        """Why there is no net sentiment: ``no_posts`` (nothing about the brand but its
+        own voice) or ``not_rated`` (posts, none rated); None when there is one."""
+        if self.positive + self.neutral + self.negative:
+            return None
+        return "not_rated" if self.opinions else "no_posts"
 
     @property
     def share_of_voice(self) -> float | None:
@@ -144,14 +162,43 @@ class Figures:
             "reach": self.reach,
             "engagement": self.engagement,
             "sentiment": {"positive": self.positive, "neutral": self.neutral,
-                          "negative": self.negative, "net": self.net_sentiment},
+                          "negative": self.negative, "net": self.net_sentiment,
+                          "opinions": self.opinions, "gap": self.sentiment_gap},
             "brand": self.brand,
             "competitors": dict(self.competitors),
             "share_of_voice": self.share_of_voice,
         }  # fmt: skip
 
 
-def figures(mentions: Iterable[Mention], scope: Scope) -> Figures:
+RELEVANT = 0.5  # a routed mention scored below this for its queries is off-topic
+
+
+def is_opinion(m: Mention, about: set[int] | None, own: frozenset[str] = frozenset()) -> bool:
+    """Does ``m`` count for the sentiment: not the brand's own voice (official accounts,
+    templates: ``voice`` stage, or a handle in ``own``), and, when ``about`` is given,
+    routed to one of those queries and relevant to one of them (when scored)."""
+    if is_brand_voice(m.categories):
+        return False
+    if own and m.author is not None and norm_handle(m.author.handle) in own:
+        return False
+    if about is None:
+        return True
+    ids = [q for q in m.query_ids if q in about]
+    if not ids:
+        return False
+    scores = [m.relevance[str(q)] for q in ids if str(q) in m.relevance]
+    return not scores or max(scores) >= RELEVANT
+
+
+def figures(
+    mentions: Iterable[Mention],
+    scope: Scope,
+    *,
+    about: set[int] | None = None,
+    own: frozenset[str] = frozenset(),
+) -> Figures:
+    """Key figures; the sentiment counts only :func:`is_opinion` mentions (about the
+    queries ``about`` when given, e.g. the brand's, never the brand's own voice)."""
     out = Figures(competitors={label: 0 for label in scope.competitors})
     followers: dict[str, int] = {}
     labels: Counter[str] = Counter()
@@ -160,8 +207,10 @@ def figures(mentions: Iterable[Mention], scope: Scope) -> Figures:
         out.engagement += m.engagement.total()
         if m.author is not None:
             followers[m.author.id] = max(followers.get(m.author.id, 0), m.author.followers)
-        if m.sentiment_label:
-            labels[m.sentiment_label] += 1
+        if is_opinion(m, about, own):
+            out.opinions += 1
+            if m.sentiment_label:
+                labels[m.sentiment_label] += 1
         routed = set(m.query_ids)
         if routed & scope.brand:
             out.brand += 1

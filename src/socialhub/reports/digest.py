@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from socialhub.alerts.official import organisation_handles
+from socialhub.i18n import normalise_locale
 from socialhub.models import Mention, Workspace
 from socialhub.reports.briefing import essentials, journalists_by_story, press_opportunities
 from socialhub.reports.data import Scope, delta, fetch_mentions, figures, hourly, scope_of
@@ -20,7 +22,15 @@ from socialhub.reports.moments import peaks
 from socialhub.reports.topics import example, group_topics
 from socialhub.store.base import AlertStore, Store
 
-__all__ = ["GROUPS", "alerts_of", "base_data", "build_digest", "incidents_of", "top_posts"]
+__all__ = [
+    "GROUPS",
+    "alerts_of",
+    "base_data",
+    "build_digest",
+    "incidents_of",
+    "report_lang",
+    "top_posts",
+]
 
 # Watchlist types with a "what they talk about" section, in order.
 GROUPS = ("journalist", "mp", "partner")
@@ -32,10 +42,15 @@ def base_data(
 ) -> dict[str, Any]:
     return {
         "kind": kind,
-        "lang": str(options.get("lang", "fr")),
+        "lang": report_lang(ws, options),
         "workspace": {"id": ws.id, "slug": ws.slug, "name": ws.name, "timezone": ws.timezone},
         "period": {"start": start.isoformat(), "end": end.isoformat()},
     }
+
+
+def report_lang(ws: Workspace, options: dict[str, Any]) -> str:
+    """The report's language: the schedule's ``lang`` option, else the workspace's."""
+    return normalise_locale(str(options.get("lang") or ws.locale or "fr"))
 
 
 def _step(span: timedelta) -> timedelta:
@@ -115,6 +130,9 @@ def alerts_of(
                 "baseline": a.baseline,
                 "acknowledged_by": a.acknowledged_by,
                 "resolved_by": a.resolved_by,
+                "importance": a.importance,
+                # stored as English sentences: localised when rendered (reports.reasons)
+                "explanation": list((a.extra or {}).get("explanation") or []),
             }
         )
     return out
@@ -143,9 +161,16 @@ def incidents_of(store: Store, ws_id: int, start: datetime, end: datetime) -> li
 
 
 def key_figures(
-    current: Sequence[Mention], previous: Sequence[Mention], scope: Scope
+    current: Sequence[Mention],
+    previous: Sequence[Mention],
+    scope: Scope,
+    own: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    now, before = figures(current, scope), figures(previous, scope)
+    """Figures now and over the previous period; the sentiment is that of the relevant
+    posts about the brand, the brand's own voice (``own`` handles) left out."""
+    about = scope.brand or None
+    now = figures(current, scope, about=about, own=own)
+    before = figures(previous, scope, about=about, own=own)
     return {
         "current": now.as_dict(),
         "previous": before.as_dict(),
@@ -162,6 +187,19 @@ def key_figures(
             else round(now.share_of_voice - before.share_of_voice, 1),
         },
     }
+
+
+def _story_importance(
+    store: Store, ws_id: int, current: Sequence[Mention], scope: Scope
+) -> dict[str, float]:
+    """Mention id → importance of its story, for the listed journalists' posts."""
+    ids = [m.id for m in current if scope.member("journalist", m) is not None]
+    story_of = store.stories.stories_of(ws_id, ids) if ids else {}
+    scores: dict[int, float] = {}
+    for sid in set(story_of.values()):
+        rec = store.stories.get(ws_id, sid)
+        scores[sid] = rec.importance if rec is not None else 0.0
+    return {mid: scores[sid] for mid, sid in story_of.items()}
 
 
 def build_digest(
@@ -183,11 +221,18 @@ def build_digest(
     data = base_data("digest", ws, start, end, options)
     data["period"]["previous_start"] = (start - span).isoformat()
     data["truncated"] = cut_now or cut_before
-    data["figures"] = key_figures(current, previous, scope)
+    own = organisation_handles(
+        store.engage.list_accounts(), store.workspaces.get_workspace_settings(ws.id)
+    )
+    data["figures"] = key_figures(current, previous, scope, own)
     data["charts"] = {"volume": volume_chart(current, previous, start, end, ws.timezone)}
     settings = store.workspaces.get_workspace_settings(ws.id)
-    data["essentials"] = essentials(store, ws, start, end, scope)
-    data["press_opportunities"] = press_opportunities(current, scope, settings)
+    now = data["figures"]["current"]["sentiment"]
+    usual = {k: int(now[k]) for k in ("positive", "neutral", "negative")}
+    data["essentials"] = essentials(store, ws, start, end, scope, usual=usual)
+    data["press_opportunities"] = press_opportunities(
+        current, scope, settings, _story_importance(store, ws.id, current, scope)
+    )
     data["journalists"] = journalists_by_story(store, ws, current, scope)
     groups = []
     for list_type in GROUPS:

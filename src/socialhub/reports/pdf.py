@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["html_to_pdf"]
+__all__ = ["html_to_pdf", "html_to_pdf_pages"]
 
 
 def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -22,3 +22,13 @@ def html_to_pdf(html: str) -> bytes:
     pdf = weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf()
     assert pdf is not None  # write_pdf() without a target returns the bytes
     return bytes(pdf)
+
+
+def html_to_pdf_pages(html: str) -> tuple[bytes, int]:
+    """The PDF and its number of pages (one layout)."""
+    import weasyprint
+
+    document = weasyprint.HTML(string=html, url_fetcher=_no_fetch).render()
+    pdf = document.write_pdf()
+    assert pdf is not None
+    return bytes(pdf), len(document.pages)

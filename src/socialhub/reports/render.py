@@ -15,8 +15,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from socialhub.alerts.titles import localise_title
 from socialhub.i18n import format_datetime, format_number, format_time, install_jinja, use_locale
 from socialhub.reports import charts
+from socialhub.reports.fit import limits
+from socialhub.reports.reasons import top_reasons
 from socialhub.reports.texts import Texts
 
 __all__ = ["render_html", "render_text", "subject", "title"]
@@ -73,6 +76,9 @@ def _env() -> Environment:
         for name in charts.__all__
     }
     env.globals["COLORS"] = charts.COLORS
+    env.globals["reasons"] = top_reasons
+    env.globals["alert_title"] = localise_title
+    env.globals["fit_limits"] = limits
     return env
 
 
@@ -128,6 +134,19 @@ def _render(template: Any, data: dict[str, Any], pdf: bool, lang: str, tz: str) 
     )
 
 
+def _net(sentiment: dict[str, Any]) -> str:
+    """The net sentiment in points, or why there is none."""
+    from socialhub.i18n import gettext as _
+
+    if sentiment.get("net") is not None:
+        return signed(sentiment["net"], "pts")
+    reasons = {
+        "no_posts": _("no post about the brand in the period"),
+        "not_rated": _("no post about the brand was rated for sentiment"),
+    }
+    return "– (" + reasons.get(str(sentiment.get("gap")), "") + ")"
+
+
 def render_text(data: dict[str, Any]) -> str:
     """A plain-text alternative: the title, period and headline figures."""
     with use_locale(data.get("lang", "fr"), data["workspace"]["timezone"]):
@@ -142,7 +161,7 @@ def _text(data: dict[str, Any], t: Texts) -> str:
         lines += [
             f"{t['volume']}: {number(now['volume'])} ({signed(deltas['volume'])})",
             f"{t['reach']}: {number(now['reach'])} ({signed(deltas['reach'])})",
-            f"{t['net_sentiment']}: {number(now['sentiment']['net'])} "
+            f"{t['net_sentiment']}: {_net(now['sentiment'])} "
             f"({signed(deltas['net_sentiment'], 'pts')})",
             f"{t['share_of_voice']}: {number(now['share_of_voice'])} % "
             f"({signed(deltas['share_of_voice'], 'pts')})",

@@ -29,6 +29,7 @@ from socialhub.store.convert import (
     raw_text,
     site_of,
 )
+from socialhub.store.packing import sha256_text, unpack_raw
 from socialhub.text import index_tokens, norm_handle
 
 log = logging.getLogger(__name__)
@@ -311,8 +312,8 @@ def row_to_mention(row: Sequence[Any], query_ids: list[int], dt: TimeOut) -> Men
         place=v["m.place"],
         country=v["m.country"],
         media=load_json(v["m.media"]),
-        raw=v["m.raw"],
-        raw_sha256=v["m.raw_sha256"],
+        raw=unpack_raw(v["m.raw"], v["m.text"]),
+        raw_sha256=sha256_text(v["m.raw_sha256"]),
         sentiment_label=sentiment.get("label", v["m.sentiment_label"]),
         sentiment_score=sentiment.get("score", v["m.sentiment_score"]),
         entities=enrichment.get("entities") or [],

@@ -14,6 +14,7 @@ from typing import Protocol, runtime_checkable
 
 from socialhub.models import QuarantineItem
 from socialhub.store.convert import clean, clean_raw
+from socialhub.store.packing import sha256_text
 from socialhub.store.sqlbase import Repo, iter_chunks
 
 
@@ -41,7 +42,7 @@ class ImportRepo(Repo):
             for stored_id, digest in self._rows(
                 f"SELECT id, raw_sha256 FROM mentions WHERE id IN ({marks})", list(chunk)
             ):
-                found[wanted[stored_id]] = str(digest or "")
+                found[wanted[stored_id]] = sha256_text(digest)
         return found
 
     def new_quarantine(self, items: Sequence[QuarantineItem]) -> list[QuarantineItem]:

@@ -19,6 +19,7 @@ from typing import Any, Protocol, cast
 
 from socialhub.models import utcnow
 from socialhub.store.convert import clean, dump_json, load_json
+from socialhub.store.packing import sha256_text, unpack_raw
 from socialhub.store.sqlbase import SqlPrimitives
 
 REASONS = (
@@ -335,12 +336,13 @@ class LegalRepo:
     def stored_payload(self, mention_id: str) -> tuple[str | None, str, str]:
         """The raw payload of a mention exactly as stored, its SHA-256 and URL."""
         rows = self.db._rows(
-            "SELECT raw, raw_sha256, url FROM mentions WHERE id = ?", [clean(mention_id)]
+            "SELECT raw, raw_sha256, url, text FROM mentions WHERE id = ?", [clean(mention_id)]
         )
         if not rows:
             raise KeyError(mention_id)
-        raw, sha, url = rows[0]
-        return (None if raw is None else str(raw)), str(sha), str(url)
+        raw, sha, url, text = rows[0]
+        raw = unpack_raw(raw, str(text))  # SQLite packs it (store/packing.py)
+        return (None if raw is None else str(raw)), sha256_text(sha), str(url)
 
     def mention_workspaces(self, mention_id: str) -> set[int]:
         """The workspaces a mention was routed to (who may send it to legal)."""

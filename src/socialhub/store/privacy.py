@@ -29,6 +29,7 @@ from typing import Any, Protocol, cast
 
 from socialhub.store.convert import dump_json
 from socialhub.store.legal import Hold, LegalRepo
+from socialhub.store.packing import sha256_text, unpack_raw
 from socialhub.store.sqlbase import Cursor, SqlPrimitives, iter_chunks
 from socialhub.store.traces import Column, Trace, find_traces, is_postgres, text_columns
 from socialhub.text import fts_document, index_tokens, norm_handle
@@ -166,6 +167,9 @@ class PrivacyRepo:
                 mparams,
             )
         ]
+        for m in mentions:  # SQLite packs the evidence (store/packing.py)
+            m["raw"] = unpack_raw(m["raw"], str(m["text"]))
+            m["raw_sha256"] = sha256_text(m["raw_sha256"])
         return Found(authors, mentions)
 
     def traces(self, needles: Sequence[str], *, exclude: Sequence[str] = ()) -> list[Trace]:

@@ -66,6 +66,12 @@ class SqlPrimitives:
         """The dialect's query compiler (``compile_sqlite`` or ``compile_postgres``)."""
         raise NotImplementedError
 
+    def _driver(self, node: Node) -> tuple[str, list[object], bool] | None:
+        """``(SELECT seq ..., params, exact)``: the full-text hits that every match of
+        ``node`` is among, exactly its matches when ``exact``; None when the dialect or
+        the query has none (search then starts from the newest mentions)."""
+        return None
+
     def _one(self, cur: Cursor, sql: str, params: Sequence[Any] = ()) -> Any:
         cur.execute(self._sql(sql), tuple(params))
         row = cur.fetchone()
@@ -119,6 +125,9 @@ class Repo(SqlPrimitives):
 
     def _compile(self, node: Node, workspace_id: int | None) -> tuple[str, list[object]]:
         return self.db._compile(node, workspace_id)
+
+    def _driver(self, node: Node) -> tuple[str, list[object], bool] | None:
+        return self.db._driver(node)
 
 
 def filters(**values: Any) -> tuple[str, list[Any]]:

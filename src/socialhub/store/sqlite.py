@@ -41,6 +41,7 @@ from socialhub.store.common import (
 )
 from socialhub.store.composed import SqlStore
 from socialhub.store.convert import clean, from_ms, to_ms
+from socialhub.store.packing import pack_raw, pack_sha256
 from socialhub.store.reads import MentionReads
 from socialhub.store.sqlbase import Cursor, SqlDb, iter_chunks
 from socialhub.store.sqlite_writer import Checkpointer, FairLock
@@ -95,6 +96,19 @@ _INSERT_WORKSPACE = (
     "INSERT OR IGNORE INTO mention_workspaces (workspace_id, mention_seq, created_at) "
     "VALUES (?, ?, ?)"
 )
+
+
+_TEXT = MENTION_COLUMNS.index("text")
+_RAW = MENTION_COLUMNS.index("raw")
+_SHA = MENTION_COLUMNS.index("raw_sha256")
+
+
+def _packed(seq: int, values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``(seq, *values)`` with the raw payload and its hash packed (store/packing.py)."""
+    row = [seq, *values]
+    row[_RAW + 1] = pack_raw(values[_RAW], values[_TEXT])
+    row[_SHA + 1] = pack_sha256(values[_SHA])
+    return tuple(row)
 
 
 def path_from_url(url: str) -> Path:
@@ -226,6 +240,16 @@ class SqliteDb(SqlDb):
 
         return compile_sqlite(node, workspace_id=workspace_id)
 
+    def _driver(self, node: Node) -> tuple[str, list[object], bool] | None:
+        from socialhub.query import fts5
+        from socialhub.query.sql import sqlite_driver
+
+        text = sqlite_driver(node)
+        if text is None:
+            return None
+        sql = "SELECT rowid AS seq FROM mentions_fts WHERE mentions_fts MATCH ?"
+        return sql, [text], text == fts5.exact(node)
+
     # -- migrations ---------------------------------------------------------------
 
     def applied_migrations(self) -> list[str]:
@@ -292,7 +316,7 @@ class SqliteMentions(MentionReads):
                 if seq is None:
                     seq = next_seq
                     next_seq += 1
-                    new_rows.append((seq, *mention_values(m, to_ms, now)))
+                    new_rows.append(_packed(seq, mention_values(m, to_ms, now)))
                     fts_rows.append((seq, fts_document(search_tokens(m))))
                 else:
                     old_rows.append((*update_values(m, now), seq))

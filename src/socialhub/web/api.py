@@ -8,7 +8,7 @@ a workspace the caller is not a member of (see :mod:`socialhub.web.access`).
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -55,6 +55,17 @@ from socialhub.web.responses import (
     WorkspaceList,
     WorkspaceOut,
 )
+from socialhub.web.search_filters import (
+    Plat,
+    Q,
+    Search,
+    SearchFilters,
+    Sentiment,
+    Since,
+    Until,
+    facet_query,
+    parse_time,
+)
 from socialhub.web.series import Buckets, auto_interval
 from socialhub.web.story_text import localise_parts
 
@@ -62,32 +73,12 @@ router = APIRouter(prefix="/api")
 
 View = Annotated[WorkspaceContext, Depends(workspace("view"))]
 Triage = Annotated[WorkspaceContext, Depends(workspace("alerts.triage"))]
-Since = Annotated[str | None, Query(description="ISO 8601 start, inclusive (default: 7 days ago).")]
-Until = Annotated[str | None, Query(description="ISO 8601 end, exclusive (default: now).")]
-Q = Annotated[
-    str | None,
-    Query(description='Query language: AND OR NOT, "phrases", wild*, NEAR/n, field:value.'),
-]
-Token = r"^[A-Za-z0-9_.-]{1,40}$"
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]  # 64-bit ids: larger is a 422
-Sentiment = Literal["positive", "negative", "neutral", "none"]
-
-
-def _time(value: str | None, name: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        t = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+"))
-    except ValueError as exc:
-        raise ApiError(
-            400, "bad_request", _("%(name)s: not an ISO 8601 date-time") % {"name": name}
-        ) from exc
-    return t if t.tzinfo else t.replace(tzinfo=UTC)  # naive times are UTC, like storage
 
 
 def window(since: str | None, until: str | None) -> tuple[datetime, datetime]:
-    end = _time(until, "until") or utcnow()
-    start = _time(since, "since") or end - timedelta(days=7)
+    end = parse_time(until, "until") or utcnow()
+    start = parse_time(since, "since") or end - timedelta(days=7)
     if end <= start:
         raise ApiError(400, "bad_request", _("until must be after since"))
     return start, end
@@ -105,16 +96,6 @@ def _buckets(
 
 def mention_json(m: Mention) -> dict[str, Any]:
     return mention_to_dict(m, include_raw=False)
-
-
-def _filters(q: str | None, platform: str | None, lang: str | None) -> str | None:
-    """The query with facet filters ANDed (values are checked tokens, not syntax)."""
-    parts = [f"({q})"] if q and q.strip() else []
-    if platform:
-        parts.append(f"platform:{platform}")
-    if lang:
-        parts.append(f"lang:{lang}")
-    return " AND ".join(parts) or None
 
 
 # -- workspaces ---------------------------------------------------------------------------
@@ -161,22 +142,18 @@ def get_workspace(ctx: View, request: Request) -> dict[str, Any]:
 def mentions(
     ctx: View,
     request: Request,
-    q: Q = None,
-    since: Since = None,
-    until: Until = None,
-    platform: Annotated[str | None, Query(pattern=Token)] = None,
-    lang: Annotated[str | None, Query(pattern=Token)] = None,
-    sentiment: Sentiment | None = None,
+    f: Search,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, Any]:
     """Mentions newest first, with facet filters; page on with ``cursor``."""
+    since, until = f.window()
     found, next_cursor = store_of(request).dashboard.search_page(
-        _filters(q, platform, lang),
+        f.query(),
         workspace_id=ctx.workspace_id,
-        since=_time(since, "since"),
-        until=_time(until, "until"),
-        sentiment=sentiment,
+        since=since,
+        until=until,
+        sentiment=f.sentiment,
         after=cursor,
         limit=limit,
     )
@@ -190,48 +167,32 @@ def count(
     n = store_of(request).mentions.count(
         q or None,
         workspace_id=ctx.workspace_id,
-        since=_time(since, "since"),
-        until=_time(until, "until"),
+        since=parse_time(since, "since"),
+        until=parse_time(until, "until"),
     )
     return MentionCount(count=n)
 
 
 @router.get("/workspaces/{slug}/facets", response_model=Facets, tags=["mentions"])
-def facets(
-    ctx: View,
-    request: Request,
-    q: Q = None,
-    since: Since = None,
-    until: Until = None,
-    platform: Annotated[str | None, Query(pattern=Token)] = None,
-    lang: Annotated[str | None, Query(pattern=Token)] = None,
-    sentiment: Sentiment | None = None,
-) -> dict[str, Any]:
+def facets(ctx: View, request: Request, f: Search) -> dict[str, Any]:
     """Counts per platform, language and sentiment; each facet ignores its own filter so
     the other values stay visible."""
-    t0, t1 = _time(since, "since"), _time(until, "until")
-    return sql_facets(store_of(request).dashboard, ctx, q, t0, t1, platform, lang, sentiment)
+    return sql_facets(store_of(request).dashboard, ctx, f)
 
 
 def sql_facets(
-    dashboard: DashboardStore,
-    ctx: WorkspaceContext,
-    q: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    platform: str | None,
-    lang: str | None,
-    sentiment: str | None,
+    dashboard: DashboardStore, ctx: WorkspaceContext, f: SearchFilters
 ) -> dict[str, Any]:
     """Exact counts per platform, language and sentiment; each facet ignores its own
     filter so the other values stay visible (shared with the explore page)."""
-    chosen = {"platform": platform, "lang": lang, "sentiment": sentiment}
+    since, until = f.window()
+    chosen = {"platform": f.platform, "lang": f.lang, "sentiment": f.sentiment}
     out: dict[str, Any] = {}
     for field in FACET_FIELDS:
         others = {k: (None if k == field else v) for k, v in chosen.items()}
         rows = dashboard.facet_counts(
             field,
-            _filters(q, others["platform"], others["lang"]),
+            facet_query(f.q, others["platform"], others["lang"]),
             workspace_id=ctx.workspace_id,
             since=since,
             until=until,
@@ -391,8 +352,8 @@ def alerts(
 ) -> dict[str, Any]:
     """Alerts of the workspace, filtered by state (``all``: every state), minimum severity,
     detector, query and period (by last signal); ``detectors`` lists those present."""
-    start = _time(since, "since")
-    end = _time(until, "until")
+    start = parse_time(since, "since")
+    end = parse_time(until, "until")
     found = store_of(request).alerts.list_alerts(
         workspace_id=ctx.workspace_id,
         state=None if state == "all" else state,
@@ -475,8 +436,8 @@ def live(
     ctx: View,
     request: Request,
     q: Q = None,
-    platform: Annotated[str | None, Query(pattern=Token)] = None,
-    lang: Annotated[str | None, Query(pattern=Token)] = None,
+    platform: Plat = None,
+    lang: Plat = None,
     sentiment: Sentiment | None = None,
 ) -> StreamingResponse:
     """Server-sent events: ``mention`` events for mentions routed to this workspace's

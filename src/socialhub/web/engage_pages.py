@@ -39,7 +39,7 @@ from socialhub.web.engage_common import (
     local_time,
     parse_local,
 )
-from socialhub.web.pages import render
+from socialhub.web.pages import render, workspace_page
 
 router = APIRouter(tags=["engagement (forms)"])
 
@@ -52,13 +52,10 @@ NUM = {"type": "string", "pattern": "^[0-9]{1,18}$"}
 
 def _page(request: Request, name: str, ctx: WorkspaceContext, title: str, **extra: Any) -> Response:
     lang = _page_locale(request)
-    response = render(
+    response = workspace_page(
         name,
-        who=ctx.principal,
-        title=title,
-        ws=ctx.workspace,
-        role=ctx.role.value,
-        is_admin=ctx.can("workspace.admin"),
+        ctx,
+        title,
         lang=lang,
         status_name=status_name,
         reason_name=reason_name,

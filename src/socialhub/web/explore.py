@@ -31,26 +31,10 @@ from socialhub.query.parser import parse
 from socialhub.serialize import mention_to_dict
 from socialhub.store.base import DashboardStore, MentionStore, Store
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
-from socialhub.web.api import (
-    Q,
-    Sentiment,
-    Since,
-    Token,
-    Until,
-    _filters,
-    _time,
-    mention_json,
-    sql_facets,
-)
-from socialhub.web.explore_groups import (
-    City,
-    Dep,
-    StoryId,
-    check_story,
-    iter_narrowed,
-    scan_narrowed,
-)
+from socialhub.web.api import mention_json, sql_facets
+from socialhub.web.explore_groups import check_story, iter_narrowed, scan_narrowed
 from socialhub.web.responses import ExploreFacets, LintOut, MentionDetail, RawOut
+from socialhub.web.search_filters import Filters
 
 router = APIRouter(prefix="/api")
 
@@ -126,41 +110,24 @@ def _top(counter: Counter[str], limit: int = 15) -> list[dict[str, Any]]:
 
 
 @router.get("/workspaces/{slug}/explore/facets", response_model=ExploreFacets, tags=["mentions"])
-def explore_facets(
-    ctx: View,
-    request: Request,
-    q: Q = None,
-    since: Since = None,
-    until: Until = None,
-    platform: Annotated[str | None, Query(pattern=Token)] = None,
-    lang: Annotated[str | None, Query(pattern=Token)] = None,
-    sentiment: Sentiment | None = None,
-    story: StoryId = None,
-    city: City = None,
-    departement: Dep = None,
-) -> dict[str, Any]:
+def explore_facets(ctx: View, request: Request, f: Filters) -> dict[str, Any]:
     """Counts per platform, language, sentiment (exact, in SQL) and per category,
     watchlist, place and author (over the newest ``scanned`` matches: ``exact`` says
     whether that was all of them). Narrowed to a ``story``, ``city`` or ``departement``
     (as ``/explore/mentions``), every facet counts the newest narrowed matches."""
     store = store_of(request)
-    t0, t1 = _time(since, "since"), _time(until, "until")
-    query = _filters(q, platform, lang)
-    narrow = {"story": story, "city": city, "departement": departement}
-    read = 0
-    if any(narrow.values()):
-        check_story(store, ctx, story)
-        params = {"q": q, "since": since, "until": until, "platform": platform, "lang": lang,
-                  "sentiment": sentiment, **narrow}  # fmt: skip
-        found, read = scan_narrowed(store, ctx, params)
+    t0, t1 = f.window()
+    if f.narrowed:
+        check_story(store, ctx, f.story)
+        found, read = scan_narrowed(store, ctx, f)
         out: dict[str, Any] = {
             "platform": _top(Counter(m.platform for m in found)),
             "lang": _top(Counter(m.lang for m in found if m.lang)),
             "sentiment": _top(Counter(m.sentiment_label for m in found if m.sentiment_label)),
         }
     else:
-        out = sql_facets(store.dashboard, ctx, q, t0, t1, platform, lang, sentiment)
-        found = _scan(store.dashboard, query, ctx, since=t0, until=t1, sentiment=sentiment)
+        out = sql_facets(store.dashboard, ctx, f)
+        found = _scan(store.dashboard, f.query(), ctx, since=t0, until=t1, sentiment=f.sentiment)
         read = len(found)
     category: Counter[str] = Counter()
     watchlist: Counter[str] = Counter()
@@ -277,33 +244,20 @@ def iter_export(
 
 @router.get("/workspaces/{slug}/export", tags=["mentions"], response_class=StreamingResponse)
 def export(
-    ctx: View,
-    request: Request,
-    format: Literal["csv", "jsonl"] = "csv",
-    q: Q = None,
-    since: Since = None,
-    until: Until = None,
-    platform: Annotated[str | None, Query(pattern=Token)] = None,
-    lang: Annotated[str | None, Query(pattern=Token)] = None,
-    sentiment: Sentiment | None = None,
-    story: StoryId = None,
-    city: City = None,
-    departement: Dep = None,
+    ctx: View, request: Request, f: Filters, format: Literal["csv", "jsonl"] = "csv"
 ) -> StreamingResponse:
     """Every mention of the search, streamed as CSV (formula-safe) or JSON lines;
     narrowed to a ``story``, ``city`` or ``departement`` as ``/explore/mentions``."""
-    query = _filters(q, platform, lang)
+    query = f.query()
     if query:
         parse(query)  # a syntax error answers 400 before the stream starts
-    kw = {"since": _time(since, "since"), "until": _time(until, "until"), "sentiment": sentiment}
+    t0, t1 = f.window()
+    kw = {"since": t0, "until": t1, "sentiment": f.sentiment}
     store = store_of(request)
-    narrow = {"story": story, "city": city, "departement": departement}
     source: Iterator[Mention] | None = None
-    if any(narrow.values()):
-        check_story(store, ctx, story)  # a 404 before the stream starts
-        params = {"q": q, "since": since, "until": until, "platform": platform, "lang": lang,
-                  "sentiment": sentiment, **narrow}  # fmt: skip
-        source = iter_narrowed(store, ctx, params)
+    if f.narrowed:
+        check_story(store, ctx, f.story)  # a 404 before the stream starts
+        source = iter_narrowed(store, ctx, f)
     media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
     name = f"{ctx.workspace.slug}-mentions.{format}"
     return StreamingResponse(

@@ -24,20 +24,18 @@ from socialhub.query.errors import QuerySyntaxError
 from socialhub.store.base import Store
 from socialhub.text import fold
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
-from socialhub.web.api import Q, Sentiment, Since, Token, Until, _filters, _time, mention_json
+from socialhub.web.api import mention_json
 from socialhub.web.geo_fr import france
 from socialhub.web.live_scope import mention_filter
 from socialhub.web.responses import MentionPage
 from socialhub.web.responses_warroom import ExploreGroups
+from socialhub.web.search_filters import ExploreFilters, Filters
 
 router = APIRouter(prefix="/api")
 
 View = Annotated[WorkspaceContext, Depends(workspace("view"))]
 SCAN_PAGE = 2000  # matches read per request at most
 STORY_PAGE = 500
-City = Annotated[str | None, Query(max_length=100)]
-Dep = Annotated[str | None, Query(pattern=r"^(\d{2}|2[AB])$")]
-StoryId = Annotated[int | None, Query(ge=1, le=2**63 - 1)]
 
 
 def places_of(m: Mention) -> list[dict[str, Any]]:
@@ -71,23 +69,31 @@ def place_filter(city: str | None, dep: str | None) -> Callable[[Mention], bool]
     return keep
 
 
-def _matches(
-    store: Store,
-    ctx: WorkspaceContext,
-    params: dict[str, Any],
-    story: int | None,
-    cursor: str | None,
-) -> Iterator[tuple[Mention, str | None]]:
-    """Matches newest first with the cursor that resumes after each, at most SCAN_PAGE."""
-    t0, t1 = _time(params["since"], "since"), _time(params["until"], "until")
-    if story is None:
-        after = cursor
+class Matches:
+    """Matches of the search newest first, each with the cursor that resumes after it,
+    reading at most :data:`SCAN_PAGE` (plain search) or story members. Once iterated to
+    the end, ``bounded`` tells whether it stopped at that bound (more may follow) rather
+    than at the last match. An unknown story is a 404 raised on the first read."""
+
+    def __init__(
+        self, store: Store, ctx: WorkspaceContext, f: ExploreFilters, cursor: str | None
+    ) -> None:
+        self.store, self.ctx, self.f, self.cursor = store, ctx, f, cursor
+        self.bounded = False
+
+    def __iter__(self) -> Iterator[tuple[Mention, str | None]]:
+        if self.f.story is None:
+            return self._search()
+        return self._story(self.f.story)
+
+    def _search(self) -> Iterator[tuple[Mention, str | None]]:
+        t0, t1 = self.f.window()
+        after = self.cursor
         read = 0
         while read < SCAN_PAGE:
-            page, nxt = store.dashboard.search_page(
-                _filters(params["q"], params["platform"], params["lang"]),
-                workspace_id=ctx.workspace_id, since=t0, until=t1,
-                sentiment=params["sentiment"], after=after, limit=500,
+            page, nxt = self.store.dashboard.search_page(
+                self.f.query(), workspace_id=self.ctx.workspace_id, since=t0, until=t1,
+                sentiment=self.f.sentiment, after=after, limit=500,
             )  # fmt: skip
             for m in page:
                 read += 1
@@ -95,38 +101,44 @@ def _matches(
             if nxt is None:
                 return
             after = nxt
-        return
-    if store.stories.get(ctx.workspace_id, story) is None:
-        raise ApiError(404, "not_found", f"No story {story} in this workspace.")
-    try:
-        keep = mention_filter(
-            store.workspaces, ctx.workspace_id, q=params["q"], platform=params["platform"],
-            lang=params["lang"], sentiment=params["sentiment"],
-        )  # fmt: skip
-    except QuerySyntaxError as exc:
-        raise ApiError(400, "bad_query", str(exc)) from exc
-    offset = int(cursor) if cursor and cursor.isdigit() else 0
-    end = offset + SCAN_PAGE
-    while offset < end:
-        page = store.stories.mentions(ctx.workspace_id, story, limit=STORY_PAGE, offset=offset)
-        for m in page:
-            offset += 1
-            in_time = (t0 is None or m.created_at >= t0) and (t1 is None or m.created_at < t1)
-            if in_time and (keep is None or keep(m)):
-                yield m, str(offset)
-        if len(page) < STORY_PAGE:
-            return
+        self.bounded = True
+
+    def _story(self, story: int) -> Iterator[tuple[Mention, str | None]]:
+        t0, t1 = self.f.window()
+        check_story(self.store, self.ctx, story)
+        f = self.f
+        try:
+            keep = mention_filter(
+                self.store.workspaces, self.ctx.workspace_id, q=f.q, platform=f.platform,
+                lang=f.lang, sentiment=f.sentiment,
+            )  # fmt: skip
+        except QuerySyntaxError as exc:
+            raise ApiError(400, "bad_query", str(exc)) from exc
+        offset = int(self.cursor) if self.cursor and self.cursor.isdigit() else 0
+        end = offset + SCAN_PAGE
+        while offset < end:
+            page = self.store.stories.mentions(
+                self.ctx.workspace_id, story, limit=STORY_PAGE, offset=offset
+            )
+            for m in page:
+                offset += 1
+                in_time = (t0 is None or m.created_at >= t0) and (t1 is None or m.created_at < t1)
+                if in_time and (keep is None or keep(m)):
+                    yield m, str(offset)
+            if len(page) < STORY_PAGE:
+                return
+        self.bounded = True
 
 
 def scan_narrowed(
-    store: Store, ctx: WorkspaceContext, params: dict[str, Any]
+    store: Store, ctx: WorkspaceContext, f: ExploreFilters
 ) -> tuple[list[Mention], int]:
-    """The newest matches of the search narrowed to ``params``' story, city and
+    """The newest matches of the search narrowed to ``f``'s story, city and
     département (at most :data:`SCAN_PAGE` read): (kept, read)."""
-    keep = place_filter(params.get("city"), params.get("departement"))
+    keep = place_filter(f.city, f.departement)
     kept: list[Mention] = []
     read = 0
-    for m, _at in _matches(store, ctx, params, params.get("story"), None):
+    for m, _at in Matches(store, ctx, f, None):
         read += 1
         if keep is None or keep(m):
             kept.append(m)
@@ -134,16 +146,16 @@ def scan_narrowed(
 
 
 def iter_narrowed(
-    store: Store, ctx: WorkspaceContext, params: dict[str, Any], *, after: str | None = None
+    store: Store, ctx: WorkspaceContext, f: ExploreFilters, *, after: str | None = None
 ) -> Iterator[Mention]:
-    """Every match of the search narrowed to ``params``' story, city and département,
+    """Every match of the search narrowed to ``f``'s story, city and département,
     newest first, page after page (what an export streams). An unknown story is a 404
     raised on the first read: check it before a response starts."""
-    keep = place_filter(params.get("city"), params.get("departement"))
+    keep = place_filter(f.city, f.departement)
     cursor = after
     while True:
         last: str | None = None
-        for m, at in _matches(store, ctx, params, params.get("story"), cursor):
+        for m, at in Matches(store, ctx, f, cursor):
             last = at
             if keep is None or keep(m):
                 yield m
@@ -157,30 +169,11 @@ def check_story(store: Store, ctx: WorkspaceContext, story: int | None) -> None:
         raise ApiError(404, "not_found", f"No story {story} in this workspace.")
 
 
-def _params(
-    q: str | None, since: str | None, until: str | None, platform: str | None,
-    lang: str | None, sentiment: str | None,
-) -> dict[str, Any]:  # fmt: skip
-    return {"q": q, "since": since, "until": until, "platform": platform, "lang": lang,
-            "sentiment": sentiment}  # fmt: skip
-
-
-Plat = Annotated[str | None, Query(pattern=Token)]
-
-
 @router.get("/workspaces/{slug}/explore/mentions", response_model=MentionPage, tags=["mentions"])
 def explore_mentions(
     ctx: View,
     request: Request,
-    q: Q = None,
-    since: Since = None,
-    until: Until = None,
-    platform: Plat = None,
-    lang: Plat = None,
-    sentiment: Sentiment | None = None,
-    story: StoryId = None,
-    city: City = None,
-    departement: Dep = None,
+    f: Filters,
     cursor: Annotated[str | None, Query(max_length=300)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, Any]:
@@ -188,49 +181,31 @@ def explore_mentions(
     with ``cursor`` (a page may hold fewer than ``limit`` when the filter is rare:
     ``next_cursor`` says there is more to read)."""
     store = store_of(request)
-    keep = place_filter(city, departement)
+    keep = place_filter(f.city, f.departement)
+    scan = Matches(store, ctx, f, cursor)
+    rows = iter(scan)
     items: list[Mention] = []
     last: str | None = None
-    for m, at in _matches(store, ctx, _params(q, since, until, platform, lang, sentiment),
-                          story, cursor):  # fmt: skip
+    for m, at in rows:
         last = at
         if keep is None or keep(m):
             items.append(m)
             if len(items) >= limit:
                 break
-    exhausted = last is None or _done(store, ctx, q, since, until, platform, lang,
-                                      sentiment, story, last)  # fmt: skip
-    return {"items": [mention_json(m) for m in items], "next_cursor": None if exhausted else last}
-
-
-def _done(store: Store, ctx: WorkspaceContext, q: str | None, since: str | None,
-          until: str | None, platform: str | None, lang: str | None, sentiment: str | None,
-          story: int | None, last: str) -> bool:  # fmt: skip
-    """Whether nothing matches after ``last`` (the scan stopped at its bound or the end)."""
-    params = _params(q, since, until, platform, lang, sentiment)
-    return next(_matches(store, ctx, params, story, last), None) is None
+    more = last is not None and (
+        next(rows, None) is not None  # the scan itself reads on past the page
+        or (scan.bounded and next(iter(Matches(store, ctx, f, last)), None) is not None)
+    )
+    return {"items": [mention_json(m) for m in items], "next_cursor": last if more else None}
 
 
 @router.get("/workspaces/{slug}/explore/groups", response_model=ExploreGroups, tags=["mentions"])
-def explore_groups(
-    ctx: View,
-    request: Request,
-    q: Q = None,
-    since: Since = None,
-    until: Until = None,
-    platform: Plat = None,
-    lang: Plat = None,
-    sentiment: Sentiment | None = None,
-    story: StoryId = None,
-    city: City = None,
-    departement: Dep = None,
-) -> dict[str, Any]:
+def explore_groups(ctx: View, request: Request, f: Filters) -> dict[str, Any]:
     """Counts per story, city and département over the newest matches (``scanned``;
     ``exact`` when that was all of them)."""
     store = store_of(request)
-    keep = place_filter(city, departement)
-    scanned = [m for m, _ in _matches(store, ctx, _params(q, since, until, platform, lang,
-               sentiment), story, None)]  # fmt: skip
+    keep = place_filter(f.city, f.departement)
+    scanned = [m for m, _ in Matches(store, ctx, f, None)]
     found = [m for m in scanned if keep is None or keep(m)]
     stories: Counter[int] = Counter()
     of = store.stories.stories_of(ctx.workspace_id, [m.id for m in found])

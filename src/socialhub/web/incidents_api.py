@@ -7,10 +7,12 @@ token, and is written to the incident's timeline and to the hash-chained audit l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.types import DecoratedCallable
 from pydantic import BaseModel, Field
 
 from socialhub.alerts.incidents import IncidentDesk, IncidentError
@@ -52,15 +54,35 @@ def incident_detail(store: Store, inc: Incident) -> dict[str, Any]:
     }
 
 
-def _act(request: Request, ctx: WorkspaceContext, action: Any, *args: Any) -> dict[str, Any]:
-    """Run a desk action; unknown incident → 404, a refused move → 409."""
-    try:
-        inc = action(*args)
-    except KeyError as exc:
-        raise ApiError(404, "not_found", str(exc).strip("'\"")) from exc
-    except IncidentError as exc:
-        raise ApiError(409, "conflict", str(exc)) from exc
-    return incident_detail(store_of(request), inc)
+def _action(path: str, **kw: Any) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """The POST route of one thing people do with an incident: it answers the incident
+    with what it groups (:class:`IncidentDetail`)."""
+    return router.post(
+        f"/api/workspaces/{{slug}}/incidents{path}",
+        response_model=IncidentDetail,
+        tags=["incidents"],
+        **kw,
+    )
+
+
+async def _act(
+    request: Request, ctx: WorkspaceContext, action: Callable[[IncidentDesk, str], Incident]
+) -> dict[str, Any]:
+    """Run ``action(desk, who)`` as the caller, off the event loop (the desk writes the
+    timeline and the audit entry); unknown incident → 404, a refused move → 409."""
+    desk = desk_of(request)
+    who = ctx.principal.user.username
+
+    def run() -> dict[str, Any]:
+        try:
+            inc = action(desk, who)
+        except KeyError as exc:
+            raise ApiError(404, "not_found", str(exc).strip("'\"")) from exc
+        except IncidentError as exc:
+            raise ApiError(409, "conflict", str(exc)) from exc
+        return incident_detail(store_of(request), inc)
+
+    return await run_in_threadpool(run)
 
 
 @router.get("/api/workspaces/{slug}/incidents", response_model=IncidentList, tags=["incidents"])
@@ -108,34 +130,20 @@ class OpenIn(BaseModel):
     )
 
 
-@router.post(
-    "/api/workspaces/{slug}/incidents",
-    response_model=IncidentDetail,
-    tags=["incidents"],
-    status_code=201,
-)
+@_action("", status_code=201)
 async def open_incident(request: Request, ctx: Triage, body: OpenIn) -> dict[str, Any]:
     """Open an incident by hand (admin, analyst), with its playbook for ``category``."""
-    desk = desk_of(request)
-    return await run_in_threadpool(
-        _act, request, ctx, lambda: desk.open(
-            ctx.workspace_id, body.title, ctx.principal.user.username, severity=body.severity,
-            category=body.category, alert_ids=body.alert_ids, story_ids=body.story_ids,
-        ),
-    )  # fmt: skip
+    return await _act(request, ctx, lambda desk, who: desk.open(
+        ctx.workspace_id, body.title, who, severity=body.severity, category=body.category,
+        alert_ids=body.alert_ids, story_ids=body.story_ids,
+    ))  # fmt: skip
 
 
-@router.post(
-    "/api/workspaces/{slug}/incidents/{incident_id}/ack",
-    response_model=IncidentDetail,
-    tags=["incidents"],
-)
+@_action("/{incident_id}/ack")
 async def acknowledge(request: Request, ctx: Triage, incident_id: RowId) -> dict[str, Any]:
     """Acknowledge: stops the on-call escalation; the acknowledger owns it if nobody did."""
-    desk = desk_of(request)
-    who = ctx.principal.user.username
-    return await run_in_threadpool(
-        _act, request, ctx, desk.acknowledge, incident_id, ctx.workspace_id, who
+    return await _act(
+        request, ctx, lambda desk, who: desk.acknowledge(incident_id, ctx.workspace_id, who)
     )
 
 
@@ -144,78 +152,53 @@ class StatusIn(BaseModel):
     note: str = Field("", max_length=2000)
 
 
-@router.post(
-    "/api/workspaces/{slug}/incidents/{incident_id}/status",
-    response_model=IncidentDetail,
-    tags=["incidents"],
-)
+@_action("/{incident_id}/status")
 async def set_status(
     request: Request, ctx: Triage, incident_id: RowId, body: StatusIn
 ) -> dict[str, Any]:
     """Move the incident (open ↔ monitoring → closed; closed → open). Only people close."""
-    desk = desk_of(request)
-    who = ctx.principal.user.username
-    return await run_in_threadpool(
-        _act, request, ctx, desk.set_status, incident_id, ctx.workspace_id, body.status, who,
-        body.note,
-    )  # fmt: skip
+    return await _act(request, ctx, lambda desk, who: desk.set_status(
+        incident_id, ctx.workspace_id, body.status, who, body.note
+    ))  # fmt: skip
 
 
 class OwnerIn(BaseModel):
     owner: str = Field(max_length=80)
 
 
-@router.post(
-    "/api/workspaces/{slug}/incidents/{incident_id}/owner",
-    response_model=IncidentDetail,
-    tags=["incidents"],
-)
+@_action("/{incident_id}/owner")
 async def set_owner(
     request: Request, ctx: Triage, incident_id: RowId, body: OwnerIn
 ) -> dict[str, Any]:
-    desk = desk_of(request)
-    who = ctx.principal.user.username
-    return await run_in_threadpool(
-        _act, request, ctx, desk.set_owner, incident_id, ctx.workspace_id, body.owner, who
-    )
+    return await _act(request, ctx, lambda desk, who: desk.set_owner(
+        incident_id, ctx.workspace_id, body.owner, who
+    ))  # fmt: skip
 
 
 class StepIn(BaseModel):
     done: bool = True
 
 
-@router.post(
-    "/api/workspaces/{slug}/incidents/{incident_id}/steps/{step_id}",
-    response_model=IncidentDetail,
-    tags=["incidents"],
-)
+@_action("/{incident_id}/steps/{step_id}")
 async def tick_step(
     request: Request, ctx: Triage, incident_id: RowId, step_id: StepId, body: StepIn
 ) -> dict[str, Any]:
     """Tick or untick one playbook step (written to the timeline)."""
-    desk = desk_of(request)
-    who = ctx.principal.user.username
-    return await run_in_threadpool(
-        _act, request, ctx, desk.step, incident_id, ctx.workspace_id, step_id, body.done, who
-    )
+    return await _act(request, ctx, lambda desk, who: desk.step(
+        incident_id, ctx.workspace_id, step_id, body.done, who
+    ))  # fmt: skip
 
 
 class NoteIn(BaseModel):
     text: str = Field(min_length=1, max_length=5000)
 
 
-@router.post(
-    "/api/workspaces/{slug}/incidents/{incident_id}/notes",
-    response_model=IncidentDetail,
-    tags=["incidents"],
-)
+@_action("/{incident_id}/notes")
 async def add_note(
     request: Request, ctx: Triage, incident_id: RowId, body: NoteIn
 ) -> dict[str, Any]:
-    desk = desk_of(request)
-    who = ctx.principal.user.username
-    return await run_in_threadpool(
-        _act, request, ctx, desk.note, incident_id, ctx.workspace_id, body.text, who
+    return await _act(
+        request, ctx, lambda desk, who: desk.note(incident_id, ctx.workspace_id, body.text, who)
     )
 
 
@@ -224,16 +207,9 @@ class LinkIn(BaseModel):
     ref_id: int = Field(ge=1, le=2**63 - 1)
 
 
-@router.post(
-    "/api/workspaces/{slug}/incidents/{incident_id}/links",
-    response_model=IncidentDetail,
-    tags=["incidents"],
-)
+@_action("/{incident_id}/links")
 async def group(request: Request, ctx: Triage, incident_id: RowId, body: LinkIn) -> dict[str, Any]:
     """Group an alert or a story of the workspace under the incident."""
-    desk = desk_of(request)
-    who = ctx.principal.user.username
-    return await run_in_threadpool(
-        _act, request, ctx, desk.group, incident_id, ctx.workspace_id, body.kind, body.ref_id,
-        who,
-    )  # fmt: skip
+    return await _act(request, ctx, lambda desk, who: desk.group(
+        incident_id, ctx.workspace_id, body.kind, body.ref_id, who
+    ))  # fmt: skip

@@ -16,7 +16,7 @@ from socialhub.i18n import current_locale, use_locale
 from socialhub.records.oncall import subject_of
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.incidents_api import incident_detail
-from socialhub.web.pages import render
+from socialhub.web.pages import workspace_page
 from socialhub.web.story_text import localise_parts
 
 router = APIRouter(include_in_schema=False)
@@ -34,13 +34,10 @@ def why(explanation: list[dict[str, Any]], n: int = 2) -> str:
 
 def _page(ctx: WorkspaceContext, name: str, title: str, **extra: Any) -> HTMLResponse:
     with use_locale(current_locale(), ctx.workspace.timezone):
-        return render(
+        return workspace_page(
             name,
-            who=ctx.principal,
-            title=title,
-            ws=ctx.workspace,
-            role=ctx.role.value,
-            is_admin=ctx.can("workspace.admin"),
+            ctx,
+            title,
             can_act=ctx.can("alerts.triage"),
             section="incidents",
             why=why,

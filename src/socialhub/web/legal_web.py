@@ -24,7 +24,7 @@ from socialhub.legal.bundle import export_bundle
 from socialhub.legal.desk import LegalConfig, LegalDesk, LegalError
 from socialhub.store.legal import REASONS, STATUSES
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
-from socialhub.web.pages import render
+from socialhub.web.pages import workspace_page
 from socialhub.web.responses_features import CaseList, CaseOut, LegalSent
 
 router = APIRouter()
@@ -173,9 +173,7 @@ async def case_api(request: Request, ctx: Manage, case_id: CaseId) -> dict[str, 
 
 
 def _page(ctx: WorkspaceContext, name: str, title: str, **extra: Any) -> HTMLResponse:
-    return render(name, who=ctx.principal, title=title, ws=ctx.workspace, role=ctx.role.value,
-                  is_admin=ctx.can("workspace.admin"), can_legal=True, section="legal",
-                  **extra)  # fmt: skip
+    return workspace_page(name, ctx, title, can_legal=True, section="legal", **extra)
 
 
 def _proposals(desk: LegalDesk, ws: int) -> list[dict[str, Any]]:

@@ -64,6 +64,20 @@ def render(
     return HTMLResponse(html, status, headers={"Cache-Control": "no-store"})
 
 
+def workspace_page(name: str, ctx: WorkspaceContext, title: str, **extra: Any) -> HTMLResponse:
+    """A page of a workspace: :func:`render` with what its header shows (the workspace,
+    the caller's role, whether the admin menu shows), plus the page's ``extra``."""
+    return render(
+        name,
+        who=ctx.principal,
+        title=title,
+        ws=ctx.workspace,
+        role=ctx.role.value,
+        is_admin=ctx.can("workspace.admin"),
+        **extra,
+    )
+
+
 def _https(request: Request) -> bool:
     return is_https(request, request.app.state.auth.trusted_proxies)
 
@@ -185,16 +199,13 @@ def dashboard(request: Request, ctx: WorkspaceContext = Depends(workspace("view"
             now,
             eng.policy(ctx.workspace).first_response_minutes,
         )["workspace"]
-    return render(
+    return workspace_page(
         "dashboard.html",
-        who=ctx.principal,
-        title=ctx.workspace.name,
-        ws=ctx.workspace,
-        role=ctx.role.value,
+        ctx,
+        ctx.workspace.name,
         can_triage=ctx.can("alerts.triage"),
         echarts=request.app.state.echarts is not None,
         section="dashboard",
-        is_admin=ctx.can("workspace.admin"),
         example_query=example_query(store_of(request), ctx.workspace_id),
         can_legal=ctx.can("legal.manage"),
         responsiveness=responsiveness,

@@ -15,7 +15,7 @@ from socialhub.store.legal import REASONS
 from socialhub.web.access import WorkspaceContext, store_of, workspace
 from socialhub.web.explore import can_see_evidence
 from socialhub.web.locale_web import js_catalogue
-from socialhub.web.pages import example_query, render, templates
+from socialhub.web.pages import example_query, templates, workspace_page
 from socialhub.web.wall import Kiosk
 
 router = APIRouter(include_in_schema=False)
@@ -25,16 +25,7 @@ Admin = Annotated[WorkspaceContext, Depends(workspace("workspace.admin"))]
 
 
 def _page(name: str, ctx: WorkspaceContext, title: str, **extra: Any) -> HTMLResponse:
-    return render(
-        name,
-        who=ctx.principal,
-        title=title,
-        ws=ctx.workspace,
-        role=ctx.role.value,
-        is_admin=ctx.can("workspace.admin"),
-        can_legal=ctx.can("legal.manage"),
-        **extra,
-    )
+    return workspace_page(name, ctx, title, can_legal=ctx.can("legal.manage"), **extra)
 
 
 @router.get("/w/{slug}/explore")

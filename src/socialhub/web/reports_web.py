@@ -23,7 +23,7 @@ from socialhub.i18n import _
 from socialhub.models import Workspace, utcnow
 from socialhub.records.reports import Report
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
-from socialhub.web.pages import render
+from socialhub.web.pages import workspace_page
 from socialhub.web.responses_features import ReportList, ReportOut, ReportSent, ReportSummary
 
 router = APIRouter()
@@ -289,13 +289,10 @@ async def reports_page(
         deliveries.setdefault(d.report_id, []).append(d)
     tz = ZoneInfo(ctx.workspace.timezone)
     ids = {r.id for r in reports}
-    return render(
+    return workspace_page(
         "reports.html",
-        who=ctx.principal,
-        title=_("Reports") + f" — {ctx.workspace.name}",
-        ws=ctx.workspace,
-        role=ctx.role.value,
-        is_admin=ctx.can("workspace.admin"),
+        ctx,
+        _("Reports") + f" — {ctx.workspace.name}",
         can_legal=ctx.can("legal.manage"),
         section="reports",
         can_manage=ctx.can("reports.manage"),

@@ -28,6 +28,7 @@ from socialhub.models import Mention
 from socialhub.records.alerts import Alert
 from socialhub.records.engage import Draft, InboxItem
 from socialhub.records.sessions import ApiToken, WallToken
+from socialhub.records.stats import AuthorStat
 from socialhub.records.stories import StoryRecord
 
 
@@ -264,19 +265,11 @@ class Extent(Out):
     timezone: str
 
 
-class AuthorStatOut(Out):
-    author_id: str
-    platform: str
-    handle: str
-    name: str
-    followers: int
-    verified: bool
-    mentions: int
-    engagement: int
+AuthorStatOut = record_model(AuthorStat, name="AuthorStatOut")
 
 
 class AuthorList(Out):
-    items: list[AuthorStatOut]
+    items: list[AuthorStatOut]  # type: ignore[valid-type]
 
 
 # -- alerts ---------------------------------------------------------------------------------

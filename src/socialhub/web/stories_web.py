@@ -17,7 +17,7 @@ from socialhub.records.stories import StoryRecord
 from socialhub.store.legal import REASONS
 from socialhub.store.stories import ORDERS, StoryStore
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
-from socialhub.web.pages import render
+from socialhub.web.pages import workspace_page
 from socialhub.web.responses import StoryOut
 from socialhub.web.responses_features import StoryList, StoryMentions
 from socialhub.web.story_text import localise_parts, localise_reason
@@ -110,16 +110,7 @@ def _mention(m: Any) -> dict[str, Any]:
 
 
 def _page(ctx: WorkspaceContext, name: str, title: str, **extra: Any) -> HTMLResponse:
-    return render(
-        name,
-        who=ctx.principal,
-        title=title,
-        ws=ctx.workspace,
-        role=ctx.role.value,
-        is_admin=ctx.can("workspace.admin"),
-        section="stories",
-        **extra,
-    )
+    return workspace_page(name, ctx, title, section="stories", **extra)
 
 
 def _local(when: datetime, tz: ZoneInfo) -> str:

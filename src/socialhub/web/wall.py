@@ -32,6 +32,7 @@ from socialhub.web.auth import Principal
 from socialhub.web.live_scope import WorkspaceScope, member_still_allowed, wall_key_still_allowed
 from socialhub.web.responses import Revoked
 from socialhub.web.responses_features import NewWallKey, WallList, WallsSaved, WallState
+from socialhub.web.search_filters import parse_time
 from socialhub.web.security import SESSION_COOKIE, digest
 from socialhub.web.wall_layout import (
     SETTING,
@@ -93,7 +94,7 @@ def _top_posts(
     ctx: WorkspaceContext, request: Request, since: str, showcase: bool = False
 ) -> list[dict[str, Any]]:
     found = api.store_of(request).mentions.search(
-        None, workspace_id=ctx.workspace_id, since=api._time(since, "since"), limit=TOP_POSTS_SCAN
+        None, workspace_id=ctx.workspace_id, since=parse_time(since, "since"), limit=TOP_POSTS_SCAN
     )
     if showcase:
         found = [m for m in found if m.sentiment_label != "negative"]
@@ -119,7 +120,7 @@ def _warroom(
         data["headline"] = incidents[0].title
         return {"warroom": data}
     top = store.stories.list_stories(
-        ctx.workspace_id, since=api._time(since, "since"), min_size=3, limit=1
+        ctx.workspace_id, since=parse_time(since, "since"), min_size=3, limit=1
     )
     if not top or top[0].id is None:
         return {"warroom": None}

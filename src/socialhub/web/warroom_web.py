@@ -29,7 +29,7 @@ from socialhub.records.stories import StoryRecord
 from socialhub.store.base import Store
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.geo_fr import france
-from socialhub.web.pages import render
+from socialhub.web.pages import workspace_page
 from socialhub.web.responses_warroom import WarRoom
 
 router = APIRouter()
@@ -196,7 +196,8 @@ def incident_panel(incident: Incident) -> dict[str, Any]:
         "severity": incident.severity,
         "owner": incident.owner,
         "playbook": incident.playbook,
-        "steps": [s.to_dict() for s in incident.steps],
+        # built-in step texts are message ids: shown in the page's language
+        "steps": [{**s.to_dict(), "text": _(s.text)} for s in incident.steps],
         "progress": [done, total],
     }
 
@@ -249,13 +250,10 @@ def france_svg() -> Response:
 def _page(
     request: Request, ctx: WorkspaceContext, data_url: str, title: str, screen: str | None
 ) -> HTMLResponse:
-    return render(
+    return workspace_page(
         "warroom.html",
-        who=ctx.principal,
-        title=title,
-        ws=ctx.workspace,
-        role=ctx.role.value,
-        is_admin=ctx.can("workspace.admin"),
+        ctx,
+        title,
         section="stories",
         data_url=data_url,
         heading=title,
