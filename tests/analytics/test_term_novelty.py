@@ -125,6 +125,12 @@ def test_a_never_seen_term_in_a_sparse_stream_fires_on_its_fifth_post() -> None:
     bot = Author("x", "bot1", handle="bot1")
     alone = merge(bg, [dataclasses.replace(m, author=bot) for m in wave])
     assert feed(EmergingDetector(), alone) == []
+    # replies to one post (five people answering "@laura_mich75 ...") are one conversation
+    replies = [
+        dataclasses.replace(m, kind="reply", root_id="x:r", author=Author("x", f"{i}"))
+        for i, m in enumerate(wave)
+    ]
+    assert feed(EmergingDetector(per_thread=0), merge(bg, replies)) == []
 
 
 def test_no_alert_on_a_flat_stream_of_sparse_varied_text() -> None:

@@ -285,7 +285,9 @@ class EmergingDetector(Parametrised):
         words = [h for (key, _), h in zip(named, hashes, strict=True) if " " not in key]
         if self.novelty is not None:  # a new word or hashtag, not a new pair of words
             self.pending_terms.extend(words)
-            voice = self._hash(mention.author_id or mention.id)
+            # one voice: an author, and a conversation counts once (replies to one post
+            # repeat its words and its author's handle)
+            voice = self._hash(thread or mention.author_id or mention.id)
             self.pending_authors.extend([voice] * len(words))
         for ha, hb in combinations(words[: self.pair_terms], 2):
             h = pair_hash(ha, hb)

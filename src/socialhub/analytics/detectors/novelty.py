@@ -109,8 +109,9 @@ class NoveltyTracker:
     def observe(
         self, t: float, hashes: list[int] | np.ndarray, authors: list[int] | None = None
     ) -> list[tuple[int, int, float, float]]:
-        """Count a batch: ``hashes[i]`` was used by the author ``authors[i]`` (a hash;
-        each author counts once per term: one account repeating a word is one voice).
+        """Count a batch: ``hashes[i]`` was used by the voice ``authors[i]`` (a hash of
+        its author, or of its conversation; each voice counts once per term: one account
+        repeating a word, or one post's replies, are one voice).
         Without ``authors`` every occurrence counts."""
         if self.start is None:
             self.start = t
