@@ -57,14 +57,11 @@ MENTION_COLS = (
 
 
 # What migration 0015 does on a filled database: the rollups add.py would have kept.
+_MIGRATIONS = Path(__file__).parents[1] / "src/socialhub/store/migrations/postgres"
 ROLLUP_BACKFILL = tuple(
     statement.strip()
-    for statement in (
-        Path(__file__).parents[1]
-        / "src/socialhub/store/migrations/postgres/0015_dashboard_rollups.sql"
-    )
-    .read_text()
-    .split(";")
+    for name in ("0015_dashboard_rollups.sql", "0020_i21pg_author_days.sql")
+    for statement in (_MIGRATIONS / name).read_text().split(";")
     if statement.strip().split("\n")[-1].startswith("FROM mention_")
 )
 
@@ -198,7 +195,9 @@ def fill(url: str, n: int, pool_size: int, chunk: int, min_free: float) -> dict[
         conn.execute("SET maintenance_work_mem = '1GB'")
         t0 = time.perf_counter()
         for _, definition in indexes:
-            conn.execute(definition)
+            # pg_get_indexdef gives a partitioned table's index as "ON ONLY", which
+            # builds no index on the partitions (left invalid): build them all.
+            conn.execute(definition.replace(" ON ONLY ", " ON "))
         timings["index_seconds"] = round(time.perf_counter() - t0, 1)
         t0 = time.perf_counter()
         for statement in ROLLUP_BACKFILL:
@@ -227,6 +226,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=30)
     parser.add_argument("--min-free-gb", type=float, default=20.0)
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
+    parser.add_argument("--prefix", default="socialhub_benchvol", help="database name prefix")
     parser.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     report: dict[str, Any] = {
@@ -237,7 +237,7 @@ def main() -> None:
         "free_gb_before": round(free_gb(), 1),
         "load_before": load(),
     }
-    with scratch_database(args.pg_admin_url, "socialhub_benchvol", keep=args.keep) as url:
+    with scratch_database(args.pg_admin_url, args.prefix, keep=args.keep) as url:
         if args.keep:
             report["database"] = url.rsplit("/", 1)[1]
         report["fill"] = fill(url, args.n, args.pool, args.chunk, args.min_free_gb)

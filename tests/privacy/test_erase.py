@@ -31,6 +31,8 @@ def _held_row(table: str, row: dict[str, Any], held_id: str, held_seq: int) -> b
         return True
     if table in ("mention_workspaces", "mention_queries"):
         return int(row["mention_seq"]) == held_seq
+    if table == "rollup_author_days":  # the held post's count in its author's day
+        return row["author_id"] == "x:u1" and int(row["n"]) == 1
     return table == "authors" and row["id"] == "x:u1"
 
 

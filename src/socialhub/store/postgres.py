@@ -80,6 +80,9 @@ _STAGING = (
     # +1/-1 per workspace row for rollup_workspaces, applied once at the end.
     "CREATE TEMP TABLE IF NOT EXISTS stage_rollup ON COMMIT DELETE ROWS AS "
     "SELECT workspace_id, slot, platform, lang, sentiment, n FROM rollup_workspaces WITH NO DATA",
+    # The same for rollup_author_days (migration 0020): mentions and engagement to add.
+    "CREATE TEMP TABLE IF NOT EXISTS stage_author_days ON COMMIT DELETE ROWS AS "
+    "SELECT workspace_id, day, author_id, n, engagement FROM rollup_author_days WITH NO DATA",
 )
 _SLOT = "CAST(floor(extract(epoch FROM {}) / 900) AS BIGINT)"  # web.SLOT_SECONDS
 # Rows are moved in key order so concurrent writers lock them in the same order.
@@ -122,7 +125,15 @@ _REFRESH = (
     "WHERE m.seq = k.seq AND m.created_at = k.created_at), "
     "refreshed_ws AS (UPDATE mention_workspaces mw SET sentiment_label = s.sentiment_label, "
     "engagement = s.likes + s.reposts + s.replies + s.quotes "
-    "FROM k JOIN stage_mentions s ON s.id = k.id WHERE mw.mention_seq = k.seq) "
+    "FROM k JOIN stage_mentions s ON s.id = k.id WHERE mw.mention_seq = k.seq), "
+    # the engagement each workspace row gains, for the per-day author rollup (0020)
+    "author_engagement AS (INSERT INTO stage_author_days "
+    "(workspace_id, day, author_id, n, engagement) "
+    "SELECT mw.workspace_id, CAST(floor(extract(epoch FROM mw.created_at) / 86400) AS INTEGER), "
+    "mw.author_id, 0, s.likes + s.reposts + s.replies + s.quotes - mw.engagement "
+    "FROM k JOIN mention_workspaces mw ON mw.mention_seq = k.seq "
+    "JOIN stage_mentions s ON s.id = k.id WHERE mw.author_id IS NOT NULL "
+    "AND mw.engagement <> s.likes + s.reposts + s.replies + s.quotes) "
     "INSERT INTO stage_rollup (workspace_id, slot, platform, lang, sentiment, n) "
     f"SELECT mw.workspace_id, {_SLOT.format('mw.created_at')}, mw.platform, mw.lang, "
     "coalesce(d.label, ''), d.n FROM k JOIN mention_workspaces mw ON mw.mention_seq = k.seq "
@@ -142,11 +153,16 @@ _MOVE_ROUTES = (
     "FROM routed WHERE fresh GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 "
     "ON CONFLICT (workspace_id, slot, query_id) DO UPDATE SET n = rollup_queries.n + EXCLUDED.n"
 )
+_DAY = "CAST(floor(extract(epoch FROM {}) / 86400) AS INTEGER)"  # rollup_author_days.day
+# New workspace rows also add to the per-day author rollup (migration 0020).
 _MOVE_WORKSPACES = (
     f"WITH added AS (INSERT INTO mention_workspaces ({_WS_COLS}) "
     f"SELECT {_WS_COLS} FROM stage_workspaces "
     "ORDER BY workspace_id, mention_seq ON CONFLICT DO NOTHING "
-    "RETURNING workspace_id, created_at, platform, lang, sentiment_label) "
+    "RETURNING workspace_id, created_at, platform, lang, sentiment_label, author_id, engagement), "
+    "by_author AS (INSERT INTO stage_author_days (workspace_id, day, author_id, n, engagement) "
+    f"SELECT workspace_id, {_DAY.format('created_at')}, author_id, 1, engagement "
+    "FROM added WHERE author_id IS NOT NULL) "
     "INSERT INTO stage_rollup (workspace_id, slot, platform, lang, sentiment, n) "
     f"SELECT workspace_id, {_SLOT.format('created_at')}, platform, lang, "
     "coalesce(sentiment_label, ''), 1 FROM added"
@@ -157,6 +173,15 @@ _MOVE_ROLLUP = (
     "GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5 "
     "ON CONFLICT (workspace_id, slot, platform, lang, sentiment) "
     "DO UPDATE SET n = rollup_workspaces.n + EXCLUDED.n"
+)
+# Both staged rollups are applied once, at the end, in key order: concurrent writers
+# lock their rows in the same order.
+_MOVE_AUTHOR_DAYS = (
+    "INSERT INTO rollup_author_days (workspace_id, day, author_id, n, engagement) "
+    "SELECT workspace_id, day, author_id, sum(n), sum(engagement) FROM stage_author_days "
+    "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 ON CONFLICT (workspace_id, day, author_id) DO UPDATE "
+    "SET n = rollup_author_days.n + EXCLUDED.n, "
+    "engagement = rollup_author_days.engagement + EXCLUDED.engagement"
 )
 # Positions in mention_values() of what mention_workspaces repeats for the dashboard.
 _DIM_POS = tuple(
@@ -385,6 +410,7 @@ class PostgresMentions(MentionReads):
                     )
                     cur.execute(_MOVE_WORKSPACES)
                 cur.execute(_MOVE_ROLLUP)
+                cur.execute(_MOVE_AUTHOR_DAYS)
         except BaseException:
             # the transaction rolled back: staging tables it created are gone too
             db.staged = False

@@ -35,6 +35,7 @@ from socialhub.store.traces import Column, Trace, find_traces, is_postgres, text
 from socialhub.text import fts_document, index_tokens, norm_handle
 
 SLOT_S = 900  # rollup slot, seconds (store.rollups)
+DAY_S = 86_400  # rollup_author_days.day, seconds
 
 # Tables erasure does not rewrite generically: the rows it deletes by key, the company's
 # own accounts, and the append-only chains (a legal-claims record, GDPR art. 17(3)(e):
@@ -47,6 +48,7 @@ NOT_REDACTED = frozenset(
         "mention_workspaces",
         "relevance_labels",
         "authors",
+        "rollup_author_days",
         "schema_migrations",
         "users",
         "web_sessions",
@@ -207,6 +209,11 @@ class PrivacyRepo:
             return int(created.timestamp()) // SLOT_S
         return int(created) // (SLOT_S * 1000)
 
+    def _day(self, created: Any) -> int:
+        if isinstance(created, datetime):
+            return int(created.timestamp()) // DAY_S
+        return int(created) // (DAY_S * 1000)
+
     def _drop_routes(self, cur: Cursor, seqs: Sequence[int], workspace_id: int | None) -> int:
         """Delete the routes of these mentions (in one workspace, or all) and take them
         out of the rollups. Returns the number of workspace rows deleted."""
@@ -226,16 +233,24 @@ class PrivacyRepo:
         cur.execute(
             sql(
                 "SELECT mw.workspace_id, mw.created_at, m.platform, m.lang, "
-                "coalesce(m.sentiment_label, '') FROM mention_workspaces mw "
+                "coalesce(m.sentiment_label, ''), mw.author_id, mw.engagement "
+                "FROM mention_workspaces mw "
                 f"JOIN mentions m ON m.seq = mw.mention_seq WHERE mw.mention_seq IN ({marks})"
                 + ws_sql.replace("workspace_id", "mw.workspace_id")
             ),
             (*seqs, *ws_params),
         )
+        found = cur.fetchall()
         spaces = Counter(
-            (int(w), self._slot(t), str(p), str(lang), str(s))
-            for w, t, p, lang, s in cur.fetchall()
+            (int(w), self._slot(t), str(p), str(lang), str(s)) for w, t, p, lang, s, _, _ in found
         )
+        # the per-day author rollup (migration 0020): one mention and its engagement
+        by_author: dict[tuple[int, int, str], list[int]] = {}
+        for w, t, *_, author, engagement in found:
+            if author is not None:
+                counts = by_author.setdefault((int(w), self._day(t), str(author)), [0, 0])
+                counts[0] += 1
+                counts[1] += int(engagement)
         cur.executemany(
             sql(
                 "UPDATE rollup_queries SET n = n - ? WHERE workspace_id = ? AND slot = ? "
@@ -249,6 +264,21 @@ class PrivacyRepo:
                 "AND platform = ? AND lang = ? AND sentiment = ?"
             ),
             [(n, *key) for key, n in spaces.items()],
+        )
+        keys = [(*key, n, e) for key, (n, e) in by_author.items()]
+        cur.executemany(
+            sql(
+                "UPDATE rollup_author_days SET n = n - ?, engagement = engagement - ? "
+                "WHERE workspace_id = ? AND day = ? AND author_id = ?"
+            ),
+            [(n, e, *key) for *key, n, e in keys],
+        )
+        cur.executemany(  # an erased author's id leaves no row behind
+            sql(
+                "DELETE FROM rollup_author_days WHERE workspace_id = ? AND day = ? "
+                "AND author_id = ? AND n <= 0"
+            ),
+            [tuple(k[:3]) for k in keys],
         )
         for table in ("mention_queries", "mention_workspaces"):
             cur.execute(

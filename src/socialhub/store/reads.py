@@ -283,15 +283,11 @@ class MentionReads(Repo):
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> int:
-        """How many mentions match (all of them in the window when ``query`` is None)."""
-        expr = self._compiled(query, workspace_id)
-        if expr is None:  # the time-ordered index alone answers
-            scope, params = self._by_time(workspace_id, since, until)
-            sql = f"SELECT count(*) FROM ({scope}) recent"
-        else:
-            source, params = self._by_match(expr, workspace_id, since, until)
-            sql = f"SELECT count(*) {source}"
-        return int(self._rows(sql, params, translate=False)[0][0])
+        """How many mentions match (all of them in the window when ``query`` is None);
+        planned by :mod:`socialhub.store.counts`."""
+        from socialhub.store import counts
+
+        return counts.count(self, query, workspace_id=workspace_id, since=since, until=until)
 
     def mention_thread(self, mention_id: str, workspace_id: int) -> dict[str, list[Mention]]:
         """Replies to and quotes of a mention, among those routed to the workspace.

@@ -143,14 +143,17 @@ def _postgres(store: Any, cutoff: datetime, dry_run: bool, ahead: int) -> Retent
         slot = int(cutoff.timestamp()) // 900
         for table in ("rollup_queries", "rollup_workspaces"):
             cur.execute(f"DELETE FROM {table} WHERE slot < %s", (slot,))
+        cur.execute(  # and whole days of the author rollup (migration 0020)
+            "DELETE FROM rollup_author_days WHERE day < %s", (int(cutoff.timestamp()) // 86400,)
+        )
         for name in doomed:
             cur.execute(f'DROP TABLE "{name}"')
         cur.execute(
             "INSERT INTO mentions SELECT * FROM retention_held h "
             "WHERE NOT EXISTS (SELECT 1 FROM mentions m WHERE m.seq = h.seq)"
         )
-        cur.execute(_RECOUNT_PG[0], (cutoff,))
-        cur.execute(_RECOUNT_PG[1], (cutoff,))
+        for recount in _RECOUNT_PG:
+            cur.execute(recount, (cutoff,))
     store.forget_partitions()
     now = datetime.now(UTC)
     months = [_month_index(now.year * 12 + now.month - 1 + k) for k in range(ahead + 1)]
@@ -168,6 +171,10 @@ _RECOUNT_PG = (
     "INSERT INTO rollup_workspaces (workspace_id, slot, platform, lang, sentiment, n) "
     f"SELECT workspace_id, {_SLOT_PG}, platform, lang, coalesce(sentiment_label, ''), count(*) "
     "FROM mention_workspaces WHERE created_at < %s GROUP BY 1, 2, 3, 4, 5",
+    "INSERT INTO rollup_author_days (workspace_id, day, author_id, n, engagement) "
+    "SELECT workspace_id, CAST(floor(extract(epoch FROM created_at) / 86400) AS INTEGER), "
+    "author_id, count(*), sum(engagement) FROM mention_workspaces "
+    "WHERE created_at < %s AND author_id IS NOT NULL GROUP BY 1, 2, 3",
 )
 _RECOUNT_SQLITE = (
     "INSERT INTO rollup_queries (workspace_id, slot, query_id, n) "
@@ -177,6 +184,9 @@ _RECOUNT_SQLITE = (
     "SELECT mw.workspace_id, mw.created_at / 900000, m.platform, m.lang, "
     "coalesce(m.sentiment_label, ''), count(*) FROM mention_workspaces mw "
     "JOIN mentions m ON m.seq = mw.mention_seq WHERE mw.created_at < ? GROUP BY 1, 2, 3, 4, 5",
+    "INSERT INTO rollup_author_days (workspace_id, day, author_id, n, engagement) "
+    "SELECT workspace_id, created_at / 86400000, author_id, count(*), sum(engagement) "
+    "FROM mention_workspaces WHERE created_at < ? AND author_id IS NOT NULL GROUP BY 1, 2, 3",
 )
 
 
@@ -214,6 +224,7 @@ def _sqlite(store: Any, cutoff: datetime, dry_run: bool) -> RetentionReport:
     with store._tx() as cur:  # the route tables went by cascade; their rollup slots now
         for table in ("rollup_queries", "rollup_workspaces"):
             cur.execute(f"DELETE FROM {table} WHERE slot < ?", (limit // 900_000,))
+        cur.execute("DELETE FROM rollup_author_days WHERE day < ?", (limit // 86_400_000,))
         for recount in _RECOUNT_SQLITE:  # the held routes, counted back in
             cur.execute(recount, (limit,))
     return report

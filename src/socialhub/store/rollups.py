@@ -47,6 +47,42 @@ def split(since: datetime | None, until: datetime | None) -> tuple[list[Edge], S
     return edges, (lo, hi)
 
 
+DAY_MS = 86_400 * 1000  # rollup_author_days.day, in milliseconds
+
+
+def split_days(
+    since: datetime, until: datetime
+) -> tuple[
+    list[tuple[datetime, datetime]], list[tuple[datetime, datetime]], tuple[int, int] | None
+]:
+    """How to count ``[since, until)`` by author: ``(add, subtract, days)`` — the rows
+    of the ``add`` spans plus the whole UTC days ``[lo, hi)`` (days since the epoch) of
+    ``rollup_author_days`` minus the rows of the ``subtract`` spans.
+
+    A partial day at an edge is counted from its rows when it holds at most half of the
+    day, else as the whole day from the rollup minus the rows outside the window: no
+    more than half a day of rows per edge is read."""
+    start, end = to_ms(since), to_ms(until)
+    lo, hi = -(-start // DAY_MS), end // DAY_MS  # the whole days inside
+    if lo >= hi:
+        return [(since, until)], [], None
+    add: list[tuple[datetime, datetime]] = []
+    sub: list[tuple[datetime, datetime]] = []
+    if start < lo * DAY_MS:
+        if lo * DAY_MS - start > DAY_MS // 2:
+            lo -= 1
+            sub.append((from_ms(lo * DAY_MS), since))
+        else:
+            add.append((since, from_ms(lo * DAY_MS)))
+    if end > hi * DAY_MS:
+        if end - hi * DAY_MS > DAY_MS // 2:
+            hi += 1
+            sub.append((until, from_ms(hi * DAY_MS)))
+        else:
+            add.append((from_ms(hi * DAY_MS), until))
+    return add, sub, (lo, hi)
+
+
 def _slots(span: Span) -> tuple[str, list[Any]]:
     sql, params = "", []
     if span[0] is not None:

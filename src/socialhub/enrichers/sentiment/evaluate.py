@@ -15,6 +15,10 @@ the split's truth.
   text that repeats a val tweet), minus its copies of xlmt train.
 - ``questions``: the neutral tweets of that split that end with ``?`` (plain questions):
   the share predicted negative, neutral and positive.
+- ``questions_en``: every tweet ending with a question (:func:`~socialhub.enrichers.
+  sentiment.questions.is_question`) in that split and in xlmt/english val, with the
+  datasets' own labels (negative questions included, so a rule that only calls
+  questions neutral would lose recall here).
 - ``semeval_en/2014sarcasm``: SemEval 2014's 86 sarcastic tweets (never trained on).
 - ``allocine_fr``: binary reviews (dev split). A three-class prediction is mapped to
   the sign of its score, P(pos) - P(neg): ``>= 0`` counts as positive. The share of
@@ -116,6 +120,22 @@ def questions(model: Classifier, split: Split) -> dict[str, Any]:
     return {"n": len(out), "predicted": shares}
 
 
+def question_split(splits: Sequence[Split]) -> Split:
+    """The rows of ``splits`` that end with a question, each text once (by norm_key)."""
+    from socialhub.enrichers.sentiment.questions import is_question
+
+    seen: set[str] = set()
+    rows: list[tuple[str, int]] = []
+    for split in splits:
+        for t, y in zip(split.texts, split.labels, strict=True):
+            key = datasets.norm_key(t)
+            if key not in seen and is_question(t):
+                seen.add(key)
+                rows.append((t, y))
+    lang = splits[0].lang if splits else "en"
+    return Split(f"questions_{lang}", lang, [t for t, _ in rows], [y for _, y in rows])
+
+
 def _run(model: Classifier, split: Split) -> list[tuple[str, float]]:
     return model.classify(split.texts, [split.lang] * len(split.texts))
 
@@ -209,6 +229,8 @@ def evaluate(
         semeval = semeval_val(data_dir, xlmt_train)
         report[semeval.name] = score_split(model, head(semeval, limit))
         report["questions"] = questions(model, head(semeval, limit))
+        asked = question_split([semeval, datasets.xlmt("en", "val", data_dir)])
+        report[asked.name] = score_split(model, head(asked, limit))
         sarcasm = datasets.semeval_en([datasets.SEMEVAL_SARCASM], data_dir)
         report[sarcasm.name] = score_split(model, head(sarcasm, limit))
     if "fr" in wanted:

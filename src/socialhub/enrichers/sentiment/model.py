@@ -23,11 +23,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from socialhub.enrichers.sentiment import valences
+from socialhub.enrichers.sentiment import questions, valences
 from socialhub.enrichers.sentiment.datasets import LABELS
 from socialhub.enrichers.sentiment.hashing import Lexicon, featurize
 
 Probs = npt.NDArray[np.float32]
+#: ``proba(texts, langs)``: class probabilities; ``langs`` may be None (unknown).
+LangProba = Callable[[list[str], "list[str] | None"], Probs]
+#: Languages whose negative words the question rule knows (VADER en and fr lexicons).
+#: ``""`` and ``"und"`` (undetermined) count as unknown: the rule applies.
+QUESTION_RULE_LANGS = frozenset({"fr", "en", "", "und"})
 FAST_FILE = "fast.npz"
 ACCURATE_FILE = "accurate.npz"
 META_FILE = "meta.json"
@@ -111,14 +116,28 @@ class EmbeddingHead:
         return out
 
     @classmethod
-    def from_arrays(cls, arrays: Any) -> EmbeddingHead:
-        """Inverse of :meth:`to_arrays`."""
+    def from_arrays(cls, arrays: Any, prefix: str = "") -> EmbeddingHead:
+        """Inverse of :meth:`to_arrays` (keys ``<prefix>w0``, ``<prefix>b0``…)."""
         layers = []
         i = 0
-        while f"w{i}" in arrays:
-            layers.append((arrays[f"w{i}"].astype(np.float32), arrays[f"b{i}"].astype(np.float32)))
+        while f"{prefix}w{i}" in arrays:
+            w, b = arrays[f"{prefix}w{i}"], arrays[f"{prefix}b{i}"]
+            layers.append((w.astype(np.float32), b.astype(np.float32)))
             i += 1
         return cls(layers)
+
+
+def lang_heads(arrays: Any) -> dict[str, tuple[EmbeddingHead, float]]:
+    """The per-language heads stored in ``accurate.npz``: ``{lang: (head, alpha)}``.
+
+    A language's head is stored as ``<lang>_w0``, ``<lang>_b0`` and ``<lang>_alpha``.
+    """
+    found: dict[str, tuple[EmbeddingHead, float]] = {}
+    for key in arrays:
+        if key.endswith("_alpha"):
+            lang = key[: -len("_alpha")]
+            found[lang] = (EmbeddingHead.from_arrays(arrays, f"{lang}_"), float(arrays[key]))
+    return found
 
 
 def _artefact(name: str) -> Any:
@@ -142,21 +161,46 @@ class SentimentModel:
     'negative'
     """
 
-    def __init__(self, name: str, proba: Callable[[list[str]], Probs]) -> None:
+    def __init__(
+        self,
+        name: str,
+        proba: Callable[[list[str]], Probs] | None = None,
+        *,
+        lang_proba: LangProba | None = None,
+        lexicon: Lexicon | None = None,
+    ) -> None:
+        if (proba is None) == (lang_proba is None):
+            raise ValueError("give exactly one of proba and lang_proba")
         self.name = name
         self._proba = proba
+        self._lang_proba = lang_proba
+        #: valences for the plain-question rule (:mod:`.questions`); None turns it off
+        self.lexicon = lexicon
 
     def predict_proba(self, texts: list[str], langs: list[str] | None = None) -> Probs:
         """Probabilities in :data:`LABELS` order, shape ``(len(texts), 3)``.
 
-        ``langs`` (ISO 639-1 codes, one per text) is accepted for models that use it;
-        the shipped models are multilingual and ignore it.
+        ``langs`` (ISO 639-1 codes, one per text; ``""`` or ``"und"`` when unknown)
+        selects a per-language head where the accurate model has one (French) and
+        limits the plain-question rule to French, English and unknown languages.
         """
         if langs is not None and len(langs) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(langs)} langs")
         if not texts:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
-        return self._proba(list(texts))
+        texts = list(texts)
+        if self._lang_proba is not None:
+            p = self._lang_proba(texts, langs)
+        else:
+            assert self._proba is not None
+            p = self._proba(texts)
+        if self.lexicon is not None:
+            mask = questions.plain_questions(texts, self.lexicon)
+            if langs is not None:
+                mask &= np.array([(lang or "") in QUESTION_RULE_LANGS for lang in langs])
+            if mask.any():
+                p = questions.apply(p, mask)
+        return p
 
     def classify(self, texts: list[str], langs: list[str] | None = None) -> list[tuple[str, float]]:
         """``(label, score)`` per text; score = P(positive) - P(negative) in [-1, 1]."""
@@ -166,9 +210,16 @@ class SentimentModel:
         return [(LABELS[int(k)], round(float(s), 4)) for k, s in zip(labels, scores, strict=True)]
 
     @classmethod
-    def load_fast(cls) -> SentimentModel:
-        """The hashed n-gram linear model (numpy only)."""
-        return cls("fast", _load_linear().predict_proba)
+    def load_fast(cls, question_rule: bool = False) -> SentimentModel:
+        """The hashed n-gram linear model (numpy only).
+
+        ``question_rule`` turns the plain-question rule on (:mod:`.questions`; on by
+        default on the accurate path only: on the fast path it changes which stories
+        the simulator's digest puts first, a choice left to the product — see the
+        model card).
+        """
+        linear = _load_linear()
+        return cls("fast", linear.predict_proba, lexicon=linear.lexicon if question_rule else None)
 
     @classmethod
     def load_accurate(cls, threads: int | None = None) -> SentimentModel:
@@ -181,7 +232,11 @@ class SentimentModel:
         arrays = _artefact(ACCURATE_FILE)
         encoder = E5Encoder(threads=threads)
         return blended(
-            EmbeddingHead.from_arrays(arrays), float(arrays["alpha"]), _load_linear(), encoder.embed
+            EmbeddingHead.from_arrays(arrays),
+            float(arrays["alpha"]),
+            _load_linear(),
+            encoder.embed,
+            lang_heads(arrays),
         )
 
 
@@ -194,23 +249,34 @@ def blended(
     alpha: float,
     fast: HashedLinear,
     embed: Callable[[list[str]], npt.NDArray[np.float32]],
+    by_lang: dict[str, tuple[EmbeddingHead, float]] | None = None,
 ) -> SentimentModel:
     """The accurate model: ``softmax(alpha * log p_head + (1 - alpha) * log p_fast)``.
 
     ``embed`` is the encoder call; the training script passes a cached one.
+    ``by_lang`` maps a language to its own ``(head, alpha)``, used for the texts
+    given with that language (the shared head serves the others and unknown ones).
     """
+    by_lang = by_lang or {}
 
-    def proba(texts: list[str]) -> Probs:
-        log_e = np.log(softmax(head.logits(embed(texts))) + 1e-9)
+    def proba(texts: list[str], langs: list[str] | None) -> Probs:
+        emb = embed(texts)
         log_f = np.log(fast.predict_proba(texts) + 1e-9)
-        return softmax(alpha * log_e + (1.0 - alpha) * log_f)
+        logits = alpha * np.log(softmax(head.logits(emb)) + 1e-9) + (1.0 - alpha) * log_f
+        if langs is not None:
+            for lang, (own, own_alpha) in by_lang.items():
+                rows = np.array([x == lang for x in langs], dtype=bool)
+                if rows.any():
+                    log_e = np.log(softmax(own.logits(emb[rows])) + 1e-9)
+                    logits[rows] = own_alpha * log_e + (1.0 - own_alpha) * log_f[rows]
+        return softmax(logits)
 
-    return SentimentModel("accurate", proba)
+    return SentimentModel("accurate", lang_proba=proba, lexicon=fast.lexicon)
 
 
-def load_fast() -> SentimentModel:
+def load_fast(question_rule: bool = False) -> SentimentModel:
     """Shortcut for :meth:`SentimentModel.load_fast`."""
-    return SentimentModel.load_fast()
+    return SentimentModel.load_fast(question_rule)
 
 
 def load_accurate(threads: int | None = None) -> SentimentModel:

@@ -42,6 +42,7 @@ from socialhub.enrichers.sentiment.model import (
     _artefact,
     _load_linear,
     blended,
+    lang_heads,
 )
 from socialhub.models import Mention
 from socialhub.pipeline.base import BaseEnricher, Context, Dropped, NotConfigured
@@ -78,7 +79,7 @@ class SentimentStage(BaseEnricher):
             raise NotConfigured(f"unknown sentiment_mode {mode!r} (expected one of {MODES})")
         self.budget = max(0, ctx.options.sentiment_auto_budget)
         linear = _load_linear()
-        self.fast = SentimentModel("fast", linear.predict_proba)
+        self.fast = SentimentModel("fast", linear.predict_proba)  # no question rule (card)
         self.accurate: SentimentModel | None = None
         self.encoder: Any = None
         if mode != "fast":
@@ -90,7 +91,9 @@ class SentimentStage(BaseEnricher):
             else:
                 arrays = _artefact(ACCURATE_FILE)
                 head = EmbeddingHead.from_arrays(arrays)
-                self.accurate = blended(head, float(arrays["alpha"]), linear, self.encoder.embed)
+                self.accurate = blended(
+                    head, float(arrays["alpha"]), linear, self.encoder.embed, lang_heads(arrays)
+                )
         self.mode = mode
         self.counts = {"fast": 0, "accurate": 0}
 
@@ -141,7 +144,9 @@ class SentimentStage(BaseEnricher):
             if not idx or model is None:
                 continue
             texts = [batch[i].text if isinstance(batch[i].text, str) else "" for i in idx]
-            results = model.classify(texts)
+            # the language (set by the language stage) picks a per-language head
+            langs = [batch[i].lang if isinstance(batch[i].lang, str) else "" for i in idx]
+            results = model.classify(texts, langs)
             for i, (label, score) in zip(idx, results, strict=True):
                 batch[i].sentiment_label = label
                 batch[i].sentiment_score = score
