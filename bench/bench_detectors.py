@@ -276,23 +276,44 @@ def synthetic_latency(seeds: int = 10) -> dict[str, Any]:
 SPARSE = {"windows": [300.0, 1800.0, 3600.0], "min_count": 10, "per_workspace": False}
 
 
-def crisis_eval(volume: dict[str, Any] | None = None, history: int = 24) -> dict[str, Any]:
+def _texts(folder: Path) -> dict[str, str]:
+    """Tweet id -> text of the event's labelled sample (a subset of its timeline)."""
+    out: dict[str, str] = {}
+    for path in folder.glob("*-tweets_labeled.csv"):
+        with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+            rows = csv.reader(fh, skipinitialspace=True)
+            next(rows, None)
+            for row in rows:
+                if len(row) >= 2:
+                    out[row[0].strip()] = row[1]
+    return out
+
+
+def crisis_eval(
+    volume: dict[str, Any] | None = None, history: int = 24, texts: bool = False
+) -> dict[str, Any]:
+    """One event = one query. ``texts``: the labelled tweets keep their text (a sample
+    of 1,000–1,400 per event, most around the event), the others are empty, and the
+    volume and emerging detectors run together (the first alert of either counts)."""
     from socialhub.shared_data import shared_data_dir
 
     base = shared_data_dir() / "crisis" / "crisislex_t26"
     out: dict[str, Any] = {}
     lats = []
     for path in sorted(base.glob("*/*-tweetids_entire_period.csv")):
-        times = []
+        texts_of = _texts(path.parent) if texts else {}
+        tweets = []
         with path.open(newline="", encoding="utf-8") as fh:
             rows = csv.reader(fh, skipinitialspace=True)
             next(rows, None)
             for row in rows:
                 try:
-                    times.append(datetime.strptime(row[0], "%a %b %d %H:%M:%S %z %Y"))
+                    when = datetime.strptime(row[0], "%a %b %d %H:%M:%S %z %Y")
                 except (ValueError, IndexError):
                     continue
-        times.sort()
+                tweets.append((when, texts_of.get(row[1].strip(), "") if len(row) > 1 else ""))
+        tweets.sort(key=lambda x: x[0])
+        times = [w for w, _ in tweets]
         if not times:
             continue
         t0 = times[0].replace(minute=0, second=0, microsecond=0)
@@ -308,26 +329,43 @@ def crisis_eval(volume: dict[str, Any] | None = None, history: int = 24) -> dict
             out[event] = {"tweets": len(times), "surge": None}
             continue
         params = volume or {"per_workspace": False}
-        ds = DetectorSet.from_config({"only": ["volume"], "detectors": {"volume": params}})
+        only = ["volume", "emerging"] if texts else ["volume"]
+        ds = DetectorSet.from_config({"only": only, "detectors": {"volume": params}})
         first_alert = None
         surge_t = t0 + timedelta(hours=surge)
-        stream = (Mention("x", f"{event}{i}", "", t, query_ids=[1]) for i, t in enumerate(times))
-        before = 0
+        stream = (
+            Mention("x", f"{event}{i}", text, t, query_ids=[1])
+            for i, (t, text) in enumerate(tweets)
+        )
+        before, first_by, before_by = 0, None, []
         for s in ds.run(stream):
             if s.trend != "rising":
                 continue
             if s.t < surge_t - timedelta(hours=1):
                 before += 1
+                before_by.append(f"{s.t:%m-%d %H:%M} {s.detector} {s.key}")
                 continue
-            first_alert = s.t
+            first_alert, first_by = s.t, f"{s.detector} {s.key}"
             break
         if first_alert is not None and first_alert > surge_t + timedelta(hours=6):
             first_alert = None  # a later wave, not this surge: the surge was missed
         raw = (first_alert - surge_t).total_seconds() if first_alert else None
         if raw is not None:
             lats.append(max(raw, 0.0))
-        out[event] = {"tweets": len(times), "surge": surge_t.isoformat(),
-                      "latency_s": raw, "alerts_before_surge": before}  # fmt: skip
+        med = statistics.median(hours.get(k, 0) for k in range(max(0, surge - 24), surge))
+        out[event] = {
+            "tweets": len(times),
+            "texts": sum(1 for _, x in tweets if x),
+            "surge": surge_t.isoformat(),
+            "latency_s": raw,
+            "latency_min": round(raw / 60) if raw is not None else None,
+            "alerts_before_surge": before,
+            "first_by": first_by,
+            "before": before_by[:3],
+            # what the detector had to go on: the surge hour against the hours before it
+            "median_24h": med,
+            "hours_minus6_to_plus1": [hours.get(h, 0) for h in range(surge - 6, surge + 2)],
+        }
     hits = [
         e
         for e, v in out.items()
@@ -338,11 +376,19 @@ def crisis_eval(volume: dict[str, Any] | None = None, history: int = 24) -> dict
     return {
         "volume_params": volume or "defaults",
         "history_hours": history,
+        "detectors": ["volume", "emerging"] if texts else ["volume"],
         "events": len(out),
         "with_surge": sum(1 for v in out.values() if v.get("surge")),
         "within_60_min_none_before": len(hits),
         "alerted": len(lats),
         "median_latency_s": statistics.median(lats) if lats else None,
+        # minutes from the surge hour's start to the first alert (None: missed), and
+        # the alerts more than an hour before it
+        "latencies_min": {
+            e: (v.get("latency_min"), v["alerts_before_surge"])
+            for e, v in out.items()
+            if v.get("surge")
+        },
         "per_event": out,
     }
 
@@ -375,6 +421,10 @@ def main() -> None:
         # after it, where an alert on the real onset counts as an alert before: the
         # same rule after 6 h of history finds those onsets
         result["crisislex_t26_history_6h"] = crisis_eval(history=6)
+        # the labelled tweets keep their text: volume and emerging (term bursts on
+        # lemmas and two-word terms, never-seen terms) together
+        result["crisislex_t26_with_texts"] = crisis_eval(texts=True)
+        result["crisislex_t26_with_texts_history_6h"] = crisis_eval(history=6, texts=True)
     sys.stdout.write(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from socialhub.analytics.detectors.series import SeasonalBaseline, SlidingCounts, severity
-from socialhub.analytics.detectors.smallcounts import upper_threshold
+from socialhub.analytics.detectors.smallcounts import binomial_sf, upper_threshold
 from socialhub.models import Mention
 
 
@@ -56,6 +56,13 @@ class BurstParams:
     # scaled by how much the *other* pooled keys rose over it, so a rise they all share
     # (the first morning of a new set of queries) is not one key's burst ("" = no pool)
     pool: str = ""
+    # a cold key with no pool (a lone new query on its first day): its lagged windows
+    # may fire only when the window also holds ``min_ratio`` times the posts of the
+    # window just before it and, beyond this exact tail, more than ``cold_rise`` times
+    # its rate (binomial conditional test of two Poisson counts): an onset jumps within
+    # the hour, a morning ramp at most doubles (0 = off: a cold lone key never lags)
+    cold_tail: float = 0.0
+    cold_rise: float = 2.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +80,8 @@ class BurstParams:
             "lag_cold": self.lag_cold,
             "shrink": self.shrink,
             "pool": self.pool,
+            "cold_tail": self.cold_tail,
+            "cold_rise": self.cold_rise,
         }
 
 
@@ -83,6 +92,7 @@ class Verdict:
     expected: float
     z: float
     threshold: float
+    cold: bool = False  # compared with a cold lone key's lagged level (``cold_tail``)
 
 
 @dataclass(slots=True)
@@ -110,6 +120,9 @@ class KeyState:
     # one per closed bucket: what a window is compared with when ``lag_below`` applies
     levels: deque[float] = field(default_factory=deque)
     slow: float = 0.0
+    # raw counts of the last closed buckets (two longest windows' worth): the window
+    # before a window, for cold keys (``cold_tail``)
+    counts_log: deque[int] = field(default_factory=deque)
 
 
 def thread_of(mention: Mention) -> str | None:
@@ -169,6 +182,8 @@ class BurstCore:
             ("lag_cold", True),
             ("shrink", 0.0),
             ("pool", ""),
+            ("cold_tail", 0.0),
+            ("cold_rise", 2.0),
         ):
             if not hasattr(self.p, name):
                 setattr(self.p, name, value)
@@ -179,6 +194,8 @@ class BurstCore:
                 st.next_roll = 0.0
             if not hasattr(st, "levels"):
                 st.levels, st.slow = deque(), 0.0
+            if not hasattr(st, "counts_log"):
+                st.counts_log = deque(maxlen=2 * (st.levels.maxlen or 0))
             if not hasattr(st.baseline, "shrink"):
                 st.baseline.shrink = 0.0
 
@@ -203,6 +220,7 @@ class BurstCore:
             st.counts.roll(t)
             st.bucket_idx = int(t // p.bucket)
             st.levels = deque(maxlen=int(max(p.windows) // p.bucket) + 2)
+            st.counts_log = deque(maxlen=2 * (int(max(p.windows) // p.bucket) + 2))
             self.keys[key] = st
         return st
 
@@ -267,6 +285,7 @@ class BurstCore:
                     # the silence outlasted every window: each began at this level
                     st.slow *= (1.0 - st.baseline.alpha) ** empty
                     st.levels.extend([st.slow] * (st.levels.maxlen or 0))
+                    st.counts_log.extend([0] * min(empty, st.counts_log.maxlen or 0))
                     break
             self._learn(st, start, st.bucket_count)
             st.bucket_idx += 1
@@ -276,6 +295,7 @@ class BurstCore:
         st.next_roll = min((t // p.step + 1) * p.step, (idx + 1) * p.bucket)
 
     def _learn(self, st: KeyState, start: float, count: int) -> None:
+        st.counts_log.append(count)  # raw, before any winsorising
         b = st.baseline
         alerting = st.alert_since is not None and start - st.alert_since < self.p.max_alert
         if not alerting and b.buckets_seen >= 5 and b.buckets_seen % 5 == 0:
@@ -321,25 +341,50 @@ class BurstCore:
         if all(sums[i] < need[i] for i in range(len(sums))):
             return None
         best: Verdict | None = None
-        for v in self.verdicts(st, t):
+        for i, v in enumerate(self.verdicts(st, t)):
+            if v.cold and v.observed >= v.threshold and not self.jumped(st, v):
+                # no jump against the window before: the current level decides
+                v = self._verdict(st, i, t, st.baseline.level, False)
             if v.observed >= v.threshold and (best is None or v.z > best.z):
                 best = v
         return best
+
+    def jumped(self, st: KeyState, v: Verdict) -> bool:
+        """A cold lone key's window against the window just before it: at least
+        ``min_ratio`` times its posts, and a rise beyond ``cold_rise`` times its rate at
+        the exact ``cold_tail`` (conditional test of two Poisson counts over equal
+        spans: ``x`` of ``x + y`` is binomial with ``p = ρ / (1 + ρ)`` when the rate
+        rose ``ρ``-fold)."""
+        k = max(1, int(v.window // self.p.bucket))
+        log = st.counts_log
+        if len(log) < 2 * k - 1:  # the window before is not all known
+            return False
+        n = len(log)
+        before = sum(log[j] for j in range(n - 2 * k + 1, n - k + 1))
+        x = int(v.observed)
+        if x < self.p.min_ratio * max(before, 1):
+            return False
+        rho = self.p.cold_rise
+        return binomial_sf(x, x + before, rho / (1.0 + rho)) <= self.p.cold_tail
 
     def level(self, st: KeyState, i: int, t: float) -> float:
         """The baseline level window ``i`` is compared with: the current one, or (keys
         expecting fewer than ``lag_below`` posts) the one learnt before the window
         began, when lower — times the rise the other pooled keys saw over the window."""
+        return self._level(st, i, t)[0]
+
+    def _level(self, st: KeyState, i: int, t: float) -> tuple[float, bool]:
+        """:meth:`level`, and whether it is a cold lone key's lagged level."""
         b = st.baseline
         level = b.level
         p = self.p
         w = p.windows[i]
         if p.lag_below <= 0.0 or not st.levels or (not p.lag_cold and not b.seasonal):
-            return level
+            return level, False
         k = min(int(w // p.bucket) + 1, len(st.levels))
         lagged = st.levels[-k]
         if lagged * w / p.bucket >= p.lag_below:  # expected before the window: plenty
-            return level
+            return level, False
         pool = self.keys.get(self.POOL) if p.pool else None
         pooled = False
         if pool is not None and pool.levels and pool is not st:
@@ -351,9 +396,12 @@ class BurstCore:
                 lagged *= max(1.0, others / others_exp)
                 pooled = True
         if not b.seasonal and not pooled:
-            # a cold key alone: its own first morning would look like news
-            return level
-        return min(level, lagged)
+            # a cold key alone: its own first morning would look like news, unless the
+            # window also jumped against the one before it (``jumped``)
+            if p.cold_tail <= 0.0 or lagged >= level:
+                return level, False
+            return lagged, True
+        return min(level, lagged), False
 
     def needs(self, st: KeyState, t: float) -> list[float]:
         """The thresholds of :meth:`verdicts` alone (on the hot path of every post)."""
@@ -382,17 +430,20 @@ class BurstCore:
         return max(need, p.min_ratio * exp)
 
     def verdicts(self, st: KeyState, t: float) -> list[Verdict]:
-        p = self.p
         out = []
-        for i, w in enumerate(p.windows):
-            span = min(w, t - st.first_t + 1.0)  # young keys: only the time seen
-            b = st.baseline
-            lvl = self.level(st, i, t)
-            exp = max(lvl * (b.factor(t) + b.factor(t - span)) / 2.0 * span / p.bucket, 0.05)
-            sd = math.sqrt(st.dispersion[i] * max(exp, 0.5))
-            obs = float(st.counts.window(i))
-            out.append(Verdict(w, obs, exp, (obs - exp) / sd, self._need(st, exp, sd)))
+        for i in range(len(self.p.windows)):
+            lvl, cold = self._level(st, i, t)
+            out.append(self._verdict(st, i, t, lvl, cold))
         return out
+
+    def _verdict(self, st: KeyState, i: int, t: float, lvl: float, cold: bool) -> Verdict:
+        p, b = self.p, st.baseline
+        w = p.windows[i]
+        span = min(w, t - st.first_t + 1.0)  # young keys: only the time seen
+        exp = max(lvl * (b.factor(t) + b.factor(t - span)) / 2.0 * span / p.bucket, 0.05)
+        sd = math.sqrt(st.dispersion[i] * max(exp, 0.5))
+        obs = float(st.counts.window(i))
+        return Verdict(w, obs, exp, (obs - exp) / sd, self._need(st, exp, sd), cold)
 
     # ---- the alert's life ------------------------------------------------------------
     def follow(self, key: str, t: float) -> tuple[str, Verdict] | None:

@@ -11,7 +11,10 @@ from itertools import combinations
 import numpy as np
 
 from socialhub.analytics.detectors.burst import thread_of, ts
+from socialhub.analytics.detectors.lemmas import lemma
+from socialhub.analytics.detectors.novelty import NoveltyTracker
 from socialhub.analytics.detectors.series import severity, tokens
+from socialhub.analytics.detectors.smallcounts import z_of
 from socialhub.analytics.detectors.stories import Recent, Story, group, posts
 from socialhub.analytics.params import Parametrised
 from socialhub.models import Mention, as_utc
@@ -22,6 +25,10 @@ from socialhub.text import fold
 _MASK = (1 << 64) - 1
 _EXTRA_STOP = frozenset({"http", "https", "www", "com", "rt", "amp", "via", "les", "des"})
 _CACHE_MAX = 200_000
+
+
+def _lemmas(phrase: str) -> str:
+    return " ".join(lemma(w) for w in phrase.split())
 
 
 def term_hash(term: str) -> int:
@@ -61,7 +68,13 @@ class EmergingDetector(Parametrised):
     Terms: ``Mention.keyphrases`` when present, else ``socialhub.text.index_tokens``
     without stopwords, short tokens and numbers; hashtags keep their ``#``; entity
     texts are added. Reposts and near-duplicates after the first are skipped
-    (amplification is the volume detector's business).
+    (amplification is the volume detector's business). Since version 3 (issue 18)
+    words are counted by their light lemma (``lemmas.py``: "explosion" and
+    "explosions" are one term, named by the first form seen), adjacent content words
+    also count as a two-word term ("west texas", "gas explosion"), and a term the
+    stream has never used (one word or hashtag) that turns up in ``novel_min`` posts within
+    ``novel_window`` fires on an exact Poisson test against the rule-of-three bound
+    of its rate (``novelty.py``), long before SigniTrend's bias term would let it.
 
     Parameters
     ----------
@@ -82,6 +95,12 @@ class EmergingDetector(Parametrised):
         this many periods in a row (0: learn everything, as the paper does).
     routed_only
         Only mentions that matched a query (the workspace's relevant stream).
+    lemmas, ngrams
+        Count words by their light lemma; add adjacent two-word terms.
+    novel_min, novel_tail, novel_window, novel_warmup, novel_bits
+        Never-seen terms (``novelty.py``): posts needed, tail probability (shared by
+        the terms under test), counting window and history needed (seconds), Bloom
+        filter size in bits per generation (``novel_min = 0``: off).
 
     Examples
     --------
@@ -106,7 +125,7 @@ class EmergingDetector(Parametrised):
     """
 
     name = "emerging"
-    version = "2"  # 2: replies and reposts of one post capped per thread
+    version = "3"  # 2: replies and reposts capped per thread; 3: lemmas, bigrams, novelty
 
     def __init__(
         self,
@@ -126,9 +145,28 @@ class EmergingDetector(Parametrised):
         per_thread: int = 2,
         hold: int = 8,
         routed_only: bool = True,
+        lemmas: bool = True,
+        ngrams: bool = True,
+        novel_min: int = 5,
+        novel_tail: float = 1e-6,
+        novel_window: float = 3600.0,
+        novel_warmup: float = 12 * 3600.0,
+        novel_bits: int = 1 << 23,
         workspaces: Mapping[int, int] | None = None,
         labels: Mapping[str, str] | None = None,
     ) -> None:
+        self.lemmas, self.ngrams = bool(lemmas), bool(ngrams)
+        self.novelty: NoveltyTracker | None = None
+        if int(novel_min) > 0:
+            self.novelty = NoveltyTracker(
+                window=float(novel_window),
+                warmup=float(novel_warmup),
+                min_count=int(novel_min),
+                tail=float(novel_tail),
+                bits=int(novel_bits),
+            )
+        self.pending_terms: list[int] = []  # single terms (no pairs): novelty's input
+        self.pending_authors: list[int] = []  # their authors (hashed)
         self.period, self.z, self.beta = float(period), float(z), float(beta)
         self.min_count, self.width, self.depth = int(min_count), int(width), int(depth)
         self.alpha = 1.0 - 0.5 ** (1.0 / float(half_life))
@@ -162,13 +200,39 @@ class EmergingDetector(Parametrised):
     def __setstate__(self, state: dict[str, object]) -> None:
         """Checkpoints written before version 2 lack the thread cap and the hold."""
         self.__dict__.update(state)
-        defaults = {"per_thread": 2, "threads": {}, "hold": 8, "loud": set(), "loud_since": {}}
+        defaults = {"per_thread": 2, "threads": {}, "hold": 8, "loud": set(), "loud_since": {},
+                    "lemmas": False, "ngrams": False, "novelty": None,
+                    "pending_terms": [], "pending_authors": []}  # fmt: skip
         for name, value in defaults.items():
             if not hasattr(self, name):
                 setattr(self, name, value)
 
     # ---- terms -----------------------------------------------------------------------
     def terms(self, m: Mention) -> list[str]:
+        """The post's terms as counted (lemmas; see :meth:`named_terms`)."""
+        return [key for key, _surface in self.named_terms(m)]
+
+    def named_terms(self, m: Mention) -> list[tuple[str, str]]:
+        """``(key, surface form)`` per distinct term of a post: the key is counted (the
+        light lemma of each word), the surface form names it."""
+        raw = self._raw_terms(m)
+        if not self.lemmas:
+            out = [(t, t) for t in raw]
+        else:
+            out = [
+                (t if t[0] in "#@" else lemma(t) if " " not in t else _lemmas(t), t) for t in raw
+            ]
+        if self.ngrams and not m.keyphrases:
+            keys = [k for k, _ in out if k[0] not in "#@" and " " not in k]
+            forms = [v for k, v in out if k[0] not in "#@" and " " not in k]
+            out += [(f"{a} {b}", f"{x} {y}") for a, b, x, y in
+                    zip(keys, keys[1:], forms, forms[1:], strict=False)]  # fmt: skip
+        first: dict[str, str] = {}
+        for key, form in out:
+            first.setdefault(key, form)
+        return list(first.items())[: self.max_terms]
+
+    def _raw_terms(self, m: Mention) -> list[str]:
         if m.keyphrases:
             raw = [fold(k) for k in m.keyphrases if isinstance(k, str)]
         else:
@@ -189,7 +253,7 @@ class EmergingDetector(Parametrised):
             text = e.get("text") if isinstance(e, dict) else None
             if isinstance(text, str) and " " in text.strip():
                 raw.append(fold(text.strip()))  # one-word entities are tokens already
-        return list(dict.fromkeys(raw))[: self.max_terms]
+        return list(dict.fromkeys(raw))
 
     def _hash(self, term: str) -> int:
         h = self.cache.get(term)
@@ -214,11 +278,18 @@ class EmergingDetector(Parametrised):
             n = self.threads[thread] = self.threads.get(thread, 0) + 1
             if n > self.per_thread:
                 return out
-        terms = self.terms(mention)
-        hashes = [self._hash(x) for x in terms]
-        for x, h in zip(terms, hashes, strict=True):
-            self.names.setdefault(h, x)
-        for ha, hb in combinations(hashes[: self.pair_terms], 2):
+        named = self.named_terms(mention)
+        hashes = [self._hash(key) for key, _ in named]
+        for (_key, shown), h in zip(named, hashes, strict=True):
+            self.names.setdefault(h, shown)
+        words = [h for (key, _), h in zip(named, hashes, strict=True) if " " not in key]
+        if self.novelty is not None:  # a new word or hashtag, not a new pair of words
+            self.pending_terms.extend(words)
+            # one voice: an author, and a conversation counts once (replies to one post
+            # repeat its words and its author's handle)
+            voice = self._hash(thread or mention.author_id or mention.id)
+            self.pending_authors.extend([voice] * len(words))
+        for ha, hb in combinations(words[: self.pair_terms], 2):
             h = pair_hash(ha, hb)
             hashes.append(h)
             self.pairs[h] = (ha, hb)  # named only if it ever bursts
@@ -287,15 +358,16 @@ class EmergingDetector(Parametrised):
 
     def _flush(self, t: float) -> list[Signal]:
         self.next_flush = t + self.flush_every
+        novel = self._novel(t)
         if not self.pending:
-            return self._expire(t)
+            return self._stories(t, *novel) + self._expire(t)
         h = np.array(self.pending, dtype=np.uint64)
         self.pending = []
         cells = self._cells(h)
         for i in range(self.depth):
             np.add.at(self.cur[i], cells[i], 1)
         if self.periods < self.warmup:
-            return []
+            return self._stories(t, *novel)
         uniq = np.unique(h)
         cells = self._cells(uniq)
         rows = np.arange(self.depth)[:, None]
@@ -320,7 +392,30 @@ class EmergingDetector(Parametrised):
         info = {
             int(uniq[j]): (float(count[j]), float(exp[j]), float(z[j]), float(need[j])) for j in hot
         }
+        for key, named in novel[0].items():  # never-seen terms join the new ones
+            new.setdefault(key, named)
+            info.setdefault(key, novel[1][key])
         return self._stories(t, new, info) + self._expire(t)
+
+    def _novel(
+        self, t: float
+    ) -> tuple[dict[int, tuple[str, float]], dict[int, tuple[float, float, float, float]]]:
+        """Never-seen terms that became significant (``novelty.py``), as new bursting
+        terms with their (count, expected, z, count needed)."""
+        if self.novelty is None:
+            return {}, {}
+        batch, self.pending_terms = self.pending_terms, []
+        authors, self.pending_authors = self.pending_authors, []
+        new: dict[int, tuple[str, float]] = {}
+        info: dict[int, tuple[float, float, float, float]] = {}
+        for key, count, mu0, p in self.novelty.observe(t, batch, authors):
+            name = self.names.get(key)
+            if name is None or key in self.bursting:
+                continue
+            z = z_of(p)
+            new[key], info[key] = (name, z), (float(count), mu0, z, float(self.novelty.min_count))
+            self.bursting[key] = t
+        return new, info
 
     def _name(self, h: int) -> str | None:
         if h in self.names:
@@ -354,7 +449,7 @@ class EmergingDetector(Parametrised):
             if len(story.terms) >= story.emitted_terms + 3 and t - story.last_emit >= 600:
                 out.append(self._signal(t, story, "still rising", info))
         for hs in fresh:
-            hs.sort(key=lambda h: (" + " in new[h][0], -new[h][1]))  # a word names it
+            hs.sort(key=lambda h: (" + " in new[h][0], " " in new[h][0], -new[h][1]))  # a word
             first = new[hs[0]][0]
             story = Story(key=f"story:{first}", first_t=t, last_burst=t)
             for h in hs:

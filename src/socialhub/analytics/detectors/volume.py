@@ -46,6 +46,12 @@ class VolumeDetector(Parametrised):
         posts an hour; windows expecting fewer than ``lag_below`` posts compared with
         the level before they began, scaled by the rise of the other ``pool`` keys
         (``query:``) over the window (see docs/detectors.md, "Small counts").
+    cold_tail, cold_rise
+        A cold key no pool vouches for (a lone query on its first day) compares its
+        windows with the level before them too, but fires only when the window also
+        rose more than ``cold_rise``-fold against the window just before it, beyond
+        the exact tail ``cold_tail`` (conditional binomial test of two Poisson
+        counts): an onset, not a morning ramp (0: such keys never lag).
     per_workspace, total
         Also count per workspace (needs ``workspaces``) and over every routed mention.
     workspaces
@@ -87,6 +93,8 @@ class VolumeDetector(Parametrised):
         lag_below: float = 30.0,
         shrink: float = 30.0,
         pool: str = "query:",
+        cold_tail: float = 1e-3,
+        cold_rise: float = 2.0,
         per_workspace: bool = True,
         total: bool = False,
         workspaces: Mapping[int, int] | None = None,
@@ -104,6 +112,8 @@ class VolumeDetector(Parametrised):
             lag_below=float(lag_below),
             shrink=float(shrink),
             pool=str(pool),
+            cold_tail=float(cold_tail),
+            cold_rise=float(cold_rise),
         )
         self.core = BurstCore(self.params)
         self.per_workspace = per_workspace
