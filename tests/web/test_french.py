@@ -159,6 +159,17 @@ def test_every_page_of_a_french_workspace_is_french(world: World) -> None:
     assert problems == [], "\n".join(problems)
 
 
+def test_an_error_shown_on_a_page_reads_french(world: World) -> None:
+    _french(world)
+    admin = login(world.client(lang="fr"), "admin")
+    # a token without a name: the store's refusal, raised translatable, shown on the page
+    r = admin.post("/account/tokens", data={CSRF_FIELD: _csrf(admin), "name": " "})
+    assert r.status_code == 400
+    text = visible_text(r.text)
+    assert any("Un jeton a besoin d'un nom" in line for line in text), text
+    assert english_in(text, ALLOWED) == [], text
+
+
 def test_an_english_workspace_is_english_and_a_preference_wins(world: World) -> None:
     story = _data(world)  # the shared world's workspaces are English
     admin = login(world.client(), "admin")

@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from socialhub import __version__
-from socialhub.i18n import _
+from socialhub.i18n import _, localised
 from socialhub.legal.desk import LegalConfig
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.store.base import Store
@@ -154,7 +154,10 @@ def _wants_json(request: Request) -> bool:
 
 def _error(request: Request, status: int, error: str, message: str, **extra: Any) -> Response:
     if _wants_json(request):
-        return JSONResponse({"error": error, "message": message, **extra}, status)
+        return JSONResponse({"error": error, "message": str(message), **extra}, status)
+    # API bodies stay English (docs/i18n.md); a person reading the page gets the message
+    # in the page's language when it was raised translatable (i18n.M_)
+    message = localised(message)
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
@@ -176,7 +179,7 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(ValueError)
     async def value_error(request: Request, exc: ValueError) -> Response:
-        return _error(request, 400, "bad_request", str(exc))
+        return _error(request, 400, "bad_request", exc.args[0] if len(exc.args) == 1 else str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

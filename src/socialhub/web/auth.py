@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import cache
 
 from socialhub.config.passwords import hash_password, needs_rehash, verify_password
-from socialhub.i18n import _
+from socialhub.i18n import M_, _
 from socialhub.models import Role, User
 from socialhub.records.sessions import ApiToken, WebSession
 from socialhub.store.base import AccountStore, Store
@@ -166,7 +166,7 @@ def login(
 def create_token(store: Store, user_id: int, name: str, now: datetime) -> tuple[str, ApiToken]:
     """A new API token: the value (shown once) and its record (stored hashed)."""
     if not name.strip():
-        raise ValueError("a token needs a name (what script uses it)")
+        raise ValueError(M_("a token needs a name (what script uses it)"))
     value = new_api_token()
     record = store.sessions.add_api_token(
         ApiToken(user_id, name.strip()[:100], value[:10], now), digest(value)

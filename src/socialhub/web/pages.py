@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from socialhub import __version__
-from socialhub.i18n import _, install_jinja
+from socialhub.i18n import _, install_jinja, localised
 from socialhub.web.access import (
     WorkspaceContext,
     form_value,
@@ -268,7 +268,7 @@ async def account_new_token(request: Request, who: Principal = Depends(principal
             title=_("Account"),
             tokens=tokens,
             new_token=None,
-            error=str(exc),
+            error=localised(exc),
         )
     tokens = await run_in_threadpool(store.sessions.list_api_tokens, who.user_id)
     # shown once: only this answer carries the value
