@@ -48,3 +48,22 @@ def test_names_the_rumour_network_and_its_first_poster() -> None:
     assert len(named & coordinated) >= 0.9 * len(coordinated)
     assert len(named - coordinated - {episode.origin}) <= 2
     assert any(s.extra["first_poster"] == episode.origin for s in signals)
+
+
+def test_advance_forgets_the_groups_silent_for_follow_and_keeps_the_others() -> None:
+    det = CoordinationDetector(k=3, follow=600.0)
+
+    def post(i: int, text: str, seconds: float) -> Mention:
+        return Mention("x", str(i), text, T0 + timedelta(seconds=seconds), query_ids=[1],
+                       author=Author("x", f"u{i}", f"bot{i}", followers=3))  # fmt: skip
+
+    det.update(post(1, "Premier texte partagé par un réseau de comptes ici", 0))
+    det.update(post(2, "Deuxième texte partagé par un autre réseau de comptes", 300))
+    det.update(post(3, "Premier texte partagé par un réseau de comptes ici", 400))  # refreshed
+    det.advance(T0 + timedelta(seconds=950))
+    # the second text was last seen at 300 s (silent 650 s > 600): forgotten; the first,
+    # refreshed at 400 s, is kept though it started first
+    kept = [g.first[1] for g in det.groups.values() if g.first]
+    assert kept == ["x:bot1"]
+    det.advance(T0 + timedelta(seconds=1001))
+    assert len(det.groups) == 0

@@ -187,7 +187,14 @@ class CoordinationDetector(Parametrised):
 
     def advance(self, now: datetime) -> list[Signal]:
         t = max(now.timestamp(), self.clock)
-        for key in [k for k, g in self.groups.items() if g.last_t < t - self.params.follow]:
+        # groups are kept in order of their last post (update moves a group to the end):
+        # forget from the oldest end and stop at the first live one, instead of scanning
+        # every group at every tick (the scan was a quarter of all detectors' CPU)
+        stale = t - self.params.follow
+        while self.groups:
+            key, g = next(iter(self.groups.items()))
+            if g.last_t >= stale:
+                break
             del self.groups[key]
         return []
 
