@@ -163,6 +163,7 @@ def test_processes_store_every_mention_once_and_alert_through_failures(
     procs.start("web", "serve", "--port", str(web_port))
     procs.start("collect", "collect", "--config", str(config))
 
+    last_seen: dict[str, Any] = {}
     try:
         # mid-stream: SIGKILL a worker (a replacement starts), then restart NATS
         wait_for("the first stored mentions", lambda: stored_count(db) >= 300, 90, 0.1)
@@ -181,6 +182,8 @@ def test_processes_store_every_mention_once_and_alert_through_failures(
             # the killed worker's batch comes back after ack_wait (60 s) and is stored
             # again, which the store absorbs; then the detectors read what was stored
             found = consumers(status(procs))
+            last_seen.clear()
+            last_seen.update(found)
             detect = [c for n, c in found.items() if n.startswith("detect_ws")]
             busy = [c for n, c in found.items() if n.startswith(("detect_ws", "pipeline__"))]
             return len(detect) >= 2 and all(c["pending"] + c["ack_pending"] == 0 for c in busy)
@@ -195,6 +198,7 @@ def test_processes_store_every_mention_once_and_alert_through_failures(
             metrics = resp.read().decode()
     except BaseException:
         print(procs.logs())
+        print("consumers at the last look:", json.dumps(last_seen, default=str)[:4000])
         raise
 
     # the collector recorded the demo source's health as it went (a push source)
