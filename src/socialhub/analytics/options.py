@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from socialhub.i18n import M_
+from socialhub.pipeline.options import table_error
 
 
 class DetectOptions(BaseModel):
@@ -54,17 +54,4 @@ class DetectOptions(BaseModel):
         try:
             return cls.model_validate(dict(table))
         except ValidationError as exc:
-            err = exc.errors()[0]
-            key = ".".join(str(p) for p in err["loc"])
-            if err["type"] == "extra_forbidden":
-                raise ValueError(
-                    M_("%(where)s: unknown key %(key)s", where=where, key=key)
-                ) from None
-            raise ValueError(
-                M_(
-                    "%(where)s: %(key)s: %(problem)s",
-                    where=where,
-                    key=key,
-                    problem=err["msg"].lower(),
-                )
-            ) from None
+            raise table_error(exc, where) from None

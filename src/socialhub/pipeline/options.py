@@ -96,22 +96,35 @@ class PipelineOptions(BaseModel):
         try:
             return cls.model_validate(given)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            key = ".".join(str(p) for p in err["loc"][:1])
-            if err["type"] == "extra_forbidden":
-                raise ValueError(
-                    M_("%(where)s: unknown key %(key)s", where=where, key=key)
-                ) from None
-            raise ValueError(
-                M_(
-                    "%(where)s: %(key)s: %(problem)s, not %(value)r",
-                    where=where,
-                    key=key,
-                    problem=err["msg"].lower(),
-                    value=given.get(key),
-                )
-            ) from None
+            raise table_error(exc, where, given) from None
 
     @classmethod
     def keys(cls) -> list[str]:
         return list(cls.model_fields)
+
+
+def table_error(
+    exc: ValidationError, where: str, given: Mapping[str, Any] | None = None
+) -> ValueError:
+    """The first problem of a typed settings table, translatable, naming ``where`` and the
+    key (``[detect]`` too). With ``given``, the key is the top-level one and its value is
+    quoted; without, the full dotted path of a nested key."""
+    err = exc.errors()[0]
+    loc = err["loc"][:1] if given is not None else err["loc"]
+    key = ".".join(str(p) for p in loc)
+    if err["type"] == "extra_forbidden":
+        return ValueError(M_("%(where)s: unknown key %(key)s", where=where, key=key))
+    problem = err["msg"].lower()
+    if given is None:
+        return ValueError(
+            M_("%(where)s: %(key)s: %(problem)s", where=where, key=key, problem=problem)
+        )
+    return ValueError(
+        M_(
+            "%(where)s: %(key)s: %(problem)s, not %(value)r",
+            where=where,
+            key=key,
+            problem=problem,
+            value=given.get(key),
+        )
+    )

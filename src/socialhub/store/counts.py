@@ -120,7 +120,7 @@ def routed(
     edges, span = rollups.split(since, until)
     total = sum(scan_routed(reads, query_id, a, b) for a, b in edges)
     if span is not None:
-        where, params = _slots(span)
+        where, params = rollups.slot_clause(span)
         total += _scalar(
             reads,
             reads._sql(
@@ -168,7 +168,7 @@ def _workspace_total(
         scope, params = reads._by_time(workspace_id, a, b)
         total += _scalar(reads, f"SELECT count(*) FROM ({scope}) recent", params)
     if span is not None:
-        where, params = _slots(span)
+        where, params = rollups.slot_clause(span)
         total += _scalar(
             reads,
             reads._sql(
@@ -198,14 +198,3 @@ def _sqlite_span(
     bounded = (expr[0].replace(_FTS, _FTS_SPAN), expr[1])
     sql, params = _matching(reads, bounded, workspace_id, since, until)
     return _scalar(reads, span + sql, [workspace_id, *window_params, *params])
-
-
-def _slots(span: rollups.Span) -> tuple[str, list[Any]]:
-    sql, params = "", []
-    if span[0] is not None:
-        sql += " AND slot >= ?"
-        params.append(span[0])
-    if span[1] is not None:
-        sql += " AND slot < ?"
-        params.append(span[1])
-    return sql, params

@@ -83,7 +83,8 @@ def split_days(
     return add, sub, (lo, hi)
 
 
-def _slots(span: Span) -> tuple[str, list[Any]]:
+def slot_clause(span: Span) -> tuple[str, list[Any]]:
+    """`` AND slot >= ? AND slot < ?`` for the bounds a span has, with its parameters."""
     sql, params = "", []
     if span[0] is not None:
         sql += " AND slot >= ?"
@@ -107,7 +108,7 @@ def query_volume_slots(
         assert a is not None and b is not None
         out += raw(workspace_id, a, b)
     if span is not None:
-        where, params = _slots(span)
+        where, params = slot_clause(span)
         rows = rows_of(
             f"SELECT query_id, slot, n FROM rollup_queries WHERE workspace_id = ?{where} AND n > 0",
             [workspace_id, *params],
@@ -129,7 +130,7 @@ def sentiment_slots(
         assert a is not None and b is not None
         out += raw(workspace_id, a, b)
     if span is not None:
-        where, params = _slots(span)
+        where, params = slot_clause(span)
         rows = rows_of(
             f"SELECT {_LABEL} AS label, slot, sum(n) FROM rollup_workspaces "
             f"WHERE workspace_id = ?{where} GROUP BY label, slot HAVING sum(n) > 0",
@@ -158,7 +159,7 @@ def facet_counts(
     for a, b in edges:
         counts.update(dict(raw(field, workspace_id, a, b, sentiment)))
     if span is not None:
-        where, params = _slots(span)
+        where, params = slot_clause(span)
         if sentiment is not None:
             where += " AND sentiment = ?"
             params.append("" if sentiment == _NONE else sentiment)
