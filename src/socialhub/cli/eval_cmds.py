@@ -36,7 +36,7 @@ def _sentiment_model(name: str) -> Any:
 
 
 def _confusion(labels: list[str], matrix: list[list[int]]) -> Table:
-    table = Table("truth \\ predicted", *labels)
+    table = Table(_("truth \\ predicted"), *labels)
     for label, row in zip(labels, matrix, strict=True):
         table.add_row(label, *(str(v) for v in row))
     return table
@@ -75,7 +75,10 @@ def sentiment(
     if json:
         print_json(report)
         return
-    table = Table("split", "n", "accuracy", "macro-F1", "macro-recall", title=f"sentiment {model}")
+    table = Table(
+        _("set"), "n", _("accuracy"), "macro-F1", _("macro-recall"),
+        title=_("sentiment (%(model)s)") % {"model": model},
+    )  # fmt: skip
     for name, m in report.items():
         if isinstance(m, dict) and "accuracy" in m and "n" in m:
             table.add_row(
@@ -124,7 +127,9 @@ def categories(
     if json:
         print_json(report)
         return
-    table = Table("category", "support", "precision", "recall", "F1", title="categories")
+    table = Table(
+        _("category"), _("support"), _("precision"), _("recall"), "F1", title=_("categories")
+    )  # fmt: skip
     for name, m in report["per_category"].items():
         table.add_row(
             name, str(m["support"]), f"{m['precision']:.1f}", f"{m['recall']:.1f}", f"{m['f1']:.1f}"
