@@ -18,7 +18,8 @@ size is the file's bytes per mention after the run. Issue 21 asks these numbers 
 user's command, not of ``store.mentions.add`` alone (``bench_store.py``).
 
 ``--rss-every 100000``: the routed import alone (once), its peak RSS so far
-(``VmHWM``), resident RSS (``VmRSS``), CPU seconds and load average each time its read position in the file passes another 100,000 records
+(``VmHWM``), resident RSS (``VmRSS``), CPU seconds and load average each time its read
+position in the file passes another 100,000 records
 (the position from ``/proc/PID/fdinfo``; the reader reads ahead by one buffer): does
 memory stay flat as the input grows? ``--workers 1,2``: the bus path, ``socialhub
 worker --mode fast`` processes consuming the same file's mentions from NATS (a stream

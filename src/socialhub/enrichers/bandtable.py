@@ -94,7 +94,7 @@ class BandTable:
         view = self._view
         out = [view.get(k, False) for k in keys]
         if False in out:
-            out = [self._committed(k) if v is False else v for k, v in zip(keys, out)]
+            out = [self._committed(k) if v is False else v for k, v in zip(keys, out, strict=True)]
         return out  # type: ignore[return-value]
 
     def __len__(self) -> int:
@@ -213,7 +213,8 @@ class BandTable:
             keep[np.searchsorted(keys, want)] = False
         m = len(written)
         fresh = list(dict.fromkeys(written.values()))
-        index = dict(zip(fresh, range(len(self._names), len(self._names) + len(fresh))))
+        first = len(self._names)
+        index = dict(zip(fresh, range(first, first + len(fresh)), strict=True))
         self._names.extend(fresh)
         new_keys = np.fromiter(written, np.uint64, m)
         new_vals = np.fromiter(map(index.__getitem__, written.values()), np.int32, m)
@@ -233,7 +234,7 @@ class BandTable:
             out[slots] = old
             merged.append(out)
         del kept
-        self._keys, self._ws, self._vals = merged  # type: ignore[assignment]
+        self._keys, self._ws, self._vals = merged
         if len(self._names) > len(self._keys) // 8 + 1_024:  # forget names no key points at
             used, inverse = np.unique(self._vals, return_inverse=True)
             self._names = [self._names[i] for i in used.tolist()]

@@ -273,13 +273,13 @@ class NearDupIndex:
         self.buckets.write(keys, cid)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        buckets = state.get("buckets")
+        buckets: Any = state.get("buckets") or {}
         if not isinstance(buckets, BandTable):  # pickled before the numpy table
             cap = state["max_clusters"] * state["bands"]
             order: Any = state.pop("_bucket_order", None)
             stale = dict(state.pop("_bucket_stale", None) or {})
             if order is None:  # an OrderedDict: its order is the order of writes
-                keys = list(buckets or {})
+                keys = list(buckets)
             else:  # a dict and its writes, of which the first `stale[key]` are stale
                 keys = []
                 for key in order:

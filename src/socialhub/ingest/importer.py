@@ -32,8 +32,9 @@ def import_file(
     """Import a CSV, JSONL, X API v2 or twarc2 file into ``store``.
 
     The file is streamed: memory holds one batch (plus 8 bytes per mention, the id
-    hashes that count duplicates within the file: ``SeenIds``). Re-importing a file is idempotent because
-    ``store.mentions.add`` is (the second run reports 0 inserted), and resuming one is fast:
+    hashes that count duplicates within the file: ``SeenIds``). Re-importing a file is
+    idempotent because ``store.mentions.add`` is (the second run reports 0 inserted), and
+    resuming one is fast:
     records the store already holds with the same raw payload hash are skipped before
     ``transform`` and counted ``unchanged``, and quarantine rows an earlier run wrote
     (same source, location, reason, raw) are not written again. So an import killed
