@@ -168,7 +168,10 @@ class StoryEngine:
     def generic(self, value: Mapping[int, frozenset[str]]) -> None:
         """Set by the detector service from the store (queries, brand entities); a tag
         that became generic stops leading to the story that owned it."""
-        self._generic = {int(ws): frozenset(words) for ws, words in value.items()}
+        new = {int(ws): frozenset(words) for ws, words in value.items()}
+        if new == getattr(self, "_generic", None):
+            return  # the service refreshes often; the words rarely change
+        self._generic = new
         for ws, tag in [k for k in getattr(self, "tag_story", {}) if self._is_generic(*k)]:
             del self.tag_story[(ws, tag)]
 
