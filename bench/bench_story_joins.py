@@ -83,9 +83,9 @@ def run(hours: float, rate: float, seed: int, generic: bool) -> dict[str, Any]:
                 "workspace": ws,
                 "tags": owned,
                 "into": {"key": big.key, "size": big.size, "headline": big.headline[:80],
-                         "label": majority(a)},
+                         "label": majority(a), "labels": dict(a)},
                 "joined": {"key": key, "size": small.size, "headline": small.headline[:80],
-                           "label": majority(b)},
+                           "label": majority(b), "labels": dict(b)},
                 "centroid_cosine": round(consolidate_module.centroid_cosine(big, small), 3),
                 "owner_share": _share(engine, ws, big, owned[:1]),
             })  # fmt: skip

@@ -26,6 +26,7 @@ a name (``#MirabelleDown`` is not ``#mirabelle``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from socialhub.query import parse
@@ -94,6 +95,7 @@ def generic_words(
     return frozenset(words)
 
 
+@lru_cache(maxsize=1 << 16)  # once per tag: the engine asks for every tagged post
 def is_generic(tag: str, words: frozenset[str]) -> bool:
     """Whether ``tag`` (``#word``) spells one of ``words``: equal once folded, a plural
     (``s``/``x``) of one, or a wildcard's stem with a short inflection."""
