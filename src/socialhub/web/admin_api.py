@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
-from socialhub.i18n import _
+from socialhub.i18n import M_, _
 from socialhub.models import WATCHLIST_NOTIFY, Query, Role, Watchlist, WatchlistMember
 from socialhub.query.lint import lint
 from socialhub.reports.schedule import DEFAULT_SCHEDULES, validate_reports
@@ -72,8 +72,7 @@ def _checked(body: QueryIn) -> None:
         raise ApiError(
             400,
             "query_syntax",
-            _("column %(column)s: %(message)s")
-            % {"column": first.column, "message": first.message},
+            M_("column %(column)s: %(message)s", column=first.column, message=first.message),
         )
 
 
@@ -92,9 +91,7 @@ def add_query(ctx: Admin, request: Request, body: QueryIn) -> dict[str, Any]:
     _checked(body)
     store = store_of(request)
     if any(q.name == body.name for q in store.workspaces.list_queries(ctx.workspace_id)):
-        raise ApiError(
-            409, "conflict", _("A query is already named %(name)r.") % {"name": body.name}
-        )
+        raise ApiError(409, "conflict", M_("A query is already named %(name)r.", name=body.name))
     q = store.workspaces.upsert_query(
         Query(ctx.workspace_id, body.name, body.definition, body.description, body.enabled)
     )
@@ -112,7 +109,7 @@ def _own_query(ctx: WorkspaceContext, request: Request, query_id: int) -> Query:
     )
     if found is None:
         raise ApiError(
-            404, "not_found", _("No query %(query_id)s in this workspace.") % {"query_id": query_id}
+            404, "not_found", M_("No query %(query_id)s in this workspace.", query_id=query_id)
         )
     return found
 
@@ -125,9 +122,7 @@ def update_query(ctx: Admin, request: Request, query_id: RowId, body: QueryIn) -
     if body.name != old.name and any(
         q.name == body.name for q in store.workspaces.list_queries(ctx.workspace_id)
     ):
-        raise ApiError(
-            409, "conflict", _("A query is already named %(name)r.") % {"name": body.name}
-        )
+        raise ApiError(409, "conflict", M_("A query is already named %(name)r.", name=body.name))
     q = store.workspaces.upsert_query(
         Query(ctx.workspace_id, body.name, body.definition, body.description, body.enabled, old.id)
     )
@@ -240,7 +235,11 @@ def set_watchlist_notify(
     store = store_of(request)
     found = [w for w in store.workspaces.list_watchlists(ctx.workspace_id) if w.id == watchlist_id]
     if not found:
-        raise ApiError(404, "not_found", f"No watchlist {watchlist_id} in this workspace.")
+        raise ApiError(
+            404,
+            "not_found",
+            M_("No watchlist %(watchlist_id)s in this workspace.", watchlist_id=watchlist_id),
+        )
     found[0].notify, found[0].min_severity = body.notify, body.min_severity
     return _watchlist_json(store.workspaces.upsert_watchlist(found[0]))
 
@@ -254,7 +253,7 @@ def delete_watchlist(ctx: Admin, request: Request, watchlist_id: RowId) -> Delet
         raise ApiError(
             404,
             "not_found",
-            _("No watchlist %(watchlist_id)s in this workspace.") % {"watchlist_id": watchlist_id},
+            M_("No watchlist %(watchlist_id)s in this workspace.", watchlist_id=watchlist_id),
         )
     store.workspaces.delete_watchlist(watchlist_id)
     return Deleted(deleted=watchlist_id)
@@ -443,10 +442,10 @@ def set_member(ctx: Admin, request: Request, username: str, body: MemberIn) -> M
         raise ApiError(
             404,
             "not_found",
-            _("No user %(username)r (create users with the CLI).") % {"username": username},
+            M_("No user %(username)r (create users with the CLI).", username=username),
         )
     if user.id == ctx.principal.user.id and body.role != Role.ADMIN:
-        raise ApiError(409, "conflict", _("You cannot take your own admin role away."))
+        raise ApiError(409, "conflict", M_("You cannot take your own admin role away."))
     if body.role is None:
         store.accounts.remove_membership(ctx.workspace_id, user.id)
     else:
