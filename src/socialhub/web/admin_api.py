@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
-from socialhub.i18n import M_, _
+from socialhub.i18n import M_, Joined, _
 from socialhub.models import WATCHLIST_NOTIFY, Query, Role, Watchlist, WatchlistMember
 from socialhub.query.lint import lint
 from socialhub.reports.schedule import DEFAULT_SCHEDULES, validate_reports
@@ -266,29 +266,37 @@ def validate_alerts(value: Any) -> list[str]:
     """The ``alerts`` setting: ``{"min_severity": n, "routes": [{"channels": [...],
     "min_severity": n, "detectors": [...]}]}``."""
     if not isinstance(value, dict):
-        return ["expected an object with min_severity and routes"]
-    problems = [f"unknown key {k!r}" for k in sorted(set(value) - {"min_severity", "routes"})]
+        return [M_("expected an object with min_severity and routes")]
+    problems: list[str] = [
+        M_("unknown key %(key)r", key=k) for k in sorted(set(value) - {"min_severity", "routes"})
+    ]
     sev = value.get("min_severity", 1)
     if isinstance(sev, bool) or not isinstance(sev, int) or not 1 <= sev <= 10:
-        problems.append("min_severity must be an integer from 1 to 10")
+        problems.append(M_("min_severity must be an integer from 1 to 10"))
     routes = value.get("routes", [])
     if not isinstance(routes, list):
-        return [*problems, "routes must be a list"]
+        return [*problems, M_("routes must be a list")]
     for i, r in enumerate(routes):
         if not isinstance(r, dict):
-            problems.append(f"routes[{i}] must be an object")
+            problems.append(M_("routes[%(i)s] must be an object", i=i))
             continue
         extra = set(r) - {"channels", "min_severity", "detectors"}
-        problems += [f"routes[{i}] unknown key {k!r}" for k in sorted(extra)]
+        problems += [M_("routes[%(i)s] unknown key %(key)r", i=i, key=k) for k in sorted(extra)]
         ch = r.get("channels")
         if not isinstance(ch, list) or not ch or any(c not in CHANNELS for c in ch):
-            problems.append(f"routes[{i}].channels must list some of {', '.join(CHANNELS)}")
+            problems.append(
+                M_(
+                    "routes[%(i)s].channels must list some of %(choices)s",
+                    i=i,
+                    choices=", ".join(CHANNELS),
+                )
+            )
         s = r.get("min_severity", 1)
         if isinstance(s, bool) or not isinstance(s, int) or not 1 <= s <= 10:
-            problems.append(f"routes[{i}].min_severity must be an integer from 1 to 10")
+            problems.append(M_("routes[%(i)s].min_severity must be an integer from 1 to 10", i=i))
         d = r.get("detectors", [])
         if not isinstance(d, list) or not all(isinstance(x, str) for x in d):
-            problems.append(f"routes[{i}].detectors must be a list of names")
+            problems.append(M_("routes[%(i)s].detectors must be a list of names", i=i))
     return problems
 
 
@@ -323,7 +331,7 @@ def get_alert_routing(ctx: Admin, request: Request) -> dict[str, Any]:
 @router.put("/workspaces/{slug}/settings/alerts", response_model=SettingOut, tags=["admin"])
 def set_alert_routing(ctx: Admin, request: Request, body: SettingIn) -> SettingOut:
     if body.value is not None and (problems := validate_alerts(body.value)):
-        raise ApiError(400, "invalid_setting", "; ".join(problems))
+        raise ApiError(400, "invalid_setting", Joined("; ", problems))
     store_of(request).workspaces.set_workspace_setting(ctx.workspace_id, ALERTS_SETTING, body.value)
     return SettingOut(value=body.value)
 
@@ -354,7 +362,7 @@ def get_reports(ctx: Admin, request: Request) -> dict[str, Any]:
 @router.put("/workspaces/{slug}/settings/reports", response_model=SettingOut, tags=["admin"])
 def set_reports(ctx: Admin, request: Request, body: SettingIn) -> SettingOut:
     if body.value is not None and (problems := validate_reports(body.value)):
-        raise ApiError(400, "invalid_setting", "; ".join(problems))
+        raise ApiError(400, "invalid_setting", Joined("; ", problems))
     store_of(request).workspaces.set_workspace_setting(
         ctx.workspace_id, REPORTS_SETTING, body.value
     )

@@ -22,7 +22,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from socialhub.i18n import M_, set_locale
+from socialhub.i18n import M_, Joined, set_locale
 from socialhub.models import Role, User
 from socialhub.records.sessions import WallToken
 from socialhub.web import api
@@ -218,7 +218,7 @@ def save_walls(ctx: Admin, request: Request, body: WallsIn) -> dict[str, Any]:
     """Replace the workspace's wall layouts (admin); answers 400 with every problem."""
     problems = validate_walls(body.walls)
     if problems:
-        raise ApiError(400, "invalid_walls", "; ".join(problems))
+        raise ApiError(400, "invalid_walls", Joined("; ", problems))
     store_of(request).workspaces.set_workspace_setting(ctx.workspace_id, SETTING, body.walls)
     return {"items": walls_from_setting(body.walls)}
 
