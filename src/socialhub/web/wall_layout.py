@@ -80,8 +80,8 @@ def _number(data: dict[str, Any], key: str, low: float, high: float) -> list[str
             M_(
                 "%(key)r must be a number from %(low)s to %(high)s",
                 key=key,
-                low=f"{low:g}",
-                high=f"{high:g}",
+                low=format(low, "g"),
+                high=format(high, "g"),
             )
         ]
     return []
