@@ -187,11 +187,16 @@ async def _error(
 
 
 def _validation_problems(errors: Sequence[Any], translate: bool) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in e.get('loc', ()))}: "
-        + (localised(pydantic_problem(e)) if translate else str(e.get("msg", "")))
-        for e in errors
-    )
+    """``query.limit: Input should be…; …`` (English), or in the current locale."""
+    out = []
+    for e in errors:
+        where = ".".join(str(p) for p in e.get("loc", ()))
+        if translate:
+            text = localised(pydantic_problem(e))
+            out.append(_("%(where)s: %(message)s") % {"where": where, "message": text})
+        else:
+            out.append(f"{where}: {e.get('msg', '')}")
+    return "; ".join(out)
 
 
 def _errors(app: FastAPI) -> None:
