@@ -131,3 +131,6 @@ def test_a_thanks_said_in_anger_is_bad_news_not_mixed() -> None:
     )
     thanks = ["Merci Mirabelle, la fibre est top 😍", "Merci pour la réactivité du SAV 👏"]
     assert brand_tone("Merci Mirabelle", thanks, {"positive": 2}) == "positive"
+    # trouble denied is no bad news: "aucune coupure, je recommande"
+    praise = ["Passé chez Mirabelle il y a 5 mois, aucune coupure, je recommande 👍"] * 3
+    assert brand_tone(praise[0], praise, {"positive": 3}) == "positive"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from socialhub.analytics.stories import engine as engine_module
+from socialhub.analytics.stories import generic as generic_module
 from socialhub.analytics.stories import importance as importance_module
 from socialhub.analytics.stories.engine import StoryEngine
 from socialhub.analytics.stories.evaluate import bcubed, replay, score_episodes
@@ -35,7 +36,7 @@ def engine(**params: object) -> StoryEngine:
     return StoryEngine(workspaces={1: 1, 2: 2}, lists=lists, min_size=2, **params)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("module", [engine_module, importance_module])
+@pytest.mark.parametrize("module", [engine_module, importance_module, generic_module])
 def test_docstring_examples(module: object) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
     assert result.attempted > 0 and result.failed == 0

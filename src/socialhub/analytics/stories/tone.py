@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping
 
 from socialhub.analytics.stories.importance import CRISIS_CATEGORIES
 
-__all__ = ["TONES", "brand_tone", "sarcastic"]
+__all__ = ["TONES", "bad_news", "brand_tone", "sarcastic"]
 
 TONES = ("negative", "mixed", "neutral", "positive")
 _F = re.IGNORECASE | re.UNICODE
@@ -57,6 +57,24 @@ GOOD_NEWS = re.compile(
     r"|film|love|great|awesome|congrat\w*|award\w*|launch\w*|partnership|proud)",
     _F,
 )
+
+
+# "aucune coupure", "sans panne", "no outage": the trouble denied is praise, not bad news
+_DENIED = re.compile(
+    r"(?:\b(?:aucune?|sans|z[ée]ro|jamais|pas une?|pas de|pas d'|no|without|never|zero)\s+)$",
+    _F,
+)
+
+
+def bad_news(text: str) -> bool:
+    """Whether ``text`` carries bad-news vocabulary that it does not deny.
+
+    >>> [bad_news(t) for t in ("Encore une coupure", "5 mois, aucune coupure, je recommande",
+    ...                        "Plus de réseau depuis midi")]
+    [True, False, True]
+    """
+    return any(not _DENIED.search(text[max(0, m.start() - 12) : m.start()])
+               for m in BAD_NEWS.finditer(text))  # fmt: skip
 
 
 # anger: emoji and words that turn a thanks or a "bravo" into a complaint
@@ -82,7 +100,7 @@ def sarcastic(text: str) -> bool:
     """
     if not GOOD_NEWS.search(text):
         return False
-    return bool(ANGER.search(text) or BAD_NEWS.search(text))
+    return bool(ANGER.search(text) or bad_news(text))
 
 
 def brand_tone(
@@ -103,8 +121,8 @@ def brand_tone(
     crisis = sum(n for c, n in cats.items() if c in CRISIS_CATEGORIES)
     if not brand:
         return "neutral"
-    bad_posts = sum(1 for t in posts if BAD_NEWS.search(t) or sarcastic(t))
-    if BAD_NEWS.search(headline or "") or bad_posts / size >= 0.25 or crisis / size >= 0.2:
+    bad_posts = sum(1 for t in posts if bad_news(t) or sarcastic(t))
+    if bad_news(headline or "") or bad_posts / size >= 0.25 or crisis / size >= 0.2:
         return "negative"
     rated = sum(sentiment.values())
     neg = sentiment.get("negative", 0) / rated if rated else 0.0
