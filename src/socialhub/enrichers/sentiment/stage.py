@@ -42,7 +42,6 @@ from socialhub.enrichers.sentiment.model import (
     _artefact,
     _load_linear,
     blended,
-    calibrations,
     lang_heads,
 )
 from socialhub.models import Mention
@@ -80,8 +79,7 @@ class SentimentStage(BaseEnricher):
             raise NotConfigured(f"unknown sentiment_mode {mode!r} (expected one of {MODES})")
         self.budget = max(0, ctx.options.sentiment_auto_budget)
         linear = _load_linear()
-        # no question rule on the fast path (card); langs pick per-language weights
-        self.fast = SentimentModel("fast", lang_proba=linear.predict_proba)
+        self.fast = SentimentModel("fast", linear.predict_proba)  # no question rule (card)
         self.accurate: SentimentModel | None = None
         self.encoder: Any = None
         if mode != "fast":
@@ -94,12 +92,7 @@ class SentimentStage(BaseEnricher):
                 arrays = _artefact(ACCURATE_FILE)
                 head = EmbeddingHead.from_arrays(arrays)
                 self.accurate = blended(
-                    head,
-                    float(arrays["alpha"]),
-                    linear,
-                    self.encoder.embed,
-                    lang_heads(arrays),
-                    calibrations(arrays),
+                    head, float(arrays["alpha"]), linear, self.encoder.embed, lang_heads(arrays)
                 )
         self.mode = mode
         self.counts = {"fast": 0, "accurate": 0}
