@@ -223,7 +223,8 @@ def _problems(client: TestClient, path: str, status: int = 200) -> list[str]:
     r = client.get(path, headers={"Accept": "text/html"})
     assert r.status_code == status, (path, r.status_code, r.text[:300])
     assert "text/html" in r.headers["content-type"], (path, r.headers["content-type"])
-    return [f"{path}: {p}" for p in english_in(visible_text(r.text), ALLOWED)]
+    nodes = visible_text(r.text)
+    return [f"{path}: {p}" for p in english_in(nodes, ALLOWED, fragments=True)]
 
 
 def _open_case(client: TestClient) -> None:
@@ -406,7 +407,8 @@ def test_every_alert_email_of_a_french_workspace_is_french(sqlite_store: Store) 
             text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
             html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
             lines = [str(msg["Subject"])] + [x.strip() for x in text.splitlines() if x.strip()]
-            problems += english_in(lines) + english_in(visible_text(html))
+            problems += english_in(lines, fragments=True)
+            problems += english_in(visible_text(html), fragments=True)
             assert '<html lang="fr">' in html
     assert problems == [], "\n".join(problems)
     with use_locale("fr", "Europe/Paris"):
@@ -460,6 +462,15 @@ def test_french_text_passes_the_check() -> None:
     nodes = ["Réclamations « panne réseau » partout : 70 en 15 min", "Se déconnecter",
              "Aucune alerte ouverte.", "mirabelle super réseau"]  # fmt: skip
     assert english_in(nodes) == []
+    assert english_in(nodes, fragments=True) == []
+
+
+def test_the_fragment_net_finds_a_value_shown_as_stored() -> None:
+    """What the incident page showed before: an alert's state as stored, inside a line."""
+    node = "— importance 18; open; pic 0 h après la première publication"
+    assert english_in([node]) == []  # one English word: the other nets miss it
+    assert english_in([node], fragments=True) == [f"untranslated msgid 'open' in {node!r}"]
+    assert english_in(["@a (journalist), @b (parlementaire)"], fragments=True) != []
 
 
 Login = Callable[[str], TestClient]
