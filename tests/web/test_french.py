@@ -134,7 +134,7 @@ def _incident(store: Store, com: int, alert: int, story: int) -> int:
     for kind, who, details in (
         ("opened", "", {}),
         ("acknowledged", "admin", {}),
-        ("note", "admin", {"text": "Appelé la QoS"}),
+        ("note", "admin", {"text": "Appelé la QoS <script>"}),  # shown as text
         ("owner", "admin", {"to": "analyst"}),
         ("step_done", "admin", {"step": "qos"}),
     ):
@@ -259,6 +259,8 @@ def test_every_page_of_a_french_workspace_is_french(world: World) -> None:
         client = login(world.client(lang="fr"), who)
         problems += [p for path in paths for p in _problems(client, path)]
     problems += _problems(readers["admin"], "/w/com/nope", 404)
+    incident = readers["admin"].get(f"/w/com/incidents/{ids['incident_id']}").text
+    assert "note : Appelé la QoS &lt;script&gt;" in incident  # translated, still escaped
     dashboard = readers["admin"].get("/w/com").text
     assert '<html lang="fr">' in dashboard and "Tableau de bord" in dashboard
     assert problems == [], "\n".join(problems)
