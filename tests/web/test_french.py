@@ -365,6 +365,11 @@ def test_the_api_titles_alerts_in_the_requests_language(world: World) -> None:
     )
     problems = [p for t in shown.values() for p in english_in([t], ALLOWED)]
     assert problems == [], "\n".join(problems)
+    # the war room's timeline names its alerts in the reader's language too
+    ids = {a["detector"]: a["id"] for a in items}
+    room = admin.get(f"/api/workspaces/com/warroom?alert={ids['complaints']}").json()
+    [event] = [e for e in room["events"] if e["kind"] == "alert"]
+    assert event["title"] == shown["complaints"]
 
 
 # Where an alert came from (alerts/provenance.py): first posts, amplifiers, coordination.
