@@ -5,8 +5,9 @@ so ``--fill N`` writes just those (the rows ``bench_pg_volume.py`` writes for th
 random sequence, 50,000 authors, 3 workspaces, 60 days), which builds a 10M-mention
 store in minutes instead of the hour the full tables take. Then, for workspace
 ``group`` and a week (whole UTC days, and a window not aligned on days), times
-alternately rep by rep: the rows (``_raw_top_authors``), migration 0020's per-day plan
-(``_day_top_authors``) and the current ``top_authors``; the answers must be equal.
+alternately rep by rep: the rows (``_raw_top_authors``), ``top_authors`` (migration
+0020's per-day rollup, hash-aggregated) and the same days read in author order and
+merged (:func:`merged_days`); the answers must be equal.
 
     .venv/bin/python bench/bench_top_authors.py --fill 10000000 --keep
     .venv/bin/python bench/bench_top_authors.py --db postgresql://postgres@127.0.0.1/i21match_top_…
@@ -103,14 +104,6 @@ def fill(url: str, n: int, chunk: int) -> dict[str, Any]:
         for statement in ROLLUP_BACKFILL:
             if "mention_workspaces" in statement and "author_days" in statement:
                 conn.execute(statement)
-        # migrations after 0020 that backfill (0021) run again on the filled rows
-        store = open_store(url)
-        try:
-            backfill = getattr(store.dashboard, "backfill_author_weeks", None)
-            if backfill is not None:
-                backfill()
-        finally:
-            store.close()
         timings["rollup_seconds"] = round(time.perf_counter() - t0, 1)
         t0 = time.perf_counter()
         conn.execute("VACUUM ANALYZE")
@@ -133,6 +126,21 @@ def timed_alternately(
     return {name: percentiles(s) for name, s in samples.items()}
 
 
+def merged_days(dashboard: DashboardRepo, wid: int, first: int, end: int) -> list[Any]:
+    """The whole days' top authors with each day's rows read in author order and merged
+    (MergeAppend + GroupAggregate: no hash table), the candidate plan measured here."""
+    days = " UNION ALL ".join(
+        "(SELECT author_id, n, engagement FROM rollup_author_days "
+        f"WHERE workspace_id = ? AND day = {int(day)} ORDER BY author_id)"
+        for day in range(first, end)
+    )
+    counts = (
+        "SELECT author_id, sum(n) AS n, CAST(sum(engagement) AS BIGINT) AS engagement "
+        f"FROM ({days} ORDER BY author_id) d GROUP BY author_id HAVING sum(n) > 0"
+    )
+    return dashboard._authors(counts, [wid] * (end - first), 10)
+
+
 def bench(url: str, reps: int) -> dict[str, Any]:
     store = open_store(url)
     try:
@@ -150,16 +158,21 @@ def bench(url: str, reps: int) -> dict[str, Any]:
             [wid, since, until],
         )
         out["workspace_rows_in_week"] = int(count[0][0])
-        for label, (a, b) in {
-            "week": (since, until),
-            "week_unaligned": (since + timedelta(hours=5, minutes=7), until - timedelta(hours=3)),
-        }.items():
-            plans: dict[str, Callable[[], Any]] = {
-                "rows": lambda a=a, b=b: dashboard._raw_top_authors(wid, a, b),
-                "days_0020": lambda a=a, b=b: dashboard._day_top_authors(wid, a, b),
-                "now": lambda a=a, b=b: dashboard.top_authors(wid, a, b),
-            }
-            out[f"top_authors_{label}"] = timed_alternately(plans, reps)
+        first, end = int(since.timestamp()) // 86_400, int(until.timestamp()) // 86_400
+        rollup = store.db._rows(  # type: ignore[attr-defined]
+            "SELECT count(*) FROM rollup_author_days WHERE workspace_id = ? "
+            "AND day >= ? AND day < ?",
+            [wid, first, end],
+        )
+        out["rollup_rows_in_week"] = int(rollup[0][0])
+        out["top_authors_week"] = timed_alternately(
+            {
+                "rows": lambda: dashboard._raw_top_authors(wid, since, until),
+                "days_0020": lambda: dashboard.top_authors(wid, since, until),
+                "days_merged": lambda: merged_days(dashboard, wid, first, end),
+            },
+            reps,
+        )
         out["load_after"] = [round(x, 2) for x in os.getloadavg()]
         return out
     finally:

@@ -10,9 +10,14 @@ A query's trigger and other required clauses come from :mod:`socialhub.query.rou
 (for ``a AND b`` it is indexed under the rarer of a and b and the other is checked with
 a set operation; field facts such as ``("lang", "fr")`` are keys too). Keys are mapped
 to small ints so these checks stay cheap. Queries that need no key (``NOT a``,
-``a OR NOT b``) are evaluated for every mention. Evaluation itself is the shared
-interpreter in :mod:`socialhub.query.evaluate`, so the matcher cannot drift from the
-SQL back ends' semantics.
+``a OR NOT b``) are looked at for every mention. Per trigger key, the checks of its
+queries are one generated function (:mod:`socialhub.query.routecode`), built the first
+time the key is present, without the clauses and items the key itself makes sure; the
+few items keys cannot decide (phrases, NEAR, ``site:``...) are compiled once into
+closures (:mod:`socialhub.query.predicates`) over the shared interpreter's pieces in
+:mod:`socialhub.query.evaluate`, so the matcher cannot drift from the SQL back ends'
+semantics (``tests/query/test_matcher_equivalence.py`` compares it with a plain
+evaluation of every query on random queries and mentions).
 
 Its queries and watchlists are fixed: when they change, build a new matcher (5,000
 queries build in a fraction of a second). Only the routing plan changes over time,
@@ -34,6 +39,7 @@ from socialhub.query.decisions import decision, needs
 from socialhub.query.evaluate import Facts, evaluate
 from socialhub.query.parser import parse
 from socialhub.query.predicates import Predicate, compile_node
+from socialhub.query.routecode import Checks, compile_checks
 from socialhub.query.routing import Cost, field_key, plan, prior
 from socialhub.text import MAX_TOKENS, index_tokens, norm_handle
 
@@ -68,6 +74,7 @@ class _Routes(NamedTuple):
     always: _Table | None  # queries looked at for every mention
     tables: dict[int, _Table]  # trigger key id -> its queries
     triggers: frozenset[int]  # the keys of tables
+    code: dict[int, Checks]  # id() of a table -> its checks compiled (routecode)
     rest: list[list[frozenset[int]]]  # per query index: its other clauses, as key ids
     fields: set[str]  # field names whose keys some clause needs
     slow: set[str]  # of the field names to compute, those without a value lookup
@@ -76,12 +83,25 @@ class _Routes(NamedTuple):
 class _Mention:
     """What an evaluation may read beyond the present keys, computed on first use."""
 
-    __slots__ = ("_facts", "_hits", "_matcher", "_text", "_values")
+    __slots__ = ("_facts", "_hits", "_matcher", "_present", "_text", "_values", "evaluated")
 
-    def __init__(self, matcher: Matcher, text: str, values: tuple[str, ...], facts: Facts | None):
-        self._matcher, self._text, self._values = matcher, text, values
+    def __init__(
+        self,
+        matcher: Matcher,
+        text: str,
+        present: set[int],
+        values: tuple[str, ...],
+        facts: Facts | None,
+    ):
+        self._matcher, self._text, self._present, self._values = matcher, text, present, values
         self._facts = facts
         self._hits: dict[Slot, list[int]] | None = None
+        self.evaluated = 0
+
+    def holds(self, predicate: Predicate) -> bool:
+        """Whether an item holds (the routing code's only way to evaluate one)."""
+        self.evaluated += 1
+        return predicate(self._present, self)
 
     def positions(self) -> Mapping[Slot, Sequence[int]]:
         if self._hits is None:
@@ -280,7 +300,7 @@ class Matcher:
         always = tables.pop(None, None)
         slow = (self._cheap_fields | fields) & {"site", "list"}
         triggers = frozenset(k for k in tables if k is not None)
-        return _Routes(always, tables, triggers, rest_of, fields, slow)  # type: ignore[arg-type]
+        return _Routes(always, tables, triggers, {}, rest_of, fields, slow)  # type: ignore[arg-type]
 
     def _table(
         self, key_id: int | None, entries: list[tuple[int, list[frozenset[int]], frozenset[int]]]
@@ -289,7 +309,11 @@ class Matcher:
         for index, clauses, forbid in entries:
             query_id, items = self._items[index]
             # an item sure to hold when this key is present needs no evaluation here
-            items = tuple(item for item in items if key_id not in item[0])
+            items = tuple(
+                (sure, holds, self._without(needed, key_id))
+                for sure, holds, needed in items
+                if key_id not in sure
+            )
             if items:
                 later.append((query_id, tuple(clauses), forbid, items))
             elif clauses or forbid:
@@ -298,6 +322,15 @@ class Matcher:
                 plain.append(query_id)
         indexes = tuple(index for index, _, _ in entries)
         return tuple(plain), tuple(checked), tuple(later), len(entries), indexes
+
+    @staticmethod
+    def _without(
+        needed: tuple[frozenset[int], ...] | None, key_id: int | None
+    ) -> tuple[frozenset[int], ...] | None:
+        """An item's needed slot sets, less the table's key (present when it is used)."""
+        if needed is None or key_id is None:
+            return needed
+        return tuple(keys - {key_id} for keys in needed)
 
     def _replan(self) -> None:
         """Re-plan the queries whose trigger turned out frequent, with observed costs.
@@ -374,68 +407,19 @@ class Matcher:
             indexes = {index for table in found for index in table[4]}
             self.candidates += len(indexes)
             return self._evaluate_all(indexes, text, present, facts)
+        mention = _Mention(self, text, present, (lang, platform, author, url, country), facts)
         matched: list[int] = []
-        later: list[tuple[int, tuple[_Item, ...]]] = []
+        code = routes.code
         for table in found:
-            self._check(table, present, matched, later)
-        if later:
-            values = (lang, platform, author, url, country)
-            self._evaluate_items(later, present, _Mention(self, text, values, facts), matched)
+            checks = code.get(id(table))
+            if checks is None:  # built when its key is first present
+                checks = code[id(table)] = compile_checks(*table[:3])
+            self.candidates += checks(present, mention, matched)
+        self.evaluated += mention.evaluated
         if len(found) > 1:  # a query may be in several tables
             return sorted(set(matched))
         matched.sort()
         return matched
-
-    def _check(
-        self,
-        table: _Table,
-        present: set[int],
-        matched: list[int],
-        later: list[tuple[int, tuple[_Item, ...]]],
-    ) -> None:
-        """Append the ids of the table's queries that the keys decide to match, and
-        (id, items) of those whose keys allow a match but need items evaluated."""
-        plain, checked, to_evaluate, size, _ = table
-        self.candidates += size
-        if plain:
-            matched.extend(plain)
-        for query_id, clauses, forbid in checked:
-            for clause in clauses:
-                if clause.isdisjoint(present):
-                    break  # a required key is missing
-            else:
-                if forbid.isdisjoint(present):
-                    matched.append(query_id)
-        for query_id, clauses, forbid, items in to_evaluate:
-            for clause in clauses:
-                if clause.isdisjoint(present):
-                    break
-            else:
-                if forbid.isdisjoint(present):
-                    later.append((query_id, items))
-
-    def _evaluate_items(
-        self,
-        later: list[tuple[int, tuple[_Item, ...]]],
-        present: set[int],
-        mention: _Mention,
-        matched: list[int],
-    ) -> None:
-        for query_id, items in later:
-            for sure, holds, needed in items:
-                if sure and not sure.isdisjoint(present):
-                    continue
-                if needed is not None:
-                    for keys in needed:
-                        if keys <= present:
-                            break
-                    else:
-                        break  # a slot it needs is missing: the item fails
-                self.evaluated += 1
-                if not holds(present, mention):
-                    break
-            else:
-                matched.append(query_id)
 
     def _count_observed(self) -> None:
         """Count the key sets seen since the last time (Counter.update counts in C)."""
