@@ -39,7 +39,7 @@ from socialhub.query.decisions import decision, needs
 from socialhub.query.evaluate import Facts, evaluate
 from socialhub.query.parser import parse
 from socialhub.query.predicates import Predicate, compile_node
-from socialhub.query.routecode import Checks, compile_checks
+from socialhub.query.routecode import COMPILE_AFTER, Checks, compile_checks, interpret
 from socialhub.query.routing import Cost, field_key, plan, prior
 from socialhub.text import MAX_TOKENS, index_tokens, norm_handle
 
@@ -75,6 +75,7 @@ class _Routes(NamedTuple):
     tables: dict[int, _Table]  # trigger key id -> its queries
     triggers: frozenset[int]  # the keys of tables
     code: dict[int, Checks]  # id() of a table -> its checks compiled (routecode)
+    uses: dict[int, int]  # id() of a table not compiled yet -> times it was used
     rest: list[list[frozenset[int]]]  # per query index: its other clauses, as key ids
     fields: set[str]  # field names whose keys some clause needs
     slow: set[str]  # of the field names to compute, those without a value lookup
@@ -300,7 +301,7 @@ class Matcher:
         always = tables.pop(None, None)
         slow = (self._cheap_fields | fields) & {"site", "list"}
         triggers = frozenset(k for k in tables if k is not None)
-        return _Routes(always, tables, triggers, {}, rest_of, fields, slow)  # type: ignore[arg-type]
+        return _Routes(always, tables, triggers, {}, {}, rest_of, fields, slow)  # type: ignore[arg-type]
 
     def _table(
         self, key_id: int | None, entries: list[tuple[int, list[frozenset[int]], frozenset[int]]]
@@ -409,12 +410,16 @@ class Matcher:
             return self._evaluate_all(indexes, text, present, facts)
         mention = _Mention(self, text, present, (lang, platform, author, url, country), facts)
         matched: list[int] = []
-        code = routes.code
+        code, uses = routes.code, routes.uses
         for table in found:
             checks = code.get(id(table))
-            if checks is None:  # built when its key is first present
-                checks = code[id(table)] = compile_checks(*table[:3])
-            self.candidates += checks(present, mention, matched)
+            if checks is not None:
+                self.candidates += checks(present, mention, matched)
+                continue
+            self.candidates += interpret(*table[:3], present, mention, matched)
+            used = uses[id(table)] = uses.get(id(table), 0) + 1
+            if used >= COMPILE_AFTER:  # a key seen often enough to pay its compilation
+                code[id(table)] = compile_checks(*table[:3])
         self.evaluated += mention.evaluated
         if len(found) > 1:  # a query may be in several tables
             return sorted(set(matched))

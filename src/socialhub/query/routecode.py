@@ -5,7 +5,8 @@ some when key clauses hold (``k1 in p or k2 in p``) and forbidden keys are absen
 after items are evaluated. Looping over tuples of frozensets for that costs a bytecode
 dispatch per field; a function whose body spells the checks of its queries, with the
 key ids as integer literals, costs only the tests themselves. It is built the first
-time its key is present (most keys never are, and a re-plan drops the functions).
+time its key has been present ``COMPILE_AFTER`` times (most keys never are: until then
+:func:`interpret` runs the same checks from the tuples; a re-plan drops the functions).
 
 Only integers and names chosen here reach the source text: key ids, query ids and
 ``_c<i>`` / ``_e<i>`` names bound in the function's namespace to frozensets and compiled
@@ -20,6 +21,7 @@ from typing import Any, Protocol
 from socialhub.query.predicates import Predicate
 
 _INLINE = 4  # clauses of at most this many keys become "k1 in p or ..." tests
+COMPILE_AFTER = 8  # uses of a key's checks before they are compiled (~0.1 ms each)
 
 
 class Evaluator(Protocol):
@@ -32,6 +34,33 @@ class Evaluator(Protocol):
 Item = tuple[frozenset[int], Predicate, tuple[frozenset[int], ...] | None]
 # p: present key ids, m: the evaluator, out: matched query ids; returns the queries looked at
 Checks = Callable[[set[int], Evaluator, list[int]], int]
+Plain = Sequence[int]
+Checked = Sequence[tuple[int, Sequence[frozenset[int]], frozenset[int]]]
+Later = Sequence[tuple[int, Sequence[frozenset[int]], frozenset[int], Sequence[Item]]]
+
+
+def interpret(
+    plain: Plain, checked: Checked, later: Later, p: set[int], m: Evaluator, out: list[int]
+) -> int:
+    """What :func:`compile_checks` builds, run from the tuples (same answers, slower)."""
+    out.extend(plain)
+    for query_id, clauses, forbid, items in [(*c, ()) for c in checked] + list(later):
+        if forbid and not forbid.isdisjoint(p):
+            continue
+        if any(clause.isdisjoint(p) for clause in clauses):
+            continue
+        if all(_holds(item, p, m) for item in items):
+            out.append(query_id)
+    return len(plain) + len(checked) + len(later)
+
+
+def _holds(item: Item, p: set[int], m: Evaluator) -> bool:
+    sure, predicate, needed = item
+    if sure and not sure.isdisjoint(p):
+        return True
+    if needed is not None and not any(keys <= p for keys in needed):
+        return False
+    return m.holds(predicate)
 
 
 class _Source:
@@ -67,11 +96,7 @@ class _Source:
         return f"({test})"
 
 
-def compile_checks(
-    plain: Sequence[int],
-    checked: Sequence[tuple[int, Sequence[frozenset[int]], frozenset[int]]],
-    later: Sequence[tuple[int, Sequence[frozenset[int]], frozenset[int], Sequence[Item]]],
-) -> Checks:
+def compile_checks(plain: Plain, checked: Checked, later: Later) -> Checks:
     """The function that appends to ``out`` the ids of the queries that match, given the
     present keys: ``plain`` match outright, ``checked`` when their clauses hold and their
     forbidden keys are absent, ``later`` when, moreover, each of their items holds."""
