@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from itertools import chain
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -39,7 +39,7 @@ from socialhub.query.decisions import decision, needs
 from socialhub.query.evaluate import Facts, evaluate
 from socialhub.query.parser import parse
 from socialhub.query.predicates import Predicate, compile_node
-from socialhub.query.routecode import COMPILE_AFTER, Checks, compile_checks, interpret
+from socialhub.query.routecode import COMPILE_AFTER, Checks, Item, compile_checks, interpret
 from socialhub.query.routing import Cost, field_key, plan, prior
 from socialhub.text import MAX_TOKENS, index_tokens, norm_handle
 
@@ -50,9 +50,6 @@ _OBSERVED = 4_096  # mentions' key sets kept before they are counted (in C, at o
 _MAX_PLAN_INTERVAL = 250_000
 _PRIOR_WEIGHT = 50.0
 _HOT_SHARE = 0.01  # a trigger present in more than 1% of mentions is worth re-planning
-# an undecided item: (sure keys, the item compiled, key sets one of which must be
-# present for it to hold, or None)
-_Item = tuple[frozenset[int], Predicate, tuple[frozenset[int], ...] | None]
 # (need, forbid), with key ids
 _Decision = tuple[list[frozenset[int]], frozenset[int]]
 # What one trigger key (or "always") sends to the checks, per kind of query:
@@ -64,7 +61,7 @@ _Decision = tuple[list[frozenset[int]], frozenset[int]]
 _Table = tuple[
     tuple[int, ...],
     tuple[tuple[int, tuple[frozenset[int], ...], frozenset[int]], ...],
-    tuple[tuple[int, tuple[frozenset[int], ...], frozenset[int], tuple[_Item, ...]], ...],
+    tuple[tuple[int, tuple[frozenset[int], ...], frozenset[int], tuple[Item, ...]], ...],
     int,
     tuple[int, ...],
 ]
@@ -79,6 +76,9 @@ class _Routes(NamedTuple):
     rest: list[list[frozenset[int]]]  # per query index: its other clauses, as key ids
     fields: set[str]  # field names whose keys some clause needs
     slow: set[str]  # of the field names to compute, those without a value lookup
+
+    def table(self, key_id: int | None) -> _Table | None:
+        return self.always if key_id is None else self.tables.get(key_id)
 
 
 class _Mention:
@@ -185,7 +185,7 @@ class Matcher:
         # per query index: its decision, with key ids, and its items left to evaluate,
         # compiled once (re-planning changes the routes, never these)
         self._decisions: list[_Decision] = []
-        self._items: list[tuple[int, tuple[_Item, ...]]] = []
+        self._items: list[tuple[int, tuple[Item, ...]]] = []
         for query_id, workspace_id, node in self._queries:
             need, forbid, maybe = decision(node, workspace_id)
             self._decisions.append(
@@ -204,6 +204,7 @@ class Matcher:
             )
             self._items.append((query_id, items))
         self._plans = [self._plan(index, prior) for index in range(len(self._queries))]
+        self._entries: dict[int | None, list[tuple[int, list[frozenset[int]], frozenset[int]]]] = {}
         self._routes = self._index()
         self._counts: Counter[int] = Counter()  # key id -> mentions containing it
         self._observed: list[set[int]] = []  # key sets of the mentions not counted yet
@@ -297,11 +298,26 @@ class Matcher:
                 by_key.setdefault(key_id, []).append((index, kept, forbid))
             for clause in (trigger, *rest):
                 fields.update(field_ids[k] for k in clause if k in field_ids)
-        tables = {key_id: self._table(key_id, entries) for key_id, entries in by_key.items()}
+        # A re-plan moves few queries: a key whose entries did not change keeps its
+        # table, and with it its compiled checks and use count.
+        before, old = self._entries, getattr(self, "_routes", None)
+        code: dict[int, Checks] = {}
+        uses: dict[int, int] = {}
+        tables: dict[int | None, _Table] = {}
+        for key_id, entries in by_key.items():
+            same = old.table(key_id) if old and before.get(key_id) == entries else None
+            if same is None:
+                tables[key_id] = self._table(key_id, entries)
+                continue
+            tables[key_id] = same
+            if id(same) in old.code:  # type: ignore[union-attr]
+                code[id(same)] = old.code[id(same)]  # type: ignore[union-attr]
+            uses[id(same)] = old.uses.get(id(same), 0)  # type: ignore[union-attr]
+        self._entries = by_key
         always = tables.pop(None, None)
         slow = (self._cheap_fields | fields) & {"site", "list"}
         triggers = frozenset(k for k in tables if k is not None)
-        return _Routes(always, tables, triggers, {}, {}, rest_of, fields, slow)  # type: ignore[arg-type]
+        return _Routes(always, tables, triggers, code, uses, rest_of, fields, slow)  # type: ignore[arg-type]
 
     def _table(
         self, key_id: int | None, entries: list[tuple[int, list[frozenset[int]], frozenset[int]]]
@@ -325,13 +341,9 @@ class Matcher:
         return tuple(plain), tuple(checked), tuple(later), len(entries), indexes
 
     @staticmethod
-    def _without(
-        needed: tuple[frozenset[int], ...] | None, key_id: int | None
-    ) -> tuple[frozenset[int], ...] | None:
+    def _without(needed: tuple[frozenset[int], ...] | None, key: int | None) -> Any:
         """An item's needed slot sets, less the table's key (present when it is used)."""
-        if needed is None or key_id is None:
-            return needed
-        return tuple(keys - {key_id} for keys in needed)
+        return needed if needed is None else tuple(keys - {key} for keys in needed)
 
     def _replan(self) -> None:
         """Re-plan the queries whose trigger turned out frequent, with observed costs.
