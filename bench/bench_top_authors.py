@@ -5,9 +5,10 @@ so ``--fill N`` writes just those (the rows ``bench_pg_volume.py`` writes for th
 random sequence, 50,000 authors, 3 workspaces, 60 days), which builds a 10M-mention
 store in minutes instead of the hour the full tables take. Then, for workspace
 ``group`` and a week (whole UTC days, and a window not aligned on days), times
-alternately rep by rep: the rows (``_raw_top_authors``), ``top_authors`` (migration
-0020's per-day rollup, hash-aggregated) and the same days read in author order and
-merged (:func:`merged_days`); the answers must be equal.
+alternately rep by rep: the rows (``_raw_top_authors``), migration 0020's per-day
+rollup (:func:`day_rollup`, ``top_authors`` before 0021) and ``top_authors`` (0021's
+blocks of 7 days); the answers must be equal. The fill applies every migration first,
+so the 0021 triggers fill the block rows from the day rollup's backfill.
 
     .venv/bin/python bench/bench_top_authors.py --fill 10000000 --keep
     .venv/bin/python bench/bench_top_authors.py --db postgresql://postgres@127.0.0.1/i21match_top_…
@@ -126,19 +127,14 @@ def timed_alternately(
     return {name: percentiles(s) for name, s in samples.items()}
 
 
-def merged_days(dashboard: DashboardRepo, wid: int, first: int, end: int) -> list[Any]:
-    """The whole days' top authors with each day's rows read in author order and merged
-    (MergeAppend + GroupAggregate: no hash table), the candidate plan measured here."""
-    days = " UNION ALL ".join(
-        "(SELECT author_id, n, engagement FROM rollup_author_days "
-        f"WHERE workspace_id = ? AND day = {int(day)} ORDER BY author_id)"
-        for day in range(first, end)
-    )
+def day_rollup(dashboard: DashboardRepo, wid: int, first: int, end: int) -> list[Any]:
+    """Whole days from the per-day rollup (migration 0020): ``top_authors`` before 0021."""
     counts = (
         "SELECT author_id, sum(n) AS n, CAST(sum(engagement) AS BIGINT) AS engagement "
-        f"FROM ({days} ORDER BY author_id) d GROUP BY author_id HAVING sum(n) > 0"
+        "FROM rollup_author_days WHERE workspace_id = ? AND day >= ? AND day < ? "
+        "GROUP BY author_id HAVING sum(n) > 0"
     )
-    return dashboard._authors(counts, [wid] * (end - first), 10)
+    return dashboard._authors(counts, [wid, first, end], 10)
 
 
 def bench(url: str, reps: int) -> dict[str, Any]:
@@ -168,8 +164,8 @@ def bench(url: str, reps: int) -> dict[str, Any]:
         out["top_authors_week"] = timed_alternately(
             {
                 "rows": lambda: dashboard._raw_top_authors(wid, since, until),
-                "days_0020": lambda: dashboard.top_authors(wid, since, until),
-                "days_merged": lambda: merged_days(dashboard, wid, first, end),
+                "days_0020": lambda: day_rollup(dashboard, wid, first, end),
+                "weeks_0021": lambda: dashboard.top_authors(wid, since, until),
             },
             reps,
         )
