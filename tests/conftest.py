@@ -217,3 +217,32 @@ def sqlite_store(tmp_path: Path, sqlite_template: Path) -> Iterator[SqliteStore]
 def store(request: pytest.FixtureRequest) -> SqliteStore | PostgresStore:
     backend: SqliteStore | PostgresStore = request.getfixturevalue(BACKENDS[request.param])
     return backend
+
+
+#: Modules that run longest (seconds of wall time each, at low load), started first.
+#: ``--dist worksteal`` hands each worker a contiguous half of the collection and lets an
+#: idle worker steal the *tail* of the other's queue: with these at the head, the long
+#: modules start at once on one worker (the multi-process scale tests mostly wait on
+#: their processes, so the other worker's CPU work overlaps them) and the end of the run
+#: is short tests on both workers, not one long test on one. Whole modules move, in
+#: their own order, so module-scoped fixtures are still built once.
+LONGEST_FIRST = (
+    "tests/scale/test_processes.py",
+    "tests/reports/test_digest_budget.py",
+    "tests/alerts/test_reach_simulator.py",
+    "tests/cli/test_readme.py",
+    "tests/scale/test_faults.py",
+    "tests/reports/test_demo_reports.py",
+    "tests/reports/test_briefing_simulator.py",
+    "tests/test_hub_demo.py",
+    "tests/connectors/rss/test_feedparser_corpus.py",
+    "tests/analytics/test_volume.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = config.rootpath
+    rank = {root / path: i for i, path in enumerate(LONGEST_FIRST)}
+    late = len(LONGEST_FIRST)
+    # sort is stable: every other test keeps its collection order
+    items.sort(key=lambda item: rank.get(item.path, late))
