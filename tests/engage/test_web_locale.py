@@ -85,14 +85,17 @@ def test_refusals_follow_the_page_language(w: EngageWorld) -> None:
     token = str(alice.get("/api/me").json()["csrf_token"])
     json = {"accept": "application/json"}
     fr = alice.post("/w/mirabelle-com/drafts/1/approve", data={"csrf_token": token}, headers=json)
-    assert fr.status_code == 403 and "propre brouillon" in fr.json()["message"]
+    # display_message in the page's language; message stays English (API clients, logs)
+    assert fr.status_code == 403 and "propre brouillon" in fr.json()["display_message"]
+    assert fr.json()["message"] == "Nobody approves their own draft: ask a colleague."
     en = alice.post(
         "/w/mirabelle-com/drafts/1/approve?lang=en", data={"csrf_token": token}, headers=json
     )
     assert en.status_code == 403
-    assert en.json()["message"] == "Nobody approves their own draft: ask a colleague."
+    assert en.json()["display_message"] == "Nobody approves their own draft: ask a colleague."
     empty = alice.post(
         "/w/mirabelle-com/templates", data={"csrf_token": token, "name": "x"}, headers=json
     )
     assert empty.status_code == 422
-    assert empty.json()["message"] == "Une réponse type a besoin d'un nom et d'un texte."
+    assert empty.json()["display_message"] == "Une réponse type a besoin d'un nom et d'un texte."
+    assert empty.json()["message"] == "A saved reply needs a name and a text."

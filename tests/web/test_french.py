@@ -168,6 +168,28 @@ def test_an_error_shown_on_a_page_reads_french(world: World) -> None:
     text = visible_text(r.text)
     assert any("Un jeton a besoin d'un nom" in line for line in text), text
     assert english_in(text, ALLOWED) == [], text
+    # what the page scripts show of an API error (display_message), from an English
+    # browser: the errors a page can meet, raised before or after the workspace is known
+    token = _csrf(admin)
+    english = login(world.client(lang="en"), "analyst")
+    answers = [
+        admin.get("/api/workspaces/com/mentions?q=(mirabelle"),
+        admin.get("/api/workspaces/com/mentions?limit=abc&q=mirabelle"),
+        admin.get("/api/workspaces/com/nope"),
+        admin.post("/api/workspaces/com/alerts/999/ack", headers={"X-CSRF-Token": token}),
+        admin.put("/api/workspaces/com/members/admin", json={"role": "viewer"},
+                  headers={"X-CSRF-Token": token}),
+        admin.put("/api/workspaces/com/walls", json={"walls": [{"name": "Bad"}]},
+                  headers={"X-CSRF-Token": token}),
+        english.post("/api/workspaces/com/alerts/1/ack"),  # no CSRF token
+        login(world.client(lang="en"), "viewer").post(
+            "/api/workspaces/com/alerts/1/ack", headers={"X-CSRF-Token": token}
+        ),
+    ]  # fmt: skip
+    shown = [r.json()["display_message"] for r in answers]
+    assert all(r.status_code >= 400 for r in answers), [r.status_code for r in answers]
+    assert english_in(shown, ALLOWED) == [], shown
+    assert all(r.json()["message"] != r.json()["display_message"] for r in answers), shown
 
 
 def test_an_english_workspace_is_english_and_a_preference_wins(world: World) -> None:

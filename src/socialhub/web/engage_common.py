@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from socialhub.engage.service import Actor, EngageError, Engagement
 from socialhub.engage.texts import error_text
-from socialhub.i18n import LOCALES, _, current_locale, use_locale
+from socialhub.i18n import LOCALES, M_, current_locale, use_locale
 from socialhub.web.access import ApiError, WorkspaceContext
 
 LANG_COOKIE = "socialhub_lang"
@@ -63,9 +63,11 @@ async def call(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any
         return await run_in_threadpool(fn, *args, **kwargs)
     except EngageError as exc:
         codes = {403: "forbidden", 404: "not_found"}
-        with use_locale(lang_of(request)):
-            message = error_text(exc.key, exc.values) or str(exc)
-        raise ApiError(exc.status, codes.get(exc.status, "refused"), message) from None
+        with use_locale("en"):  # the body's message: English, like every API error
+            english = error_text(exc.key, exc.values) or str(exc)
+        with use_locale(lang_of(request)):  # display_message: the page's language
+            shown = error_text(exc.key, exc.values) or str(exc)
+        raise ApiError(exc.status, codes.get(exc.status, "refused"), english, shown=shown) from None
 
 
 async def form(request: Request) -> dict[str, str]:
@@ -77,10 +79,10 @@ def int_field(data: dict[str, str], name: str, *, required: bool = True) -> int 
     raw = (data.get(name) or "").strip()
     if not raw:
         if required:
-            raise ApiError(422, "invalid_request", _("%(name)s: required") % {"name": name})
+            raise ApiError(422, "invalid_request", M_("%(name)s: required", name=name))
         return None
     if not raw.isdigit() or len(raw) > 18:
-        raise ApiError(422, "invalid_request", _("%(name)s: expected a number") % {"name": name})
+        raise ApiError(422, "invalid_request", M_("%(name)s: expected a number", name=name))
     return int(raw)
 
 
@@ -99,7 +101,7 @@ def parse_local(value: str, tz: str) -> datetime | None:
         naive = datetime.fromisoformat(value)
     except ValueError:
         raise ApiError(
-            422, "invalid_request", _("not a date and time: %(value)r") % {"value": value[:40]}
+            422, "invalid_request", M_("not a date and time: %(value)r", value=value[:40])
         ) from None
     if naive.tzinfo is not None:
         return naive

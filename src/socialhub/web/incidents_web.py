@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from socialhub.i18n import current_locale, use_locale
+from socialhub.i18n import M_, current_locale, use_locale
 from socialhub.records.oncall import subject_of
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.incidents_api import incident_detail
@@ -65,7 +65,9 @@ async def incident_page(request: Request, ctx: View, incident_id: RowId) -> HTML
     store = store_of(request)
     inc = await run_in_threadpool(store.incidents.get_incident, incident_id, ctx.workspace_id)
     if inc is None:
-        raise ApiError(404, "not_found", f"No incident {incident_id} in this workspace.")
+        raise ApiError(
+            404, "not_found", M_("No incident %(id)s in this workspace.", id=incident_id)
+        )
     detail = await run_in_threadpool(incident_detail, store, inc)
     events = await run_in_threadpool(store.incidents.timeline, incident_id)
     pages = await run_in_threadpool(store.oncall.list_pages, subject_of("incident", incident_id))

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
-from socialhub.i18n import _
+from socialhub.i18n import M_, _
 from socialhub.legal.bundle import export_bundle
 from socialhub.legal.desk import LegalConfig, LegalDesk, LegalError
 from socialhub.store.legal import REASONS, STATUSES
@@ -59,7 +59,7 @@ def _case_id(value: str) -> int | None:
     if not value:
         return None
     if not value.isdigit():
-        raise ApiError(400, "bad_request", _("The case number must be a number."))
+        raise ApiError(400, "bad_request", M_("The case number must be a number."))
     return int(value)
 
 
@@ -73,7 +73,7 @@ def _send(
         return desk.send(ctx.workspace_id, kind, item, by=_actor(ctx), reason=reason,
                          title=title, case_id=case_id, note=note)  # fmt: skip
     except LegalError as exc:
-        raise ApiError(400, "bad_request", str(exc)) from None
+        raise ApiError(400, "bad_request", exc) from None
 
 
 # -- send to legal --------------------------------------------------------------------
@@ -142,7 +142,7 @@ def _case_view(desk: LegalDesk, ctx: WorkspaceContext, case_id: int) -> dict[str
     try:
         case = desk.case(case_id, ctx.workspace_id)
     except LegalError as exc:
-        raise ApiError(404, "not_found", str(exc)) from None
+        raise ApiError(404, "not_found", exc) from None
     desk.view(case_id, _actor(ctx))
     broken = desk.custody.verify(case_id)
     return {
@@ -204,7 +204,7 @@ async def decide_proposal(
     from socialhub.legal.proposals import accept, dismiss
 
     if decision not in ("accept", "dismiss"):
-        raise ApiError(404, "not_found", _("No decision %(decision)r.") % {"decision": decision})
+        raise ApiError(404, "not_found", M_("No decision %(decision)r.", decision=decision))
     desk = desk_of(request)
 
     def run() -> str:
@@ -215,7 +215,7 @@ async def decide_proposal(
             dismiss(desk.store, ctx.workspace_id, proposal_id, _actor(ctx), desk.clock())
             return f"/w/{ctx.workspace.slug}/legal"
         except LegalError as exc:
-            raise ApiError(400, "bad_request", str(exc)) from None
+            raise ApiError(400, "bad_request", exc) from None
 
     return RedirectResponse(await run_in_threadpool(run), status_code=303)
 
@@ -231,7 +231,7 @@ def _owned(desk: LegalDesk, ctx: WorkspaceContext, case_id: int) -> None:
     try:
         desk.case(case_id, ctx.workspace_id)
     except LegalError as exc:
-        raise ApiError(404, "not_found", str(exc)) from None
+        raise ApiError(404, "not_found", exc) from None
 
 
 def _act(
@@ -249,13 +249,13 @@ def _act(
         elif action == "capture":
             desk.capture(case_id, form.get("item_id", ""), by)
     except LegalError as exc:
-        raise ApiError(400, "bad_request", str(exc)) from None
+        raise ApiError(400, "bad_request", exc) from None
 
 
 @router.post("/w/{slug}/legal/{case_id}/{action}", include_in_schema=False)
 async def case_action(request: Request, ctx: Manage, case_id: CaseId, action: str) -> Response:
     if action not in ("note", "update", "capture", "export"):
-        raise ApiError(404, "not_found", _("No action %(action)r.") % {"action": action})
+        raise ApiError(404, "not_found", M_("No action %(action)r.", action=action))
     form = await _form(request)
     desk = desk_of(request)
     if action == "export":
@@ -266,7 +266,7 @@ async def case_action(request: Request, ctx: Manage, case_id: CaseId, action: st
 
 async def _export(desk: LegalDesk, ctx: WorkspaceContext, case_id: int, lang: str) -> Response:
     if lang not in ("fr", "en"):
-        raise ApiError(400, "bad_request", _("The report language is fr or en."))
+        raise ApiError(400, "bad_request", M_("The report language is fr or en."))
     await run_in_threadpool(_owned, desk, ctx, case_id)
     folder = FsPath(tempfile.mkdtemp(prefix="socialhub-bundle-"))
     path = folder / f"case-{case_id}.zip"
@@ -293,7 +293,7 @@ async def capture_file(
             raise ApiError(
                 404,
                 "not_found",
-                _("No capture %(capture_id)s in this case.") % {"capture_id": capture_id},
+                M_("No capture %(capture_id)s in this case.", capture_id=capture_id),
             )
         capture = found[0]
         data = desk.files.get(capture.sha256)
