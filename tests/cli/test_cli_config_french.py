@@ -6,11 +6,19 @@ and under ``SOCIALHUB_LOCALE=en``."""
 from __future__ import annotations
 
 import pickle
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, Literal
 
 import pytest
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    NaiveDatetime,
+    ValidationError,
+)
 from typer.testing import CliRunner
 
 from socialhub import i18n
@@ -143,9 +151,68 @@ LAX = [
 ]
 
 
+class _Sized(BaseModel):
+    """Lengths (singular and plural bounds, each container kind) and dates."""
+
+    s: str = Field(default="abc", min_length=2, max_length=4)
+    s1: str = Field(default="a", min_length=1, max_length=1)
+    items: list[int] = Field(default=[1, 2], min_length=2, max_length=3)
+    one: tuple[int, ...] = Field(default=(1,), min_length=1, max_length=1)
+    tags: set[int] = Field(default={1}, min_length=1)
+    frozen: frozenset[int] = Field(default=frozenset({1}), min_length=1)
+    table: dict[str, int] = Field(default={"a": 1}, min_length=1, max_length=1)
+    at: datetime = datetime(2026, 1, 1)
+    day: date = date(2026, 1, 1)
+    clock: time = time(8)
+    aware: AwareDatetime = datetime(2026, 1, 1, tzinfo=UTC)
+    naive: NaiveDatetime = datetime(2026, 1, 1)
+
+
+SIZED: list[tuple[dict[str, Any], str]] = [
+    ({"s": "a"}, "string_too_short"),
+    ({"s": "abcdef"}, "string_too_long"),
+    ({"s1": ""}, "string_too_short"),
+    ({"s1": "ab"}, "string_too_long"),
+    ({"items": [1]}, "too_short"),
+    ({"items": [1, 2, 3, 4]}, "too_long"),
+    ({"one": ()}, "too_short"),
+    ({"one": (1, 2)}, "too_long"),
+    ({"tags": []}, "too_short"),
+    ({"frozen": []}, "too_short"),
+    ({"table": {}}, "too_short"),
+    ({"table": {"a": 1, "b": 2}}, "too_long"),  # "..., not more"
+    ({"at": "x"}, "datetime_from_date_parsing"),
+    ({"at": "2026-13-01"}, "datetime_from_date_parsing"),
+    ({"at": "2026-01-01T25:00"}, "datetime_from_date_parsing"),
+    ({"at": "2026-01-01T10:61"}, "datetime_from_date_parsing"),
+    ({"at": 1e20}, "datetime_parsing"),
+    ({"at": [1]}, "datetime_type"),
+    ({"day": "2026-02-30"}, "date_from_datetime_parsing"),
+    ({"day": "2026/01/01"}, "date_from_datetime_parsing"),
+    ({"day": "2026-01-01T10:00"}, "date_from_datetime_inexact"),
+    ({"day": [1]}, "date_type"),
+    ({"clock": "x"}, "time_parsing"),
+    ({"clock": [1]}, "time_type"),
+    ({"aware": "2026-01-01T10:00"}, "timezone_aware"),
+    ({"naive": "2026-01-01T10:00+01:00"}, "timezone_naive"),
+    # strict JSON (an API body) parses dates and datetimes on their own
+    ({"json": '{"day": "2026-1-1"}'}, "date_parsing"),
+    ({"json": '{"at": "2026-01-01 10h00"}'}, "datetime_parsing"),
+]
+
+
 def _error(data: dict[str, Any], strict: bool = True) -> dict[str, Any]:
     with pytest.raises(ValidationError) as caught:
         _Model.model_validate(data, strict=strict)
+    return dict(caught.value.errors()[0])
+
+
+def _sized(data: dict[str, Any], strict: bool = False) -> dict[str, Any]:
+    with pytest.raises(ValidationError) as caught:
+        if "json" in data:
+            _Sized.model_validate_json(data["json"], strict=True)
+        else:
+            _Sized.model_validate(data, strict=strict)
     return dict(caught.value.errors()[0])
 
 
@@ -166,6 +233,52 @@ def test_pydantic_wording_translates_and_keeps_its_english(
         french = i18n.localised(found)
     assert french != err["msg"] and english_in([french]) == [], french
     assert kind in TEMPLATES
+
+
+@pytest.mark.parametrize(("data", "kind"), SIZED)
+def test_length_and_date_errors_translate_and_keep_their_english(
+    data: dict[str, Any], kind: str
+) -> None:
+    err = _sized(data)
+    assert err["type"] == kind, err
+    found = problem(err)
+    assert isinstance(found, i18n.Message) and str(found) == err["msg"], (found, err["msg"])
+    with i18n.use_locale("fr"):
+        french = i18n.localised(found)
+    # the whole sentence reads French, the date parser's reason included
+    assert french != err["msg"] and english_in([french]) == [], french
+    for reason in (v for v in found.values.values() if isinstance(v, i18n.Message)):
+        with i18n.use_locale("fr"):
+            assert i18n.localised(reason) != str(reason), reason
+    assert kind in TEMPLATES
+
+
+def test_length_and_date_errors_read_as_a_person_expects() -> None:
+    with i18n.use_locale("fr"):
+        assert i18n.localised(problem(_sized({"s1": ""}))) == ("au moins 1 caractère est attendu")
+        assert i18n.localised(problem(_sized({"items": [1, 2, 3, 4]}))) == (
+            "Liste : au plus 3 éléments sont attendus après validation, pas 4"
+        )
+        assert i18n.localised(problem(_sized({"table": {"a": 1, "b": 2}}))) == (
+            "Dictionnaire : au plus 1 élément est attendu après validation, pas davantage"
+        )
+        assert i18n.localised(problem(_sized({"at": "2026-13-01"}))) == (
+            "une date et heure ou une date valide est attendue : mois hors de 1-12"
+        )
+    # an option table's error, lower-cased inside its sentence
+    inner = lower_first(problem(_sized({"day": "2026-02-30"})))
+    assert str(inner).startswith("input should be a valid date or datetime, day value")
+    with i18n.use_locale("fr"):
+        assert i18n.localised(inner) == (
+            "une date ou une date et heure valide est attendue : jour hors des limites du mois"
+        )
+    # a parser reason nobody listed keeps its words, the rest still translates
+    err = {"type": "datetime_parsing", "msg": "Input should be a valid datetime, new reason",
+           "ctx": {"error": "new reason"}}  # fmt: skip
+    with i18n.use_locale("fr"):
+        assert i18n.localised(problem(err)) == (
+            "une date et heure valide est attendue : new reason"
+        )
 
 
 def test_an_unknown_pydantic_type_passes_as_written() -> None:

@@ -75,14 +75,20 @@ async def form(request: Request) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
 
 
-def int_field(data: dict[str, str], name: str, *, required: bool = True) -> int | None:
+def int_field(
+    data: dict[str, str], name: str, *, required: bool = True, lang: str | None = None
+) -> int | None:
+    """A whole-number form field; ``lang``: the page's language (:func:`lang_of`) for the
+    refusal's ``display_message``, like the service's refusals (:func:`call`)."""
     raw = (data.get(name) or "").strip()
     if not raw:
         if required:
-            raise ApiError(422, "invalid_request", M_("%(name)s: required", name=name))
+            raise ApiError(422, "invalid_request", M_("%(name)s: required", name=name), locale=lang)
         return None
     if not raw.isdigit() or len(raw) > 18:
-        raise ApiError(422, "invalid_request", M_("%(name)s: expected a number", name=name))
+        raise ApiError(
+            422, "invalid_request", M_("%(name)s: expected a number", name=name), locale=lang
+        )
     return int(raw)
 
 
@@ -92,8 +98,9 @@ def local_time(dt: datetime | None, tz: str) -> str:
     return dt.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y %H:%M")
 
 
-def parse_local(value: str, tz: str) -> datetime | None:
-    """A ``datetime-local`` field (``2026-12-08T08:00``) in the workspace's time zone."""
+def parse_local(value: str, tz: str, *, lang: str | None = None) -> datetime | None:
+    """A ``datetime-local`` field (``2026-12-08T08:00``) in the workspace's time zone;
+    ``lang`` as for :func:`int_field`."""
     value = value.strip()
     if not value:
         return None
@@ -101,7 +108,10 @@ def parse_local(value: str, tz: str) -> datetime | None:
         naive = datetime.fromisoformat(value)
     except ValueError:
         raise ApiError(
-            422, "invalid_request", M_("not a date and time: %(value)r", value=value[:40])
+            422,
+            "invalid_request",
+            M_("not a date and time: %(value)r", value=value[:40]),
+            locale=lang,
         ) from None
     if naive.tzinfo is not None:
         return naive

@@ -232,16 +232,17 @@ async def create_draft(request: Request, ctx: View) -> Response:
     """A reply (with item_id) or a new post from a declared account, for approval."""
     data = await form(request)
     eng = engagement(request)
-    item_id = int_field(data, "item_id", required=False)
+    lang = lang_of(request)  # refusals in the page's language, like the service's
+    item_id = int_field(data, "item_id", required=False, lang=lang)
     draft = await call(
         request,
         eng.create_draft,
         ctx.workspace,
         actor(ctx),
-        account_id=int_field(data, "account_id"),
+        account_id=int_field(data, "account_id", lang=lang),
         text=(data.get("text") or "")[:10000],
         item_id=item_id,
-        scheduled_at=parse_local(data.get("scheduled_at") or "", ctx.workspace.timezone),
+        scheduled_at=parse_local(data.get("scheduled_at") or "", ctx.workspace.timezone, lang=lang),
         reply_settings=(data.get("reply_settings") or "")
         if data.get("reply_settings") in ("following", "mentionedUsers")
         else "",

@@ -10,6 +10,7 @@ carry the session's CSRF token (checked by :func:`~socialhub.web.access.principa
 from __future__ import annotations
 
 import tempfile
+from datetime import datetime
 from pathlib import Path as FsPath
 from typing import Annotated, Any
 
@@ -19,9 +20,10 @@ from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
-from socialhub.i18n import M_, _
+from socialhub.i18n import M_, _, ngettext
 from socialhub.legal.bundle import export_bundle
 from socialhub.legal.desk import LegalConfig, LegalDesk, LegalError
+from socialhub.legal.report import REASON_NAMES, STATUS_NAMES
 from socialhub.store.legal import REASONS, STATUSES
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.pages import workspace_page
@@ -188,10 +190,22 @@ def _proposals(desk: LegalDesk, ws: int) -> list[dict[str, Any]]:
     return out
 
 
+def _shown(case: dict[str, Any]) -> dict[str, Any]:
+    """What the cases page shows of a listed case, in the reader's language (the API's
+    ``why`` stays English, like every machine field) and the workspace's zone."""
+    items = ngettext("%(n)s item", "%(n)s items", case["items"]) % {"n": case["items"]}
+    why = _("%(status)s: %(items)s, %(reason)s") % {
+        "status": _(STATUS_NAMES.get(case["status"], case["status"])),
+        "items": items,
+        "reason": _(REASON_NAMES.get(case["reason"], case["reason"])),
+    }
+    return {**case, "why_shown": why, "updated": datetime.fromisoformat(case["updated_at"])}
+
+
 @router.get("/w/{slug}/legal", include_in_schema=False)
 async def cases_page(request: Request, ctx: Manage) -> HTMLResponse:
     desk = desk_of(request)
-    cases = await run_in_threadpool(_listing, desk, ctx.workspace_id)
+    cases = [_shown(c) for c in await run_in_threadpool(_listing, desk, ctx.workspace_id)]
     proposals = await run_in_threadpool(_proposals, desk, ctx.workspace_id)
     return _page(ctx, "legal_cases.html", _("Legal") + f" — {ctx.workspace.name}", cases=cases,
                  proposals=proposals)  # fmt: skip

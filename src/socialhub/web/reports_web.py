@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from socialhub.i18n import M_, _
+from socialhub.i18n import M_, _, format_datetime
 from socialhub.models import Workspace, utcnow
 from socialhub.records.reports import Report
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
@@ -298,6 +298,11 @@ async def reports_page(
         can_legal=ctx.can("legal.manage"),
         section="reports",
         can_manage=ctx.can("reports.manage"),
+        kind_names={
+            "digest": _("Press digest"),
+            "competitors": _("Competitor report"),
+            "crisis": _("Crisis report"),
+        },
         preview=preview if preview in ids else None,
         sent=sent if sent in ids else None,
         sent_status=status if status in ("sent", "failed") else None,
@@ -317,4 +322,5 @@ async def reports_page(
 
 
 def _local(when: datetime, tz: ZoneInfo) -> str:
-    return when.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    """In the workspace's zone, as the reader's locale writes it (24-hour clock in French)."""
+    return format_datetime(when, "short", timezone=str(tz))

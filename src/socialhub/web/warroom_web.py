@@ -20,6 +20,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
+from socialhub.alerts.titles import localise_title
 from socialhub.analytics.warroom import Window, build
 from socialhub.i18n import M_
 from socialhub.i18n import gettext as _
@@ -106,6 +107,11 @@ def load(
                     mentions.append(m)
                     have.add(mid)
     data = build(mentions, stories, alerts, window)
+    # an alert's title is the detector's English sentence: shown in the reader's language
+    detectors = {a.id: a.detector for a in alerts}
+    for event in data["events"]:
+        if event.get("kind") == "alert" and event.get("ref") in detectors:
+            event["title"] = localise_title(detectors[event["ref"]], str(event["title"]))
     data["departements"] = _departements(data["places"])
     return data
 
