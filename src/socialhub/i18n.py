@@ -13,7 +13,7 @@ French in Europe/Paris, the product's first audience.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, tzinfo
 from functools import cache
@@ -173,6 +173,24 @@ def M_(template: str, **values: Any) -> Message:
     return Message(template, **values)
 
 
+class Joined(str):
+    """Texts joined by a separator (``"; ".join(problems)``): the English join, each part
+    translated when shown."""
+
+    __slots__ = ("parts", "sep")
+    parts: tuple[str, ...]
+    sep: str
+
+    def __new__(cls, sep: str, parts: Iterable[str]) -> Joined:
+        items = tuple(parts)
+        self = super().__new__(cls, sep.join(items))
+        self.parts, self.sep = items, sep
+        return self
+
+    def localised(self) -> str:
+        return self.sep.join(localised(p) for p in self.parts)
+
+
 def localised(text: object) -> str:
     """``text`` in the current locale: a :class:`Message`, an exception raised with one
     (its first argument) or with a ``localised()`` method, or a plain msgid; anything
@@ -183,7 +201,7 @@ def localised(text: object) -> str:
             return str(own())
         first = text.args[0] if len(text.args) == 1 else None
         return first.localised() if isinstance(first, Message) else str(text)
-    if isinstance(text, Message):
+    if isinstance(text, (Message, Joined)):
         return text.localised()
     return gettext(text) if isinstance(text, str) else str(text)
 
