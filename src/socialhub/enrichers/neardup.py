@@ -273,8 +273,9 @@ class NearDupIndex:
         self.buckets.write(keys, cid)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        buckets: Any = state.get("buckets") or {}
+        buckets: Any = state.get("buckets")
         if not isinstance(buckets, BandTable):  # pickled before the numpy table
+            buckets = buckets or {}
             cap = state["max_clusters"] * state["bands"]
             order: Any = state.pop("_bucket_order", None)
             stale = dict(state.pop("_bucket_stale", None) or {})
