@@ -340,3 +340,27 @@ def missing_translations(locale: str = "fr", root: Any = None) -> dict[str, list
     """The msgids of :func:`extract_msgids` without a translation in ``locale``."""
     known = catalogue(locale)
     return {m: where for m, where in extract_msgids(root).items() if m not in known}
+
+
+def conflicting_translations(locale: str = "fr") -> dict[str, list[tuple[str, str]]]:
+    """msgids translated differently in two of the locale's .po files → (file, text)
+    each. The catalogue keeps the last file's, so the other is silently lost."""
+    folder = resources.files("socialhub") / "locale" / locale
+    if not folder.is_dir():
+        return {}
+    from babel.messages.pofile import read_po
+
+    seen: dict[str, list[tuple[str, str]]] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".po"):
+            continue
+        with entry.open("rb") as fh:
+            for message in read_po(fh, locale=locale):
+                if not message.id or not message.string or message.fuzzy:
+                    continue
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                text = (
+                    message.string if isinstance(message.string, str) else "|".join(message.string)
+                )
+                seen.setdefault(key, []).append((entry.name, text))
+    return {k: v for k, v in seen.items() if len({text for _f, text in v}) > 1}
