@@ -18,7 +18,8 @@ size is the file's bytes per mention after the run. Issue 21 asks these numbers 
 user's command, not of ``store.mentions.add`` alone (``bench_store.py``).
 
 ``--rss-every 100000``: the routed import alone (once), its peak RSS so far
-(``VmHWM``) each time its read position in the file passes another 100,000 records
+(``VmHWM``), resident RSS (``VmRSS``), CPU seconds and load average each time its read
+position in the file passes another 100,000 records
 (the position from ``/proc/PID/fdinfo``; the reader reads ahead by one buffer): does
 memory stay flat as the input grows? ``--workers 1,2``: the bus path, ``socialhub
 worker --mode fast`` processes consuming the same file's mentions from NATS (a stream
@@ -105,21 +106,28 @@ def rss_watch(file: Path, marks: list[tuple[int, int]], out: list[dict[str, int]
                     best = max(best, int(info.split("pos:")[1].split()[0]))
         return best
 
-    def hwm_mb(pid: int) -> int:
+    def memory_mb(pid: int) -> tuple[int, int]:
+        """(peak so far, resident now) in MiB."""
+        got = {}
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) // 1024
-        return 0
+            if line.startswith(("VmHWM:", "VmRSS:")):
+                got[line[:5]] = int(line.split()[1]) // 1024
+        return got.get("VmHWM", 0), got.get("VmRSS", 0)
+
+    def cpu_s(pid: int) -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def watch(pid: int) -> None:
         pending = list(marks)
         while pending:
             try:
-                pos, peak = position(pid), hwm_mb(pid)
+                pos, (peak, now) = position(pid), memory_mb(pid)
             except (OSError, ValueError, IndexError):
                 return  # the process ended
             while pending and pos >= pending[0][1]:
-                out.append({"records": pending.pop(0)[0], "peak_rss_mb": peak})
+                out.append({"records": pending.pop(0)[0], "peak_rss_mb": peak, "rss_mb": now,
+                            "cpu_s": round(cpu_s(pid), 1), "load": os.getloadavg()[0]})  # fmt: skip
             time.sleep(0.2)
 
     return watch
@@ -180,12 +188,14 @@ def main() -> None:
     ap.add_argument("--workers", default="", help="bus workers to compare, e.g. 1,2")
     ap.add_argument("--bus", default="nats://127.0.0.1:4222", help="NATS for --workers")
     ap.add_argument("--skip-peer", action="store_true", help="only the extra measures")
+    ap.add_argument("--file", default=None, help="reuse this file (written first if missing)")
     args = ap.parse_args()
     env = {**os.environ, "SOCIALHUB_NO_PROGRESS": "1"}
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         work = Path(tmp)
-        file = work / "mentions.jsonl"
-        write_file(file, args.n)
+        file = Path(args.file) if args.file else work / "mentions.jsonl"
+        if not file.exists():
+            write_file(file, args.n)
         extra: dict[str, Any] = {}
         if args.rss_every:
             curve: list[dict[str, int]] = []

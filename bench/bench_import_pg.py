@@ -65,8 +65,11 @@ def to_csv(jsonl: Path, out: Path) -> None:
             ])  # fmt: skip
 
 
+PREFIX = ["i21pg_imp"]  # of the scratch databases; --prefix
+
+
 def socialhub(file: Path, admin: str, env: dict[str, str]) -> dict[str, float]:
-    with scratch_database(admin, "i21pg_imp") as url:
+    with scratch_database(admin, PREFIX[0]) as url:
         run([str(BIN / "socialhub"), "db", "upgrade", "--db", url], env)
         out = run([str(BIN / "socialhub"), "import", str(file), "--no-route", "--db", url,
                    "--json"], env)  # fmt: skip
@@ -77,7 +80,7 @@ def socialhub(file: Path, admin: str, env: dict[str, str]) -> dict[str, float]:
 
 
 def peer(rows: Path, admin: str, env: dict[str, str]) -> dict[str, float]:
-    with scratch_database(admin, "i21pg_imp") as url:
+    with scratch_database(admin, PREFIX[0]) as url:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(PEER_TABLE)  # type: ignore[arg-type]
         out = run(["psql", url, "-qc", f"\\copy peer FROM '{rows}' CSV"], env)
@@ -105,7 +108,9 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--dir", default=None, help="where the files go (default: a temp folder)")
     ap.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    ap.add_argument("--prefix", default=PREFIX[0], help="scratch database names start so")
     args = ap.parse_args()
+    PREFIX[0] = args.prefix
     env = {**os.environ, "SOCIALHUB_NO_PROGRESS": "1"}
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         file, rows = Path(tmp) / "mentions.jsonl", Path(tmp) / "rows.csv"

@@ -185,32 +185,52 @@ def test_sentiment_normalisation_is_unchanged() -> None:
 
 
 def test_neardup_bucket_table_is_an_lru_by_write() -> None:
+    """The numpy band table (issue 21, flat memory) against an ``OrderedDict`` LRU by
+    write: after every write, reads through the overlay and after a flush, with
+    rewrites inside and across writes, evictions of committed and overlay keys."""
     import pickle
     import random
     from collections import OrderedDict
 
     from socialhub.enrichers.neardup import NearDupIndex
 
-    index = NearDupIndex(bands=4, num_perm=8, max_clusters=10)  # 40 keys at most
-    reference: OrderedDict[int, str] = OrderedDict()
-    rnd = random.Random(7)
-    for step in range(3_000):
-        keys = [rnd.randrange(120) for _ in range(4)]  # a small key space: many rewrites
-        cid = f"c:{step}"
-        index._write_buckets(keys, cid)
-        for key in keys:
-            reference[key] = cid
-            reference.move_to_end(key)
-        while len(reference) > 40:
-            reference.popitem(last=False)
-        assert index.buckets == dict(reference)
-    assert index._bucket_stale  # rewrites were exercised
-    # a state pickled with the OrderedDict table reads back as the new one
-    old = NearDupIndex(bands=4, num_perm=8, max_clusters=10)
-    state = dict(old.__dict__)
-    del state["_bucket_order"], state["_bucket_stale"]
-    state["buckets"] = OrderedDict(reference)
-    revived = NearDupIndex.__new__(NearDupIndex)
-    revived.__setstate__(pickle.loads(pickle.dumps(state)))
-    assert revived.buckets == dict(reference)
-    assert list(revived._bucket_order) == list(reference)
+    for cap_clusters, space, flush_every in ((10, 120, 7), (10, 60, 1), (3, 400, 50)):
+        index = NearDupIndex(bands=4, num_perm=8, max_clusters=cap_clusters)
+        cap = cap_clusters * 4
+        reference: OrderedDict[int, str] = OrderedDict()
+        rnd = random.Random(7)
+        high = 2**64 - space  # keys near the top of uint64 as real band keys are
+        for step in range(3_000):
+            keys = [high + rnd.randrange(space) for _ in range(4)]  # many rewrites
+            cid = f"c:{step}"
+            index._write_buckets(keys, cid)
+            for key in keys:
+                reference[key] = cid
+                reference.move_to_end(key)
+            while len(reference) > cap:
+                reference.popitem(last=False)
+            assert len(index.buckets) == len(reference)
+            probe = [high + k for k in range(space)]
+            if step % 3 == 0:
+                index.buckets.prefetch(probe)
+            assert [index.buckets.get(k) for k in probe] == [reference.get(k) for k in probe]
+            if step % flush_every == 0:
+                index.buckets.flush()
+                assert index.buckets.as_dict() == dict(reference)
+                assert list(index.buckets.as_dict()) == list(reference)  # same LRU order
+        revived = pickle.loads(pickle.dumps(index))
+        assert list(revived.buckets.as_dict().items()) == list(reference.items())
+    # states pickled with the OrderedDict table or the dict + deque of writes read back
+    for form in ("ordered", "deque"):
+        old = NearDupIndex(bands=4, num_perm=8, max_clusters=10)
+        state = {k: v for k, v in old.__dict__.items() if k != "buckets"}
+        if form == "ordered":
+            state["buckets"] = OrderedDict(reference)
+        else:  # every key written once before, then the live order: stale counts 1
+            order = [*reference, *reference]
+            state["buckets"] = dict(reference)
+            state["_bucket_order"] = __import__("collections").deque(order)
+            state["_bucket_stale"] = dict.fromkeys(reference, 1)
+        revived = NearDupIndex.__new__(NearDupIndex)
+        revived.__setstate__(pickle.loads(pickle.dumps(state)))
+        assert list(revived.buckets.as_dict().items()) == list(reference.items())

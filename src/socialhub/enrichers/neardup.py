@@ -30,13 +30,14 @@ clusters the same way after a restart in another process.
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
+from socialhub.enrichers.bandtable import BandTable
 from socialhub.models import Mention
 from socialhub.pipeline.base import BaseEnricher, Context, Dropped
 from socialhub.text import links_of, normalise_text
@@ -102,9 +103,8 @@ class NearDupIndex:
         self._band_mix = rng.integers(1, 2**63, (bands, self.rows), dtype=np.uint64)
         self._pow = np.uint64(1_000_003) ** np.arange(SHINGLE, dtype=np.uint64)
         self.clusters: OrderedDict[str, _Cluster] = OrderedDict()
-        self.buckets: dict[int, str] = {}  # band key -> cluster id, see _write_buckets
-        self._bucket_order: deque[int] = deque()
-        self._bucket_stale: dict[int, int] = {}
+        # band key -> cluster id: an LRU by write of max_clusters * bands keys
+        self.buckets = BandTable(max_clusters * bands)
         self.exact: OrderedDict[int, str] = OrderedDict()
         self.links: OrderedDict[str, str] = OrderedDict()
         self.seen: OrderedDict[str, str] = OrderedDict()  # mention id -> cluster id
@@ -268,42 +268,34 @@ class NearDupIndex:
         return cluster.id, cluster.size
 
     def _write_buckets(self, keys: list[int], cid: str) -> None:
-        """Point ``keys`` at ``cid`` and forget the least recently written keys over
-        ``max_clusters * bands``: an LRU by write (reads do not refresh), kept as a dict
-        and the order of writes (a deque of keys) instead of an ``OrderedDict``, which
-        cost 266 MB at its 1.6 M keys against ~175 MB. A key written again has an older
-        place in the deque: ``_bucket_stale`` counts them, so eviction skips them."""
-        buckets, order, stale = self.buckets, self._bucket_order, self._bucket_stale
-        for key in keys:
-            if key in buckets:
-                stale[key] = stale.get(key, 0) + 1
-            buckets[key] = cid
-            order.append(key)
-        cap = self.max_clusters * self.bands
-        while len(buckets) > cap:
-            key = order.popleft()
-            older = stale.get(key)
-            if older:
-                if older == 1:
-                    del stale[key]
-                else:
-                    stale[key] = older - 1
-                continue
-            del buckets[key]
+        """Point ``keys`` at ``cid``; the least recently written keys over
+        ``max_clusters * bands`` are forgotten (:class:`BandTable`)."""
+        self.buckets.write(keys, cid)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        if isinstance(state.get("buckets"), OrderedDict):  # pickled before the deque
-            state["_bucket_order"] = deque(state["buckets"])
-            state["_bucket_stale"] = {}
-            state["buckets"] = dict(state["buckets"])
+        buckets: Any = state.get("buckets")
+        if not isinstance(buckets, BandTable):  # pickled before the numpy table
+            buckets = buckets or {}
+            cap = state["max_clusters"] * state["bands"]
+            order: Any = state.pop("_bucket_order", None)
+            stale = dict(state.pop("_bucket_stale", None) or {})
+            if order is None:  # an OrderedDict: its order is the order of writes
+                keys = list(buckets)
+            else:  # a dict and its writes, of which the first `stale[key]` are stale
+                keys = []
+                for key in order:
+                    if stale.get(key):
+                        stale[key] -= 1
+                    else:
+                        keys.append(key)
+            state["buckets"] = BandTable.from_items(cap, [(k, buckets[k]) for k in keys])
         self.__dict__.update(state)
 
     def _best_candidate(self, sig: npt.NDArray[np.uint32], keys: list[int]) -> _Cluster | None:
         best: _Cluster | None = None
         best_sim = self.threshold
         checked: set[str] = set()
-        for key in keys:
-            cid = self.buckets.get(key)
+        for cid in self.buckets.get_many(keys):
             if cid is None or cid in checked:
                 continue
             checked.add(cid)
@@ -348,12 +340,15 @@ class NearDup(BaseEnricher):
         sigs: list[npt.NDArray[np.uint32] | None] = [None] * len(batch)
         keys: list[list[int] | None] = [None] * len(batch)
         computed = index.signatures([norms[i] for i in wanted])
-        for i, sig, k in zip(wanted, computed, index.batch_band_keys(computed), strict=True):
+        band_keys = index.batch_band_keys(computed)
+        index.buckets.prefetch([k for ks in band_keys for k in ks])
+        for i, sig, k in zip(wanted, computed, band_keys, strict=True):
             sigs[i], keys[i] = sig, k
         for i, m in enumerate(batch):
             m.cluster_id, m.cluster_size = index._assign(
                 m.id, m.text or "", tokens[i], sigs[i], keys[i]
             )
+        index.buckets.maybe_flush()  # the writes of a few batches into the arrays at once
         return list(batch)
 
     def __getstate__(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from socialhub.store.base import Store
 from socialhub.store.imports import ImportLedger
 
 from .parse import ImportFile
+from .seen import SeenIds
 from .types import ImportReport, Progress, Transform
 
 
@@ -30,9 +31,10 @@ def import_file(
 ) -> ImportReport:
     """Import a CSV, JSONL, X API v2 or twarc2 file into ``store``.
 
-    The file is streamed: memory holds one batch (plus one id hash per mention, to
-    count duplicates within the file). Re-importing a file is idempotent because
-    ``store.mentions.add`` is (the second run reports 0 inserted), and resuming one is fast:
+    The file is streamed: memory holds one batch (plus 8 bytes per mention, the id
+    hashes that count duplicates within the file: ``SeenIds``). Re-importing a file is
+    idempotent because ``store.mentions.add`` is (the second run reports 0 inserted), and
+    resuming one is fast:
     records the store already holds with the same raw payload hash are skipped before
     ``transform`` and counted ``unchanged``, and quarantine rows an earlier run wrote
     (same source, location, reason, raw) are not written again. So an import killed
@@ -78,9 +80,7 @@ def import_file(
             source=source.source,
             total_bytes=source.total_bytes,
         )
-        # hash() of the id: 8 bytes of state per mention instead of the whole string;
-        # a collision would only miscount a duplicate, the store still dedups.
-        seen: set[int] = set()
+        seen = SeenIds()
         mentions: list[Mention] = []
         held: list[QuarantineItem] = []
         ledger = getattr(store, "imports", None)
@@ -126,11 +126,9 @@ def import_file(
                 report.quarantine_reasons[category] = report.quarantine_reasons.get(category, 0) + 1
                 held.append(item)
             else:
-                key = hash(item.id)
-                if key in seen:
+                if not seen.add_new(item.id):
                     report.duplicates += 1
                     continue
-                seen.add(key)
                 report.mentions += 1
                 mentions.append(item)
             if len(mentions) >= batch_size or len(held) >= batch_size:
