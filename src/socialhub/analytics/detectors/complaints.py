@@ -290,16 +290,17 @@ class ComplaintDetector(Parametrised):
         state.pop("_memo", None)
         return state
 
-    def _categories(self, text: str) -> set[int]:
-        """Ranks (in ``fallback``) of the categories whose patterns occur in ``text``."""
+    def _categories(self, text: str) -> list[str]:
+        """The categories whose patterns occur in ``text``, in ``fallback``'s order."""
         if "_scan" not in self.__dict__:
             self._scan = _scanner(self.fallback)
             self._names = list(self.fallback)
+        if self._scan is None:
+            return []
         found: set[int] = set()
-        if self._scan is not None:
-            for _end, ranks in self._scan.iter(text):
-                found |= ranks
-        return found
+        for _end, ranks in self._scan.iter(text):
+            found |= ranks
+        return [self._names[i] for i in sorted(found)]
 
     def keys(self, m: Mention) -> list[tuple[str, int | None]]:
         if is_brand_voice(m.categories):  # the brand's own posts and templates
@@ -319,7 +320,7 @@ class ComplaintDetector(Parametrised):
         else:
             toks = tokens(m.text)
             text = " " + " ".join(toks) + " "
-            cats = [(self._names[i], None) for i in sorted(self._categories(text))]
+            cats = [(c, None) for c in self._categories(text)]
         if self.only is not None:
             cats = [c for c in cats if c[0] in self.only]
         elif self.exclude:
@@ -414,7 +415,7 @@ class ComplaintDetector(Parametrised):
                 out.append(self._signal(key, ws, since, "rising", verdict))
             else:
                 self.silenced.add(key)
-        for key in list(self.silenced):
+        for key in sorted(self.silenced):  # sorted: signals in the same order every run
             if key not in alerting:
                 self.silenced.discard(key)  # over: a new verdict is judged afresh
             elif self._places_alerting_now(key) >= self.national_places:
