@@ -81,7 +81,8 @@ def routed_stream(days: float, rate: float, seed: int) -> tuple[list[Mention], d
         routes.route(m)
     truth = sim.ground_truth()
     return mentions, {"truth": truth, "names": names, "workspaces": routes.workspaces,
-                      "watchlists": watchlists}  # fmt: skip
+                      "watchlists": watchlists,
+                      "generic": getattr(routes, "generic", {})}  # fmt: skip
 
 
 def throughput(mentions: list[Mention], n: int, meta: dict[str, Any]) -> dict[str, Any]:

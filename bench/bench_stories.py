@@ -6,8 +6,10 @@
 For each seed, the demo simulator's stream over ``--days`` simulated days is routed to
 the examples/telecom.toml queries and enriched as in ``bench_detectors.py`` (fast
 sentiment, places, watchlists), plus the ``neardup`` stage of the live pipeline. The
-story engine (defaults) reads it in stream order and is drained every 500 mentions as
-the detector service does after each batch. Scores (``socialhub.analytics.stories.evaluate``):
+story engine (defaults, with the configuration's generic words as the live service
+passes them; ``--compare`` replays the same stream without them too) reads it in stream
+order and is drained every 500 mentions as the detector service does after each batch.
+Scores (``socialhub.analytics.stories.evaluate``):
 
 - B-cubed precision / recall / F1 over the episodes' posts, each post placed in the
   workspace of its episode's query (a post in no story is a cluster of its own);
@@ -53,10 +55,22 @@ def neardup(mentions: list[Mention]) -> None:
         stage.process(mentions[i : i + 2000])
 
 
-def one_seed(seed: int, days: float, rate: float) -> tuple[dict[str, Any], list[Mention]]:
+def one_seed(
+    seed: int, days: float, rate: float, compare: bool = False
+) -> tuple[dict[str, Any], list[Mention]]:
     mentions, meta = routed_stream(days, rate, seed)
     neardup(mentions)
-    engine = StoryEngine(workspaces=meta["workspaces"], lists=list_types(meta))
+    out = replay_and_score(mentions, meta, generic=True)
+    if compare:  # the same stream, the engine without the workspaces' generic words
+        out["without_generic_words"] = replay_and_score(mentions, meta, generic=False)
+    return out, mentions
+
+
+def replay_and_score(
+    mentions: list[Mention], meta: dict[str, Any], generic: bool
+) -> dict[str, Any]:
+    words = meta.get("generic", {}) if generic else {}
+    engine = StoryEngine(workspaces=meta["workspaces"], lists=list_types(meta), generic=words)
     started = time.perf_counter()
     result = replay(engine, mentions)
     seconds = time.perf_counter() - started
@@ -90,7 +104,7 @@ def one_seed(seed: int, days: float, rate: float) -> tuple[dict[str, Any], list[
     out["stories_written"] = len(result.records)
     out["engine_seconds"] = round(seconds, 2)
     out["engine_us_per_mention"] = round(seconds / len(mentions) * 1e6, 1)
-    return out, mentions
+    return out
 
 
 def pipeline_cost(mentions: list[Mention], n: int) -> dict[str, Any]:
@@ -117,14 +131,21 @@ def main() -> None:
     ap.add_argument("--rate", type=float, default=20.0)
     ap.add_argument("--seeds", default="42,1,7")
     ap.add_argument("--pipeline-sample", type=int, default=300, help="0: skip the full pipeline")
+    ap.add_argument(
+        "--compare", action="store_true", help="also replay without the generic words (issue 15)"
+    )
     args = ap.parse_args()
     report: dict[str, Any] = {"days": args.days, "rate": args.rate, "seeds": {}}
     sample: list[Mention] = []
     for seed in (int(s) for s in args.seeds.split(",")):
-        out, mentions = one_seed(seed, args.days, args.rate)
+        out, mentions = one_seed(seed, args.days, args.rate, args.compare)
         report["seeds"][str(seed)] = out
         ranks = {k: v["rank_by_importance"] for k, v in out["episodes"].items()}
         print(f"seed {seed}: {out['bcubed']} top5={out['all_in_top']} {ranks}", file=sys.stderr)
+        if args.compare:
+            old = out["without_generic_words"]
+            print(f"  without generic words: {old['bcubed']} top5={old['all_in_top']}",
+                  file=sys.stderr)  # fmt: skip
         if not sample:
             sample = mentions[: args.pipeline_sample + 20]
     if args.pipeline_sample and sample:

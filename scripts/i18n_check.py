@@ -3,6 +3,9 @@
     python scripts/i18n_check.py            # French (the default), exit 1 if any
     python scripts/i18n_check.py --po       # the same as .po entries to fill in
 
+It also fails on a msgid translated differently in two .po files (the catalogue keeps
+the last file's translation and the other is lost without a word).
+
 Strings are found by Babel's extractors in the Python sources (``_()``, ``ngettext()``,
 ``N_()``, ``M_()``), the Jinja templates and the page scripts (``SH._()``), as
 tests/test_i18n_catalogue.py does; and the command line's ``--help`` texts (docstrings
@@ -41,7 +44,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"{where[0]}: {msgid}")
     print(f"{len(missing)} string(s) without a {args.locale} translation", file=sys.stderr)
-    return 1 if missing else 0
+    conflicts = i18n.conflicting_translations(args.locale)
+    for msgid, where in sorted(conflicts.items()):
+        print(f"translated twice, differently: {msgid!r}: {where}")
+    if conflicts:
+        print(f"{len(conflicts)} msgid(s) translated differently in two files", file=sys.stderr)
+    return 1 if missing or conflicts else 0
 
 
 if __name__ == "__main__":

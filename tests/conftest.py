@@ -6,7 +6,8 @@ Store fixtures (all give a *migrated, empty* store and close it afterwards):
     Parametrized over ``["sqlite", "postgres"]``: a test using it runs once per back end
     (test ids ``[sqlite]`` / ``[postgres]``). This is how the store contract is tested.
 ``sqlite_store``
-    A :class:`~socialhub.store.sqlite.SqliteStore` on a fresh file in ``tmp_path``.
+    A :class:`~socialhub.store.sqlite.SqliteStore` on a fresh file in ``tmp_path``: a
+    copy of ``sqlite_template`` (session), a file migrated once.
 ``pg_store``
     A :class:`~socialhub.store.postgres.PostgresStore` on the session's throwaway
     database, emptied first (every table but ``schema_migrations``; id sequences
@@ -43,6 +44,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -143,7 +145,8 @@ def _empty_all(url: str) -> None:
     """Empty every table but schema_migrations and restart the id sequences.
 
     Same effect as ``TRUNCATE ... RESTART IDENTITY CASCADE`` but ~20x faster on the
-    tiny tables tests leave (TRUNCATE recreates every table and index file: ~0.2 s).
+    tiny tables tests leave (TRUNCATE recreates every table and index file: ~0.2 s);
+    the sequences are reset by ``setval`` for the same reason.
     Every foreign key cascades on delete, so the order does not matter. Triggers are
     off for this session (``session_replication_role = replica``, superuser only):
     the append-only tables refuse DELETE by trigger, and a test database is the one
@@ -158,16 +161,14 @@ def _empty_all(url: str) -> None:
                 "AND tablename <> 'schema_migrations'"
             )
         ]
-        sequences = [
-            r[0]
-            for r in conn.execute(
-                "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
-            )
-        ]
         for table in tables:
             conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
-        for sequence in sequences:
-            conn.execute(sql.SQL("ALTER SEQUENCE {} RESTART").format(sql.Identifier(sequence)))
+        # setval(..., start, false) is what ALTER SEQUENCE ... RESTART does to the next
+        # value, without writing a new file per sequence: one statement, 3x faster.
+        conn.execute(
+            "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, "
+            "start_value, false) FROM pg_sequences WHERE schemaname = 'public'"
+        )
 
 
 @pytest.fixture
@@ -182,10 +183,29 @@ def pg_store(pg_url: str) -> Iterator[PostgresStore]:
         store.close()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once per session (closed: no WAL beside it), copied by
+    ``sqlite_store``: copying 0.7 MB costs a few ms, running every migration ~40 ms, and
+    ~900 tests take a fresh store."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    store = SqliteStore(f"sqlite:///{path}")
+    try:
+        store.migrate()
+    finally:
+        store.close()
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
 @pytest.fixture
-def sqlite_store(tmp_path: Path) -> Iterator[SqliteStore]:
-    store = SqliteStore(f"sqlite:///{tmp_path / 'socialhub.db'}")
-    store.migrate()
+def sqlite_store(tmp_path: Path, sqlite_template: Path) -> Iterator[SqliteStore]:
+    path = tmp_path / "socialhub.db"
+    shutil.copyfile(sqlite_template, path)
+    store = SqliteStore(f"sqlite:///{path}")
+    # A no-op on the copy (every migration is recorded); kept so the fixture's contract,
+    # "a migrated store", does not hang on the template being current.
+    assert store.migrate() == []
     try:
         yield store
     finally:
@@ -196,3 +216,32 @@ def sqlite_store(tmp_path: Path) -> Iterator[SqliteStore]:
 def store(request: pytest.FixtureRequest) -> SqliteStore | PostgresStore:
     backend: SqliteStore | PostgresStore = request.getfixturevalue(BACKENDS[request.param])
     return backend
+
+
+#: Modules that run longest (seconds of wall time each, at low load), started first.
+#: ``--dist worksteal`` hands each worker a contiguous half of the collection and lets an
+#: idle worker steal the *tail* of the other's queue: with these at the head, the long
+#: modules start at once on one worker (the multi-process scale tests mostly wait on
+#: their processes, so the other worker's CPU work overlaps them) and the end of the run
+#: is short tests on both workers, not one long test on one. Whole modules move, in
+#: their own order, so module-scoped fixtures are still built once.
+LONGEST_FIRST = (
+    "tests/scale/test_processes.py",
+    "tests/reports/test_digest_budget.py",
+    "tests/alerts/test_reach_simulator.py",
+    "tests/cli/test_readme.py",
+    "tests/scale/test_faults.py",
+    "tests/reports/test_demo_reports.py",
+    "tests/reports/test_briefing_simulator.py",
+    "tests/test_hub_demo.py",
+    "tests/connectors/rss/test_feedparser_corpus.py",
+    "tests/analytics/test_volume.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = config.rootpath
+    rank = {root / path: i for i, path in enumerate(LONGEST_FIRST)}
+    late = len(LONGEST_FIRST)
+    # sort is stable: every other test keeps its collection order
+    items.sort(key=lambda item: rank.get(item.path, late))

@@ -55,3 +55,8 @@ def test_the_check_script_lists_nothing_missing() -> None:
     )
     assert done.returncode == 0, done.stdout
     assert "0 string(s) without a fr translation" in done.stderr
+
+
+def test_no_msgid_is_translated_differently_in_two_files() -> None:
+    # the catalogue keeps the last file's translation: the other would be lost unseen
+    assert i18n.conflicting_translations("fr") == {}

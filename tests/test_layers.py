@@ -27,6 +27,7 @@ LAYERS: dict[str, int] = {
     "hookspecs": 0,
     "shared_data": 0,
     "i18n": 0,
+    "pydantic_text": 0,
     # 1 - persistence
     "store": 1,
     # 2 - per-mention processing, the synthetic stream, the component registry

@@ -13,7 +13,7 @@ French in Europe/Paris, the product's first audience.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, tzinfo
 from functools import cache
@@ -173,6 +173,24 @@ def M_(template: str, **values: Any) -> Message:
     return Message(template, **values)
 
 
+class Joined(str):
+    """Texts joined by a separator (``"; ".join(problems)``): the English join, each part
+    translated when shown."""
+
+    __slots__ = ("parts", "sep")
+    parts: tuple[str, ...]
+    sep: str
+
+    def __new__(cls, sep: str, parts: Iterable[str]) -> Joined:
+        items = tuple(parts)
+        self = super().__new__(cls, sep.join(items))
+        self.parts, self.sep = items, sep
+        return self
+
+    def localised(self) -> str:
+        return self.sep.join(localised(p) for p in self.parts)
+
+
 def localised(text: object) -> str:
     """``text`` in the current locale: a :class:`Message`, an exception raised with one
     (its first argument) or with a ``localised()`` method, or a plain msgid; anything
@@ -183,7 +201,7 @@ def localised(text: object) -> str:
             return str(own())
         first = text.args[0] if len(text.args) == 1 else None
         return first.localised() if isinstance(first, Message) else str(text)
-    if isinstance(text, Message):
+    if isinstance(text, (Message, Joined)):
         return text.localised()
     return gettext(text) if isinstance(text, str) else str(text)
 
@@ -322,3 +340,27 @@ def missing_translations(locale: str = "fr", root: Any = None) -> dict[str, list
     """The msgids of :func:`extract_msgids` without a translation in ``locale``."""
     known = catalogue(locale)
     return {m: where for m, where in extract_msgids(root).items() if m not in known}
+
+
+def conflicting_translations(locale: str = "fr") -> dict[str, list[tuple[str, str]]]:
+    """msgids translated differently in two of the locale's .po files → (file, text)
+    each. The catalogue keeps the last file's, so the other is silently lost."""
+    folder = resources.files("socialhub") / "locale" / locale
+    if not folder.is_dir():
+        return {}
+    from babel.messages.pofile import read_po
+
+    seen: dict[str, list[tuple[str, str]]] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".po"):
+            continue
+        with entry.open("rb") as fh:
+            for message in read_po(fh, locale=locale):
+                if not message.id or not message.string or message.fuzzy:
+                    continue
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                text = (
+                    message.string if isinstance(message.string, str) else "|".join(message.string)
+                )
+                seen.setdefault(key, []).append((entry.name, text))
+    return {k: v for k, v in seen.items() if len({text for _f, text in v}) > 1}

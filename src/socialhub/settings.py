@@ -9,6 +9,7 @@ from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
+from socialhub.i18n import M_
 from socialhub.pipeline.chain import DEFAULT_ENRICHERS
 from socialhub.pipeline.options import PipelineOptions
 
@@ -20,17 +21,30 @@ def typed_table(table: Any, types: dict[str, type], where: str) -> dict[str, Any
     """``table`` checked against ``types``: an unknown key or a value of another type
     raises ``ValueError`` naming ``where`` (file and table) and the key."""
     if not isinstance(table, dict):
-        raise ValueError(f"{where} must be a table")
+        raise ValueError(M_("%(where)s must be a table", where=where))
     unknown = sorted(set(table) - set(types))
     if unknown:
         raise ValueError(
-            f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(types)})"
+            M_(
+                "%(where)s: unknown key(s) %(keys)s (known: %(known)s)",
+                where=where,
+                keys=", ".join(unknown),
+                known=", ".join(types),
+            )
         )
     for key, value in table.items():
         kind = types[key]
         ok = isinstance(value, int | float) if kind is float else isinstance(value, kind)
         if not ok or (kind is not bool and isinstance(value, bool)):
-            raise ValueError(f"{where} {key}: must be a {kind.__name__}, not {value!r}")
+            raise ValueError(
+                M_(
+                    "%(where)s %(key)s: must be a %(type)s, not %(value)r",
+                    where=where,
+                    key=key,
+                    type=kind.__name__,
+                    value=value,
+                )
+            )
     return dict(table)
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from socialhub.config import ConfigError, apply_config, export_config, load_config, parse_config
 from socialhub.config.passwords import verify_password
+from socialhub.i18n import use_locale
 from socialhub.models import Role, User
 from socialhub.store.base import Store
 
@@ -23,7 +24,9 @@ def test_apply_creates_everything(store: Store) -> None:
     assert report.counts["query"]["created"] == 3
     assert report.counts["watchlist"]["created"] == 2
     assert report.users_without_password == ["bruno"]
-    assert "cannot log in" in report.summary()
+    with use_locale("en"):  # the hub's default language is French
+        assert "cannot log in" in report.summary()
+    assert "ne peuvent pas se connecter" in report.summary()
 
     alice = store.accounts.get_user("alice")
     assert alice is not None and verify_password(
@@ -116,7 +119,9 @@ name = "Mirabelle — Com"
 def test_dry_run_writes_nothing(store: Store) -> None:
     report = apply_config(load_config(DATA / "hub.toml"), store, env=ENV, dry_run=True)
     assert report.dry_run and report.changed == 12
-    assert report.summary().startswith("dry run")
+    with use_locale("en"):
+        assert report.summary().startswith("dry run")
+    assert report.summary().startswith("essai à blanc, rien n'est écrit")
     assert store.workspaces.list_workspaces() == [] and store.accounts.list_users() == []
 
 

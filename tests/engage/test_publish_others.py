@@ -57,7 +57,7 @@ def test_bluesky_timeout_then_retry_finds_the_record(clock: FakeClock) -> None:
     with running(FakeBluesky("app-pw", clock)) as fake:
         fake.faults = ["429", "hang"]
         pub = BlueskyPublisher(
-            "mirabelle.fr", "app-pw", base_url=fake.url, clock=clock, timeout=0.3
+            "mirabelle.fr", "app-pw", base_url=fake.url, clock=clock, timeout=2.0
         )
         outcome = _once(pub, PostRequest("Info", "k9", T0), clock)
         assert outcome.published is not None and outcome.published.found_existing

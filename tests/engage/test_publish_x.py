@@ -75,7 +75,7 @@ def test_new_post_with_reply_settings(x: FakeX, clock: FakeClock) -> None:
 
 def test_timeout_after_accepting_never_posts_twice(x: FakeX, clock: FakeClock) -> None:
     x.faults = ["hang"]  # the post is stored, the answer never comes
-    pub = _publisher(x, clock, timeout=0.3)
+    pub = _publisher(x, clock, timeout=2.0)
     attempts: list[int] = []
     outcome = publish_once(
         pub, _request(), previous_attempts=0, on_attempt=attempts.append, sleep=clock.sleep

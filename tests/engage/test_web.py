@@ -118,7 +118,7 @@ def test_analyst_cannot_approve_and_press_cannot_approve_own(w: EngageWorld, x: 
         data={"csrf_token": _csrf(alice), "note": ""},
         headers={"accept": "application/json"},
     )
-    assert r.status_code == 403 and "propre brouillon" in r.json()["message"]
+    assert r.status_code == 403 and "propre brouillon" in r.json()["display_message"]
     paul = client_as(w, "paul")
     token = _csrf(paul)
     mine = paul.post(

@@ -85,14 +85,56 @@ def test_refusals_follow_the_page_language(w: EngageWorld) -> None:
     token = str(alice.get("/api/me").json()["csrf_token"])
     json = {"accept": "application/json"}
     fr = alice.post("/w/mirabelle-com/drafts/1/approve", data={"csrf_token": token}, headers=json)
-    assert fr.status_code == 403 and "propre brouillon" in fr.json()["message"]
+    # display_message in the page's language; message stays English (API clients, logs)
+    assert fr.status_code == 403 and "propre brouillon" in fr.json()["display_message"]
+    assert fr.json()["message"] == "Nobody approves their own draft: ask a colleague."
     en = alice.post(
         "/w/mirabelle-com/drafts/1/approve?lang=en", data={"csrf_token": token}, headers=json
     )
     assert en.status_code == 403
-    assert en.json()["message"] == "Nobody approves their own draft: ask a colleague."
+    assert en.json()["display_message"] == "Nobody approves their own draft: ask a colleague."
     empty = alice.post(
         "/w/mirabelle-com/templates", data={"csrf_token": token, "name": "x"}, headers=json
     )
     assert empty.status_code == 422
-    assert empty.json()["message"] == "Une réponse type a besoin d'un nom et d'un texte."
+    assert empty.json()["display_message"] == "Une réponse type a besoin d'un nom et d'un texte."
+    assert empty.json()["message"] == "A saved reply needs a name and a text."
+
+
+def test_form_field_refusals_follow_the_page_language(w: EngageWorld) -> None:
+    """The drafts form's number and date fields refuse in the page's language (?lang=,
+    then its cookie), not the user's or the workspace's, like the service's refusals."""
+    alice = client_as(w, "alice")
+    token = str(alice.get("/api/me").json()["csrf_token"])
+    json = {"accept": "application/json"}
+    bad = {
+        "account_id": {"csrf_token": token, "account_id": "x", "text": "Bonjour"},
+        "required": {"csrf_token": token, "text": "Bonjour"},
+        "date": {"csrf_token": token, "account_id": str(w.account.id), "text": "Bonjour",
+                 "scheduled_at": "demain 8h"},
+    }  # fmt: skip
+    english = {
+        "account_id": "account_id: expected a number",
+        "required": "account_id: required",
+        "date": "not a date and time: 'demain 8h'",
+    }
+    french = {
+        "account_id": "account_id : nombre attendu",
+        "required": "account_id : obligatoire",
+        "date": "pas une date et une heure : 'demain 8h'",
+    }
+    for what, data in bad.items():
+        fr = alice.post("/w/mirabelle-com/drafts", data=data, headers=json)
+        assert fr.status_code == 422, fr.text
+        assert fr.json()["display_message"] == french[what]
+        assert fr.json()["message"] == english[what]
+        en = alice.post("/w/mirabelle-com/drafts?lang=en", data=data, headers=json)
+        assert en.status_code == 422, en.text
+        assert en.json()["display_message"] == english[what], (what, en.json())
+    # the page's choice, remembered by its cookie, holds without ?lang=
+    alice.get("/w/mirabelle-com/drafts?lang=en")
+    again = alice.post("/w/mirabelle-com/drafts", data=bad["date"], headers=json)
+    assert again.json()["display_message"] == english["date"]
+    # and the HTML error page a form post falls on speaks it too
+    page = alice.post("/w/mirabelle-com/drafts", data=bad["account_id"])
+    assert page.status_code == 422 and "expected a number" in page.text

@@ -33,6 +33,8 @@ def _held_row(table: str, row: dict[str, Any], held_id: str, held_seq: int) -> b
         return int(row["mention_seq"]) == held_seq
     if table == "rollup_author_days":  # the held post's count in its author's day
         return row["author_id"] == "x:u1" and int(row["n"]) == 1
+    if table == "rollup_author_weeks":  # the same, in its block of 7 days (0021)
+        return row["author_id"] == "x:u1" and sum(int(row[f"n{i}"]) for i in range(7)) == 1
     return table == "authors" and row["id"] == "x:u1"
 
 

@@ -113,3 +113,24 @@ def test_bad_news_in_neutral_words_is_negative_for_the_brand() -> None:
     praise = ["Bravo pour la nouvelle pub #MaVieEnMirabelle", "Trop beau ce film"]
     assert brand_tone("Le film #MaVieEnMirabelle", praise, {}) == "positive"
     assert brand_tone("Telvia ferme des boutiques", ["ferme"], {}, brand=False) == "neutral"
+
+
+def test_a_thanks_said_in_anger_is_bad_news_not_mixed() -> None:
+    """Issue 15: "merci Mirabelle 🤬" is sarcasm; a story of such posts, which a model
+    half rates positive, is negative for the brand, while sincere thanks stay praise."""
+    angry = [
+        "Plus de réseau depuis midi, merci Mirabelle 🤬",
+        "Merci Mirabelle pour rien 😡",
+        "Trois coupures ce soir. Bravo Mirabelle 👎",
+        "Merci Mirabelle, vraiment 🙄",
+    ]
+    mix = {"positive": 2, "negative": 2}
+    assert brand_tone("Merci Mirabelle 🤬", angry, mix) == "negative"
+    assert brand_tone("Plus de réseau depuis midi, merci Mirabelle 🤬", angry[:1], mix) == (
+        "negative"
+    )
+    thanks = ["Merci Mirabelle, la fibre est top 😍", "Merci pour la réactivité du SAV 👏"]
+    assert brand_tone("Merci Mirabelle", thanks, {"positive": 2}) == "positive"
+    # trouble denied is no bad news: "aucune coupure, je recommande"
+    praise = ["Passé chez Mirabelle il y a 5 mois, aucune coupure, je recommande 👍"] * 3
+    assert brand_tone(praise[0], praise, {"positive": 3}) == "positive"

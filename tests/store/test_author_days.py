@@ -44,6 +44,23 @@ def _rollup(store: Store) -> dict[tuple[int, int, str], tuple[int, int]]:
     return {(int(w), int(d), str(a)): (int(n), int(e)) for w, d, a, n, e in rows}
 
 
+_WEEKS = "rollup_author_weeks"
+
+
+def _weeks_equal_days(store: Store) -> bool:
+    """rollup_author_weeks (0021, kept by triggers) holds the day rollup's rows by block
+    of 7 days, one column per day of the block, and no row left empty."""
+    folded: dict[tuple[int, int, str], list[int]] = {}
+    for (w, d, a), (n, e) in _rollup(store).items():
+        row = folded.setdefault((w, d // 7, a), [0] * 14)
+        row[d % 7] += n
+        row[7 + d % 7] += e
+    columns = ", ".join([f"n{i}" for i in range(7)] + [f"e{i}" for i in range(7)])
+    rows = store.db._rows(f"SELECT workspace_id, week, author_id, {columns} FROM {_WEEKS}")
+    weeks = {(int(w), int(k), str(a)): [int(x) for x in rest] for w, k, a, *rest in rows}
+    return weeks == folded and all(any(v) for v in weeks.values())
+
+
 def _scan(store: Store) -> dict[tuple[int, int, str], tuple[int, int]]:
     out: dict[tuple[int, int, str], tuple[int, int]] = {}
     for w, t, a, e in store.db._rows(
@@ -93,12 +110,13 @@ def test_author_rollup_equals_the_rows(store: Store) -> None:
     workspaces = [ws1.id or 0, ws2.id or 0]
     store.mentions.add(_mentions(rng, 200, routes, likes=1))
     assert _rollup(store) == _scan(store) and _rollup(store)
+    assert _weeks_equal_days(store)
     _check_top(store, workspaces, rng)
     # Re-collected with other engagement (and some new routes): the rollup follows.
     again = _mentions(random.Random(21), 200, routes, likes=5)
     store.mentions.add(again[::3])
     store.mentions.add(_mentions(random.Random(5), 260, routes, likes=2)[150:])
-    assert _rollup(store) == _scan(store)
+    assert _rollup(store) == _scan(store) and _weeks_equal_days(store)
     _check_top(store, workspaces, rng)
     # Erasure takes the author's mentions out, and leaves no row with their id.
     seqs = [int(r[0]) for r in store.db._rows("SELECT seq FROM mentions WHERE author_id = 'x:u3'")]
@@ -106,9 +124,11 @@ def test_author_rollup_equals_the_rows(store: Store) -> None:
     PrivacyRepo(store).delete_mentions(seqs, datetime.now(UTC))
     assert _rollup(store) == _scan(store)
     left = store.db._rows("SELECT count(*) FROM rollup_author_days WHERE author_id = 'x:u3'")
+    assert left[0][0] == 0 and _weeks_equal_days(store)
+    left = store.db._rows("SELECT count(*) FROM rollup_author_weeks WHERE author_id = 'x:u3'")
     assert left[0][0] == 0
     _check_top(store, workspaces, rng)
     # Retention drops February; its days go, March's stay exact.
     apply_retention(store, datetime(2024, 3, 1, tzinfo=UTC))
-    assert _rollup(store) == _scan(store) and _rollup(store)
+    assert _rollup(store) == _scan(store) and _rollup(store) and _weeks_equal_days(store)
     _check_top(store, workspaces, rng)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from socialhub.analytics.stories import engine as engine_module
+from socialhub.analytics.stories import generic as generic_module
 from socialhub.analytics.stories import importance as importance_module
 from socialhub.analytics.stories.engine import StoryEngine
 from socialhub.analytics.stories.evaluate import bcubed, replay, score_episodes
@@ -35,7 +36,7 @@ def engine(**params: object) -> StoryEngine:
     return StoryEngine(workspaces={1: 1, 2: 2}, lists=lists, min_size=2, **params)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("module", [engine_module, importance_module])
+@pytest.mark.parametrize("module", [engine_module, importance_module, generic_module])
 def test_docstring_examples(module: object) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
     assert result.attempted > 0 and result.failed == 0
@@ -200,3 +201,46 @@ def test_the_organisations_official_accounts_answer_without_a_watchlist() -> Non
                author=author("MirabelleTel"), watchlists=["Comptes officiels"]))  # fmt: skip
     [story] = e.stories.values()
     assert [r["account"] for r in story.responses] == ["x:MirabelleSAV", "x:MirabelleTel"]
+
+
+def _chatter_and_scoop() -> list[Mention]:
+    """Chatter about a rival tagged with the brand's name, then a scoop whose replies
+    use the same tag (the shape of issue 15's catch-all)."""
+    out = [m(i, f"Ils condamnent Nexo à rembourser les frais #Mirabelle {i}", i,
+             author=author(f"c{i}")) for i in range(12)]  # fmt: skip
+    out.append(m(50, "Nexo condamné, les frais remboursés #Mirabelle", 13))
+    out.append(m(100, "Mirabelle Télécom s'apprête à fermer une boutique sur cinq", 14,
+                 author=author("cam")))  # fmt: skip
+    for i in range(8):
+        out.append(m(200 + i, "fermetures #Mirabelle", 15 + i, kind="reply", reply_to="x:100",
+                     query_ids=[]))  # fmt: skip
+    out.append(m(400, "Nexo remboursera les frais #Mirabelle", 45, author=author("late")))
+    out.append(m(401, "ah", 46, kind="reply", reply_to="x:100", query_ids=[]))
+    return out
+
+
+def test_the_brands_own_hashtag_joins_no_story() -> None:
+    """Issue 15: a tag spelling the workspace's name (``#Mirabelle``) is in posts of
+    every story; it neither leads a post to a story nor joins two stories, while the
+    outage's own tag still does (the test above)."""
+    words = {1: frozenset({"mirabelle"})}
+    e = engine(tag_warmup=0, consolidate_every=600, generic=words)
+    keys = [e.update(x) for x in _chatter_and_scoop()]
+    chatter, scoop = keys[12][0], keys[13][0]
+    assert scoop != chatter and (1, "#mirabelle") not in e.tag_story
+    assert keys[-1] == [scoop]  # after the consolidation pass at 45 min: still apart
+    # without the generic words the same stream makes one catch-all story (the defect)
+    before = engine(tag_warmup=0, consolidate_every=600)
+    keys = [before.update(x) for x in _chatter_and_scoop()]
+    assert (1, "#mirabelle") in before.tag_story
+    assert keys[-1] == [before._live(keys[12][0])]
+
+
+def test_a_tag_that_becomes_generic_stops_leading_to_its_story() -> None:
+    e = engine(tag_warmup=0)
+    for i in range(4):
+        e.update(m(i, f"Nexo condamné à rembourser #Mirabelle {i}", i))
+    assert (1, "#mirabelle") in e.tag_story
+    e.generic = {1: frozenset({"mirabelle"})}  # the service's refresh
+    assert (1, "#mirabelle") not in e.tag_story
+    assert pickle.loads(pickle.dumps(e)).generic == {1: frozenset({"mirabelle"})}

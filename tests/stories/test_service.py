@@ -55,3 +55,21 @@ def test_batches_become_stored_stories(store: Store, tmp_path: Path) -> None:
 def test_switched_off(store: Store) -> None:
     svc = _service(store, {"only": ["volume"], "stories": {"enabled": False}})
     assert "stories" not in svc.detectors.detectors and svc.stories is None
+
+
+def test_the_service_tells_the_engine_each_workspaces_generic_words(store: Store) -> None:
+    """The brand's names (query words, brand entities) are read from the store on every
+    refresh; a hashtag written as one in a query stays an event tag."""
+    ws = store.workspaces.upsert_workspace(Workspace("com", "Communication"))
+    assert ws.id is not None
+    store.workspaces.upsert_query(
+        Query(ws.id, "Marque", '("Mirabelle Télécom" OR mirabelle OR #MirabelleDown) NOT prune')
+    )
+    brand = {"name": "Mirabelle Télécom", "type": "brand", "aliases": ["Mira Telecom"]}
+    store.workspaces.set_workspace_setting(ws.id, "entities", [brand])
+    svc = _service(store, {"only": ["volume"]})
+    det = svc.detectors.detectors["stories"]
+    assert isinstance(det, StoryDetector)
+    assert det.generic[ws.id] == {"mirabelle", "mirabelletelecom", "miratelecom"}
+    assert det.engine._is_generic(ws.id, "#Mirabelle")
+    assert not det.engine._is_generic(ws.id, "#MirabelleDown")

@@ -7,6 +7,11 @@ Two nets, because either alone misses things:
   or more, anywhere in one): a wrapped string whose translation was not applied.
 - **words**: a text node with two or more distinct English function words ("the",
   "your", "with"…) is English, wrapped or not: a string nobody wrapped.
+- **fragments**: a text node cut at its separators (``;``, ``·``, ``—``, ``: ``, ``, ``,
+  brackets, quotes) whose piece is an English msgid: a value shown as stored ("open",
+  "journalist", "post") inside a translated line, which neither net above sees. Asked
+  for (``fragments=True``) by the page, email and report checks; the command line's
+  output names configuration keys and columns ("workspace[0]", "text") on purpose.
 
 Visible text is what a person reads: text nodes outside ``<script>``/``<style>``, and
 the ``title``, ``placeholder``, ``alt`` and ``aria-label`` attributes.
@@ -30,6 +35,7 @@ ENGLISH_WORDS = frozenset(
     please log sign out""".replace("\n", " ").split(" ")
 ) - {""}
 _WORD = re.compile(r"[A-Za-zÀ-ÿ’']+")
+_SEPARATORS = re.compile(r"\s*(?:[;·—|()\[\]«»]|: |, | → )\s*")
 VISIBLE_ATTRS = ("title", "placeholder", "alt", "aria-label")
 
 
@@ -76,7 +82,9 @@ def english_msgids() -> frozenset[str]:
     return frozenset(out)
 
 
-def english_in(nodes: list[str], allowed: frozenset[str] = frozenset()) -> list[str]:
+def english_in(
+    nodes: list[str], allowed: frozenset[str] = frozenset(), *, fragments: bool = False
+) -> list[str]:
     """The text nodes of French output that read English, with why."""
     problems = []
     ids = english_msgids()
@@ -94,4 +102,11 @@ def english_in(nodes: list[str], allowed: frozenset[str] = frozenset()) -> list[
         words = {w.lower() for w in _WORD.findall(node)} & ENGLISH_WORDS
         if len(words) >= 2:
             problems.append(f"English words {sorted(words)} in {node!r}")
+            continue
+        if not fragments:
+            continue
+        pieces = (p.strip(" .") for p in _SEPARATORS.split(node))
+        piece = next((p for p in pieces if p != node and p in ids and p not in allowed), None)
+        if piece:
+            problems.append(f"untranslated msgid {piece!r} in {node!r}")
     return problems

@@ -262,6 +262,7 @@ def test_forms_preview_what_saving_would_do(world: World, as_user: Login) -> Non
     p = c.post("/api/workspaces/com/settings/alerts/preview", json={"value": routing}, headers=h)
     assert p.json() == {
         "problems": [],
+        "display_problems": [],
         "lines": [
             "Recorded: alerts of severity 3 and above.",
             "Sent to email: alerts of severity 7 and above.",
@@ -283,6 +284,7 @@ def test_forms_preview_what_saving_would_do(world: World, as_user: Login) -> Non
         headers=h,
     )
     assert p.json()["problems"] == ["[0] time '25:00' is not HH:MM"]
+    assert p.json()["display_problems"] == ["[0] time '25:00' is not HH:MM"]  # English reader
     p = c.post(
         "/api/workspaces/com/walls/preview", json={"value": [{"name": "Bad Name"}]}, headers=h
     )

@@ -119,3 +119,35 @@ def test_the_scripts_write_french_in_a_french_workspace(
         ctx.close()
     assert problems == [], "\n".join(problems)
     assert [e for e in errors if "favicon" not in e] == []
+
+
+def test_a_query_error_in_explore_reads_french(chromium: Any, site: tuple[str, World]) -> None:
+    """The API answers a syntax error with ``message`` in English and ``display_message``
+    in the reader's language; Explore shows the latter (an English browser, a French
+    workspace: the workspace's language wins, as on its pages)."""
+    base, _world = site
+    ctx = chromium.new_context(locale="en-US")
+    page = ctx.new_page()
+    page.set_default_timeout(10_000)
+    answers: list[Any] = []
+    page.on("response", lambda r: answers.append(r) if "/mentions?" in r.url else None)
+    try:
+        log_in(page, base, "analyst", "/w/com/explore")
+        page.wait_for_selector("body[data-loaded=yes]")
+        page.fill("#q", "(mirabelle OR")
+        page.click("#explore button[type=submit]")
+        page.wait_for_selector("#search-error:not(:empty)")
+        shown = page.inner_text("#search-error")
+        page.wait_for_selector("#lint li")
+        lint = page.inner_text("#lint")
+        bad = next(r for r in answers if r.status == 400)
+        body = bad.json()
+    finally:
+        ctx.close()
+    assert body["error"] == "query_syntax"
+    assert body["message"] != body["display_message"]  # English for API clients and logs
+    assert shown == body["display_message"], (shown, body)
+    assert body["message"] == "OR needs a term after it"
+    assert shown == "OR attend un terme après lui"
+    assert english_in([shown, *lint.splitlines()], ALLOWED) == [], (shown, lint)
+    assert "OR attend un terme après lui" in lint and body["message"] not in lint, lint

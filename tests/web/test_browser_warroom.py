@@ -110,3 +110,26 @@ def test_story_page_to_live_warroom(chromium: Any, served: tuple[str, World, int
     finally:
         browser.close()
     assert problems == []
+
+
+def test_a_failed_call_says_why_in_the_readers_language(
+    chromium: Any, served: tuple[str, World, int]
+) -> None:
+    """The war room over a story that is not there: the API refuses (404) and the page
+    shows the refusal's display_message (as SH.api does elsewhere) instead of nothing."""
+    from playwright.sync_api import expect
+
+    base, _world, _story = served
+    browser = Contexts(chromium)
+    try:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        log_in(page, base, "press", "/w/com/warroom?story=999999")
+        box = page.locator("#wr-error")
+        expect(box).to_be_visible()
+        api = page.request.get(f"{base}/api/workspaces/com/warroom?story=999999").json()
+        assert api["message"] == "No story 999999 in this workspace."  # English, for clients
+        expect(box).to_have_text(api["display_message"])
+        assert "999999" in api["display_message"] and api["display_message"] != api["message"]
+        assert page.get_attribute("body", "data-loaded") is None  # nothing was drawn
+    finally:
+        browser.close()

@@ -12,6 +12,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jinja2
 import pytest
@@ -25,8 +26,11 @@ from socialhub.alerts.routing import Route, Router, workspace_locale
 from socialhub.i18n import install_jinja, use_locale
 from socialhub.models import Role, User, Workspace
 from socialhub.records.alerts import Alert
+from socialhub.records.engage import InboxItem
+from socialhub.records.incidents import Incident, IncidentEvent
 from socialhub.records.signals import Signal
 from socialhub.records.stories import StoryRecord
+from socialhub.reports.build import build
 from socialhub.store.base import Store
 from socialhub.web.security import CSRF_FIELD
 
@@ -84,8 +88,9 @@ def _csrf(client: TestClient) -> str:
     return found.group(1)
 
 
-def _data(world: World) -> int:
-    """A story, an alert of each detector, a legal member: something on every page."""
+def _data(world: World) -> dict[str, int]:
+    """A story, an alert of each detector, a legal member, an incident, an inbox item and
+    a built report: something on every page. The ids of what the routes name."""
     store = world.store
     com = world.ws["com"].id or 0
     why = [
@@ -102,34 +107,124 @@ def _data(world: World) -> int:
     story = store.stories.get_by_key(com, "k:big")
     assert story is not None and story.id is not None
     manager = AlertManager(store)
+    alerts = []
     for i, (detector, title) in enumerate(TITLES.items()):
         sig = signal(i, severity=5 + i % 5, key=f"k:{i}", detector=detector, workspace_id=com)
-        manager.process(dataclasses.replace(sig, title=title))
+        done = manager.process(dataclasses.replace(sig, title=title))
+        assert done.alert is not None and done.alert.id is not None
+        alerts.append(done.alert.id)
     legal = store.accounts.upsert_user(User("juriste", "Juriste", "", _hash("juriste")))
     store.accounts.set_membership(com, legal.id or 0, Role.LEGAL)
-    return story.id
-
-
-def _pages(story: int) -> dict[str, list[str]]:
-    """Every page, by who sees it."""
-    ws = [
-        "/w/com", "/w/com/explore", "/w/com/m/x:1", "/w/com/alerts", "/w/com/walls",
-        "/w/com/stories", f"/w/com/stories/{story}", "/w/com/reports",
-    ]  # fmt: skip
     return {
-        "admin": ["/", "/account", *ws, "/w/com/admin", "/w/com/legal", "/w/com/legal/1",
-                  "/w/com/inbox", "/w/com/drafts", "/w/com/templates", "/audit",
-                  "/wall/com/main", "/w/com/nope"],
-        "juriste": ["/w/com/legal", "/w/com/legal/1", "/audit"],
-        "root": ["/users", "/quarantine", "/docs"],
-        "viewer": ["/w/com", "/w/com/alerts"],
-    }  # fmt: skip
+        "story_id": story.id,
+        "incident_id": _incident(store, com, alerts[0], story.id),
+        "item_id": _inbox_item(store, com),
+        "report_id": _report(world),
+    }
 
 
-def _problems(client: TestClient, path: str) -> list[str]:
+def _incident(store: Store, com: int, alert: int, story: int) -> int:
+    """An incident with people's actions on its timeline (what its pages show)."""
+    inc = store.incidents.save_incident(
+        Incident(com, "Panne à Lyon", 8, NOW, owner="admin", playbook="outage")
+    )
+    assert inc.id is not None
+    store.incidents.link(inc.id, "alert", alert)
+    store.incidents.link(inc.id, "story", story)
+    for kind, who, details in (
+        ("opened", "", {}),
+        ("acknowledged", "admin", {}),
+        ("note", "admin", {"text": "Appelé la QoS <script>"}),  # shown as text
+        ("owner", "admin", {"to": "analyst"}),
+        ("step_done", "admin", {"step": "qos"}),
+    ):
+        store.incidents.add_event(IncidentEvent(inc.id, kind, NOW, who, details))
+    return inc.id
+
+
+def _inbox_item(store: Store, com: int) -> int:
+    store.engage.add_items(
+        [InboxItem(com, "x:1", "x", "complaint", NOW, NOW, author="alice", text="Panne à Lyon",
+                   why=[["complaint", ""], ["followers", 4000]])]
+    )  # fmt: skip
+    item = store.engage.find_item(com, "x:1")
+    assert item is not None and item.id is not None
+    return item.id
+
+
+def _report(world: World) -> int:
+    """A digest built by the real builder (HTML only: the PDF is the print HTML's),
+    archived as the Reports page lists it."""
+    ws = world.store.workspaces.get_workspace("com")
+    assert ws is not None
+    built = build(world.store, ws, "digest", NOW - timedelta(days=1), NOW, pdf=False)
+    report, _new = world.store.reports.claim_report(built.record(ws, status="built"))
+    assert report.id is not None
+    return report.id
+
+
+# GET routes that are not pages a person reads, and why; every other route is visited
+# (a new page is covered as soon as it is routed, or this test names what it lacks).
+NOT_PAGES = {
+    "/openapi.json": "the API's machine description (JSON)",
+    "/healthz": "a probe for load balancers (JSON)",
+    "/vendor/maps/france-departements.svg": "a map drawing named by département codes",
+    "/w/{slug}/legal/{case_id}/captures/{capture_id}": "a captured file, byte for byte",
+    "/w/{slug}/reports/{report_id}.pdf": "the PDF of the print HTML: "
+    "tests/reports/test_french_reports.py reads the print HTML of every report kind",
+}
+# The JSON API (its display_message: test_an_error_shown_on_a_page_reads_french).
+NOT_PAGE_PREFIXES = ("/api/",)
+# Pages that need a query to show anything.
+QUERIES = {"/w/{slug}/warroom": "story={story_id}"}
+# Who reads which page beyond the admin (root for what admins do not see).
+OTHER_READERS = {
+    "juriste": ["/w/com/legal", "/w/com/legal/1", "/audit"],
+    "viewer": ["/w/com", "/w/com/alerts"],
+}
+
+
+def page_routes(app: Any) -> list[str]:
+    """The path of every GET route of the app (included routers walked), but the
+    JSON API's and NOT_PAGES."""
+    found: list[str] = []
+
+    def walk(routes: list[Any], prefix: str) -> None:
+        for route in routes:
+            inner = getattr(route, "original_router", None)  # FastAPI's included router
+            if inner is not None:
+                sub = getattr(route.include_context, "prefix", "") or ""
+                walk(inner.routes, prefix + sub)
+            elif "GET" in (getattr(route, "methods", None) or ()):
+                found.append(prefix + route.path)
+
+    walk(list(app.routes), "")
+    return sorted(
+        path
+        for path in dict.fromkeys(found)
+        if path not in NOT_PAGES and not path.startswith(NOT_PAGE_PREFIXES)
+    )
+
+
+def _concrete(route: str, ids: dict[str, int]) -> str:
+    values = {"slug": "com", "mention_id": "x:1", "case_id": "1", "wall": "main",
+              **{k: str(v) for k, v in ids.items()}}  # fmt: skip
+
+    def fill(m: re.Match[str]) -> str:
+        assert m[1] in values, f"{route}: give the test a {m[1]} (or list it in NOT_PAGES)"
+        return values[m[1]]
+
+    path = re.sub(r"\{(\w+)(?::\w+)?\}", fill, route)
+    query = QUERIES.get(route)
+    return path + "?" + re.sub(r"\{(\w+)\}", fill, query) if query else path
+
+
+def _problems(client: TestClient, path: str, status: int = 200) -> list[str]:
     r = client.get(path, headers={"Accept": "text/html"})
-    assert r.status_code in (200, 404), (path, r.status_code, r.text[:300])
-    return [f"{path}: {p}" for p in english_in(visible_text(r.text), ALLOWED)]
+    assert r.status_code == status, (path, r.status_code, r.text[:300])
+    assert "text/html" in r.headers["content-type"], (path, r.headers["content-type"])
+    nodes = visible_text(r.text)
+    return [f"{path}: {p}" for p in english_in(nodes, ALLOWED, fragments=True)]
 
 
 def _open_case(client: TestClient) -> None:
@@ -142,21 +237,47 @@ def _open_case(client: TestClient) -> None:
 
 
 def test_every_page_of_a_french_workspace_is_french(world: World) -> None:
+    """Every GET route of the app that is a page (enumerated, not listed by hand), as the
+    admin (root for the hub's own pages), plus the roles that see some of them, the
+    login page and the error page."""
     _french(world)
-    story = _data(world)
-    problems: list[str] = []
-    login_page = world.client(lang="fr").get("/login")
-    problems += [f"/login: {p}" for p in english_in(visible_text(login_page.text))]
-    clients = {}
-    for who in _pages(story):
-        clients[who] = login(world.client(lang="fr"), who)
+    ids = _data(world)
     _open_case(login(world.client(lang="fr"), "analyst"))
-    for who, paths in _pages(story).items():
-        for path in paths:
-            problems += _problems(clients[who], path)
-    dashboard = clients["admin"].get("/w/com").text
+    readers = {who: login(world.client(lang="fr"), who) for who in ("admin", "root")}
+    routes = page_routes(world.app())
+    assert "/w/{slug}/incidents/{incident_id}" in routes and "/login" in routes
+    problems: list[str] = []
+    for route in routes:
+        path = _concrete(route, ids)
+        if route == "/login":
+            problems += _problems(world.client(lang="fr"), path)
+            continue
+        answer = readers["admin"].get(path, headers={"Accept": "text/html"})
+        who = "root" if answer.status_code == 403 else "admin"  # /users, /quarantine
+        problems += _problems(readers[who], path)
+    for who, paths in OTHER_READERS.items():
+        client = login(world.client(lang="fr"), who)
+        problems += [p for path in paths for p in _problems(client, path)]
+    problems += _problems(readers["admin"], "/w/com/nope", 404)
+    incident = readers["admin"].get(f"/w/com/incidents/{ids['incident_id']}").text
+    assert "note : Appelé la QoS &lt;script&gt;" in incident  # translated, still escaped
+    dashboard = readers["admin"].get("/w/com").text
     assert '<html lang="fr">' in dashboard and "Tableau de bord" in dashboard
     assert problems == [], "\n".join(problems)
+
+
+def test_the_route_list_finds_a_new_page(world: World) -> None:
+    """A page routed tomorrow is in the list (and needs its ids) without editing it."""
+    app = world.app()
+
+    @app.get("/w/{slug}/tomorrow/{thing_id}", include_in_schema=False)
+    def tomorrow(slug: str, thing_id: int) -> str:
+        return ""
+
+    assert "/w/{slug}/tomorrow/{thing_id}" in page_routes(app)
+    with pytest.raises(AssertionError, match="give the test a thing_id"):
+        _concrete("/w/{slug}/tomorrow/{thing_id}", {})
+    assert not any(r.startswith("/api/") for r in page_routes(app))
 
 
 def test_an_error_shown_on_a_page_reads_french(world: World) -> None:
@@ -168,10 +289,32 @@ def test_an_error_shown_on_a_page_reads_french(world: World) -> None:
     text = visible_text(r.text)
     assert any("Un jeton a besoin d'un nom" in line for line in text), text
     assert english_in(text, ALLOWED) == [], text
+    # what the page scripts show of an API error (display_message), from an English
+    # browser: the errors a page can meet, raised before or after the workspace is known
+    token = _csrf(admin)
+    english = login(world.client(lang="en"), "analyst")
+    answers = [
+        admin.get("/api/workspaces/com/mentions?q=(mirabelle"),
+        admin.get("/api/workspaces/com/mentions?limit=abc&q=mirabelle"),
+        admin.get("/api/workspaces/com/nope"),
+        admin.post("/api/workspaces/com/alerts/999/ack", headers={"X-CSRF-Token": token}),
+        admin.put("/api/workspaces/com/members/admin", json={"role": "viewer"},
+                  headers={"X-CSRF-Token": token}),
+        admin.put("/api/workspaces/com/walls", json={"walls": [{"name": "Bad"}]},
+                  headers={"X-CSRF-Token": token}),
+        english.post("/api/workspaces/com/alerts/1/ack"),  # no CSRF token
+        login(world.client(lang="en"), "viewer").post(
+            "/api/workspaces/com/alerts/1/ack", headers={"X-CSRF-Token": token}
+        ),
+    ]  # fmt: skip
+    shown = [r.json()["display_message"] for r in answers]
+    assert all(r.status_code >= 400 for r in answers), [r.status_code for r in answers]
+    assert english_in(shown, ALLOWED) == [], shown
+    assert all(r.json()["message"] != r.json()["display_message"] for r in answers), shown
 
 
 def test_an_english_workspace_is_english_and_a_preference_wins(world: World) -> None:
-    story = _data(world)  # the shared world's workspaces are English
+    story = _data(world)["story_id"]  # the shared world's workspaces are English
     admin = login(world.client(), "admin")
     page = admin.get("/w/com").text
     assert '<html lang="en">' in page and "Dashboard" in page and "Tableau de bord" not in page
@@ -222,6 +365,30 @@ def test_the_api_titles_alerts_in_the_requests_language(world: World) -> None:
     )
     problems = [p for t in shown.values() for p in english_in([t], ALLOWED)]
     assert problems == [], "\n".join(problems)
+    # the war room's timeline names its alerts in the reader's language too
+    ids = {a["detector"]: a["id"] for a in items}
+    room = admin.get(f"/api/workspaces/com/warroom?alert={ids['complaints']}").json()
+    [event] = [e for e in room["events"] if e["kind"] == "alert"]
+    assert event["title"] == shown["complaints"]
+
+
+# Where an alert came from (alerts/provenance.py): first posts, amplifiers, coordination.
+PROVENANCE = {
+    "first_posts": [
+        {"id": "x:1", "created_at": "2025-03-04T08:00:00+00:00", "author": "a", "followers": 40,
+         "kind": "post", "url": "https://x.example/a/1", "text": "Panne à Lyon"},
+    ],
+    "amplifiers": [
+        {"author": "b", "author_id": "u-b", "followers": 3800, "posts": 4,
+         "reposts_received": 12, "first_post": "x:1"},
+    ],
+    "coordination": [
+        {"kind": "link", "value": "https://lien.example", "accounts": ["c", "d", "e"],
+         "mention_ids": ["x:2", "x:3", "x:4"], "span_seconds": 40.0},
+        {"kind": "text", "value": "boycott fictel", "accounts": ["f", "g"],
+         "mention_ids": ["x:5", "x:6"], "span_seconds": 12.0},
+    ],
+}  # fmt: skip
 
 
 def _alerts(store: Store, workspace_id: int) -> list[Alert]:
@@ -231,7 +398,8 @@ def _alerts(store: Store, workspace_id: int) -> list[Alert]:
         sig = signal(i, severity=9, key=f"e:{i}", detector=detector, workspace_id=workspace_id)
         done = manager.process(dataclasses.replace(sig, title=title))
         assert done.alert is not None
-        out.append(done.alert)
+        # every section of the email has something to say
+        out.append(dataclasses.replace(done.alert, provenance=PROVENANCE))
     return out
 
 
@@ -246,7 +414,8 @@ def test_every_alert_email_of_a_french_workspace_is_french(sqlite_store: Store) 
             text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
             html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
             lines = [str(msg["Subject"])] + [x.strip() for x in text.splitlines() if x.strip()]
-            problems += english_in(lines) + english_in(visible_text(html))
+            problems += english_in(lines, fragments=True)
+            problems += english_in(visible_text(html), fragments=True)
             assert '<html lang="fr">' in html
     assert problems == [], "\n".join(problems)
     with use_locale("fr", "Europe/Paris"):
@@ -254,6 +423,10 @@ def test_every_alert_email_of_a_french_workspace_is_french(sqlite_store: Store) 
     assert "Gravité : 9/10 (crise)" in text
     assert f"{T0:%H}:00" not in text  # shown in Paris time, 24-hour clock
     assert "09:00" in text
+    # a first post's time too (not its stored ISO UTC), and the hints' kinds in French
+    assert "- 04/03/2025 09:00 @a: Panne à Lyon" in text, text
+    assert "2025-03-04T08" not in text
+    assert "- lien https://lien.example" in text and "- texte boycott fictel" in text
 
 
 def test_a_router_writes_in_each_workspaces_language(sqlite_store: Store) -> None:
@@ -296,6 +469,15 @@ def test_french_text_passes_the_check() -> None:
     nodes = ["Réclamations « panne réseau » partout : 70 en 15 min", "Se déconnecter",
              "Aucune alerte ouverte.", "mirabelle super réseau"]  # fmt: skip
     assert english_in(nodes) == []
+    assert english_in(nodes, fragments=True) == []
+
+
+def test_the_fragment_net_finds_a_value_shown_as_stored() -> None:
+    """What the incident page showed before: an alert's state as stored, inside a line."""
+    node = "— importance 18; open; pic 0 h après la première publication"
+    assert english_in([node]) == []  # one English word: the other nets miss it
+    assert english_in([node], fragments=True) == [f"untranslated msgid 'open' in {node!r}"]
+    assert english_in(["@a (journalist), @b (parlementaire)"], fragments=True) != []
 
 
 Login = Callable[[str], TestClient]

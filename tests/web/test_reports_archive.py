@@ -49,7 +49,8 @@ def test_members_list_and_open_their_reports(world: World, as_user: Login) -> No
     assert page.status_code == 200
     assert "<script>alert(1)</script>" not in page.text
     assert "&lt;script&gt;" in page.text and f"/w/com/reports/{com.id}.pdf" in page.text
-    assert "08:00 → 2026-03-03 17:00" in page.text  # the workspace's time zone (Paris)
+    # the workspace's time zone (Paris), as the reader's locale writes it
+    assert "3/3/26, 8:00\u202fAM → 3/3/26, 5:00\u202fPM" in page.text
     html = c.get(f"/w/com/reports/{com.id}.html")
     assert html.status_code == 200 and "journalistes" in html.text
     assert "script-src" not in html.headers["content-security-policy"]

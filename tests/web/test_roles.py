@@ -130,7 +130,10 @@ def test_workspace_isolation(world: World, as_user: AsUser) -> None:
         assert viewer.get(f"/api/workspaces/nope{path}").json() == {
             "error": "not_found",
             "message": "No workspace 'nope' among yours.",
+            "display_message": "No workspace 'nope' among yours.",
         }
+        # nor does the language of the answer (a non-member never reads qos's)
+        assert r.json()["display_message"] == "No workspace 'qos' among yours."
     assert viewer.get("/w/qos", headers=HTML).status_code == 404
     texts = [m["text"] for m in viewer.get("/api/workspaces/com/mentions").json()["items"]]
     assert texts and not any("panne" in t for t in texts)

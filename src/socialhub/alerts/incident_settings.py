@@ -37,7 +37,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from socialhub.i18n import N_
+from socialhub.i18n import M_, N_
 from socialhub.records.incidents import PlaybookStep
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -156,59 +156,76 @@ def _hours(text: str) -> tuple[time, time]:
 def validate_incidents(value: Any) -> list[str]:
     """Problems in a workspace's ``incidents`` setting (empty: valid)."""
     if not isinstance(value, Mapping):
-        return ["expected a table"]
+        return [M_("expected a table")]
     errors: list[str] = []
     for key in ("open_severity",):
         v = value.get(key, 8)
         if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 10:
-            errors.append(f"{key}: an integer from 1 to 10")
+            errors.append(M_("%(key)s: an integer from 1 to 10", key=key))
     v = value.get("monitoring_after_minutes", 120)
     if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
-        errors.append("monitoring_after_minutes: a number of minutes >= 0")
+        errors.append(M_("monitoring_after_minutes: a number of minutes >= 0"))
     books = value.get("playbooks", {})
     if not isinstance(books, Mapping):
-        errors.append("playbooks: expected a table of playbooks")
+        errors.append(M_("playbooks: expected a table of playbooks"))
         books = {}
     for name, book in books.items():
         steps = book.get("steps") if isinstance(book, Mapping) else None
         if not isinstance(steps, list) or not steps:
-            errors.append(f"playbooks.{name}.steps: a non-empty array of {{ id, text, role }}")
+            errors.append(
+                M_("playbooks.%(name)s.steps: a non-empty array of { id, text, role }", name=name)
+            )
             continue
         ids = [s.get("id") if isinstance(s, Mapping) else None for s in steps]
         if not all(isinstance(i, str) and i for i in ids) or len(set(ids)) != len(ids):
-            errors.append(f"playbooks.{name}.steps: every step needs a unique id")
+            errors.append(M_("playbooks.%(name)s.steps: every step needs a unique id", name=name))
         if not all(isinstance(s, Mapping) and isinstance(s.get("text"), str) for s in steps):
-            errors.append(f"playbooks.{name}.steps: every step needs a text")
+            errors.append(M_("playbooks.%(name)s.steps: every step needs a text", name=name))
         match = book.get("match", [])
         if not isinstance(match, list) or not all(isinstance(m, str) for m in match):
-            errors.append(f"playbooks.{name}.match: an array of detectors or categories")
+            errors.append(
+                M_("playbooks.%(name)s.match: an array of detectors or categories", name=name)
+            )
     oncall = value.get("oncall", {})
     if not isinstance(oncall, Mapping):
-        return [*errors, "oncall: expected a table"]
+        return [*errors, M_("oncall: expected a table")]
     for key, lo in (("min_severity", 1), ("ack_minutes", 1)):
         v = oncall.get(key, lo)
         if isinstance(v, bool) or not isinstance(v, int) or v < lo:
-            errors.append(f"oncall.{key}: an integer >= {lo}")
+            errors.append(M_("oncall.%(key)s: an integer >= %(lo)s", key=key, lo=lo))
     for i, rot in enumerate(oncall.get("rotation", []) or []):
         where = f"oncall.rotation[{i}]"
         if not isinstance(rot, Mapping):
-            errors.append(f"{where}: expected a table")
+            errors.append(M_("%(where)s: expected a table", where=where))
             continue
         try:
             _days(str(rot.get("days", "mon-sun")))
         except ValueError:
-            errors.append(f"{where}.days: weekday ranges such as 'mon-fri' or 'sat,sun'")
+            errors.append(
+                M_("%(where)s.days: weekday ranges such as 'mon-fri' or 'sat,sun'", where=where)
+            )
         try:
             _hours(str(rot.get("hours", "00:00-24:00")))
         except ValueError:
-            errors.append(f"{where}.hours: an hour range such as '08:00-19:00'")
+            errors.append(M_("%(where)s.hours: an hour range such as '08:00-19:00'", where=where))
         chain = rot.get("chain")
         if not isinstance(chain, list) or not chain or not all(isinstance(c, str) for c in chain):
-            errors.append(f"{where}.chain: a non-empty array of usernames, email: or webhook:")
+            errors.append(
+                M_(
+                    "%(where)s.chain: a non-empty array of usernames, email: or webhook:",
+                    where=where,
+                )
+            )
         else:
             for c in chain:
                 if c.startswith("webhook:") and not c[8:].startswith(("http://", "https://")):
-                    errors.append(f"{where}.chain: {c!r} is not an http(s) webhook")
+                    errors.append(
+                        M_(
+                            "%(where)s.chain: %(target)r is not an http(s) webhook",
+                            where=where,
+                            target=c,
+                        )
+                    )
     return errors
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime
 from typing import Any
 
 from socialhub.alerts.titles import localise_title
-from socialhub.i18n import _, current_locale, format_datetime, format_number, ngettext
+from socialhub.i18n import N_, _, current_locale, format_datetime, format_number, ngettext
 from socialhub.records.alerts import Alert
 
 SEVERITY_WORDS = {1: "note", 4: "warning", 7: "major", 9: "crisis"}
@@ -131,6 +132,22 @@ def coordination(alert: Alert) -> list[dict[str, Any]]:
     return list(alert.provenance.get("coordination", []))
 
 
+# a coordination hint's kind (alerts/provenance.py), named in the reader's language
+HINT_KINDS = {"text": N_("text"), "link": N_("link")}
+
+
+def hint_kind(kind: str) -> str:
+    return _(HINT_KINDS[kind]) if kind in HINT_KINDS else kind
+
+
+def when(iso: str) -> str:
+    """A post's ISO time (UTC) in the reader's locale and zone ("04/03/2025 09:00")."""
+    try:
+        return format_datetime(datetime.fromisoformat(iso), "short")
+    except (TypeError, ValueError):
+        return str(iso)
+
+
 def headline(alert: Alert, event: str = "opened") -> str:
     prefix = {"escalated": _("ESCALATED"), "reopened": _("REOPENED")}.get(event, _("ALERT"))
     return one_line(f"[{prefix} {alert.severity}/10] {title(alert)}", 180)
@@ -147,7 +164,7 @@ def as_text(alert: Alert, event: str = "opened") -> str:
         lines += ["", _("First posts:")]
         for p in posts:
             who = f"@{p['author']}" if p["author"] else "?"
-            lines.append(f"- {p['created_at']} {one_line(who, 60)}: {one_line(p['text'])}")
+            lines.append(f"- {when(p['created_at'])} {one_line(who, 60)}: {one_line(p['text'])}")
             if p["url"]:
                 lines.append(f"  {one_line(p['url'], 300)}")
     amps = amplifiers(alert)
@@ -167,7 +184,7 @@ def as_text(alert: Alert, event: str = "opened") -> str:
     if hints:
         lines += ["", _("Coordination hints (same text or link within seconds):")]
         lines += [
-            f"- {h['kind']} {one_line(h['value'], 120)!s}: "
+            f"- {hint_kind(h['kind'])} {one_line(h['value'], 120)!s}: "
             + _("%(n)s accounts in %(seconds)s s")
             % {
                 "n": len(h["accounts"]),
@@ -195,7 +212,7 @@ def as_html(alert: Alert, event: str = "opened") -> str:
     posts = first_posts(alert)
     if posts:
         items = "".join(
-            f"<li><b>@{e(one_line(p['author'], 60))}</b> {e(p['created_at'])}<br>"
+            f"<li><b>@{e(one_line(p['author'], 60))}</b> {e(when(p['created_at']))}<br>"
             f"{e(one_line(p['text']))}<br><code>{e(one_line(p['url'], 300))}</code></li>"
             for p in posts
         )
@@ -218,7 +235,7 @@ def as_html(alert: Alert, event: str = "opened") -> str:
     hints = coordination(alert)
     if hints:
         items = "".join(
-            f"<li>{e(h['kind'])} <code>{e(one_line(h['value'], 120))}</code>: "
+            f"<li>{e(hint_kind(h['kind']))} <code>{e(one_line(h['value'], 120))}</code>: "
             + e(
                 _("%(n)s accounts in %(seconds)s s")
                 % {

@@ -23,8 +23,12 @@ import re
 from collections.abc import Callable
 
 from socialhub.i18n import N_, _, format_number
+from socialhub.models import LIST_TYPES
 
 # Words stored in titles and alert fields, marked for the catalogue.
+LIST_TYPE_NAMES = tuple(
+    N_(t) for t in ("journalist", "mp", "partner", "competitor", "influencer", "executive", "other")
+)
 TREND_WORDS = (N_("rising"), N_("still rising"), N_("peaking"), N_("falling back"))
 CATEGORY_WORDS = (
     N_("network outage"),
@@ -100,11 +104,16 @@ def _sentiment(m: re.Match[str]) -> str:
     }
 
 
+# "@a (journalist), @b (mp)": the list types the convergence detector names
+_VOICE = re.compile(r"\((" + "|".join(LIST_TYPES) + r")\)")
+
+
 def _convergence(m: re.Match[str]) -> str:
+    who = _VOICE.sub(lambda v: f"({_(v[1])})", m["who"])  # the types are msgids (N_ below)
     text = _("%(n)s listed voices in one conversation within %(hours)s h: %(who)s") % {
         "n": _n(m["n"]),
         "hours": _n(m["hours"]),
-        "who": m["who"],
+        "who": who,
     }
     return _("%(about)s: %(text)s") % {"about": m["about"], "text": text} if m["about"] else text
 

@@ -46,6 +46,7 @@ from socialhub.analytics.launches_library import library_scores
 from socialhub.analytics.options import DetectOptions
 from socialhub.analytics.params import Parametrised, changed_params, check_params
 from socialhub.analytics.placement import Placement
+from socialhub.analytics.stories.generic import generic_words
 from socialhub.analytics.stories.service import StoryDetector, save_proposals
 from socialhub.analytics.stories.service import flush as flush_stories
 from socialhub.bus import STORED, Bus, Message, Subscription
@@ -194,9 +195,20 @@ class DetectorService:
         self.triggers = []
         declared = [a.handle for a in self.store.engage.list_accounts()]
         ours = frozenset(norm_handle(h) for h in declared)
+        generic: dict[int, frozenset[str]] = {}
         for det in self.detectors.detectors.values():
             if hasattr(det, "accounts"):  # the story engine: our answers in each story
                 det.accounts = ours
+            if hasattr(det, "generic"):  # ... and the tags that name a whole workspace
+                generic = generic or {
+                    ws.id: generic_words(
+                        [q.definition for q in queries if q.workspace_id == ws.id],
+                        self.store.workspaces.get_workspace_settings(ws.id),
+                    )
+                    for ws in spaces
+                    if ws.id is not None
+                }
+                det.generic = generic
         for ws in spaces:
             own = {q.id: q.name for q in queries if q.id is not None and q.workspace_id == ws.id}
             self.triggers.append(

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from socialhub.i18n import M_
 from socialhub.models import Query
 
 SETTING = "share_of_voice"
@@ -39,19 +40,21 @@ def validate_share_of_voice(value: Any) -> list[str]:
     ['brand: expected a list of query names', 'competitors: name at least one query']
     """
     if not isinstance(value, dict):
-        return ["expected a table: [workspace.settings.share_of_voice]"]
-    problems = [f"unknown key {k!r} (brand, competitors)" for k in value if k not in ROLES]
+        return [M_("expected a table: [workspace.settings.share_of_voice]")]
+    problems: list[str] = [
+        M_("unknown key %(key)r (brand, competitors)", key=k) for k in value if k not in ROLES
+    ]
     seen: set[str] = set()
     for role in ROLES:
         names = value.get(role, [])
         if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
-            problems.append(f"{role}: expected a list of query names")
+            problems.append(M_("%(role)s: expected a list of query names", role=role))
             continue
         if not names:
-            problems.append(f"{role}: name at least one query")
+            problems.append(M_("%(role)s: name at least one query", role=role))
         for n in names:
             if n in seen:
-                problems.append(f"{role}: {n!r} is listed twice")
+                problems.append(M_("%(role)s: %(name)r is listed twice", role=role, name=n))
             seen.add(n)
     return problems
 

@@ -62,7 +62,7 @@ def apply(
         return
     out.print(escape(report.summary()))
     if report.changes and not json:
-        for change in report.changes[:50]:
+        for change in report.change_lines()[:50]:
             out.print(f"  {escape(change)}")
         if len(report.changes) > 50:
             out.print(

@@ -80,6 +80,7 @@ class Router:
     in the matched queries' workspaces."""
 
     def __init__(self, path: Path) -> None:
+        from socialhub.analytics.stories.generic import generic_words
         from socialhub.config import load_config
         from socialhub.enrichers.routing import watchlist_index
         from socialhub.models import Watchlist
@@ -91,9 +92,12 @@ class Router:
         watchlists: list[Watchlist] = []
         self.workspaces: dict[int, int] = {}
         self.labels: dict[str, str] = {}
+        # the tags naming each workspace's subject, which lead to no story
+        self.generic: dict[int, frozenset[str]] = {}
         qid = 0
         for wi, ws in enumerate(cfg.workspaces, start=1):
             self.labels[f"workspace:{wi}"] = ws.name
+            self.generic[wi] = generic_words([q.definition for q in ws.queries], ws.settings)
             for q in ws.queries:
                 qid += 1
                 queries.append((qid, wi, parse(q.definition)))
@@ -190,6 +194,10 @@ def detect(
             Text(_("bad detector settings: %(error)s") % {"error": localised(exc)}, "red")
         )
         raise typer.Exit(2) from exc
+    if queries is not None:
+        for det in detectors.detectors.values():
+            if hasattr(det, "generic"):  # the story engine, as the live service wires it
+                det.generic = routes.generic
     count = 0
     if json:
         sys.stdout.write("[")

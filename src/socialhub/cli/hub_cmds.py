@@ -82,7 +82,8 @@ def _applier(config: Path) -> Callable[[Store], None]:
         no_password = [w for w in report.warnings if w.endswith("password not changed")]
         for warning in report.warnings:
             if warning not in no_password:
-                console.print(Text("  " + _("warning: %(m)s") % {"m": warning}, "yellow"))
+                shown = _("warning: %(m)s") % {"m": localised(warning)}
+                console.print(Text("  " + shown, "yellow"))
         if no_password:
             console.print(
                 "  "

@@ -21,6 +21,7 @@ from socialhub.cli.common import (
     print_json,
     store_from,
 )
+from socialhub.i18n import _, format_number, format_percent, localised
 from socialhub.ingest import FORMATS, ImportFormatError, import_file
 from socialhub.ingest.coverage import Coverage
 from socialhub.models import Mention
@@ -135,7 +136,7 @@ def import_(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         DownloadColumn(),
-        TextColumn("{task.fields[n]} mentions"),
+        TextColumn("{task.fields[n]} " + _("mentions")),
         TimeRemainingColumn(),
         console=console,
         disable=json or not console.is_terminal,
@@ -143,7 +144,11 @@ def import_(
     )
     try:
         with progress, _bulk_gc():
-            task = progress.add_task(f"import {escape(file.name)}", total=file.stat().st_size, n=0)
+            task = progress.add_task(
+                _("import %(file)s") % {"file": escape(file.name)},
+                total=file.stat().st_size,
+                n=0,
+            )
 
             def tick(done: int, total: int, n: int) -> None:
                 progress.update(task, completed=done, total=total, n=n)
@@ -161,7 +166,7 @@ def import_(
             )
         routes = coverage.report(store.workspaces.list_queries()) if route else None
     except ImportFormatError as exc:
-        console.print(f"[red]{escape(str(exc))}[/red]")
+        console.print(f"[red]{escape(localised(exc))}[/red]")
         raise typer.Exit(2) from exc
     finally:
         if pipeline is not None:
@@ -175,16 +180,21 @@ def import_(
         return
     out.print(escape(report.summary()))
     if report.quarantined:
-        out.print("  see them with: socialhub quarantine list")
+        out.print(_("  see them with: socialhub quarantine list"))
     if routes and routes["mentions"]:
         out.print(
-            f"routed to a query: {routes['routed']} of {routes['mentions']} "
-            f"({100 * routes['routed_share']:.1f} %)"
+            _("routed to a query: %(routed)s of %(mentions)s (%(share)s)")
+            % {
+                "routed": format_number(routes["routed"]),
+                "mentions": format_number(routes["mentions"]),
+                "share": format_percent(routes["routed_share"], 1),
+            }
         )
         for row in routes["per_query"]:
             if row["mentions"]:
-                out.print(
-                    f"  {escape(str(row['query']))}: {row['mentions']} ({100 * row['share']:.1f} %)"
-                )
+                share = format_percent(row["share"], 1)
+                values = {"name": escape(str(row["query"])), "share": share}
+                values["count"] = format_number(row["mentions"])
+                out.print(_("  %(name)s: %(count)s (%(share)s)") % values)
         for warning in routes["warnings"]:
-            console.print(f"[yellow]warning[/yellow]: {escape(warning)}")
+            console.print(f"[yellow]{_('warning')}[/yellow]: {escape(localised(warning))}")

@@ -29,6 +29,7 @@ from typing import IO, Any
 
 import typer.core
 from typer import _click as click
+from typer._click import termui
 from typer._click.exceptions import UsageError
 
 from socialhub.i18n import N_, current_locale, gettext, negotiate
@@ -87,6 +88,15 @@ CLICK_MESSAGES = (
     N_("Input should be %(choices)s"),
 )
 INNER = ("message", "reason")
+
+# What Click's prompts write by themselves (typer._click.termui.prompt and confirm echo
+# these literals; "Repeat for confirmation" is its default second prompt).
+PROMPT_TEXTS = (
+    N_("Error: The two entered values do not match."),
+    N_("Error: The value you entered was invalid."),
+    N_("Error: invalid input"),
+    N_("Repeat for confirmation"),
+)
 
 
 def cli_locale(env: Mapping[str, str] | None = None) -> str:
@@ -246,9 +256,29 @@ def _help_option(self: click.Command, ctx: click.Context) -> Any:
 _original_help_option = click.Command.get_help_option
 
 
+def _prompt_echo(message: Any = None, *args: Any, **kwargs: Any) -> None:
+    """Click's ``echo`` as its prompts call it: their own English lines translated."""
+    if isinstance(message, str) and message in PROMPT_TEXTS:
+        message = gettext(message)
+    _original_echo(message, *args, **kwargs)
+
+
+def _prompt(text: str, *args: Any, **kwargs: Any) -> Any:
+    if kwargs.get("confirmation_prompt") is True:  # Click's default second prompt
+        kwargs["confirmation_prompt"] = gettext("Repeat for confirmation")
+    return _original_prompt(text, *args, **kwargs)
+
+
+_original_echo = termui.echo
+_original_prompt = termui.prompt
+
+
 def install() -> None:
     """Route Click's and Typer's own texts through our gettext (see the module's doc)."""
     typer.core._ = gettext
+    termui.echo = _prompt_echo  # the prompts' lines, looked up in the module at each call
+    termui.prompt = _prompt
+    typer.prompt = _prompt
     click.Context.formatter_class = HelpFormatter
     click.Command.get_help_option = _help_option  # type: ignore[method-assign]
     click.ClickException.show = show_error  # type: ignore[method-assign]

@@ -23,25 +23,54 @@ from socialhub.cli.common import (
     print_json,
     store_from,
 )
+from socialhub.i18n import N_, _, format_datetime, ngettext
 from socialhub.models import Workspace, utcnow
-from socialhub.records.reports import REPORT_KINDS
+from socialhub.records.reports import REPORT_KINDS, ReportDelivery
 from socialhub.reports.schedule import SETTING, Schedule, schedules_from_setting
 from socialhub.store.base import Store, WorkspaceStore
 
 __all__ = ["report", "scheduler"]
+
+# a report's delivery status as a person reads it (stored and in --json as the key)
+STATUS_TEXT = {
+    "sent": N_("sent"),
+    "failed": N_("failed"),
+    "built": N_("archived, nobody to send to"),
+    "pending": N_("pending"),
+    "skipped": N_("skipped, already sent"),
+}
+
+
+def _delivery_line(delivery: ReportDelivery) -> str:
+    values = {
+        "status": _(STATUS_TEXT.get(delivery.status, delivery.status)),
+        "to": delivery.recipients,
+        "n": delivery.attempts,
+        "error": f" ({delivery.error})" if delivery.error else "",
+    }
+    return (
+        ngettext(
+            "%(status)s to %(to)s after %(n)s attempt%(error)s",
+            "%(status)s to %(to)s after %(n)s attempts%(error)s",
+            delivery.attempts,
+        )
+        % values
+    )
 
 
 def _workspace(store: Store, slug: str | None) -> Workspace:
     if slug:
         ws = store.workspaces.get_workspace(slug)
         if ws is None:
-            console.print(Text(f"no workspace {slug!r}", "red"))
+            console.print(Text(_("no workspace %(slug)r") % {"slug": slug}, "red"))
             raise typer.Exit(1)
         return ws
     workspaces = store.workspaces.list_workspaces()
     if len(workspaces) != 1:
-        names = ", ".join(w.slug for w in workspaces) or "none"
-        console.print(Text(f"choose a workspace with --workspace ({names})", "red"))
+        names = ", ".join(w.slug for w in workspaces) or _("none yet")
+        console.print(
+            Text(_("choose a workspace with --workspace (%(names)s)") % {"names": names}, "red")
+        )
         raise typer.Exit(1)
     return workspaces[0]
 
@@ -124,7 +153,7 @@ def report(
         except ValueError as exc:
             console.print(Text(str(exc), "red"))
             raise typer.Exit(1) from exc
-        stored, _ = store.reports.claim_report(built.record(ws))
+        stored, _new = store.reports.claim_report(built.record(ws))
         if html is not None:
             html.write_text(built.html, encoding="utf-8")
         if pdf is not None and built.pdf is not None:
@@ -133,7 +162,7 @@ def report(
         if send:
             recipients = list(to or (schedule.recipients if schedule else []))
             if not recipients:
-                console.print(Text("no recipient: give --to or set the schedule's", "red"))
+                console.print(Text(_("no recipient: give --to or set the schedule's"), "red"))
                 raise typer.Exit(1)
             try:
                 mailer = Mailer.from_env()
@@ -152,14 +181,13 @@ def report(
                 }
             )
         else:
-            out.print(Text(f"report {stored.id}: {stored.title}"))
+            out.print(
+                Text(_("report %(id)s: %(title)s") % {"id": stored.id, "title": stored.title})
+            )
             if delivery is not None:
-                style = "green" if delivery.status == "sent" else "red"
-                line = (
-                    f"{delivery.status} to {delivery.recipients} after "
-                    f"{delivery.attempts} attempt(s) {delivery.error}"
+                out.print(
+                    Text(_delivery_line(delivery), "green" if delivery.status == "sent" else "red")
                 )
-                out.print(Text(line, style))
         if delivery is not None and delivery.status != "sent":
             raise typer.Exit(1)
     finally:
@@ -182,7 +210,9 @@ def scheduler(
         mailer: Mailer | None = Mailer.from_env()
     except ValueError:
         mailer = None
-        console.print(Text("SOCIALHUB_SMTP_HOST not set: reports are archived, not sent", "yellow"))
+        console.print(
+            Text(_("SOCIALHUB_SMTP_HOST not set: reports are archived, not sent"), "yellow")
+        )
     store = store_from(db)
     try:
         from socialhub.legal.proposals import FlaggingJob
@@ -199,8 +229,11 @@ def scheduler(
                 ])  # fmt: skip
             else:
                 for o in outcomes:
-                    out.print(Text(f"{o.workspace}/{o.schedule} {o.slot:%Y-%m-%d %H:%M}Z "
-                                   f"report {o.report_id}: {o.status}"))  # fmt: skip
+                    out.print(Text(_("%(ws)s/%(schedule)s %(slot)s: report %(id)s, %(status)s") % {
+                        "ws": o.workspace, "schedule": o.schedule,
+                        "slot": format_datetime(o.slot, "short"), "id": o.report_id,
+                        "status": _(STATUS_TEXT.get(o.status, o.status)),
+                    }))  # fmt: skip
             if any(o.status == "failed" for o in outcomes):
                 raise typer.Exit(1)
             return

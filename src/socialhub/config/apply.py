@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from socialhub.i18n import M_, N_, _, localised, ngettext
 from socialhub.models import Query, User, Watchlist, WatchlistMember, Workspace
 from socialhub.store.base import AccountStore, Store, WorkspaceStore
 from socialhub.text import norm_handle
@@ -27,8 +28,21 @@ from .passwords import hash_password, verify_password
 
 KINDS = ("user", "workspace", "member", "query", "watchlist", "setting", "official_account")
 ACTIONS = ("created", "updated", "unchanged", "deleted")
-_PLURALS = {k: "queries" if k == "query" else k + "s" for k in KINDS}
-_PLURALS["official_account"] = "accounts"
+# what a person reads for each kind and action (--json keeps the English keys)
+_KIND_TEXT = {
+    "user": (N_("user"), N_("users")),
+    "workspace": (N_("workspace"), N_("workspaces")),
+    "member": (N_("member"), N_("members")),
+    "query": (N_("query"), N_("queries")),
+    "watchlist": (N_("watchlist"), N_("watchlists")),
+    "setting": (N_("setting"), N_("settings")),
+    "official_account": (N_("official account"), N_("accounts")),
+}
+_CHANGE_TEXT = {
+    "created": N_("created %(kind)s %(what)s"),
+    "updated": N_("updated %(kind)s %(what)s"),
+    "deleted": N_("deleted %(kind)s %(what)s"),
+}
 
 
 @dataclass(slots=True)
@@ -40,13 +54,15 @@ class ApplyReport:
     )
     changes: list[str] = field(default_factory=list)  # "created query mirabelle-com/Marque"
     users_without_password: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # English; M_ messages translate
     dry_run: bool = False
+    _parts: list[tuple[str, str, str]] = field(default_factory=list)
 
     def count(self, kind: str, action: str, what: str) -> None:
         self.counts[kind][action] += 1
         if action != "unchanged":
             self.changes.append(f"{action} {kind} {what}")
+            self._parts.append((action, kind, what))
 
     @property
     def changed(self) -> int:
@@ -58,25 +74,39 @@ class ApplyReport:
             "counts": self.counts,
             "changes": self.changes,
             "users_without_password": self.users_without_password,
-            "warnings": self.warnings,
+            "warnings": [str(w) for w in self.warnings],
             "dry_run": self.dry_run,
         }
 
+    def change_lines(self) -> list[str]:
+        """Each change in the current locale ("created query mirabelle-com/Marque")."""
+        return [
+            _(_CHANGE_TEXT[a]) % {"kind": _(_KIND_TEXT[k][0]), "what": what}
+            for a, k, what in self._parts
+        ]
+
     def summary(self) -> str:
-        head = "dry run, nothing written: " if self.dry_run else ""
-        lines = [f"{head}{self.changed} change(s)"]
+        """A few human lines in the current locale."""
+        n = self.changed
+        changes = ngettext("%(n)s change", "%(n)s changes", n) % {"n": n}
+        lines = [_("dry run, nothing written: %(changes)s") % {"changes": changes}
+                 if self.dry_run else changes]  # fmt: skip
+        width = max(len(_(_KIND_TEXT[k][1])) for k in KINDS)
         for kind in KINDS:
             c = self.counts[kind]
             lines.append(
-                f"  {_PLURALS[kind]:<11} created {c['created']}, updated {c['updated']},"
-                f" unchanged {c['unchanged']}, deleted {c['deleted']}"
+                _(
+                    "  %(kind)s created %(created)s, updated %(updated)s,"
+                    " unchanged %(unchanged)s, deleted %(deleted)s"
+                )
+                % {"kind": f"{_(_KIND_TEXT[kind][1]):<{width}}", **c}
             )
         if self.users_without_password:
             lines.append(
-                "  users without a password (cannot log in until one is set): "
-                + ", ".join(self.users_without_password)
+                _("  users without a password (cannot log in until one is set): %(names)s")
+                % {"names": ", ".join(self.users_without_password)}
             )
-        lines += [f"  warning: {w}" for w in self.warnings]
+        lines += [_("  warning: %(text)s") % {"text": localised(w)} for w in self.warnings]
         return "\n".join(lines)
 
 
@@ -131,7 +161,13 @@ def _apply_accounts(cfg: Config, store: Store, report: ApplyReport, prune: bool)
     for account in cfg.official_accounts:
         missing = [w for w in account.workspaces if store.workspaces.get_workspace(w) is None]
         if missing and not report.dry_run:
-            report.warnings.append(f"{account.label}: no workspace {', '.join(missing)}")
+            report.warnings.append(
+                M_(
+                    "%(account)s: no workspace %(names)s",
+                    account=account.label,
+                    names=", ".join(missing),
+                )
+            )
         if report.dry_run:
             found = repo.find_account(account.platform, account.handle)
             report.count("official_account", "unchanged" if found else "created", account.label)
@@ -187,7 +223,11 @@ def _apply_user(
         password = env.get(spec.password_env, "")
         if not password:
             report.warnings.append(
-                f"user {spec.username}: ${spec.password_env} is not set; password not changed"
+                M_(
+                    "user %(user)s: $%(var)s is not set; password not changed",
+                    user=spec.username,
+                    var=spec.password_env,
+                )
             )
         elif not verify_password(password_hash, password):
             password_hash = hash_password(password)

@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from socialhub.i18n import M_
 from socialhub.records.engage import OfficialAccount
 
 PLATFORMS = ("x", "bluesky", "mastodon", "facebook", "youtube")
@@ -65,39 +66,69 @@ def account_errors(table: Mapping[str, Any], where: str) -> list[str]:
     errors: list[str] = []
     for key in table:
         if key not in _KEYS:
-            errors.append(f"{where}: unknown key {key!r}; expected one of {', '.join(_KEYS)}")
+            errors.append(
+                M_(
+                    "%(where)s: unknown key %(key)r; expected one of %(choices)s",
+                    where=where,
+                    key=key,
+                    choices=", ".join(_KEYS),
+                )
+            )
     platform = table.get("platform")
     if platform not in PLATFORMS:
-        errors.append(f"{where}.platform: {platform!r}; expected one of {', '.join(PLATFORMS)}")
+        errors.append(
+            M_(
+                "%(where)s.platform: %(platform)r; expected one of %(choices)s",
+                where=where,
+                platform=platform,
+                choices=", ".join(PLATFORMS),
+            )
+        )
     handle = table.get("handle")
     if not isinstance(handle, str) or not norm_handle(handle):
-        errors.append(f"{where}.handle: required")
+        errors.append(M_("%(where)s.handle: required", where=where))
     workspaces = table.get("workspaces")
     if (
         not isinstance(workspaces, list)
         or not workspaces
         or not all(isinstance(w, str) for w in workspaces)
     ):
-        errors.append(f"{where}.workspaces: a non-empty list of workspace slugs")
+        errors.append(M_("%(where)s.workspaces: a non-empty list of workspace slugs", where=where))
     creds = table.get("credentials", {})
     if not isinstance(creds, Mapping):
-        errors.append(f"{where}.credentials: a table of environment variable names")
+        errors.append(
+            M_("%(where)s.credentials: a table of environment variable names", where=where)
+        )
     else:
         for name, env in creds.items():
             if not isinstance(env, str) or not _ENV_NAME.match(env):
-                errors.append(f"{where}.credentials.{name}: {env!r} is not a variable name")
+                errors.append(
+                    M_(
+                        "%(where)s.credentials.%(name)s: %(env)r is not a variable name",
+                        where=where,
+                        name=name,
+                        env=env,
+                    )
+                )
         needed = CREDENTIALS.get(str(platform), ())
         missing = [n for n in needed if n not in creds]
         if missing:
-            errors.append(f"{where}.credentials: missing {', '.join(missing)} for {platform}")
+            errors.append(
+                M_(
+                    "%(where)s.credentials: missing %(missing)s for %(platform)s",
+                    where=where,
+                    missing=", ".join(missing),
+                    platform=platform,
+                )
+            )
     for key in ("display", "native_id", "api_base"):
         if key in table and not isinstance(table[key], str):
-            errors.append(f"{where}.{key}: must be a string")
+            errors.append(M_("%(where)s.%(key)s: must be a string", where=where, key=key))
     base = table.get("api_base", "")
     if isinstance(base, str) and base and not base.startswith(("https://", "http://")):
-        errors.append(f"{where}.api_base: must be an http(s) URL")
+        errors.append(M_("%(where)s.api_base: must be an http(s) URL", where=where))
     if "two_approvers" in table and not isinstance(table["two_approvers"], bool):
-        errors.append(f"{where}.two_approvers: must be true or false")
+        errors.append(M_("%(where)s.two_approvers: must be true or false", where=where))
     return errors
 
 

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from socialhub.i18n import M_
 from socialhub.models import Role
 
 SETTING_KEY = "engagement"
@@ -61,21 +62,34 @@ class EngagePolicy:
 def validate_engagement(value: Any) -> list[str]:
     """Problems in a ``[workspace.settings.engagement]`` table (config loader hook)."""
     if not isinstance(value, Mapping):
-        return ["expected a table: [workspace.settings.engagement]"]
+        return [M_("expected a table: [workspace.settings.engagement]")]
     errors: list[str] = []
     items: dict[str, Any] = dict(value)
     for key, item in items.items():
         kind = _KEYS.get(key)
         if kind is None:
-            errors.append(f"unknown key {key!r}; expected one of {', '.join(sorted(_KEYS))}")
+            errors.append(
+                M_(
+                    "unknown key %(key)r; expected one of %(choices)s",
+                    key=key,
+                    choices=", ".join(sorted(_KEYS)),
+                )
+            )
         elif not isinstance(item, kind) or (kind is int and isinstance(item, bool)):
-            errors.append(f"{key}: expected {kind.__name__}")
+            errors.append(M_("%(key)s: expected %(type)s", key=key, type=kind.__name__))
         elif kind is list:
             bad = [r for r in cast(list[Any], item) if r not in _ROLES]
             if bad:
-                errors.append(f"{key}: {bad} not roles; expected some of {sorted(_ROLES)}")
+                errors.append(
+                    M_(
+                        "%(key)s: %(bad)s not roles; expected some of %(choices)s",
+                        key=key,
+                        bad=bad,
+                        choices=sorted(_ROLES),
+                    )
+                )
         elif kind is int and cast(int, item) <= 0:
-            errors.append(f"{key}: must be positive")
+            errors.append(M_("%(key)s: must be positive", key=key))
     return errors
 
 

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from socialhub.i18n import N_, _, format_number, localised
 from socialhub.models import Mention, QuarantineItem
 
 #: Formats ``import_file`` understands; ``fmt=`` takes one of these names.
@@ -71,6 +72,32 @@ class Context:
         )
 
 
+# The quarantine categories an import counts (the reason before its first colon), as a
+# person reads them; the stored reasons and --json keep the English.
+_CATEGORIES = {
+    "invalid JSON": N_("invalid JSON"),
+    "invalid value": N_("invalid value"),
+    "missing text": N_("missing text"),
+    "unsupported record": N_("unsupported record"),
+    "broken row": N_("broken row"),
+    "wrong field count": N_("wrong field count"),
+    "X API error page": N_("X API error page"),
+}
+_FIELD_CATEGORIES = {"missing": N_("missing %(field)s"), "unparseable": N_("unparseable %(field)s")}
+
+
+def category_text(category: str) -> str:
+    """A quarantine category in the current locale ("missing created_at")."""
+    if category in _CATEGORIES:
+        return _(_CATEGORIES[category])
+    head, _sep, field_name = category.partition(" ")
+    if head in _FIELD_CATEGORIES and field_name and " " not in field_name:
+        return _(_FIELD_CATEGORIES[head]) % {"field": field_name}
+    if category.startswith("record larger than"):
+        return _("record too large")
+    return category
+
+
 @dataclass(slots=True)
 class ImportReport:
     """What an import did. Nothing is lost: ``read == accounted()`` always holds.
@@ -112,14 +139,31 @@ class ImportReport:
         return asdict(self)
 
     def summary(self) -> str:
-        """A few human lines for the CLI."""
+        """A few human lines for the CLI, in the current locale."""
+        n = format_number
         lines = [
-            f"{self.path} ({self.format}): {self.read} records read in {self.seconds:.1f} s",
-            f"  inserted {self.inserted}, updated {self.updated}, unchanged {self.unchanged},"
-            f" duplicates in file {self.duplicates}, dropped {self.dropped},"
-            f" quarantined {self.quarantined}",
+            _("%(path)s (%(format)s): %(read)s records read in %(seconds)s s")
+            % {
+                "path": self.path,
+                "format": self.format,
+                "read": n(self.read),
+                "seconds": n(self.seconds, 1),
+            },
+            _(
+                "  inserted %(inserted)s, updated %(updated)s, unchanged %(unchanged)s,"
+                " duplicates in file %(duplicates)s, dropped %(dropped)s,"
+                " quarantined %(quarantined)s"
+            )
+            % {
+                "inserted": n(self.inserted),
+                "updated": n(self.updated),
+                "unchanged": n(self.unchanged),
+                "duplicates": n(self.duplicates),
+                "dropped": n(self.dropped),
+                "quarantined": n(self.quarantined),
+            },
         ]
         for reason, count in sorted(self.quarantine_reasons.items(), key=lambda kv: -kv[1]):
-            lines.append(f"    {count:>7}  {reason}")
-        lines.extend(f"  note: {note}" for note in self.notes)
+            lines.append(f"    {n(count):>7}  {category_text(reason)}")
+        lines.extend(_("  note: %(note)s") % {"note": localised(note)} for note in self.notes)
         return "\n".join(lines)

@@ -23,6 +23,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from socialhub.i18n import M_
+from socialhub.pydantic_text import lower_first
+from socialhub.pydantic_text import problem as pydantic_problem
 
 # keys the chain itself sets at build time (never written in a file)
 RUNTIME_KEYS = frozenset({"pipeline_stages"})
@@ -114,7 +116,7 @@ def table_error(
     key = ".".join(str(p) for p in loc)
     if err["type"] == "extra_forbidden":
         return ValueError(M_("%(where)s: unknown key %(key)s", where=where, key=key))
-    problem = err["msg"].lower()
+    problem = lower_first(pydantic_problem(err))  # pydantic's words, translatable
     if given is None:
         return ValueError(
             M_("%(where)s: %(key)s: %(problem)s", where=where, key=key, problem=problem)

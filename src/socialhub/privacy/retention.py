@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from socialhub.i18n import M_
 from socialhub.models import utcnow
 from socialhub.store.base import Store
 from socialhub.store.legal import Hold
@@ -41,17 +42,25 @@ class Policy:
         if value is None:
             return None
         if not isinstance(value, dict):
-            raise ValueError("retention must be a table: {days = N, platforms = {x = N}}")
+            raise ValueError(M_("retention must be a table: {days = N, platforms = {x = N}}"))
         unknown = set(value) - {"days", "platforms"}
         if unknown:
-            raise ValueError(f"unknown retention keys: {', '.join(sorted(unknown))}")
+            raise ValueError(
+                M_("unknown retention keys: %(unknown)s", unknown=", ".join(sorted(unknown)))
+            )
         days = value.get("days")
         platforms = value.get("platforms") or {}
         if not isinstance(platforms, dict):
-            raise ValueError("retention.platforms must map a platform to days")
+            raise ValueError(M_("retention.platforms must map a platform to days"))
         for name, n in [("days", days), *platforms.items()]:
             if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 1):
-                raise ValueError(f"retention {name}: days must be a whole number >= 1, got {n!r}")
+                raise ValueError(
+                    M_(
+                        "retention %(name)s: days must be a whole number >= 1, got %(n)r",
+                        name=name,
+                        n=n,
+                    )
+                )
         return cls(days, {str(k): int(v) for k, v in platforms.items()})
 
     def to_setting(self) -> dict[str, Any]:
@@ -62,8 +71,8 @@ def validate_retention(value: Any) -> list[str]:
     """Errors of a ``retention`` workspace setting (for ``socialhub apply``)."""
     try:
         Policy.from_setting(value)
-    except ValueError as exc:
-        return [str(exc)]
+    except ValueError as exc:  # raised with a translatable message: keep it
+        return [exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], str) else str(exc)]
     return []
 
 

@@ -74,7 +74,7 @@ def spans(node: Node, hits: Hits) -> list[Span]:
     if isinstance(node, Term | Prefix):
         return [(p, p) for p in hits.get(node, ())]
     if isinstance(node, Phrase):
-        return _phrase(node, hits)
+        return phrase_spans(node, hits)
     if isinstance(node, Near):
         left = spans(node.left, hits)
         if not left:
@@ -88,7 +88,7 @@ def spans(node: Node, hits: Hits) -> list[Span]:
     raise TypeError(f"{type(node).__name__} has no positions")
 
 
-def _phrase(node: Phrase, hits: Hits) -> list[Span]:
+def phrase_spans(node: Phrase, hits: Hits) -> list[Span]:
     first = hits.get(node.parts[0])
     if not first:
         return []
@@ -136,10 +136,21 @@ def evaluate(node: Node, hits: Hits, facts: Facts, workspace_id: int) -> bool:
     if isinstance(node, Not):
         return not evaluate(node.item, hits, facts, workspace_id)
     if isinstance(node, Phrase):
-        return bool(_phrase(node, hits))
+        return bool(phrase_spans(node, hits))
     if isinstance(node, Near):
         return bool(spans(node, hits))
     return field_matches(node, facts, workspace_id)
+
+
+def site_may_match(url: str, value: str) -> bool:
+    """False only when ``site:value`` cannot hold for ``url``: a pre-check that spares
+    most URLs their parse. For an ASCII URL, ``url_host`` is a lowercased piece of the URL
+    once ``urlsplit`` has removed tabs and newlines, and a match needs ``value`` in it."""
+    if not url.isascii():
+        return True
+    if "\t" in url or "\r" in url or "\n" in url:
+        url = url.replace("\t", "").replace("\r", "").replace("\n", "")
+    return value in url.lower()
 
 
 def field_matches(node: Field, facts: Facts, workspace_id: int) -> bool:

@@ -87,10 +87,7 @@ def exact(node: Node) -> str | None:
             return None
         return _near_groups(left, right, node.distance)
     if isinstance(node, Or):
-        parts = [exact(item) for item in node.items]
-        if any(part is None for part in parts):
-            return None
-        return "(" + " OR ".join(f"({part})" for part in parts) + ")"
+        return any_of([exact(item) for item in node.items])
     if isinstance(node, And):
         positives: list[str] = []
         negatives: list[str] = []
@@ -101,6 +98,14 @@ def exact(node: Node) -> str | None:
             (negatives if isinstance(item, Not) else positives).append(f"({part})")
         return combine(positives, negatives)
     return None  # a lone NOT (FTS5's NOT is binary) or a field
+
+
+def any_of(parts: list[str | None]) -> str | None:
+    """``(p1) OR (p2) ...``; None when one part cannot be expressed (the OR would then
+    miss what that part matches)."""
+    if any(part is None for part in parts):
+        return None
+    return "(" + " OR ".join(f"({part})" for part in parts) + ")"
 
 
 def combine(positives: list[str], negatives: list[str]) -> str | None:

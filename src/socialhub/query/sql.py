@@ -56,10 +56,7 @@ def sqlite_driver(node: Node) -> str | None:
     if isinstance(node, Near):
         return fts5.superset(node)
     if isinstance(node, Or):
-        parts = [sqlite_driver(item) for item in node.items]
-        if any(part is None for part in parts):
-            return None
-        return "(" + " OR ".join(f"({part})" for part in parts) + ")"
+        return fts5.any_of([sqlite_driver(item) for item in node.items])
     if isinstance(node, And):
         texts: list[str] = []
         negatives: list[str] = []

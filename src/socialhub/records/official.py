@@ -17,6 +17,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from socialhub.i18n import M_
 from socialhub.text import norm_handle
 
 SETTING = "official_accounts"
@@ -35,7 +36,7 @@ def validate_official_accounts(value: Any) -> list[str]:
     []
     """
     if not isinstance(value, list) or not all(isinstance(h, str) and h.strip() for h in value):
-        return ['expected a list of handles, e.g. official_accounts = ["@MirabelleTel"]']
+        return [M_('expected a list of handles, e.g. official_accounts = ["@MirabelleTel"]')]
     return []
 
 

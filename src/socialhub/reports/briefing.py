@@ -23,7 +23,7 @@ from typing import Any
 from socialhub.alerts.official import organisation_handles
 from socialhub.enrichers.press_requests import CATEGORY as PRESS_REQUEST
 from socialhub.enrichers.press_requests import press_request
-from socialhub.i18n import N_
+from socialhub.i18n import M_, N_
 from socialhub.models import Mention, Workspace
 from socialhub.records.stories import StoryRecord
 from socialhub.reports.data import Scope
@@ -77,22 +77,22 @@ def validate_rules(value: Any) -> list[str]:
     ["briefing_rules[0]: unknown condition 'colour'"]
     """
     if not isinstance(value, list):
-        return ["briefing_rules: expected a list of tables"]
-    errors = []
+        return [M_("briefing_rules: expected a list of tables")]
+    errors: list[str] = []
     for i, rule in enumerate(value):
         if not isinstance(rule, dict) or not isinstance(rule.get("action"), str):
-            errors.append(f"briefing_rules[{i}]: expected a table with an action")
+            errors.append(M_("briefing_rules[%(i)s]: expected a table with an action", i=i))
             continue
         for key in rule.get("when") or {}:
             if key not in _WHEN_KEYS:
-                errors.append(f"briefing_rules[{i}]: unknown condition {key!r}")
+                errors.append(M_("briefing_rules[%(i)s]: unknown condition %(key)r", i=i, key=key))
     return errors
 
 
 def validate_press_officer(value: Any) -> list[str]:
     """The ``press_officer`` setting: who answers journalists (a name, a role)."""
     if not isinstance(value, str) or not value.strip() or len(value) > 200:
-        return ['press_officer: expected a name, e.g. press_officer = "Léa Martin (presse)"']
+        return [M_('press_officer: expected a name, e.g. press_officer = "Léa Martin (presse)"')]
     return []
 
 

@@ -173,13 +173,19 @@ class Figures:
 RELEVANT = 0.5  # a routed mention scored below this for its queries is off-topic
 
 
+def is_own_voice(m: Mention, own: frozenset[str] = frozenset()) -> bool:
+    """The brand speaking: an official account (``own`` handles) or a post the ``voice``
+    stage marked as the brand's (its accounts, an author's repeated template)."""
+    if is_brand_voice(m.categories):
+        return True
+    return bool(own) and m.author is not None and norm_handle(m.author.handle) in own
+
+
 def is_opinion(m: Mention, about: set[int] | None, own: frozenset[str] = frozenset()) -> bool:
     """Does ``m`` count for the sentiment: not the brand's own voice (official accounts,
     templates: ``voice`` stage, or a handle in ``own``), and, when ``about`` is given,
     routed to one of those queries and relevant to one of them (when scored)."""
-    if is_brand_voice(m.categories):
-        return False
-    if own and m.author is not None and norm_handle(m.author.handle) in own:
+    if is_own_voice(m, own):
         return False
     if about is None:
         return True

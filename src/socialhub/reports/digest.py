@@ -17,7 +17,15 @@ from socialhub.alerts.official import organisation_handles
 from socialhub.i18n import normalise_locale
 from socialhub.models import Mention, Workspace
 from socialhub.reports.briefing import essentials, journalists_by_story, press_opportunities
-from socialhub.reports.data import Scope, delta, fetch_mentions, figures, hourly, scope_of
+from socialhub.reports.data import (
+    Scope,
+    delta,
+    fetch_mentions,
+    figures,
+    hourly,
+    is_own_voice,
+    scope_of,
+)
 from socialhub.reports.moments import peaks
 from socialhub.reports.topics import example, group_topics
 from socialhub.store.base import AlertStore, Store
@@ -251,7 +259,8 @@ def build_digest(
             }
         )
     data["groups"] = groups
-    brand = [m for m in current if set(m.query_ids) & scope.brand]
+    # posts *about* the brand: our own accounts' statements are not what people say
+    brand = [m for m in current if set(m.query_ids) & scope.brand and not is_own_voice(m, own)]
     data["top_posts"] = {
         "brand": top_posts(brand),
         "executives": top_posts([m for m in current if _about_executives(m, scope)]),

@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from socialhub.alerts.render import hint_kind
 from socialhub.alerts.titles import localise_title
 from socialhub.i18n import format_datetime, format_number, format_time, install_jinja, use_locale
 from socialhub.reports import charts
@@ -78,6 +79,7 @@ def _env() -> Environment:
     env.globals["COLORS"] = charts.COLORS
     env.globals["reasons"] = top_reasons
     env.globals["alert_title"] = localise_title
+    env.globals["hint_kind"] = hint_kind
     env.globals["fit_limits"] = limits
     return env
 

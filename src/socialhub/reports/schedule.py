@@ -25,6 +25,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from socialhub.i18n import M_
+
 __all__ = [
     "DEFAULT_SCHEDULES",
     "Schedule",
@@ -86,42 +88,50 @@ class Schedule:
 
 def validate_schedule(data: Any) -> list[str]:
     if not isinstance(data, dict):
-        return ["a schedule must be a table"]
-    problems = [f"unknown key {k!r}" for k in sorted(set(data) - _KEYS)]
+        return [M_("a schedule must be a table")]
+    problems: list[str] = [M_("unknown key %(key)r", key=k) for k in sorted(set(data) - _KEYS)]
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
-        problems.append("'name' is required (a non-empty string)")
+        problems.append(M_("'name' is required (a non-empty string)"))
     kind = data.get("kind", "digest")
     if kind not in SCHEDULED_KINDS:
-        problems.append(f"kind {kind!r}: expected one of {SCHEDULED_KINDS}")
+        problems.append(
+            M_("kind %(kind)r: expected one of %(choices)s", kind=kind, choices=SCHEDULED_KINDS)
+        )
     times = data.get("times", ["08:00"])
     if not isinstance(times, list) or not times:
-        problems.append("'times' must be a non-empty list of HH:MM")
+        problems.append(M_("'times' must be a non-empty list of HH:MM"))
     else:
-        problems += [f"time {t!r} is not HH:MM" for t in times if not _TIME.match(str(t))]
+        problems += [
+            M_("time %(time)r is not HH:MM", time=t) for t in times if not _TIME.match(str(t))
+        ]
     weekdays = data.get("weekdays", [])
     if not isinstance(weekdays, list) or any(d not in range(7) for d in weekdays):
-        problems.append("'weekdays' must list numbers 0 (Monday) to 6 (Sunday)")
+        problems.append(M_("'weekdays' must list numbers 0 (Monday) to 6 (Sunday)"))
     recipients = data.get("recipients", [])
     if not isinstance(recipients, list):
-        problems.append("'recipients' must be a list of email addresses")
+        problems.append(M_("'recipients' must be a list of email addresses"))
     else:
-        problems += [f"not an email address: {r!r}" for r in recipients if not _EMAIL.match(r)]
+        problems += [
+            M_("not an email address: %(address)r", address=r)
+            for r in recipients
+            if not _EMAIL.match(r)
+        ]
     if not isinstance(data.get("options", {}), dict):
-        problems.append("'options' must be a table")
+        problems.append(M_("'options' must be a table"))
     return problems
 
 
 def validate_reports(value: Any) -> list[str]:
     """Errors in the ``reports`` workspace setting (for ``socialhub apply``)."""
     if not isinstance(value, list):
-        return ["expected a list of schedules: [[workspace.settings.reports]]"]
+        return [M_("expected a list of schedules: [[workspace.settings.reports]]")]
     problems: list[str] = []
     names: set[str] = set()
     for i, item in enumerate(value):
-        problems += [f"[{i}] {p}" for p in validate_schedule(item)]
+        problems += [M_("[%(i)s] %(problem)s", i=i, problem=p) for p in validate_schedule(item)]
         if isinstance(item, dict) and item.get("name") in names:
-            problems.append(f"[{i}] duplicate schedule name {item['name']!r}")
+            problems.append(M_("[%(i)s] duplicate schedule name %(name)r", i=i, name=item["name"]))
         if isinstance(item, dict):
             names.add(str(item.get("name")))
     return problems

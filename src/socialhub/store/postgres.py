@@ -279,13 +279,17 @@ class PostgresDb(SqlDb):
                 yield cur
 
     def _rows(
-        self, sql: str, params: Sequence[Any] = (), *, translate: bool = True
+        self, sql: str, params: Sequence[Any] = (), *, translate: bool = True, serial: bool = False
     ) -> list[tuple[Any, ...]]:
         query = self._sql(sql) if translate else sql
         for attempt in (1, 2):
             try:
                 with self._pool.connection() as conn:
-                    return conn.execute(query, tuple(params)).fetchall()
+                    if not serial:
+                        return conn.execute(query, tuple(params)).fetchall()
+                    with conn.transaction():  # SET LOCAL: this statement only
+                        conn.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                        return conn.execute(query, tuple(params)).fetchall()
             except psycopg.OperationalError as exc:
                 # a pooled connection that died while idle (its siblings most likely
                 # too): the pool drops it, checks the idle ones, and a read is safe

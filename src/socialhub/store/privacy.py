@@ -49,6 +49,7 @@ NOT_REDACTED = frozenset(
         "relevance_labels",
         "authors",
         "rollup_author_days",
+        "rollup_author_weeks",  # follows rollup_author_days by triggers (0021)
         "schema_migrations",
         "users",
         "web_sessions",

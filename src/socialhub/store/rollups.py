@@ -83,6 +83,41 @@ def split_days(
     return add, sub, (lo, hi)
 
 
+def week_blocks(workspace_id: int, lo: int, hi: int) -> tuple[str, list[Any]]:
+    """``SELECT author_id, n, engagement`` rows of the whole days ``[lo, hi)`` read from
+    ``rollup_author_weeks`` (0021: blocks ``week = day // 7`` with one column per
+    ``day % 7``), with their parameters: a partial block sums the columns of its days,
+    the blocks inside are read whole, so a 7-day window reads at most 2 rows an author.
+    Block numbers are written as literals (integers computed here): the planner then
+    sizes each block from its statistics instead of a generic plan's guess."""
+    parts: list[str] = []
+    params: list[Any] = []
+
+    def block(days: range, where: str) -> None:
+        n = " + ".join(f"n{int(d)}" for d in days)
+        e = " + ".join(f"e{int(d)}" for d in days)
+        parts.append(
+            f"SELECT author_id, {n} AS n, {e} AS engagement FROM rollup_author_weeks "
+            f"WHERE workspace_id = ? AND {where}"
+        )
+        params.append(workspace_id)
+
+    first, last = lo // 7, (hi - 1) // 7
+    if first == last:
+        block(range(lo % 7, (hi - 1) % 7 + 1), f"week = {int(first)}")
+        return " UNION ALL ".join(parts), params
+    inner_lo, inner_hi = first, last + 1  # the blocks read whole
+    if lo % 7:
+        block(range(lo % 7, 7), f"week = {int(first)}")
+        inner_lo += 1
+    if hi % 7:
+        block(range(0, hi % 7), f"week = {int(last)}")
+        inner_hi -= 1
+    if inner_lo < inner_hi:
+        block(range(7), f"week >= {int(inner_lo)} AND week < {int(inner_hi)}")
+    return " UNION ALL ".join(parts), params
+
+
 def slot_clause(span: Span) -> tuple[str, list[Any]]:
     """`` AND slot >= ? AND slot < ?`` for the bounds a span has, with its parameters."""
     sql, params = "", []

@@ -40,12 +40,13 @@ class SqlPrimitives:
         raise NotImplementedError
 
     def _rows(
-        self, sql: str, params: Sequence[Any] = (), *, translate: bool = True
+        self, sql: str, params: Sequence[Any] = (), *, translate: bool = True, serial: bool = False
     ) -> list[tuple[Any, ...]]:
         """Run a read query on a reader connection.
 
         ``sql`` uses ``?`` placeholders unless ``translate`` is false, in which case it
-        is already in the driver's style (it embeds a compiled query).
+        is already in the driver's style (it embeds a compiled query). ``serial`` asks
+        PostgreSQL for a plan without parallel workers (SQLite has none).
         """
         raise NotImplementedError
 
@@ -107,9 +108,9 @@ class Repo(SqlPrimitives):
         return self.db._tx()
 
     def _rows(
-        self, sql: str, params: Sequence[Any] = (), *, translate: bool = True
+        self, sql: str, params: Sequence[Any] = (), *, translate: bool = True, serial: bool = False
     ) -> list[tuple[Any, ...]]:
-        return self.db._rows(sql, params, translate=translate)
+        return self.db._rows(sql, params, translate=translate, serial=serial)
 
     def _sql(self, sql: str) -> str:
         return self.db._sql(sql)

@@ -222,7 +222,7 @@ class SqliteDb(SqlDb):
         self._checkpointer.poke()
 
     def _rows(
-        self, sql: str, params: Sequence[Any] = (), *, translate: bool = True
+        self, sql: str, params: Sequence[Any] = (), *, translate: bool = True, serial: bool = False
     ) -> list[tuple[Any, ...]]:
         return self._reader().execute(sql, tuple(params)).fetchall()
 

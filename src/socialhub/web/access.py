@@ -17,7 +17,7 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from socialhub.i18n import _, set_locale
+from socialhub.i18n import M_, Message, localised, set_locale
 from socialhub.models import Role, Workspace
 from socialhub.store.base import Store
 from socialhub.web.auth import Principal, from_session, from_token
@@ -52,16 +52,39 @@ AUDIT_ROLES = frozenset({Role.ADMIN, Role.LEGAL})
 
 
 class ApiError(Exception):
-    """An error answered as ``{"error": code, "message": text}`` (or an HTML page)."""
+    """An error answered as ``{"error": code, "message": text, "display_message": text}``
+    (or an HTML page).
+
+    ``message``: an English text, an :func:`~socialhub.i18n.M_` message or the exception
+    refused (its own message). The body's ``message`` stays English (API clients, logs);
+    ``display_message`` is the same in the reader's language (the page scripts show it),
+    ``shown`` or ``locale`` when given (a page with a ``?lang=`` switch), else the user's
+    (:func:`socialhub.web.locale_web.reader_locale`).
+    """
 
     def __init__(
-        self, status: int, error: str, message: str, headers: dict[str, str] | None = None
+        self,
+        status: int,
+        error: str,
+        message: object,
+        headers: dict[str, str] | None = None,
+        *,
+        locale: str | None = None,
+        shown: str | None = None,
     ) -> None:
-        super().__init__(message)
+        text = str(message)
+        super().__init__(message if isinstance(message, Message) else text)
         self.status = status
         self.error = error
-        self.message = message
+        self.message = text
+        self.source = message
         self.headers = headers or {}
+        self.locale = locale
+        self.shown = shown
+
+    def display(self) -> str:
+        """The message in the current locale (``shown``: already worded by the caller)."""
+        return self.shown if self.shown is not None else localised(self.source)
 
 
 @dataclass(slots=True)
@@ -104,13 +127,15 @@ async def principal(
     if bearer is not None:
         found = await run_in_threadpool(from_token, store, bearer.credentials, now)
         if found is None:
-            raise ApiError(401, "unauthorized", _("Invalid or revoked API token."))
+            raise ApiError(401, "unauthorized", M_("Invalid or revoked API token."))
+        request.state.principal = found  # an error's reader (locale_web.reader_locale)
         return found
     if not session_id:
-        raise ApiError(401, "unauthorized", _("Log in first (or send an API token)."))
+        raise ApiError(401, "unauthorized", M_("Log in first (or send an API token)."))
     found = await run_in_threadpool(from_session, store, session_id, config, now)
     if found is None:
-        raise ApiError(401, "unauthorized", _("Your session has expired: log in again."))
+        raise ApiError(401, "unauthorized", M_("Your session has expired: log in again."))
+    request.state.principal = found
     if found.user.locale:  # the user's UI language, until a workspace says more
         set_locale(found.user.locale)
     if request.method not in SAFE_METHODS:
@@ -127,7 +152,7 @@ async def check_csrf(request: Request, who: Principal) -> None:
     ):
         sent = form_value(await request.body(), CSRF_FIELD)
     if not same(sent, who.session.csrf_token):
-        raise ApiError(403, "csrf", _("Missing or wrong CSRF token: reload the page and retry."))
+        raise ApiError(403, "csrf", M_("Missing or wrong CSRF token: reload the page and retry."))
 
 
 def form_value(body: bytes, name: str) -> str | None:
@@ -146,9 +171,8 @@ def workspace(capability: str = "view") -> Callable[..., Awaitable[WorkspaceCont
         ws = await run_in_threadpool(store_of(request).workspaces.get_workspace, slug)
         role = None if ws is None or ws.id is None else who.role_in(ws.id)
         if ws is None or role is None:
-            raise ApiError(
-                404, "not_found", _("No workspace %(slug)r among yours.") % {"slug": slug}
-            )
+            raise ApiError(404, "not_found", M_("No workspace %(slug)r among yours.", slug=slug))
+        request.state.workspace = ws
         # pages, messages and dates of this request: the user's language, else the
         # workspace's, in the workspace's time zone
         set_locale(who.user.locale or ws.locale, ws.timezone)
@@ -156,8 +180,7 @@ def workspace(capability: str = "view") -> Callable[..., Awaitable[WorkspaceCont
             raise ApiError(
                 403,
                 "forbidden",
-                _("Your role in this workspace (%(role)s) cannot do this.")
-                % {"role": _(role.value)},
+                M_("Your role in this workspace (%(role)s) cannot do this.", role=M_(role.value)),
             )
         return WorkspaceContext(who, ws, role)
 
@@ -166,19 +189,21 @@ def workspace(capability: str = "view") -> Callable[..., Awaitable[WorkspaceCont
 
 async def site_admin(who: Principal = Depends(principal)) -> Principal:
     if not who.site_admin:
-        raise ApiError(403, "forbidden", _("Only site administrators can do this."))
+        raise ApiError(403, "forbidden", M_("Only site administrators can do this."))
     return who
 
 
 async def audit_reader(who: Principal = Depends(principal)) -> Principal:
     """Site administrators, and admins or legal officers of any workspace."""
     if not who.site_admin and not AUDIT_ROLES & set(who.roles.values()):
-        raise ApiError(403, "forbidden", _("Only administrators and legal can read the audit log."))
+        raise ApiError(
+            403, "forbidden", M_("Only administrators and legal can read the audit log.")
+        )
     return who
 
 
 async def session_only(who: Principal = Depends(principal)) -> Principal:
     """For account management: a stolen API token must not mint more tokens."""
     if who.via != "session":
-        raise ApiError(403, "forbidden", _("Manage tokens from a logged-in browser session."))
+        raise ApiError(403, "forbidden", M_("Manage tokens from a logged-in browser session."))
     return who

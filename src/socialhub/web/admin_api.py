@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
-from socialhub.i18n import _
+from socialhub.i18n import M_, Joined, _
 from socialhub.models import WATCHLIST_NOTIFY, Query, Role, Watchlist, WatchlistMember
 from socialhub.query.lint import lint
 from socialhub.reports.schedule import DEFAULT_SCHEDULES, validate_reports
@@ -72,8 +72,7 @@ def _checked(body: QueryIn) -> None:
         raise ApiError(
             400,
             "query_syntax",
-            _("column %(column)s: %(message)s")
-            % {"column": first.column, "message": first.message},
+            M_("column %(column)s: %(message)s", column=first.column, message=first.message),
         )
 
 
@@ -92,9 +91,7 @@ def add_query(ctx: Admin, request: Request, body: QueryIn) -> dict[str, Any]:
     _checked(body)
     store = store_of(request)
     if any(q.name == body.name for q in store.workspaces.list_queries(ctx.workspace_id)):
-        raise ApiError(
-            409, "conflict", _("A query is already named %(name)r.") % {"name": body.name}
-        )
+        raise ApiError(409, "conflict", M_("A query is already named %(name)r.", name=body.name))
     q = store.workspaces.upsert_query(
         Query(ctx.workspace_id, body.name, body.definition, body.description, body.enabled)
     )
@@ -112,7 +109,7 @@ def _own_query(ctx: WorkspaceContext, request: Request, query_id: int) -> Query:
     )
     if found is None:
         raise ApiError(
-            404, "not_found", _("No query %(query_id)s in this workspace.") % {"query_id": query_id}
+            404, "not_found", M_("No query %(query_id)s in this workspace.", query_id=query_id)
         )
     return found
 
@@ -125,9 +122,7 @@ def update_query(ctx: Admin, request: Request, query_id: RowId, body: QueryIn) -
     if body.name != old.name and any(
         q.name == body.name for q in store.workspaces.list_queries(ctx.workspace_id)
     ):
-        raise ApiError(
-            409, "conflict", _("A query is already named %(name)r.") % {"name": body.name}
-        )
+        raise ApiError(409, "conflict", M_("A query is already named %(name)r.", name=body.name))
     q = store.workspaces.upsert_query(
         Query(ctx.workspace_id, body.name, body.definition, body.description, body.enabled, old.id)
     )
@@ -240,7 +235,11 @@ def set_watchlist_notify(
     store = store_of(request)
     found = [w for w in store.workspaces.list_watchlists(ctx.workspace_id) if w.id == watchlist_id]
     if not found:
-        raise ApiError(404, "not_found", f"No watchlist {watchlist_id} in this workspace.")
+        raise ApiError(
+            404,
+            "not_found",
+            M_("No watchlist %(watchlist_id)s in this workspace.", watchlist_id=watchlist_id),
+        )
     found[0].notify, found[0].min_severity = body.notify, body.min_severity
     return _watchlist_json(store.workspaces.upsert_watchlist(found[0]))
 
@@ -254,7 +253,7 @@ def delete_watchlist(ctx: Admin, request: Request, watchlist_id: RowId) -> Delet
         raise ApiError(
             404,
             "not_found",
-            _("No watchlist %(watchlist_id)s in this workspace.") % {"watchlist_id": watchlist_id},
+            M_("No watchlist %(watchlist_id)s in this workspace.", watchlist_id=watchlist_id),
         )
     store.workspaces.delete_watchlist(watchlist_id)
     return Deleted(deleted=watchlist_id)
@@ -267,29 +266,37 @@ def validate_alerts(value: Any) -> list[str]:
     """The ``alerts`` setting: ``{"min_severity": n, "routes": [{"channels": [...],
     "min_severity": n, "detectors": [...]}]}``."""
     if not isinstance(value, dict):
-        return ["expected an object with min_severity and routes"]
-    problems = [f"unknown key {k!r}" for k in sorted(set(value) - {"min_severity", "routes"})]
+        return [M_("expected an object with min_severity and routes")]
+    problems: list[str] = [
+        M_("unknown key %(key)r", key=k) for k in sorted(set(value) - {"min_severity", "routes"})
+    ]
     sev = value.get("min_severity", 1)
     if isinstance(sev, bool) or not isinstance(sev, int) or not 1 <= sev <= 10:
-        problems.append("min_severity must be an integer from 1 to 10")
+        problems.append(M_("min_severity must be an integer from 1 to 10"))
     routes = value.get("routes", [])
     if not isinstance(routes, list):
-        return [*problems, "routes must be a list"]
+        return [*problems, M_("routes must be a list")]
     for i, r in enumerate(routes):
         if not isinstance(r, dict):
-            problems.append(f"routes[{i}] must be an object")
+            problems.append(M_("routes[%(i)s] must be an object", i=i))
             continue
         extra = set(r) - {"channels", "min_severity", "detectors"}
-        problems += [f"routes[{i}] unknown key {k!r}" for k in sorted(extra)]
+        problems += [M_("routes[%(i)s] unknown key %(key)r", i=i, key=k) for k in sorted(extra)]
         ch = r.get("channels")
         if not isinstance(ch, list) or not ch or any(c not in CHANNELS for c in ch):
-            problems.append(f"routes[{i}].channels must list some of {', '.join(CHANNELS)}")
+            problems.append(
+                M_(
+                    "routes[%(i)s].channels must list some of %(choices)s",
+                    i=i,
+                    choices=", ".join(CHANNELS),
+                )
+            )
         s = r.get("min_severity", 1)
         if isinstance(s, bool) or not isinstance(s, int) or not 1 <= s <= 10:
-            problems.append(f"routes[{i}].min_severity must be an integer from 1 to 10")
+            problems.append(M_("routes[%(i)s].min_severity must be an integer from 1 to 10", i=i))
         d = r.get("detectors", [])
         if not isinstance(d, list) or not all(isinstance(x, str) for x in d):
-            problems.append(f"routes[{i}].detectors must be a list of names")
+            problems.append(M_("routes[%(i)s].detectors must be a list of names", i=i))
     return problems
 
 
@@ -324,7 +331,7 @@ def get_alert_routing(ctx: Admin, request: Request) -> dict[str, Any]:
 @router.put("/workspaces/{slug}/settings/alerts", response_model=SettingOut, tags=["admin"])
 def set_alert_routing(ctx: Admin, request: Request, body: SettingIn) -> SettingOut:
     if body.value is not None and (problems := validate_alerts(body.value)):
-        raise ApiError(400, "invalid_setting", "; ".join(problems))
+        raise ApiError(400, "invalid_setting", Joined("; ", problems))
     store_of(request).workspaces.set_workspace_setting(ctx.workspace_id, ALERTS_SETTING, body.value)
     return SettingOut(value=body.value)
 
@@ -355,7 +362,7 @@ def get_reports(ctx: Admin, request: Request) -> dict[str, Any]:
 @router.put("/workspaces/{slug}/settings/reports", response_model=SettingOut, tags=["admin"])
 def set_reports(ctx: Admin, request: Request, body: SettingIn) -> SettingOut:
     if body.value is not None and (problems := validate_reports(body.value)):
-        raise ApiError(400, "invalid_setting", "; ".join(problems))
+        raise ApiError(400, "invalid_setting", Joined("; ", problems))
     store_of(request).workspaces.set_workspace_setting(
         ctx.workspace_id, REPORTS_SETTING, body.value
     )
@@ -443,10 +450,10 @@ def set_member(ctx: Admin, request: Request, username: str, body: MemberIn) -> M
         raise ApiError(
             404,
             "not_found",
-            _("No user %(username)r (create users with the CLI).") % {"username": username},
+            M_("No user %(username)r (create users with the CLI).", username=username),
         )
     if user.id == ctx.principal.user.id and body.role != Role.ADMIN:
-        raise ApiError(409, "conflict", _("You cannot take your own admin role away."))
+        raise ApiError(409, "conflict", M_("You cannot take your own admin role away."))
     if body.role is None:
         store.accounts.remove_membership(ctx.workspace_id, user.id)
     else:

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
-from socialhub.i18n import N_, _
+from socialhub.i18n import N_, _, localised
 from socialhub.reports.schedule import Schedule, validate_reports
 from socialhub.web.access import WorkspaceContext, workspace
 from socialhub.web.admin_api import SettingIn, validate_alerts
@@ -25,6 +25,11 @@ Admin = Annotated[WorkspaceContext, Depends(workspace("workspace.admin"))]
 
 
 CHANNEL_NAMES = {"inapp": N_("inapp"), "email": N_("email"), "webhook": N_("webhook")}
+
+
+def shown(problems: list[str]) -> list[str]:
+    """Problems in the request's language (``problems`` stay English in the body)."""
+    return [localised(p) for p in problems]
 
 
 def _severity_words(n: int) -> str:
@@ -69,7 +74,9 @@ def preview_alerts(ctx: Admin, body: SettingIn) -> AlertsPreview:
     """Problems of a draft alert routing, or what it would do in plain words."""
     problems = [] if body.value is None else validate_alerts(body.value)
     return AlertsPreview(
-        problems=problems, lines=[] if problems else alert_routing_lines(body.value)
+        problems=problems,
+        display_problems=shown(problems),
+        lines=[] if problems else alert_routing_lines(body.value),
     )
 
 
@@ -80,7 +87,7 @@ def preview_reports(ctx: Admin, request: Request, body: SettingIn) -> ReportsPre
     """Problems of draft report schedules, or their next runs (workspace time zone)."""
     problems = [] if body.value is None else validate_reports(body.value)
     if problems:
-        return ReportsPreview(problems=problems, next_runs={})
+        return ReportsPreview(problems=problems, display_problems=shown(problems), next_runs={})
     value = body.value if body.value is not None else [{"name": "press-digest"}]
     now = request.app.state.auth.clock()
     return ReportsPreview(problems=[], next_runs=next_runs(value, ctx.workspace.timezone, now))
@@ -89,4 +96,5 @@ def preview_reports(ctx: Admin, request: Request, body: SettingIn) -> ReportsPre
 @router.post("/workspaces/{slug}/walls/preview", response_model=Problems, tags=["admin"])
 def preview_walls(ctx: Admin, body: SettingIn) -> Problems:
     """Problems of draft wall layouts (the form draws the screens itself)."""
-    return Problems(problems=validate_walls(body.value) if body.value is not None else [])
+    problems = validate_walls(body.value) if body.value is not None else []
+    return Problems(problems=problems, display_problems=shown(problems))

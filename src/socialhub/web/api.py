@@ -19,7 +19,7 @@ from socialhub.alerts import render
 from socialhub.alerts.manager import AlertManager, AlertStateError
 from socialhub.analytics.share_of_voice import SETTING as SOV_SETTING
 from socialhub.analytics.share_of_voice import Compared, compared_queries
-from socialhub.i18n import _
+from socialhub.i18n import M_
 from socialhub.models import Mention, utcnow
 from socialhub.records.alerts import Alert
 from socialhub.serialize import mention_to_dict
@@ -80,7 +80,7 @@ def window(since: str | None, until: str | None) -> tuple[datetime, datetime]:
     end = parse_time(until, "until") or utcnow()
     start = parse_time(since, "since") or end - timedelta(days=7)
     if end <= start:
-        raise ApiError(400, "bad_request", _("until must be after since"))
+        raise ApiError(400, "bad_request", M_("until must be after since"))
     return start, end
 
 
@@ -91,7 +91,7 @@ def _buckets(
     try:
         return Buckets(start, end, interval or auto_interval(start, end), ctx.workspace.timezone)
     except ValueError as exc:
-        raise ApiError(400, "bad_request", str(exc)) from exc
+        raise ApiError(400, "bad_request", exc) from exc
 
 
 def mention_json(m: Mention) -> dict[str, Any]:
@@ -397,7 +397,7 @@ def _alert_action(
     alert = store.alerts.get_alert(alert_id)
     if alert is None or alert.workspace_id != ctx.workspace_id:
         raise ApiError(
-            404, "not_found", _("No alert %(alert_id)s in this workspace.") % {"alert_id": alert_id}
+            404, "not_found", M_("No alert %(alert_id)s in this workspace.", alert_id=alert_id)
         )
     manager = AlertManager(store)
     by = ctx.principal.user.username
@@ -408,7 +408,7 @@ def _alert_action(
         else:
             done = manager.resolve(alert_id, by, at=now, note=note)
     except AlertStateError as exc:
-        raise ApiError(409, "conflict", str(exc)) from exc
+        raise ApiError(409, "conflict", exc) from exc
     return alert_json(done)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from socialhub.i18n import _
+from socialhub.i18n import M_
 from socialhub.web.access import ApiError, principal, session_only, site_admin, store_of
 from socialhub.web.api import RowId, workspaces_of
 from socialhub.web.auth import Principal, create_token
@@ -61,7 +61,7 @@ def revoke_token(token_id: RowId, request: Request, who: Principal = Depends(pri
         who.user_id, token_id, request.app.state.auth.clock()
     ):
         raise ApiError(
-            404, "not_found", _("No live token %(token_id)s of yours.") % {"token_id": token_id}
+            404, "not_found", M_("No live token %(token_id)s of yours.", token_id=token_id)
         )
     return Revoked(revoked=token_id)
 

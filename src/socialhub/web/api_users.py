@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from socialhub.i18n import _
+from socialhub.i18n import M_
 from socialhub.web.access import ApiError, principal, site_admin, store_of
 from socialhub.web.accounts import (
     MAX_PASSWORD,
@@ -111,7 +111,7 @@ def user_events(
     if username is not None:
         user = store.accounts.get_user(username)
         if user is None or user.id is None:
-            raise ApiError(404, "not_found", _("No user %(username)r.") % {"username": username})
+            raise ApiError(404, "not_found", M_("No user %(username)r.", username=username))
         user_id = user.id
     events = store.accounts.list_user_events(user_id, limit)
     return {"items": [e.to_dict() for e in events]}

@@ -9,6 +9,7 @@ load one is off.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,8 +21,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from socialhub import __version__
-from socialhub.i18n import _, localised
+from socialhub.i18n import N_, Message, _, localised, use_locale
 from socialhub.legal.desk import LegalConfig
+from socialhub.pydantic_text import problem as pydantic_problem
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.store.base import Store
 from socialhub.web import (
@@ -152,46 +154,85 @@ def _wants_json(request: Request) -> bool:
     )
 
 
-def _error(request: Request, status: int, error: str, message: str, **extra: Any) -> Response:
-    if _wants_json(request):
-        return JSONResponse({"error": error, "message": str(message), **extra}, status)
-    # API bodies stay English (docs/i18n.md); a person reading the page gets the message
-    # in the page's language when it was raised translatable (i18n.M_)
-    message = localised(message)
-    if status == 401:
+# Starlette's own details of an HTTPException (a route or method that does not exist)
+HTTP_DETAILS = (N_("Not Found"), N_("Method Not Allowed"))
+
+
+async def _error(
+    request: Request,
+    status: int,
+    error: str,
+    message: object,
+    *,
+    display: Callable[[], str] | None = None,
+    locale: str | None = None,
+    **extra: Any,
+) -> Response:
+    """An error as JSON or as a page. ``message`` (English, an ``M_`` message or an
+    exception): the body's ``message`` stays English (API clients, logs; docs/i18n.md);
+    ``display_message`` and the error page read it in the reader's language, which is
+    the user's, not necessarily the context's (:func:`locale_web.reader_locale`)."""
+    if status == 401 and not _wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-    return pages.render(
-        "error.html", status, title=_("Error %(status)s") % {"status": status}, message=message
-    )
+    lang, zone = await locale_web.reader_locale(request)
+    with use_locale(locale or lang, zone):
+        shown = display() if display is not None else localised(message)
+        if _wants_json(request):
+            body = {"error": error, "message": str(message), "display_message": shown, **extra}
+            return JSONResponse(body, status)
+        return pages.render(
+            "error.html", status, title=_("Error %(status)s") % {"status": status}, message=shown
+        )
+
+
+def _validation_problems(errors: Sequence[Any], translate: bool) -> str:
+    """``query.limit: Input should be…; …`` (English), or in the current locale."""
+    out = []
+    for e in errors:
+        where = ".".join(str(p) for p in e.get("loc", ()))
+        if translate:
+            text = localised(pydantic_problem(e))
+            out.append(_("%(where)s: %(message)s") % {"where": where, "message": text})
+        else:
+            out.append(f"{where}: {e.get('msg', '')}")
+    return "; ".join(out)
 
 
 def _errors(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Response:
-        response = _error(request, exc.status, exc.error, exc.message)
+        response = await _error(
+            request, exc.status, exc.error, exc.source, display=exc.display, locale=exc.locale
+        )
         response.headers.update(exc.headers)
         return response
 
     @app.exception_handler(QuerySyntaxError)
     async def query_error(request: Request, exc: QuerySyntaxError) -> Response:
-        return _error(request, 400, "query_syntax", exc.message, column=exc.column)
+        return await _error(request, 400, "query_syntax", exc.message, column=exc.column)
 
     @app.exception_handler(ValueError)
     async def value_error(request: Request, exc: ValueError) -> Response:
-        return _error(request, 400, "bad_request", exc.args[0] if len(exc.args) == 1 else str(exc))
+        first = exc.args[0] if len(exc.args) == 1 else None
+        message = first if isinstance(first, Message) else str(exc)
+        return await _error(request, 400, "bad_request", message, display=lambda: localised(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}"
-            for e in exc.errors()
+        errors = exc.errors()
+        english = _validation_problems(errors, False) or "invalid request"
+        return await _error(
+            request,
+            422,
+            "invalid_request",
+            english,
+            display=lambda: _validation_problems(errors, True) or _("invalid request"),
         )
-        return _error(request, 422, "invalid_request", problems or "invalid request")
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         codes = {404: "not_found", 405: "method_not_allowed"}
-        return _error(
+        return await _error(
             request, exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail)
         )

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from socialhub.engage.service import Actor, EngageError, Engagement
 from socialhub.engage.texts import error_text
-from socialhub.i18n import LOCALES, _, current_locale, use_locale
+from socialhub.i18n import LOCALES, M_, current_locale, use_locale
 from socialhub.web.access import ApiError, WorkspaceContext
 
 LANG_COOKIE = "socialhub_lang"
@@ -63,9 +63,11 @@ async def call(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any
         return await run_in_threadpool(fn, *args, **kwargs)
     except EngageError as exc:
         codes = {403: "forbidden", 404: "not_found"}
-        with use_locale(lang_of(request)):
-            message = error_text(exc.key, exc.values) or str(exc)
-        raise ApiError(exc.status, codes.get(exc.status, "refused"), message) from None
+        with use_locale("en"):  # the body's message: English, like every API error
+            english = error_text(exc.key, exc.values) or str(exc)
+        with use_locale(lang_of(request)):  # display_message: the page's language
+            shown = error_text(exc.key, exc.values) or str(exc)
+        raise ApiError(exc.status, codes.get(exc.status, "refused"), english, shown=shown) from None
 
 
 async def form(request: Request) -> dict[str, str]:
@@ -73,14 +75,20 @@ async def form(request: Request) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
 
 
-def int_field(data: dict[str, str], name: str, *, required: bool = True) -> int | None:
+def int_field(
+    data: dict[str, str], name: str, *, required: bool = True, lang: str | None = None
+) -> int | None:
+    """A whole-number form field; ``lang``: the page's language (:func:`lang_of`) for the
+    refusal's ``display_message``, like the service's refusals (:func:`call`)."""
     raw = (data.get(name) or "").strip()
     if not raw:
         if required:
-            raise ApiError(422, "invalid_request", _("%(name)s: required") % {"name": name})
+            raise ApiError(422, "invalid_request", M_("%(name)s: required", name=name), locale=lang)
         return None
     if not raw.isdigit() or len(raw) > 18:
-        raise ApiError(422, "invalid_request", _("%(name)s: expected a number") % {"name": name})
+        raise ApiError(
+            422, "invalid_request", M_("%(name)s: expected a number", name=name), locale=lang
+        )
     return int(raw)
 
 
@@ -90,8 +98,9 @@ def local_time(dt: datetime | None, tz: str) -> str:
     return dt.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y %H:%M")
 
 
-def parse_local(value: str, tz: str) -> datetime | None:
-    """A ``datetime-local`` field (``2026-12-08T08:00``) in the workspace's time zone."""
+def parse_local(value: str, tz: str, *, lang: str | None = None) -> datetime | None:
+    """A ``datetime-local`` field (``2026-12-08T08:00``) in the workspace's time zone;
+    ``lang`` as for :func:`int_field`."""
     value = value.strip()
     if not value:
         return None
@@ -99,7 +108,10 @@ def parse_local(value: str, tz: str) -> datetime | None:
         naive = datetime.fromisoformat(value)
     except ValueError:
         raise ApiError(
-            422, "invalid_request", _("not a date and time: %(value)r") % {"value": value[:40]}
+            422,
+            "invalid_request",
+            M_("not a date and time: %(value)r", value=value[:40]),
+            locale=lang,
         ) from None
     if naive.tzinfo is not None:
         return naive

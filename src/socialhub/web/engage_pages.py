@@ -22,7 +22,7 @@ from socialhub.engage.measures import engagement_measures
 from socialhub.engage.service import Engagement
 from socialhub.engage.templates import fill
 from socialhub.engage.texts import reason_name, sla_text, status_name, why_text
-from socialhub.i18n import _, set_locale
+from socialhub.i18n import M_, _, set_locale
 from socialhub.records.engage import INBOX_STATUSES, ReplyTemplate
 from socialhub.web.access import ApiError, WorkspaceContext, audit_reader, store_of, workspace
 from socialhub.web.auth import Principal
@@ -232,16 +232,17 @@ async def create_draft(request: Request, ctx: View) -> Response:
     """A reply (with item_id) or a new post from a declared account, for approval."""
     data = await form(request)
     eng = engagement(request)
-    item_id = int_field(data, "item_id", required=False)
+    lang = lang_of(request)  # refusals in the page's language, like the service's
+    item_id = int_field(data, "item_id", required=False, lang=lang)
     draft = await call(
         request,
         eng.create_draft,
         ctx.workspace,
         actor(ctx),
-        account_id=int_field(data, "account_id"),
+        account_id=int_field(data, "account_id", lang=lang),
         text=(data.get("text") or "")[:10000],
         item_id=item_id,
-        scheduled_at=parse_local(data.get("scheduled_at") or "", ctx.workspace.timezone),
+        scheduled_at=parse_local(data.get("scheduled_at") or "", ctx.workspace.timezone, lang=lang),
         reply_settings=(data.get("reply_settings") or "")
         if data.get("reply_settings") in ("following", "mentionedUsers")
         else "",
@@ -362,11 +363,17 @@ async def save_template(request: Request, ctx: View) -> Response:
         raise ApiError(
             403,
             "forbidden",
-            _("Your role (%(role)s) cannot edit replies.") % {"role": ctx.role.value},
+            M_("Your role (%(role)s) cannot edit replies.", role=ctx.role.value),
+            locale=lang_of(request),
         )
     name, body = (data.get("name") or "").strip()[:100], (data.get("body") or "").strip()
     if not name or not body:
-        raise ApiError(422, "invalid_request", _("A saved reply needs a name and a text."))
+        raise ApiError(
+            422,
+            "invalid_request",
+            M_("A saved reply needs a name and a text."),
+            locale=lang_of(request),
+        )
     lang = "en" if data.get("lang") == "en" else "fr"
     tpl = ReplyTemplate(ctx.workspace_id, name, body[:5000], lang, ctx.principal.user.username)
     await call(request, eng.repo.save_template, tpl, eng.clock())

@@ -23,7 +23,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from socialhub.i18n import _
+from socialhub.i18n import M_, localised
 from socialhub.models import Mention, Role
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.query.lint import lint
@@ -77,9 +77,18 @@ def can_see_evidence(ctx: WorkspaceContext) -> bool:
 
 @router.get("/workspaces/{slug}/lint", response_model=LintOut, tags=["queries"])
 def lint_query(ctx: View, q: Annotated[str, Query()] = "") -> dict[str, Any]:
-    """Linter messages of a query (errors stop it from being saved), with columns."""
+    """Linter messages of a query (errors stop it from being saved), with columns;
+    ``message`` in English, ``display_message`` in the reader's language."""
     messages = (
-        [{"level": m.level, "message": m.message, "column": m.column} for m in lint(q)]
+        [
+            {
+                "level": m.level,
+                "message": str(m.message),
+                "display_message": localised(m.message),
+                "column": m.column,
+            }
+            for m in lint(q)
+        ]
         if q.strip()
         else []
     )
@@ -284,7 +293,7 @@ def mention_detail(store: Store, ctx: WorkspaceContext, mention_id: str) -> dict
         raise ApiError(
             404,
             "not_found",
-            _("No mention %(mention_id)r in this workspace.") % {"mention_id": mention_id},
+            M_("No mention %(mention_id)r in this workspace.", mention_id=mention_id),
         )
     thread = store.mentions.mention_thread(m.id, ctx.workspace_id)
     related = {
@@ -359,15 +368,17 @@ def get_raw(ctx: View, request: Request, mention_id: str) -> dict[str, Any]:
         raise ApiError(
             403,
             "forbidden",
-            _("Your role in this workspace (%(value)s) cannot see raw payloads.")
-            % {"value": ctx.role.value},
+            M_(
+                "Your role in this workspace (%(value)s) cannot see raw payloads.",
+                value=ctx.role.value,
+            ),
         )
     m = _visible(store_of(request).mentions, ctx, mention_id)
     if m is None:
         raise ApiError(
             404,
             "not_found",
-            _("No mention %(mention_id)r in this workspace.") % {"mention_id": mention_id},
+            M_("No mention %(mention_id)r in this workspace.", mention_id=mention_id),
         )
     return {"id": m.id, **evidence(m)}
 

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from socialhub.i18n import M_
 from socialhub.models import Mention
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.store.base import Store
@@ -113,7 +114,7 @@ class Matches:
                 lang=f.lang, sentiment=f.sentiment,
             )  # fmt: skip
         except QuerySyntaxError as exc:
-            raise ApiError(400, "bad_query", str(exc)) from exc
+            raise ApiError(400, "bad_query", exc) from exc
         offset = int(self.cursor) if self.cursor and self.cursor.isdigit() else 0
         end = offset + SCAN_PAGE
         while offset < end:
@@ -166,7 +167,9 @@ def iter_narrowed(
 
 def check_story(store: Store, ctx: WorkspaceContext, story: int | None) -> None:
     if story is not None and store.stories.get(ctx.workspace_id, story) is None:
-        raise ApiError(404, "not_found", f"No story {story} in this workspace.")
+        raise ApiError(
+            404, "not_found", M_("No story %(story_id)s in this workspace.", story_id=story)
+        )
 
 
 @router.get("/workspaces/{slug}/explore/mentions", response_model=MentionPage, tags=["mentions"])

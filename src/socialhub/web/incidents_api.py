@@ -16,6 +16,7 @@ from fastapi.types import DecoratedCallable
 from pydantic import BaseModel, Field
 
 from socialhub.alerts.incidents import IncidentDesk, IncidentError
+from socialhub.i18n import M_
 from socialhub.records.incidents import Incident
 from socialhub.records.oncall import subject_of
 from socialhub.store.base import Store
@@ -79,7 +80,7 @@ async def _act(
         except KeyError as exc:
             raise ApiError(404, "not_found", str(exc).strip("'\"")) from exc
         except IncidentError as exc:
-            raise ApiError(409, "conflict", str(exc)) from exc
+            raise ApiError(409, "conflict", exc) from exc
         return incident_detail(store_of(request), inc)
 
     return await run_in_threadpool(run)
@@ -114,7 +115,9 @@ async def get_incident(request: Request, ctx: View, incident_id: RowId) -> dict[
     store = store_of(request)
     inc = await run_in_threadpool(store.incidents.get_incident, incident_id, ctx.workspace_id)
     if inc is None:
-        raise ApiError(404, "not_found", f"No incident {incident_id} in this workspace.")
+        raise ApiError(
+            404, "not_found", M_("No incident %(id)s in this workspace.", id=incident_id)
+        )
     return await run_in_threadpool(incident_detail, store, inc)
 
 

@@ -12,7 +12,8 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from socialhub.i18n import current_locale, use_locale
+from socialhub.alerts.titles import localise_title
+from socialhub.i18n import M_, N_, _, current_locale, use_locale
 from socialhub.records.oncall import subject_of
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.incidents_api import incident_detail
@@ -32,6 +33,20 @@ def why(explanation: list[dict[str, Any]], n: int = 2) -> str:
     return " · ".join(str(p["why"]) for p in localise_parts(kept))
 
 
+# What the timeline's kinds, states and statuses read (values shown through _())
+EVENT_KINDS = (
+    N_("opened"), N_("alert added"), N_("story added"), N_("acknowledged"), N_("owner"),
+    N_("status"), N_("note"), N_("step done"), N_("step undone"), N_("monitoring proposed"),
+)  # fmt: skip
+# the built-in playbooks' names (alerts/incident_settings.py); a workspace's own pass as named
+PLAYBOOK_NAMES = (N_("outage"), N_("rumour"), N_("generic"))
+
+
+def actor(name: str) -> str:
+    """Who did it: a username, or the hub itself ("system")."""
+    return _("system") if name == "system" else name
+
+
 def _page(ctx: WorkspaceContext, name: str, title: str, **extra: Any) -> HTMLResponse:
     with use_locale(current_locale(), ctx.workspace.timezone):
         return workspace_page(
@@ -41,6 +56,9 @@ def _page(ctx: WorkspaceContext, name: str, title: str, **extra: Any) -> HTMLRes
             can_act=ctx.can("alerts.triage"),
             section="incidents",
             why=why,
+            why_parts=localise_parts,
+            alert_title=localise_title,
+            actor=actor,
             **extra,
         )
 
@@ -65,7 +83,9 @@ async def incident_page(request: Request, ctx: View, incident_id: RowId) -> HTML
     store = store_of(request)
     inc = await run_in_threadpool(store.incidents.get_incident, incident_id, ctx.workspace_id)
     if inc is None:
-        raise ApiError(404, "not_found", f"No incident {incident_id} in this workspace.")
+        raise ApiError(
+            404, "not_found", M_("No incident %(id)s in this workspace.", id=incident_id)
+        )
     detail = await run_in_threadpool(incident_detail, store, inc)
     events = await run_in_threadpool(store.incidents.timeline, incident_id)
     pages = await run_in_threadpool(store.oncall.list_pages, subject_of("incident", incident_id))

@@ -10,6 +10,7 @@ carry the session's CSRF token (checked by :func:`~socialhub.web.access.principa
 from __future__ import annotations
 
 import tempfile
+from datetime import datetime
 from pathlib import Path as FsPath
 from typing import Annotated, Any
 
@@ -19,9 +20,10 @@ from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
-from socialhub.i18n import _
+from socialhub.i18n import M_, _, ngettext
 from socialhub.legal.bundle import export_bundle
 from socialhub.legal.desk import LegalConfig, LegalDesk, LegalError
+from socialhub.legal.report import REASON_NAMES, STATUS_NAMES
 from socialhub.store.legal import REASONS, STATUSES
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
 from socialhub.web.pages import workspace_page
@@ -59,7 +61,7 @@ def _case_id(value: str) -> int | None:
     if not value:
         return None
     if not value.isdigit():
-        raise ApiError(400, "bad_request", _("The case number must be a number."))
+        raise ApiError(400, "bad_request", M_("The case number must be a number."))
     return int(value)
 
 
@@ -73,7 +75,7 @@ def _send(
         return desk.send(ctx.workspace_id, kind, item, by=_actor(ctx), reason=reason,
                          title=title, case_id=case_id, note=note)  # fmt: skip
     except LegalError as exc:
-        raise ApiError(400, "bad_request", str(exc)) from None
+        raise ApiError(400, "bad_request", exc) from None
 
 
 # -- send to legal --------------------------------------------------------------------
@@ -142,7 +144,7 @@ def _case_view(desk: LegalDesk, ctx: WorkspaceContext, case_id: int) -> dict[str
     try:
         case = desk.case(case_id, ctx.workspace_id)
     except LegalError as exc:
-        raise ApiError(404, "not_found", str(exc)) from None
+        raise ApiError(404, "not_found", exc) from None
     desk.view(case_id, _actor(ctx))
     broken = desk.custody.verify(case_id)
     return {
@@ -188,10 +190,22 @@ def _proposals(desk: LegalDesk, ws: int) -> list[dict[str, Any]]:
     return out
 
 
+def _shown(case: dict[str, Any]) -> dict[str, Any]:
+    """What the cases page shows of a listed case, in the reader's language (the API's
+    ``why`` stays English, like every machine field) and the workspace's zone."""
+    items = ngettext("%(n)s item", "%(n)s items", case["items"]) % {"n": case["items"]}
+    why = _("%(status)s: %(items)s, %(reason)s") % {
+        "status": _(STATUS_NAMES.get(case["status"], case["status"])),
+        "items": items,
+        "reason": _(REASON_NAMES.get(case["reason"], case["reason"])),
+    }
+    return {**case, "why_shown": why, "updated": datetime.fromisoformat(case["updated_at"])}
+
+
 @router.get("/w/{slug}/legal", include_in_schema=False)
 async def cases_page(request: Request, ctx: Manage) -> HTMLResponse:
     desk = desk_of(request)
-    cases = await run_in_threadpool(_listing, desk, ctx.workspace_id)
+    cases = [_shown(c) for c in await run_in_threadpool(_listing, desk, ctx.workspace_id)]
     proposals = await run_in_threadpool(_proposals, desk, ctx.workspace_id)
     return _page(ctx, "legal_cases.html", _("Legal") + f" — {ctx.workspace.name}", cases=cases,
                  proposals=proposals)  # fmt: skip
@@ -204,7 +218,7 @@ async def decide_proposal(
     from socialhub.legal.proposals import accept, dismiss
 
     if decision not in ("accept", "dismiss"):
-        raise ApiError(404, "not_found", _("No decision %(decision)r.") % {"decision": decision})
+        raise ApiError(404, "not_found", M_("No decision %(decision)r.", decision=decision))
     desk = desk_of(request)
 
     def run() -> str:
@@ -215,7 +229,7 @@ async def decide_proposal(
             dismiss(desk.store, ctx.workspace_id, proposal_id, _actor(ctx), desk.clock())
             return f"/w/{ctx.workspace.slug}/legal"
         except LegalError as exc:
-            raise ApiError(400, "bad_request", str(exc)) from None
+            raise ApiError(400, "bad_request", exc) from None
 
     return RedirectResponse(await run_in_threadpool(run), status_code=303)
 
@@ -231,7 +245,7 @@ def _owned(desk: LegalDesk, ctx: WorkspaceContext, case_id: int) -> None:
     try:
         desk.case(case_id, ctx.workspace_id)
     except LegalError as exc:
-        raise ApiError(404, "not_found", str(exc)) from None
+        raise ApiError(404, "not_found", exc) from None
 
 
 def _act(
@@ -249,13 +263,13 @@ def _act(
         elif action == "capture":
             desk.capture(case_id, form.get("item_id", ""), by)
     except LegalError as exc:
-        raise ApiError(400, "bad_request", str(exc)) from None
+        raise ApiError(400, "bad_request", exc) from None
 
 
 @router.post("/w/{slug}/legal/{case_id}/{action}", include_in_schema=False)
 async def case_action(request: Request, ctx: Manage, case_id: CaseId, action: str) -> Response:
     if action not in ("note", "update", "capture", "export"):
-        raise ApiError(404, "not_found", _("No action %(action)r.") % {"action": action})
+        raise ApiError(404, "not_found", M_("No action %(action)r.", action=action))
     form = await _form(request)
     desk = desk_of(request)
     if action == "export":
@@ -266,7 +280,7 @@ async def case_action(request: Request, ctx: Manage, case_id: CaseId, action: st
 
 async def _export(desk: LegalDesk, ctx: WorkspaceContext, case_id: int, lang: str) -> Response:
     if lang not in ("fr", "en"):
-        raise ApiError(400, "bad_request", _("The report language is fr or en."))
+        raise ApiError(400, "bad_request", M_("The report language is fr or en."))
     await run_in_threadpool(_owned, desk, ctx, case_id)
     folder = FsPath(tempfile.mkdtemp(prefix="socialhub-bundle-"))
     path = folder / f"case-{case_id}.zip"
@@ -293,7 +307,7 @@ async def capture_file(
             raise ApiError(
                 404,
                 "not_found",
-                _("No capture %(capture_id)s in this case.") % {"capture_id": capture_id},
+                M_("No capture %(capture_id)s in this case.", capture_id=capture_id),
             )
         capture = found[0]
         data = desk.files.get(capture.sha256)

@@ -14,6 +14,7 @@ JavaScript extractor once per process, rendered into the page as JSON.
 from __future__ import annotations
 
 import io
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -28,10 +29,11 @@ from socialhub.i18n import (
     DEFAULT_TIMEZONE,
     JS_KEYWORDS,
     LOCALES,
+    M_,
     N_,
-    _,
     catalogue,
     current_locale,
+    current_timezone,
     negotiate,
     use_locale,
 )
@@ -43,7 +45,8 @@ from socialhub.web.access import (
     store_of,
     workspace,
 )
-from socialhub.web.auth import Principal
+from socialhub.web.auth import Principal, from_session, from_token
+from socialhub.web.security import SESSION_COOKIE, AuthConfig
 
 router = APIRouter(include_in_schema=False)
 
@@ -96,6 +99,47 @@ class LocaleMiddleware:
             await self.app(scope, receive, send)
 
 
+# -- the language of an error ---------------------------------------------------------
+
+_IN_WORKSPACE = re.compile(r"^/(?:api/workspaces|w)/([^/]+)")
+
+
+async def reader_locale(request: Request) -> tuple[str, str]:
+    """The language and zone of whoever reads an error of ``request``: the user's
+    preference, else the language of the workspace of the path (if the user is a
+    member), else the request's (the browser's).
+
+    The exception handlers cannot rely on the context alone: an error raised before the
+    workspace dependency decided (a wrong CSRF token, an unknown route under a
+    workspace, a validation error) leaves the browser's language in it."""
+    locale, zone = current_locale(), current_timezone()
+    who = getattr(request.state, "principal", None)
+    if who is None:
+        who = await run_in_threadpool(_caller, request)
+    if who is None:
+        return locale, zone
+    ws = getattr(request.state, "workspace", None)
+    found = _IN_WORKSPACE.match(request.url.path)
+    if ws is None and found:
+        ws = await run_in_threadpool(store_of(request).workspaces.get_workspace, found.group(1))
+        if ws is not None and (ws.id is None or who.role_in(ws.id) is None):
+            ws = None  # not a member: its language must not leak either
+    if ws is not None:
+        locale, zone = ws.locale, ws.timezone
+    return who.user.locale or locale, zone
+
+
+def _caller(request: Request) -> Principal | None:
+    """The logged-in user or token owner of a request no dependency authenticated."""
+    store = store_of(request)
+    config: AuthConfig = request.app.state.auth
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return from_token(store, header[7:].strip(), config.clock())
+    session_id = request.cookies.get(SESSION_COOKIE)
+    return from_session(store, session_id, config, config.clock()) if session_id else None
+
+
 # -- the page scripts' catalogue ------------------------------------------------------
 
 
@@ -137,10 +181,10 @@ def js_catalogue(locale: str | None = None) -> dict[str, Any]:
 async def account_locale(request: Request, who: Principal = Depends(principal)) -> Response:
     """The user's UI language: ``fr``, ``en`` or ``""`` (follow each workspace)."""
     if who.via != "session" or who.user.id is None:
-        raise ApiError(403, "forbidden", _("Manage tokens from a logged-in browser session."))
+        raise ApiError(403, "forbidden", M_("Manage tokens from a logged-in browser session."))
     value = (form_value(await request.body(), "locale") or "").strip()
     if value and value not in LOCALES:
-        raise ApiError(400, "bad_request", _("Unknown language %(value)r.") % {"value": value})
+        raise ApiError(400, "bad_request", M_("Unknown language %(value)r.", value=value))
     await run_in_threadpool(store_of(request).accounts.set_user_locale, who.user.id, value)
     return RedirectResponse("/account", status_code=303)
 
@@ -154,14 +198,14 @@ async def workspace_locale(
     locale = (form_value(body, "locale") or "").strip()
     zone = (form_value(body, "timezone") or "").strip()
     if locale not in LOCALES:
-        raise ApiError(400, "bad_request", _("Unknown language %(value)r.") % {"value": locale})
+        raise ApiError(400, "bad_request", M_("Unknown language %(value)r.", value=locale))
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ApiError(
             400,
             "bad_request",
-            _("Unknown time zone %(value)r (e.g. Europe/Paris).") % {"value": zone},
+            M_("Unknown time zone %(value)r (e.g. Europe/Paris).", value=zone),
         ) from exc
     ws = ctx.workspace
     ws.locale, ws.timezone = locale, zone

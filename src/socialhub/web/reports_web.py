@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from socialhub.i18n import _
+from socialhub.i18n import M_, _, format_datetime
 from socialhub.models import Workspace, utcnow
 from socialhub.records.reports import Report
 from socialhub.web.access import ApiError, WorkspaceContext, store_of, workspace
@@ -45,7 +45,7 @@ async def _report(request: Request, ctx: WorkspaceContext, report_id: int) -> Re
         raise ApiError(
             404,
             "not_found",
-            _("No report %(report_id)s in this workspace.") % {"report_id": report_id},
+            M_("No report %(report_id)s in this workspace.", report_id=report_id),
         )
     return report
 
@@ -79,7 +79,7 @@ async def get_report(request: Request, ctx: View, report_id: RowId) -> dict[str,
 async def report_html(request: Request, ctx: View, report_id: RowId) -> HTMLResponse:
     report = await _report(request, ctx, report_id)
     if not report.html:
-        raise ApiError(404, "not_found", _("This report has no HTML (not built yet)."))
+        raise ApiError(404, "not_found", M_("This report has no HTML (not built yet)."))
     headers = {"Content-Security-Policy": REPORT_CSP, "X-Content-Type-Options": "nosniff"}
     return HTMLResponse(report.html, headers=headers)
 
@@ -88,7 +88,7 @@ async def report_html(request: Request, ctx: View, report_id: RowId) -> HTMLResp
 async def report_pdf(request: Request, ctx: View, report_id: RowId) -> Response:
     report = await _report(request, ctx, report_id)
     if not report.pdf:
-        raise ApiError(404, "not_found", _("This report has no PDF."))
+        raise ApiError(404, "not_found", M_("This report has no PDF."))
     return Response(
         report.pdf,
         media_type="application/pdf",
@@ -117,7 +117,9 @@ def _when(value: str, tz: str) -> datetime | None:
         t = datetime.fromisoformat(value)
         return (t.replace(tzinfo=ZoneInfo(tz)) if t.tzinfo is None else t).astimezone(UTC)
     except (ValueError, OverflowError) as exc:
-        raise ApiError(422, "invalid", f"Not a date and time: {value[:40]!r}.") from exc
+        raise ApiError(
+            422, "invalid", M_("Not a date and time: %(value)r.", value=value[:40])
+        ) from exc
 
 
 def _row_id(value: str) -> int | None:
@@ -126,7 +128,7 @@ def _row_id(value: str) -> int | None:
     if not value:
         return None
     if not value.isascii() or not value.isdigit() or len(value) > 18 or int(value) < 1:
-        raise ApiError(422, "invalid", f"Not an id: {value[:20]!r}.")
+        raise ApiError(422, "invalid", M_("Not an id: %(value)r.", value=value[:20]))
     return int(value)
 
 
@@ -138,7 +140,7 @@ def _build_report(request: Request, ws: Workspace, data: dict[str, str]) -> Repo
     store = store_of(request)
     kind = data.get("kind", "digest")
     if kind not in BUILD_KINDS:
-        raise ApiError(422, "invalid", f"Unknown report kind {kind!r}.")
+        raise ApiError(422, "invalid", M_("Unknown report kind %(kind)r.", kind=kind))
     start, end = (
         _when(data.get("since", ""), ws.timezone),
         _when(data.get("until", ""), ws.timezone),
@@ -163,11 +165,11 @@ def _build_report(request: Request, ws: Workspace, data: dict[str, str]) -> Repo
 
             start = end - (timedelta(days=7) if kind == "competitors" else timedelta(hours=12))
         if start >= end:
-            raise ApiError(422, "invalid", "The period must end after it starts.")
+            raise ApiError(422, "invalid", M_("The period must end after it starts."))
     try:
         built = build(store, ws, kind, start, end, options, alert_id=alert, incident_id=incident)
     except ValueError as exc:
-        raise ApiError(422, "invalid", str(exc)) from exc
+        raise ApiError(422, "invalid", exc) from exc
     # built by hand: its own "schedule" name, so it never takes a scheduled slot
     record = built.record(ws, schedule=f"web-{utcnow():%Y%m%dT%H%M%S%f}")
     stored, _ = store.reports.claim_report(record)
@@ -180,7 +182,7 @@ def _recipients(request: Request, ws: Workspace, report: Report, typed: str) -> 
     found = [a.strip() for a in typed.replace(";", ",").split(",") if a.strip()]
     if found:
         if any("@" not in a or any(c in a for c in " <>\r\n") for a in found):
-            raise ApiError(422, "invalid", "Recipients must be email addresses.")
+            raise ApiError(422, "invalid", M_("Recipients must be email addresses."))
         return found[:20]
     assert ws.id is not None
     try:
@@ -193,7 +195,7 @@ def _recipients(request: Request, ws: Workspace, report: Report, typed: str) -> 
         matches = schedule.name == report.schedule or schedule.kind == report.kind
         if matches and schedule.recipients:
             return list(schedule.recipients)
-    raise ApiError(422, "invalid", "No recipient: type one or more addresses.")
+    raise ApiError(422, "invalid", M_("No recipient: type one or more addresses."))
 
 
 def _send(request: Request, report: Report, recipients: list[str]) -> str:
@@ -204,7 +206,7 @@ def _send(request: Request, report: Report, recipients: list[str]) -> str:
         try:
             mailer = Mailer.from_env(attempts=2, backoff=1.0)
         except ValueError as exc:
-            raise ApiError(503, "no_smtp", str(exc)) from exc
+            raise ApiError(503, "no_smtp", exc) from exc
     store = store_of(request)
     delivery = deliver(store.reports, report, recipients, mailer)
     if delivery.status == "sent" and report.status != "sent":
@@ -219,9 +221,9 @@ async def _json(request: Request) -> dict[str, Any]:
     try:
         body = json.loads(await request.body() or b"{}")
     except ValueError as exc:
-        raise ApiError(422, "invalid", "Expected a JSON object.") from exc
+        raise ApiError(422, "invalid", M_("Expected a JSON object.")) from exc
     if not isinstance(body, dict):
-        raise ApiError(422, "invalid", "Expected a JSON object.")
+        raise ApiError(422, "invalid", M_("Expected a JSON object."))
     return body
 
 
@@ -296,6 +298,11 @@ async def reports_page(
         can_legal=ctx.can("legal.manage"),
         section="reports",
         can_manage=ctx.can("reports.manage"),
+        kind_names={
+            "digest": _("Press digest"),
+            "competitors": _("Competitor report"),
+            "crisis": _("Crisis report"),
+        },
         preview=preview if preview in ids else None,
         sent=sent if sent in ids else None,
         sent_status=status if status in ("sent", "failed") else None,
@@ -315,4 +322,5 @@ async def reports_page(
 
 
 def _local(when: datetime, tz: ZoneInfo) -> str:
-    return when.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    """In the workspace's zone, as the reader's locale writes it (24-hour clock in French)."""
+    return format_datetime(when, "short", timezone=str(tz))

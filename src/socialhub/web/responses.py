@@ -164,6 +164,7 @@ class ExploreFacets(Facets):
 class LintMessage(Out):
     level: str
     message: str
+    display_message: str  # the message in the reader's language (page scripts show it)
     column: int
 
 

@@ -106,7 +106,9 @@ class MemberRole(Out):
 
 
 class Problems(Out):
-    problems: list[str]
+    problems: list[str]  # English (API clients)
+    # the same in the reader's language (the forms show it)
+    display_problems: list[str] = Field(default_factory=list)
 
 
 class AlertsPreview(Problems):

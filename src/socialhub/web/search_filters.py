@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Query
 
-from socialhub.i18n import _
+from socialhub.i18n import M_
 from socialhub.web.access import ApiError
 
 Since = Annotated[str | None, Query(description="ISO 8601 start, inclusive (default: 7 days ago).")]
@@ -40,7 +40,7 @@ def parse_time(value: str | None, name: str) -> datetime | None:
         t = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+"))
     except ValueError as exc:
         raise ApiError(
-            400, "bad_request", _("%(name)s: not an ISO 8601 date-time") % {"name": name}
+            400, "bad_request", M_("%(name)s: not an ISO 8601 date-time", name=name)
         ) from exc
     return t if t.tzinfo else t.replace(tzinfo=UTC)  # naive times are UTC, like storage
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from socialhub.i18n import _
+from socialhub.i18n import M_, _
 from socialhub.records.stories import StoryRecord
 from socialhub.store.legal import REASONS
 from socialhub.store.stories import ORDERS, StoryStore
@@ -38,7 +38,7 @@ async def _story(request: Request, ctx: WorkspaceContext, story_id: int) -> Stor
     rec = await run_in_threadpool(_repo(request).get, ctx.workspace.id, story_id)
     if rec is None:
         raise ApiError(
-            404, "not_found", _("No story %(story_id)s in this workspace.") % {"story_id": story_id}
+            404, "not_found", M_("No story %(story_id)s in this workspace.", story_id=story_id)
         )
     return rec
 

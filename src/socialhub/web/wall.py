@@ -22,7 +22,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from socialhub.i18n import _, set_locale
+from socialhub.i18n import M_, Joined, set_locale
 from socialhub.models import Role, User
 from socialhub.records.sessions import WallToken
 from socialhub.web import api
@@ -70,20 +70,20 @@ async def kiosk(
         token = await run_in_threadpool(store.walls.find_wall_token, digest(key))
         if token is None or ws is None or token.workspace_id != ws.id or token.wall != wall:
             # one answer for a wrong, revoked or other-wall key: nothing to enumerate
-            raise ApiError(401, "unauthorized", _("Invalid or revoked wall key."))
+            raise ApiError(401, "unauthorized", M_("Invalid or revoked wall key."))
         who = Principal(User(f"wall:{wall}"), False, {token.workspace_id: Role.VIEWER}, "wall")
     else:
         if request.method != "GET":
-            raise ApiError(405, "method_not_allowed", _("The wall is read-only."))
+            raise ApiError(405, "method_not_allowed", M_("The wall is read-only."))
         who = await principal(request, None, request.cookies.get(SESSION_COOKIE))
     role = None if ws is None or ws.id is None else who.role_in(ws.id)
     if ws is None or role is None:
-        raise ApiError(404, "not_found", _("No workspace %(slug)r among yours.") % {"slug": slug})
+        raise ApiError(404, "not_found", M_("No workspace %(slug)r among yours.", slug=slug))
     set_locale(ws.locale, ws.timezone)  # a wall speaks its workspace's language
     settings = await run_in_threadpool(store.workspaces.get_workspace_settings, ws.id or 0)
     layout = find_wall(settings.get(SETTING), wall)
     if layout is None:
-        raise ApiError(404, "not_found", _("No wall %(wall)r in this workspace.") % {"wall": wall})
+        raise ApiError(404, "not_found", M_("No wall %(wall)r in this workspace.", wall=wall))
     return WorkspaceContext(who, ws, role), layout
 
 
@@ -218,7 +218,7 @@ def save_walls(ctx: Admin, request: Request, body: WallsIn) -> dict[str, Any]:
     """Replace the workspace's wall layouts (admin); answers 400 with every problem."""
     problems = validate_walls(body.walls)
     if problems:
-        raise ApiError(400, "invalid_walls", "; ".join(problems))
+        raise ApiError(400, "invalid_walls", Joined("; ", problems))
     store_of(request).workspaces.set_workspace_setting(ctx.workspace_id, SETTING, body.walls)
     return {"items": walls_from_setting(body.walls)}
 
@@ -238,9 +238,7 @@ def add_wall_key(ctx: Admin, request: Request, body: WallKeyIn) -> dict[str, Any
         find_wall(store.workspaces.get_workspace_settings(ctx.workspace_id).get(SETTING), body.wall)
         is None
     ):
-        raise ApiError(
-            404, "not_found", _("No wall %(wall)r in this workspace.") % {"wall": body.wall}
-        )
+        raise ApiError(404, "not_found", M_("No wall %(wall)r in this workspace.", wall=body.wall))
     value = new_wall_key()
     record = store.walls.add_wall_token(
         WallToken(
@@ -265,6 +263,6 @@ def revoke_wall_key(ctx: Admin, request: Request, token_id: RowId) -> Revoked:
         raise ApiError(
             404,
             "not_found",
-            _("No live wall key %(token_id)s in this workspace.") % {"token_id": token_id},
+            M_("No live wall key %(token_id)s in this workspace.", token_id=token_id),
         )
     return Revoked(revoked=token_id)

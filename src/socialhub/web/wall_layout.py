@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from socialhub.i18n import M_
+
 SETTING = "walls"
 PANELS = ("volume", "live", "top_posts", "alerts", "sentiment", "share_of_voice", "warroom")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -63,32 +65,43 @@ SHOWCASE_SCREENS = [["volume", "top_posts"], ["share_of_voice", "live"], ["senti
 
 def _panels(value: Any, what: str) -> list[str]:
     if not isinstance(value, list) or not value or len(value) > 6:
-        return [f"{what} must be a list of 1 to 6 panels"]
-    return [f"unknown panel {p!r} ({', '.join(PANELS)})" for p in value if p not in PANELS]
+        return [M_("%(what)s must be a list of 1 to 6 panels", what=what)]
+    return [
+        M_("unknown panel %(panel)r (%(choices)s)", panel=p, choices=", ".join(PANELS))
+        for p in value
+        if p not in PANELS
+    ]
 
 
 def _number(data: dict[str, Any], key: str, low: float, high: float) -> list[str]:
     value = data.get(key, DEFAULT_WALL[key])
     if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        return [f"{key!r} must be a number from {low:g} to {high:g}"]
+        return [
+            M_(
+                "%(key)r must be a number from %(low)s to %(high)s",
+                key=key,
+                low=format(low, "g"),
+                high=format(high, "g"),
+            )
+        ]
     return []
 
 
 def validate_wall(data: Any) -> list[str]:
     if not isinstance(data, dict):
-        return ["a wall must be an object"]
-    problems = [f"unknown key {k!r}" for k in sorted(set(data) - _KEYS)]
+        return [M_("a wall must be an object")]
+    problems: list[str] = [M_("unknown key %(key)r", key=k) for k in sorted(set(data) - _KEYS)]
     if not isinstance(data.get("name"), str) or not _NAME.match(data["name"]):
-        problems.append("'name' must be 1-40 lowercase letters, digits, - or _")
+        problems.append(M_("'name' must be 1-40 lowercase letters, digits, - or _"))
     if not isinstance(data.get("title", ""), str) or len(data.get("title", "")) > 200:
-        problems.append("'title' must be text (at most 200 characters)")
+        problems.append(M_("'title' must be text (at most 200 characters)"))
     showcase = data.get("mode") == "showcase"
     screens = data.get("screens", SHOWCASE_SCREENS if showcase else DEFAULT_WALL["screens"])
     if not isinstance(screens, list) or not 1 <= len(screens) <= 12:
-        problems.append("'screens' must be a list of 1 to 12 screens")
+        problems.append(M_("'screens' must be a list of 1 to 12 screens"))
     else:
         for screen in screens:
-            problems += _panels(screen, "a screen")
+            problems += _panels(screen, M_("a screen"))
     problems += _panels(data.get("crisis_panels", DEFAULT_WALL["crisis_panels"]), "crisis_panels")
     problems += _number(data, "rotation_seconds", 5, 3600)
     problems += _number(data, "font_scale", 0.5, 4)
@@ -96,14 +109,14 @@ def validate_wall(data: Any) -> list[str]:
     problems += _number(data, "hours", 1, 24 * 14)
     mode = data.get("mode", "operations")
     if mode not in MODES:
-        problems.append(f"'mode' must be one of {', '.join(MODES)}")
+        problems.append(M_("'mode' must be one of %(choices)s", choices=", ".join(MODES)))
     if not isinstance(data.get("crisis", True), bool):
-        problems.append("'crisis' must be true or false")
+        problems.append(M_("'crisis' must be true or false"))
     shows_alerts = isinstance(screens, list) and any(
         isinstance(sc, list) and "alerts" in sc for sc in screens
     )
     if mode == "showcase" and shows_alerts:
-        problems.append("a showcase wall shows no alerts panel")
+        problems.append(M_("a showcase wall shows no alerts panel"))
     return problems
 
 
@@ -120,14 +133,16 @@ def is_crisis(alert: Any, layout: dict[str, Any]) -> bool:
 def validate_walls(value: Any) -> list[str]:
     """Errors in the ``walls`` setting (an empty list when it is valid)."""
     if not isinstance(value, list) or len(value) > 50:
-        return ["expected a list of at most 50 walls"]
+        return [M_("expected a list of at most 50 walls")]
     problems: list[str] = []
     names: set[str] = set()
     for i, wall in enumerate(value):
-        problems += [f"[{i}] {p}" for p in validate_wall(wall)]
+        problems += [M_("[%(i)s] %(problem)s", i=i, problem=p) for p in validate_wall(wall)]
         if isinstance(wall, dict):
             if wall.get("name") in names:
-                problems.append(f"[{i}] duplicate wall name {wall.get('name')!r}")
+                problems.append(
+                    M_("[%(i)s] duplicate wall name %(name)r", i=i, name=wall.get("name"))
+                )
             names.add(str(wall.get("name")))
     return problems
 

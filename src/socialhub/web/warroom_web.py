@@ -20,7 +20,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
+from socialhub.alerts.titles import localise_title
 from socialhub.analytics.warroom import Window, build
+from socialhub.i18n import M_
 from socialhub.i18n import gettext as _
 from socialhub.models import Mention
 from socialhub.records.alerts import Alert
@@ -74,13 +76,17 @@ def load(
     for sid in dict.fromkeys(story_ids):
         rec = store.stories.get(ws_id, sid)
         if rec is None:
-            raise ApiError(404, "not_found", f"No story {sid} in this workspace.")
+            raise ApiError(
+                404, "not_found", M_("No story %(story_id)s in this workspace.", story_id=sid)
+            )
         stories.append(rec)
     alerts = []
     for aid in dict.fromkeys(alert_ids):
         alert = store.alerts.get_alert(aid)
         if alert is None or alert.workspace_id != ws_id:
-            raise ApiError(404, "not_found", f"No alert {aid} in this workspace.")
+            raise ApiError(
+                404, "not_found", M_("No alert %(alert_id)s in this workspace.", alert_id=aid)
+            )
         alerts.append(alert)
     mentions = _mentions_of(store, ws_id, stories)
     window = Window.around(stories, alerts, now or datetime.now(UTC))
@@ -101,6 +107,11 @@ def load(
                     mentions.append(m)
                     have.add(mid)
     data = build(mentions, stories, alerts, window)
+    # an alert's title is the detector's English sentence: shown in the reader's language
+    detectors = {a.id: a.detector for a in alerts}
+    for event in data["events"]:
+        if event.get("kind") == "alert" and event.get("ref") in detectors:
+            event["title"] = localise_title(detectors[event["ref"]], str(event["title"]))
     data["departements"] = _departements(data["places"])
     return data
 
@@ -144,7 +155,7 @@ async def warroom_api(
     """The war-room over stories and alerts (repeat ``story=`` and ``alert=``) and a
     window (default: an hour either side of them)."""
     if not story and not alert:
-        raise ApiError(400, "bad_request", "Give at least one story or alert.")
+        raise ApiError(400, "bad_request", M_("Give at least one story or alert."))
     return await run_in_threadpool(
         load, store_of(request), ctx.workspace_id, story, alert, since, until
     )
@@ -175,7 +186,9 @@ def load_incident(
     to its closing (or now)."""
     incident = store.incidents.get_incident(incident_id, ws_id)
     if incident is None:
-        raise ApiError(404, "not_found", f"No incident {incident_id} in this workspace.")
+        raise ApiError(
+            404, "not_found", M_("No incident %(id)s in this workspace.", id=incident_id)
+        )
     assert incident.id is not None
     stories = store.incidents.story_ids(incident.id)
     alerts = store.incidents.alert_ids(incident.id)
@@ -227,7 +240,9 @@ async def incident_warroom_page(
     store = store_of(request)
     incident = await run_in_threadpool(store.incidents.get_incident, incident_id, ctx.workspace_id)
     if incident is None:
-        raise ApiError(404, "not_found", f"No incident {incident_id} in this workspace.")
+        raise ApiError(
+            404, "not_found", M_("No incident %(id)s in this workspace.", id=incident_id)
+        )
     url = f"/api/workspaces/{ctx.workspace.slug}/incidents/{incident_id}/warroom"
     return _page(request, ctx, url, incident.title, screen)
 
@@ -236,7 +251,7 @@ async def incident_warroom_page(
 def france_svg() -> Response:
     fr = france()
     if fr is None:
-        raise ApiError(404, "not_found", "The map package is not installed (npm ci).")
+        raise ApiError(404, "not_found", M_("The map package is not installed (npm ci)."))
     return Response(
         fr.named_svg(),
         media_type="image/svg+xml",
@@ -269,7 +284,9 @@ async def story_warroom_page(
 ) -> HTMLResponse:
     rec = await run_in_threadpool(store_of(request).stories.get, ctx.workspace_id, story_id)
     if rec is None:
-        raise ApiError(404, "not_found", f"No story {story_id} in this workspace.")
+        raise ApiError(
+            404, "not_found", M_("No story %(story_id)s in this workspace.", story_id=story_id)
+        )
     url = f"/api/workspaces/{ctx.workspace.slug}/stories/{story_id}/warroom"
     return _page(request, ctx, url, rec.headline, screen)
 
@@ -283,7 +300,7 @@ async def warroom_page(
     screen: Screen = None,
 ) -> HTMLResponse:
     if not story and not alert:
-        raise ApiError(400, "bad_request", "Give at least one story or alert.")
+        raise ApiError(400, "bad_request", M_("Give at least one story or alert."))
     query = "&".join([f"story={s}" for s in story] + [f"alert={a}" for a in alert])
     url = f"/api/workspaces/{ctx.workspace.slug}/warroom?{query}"
     return _page(request, ctx, url, _("War room"), screen)

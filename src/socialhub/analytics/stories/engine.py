@@ -50,6 +50,7 @@ import numpy as np
 
 from socialhub.analytics.detectors.series import tokens
 from socialhub.analytics.stories.consolidate import centroid_cosine, consolidate
+from socialhub.analytics.stories.generic import is_generic
 from socialhub.analytics.stories.importance import CRISIS_CATEGORIES, explain, score
 from socialhub.analytics.stories.story import HOUR, StoryState, headline_of
 from socialhub.enrichers.neardup import links_of
@@ -107,6 +108,9 @@ class StoryEngine:
     official
         Watchlist names of the brand's official accounts (their posts are the story's
         responses); by default, lists typed ``official`` or named like "officiel".
+    generic
+        ``{workspace id: generic words}`` (:mod:`.generic`): hashtags spelling the
+        workspace's own names and query words never lead to a story.
     """
 
     name = "stories"
@@ -117,6 +121,7 @@ class StoryEngine:
         workspaces: Mapping[int, int] | None = None,
         lists: Mapping[str, str] | None = None,
         official: frozenset[str] | None = None,
+        generic: Mapping[int, frozenset[str]] | None = None,
         **params: Any,
     ) -> None:
         self.params = StoryParams(**params)
@@ -141,6 +146,7 @@ class StoryEngine:
         self.started = 0.0
         self._last_gc = 0.0
         self._last_consolidation = 0.0
+        self.generic = generic or {}
 
     # -- configuration -----------------------------------------------------------------
 
@@ -153,6 +159,24 @@ class StoryEngine:
             if kind == "official" or "officiel" in fold(name) or "official" in fold(name):
                 named.add(name)
         return frozenset(named)
+
+    @property
+    def generic(self) -> dict[int, frozenset[str]]:
+        return getattr(self, "_generic", {})  # checkpoints from before issue 15 have none
+
+    @generic.setter
+    def generic(self, value: Mapping[int, frozenset[str]]) -> None:
+        """Set by the detector service from the store (queries, brand entities); a tag
+        that became generic stops leading to the story that owned it."""
+        new = {int(ws): frozenset(words) for ws, words in value.items()}
+        if new == getattr(self, "_generic", None):
+            return  # the service refreshes often; the words rarely change
+        self._generic = new
+        for ws, tag in [k for k in getattr(self, "tag_story", {}) if self._is_generic(*k)]:
+            del self.tag_story[(ws, tag)]
+
+    def _is_generic(self, ws: int, tag: str) -> bool:
+        return is_generic(tag, self.generic.get(ws, frozenset()))
 
     # -- the stream --------------------------------------------------------------------
 
@@ -234,7 +258,11 @@ class StoryEngine:
             for tag in tags:
                 story.tags[tag] += 1
                 story.tag_last[tag] = t
-                if story.tags[tag] >= self.params.tag_min and self._owns(story, tag, t):
+                if (
+                    story.tags[tag] >= self.params.tag_min
+                    and self._owns(story, tag, t)
+                    and not self._is_generic(ws, tag)
+                ):
                     _put(self.tag_story, (ws, tag), key, self.params.max_posts)
             keys.append(key)
         if keys:

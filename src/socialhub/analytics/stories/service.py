@@ -81,6 +81,15 @@ class StoryDetector(Parametrised):
     def accounts(self, value: frozenset[str]) -> None:
         self.engine.accounts = frozenset(value)
 
+    @property
+    def generic(self) -> dict[int, frozenset[str]]:
+        return self.engine.generic
+
+    @generic.setter
+    def generic(self, value: Mapping[int, frozenset[str]]) -> None:
+        """Each workspace's generic words (:mod:`.generic`), refreshed from the store."""
+        self.engine.generic = value
+
     def update(self, mention: Mention) -> list[Signal]:
         keys = self.engine.update(mention)
         if self.spot:

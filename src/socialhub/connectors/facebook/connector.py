@@ -38,6 +38,7 @@ from socialhub.connectors.facebook.normalize import (
 )
 from socialhub.connectors.linkguard import guarded_client
 from socialhub.connectors.manifest import option_defaults
+from socialhub.connectors.sweep import Sweep
 
 OPTIONS = option_defaults("facebook")  # the manifest's [options]: the one place of each default
 
@@ -94,6 +95,7 @@ class FacebookConnector:
         self.env = os.environ if env is None else env
         self.clock = clock or (lambda: datetime.now(UTC))
         self._client: GraphClient | None = None
+        self._sweep = Sweep("after", "watch", watch_posts, _end_sweep)
 
     def _graph(self) -> GraphClient:
         if self._client is None:
@@ -145,23 +147,11 @@ class FacebookConnector:
                 page.rejected.append(Rejected(str(exc), _dump(item), f"{page_id}/posts"))
                 continue
             newest = max(newest, int(mention.created_at.timestamp()))
-            if mention.native_id not in watch:
-                watch.insert(0, mention.native_id)
+            self._sweep.watch(watch, mention.native_id)
             if seen.add(mention.native_id):
                 page.mentions.append(mention)
         state["newest"] = newest
-        state["watch"] = watch[: self.watch_posts]
-        state["marks"] = {k: v for k, v in state.get("marks", {}).items() if k in state["watch"]}
-        if _advance(state, after):
-            page.done = False
-        else:
-            # Posts listing finished: the comments of the watched posts come next.
-            state.update(phase="comments", queue=list(state["watch"]), after=None, used=[])
-            page.done = not state["queue"]
-            if page.done:
-                _end_sweep(state)
-        page.cursor = state
-        return page
+        return self._sweep.listed(state, page, watch, after)
 
     # -- comments --------------------------------------------------------------------
 
@@ -199,27 +189,11 @@ class FacebookConnector:
             if seen.add(mention.native_id):
                 page.mentions.append(mention)
         state["pending_mark"] = pending
-        if not reached_known and _advance(state, after):
+        if not reached_known and self._sweep.advance(state, after):
             page.done = False
-        else:
-            state.setdefault("marks", {})[post_id] = pending
-            state.update(queue=state["queue"][1:], after=None, used=[], pending_mark=None)
-            page.done = not state["queue"]
-            if page.done:
-                _end_sweep(state)
-        page.cursor = state
-        return page
-
-
-def _advance(state: dict[str, Any], after: str | None) -> bool:
-    """Move to the next Graph page; False at the end or when the cursor repeats."""
-    used: list[str] = list(state.get("used", []))
-    if after is None or after in used or after == state.get("after"):
-        return False
-    used.append(after)
-    state["used"] = used
-    state["after"] = after
-    return True
+            page.cursor = state
+            return page
+        return self._sweep.next_item(state, page, post_id, pending)
 
 
 def _end_sweep(state: dict[str, Any]) -> None:

@@ -29,6 +29,7 @@ from socialhub.connectors.base import BadRequest, MalformedPayload, Page, Reject
 from socialhub.connectors.base import env_credential as _env_credential
 from socialhub.connectors.linkguard import guarded_client
 from socialhub.connectors.manifest import option_defaults
+from socialhub.connectors.sweep import Sweep
 from socialhub.connectors.youtube.client import (
     KEY_VAR,
     YouTubeClient,
@@ -89,6 +90,7 @@ class YouTubeConnector:
         self.env = os.environ if env is None else env
         self.clock = clock or (lambda: datetime.now(UTC))
         self._client: YouTubeClient | None = None
+        self._sweep = Sweep("token", "videos", watch_videos, _end_sweep)
 
     def _api(self) -> YouTubeClient:
         if self._client is None:
@@ -158,22 +160,11 @@ class YouTubeConnector:
                 page.rejected.append(Rejected(str(exc), _dump(item), "search"))
                 continue
             newest = max(newest, _iso(mention.created_at))
-            if mention.native_id not in videos:
-                videos.insert(0, mention.native_id)
+            self._sweep.watch(videos, mention.native_id)
             if seen.add(mention.native_id):
                 page.mentions.append(mention)
         state["newest"] = newest
-        state["videos"] = videos[: self.watch_videos]
-        state["marks"] = {k: v for k, v in state.get("marks", {}).items() if k in state["videos"]}
-        if _advance(state, body.get("nextPageToken")):
-            page.done = False
-        else:
-            state.update(phase="comments", queue=list(state["videos"]), token=None, used=[])
-            page.done = not state["queue"]
-            if page.done:
-                _end_sweep(state)
-        page.cursor = state
-        return page
+        return self._sweep.listed(state, page, videos, body.get("nextPageToken"))
 
     # -- comment threads -------------------------------------------------------------
 
@@ -196,7 +187,7 @@ class YouTubeConnector:
             if exc.reason not in SKIP_REASONS:
                 raise
             page.rejected.append(Rejected(str(exc), "", f"commentThreads?videoId={video_id}"))
-            return self._next_video(state, page, video_id, None)
+            return self._sweep.next_item(state, page, video_id, None)
         items = body.get("items")
         if not isinstance(items, list):
             raise MalformedPayload("youtube: commentThreads without items", _dump(body))
@@ -218,38 +209,12 @@ class YouTubeConnector:
                 reached_known = True  # newest first: the rest was read on an earlier poll
                 break
             page.mentions += [m for m in mentions if seen.add(m.native_id)]
-        if not reached_known and _advance(state, body.get("nextPageToken")):
+        if not reached_known and self._sweep.advance(state, body.get("nextPageToken")):
             state["pending_mark"] = pending
             page.done = False
             page.cursor = state
             return page
-        return self._next_video(state, page, video_id, pending)
-
-    def _next_video(
-        self,
-        state: dict[str, Any],
-        page: Page,
-        video_id: str,
-        pending: str | None,
-    ) -> Page:
-        if pending:
-            state.setdefault("marks", {})[video_id] = pending
-        state.update(queue=state["queue"][1:], token=None, used=[], pending_mark=None)
-        page.done = not state["queue"]
-        if page.done:
-            _end_sweep(state)
-        page.cursor = state
-        return page
-
-
-def _advance(state: dict[str, Any], token: Any) -> bool:
-    """Move to the next page; False at the end or when the token repeats."""
-    used: list[str] = list(state.get("used", []))
-    if not isinstance(token, str) or not token or token in used or token == state.get("token"):
-        return False
-    state["used"] = [*used, token]
-    state["token"] = token
-    return True
+        return self._sweep.next_item(state, page, video_id, pending)
 
 
 def _end_sweep(state: dict[str, Any]) -> None:

@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from socialhub.enrichers.embedding import Embedder, Vectors, cache_key, l2_normalise
+from socialhub.i18n import M_
 
 ALPHA = 0.5
 DEFAULT_THRESHOLD = 0.5
@@ -116,56 +117,83 @@ def validate_categories(value: Any) -> list[str]:
     ['categories[0] (vip): examples must be a list of sentences, not str']
     """
     if not isinstance(value, list):
-        return [f"categories must be a list of tables, not {type(value).__name__}"]
+        return [M_("categories must be a list of tables, not %(type)s", type=type(value).__name__)]
     errors: list[str] = []
     defaults = {c.name for c in default_categories()}
     seen: set[str] = set()
     for i, entry in enumerate(value):
         where = f"categories[{i}]"
         if not isinstance(entry, dict):
-            errors.append(f"{where}: expected a table, not {type(entry).__name__}")
+            errors.append(
+                M_(
+                    "%(where)s: expected a table, not %(type)s",
+                    where=where,
+                    type=type(entry).__name__,
+                )
+            )
             continue
         name = entry.get("name")
         if not isinstance(name, str) or not name.strip():
-            errors.append(f"{where}: a non-empty 'name' is required")
+            errors.append(M_("%(where)s: a non-empty 'name' is required", where=where))
             name = "?"
         else:
             name = name.strip()
             where = f"{where} ({name})"
             if name in seen:
-                errors.append(f"{where}: duplicate name")
+                errors.append(M_("%(where)s: duplicate name", where=where))
             seen.add(name)
         unknown = sorted(set(entry) - _KEYS)
         if unknown:
             allowed = ", ".join(sorted(_KEYS))
-            errors.append(f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {allowed})")
+            errors.append(
+                M_(
+                    "%(where)s: unknown key(s) %(unknown)s (allowed: %(allowed)s)",
+                    where=where,
+                    unknown=", ".join(unknown),
+                    allowed=allowed,
+                )
+            )
         for key in ("label_fr", "label_en"):
             if key in entry and not isinstance(entry[key], str):
-                errors.append(f"{where}: {key} must be a string")
+                errors.append(M_("%(where)s: %(key)s must be a string", where=where, key=key))
         examples = entry.get("examples")
         if examples is None:
             if name not in defaults:
                 errors.append(
-                    f"{where}: 'examples' (a list of sentences) is required for a category"
-                    f" that is not a default one ({', '.join(sorted(defaults))})"
+                    M_(
+                        "%(where)s: 'examples' (a list of sentences) is required for a category"
+                        " that is not a default one (%(defaults)s)",
+                        where=where,
+                        defaults=", ".join(sorted(defaults)),
+                    )
                 )
         elif not isinstance(examples, list):
             errors.append(
-                f"{where}: examples must be a list of sentences, not {type(examples).__name__}"
+                M_(
+                    "%(where)s: examples must be a list of sentences, not %(type)s",
+                    where=where,
+                    type=type(examples).__name__,
+                )
             )
         else:
             good = [e for e in examples if isinstance(e, str) and e.strip()]
             if len(good) != len(examples):
-                errors.append(f"{where}: every example must be a non-empty string")
+                errors.append(
+                    M_("%(where)s: every example must be a non-empty string", where=where)
+                )
             elif not good and name not in defaults:
-                errors.append(f"{where}: at least one example sentence is required")
+                errors.append(
+                    M_("%(where)s: at least one example sentence is required", where=where)
+                )
         threshold = entry.get("threshold")
         if threshold is not None and (
             isinstance(threshold, bool)
             or not isinstance(threshold, int | float)
             or not 0.0 < float(threshold) < 1.0
         ):
-            errors.append(f"{where}: threshold must be a number between 0 and 1 (exclusive)")
+            errors.append(
+                M_("%(where)s: threshold must be a number between 0 and 1 (exclusive)", where=where)
+            )
     return errors
 
 

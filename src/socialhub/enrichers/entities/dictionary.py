@@ -26,6 +26,7 @@ from typing import Any
 
 import ahocorasick
 
+from socialhub.i18n import M_
 from socialhub.models import Watchlist
 from socialhub.text import fold
 
@@ -68,40 +69,73 @@ def validate_entities(value: Any) -> list[str]:
         One readable message per problem, naming the entry (``entities[2] ("Telvia")``).
     """
     if not isinstance(value, list):
-        return [f"entities must be a list of tables, not {type(value).__name__}"]
+        return [M_("entities must be a list of tables, not %(type)s", type=type(value).__name__)]
     errors: list[str] = []
     if len(value) > MAX_ENTRIES:
-        errors.append(f"entities has {len(value)} entries; at most {MAX_ENTRIES}")
+        errors.append(
+            M_("entities has %(n)s entries; at most %(max)s", n=len(value), max=MAX_ENTRIES)
+        )
     seen: dict[tuple[str, str], int] = {}
     for i, entry in enumerate(value):
         where = f"entities[{i}]"
         if not isinstance(entry, dict):
-            errors.append(f"{where} must be a table with name, type, aliases")
+            errors.append(M_("%(where)s must be a table with name, type, aliases", where=where))
             continue
         name = entry.get("name")
         if not isinstance(name, str) or not name.strip():
-            errors.append(f"{where}: name must be a non-empty string")
+            errors.append(M_("%(where)s: name must be a non-empty string", where=where))
             continue
         where = f"{where} ({name!r})"
         unknown = sorted(set(entry) - {"name", "type", "aliases"})
         if unknown:
-            errors.append(f"{where}: unknown keys {unknown}; expected name, type, aliases")
+            errors.append(
+                M_(
+                    "%(where)s: unknown keys %(unknown)s; expected name, type, aliases",
+                    where=where,
+                    unknown=unknown,
+                )
+            )
         kind = entry.get("type")
         if kind not in ENTITY_TYPES:
-            errors.append(f"{where}: type must be one of {sorted(ENTITY_TYPES)}, not {kind!r}")
+            errors.append(
+                M_(
+                    "%(where)s: type must be one of %(choices)s, not %(kind)r",
+                    where=where,
+                    choices=sorted(ENTITY_TYPES),
+                    kind=kind,
+                )
+            )
         aliases = entry.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            errors.append(f"{where}: aliases must be a list of strings")
+            errors.append(M_("%(where)s: aliases must be a list of strings", where=where))
             aliases = []
         for surface in [name, *aliases]:
             key = _pattern(surface)
             if not key:
-                errors.append(f"{where}: {surface!r} has no letters or digits to match")
+                errors.append(
+                    M_(
+                        "%(where)s: %(surface)r has no letters or digits to match",
+                        where=where,
+                        surface=surface,
+                    )
+                )
             elif len(surface) > MAX_NAME_LEN:
-                errors.append(f"{where}: {surface[:30]!r}... is longer than {MAX_NAME_LEN}")
+                errors.append(
+                    M_(
+                        "%(where)s: %(surface)r... is longer than %(max)s",
+                        where=where,
+                        surface=surface[:30],
+                        max=MAX_NAME_LEN,
+                    )
+                )
             elif (key, str(kind)) in seen and seen[(key, str(kind))] != i:
                 errors.append(
-                    f"{where}: {surface!r} already names entities[{seen[(key, str(kind))]}]"
+                    M_(
+                        "%(where)s: %(surface)r already names entities[%(index)s]",
+                        where=where,
+                        surface=surface,
+                        index=seen[(key, str(kind))],
+                    )
                 )
             else:
                 seen[(key, str(kind))] = i

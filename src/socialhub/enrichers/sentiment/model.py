@@ -50,6 +50,10 @@ class HashedLinear:
 
     Weights are stored as int8 with one scale per class: 4x smaller than float32, and
     the same label as float32 on 99.15 % of xlmt val (``meta.json``).
+
+    ``by_lang`` holds per-language weights over the same buckets (issue 18: a French
+    model trained on French data only beats the shared one on French tweets); texts
+    given with such a language use them. The features are computed once either way.
     """
 
     def __init__(
@@ -57,40 +61,89 @@ class HashedLinear:
         weights: npt.NDArray[np.float32],
         bias: npt.NDArray[np.float32],
         lexicon: Lexicon | None = None,
+        by_lang: dict[str, tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]] | None = None,
     ) -> None:
         n_buckets = weights.shape[0]
         if n_buckets & (n_buckets - 1) or weights.shape[1] != len(LABELS):
             raise ValueError(f"bad weight shape {weights.shape}")
+        for lang, (w, _) in (by_lang or {}).items():
+            if w.shape != weights.shape:
+                raise ValueError(f"bad weight shape {w.shape} for {lang!r}")
         self.weights = weights
         self.bias = bias
         self.lexicon = lexicon
+        self.by_lang = by_lang or {}
         self.n_bits = n_buckets.bit_length() - 1
 
-    def logits(self, texts: list[str]) -> npt.NDArray[np.float32]:
-        """Class logits, shape ``(len(texts), 3)``."""
+    def logits(self, texts: list[str], langs: list[str] | None = None) -> npt.NDArray[np.float32]:
+        """Class logits, shape ``(len(texts), 3)``; ``langs`` picks per-language weights."""
         rows, cols, vals = featurize(texts, self.n_bits, self.lexicon)
-        out = np.empty((len(texts), len(LABELS)), dtype=np.float32)
-        for k in range(len(LABELS)):
-            # bincount sums per text; much faster than a sparse matrix or np.add.at.
-            out[:, k] = np.bincount(rows, self.weights[cols, k] * vals, minlength=len(texts))
-        return out + self.bias
+        n = len(texts)
+        out = _bucket_logits(rows, cols, vals, self.weights, n) + self.bias
+        if langs is not None and self.by_lang:
+            for lang, (w, b) in self.by_lang.items():
+                mine = np.array([x == lang for x in langs], dtype=bool)
+                if mine.any():
+                    keep = mine[rows]
+                    own = _bucket_logits(rows[keep], cols[keep], vals[keep], w, n) + b
+                    out[mine] = own[mine]
+        return out
 
-    def predict_proba(self, texts: list[str]) -> Probs:
+    def predict_proba(self, texts: list[str], langs: list[str] | None = None) -> Probs:
         """Class probabilities, shape ``(len(texts), 3)``."""
-        return softmax(self.logits(texts))
+        return softmax(self.logits(texts, langs))
 
     def to_arrays(self) -> dict[str, npt.NDArray[Any]]:
-        """Quantised arrays for ``np.savez_compressed``."""
-        scale = np.abs(self.weights).max(axis=0) / 127.0
-        scale = np.where(scale > 0, scale, 1.0).astype(np.float32)
-        q = np.round(self.weights / scale).astype(np.int8)
-        return {"weights_q": q, "scale": scale, "bias": self.bias.astype(np.float32)}
+        """Quantised arrays for ``np.savez_compressed`` (``<lang>_…`` per language)."""
+        out = _quantise(self.weights, self.bias, "")
+        for lang, (w, b) in self.by_lang.items():
+            out |= _quantise(w, b, f"{lang}_")
+        return out
 
     @classmethod
     def from_arrays(cls, arrays: Any, lexicon: Lexicon | None) -> HashedLinear:
         """Inverse of :meth:`to_arrays` (the lexicon is stored separately)."""
-        weights = arrays["weights_q"].astype(np.float32) * arrays["scale"][None, :]
-        return cls(weights, arrays["bias"].astype(np.float32), lexicon)
+        by_lang = {
+            key[: -len("_weights_q")]: _dequantise(arrays, key[: -len("weights_q")])
+            for key in arrays
+            if key.endswith("_weights_q")
+        }
+        weights, bias = _dequantise(arrays, "")
+        return cls(weights, bias, lexicon, by_lang)
+
+
+def _bucket_logits(
+    rows: npt.NDArray[np.int64],
+    cols: npt.NDArray[np.int64],
+    vals: npt.NDArray[np.float32],
+    weights: npt.NDArray[np.float32],
+    n: int,
+) -> npt.NDArray[np.float32]:
+    out = np.empty((n, len(LABELS)), dtype=np.float32)
+    for k in range(len(LABELS)):
+        # bincount sums per text; much faster than a sparse matrix or np.add.at.
+        out[:, k] = np.bincount(rows, weights[cols, k] * vals, minlength=n)
+    return out
+
+
+def _quantise(
+    weights: npt.NDArray[np.float32], bias: npt.NDArray[np.float32], prefix: str
+) -> dict[str, npt.NDArray[Any]]:
+    scale = np.abs(weights).max(axis=0) / 127.0
+    scale = np.where(scale > 0, scale, 1.0).astype(np.float32)
+    q = np.round(weights / scale).astype(np.int8)
+    return {
+        f"{prefix}weights_q": q,
+        f"{prefix}scale": scale,
+        f"{prefix}bias": bias.astype(np.float32),
+    }
+
+
+def _dequantise(
+    arrays: Any, prefix: str
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    weights = arrays[f"{prefix}weights_q"].astype(np.float32) * arrays[f"{prefix}scale"][None, :]
+    return weights, arrays[f"{prefix}bias"].astype(np.float32)
 
 
 class EmbeddingHead:
@@ -131,13 +184,27 @@ def lang_heads(arrays: Any) -> dict[str, tuple[EmbeddingHead, float]]:
     """The per-language heads stored in ``accurate.npz``: ``{lang: (head, alpha)}``.
 
     A language's head is stored as ``<lang>_w0``, ``<lang>_b0`` and ``<lang>_alpha``.
+    A ``<lang>_alpha`` without ``<lang>_w0`` gives the language the shared head with a
+    blend weight of its own (English, whose lexical model replaces the shared fast one).
     """
     found: dict[str, tuple[EmbeddingHead, float]] = {}
     for key in arrays:
         if key.endswith("_alpha"):
             lang = key[: -len("_alpha")]
-            found[lang] = (EmbeddingHead.from_arrays(arrays, f"{lang}_"), float(arrays[key]))
+            prefix = f"{lang}_" if f"{lang}_w0" in arrays else ""
+            found[lang] = (EmbeddingHead.from_arrays(arrays, prefix), float(arrays[key]))
     return found
+
+
+def calibrations(arrays: Any) -> dict[str, npt.NDArray[np.float32]]:
+    """Per-language class biases stored in ``accurate.npz`` as ``<lang>_cal``: added to
+    the blended log-probabilities of that language's texts (fit on out-of-fold
+    predictions on train; see the model card's calibration section)."""
+    return {
+        key[: -len("_cal")]: np.asarray(arrays[key], dtype=np.float32)
+        for key in arrays
+        if key.endswith("_cal")
+    }
 
 
 def _artefact(name: str) -> Any:
@@ -219,7 +286,8 @@ class SentimentModel:
         model card).
         """
         linear = _load_linear()
-        return cls("fast", linear.predict_proba, lexicon=linear.lexicon if question_rule else None)
+        lexicon = linear.lexicon if question_rule else None
+        return cls("fast", lang_proba=linear.predict_proba, lexicon=lexicon)
 
     @classmethod
     def load_accurate(cls, threads: int | None = None) -> SentimentModel:
@@ -237,6 +305,7 @@ class SentimentModel:
             _load_linear(),
             encoder.embed,
             lang_heads(arrays),
+            calibrations(arrays),
         )
 
 
@@ -250,18 +319,22 @@ def blended(
     fast: HashedLinear,
     embed: Callable[[list[str]], npt.NDArray[np.float32]],
     by_lang: dict[str, tuple[EmbeddingHead, float]] | None = None,
+    calibration: dict[str, npt.NDArray[np.float32]] | None = None,
 ) -> SentimentModel:
     """The accurate model: ``softmax(alpha * log p_head + (1 - alpha) * log p_fast)``.
 
     ``embed`` is the encoder call; the training script passes a cached one.
     ``by_lang`` maps a language to its own ``(head, alpha)``, used for the texts
-    given with that language (the shared head serves the others and unknown ones).
+    given with that language (the shared head serves the others and unknown ones);
+    the fast model's own per-language weights follow ``langs`` too.
+    ``calibration`` maps a language to a class bias added to its texts' log-odds.
     """
     by_lang = by_lang or {}
+    calibration = calibration or {}
 
     def proba(texts: list[str], langs: list[str] | None) -> Probs:
         emb = embed(texts)
-        log_f = np.log(fast.predict_proba(texts) + 1e-9)
+        log_f = np.log(fast.predict_proba(texts, langs) + 1e-9)
         logits = alpha * np.log(softmax(head.logits(emb)) + 1e-9) + (1.0 - alpha) * log_f
         if langs is not None:
             for lang, (own, own_alpha) in by_lang.items():
@@ -269,6 +342,9 @@ def blended(
                 if rows.any():
                     log_e = np.log(softmax(own.logits(emb[rows])) + 1e-9)
                     logits[rows] = own_alpha * log_e + (1.0 - own_alpha) * log_f[rows]
+            for lang, bias in calibration.items():
+                rows = np.array([x == lang for x in langs], dtype=bool)
+                logits[rows] += bias
         return softmax(logits)
 
     return SentimentModel("accurate", lang_proba=proba, lexicon=fast.lexicon)

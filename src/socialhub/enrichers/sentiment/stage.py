@@ -42,6 +42,7 @@ from socialhub.enrichers.sentiment.model import (
     _artefact,
     _load_linear,
     blended,
+    calibrations,
     lang_heads,
 )
 from socialhub.models import Mention
@@ -79,7 +80,8 @@ class SentimentStage(BaseEnricher):
             raise NotConfigured(f"unknown sentiment_mode {mode!r} (expected one of {MODES})")
         self.budget = max(0, ctx.options.sentiment_auto_budget)
         linear = _load_linear()
-        self.fast = SentimentModel("fast", linear.predict_proba)  # no question rule (card)
+        # no question rule on the fast path (card); langs pick per-language weights
+        self.fast = SentimentModel("fast", lang_proba=linear.predict_proba)
         self.accurate: SentimentModel | None = None
         self.encoder: Any = None
         if mode != "fast":
@@ -92,7 +94,12 @@ class SentimentStage(BaseEnricher):
                 arrays = _artefact(ACCURATE_FILE)
                 head = EmbeddingHead.from_arrays(arrays)
                 self.accurate = blended(
-                    head, float(arrays["alpha"]), linear, self.encoder.embed, lang_heads(arrays)
+                    head,
+                    float(arrays["alpha"]),
+                    linear,
+                    self.encoder.embed,
+                    lang_heads(arrays),
+                    calibrations(arrays),
                 )
         self.mode = mode
         self.counts = {"fast": 0, "accurate": 0}

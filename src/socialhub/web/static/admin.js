@@ -32,7 +32,7 @@ window.ADMIN = (function () {
       if (mine !== seq) return;
       lint.messages.forEach(function (m) {
         $("query-lint").appendChild(SH.el("li", "lint-" + m.level, _("%(level)s at column %(column)s: %(message)s",
-          { level: _(m.level), column: m.column, message: m.message })));
+          { level: _(m.level), column: m.column, message: m.display_message || m.message })));
       });
       if (!lint.ok) { $("query-preview").textContent = "–"; return; }
       const since = new Date(Date.now() - 7 * 86400e3).toISOString();

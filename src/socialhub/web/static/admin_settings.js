@@ -12,7 +12,7 @@
   async function preview(path, value, onOk, ul) {
     try {
       const p = await SH.api(A.base + path, { method: "POST", body: { value: value } });
-      if (p.problems.length) { F.lines(ul, p.problems, true); return false; }
+      if (p.problems.length) { F.lines(ul, p.display_problems || p.problems, true); return false; }
       onOk(p);
       return true;
     } catch (err) { F.lines(ul, [err.message], true); return false; }

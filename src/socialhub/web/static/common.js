@@ -99,7 +99,8 @@ window.SH = (function () {
       throw new Error(_("session expired"));
     }
     const data = await r.json();
-    if (!r.ok) throw new Error(data.message || ("HTTP " + r.status));
+    // display_message: the error in the reader's language; message stays English (API clients)
+    if (!r.ok) throw new Error(data.display_message || data.message || ("HTTP " + r.status));
     return data;
   }
 

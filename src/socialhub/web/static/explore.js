@@ -59,7 +59,7 @@
     SH.clear(lintBox);
     messages.forEach(function (m) {
       lintBox.appendChild(SH.el("li", "lint-" + m.level, _("%(level)s at column %(column)s: %(message)s",
-        { level: _(m.level), column: m.column, message: m.message })));
+        { level: _(m.level), column: m.column, message: m.display_message || m.message })));
     });
   }
 

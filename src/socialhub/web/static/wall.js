@@ -24,7 +24,8 @@
   async function fetchState() {
     const r = await fetch(base + suffix, { headers: { Accept: "application/json" }, credentials: "same-origin" });
     const data = await r.json();
-    if (!r.ok) throw new Error(data.message || ("HTTP " + r.status));
+    // display_message: the error in the reader's language; message stays English (API clients)
+    if (!r.ok) throw new Error(data.display_message || data.message || ("HTTP " + r.status));
     return data;
   }
 

@@ -140,7 +140,7 @@
       drawPreview(walls);
       try {
         const p = await SH.api(base + "/preview", { method: "POST", body: { value: walls } });
-        F.lines(document.getElementById("walls-problems"), p.problems, true);
+        F.lines(document.getElementById("walls-problems"), p.display_problems || p.problems, true);
         document.body.dataset.preview = p.problems.length ? "problems" : "ok";
       } catch (err) { F.lines(document.getElementById("walls-problems"), [err.message], true); }
     }, 200);

@@ -25,15 +25,17 @@
   function esc(v) {
     return String(v).replace(/[&<>"'`]/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
   }
+  // the page's language (<html lang>), the workspace's zone, a 24-hour clock
+  const lang = document.documentElement.lang || "fr";
   function when(iso) {
     const d = new Date(iso);
     if (isNaN(d)) return "";
     try {
-      return d.toLocaleString("fr-FR", { timeZone: zone, day: "2-digit", month: "2-digit",
-        hour: "2-digit", minute: "2-digit" });
-    } catch (err) { return d.toLocaleString("fr-FR"); }
+      return d.toLocaleString(lang, { timeZone: zone, day: "2-digit", month: "2-digit",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    } catch (err) { return d.toLocaleString(lang, { hourCycle: "h23" }); }
   }
-  function num(n) { return Number(n || 0).toLocaleString("fr-FR"); }
+  function num(n) { return Number(n || 0).toLocaleString(lang); }
   function chart(id) {
     if (!hasCharts) return null;
     if (!charts[id]) charts[id] = window.echarts.init(document.getElementById(id));
@@ -254,13 +256,34 @@
     body.dataset.loaded = String(Number(body.dataset.loaded || 0) + 1);
   }
 
+  // A refused or failed call says why, as common.js's SH.api does: display_message is
+  // the error in the reader's language (message stays English, for API clients). Written
+  // with textContent: a message may quote what the user typed.
+  function showError(text) {
+    const box = document.getElementById("wr-error");
+    box.textContent = text || "";
+    box.hidden = !text;
+  }
+  async function failure(r) {
+    let data = {};
+    try { data = await r.json(); } catch (err) { data = {}; }
+    return data.display_message || data.message || (T.failed + " (HTTP " + r.status + ")");
+  }
+
   let busy = false, again = false;
   async function refresh() {
     if (busy) { again = true; return; }
     busy = true;
     try {
       const r = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (r.ok) draw(await r.json());
+      if (r.status === 401) {
+        window.location.assign("/login?next=" + encodeURIComponent(window.location.pathname));
+        return;
+      }
+      if (r.ok) { draw(await r.json()); showError(""); }
+      else showError(await failure(r));
+    } catch (err) {
+      showError(T.failed);  // the network, or a body that is not the war-room's
     } finally {
       busy = false;
       if (again) { again = false; setTimeout(refresh, 3000); }
