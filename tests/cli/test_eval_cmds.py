@@ -59,3 +59,14 @@ def test_eval_language_fast_preset_on_a_slice() -> None:
     assert english["short"]["und"] <= 10
     assert report["xlmt/fr"]["whole"]["right"] >= 90
     assert report["texts_per_s"] > 0
+
+
+def test_eval_sentiment_table_has_the_challenge_macro_f1() -> None:
+    result = runner.invoke(
+        app, ["eval", "sentiment", "--data", DATA, "--model", "fast", "--limit", "30"]
+    )
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if "challenge" in line and "│" in line)
+    cells = [c.strip() for c in row.split("│") if c.strip()]
+    accuracy, macro_f1 = float(cells[2]), float(cells[3])
+    assert accuracy > 0 and 0 < macro_f1 <= 100, row

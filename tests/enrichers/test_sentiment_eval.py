@@ -100,3 +100,32 @@ def test_semeval_training_rows_never_repeat_a_validation_tweet() -> None:
     assert datasets.norm_key('"Hi @Bob http://t.co/x !"') == datasets.norm_key(
         "hi @user https://t.co/y"
     )
+
+
+class _Fixed:
+    """A stand-in classifier: the challenge set's own labels, or one label for all."""
+
+    def __init__(self, label: str | None = None) -> None:
+        self.label = label
+
+    def classify(self, texts: list[str], langs: list[str]) -> list[tuple[str, float]]:
+        from socialhub.enrichers.sentiment.challenge import CASES
+
+        truth = {c[0]: datasets.LABELS[c[1]] for c in CASES}
+        return [(self.label or truth[t], 0.0) for t in texts]
+
+
+def test_challenge_reports_macro_scores() -> None:
+    """The `challenge` row printed macro-F1 0.0 beside 71 % accuracy: its macro scores
+    were never computed (the table printed a missing value as 0)."""
+    from socialhub.enrichers.sentiment.evaluate import score_challenge
+
+    right = score_challenge(_Fixed())
+    assert right["accuracy"] == right["macro_f1"] == right["macro_recall"] == 100.0
+    assert right["per_phenomenon"] and set(right["per_phenomenon"].values()) == {100.0}
+    allneg = score_challenge(_Fixed("negative"))
+    share = allneg["confusion"][0][0] / allneg["n"]  # the negative cases
+    assert allneg["accuracy"] == round(100 * share, 2)
+    # one class predicted: recall 100 on it, 0 on the others; F1 only on negative
+    assert allneg["macro_recall"] == round(100 / 3, 2)
+    assert 0 < allneg["macro_f1"] < allneg["accuracy"]

@@ -35,6 +35,12 @@ def _sentiment_model(name: str) -> Any:
     return VaderBaseline()
 
 
+def _score(metrics: dict[str, Any], key: str) -> str:
+    """A percentage, or a dash when the set does not report it (never a made-up 0.0)."""
+    value = metrics.get(key)
+    return "—" if value is None else f"{value:.1f}"
+
+
 def _confusion(labels: list[str], matrix: list[list[int]]) -> Table:
     table = Table(_("truth \\ predicted"), *labels)
     for label, row in zip(labels, matrix, strict=True):
@@ -82,8 +88,8 @@ def sentiment(
     for name, m in report.items():
         if isinstance(m, dict) and "accuracy" in m and "n" in m:
             table.add_row(
-                name, str(m["n"]), f"{m['accuracy']:.1f}", f"{m.get('macro_f1', 0):.1f}",
-                f"{m.get('macro_recall', 0):.1f}",
+                name, str(m["n"]), f"{m['accuracy']:.1f}", _score(m, "macro_f1"),
+                _score(m, "macro_recall"),
             )  # fmt: skip
     mean = report["xlmt_mean"]
     table.add_row("xlmt mean", "", f"{mean['accuracy']:.1f}", f"{mean['macro_f1']:.1f}",

@@ -114,6 +114,8 @@ class KeyState:
     first_ids: list[str] = field(default_factory=list)  # first posts of the alert
     need: list[float] = field(default_factory=list)  # per-window thresholds of need_step
     need_step: int = -1
+    # ``need`` holds the exact thresholds (else lower bounds of them: ``bounds``)
+    need_exact: bool = False
     threads: ThreadCap | None = None
     next_roll: float = 0.0  # stream time of the next step: ``roll`` is a no-op before
     # a slow level (running mean while young, then the seasonal baseline's forgetting),
@@ -169,10 +171,28 @@ class BurstCore:
         self.p = params
         self.keys: dict[str, KeyState] = {}
         self.first_t: float | None = None
+        self._index()
+
+    def _index(self) -> None:
+        """Derived, not pickled: each key's creation rank (``keys`` is never pruned, so
+        its order) and the keys whose alert opened. :meth:`alerting` runs on every post
+        of the complaint detector: scanning every key made a three-day stream's
+        detector set 2-3× slower than its first hours (issue 18)."""
+        self._rank = {k: i for i, k in enumerate(self.keys)}
+        self._open = {k for k, st in self.keys.items() if st.alert_since is not None}
+        self._alerting: list[str] | None = None  # alerting()'s answer until an alert opens or ends
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_rank", None)
+        state.pop("_open", None)
+        state.pop("_alerting", None)
+        return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Checkpoints written before version 2 lack the thread cap: fill it in."""
         self.__dict__.update(state)
+        self._index()
         for name, value in (
             ("per_thread", 2),
             ("thread_window", 3600.0),
@@ -192,6 +212,8 @@ class BurstCore:
                 st.threads = None
             if not hasattr(st, "next_roll"):
                 st.next_roll = 0.0
+            if not hasattr(st, "need_exact"):
+                st.need_exact = False
             if not hasattr(st, "levels"):
                 st.levels, st.slow = deque(), 0.0
             if not hasattr(st, "counts_log"):
@@ -221,6 +243,7 @@ class BurstCore:
             st.bucket_idx = int(t // p.bucket)
             st.levels = deque(maxlen=int(max(p.windows) // p.bucket) + 2)
             st.counts_log = deque(maxlen=2 * (int(max(p.windows) // p.bucket) + 2))
+            self._rank[key] = len(self.keys)
             self.keys[key] = st
         return st
 
@@ -259,6 +282,8 @@ class BurstCore:
         if verdict is not None:
             st.alert_since = t
             st.last_loud = t
+            self._open.add(key)
+            self._alerting = None
             st.first_ids = [mid for ts, mid in st.recent if ts >= t - verdict.window]
         return verdict
 
@@ -335,11 +360,18 @@ class BurstCore:
             return None
         step = int(t // p.step)
         if step != st.need_step:  # thresholds move with the clock, not with each post
-            st.need = self.needs(st, t)
-            st.need_step = step
+            # lower bounds first: they spare the exact small-count thresholds (most of
+            # the cost) whenever every window is under them, i.e. nearly always
+            st.need = self.bounds(st, t)
+            st.need_step, st.need_exact = step, False
         need = st.need
         if all(sums[i] < need[i] for i in range(len(sums))):
             return None
+        if not st.need_exact:
+            st.need = need = self.needs(st, t)
+            st.need_exact = True
+            if all(sums[i] < need[i] for i in range(len(sums))):
+                return None
         best: Verdict | None = None
         for i, v in enumerate(self.verdicts(st, t)):
             if v.cold and v.observed >= v.threshold and not self.jumped(st, v):
@@ -416,6 +448,25 @@ class BurstCore:
             out.append(self._need(st, exp, sd))
         return out
 
+    def bounds(self, st: KeyState, t: float) -> list[float]:
+        """Lower bounds of :meth:`needs`, without the exact small-count tail: the same
+        expectation and z rule, with ``small_min`` standing in for the tail's count
+        (never above ``max(tail count, small_min)``), so a window under its bound is
+        under its threshold."""
+        p, b = self.p, st.baseline
+        f_t = b.factor(t)
+        out = []
+        for i, w in enumerate(p.windows):
+            span = min(w, t - st.first_t + 1.0)
+            lvl = self.level(st, i, t)
+            exp = max(lvl / p.bucket * (f_t + b.factor(t - span)) / 2.0 * span, 0.05)
+            sd = math.sqrt(st.dispersion[i] * (exp if exp > 0.5 else 0.5))
+            need = max(exp + p.z * sd, float(p.min_count))
+            if p.tail > 0.0:
+                need = min(need, float(p.small_min))
+            out.append(max(need, p.min_ratio * exp))
+        return out
+
     def _need(self, st: KeyState, exp: float, sd: float) -> float:
         """The count a window must reach: the z rule with its floor, or (when ``tail``
         is set) the exact small-count rule with its lower floor; always ``min_ratio``."""
@@ -429,21 +480,33 @@ class BurstCore:
             need = min(need, float(max(small, p.small_min)))
         return max(need, p.min_ratio * exp)
 
-    def verdicts(self, st: KeyState, t: float) -> list[Verdict]:
+    def verdicts(self, st: KeyState, t: float, *, thresholds: bool = True) -> list[Verdict]:
+        """Every window's verdict; ``thresholds=False`` leaves ``threshold`` at 0 (the
+        exact small-count threshold is the costly part; :meth:`follow` needs only the
+        one of the verdict it reports, filled in by :meth:`_threshold`)."""
         out = []
         for i in range(len(self.p.windows)):
             lvl, cold = self._level(st, i, t)
-            out.append(self._verdict(st, i, t, lvl, cold))
+            out.append(self._verdict(st, i, t, lvl, cold, thresholds))
         return out
 
-    def _verdict(self, st: KeyState, i: int, t: float, lvl: float, cold: bool) -> Verdict:
+    def _verdict(
+        self, st: KeyState, i: int, t: float, lvl: float, cold: bool, threshold: bool = True
+    ) -> Verdict:
         p, b = self.p, st.baseline
         w = p.windows[i]
         span = min(w, t - st.first_t + 1.0)  # young keys: only the time seen
         exp = max(lvl * (b.factor(t) + b.factor(t - span)) / 2.0 * span / p.bucket, 0.05)
         sd = math.sqrt(st.dispersion[i] * max(exp, 0.5))
         obs = float(st.counts.window(i))
-        return Verdict(w, obs, exp, (obs - exp) / sd, self._need(st, exp, sd), cold)
+        need = self._need(st, exp, sd) if threshold else 0.0
+        return Verdict(w, obs, exp, (obs - exp) / sd, need, cold)
+
+    def _threshold(self, st: KeyState, i: int, v: Verdict) -> Verdict:
+        """``v`` (window ``i``, from ``verdicts(thresholds=False)``) with its threshold,
+        computed as :meth:`_verdict` does."""
+        v.threshold = self._need(st, v.expected, math.sqrt(st.dispersion[i] * max(v.expected, 0.5)))
+        return v
 
     # ---- the alert's life ------------------------------------------------------------
     def follow(self, key: str, t: float) -> tuple[str, Verdict] | None:
@@ -452,25 +515,29 @@ class BurstCore:
         if st.alert_since is None:
             return None
         self.roll(st, t)
-        vs = self.verdicts(st, t)
+        # every tick of every alert: thresholds only for the verdict reported
+        vs = self.verdicts(st, t, thresholds=False)
         if any(v.z >= self.p.z / 2 for v in vs):
             st.last_loud = t
         elif t - st.last_loud >= self.p.quiet:
             st.alert_since, st.trend, st.peak, st.last_severity = None, "", 0.0, 0
+            self._open.discard(key)
+            self._alerting = None
             return None
         mid = vs[min(1, len(vs) - 1)]  # the 5-minute window by default
         rate = mid.observed
-        best = max(vs, key=lambda v: v.z)
+        at = max(range(len(vs)), key=lambda j: vs[j].z)  # the first best, as max(vs)
+        best = vs[at]
         if rate > st.peak:
             st.peak, st.peak_t = rate, t
         sev = severity(best.observed / best.expected, best.observed)
         rising = st.trend in ("rising", "still rising")
         if rising and sev >= st.last_severity + 2 and t - st.last_emit >= 300.0:
-            return "still rising", best
+            return "still rising", self._threshold(st, at, best)
         if rising and t - st.peak_t >= 600.0 and rate >= 0.5 * st.peak:
-            return "peaking", best
+            return "peaking", self._threshold(st, at, best)
         if st.trend != "falling back" and rate < 0.5 * st.peak and t - st.peak_t >= 300.0:
-            return "falling back", best
+            return "falling back", self._threshold(st, at, best)
         return None
 
     def mark(self, key: str, t: float, trend: str, verdict: Verdict) -> int:
@@ -490,11 +557,14 @@ class BurstCore:
         if st is None:
             return False
         self.roll(st, t)
-        v = self.verdicts(st, t)[-1]
+        v = self.verdicts(st, t, thresholds=False)[-1]
         return v.observed >= max(ratio * v.expected, 3.0)
 
     def alerting(self) -> list[str]:
-        return [k for k, st in self.keys.items() if st.alert_since is not None]
+        """The keys alerting now, in the order the keys were created (a new list)."""
+        if self._alerting is None:
+            self._alerting = sorted(self._open, key=self._rank.__getitem__)
+        return list(self._alerting)
 
     def evidence(self, key: str) -> list[str]:
         return list(self.keys[key].first_ids)
