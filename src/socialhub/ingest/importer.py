@@ -12,7 +12,6 @@ from socialhub.store.base import Store
 from socialhub.store.imports import ImportLedger
 
 from .parse import ImportFile
-from .seen import SeenIds
 from .types import ImportReport, Progress, Transform
 
 
@@ -80,6 +79,8 @@ def import_file(
             source=source.source,
             total_bytes=source.total_bytes,
         )
+        from .seen import SeenIds  # numpy: not for light commands that import ingest
+
         seen = SeenIds()
         mentions: list[Mention] = []
         held: list[QuarantineItem] = []
