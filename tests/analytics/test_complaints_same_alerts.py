@@ -145,3 +145,46 @@ def test_every_vocabulary_term_finds_the_same_categories() -> None:
                 assert fast.keys(m) == ref.keys(m), text
     mentions, _meta = stream(42)
     assert [fast.keys(m) for m in mentions] == [ref.keys(m) for m in mentions]
+
+
+def test_a_silenced_national_alert_ends_and_a_later_wave_is_told() -> None:
+    """Three cities' outage silences "complaints everywhere"; once it dies down the key
+    must end (it was never followed, so it stayed alerting and silenced for ever), and
+    a nationwide wave the next day, spread over many towns, is told."""
+    t0 = datetime(2026, 3, 2, tzinfo=UTC)
+    towns = ["Lyon", "Paris", "Lille", "Nantes", "Rennes", "Nice", "Brest", "Metz",
+             "Dijon", "Tours", "Reims", "Caen", "Pau", "Albi", "Agen", "Sète"]  # fmt: skip
+    base = [Mention("x", f"q{i}", f"panne internet a {towns[i % 8]}", t0 + timedelta(
+        minutes=5 * i)) for i in range(150)]  # fmt: skip
+    local = [
+        Mention("x", f"w{c}{i}", f"Plus de réseau à {c} ! panne",
+                t0 + timedelta(minutes=750, seconds=15 * i + j))
+        for i in range(20) for j, c in enumerate(["Lyon", "Paris", "Lille"])
+    ]  # fmt: skip
+    # the next day: the same category everywhere, one post per town in turn, no town
+    # loud enough alone to alert
+    wave_t = t0 + timedelta(days=2)
+    wave = [Mention("x", f"n{i}", f"panne internet chez moi a {towns[i % 16]}",
+                    wave_t + timedelta(seconds=20 * i)) for i in range(90)]  # fmt: skip
+    det = ComplaintDetector(routed_only=False)
+    told: list[Signal] = []
+    key = "complaint:network_outage:*"
+    for m in sorted(base + local, key=lambda m: m.created_at):
+        told += det.update(m)
+        told += det.advance(m.created_at)
+    # the national verdict waits out its hold, then the cities explain it
+    for k in range(1, 5):
+        told += det.advance(t0 + timedelta(minutes=755 + 5 * k))
+    assert key in det.silenced
+    # a quiet day, the service ticking every 10 minutes
+    for k in range(1, 6 * 20):
+        told += det.advance(t0 + timedelta(minutes=780 + 10 * k))
+    assert key not in det.silenced and key not in det.core.alerting()
+    assert not [s for s in told if s.key == key]  # silenced: never told
+    for m in wave:
+        told += det.update(m)
+        told += det.advance(m.created_at)
+    told += det.advance(wave[-1].created_at + timedelta(minutes=20))
+    national = [s for s in told if s.key == key]
+    wave_told = [(s.key, s.trend, s.t) for s in told if s.t >= wave_t]
+    assert [s.trend for s in national][:1] == ["rising"], (wave_told, det.held, det.silenced)

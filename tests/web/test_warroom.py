@@ -136,6 +136,10 @@ def test_incident_warroom(world: World, as_user: Login) -> None:
         ("hold", "editor", False),
     ]
     assert book["steps"][0]["done_by"] == "press"
+    # ids stay as stored; what the page shows is in the reader's language (a role of
+    # the workspace's own, "editor", passes as written)
+    assert book["display_playbook"] == "panne"
+    assert [s["display_role"] for s in book["steps"]] == ["analyste", "editor"]
     assert book["steps"][0]["done_at"] == ticked.isoformat()
     assert book["steps"][1]["done_by"] is None and book["steps"][1]["done_at"] is None
     page = c.get(f"/w/com/incidents/{inc.id}/warroom")

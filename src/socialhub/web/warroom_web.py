@@ -209,8 +209,14 @@ def incident_panel(incident: Incident) -> dict[str, Any]:
         "severity": incident.severity,
         "owner": incident.owner,
         "playbook": incident.playbook,
+        # the name and roles stay ids; display_* are in the reader's language (a
+        # workspace's own playbook and roles pass as written)
+        "display_playbook": _(incident.playbook) if incident.playbook else "",
         # built-in step texts are message ids: shown in the page's language
-        "steps": [{**s.to_dict(), "text": _(s.text)} for s in incident.steps],
+        "steps": [
+            {**s.to_dict(), "text": _(s.text), "display_role": _(s.role) if s.role else ""}
+            for s in incident.steps
+        ],
         "progress": [done, total],
     }
 

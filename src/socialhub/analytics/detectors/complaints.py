@@ -201,8 +201,9 @@ class ComplaintDetector(Parametrised):
 
     name = "complaints"
     # 2: thread cap; 3: praise excluded; 4: French and English vocabularies;
-    # 5: a place expects its share of the category, text places first, national held
-    version = "5"
+    # 5: a place expects its share of the category, text places first, national held;
+    # 6: a silenced national alert is followed, so it ends and a later wave is told
+    version = "6"
 
     def __init__(
         self,
@@ -431,7 +432,13 @@ class ComplaintDetector(Parametrised):
         self.clock = t
         out = self._national(t)
         for key in self.core.alerting():
-            if key in self.silenced or key in self.held:
+            if key in self.held:
+                continue
+            if key in self.silenced:
+                # never told, so nothing to tell as it goes; but followed, so that it
+                # ends when the complaints die down and a later wave is judged afresh
+                # (unfollowed, it stayed "alerting" and silenced for ever)
+                self.core.follow(key, t)
                 continue
             due = self.core.follow(key, t)
             if due is not None:

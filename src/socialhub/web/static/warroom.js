@@ -190,14 +190,14 @@
     const steps = inc.steps || [];
     const progress = inc.progress || [0, steps.length];
     document.getElementById("wr-playbook-summary").textContent = steps.length
-      ? (inc.playbook ? inc.playbook + " · " : "") + num(progress[0]) + "/" + num(progress[1]) + " " + T.steps_done
+      ? (inc.playbook ? (inc.display_playbook || inc.playbook) + " · " : "") + num(progress[0]) + "/" + num(progress[1]) + " " + T.steps_done
       : T.no_playbook;
     steps.forEach(function (s) {
       const li = el("li", s.done ? "wr-step done" : "wr-step todo");
       li.dataset.step = s.id;
       li.appendChild(el("strong", "", s.done ? "✔ " + T.step_done : "☐ " + T.step_todo));
       li.appendChild(document.createTextNode(" " + s.text));
-      if (s.role) li.appendChild(el("span", "meta", " — " + T.role + " " + s.role));
+      if (s.role) li.appendChild(el("span", "meta", " — " + T.role + " " + (s.display_role || s.role)));
       if (s.done && (s.done_by || s.done_at)) {
         li.appendChild(el("span", "meta", " — " + T.by + " " + (s.done_by || "?") +
           (s.done_at ? ", " + when(s.done_at) : "")));
