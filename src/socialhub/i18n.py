@@ -81,13 +81,12 @@ def negotiate(accept_language: str | None) -> str | None:
     return min(ranked)[2] if ranked else None
 
 
-@cache
-def catalogue(locale: str) -> dict[str, Any]:
-    """msgid (or (msgid, plural) tuple key) → translation, merged from every .po file."""
-    merged: dict[str, Any] = {}
+def _po_entries(locale: str) -> Iterator[tuple[str, str, Any]]:
+    """(file name, msgid key, translation) of every translated entry of the locale's
+    .po files, files in name order. English has none (and Babel is not imported)."""
     folder = resources.files("socialhub") / "locale" / locale
-    if not folder.is_dir():  # English: the msgids themselves, and Babel is not imported
-        return merged
+    if not folder.is_dir():
+        return
     from babel.messages.pofile import read_po
 
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
@@ -98,8 +97,14 @@ def catalogue(locale: str) -> dict[str, Any]:
                 if not message.id or not message.string or message.fuzzy:
                     continue
                 key = message.id if isinstance(message.id, str) else message.id[0]
-                merged[key] = message.string
-    return merged
+                yield entry.name, key, message.string
+
+
+@cache
+def catalogue(locale: str) -> dict[str, Any]:
+    """msgid (or (msgid, plural) tuple key) → translation, merged from every .po file
+    (the last file's wins: :func:`conflicting_translations` reports any such clash)."""
+    return {key: text for _file, key, text in _po_entries(locale)}
 
 
 def gettext(message: str) -> str:
@@ -345,22 +350,8 @@ def missing_translations(locale: str = "fr", root: Any = None) -> dict[str, list
 def conflicting_translations(locale: str = "fr") -> dict[str, list[tuple[str, str]]]:
     """msgids translated differently in two of the locale's .po files → (file, text)
     each. The catalogue keeps the last file's, so the other is silently lost."""
-    folder = resources.files("socialhub") / "locale" / locale
-    if not folder.is_dir():
-        return {}
-    from babel.messages.pofile import read_po
-
     seen: dict[str, list[tuple[str, str]]] = {}
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".po"):
-            continue
-        with entry.open("rb") as fh:
-            for message in read_po(fh, locale=locale):
-                if not message.id or not message.string or message.fuzzy:
-                    continue
-                key = message.id if isinstance(message.id, str) else message.id[0]
-                text = (
-                    message.string if isinstance(message.string, str) else "|".join(message.string)
-                )
-                seen.setdefault(key, []).append((entry.name, text))
+    for name, key, text in _po_entries(locale):
+        shown = text if isinstance(text, str) else "|".join(text)
+        seen.setdefault(key, []).append((name, shown))
     return {k: v for k, v in seen.items() if len({text for _f, text in v}) > 1}
