@@ -435,8 +435,8 @@ class BurstCore:
             return lagged, True
         return min(level, lagged), False
 
-    def needs(self, st: KeyState, t: float) -> list[float]:
-        """The thresholds of :meth:`verdicts` alone (on the hot path of every post)."""
+    def _expected(self, st: KeyState, t: float) -> list[tuple[float, float]]:
+        """Each window's expected count at ``t`` and its standard deviation."""
         p, b = self.p, st.baseline
         f_t = b.factor(t)
         out = []
@@ -444,23 +444,21 @@ class BurstCore:
             span = min(w, t - st.first_t + 1.0)
             lvl = self.level(st, i, t)
             exp = max(lvl / p.bucket * (f_t + b.factor(t - span)) / 2.0 * span, 0.05)
-            sd = math.sqrt(st.dispersion[i] * (exp if exp > 0.5 else 0.5))
-            out.append(self._need(st, exp, sd))
+            out.append((exp, math.sqrt(st.dispersion[i] * (exp if exp > 0.5 else 0.5))))
         return out
+
+    def needs(self, st: KeyState, t: float) -> list[float]:
+        """The thresholds of :meth:`verdicts` alone (on the hot path of every post)."""
+        return [self._need(st, exp, sd) for exp, sd in self._expected(st, t)]
 
     def bounds(self, st: KeyState, t: float) -> list[float]:
         """Lower bounds of :meth:`needs`, without the exact small-count tail: the same
         expectation and z rule, with ``small_min`` standing in for the tail's count
         (never above ``max(tail count, small_min)``), so a window under its bound is
         under its threshold."""
-        p, b = self.p, st.baseline
-        f_t = b.factor(t)
+        p = self.p
         out = []
-        for i, w in enumerate(p.windows):
-            span = min(w, t - st.first_t + 1.0)
-            lvl = self.level(st, i, t)
-            exp = max(lvl / p.bucket * (f_t + b.factor(t - span)) / 2.0 * span, 0.05)
-            sd = math.sqrt(st.dispersion[i] * (exp if exp > 0.5 else 0.5))
+        for exp, sd in self._expected(st, t):
             need = max(exp + p.z * sd, float(p.min_count))
             if p.tail > 0.0:
                 need = min(need, float(p.small_min))
