@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_store import QUERIES, SPAN, START, generate, percentiles, setup
+import bench_store
+from bench_store import QUERIES, SPAN, START, percentiles
 
 from socialhub.store import counts, open_store
 from socialhub.store.base import Store
@@ -39,16 +40,7 @@ from socialhub.store.dashboard import DashboardRepo
 
 
 def fill_sqlite(path: str, n: int, batch: int = 5_000) -> dict[str, Any]:
-    store = open_store(f"sqlite:///{path}")
-    try:
-        store.migrate()
-        routes, _ = setup(store)
-        t0 = time.perf_counter()
-        for mentions in generate(n, batch, routes):
-            store.mentions.add(mentions)
-        return {"n": n, "fill_seconds": round(time.perf_counter() - t0, 1)}
-    finally:
-        store.close()
+    return {"n": n, "fill_seconds": round(bench_store.fill_sqlite(path, n, batch), 1)}
 
 
 def pair(

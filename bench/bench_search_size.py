@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench_store import SPAN, START, generate, percentiles, setup
+from bench_store import SPAN, START, fill_sqlite, percentiles
 
 from socialhub.store import open_store
 
@@ -33,19 +33,6 @@ SEARCHES = {
     "brand": "acme",
     "phrase": '"acme energie"',
 }
-
-
-def build(path: Path, n: int, batch: int) -> float:
-    store = open_store(f"sqlite:///{path}")
-    try:
-        store.migrate()
-        routes, _ = setup(store)
-        t = time.perf_counter()
-        for mentions in generate(n, batch, routes):
-            store.mentions.add(mentions)
-        return time.perf_counter() - t
-    finally:
-        store.close()
 
 
 def sizes(path: Path) -> dict[str, Any]:
@@ -124,7 +111,7 @@ def main() -> None:
     path = Path(args.db)
     report: dict[str, Any] = {"n": args.n}
     if not path.exists():
-        report["build_seconds"] = round(build(path, args.n, args.batch), 1)
+        report["build_seconds"] = round(fill_sqlite(path, args.n, args.batch), 1)
     if not args.no_size:
         report["size"] = sizes(path)
     if not args.no_search:

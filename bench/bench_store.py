@@ -133,6 +133,21 @@ def setup(store: Store) -> tuple[list[tuple[int, int]], int]:
     return routes, routes[0][1]
 
 
+def fill_sqlite(path: str | Path, n: int, batch: int = 5_000) -> float:
+    """A migrated SQLite store at ``path`` with ``n`` generated mentions (the routes of
+    :func:`setup`); returns the seconds the writes took."""
+    store = open_store(f"sqlite:///{path}")
+    try:
+        store.migrate()
+        routes, _ = setup(store)
+        t0 = time.perf_counter()
+        for mentions in generate(n, batch, routes):
+            store.mentions.add(mentions)
+        return time.perf_counter() - t0
+    finally:
+        store.close()
+
+
 def percentiles(samples: list[float]) -> dict[str, float]:
     samples = sorted(samples)
     p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
