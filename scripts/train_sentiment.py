@@ -44,6 +44,7 @@ import resource
 import sys
 import time
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -196,6 +197,29 @@ def oof_path(cache_dir: Path, seed: int, n_folds: int) -> Path:
     return cache_dir / f"fast-oof-s{seed}-k{n_folds}.npz"
 
 
+def xlmt_folds(
+    source: npt.NDArray[Any],
+    lang: npt.NDArray[Any],
+    y: npt.NDArray[Any],
+    n_folds: int,
+    seed: int,
+    max_folds: int = 0,
+) -> Iterator[tuple[int, npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
+    """(fold, held-out rows, rows to fit) of the cross-validation on xlmt train: folds
+    stratified by language and label over the xlmt rows only (the other sources are
+    always fitted on); ``max_folds`` > 0 stops after that many."""
+    from sklearn.model_selection import StratifiedKFold
+
+    xlmt_rows = np.where(source == "xlmt")[0]
+    strata = np.array([f"{a}{b}" for a, b in zip(lang[xlmt_rows], y[xlmt_rows], strict=True)])
+    folds = StratifiedKFold(n_folds, shuffle=True, random_state=seed).split(xlmt_rows, strata)
+    for k, (_, test_i) in enumerate(folds):
+        if max_folds and k >= max_folds:
+            return
+        test = xlmt_rows[test_i]
+        yield k, test, np.setdiff1d(np.arange(len(y)), test)
+
+
 def choose_alpha(
     train: dict[str, Any],
     x: Any,
@@ -212,20 +236,12 @@ def choose_alpha(
     minutes on a loaded machine, and the choice only needs out-of-sample predictions).
     """
     from scipy.special import log_softmax
-    from sklearn.model_selection import StratifiedKFold
 
     y, lang, w = train["y"], train["lang"], train["w"]
-    xlmt_rows = np.where(train["source"] == "xlmt")[0]
-    strata = np.array([f"{a}{b}" for a, b in zip(lang[xlmt_rows], y[xlmt_rows], strict=True)])
-    folds = StratifiedKFold(n_folds, shuffle=True, random_state=seed).split(xlmt_rows, strata)
     log_f = np.zeros((len(y), 3))
     log_e = np.zeros((len(y), 3))
     held: list[npt.NDArray[np.int64]] = []
-    for k, (_, test_i) in enumerate(folds):
-        if max_folds and k >= max_folds:
-            break
-        test = xlmt_rows[test_i]
-        fit = np.setdiff1d(np.arange(len(y)), test)
+    for k, test, fit in xlmt_folds(train["source"], lang, y, n_folds, seed, max_folds):
         log(f"cv fold {k + 1}/{n_folds}")
         fast = fit_fast(x[fit], y[fit], w[fit], None)
         log_f[test] = log_softmax(x[test] @ fast.weights + fast.bias, axis=1)
@@ -285,7 +301,6 @@ def fast_oof(
     """
     from scipy import sparse
     from scipy.special import log_softmax
-    from sklearn.model_selection import StratifiedKFold
 
     train_set = training_set(data)
     y, lang, w = train_set["y"], train_set["lang"], train_set["w"]
@@ -297,16 +312,9 @@ def fast_oof(
     texts = train_set["texts"]
     rows, cols, vals = featurize(texts, N_BITS, lexicon)
     x = sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), 2**N_BITS), dtype=np.float32)
-    xlmt_rows = np.where(train_set["source"] == "xlmt")[0]
-    strata = np.array([f"{a}{b}" for a, b in zip(lang[xlmt_rows], y[xlmt_rows], strict=True)])
-    folds = StratifiedKFold(n_folds, shuffle=True, random_state=seed).split(xlmt_rows, strata)
     log_f = np.zeros((len(y), 3))
     fold_id = np.full(len(y), -1)
-    for k, (_, test_i) in enumerate(folds):
-        if max_folds and k >= max_folds:
-            break
-        test = xlmt_rows[test_i]
-        fit = np.setdiff1d(np.arange(len(y)), test)
+    for k, test, fit in xlmt_folds(train_set["source"], lang, y, n_folds, seed, max_folds):
         log(f"fast out-of-fold {k + 1}/{n_folds}")
         fast = fit_fast(x[fit], y[fit], w[fit], None)
         log_f[test] = log_softmax(x[test] @ fast.weights + fast.bias, axis=1)
