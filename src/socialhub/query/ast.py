@@ -158,6 +158,21 @@ def walk(node: Node) -> Iterator[Node]:
         yield from node.parts
 
 
+def leaves(node: Node, negated: bool = False) -> Iterator[tuple[Node, bool]]:
+    """Every leaf (atom or field) with whether it sits under an odd number of NOTs: what
+    a query asks for (False) and what it excludes (True)."""
+    if isinstance(node, Not):
+        yield from leaves(node.item, not negated)
+    elif isinstance(node, And | Or):
+        for item in node.items:
+            yield from leaves(item, negated)
+    elif isinstance(node, Near):
+        yield from leaves(node.left, negated)
+        yield from leaves(node.right, negated)
+    else:
+        yield node, negated
+
+
 def slots(node: Node) -> set[Slot]:
     """Every distinct slot (exact token or prefix) the tree mentions."""
     return {n for n in walk(node) if isinstance(n, Term | Prefix)}

@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass, field
 
 from socialhub.query import parse
-from socialhub.query.ast import And, Near, Node, Not, Or, Phrase, Prefix, Term
+from socialhub.query.ast import Phrase, Prefix, Term, leaves
 from socialhub.query.errors import QuerySyntaxError
 from socialhub.text import index_tokens
 
@@ -34,19 +34,6 @@ STEM = 6
 FIELD_ONLY = 0.9
 
 Atom = Term | Prefix | Phrase
-
-
-def _collect(node: Node, negated: bool, pos: list[Atom], neg: list[Atom]) -> None:
-    if isinstance(node, Term | Prefix | Phrase):
-        (neg if negated else pos).append(node)
-    elif isinstance(node, Not):
-        _collect(node.item, not negated, pos, neg)
-    elif isinstance(node, And | Or):
-        for item in node.items:
-            _collect(item, negated, pos, neg)
-    elif isinstance(node, Near):
-        _collect(node.left, negated, pos, neg)
-        _collect(node.right, negated, pos, neg)
 
 
 def _slot_hits(slot: Term | Prefix, token: str) -> bool:
@@ -150,7 +137,9 @@ class RuleScorer:
             return cls()
         pos: list[Atom] = []
         neg: list[Atom] = []
-        _collect(node, False, pos, neg)
+        for leaf, negated in leaves(node):
+            if isinstance(leaf, Term | Prefix | Phrase):
+                (neg if negated else pos).append(leaf)
         return cls(list(dict.fromkeys(pos)), list(dict.fromkeys(neg)))
 
     def signals(self, text: str) -> dict[str, float]:

@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Any
 
 from socialhub.query import parse
-from socialhub.query.ast import And, Field, Near, Node, Not, Or, Phrase, Prefix, Term
+from socialhub.query.ast import Field, Phrase, Prefix, Term, leaves
 from socialhub.text import fold
 
 INFLECTION = 3  # letters a wildcard's stem may be followed by and still be the same word
@@ -41,20 +41,6 @@ def _compact(text: str) -> str:
     return "".join(c for c in fold(text) if c.isalnum())
 
 
-def _positive(node: Node) -> Iterable[Node]:
-    """The atoms and fields a query asks for (what it excludes is not its subject)."""
-    if isinstance(node, Not):
-        return
-    if isinstance(node, And | Or):
-        for item in node.items:
-            yield from _positive(item)
-    elif isinstance(node, Near):
-        yield from _positive(node.left)
-        yield from _positive(node.right)
-    else:
-        yield node
-
-
 def query_words(definition: str) -> set[str]:
     """A query's generic words: names as tag bodies, wildcard stems ending in ``*``."""
     try:
@@ -62,7 +48,7 @@ def query_words(definition: str) -> set[str]:
     except ValueError:  # a query the store refused never routes a post
         return set()
     out: set[str] = set()
-    for node in _positive(tree):
+    for node in (leaf for leaf, negated in leaves(tree) if not negated):
         if isinstance(node, Term) and node.token[:1] not in ("#", "@"):
             out.add(_compact(node.token))
         elif isinstance(node, Prefix):
