@@ -4,6 +4,7 @@ timeline, 404 across workspaces, the French pages, alerts ranked by importance."
 from __future__ import annotations
 
 import dataclasses
+import html
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -106,6 +107,8 @@ def test_pages_in_french_ranked_by_importance(world: World, as_user: Login) -> N
     one = c.get(f"/w/com/incidents/{big.id}", headers={"accept": "text/html"}).text
     assert "Procédure" in one and "Chronologie" in one and "<b>" not in one.split("<h1")[1][:80]
     assert 'id="ack"' not in one  # a viewer gets no buttons
+    # opened by hand, nothing linked yet: the importance table says why it is empty
+    assert "Pas encore d'importance : l'incident n'a ni alerte ni sujet." in html.unescape(one)
 
 
 def test_alerts_sort_by_importance_with_why(world: World, as_user: Login) -> None:
