@@ -70,3 +70,17 @@ def test_eval_sentiment_table_has_the_challenge_macro_f1() -> None:
     cells = [c.strip() for c in row.split("│") if c.strip()]
     accuracy, macro_f1 = float(cells[2]), float(cells[3])
     assert accuracy > 0 and 0 < macro_f1 <= 100, row
+
+
+def test_eval_sentiment_reads_french_to_a_french_reader() -> None:
+    result = runner.invoke(
+        app,
+        ["eval", "sentiment", "--data", DATA, "--model", "fast", "--limit", "30"],
+        env={"SOCIALHUB_LOCALE": "fr"},
+    )
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if "challenge" in line and "│" in line)
+    cells = [c.strip() for c in row.split("│") if c.strip()]
+    assert "," in cells[2] and "." not in cells[2], row  # "71,0", not "71.0"
+    assert "réel \\ prédit" in result.output and "négatif" in result.output
+    assert "moyenne xlmt" in result.output and "negative" not in result.output

@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from socialhub.cli.common import JsonOption, console, out, print_json
-from socialhub.i18n import _
+from socialhub.i18n import _, format_number
 
 app = typer.Typer(help="Evaluate the models on labelled data.", no_args_is_help=True)
 
@@ -38,13 +38,18 @@ def _sentiment_model(name: str) -> Any:
 def _score(metrics: dict[str, Any], key: str) -> str:
     """A percentage, or a dash when the set does not report it (never a made-up 0.0)."""
     value = metrics.get(key)
-    return "—" if value is None else f"{value:.1f}"
+    return "—" if value is None else _pct(value)
+
+
+def _pct(value: float) -> str:
+    """A score with one decimal, in the reader's number format ("71,0" in French)."""
+    return format_number(value, 1)
 
 
 def _confusion(labels: list[str], matrix: list[list[int]]) -> Table:
-    table = Table(_("truth \\ predicted"), *labels)
+    table = Table(_("truth \\ predicted"), *(_(label) for label in labels))
     for label, row in zip(labels, matrix, strict=True):
-        table.add_row(label, *(str(v) for v in row))
+        table.add_row(_(label), *(str(v) for v in row))
     return table
 
 
@@ -88,12 +93,12 @@ def sentiment(
     for name, m in report.items():
         if isinstance(m, dict) and "accuracy" in m and "n" in m:
             table.add_row(
-                name, str(m["n"]), f"{m['accuracy']:.1f}", _score(m, "macro_f1"),
+                name, str(m["n"]), _pct(m['accuracy']), _score(m, "macro_f1"),
                 _score(m, "macro_recall"),
             )  # fmt: skip
     mean = report["xlmt_mean"]
-    table.add_row("xlmt mean", "", f"{mean['accuracy']:.1f}", f"{mean['macro_f1']:.1f}",
-                  f"{mean['macro_recall']:.1f}")  # fmt: skip
+    table.add_row(_("xlmt mean"), "", _pct(mean['accuracy']), _pct(mean['macro_f1']),
+                  _pct(mean['macro_recall']))  # fmt: skip
     out.print(table)
     for name, m in report.items():
         if isinstance(m, dict) and "confusion" in m:
@@ -138,15 +143,26 @@ def categories(
     )  # fmt: skip
     for name, m in report["per_category"].items():
         table.add_row(
-            name, str(m["support"]), f"{m['precision']:.1f}", f"{m['recall']:.1f}", f"{m['f1']:.1f}"
+            name, str(m["support"]), _pct(m["precision"]), _pct(m["recall"]), _pct(m["f1"])
         )
     out.print(table)
     out.print(
-        f"n={report['n']}  micro-F1 {report['micro_f1']:.1f}  macro-F1 {report['macro_f1']:.1f}"
-        f"  exact match {report['exact_match']:.1f}  no-category correct {report['none_correct']}"
+        _(
+            "n=%(n)s  micro-F1 %(micro)s  macro-F1 %(macro)s  exact match %(exact)s"
+            "  no-category correct %(none)s"
+        )
+        % {
+            "n": report["n"],
+            "micro": _pct(report["micro_f1"]),
+            "macro": _pct(report["macro_f1"]),
+            "exact": _pct(report["exact_match"]),
+            "none": report["none_correct"],
+        }
     )
     for lang, m in report["by_lang"].items():
-        out.print(f"  {lang}: n={m['n']} micro-F1 {m['micro_f1']:.1f} macro-F1 {m['macro_f1']:.1f}")
+        out.print(
+            f"  {lang}: n={m['n']} micro-F1 {_pct(m['micro_f1'])} macro-F1 {_pct(m['macro_f1'])}"
+        )
 
 
 def _data_root(data: Path) -> Path:
@@ -202,8 +218,8 @@ def language(
             w, s = m["whole"], m["short"]
             n = str(w.get("n", ""))
             table.add_row(
-                name, n, f"{w['right']:.1f}", f"{w['und']:.1f}", f"{w['wrong']:.1f}",
-                f"{s['right']:.1f}", f"{s['und']:.1f}", f"{s['wrong']:.1f}",
+                name, n, _pct(w['right']), _pct(w['und']), _pct(w['wrong']),
+                _pct(s['right']), _pct(s['und']), _pct(s['wrong']),
             )  # fmt: skip
     out.print(table)
     out.print(_("%(n)s texts/s") % {"n": report["texts_per_s"]})
