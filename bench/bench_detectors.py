@@ -107,13 +107,13 @@ def throughput(mentions: list[Mention], n: int, meta: dict[str, Any]) -> dict[st
     # length (state without bounds, scans of growing structures) shows as a lower rate
     # on n (issue 18: complaints scanned every key per post once alerts were silenced)
     for name in ds.detectors:
-        rates = {}
+        rates: dict[str, int] = {}
         for size in (50_000, n):
             one = DetectorSet.from_config({**common, "only": [name]})
             t0 = time.process_time()
             for _ in one.run(shifted[:size]):
                 pass
-            rates[size] = round(size / max(time.process_time() - t0, 1e-9))
+            rates[str(size)] = round(size / max(time.process_time() - t0, 1e-9))
         per[name] = rates
     return {
         "mentions": n,
