@@ -115,7 +115,10 @@ class SourceRepo(Repo):
             for s, reason, raw, loc, at, i, code, p in rows
         ]
 
-    def count_dead_letters(self, source: str) -> int:
+    def count_dead_letters(self, source: str | None = None) -> int:
+        """A source's dead letters (every source's when None)."""
+        if source is None:
+            return int(self._rows("SELECT COUNT(*) FROM dead_letters")[0][0])
         rows = self._rows("SELECT COUNT(*) FROM dead_letters WHERE source = ?", [source])
         return int(rows[0][0])
 
