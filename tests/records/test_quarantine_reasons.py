@@ -58,6 +58,9 @@ SAMPLES: dict[str, Any] = {
     "selector": "'.message .corps'",
     "format": "RSS",
     "title": "'Le Monde'",
+    "tag": "div",
+    "fields": "channel, start",
+    "sidecar": "journal-20h.json",
 }
 
 

@@ -191,6 +191,34 @@ REASONS: dict[str, ReasonSpec] = {
     "bluesky_bad_jetstream_event": ReasonSpec(N_("bad jetstream event: %(error)s")),
     "broadcast_too_large": ReasonSpec(N_("%(file)s: larger than %(limit)s bytes")),
     "broadcast_empty_segment": ReasonSpec(N_("%(file)s: empty segment at %(start)ss")),
+    "broadcast_no_airing": ReasonSpec(
+        N_(
+            "%(file)s: no sidecar %(sidecar)s and the name does not match"
+            " CHANNEL__PROGRAMME__YYYYMMDDTHHMM[SS][ZONE][__tv|__radio]"
+        )
+    ),
+    "sidecar_unreadable": ReasonSpec(N_("sidecar %(file)s: %(error)s")),
+    "sidecar_not_object": ReasonSpec(N_("sidecar %(file)s: expected a JSON object")),
+    "sidecar_missing": ReasonSpec(N_("sidecar %(file)s: missing %(fields)s")),
+    "sidecar_bad_start": ReasonSpec(
+        N_("sidecar %(file)s: bad start %(value)s (ISO 8601 with a UTC offset)")
+    ),
+    "sidecar_bad_medium": ReasonSpec(N_("sidecar %(file)s: medium must be tv or radio")),
+    "caption_bad_cue_timing": ReasonSpec(N_("%(format)s: bad cue timing %(value)s")),
+    "caption_bad_time": ReasonSpec(N_("%(format)s: bad time %(error)s")),
+    "caption_cue_ends_before_start": ReasonSpec(
+        N_("%(format)s: cue ends before it starts: %(value)s")
+    ),
+    "caption_no_cue": ReasonSpec(N_("%(format)s: no cue found")),
+    "caption_vtt_no_header": ReasonSpec(N_("vtt: missing WEBVTT header")),
+    "caption_ttml_bad_time": ReasonSpec(N_("ttml: bad time expression %(value)s")),
+    "caption_ttml_invalid_xml": ReasonSpec(N_("ttml: invalid XML: %(error)s")),
+    "caption_ttml_refused_xml": ReasonSpec(N_("ttml: refused XML construct: %(error)s")),
+    "caption_ttml_bad_root": ReasonSpec(N_("ttml: root element is <%(tag)s>, not <tt>")),
+    "caption_ttml_bad_timing": ReasonSpec(N_("ttml: bad timing parameter: %(error)s")),
+    "caption_ttml_p_without_end": ReasonSpec(N_("ttml: <p> without end or dur")),
+    "caption_ttml_no_body": ReasonSpec(N_("ttml: no <body>")),
+    "caption_ttml_no_timed_p": ReasonSpec(N_("ttml: no timed <p> found")),
 }
 
 #: Appended to any reason with a ``read_as`` parameter (a CSV line decoded as cp1252...).
