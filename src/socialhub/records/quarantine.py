@@ -1,5 +1,9 @@
-"""Why a payload was quarantined: a stable code and its parameters, shown in the reader's
-language.
+"""Why a payload was quarantined or dead-lettered: a stable code and its parameters,
+shown in the reader's language.
+
+Connectors' rejects (``records.sources.DeadLetter``) use the same catalogue (its
+"connectors' dead letters" codes, French in ``locale/fr/deadletters.po``): a normaliser
+raises ``NormalizeError(Reason(...))`` and the connector stores ``reason_of(exc)``.
 
 Every reason the code can produce is one entry of :data:`REASONS`: a code that never
 changes, and an English template that is also the msgid of the French catalogue
