@@ -91,7 +91,8 @@ def index_tokens(text: str) -> list[str]:
 
 
 def fts_document(tokens: list[str]) -> str:
-    """The string stored in the SQLite FTS5 column (tokenizer: unicode61 tokenchars '#@')."""
+    """The string stored in the SQLite FTS5 column (tokenizer: unicode61 with tokenchars
+    '#@_' since migration 0022)."""
     return " ".join(tokens)
 
 

@@ -3,6 +3,7 @@ handles and hashtags at "_", is re-indexed once on upgrade, on both back ends.""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -121,3 +122,40 @@ def test_interrupted_reindex_resumes(
         assert store.db._rows(  # type: ignore[attr-defined]
             "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'rien'"
         ) == [(1,)]
+
+
+def test_db_upgrade_reports_the_reindex(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from socialhub.cli.main import app
+
+    store = _old_store(request, "sqlite", tmp_path, monkeypatch)
+    store.close()
+    db = f"sqlite:///{tmp_path / 'old.db'}"
+    result = CliRunner().invoke(app, ["db", "upgrade", "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["applied_now"] == ["0022_handles_underscore_tokens"]
+    assert report["reindexed"] == len(TEXTS)
+    upgraded = open_store(db)
+    request.addfinalizer(upgraded.close)
+    assert _found(upgraded, "@laura_mich75") == {1}
+    assert _found(upgraded, "mich75") == {3}
+    again = CliRunner().invoke(app, ["db", "upgrade", "--db", db, "--json"])
+    assert json.loads(again.stdout)["reindexed"] == 0  # a second run: nothing left
+
+
+def test_db_upgrade_says_how_many_were_reindexed_in_french(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from socialhub.cli.main import app
+
+    _old_store(request, "sqlite", tmp_path, monkeypatch).close()
+    db = f"sqlite:///{tmp_path / 'old.db'}"
+    result = CliRunner().invoke(app, ["db", "upgrade", "--db", db], env={"SOCIALHUB_LOCALE": "fr"})
+    assert result.exit_code == 0, result.output
+    assert "Recherche réindexée : 5 mentions." in result.output
