@@ -92,7 +92,15 @@ def _write(cur: Cursor, db: SqlDb, sqlite: bool, rows: list[tuple[int, object, s
             [(seq, fts_document(index_tokens(text or ""))) for seq, _, text in rows],
         )
         return
-    cur.executemany(
-        "UPDATE mentions SET search = %s::tsvector WHERE seq = %s AND created_at = %s",
-        [(pg_tsvector(index_tokens(text or "")), seq, at) for seq, at, text in rows],
+    # one statement per chunk: 3.2k-5.0k rows/s vs 1.2k-3.1k for an executemany of
+    # single-row UPDATEs (bench/bench_reindex.py, 20,000 mentions, loaded machine)
+    cur.execute(
+        "UPDATE mentions AS m SET search = v.search::tsvector "
+        "FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[]) AS v(seq, created_at, search) "
+        "WHERE m.seq = v.seq AND m.created_at = v.created_at",
+        (
+            [seq for seq, _, _ in rows],
+            [at for _, at, _ in rows],
+            [pg_tsvector(index_tokens(text or "")) for _, _, text in rows],
+        ),
     )
