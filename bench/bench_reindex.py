@@ -63,7 +63,7 @@ def run(url: str, n: int, share: float) -> dict[str, Any]:
     import socialhub.store.common as common
 
     try:
-        migrations.available = lambda d: [m for m in available(d) if m.name < "0022"]  # type: ignore[assignment]
+        migrations.available = lambda d: [m for m in available(d) if m.name < "0022_handles"]  # type: ignore[assignment]
         common.index_tokens = old_index_tokens  # type: ignore[assignment]
         try:
             store.db.migrate()  # type: ignore[attr-defined]
@@ -81,7 +81,7 @@ def run(url: str, n: int, share: float) -> dict[str, Any]:
         t0 = time.perf_counter()
         applied = store.migrate(progress=lambda d, t: done.__setitem__(slice(0, 2), [d, t]))
         reindex = time.perf_counter() - t0
-        assert applied == ["0022_handles_underscore_tokens"], applied
+        assert "0022_handles_underscore_tokens" in applied, applied
         assert done[0] == done[1]
         found = len(store.mentions.search("laura*", limit=10))
     finally:

@@ -53,13 +53,13 @@ def _old_store(
     request.addfinalizer(store.close)
     available = migrations.available
 
-    def before_0022(dialect: str) -> list[Migration]:
-        return [m for m in available(dialect) if m.name < "0022"]
+    def before_0022(dialect: str) -> list[Migration]:  # (0022_quarantine... came later)
+        return [m for m in available(dialect) if m.name < "0022_handles"]
 
     with monkeypatch.context() as patch:
         patch.setattr(migrations, "available", before_0022)
         patch.setattr("socialhub.store.common.index_tokens", old_index_tokens)
-        assert store.db.migrate()[-1] == "0021_i21match_author_weeks"  # type: ignore[attr-defined]
+        assert store.db.migrate()[-1].startswith("0021")  # type: ignore[attr-defined]
         store.mentions.add([mention(n, text) for n, text in TEXTS.items()])
     return store
 
@@ -76,9 +76,8 @@ def test_upgrade_reindexes_old_tokens(
     assert _found(store, "mich75") == {1, 3}  # the bug, as the old index has it
     assert _found(store, "@laura") == {1, 4}
     calls: list[tuple[int, int]] = []
-    assert store.migrate(progress=lambda done, total: calls.append((done, total))) == [
-        "0022_handles_underscore_tokens"
-    ]
+    applied = store.migrate(progress=lambda done, total: calls.append((done, total)))
+    assert "0022_handles_underscore_tokens" in applied
     # SQLite rebuilt its FTS table: every row; PostgreSQL rewrote the rows holding "_"
     total = 5 if backend == "sqlite" else 3
     assert calls[0] == (0, total) and calls[-1] == (total, total)
@@ -137,7 +136,7 @@ def test_db_upgrade_reports_the_reindex(
     result = CliRunner().invoke(app, ["db", "upgrade", "--db", db, "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["applied_now"] == ["0022_handles_underscore_tokens"]
+    assert "0022_handles_underscore_tokens" in report["applied_now"]
     assert report["reindexed"] == len(TEXTS)
     upgraded = open_store(db)
     request.addfinalizer(upgraded.close)
