@@ -96,5 +96,28 @@ def test_backtest_with_no_signal_says_so(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     said = " ".join(result.stderr.split())
     assert "0 signal(s) shown" in said
-    assert "No signal: nothing in this period would have fired" in said
-    assert "no stored mention in it" in said
+    assert "No signal: the workspace has no stored mention yet (see `socialhub import`)" in said
+
+
+def test_an_empty_period_says_where_the_workspace_data_is(tmp_path: Path) -> None:
+    """An imported archive (CrisisLex: 2013) replayed with the README's `--since 30d`
+    read "no stored mention in it" and nothing more; now it names the data's span and
+    the options that reach it, in the reader's language."""
+    db = f"sqlite:///{tmp_path / 'old.db'}"
+    store = open_store(db)
+    store.migrate()
+    ws = store.workspaces.upsert_workspace(Workspace("qos", "QoS"))
+    assert ws.id is not None
+    store.workspaces.upsert_query(Query(ws.id, "Pannes", "panne OR reseau"))
+    store.mentions.add(background(7, per_minute=1.0, duration=timedelta(hours=2)))
+    store.close()
+    args = ["backtest", "--workspace", "qos", "--since", "2026-06-01", "--db", db]
+    result = CliRunner().invoke(app, args, env={"SOCIALHUB_LOCALE": "en"})
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert "no stored mention in this period; its mentions run from 2026-03-02 00:0" in said
+    assert "(try --since 2026-03-02 --until 2026-03-03)" in said
+    french = CliRunner().invoke(app, args, env={"SOCIALHUB_LOCALE": "fr"})
+    said = " ".join(french.stderr.split())
+    assert "Aucun signal : l'espace de travail n'a aucune mention stockée" in said
+    assert "(essayez --since 2026-03-02 --until 2026-03-03)" in said

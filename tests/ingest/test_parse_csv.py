@@ -189,3 +189,36 @@ def test_bad_options_are_refused() -> None:
         ImportFile(path, fmt="xlsx")
     with pytest.raises(ImportFormatError, match="unknown timezone"):
         ImportFile(path, timezone="Europe/Lutece")
+
+
+# CrisisLexT26's labelled files as published: a space after each comma of the header,
+# quoted tweet ids, no date column (the time is in the id) and no platform column.
+CRISISLEX = (
+    "Tweet ID, Tweet Text, Information Source, Information Type, Informativeness\n"
+    '"324694339240460289","Explosion reported at fertilizer plant in West, McLennan Co.",'
+    "Outsiders,Other Useful Information,Related and informative\n"
+    '"12345","an id from before snowflakes has no time in it",Outsiders,Other,Not related\n'
+)
+
+
+def test_tweet_id_csv_without_dates_reads_the_time_from_the_ids(tmp_path: Path) -> None:
+    path = tmp_path / "2013_West_Texas_explosion-tweets_labeled.csv"
+    path.write_text(CRISISLEX, encoding="utf-8")
+    mentions, quarantined, f = read_all(path)
+    assert [m.id for m in mentions] == ["x:324694339240460289"]
+    tweet = mentions[0]
+    # (324694339240460289 >> 22) + 1288834974657 ms = 2013-04-18T01:22:17.661Z
+    assert tweet.created_at == datetime(2013, 4, 18, 1, 22, 17, 661000, tzinfo=UTC)
+    assert tweet.text.startswith("Explosion reported at fertilizer plant")  # "Tweet Text"
+    assert tweet.raw["Informativeness"] == "Related and informative"
+    assert f.notes == ["no date column: each post's time is read from its tweet id (Tweet ID)"]
+    assert [q.reason.split(":")[0] for q in quarantined] == ["missing created_at"]
+
+
+def test_a_plain_id_column_still_needs_a_date(tmp_path: Path) -> None:
+    """Only a column named after tweets is read as snowflakes: a generic ``id`` may be a
+    Mastodon or forum id, whose bits are no X time."""
+    path = tmp_path / "ids.csv"
+    path.write_text('id,text\n"324694339240460289",bonjour\n', encoding="utf-8")
+    with pytest.raises(ImportFormatError, match='--map created_at="COLUMN"'):
+        ImportFile(path)
