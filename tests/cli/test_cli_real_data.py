@@ -60,7 +60,8 @@ def test_low_coverage_warning_is_french_with_a_french_percentage(tmp_path: Path)
     assert run(app, ["apply", str(cfg), *db]).exit_code == 0
     result = run(app, ["import", str(src), *db], env=FR)
     said = _said(result)
-    assert "seulement 12,5 % des mentions correspondent à une requête" in said, said
+    assert "8 enregistrements lus en" in said
+    assert "avertissement : seulement 12,5 % des mentions correspondent à une requête" in said
     assert "only" not in said and "matched a query" not in said
     as_json = run(app, ["import", str(src), *db, "--json"], env=FR)
     assert json.loads(as_json.stdout)["coverage"]["warnings"] == []  # unchanged: no new rows
@@ -127,7 +128,7 @@ def test_crisislex_csv_imports_as_published_and_search_shows_no_empty_handle(
     assert run(app, ["apply", str(cfg), *db]).exit_code == 0
     done = run(app, ["import", str(src), *db], env=FR)
     assert done.exit_code == 0, done.output
-    assert "insérés 1," in _said(done)
+    assert "1 enregistrement lu en" in _said(done) and "insérés 1," in _said(done)
     assert "l'heure de chaque publication est lue dans son identifiant de tweet" in _said(done)
     assert run(app, ["import", str(anonymous), *db], env=FR).exit_code == 0
     found = run(app, ["search", "fertilizer", *db], env=FR)
@@ -138,3 +139,5 @@ def test_crisislex_csv_imports_as_published_and_search_shows_no_empty_handle(
     other = next(r for r in rows if "again" in r)
     assert "inconnue" in other and "unknown" not in other
     assert all("│ @ " not in r for r in rows)  # no lone "@" for a post without an author
+    status = run(app, ["relevance", "status", *db], env=FR)
+    assert "0,0 %" in status.stdout and "0.0%" not in status.stdout, status.output

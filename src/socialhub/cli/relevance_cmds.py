@@ -25,7 +25,7 @@ from socialhub.cli.common import (
     print_json,
     store_from,
 )
-from socialhub.i18n import M_, _, format_number, localised
+from socialhub.i18n import M_, _, format_number, format_percent, localised
 from socialhub.models import Query
 from socialhub.records.relevance import RelevanceLabel
 from socialhub.store.base import Store, WorkspaceStore
@@ -352,7 +352,7 @@ def status(
             f"v{r['model_version']}" if r["model_version"] else _("rules"),
             "/".join(_fmt(cv[k]) for k in ("precision", "recall", "f1")),
             str(r["mentions"]),
-            "-" if share is None else f"{share:.1%}",
+            "-" if share is None else format_percent(share, 1),
         )
     out.print(table)
 
