@@ -141,3 +141,35 @@ def test_crisislex_csv_imports_as_published_and_search_shows_no_empty_handle(
     assert all("│ @ " not in r for r in rows)  # no lone "@" for a post without an author
     status = run(app, ["relevance", "status", *db], env=FR)
     assert "0,0 %" in status.stdout and "0.0%" not in status.stdout, status.output
+
+
+def test_digest_shows_an_authorless_post_without_a_lone_at_sign(tmp_path: Path) -> None:
+    db = ["--db", f"sqlite:///{tmp_path / 'h.db'}"]
+    cfg = tmp_path / "west.toml"
+    cfg.write_text(WEST, encoding="utf-8")
+    src = tmp_path / "texts.jsonl"
+    src.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": f"t{i}",
+                    "text": f"west texas update {i}",
+                    "created_at": f"2013-04-18T0{i}:00:00Z",
+                }
+            )
+            + "\n"
+            for i in range(3)
+        ),
+        encoding="utf-8",
+    )
+    run = CliRunner().invoke
+    assert run(app, ["apply", str(cfg), *db]).exit_code == 0
+    assert run(app, ["import", str(src), *db]).exit_code == 0
+    html = tmp_path / "digest.html"
+    period = ["--since", "2013-04-17T12:00", "--until", "2013-04-18T12:00"]
+    done = run(app, ["report", "digest", "-w", "west", *period, "--html", str(html), *db], env=FR)
+    assert done.exit_code == 0, done.output
+    page = html.read_text(encoding="utf-8")
+    assert "west texas update" in page
+    assert "@ ·" not in page and "· unknown ·" not in page
+    assert "inconnue ·" in page
