@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator, Mapping
 
+from socialhub.connectors.x.normalize import unescape_text
 from socialhub.i18n import M_
 from socialhub.models import QuarantineItem
 
@@ -193,7 +194,10 @@ class CsvParser:
                         ' --map %(field)s="COLUMN", e.g. --map %(field)s="%(example)s"',
                         field=needed,
                         columns=", ".join(header),
-                        example=header[0] if header else "",
+                        example=next(
+                            (h for i, h in enumerate(header) if i not in columns.values()),
+                            header[0] if header else "",
+                        ),
                     )
                 )
         return columns
@@ -270,10 +274,13 @@ class CsvParser:
     @staticmethod
     def _date_from_id(fields: dict[str, str]) -> None:
         """The row's time from its tweet id; an id that is no snowflake leaves the date
-        empty (quarantined as a missing date). Tweet ids are X's unless a column says."""
+        empty (quarantined as a missing date). Tweet ids are X's unless a column says,
+        and X's texts come with ``&amp; &lt; &gt;`` escaped, as the X connector reads them."""
         when = x_snowflake_time(fields["id"].strip())
         fields["created_at"] = when.isoformat() if when is not None else ""
         fields.setdefault("platform", "x")
+        if fields["platform"].strip().lower() in ("x", "twitter") and "text" in fields:
+            fields["text"] = unescape_text(fields["text"])
 
     def _swallowed_rows(self, lines: list[Line]) -> bool:
         """True when a continuation line of a multi-line record is itself a full row.
