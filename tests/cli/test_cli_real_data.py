@@ -173,3 +173,11 @@ def test_digest_shows_an_authorless_post_without_a_lone_at_sign(tmp_path: Path) 
     assert "west texas update" in page
     assert "@ ·" not in page and "· unknown ·" not in page
     assert "inconnue ·" in page
+
+    default = run(app, ["report", "digest", "-w", "west", *db], env=FR)  # the last period: 2026
+    assert default.exit_code == 0, default.output
+    said = _said(default)
+    assert "Cette période ne contient aucune mention de l'espace de travail" in said, said
+    assert "elles vont du 2013-04-18 00:00 au 2013-04-18 02:00" in said
+    assert "(essayez --since 2013-04-18 --until 2013-04-19)" in said
+    assert "Cette période" not in _said(done)  # a period with data: no warning
