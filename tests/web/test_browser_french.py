@@ -184,6 +184,9 @@ def test_explore_opens_where_the_data_is_and_shows_an_authorless_post(
         assert items.count() > 0, page.inner_text("#results")
         meta = page.locator("#results li.mention", has_text="sans auteur").inner_text()
         assert "inconnue ·" in meta and "@ " not in meta and "unknown" not in meta, meta
+        facets = page.inner_text("#facets")
+        assert "inconnue (1)" in facets and "unknown" not in facets, facets
+        assert "Liste de suivi" in facets and "Liste De Suivi" not in facets, facets
     finally:
         ctx.close()
     assert [e for e in errors if "favicon" not in e] == []

@@ -89,7 +89,8 @@
       if (!values.length) group.appendChild(SH.el("span", "meta", "—"));
       values.forEach(function (f) {
         if (f.label) labels[field + ":" + f.value] = f.label;
-        const label = (f.label || (field === "sentiment" ? _(f.value) : f.value)) + " (" + SH.num(f.count) + ")";
+        const shown = field === "sentiment" || (field === "platform" && f.value === "unknown") ? _(f.value) : f.value;
+        const label = (f.label || shown) + " (" + SH.num(f.count) + ")";
         if (!(field in chosen)) { // categories: counted, not a filter the search can apply
           group.appendChild(SH.el("span", "chip", label));
           return;
