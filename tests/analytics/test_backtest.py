@@ -121,3 +121,31 @@ def test_an_empty_period_says_where_the_workspace_data_is(tmp_path: Path) -> Non
     said = " ".join(french.stderr.split())
     assert "Aucun signal : l'espace de travail n'a aucune mention stockée" in said
     assert "(essayez --since 2026-03-02 --until 2026-03-03)" in said
+
+
+def test_the_workspace_wide_signal_is_named_after_the_workspace(tmp_path: Path) -> None:
+    """Boston (CrisisLexT26) read "workspace:1 : 18 mentions en 30 min": the
+    workspace-wide volume signal carried its key, not the workspace's name."""
+    db = f"sqlite:///{tmp_path / 'ws.db'}"
+    store = open_store(db)
+    store.migrate()
+    ws = store.workspaces.upsert_workspace(Workspace("qos", "Qualité de service"))
+    assert ws.id is not None
+    store.workspaces.upsert_query(Query(ws.id, "Pannes", "panne OR reseau"))
+    start = T0 + timedelta(days=1, hours=14)
+    stream = merge(
+        background(41, per_minute=3.0, duration=timedelta(days=1, hours=15)),
+        burst(42, start=start, per_minute=4 * expected_rate(start, 3.0), minutes=20),
+    )
+    for i in range(0, len(stream), 2000):
+        store.mentions.add(stream[i : i + 2000])
+    store.close()
+    until = (T0 + timedelta(days=3)).isoformat()
+    args = ["backtest", "--workspace", "qos", "--since", T0.isoformat(), "--until", until,
+            "--rule", "volume:workspace", "--db", db]  # fmt: skip
+    result = CliRunner().invoke(app, args, env={"SOCIALHUB_LOCALE": "en"})
+    assert result.exit_code == 0, result.output
+    lines = [ln for ln in result.stdout.splitlines() if "workspace:" in ln]
+    assert lines, result.output
+    assert all("  Qualité de service: " in ln for ln in lines), lines
+    assert not any("workspace:1: " in ln for ln in lines), lines

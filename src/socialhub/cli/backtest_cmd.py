@@ -99,7 +99,9 @@ def backtest(
             raise typer.Exit(2)
         queries = store.workspaces.list_queries(ws.id)
         settings.setdefault("workspaces", {q.id: ws.id for q in queries if q.id is not None})
-        settings.setdefault("labels", {f"query:{q.id}": q.name for q in queries})
+        labels = {f"query:{q.id}": q.name for q in queries}
+        labels[f"workspace:{ws.id}"] = ws.name  # the workspace-wide volume, as `detect` names it
+        settings.setdefault("labels", labels)
         lists = store.workspaces.list_watchlists(ws.id)
         settings.setdefault("lists", {wl.name: wl.list_type for wl in lists})
         try:
