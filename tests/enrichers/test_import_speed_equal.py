@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from socialhub.enrichers import keyphrases_fast as kf
+from socialhub.enrichers import neardup as nd
 from socialhub.enrichers.categories.blas import _openblas, single_blas_thread
 from socialhub.enrichers.categories.hashed import HashedEmbedder
 from socialhub.enrichers.categories.model import (
@@ -19,9 +21,11 @@ from socialhub.enrichers.categories.model import (
     default_categories,
 )
 from socialhub.enrichers.categories.stage import CategoriesStage
+from socialhub.enrichers.keyphrases_yake import _INNER_PUNCT
 from socialhub.models import Mention
 from socialhub.pipeline.base import Context
 from socialhub.shared_data import shared_data_dir
+from socialhub.text import normalise_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -120,3 +124,87 @@ def test_categories_stage_outputs_are_unchanged(size: int) -> None:
     got = [m.categories for m in stage.process(batch())]  # type: ignore[union-attr]
     assert got == reference
     assert size < 300 or sum(1 for c in got if c) > size // 10  # categories were given
+
+
+def _plan_reference(
+    ex: kf.FastKeyphraseExtractor, text: str, lang: str
+) -> list[tuple[str, str, int]]:
+    """``FastKeyphraseExtractor._plan`` as it was before the word table."""
+    text = kf.clean(text or "", ex.max_chars)
+    scored: dict[str, tuple[float, str]] = {}
+    run: list[tuple[str, str, float, float]] = []
+    for word in kf._TOKENS.findall(text):
+        facts = kf._word_info(word, lang)
+        if facts is not None:
+            run.append(facts)
+        elif run:
+            ex._score_run_any(run, scored)
+            run = []
+    if run:
+        ex._score_run_any(run, scored)
+    best = sorted(scored.items(), key=lambda kv: -kv[1][0])
+    steps: list[tuple[str, str, int]] = []
+    kept: list[str] = []
+    for key, (_score, form) in best:
+        if any(f" {key} " in f" {k} " for k in kept) or _INNER_PUNCT.search(form):
+            continue
+        inside = [i for i, k in enumerate(kept) if f" {k} " in f" {key} "]
+        if inside:
+            kept[inside[0]] = key
+            steps.append((key, kf.surface(form, text), inside[0]))
+            continue
+        steps.append((key, kf.surface(form, text), len(kept)))
+        kept.append(key)
+        if len(kept) >= ex.top_k:
+            break
+    return steps
+
+
+@pytest.mark.parametrize(("top_k", "max_ngram"), [(5, 3), (3, 2), (1, 1), (8, 3)])
+def test_keyphrase_plans_are_unchanged(top_k: int, max_ngram: int) -> None:
+    texts = _texts()
+    texts += [t.upper() for t in texts[:300]] + [t.title() for t in texts[:300]]
+    texts += ["Nexo. Nexo Mobile, Nexo Mobile Box", "Recette : tarte. SAV SAV SAV"]
+    ex = kf.FastKeyphraseExtractor(top_k=top_k, max_ngram=max_ngram)
+    nonempty = 0
+    for i, text in enumerate(texts):
+        lang = ("fr", "en", "und", "")[i % 4]
+        got = ex._plan(text, lang)
+        assert got == _plan_reference(ex, text, lang), text
+        nonempty += bool(got)
+    assert nonempty > len(texts) // 2
+    # a pickled extractor without the word table (older state) still plans
+    state = ex.__getstate__()
+    state.pop("_words")
+    again = kf.FastKeyphraseExtractor.__new__(kf.FastKeyphraseExtractor)
+    again.__setstate__(state)
+    assert again._plan(texts[0], "fr") == _plan_reference(ex, texts[0], "fr")
+
+
+def test_keyphrase_forms_never_hold_inner_punctuation() -> None:
+    """Why the fast plan no longer checks ``_INNER_PUNCT`` on its forms: they are words
+    of ``_WORD`` joined by spaces, and no such word holds one of its characters."""
+    for ch in '.!?;:,()"«»':
+        assert not kf._TOKENS.fullmatch(f"a{ch}b")
+        assert _INNER_PUNCT.search(ch)
+    for text in _texts()[:2000]:
+        for word in kf._TOKENS.findall(kf.clean(text)):
+            if kf._word_info(word, "fr") is not None:
+                assert not _INNER_PUNCT.search(word), word
+
+
+def test_neardup_signatures_do_not_depend_on_the_chunk_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    index = nd.NearDupIndex()
+    norms = [" ".join(normalise_text(t)) for t in _texts()[:1500]]
+    norms += ["", "abc", "abcde", "x" * 7000]
+    ref = index.signatures(norms)
+    for size in (1, 500, 8_000, 10**9):
+        monkeypatch.setattr(nd, "_CHUNK_WINDOWS", size)
+        got = index.signatures(norms)
+        assert len(got) == len(ref) and all(
+            np.array_equal(a, b) for a, b in zip(got, ref, strict=True)
+        )
+    for i in range(0, len(norms), 97):
+        assert np.array_equal(ref[i], index.signature(norms[i]))
