@@ -1,6 +1,6 @@
 """Where the routed import's CPU goes: CPU µs per mention by stage, in one process.
 
-    .venv/bin/python bench/profile_import.py FILE [--route] [--db sqlite:///x.db] > out.json
+    .venv/bin/python bench/profile_import.py FILE --db applied.db [--no-route] > out.json
 
 Runs ``socialhub import FILE`` in-process (the command's own function) with every
 pipeline stage, the store write and the file parsing timed with ``time.process_time``
