@@ -77,6 +77,9 @@ class BurstCore:
             ("pool", ""),
             ("cold_tail", 0.0),
             ("cold_rise", 2.0),
+            ("cusum_tail", 0.0),
+            ("cusum_rise", 3.0),
+            ("cusum_memory", 86400.0),
         ):
             if not hasattr(self.p, name):
                 setattr(self.p, name, value)
@@ -91,6 +94,8 @@ class BurstCore:
                 st.levels, st.slow = deque(), 0.0
             if not hasattr(st, "counts_log"):
                 st.counts_log = deque(maxlen=2 * (st.levels.maxlen or 0))
+            if not hasattr(st, "cusum"):
+                st.cusum, st.cusum_ref = 0.0, 0.0
             if not hasattr(st.baseline, "shrink"):
                 st.baseline.shrink = 0.0
 
@@ -184,6 +189,9 @@ class BurstCore:
                     st.slow *= (1.0 - st.baseline.alpha) ** empty
                     st.levels.extend([st.slow] * (st.levels.maxlen or 0))
                     st.counts_log.extend([0] * min(empty, st.counts_log.maxlen or 0))
+                    # a silence ends any excursion; the slow level learns it as zeros
+                    st.cusum = 0.0
+                    st.cusum_ref *= 0.5 ** (empty * self.p.bucket / self.p.cusum_memory)
                     break
             self._learn(st, start, st.bucket_count)
             st.bucket_idx += 1
@@ -216,8 +224,67 @@ class BurstCore:
                 count = min(count, int(exp + b.clip * math.sqrt(st.dispersion[0] * max(exp, 1.0))))
             a = max(b.alpha, 1.0 / (b.buckets_seen + 1))
             st.slow += a * (count / f - st.slow)
+        if self.p.cusum_tail > 0.0:
+            self._cusum_step(st, start, count, alerting)
         b.update(start, float(count), st.dispersion[0], learn=not alerting)
         st.levels.append(st.slow)
+
+    def _cusum_step(self, st: KeyState, start: float, count: int, alerting: bool) -> None:
+        """One closed bucket of the Poisson CUSUM (before the baseline learns it): the
+        statistic, then the slow level it compares with (winsorised as the baseline
+        is; nothing learnt while alerting, and the statistic restarts after)."""
+        b = st.baseline
+        if not b.seasonal:  # cold keys: off (their first morning is no ramp)
+            return
+        if alerting:
+            st.cusum = 0.0
+            return
+        # starts at the profile's daily mean rate, once the profile is learnt
+        ref = st.cusum_ref or b.hours_mean * self.p.bucket / 3600.0
+        if ref <= 0.0:
+            return
+        f = b.factor(start)
+        st.cusum = max(0.0, st.cusum + self._llr(st, count, ref * f))
+        exp = ref * f
+        capped = min(float(count), exp + b.clip * math.sqrt(st.dispersion[0] * max(exp, 1.0)))
+        a = 1.0 - 0.5 ** (self.p.bucket / self.p.cusum_memory)
+        st.cusum_ref = ref + a * (capped / f - ref)
+
+    def _llr(self, st: KeyState, count: float, mean: float) -> float:
+        """Log-likelihood ratio of ``count`` posts for a ``cusum_rise``-fold rate against
+        ``mean``, divided by the longest window's dispersion index (quasi-Poisson)."""
+        rho = self.p.cusum_rise
+        return (count * math.log(rho) - (rho - 1.0) * mean) / st.dispersion[-1]
+
+    def cusum(self, st: KeyState, t: float) -> Verdict | None:
+        """The Poisson CUSUM's verdict at ``t`` (the closed buckets' statistic plus the
+        open bucket so far) when it reaches ``log(1 / cusum_tail)``. Lucas, "Counted
+        data CUSUM's", *Technometrics* 27(2), 1985: a CUSUM of counts for a shift from
+        ``μ0`` to ``ρ·μ0`` adds ``x·log ρ − (ρ − 1)·μ0`` per interval, so moderate
+        excesses over several hours add up where no single window is significant;
+        Ville's inequality bounds the chance that an in-control excursion ever
+        reaches ``log(1/α)`` by ``α``. The in-control rate is a slow level (half-life
+        ``cusum_memory``, a day) times the daily profile: a ramp of a few hours barely
+        moves it, where the two-hour level of the windows climbs with it."""
+        b, p = st.baseline, self.p
+        if not b.seasonal or st.cusum_ref <= 0.0:
+            return None
+        ref = st.cusum_ref
+        start = st.bucket_idx * p.bucket
+        part = (t - start) / p.bucket
+        s = st.cusum + self._llr(st, st.bucket_count, ref * b.factor(t) * part)
+        h = -math.log(p.cusum_tail)
+        if s < h:
+            return None
+        i = len(p.windows) - 1
+        w = p.windows[i]
+        exp = max(ref * (b.factor(t) + b.factor(t - w)) / 2.0 * w / p.bucket, 0.05)
+        sd = math.sqrt(st.dispersion[i] * max(exp, 0.5))
+        obs = float(st.counts.sums[i])
+        rho = p.cusum_rise
+        # the count the window needed had the excursion started with it
+        need = ((rho - 1.0) * exp + h * st.dispersion[i]) / math.log(rho)
+        return Verdict(w, obs, exp, (obs - exp) / sd, need)
 
     # ---- testing ---------------------------------------------------------------------
     def check(self, st: KeyState, t: float) -> Verdict | None:
@@ -231,6 +298,10 @@ class BurstCore:
             return None
         if p.warmup_per_key and st.baseline.buckets_seen < 5:
             return None
+        if p.cusum_tail > 0.0:
+            slow = self.cusum(st, t)
+            if slow is not None:
+                return slow
         step = int(t // p.step)
         if step != st.need_step:  # thresholds move with the clock, not with each post
             # lower bounds first: they spare the exact small-count thresholds (most of

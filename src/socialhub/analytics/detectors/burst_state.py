@@ -60,6 +60,14 @@ class BurstParams:
     # the hour, a morning ramp at most doubles (0 = off: a cold lone key never lags)
     cold_tail: float = 0.0
     cold_rise: float = 2.0
+    # slow ramps (keys with a learnt daily profile): a Poisson CUSUM (Lucas 1985) of the
+    # one-minute counts against a slow level (half-life ``cusum_memory`` seconds) times
+    # the daily profile, for a rise of ``cusum_rise``-fold; it fires when the
+    # log-likelihood ratio, divided by the longest window's dispersion index, reaches
+    # ``log(1 / cusum_tail)`` (0 = off)
+    cusum_tail: float = 0.0
+    cusum_rise: float = 3.0
+    cusum_memory: float = 86400.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +87,9 @@ class BurstParams:
             "pool": self.pool,
             "cold_tail": self.cold_tail,
             "cold_rise": self.cold_rise,
+            "cusum_tail": self.cusum_tail,
+            "cusum_rise": self.cusum_rise,
+            "cusum_memory": self.cusum_memory,
         }
 
 
@@ -122,6 +133,11 @@ class KeyState:
     # raw counts of the last closed buckets (two longest windows' worth): the window
     # before a window, for cold keys (``cold_tail``)
     counts_log: deque[int] = field(default_factory=deque)
+    # the Poisson CUSUM (``cusum_tail``): its statistic at the end of the last closed
+    # bucket, and the slow level per bucket (deseasonalised) it compares with (0: not
+    # started, i.e. no daily profile yet)
+    cusum: float = 0.0
+    cusum_ref: float = 0.0
 
 
 def thread_of(mention: Mention) -> str | None:
