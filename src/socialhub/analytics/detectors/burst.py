@@ -216,23 +216,26 @@ class BurstCore:
                 exp = max(b.level * f * w / self.p.bucket, 0.5)
                 resid = min((st.counts.sums[i] - exp) ** 2 / exp, 25.0)
                 st.dispersion[i] = max(1.0, st.dispersion[i] + a * (resid - st.dispersion[i]))
+        raw = count
+        # the daily profile at the bucket, read once (the lagged level and the CUSUM)
+        f = b.factor(start) if self.p.lag_below > 0.0 or self.p.cusum_tail > 0.0 else 1.0
         # spikes must not become the baseline: nothing is learnt while alerting
         if not alerting and self.p.lag_below > 0.0:
-            f = b.factor(start)
             if b.buckets_seen >= 5:  # winsorised as the baseline does
                 exp = b.level * f
                 count = min(count, int(exp + b.clip * math.sqrt(st.dispersion[0] * max(exp, 1.0))))
             a = max(b.alpha, 1.0 / (b.buckets_seen + 1))
             st.slow += a * (count / f - st.slow)
         if self.p.cusum_tail > 0.0:
-            self._cusum_step(st, start, count, alerting)
+            self._cusum_step(st, raw, f, alerting)
         b.update(start, float(count), st.dispersion[0], learn=not alerting)
         st.levels.append(st.slow)
 
-    def _cusum_step(self, st: KeyState, start: float, count: int, alerting: bool) -> None:
+    def _cusum_step(self, st: KeyState, count: int, f: float, alerting: bool) -> None:
         """One closed bucket of the Poisson CUSUM (before the baseline learns it): the
-        statistic, then the slow level it compares with (winsorised as the baseline
-        is; nothing learnt while alerting, and the statistic restarts after)."""
+        statistic on the raw ``count``, then the slow level it compares with
+        (winsorised as the baseline is; nothing learnt while alerting, and the statistic
+        restarts after). ``f``: the daily profile at the bucket."""
         b = st.baseline
         if not b.seasonal:  # cold keys: off (their first morning is no ramp)
             return
@@ -243,7 +246,6 @@ class BurstCore:
         ref = st.cusum_ref or b.hours_mean * self.p.bucket / 3600.0
         if ref <= 0.0:
             return
-        f = b.factor(start)
         st.cusum = max(0.0, st.cusum + self._llr(st, count, ref * f))
         exp = ref * f
         capped = min(float(count), exp + b.clip * math.sqrt(st.dispersion[0] * max(exp, 1.0)))
@@ -269,13 +271,17 @@ class BurstCore:
         b, p = st.baseline, self.p
         if not b.seasonal or st.cusum_ref <= 0.0:
             return None
-        ref = st.cusum_ref
+        h = -math.log(p.cusum_tail)
+        # the open bucket's posts without its drain bound the statistic: most posts
+        # stop here, before the daily profile is read
+        if st.cusum + st.bucket_count * math.log(p.cusum_rise) / st.dispersion[-1] < h:
+            return None
         start = st.bucket_idx * p.bucket
         part = (t - start) / p.bucket
-        s = st.cusum + self._llr(st, st.bucket_count, ref * b.factor(t) * part)
-        h = -math.log(p.cusum_tail)
+        s = st.cusum + self._llr(st, st.bucket_count, st.cusum_ref * b.factor(t) * part)
         if s < h:
             return None
+        ref = st.cusum_ref
         i = len(p.windows) - 1
         w = p.windows[i]
         exp = max(ref * (b.factor(t) + b.factor(t - w)) / 2.0 * w / p.bucket, 0.05)
