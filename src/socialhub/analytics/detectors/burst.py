@@ -233,9 +233,11 @@ class BurstCore:
 
     def _cusum_step(self, st: KeyState, count: int, f: float, alerting: bool) -> None:
         """One closed bucket of the Poisson CUSUM (before the baseline learns it): the
-        statistic on the raw ``count``, then the slow level it compares with
-        (winsorised as the baseline is; nothing learnt while alerting, and the statistic
-        restarts after). ``f``: the daily profile at the bucket."""
+        statistic, then the slow level it compares with, both on ``count`` winsorised
+        at the in-control mean + ``clip`` sd — the robust CUSUM of Hawkins,
+        "Robustification of cumulative sum charts by winsorization", *Journal of
+        Quality Technology* 25(4), 1993; nothing learnt while alerting, and the
+        statistic restarts after. ``f``: the daily profile at the bucket."""
         b = st.baseline
         if not b.seasonal:  # cold keys: off (their first morning is no ramp)
             return
@@ -246,9 +248,11 @@ class BurstCore:
         ref = st.cusum_ref or b.hours_mean * self.p.bucket / 3600.0
         if ref <= 0.0:
             return
-        st.cusum = max(0.0, st.cusum + self._llr(st, count, ref * f))
         exp = ref * f
+        # winsorised at its own in-control mean + clip sd (Hawkins 1993): one minute's
+        # cluster of posts is no evidence of a ramp, and the slow level learns the same
         capped = min(float(count), exp + b.clip * math.sqrt(st.dispersion[0] * max(exp, 1.0)))
+        st.cusum = max(0.0, st.cusum + self._llr(st, capped, exp))
         a = 1.0 - 0.5 ** (self.p.bucket / self.p.cusum_memory)
         st.cusum_ref = ref + a * (capped / f - ref)
 
@@ -277,8 +281,10 @@ class BurstCore:
         if st.cusum + st.bucket_count * math.log(p.cusum_rise) / st.dispersion[-1] < h:
             return None
         start = st.bucket_idx * p.bucket
-        part = (t - start) / p.bucket
-        s = st.cusum + self._llr(st, st.bucket_count, st.cusum_ref * b.factor(t) * part)
+        mean = st.cusum_ref * b.factor(t)  # a whole bucket's; the open one is winsorised
+        cap = mean + b.clip * math.sqrt(st.dispersion[0] * max(mean, 1.0))
+        x = min(float(st.bucket_count), cap)
+        s = st.cusum + self._llr(st, x, mean * (t - start) / p.bucket)
         if s < h:
             return None
         ref = st.cusum_ref
