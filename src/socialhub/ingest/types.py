@@ -9,7 +9,7 @@ from typing import Any
 
 from socialhub.i18n import N_, _, format_number, localised, ngettext
 from socialhub.models import Mention, QuarantineItem
-from socialhub.records.quarantine import Reason
+from socialhub.records.quarantine import Rejection
 
 #: Formats ``import_file`` understands; ``fmt=`` takes one of these names.
 #: ``jsonl`` covers flat records and socialhub's own Mention dicts; ``x-v2`` and ``twarc2``
@@ -39,32 +39,13 @@ class ImportFormatError(ValueError):
 BAD_SHAPE = (AttributeError, TypeError, KeyError, IndexError, ValueError, OverflowError)
 
 
-class Reject(Exception):
+class Reject(Rejection):
     """One record cannot become a Mention; ``category`` groups the report counts.
 
     The quarantine reason is ``"{category}: {detail}"`` so that a human reads one
     sentence and the report can still count per category. Raise it with
     :meth:`because` so that the reason keeps its code (shown translated).
     """
-
-    def __init__(self, category: str, detail: str) -> None:
-        super().__init__(f"{category}: {detail}")
-        self.category = category
-        self.detail = detail
-        self.why: Reason | None = None
-
-    @classmethod
-    def because(cls, code: str, **params: Any) -> Reject:
-        """A rejection with one of :data:`socialhub.records.quarantine.REASONS`."""
-        why = Reason(code, **params)
-        category, _sep, detail = why.partition(": ")
-        exc = cls(category, detail)
-        exc.why = why
-        return exc
-
-    @property
-    def reason(self) -> str:
-        return self.why if self.why is not None else f"{self.category}: {self.detail}"
 
 
 @dataclass(slots=True)

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from socialhub.i18n import N_, format_number, gettext
 
@@ -343,3 +343,28 @@ def display_reason(reason: str, code: str | None, params: Mapping[str, Any] | No
         return _render(spec, dict(params or {}), english=False)
     except (KeyError, TypeError, ValueError):
         return str(reason)
+
+
+class Rejection(Exception):
+    """A record that cannot become a Mention (the import's ``Reject``, the X normaliser's
+    ``Invalid``): ``reason`` reads ``"{category}: {detail}"``; raised with :meth:`because`,
+    it keeps its code, so a quarantine shows it translated."""
+
+    def __init__(self, category: str, detail: str) -> None:
+        super().__init__(f"{category}: {detail}")
+        self.category = category
+        self.detail = detail
+        self.why: Reason | None = None
+
+    @classmethod
+    def because(cls, code: str, **params: Any) -> Self:
+        """A rejection with one of :data:`REASONS`."""
+        why = Reason(code, **params)
+        category, _sep, detail = why.partition(": ")
+        exc = cls(category, detail)
+        exc.why = why
+        return exc
+
+    @property
+    def reason(self) -> str:
+        return self.why if self.why is not None else f"{self.category}: {self.detail}"

@@ -21,7 +21,7 @@ import orjson
 
 from socialhub.connectors.base import Rejected
 from socialhub.models import Author, Engagement, Mention
-from socialhub.records.quarantine import Reason
+from socialhub.records.quarantine import Reason, Rejection
 
 JSON = dict[str, Any]
 ParseTime = Callable[[Any, str], datetime]
@@ -38,28 +38,9 @@ _INT64_MAX = 2**63 - 1
 BAD_SHAPE = (AttributeError, TypeError, KeyError, IndexError, ValueError, OverflowError)
 
 
-class Invalid(Exception):
+class Invalid(Rejection):
     """One tweet cannot become a Mention. ``reason`` reads ``"{category}: {detail}"``;
     raised with :meth:`because`, it keeps its code (a quarantine shows it translated)."""
-
-    def __init__(self, category: str, detail: str) -> None:
-        super().__init__(f"{category}: {detail}")
-        self.category = category
-        self.detail = detail
-        self.why: Reason | None = None
-
-    @classmethod
-    def because(cls, code: str, **params: Any) -> Invalid:
-        """A rejection with one of :data:`socialhub.records.quarantine.REASONS`."""
-        why = Reason(code, **params)
-        category, _sep, detail = why.partition(": ")
-        exc = cls(category, detail)
-        exc.why = why
-        return exc
-
-    @property
-    def reason(self) -> str:
-        return self.why if self.why is not None else f"{self.category}: {self.detail}"
 
 
 @dataclass(slots=True)
