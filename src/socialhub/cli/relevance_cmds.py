@@ -25,7 +25,7 @@ from socialhub.cli.common import (
     print_json,
     store_from,
 )
-from socialhub.i18n import M_, _, format_number, format_percent, localised
+from socialhub.i18n import M_, _, format_number, format_percent, localised, ngettext
 from socialhub.models import Query
 from socialhub.records.relevance import RelevanceLabel
 from socialhub.store.base import Store, WorkspaceStore
@@ -384,7 +384,9 @@ def eval_relevance(
         return
     sections: list[tuple[str, list[dict[str, Any]]]] = []
     if "macro" in report:
-        sections.append((_("mean of %(n)s events") % {"n": len(report["events"])}, report["macro"]))
+        n_events = len(report["events"])
+        mean_of = ngettext("mean of %(n)s event", "mean of %(n)s events", n_events)
+        sections.append((mean_of % {"n": n_events}, report["macro"]))
     if "pooled" in report:
         sections.append((_("pooled events"), report["pooled"]["rows"]))
     strategies = {"random": _("random labels"), "active": _("active learning")}
