@@ -57,7 +57,9 @@ _ATTENTION = ("        /* scaled dot-product attention", "        QUANT(ctx, H);
 # point at the end, and a tap after the embedding LayerNorm and after each layer.
 _FORWARD = "static int forward_batch("
 _EMB_LN = "    add_layernorm(x, NULL, m->eln_w, m->eln_b, T, H, m->eps);\n"
-_LAYER_LN = "        add_layernorm(x, fo, ly->oln_w, ly->oln_b, T, H, m->eps);   /* x = LN(x+ffn) */\n"
+_LAYER_LN = (
+    "        add_layernorm(x, fo, ly->oln_w, ly->oln_b, T, H, m->eps);   /* x = LN(x+ffn) */\n"
+)
 _ENTRY = "/* ---- entry point (appended at the end of e5.c) ---- */"
 _GELU = (
     "#pragma omp parallel for schedule(static)\n"
