@@ -14,8 +14,10 @@ entry point (:func:`has_layers` is False there).
 ((1, 384), (1, 14, 384))
 
 ``pooled`` is bit-for-bit what ``model.query`` returns; ``layers[:, LAST]``
-L2-normalised equals it to float rounding. Used by the sentiment model card's fifth
-pass (richer pooling, measured and not shipped: docs/models/sentiment.md).
+L2-normalised equals it to float rounding. The sentiment heads for French and English
+read :func:`mid_features` (layers 9-12) from the same pass, through the shared
+embedder's cache (:meth:`socialhub.enrichers.embedding.E5Embedder.embed_pair`); see
+the fifth pass of docs/models/sentiment.md.
 """
 
 from __future__ import annotations
@@ -73,3 +75,21 @@ def embed_layers(
     if rc != 0:
         raise RuntimeError(f"e5_embed_layers failed ({rc})")
     return pooled, layers
+
+
+#: Layers averaged into the "mid" features of the sentiment heads (fifth pass of the
+#: sentiment model card): the mean of layers 9-12's L2-normalised means.
+MID_LAYERS = (9, 10, 11, 12)
+
+
+def mid_features(
+    hidden: npt.NDArray[np.float32], slots: tuple[int, ...] = MID_LAYERS
+) -> npt.NDArray[np.float32]:
+    """``(n, 384)`` L2-normalised mean of the L2-normalised layer means in ``slots``."""
+    x = hidden[:, list(slots)]
+    x = x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
+    x = x.mean(1)
+    out: npt.NDArray[np.float32] = (
+        x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
+    ).astype(np.float32)
+    return out
