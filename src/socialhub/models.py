@@ -255,7 +255,12 @@ class Membership:
 
 @dataclass(slots=True)
 class QuarantineItem:
-    """A payload that could not be parsed or normalised: kept with the reason, never dropped."""
+    """A payload that could not be parsed or normalised: kept with the reason, never dropped.
+
+    ``reason`` is the English text; ``reason_code`` and ``reason_params`` let it be shown
+    in the reader's language (:mod:`socialhub.records.quarantine`). A reason built as a
+    ``Reason`` fills them itself; rows stored before codes existed have none.
+    """
 
     source: str
     reason: str
@@ -263,3 +268,11 @@ class QuarantineItem:
     location: str = ""
     created_at: datetime = field(default_factory=utcnow)
     id: int | None = None
+    reason_code: str = ""
+    reason_params: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        code = getattr(self.reason, "code", None)  # a records.quarantine.Reason
+        if not self.reason_code and isinstance(code, str):
+            self.reason_code = code
+            self.reason_params = dict(getattr(self.reason, "params", None) or {})

@@ -7,6 +7,13 @@ Rules: Unicode NFKD, combining marks removed (accent-insensitive), casefolded; a
 is a run of letters or digits (Unicode categories L* and N*). A ``#tag`` or ``@user``
 yields two tokens at consecutive positions, ``#tag`` then ``tag``, so a plain keyword
 also matches the hashtag while ``#tag`` matches only the hashtag.
+
+Underscores (issue 18, :data:`TOKENISER_VERSION` 2): a handle or hashtag keeps all of
+its ``_`` (``@laura_mich75`` -> ``@laura_mich75``, ``laura_mich75``; ``@_laura`` is a
+handle too), so ``@laura`` or the word ``mich75`` do not match it. In running text an
+``_`` between letters or digits joins them into one word (``mot_de_passe``), and leading
+or trailing ones are dropped (``_italique_`` -> ``italique``), so the plain query
+``laura_mich75`` still finds the handle. Texts without ``_`` tokenise as in version 1.
 """
 
 from __future__ import annotations
@@ -19,7 +26,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 MAX_TOKENS = 16_000  # PostgreSQL tsvector positions stop at 16,383
 MAX_TOKEN_LEN = 64  # longer runs are junk (base64, hashes); truncating keeps all back ends equal
 
-_TOKEN = re.compile(r"([#@]?)([^\W_]+)")
+#: Bumped when ``index_tokens`` changes what it yields; stores re-index older rows
+#: (``socialhub.store.reindex``). 1: split at ``_``; 2: handles and hashtags keep it.
+TOKENISER_VERSION = 2
+
+# a handle/hashtag body: word characters with at least one letter or digit, "_" kept;
+# a plain word: letters or digits, inner runs of "_" kept, outer ones dropped
+_TOKEN = re.compile(r"([#@])(_*[^\W_]\w*)|([^\W_]+(?:_+[^\W_]+)*)")
+_PLAIN = re.compile(r"[^\W_]+(?:_+[^\W_]+)*")
 _WORD = re.compile(r"[^\W_]+")
 _HOST = re.compile(r"[\w-]+(\.[\w-]+)*")
 
@@ -60,21 +74,25 @@ def index_tokens(text: str) -> list[str]:
     """The token stream of a text, as every search back end indexes it."""
     folded = fold(text)
     if "#" not in folded and "@" not in folded:  # the common case, without the loop
-        out = [w[:MAX_TOKEN_LEN] for w in _WORD.findall(folded)]
+        words = _PLAIN.findall(folded) if "_" in folded else _WORD.findall(folded)
+        out = [w[:MAX_TOKEN_LEN] for w in words]
         return out[:MAX_TOKENS] if len(out) > MAX_TOKENS else out
     out = []
-    for prefix, word in _TOKEN.findall(folded):
-        word = word[:MAX_TOKEN_LEN]
+    for prefix, body, plain in _TOKEN.findall(folded):
         if prefix:
-            out.append(prefix + word)
-        out.append(word)
+            body = body[:MAX_TOKEN_LEN]
+            out.append(prefix + body)
+            out.append(body)
+        else:
+            out.append(plain[:MAX_TOKEN_LEN])
         if len(out) >= MAX_TOKENS:
             return out[:MAX_TOKENS]
     return out
 
 
 def fts_document(tokens: list[str]) -> str:
-    """The string stored in the SQLite FTS5 column (tokenizer: unicode61 tokenchars '#@')."""
+    """The string stored in the SQLite FTS5 column (tokenizer: unicode61 with tokenchars
+    '#@_' since migration 0022)."""
     return " ".join(tokens)
 
 

@@ -126,6 +126,8 @@ def _watchlist_rows() -> Iterator[tuple[int, int, str, str, str, str]]:
 def open_sqlite(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.executescript((MIGRATIONS / "sqlite/0001_initial.sql").read_text())
+    # tokeniser version 2: the FTS5 table whose tokenizer keeps "_" inside a token
+    conn.executescript((MIGRATIONS / "sqlite/0022_handles_underscore_tokens.sql").read_text())
     register_sqlite_functions(conn)
     for ws in (1, 2):
         conn.execute(
@@ -148,6 +150,7 @@ def open_sqlite(path: Path) -> sqlite3.Connection:
 
 def fill_postgres(conn: psycopg.Connection) -> None:
     conn.execute((MIGRATIONS / "postgres/0001_initial.sql").read_text())
+    conn.execute((MIGRATIONS / "postgres/0022_handles_underscore_tokens.sql").read_text())
     for ws in (1, 2):
         conn.execute(
             "INSERT INTO workspaces (id, slug, name) VALUES (%s, %s, %s)",

@@ -25,6 +25,9 @@ DOC_WORDS = [
     "Café", "cafe", "CAFÉ", "#café", "#Cafe", "@café", "cafés", "thé", "The", "the", "été",
     "Été", "l'été", "Paris", "paris", "#Paris", "@paris", "pari", "parisien", "coca-cola",
     "Coca", "cola", "x", "EDF", "#edf", "électricité", "de", "France", "panne",
+    # underscores (issue 18): handles and hashtags keep them, words join on them
+    "@Laura_Mich75", "@laura", "mich75", "#Mirabelle_Down", "down", "#mirabelle",
+    "mot_de_passe", "_café_", "@_paris",
 ]  # fmt: skip
 SEPARATORS = [" ", " ", ", ", "! ", " - ", "\n"]
 
@@ -32,7 +35,9 @@ QUERY_WORDS = [
     "cafe", "Café", "#café", "@cafe", "caf*", "#caf*", "café*", "the", "été", "paris",
     "pari*", "#paris", "coca-cola", "coca-co*", "cola", "edf", "électricité", "c*", "x",
     '"de france"', '"électricité de France"', '"paris café"', '"the café"', '"#café the"',
-    "l'été",
+    "l'été", "@laura_mich75", "laura_mich75", "mich75", "@laura", "laura*", "@laura*",
+    "#mirabelle_down", "#mirabelle*", "mirabelle*", "down", "mot_de_passe", "mot_de*",
+    '"#mirabelle_down panne"', "@_paris",
 ]  # fmt: skip
 FIELDS = [
     "lang:fr", "lang:en", "platform:x", "platform:bluesky", "author:alice", "author:@BOB",

@@ -20,6 +20,7 @@ from socialhub.text import index_tokens, norm_handle
 
 WORDS = ["edf", "engie", "panne", "prix", "tarif", "tarifs", "client", "clients", "grève"]
 WORDS += ["job", "la", "le", "énergie", "acme", "acmé", "zorbix", "x1"]
+WORDS += ["edf_officiel", "engie_fr"]  # issue 18: "_" inside handles and words
 FIELDS = [
     "lang:fr",
     "lang:en",

@@ -92,7 +92,7 @@ def test_driver_bounds_every_match() -> None:
     conn = sqlite3.connect(":memory:")
     conn.execute(
         "CREATE VIRTUAL TABLE f USING fts5(tokens, content='', "
-        "tokenize=\"unicode61 remove_diacritics 0 tokenchars '#@'\")"
+        "tokenize=\"unicode61 remove_diacritics 0 tokenchars '#@_'\")"
     )
     conn.executemany(
         "INSERT INTO f (rowid, tokens) VALUES (?, ?)",

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 
 from socialhub.alerts.manager import AlertManager
+from socialhub.models import QuarantineItem
+from socialhub.records.quarantine import Reason
 from socialhub.records.signals import Signal
 from socialhub.store.sqlite import SqliteStore
 from socialhub.web.security import AuthConfig
@@ -151,3 +153,32 @@ def test_a_query_error_in_explore_reads_french(chromium: Any, site: tuple[str, W
     assert shown == "OR attend un terme après lui"
     assert english_in([shown, *lint.splitlines()], ALLOWED) == [], (shown, lint)
     assert "OR attend un terme après lui" in lint and body["message"] not in lint, lint
+
+
+def test_the_quarantine_page_reads_french(chromium: Any, site: tuple[str, World]) -> None:
+    """Reasons stored with a code are written in the reader's language (a site admin who
+    prefers French, in an English browser); a row stored before codes, as stored."""
+    base, world = site
+    world.store.sources.quarantine(
+        [
+            QuarantineItem("import:csv:a.csv", Reason("csv_field_count", count=3, width=5), "a;b"),
+            QuarantineItem("import:jsonl:b.jsonl", Reason("missing_text"), "{}"),
+            QuarantineItem("import:jsonl:old.jsonl", "missing field 'text'", "{}"),
+        ]
+    )
+    world.store.accounts.set_user_locale(world.users["root"].id or 0, "fr")
+    ctx = chromium.new_context(locale="en-US")
+    page = ctx.new_page()
+    try:
+        log_in(page, base, "root", "/quarantine")
+        page.wait_for_selector("body[data-loaded=yes]")
+        nodes = _visible(page)
+        rows = page.inner_text("#q-items")
+    finally:
+        ctx.close()
+    assert "nombre de champs incorrect : 3 champ(s), l'en-tête en a 5" in rows, rows
+    assert "texte manquant : le texte est vide" in rows
+    assert "missing field 'text'" in rows  # stored before codes: as stored
+    assert "wrong field count" not in rows
+    old = "missing field 'text'"
+    assert english_in([n for n in nodes if n != old], ALLOWED) == [], nodes

@@ -52,6 +52,7 @@ from socialhub.analytics.stories.service import flush as flush_stories
 from socialhub.bus import STORED, Bus, Message, Subscription
 from socialhub.models import Mention, QuarantineItem, Query, as_utc
 from socialhub.records.official import official_handles
+from socialhub.records.quarantine import Reason
 from socialhub.records.signals import Signal
 from socialhub.serialize import mention_from_json
 from socialhub.store.availability import is_unavailable
@@ -461,9 +462,11 @@ class DetectorService:
                         bad.append(
                             QuarantineItem(
                                 source=f"bus:{msg.subject}:{self.group}",
-                                reason=f"undecodable stored mention: {type(exc).__name__}: {exc}"[
-                                    :2000
-                                ],
+                                reason=Reason(
+                                    "undecodable_stored_mention",
+                                    error_type=type(exc).__name__,
+                                    error=str(exc)[:1900],
+                                ),
                                 raw=msg.data.decode("utf-8", "replace"),
                                 location=f"seq {msg.seq}",
                             )

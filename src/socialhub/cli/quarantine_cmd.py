@@ -10,6 +10,7 @@ from rich.text import Text
 
 from socialhub.cli.common import DEFAULT_DB, DbOption, JsonOption, out, print_json, store_from
 from socialhub.i18n import _, ngettext
+from socialhub.records.quarantine import display_reason
 
 app = typer.Typer(help="Payloads that could not be parsed or normalised.", no_args_is_help=True)
 
@@ -39,6 +40,7 @@ def list_(
                         "id": q.id,
                         "source": q.source,
                         "reason": q.reason,
+                        "reason_code": q.reason_code,
                         "location": q.location,
                         "created_at": q.created_at.isoformat(),
                         "raw": q.raw,
@@ -60,7 +62,7 @@ def list_(
             q.created_at.strftime("%Y-%m-%d %H:%M"),
             Text(q.source),
             Text(q.location),
-            Text(q.reason),
+            Text(display_reason(q.reason, q.reason_code, q.reason_params)),
             Text(q.raw[:200]),
         )
     out.print(table)

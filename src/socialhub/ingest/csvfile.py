@@ -12,6 +12,7 @@ import csv
 from collections.abc import Iterable, Iterator, Mapping
 
 from socialhub.models import QuarantineItem
+from socialhub.records.quarantine import Reason
 
 from .records import FIELDS, fields_to_mention, header_key
 from .types import BAD_SHAPE, Context, ImportFormatError, Item, Reject
@@ -173,8 +174,9 @@ class CsvParser:
                 )
         return columns
 
-    def _next_row(self) -> tuple[list[Line], list[str], str]:
-        """The next non-blank record, the lines it came from and a parse error ('' if none).
+    def _next_row(self) -> tuple[list[Line], list[str], Reason | None]:
+        """The next non-blank record, the lines it came from and why it could not be
+        parsed (None if it could).
 
         At the end of the file the lines are empty.
         """
@@ -182,19 +184,22 @@ class CsvParser:
             try:
                 row = next(self._reader)
             except StopIteration:
-                return [], [], ""
+                return [], [], None
             except (_RecordTooLong, csv.Error) as exc:
                 consumed = self.lines.consumed
                 self.lines.push_back(consumed[1:])
                 self._reader = self._new_reader()
-                why = "a quoted field never closes" if isinstance(exc, _RecordTooLong) else str(exc)
-                if "new-line character" in why:
-                    why = "stray carriage return (\\r) inside an unquoted field"
+                if isinstance(exc, _RecordTooLong):
+                    why = Reason("csv_unclosed_quote")
+                elif "new-line character" in str(exc):
+                    why = Reason("csv_stray_cr")
+                else:
+                    why = Reason("csv_error", error=str(exc))
                 return consumed[:1], [], why
             consumed = self.lines.consumed
             self.lines.consumed = []
             if row:
-                return consumed, row, ""
+                return consumed, row, None
 
     def __iter__(self) -> Iterator[Item]:
         width = len(self.header)
@@ -202,8 +207,8 @@ class CsvParser:
             lines, row, error = self._next_row()
             if not lines:
                 return
-            if error:
-                yield self._quarantine(f"broken row: {error}", lines)
+            if error is not None:
+                yield self._quarantine(error, lines)
                 continue
             if len(row) > width and not any(cell.strip() for cell in row[width:]):
                 row = row[:width]  # trailing empty cells, as some exports write
@@ -212,11 +217,7 @@ class CsvParser:
                 # quarantine and read the swallowed rows again.
                 self.lines.push_back(lines[1:])
                 self._reader = self._new_reader()
-                yield self._quarantine(
-                    "broken row: a quote opened here never closes and swallows the next"
-                    " row(s) (unbalanced quote?)",
-                    lines[:1],
-                )
+                yield self._quarantine(Reason("csv_swallowed_rows"), lines[:1])
                 continue
             if len(row) != width:
                 if len(lines) > 1:
@@ -226,10 +227,8 @@ class CsvParser:
                     self.lines.push_back(lines[1:])
                     self._reader = self._new_reader()
                     lines = lines[:1]
-                hint = " (unbalanced quote?)" if '"' in lines[0][1] else ""
-                yield self._quarantine(
-                    f"wrong field count: {len(row)} field(s), the header has {width}{hint}", lines
-                )
+                code = "csv_field_count_quote" if '"' in lines[0][1] else "csv_field_count"
+                yield self._quarantine(Reason(code, count=len(row), width=width), lines)
                 continue
             try:
                 fields = {canonical: row[i] for canonical, i in self.columns.items()}
@@ -238,7 +237,7 @@ class CsvParser:
             except Reject as exc:
                 yield self._quarantine(exc.reason, lines)
             except BAD_SHAPE as exc:  # a safety net: one odd row never stops the import
-                yield self._quarantine(f"invalid value: {exc!r}", lines)
+                yield self._quarantine(Reason("invalid_value", error=repr(exc)), lines)
 
     def _swallowed_rows(self, lines: list[Line]) -> bool:
         """True when a continuation line of a multi-line record is itself a full row.
@@ -263,5 +262,9 @@ class CsvParser:
     def _quarantine(self, reason: str, lines: list[Line]) -> QuarantineItem:
         used = {self.line_encodings[n] for n, _ in lines if n in self.line_encodings}
         if used:
-            reason += f" (line read as {'/'.join(sorted(used))}, not UTF-8)"
+            encodings = "/".join(sorted(used))
+            if isinstance(reason, Reason):
+                reason = reason.read_as(encodings)
+            else:
+                reason += f" (line read as {encodings}, not UTF-8)"
         return self.ctx.quarantine(reason, _raw(lines), _location(lines))

@@ -15,6 +15,8 @@ from typing import Any
 
 import orjson
 
+from socialhub.records.quarantine import Reason, json_error
+
 from .records import fields_to_mention, is_mention_dict, json_fields, mention_from_dict
 from .types import BAD_SHAPE, Context, Item, Reject
 
@@ -32,7 +34,7 @@ def _parse(text: str) -> tuple[Any, str]:
     try:
         return orjson.loads(text), ""
     except orjson.JSONDecodeError as exc:
-        return None, f"invalid JSON: {exc}"
+        return None, json_error(exc)
 
 
 def jsonl_values(lines: Iterable[Line]) -> Iterator[Value]:
@@ -138,11 +140,7 @@ def record_items(values: Iterable[Value], ctx: Context) -> Iterator[Item]:
             yield ctx.quarantine(error, text, location)
             continue
         if not isinstance(value, dict):
-            yield ctx.quarantine(
-                f"unsupported record: expected a JSON object, got {type(value).__name__}",
-                text,
-                location,
-            )
+            yield ctx.quarantine(Reason("not_an_object", type=type(value).__name__), text, location)
             continue
         try:
             if is_mention_dict(value):
@@ -152,4 +150,4 @@ def record_items(values: Iterable[Value], ctx: Context) -> Iterator[Item]:
         except Reject as exc:
             yield ctx.quarantine(exc.reason, text, location)
         except BAD_SHAPE as exc:
-            yield ctx.quarantine(f"invalid value: {exc!r}", text, location)
+            yield ctx.quarantine(Reason("invalid_value", error=repr(exc)), text, location)

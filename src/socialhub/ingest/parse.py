@@ -16,6 +16,7 @@ from types import TracebackType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialhub.models import utcnow
+from socialhub.records.quarantine import Reason
 
 from .csvfile import CsvParser
 from .detect import read_head, sniff
@@ -128,9 +129,7 @@ class ImportFile:
             if isinstance(text, OversizeLine):
                 self._oversize.append(
                     self.ctx.quarantine(
-                        f"record larger than {_mib(self.reader.max_record_bytes)}: "
-                        f"{text.size:,} bytes (the first {len(text):,} characters are kept "
-                        "here, the whole record is in the file)",
+                        _too_large(self.reader.max_record_bytes, text.size, len(text)),
                         str(text),
                         f"line {lineno}",
                     )
@@ -182,5 +181,8 @@ class ImportFile:
         self.close()
 
 
-def _mib(size: int) -> str:
-    return f"{size // (1024 * 1024)} MiB" if size % (1024 * 1024) == 0 else f"{size:,} bytes"
+def _too_large(limit: int, size: int, kept: int) -> Reason:
+    """``record larger than 64 MiB: …`` (the limit in bytes when not whole MiB)."""
+    if limit % (1024 * 1024) == 0:
+        return Reason("record_too_large", limit=limit // (1024 * 1024), size=size, kept=kept)
+    return Reason("record_too_large_bytes", limit=limit, size=size, kept=kept)

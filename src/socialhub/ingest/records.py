@@ -183,7 +183,7 @@ def fields_to_mention(fields: Mapping[str, Any], ctx: Context, raw: Any) -> Ment
     """Build a Mention from canonical fields; raise Reject for what cannot be saved."""
     text = clean_text(fields.get("text"))
     if not text:
-        raise Reject("missing text", "the text is empty")
+        raise Reject.because("missing_text")
     created_at = parse_datetime(fields.get("created_at"), ctx.timezone)
     url = clean_text(fields.get("url"))
     platform = normalize_platform(clean_text(fields.get("platform"))) or platform_from_url(url)
@@ -276,9 +276,9 @@ def mention_from_dict(obj: Mapping[str, Any], ctx: Context) -> Mention:
     data["native_id"] = clean_text(data["native_id"])
     data["text"] = clean_text(data["text"])
     if not data["platform"] or not data["native_id"]:
-        raise Reject("unsupported record", "mention without platform or native_id")
+        raise Reject.because("mention_without_id")
     if not data["text"]:
-        raise Reject("missing text", "the text is empty")
+        raise Reject.because("missing_text")
     data["created_at"] = parse_datetime(obj.get("created_at"))
     if obj.get("collected_at"):
         data["collected_at"] = parse_datetime(obj["collected_at"], field="collected_at")
@@ -288,7 +288,7 @@ def mention_from_dict(obj: Mapping[str, Any], ctx: Context) -> Mention:
     data["query_ids"] = []
     kind = data.get("kind") or "post"
     if kind not in KINDS:
-        raise Reject("invalid value", f"unknown kind {kind!r}")
+        raise Reject.because("unknown_kind", kind=repr(kind))
     author = obj.get("author")
     if isinstance(author, Mapping):
         author_data = {k: v for k, v in author.items() if k in _AUTHOR_FIELDS}
@@ -298,7 +298,7 @@ def mention_from_dict(obj: Mapping[str, Any], ctx: Context) -> Mention:
             )
         author_data.setdefault("platform", data["platform"])
         if not author_data.get("native_id"):
-            raise Reject("invalid value", "author without native_id")
+            raise Reject.because("author_without_id")
         data["author"] = Author(**author_data)
     engagement = obj.get("engagement")
     if isinstance(engagement, Mapping):
@@ -308,4 +308,4 @@ def mention_from_dict(obj: Mapping[str, Any], ctx: Context) -> Mention:
     try:
         return Mention(**data)
     except (TypeError, ValueError) as exc:
-        raise Reject("invalid value", str(exc)) from exc
+        raise Reject.because("invalid_value", error=str(exc)) from exc

@@ -9,6 +9,7 @@ from typing import Any
 
 from socialhub.i18n import N_, _, format_number, localised
 from socialhub.models import Mention, QuarantineItem
+from socialhub.records.quarantine import Reason
 
 #: Formats ``import_file`` understands; ``fmt=`` takes one of these names.
 #: ``jsonl`` covers flat records and socialhub's own Mention dicts; ``x-v2`` and ``twarc2``
@@ -42,17 +43,28 @@ class Reject(Exception):
     """One record cannot become a Mention; ``category`` groups the report counts.
 
     The quarantine reason is ``"{category}: {detail}"`` so that a human reads one
-    sentence and the report can still count per category.
+    sentence and the report can still count per category. Raise it with
+    :meth:`because` so that the reason keeps its code (shown translated).
     """
 
     def __init__(self, category: str, detail: str) -> None:
         super().__init__(f"{category}: {detail}")
         self.category = category
         self.detail = detail
+        self.why: Reason | None = None
+
+    @classmethod
+    def because(cls, code: str, **params: Any) -> Reject:
+        """A rejection with one of :data:`socialhub.records.quarantine.REASONS`."""
+        why = Reason(code, **params)
+        category, _sep, detail = why.partition(": ")
+        exc = cls(category, detail)
+        exc.why = why
+        return exc
 
     @property
     def reason(self) -> str:
-        return f"{self.category}: {self.detail}"
+        return self.why if self.why is not None else f"{self.category}: {self.detail}"
 
 
 @dataclass(slots=True)
@@ -66,6 +78,7 @@ class Context:
     mapping: dict[str, str] = field(default_factory=dict)
 
     def quarantine(self, reason: str, raw: str, location: str) -> QuarantineItem:
+        """``reason`` is best a :class:`Reason` (its code and parameters are kept)."""
         # PostgreSQL TEXT cannot hold NUL; escape it so the row is stored, not lost.
         return QuarantineItem(
             source=self.source, reason=reason, raw=raw.replace("\x00", "\\x00"), location=location

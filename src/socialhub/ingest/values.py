@@ -81,15 +81,15 @@ def parse_datetime(value: Any, tz: str = "UTC", *, field: str = "created_at") ->
     '2024-03-05T08:12:45+00:00'
     """
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise Reject(f"missing {field}", f"no value for {field}")
+        raise Reject.because("missing_field", field=field)
     try:
         parsed = _parse_datetime(value, tz)
     except (ValueError, OverflowError, OSError, TypeError):
         parsed = None
     if parsed is None:
-        raise Reject(f"unparseable {field}", f"cannot read {str(value)[:80]!r} as a date")
+        raise Reject.because("unreadable_date", field=field, value=repr(str(value)[:80]))
     if not _MIN_YEAR <= parsed.year <= _MAX_YEAR:
-        raise Reject(f"unparseable {field}", f"date {str(value)[:80]!r} is out of range")
+        raise Reject.because("date_out_of_range", field=field, value=repr(str(value)[:80]))
     return parsed
 
 

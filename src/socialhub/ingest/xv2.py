@@ -30,6 +30,7 @@ from socialhub.connectors.x.normalize import (
     tweet_raw,
     tweet_to_mention,
 )
+from socialhub.records.quarantine import Reason
 
 from .types import BAD_SHAPE, Context, Item, Reject
 from .values import parse_datetime
@@ -78,9 +79,7 @@ def x_items(obj: Any, ctx: Context, location: str, raw_text: str) -> Iterator[It
     """Mentions (and quarantined tweets) of one JSON value: a page or a single tweet."""
     if not isinstance(obj, dict):
         yield ctx.quarantine(
-            f"unsupported record: expected an X API v2 page or tweet, got {type(obj).__name__}",
-            raw_text,
-            location,
+            Reason("x_not_page_or_tweet_type", type=type(obj).__name__), raw_text, location
         )
         return
     if is_page(obj):
@@ -99,13 +98,9 @@ def x_items(obj: Any, ctx: Context, location: str, raw_text: str) -> Iterator[It
         except (Reject, Invalid) as exc:
             yield ctx.quarantine(exc.reason, raw_text, location)
         except BAD_SHAPE as exc:
-            yield ctx.quarantine(f"invalid value: {exc!r}", raw_text, location)
+            yield ctx.quarantine(Reason("invalid_value", error=repr(exc)), raw_text, location)
     else:
-        yield ctx.quarantine(
-            "unsupported record: not an X API v2 page (data/includes/meta) nor a tweet (id, text)",
-            raw_text,
-            location,
-        )
+        yield ctx.quarantine(Reason("x_not_page_or_tweet"), raw_text, location)
 
 
 def page_items(page: JSON, ctx: Context, location: str, raw_text: str) -> Iterator[Item]:
@@ -115,14 +110,14 @@ def page_items(page: JSON, ctx: Context, location: str, raw_text: str) -> Iterat
         if errors:
             first = errors[0] if isinstance(errors, list) and errors else errors
             detail = first.get("detail") or first.get("title") if isinstance(first, dict) else first
-            yield ctx.quarantine(f"X API error page: {detail}", raw_text, location)
+            yield ctx.quarantine(Reason("x_error_page", detail=str(detail)), raw_text, location)
         return  # an empty page (meta.result_count == 0) holds nothing
     try:
         inc = Includes.from_page(page)
         collected_at = _retrieved_at(page, ctx)
         match_query = rule_tags(page)
     except BAD_SHAPE as exc:
-        yield ctx.quarantine(f"invalid value: page: {exc!r}", raw_text, location)
+        yield ctx.quarantine(Reason("x_invalid_page", error=repr(exc)), raw_text, location)
         return
     twarc = page.get("__twarc")
     extra = {"__twarc": twarc} if twarc is not None else None
@@ -130,9 +125,7 @@ def page_items(page: JSON, ctx: Context, location: str, raw_text: str) -> Iterat
     for i, tweet in enumerate(tweets):
         where = f"{location}, data[{i}]"
         if not isinstance(tweet, dict):
-            yield ctx.quarantine(
-                "unsupported record: tweet is not an object", orjson.dumps(tweet).decode(), where
-            )
+            yield ctx.quarantine(Reason("x_tweet_not_object"), orjson.dumps(tweet).decode(), where)
             continue
         try:
             yield tweet_to_mention(
@@ -147,7 +140,9 @@ def page_items(page: JSON, ctx: Context, location: str, raw_text: str) -> Iterat
         except (Reject, Invalid) as exc:
             yield ctx.quarantine(exc.reason, orjson.dumps(tweet).decode(), where)
         except BAD_SHAPE as exc:
-            yield ctx.quarantine(f"invalid value: {exc!r}", orjson.dumps(tweet).decode(), where)
+            yield ctx.quarantine(
+                Reason("invalid_value", error=repr(exc)), orjson.dumps(tweet).decode(), where
+            )
 
 
 def _retrieved_at(obj: Mapping[str, Any], ctx: Context) -> datetime:

@@ -22,6 +22,7 @@ from socialhub import plugins
 from socialhub.models import Mention, QuarantineItem
 from socialhub.pipeline.base import Context, Dropped, Enricher, NotConfigured
 from socialhub.pipeline.stats import StatsCollector
+from socialhub.records.quarantine import Reason
 from socialhub.serialize import mention_to_json
 from socialhub.store.availability import is_unavailable
 
@@ -196,7 +197,12 @@ class Pipeline:
                 result.quarantined.append(
                     QuarantineItem(
                         source=f"pipeline:{stage.name}",
-                        reason=f"{type(exc).__name__}: {exc}"[:2000],
+                        reason=Reason(
+                            "stage_failed",
+                            stage=stage.name,
+                            error_type=type(exc).__name__,
+                            error=str(exc)[:1900],
+                        ),
                         raw=mention_to_json(mention).decode("utf-8", "replace"),
                         location=mention.id,
                     )

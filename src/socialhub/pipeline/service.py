@@ -34,6 +34,7 @@ from typing import Any
 from socialhub.bus import RAW, STORED, Bus, Message, Subscription, mention_message_id
 from socialhub.models import Mention, QuarantineItem
 from socialhub.pipeline.chain import Pipeline, Result
+from socialhub.records.quarantine import Reason
 from socialhub.serialize import mention_from_json, mention_to_json
 from socialhub.store.availability import is_unavailable
 from socialhub.store.base import Store
@@ -209,7 +210,11 @@ class PipelineService:
                 bad.append(
                     QuarantineItem(
                         source=f"bus:{msg.subject}",
-                        reason=f"undecodable mention: {type(exc).__name__}: {exc}"[:2000],
+                        reason=Reason(
+                            "undecodable_mention",
+                            error_type=type(exc).__name__,
+                            error=str(exc)[:1900],
+                        ),
                         raw=msg.data.decode("utf-8", "replace"),
                         location=f"seq {msg.seq}",
                     )

@@ -3,7 +3,8 @@
 Semantics (the contract every back end implements)
 ---------------------------------------------------
 A mention's text is the token sequence ``socialhub.text.index_tokens(text)``, with
-positions 0, 1, 2, ... (a ``#tag`` occupies two positions: ``#tag`` then ``tag``).
+positions 0, 1, 2, ... (a ``#tag`` occupies two positions: ``#tag`` then ``tag``; a
+handle or hashtag keeps its ``_``: ``@a_b`` is ``@a_b`` then ``a_b``, see docs/query.md).
 
 *Slots* match one position:
 

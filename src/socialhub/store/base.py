@@ -10,7 +10,7 @@ benchmarks call it directly. All times passed in and out are aware UTC datetimes
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -748,8 +748,9 @@ class Store(Protocol):
     @property
     def engage(self) -> EngageStore: ...
 
-    def migrate(self) -> list[str]:
-        """Apply pending named migrations; return the names applied now."""
+    def migrate(self, progress: Callable[[int, int], None] | None = None) -> list[str]:
+        """Apply pending named migrations (and any search re-index they ask for, calling
+        ``progress(done, total)``); return the names applied now."""
         ...
 
     def applied_migrations(self) -> list[str]: ...

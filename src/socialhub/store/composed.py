@@ -20,6 +20,7 @@ from socialhub.store.incidents import IncidentRepo
 from socialhub.store.launches import LaunchRepo
 from socialhub.store.oncall import OncallRepo
 from socialhub.store.reads import MentionReads
+from socialhub.store.reindex import Progress, reindex_search
 from socialhub.store.relevance import RelevanceRepo
 from socialhub.store.reports import ReportRepo
 from socialhub.store.sources import SourceRepo
@@ -55,9 +56,12 @@ class SqlStore:
         self.engage = EngageRepo(db)
         self.imports = ImportRepo(db)  # what a resumed import asks (store/imports.py)
 
-    def migrate(self) -> list[str]:
-        """Apply pending named migrations; return the names applied now."""
-        return self.db.migrate()
+    def migrate(self, progress: Progress | None = None) -> list[str]:
+        """Apply pending named migrations, then any search re-index they asked for
+        (:mod:`.reindex`, ``progress(done, total)`` per chunk); return the names applied now."""
+        applied = self.db.migrate()
+        reindex_search(self.db, progress)
+        return applied
 
     def applied_migrations(self) -> list[str]:
         return self.db.applied_migrations()

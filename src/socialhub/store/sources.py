@@ -112,14 +112,15 @@ class SourceRepo(Repo):
         return int(rows[0][0])
 
     def quarantine(self, items: Sequence[QuarantineItem]) -> int:
-        """Keep unparseable input with its reason; the raw text is kept (NUL -> U+FFFD)."""
+        """Keep unparseable input with its reason (English text, code and parameters, see
+        socialhub.records.quarantine); the raw text is kept (NUL -> U+FFFD)."""
         if not items:
             return 0
         with self._tx() as cur:
             cur.executemany(
                 self._sql(
-                    "INSERT INTO quarantine (source, location, reason, raw, created_at) "
-                    "VALUES (?, ?, ?, ?, ?)"
+                    "INSERT INTO quarantine (source, location, reason, raw, created_at, "
+                    "reason_code, reason_params) VALUES (?, ?, ?, ?, ?, ?, ?)"
                 ),
                 [
                     (
@@ -128,6 +129,8 @@ class SourceRepo(Repo):
                         clean(i.reason),
                         clean_raw(i.raw),
                         self._ts(i.created_at),
+                        clean(i.reason_code),
+                        dump_json(i.reason_params or {}),
                     )
                     for i in items
                 ],
@@ -138,14 +141,24 @@ class SourceRepo(Repo):
         """Newest first."""
         where, params = _filters(source=source)
         rows = self._rows(
-            "SELECT source, reason, raw, location, created_at, id FROM quarantine"
-            f"{where} ORDER BY created_at DESC, id DESC LIMIT ?",
+            "SELECT source, reason, raw, location, created_at, id, reason_code, reason_params"
+            f" FROM quarantine{where} ORDER BY created_at DESC, id DESC LIMIT ?",
             [*params, limit],
         )
         return [
-            QuarantineItem(s, r, raw, loc, self._dt(c), int(i)) for s, r, raw, loc, c, i in rows
+            QuarantineItem(s, r, raw, loc, self._dt(c), int(i), code or "", _params(p))
+            for s, r, raw, loc, c, i, code, p in rows
         ]
 
     def count_quarantine(self, source: str | None = None) -> int:
         where, params = _filters(source=source)
         return int(self._rows(f"SELECT count(*) FROM quarantine{where}", params)[0][0])
+
+
+def _params(value: Any) -> dict[str, Any]:
+    """A quarantine row's reason parameters ({} when unreadable: shown as stored)."""
+    try:
+        found = load_json(value) if value else {}
+    except ValueError:
+        return {}
+    return dict(found) if isinstance(found, dict) else {}

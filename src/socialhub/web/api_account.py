@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from socialhub.i18n import M_
+from socialhub.records.quarantine import display_reason
 from socialhub.web.access import ApiError, principal, session_only, site_admin, store_of
 from socialhub.web.api import RowId, workspaces_of
 from socialhub.web.auth import Principal, create_token
@@ -76,7 +77,11 @@ def quarantine(
     source: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
-    """Input kept because it could not be parsed (site administrators only)."""
+    """Input kept because it could not be parsed (site administrators only).
+
+    ``reason`` is the English text as stored, ``reason_code`` its stable code ("" for rows
+    stored before codes existed) and ``display_reason`` the reason in the reader's
+    language (as stored when it has no code)."""
     store = store_of(request)
     items = store.sources.list_quarantine(limit=limit, source=source)
     return {
@@ -86,6 +91,8 @@ def quarantine(
                 "id": i.id,
                 "source": i.source,
                 "reason": i.reason,
+                "reason_code": i.reason_code,
+                "display_reason": display_reason(i.reason, i.reason_code, i.reason_params),
                 "location": i.location,
                 "raw": i.raw,
                 "created_at": i.created_at.isoformat(),

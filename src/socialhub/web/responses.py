@@ -305,7 +305,9 @@ class NewToken(ApiTokenOut):  # type: ignore[misc,valid-type]
 class QuarantineItem(Out):
     id: int | None
     source: str
-    reason: str
+    reason: str = Field(description="Why, in English, as stored.")
+    reason_code: str = Field(description="The reason's stable code; empty for old rows.")
+    display_reason: str = Field(description="The reason in the reader's language.")
     location: str
     raw: str
     created_at: str

@@ -21,6 +21,7 @@ import orjson
 
 from socialhub.connectors.base import Rejected
 from socialhub.models import Author, Engagement, Mention
+from socialhub.records.quarantine import Reason
 
 JSON = dict[str, Any]
 ParseTime = Callable[[Any, str], datetime]
@@ -38,16 +39,27 @@ BAD_SHAPE = (AttributeError, TypeError, KeyError, IndexError, ValueError, Overfl
 
 
 class Invalid(Exception):
-    """One tweet cannot become a Mention. ``reason`` reads ``"{category}: {detail}"``."""
+    """One tweet cannot become a Mention. ``reason`` reads ``"{category}: {detail}"``;
+    raised with :meth:`because`, it keeps its code (a quarantine shows it translated)."""
 
     def __init__(self, category: str, detail: str) -> None:
         super().__init__(f"{category}: {detail}")
         self.category = category
         self.detail = detail
+        self.why: Reason | None = None
+
+    @classmethod
+    def because(cls, code: str, **params: Any) -> Invalid:
+        """A rejection with one of :data:`socialhub.records.quarantine.REASONS`."""
+        why = Reason(code, **params)
+        category, _sep, detail = why.partition(": ")
+        exc = cls(category, detail)
+        exc.why = why
+        return exc
 
     @property
     def reason(self) -> str:
-        return f"{self.category}: {self.detail}"
+        return self.why if self.why is not None else f"{self.category}: {self.detail}"
 
 
 @dataclass(slots=True)
@@ -113,12 +125,12 @@ def lang_code(value: Any) -> str:
 def iso_time(value: Any, field_name: str = "created_at") -> datetime:
     """The API's ISO 8601 times (``2024-03-05T08:02:19.000Z``) as aware UTC."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise Invalid(f"missing {field_name}", f"no value for {field_name}")
+        raise Invalid.because("missing_field", field=field_name)
     try:
         parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
     except ValueError:
-        raise Invalid(
-            f"unparseable {field_name}", f"cannot read {str(value)[:80]!r} as a date"
+        raise Invalid.because(
+            "unreadable_date", field=field_name, value=repr(str(value)[:80])
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
@@ -174,7 +186,7 @@ def tweet_to_mention(
     """
     tweet_id = clean(tweet.get("id"))
     if not tweet_id.isdigit():
-        raise Invalid("unsupported record", f"tweet id {tweet_id!r} is not numeric")
+        raise Invalid.because("x_id_not_numeric", id=repr(tweet_id))
     note = tweet.get("note_tweet")
     text = clean(note.get("text") if isinstance(note, Mapping) else None) or clean(
         tweet.get("text")
@@ -184,7 +196,7 @@ def tweet_to_mention(
     else:
         from_id = snowflake_time(tweet_id)
         if from_id is None:
-            raise Invalid("missing created_at", "no created_at and the id predates X snowflakes")
+            raise Invalid.because("x_no_created_at")
         created_at = from_id
 
     links: dict[str, str] = {}  # "reply" | "quote" | "repost" -> parent mention id
@@ -203,7 +215,7 @@ def tweet_to_mention(
             text = f"RT @{orig_handle}: {full}" if orig_handle else text or full
     text = unescape_text(text)
     if not text:
-        raise Invalid("missing text", "the tweet text is empty")
+        raise Invalid.because("x_missing_text")
 
     author = _author(inc.users.get(str(tweet.get("author_id"))), tweet.get("author_id"), parse_time)
     handle = author.handle if author else ""

@@ -8,7 +8,7 @@
     const tr = SH.el("tr");
     tr.appendChild(SH.el("td", "", SH.when(i.created_at)));
     tr.appendChild(SH.el("td", "", i.source + (i.location ? " " + i.location : "")));
-    tr.appendChild(SH.el("td", "", i.reason));
+    tr.appendChild(SH.el("td", "", i.display_reason || i.reason));  // the reader's language
     tr.appendChild(SH.el("td", "text", i.raw.slice(0, 500)));
     body.appendChild(tr);
   });
