@@ -63,7 +63,7 @@ def run(url: str, n: int, share: float) -> dict[str, Any]:
     import socialhub.store.common as common
 
     try:
-        migrations.available = lambda d: [m for m in available(d) if m.name < "0022_handles"]  # type: ignore[assignment]
+        migrations.available = lambda d: [m for m in available(d) if m.name < "0022"]  # type: ignore[assignment]
         common.index_tokens = old_index_tokens  # type: ignore[assignment]
         try:
             store.db.migrate()  # type: ignore[attr-defined]

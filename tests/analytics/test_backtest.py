@@ -96,5 +96,56 @@ def test_backtest_with_no_signal_says_so(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     said = " ".join(result.stderr.split())
     assert "0 signal(s) shown" in said
-    assert "No signal: nothing in this period would have fired" in said
-    assert "no stored mention in it" in said
+    assert "No signal: the workspace has no stored mention yet (see `socialhub import`)" in said
+
+
+def test_an_empty_period_says_where_the_workspace_data_is(tmp_path: Path) -> None:
+    """An imported archive (CrisisLex: 2013) replayed with the README's `--since 30d`
+    read "no stored mention in it" and nothing more; now it names the data's span and
+    the options that reach it, in the reader's language."""
+    db = f"sqlite:///{tmp_path / 'old.db'}"
+    store = open_store(db)
+    store.migrate()
+    ws = store.workspaces.upsert_workspace(Workspace("qos", "QoS"))
+    assert ws.id is not None
+    store.workspaces.upsert_query(Query(ws.id, "Pannes", "panne OR reseau"))
+    store.mentions.add(background(7, per_minute=1.0, duration=timedelta(hours=2)))
+    store.close()
+    args = ["backtest", "--workspace", "qos", "--since", "2026-06-01", "--db", db]
+    result = CliRunner().invoke(app, args, env={"SOCIALHUB_LOCALE": "en"})
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert "no stored mention in this period; its mentions run from 2026-03-02 00:0" in said
+    assert "(try --since 2026-03-02 --until 2026-03-03)" in said
+    french = CliRunner().invoke(app, args, env={"SOCIALHUB_LOCALE": "fr"})
+    said = " ".join(french.stderr.split())
+    assert "Aucun signal : l'espace de travail n'a aucune mention stockée" in said
+    assert "(essayez --since 2026-03-02 --until 2026-03-03)" in said
+
+
+def test_the_workspace_wide_signal_is_named_after_the_workspace(tmp_path: Path) -> None:
+    """Boston (CrisisLexT26) read "workspace:1 : 18 mentions en 30 min": the
+    workspace-wide volume signal carried its key, not the workspace's name."""
+    db = f"sqlite:///{tmp_path / 'ws.db'}"
+    store = open_store(db)
+    store.migrate()
+    ws = store.workspaces.upsert_workspace(Workspace("qos", "Qualité de service"))
+    assert ws.id is not None
+    store.workspaces.upsert_query(Query(ws.id, "Pannes", "panne OR reseau"))
+    start = T0 + timedelta(days=1, hours=14)
+    stream = merge(
+        background(41, per_minute=3.0, duration=timedelta(days=1, hours=15)),
+        burst(42, start=start, per_minute=4 * expected_rate(start, 3.0), minutes=20),
+    )
+    for i in range(0, len(stream), 2000):
+        store.mentions.add(stream[i : i + 2000])
+    store.close()
+    until = (T0 + timedelta(days=3)).isoformat()
+    args = ["backtest", "--workspace", "qos", "--since", T0.isoformat(), "--until", until,
+            "--rule", "volume:workspace", "--db", db]  # fmt: skip
+    result = CliRunner().invoke(app, args, env={"SOCIALHUB_LOCALE": "en"})
+    assert result.exit_code == 0, result.output
+    lines = [ln for ln in result.stdout.splitlines() if "workspace:" in ln]
+    assert lines, result.output
+    assert all("  Qualité de service: " in ln for ln in lines), lines
+    assert not any("workspace:1: " in ln for ln in lines), lines

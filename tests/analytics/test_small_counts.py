@@ -146,3 +146,17 @@ def test_a_slow_build_up_on_a_sparse_key_is_compared_with_the_level_before_it() 
     assert fired and onset <= fired[0] <= onset + timedelta(minutes=60), fired
     late = rising(stream, lag_below=0.0, shrink=0.0)
     assert not late or late[0] > fired[0], late
+
+
+def test_the_burst_data_split_keeps_checkpoint_names() -> None:
+    """The burst core's data moved to ``burst_state`` (burst.py was over 500 lines):
+    checkpoints pickled before name ``burst.KeyState`` etc., which must still resolve to
+    the same classes, and a core round-trips through pickle with its keys."""
+    from socialhub.analytics.detectors import burst, burst_state
+
+    for name in ("BurstParams", "KeyState", "ThreadCap", "Verdict", "thread_of"):
+        assert getattr(burst, name) is getattr(burst_state, name)
+    core = BurstCore(BurstParams())
+    core.add("query:1", 1_000.0, "x:1", thread="root")
+    revived = pickle.loads(pickle.dumps(core))
+    assert revived.keys["query:1"].counts.sums == core.keys["query:1"].counts.sums

@@ -32,6 +32,10 @@ class _Before(BurstCore):
         since = st.first_t if p.warmup_per_key or self.first_t is None else self.first_t
         if t - since < p.warmup or (p.warmup_per_key and st.baseline.buckets_seen < 5):
             return None
+        if p.cusum_tail > 0.0:  # the slow-ramp rule (third round) is no speed-up: as is
+            slow = self.cusum(st, t)
+            if slow is not None:
+                return slow
         step = int(t // p.step)
         if step != st.need_step:
             st.need, st.need_step = self.needs(st, t), step

@@ -84,3 +84,14 @@ def test_eval_sentiment_reads_french_to_a_french_reader() -> None:
     assert "," in cells[2] and "." not in cells[2], row  # "71,0", not "71.0"
     assert "réel \\ prédit" in result.output and "négatif" in result.output
     assert "moyenne xlmt" in result.output and "negative" not in result.output
+
+
+def test_relevance_scores_and_headings_in_the_readers_format() -> None:
+    """`socialhub eval relevance` printed "0.927" and English headings to a French reader."""
+    from socialhub.cli.relevance_cmds import _fmt
+    from socialhub.i18n import use_locale
+
+    with use_locale("fr"):
+        assert _fmt(0.9271) == "0,927" and _fmt(None) == "-"
+    with use_locale("en"):
+        assert _fmt(0.9271) == "0.927"

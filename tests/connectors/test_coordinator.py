@@ -11,6 +11,7 @@ import asyncio
 import functools
 import json
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from typing import Any
 
@@ -359,15 +360,20 @@ async def test_cut_stream_reconnects_and_backfills_the_gap(store: Store) -> None
     def line(n: str, minute: int) -> bytes:
         return json.dumps(item(n, minute)).encode() + b"\n"
 
+    # The second connection stays open until the test is done: closed on a timer (or cut by
+    # a read timeout), a loaded machine saw it end before the run stopped: a second gap.
+    release = threading.Event()
     with serve() as server:
         server.route(
             "/stream",
             Reply(lines=[line("s1", 1), line("s2", 2), b'{"id": "s3", "te']),  # cut mid-message
-            Reply(lines=[line("s5", 5), line("s6", 6)], hold=3.0),
+            Reply(lines=[line("s5", 5), line("s6", 6)], hold=60.0, release=release),
         )
         server.route("/backfill", page([item("s2", 2), item("s3", 3), item("s4", 4)]))
         target = Target("stream", "brand", "brand")
-        coord = coordinator(store, server, target)
+        # a read timeout on the held stream would be a second cut (the client's 2 s fired
+        # while a loaded machine was still saving the cursors): nothing here waits on one
+        coord = coordinator(store, server, target, timeout=60.0)
         sink, stop = Sink(), asyncio.Event()
 
         async def until(predicate: Callable[[], bool]) -> None:
@@ -384,7 +390,10 @@ async def test_cut_stream_reconnects_and_backfills_the_gap(store: Store) -> None
             caught_up = saved.get("stream") == {"last": "s6"}
             return len(sink.ids) >= 6 and bool(gaps) and gaps[0].backfilled and caught_up
 
-        await asyncio.wait_for(asyncio.gather(coord.run(sink, stop), until(done)), 60)  # hang guard
+        try:
+            await asyncio.wait_for(asyncio.gather(coord.run(sink, stop), until(done)), 60)
+        finally:
+            release.set()
         (backfill,) = server.hits("/backfill?since_id=s2")
         assert backfill is not None
     sink.assert_exactly("s1", "s2", "s3", "s4", "s5", "s6")

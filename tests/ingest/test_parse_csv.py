@@ -189,3 +189,50 @@ def test_bad_options_are_refused() -> None:
         ImportFile(path, fmt="xlsx")
     with pytest.raises(ImportFormatError, match="unknown timezone"):
         ImportFile(path, timezone="Europe/Lutece")
+
+
+# CrisisLexT26's labelled files as published: a space after each comma of the header,
+# quoted tweet ids, no date column (the time is in the id) and no platform column.
+CRISISLEX = (
+    "Tweet ID, Tweet Text, Information Source, Information Type, Informativeness\n"
+    '"324694339240460289",'
+    '"Explosion at fertilizer plant in West, McLennan Co. -&gt; fire &amp; injured",'
+    "Outsiders,Other Useful Information,Related and informative\n"
+    '"12345","an id from before snowflakes has no time in it",Outsiders,Other,Not related\n'
+)
+
+
+def test_tweet_id_csv_without_dates_reads_the_time_from_the_ids(tmp_path: Path) -> None:
+    path = tmp_path / "2013_West_Texas_explosion-tweets_labeled.csv"
+    path.write_text(CRISISLEX, encoding="utf-8")
+    mentions, quarantined, f = read_all(path)
+    assert [m.id for m in mentions] == ["x:324694339240460289"]
+    tweet = mentions[0]
+    # (324694339240460289 >> 22) + 1288834974657 ms = 2013-04-18T01:22:17.661Z
+    assert tweet.created_at == datetime(2013, 4, 18, 1, 22, 17, 661000, tzinfo=UTC)
+    assert tweet.text.startswith("Explosion at fertilizer plant")  # the "Tweet Text" column
+    assert tweet.text.endswith("Co. -> fire & injured")  # X's &gt; &amp; read as the X API's
+    assert tweet.raw["Informativeness"] == "Related and informative"
+    assert f.notes == ["no date column: each post's time is read from its tweet id (Tweet ID)"]
+    assert [q.reason.split(":")[0] for q in quarantined] == ["missing created_at"]
+
+
+def test_a_plain_id_column_still_needs_a_date(tmp_path: Path) -> None:
+    """Only a column named after tweets is read as snowflakes: a generic ``id`` may be a
+    Mastodon or forum id, whose bits are no X time."""
+    path = tmp_path / "ids.csv"
+    path.write_text('id,text\n"324694339240460289",bonjour\n', encoding="utf-8")
+    with pytest.raises(ImportFormatError, match='--map created_at="COLUMN"'):
+        ImportFile(path)
+
+
+def test_a_missing_text_column_suggests_a_column_no_other_field_took(tmp_path: Path) -> None:
+    """CrisisLex's ``*-tweetids_entire_period.csv`` has no text at all: the hint must not
+    suggest reading the Timestamp column as the text."""
+    path = tmp_path / "ids.csv"
+    path.write_text(
+        'Timestamp, Tweet-ID, Included(Y/N)\n"Sun Apr 28 06:01:00 +0000 2013","1",Y\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFormatError, match=r'e\.g\. --map text="Included\(Y/N\)"'):
+        ImportFile(path)

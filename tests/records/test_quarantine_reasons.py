@@ -51,6 +51,16 @@ SAMPLES: dict[str, Any] = {
     "id": "'abc'",
     "error_type": "ValueError",
     "stage": "sentiment",
+    # connectors' dead letters
+    "reason": "not an http(s) link",
+    "file": "journal-20h.vtt",
+    "start": "12.500",
+    "selector": "'.message .corps'",
+    "format": "RSS",
+    "title": "'Le Monde'",
+    "tag": "div",
+    "fields": "channel, start",
+    "sidecar": "journal-20h.json",
 }
 
 
@@ -83,8 +93,11 @@ def test_in_english_a_reason_reads_as_stored(code: str) -> None:
     why = _sample(code)
     with use_locale("en"):
         shown = display_reason(why, why.code, why.params)
-    if REASONS[code].shown:  # a bare "Type: message" gets its sentence when shown
-        assert shown.endswith(str(why)) and shown != str(why)
+    spec = REASONS[code]
+    if spec.shown:  # a bare "Type: message" gets its sentence when shown
+        assert shown.endswith(str(why.params["error"])) and shown != str(why)
+        if spec.english in spec.shown:  # "stage … failed: Type: message"
+            assert shown.endswith(str(why))
     else:
         assert shown == str(why)
 

@@ -155,6 +155,43 @@ def test_a_query_error_in_explore_reads_french(chromium: Any, site: tuple[str, W
     assert "OR attend un terme après lui" in lint and body["message"] not in lint, lint
 
 
+def test_explore_opens_where_the_data_is_and_shows_an_authorless_post(
+    chromium: Any, site: tuple[str, World]
+) -> None:
+    """An imported archive (CrisisLex, 2013) opened Explore on "7 days": "No mention
+    found." while the dashboard showed it; and a post without author or platform read
+    "@ · unknown ·". Explore now opens on "where the data is", like the dashboard."""
+    from datetime import timedelta
+
+    from socialhub.models import Mention
+
+    base, world = site
+    brand = world.queries["brand"]
+    when = NOW - timedelta(minutes=30)
+    text = "mirabelle, texte importé sans auteur"
+    anonymous = Mention("unknown", "anon-1", text, when, lang="fr", query_ids=[brand.id or 0])
+    world.store.mentions.add([anonymous])
+    ctx = chromium.new_context(locale="fr-FR")
+    page = ctx.new_page()
+    errors: list[str] = []
+    watch(page, errors)
+    try:
+        log_in(page, base, "analyst", "/w/com/explore")
+        page.wait_for_selector("body[data-loaded=yes]")
+        assert page.input_value("#range") == "auto"
+        assert (page.get_attribute("#q", "placeholder") or "").startswith("p. ex. ")
+        items = page.locator("#results li.mention")
+        assert items.count() > 0, page.inner_text("#results")
+        meta = page.locator("#results li.mention", has_text="sans auteur").inner_text()
+        assert "inconnue ·" in meta and "@ " not in meta and "unknown" not in meta, meta
+        facets = page.inner_text("#facets")
+        assert "inconnue (1)" in facets and "unknown" not in facets, facets
+        assert "Liste de suivi" in facets and "Liste De Suivi" not in facets, facets
+    finally:
+        ctx.close()
+    assert [e for e in errors if "favicon" not in e] == []
+
+
 def test_the_quarantine_page_reads_french(chromium: Any, site: tuple[str, World]) -> None:
     """Reasons stored with a code are written in the reader's language (a site admin who
     prefers French, in an English browser); a row stored before codes, as stored."""

@@ -28,6 +28,7 @@ from socialhub.cli.detect_cmd import signal_line
 from socialhub.i18n import _, localised
 from socialhub.models import Mention
 from socialhub.store.base import Store
+from socialhub.store.extent import mention_extent
 
 PAGE = 2_000
 
@@ -98,7 +99,9 @@ def backtest(
             raise typer.Exit(2)
         queries = store.workspaces.list_queries(ws.id)
         settings.setdefault("workspaces", {q.id: ws.id for q in queries if q.id is not None})
-        settings.setdefault("labels", {f"query:{q.id}": q.name for q in queries})
+        labels = {f"query:{q.id}": q.name for q in queries}
+        labels[f"workspace:{ws.id}"] = ws.name  # the workspace-wide volume, as `detect` names it
+        settings.setdefault("labels", labels)
         lists = store.workspaces.list_watchlists(ws.id)
         settings.setdefault("lists", {wl.name: wl.list_type for wl in lists})
         try:
@@ -110,6 +113,7 @@ def backtest(
             raise typer.Exit(2) from exc
         own = set(settings["workspaces"])
         count = fired = 0
+        extent = None
         for m in history(store, ws.id, t0, t1, timedelta(days=1)):
             m.query_ids = [q for q in m.query_ids if q in own]  # this workspace's routes only
             count += 1
@@ -118,6 +122,8 @@ def backtest(
         if count:
             for sig in detectors.advance(datetime.fromtimestamp(detectors.clock + 60, UTC)):
                 fired += _emit(sig, rule, json)
+        else:
+            extent = mention_extent(store.db, ws.id)  # type: ignore[attr-defined]
     finally:
         store.close()
     sys.stdout.flush()
@@ -133,15 +139,34 @@ def backtest(
         )
     )
     if not fired:
-        console.print(
-            "No signal: nothing in this period would have fired"
-            + (f" for the rule {rule!r}" if rule else "")
-            + (
-                "; the workspace has no stored mention in it (see `socialhub import`)."
-                if not count
-                else " (the volume and tone stayed within their baselines)."
-            )
+        console.print(escape(_why_nothing(rule, count, extent)))
+
+
+def _why_nothing(rule: str | None, count: int, extent: tuple[datetime, datetime] | None) -> str:
+    """Why a backtest printed no signal, and where the workspace's data is when the
+    period held none (an imported archive is often years old)."""
+    if count:
+        if rule:
+            return _(
+                "No signal: nothing in this period would have fired for the rule %(rule)r"
+                " (the volume and tone stayed within their baselines)."
+            ) % {"rule": rule}
+        return _(
+            "No signal: nothing in this period would have fired (the volume and tone stayed"
+            " within their baselines)."
         )
+    if extent is None:
+        return _("No signal: the workspace has no stored mention yet (see `socialhub import`).")
+    first, last = extent
+    return _(
+        "No signal: the workspace has no stored mention in this period; its mentions run"
+        " from %(first)s to %(last)s (try --since %(since)s --until %(until)s)."
+    ) % {
+        "first": f"{first:%Y-%m-%d %H:%M}",
+        "last": f"{last:%Y-%m-%d %H:%M}",
+        "since": f"{first:%Y-%m-%d}",
+        "until": f"{last + timedelta(days=1):%Y-%m-%d}",
+    }
 
 
 def _emit(sig: Any, rule: str | None, json: bool) -> int:

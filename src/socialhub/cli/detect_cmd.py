@@ -33,21 +33,31 @@ from rich.text import Text
 from socialhub.analytics.detectors.runner import DetectorSet
 from socialhub.cli.common import JsonOption, console, human_locale, out
 from socialhub.cli.enrich_cmd import to_mention
-from socialhub.i18n import M_, _, localised
+from socialhub.i18n import M_, _, format_number, localised
 from socialhub.models import Mention
 from socialhub.records.signals import Signal
 from socialhub.serialize import mention_from_dict
 
 LIGHT_STAGES: dict[str, int | None] = {"language": 200, "places": 750, "sentiment": 800}
+SKIPPED_SHOWN = 10  # skipped lines named one by one; the others are only counted
+
+
+def _looks_like_csv(raw: bytes) -> bool:
+    """A first line that is a CSV header rather than JSON (the usual wrong file)."""
+    text = raw.decode("utf-8", errors="replace").strip().lstrip("\ufeff")
+    return bool(text) and text[0] not in "{[" and any(c in text for c in ",;\t")
 
 
 def read_stream(lines: Iterator[bytes]) -> tuple[list[Mention], int]:
     """Mentions of a JSONL stream and the number of lines that could not be read."""
     mentions: list[Mention] = []
     bad = 0
+    csv_header = False
     for n, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
+        if not mentions and not bad and _looks_like_csv(raw):
+            csv_header = True
         try:
             obj = orjson.loads(raw)
             if not isinstance(obj, dict):
@@ -63,13 +73,33 @@ def read_stream(lines: Iterator[bytes]) -> tuple[list[Mention], int]:
                 m.sentiment_label = str(label) if label else None
         except (ValueError, KeyError, TypeError, orjson.JSONDecodeError) as exc:
             bad += 1
-            console.print(
-                Text(
-                    _("line %(n)s skipped: %(error)s") % {"n": n, "error": localised(exc)}, "yellow"
+            if bad <= SKIPPED_SHOWN:
+                error = localised(exc)
+                if isinstance(exc, orjson.JSONDecodeError):
+                    error = _("invalid JSON")
+                console.print(
+                    Text(_("line %(n)s skipped: %(error)s") % {"n": n, "error": error}, "yellow")
                 )
-            )
             continue
         mentions.append(m)
+    if bad > SKIPPED_SHOWN:
+        console.print(
+            Text(
+                _("… and %(n)s more skipped line(s)") % {"n": format_number(bad - SKIPPED_SHOWN)},
+                "yellow",
+            )
+        )
+    if csv_header and not mentions:
+        console.print(
+            Text(
+                _(
+                    "This file looks like CSV: `socialhub detect` reads JSONL (one JSON object"
+                    " per line). Import the CSV with `socialhub import FILE` and replay it with"
+                    " `socialhub backtest --workspace SLUG --since DATE`."
+                ),
+                "red",
+            )
+        )
     mentions.sort(key=lambda m: m.created_at)  # stable: ties keep file order
     return mentions, bad
 
@@ -121,8 +151,14 @@ class Router:
 
 
 def signal_line(s: Signal) -> str:
+    """One signal for a person: its stream time, detector, severity, trend, key and
+    title, the words in the reader's language (``--json`` keeps the stored English)."""
+    from socialhub.alerts.titles import localise_title
+
     when = s.t.strftime("%Y-%m-%d %H:%M:%S")
-    return f"{when}  {s.detector:<15} sev {s.severity:>2}  {s.trend:<12} {s.key}  {s.title}"
+    trend = _(s.trend) if s.trend else ""
+    title = localise_title(s.detector, s.title)
+    return f"{when}  {s.detector:<15} {_('sev')} {s.severity:>2}  {trend:<12} {s.key}  {title}"
 
 
 def detect(
@@ -233,7 +269,7 @@ def _hm(seconds: float) -> str:
 def why_no_signal(mentions: list[Mention], detectors: DetectorSet) -> str:
     """Why a replay gave no signal, in words (the stream is too short, or quiet)."""
     if not mentions:
-        return "No signal: the stream is empty."
+        return _("No signal: the stream is empty.")
     span = (mentions[-1].created_at - mentions[0].created_at).total_seconds()
     warmups = [
         float(w)
@@ -242,8 +278,11 @@ def why_no_signal(mentions: list[Mention], detectors: DetectorSet) -> str:
     ]
     need = max(warmups, default=0.0)
     if span < need:
-        return f"No signal: the baselines need {_hm(need)} of history, the stream has {_hm(span)}."
-    return (
-        f"No signal: {len(mentions)} mentions over {_hm(span)} stayed within the usual volume "
-        "and tone (no burst, no shift, no listed voice)."
-    )
+        return _("No signal: the baselines need %(need)s of history, the stream has %(span)s.") % {
+            "need": _hm(need),
+            "span": _hm(span),
+        }
+    return _(
+        "No signal: %(n)s mentions over %(span)s stayed within the usual volume and tone"
+        " (no burst, no shift, no listed voice)."
+    ) % {"n": format_number(len(mentions)), "span": _hm(span)}

@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from socialhub.cli.common import JsonOption, console, out, print_json
-from socialhub.i18n import _, format_number
+from socialhub.i18n import N_, _, format_number
 
 app = typer.Typer(help="Evaluate the models on labelled data.", no_args_is_help=True)
 
@@ -33,6 +33,10 @@ def _sentiment_model(name: str) -> Any:
     from socialhub.enrichers.sentiment.lexicon import VaderBaseline
 
     return VaderBaseline()
+
+
+# the challenge set's phenomena (enrichers/sentiment/challenge.py), as a person reads them
+PHENOMENA = (N_("complaint"), N_("sarcasm"), N_("negation"), N_("emoji"), N_("clear"))
 
 
 def _score(metrics: dict[str, Any], key: str) -> str:
@@ -105,7 +109,9 @@ def sentiment(
             out.print(f"[bold]{name}[/]")
             out.print(_confusion(m["labels"], m["confusion"]))
     if "challenge" in report:
-        out.print(f"challenge set by phenomenon: {report['challenge']['per_phenomenon']}")
+        kinds = report["challenge"]["per_phenomenon"]  # % right per phenomenon
+        shown = ", ".join(f"{_(kind)} {_pct(value)}" for kind, value in kinds.items())  # PHENOMENA
+        out.print(_("challenge set, %% right by phenomenon: %(kinds)s") % {"kinds": shown})
 
 
 @app.command("categories")
@@ -156,7 +162,7 @@ def categories(
             "micro": _pct(report["micro_f1"]),
             "macro": _pct(report["macro_f1"]),
             "exact": _pct(report["exact_match"]),
-            "none": report["none_correct"],
+            "none": "—" if report["none_correct"] is None else _pct(report["none_correct"]),
         }
     )
     for lang, m in report["by_lang"].items():

@@ -197,4 +197,5 @@ def import_(
                 values["count"] = format_number(row["mentions"])
                 out.print(_("  %(name)s: %(count)s (%(share)s)") % values)
         for warning in routes["warnings"]:
-            console.print(f"[yellow]{_('warning')}[/yellow]: {escape(localised(warning))}")
+            said = _("  warning: %(text)s") % {"text": localised(warning)}
+            console.print(f"[yellow]{escape(said.strip())}[/yellow]")

@@ -1,4 +1,5 @@
-"""`socialhub quarantine list`: what could not be parsed, with the reason and raw payload."""
+"""`socialhub quarantine list`: what could not be parsed, with the reason and raw payload;
+`socialhub quarantine dead-letters`: what the connectors rejected, the same way."""
 
 from __future__ import annotations
 
@@ -64,5 +65,37 @@ def list_(
             Text(q.location),
             Text(display_reason(q.reason, q.reason_code, q.reason_params)),
             Text(q.raw[:200]),
+        )
+    out.print(table)
+
+
+@app.command("dead-letters")
+def dead_letters(
+    source: Annotated[str | None, typer.Option(help="Only this source, e.g. rss.lemonde.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100_000, help="Maximum rows shown.")] = 50,
+    db: DbOption = DEFAULT_DB,
+    json: JsonOption = False,
+) -> None:
+    """Newest dead letters first: what a connector fetched and could not use."""
+    store = store_from(db)
+    try:
+        total = store.sources.count_dead_letters(source)
+        letters = store.sources.list_dead_letters(source, limit=limit)
+    finally:
+        store.close()
+    if json:
+        print_json({"count": total, "items": [d.to_dict() for d in letters]})
+        return
+    table = Table(title=ngettext("%(n)s dead letter", "%(n)s dead letters", total) % {"n": total})
+    for col in (_("when (UTC)"), _("source"), _("where"), _("reason"), _("raw")):
+        table.add_column(col, overflow="fold")
+    for d in letters:
+        when = d.created_at.strftime("%Y-%m-%d %H:%M") if d.created_at else "-"
+        table.add_row(  # raw payloads are hostile: plain text, never markup
+            when,
+            Text(d.source),
+            Text(d.location),
+            Text(display_reason(d.reason, d.reason_code, d.reason_params)),
+            Text(d.raw[:200]),
         )
     out.print(table)

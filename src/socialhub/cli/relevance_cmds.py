@@ -25,7 +25,7 @@ from socialhub.cli.common import (
     print_json,
     store_from,
 )
-from socialhub.i18n import M_, _, localised
+from socialhub.i18n import M_, _, format_number, format_percent, localised
 from socialhub.models import Query
 from socialhub.records.relevance import RelevanceLabel
 from socialhub.store.base import Store, WorkspaceStore
@@ -291,7 +291,8 @@ def train(
 
 
 def _fmt(value: Any) -> str:
-    return "-" if value is None else f"{float(value):.3f}"
+    """A score with three decimals in the reader's number format ("0,927" in French)."""
+    return "-" if value is None else format_number(float(value), 3)
 
 
 @app.command("status")
@@ -351,7 +352,7 @@ def status(
             f"v{r['model_version']}" if r["model_version"] else _("rules"),
             "/".join(_fmt(cv[k]) for k in ("precision", "recall", "f1")),
             str(r["mentions"]),
-            "-" if share is None else f"{share:.1%}",
+            "-" if share is None else format_percent(share, 1),
         )
     out.print(table)
 
@@ -383,16 +384,21 @@ def eval_relevance(
         return
     sections: list[tuple[str, list[dict[str, Any]]]] = []
     if "macro" in report:
-        sections.append((f"mean of {len(report['events'])} events", report["macro"]))
+        sections.append((_("mean of %(n)s events") % {"n": len(report["events"])}, report["macro"]))
     if "pooled" in report:
-        sections.append(("pooled events", report["pooled"]["rows"]))
+        sections.append((_("pooled events"), report["pooled"]["rows"]))
+    strategies = {"random": _("random labels"), "active": _("active learning")}
     for title, rows in sections:
-        table = Table(title=f"CrisisLexT26, {title}: class 'relevant' (holdout | rest)")
-        for col in ("strategy", "N", "P", "R", "F1", "F1 noise", "F1 all-relevant", "F1 rest"):
+        table = Table(
+            title=_("CrisisLexT26, %(what)s: class 'relevant' (holdout | rest)") % {"what": title}
+        )
+        for col in (
+            _("strategy"), "N", "P", "R", "F1", _("F1 noise"), _("F1 all-relevant"), _("F1 rest")
+        ):  # fmt: skip
             table.add_column(col)
         for r in rows:
             table.add_row(
-                r["strategy"],
+                strategies.get(r["strategy"], r["strategy"]),
                 str(r["n_labels"]),
                 *(
                     _fmt(r[f"holdout_{k}"])

@@ -8,7 +8,7 @@ import signal
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.text import Text
@@ -184,6 +184,10 @@ def report(
             out.print(
                 Text(_("report %(id)s: %(title)s") % {"id": stored.id, "title": stored.title})
             )
+            if kind != "crisis" and start is not None and end is not None:
+                hint = _outside_the_data(store, ws.id, start, end)
+                if hint:
+                    console.print(Text(hint, "yellow"))
             if delivery is not None:
                 out.print(
                     Text(_delivery_line(delivery), "green" if delivery.status == "sent" else "red")
@@ -192,6 +196,29 @@ def report(
             raise typer.Exit(1)
     finally:
         store.close()
+
+
+def _outside_the_data(store: Any, workspace_id: int | None, start: Any, end: Any) -> str:
+    """A warning when the report's period holds none of the workspace's mentions (an
+    imported archive, years old, under the default period), with the options that reach
+    them; "" when the period overlaps the data or there is no data at all."""
+    from socialhub.store.extent import mention_extent
+
+    if workspace_id is None:
+        return ""
+    ends = mention_extent(store.db, workspace_id)
+    if ends is None or (ends[0] < end and ends[1] >= start):
+        return ""
+    first, last = ends
+    return _(
+        "This period holds none of the workspace's mentions; they run from %(first)s to"
+        " %(last)s (try --since %(since)s --until %(until)s)."
+    ) % {
+        "first": f"{first:%Y-%m-%d %H:%M}",
+        "last": f"{last:%Y-%m-%d %H:%M}",
+        "since": f"{first:%Y-%m-%d}",
+        "until": f"{last + timedelta(days=1):%Y-%m-%d}",
+    }
 
 
 def scheduler(

@@ -116,8 +116,8 @@ def search(
         # post text and names are hostile: Text() renders them literally, never as markup
         table.add_row(
             m.created_at.strftime("%Y-%m-%d %H:%M"),
-            m.platform,
-            Text("@" + m.author_handle),
+            _("unknown") if m.platform == "unknown" else m.platform,
+            Text("@" + m.author_handle if m.author_handle else "—"),
             Text(m.text[:280]),
         )
     out.print(table)

@@ -46,6 +46,7 @@ from socialhub.connectors.base import (
 )
 from socialhub.connectors.health import Gap, SourceHealth
 from socialhub.models import Mention
+from socialhub.records.quarantine import Reason
 from socialhub.records.sources import DeadLetter
 from socialhub.store.base import SourceStateStore
 
@@ -263,10 +264,13 @@ class Coordinator:
             except (AuthError, BadRequest):
                 raise
             except MalformedPayload as exc:
-                await self._malformed(target, f"MalformedPayload: {exc}", exc.raw, cursor)
+                why = Reason("payload_unreadable", error=str(exc))
+                await self._malformed(target, why, exc.raw, cursor)
                 return None  # permanent for this payload: the next poll asks again
             except PAYLOAD_ERRORS as exc:  # a decoder or parser the connector did not type
-                reason = f"MalformedPayload (untyped {type(exc).__name__}): {exc}"
+                reason = Reason(
+                    "payload_unreadable_untyped", error_type=type(exc).__name__, error=str(exc)
+                )
                 await self._malformed(target, reason, "", cursor)
                 return None
             except Exception as exc:
@@ -312,7 +316,8 @@ class Coordinator:
         except (AuthError, BadRequest):
             raise
         except MalformedPayload as exc:
-            await self._dead(f"MalformedPayload: {exc}", exc.raw, key, state.get("stream"))
+            why = Reason("payload_unreadable", error=str(exc))
+            await self._dead(why, exc.raw, key, state.get("stream"))
             error = exc
         except Exception as exc:
             error = exc

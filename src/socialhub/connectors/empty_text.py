@@ -22,12 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from socialhub.records.quarantine import Reason
+
 
 class EmptyText(ValueError):
     """Nothing to build a text from: the item is quarantined with this reason."""
 
 
-REASON = "no text, caption, title, link or media (empty-text policy)"
+REASON = Reason("empty_text_policy")  # "no text, caption, title, link or media (...)"
 
 
 def policy_text(

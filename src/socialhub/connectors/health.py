@@ -101,6 +101,9 @@ class SourceHealth:
     last_success: datetime | None = None
     last_error: str = ""
     last_error_at: datetime | None = None
+    # a dead letter's reason code and parameters (records.quarantine), shown translated
+    last_error_code: str = ""
+    last_error_params: dict[str, Any] = field(default_factory=dict)
     errors: Counter[str] = field(default_factory=Counter)  # by kind (exception class)
     pages: int = 0
     items: int = 0
@@ -137,6 +140,9 @@ class SourceHealth:
         self.errors[kind] += 1
         self.last_error = f"{kind}: {message}"[:1000]
         self.last_error_at = now
+        code = getattr(message, "code", None)  # a records.quarantine.Reason
+        self.last_error_code = code if isinstance(code, str) else ""
+        self.last_error_params = dict(getattr(message, "params", None) or {}) if code else {}
 
     def items_per_hour(self, now: datetime) -> int:
         horizon = now - timedelta(hours=1)
@@ -195,6 +201,8 @@ class SourceHealth:
             "last_success": _iso(self.last_success),
             "last_error": self.last_error,
             "last_error_at": _iso(self.last_error_at),
+            "last_error_code": self.last_error_code,
+            "last_error_params": self.last_error_params,
             "errors": dict(self.errors),
             "pages": self.pages,
             "items": self.items,
@@ -214,6 +222,8 @@ class SourceHealth:
         h.last_success = parse_time(data.get("last_success"))
         h.last_error = str(data.get("last_error", ""))
         h.last_error_at = parse_time(data.get("last_error_at"))
+        h.last_error_code = str(data.get("last_error_code") or "")
+        h.last_error_params = dict(data.get("last_error_params") or {})
         h.errors = Counter({str(k): int(v) for k, v in dict(data.get("errors", {})).items()})
         h.pages = int(data.get("pages", 0))
         h.items = int(data.get("items", 0))

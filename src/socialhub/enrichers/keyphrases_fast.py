@@ -19,7 +19,6 @@ from typing import Any
 
 from socialhub.enrichers.keyphrases_yake import (
     _EXTRA_STOPWORDS,
-    _INNER_PUNCT,
     MAX_CHARS,
     KeyphraseExtractor,
     _load_stopwords,
@@ -35,6 +34,12 @@ _TOKENS = re.compile(_CLAUSE.pattern + "|" + _WORD)
 _ZIPF_CEILING = 8.0  # Zipf 8 = one word in ten; rarer words score higher
 _PLANS_MAX = 20_000  # texts whose phrases are remembered (reposts repeat a text)
 _PLAN_TEXT_MAX = 2_000  # longer texts (articles) are rarely repeated: not remembered
+_WORDS_MAX = 200_000  # words remembered per language (_word_info's answers), then reset
+_UNSEEN = object()
+
+
+def _by_score(item: tuple[str, tuple[float, str]]) -> float:
+    return -item[1][0]
 
 
 def _put(table: OrderedDict[Any, Any], key: Any, value: Any) -> None:
@@ -85,6 +90,8 @@ class FastKeyphraseExtractor(KeyphraseExtractor):
         self._extractors: dict[str, Any] = {}
         self.forms: OrderedDict[str, str] = OrderedDict()
         self._plans: OrderedDict[tuple[str, str], list[tuple[str, str, int]]] = OrderedDict()
+        # language -> word -> _word_info(word, language): a dict lookup, not a call
+        self._words: dict[str, dict[str, tuple[str, str, float, float] | None]] = {}
 
     def extract(self, text: str, lang: str = "und") -> list[str]:
         lang = (lang or "").lower()[:2]
@@ -103,9 +110,14 @@ class FastKeyphraseExtractor(KeyphraseExtractor):
                 out.append(readable)
         return out
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.__dict__.setdefault("_words", {})  # pickled before the word table
+
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()
         state["_plans"] = OrderedDict()  # a cache: not worth carrying
+        state["_words"] = {}
         return state
 
     def _plan(self, text: str, lang: str) -> list[tuple[str, str, int]]:
@@ -115,33 +127,42 @@ class FastKeyphraseExtractor(KeyphraseExtractor):
         """
         text = clean(text or "", self.max_chars)
         scored: dict[str, tuple[float, str]] = {}
-        info = _word_info
+        words = self._words.get(lang)
+        if words is None or len(words) > _WORDS_MAX:
+            words = self._words[lang] = {}
+        score_run = self._score_run
         run: list[tuple[str, str, float, float]] = []
         # one pass: clause punctuation and stopwords end a run of candidate words
         for word in _TOKENS.findall(text):
-            facts = info(word, lang)
+            facts = words.get(word, _UNSEEN)
+            if facts is _UNSEEN:
+                facts = words[word] = _word_info(word, lang)
             if facts is not None:
-                run.append(facts)
+                run.append(facts)  # type: ignore[arg-type]
             elif run:
-                self._score_run(run, scored)
+                score_run(run, scored)
                 run = []
         if run:
-            self._score_run(run, scored)
-        best = sorted(scored.items(), key=lambda kv: -kv[1][0])
+            score_run(run, scored)
+        best = sorted(scored.items(), key=_by_score)
         steps: list[tuple[str, str, int]] = []
-        kept: list[str] = []
+        kept: list[str] = []  # " key ": what "a piece of" compares
+        # (a form is words of _WORD joined by spaces: it never holds _INNER_PUNCT, which
+        # the YAKE path checks on its phrases)
         for key, (_score, form) in best:
-            if any(f" {key} " in f" {k} " for k in kept) or _INNER_PUNCT.search(form):
+            spaced = f" {key} "
+            if any(spaced in k for k in kept):
                 continue  # a piece of a phrase already kept adds nothing
-            inside = [i for i, k in enumerate(kept) if f" {k} " in f" {key} "]
-            if inside:  # "Nexo" kept, then "Nexo Mobile": the longer name replaces it
-                kept[inside[0]] = key
-                steps.append((key, surface(form, text), inside[0]))
-                continue
-            steps.append((key, surface(form, text), len(kept)))
-            kept.append(key)
-            if len(kept) >= self.top_k:
-                break
+            for i, k in enumerate(kept):
+                if k in spaced:  # "Nexo" kept, then "Nexo Mobile": the longer name replaces it
+                    kept[i] = spaced
+                    steps.append((key, surface(form, text), i))
+                    break
+            else:
+                steps.append((key, surface(form, text), len(kept)))
+                kept.append(spaced)
+                if len(kept) >= self.top_k:
+                    break
         return steps
 
     def _score_run(
@@ -158,6 +179,15 @@ class FastKeyphraseExtractor(KeyphraseExtractor):
             self._score_run_any(run, scored)
             return
         size = len(run)
+        if size == 1:  # the commonest run: a word alone between stopwords
+            word, key, rarity, cap = run[0]
+            if len(key) >= 3:
+                score = rarity + 1.5 * cap + 0.0
+                previous = scored.get(key)
+                if previous is not None:
+                    score = max(score, previous[0]) + 0.5  # repeated in the text
+                scored[key] = (score, word)
+            return
         get = scored.get
         words, keys, rars, caps = zip(*run, strict=True)
         for i in range(size):

@@ -11,9 +11,25 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
+from socialhub.i18n import M_, Message, format_percent
 from socialhub.models import Mention, Query
+
+
+class Share(Message):
+    """A share in a :class:`Message`: "14.3 %" in English, "14,3 %" when localised."""
+
+    share: float
+
+    def __new__(cls, share: float) -> Share:
+        self = cast(Share, super().__new__(cls, "%(pct)s", pct=f"{100 * share:.1f} %"))
+        self.share = share
+        return self
+
+    def localised(self) -> str:
+        return format_percent(self.share, 1)
+
 
 LOW_SHARE = 0.6  # below this share of mentions routed to a query, the import warns
 _HANDLE = re.compile(r"(?<![\w@])@\w")
@@ -66,20 +82,30 @@ class Coverage:
     def warnings(self, queries: list[Query]) -> list[str]:
         if not self.total or self.share() >= LOW_SHARE:
             return []
-        pct = f"{100 * self.share():.1f} %"
+        # Message: English (logs, --json), shown translated by the command line
+        pct = Share(self.share())
         if not queries:
-            return [f"only {pct} of the mentions matched a query: no query is defined yet"]
+            return [M_("only %(pct)s of the mentions matched a query: no query is defined yet",
+                       pct=pct)]  # fmt: skip
         handle_queries = [q.name for q in queries if "@" in q.definition]
         handle_share = self.with_handle / self.total
         if handle_queries and handle_share < 0.02:
             return [
-                f"only {pct} of the mentions matched a query, and {100 * handle_share:.1f} % "
-                "of their texts contain an @handle: the export may have stripped the "
-                f"handles that queries such as {handle_queries[0]!r} look for (re-export with "
-                "the full text, or add the brand's words to the queries)"
+                M_(
+                    "only %(pct)s of the mentions matched a query, and %(handles)s of their"
+                    " texts contain an @handle: the export may have stripped the handles that"
+                    " queries such as %(query)r look for (re-export with the full text, or add"
+                    " the brand's words to the queries)",
+                    pct=pct,
+                    handles=Share(handle_share),
+                    query=handle_queries[0],
+                )
             ]
         return [
-            f"only {pct} of the mentions matched a query: the file may hold posts about "
-            "other subjects, or the queries may be too narrow (try them on the file with "
-            "`socialhub search ... --since` once imported)"
+            M_(
+                "only %(pct)s of the mentions matched a query: the file may hold posts about"
+                " other subjects, or the queries may be too narrow (try them on the file with"
+                " `socialhub search ... --since` once imported)",
+                pct=pct,
+            )
         ]

@@ -11,16 +11,21 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator, Mapping
 
+from socialhub.connectors.x.normalize import unescape_text
+from socialhub.i18n import M_
 from socialhub.models import QuarantineItem
 from socialhub.records.quarantine import Reason
 
 from .records import FIELDS, fields_to_mention, header_key
 from .types import BAD_SHAPE, Context, ImportFormatError, Item, Reject
-from .values import parse_datetime
+from .values import parse_datetime, x_snowflake_time
 
 DELIMITERS = (",", ";", "\t", "|")
 MAX_RECORD_LINES = 200  # a quoted post longer than this is a broken quote, not a post
 SNIFF_LINES = 50
+#: Id columns named after tweets: without a date column, their snowflake ids give the
+#: creation time (CrisisLex, TweetsKB and most tweet-id datasets ship only the ids).
+TWEET_ID_KEYS = frozenset({"tweet_id", "status_id", "id_str", "tweetid"})
 
 Line = tuple[int, str]
 
@@ -115,7 +120,7 @@ class CsvParser:
         while sample and not sample[0][1].strip():
             sample.pop(0)  # leading blank lines
         if not sample:
-            raise ImportFormatError("CSV file has no header row")
+            raise ImportFormatError(M_("CSV file has no header row"))
         first = sample[0][1].strip()
         if first.lower().startswith("sep=") and len(first) == 5:
             self.delimiter = first[4]  # Excel's hint line
@@ -126,11 +131,20 @@ class CsvParser:
         self._reader = self._new_reader()
         header_lines, header_row, _ = self._next_row()
         if not header_lines or not header_row:
-            raise ImportFormatError("CSV file has no readable header row")
+            raise ImportFormatError(M_("CSV file has no readable header row"))
         self.header = self._unique(header_row)
         self.columns = self._columns(self.header, ctx.mapping)
+        #: no date column, but tweet ids: each row's time is read from its id
+        self.dates_from_ids = "created_at" not in self.columns
+        if self.dates_from_ids:
+            notes.append(
+                M_(
+                    "no date column: each post's time is read from its tweet id (%(column)s)",
+                    column=self.header[self.columns["id"]],
+                )
+            )
         if self.delimiter != ",":
-            notes.append(f"CSV delimiter: {self.delimiter!r}")
+            notes.append(M_("CSV delimiter: %(delimiter)r", delimiter=self.delimiter))
 
     def _new_reader(self) -> Iterator[list[str]]:
         self.lines.consumed = []
@@ -157,8 +171,12 @@ class CsvParser:
                 wanted = header_key(mapping[canonical])
                 if wanted not in keys:
                     raise ImportFormatError(
-                        f"mapping {canonical}={mapping[canonical]!r}: no such column"
-                        f" (columns: {', '.join(header)})"
+                        M_(
+                            "mapping %(field)s=%(column)r: no such column (columns: %(columns)s)",
+                            field=canonical,
+                            column=mapping[canonical],
+                            columns=", ".join(header),
+                        )
                     )
                 columns[canonical] = keys[wanted]
                 continue
@@ -166,11 +184,22 @@ class CsvParser:
                 if alias in keys:
                     columns[canonical] = keys[alias]
                     break
+        tweet_ids = "id" in columns and header_key(header[columns["id"]]) in TWEET_ID_KEYS
         for needed in ("text", "created_at"):
+            if needed == "created_at" and tweet_ids:
+                continue  # read from the ids (snowflakes)
             if needed not in columns:
                 raise ImportFormatError(
-                    f"CSV has no {needed} column (columns: {', '.join(header)});"
-                    f" name it in the mapping, e.g. mapping={{'{needed}': 'my column'}}"
+                    M_(
+                        "CSV has no %(field)s column (columns: %(columns)s); name it with"
+                        ' --map %(field)s="COLUMN", e.g. --map %(field)s="%(example)s"',
+                        field=needed,
+                        columns=", ".join(header),
+                        example=next(
+                            (h for i, h in enumerate(header) if i not in columns.values()),
+                            header[0] if header else "",
+                        ),
+                    )
                 )
         return columns
 
@@ -232,6 +261,8 @@ class CsvParser:
                 continue
             try:
                 fields = {canonical: row[i] for canonical, i in self.columns.items()}
+                if self.dates_from_ids:
+                    self._date_from_id(fields)
                 raw = dict(zip(self.header, row, strict=True))
                 yield fields_to_mention(fields, self.ctx, raw)
             except Reject as exc:
@@ -239,19 +270,35 @@ class CsvParser:
             except BAD_SHAPE as exc:  # a safety net: one odd row never stops the import
                 yield self._quarantine(Reason("invalid_value", error=repr(exc)), lines)
 
+    @staticmethod
+    def _date_from_id(fields: dict[str, str]) -> None:
+        """The row's time from its tweet id; an id that is no snowflake leaves the date
+        empty (quarantined as a missing date). Tweet ids are X's unless a column says,
+        and X's texts come with ``&amp; &lt; &gt;`` escaped, as the X connector reads them."""
+        when = x_snowflake_time(fields["id"].strip())
+        fields["created_at"] = when.isoformat() if when is not None else ""
+        fields.setdefault("platform", "x")
+        if fields["platform"].strip().lower() in ("x", "twitter") and "text" in fields:
+            fields["text"] = unescape_text(fields["text"])
+
     def _swallowed_rows(self, lines: list[Line]) -> bool:
         """True when a continuation line of a multi-line record is itself a full row.
 
         A legitimate multi-line post rarely has a line with exactly the header's field
         count *and* a valid date in the date column; a row swallowed by a stray quote does.
         """
-        width, date_col = len(self.header), self.columns["created_at"]
+        width = len(self.header)
+        date_col = self.columns.get("created_at", self.columns.get("id", 0))
         for _, text in lines:
             try:
                 cells = next(csv.reader([text], delimiter=self.delimiter, strict=False), [])
             except csv.Error:
                 continue
             if len(cells) == width and cells[date_col].strip():
+                if self.dates_from_ids:
+                    if x_snowflake_time(cells[date_col].strip()) is not None:
+                        return True
+                    continue
                 try:
                     parse_datetime(cells[date_col], self.ctx.timezone)
                 except Reject:

@@ -10,6 +10,8 @@ from typing import Any
 
 import orjson
 
+from socialhub.i18n import M_
+
 from .jsonfile import split_json
 from .reader import MAX_RECORD_BYTES, SAMPLE_BYTES, looks_binary, read_line
 from .records import is_mention_dict
@@ -79,12 +81,14 @@ def sniff(sample: bytes, lines: Sequence[bytes | None] = ()) -> tuple[str, str]:
     else:
         if sample.startswith(b"PK\x03\x04"):
             raise ImportFormatError(
-                "this is a ZIP archive (an Excel .xlsx file?); save it as CSV UTF-8 first"
+                M_("this is a ZIP archive (an Excel .xlsx file?); save it as CSV UTF-8 first")
             )
         if looks_binary(sample):
             raise ImportFormatError(
-                "the file looks binary (NUL or control bytes), not CSV or JSON;"
-                " pass an explicit format to quarantine its lines anyway"
+                M_(
+                    "the file looks binary (NUL or control bytes), not CSV or JSON;"
+                    " pass an explicit --format to quarantine its lines anyway"
+                )
             )
         if sample.startswith(codecs.BOM_UTF8):
             sample = sample[len(codecs.BOM_UTF8) :]
@@ -170,5 +174,5 @@ def detect_format(path: str | Path) -> str:
     """
     fmt, _ = sniff(*read_head(path))
     if fmt == "empty":
-        raise ImportFormatError("the file is empty")
+        raise ImportFormatError(M_("the file is empty"))
     return fmt

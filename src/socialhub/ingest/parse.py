@@ -15,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from socialhub.i18n import M_
 from socialhub.models import utcnow
 from socialhub.records.quarantine import Reason
 
@@ -66,15 +67,21 @@ class ImportFile:
     ) -> None:
         self.path = Path(path)
         if fmt is not None and fmt not in FORMATS:
-            raise ImportFormatError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+            raise ImportFormatError(
+                M_(
+                    "unknown format %(format)r; expected one of %(formats)s",
+                    format=fmt,
+                    formats=", ".join(FORMATS),
+                )
+            )
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ImportFormatError(f"unknown timezone {timezone!r}") from exc
+            raise ImportFormatError(M_("unknown timezone %(zone)r", zone=timezone)) from exc
         try:
             checked = check_mapping(mapping)
         except ValueError as exc:
-            raise ImportFormatError(str(exc)) from exc
+            raise ImportFormatError(*exc.args) from exc
         self.reader = LineReader(self.path, max_record_bytes)
         sample, lines = read_head(self.path, max_record_bytes)
         try:
@@ -101,7 +108,7 @@ class ImportFile:
         )
         self._notes: list[str] = []
         if detected == "empty":
-            self._notes.append("the file is empty")
+            self._notes.append(M_("the file is empty"))
         self._oversize: list[Item] = []
         self._lines = self._bounded(iter(self.reader))
         self._csv = (

@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from socialhub.i18n import M_
+
 #: Largest record (one physical line) imported; a longer one is quarantined whole.
 MAX_RECORD_BYTES = 64 * 1024 * 1024
 #: What the quarantine keeps of an oversize record (the file keeps the rest).
@@ -153,11 +155,16 @@ class LineReader:
         """Human notes on how the file was decoded (empty for clean UTF-8)."""
         notes: list[str] = []
         if self.encoding == "utf-16":
-            notes.append("file is UTF-16 (BOM); undecodable bytes were replaced")
+            notes.append(M_("file is UTF-16 (BOM); undecodable bytes were replaced"))
         for used, count in sorted(self.fallback_lines.items()):
             notes.append(
-                f"{count} line(s) were not valid UTF-8 and were decoded as {used}"
-                f" (first: line {self.first_fallback_line})"
+                M_(
+                    "%(count)s line(s) were not valid UTF-8 and were decoded as %(encoding)s"
+                    " (first: line %(line)s)",
+                    count=count,
+                    encoding=used,
+                    line=self.first_fallback_line,
+                )
             )
         return notes
 

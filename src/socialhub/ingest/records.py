@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from socialhub.i18n import M_
 from socialhub.models import KINDS, Author, Engagement, Mention
 from socialhub.text import fold, norm_handle
 
@@ -33,7 +34,17 @@ from .values import (
 #: spaces and dashes do not matter). The first alias present wins.
 FIELDS: dict[str, tuple[str, ...]] = {
     "id": ("id", "native_id", "post_id", "tweet_id", "status_id", "message_id", "id_str"),
-    "text": ("text", "message", "content", "body", "full_text", "texte", "contenu", "tweet"),
+    "text": (
+        "text",
+        "message",
+        "content",
+        "body",
+        "full_text",
+        "texte",
+        "contenu",
+        "tweet",
+        "tweet_text",
+    ),
     "created_at": (
         "created_at",
         "date",
@@ -122,7 +133,11 @@ def check_mapping(mapping: Mapping[str, str] | None) -> dict[str, str]:
     unknown = sorted(set(mapping) - set(FIELDS))
     if unknown:
         raise ValueError(
-            f"mapping: unknown field(s) {', '.join(unknown)}; expected some of {', '.join(FIELDS)}"
+            M_(
+                "mapping: unknown field(s) %(unknown)s; expected some of %(fields)s",
+                unknown=", ".join(unknown),
+                fields=", ".join(FIELDS),
+            )
         )
     return dict(mapping)
 

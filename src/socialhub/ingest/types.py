@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from socialhub.i18n import N_, _, format_number, localised
+from socialhub.i18n import N_, _, format_number, localised, ngettext
 from socialhub.models import Mention, QuarantineItem
 from socialhub.records.quarantine import Reason
 
@@ -155,7 +155,11 @@ class ImportReport:
         """A few human lines for the CLI, in the current locale."""
         n = format_number
         lines = [
-            _("%(path)s (%(format)s): %(read)s records read in %(seconds)s s")
+            ngettext(
+                "%(path)s (%(format)s): %(read)s record read in %(seconds)s s",
+                "%(path)s (%(format)s): %(read)s records read in %(seconds)s s",
+                self.read,
+            )
             % {
                 "path": self.path,
                 "format": self.format,

@@ -1,5 +1,9 @@
-"""Why a payload was quarantined: a stable code and its parameters, shown in the reader's
-language.
+"""Why a payload was quarantined or dead-lettered: a stable code and its parameters,
+shown in the reader's language.
+
+Connectors' rejects (``records.sources.DeadLetter``) use the same catalogue (its
+"connectors' dead letters" codes, French in ``locale/fr/deadletters.po``): a normaliser
+raises ``NormalizeError(Reason(...))`` and the connector stores ``reason_of(exc)``.
 
 Every reason the code can produce is one entry of :data:`REASONS`: a code that never
 changes, and an English template that is also the msgid of the French catalogue
@@ -36,7 +40,15 @@ from typing import Any
 
 from socialhub.i18n import N_, format_number, gettext
 
-__all__ = ["JSON_ERRORS", "REASONS", "Reason", "ReasonSpec", "display_reason", "json_error"]
+__all__ = [
+    "JSON_ERRORS",
+    "REASONS",
+    "Reason",
+    "ReasonSpec",
+    "display_reason",
+    "json_error",
+    "reason_of",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +138,99 @@ REASONS: dict[str, ReasonSpec] = {
     "undecodable_stored_mention": ReasonSpec(
         N_("undecodable stored mention: %(error_type)s: %(error)s")
     ),
+    # -- connectors' dead letters (records.sources.DeadLetter) -----------------------------
+    # an exception's or a payload check's own message, shown in a sentence saying what it is
+    "item_refused": ReasonSpec("%(error)s", shown=N_("item refused: %(error)s")),
+    "payload_unreadable": ReasonSpec(
+        "MalformedPayload: %(error)s", shown=N_("unreadable payload: %(error)s")
+    ),
+    "payload_unreadable_untyped": ReasonSpec(
+        "MalformedPayload (untyped %(error_type)s): %(error)s",
+        shown=N_("unreadable payload (%(error_type)s): %(error)s"),
+    ),
+    "empty_text_policy": ReasonSpec(
+        N_("no text, caption, title, link or media (empty-text policy)")
+    ),
+    "next_page_refused": ReasonSpec(
+        N_("next page link refused: %(reason)s"), translated=("reason",)
+    ),
+    "x_stream_not_object": ReasonSpec(N_("unsupported record")),
+    "reddit_bad_created_utc": ReasonSpec(N_("unparseable created_utc: %(value)s")),
+    "reddit_unknown_kind": ReasonSpec(N_("unsupported record: kind %(kind)s")),
+    "reddit_no_id": ReasonSpec(N_("unsupported record: no id (%(id)s)")),
+    "reddit_deleted": ReasonSpec(N_("deleted: comment %(id)s was %(value)s")),
+    "reddit_missing_text": ReasonSpec(N_("missing text: empty title and body")),
+    "rss_empty_item": ReasonSpec(
+        N_("item has no text, link, enclosure or media (empty-text policy)")
+    ),
+    "rss_feed_without_items": ReasonSpec(
+        N_("feed without items: nothing to collect (%(format)s document)")
+    ),
+    "rss_feed_without_items_titled": ReasonSpec(
+        N_("feed without items: nothing to collect (%(format)s document, titled %(title)s)")
+    ),
+    "webwatch_empty_text": ReasonSpec(N_("empty text")),
+    "webwatch_bad_date": ReasonSpec(N_("unreadable or missing date %(value)s")),
+    "webwatch_no_text_match": ReasonSpec(N_("no element matches the text selector %(selector)s")),
+    "mastodon_account_without_acct": ReasonSpec(N_("account without acct")),
+    "mastodon_status_without_account": ReasonSpec(N_("status without account")),
+    "mastodon_status_without_id": ReasonSpec(N_("status without id/uri")),
+    "mastodon_status_bad_created_at": ReasonSpec(N_("status without a valid created_at")),
+    "facebook_missing_id": ReasonSpec(N_("missing id")),
+    "facebook_bad_created_time": ReasonSpec(N_("%(id)s: missing or invalid created_time")),
+    "youtube_search_without_video_id": ReasonSpec(N_("search result without id.videoId")),
+    "youtube_no_snippet": ReasonSpec(N_("%(id)s: no snippet")),
+    "youtube_bad_published_at": ReasonSpec(N_("%(id)s: missing or invalid publishedAt")),
+    "youtube_comment_without_id": ReasonSpec(N_("comment without id or snippet")),
+    "youtube_thread_without_snippet": ReasonSpec(N_("comment thread without snippet")),
+    "youtube_thread_without_video_id": ReasonSpec(N_("comment thread without videoId")),
+    "bluesky_author_without_did": ReasonSpec(N_("author without a did")),
+    "bluesky_record_without_text": ReasonSpec(N_("record without text")),
+    "bluesky_bad_created_at": ReasonSpec(N_("post without a valid createdAt")),
+    "bluesky_post_without_uri": ReasonSpec(N_("post view without an at:// uri")),
+    "bluesky_post_without_record": ReasonSpec(N_("post view without a record")),
+    "bluesky_feed_item_not_object": ReasonSpec(N_("feed item is not an object")),
+    "bluesky_commit_without_commit": ReasonSpec(N_("commit event without commit")),
+    "bluesky_create_without_record": ReasonSpec(N_("create commit without did, rkey or record")),
+    "bluesky_bad_jetstream_event": ReasonSpec(N_("bad jetstream event: %(error)s")),
+    "broadcast_too_large": ReasonSpec(N_("%(file)s: larger than %(limit)s bytes")),
+    "broadcast_empty_segment": ReasonSpec(N_("%(file)s: empty segment at %(start)ss")),
+    "broadcast_no_airing": ReasonSpec(
+        N_(
+            "%(file)s: no sidecar %(sidecar)s and the name does not match"
+            " CHANNEL__PROGRAMME__YYYYMMDDTHHMM[SS][ZONE][__tv|__radio]"
+        )
+    ),
+    "sidecar_unreadable": ReasonSpec(N_("sidecar %(file)s: %(error)s")),
+    "sidecar_not_object": ReasonSpec(N_("sidecar %(file)s: expected a JSON object")),
+    "sidecar_missing": ReasonSpec(N_("sidecar %(file)s: missing %(fields)s")),
+    "sidecar_bad_start": ReasonSpec(
+        N_("sidecar %(file)s: bad start %(value)s (ISO 8601 with a UTC offset)")
+    ),
+    "sidecar_bad_medium": ReasonSpec(N_("sidecar %(file)s: medium must be tv or radio")),
+    "caption_bad_cue_timing": ReasonSpec(N_("%(format)s: bad cue timing %(value)s")),
+    "caption_bad_time": ReasonSpec(N_("%(format)s: bad time %(error)s")),
+    "caption_cue_ends_before_start": ReasonSpec(
+        N_("%(format)s: cue ends before it starts: %(value)s")
+    ),
+    "caption_no_cue": ReasonSpec(N_("%(format)s: no cue found")),
+    "caption_vtt_no_header": ReasonSpec(N_("vtt: missing WEBVTT header")),
+    "caption_ttml_bad_time": ReasonSpec(N_("ttml: bad time expression %(value)s")),
+    "caption_ttml_invalid_xml": ReasonSpec(N_("ttml: invalid XML: %(error)s")),
+    "caption_ttml_refused_xml": ReasonSpec(N_("ttml: refused XML construct: %(error)s")),
+    "caption_ttml_bad_root": ReasonSpec(N_("ttml: root element is <%(tag)s>, not <tt>")),
+    "caption_ttml_bad_timing": ReasonSpec(N_("ttml: bad timing parameter: %(error)s")),
+    "caption_ttml_p_without_end": ReasonSpec(N_("ttml: <p> without end or dur")),
+    "caption_ttml_no_body": ReasonSpec(N_("ttml: no <body>")),
+    "caption_ttml_no_timed_p": ReasonSpec(N_("ttml: no timed <p> found")),
 }
 
 #: Appended to any reason with a ``read_as`` parameter (a CSV line decoded as cp1252...).
 READ_AS = N_(" (line read as %(read_as)s, not UTF-8)")
+
+#: Why the link guard (connectors/linkguard.py) refuses a link, when it names no host:
+#: translated when shown as a ``next_page_refused`` reason's ``reason``.
+LINK_REFUSALS = (N_("not a valid link"), N_("not an http(s) link"), N_("no host in the link"))
 
 #: The JSON parser's (orjson's) and the CSV reader's own messages, translated when shown
 #: as a reason's ``error``; any other message is shown as it came.
@@ -220,6 +321,16 @@ def json_error(exc: Exception) -> Reason:
         if why == f"invalid JSON: {exc}":
             return why
     return Reason("invalid_json_text", error=str(exc))
+
+
+def reason_of(exc: BaseException) -> Reason:
+    """The reason an exception carries when it was raised with one
+    (``ValueError(Reason(...))``: its text is the reason's), else ``item_refused``
+    around its own message, which is then shown as it came (same English text)."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    if isinstance(first, Reason):
+        return first
+    return Reason("item_refused", error=str(exc))
 
 
 def display_reason(reason: str, code: str | None, params: Mapping[str, Any] | None) -> str:

@@ -79,17 +79,25 @@ class SourceRepo(Repo):
     # -- dead letters ---------------------------------------------------------------
 
     def add_dead_letter(self, letter: DeadLetter) -> int:
+        """Keep a connector's reject with its reason (English text, code and parameters,
+        see socialhub.records.quarantine) and at most MAX_DEAD_RAW of its payload."""
+        params = {
+            k: clean(v)[:2000] if isinstance(v, str) else v
+            for k, v in (letter.reason_params or {}).items()
+        }
         with self._tx() as cur:
             letter_id = self._one(
                 cur,
-                "INSERT INTO dead_letters (source, reason, raw, location, created_at) "
-                "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                "INSERT INTO dead_letters (source, reason, raw, location, created_at, "
+                "reason_code, reason_params) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     clean(letter.source),
                     clean(letter.reason)[:2000],
                     clean_raw(letter.raw[:MAX_DEAD_RAW]),
                     clean(letter.location)[:2000],
                     self._now() if letter.created_at is None else self._ts(letter.created_at),
+                    clean(letter.reason_code),
+                    dump_json(params),
                 ),
             )
         return int(letter_id)
@@ -98,16 +106,19 @@ class SourceRepo(Repo):
         """Newest first."""
         where, params = ("WHERE source = ? ", [source]) if source is not None else ("", [])
         rows = self._rows(
-            "SELECT source, reason, raw, location, created_at, id FROM dead_letters "
-            f"{where}ORDER BY created_at DESC, id DESC LIMIT ?",
+            "SELECT source, reason, raw, location, created_at, id, reason_code, reason_params"
+            f" FROM dead_letters {where}ORDER BY created_at DESC, id DESC LIMIT ?",
             [*params, int(limit)],
         )
         return [
-            DeadLetter(s, reason, raw, loc, self._dt(at), int(i))
-            for s, reason, raw, loc, at, i in rows
+            DeadLetter(s, reason, raw, loc, self._dt(at), int(i), code or "", _params(p))
+            for s, reason, raw, loc, at, i, code, p in rows
         ]
 
-    def count_dead_letters(self, source: str) -> int:
+    def count_dead_letters(self, source: str | None = None) -> int:
+        """A source's dead letters (every source's when None)."""
+        if source is None:
+            return int(self._rows("SELECT COUNT(*) FROM dead_letters")[0][0])
         rows = self._rows("SELECT COUNT(*) FROM dead_letters WHERE source = ?", [source])
         return int(rows[0][0])
 
@@ -156,7 +167,8 @@ class SourceRepo(Repo):
 
 
 def _params(value: Any) -> dict[str, Any]:
-    """A quarantine row's reason parameters ({} when unreadable: shown as stored)."""
+    """A quarantine row's or dead letter's reason parameters ({} when unreadable:
+    shown as stored)."""
     try:
         found = load_json(value) if value else {}
     except ValueError:

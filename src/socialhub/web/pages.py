@@ -216,9 +216,10 @@ def example_query(store: Any, workspace_id: int) -> str:  # a Store
     """The search box's example: the workspace's own first query (not the demo brand)."""
     queries = store.workspaces.list_queries(workspace_id)
     if not queries:
-        return 'e.g. brand AND (outage OR "no signal")'
+        return _("e.g. %(query)s") % {"query": 'brand AND (outage OR "no signal")'}
     definition = " ".join(queries[0].definition.split())
-    return "e.g. " + (definition if len(definition) <= 80 else definition[:79] + "…")
+    short = definition if len(definition) <= 80 else definition[:79] + "…"
+    return _("e.g. %(query)s") % {"query": short}
 
 
 @router.get("/docs")

@@ -26,6 +26,7 @@ class Reply:
     cut: bool = False  # announce the full length, send half, close
     lines: list[bytes] | None = None  # streamed one by one, no Content-Length
     hold: float = 0.0  # after streaming the lines, keep the connection open this long
+    release: threading.Event | None = None  # ... or until this is set (hold: the guard)
 
 
 class Server:
@@ -83,7 +84,10 @@ class Server:
                     h.wfile.write(line)
                     h.wfile.flush()
                     time.sleep(0.01)
-                time.sleep(reply.hold)
+                if reply.release is not None:
+                    reply.release.wait(reply.hold)  # the test says when, not the clock
+                else:
+                    time.sleep(reply.hold)
                 h.close_connection = True
                 return
             h.send_header("Content-Length", str(len(reply.body)))

@@ -52,6 +52,13 @@ class VolumeDetector(Parametrised):
         rose more than ``cold_rise``-fold against the window just before it, beyond
         the exact tail ``cold_tail`` (conditional binomial test of two Poisson
         counts): an onset, not a morning ramp (0: such keys never lag).
+    cusum_tail, cusum_rise, cusum_memory
+        Slow ramps (keys with a learnt daily profile): a Poisson CUSUM (Lucas,
+        "Counted data CUSUM's", *Technometrics* 27(2), 1985) of the one-minute counts
+        for a ``cusum_rise``-fold rise over a slow level (half-life ``cusum_memory``
+        seconds) times the daily profile; it fires when the log-likelihood ratio
+        (divided by the hour window's dispersion index) reaches ``log(1/cusum_tail)``:
+        moderate excesses over hours add up where no window is significant (0: off).
     per_workspace, total
         Also count per workspace (needs ``workspaces``) and over every routed mention.
     workspaces
@@ -95,6 +102,9 @@ class VolumeDetector(Parametrised):
         pool: str = "query:",
         cold_tail: float = 1e-3,
         cold_rise: float = 2.0,
+        cusum_tail: float = 1e-8,
+        cusum_rise: float = 3.0,
+        cusum_memory: float = 86400.0,
         per_workspace: bool = True,
         total: bool = False,
         workspaces: Mapping[int, int] | None = None,
@@ -114,6 +124,9 @@ class VolumeDetector(Parametrised):
             pool=str(pool),
             cold_tail=float(cold_tail),
             cold_rise=float(cold_rise),
+            cusum_tail=float(cusum_tail),
+            cusum_rise=float(cusum_rise),
+            cusum_memory=float(cusum_memory),
         )
         self.core = BurstCore(self.params)
         self.per_workspace = per_workspace

@@ -43,6 +43,7 @@ from socialhub.connectors.bluesky.normalize import (
 from socialhub.connectors.manifest import load_manifest
 from socialhub.models import Mention
 from socialhub.query import Matcher
+from socialhub.records.quarantine import Reason, reason_of
 
 MANIFEST = load_manifest("bluesky")  # its [options]: the one place of each default
 SEEN_KEEP = 500  # uris remembered across pages to drop repeats (since is inclusive)
@@ -180,7 +181,7 @@ class BlueskyConnector:
                 )
             except (NormalizeError, TypeError, ValueError, KeyError, AttributeError) as exc:
                 raw = orjson.dumps(item).decode() if _jsonable(item) else repr(item)
-                page.rejected.append(Rejected(str(exc), raw, via))
+                page.rejected.append(Rejected(reason_of(exc), raw, via))
                 continue
             pinned = isinstance(item, dict) and "reasonPin" in str(
                 (item.get("reason") or {}).get("$type", "")
@@ -230,7 +231,13 @@ class BlueskyConnector:
                 yield Page(
                     cursor=_tcursor(last),
                     done=False,
-                    rejected=[Rejected(f"bad jetstream event: {exc}", message, "jetstream")],
+                    rejected=[
+                        Rejected(
+                            Reason("bluesky_bad_jetstream_event", error=str(exc)),
+                            message,
+                            "jetstream",
+                        )
+                    ],
                 )
                 continue
             if last is not None and time_us <= last:
@@ -242,7 +249,7 @@ class BlueskyConnector:
                 yield Page(
                     cursor=_tcursor(last),
                     done=False,
-                    rejected=[Rejected(str(exc), message, "jetstream")],
+                    rejected=[Rejected(reason_of(exc), message, "jetstream")],
                 )
                 continue
             hits = matcher.match(mention) if mention is not None else []

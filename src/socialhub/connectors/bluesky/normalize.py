@@ -16,6 +16,7 @@ from typing import Any
 from socialhub.connectors.base import parse_time
 from socialhub.connectors.empty_text import EmptyText, policy_text
 from socialhub.models import Author, Engagement, Mention
+from socialhub.records.quarantine import Reason, reason_of
 
 PLATFORM = "bluesky"
 POST = "app.bsky.feed.post"
@@ -45,7 +46,7 @@ def at_uri(did: str, rkey: str, collection: str = POST) -> str:
 
 def _author(profile: Any) -> Author:
     if not isinstance(profile, dict) or not profile.get("did"):
-        raise NormalizeError("author without a did")
+        raise NormalizeError(Reason("bluesky_author_without_did"))
     return Author(
         platform=PLATFORM,
         native_id=str(profile["did"]),
@@ -102,7 +103,7 @@ def _record_text(record: dict[str, Any], media: list[str] | None = None) -> str:
     texts, a link card's title, else the card's URL, a media URL or the quoted post."""
     text = record.get("text")
     if not isinstance(text, str):
-        raise NormalizeError("record without text")
+        raise NormalizeError(Reason("bluesky_record_without_text"))
     if text.strip():
         return text
     embed: dict[str, Any] = _obj(record.get("embed"))
@@ -124,13 +125,13 @@ def _record_text(record: dict[str, Any], media: list[str] | None = None) -> str:
     try:
         return policy_text(text, fallbacks=alts, links=links)
     except EmptyText as exc:
-        raise NormalizeError(str(exc)) from exc
+        raise NormalizeError(reason_of(exc)) from exc
 
 
 def _created(record: dict[str, Any], fallback: Any = None) -> datetime:
     created = parse_time(record.get("createdAt")) or parse_time(fallback)
     if created is None:
-        raise NormalizeError("post without a valid createdAt")
+        raise NormalizeError(Reason("bluesky_bad_created_at"))
     return created
 
 
@@ -143,10 +144,10 @@ def from_post_view(
 ) -> Mention:
     """A ``PostView`` (search results, feeds) -> a mention."""
     if not isinstance(post, dict) or not str(post.get("uri", "")).startswith("at://"):
-        raise NormalizeError("post view without an at:// uri")
+        raise NormalizeError(Reason("bluesky_post_without_uri"))
     record = post.get("record")
     if not isinstance(record, dict):
-        raise NormalizeError("post view without a record")
+        raise NormalizeError(Reason("bluesky_post_without_record"))
     author = _author(post.get("author"))
     reply_to, root, quote = _links(record)
     langs = record.get("langs") or []
@@ -185,7 +186,7 @@ def from_feed_item(
 ) -> Mention:
     """A ``FeedViewPost``: the post itself, or a repost of it by the feed's owner."""
     if not isinstance(item, dict):
-        raise NormalizeError("feed item is not an object")
+        raise NormalizeError(Reason("bluesky_feed_item_not_object"))
     post = item.get("post")
     reason = item.get("reason")
     original = from_post_view(
@@ -224,12 +225,12 @@ def from_jetstream(
         return None
     commit = event.get("commit")
     if not isinstance(commit, dict):
-        raise NormalizeError("commit event without commit")
+        raise NormalizeError(Reason("bluesky_commit_without_commit"))
     if commit.get("operation") != "create" or commit.get("collection") != POST:
         return None
     did, rkey, record = event.get("did"), commit.get("rkey"), commit.get("record")
     if not did or not rkey or not isinstance(record, dict):
-        raise NormalizeError("create commit without did, rkey or record")
+        raise NormalizeError(Reason("bluesky_create_without_record"))
     uri = at_uri(str(did), str(rkey))
     reply_to, root, quote = _links(record)
     langs = record.get("langs") or []

@@ -28,6 +28,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedET
 
 from socialhub.connectors.base import MalformedPayload
+from socialhub.records.quarantine import Reason
 
 
 @dataclass(slots=True)
@@ -73,27 +74,29 @@ def _timed_blocks(blocks: list[list[str]], fmt: str) -> list[Cue]:
             continue  # an identifier-only or stray block: nothing to time
         match = _TIMING.match(lines[index])
         if match is None:
-            raise MalformedPayload(f"{fmt}: bad cue timing {lines[index].strip()!r}")
+            why = Reason("caption_bad_cue_timing", format=fmt, value=repr(lines[index].strip()))
+            raise MalformedPayload(why)
         try:
             start, end = _clock(match["a"]), _clock(match["b"])
         except ValueError as exc:
-            raise MalformedPayload(f"{fmt}: bad time {exc}") from exc
+            raise MalformedPayload(Reason("caption_bad_time", format=fmt, error=str(exc))) from exc
         if end < start:
-            raise MalformedPayload(f"{fmt}: cue ends before it starts: {lines[index].strip()!r}")
+            value = repr(lines[index].strip())
+            raise MalformedPayload(Reason("caption_cue_ends_before_start", format=fmt, value=value))
         payload = "\n".join(lines[index + 1 :])
         voice = _VOICE.search(payload)
         text = _clean(payload)
         if text:
             cues.append(Cue(start, end, text, voice[1].strip() if voice else ""))
     if not cues:
-        raise MalformedPayload(f"{fmt}: no cue found")
+        raise MalformedPayload(Reason("caption_no_cue", format=fmt))
     return cues
 
 
 def parse_vtt(text: str) -> list[Cue]:
     blocks = _blocks(text)
     if not blocks or not blocks[0][0].startswith("WEBVTT"):
-        raise MalformedPayload("vtt: missing WEBVTT header")
+        raise MalformedPayload(Reason("caption_vtt_no_header"))
     kept = [b for b in blocks[1:] if b[0].split(" ")[0] not in ("NOTE", "STYLE", "REGION")]
     if "-->" in "".join(blocks[0][1:]):  # a cue glued to the header without a blank line
         kept.insert(0, blocks[0][1:])
@@ -135,7 +138,7 @@ def ttml_time(value: str, rates: _Rates) -> float:
         return n / (rates.frame if unit == "f" else rates.tick)
     if re.fullmatch(r"\d+(?:\.\d+)?", value):  # TTML1 allowed a bare count: seconds
         return float(value)
-    raise MalformedPayload(f"ttml: bad time expression {value!r}")
+    raise MalformedPayload(Reason("caption_ttml_bad_time", value=repr(value)))
 
 
 def _local(tag: object) -> str:
@@ -156,11 +159,11 @@ def parse_ttml(text: str) -> list[Cue]:
     try:
         root = DefusedET.fromstring(text.lstrip("\ufeff").encode(), forbid_dtd=False)
     except ET.ParseError as exc:
-        raise MalformedPayload(f"ttml: invalid XML: {exc}") from exc
+        raise MalformedPayload(Reason("caption_ttml_invalid_xml", error=str(exc))) from exc
     except DefusedXmlException as exc:
-        raise MalformedPayload(f"ttml: refused XML construct: {exc!r}") from exc
+        raise MalformedPayload(Reason("caption_ttml_refused_xml", error=repr(exc))) from exc
     if _local(root.tag) != "tt":
-        raise MalformedPayload(f"ttml: root element is <{_local(root.tag)}>, not <tt>")
+        raise MalformedPayload(Reason("caption_ttml_bad_root", tag=_local(root.tag)))
     rates = _Rates()
     try:
         given = root.get(f"{{{TTP_NS}}}frameRate")
@@ -171,7 +174,7 @@ def parse_ttml(text: str) -> list[Cue]:
         if rates.frame <= 0 or rates.tick <= 0:
             raise ValueError("rates must be positive")
     except ValueError as exc:
-        raise MalformedPayload(f"ttml: bad timing parameter: {exc}") from exc
+        raise MalformedPayload(Reason("caption_ttml_bad_timing", error=str(exc))) from exc
     cues: list[Cue] = []
 
     def walk(elem: ET.Element, offset: float) -> None:
@@ -182,7 +185,7 @@ def parse_ttml(text: str) -> list[Cue]:
             elif elem.get("dur"):
                 end = begin + ttml_time(elem.get("dur", ""), rates)
             else:
-                raise MalformedPayload("ttml: <p> without end or dur")
+                raise MalformedPayload(Reason("caption_ttml_p_without_end"))
             body = _clean(_p_text(elem).replace("\n", " \n "))
             if body:
                 cues.append(Cue(begin, end, re.sub(r" ?\n ?", "\n", body)))
@@ -194,10 +197,10 @@ def parse_ttml(text: str) -> list[Cue]:
     if body is None:
         body = next((e for e in root if _local(e.tag) == "body"), None)
     if body is None:
-        raise MalformedPayload("ttml: no <body>")
+        raise MalformedPayload(Reason("caption_ttml_no_body"))
     walk(body, 0.0)
     if not cues:
-        raise MalformedPayload("ttml: no timed <p> found")
+        raise MalformedPayload(Reason("caption_ttml_no_timed_p"))
     cues.sort(key=lambda c: c.start)
     return cues
 

@@ -31,6 +31,7 @@ from socialhub.connectors.broadcast.captions import EXTENSIONS, PARSERS
 from socialhub.connectors.broadcast.metadata import MEDIA, airing_for
 from socialhub.connectors.broadcast.normalize import segment_to_mention, segments
 from socialhub.connectors.manifest import option_defaults
+from socialhub.records.quarantine import Reason, reason_of
 
 OPTIONS = option_defaults("broadcast")  # the manifest's [options]: the one place of each default
 
@@ -104,7 +105,7 @@ class BroadcastConnector:
             try:
                 page.mentions += self._read(path, target)
             except (MalformedPayload, ValueError, UnicodeDecodeError) as exc:
-                page.rejected.append(Rejected(str(exc), _head(path), str(path)))
+                page.rejected.append(Rejected(reason_of(exc), _head(path), str(path)))
             files[path.name] = [stat.st_mtime_ns, stat.st_size]
         # Forget files that left the folder, so the cursor does not grow forever.
         present = {p.name for p in folder.iterdir()}
@@ -114,7 +115,7 @@ class BroadcastConnector:
 
     def _read(self, path: Path, target: Target) -> list[Any]:
         if path.stat().st_size > MAX_BYTES:
-            raise ValueError(f"{path.name}: larger than {MAX_BYTES} bytes")
+            raise ValueError(Reason("broadcast_too_large", file=path.name, limit=MAX_BYTES))
         fmt = EXTENSIONS[path.suffix.lower()]
         text = path.read_bytes().decode("utf-8-sig")
         cues = PARSERS[fmt](text)

@@ -29,6 +29,8 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
+from socialhub.records.quarantine import Reason
+
 MEDIA = ("tv", "radio")
 _NAME = re.compile(
     r"^(?P<channel>[^_]+(?:_[^_]+)*?)__(?P<programme>.+?)__"
@@ -56,24 +58,22 @@ def _from_sidecar(path: Path, medium: str) -> Airing:
     try:
         data = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError) as exc:
-        raise ValueError(f"sidecar {path.name}: {exc}") from exc
+        raise ValueError(Reason("sidecar_unreadable", file=path.name, error=str(exc))) from exc
     if not isinstance(data, dict):
-        raise ValueError(f"sidecar {path.name}: expected a JSON object")
+        raise ValueError(Reason("sidecar_not_object", file=path.name))
     missing = [k for k in ("channel", "programme", "start") if not data.get(k)]
     if missing:
-        raise ValueError(f"sidecar {path.name}: missing {', '.join(missing)}")
+        raise ValueError(Reason("sidecar_missing", file=path.name, fields=", ".join(missing)))
     try:
         start = datetime.fromisoformat(str(data["start"]).replace("Z", "+00:00"))
     except ValueError:
         start = None
     if start is None or start.tzinfo is None:
         # A naive air time would silently shift every time code: demand the offset.
-        raise ValueError(
-            f"sidecar {path.name}: bad start {data['start']!r} (ISO 8601 with a UTC offset)"
-        )
+        raise ValueError(Reason("sidecar_bad_start", file=path.name, value=repr(data["start"])))
     chosen = str(data.get("medium") or medium)
     if chosen not in MEDIA:
-        raise ValueError(f"sidecar {path.name}: medium must be tv or radio")
+        raise ValueError(Reason("sidecar_bad_medium", file=path.name))
     known = {"channel", "programme", "start", "medium", "lang", "place"}
     return Airing(
         channel=str(data["channel"]),
@@ -120,8 +120,5 @@ def airing_for(path: Path, *, medium: str = "tv", tz: str = "Europe/Paris") -> A
         return _from_sidecar(sidecar, medium)
     airing = _from_name(path, medium, tz)
     if airing is None:
-        raise ValueError(
-            f"{path.name}: no sidecar {sidecar.name} and the name does not match "
-            "CHANNEL__PROGRAMME__YYYYMMDDTHHMM[SS][ZONE][__tv|__radio]"
-        )
+        raise ValueError(Reason("broadcast_no_airing", file=path.name, sidecar=sidecar.name))
     return airing

@@ -21,6 +21,7 @@ from pathlib import Path
 from socialhub.connectors.broadcast.captions import Cue
 from socialhub.connectors.broadcast.metadata import Airing
 from socialhub.models import Author, Mention
+from socialhub.records.quarantine import Reason
 
 _SENTENCE_END = re.compile(r"[.!?…»\"]\s*$")
 
@@ -80,7 +81,9 @@ def segment_to_mention(
 ) -> Mention:
     """One segment as a transcript mention at air start + its time code."""
     if not segment.text:
-        raise ValueError(f"{path.name}: empty segment at {segment.start:.3f}s")
+        raise ValueError(
+            Reason("broadcast_empty_segment", file=path.name, start=f"{segment.start:.3f}")
+        )
     speakers = sorted({c.speaker for c in segment.cues if c.speaker})
     return Mention(
         platform=airing.medium,

@@ -39,6 +39,7 @@ from socialhub.connectors.facebook.normalize import (
 from socialhub.connectors.linkguard import guarded_client
 from socialhub.connectors.manifest import option_defaults
 from socialhub.connectors.sweep import Sweep
+from socialhub.records.quarantine import reason_of
 
 OPTIONS = option_defaults("facebook")  # the manifest's [options]: the one place of each default
 
@@ -144,7 +145,7 @@ class FacebookConnector:
                     item, page_id=page_id, match_query=target.match_query, collected_at=now
                 )
             except (ValueError, TypeError, AttributeError) as exc:
-                page.rejected.append(Rejected(str(exc), _dump(item), f"{page_id}/posts"))
+                page.rejected.append(Rejected(reason_of(exc), _dump(item), f"{page_id}/posts"))
                 continue
             newest = max(newest, int(mention.created_at.timestamp()))
             self._sweep.watch(watch, mention.native_id)
@@ -179,7 +180,7 @@ class FacebookConnector:
                     item, post_id=post_id, match_query=target.match_query, collected_at=now
                 )
             except (ValueError, TypeError, AttributeError) as exc:
-                page.rejected.append(Rejected(str(exc), _dump(item), f"{post_id}/comments"))
+                page.rejected.append(Rejected(reason_of(exc), _dump(item), f"{post_id}/comments"))
                 continue
             stamp = int(mention.created_at.timestamp())
             pending = max(pending, stamp)

@@ -14,6 +14,7 @@ from typing import Any
 from socialhub.connectors.base import parse_time
 from socialhub.connectors.empty_text import policy_text
 from socialhub.models import Author, Engagement, Mention
+from socialhub.records.quarantine import Reason
 
 PLATFORM = "facebook"
 
@@ -40,10 +41,10 @@ def _count(obj: Any, *path: str) -> int:
 def _required(item: dict[str, Any]) -> tuple[str, datetime]:
     native_id = item.get("id")
     if not isinstance(native_id, str) or not native_id:
-        raise ValueError("missing id")
+        raise ValueError(Reason("facebook_missing_id"))
     created = parse_time(item.get("created_time"))
     if created is None:
-        raise ValueError(f"{native_id}: missing or invalid created_time")
+        raise ValueError(Reason("facebook_bad_created_time", id=native_id))
     return native_id, created
 
 

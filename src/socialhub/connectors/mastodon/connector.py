@@ -34,6 +34,7 @@ from socialhub.connectors.base import BadRequest, MalformedPayload, Page, Reject
 from socialhub.connectors.manifest import load_manifest
 from socialhub.connectors.mastodon.client import MastodonClient, Response, host_of, instance_url
 from socialhub.connectors.mastodon.normalize import NormalizeError, from_status, local_uris
+from socialhub.records.quarantine import reason_of
 
 MANIFEST = load_manifest("mastodon")  # its [options]: the one place of each default
 SEEN_KEEP = 1000  # uris remembered across pages and instances
@@ -138,7 +139,9 @@ class MastodonConnector:
                     known=known,
                 )
             except (NormalizeError, TypeError, ValueError, KeyError, AttributeError) as exc:
-                page.rejected.append(Rejected(str(exc), _dump(status), f"{host}:{target.kind}"))
+                page.rejected.append(
+                    Rejected(reason_of(exc), _dump(status), f"{host}:{target.kind}")
+                )
                 continue
             if mention.native_id in seen_set:
                 continue  # the same post through another instance, or a repeated page
@@ -243,7 +246,7 @@ class MastodonConnector:
                 collected_at=self.clock(),
             )
         except (orjson.JSONDecodeError, NormalizeError, TypeError, ValueError, KeyError) as exc:
-            return Page(done=False, rejected=[Rejected(str(exc), data, f"{host}:stream")])
+            return Page(done=False, rejected=[Rejected(reason_of(exc), data, f"{host}:stream")])
         return Page(mentions=[mention], done=False)
 
     # -- publishing ---------------------------------------------------------------

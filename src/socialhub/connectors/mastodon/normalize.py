@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from socialhub.connectors.base import parse_time
 from socialhub.connectors.empty_text import EmptyText, policy_text
 from socialhub.models import Author, Engagement, Mention
+from socialhub.records.quarantine import Reason, reason_of
 
 PLATFORM = "mastodon"
 _BLOCKS = {"p", "div", "blockquote", "li", "ul", "ol", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -98,7 +99,7 @@ def full_acct(account: dict[str, Any], host: str) -> str:
     """
     acct = str(account.get("acct") or account.get("username") or "").lstrip("@")
     if not acct:
-        raise NormalizeError("account without acct")
+        raise NormalizeError(Reason("mastodon_account_without_acct"))
     user, _, domain = acct.partition("@")
     if not domain:
         domain = _url_domain(str(account.get("url") or "")) or _url_domain(f"//{host}") or host
@@ -114,7 +115,7 @@ def _url_domain(url: str) -> str:
 
 def _author(account: Any, host: str) -> Author:
     if not isinstance(account, dict):
-        raise NormalizeError("status without account")
+        raise NormalizeError(Reason("mastodon_status_without_account"))
     acct = full_acct(account, host)
     return Author(
         platform=PLATFORM,
@@ -141,7 +142,7 @@ def _text(status: dict[str, Any], media: list[str]) -> str:
     try:
         return policy_text(text, fallbacks=fallbacks, links=[str(card.get("url") or ""), *media])
     except EmptyText as exc:
-        raise NormalizeError(str(exc)) from exc
+        raise NormalizeError(reason_of(exc)) from exc
 
 
 def _engagement(status: dict[str, Any]) -> Engagement:
@@ -185,10 +186,10 @@ def from_status(
     ``known`` maps local ids of statuses in the same response to their uris.
     """
     if not isinstance(status, dict) or not status.get("uri") or not status.get("id"):
-        raise NormalizeError("status without id/uri")
+        raise NormalizeError(Reason("mastodon_status_without_id"))
     created = parse_time(status.get("created_at"))
     if created is None:
-        raise NormalizeError("status without a valid created_at")
+        raise NormalizeError(Reason("mastodon_status_bad_created_at"))
     author = _author(status.get("account"), host)
     collected_at = collected_at or datetime.now(UTC)
     reblog = status.get("reblog")

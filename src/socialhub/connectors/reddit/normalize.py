@@ -18,6 +18,7 @@ import orjson
 
 from socialhub.connectors.base import Rejected
 from socialhub.models import Author, Engagement, Mention
+from socialhub.records.quarantine import Reason, reason_of
 
 SITE = "https://www.reddit.com"
 _GONE = {"[deleted]", "[removed]"}
@@ -53,7 +54,7 @@ def _time(value: Any) -> datetime:
     try:
         return datetime.fromtimestamp(float(value), UTC)
     except (TypeError, ValueError, OverflowError, OSError):
-        raise Invalid(f"unparseable created_utc: {str(value)[:40]!r}") from None
+        raise Invalid(Reason("reddit_bad_created_utc", value=repr(str(value)[:40]))) from None
 
 
 def _int(value: Any) -> int:
@@ -82,10 +83,10 @@ def thing_to_mention(
     """A ``t3`` (post) or ``t1`` (comment) -> Mention; raises :class:`Invalid`."""
     kind, data = thing.get("kind"), thing.get("data")
     if kind not in ("t1", "t3") or not isinstance(data, Mapping):
-        raise Invalid(f"unsupported record: kind {kind!r}")
+        raise Invalid(Reason("reddit_unknown_kind", kind=repr(kind)))
     fullname = _clean(data.get("name")) or f"{kind}_{_clean(data.get('id'))}"
     if not fullname.startswith(f"{kind}_") or fullname == f"{kind}_":
-        raise Invalid(f"unsupported record: no id ({fullname!r})")
+        raise Invalid(Reason("reddit_no_id", id=repr(fullname)))
     reply_to: str | None = None
     root: str | None = None
     if kind == "t3":
@@ -106,13 +107,13 @@ def thing_to_mention(
     else:
         text = _clean(data.get("body"))
         if text in _GONE:
-            raise Invalid(f"deleted: comment {fullname} was {text}")
+            raise Invalid(Reason("reddit_deleted", id=fullname, value=text))
         crosspost, mention_kind = "", "comment"
         reply_to = f"reddit:{_clean(data.get('parent_id'))}" if data.get("parent_id") else None
         root = f"reddit:{_clean(data.get('link_id'))}" if data.get("link_id") else None
         engagement = Engagement(likes=_int(data.get("score")))
     if not text:
-        raise Invalid("missing text: empty title and body")
+        raise Invalid(Reason("reddit_missing_text"))
     permalink = _clean(data.get("permalink"))
     return Mention(
         platform="reddit",
@@ -151,9 +152,11 @@ def things_to_mentions(
                 thing_to_mention(thing, via=via, collected_at=collected_at, match_query=match_query)
             )
         except Invalid as exc:
-            rejected.append(Rejected(str(exc), orjson.dumps(thing).decode(), where))
+            rejected.append(Rejected(reason_of(exc), orjson.dumps(thing).decode(), where))
         except _BAD_SHAPE as exc:
             rejected.append(
-                Rejected(f"invalid value: {exc!r}", orjson.dumps(thing).decode(), where)
+                Rejected(
+                    Reason("invalid_value", error=repr(exc)), orjson.dumps(thing).decode(), where
+                )
             )
     return mentions, rejected

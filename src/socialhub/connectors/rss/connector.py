@@ -41,6 +41,7 @@ from socialhub.connectors.rss.normalize import (
     parse_feed,
 )
 from socialhub.models import Mention
+from socialhub.records.quarantine import Reason, reason_of
 
 OPTIONS = option_defaults("rss")  # the manifest's [options]: the one place of each default
 
@@ -117,7 +118,7 @@ class RssConnector:
                 )
             except (NormalizeError, ValueError, TypeError) as exc:
                 raw = orjson.dumps(jsonable(item)).decode()
-                rejected.append(Rejected(str(exc), raw, f"{url}#item[{index}]"))
+                rejected.append(Rejected(reason_of(exc), raw, f"{url}#item[{index}]"))
                 continue
             if mention.native_id in known:
                 continue
@@ -127,8 +128,15 @@ class RssConnector:
         if not feed.items:  # a feed document with no item at all: said once per version
             digest = hashlib.sha256(resp.body).hexdigest()[:16]
             if state.get("empty") != digest:
-                why = f"feed without items: nothing to collect ({feed.format} document"
-                why += f", titled {feed.title[:80]!r})" if feed.title else ")"
+                why = (
+                    Reason(
+                        "rss_feed_without_items_titled",
+                        format=feed.format,
+                        title=repr(feed.title[:80]),
+                    )
+                    if feed.title
+                    else Reason("rss_feed_without_items", format=feed.format)
+                )
                 rejected.append(Rejected(why, resp.body[:2000].decode("utf-8", "replace"), url))
             state["empty"] = digest
         else:
@@ -138,7 +146,9 @@ class RssConnector:
         if feed.next_url and (reason := await self.guard.arefusal(feed.next_url)):
             # the publisher's link, not ours: refused, said, and the history ends here
             where = f"{url}#next"
-            rejected.append(Rejected(f"next page link refused: {reason}", feed.next_url, where))
+            rejected.append(
+                Rejected(Reason("next_page_refused", reason=reason), feed.next_url, where)
+            )
             feed.next_url = ""
         keep = max(SEEN_MAX, 2 * len(feed.items))
         new_state: dict[str, Any] = {k: v for k, v in state.items() if k != "next"}

@@ -36,6 +36,7 @@ import feedparser
 from socialhub.connectors.base import MalformedPayload
 from socialhub.connectors.rss.client import is_http_url
 from socialhub.models import Author, Mention
+from socialhub.records.quarantine import Reason
 from socialhub.text import url_host
 
 PLATFORM = "news"
@@ -152,7 +153,7 @@ def normalize_item(
         links = [u for u in [link, *urls, *media] if is_http_url(u)]
         text = words or (links[:1] or [""])[0]
     if not text:
-        raise NormalizeError("item has no text, link, enclosure or media (empty-text policy)")
+        raise NormalizeError(Reason("rss_empty_item"))
     date = entry_date(entry)
     identity = str(entry.get("id") or "") or link
     if not identity:

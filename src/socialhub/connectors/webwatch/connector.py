@@ -41,6 +41,7 @@ from socialhub.connectors.manifest import load_manifest, option_defaults
 from socialhub.connectors.webwatch.client import PoliteFetcher
 from socialhub.connectors.webwatch.extract import Selectors, extract
 from socialhub.connectors.webwatch.normalize import PLATFORMS, item_to_mention
+from socialhub.records.quarantine import Reason, reason_of
 
 MANIFEST = load_manifest("webwatch")
 OPTIONS = option_defaults("webwatch")  # the manifest's [options]: the one place of each default
@@ -120,7 +121,7 @@ class WebWatchConnector:
                     title=found.title,
                 )
             except ValueError as exc:
-                page.rejected.append(Rejected(str(exc), item.html, url))
+                page.rejected.append(Rejected(reason_of(exc), item.html, url))
                 continue
             if mention.native_id in seen_set:
                 known += 1
@@ -135,7 +136,7 @@ class WebWatchConnector:
         nxt = found.next_url
         if nxt is not None and (reason := await self.guard.arefusal(nxt)):
             # the page's author wrote that link: refused, said, and the sweep ends here
-            page.rejected.append(Rejected(f"next page link refused: {reason}", nxt, url))
+            page.rejected.append(Rejected(Reason("next_page_refused", reason=reason), nxt, url))
             nxt = None
         more = (
             nxt is not None

@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from socialhub.connectors.base import MalformedPayload
+from socialhub.records.quarantine import Reason
 
 INERT = "script, style, template, noscript, iframe, object, embed"
 BLOCKS = "p, br, div, li, blockquote, pre, h1, h2, h3, h4, h5, h6, tr, dd, dt, hr"
@@ -114,7 +115,7 @@ def extract(html: str, url: str, sel: Selectors) -> Extracted:
         if sel.text:
             text_node = _first(node, sel.text)
             if text_node is None:
-                raw.errors.append(f"no element matches the text selector {sel.text!r}")
+                raw.errors.append(Reason("webwatch_no_text_match", selector=repr(sel.text)))
             else:
                 raw.text = plain_text(text_node)
         else:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from socialhub.connectors.base import parse_time
 from socialhub.connectors.webwatch.extract import RawItem
 from socialhub.models import Author, Mention
+from socialhub.records.quarantine import Reason
 
 PLATFORMS = ("forum", "comments")
 # Day-first numeric dates as French sites write them: 31/01/2026 14:05, 31.01.2026 à 14h05
@@ -79,12 +80,12 @@ def item_to_mention(
 ) -> Mention:
     """Raises ``ValueError`` (-> rejected, with the reason) for an unusable item."""
     if item.errors:
-        raise ValueError("; ".join(item.errors))
+        raise ValueError(item.errors[0] if len(item.errors) == 1 else "; ".join(item.errors))
     if not item.text:
-        raise ValueError("empty text")
+        raise ValueError(Reason("webwatch_empty_text"))
     created = parse_date(item.date, date_format=date_format, tz=tz)
     if created is None:
-        raise ValueError(f"unreadable or missing date {item.date!r}")
+        raise ValueError(Reason("webwatch_bad_date", value=repr(item.date)))
     native_id = item_native_id(thread_url, item)
     url = item.link or (f"{urldefrag(page_url).url}#{item.item_id}" if item.item_id else page_url)
     author = None

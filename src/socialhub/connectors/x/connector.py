@@ -31,6 +31,7 @@ from socialhub.connectors.base import (
 )
 from socialhub.connectors.manifest import option_defaults
 from socialhub.models import utcnow
+from socialhub.records.quarantine import Reason, json_error
 
 from .client import XClient
 from .normalize import page_mentions, rule_tags
@@ -221,9 +222,11 @@ class XConnector:
         try:
             obj = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            return Page(done=False, rejected=[Rejected(f"invalid JSON: {exc}", text, "stream")])
+            return Page(done=False, rejected=[Rejected(json_error(exc), text, "stream")])
         if not isinstance(obj, dict):
-            return Page(done=False, rejected=[Rejected("unsupported record", text, "stream")])
+            return Page(
+                done=False, rejected=[Rejected(Reason("x_stream_not_object"), text, "stream")]
+            )
         if obj.get("data") is None and obj.get("errors"):
             # e.g. operational-disconnect: X is closing the connection.
             raise Unavailable(f"x: stream error: {_first_error(obj)}")
@@ -233,7 +236,8 @@ class XConnector:
                 obj, via="x:stream", collected_at=utcnow(), match_query=tags
             )
         except (AttributeError, TypeError, KeyError, ValueError) as exc:
-            return Page(done=False, rejected=[Rejected(f"invalid value: {exc!r}", text, "stream")])
+            why = Reason("invalid_value", error=repr(exc))
+            return Page(done=False, rejected=[Rejected(why, text, "stream")])
         return Page(mentions=mentions, done=False, rejected=rejected)
 
     # -- publish ----------------------------------------------------------------------

@@ -318,7 +318,7 @@ def page_mentions(
         where = f"data[{i}]" if isinstance(data, list) else "data"
         raw_text = orjson.dumps(tweet).decode()
         if not isinstance(tweet, dict):
-            rejected.append(Rejected("unsupported record: tweet is not an object", raw_text, where))
+            rejected.append(Rejected(Reason("x_tweet_not_object"), raw_text, where))
             continue
         try:
             mentions.append(
@@ -334,5 +334,5 @@ def page_mentions(
         except Invalid as exc:
             rejected.append(Rejected(exc.reason, raw_text, where))
         except BAD_SHAPE as exc:
-            rejected.append(Rejected(f"invalid value: {exc!r}", raw_text, where))
+            rejected.append(Rejected(Reason("invalid_value", error=repr(exc)), raw_text, where))
     return mentions, rejected

@@ -40,6 +40,7 @@ from socialhub.connectors.youtube.normalize import (
     search_item_to_mention,
     thread_to_mentions,
 )
+from socialhub.records.quarantine import reason_of
 
 OPTIONS = option_defaults("youtube")  # the manifest's [options]: the one place of each default
 
@@ -157,7 +158,7 @@ class YouTubeConnector:
                     item, match_query=target.match_query, collected_at=now
                 )
             except (ValueError, TypeError, AttributeError) as exc:
-                page.rejected.append(Rejected(str(exc), _dump(item), "search"))
+                page.rejected.append(Rejected(reason_of(exc), _dump(item), "search"))
                 continue
             newest = max(newest, _iso(mention.created_at))
             self._sweep.watch(videos, mention.native_id)
@@ -186,7 +187,7 @@ class YouTubeConnector:
         except YouTubeRequestError as exc:
             if exc.reason not in SKIP_REASONS:
                 raise
-            page.rejected.append(Rejected(str(exc), "", f"commentThreads?videoId={video_id}"))
+            page.rejected.append(Rejected(reason_of(exc), "", f"commentThreads?videoId={video_id}"))
             return self._sweep.next_item(state, page, video_id, None)
         items = body.get("items")
         if not isinstance(items, list):
@@ -201,7 +202,7 @@ class YouTubeConnector:
                     thread, match_query=target.match_query, collected_at=now
                 )
             except (ValueError, TypeError, AttributeError) as exc:
-                page.rejected.append(Rejected(str(exc), _dump(thread), "commentThreads"))
+                page.rejected.append(Rejected(reason_of(exc), _dump(thread), "commentThreads"))
                 continue
             stamp = _iso(mentions[0].created_at)
             pending = max(pending, stamp)

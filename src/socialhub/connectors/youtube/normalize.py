@@ -15,6 +15,7 @@ from typing import Any
 from socialhub.connectors.base import parse_time
 from socialhub.connectors.empty_text import policy_text
 from socialhub.models import Author, Engagement, Mention
+from socialhub.records.quarantine import Reason
 
 PLATFORM = "youtube"
 
@@ -44,13 +45,13 @@ def search_item_to_mention(
     """A ``youtube#searchResult`` of kind ``youtube#video``."""
     video_id = _get(item, "id", "videoId")
     if not isinstance(video_id, str) or not video_id:
-        raise ValueError("search result without id.videoId")
+        raise ValueError(Reason("youtube_search_without_video_id"))
     snippet = item.get("snippet")
     if not isinstance(snippet, dict):
-        raise ValueError(f"{video_id}: no snippet")
+        raise ValueError(Reason("youtube_no_snippet", id=video_id))
     created = parse_time(snippet.get("publishedAt") or snippet.get("publishTime"))
     if created is None:
-        raise ValueError(f"{video_id}: missing or invalid publishedAt")
+        raise ValueError(Reason("youtube_bad_published_at", id=video_id))
     title = html.unescape(str(snippet.get("title") or ""))
     description = html.unescape(str(snippet.get("description") or ""))
     thumb = _get(snippet, "thumbnails", "high", "url") or _get(
@@ -90,10 +91,10 @@ def _comment(
     comment_id = _get(comment, "id")
     snippet = _get(comment, "snippet")
     if not isinstance(comment_id, str) or not comment_id or not isinstance(snippet, dict):
-        raise ValueError("comment without id or snippet")
+        raise ValueError(Reason("youtube_comment_without_id"))
     created = parse_time(snippet.get("publishedAt"))
     if created is None:
-        raise ValueError(f"{comment_id}: missing or invalid publishedAt")
+        raise ValueError(Reason("youtube_bad_published_at", id=comment_id))
     # textOriginal is the author's text; textDisplay may be HTML unless textFormat=plainText.
     text = snippet.get("textOriginal")
     if text is None:
@@ -132,11 +133,11 @@ def thread_to_mentions(
     """A ``youtube#commentThread``: its top-level comment, then the replies included."""
     snippet = thread.get("snippet")
     if not isinstance(snippet, dict):
-        raise ValueError("comment thread without snippet")
+        raise ValueError(Reason("youtube_thread_without_snippet"))
     top = snippet.get("topLevelComment")
     video_id = str(snippet.get("videoId") or _get(top, "snippet", "videoId") or "")
     if not video_id:
-        raise ValueError("comment thread without videoId")
+        raise ValueError(Reason("youtube_thread_without_video_id"))
     out = [
         _comment(
             top,

@@ -188,7 +188,7 @@
         A.cells(tr, [s.name, s.kind, s.origin]);
         const st = SH.el("td", "");
         st.appendChild(SH.el("span", "status status-" + h.level, _(h.status)));
-        if (h.last_error) st.appendChild(SH.el("div", "meta", h.last_error));
+        if (h.last_error) st.appendChild(SH.el("div", "meta", h.display_last_error || h.last_error));  // the reader's language
         tr.appendChild(st);
         A.cells(tr, [h.last_item_at ? SH.when(h.last_item_at) : "–", h.last_success ? SH.when(h.last_success) : "–",
           SH.num(h.errors), h.items_per_hour === null || h.items_per_hour === undefined ? "–" : SH.num(h.items_per_hour)]);

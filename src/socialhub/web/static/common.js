@@ -123,8 +123,10 @@ window.SH = (function () {
     const meta = el("div", "meta");
     const author = m.author || {};
     meta.appendChild(el("b", "", author.name || author.handle || ""));
+    // an imported post may have no author and no known platform (a CSV of texts)
     meta.appendChild(document.createTextNode(
-      " @" + (author.handle || "") + " · " + m.platform + " · " + m.lang +
+      (author.handle ? " @" + author.handle + " · " : " ") +
+      (m.platform === "unknown" ? _("unknown") : m.platform) + " · " + m.lang +
       (m.sentiment_label ? " · " + _(m.sentiment_label) : "") +
       " · " + when(m.created_at)));
     li.appendChild(meta);

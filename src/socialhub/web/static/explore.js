@@ -20,6 +20,7 @@
   const labels = {};  // story id / département code -> what the person reads
   let cursor = null;
   let lintTimer = null;
+  let extent = null;  // {first, last} of the workspace's mentions, read once
   const _ = SH._;
   // facet names (the API's field names), shown translated
   const FIELD_NAMES = { platform: _("platform"), lang: _("language"), sentiment: _("sentiment"),
@@ -41,8 +42,16 @@
     const p = new URLSearchParams();
     const q = query();
     if (q) p.set("q", q);
-    const hours = Number(document.getElementById("range").value);
-    p.set("since", new Date(Date.now() - hours * 3600e3).toISOString());
+    const v = document.getElementById("range").value;
+    if (v === "auto" && extent && extent.last) {
+      // "where the data is": the workspace's first to last mention (an imported
+      // archive may be years old), as the dashboard opens
+      p.set("since", new Date(extent.first).toISOString());
+      p.set("until", new Date(new Date(extent.last).getTime() + 1000).toISOString());
+    } else {
+      const hours = v === "auto" ? 168 : Number(v);
+      p.set("since", new Date(Date.now() - hours * 3600e3).toISOString());
+    }
     params_.forEach(function (k) { if (chosen[k]) p.set(k, chosen[k]); });
     return p;
   }
@@ -80,7 +89,8 @@
       if (!values.length) group.appendChild(SH.el("span", "meta", "—"));
       values.forEach(function (f) {
         if (f.label) labels[field + ":" + f.value] = f.label;
-        const label = (f.label || (field === "sentiment" ? _(f.value) : f.value)) + " (" + SH.num(f.count) + ")";
+        const shown = field === "sentiment" || (field === "platform" && f.value === "unknown") ? _(f.value) : f.value;
+        const label = (f.label || shown) + " (" + SH.num(f.count) + ")";
         if (!(field in chosen)) { // categories: counted, not a filter the search can apply
           group.appendChild(SH.el("span", "chip", label));
           return;
@@ -109,6 +119,9 @@
 
   async function run(next) {
     error.textContent = "";
+    if (extent === null) {
+      try { extent = await SH.api(base + "/extent"); } catch (err) { extent = {}; }
+    }
     const p = params();
     exports_();
     showChosen();
