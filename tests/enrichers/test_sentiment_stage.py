@@ -78,9 +78,13 @@ def test_accurate_mode_handles_negation_sarcasm_emoji_and_complaints(resources: 
         "😤😤😤",
     ):
         assert got[text] == "negative", text
-    # "No problems since the upgrade" is negative since the SemEval retraining (model card)
-    for text in ("not bad, not bad at all", "🥳🥳"):
-        assert got[text] == "positive", text
+    # "No problems since the upgrade" was negative from the SemEval retraining until the
+    # English mid-layer head (fifth pass, 2026-12-06), which gets it right again but
+    # calls "🥳🥳" neutral (model card: one case each way, challenge accuracy unchanged)
+    assert got["not bad, not bad at all"] == "positive"
+    if resources[RESOURCE_KEY].has_mid:  # type: ignore[attr-defined]
+        assert got["No problems since the upgrade"] == "positive"
+    assert got["🥳🥳"] in ("positive", "neutral")
     accuracy = sum(got[t] == LABELS[y] for t, y, _, _ in CASES) / len(CASES)
     assert accuracy >= 0.8  # model card: 81.6 % on the accurate path
 

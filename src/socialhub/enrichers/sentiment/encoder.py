@@ -37,7 +37,16 @@ class E5Encoder:
 
     def __init__(self, threads: int | None = None) -> None:
         self._embedder = E5Embedder(threads=threads, cache_size=0)
+        #: the engine exports its layers (socialhub's build): :meth:`embed_pair` works
+        self.has_mid = self._embedder.has_mid
 
     def embed(self, texts: list[str]) -> npt.NDArray[np.float32]:
         """Embed texts (each passed through :func:`clean` first)."""
         return self._embedder.encode_raw([clean(t) for t in texts])
+
+    def embed_pair(
+        self, texts: list[str]
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        """``(embed(texts), mid-layer features)`` from one encoder pass (needs
+        :attr:`has_mid`; see :func:`socialhub.enrichers.native.layers.mid_features`)."""
+        return self._embedder.encode_raw_pair([clean(t) for t in texts])

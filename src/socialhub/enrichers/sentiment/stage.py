@@ -44,6 +44,7 @@ from socialhub.enrichers.sentiment.model import (
     blended,
     calibrations,
     lang_heads,
+    mid_heads,
 )
 from socialhub.models import Mention
 from socialhub.pipeline.base import BaseEnricher, Context, Dropped, NotConfigured
@@ -59,6 +60,10 @@ SOCIAL_KINDS = frozenset({"post", "reply", "quote", "comment", "repost"})
 #: Languages where the accurate path is no better than chance (model card).
 NO_GAIN_LANGS = frozenset({"hi"})
 PREFERRED_LANGS = ("fr", "en")
+
+
+def _has_mid(encoder: Any) -> bool:
+    return bool(getattr(encoder, "has_mid", False)) and hasattr(encoder, "embed_pair")
 
 
 def _reach(m: Mention) -> int:
@@ -100,6 +105,10 @@ class SentimentStage(BaseEnricher):
                     self.encoder.embed,
                     lang_heads(arrays),
                     calibrations(arrays),
+                    # French and English heads on mid-layer features, from the same
+                    # encoder pass and cache entry as the sentence vector
+                    embed_pair=self.encoder.embed_pair if _has_mid(self.encoder) else None,
+                    by_lang_mid=mid_heads(arrays),
                 )
         self.mode = mode
         self.counts = {"fast": 0, "accurate": 0}
