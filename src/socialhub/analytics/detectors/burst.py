@@ -97,6 +97,8 @@ class BurstCore:
                 st.counts_log = deque(maxlen=2 * (st.levels.maxlen or 0))
             if not hasattr(st, "cusum"):
                 st.cusum, st.cusum_ref = 0.0, 0.0
+            if not hasattr(st, "told_rate"):
+                st.told_rate = st.peak
             if not hasattr(st.baseline, "shrink"):
                 st.baseline.shrink = 0.0
 
@@ -416,20 +418,55 @@ class BurstCore:
             self._open.discard(key)
             self._alerting = None
             return None
-        mid = vs[min(1, len(vs) - 1)]  # the 5-minute window by default
-        rate = mid.observed
         at = max(range(len(vs)), key=lambda j: vs[j].z)  # the first best, as max(vs)
         best = vs[at]
+        sev = severity(best.observed / best.expected, best.observed)
+        due = self.trend(st, t, sev)
+        return None if due is None else (due, self._threshold(st, at, best))
+
+    def trend(self, st: KeyState, t: float, sev: int) -> str | None:
+        """The trend word due at ``t`` for an open alert whose best window is at
+        severity ``sev``, if any — from the rate itself: ``rate``, the mid window's
+        count (5 minutes by default), against the window just before it, its peak
+        and its value when the alert last spoke (``told_rate``).
+
+        - ``still rising``: the severity rose by 2 while the rate is not below the
+          window before, or the rate doubled since the last signal; at most every
+          5 minutes. After ``peaking`` or ``falling back`` too: a second wave.
+        - ``peaking``: no new peak for 10 minutes, the rate at least half of it and
+          the last three windows (at most half the longest) no busier than the three
+          before: a slow rise, noisy at small counts, sets no new peak yet climbs.
+        - ``falling back``: the rate under half its peak (5 minutes after it) and
+          significantly under its own rate over the three windows before (at most
+          the longest window less one): a fall, not one quiet window after a peak
+          that was itself the luckiest of many windows.
+
+        A doubling and a fall must be significant: the exact conditional test of two
+        Poisson counts (``binomial_sf``; ``x`` of ``x + y`` is binomial when the rate
+        held) beyond ``TREND_TAIL``, so 9 posts then 4 in five minutes is noise."""
+        mid = min(1, len(self.p.windows) - 1)
+        w = self.p.windows[mid]
+        counts = st.counts
+        rate = float(counts.window(mid))
         if rate > st.peak:
             st.peak, st.peak_t = rate, t
-        sev = severity(best.observed / best.expected, best.observed)
+        prev = counts.earlier(w, w)  # None: the ring does not reach back (no test)
         rising = st.trend in ("rising", "still rising")
-        if rising and sev >= st.last_severity + 2 and t - st.last_emit >= 300.0:
-            return "still rising", self._threshold(st, at, best)
+        if t - st.last_emit >= 300.0:
+            if rising and sev >= st.last_severity + 2 and (prev is None or rate >= prev):
+                return "still rising"
+            if rate >= 2.0 * st.told_rate and _rose(rate, st.told_rate):
+                return "still rising"
         if rising and t - st.peak_t >= 600.0 and rate >= 0.5 * st.peak:
-            return "peaking", self._threshold(st, at, best)
+            span = min(3 * w, max(self.p.windows) / 2)  # 15 minutes by default
+            last, before = counts.earlier(0.0, span), counts.earlier(span, span)
+            if last is None or before is None or last <= before:
+                return "peaking"
         if st.trend != "falling back" and rate < 0.5 * st.peak and t - st.peak_t >= 300.0:
-            return "falling back", self._threshold(st, at, best)
+            span = min(3 * w, max(self.p.windows) - w)  # the 15 minutes before, by default
+            before = counts.earlier(w, span)
+            if before is None or _fell(int(rate), before, span / w):
+                return "falling back"
         return None
 
     def mark(self, key: str, t: float, trend: str, verdict: Verdict) -> int:
@@ -439,6 +476,10 @@ class BurstCore:
         st.last_severity = max(st.last_severity, sev)
         if trend == "rising":
             st.peak, st.peak_t = 0.0, t  # follow() tracks the peak of the mid window
+        # the rate told, per mid window: a short window's count scaled up (a burst
+        # caught in its first minute has not filled the 5-minute window yet)
+        ws, mid = self.p.windows, min(1, len(self.p.windows) - 1)
+        st.told_rate = max(st.counts.window(i) * ws[mid] / ws[i] for i in range(mid + 1))
         return sev
 
     def elevated(self, key: str, t: float, ratio: float = 2.0) -> bool:
@@ -460,6 +501,23 @@ class BurstCore:
 
     def evidence(self, key: str) -> list[str]:
         return list(self.keys[key].first_ids)
+
+
+TREND_TAIL = 1e-3  # a trend's doubling or drop: beyond this exact tail (``_rose``)
+
+
+def _rose(high: float, low: float) -> bool:
+    """Whether ``high`` posts after ``low`` in an equal span is a significant rise:
+    given ``n = high + low``, ``high`` is binomial(n, 1/2) when the rate held."""
+    return high > low and binomial_sf(int(high), int(high + low), 0.5) <= TREND_TAIL
+
+
+def _fell(x: int, y: int, k: float) -> bool:
+    """Whether ``x`` posts in a window after ``y`` in the ``k`` windows before it is a
+    significant fall: given ``n = x + y``, ``x`` is binomial(n, 1/(1 + k)) when the
+    rate held; ``P(X <= x) = P(n - X >= n - x)``, exactly."""
+    n = x + y
+    return x * k < y and binomial_sf(n - x, n, k / (1.0 + k)) <= TREND_TAIL
 
 
 def ts(t: float) -> datetime:
