@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from socialhub.analytics.detectors import DetectorSet
-from socialhub.analytics.detectors.burst import _fell, _rose
+from socialhub.analytics.detectors.burst_trend import _fell, _rose
 from socialhub.analytics.detectors.series import SlidingCounts
 from socialhub.records.signals import Signal
 
