@@ -5,7 +5,8 @@ of one-minute counts, sliding counts over a few windows (1, 5 and 30 minutes by
 default), a dispersion index per window, and a small alert state machine that turns
 one burst into one ``rising`` signal followed by ``still rising`` / ``peaking`` /
 ``falling back`` updates instead of a signal per post. Its data (parameters, a key's
-state, verdicts, the thread cap) live in ``burst_state.py`` and are re-exported here.
+state, verdicts, the thread cap) live in ``burst_state.py`` and are re-exported here;
+the trend words, from the rate itself, in ``burst_trend.py``.
 """
 
 from __future__ import annotations
