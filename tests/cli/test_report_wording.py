@@ -29,6 +29,7 @@ def test_report_help_names_the_digest_and_explains_w() -> None:
     text = " ".join(done.output.split())
     assert done.exit_code == 0
     assert "revue de presse" in text and "synthèse" not in text
-    assert "-w, --workspace <str> Slug de l'espace de travail (obligatoire s'il y en a plusieurs)" in text
+    w_help = "Slug de l'espace de travail (obligatoire s'il y en a plusieurs)"
+    assert f"-w, --workspace <str> {w_help}" in text
     done = CliRunner().invoke(app, ["alerts", "list", "--help"], env=FR)
     assert "Slug de l'espace de travail (par défaut : tous)" in " ".join(done.output.split())
