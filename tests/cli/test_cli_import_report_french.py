@@ -63,7 +63,7 @@ def test_import_and_report_speak_french(tmp_path: Path) -> None:
         "Marque Mirabelle : 79 (52,7 %)",
         "insérés",
         "en quarantaine 1",
-        "rapport 1 : Digest presse",
+        "rapport 1 : Revue de presse",
         "pour les voir : socialhub quarantine list",
         "rattachées à une requête :",
         "aucun espace 'nowhere'",

@@ -38,10 +38,12 @@ def test_quarantine_list_speaks_the_readers_language(tmp_path: Path) -> None:
     assert "texte manquant : le texte est vide" in fr.output
     assert "enregistrement non pris en charge : objet JSON attendu, reçu list" in fr.output
     assert "no date" in fr.output  # stored before codes: as stored
+    assert "ligne 1" in fr.output and "ligne 2" in fr.output and "line " not in fr.output
     rows = [" ".join(line.split()) for line in fr.output.splitlines() if "import:" in line]
     assert len(rows) == 3 and english_in([r.replace("no date", "") for r in rows]) == []
     en = run(app, ["quarantine", "list", "--db", db], env={"SOCIALHUB_LOCALE": "en"})
     assert "missing text: the text is empty" in en.output and "texte" not in en.output
+    assert "line 2" in en.output and "ligne" not in en.output
     raw = run(app, ["quarantine", "list", "--db", db, "--json"], env={"SOCIALHUB_LOCALE": "fr"})
     items = {i["source"] + i["location"]: i for i in json.loads(raw.stdout)["items"]}
     assert {(i["reason"], i["reason_code"]) for i in items.values()} == {
@@ -49,3 +51,4 @@ def test_quarantine_list_speaks_the_readers_language(tmp_path: Path) -> None:
         ("unsupported record: expected a JSON object, got list", "not_an_object"),
         ("no date", ""),
     }
+    assert {i["location"] for i in items.values()} == {"line 1", "line 2", ""}  # as stored

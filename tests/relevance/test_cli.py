@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -163,3 +164,37 @@ def test_train_with_no_labels_says_so(store: Store) -> None:
     assert result.exit_code == 0, result.output
     assert "No query has relevance labels yet" in result.output
     assert "relevance models" not in result.output  # no empty table
+
+
+def test_eval_relevance_follows_every_draw(tmp_path: Path) -> None:
+    from socialhub.relevance.crisislex import learning_curve
+
+    _write_event(tmp_path, "2099_Testville_floods", 90)
+    _write_event(tmp_path, "2099_Otherton_floods", 60)
+    seen: list[tuple[int, int, str]] = []
+    learning_curve(tmp_path, [20, 40], repeats=2, progress=lambda *a: seen.append(a))
+    total = 2 * 2 * 2 * (90 + 60 + 150)  # sizes x strategies x repeats x (events + pooled)
+    assert {t for _, t, _ in seen} == {total}
+    done = [d for d, _, _ in seen]
+    assert done == sorted(done) and done[0] == 0 and done[-1] == total
+    assert [name for name in dict.fromkeys(n for _, _, n in seen)] == [
+        "2099_Otherton_floods",
+        "2099_Testville_floods",
+        "",  # the pooled events, last
+    ]
+
+
+def test_eval_relevance_draws_a_bar_on_a_terminal_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialhub.cli import common
+
+    _write_event(tmp_path, "2099_Testville_floods", 60)
+    monkeypatch.setattr(common.console, "_force_terminal", True)
+    args = ["eval", "relevance", "--data", str(tmp_path), "--sizes", "20", "--repeats", "1"]
+    shown = runner.invoke(app, args, env={"SOCIALHUB_LOCALE": "fr"})
+    assert shown.exit_code == 0, shown.output
+    assert "courbe d'apprentissage : événements regroupés" in shown.stderr
+    quiet = runner.invoke(app, [*args, "--json"])
+    assert "courbe" not in quiet.stderr and "learning curve" not in quiet.stderr
+    assert json.loads(quiet.stdout)["pooled"]["tweets"] == 60

@@ -67,7 +67,7 @@ def test_report_command_writes_html_pdf_json_and_sends(
     assert out["delivery"] == "sent" and out["report"]["status"] == "sent"
     assert out["data"]["figures"]["current"]["volume"] == 31
     assert (tmp_path / "d.pdf").read_bytes().startswith(b"%PDF-")
-    assert "Digest presse" in (tmp_path / "d.html").read_text(encoding="utf-8")
+    assert "Revue de presse" in (tmp_path / "d.html").read_text(encoding="utf-8")
     [msg] = box.messages()
     assert msg["To"] == "a@fictel.example"
     store = SqliteStore(db)

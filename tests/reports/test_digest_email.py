@@ -122,7 +122,7 @@ def test_digest_arrives_by_smtp_with_journalist_topics_from_their_own_posts(
     [msg] = box.messages()
     # the subject names the report, the workspace and the period in Paris time
     assert msg["Subject"] == (
-        "[socialhub] Digest presse — Fictel Télécom — Com — "
+        "[socialhub] Revue de presse — Fictel Télécom — Com — "
         "3 mars 2026 08:00 → 3 mars 2026 17:00 (Europe/Paris)"
     )
     assert msg.get_content_type() == "multipart/mixed"

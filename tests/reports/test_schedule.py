@@ -96,4 +96,4 @@ def test_scheduler_across_the_dst_night_tiles_periods(store: Store) -> None:
     )
     assert not created and again.id == reports[1].id and again.html
     full = store.reports.get_report(reports[1].id or 0)
-    assert full is not None and "Digest presse" in full.html and full.pdf is None
+    assert full is not None and "Revue de presse" in full.html and full.pdf is None

@@ -18,7 +18,9 @@ def _items(world: World, lang: str) -> dict[str, dict[str, str]]:
 def test_reasons_are_shown_in_the_readers_language(world: World) -> None:
     world.store.sources.quarantine(
         [
-            QuarantineItem("import:csv:a.csv", Reason("missing_field", field="created_at"), "a;"),
+            QuarantineItem(
+                "import:csv:a.csv", Reason("missing_field", field="created_at"), "a;", "line 2"
+            ),
             QuarantineItem("import:jsonl:old.jsonl", "missing field 'text'", "{}"),  # no code
         ]
     )
@@ -28,8 +30,10 @@ def test_reasons_are_shown_in_the_readers_language(world: World) -> None:
     assert new["reason_code"] == "missing_field"
     assert new["display_reason"] == "created_at manquant : aucune valeur pour created_at"
     assert (old["reason_code"], old["display_reason"]) == ("", "missing field 'text'")
+    assert (new["location"], new["display_location"]) == ("line 2", "ligne 2")
     en = _items(world, "en")
     assert en["import:csv:a.csv"]["display_reason"] == new["reason"]
+    assert en["import:csv:a.csv"]["display_location"] == "line 2"
     # the user's own preference wins over the browser's language
     world.store.accounts.set_user_locale(world.users["root"].id or 0, "fr")
     assert _items(world, "en")["import:csv:a.csv"]["display_reason"] == new["display_reason"]
@@ -38,4 +42,4 @@ def test_reasons_are_shown_in_the_readers_language(world: World) -> None:
 def test_the_page_script_shows_the_display_reason(world: World) -> None:
     with world.client() as client:
         js = login(client, "root").get("/static/quarantine.js").text
-    assert "i.display_reason" in js
+    assert "i.display_reason" in js and "i.display_location" in js

@@ -25,7 +25,7 @@ def _archive(world: World) -> tuple[Report, Report]:
             "digest",
             START,
             END,
-            "Digest presse <script>alert(1)</script>",
+            "Revue de presse <script>alert(1)</script>",
             schedule="digest-0800",
             status="built",
             html="<html><body><p>Ce que disent les journalistes</p></body></html>",
@@ -44,7 +44,7 @@ def test_members_list_and_open_their_reports(world: World, as_user: Login) -> No
     c = as_user("press")
     listed = c.get("/api/workspaces/com/reports").json()["items"]
     assert [r["id"] for r in listed] == [com.id]
-    assert listed[0]["title"] == "Digest presse <script>alert(1)</script>"  # plain JSON
+    assert listed[0]["title"] == "Revue de presse <script>alert(1)</script>"  # plain JSON
     page = c.get("/w/com/reports")
     assert page.status_code == 200
     assert "<script>alert(1)</script>" not in page.text

@@ -55,7 +55,9 @@ def list_alerts(
     state: Annotated[
         str | None, typer.Option(help="open, acknowledged, resolved or active.")
     ] = None,
-    workspace: Annotated[str | None, typer.Option("--workspace", "-w")] = None,
+    workspace: Annotated[
+        str | None, typer.Option("--workspace", "-w", help="Workspace slug (default: all).")
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1)] = 50,
     order: Annotated[
         str, typer.Option(help="recent (newest first) or severity (most severe first).")

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from socialhub.cli.common import DEFAULT_DB, DbOption, JsonOption, out, print_json, store_from
 from socialhub.i18n import _, ngettext
-from socialhub.records.quarantine import display_reason
+from socialhub.records.quarantine import display_location, display_reason
 
 app = typer.Typer(help="Payloads that could not be parsed or normalised.", no_args_is_help=True)
 
@@ -62,7 +62,7 @@ def list_(
         table.add_row(
             q.created_at.strftime("%Y-%m-%d %H:%M"),
             Text(q.source),
-            Text(q.location),
+            Text(display_location(q.location)),
             Text(display_reason(q.reason, q.reason_code, q.reason_params)),
             Text(q.raw[:200]),
         )
@@ -94,7 +94,7 @@ def dead_letters(
         table.add_row(  # raw payloads are hostile: plain text, never markup
             when,
             Text(d.source),
-            Text(d.location),
+            Text(display_location(d.location)),
             Text(display_reason(d.reason, d.reason_code, d.reason_params)),
             Text(d.raw[:200]),
         )

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -378,7 +380,27 @@ def eval_relevance(
         raise typer.BadParameter(
             _("--sizes: expected integers like 50,100,200: %(sizes)r") % {"sizes": sizes}
         ) from exc
-    report = learning_curve(data, budget, pooled=pooled, per_event=per_event, repeats=repeats)
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=json or not console.is_terminal,
+    )
+    pooled_events = _("pooled events")
+
+    def tick(done: int, total: int, event: str) -> None:
+        if not bar.tasks:
+            bar.add_task("", total=total)
+        what = escape(event) if event else pooled_events
+        description = _("learning curve: %(what)s") % {"what": what}
+        bar.update(bar.tasks[0].id, completed=done, total=total, description=description)
+
+    with bar:
+        report = learning_curve(
+            data, budget, pooled=pooled, per_event=per_event, repeats=repeats, progress=tick
+        )
     if json:
         print_json(report)
         return
@@ -388,7 +410,7 @@ def eval_relevance(
         mean_of = ngettext("mean of %(n)s event", "mean of %(n)s events", n_events)
         sections.append((mean_of % {"n": n_events}, report["macro"]))
     if "pooled" in report:
-        sections.append((_("pooled events"), report["pooled"]["rows"]))
+        sections.append((pooled_events, report["pooled"]["rows"]))
     strategies = {"random": _("random labels"), "active": _("active learning")}
     for title, rows in sections:
         table = Table(

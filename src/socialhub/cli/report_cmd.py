@@ -97,7 +97,10 @@ def _default_period(
 
 def report(
     kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(REPORT_KINDS)}.")],
-    workspace: Annotated[str | None, typer.Option("--workspace", "-w")] = None,
+    workspace: Annotated[
+        str | None,
+        typer.Option("--workspace", "-w", help="Workspace slug (needed when there are several)."),
+    ] = None,
     since: Annotated[
         str | None, typer.Option(help="Period start (ISO, UTC if naive, or 12h/7d ago).")
     ] = None,

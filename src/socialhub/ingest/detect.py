@@ -176,3 +176,69 @@ def detect_format(path: str | Path) -> str:
     if fmt == "empty":
         raise ImportFormatError(M_("the file is empty"))
     return fmt
+
+
+# -- twarc2 files that hold no posts --------------------------------------------------
+
+#: Keys of a compliance-job record (``twarc2 compliance-job download``): one per line.
+_COMPLIANCE_KEYS = frozenset({"id", "action", "created_at", "redacted_at", "reason"})
+#: Items of a page looked at to tell what the page holds.
+_PAGE_ITEMS = 5
+
+
+def _item_kind(item: Any) -> str | None:
+    """What one non-post record is: ``users``, ``counts``, ``lists`` (None: maybe a post)."""
+    if not isinstance(item, Mapping) or "text" in item:
+        return None
+    if {"tweet_count", "start", "end"} <= item.keys():
+        return "counts"
+    if "username" in item:
+        return "users"
+    if "name" in item and ("member_count" in item or "follower_count" in item):
+        return "lists"
+    return None
+
+
+def non_post_kind(lines: Sequence[bytes | None]) -> str | None:
+    """What a file holds when its first record shows it holds no posts at all.
+
+    twarc2 writes accounts (``users``, ``followers``, ``following``), post counts
+    (``counts``), lists and compliance-job results with the same page layout as posts;
+    read as posts they would quarantine every record as "missing text". Returns
+    ``users``, ``counts``, ``lists`` or ``compliance``; ``None`` for anything else
+    (posts, an unknown or unreadable first record: those import as usual).
+    """
+    first = next((line for line in lines if line), None)
+    value = _json_object(first)
+    if value is None:
+        return None
+    data = value.get("data")
+    if isinstance(data, list | dict) and "text" not in value:
+        items = (data if isinstance(data, list) else [data])[:_PAGE_ITEMS]
+        kinds = {_item_kind(item) for item in items}
+        return kinds.pop() if len(kinds) == 1 and None not in kinds else None
+    if "action" in value and "id" in value and value.keys() <= _COMPLIANCE_KEYS:
+        return "compliance"
+    if "__twarc" in value:  # a flattened line
+        return _item_kind({k: v for k, v in value.items() if k != "__twarc"})
+    return None
+
+
+_KINDS = {
+    "users": M_("user accounts"),
+    "counts": M_("post counts"),
+    "lists": M_("lists of accounts"),
+    "compliance": M_("compliance records (deleted or protected posts and accounts)"),
+}
+
+
+def not_posts_error(kind: str, tool: str) -> ImportFormatError:
+    """The one message for a file that holds ``kind`` records instead of posts."""
+    return ImportFormatError(
+        M_(
+            "this %(tool)s file holds %(kind)s, not posts: nothing was imported"
+            " (import the output of a twarc2 search, timeline or stream)",
+            tool=tool,
+            kind=_KINDS[kind],
+        )
+    )

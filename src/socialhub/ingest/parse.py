@@ -20,7 +20,7 @@ from socialhub.models import utcnow
 from socialhub.records.quarantine import Reason
 
 from .csvfile import CsvParser
-from .detect import read_head, sniff
+from .detect import non_post_kind, not_posts_error, read_head, sniff
 from .jsonfile import Line, document_values, jsonl_values, record_items
 from .reader import MAX_RECORD_BYTES, LineReader, OversizeLine
 from .records import check_mapping
@@ -52,7 +52,8 @@ class ImportFile:
     Raises
     ------
     ImportFormatError
-        Unknown format, binary file, CSV without text or date column, bad mapping.
+        Unknown format, binary file, CSV without text or date column, bad mapping, a file
+        that holds no posts (twarc2 accounts, counts, lists, compliance records).
     """
 
     def __init__(
@@ -98,6 +99,10 @@ class ImportFile:
             elif layout == "csv":
                 layout = "jsonl"
         self.layout = layout
+        if layout != "csv" and (self.format != "jsonl" or not checked):
+            kind = non_post_kind(lines)  # accounts, counts...: refuse the file whole
+            if kind is not None:
+                raise not_posts_error(kind, "X API v2" if self.format == "x-v2" else "twarc2")
         self.source = f"import:{self.format}:{self.path.name}"
         self.ctx = Context(
             source=self.source,

@@ -34,6 +34,7 @@ it); numbers named in ``grouped`` get the reader's thousands separator.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Self
@@ -368,3 +369,36 @@ class Rejection(Exception):
     @property
     def reason(self) -> str:
         return self.why if self.why is not None else f"{self.category}: {self.detail}"
+
+
+# -- where: the stored location, shown in the reader's language ------------------------
+
+#: The location shapes the import writes ("line 2", "lines 3-5", "record 4 (line 9)",
+#: "column 3"), one per comma-separated part; a JSON path part ("data[0]") and anything
+#: else (a mention id, a connector's key) stay as stored.
+_LOCATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"line (?P<n>\d+)"), N_("line %(n)s")),
+    (re.compile(r"lines (?P<first>\d+)-(?P<last>\d+)"), N_("lines %(first)s-%(last)s")),
+    (re.compile(r"record (?P<n>\d+) \(line (?P<line>\d+)\)"), N_("record %(n)s (line %(line)s)")),
+    (re.compile(r"column (?P<n>\d+)"), N_("column %(n)s")),
+)
+
+
+def display_location(location: str) -> str:
+    """A stored location in the current locale ("line 2" -> "ligne 2"); parts of a shape
+    this version does not know are kept as stored.
+
+    >>> from socialhub.i18n import use_locale
+    >>> with use_locale("fr"):
+    ...     display_location("record 4 (line 9), data[0]"), display_location("x:12")
+    ('enregistrement 4 (ligne 9), data[0]', 'x:12')
+    """
+    parts = []
+    for part in str(location).split(", "):
+        for pattern, template in _LOCATIONS:
+            if found := pattern.fullmatch(part):
+                values = {k: format_number(int(v)) for k, v in found.groupdict().items()}
+                part = gettext(template) % values
+                break
+        parts.append(part)
+    return ", ".join(parts)

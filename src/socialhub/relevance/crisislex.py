@@ -21,7 +21,7 @@ it there).
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,11 @@ SEED_LABELS = 20
 BATCH = 10
 #: Share of each event set aside as a fixed test set (never offered for labelling).
 HOLDOUT = 0.3
+
+CurveProgress = Callable[[int, int, str], None]
+"""``progress(done, total, event)`` after every draw; a draw of a set of T tweets counts T
+(the pooled set's draws weigh what they cost); ``event`` is the set's name or ``""`` for
+the pooled events."""
 
 
 @dataclass(slots=True)
@@ -136,8 +141,10 @@ def evaluate(
     seed: int = 0,
     l2: float = DEFAULT_L2,
     encoder: Encoder | None = None,
+    drawn: Callable[[], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Mean scores over ``repeats`` draws, per (strategy, N).
+    """Mean scores over ``repeats`` draws, per (strategy, N); ``drawn()`` after each one
+    (``len(sizes) * 2 * repeats`` calls, a draw skipped for a too-small set included).
 
     Each draw first sets aside a random HOLDOUT share of the tweets, never offered
     for labelling; labels are chosen from the rest. ``rest`` scores are on every
@@ -153,6 +160,8 @@ def evaluate(
         for strategy in ("random", "active"):
             runs: list[dict[str, float]] = []
             for r in range(repeats):
+                if drawn is not None and r:
+                    drawn()  # the previous draw is done
                 rng = np.random.default_rng(seed + 1000 * r + n)
                 shuffled = rng.permutation(everything)
                 cut = int(len(y) * HOLDOUT)
@@ -172,6 +181,8 @@ def evaluate(
                     {f"holdout_{k}": v for k, v in _scores(y[holdout], pred[holdout]).items()}
                 )
                 runs.append(run)
+            if drawn is not None:
+                drawn()  # the last draw is done
             if not runs:
                 continue
             row: dict[str, Any] = {"strategy": strategy, "n_labels": n, "repeats": len(runs)}
@@ -190,16 +201,43 @@ def learning_curve(
     min_irrelevant: int = 0,
     repeats: int = 3,
     encoder: Encoder | None = None,
+    progress: CurveProgress | None = None,
 ) -> dict[str, Any]:
-    """Per-event rows (and their macro mean) and the pooled rows, as one report."""
+    """Per-event rows (and their macro mean) and the pooled rows, as one report;
+    ``progress`` follows the draws (see :data:`CurveProgress`)."""
     events = load_events(data)
     report: dict[str, Any] = {"events": {}, "sizes": list(sizes)}
+    floor = max(min_irrelevant, 1)  # an event with no irrelevant tweet teaches nothing
+    scored = [e for e in events if int((e.labels == 0).sum()) >= floor] if per_event else []
+    tweets = sum(len(e.labels) for e in scored) + (
+        sum(len(e.labels) for e in events) if pooled else 0
+    )
+    total = len(sizes) * 2 * repeats * tweets
+    done = 0
+
+    def ticker(name: str, weight: int) -> Callable[[], None] | None:
+        if progress is None:
+            return None
+
+        def drawn() -> None:
+            nonlocal done
+            done += weight
+            progress(done, total, name)
+
+        progress(done, total, name)
+        return drawn
+
     if per_event:
-        for event in events:
+        for event in scored:
             n_irrelevant = int((event.labels == 0).sum())
-            if n_irrelevant < max(min_irrelevant, 1):
-                continue
-            rows = evaluate(event.texts, event.labels, sizes, repeats=repeats, encoder=encoder)
+            rows = evaluate(
+                event.texts,
+                event.labels,
+                sizes,
+                repeats=repeats,
+                encoder=encoder,
+                drawn=ticker(event.name, len(event.labels)),
+            )
             report["events"][event.name] = {
                 "tweets": len(event.labels),
                 "not_relevant": n_irrelevant,
@@ -212,7 +250,14 @@ def learning_curve(
         report["pooled"] = {
             "tweets": len(labels),
             "not_relevant": int((labels == 0).sum()),
-            "rows": evaluate(texts, labels, sizes, repeats=repeats, encoder=encoder),
+            "rows": evaluate(
+                texts,
+                labels,
+                sizes,
+                repeats=repeats,
+                encoder=encoder,
+                drawn=ticker("", len(labels)),
+            ),
         }
     return report
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from socialhub.i18n import M_
-from socialhub.records.quarantine import display_reason
+from socialhub.records.quarantine import display_location, display_reason
 from socialhub.web.access import ApiError, principal, session_only, site_admin, store_of
 from socialhub.web.api import RowId, workspaces_of
 from socialhub.web.auth import Principal, create_token
@@ -81,7 +81,8 @@ def quarantine(
 
     ``reason`` is the English text as stored, ``reason_code`` its stable code ("" for rows
     stored before codes existed) and ``display_reason`` the reason in the reader's
-    language (as stored when it has no code)."""
+    language (as stored when it has no code); ``display_location`` is ``location`` in the
+    reader's language ("ligne 2" for "line 2"; shapes it does not know as stored)."""
     store = store_of(request)
     items = store.sources.list_quarantine(limit=limit, source=source)
     return {
@@ -94,6 +95,7 @@ def quarantine(
                 "reason_code": i.reason_code,
                 "display_reason": display_reason(i.reason, i.reason_code, i.reason_params),
                 "location": i.location,
+                "display_location": display_location(i.location),
                 "raw": i.raw,
                 "created_at": i.created_at.isoformat(),
             }

@@ -308,7 +308,8 @@ class QuarantineItem(Out):
     reason: str = Field(description="Why, in English, as stored.")
     reason_code: str = Field(description="The reason's stable code; empty for old rows.")
     display_reason: str = Field(description="The reason in the reader's language.")
-    location: str
+    location: str = Field(description="Where in the input, in English, as stored.")
+    display_location: str = Field(description="Where in the input, in the reader's language.")
     raw: str
     created_at: str
 

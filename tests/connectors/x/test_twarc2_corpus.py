@@ -1,7 +1,7 @@
 """The real twarc2 corpus (``../shared/data/payloads/twarc2_jsonl``, DocNow/twarc-csv
-test-data, MIT): every tweet normalised with no field error, the other records
-(counts, users, compliance, a cut line) quarantined with a reason — through the X
-connector's page normaliser and through ``socialhub import``."""
+test-data, MIT): every tweet normalised with no field error, a cut line quarantined
+with a reason, the files that hold no posts (counts, users, lists, compliance) refused
+whole — through the X connector's page normaliser and through ``socialhub import``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from socialhub.connectors.x.normalize import page_mentions
-from socialhub.ingest import import_file
+from socialhub.ingest import ImportFormatError, import_file
 from socialhub.shared_data import shared_data_dir
 from socialhub.store.base import Store
 
@@ -58,17 +58,21 @@ def test_every_tweet_of_every_page_normalises_without_a_field_error() -> None:
     assert reasons == {"cut line": 1}
 
 
-def test_import_stores_tweets_and_quarantines_the_rest_with_reasons(sqlite_store: Store) -> None:
+def test_import_stores_tweets_and_refuses_the_files_without_posts(sqlite_store: Store) -> None:
     reasons: Counter[str] = Counter()
     for path in sorted(corpus().iterdir()):
+        if path.name in NOT_TWEETS - {"empty.json"}:
+            with pytest.raises(ImportFormatError, match="not posts: nothing was imported"):
+                import_file(path, sqlite_store)
+            continue
         report = import_file(path, sqlite_store)
         assert report.read == report.accounted(), path.name
         reasons.update(report.quarantine_reasons)
         if path.name not in NOT_TWEETS and path.name != "streaming_output_with_error.jsonl":
             assert report.quarantined == 0, (path.name, report.quarantine_reasons)
     assert sqlite_store.mentions.count() > 1000
-    assert set(reasons) <= {"unsupported record", "missing text", "invalid JSON"}, reasons
-    assert reasons["invalid JSON"] == 1
+    assert sqlite_store.sources.list_quarantine() != []  # the cut line, nothing else
+    assert reasons == {"invalid JSON": 1}, reasons
 
 
 @pytest.mark.parametrize("name", ["media_tweet.jsonl", "noflat.jsonl", "withheld.jsonl"])

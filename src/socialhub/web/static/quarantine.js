@@ -7,7 +7,8 @@
   data.items.forEach(function (i) {
     const tr = SH.el("tr");
     tr.appendChild(SH.el("td", "", SH.when(i.created_at)));
-    tr.appendChild(SH.el("td", "", i.source + (i.location ? " " + i.location : "")));
+    const where = i.display_location || i.location;  // the reader's language
+    tr.appendChild(SH.el("td", "", i.source + (where ? " " + where : "")));
     tr.appendChild(SH.el("td", "", i.display_reason || i.reason));  // the reader's language
     tr.appendChild(SH.el("td", "text", i.raw.slice(0, 500)));
     body.appendChild(tr);
