@@ -62,19 +62,10 @@ class _Before(BurstCore):
             self._open.discard(key)
             self._alerting = None
             return None
-        rate = vs[min(1, len(vs) - 1)].observed
         best = max(vs, key=lambda v: v.z)
-        if rate > st.peak:
-            st.peak, st.peak_t = rate, t
-        sev = severity(best.observed / best.expected, best.observed)
-        rising = st.trend in ("rising", "still rising")
-        if rising and sev >= st.last_severity + 2 and t - st.last_emit >= 300.0:
-            return "still rising", best
-        if rising and t - st.peak_t >= 600.0 and rate >= 0.5 * st.peak:
-            return "peaking", best
-        if st.trend != "falling back" and rate < 0.5 * st.peak and t - st.peak_t >= 300.0:
-            return "falling back", best
-        return None
+        # the trend word is no speed-up: decided by the same rule
+        due = self.trend(st, t, severity(best.observed / best.expected, best.observed))
+        return None if due is None else (due, best)
 
 
 def _signals(mentions: list[Mention], before: bool, **kwargs: object) -> list[tuple[object, ...]]:

@@ -5,7 +5,8 @@ of one-minute counts, sliding counts over a few windows (1, 5 and 30 minutes by
 default), a dispersion index per window, and a small alert state machine that turns
 one burst into one ``rising`` signal followed by ``still rising`` / ``peaking`` /
 ``falling back`` updates instead of a signal per post. Its data (parameters, a key's
-state, verdicts, the thread cap) live in ``burst_state.py`` and are re-exported here.
+state, verdicts, the thread cap) live in ``burst_state.py`` and are re-exported here;
+the trend words, from the rate itself, in ``burst_trend.py``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from socialhub.analytics.detectors.burst_state import (
     Verdict,
     thread_of,
 )
+from socialhub.analytics.detectors.burst_trend import trend_word
 from socialhub.analytics.detectors.series import SeasonalBaseline, SlidingCounts, severity
 from socialhub.analytics.detectors.smallcounts import binomial_sf, upper_threshold
 
@@ -97,6 +99,8 @@ class BurstCore:
                 st.counts_log = deque(maxlen=2 * (st.levels.maxlen or 0))
             if not hasattr(st, "cusum"):
                 st.cusum, st.cusum_ref = 0.0, 0.0
+            if not hasattr(st, "told_rate"):
+                st.told_rate = st.peak
             if not hasattr(st.baseline, "shrink"):
                 st.baseline.shrink = 0.0
 
@@ -416,21 +420,15 @@ class BurstCore:
             self._open.discard(key)
             self._alerting = None
             return None
-        mid = vs[min(1, len(vs) - 1)]  # the 5-minute window by default
-        rate = mid.observed
         at = max(range(len(vs)), key=lambda j: vs[j].z)  # the first best, as max(vs)
         best = vs[at]
-        if rate > st.peak:
-            st.peak, st.peak_t = rate, t
         sev = severity(best.observed / best.expected, best.observed)
-        rising = st.trend in ("rising", "still rising")
-        if rising and sev >= st.last_severity + 2 and t - st.last_emit >= 300.0:
-            return "still rising", self._threshold(st, at, best)
-        if rising and t - st.peak_t >= 600.0 and rate >= 0.5 * st.peak:
-            return "peaking", self._threshold(st, at, best)
-        if st.trend != "falling back" and rate < 0.5 * st.peak and t - st.peak_t >= 300.0:
-            return "falling back", self._threshold(st, at, best)
-        return None
+        due = self.trend(st, t, sev)
+        return None if due is None else (due, self._threshold(st, at, best))
+
+    def trend(self, st: KeyState, t: float, sev: int) -> str | None:
+        """The trend word due at ``t`` (``burst_trend.trend_word``), if any."""
+        return trend_word(self.p, st, t, sev)
 
     def mark(self, key: str, t: float, trend: str, verdict: Verdict) -> int:
         st = self.keys[key]
@@ -439,6 +437,10 @@ class BurstCore:
         st.last_severity = max(st.last_severity, sev)
         if trend == "rising":
             st.peak, st.peak_t = 0.0, t  # follow() tracks the peak of the mid window
+        # the rate told, per mid window: a short window's count scaled up (a burst
+        # caught in its first minute has not filled the 5-minute window yet)
+        ws, mid = self.p.windows, min(1, len(self.p.windows) - 1)
+        st.told_rate = max(st.counts.window(i) * ws[mid] / ws[i] for i in range(mid + 1))
         return sev
 
     def elevated(self, key: str, t: float, ratio: float = 2.0) -> bool:

@@ -138,6 +138,9 @@ class KeyState:
     # started, i.e. no daily profile yet)
     cusum: float = 0.0
     cusum_ref: float = 0.0
+    # the mid window's count when the alert's last signal was sent: "still rising"
+    # again needs the rate to have doubled since (``BurstCore.trend``)
+    told_rate: float = 0.0
 
 
 def thread_of(mention: Mention) -> str | None:

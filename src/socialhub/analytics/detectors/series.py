@@ -128,6 +128,15 @@ class SlidingCounts:
     def window(self, i: int) -> int:
         return self.sums[i]
 
+    def earlier(self, back: float, length: float) -> int | None:
+        """Posts in the ``length`` seconds that ended ``back`` seconds before the newest
+        step's end (``earlier(300, 300)``: the five minutes before the 5-minute window);
+        ``None`` when the ring does not reach that far back."""
+        b, n = round(back / self.step), max(1, round(length / self.step))
+        if b + n > self.slots or self.current < 0:
+            return None
+        return self._sum(self.current - b - n + 1, n)
+
 
 @dataclass(slots=True)
 class SeasonalBaseline:

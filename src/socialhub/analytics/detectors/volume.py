@@ -29,7 +29,9 @@ class VolumeDetector(Parametrised):
     are over-dispersed Poisson: replies arrive in clusters). A window fires when
     ``z ≥ z``, ``observed ≥ min_count`` (three posts at 4 a.m. page nobody) and
     ``observed ≥ min_ratio × expected``. One burst gives one ``rising`` signal, then
-    ``still rising`` (severity up by 2), ``peaking`` and ``falling back`` updates.
+    ``still rising``, ``peaking`` and ``falling back`` updates that follow the 5-minute
+    count itself, with exact tests of counts so noise does not flip them
+    (``burst_trend.py``).
 
     Parameters
     ----------
