@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -11,7 +12,9 @@ from rich.text import Text
 
 from socialhub.cli.common import DEFAULT_DB, DbOption, JsonOption, out, print_json, store_from
 from socialhub.i18n import _, ngettext
+from socialhub.models import QuarantineItem
 from socialhub.records.quarantine import display_location, display_reason
+from socialhub.records.sources import DeadLetter
 
 app = typer.Typer(help="Payloads that could not be parsed or normalised.", no_args_is_help=True)
 
@@ -51,22 +54,8 @@ def list_(
             }
         )
         return
-    table = Table(
-        title=ngettext("%(n)s quarantined payload", "%(n)s quarantined payloads", total)
-        % {"n": total}
-    )
-    for col in (_("when (UTC)"), _("source"), _("where"), _("reason"), _("raw")):
-        table.add_column(col, overflow="fold")
-    for q in items:
-        # raw payloads are hostile: rendered as plain text, never as markup
-        table.add_row(
-            q.created_at.strftime("%Y-%m-%d %H:%M"),
-            Text(q.source),
-            Text(display_location(q.location)),
-            Text(display_reason(q.reason, q.reason_code, q.reason_params)),
-            Text(q.raw[:200]),
-        )
-    out.print(table)
+    title = ngettext("%(n)s quarantined payload", "%(n)s quarantined payloads", total)
+    _print_rows(title % {"n": total}, items)
 
 
 @app.command("dead-letters")
@@ -86,16 +75,21 @@ def dead_letters(
     if json:
         print_json({"count": total, "items": [d.to_dict() for d in letters]})
         return
-    table = Table(title=ngettext("%(n)s dead letter", "%(n)s dead letters", total) % {"n": total})
+    _print_rows(ngettext("%(n)s dead letter", "%(n)s dead letters", total) % {"n": total}, letters)
+
+
+def _print_rows(title: str, rows: Sequence[QuarantineItem | DeadLetter]) -> None:
+    """Quarantined payloads and dead letters read the same way: when, where, why, what."""
+    table = Table(title=title)
     for col in (_("when (UTC)"), _("source"), _("where"), _("reason"), _("raw")):
         table.add_column(col, overflow="fold")
-    for d in letters:
-        when = d.created_at.strftime("%Y-%m-%d %H:%M") if d.created_at else "-"
+    for r in rows:
+        when = r.created_at.strftime("%Y-%m-%d %H:%M") if r.created_at else "-"
         table.add_row(  # raw payloads are hostile: plain text, never markup
             when,
-            Text(d.source),
-            Text(display_location(d.location)),
-            Text(display_reason(d.reason, d.reason_code, d.reason_params)),
-            Text(d.raw[:200]),
+            Text(r.source),
+            Text(display_location(r.location)),
+            Text(display_reason(r.reason, r.reason_code, r.reason_params)),
+            Text(r.raw[:200]),
         )
     out.print(table)
